@@ -1,0 +1,54 @@
+//! Enumerations stored by a stable code and shown by a Chinese label.
+
+/// Declares an enum whose values have a code (stored, used in the API) and a zh-CN label.
+/// `parse` accepts either, so spreadsheets and forms can use the words people use.
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($var:ident = $code:literal, $label:literal $(| $alias:literal)*;)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($var),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$var => $code),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$var => $label),* }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::Invalid> {
+                let t = raw.trim();
+                match t {
+                    $($code | $label $(| $alias)* => Ok($name::$var),)*
+                    _ => Err($crate::Invalid::new(
+                        $field,
+                        raw,
+                        format!("应为以下之一：{}", [$($label),*].join("、")),
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}

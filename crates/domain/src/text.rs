@@ -1,0 +1,59 @@
+//! Helpers for free text people type: names and short labels.
+
+use crate::Invalid;
+
+/// A trimmed, non-empty name of at most `max` characters.
+pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(Invalid::new(field, raw, "不能为空"));
+    }
+    if t.chars().count() > max {
+        return Err(Invalid::new(field, raw, format!("不能超过 {max} 个字")));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(Invalid::new(field, raw, "含有控制字符"));
+    }
+    Ok(t.to_string())
+}
+
+/// Parses a date written as YYYY-MM-DD (also YYYY/MM/DD or YYYYMMDD).
+pub fn date(field: &'static str, raw: &str) -> Result<chrono::NaiveDate, Invalid> {
+    let t = raw.trim();
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(t, fmt) {
+            return Ok(d);
+        }
+    }
+    Err(Invalid::new(field, raw, "不是有效日期，应为 YYYY-MM-DD"))
+}
+
+/// A date that must not lie after `today`.
+pub fn past_date(field: &'static str, raw: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, Invalid> {
+    let d = date(field, raw)?;
+    if d > today {
+        return Err(Invalid::new(field, raw, "不能晚于今天"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(name("name", "  张三 ", 10).unwrap(), "张三");
+        assert!(name("name", "   ", 10).is_err());
+        assert!(name("name", "一二三四五", 4).is_err());
+    }
+
+    #[test]
+    fn dates_accept_common_forms_and_refuse_future() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(date("date", "2020/1/5").unwrap().to_string(), "2020-01-05");
+        assert_eq!(date("date", "20200105").unwrap().to_string(), "2020-01-05");
+        assert!(date("date", "2020-02-30").is_err());
+        assert!(past_date("date", "2027-01-01", today).is_err());
+    }
+}
