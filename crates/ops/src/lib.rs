@@ -1,1 +1,33 @@
+//! Use cases of jiceng. Each public function is one use case that every front door calls:
+//! it checks the actor's access, applies the domain rules, writes through the store and
+//! appends the audit entry, all in one transaction.
 
+mod access;
+mod error;
+mod input;
+
+pub mod demo;
+pub mod divisions;
+pub mod members;
+pub mod orgs;
+pub mod registrations;
+pub mod units;
+
+pub use access::Actor;
+pub use error::OpsError;
+pub use jiceng_store::Db;
+
+/// Today in Asia/Shanghai (UTC+8, no daylight saving), the calendar every date rule uses.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// One page of a list, with the key to ask for the next.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Total rows matching, where it is known without a scan.
+    pub total: Option<i64>,
+    /// Pass as `after` to get the next page; `None` on the last page.
+    pub next: Option<String>,
+}

@@ -1,1 +1,50 @@
+//! Schema and queries of jiceng. One schema and one set of SQL for SQLite and PostgreSQL:
+//! queries use `$n` placeholders, which both accept, and [`Tx`] runs each on either backend.
 
+mod db;
+mod error;
+mod migrate;
+
+pub mod audit;
+pub mod committee;
+pub mod divisions;
+pub mod members;
+pub mod orgs;
+pub mod registrations;
+pub mod units;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+pub use migrate::{MIGRATIONS, Migration};
+
+/// Placeholders for a multi-row VALUES list of `rows` rows of `cols` columns: `$1, $2, …` on
+/// PostgreSQL, plain `?` on SQLite, whose lookup of numbered parameters is linear in their
+/// count and makes a 10,000-parameter insert quadratic.
+pub(crate) fn values_list(backend: Backend, rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 6);
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            match backend {
+                Backend::Sqlite => s.push('?'),
+                Backend::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * cols + c + 1).to_string());
+                }
+            }
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// `$from, $from+1, …` for an IN list of `n` values.
+pub(crate) fn in_list(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+}

@@ -1,0 +1,87 @@
+//! `jiceng bench …`: latency of real operations over the current database, as the
+//! benchmarks in BENCHMARKS.md quote them.
+
+use super::output::Out;
+use clap::Subcommand;
+use jiceng_ops::members::{self, ListMembers};
+use jiceng_ops::{Actor, Db, OpsError};
+use serde::Serialize;
+use std::time::Instant;
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// One page of members within an org's subtree: the first page and pages after random
+    /// members of the subtree.
+    Members {
+        /// The org whose subtree to page through (default: the largest district).
+        #[arg(long)]
+        within: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 2000)]
+        samples: usize,
+    },
+}
+
+#[derive(Serialize)]
+struct Latency {
+    operation: String,
+    within: String,
+    subtree_members: i64,
+    samples: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(), OpsError> {
+    let BenchCmd::Members { within, limit, samples } = cmd;
+    let root = match within {
+        Some(c) => jiceng_ops::orgs::show(db, actor, &c).await?.org.row,
+        None => {
+            let roots = jiceng_ops::orgs::list(db, actor, jiceng_ops::orgs::ListOrgs { level: Some("district".into()), per_page: Some(500), ..Default::default() }).await?;
+            roots.items.into_iter().map(|o| o.row).max_by_key(|o| o.subtree_member_count).ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?
+        }
+    };
+    // Cursors spread evenly over the subtree: the last member of every 500-row page.
+    let mut cursors: Vec<Option<String>> = vec![None];
+    while cursors.len() < samples {
+        let after = cursors.last().cloned().flatten();
+        let page = members::list(db, actor, ListMembers { within: Some(root.code.clone()), after, limit: Some(500), ..Default::default() }).await?;
+        match page.next {
+            Some(n) => cursors.push(Some(n)),
+            None => break,
+        }
+    }
+    let mut times = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let cursor = cursors[i % cursors.len()].clone();
+        let t = Instant::now();
+        let page = members::list(db, actor, ListMembers { within: Some(root.code.clone()), after: cursor, limit: Some(limit), ..Default::default() }).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(page);
+    }
+    times.sort_by(f64::total_cmp);
+    let result = Latency {
+        operation: format!("members::list, {limit} rows"),
+        within: format!("{} {}", root.code, root.name),
+        subtree_members: root.subtree_member_count,
+        samples: times.len(),
+        p50_ms: percentile(&times, 0.5),
+        p95_ms: percentile(&times, 0.95),
+        p99_ms: percentile(&times, 0.99),
+        max_ms: percentile(&times, 1.0),
+    };
+    out.show(&result, |r| {
+        format!(
+            "{} 于 {}（{} 名党员），{} 次：p50 {:.2} ms，p95 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms",
+            r.operation, r.within, r.subtree_members, r.samples, r.p50_ms, r.p95_ms, r.p99_ms, r.max_ms
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Command-line front door: parses flags into the operations' inputs and prints results, as
+//! text for people or JSON with `--json`.
+
+mod bench;
+mod demo;
+mod member;
+mod org;
+mod output;
+mod unit;
+
+use clap::{Parser, Subcommand};
+use jiceng_ops::{Actor, Db, OpsError};
+use output::Out;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "jiceng", version, about = "基层：城市基层党建引领基层治理平台")]
+pub struct Cli {
+    /// Where the embedded SQLite database lives.
+    #[arg(long, global = true, default_value = "./jiceng-data", env = "JICENG_DATA_DIR")]
+    data_dir: PathBuf,
+    /// A PostgreSQL URL (postgres://…) to use instead of the embedded SQLite file.
+    #[arg(long, global = true, env = "JICENG_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply database migrations (they also run at every start).
+    Migrate,
+    /// Run the web server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Build the demo city first if the database has no orgs yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Build a demo city into an empty database.
+    Demo(demo::DemoArgs),
+    /// Party organisations.
+    #[command(subcommand)]
+    Org(org::OrgCmd),
+    /// Party members.
+    #[command(subcommand)]
+    Member(member::MemberCmd),
+    /// Stationed units.
+    #[command(subcommand)]
+    Unit(unit::UnitCmd),
+    /// Administrative divisions.
+    #[command(subcommand)]
+    Division(unit::DivisionCmd),
+    /// Measure query latencies over the current database.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    let out = Out { json: cli.json };
+    let db = match open(&cli).await {
+        Ok(db) => db,
+        Err(e) => return out.fail(&e),
+    };
+    let actor = Actor::operator();
+    let result = match cli.command {
+        Command::Migrate => db.schema_version().await.map_err(OpsError::from).map(|v| {
+            out.message(&format!("数据库已是最新（迁移版本 {}）", v.unwrap_or(0)), &serde_json::json!({ "version": v }))
+        }),
+        Command::Serve { listen, demo } => serve(&db, &actor, listen, demo, &out).await,
+        Command::Demo(args) => demo::run(&db, &actor, args, &out).await,
+        Command::Org(cmd) => org::run(&db, &actor, cmd, &out).await,
+        Command::Member(cmd) => member::run(&db, &actor, cmd, &out).await,
+        Command::Unit(cmd) => unit::run(&db, &actor, cmd, &out).await,
+        Command::Division(cmd) => unit::run_division(&db, &actor, cmd, &out).await,
+        Command::Bench(cmd) => bench::run(&db, &actor, cmd, &out).await,
+    };
+    db.close().await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => out.fail(&e),
+    }
+}
+
+async fn open(cli: &Cli) -> Result<Db, OpsError> {
+    let db = Db::open(cli.database_url.as_deref(), &cli.data_dir).await?;
+    let applied = db.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "已应用数据库迁移");
+    }
+    Ok(db)
+}
+
+async fn serve(db: &Db, actor: &Actor, listen: std::net::SocketAddr, demo: bool, out: &Out) -> Result<(), OpsError> {
+    if demo {
+        demo::ensure(db, actor, out).await?;
+    }
+    jiceng_web::serve(db.clone(), listen)
+        .await
+        .map_err(|e| OpsError::Invalid(jiceng_domain::Invalid::new("listen", listen, format!("无法监听：{e}"))))
+}

@@ -1,0 +1,259 @@
+//! `jiceng demo`: builds a realistic city from the national division data, with orgs, units,
+//! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
+//! seed gives the same city. It loads into an empty database in one transaction.
+
+mod names;
+mod people;
+mod rng;
+mod tree;
+
+use crate::{Actor, OpsError, divisions};
+use chrono::Days;
+use jiceng_domain::{Categories, Category, DivisionLevel, Invalid};
+use jiceng_store::committee::{self, SeatFields};
+use jiceng_store::members::{self, MemberFields};
+use jiceng_store::registrations::{self, NewRegistration};
+use jiceng_store::{Db, audit, orgs, units};
+use people::{People, Side};
+use rng::Rng;
+use serde::Serialize;
+use std::time::Instant;
+use tree::{Kind, Plan};
+
+pub use tree::putian;
+
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub city: String,
+    pub scale: f64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub city: String,
+    pub city_code: String,
+    pub streets: usize,
+    pub communities: usize,
+    pub orgs: usize,
+    pub units: usize,
+    pub members: u64,
+    pub committee_seats: usize,
+    pub registrations: usize,
+    pub seconds: f64,
+}
+
+/// Told how far the build has come; the CLI draws a progress bar from it.
+pub trait Progress {
+    fn stage(&self, label: &str, total: u64);
+    fn advance(&self, n: u64);
+}
+
+/// Reports nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+}
+
+const BATCH: usize = 5000;
+
+pub async fn build(db: &Db, actor: &Actor, spec: &DemoSpec, progress: &dyn Progress) -> Result<DemoSummary, OpsError> {
+    let started = Instant::now();
+    if !(spec.scale > 0.0 && spec.scale <= 100.0) {
+        return Err(Invalid::new("scale", spec.scale, "应大于 0 且不超过 100").into());
+    }
+    let city = divisions::find(&spec.city)?;
+    if city.code.level() != DivisionLevel::City {
+        return Err(Invalid::new("city", &spec.city, "应为地级市的名称或代码，如 莆田市").into());
+    }
+    let today = crate::today();
+    let mut rng = Rng::new(spec.seed);
+    let plan = tree::plan(&mut rng, &city, spec.scale, today);
+    if plan.streets.is_empty() {
+        return Err(Invalid::new("city", &spec.city, "该市没有街道，无法生成城市社区").into());
+    }
+
+    let mut tx = db.write().await?;
+    actor.may_write("/")?;
+    if orgs::count(&mut tx).await? > 0 {
+        return Err(OpsError::conflict("city", &spec.city, "数据库中已有党组织；演示城市只能建在空库上（换一个 --data-dir 或数据库）"));
+    }
+    divisions::take_in_tx(&mut tx, &city.code, true).await?;
+
+    progress.stage("党组织", plan.orgs.len() as u64);
+    let placed: Vec<_> = plan.orgs.iter().map(|o| &o.placed).collect();
+    for chunk in placed.chunks(BATCH) {
+        let rows: Vec<_> = chunk.iter().map(|p| jiceng_store::orgs::PlacedOrg { id: p.id, parent_id: p.parent_id, path: p.path.clone(), fields: p.fields.clone() }).collect();
+        orgs::insert_placed(&mut tx, &rows).await?;
+        progress.advance(chunk.len() as u64);
+    }
+    units::insert_many(&mut tx, &plan.units).await?;
+
+    let total_members: u64 = plan.orgs.iter().map(|o| o.quota).sum();
+    progress.stage("党员", total_members);
+    let (members, seats, regs) = load_members(&mut tx, &plan, &mut rng, today, progress).await?;
+
+    progress.stage("委员会与双报到", (seats.len() + regs.len()) as u64);
+    committee::insert_many(&mut tx, &seats).await?;
+    progress.advance(seats.len() as u64);
+    registrations::insert_many(&mut tx, &regs).await?;
+    progress.advance(regs.len() as u64);
+
+    progress.stage("统计", 1);
+    orgs::recount(&mut tx).await?;
+    tx.sync_ids(&["orgs", "units", "members"]).await?;
+    let summary = DemoSummary {
+        city: city.name.clone(),
+        city_code: city.code.to_string(),
+        streets: plan.streets.len(),
+        communities: plan.communities.iter().map(Vec::len).sum(),
+        orgs: plan.orgs.len(),
+        units: plan.units.len(),
+        members,
+        committee_seats: seats.len(),
+        registrations: regs.len(),
+        seconds: 0.0,
+    };
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "demo.build",
+        target: &format!("division:{}", city.code),
+        before: None,
+        after: serde_json::to_string(&serde_json::json!({"scale": spec.scale, "seed": spec.seed, "summary": &summary})).ok(),
+    })
+    .await?;
+    tx.commit().await?;
+    let mut tx = db.write().await?;
+    tx.analyze().await?;
+    tx.commit().await?;
+    progress.advance(1);
+    Ok(DemoSummary { seconds: started.elapsed().as_secs_f64(), ..summary })
+}
+
+/// Generates and inserts every org's members in batches, and returns the committee seats and
+/// registrations that refer to them.
+async fn load_members(
+    tx: &mut jiceng_store::Tx,
+    plan: &Plan,
+    rng: &mut Rng,
+    today: chrono::NaiveDate,
+    progress: &dyn Progress,
+) -> Result<(u64, Vec<SeatFields>, Vec<NewRegistration>), OpsError> {
+    let mut people = People::new(today);
+    let mut batch: Vec<(i64, i64, &str, MemberFields)> = Vec::with_capacity(BATCH);
+    let mut seats = Vec::new();
+    let mut regs = Vec::new();
+    let mut next_id = 1i64;
+    let all_communities: Vec<&str> = plan.communities.iter().flatten().map(|d| d.code.as_str()).collect();
+    for org in &plan.orgs {
+        let side = if org.kind == Kind::Unit { Side::Unit } else { Side::Regional };
+        let home = org.community.as_deref();
+        let mut first: Vec<(i64, String)> = Vec::new();
+        for _ in 0..org.quota {
+            // Unit staff mostly live in the street where the unit sits.
+            let residence = match (side, home) {
+                (Side::Regional, Some(h)) => h,
+                (_, Some(h)) if rng.chance(0.6) => {
+                    let street = &plan.communities[org.street];
+                    if street.is_empty() { h } else { rng.pick(street).code.as_str() }
+                }
+                _ => rng.pick(&all_communities),
+            };
+            let m = people.member(rng, side, residence, org.unit_id);
+            let id = next_id;
+            next_id += 1;
+            if first.len() < 3 {
+                first.push((id, m.name.clone()));
+            }
+            if side == Side::Unit && Categories(m.categories).contains(Category::Employed) && rng.chance(0.6) {
+                if let Some(&community_org_id) = plan.community_org.get(residence) {
+                    let back = Days::new(rng.range(20, 1500) as u64);
+                    regs.push(NewRegistration {
+                        community_org_id,
+                        member_id: Some(id),
+                        unit_id: None,
+                        registered_on: (today - back).max(m.joined_on),
+                    });
+                }
+            }
+            batch.push((id, org.placed.id, org.placed.path.as_str(), m));
+            if batch.len() == BATCH {
+                members::insert_many(tx, &batch).await?;
+                progress.advance(batch.len() as u64);
+                batch.clear();
+            }
+        }
+        seats.extend(committee_of(rng, plan, org, &first));
+        if let Some(unit_id) = org.unit_id
+            && let Some(community) = org.community.as_deref()
+            && let Some(&community_org_id) = plan.community_org.get(community)
+            && rng.chance(0.9)
+        {
+            regs.push(NewRegistration {
+                community_org_id,
+                member_id: None,
+                unit_id: Some(unit_id),
+                registered_on: today - Days::new(rng.range(30, 1800) as u64),
+            });
+        }
+    }
+    members::insert_many(tx, &batch).await?;
+    progress.advance(batch.len() as u64);
+    Ok(((next_id - 1) as u64, seats, regs))
+}
+
+/// An org's committee: its first members take the seats where it has members, generated
+/// people otherwise; communities and streets add part-time members from their units.
+fn committee_of(rng: &mut Rng, plan: &Plan, org: &tree::PlanOrg, members: &[(i64, String)]) -> Vec<SeatFields> {
+    let positions: &[&str] = match org.kind {
+        Kind::District => &["secretary", "deputy", "deputy", "member", "member", "member", "member"],
+        Kind::Street | Kind::Community => &["secretary", "deputy", "member", "member", "member"],
+        Kind::Grid | Kind::Compound | Kind::Temporary | Kind::Unit => &["secretary", "member", "member"],
+        Kind::Group | Kind::Household => &[],
+    };
+    let since = org.placed.fields.elected_on.or(org.placed.fields.founded_on);
+    let mut seats: Vec<SeatFields> = positions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (member_id, name) = match members.get(i) {
+                Some((id, name)) => (Some(*id), name.clone()),
+                None => {
+                    let male = rng.chance(0.6);
+                    (None, names::person(rng, male))
+                }
+            };
+            SeatFields { org_id: org.placed.id, position: (*p).into(), name, member_id, unit_id: None, part_time: false, since }
+        })
+        .collect();
+    let part_time = match org.kind {
+        Kind::Community => rng.range(3, 7) as usize,
+        Kind::Street => rng.range(2, 4) as usize,
+        _ => 0,
+    };
+    let pool: Vec<i64> = match (org.kind, org.community.as_deref()) {
+        (Kind::Community, Some(c)) => plan.units_by_community.get(c).cloned().unwrap_or_default(),
+        (Kind::Street, _) => plan.communities[org.street]
+            .iter()
+            .flat_map(|c| plan.units_by_community.get(c.code.as_str()).cloned().unwrap_or_default())
+            .collect(),
+        _ => Vec::new(),
+    };
+    for unit_id in pool.into_iter().take(part_time) {
+        seats.push(SeatFields {
+            org_id: org.placed.id,
+            position: "member".into(),
+            name: {
+                let male = rng.chance(0.6);
+                names::person(rng, male)
+            },
+            member_id: None,
+            unit_id: Some(unit_id),
+            part_time: true,
+            since,
+        });
+    }
+    seats
+}

@@ -1,0 +1,310 @@
+//! Use cases of the organisation tree.
+
+use crate::input::{opt, opt_date, opt_past_date, required};
+use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::org::{CommitteePosition, check_placement, check_temporary, term_due};
+use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgCode, OrgLevel, text};
+use jiceng_store::committee::{self, SeatFields, SeatRow};
+use jiceng_store::orgs::{self, OrgFields, OrgFilter, OrgRow};
+use jiceng_store::units::{self, UnitRow};
+use jiceng_store::{Db, StoreError, Tx, audit, registrations};
+use serde::{Deserialize, Serialize};
+
+/// A new org as a form, a spreadsheet row or the command line gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewOrg {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    /// The parent's code; none for a district committee at the root.
+    pub parent: Option<String>,
+    pub division_code: Option<String>,
+    pub founded_on: Option<String>,
+    pub elected_on: Option<String>,
+    pub project: Option<String>,
+    pub ends_on: Option<String>,
+}
+
+/// An org as shown: the stored row with its labels and term state.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgView {
+    #[serde(flatten)]
+    pub row: OrgRow,
+    pub level_label: &'static str,
+    pub category_label: &'static str,
+    pub term_overdue: bool,
+}
+
+impl From<OrgRow> for OrgView {
+    fn from(row: OrgRow) -> Self {
+        let level = OrgLevel::parse(&row.level).map(OrgLevel::label).unwrap_or("");
+        let category = OrgCategory::parse(&row.category).map(OrgCategory::label).unwrap_or("");
+        let term_overdue = row.term_due.is_some_and(|d| d < crate::today());
+        OrgView { row, level_label: level, category_label: category, term_overdue }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgDetail {
+    pub org: OrgView,
+    pub ancestors: Vec<OrgView>,
+    pub children: Vec<OrgView>,
+    pub committee: Vec<SeatRow>,
+    /// The stationed unit whose party org this is.
+    pub unit: Option<UnitRow>,
+    /// Members and units actively registered here (双报到), for a community.
+    pub registered_members: i64,
+    pub registered_units: i64,
+}
+
+pub(crate) async fn by_code(tx: &mut Tx, field: &'static str, code: &str) -> Result<OrgRow, OpsError> {
+    orgs::by_code(tx, code.trim())
+        .await?
+        .ok_or_else(|| Invalid::new(field, code, "没有这个代码的党组织").into())
+}
+
+fn audit_json<T: Serialize>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsError> {
+    let code = OrgCode::parse(required("code", &new.code)?)?;
+    let name = text::name("name", required("name", &new.name)?, 100)?;
+    let level = OrgLevel::parse(required("level", &new.level)?)?;
+    let category = match opt(&new.category) {
+        Some(c) => OrgCategory::parse(c)?,
+        None => OrgCategory::Regional,
+    };
+    let founded_on = opt_past_date("founded_on", &new.founded_on)?;
+    let elected_on = opt_past_date("elected_on", &new.elected_on)?;
+    let ends_on = opt_date("ends_on", &new.ends_on)?;
+    let project = opt(&new.project).map(|p| text::name("project", p, 100)).transpose()?;
+    check_temporary(category, project.as_deref(), ends_on, founded_on)?;
+    let years = level.term_years(category);
+    if elected_on.is_some() && years.is_none() {
+        return Err(Invalid::new("elected_on", opt(&new.elected_on).unwrap_or(""), format!("{}不实行换届", level.label())).into());
+    }
+
+    let mut tx = db.write().await?;
+    let parent = match opt(&new.parent) {
+        Some(p) => Some(by_code(&mut tx, "parent", p).await?),
+        None => None,
+    };
+    let parent_level = parent.as_ref().map(|p| OrgLevel::parse(&p.level)).transpose()?;
+    check_placement(level, category, parent_level)?;
+    actor.may_write(parent.as_ref().map_or("/", |p| p.path.as_str()))?;
+    let division = divisions::existing(&mut tx, "division_code", required("division_code", &new.division_code)?).await?;
+    if let Some(p) = &parent {
+        check_division_within(&division.code, &p.division_code)?;
+    }
+    if orgs::by_code(&mut tx, code.as_str()).await?.is_some() {
+        return Err(OpsError::conflict("code", &code, "组织代码已被使用"));
+    }
+    let fields = OrgFields {
+        code: code.to_string(),
+        name,
+        level: level.code().into(),
+        category: category.code().into(),
+        division_code: division.code,
+        founded_on,
+        elected_on,
+        term_years: years.map(i64::from),
+        term_due: elected_on.zip(years).map(|(d, y)| term_due(d, y)),
+        project,
+        ends_on,
+    };
+    let id = orgs::insert(&mut tx, &fields, parent.as_ref()).await?;
+    let row = orgs::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("党组织", id))?;
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "org.add",
+        target: &format!("org:{id}"),
+        before: None,
+        after: audit_json(&row),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+fn check_division_within(child: &str, parent: &str) -> Result<(), Invalid> {
+    let c = DivisionCode::parse(child)?;
+    let p = DivisionCode::parse(parent)?;
+    if !c.is_within(&p) {
+        return Err(Invalid::new("division_code", child, format!("不在上级党组织所在区划 {parent} 之内")));
+    }
+    Ok(())
+}
+
+pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsError> {
+    let mut tx = db.read().await?;
+    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    actor.may_read(&org.path)?;
+    let ids = jiceng_domain::OrgPath(org.path.clone()).ids();
+    let ancestors = orgs::by_ids(&mut tx, &ids[..ids.len() - 1]).await?;
+    let children = orgs::children(&mut tx, Some(org.id)).await?;
+    let committee = committee::of_org(&mut tx, org.id).await?;
+    let unit = units::by_org(&mut tx, org.id).await?;
+    let (registered_members, registered_units) = registrations::community_counts(&mut tx, org.id).await?;
+    Ok(OrgDetail {
+        org: org.into(),
+        ancestors: ancestors.into_iter().map(Into::into).collect(),
+        children: children.into_iter().map(Into::into).collect(),
+        committee,
+        unit,
+        registered_members,
+        registered_units,
+    })
+}
+
+/// What to list: a subtree (or the whole tree) with filters, one page at a time.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListOrgs {
+    pub within: Option<String>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub text: Option<String>,
+    /// Only orgs whose next election is due before this date.
+    pub term_due_before: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, OpsError> {
+    let filter = OrgFilter {
+        level: opt(&q.level).map(OrgLevel::parse).transpose()?.map(|l| l.code().to_string()),
+        category: opt(&q.category).map(OrgCategory::parse).transpose()?.map(|c| c.code().to_string()),
+        text: opt(&q.text).map(str::to_string),
+        term_due_before: opt_date("date", &q.term_due_before)?,
+    };
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut tx = db.read().await?;
+    let path = match opt(&q.within) {
+        Some(code) => orgs::by_code(&mut tx, code).await?.ok_or_else(|| OpsError::not_found("党组织", code))?.path,
+        None => "/".to_string(),
+    };
+    actor.may_read(&path)?;
+    let mut rows = orgs::in_subtree(&mut tx, &path, &filter, per_page + 1, (page - 1) * per_page).await?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+    Ok(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total: None,
+        next: more.then(|| (page + 1).to_string()),
+    })
+}
+
+/// Moves an org, with its whole subtree and their members, under another parent.
+pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent: &str) -> Result<OrgView, OpsError> {
+    let mut tx = db.write().await?;
+    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let parent = by_code(&mut tx, "parent", new_parent).await?;
+    if parent.path.starts_with(&org.path) {
+        return Err(Invalid::new("parent", new_parent, "不能把党组织移到它自己或它的下级之下").into());
+    }
+    check_placement(OrgLevel::parse(&org.level)?, OrgCategory::parse(&org.category)?, Some(OrgLevel::parse(&parent.level)?))?;
+    check_division_within(&org.division_code, &parent.division_code)?;
+    actor.may_write(&org.path)?;
+    actor.may_write(&parent.path)?;
+    orgs::move_subtree(&mut tx, &org, &parent).await?;
+    let moved = orgs::by_id(&mut tx, org.id).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "org.move",
+        target: &format!("org:{}", org.id),
+        before: audit_json(&org),
+        after: audit_json(&moved),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(moved.into())
+}
+
+/// Deletes an org that has no children, no members and no history pointing at it.
+pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
+    let mut tx = db.write().await?;
+    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    actor.may_write(&org.path)?;
+    let children = orgs::child_count(&mut tx, org.id).await?;
+    if children > 0 {
+        return Err(OpsError::conflict("code", code, format!("还有 {children} 个下级党组织，不能删除")));
+    }
+    if org.member_count > 0 {
+        return Err(OpsError::conflict("code", code, format!("还有 {} 名党员，请先转出", org.member_count)));
+    }
+    if let Some(u) = units::by_org(&mut tx, org.id).await? {
+        return Err(OpsError::conflict("code", code, format!("是驻区单位“{}”的党组织，不能删除", u.name)));
+    }
+    orgs::delete(&mut tx, org.id).await.map_err(|e| match e {
+        StoreError::Referenced(_) => OpsError::conflict("code", code, "仍有组织关系转接或双报到记录指向它，不能删除"),
+        e => e.into(),
+    })?;
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "org.delete",
+        target: &format!("org:{}", org.id),
+        before: audit_json(&org),
+        after: None,
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A committee seat to add; `unit` marks a part-time member (兼职委员) from a stationed unit.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewSeat {
+    pub position: Option<String>,
+    pub name: Option<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub since: Option<String>,
+}
+
+pub async fn add_seat(db: &Db, actor: &Actor, org_code: &str, new: NewSeat) -> Result<Vec<SeatRow>, OpsError> {
+    let position = CommitteePosition::parse(required("position", &new.position)?)?;
+    let since = opt_past_date("date", &new.since)?;
+    let mut tx = db.write().await?;
+    let org = by_code(&mut tx, "org", org_code).await?;
+    actor.may_write(&org.path)?;
+    let name = match (opt(&new.name), new.member_id) {
+        (_, Some(mid)) => {
+            let m = jiceng_store::members::by_id(&mut tx, mid).await?.ok_or_else(|| OpsError::not_found("党员", mid))?;
+            if !m.org_path.starts_with(&org.path) && new.unit_id.is_none() {
+                return Err(Invalid::new("name", &m.name, "委员应是本组织党员，或来自驻区单位的兼职委员").into());
+            }
+            m.name
+        }
+        (Some(n), None) => text::name("name", n, 30)?,
+        (None, None) => return Err(Invalid::new("name", "", "必填").into()),
+    };
+    if let Some(uid) = new.unit_id {
+        units::by_id(&mut tx, uid).await?.ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
+    }
+    let seat = SeatFields {
+        org_id: org.id,
+        position: position.code().into(),
+        name,
+        member_id: new.member_id,
+        unit_id: new.unit_id,
+        part_time: new.unit_id.is_some(),
+        since,
+    };
+    committee::insert_many(&mut tx, std::slice::from_ref(&seat)).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict("position", position, "该组织已有书记"),
+        e => e.into(),
+    })?;
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "org.seat.add",
+        target: &format!("org:{}", org.id),
+        before: None,
+        after: Some(format!("{{\"position\":\"{}\",\"name\":{:?}}}", seat.position, seat.name)),
+    })
+    .await?;
+    let seats = committee::of_org(&mut tx, org.id).await?;
+    tx.commit().await?;
+    Ok(seats)
+}

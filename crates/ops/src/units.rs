@@ -1,0 +1,109 @@
+//! Use cases of stationed units (驻区单位).
+
+use crate::input::{opt, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
+use jiceng_store::registrations::{self, RegistrationRow};
+use jiceng_store::units::{self, UnitFields, UnitRow};
+use jiceng_store::{Db, audit};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewUnit {
+    pub name: Option<String>,
+    pub category: Option<String>,
+    /// The street or community where the unit sits.
+    pub division_code: Option<String>,
+    pub address: Option<String>,
+    /// The code of the unit's own party org, if it has one.
+    pub org: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView {
+    #[serde(flatten)]
+    pub row: UnitRow,
+    pub category_label: &'static str,
+}
+
+impl From<UnitRow> for UnitView {
+    fn from(row: UnitRow) -> Self {
+        let category_label = UnitCategory::parse(&row.category).map(UnitCategory::label).unwrap_or("");
+        UnitView { row, category_label }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDetail {
+    pub unit: UnitView,
+    pub registrations: Vec<RegistrationRow>,
+}
+
+pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
+    let name = text::name("name", required("name", &new.name)?, 100)?;
+    let category = UnitCategory::parse(required("category", &new.category)?)?;
+    let mut tx = db.write().await?;
+    let raw_div = required("division_code", &new.division_code)?;
+    let division = divisions::existing(&mut tx, "division_code", raw_div).await?;
+    if DivisionCode::parse(&division.code)?.level() < DivisionLevel::Township {
+        return Err(Invalid::new("division_code", raw_div, "驻区单位应落在街道或社区").into());
+    }
+    let org = match opt(&new.org) {
+        Some(code) => {
+            let o = by_code(&mut tx, "org", code).await?;
+            if o.category != OrgCategory::Unit.code() {
+                return Err(Invalid::new("org", code, "不是单位党组织").into());
+            }
+            if units::by_org(&mut tx, o.id).await?.is_some() {
+                return Err(OpsError::conflict("org", code, "已是另一驻区单位的党组织"));
+            }
+            Some(o)
+        }
+        None => None,
+    };
+    actor.may_write(org.as_ref().map_or("/", |o| o.path.as_str()))?;
+    let fields = UnitFields {
+        name,
+        category: category.code().into(),
+        division_code: division.code,
+        address: opt(&new.address).map(str::to_string),
+        org_id: org.map(|o| o.id),
+    };
+    let id = units::insert(&mut tx, &fields).await?;
+    let row = units::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("驻区单位", id))?;
+    audit::append(&mut tx, audit::Entry {
+        actor: actor.audit_name(),
+        operation: "unit.add",
+        target: &format!("unit:{id}"),
+        before: None,
+        after: serde_json::to_string(&row).ok(),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsError> {
+    let mut tx = db.read().await?;
+    let row = units::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("驻区单位", id))?;
+    actor.may_read("/")?;
+    let registrations = registrations::of_unit(&mut tx, id).await?;
+    Ok(UnitDetail { unit: row.into(), registrations })
+}
+
+/// Units within a division (a street includes its communities), a page at a time.
+pub async fn list(db: &Db, actor: &Actor, within: Option<&str>, page: i64, per_page: i64) -> Result<Page<UnitView>, OpsError> {
+    let prefix = match within {
+        Some(raw) => DivisionCode::parse(raw)?.short().to_string(),
+        None => String::new(),
+    };
+    let per_page = per_page.clamp(1, 500);
+    let page = page.max(1);
+    actor.may_read("/")?;
+    let mut tx = db.read().await?;
+    let mut rows = units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+    Ok(Page { items: rows.into_iter().map(Into::into).collect(), total: None, next: more.then(|| (page + 1).to_string()) })
+}

@@ -1,0 +1,167 @@
+//! The two backends behind one handle. Each query is written once; the `on!` macro expands
+//! its body once per backend so sqlx binds and decodes with the right driver.
+
+use crate::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// A transaction on either backend. Every store function takes one, so the operations layer
+/// decides what belongs together.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection, on whichever backend it is.
+macro_rules! on {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Pg(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on;
+
+impl Db {
+    /// Opens `url` if given (postgres://… or sqlite://…), else the SQLite file in `data_dir`.
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Db, StoreError> {
+        match url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Db::postgres(u).await,
+            Some(u) if u.starts_with("sqlite:") => {
+                let opts = SqliteConnectOptions::from_str(u).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                Db::sqlite(opts).await
+            }
+            Some(u) => Err(StoreError::Unavailable(format!("不支持的数据库地址：{u}（应以 postgres:// 或 sqlite: 开头）"))),
+            None => {
+                std::fs::create_dir_all(data_dir)
+                    .map_err(|e| StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", data_dir.display())))?;
+                Db::sqlite(SqliteConnectOptions::new().filename(data_dir.join("jiceng.db"))).await
+            }
+        }
+    }
+
+    async fn sqlite(opts: SqliteConnectOptions) -> Result<Db, StoreError> {
+        let opts = opts
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory")
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    async fn postgres(url: &str) -> Result<Db, StoreError> {
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(5));
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Pg(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction for reading.
+    pub async fn read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// A transaction that will write: SQLite takes the write lock up front so two writers
+    /// queue on the busy timeout instead of failing when one upgrades.
+    pub async fn write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+            Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Refreshes the planner's statistics after a bulk load.
+    pub async fn analyze(&mut self) -> Result<(), StoreError> {
+        on!(self, c => sqlx::query("ANALYZE").execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// After rows were inserted with explicit ids, moves PostgreSQL's identity sequences past
+    /// them; SQLite's rowid needs nothing.
+    pub async fn sync_ids(&mut self, tables: &[&str]) -> Result<(), StoreError> {
+        if let Tx::Pg(t) = self {
+            for table in tables {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                );
+                sqlx::query(&sql).execute(&mut **t).await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+//! The organisation tree, kept as a materialized path with member counts maintained on write.
+
+use crate::db::on;
+use crate::{StoreError, Tx, in_list, values_list};
+use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::OrgPath;
+use jiceng_domain::path::upper;
+
+const COLUMNS: &str = "id, code, name, level, category, parent_id, path, division_code, founded_on, elected_on, \
+     term_years, term_due, project, ends_on, member_count, subtree_member_count, created_at, updated_at";
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub category: String,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub division_code: String,
+    pub founded_on: Option<NaiveDate>,
+    pub elected_on: Option<NaiveDate>,
+    pub term_years: Option<i64>,
+    pub term_due: Option<NaiveDate>,
+    pub project: Option<String>,
+    pub ends_on: Option<NaiveDate>,
+    pub member_count: i64,
+    pub subtree_member_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields of an org as written; `path` and counts are the store's business.
+#[derive(Debug, Clone)]
+pub struct OrgFields {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub category: String,
+    pub division_code: String,
+    pub founded_on: Option<NaiveDate>,
+    pub elected_on: Option<NaiveDate>,
+    pub term_years: Option<i64>,
+    pub term_due: Option<NaiveDate>,
+    pub project: Option<String>,
+    pub ends_on: Option<NaiveDate>,
+}
+
+pub async fn insert(tx: &mut Tx, f: &OrgFields, parent: Option<&OrgRow>) -> Result<i64, StoreError> {
+    let now = Utc::now();
+    let id: i64 = on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO orgs (code, name, level, category, parent_id, path, division_code, founded_on, elected_on, term_years, \
+         term_due, project, ends_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, '/', $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id")
+        .bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(parent.map(|p| p.id))
+        .bind(&f.division_code).bind(f.founded_on).bind(f.elected_on).bind(f.term_years).bind(f.term_due)
+        .bind(&f.project).bind(f.ends_on).bind(now)
+        .fetch_one(c).await)?;
+    let path = match parent {
+        Some(p) => OrgPath(p.path.clone()).child(id),
+        None => OrgPath::root(id),
+    };
+    on!(tx, c => sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2").bind(&path.0).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// An org with its id and path decided by the caller, for bulk loads into an empty tree.
+pub struct PlacedOrg {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub fields: OrgFields,
+}
+
+pub async fn insert_placed(tx: &mut Tx, orgs: &[PlacedOrg]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in orgs.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO orgs (id, code, name, level, category, parent_id, path, division_code, founded_on, elected_on, \
+             term_years, term_due, project, ends_on, created_at, updated_at) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 16)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for o in chunk {
+                let f = &o.fields;
+                q = q.bind(o.id).bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(o.parent_id)
+                    .bind(&o.path).bind(&f.division_code).bind(f.founded_on).bind(f.elected_on).bind(f.term_years)
+                    .bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(now).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "UPDATE orgs SET code = $1, name = $2, level = $3, category = $4, division_code = $5, founded_on = $6, \
+         elected_on = $7, term_years = $8, term_due = $9, project = $10, ends_on = $11, updated_at = $12 WHERE id = $13")
+        .bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(&f.division_code).bind(f.founded_on)
+        .bind(f.elected_on).bind(f.term_years).bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(Utc::now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<OrgRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<OrgRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE code = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).bind(code).fetch_optional(c).await)?)
+}
+
+pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<OrgRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id IN ({}) ORDER BY path", in_list(1, ids.len()));
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, OrgRow>(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+/// Direct children of `parent`, or the roots when `None`, in code order.
+pub async fn children(tx: &mut Tx, parent: Option<i64>) -> Result<Vec<OrgRow>, StoreError> {
+    Ok(match parent {
+        Some(p) => {
+            let sql = format!("SELECT {COLUMNS} FROM orgs WHERE parent_id = $1 ORDER BY code");
+            on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).bind(p).fetch_all(c).await)?
+        }
+        None => {
+            let sql = format!("SELECT {COLUMNS} FROM orgs WHERE parent_id IS NULL ORDER BY code");
+            on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).fetch_all(c).await)?
+        }
+    })
+}
+
+pub async fn child_count(tx: &mut Tx, id: i64) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(c).await)?)
+}
+
+/// Filters for listing a subtree.
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    pub level: Option<String>,
+    pub category: Option<String>,
+    /// Matches a part of the name, or the whole code.
+    pub text: Option<String>,
+    pub term_due_before: Option<NaiveDate>,
+}
+
+/// Orgs within the subtree at `path` (itself included), in tree order, one page at a time.
+pub async fn in_subtree(tx: &mut Tx, path: &str, filter: &OrgFilter, limit: i64, offset: i64) -> Result<Vec<OrgRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE path >= $1 AND path < $2 \
+         AND ($3 IS NULL OR level = $3) AND ($4 IS NULL OR category = $4) \
+         AND ($5 IS NULL OR name LIKE '%' || $5 || '%' OR code = $5) AND ($6 IS NULL OR term_due < $6) \
+         ORDER BY path LIMIT $7 OFFSET $8"
+    );
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql)
+        .bind(path).bind(&up).bind(&filter.level).bind(&filter.category).bind(&filter.text).bind(filter.term_due_before)
+        .bind(limit).bind(offset).fetch_all(c).await)?)
+}
+
+/// The same filters over the whole tree.
+pub async fn all(tx: &mut Tx, filter: &OrgFilter, limit: i64, offset: i64) -> Result<Vec<OrgRow>, StoreError> {
+    in_subtree(tx, "/", filter, limit, offset).await
+}
+
+/// Adds `delta` members to the org at `path` (directly) and to each of its ancestors' subtree totals.
+pub async fn add_members(tx: &mut Tx, path: &str, delta: i64) -> Result<(), StoreError> {
+    let ids = OrgPath(path.to_string()).ids();
+    let Some(own) = ids.last().copied() else { return Ok(()) };
+    on!(tx, c => sqlx::query("UPDATE orgs SET member_count = member_count + $1 WHERE id = $2")
+        .bind(delta).bind(own).execute(c).await.map(|r| r.rows_affected()))?;
+    shift_subtree_totals(tx, &ids, delta).await
+}
+
+async fn shift_subtree_totals(tx: &mut Tx, ids: &[i64], delta: i64) -> Result<(), StoreError> {
+    if ids.is_empty() || delta == 0 {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE orgs SET subtree_member_count = subtree_member_count + $1 WHERE id IN ({})",
+        in_list(2, ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query(&sql).bind(delta);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Moves `org` and its whole subtree under `new_parent`: paths of orgs and their members are
+/// rewritten in two set-based updates, and the subtree's members leave the old ancestors'
+/// totals for the new ones'.
+pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Result<(), StoreError> {
+    let old = org.path.clone();
+    let new = OrgPath(new_parent.path.clone()).child(org.id).0;
+    let up = upper(&old);
+    let old_len = old.len() as i64;
+    on!(tx, c => sqlx::query("UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4")
+        .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("UPDATE members SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
+        .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(new_parent.id).bind(Utc::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
+    let old_ancestors = OrgPath(old).ids();
+    let new_ancestors = OrgPath(new_parent.path.clone()).ids();
+    shift_subtree_totals(tx, &old_ancestors[..old_ancestors.len() - 1], -org.subtree_member_count).await?;
+    shift_subtree_totals(tx, &new_ancestors, org.subtree_member_count).await
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM committee_seats WHERE org_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("DELETE FROM orgs WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Recomputes every org's counts from the members table, after a bulk load.
+pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "UPDATE orgs SET member_count = (SELECT COUNT(*) FROM members m WHERE m.org_id = orgs.id)").execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query(
+        "UPDATE orgs SET subtree_member_count = (SELECT CAST(SUM(s.member_count) AS BIGINT) FROM orgs s \
+         WHERE s.path >= orgs.path AND s.path < substr(orgs.path, 1, length(orgs.path) - 1) || '0')").execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs").fetch_one(c).await)?)
+}
+
+pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
+    let v: Option<i64> = on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM orgs").fetch_one(c).await)?;
+    Ok(v.unwrap_or(0))
+}
