@@ -17,6 +17,9 @@ pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
 /// Placeholders for a multi-row VALUES list of `rows` rows of `cols` columns: `$1, $2, …` on
 /// PostgreSQL, plain `?` on SQLite, whose lookup of numbered parameters is linear in their
 /// count and makes a 10,000-parameter insert quadratic.

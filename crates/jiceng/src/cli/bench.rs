@@ -4,6 +4,7 @@
 use super::output::Out;
 use clap::Subcommand;
 use jiceng_ops::members::{self, ListMembers};
+use jiceng_ops::orgs::{self, ListOrgs};
 use jiceng_ops::{Actor, Db, OpsError};
 use serde::Serialize;
 use std::time::Instant;
@@ -41,18 +42,49 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(), OpsError> {
     let BenchCmd::Members { within, limit, samples } = cmd;
-    let root = match within {
-        Some(c) => jiceng_ops::orgs::show(db, actor, &c).await?.org.row,
+    let targets = match within {
+        Some(c) => vec![Some(c)],
         None => {
-            let roots = jiceng_ops::orgs::list(db, actor, jiceng_ops::orgs::ListOrgs { level: Some("district".into()), per_page: Some(500), ..Default::default() }).await?;
-            roots.items.into_iter().map(|o| o.row).max_by_key(|o| o.subtree_member_count).ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?
+            let q = ListOrgs { level: Some("district".into()), per_page: Some(500), ..Default::default() };
+            let largest = orgs::list(db, actor, q).await?.items.into_iter().max_by_key(|o| o.row.subtree_member_count);
+            let largest = largest.ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?;
+            vec![Some(largest.row.code), None]
         }
     };
-    // Cursors spread evenly over the subtree: the last member of every 500-row page.
+    let mut results = Vec::new();
+    for target in targets {
+        results.push(measure(db, actor, target, limit, samples).await?);
+    }
+    out.show(&results, |rs| {
+        rs.iter()
+            .map(|r| {
+                format!(
+                    "{} 于 {}（{} 名党员），{} 次：p50 {:.2} ms，p95 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms",
+                    r.operation, r.within, r.subtree_members, r.samples, r.p50_ms, r.p95_ms, r.p99_ms, r.max_ms
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+/// Pages of `limit` members after cursors spread evenly over the subtree (the last member of
+/// every 500-row page), plus the first page.
+async fn measure(db: &Db, actor: &Actor, within: Option<String>, limit: i64, samples: usize) -> Result<Latency, OpsError> {
+    let (label, members_in) = match &within {
+        Some(c) => {
+            let o = orgs::show(db, actor, c).await?.org.row;
+            (format!("{} {}", o.code, o.name), o.subtree_member_count)
+        }
+        None => ("全市".to_string(), 0),
+    };
     let mut cursors: Vec<Option<String>> = vec![None];
+    let mut seen = 0i64;
     while cursors.len() < samples {
         let after = cursors.last().cloned().flatten();
-        let page = members::list(db, actor, ListMembers { within: Some(root.code.clone()), after, limit: Some(500), ..Default::default() }).await?;
+        let page = members::list(db, actor, ListMembers { within: within.clone(), after, limit: Some(500), ..Default::default() }).await?;
+        seen += page.items.len() as i64;
         match page.next {
             Some(n) => cursors.push(Some(n)),
             None => break,
@@ -60,28 +92,21 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
     }
     let mut times = Vec::with_capacity(samples);
     for i in 0..samples {
-        let cursor = cursors[i % cursors.len()].clone();
+        let after = cursors[i % cursors.len()].clone();
         let t = Instant::now();
-        let page = members::list(db, actor, ListMembers { within: Some(root.code.clone()), after: cursor, limit: Some(limit), ..Default::default() }).await?;
+        let page = members::list(db, actor, ListMembers { within: within.clone(), after, limit: Some(limit), ..Default::default() }).await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(page);
     }
     times.sort_by(f64::total_cmp);
-    let result = Latency {
+    Ok(Latency {
         operation: format!("members::list, {limit} rows"),
-        within: format!("{} {}", root.code, root.name),
-        subtree_members: root.subtree_member_count,
+        within: label,
+        subtree_members: if within.is_some() { members_in } else { seen.max(members_in) },
         samples: times.len(),
         p50_ms: percentile(&times, 0.5),
         p95_ms: percentile(&times, 0.95),
         p99_ms: percentile(&times, 0.99),
         max_ms: percentile(&times, 1.0),
-    };
-    out.show(&result, |r| {
-        format!(
-            "{} 于 {}（{} 名党员），{} 次：p50 {:.2} ms，p95 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms",
-            r.operation, r.within, r.subtree_members, r.samples, r.p50_ms, r.p95_ms, r.p99_ms, r.max_ms
-        )
-    });
-    Ok(())
+    })
 }
