@@ -40,10 +40,18 @@ impl IdNumber {
             return Err(Invalid::new("id_number", raw, "应为 18 位"));
         }
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(Invalid::new("id_number", raw, "前 17 位应为数字，末位为数字或 X"));
+            return Err(Invalid::new(
+                "id_number",
+                raw,
+                "前 17 位应为数字，末位为数字或 X",
+            ));
         }
         if NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").is_err() {
-            return Err(Invalid::new("id_number", raw, "第 7–14 位不是有效的出生日期"));
+            return Err(Invalid::new(
+                "id_number",
+                raw,
+                "第 7–14 位不是有效的出生日期",
+            ));
         }
         if check_char(&b[..17]) != b[17] {
             return Err(Invalid::new("id_number", raw, "校验位错误"));
@@ -113,13 +121,19 @@ mod tests {
         assert_eq!(id.birth_date().to_string(), "1949-12-31");
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(IdNumber::parse(" 11010519491231002x ").unwrap(), id);
-        assert_eq!(IdNumber::parse("１１０１０５１９４９１２３１００２Ｘ").unwrap(), id);
+        assert_eq!(
+            IdNumber::parse("１１０１０５１９４９１２３１００２Ｘ").unwrap(),
+            id
+        );
         assert_eq!(id.masked(), "110105********002X");
     }
 
     #[test]
     fn refuses_wrong_check_date_or_length() {
-        assert_eq!(IdNumber::parse("110105194912310021").unwrap_err().message, "校验位错误");
+        assert_eq!(
+            IdNumber::parse("110105194912310021").unwrap_err().message,
+            "校验位错误"
+        );
         assert!(IdNumber::parse("110105194913310023").is_err());
         assert!(IdNumber::parse("3.50302E+17").is_err());
         assert!(IdNumber::parse("11010519491231002").is_err());

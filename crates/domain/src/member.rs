@@ -53,14 +53,24 @@ impl Categories {
     }
 
     pub fn list(self) -> Vec<Category> {
-        Category::ALL.iter().copied().filter(|c| self.contains(*c)).collect()
+        Category::ALL
+            .iter()
+            .copied()
+            .filter(|c| self.contains(*c))
+            .collect()
     }
 
     /// Parses "在职,流动" (also with 、 or ；) and checks the combination makes sense.
     pub fn parse(raw: &str) -> Result<Categories, Invalid> {
         let mut set = Categories::default();
-        for part in raw.split([',', '，', '、', ';', '；', ' ']).filter(|p| !p.trim().is_empty()) {
-            let c = Category::parse(part).map_err(|e| Invalid { value: raw.to_string(), ..e })?;
+        for part in raw
+            .split([',', '，', '、', ';', '；', ' '])
+            .filter(|p| !p.trim().is_empty())
+        {
+            let c = Category::parse(part).map_err(|e| Invalid {
+                value: raw.to_string(),
+                ..e
+            })?;
             set.0 |= Self::bit(c);
         }
         set.check()?;
@@ -75,10 +85,17 @@ impl Categories {
 
     fn check(self) -> Result<(), Invalid> {
         let employment = [Category::Employed, Category::Retired, Category::Student];
-        let held: Vec<_> = employment.into_iter().filter(|c| self.contains(*c)).collect();
+        let held: Vec<_> = employment
+            .into_iter()
+            .filter(|c| self.contains(*c))
+            .collect();
         if held.len() > 1 {
             let names: Vec<_> = held.iter().map(|c| c.label()).collect();
-            return Err(Invalid::new("categories", self, format!("{}不能同时成立", names.join("与"))));
+            return Err(Invalid::new(
+                "categories",
+                self,
+                format!("{}不能同时成立", names.join("与")),
+            ));
         }
         Ok(())
     }
@@ -93,11 +110,62 @@ impl std::fmt::Display for Categories {
 
 /// The 56 ethnic groups, in the order of GB/T 3304.
 pub const ETHNICITIES: [&str; 56] = [
-    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族",
-    "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族",
-    "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族",
-    "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
-    "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
 ];
 
 /// An ethnic group from the national list; "汉" is read as "汉族".
@@ -136,34 +204,60 @@ pub fn check_dates(d: &MemberDates, today: NaiveDate) -> Result<(), Invalid> {
         return Err(Invalid::new("joined_on", d.joined_on, "不能晚于今天"));
     }
     if d.joined_on < d.birth_date + Months::new(12 * 18) {
-        return Err(Invalid::new("joined_on", d.joined_on, "入党时应年满十八周岁"));
+        return Err(Invalid::new(
+            "joined_on",
+            d.joined_on,
+            "入党时应年满十八周岁",
+        ));
     }
     match (d.status, d.full_on) {
         (MemberStatus::Full, None) => Err(Invalid::new("full_on", "", "正式党员须填写转正日期")),
-        (MemberStatus::Full, Some(f)) if f > today => Err(Invalid::new("full_on", f, "不能晚于今天")),
-        (MemberStatus::Full, Some(f)) if f < d.joined_on + Months::new(12) => {
-            Err(Invalid::new("full_on", f, "预备期为一年，转正日期应在入党一年之后"))
+        (MemberStatus::Full, Some(f)) if f > today => {
+            Err(Invalid::new("full_on", f, "不能晚于今天"))
         }
-        (MemberStatus::Probationary, Some(f)) => Err(Invalid::new("full_on", f, "预备党员没有转正日期")),
+        (MemberStatus::Full, Some(f)) if f < d.joined_on + Months::new(12) => Err(Invalid::new(
+            "full_on",
+            f,
+            "预备期为一年，转正日期应在入党一年之后",
+        )),
+        (MemberStatus::Probationary, Some(f)) => {
+            Err(Invalid::new("full_on", f, "预备党员没有转正日期"))
+        }
         (MemberStatus::Probationary, None) if d.joined_on + Months::new(24) < today => {
-            Err(Invalid::new("status", d.status, "预备期最长两年，入党已超过两年仍为预备党员"))
+            Err(Invalid::new(
+                "status",
+                d.status,
+                "预备期最长两年，入党已超过两年仍为预备党员",
+            ))
         }
         _ => Ok(()),
     }
 }
 
 /// Birth date and gender written on the file must match the ID number.
-pub fn check_identity(id: &IdNumber, birth_date: Option<NaiveDate>, gender: Option<Gender>) -> Result<(NaiveDate, Gender), Invalid> {
+pub fn check_identity(
+    id: &IdNumber,
+    birth_date: Option<NaiveDate>,
+    gender: Option<Gender>,
+) -> Result<(NaiveDate, Gender), Invalid> {
     let from_id = id.birth_date();
     if let Some(b) = birth_date
         && b != from_id
     {
-        return Err(Invalid::new("birth_date", b, format!("与身份证号中的出生日期 {from_id} 不符")));
+        return Err(Invalid::new(
+            "birth_date",
+            b,
+            format!("与身份证号中的出生日期 {from_id} 不符"),
+        ));
     }
     if let Some(g) = gender
         && g != id.gender()
     {
-        return Err(Invalid::new("gender", g, format!("与身份证号中的性别（{}）不符", id.gender())));
+        return Err(Invalid::new(
+            "gender",
+            g,
+            format!("与身份证号中的性别（{}）不符", id.gender()),
+        ));
     }
     Ok((from_id, id.gender()))
 }
@@ -200,24 +294,58 @@ mod tests {
     #[test]
     fn date_rules() {
         let today = d("2026-11-22");
-        let ok = MemberDates { birth_date: d("1980-01-01"), joined_on: d("2005-07-01"), full_on: Some(d("2006-07-01")), status: MemberStatus::Full };
+        let ok = MemberDates {
+            birth_date: d("1980-01-01"),
+            joined_on: d("2005-07-01"),
+            full_on: Some(d("2006-07-01")),
+            status: MemberStatus::Full,
+        };
         assert!(check_dates(&ok, today).is_ok());
-        let young = MemberDates { joined_on: d("1997-01-01"), ..ok };
+        let young = MemberDates {
+            joined_on: d("1997-01-01"),
+            ..ok
+        };
         assert_eq!(check_dates(&young, today).unwrap_err().field, "joined_on");
-        let early = MemberDates { birth_date: d("1980-01-01"), joined_on: d("2005-07-01"), full_on: Some(d("2006-01-01")), status: MemberStatus::Full };
+        let early = MemberDates {
+            birth_date: d("1980-01-01"),
+            joined_on: d("2005-07-01"),
+            full_on: Some(d("2006-01-01")),
+            status: MemberStatus::Full,
+        };
         assert_eq!(check_dates(&early, today).unwrap_err().field, "full_on");
-        let stale = MemberDates { birth_date: d("1980-01-01"), joined_on: d("2020-07-01"), full_on: None, status: MemberStatus::Probationary };
+        let stale = MemberDates {
+            birth_date: d("1980-01-01"),
+            joined_on: d("2020-07-01"),
+            full_on: None,
+            status: MemberStatus::Probationary,
+        };
         assert_eq!(check_dates(&stale, today).unwrap_err().field, "status");
-        let fresh = MemberDates { joined_on: d("2026-07-01"), ..stale };
+        let fresh = MemberDates {
+            joined_on: d("2026-07-01"),
+            ..stale
+        };
         assert!(check_dates(&fresh, today).is_ok());
     }
 
     #[test]
     fn identity_must_match_id_number() {
         let id = IdNumber::parse("11010519491231002X").unwrap();
-        assert_eq!(check_identity(&id, None, None).unwrap(), (d("1949-12-31"), Gender::Female));
-        assert_eq!(check_identity(&id, Some(d("1950-01-01")), None).unwrap_err().field, "birth_date");
-        assert_eq!(check_identity(&id, None, Some(Gender::Male)).unwrap_err().field, "gender");
+        assert_eq!(
+            check_identity(&id, None, None).unwrap(),
+            (d("1949-12-31"), Gender::Female)
+        );
+        assert_eq!(
+            check_identity(&id, Some(d("1950-01-01")), None)
+                .unwrap_err()
+                .field,
+            "birth_date"
+        );
+        assert_eq!(
+            check_identity(&id, None, Some(Gender::Male))
+                .unwrap_err()
+                .field,
+            "gender"
+        );
         assert_eq!(Gender::parse("1").unwrap(), Gender::Male);
     }
 

@@ -57,16 +57,32 @@ impl OrgLevel {
 }
 
 /// Checks that an org of `level` and `category` may sit under `parent` (None: a root).
-pub fn check_placement(level: OrgLevel, category: OrgCategory, parent: Option<OrgLevel>) -> Result<(), Invalid> {
+pub fn check_placement(
+    level: OrgLevel,
+    category: OrgCategory,
+    parent: Option<OrgLevel>,
+) -> Result<(), Invalid> {
     match parent {
         None if level != OrgLevel::District => {
-            return Err(Invalid::new("parent", "", format!("{}必须有上级党组织，只有区县党委可作为根", level.label())));
+            return Err(Invalid::new(
+                "parent",
+                "",
+                format!("{}必须有上级党组织，只有区县党委可作为根", level.label()),
+            ));
         }
         Some(p) if p.rank() >= level.rank() => {
-            return Err(Invalid::new("parent", p.label(), format!("{}不能隶属于同级或下级的{}", level.label(), p.label())));
+            return Err(Invalid::new(
+                "parent",
+                p.label(),
+                format!("{}不能隶属于同级或下级的{}", level.label(), p.label()),
+            ));
         }
         Some(p) if level == OrgLevel::CentralHousehold && p.rank() < OrgLevel::Branch.rank() => {
-            return Err(Invalid::new("parent", p.label(), "党员中心户应隶属于党支部或党小组"));
+            return Err(Invalid::new(
+                "parent",
+                p.label(),
+                "党员中心户应隶属于党支部或党小组",
+            ));
         }
         _ => {}
     }
@@ -78,20 +94,31 @@ pub fn check_placement(level: OrgLevel, category: OrgCategory, parent: Option<Or
         OrgCategory::Functional => &[OrgLevel::Branch, OrgLevel::Group],
     };
     if !allowed.contains(&level) {
-        return Err(Invalid::new("category", category.label(), format!("{}不能设为{}", category.label(), level.label())));
+        return Err(Invalid::new(
+            "category",
+            category.label(),
+            format!("{}不能设为{}", category.label(), level.label()),
+        ));
     }
     Ok(())
 }
 
 /// A temporary org is tied to a project and ends; others have neither.
-pub fn check_temporary(category: OrgCategory, project: Option<&str>, ends_on: Option<NaiveDate>, founded_on: Option<NaiveDate>) -> Result<(), Invalid> {
+pub fn check_temporary(
+    category: OrgCategory,
+    project: Option<&str>,
+    ends_on: Option<NaiveDate>,
+    founded_on: Option<NaiveDate>,
+) -> Result<(), Invalid> {
     if category == OrgCategory::Temporary {
         if project.is_none_or(|p| p.trim().is_empty()) {
             return Err(Invalid::new("project", "", "临时党组织必须填写依托项目"));
         }
         match (ends_on, founded_on) {
             (None, _) => return Err(Invalid::new("ends_on", "", "临时党组织必须填写撤销日期")),
-            (Some(e), Some(f)) if e <= f => return Err(Invalid::new("ends_on", e, "撤销日期应晚于成立日期")),
+            (Some(e), Some(f)) if e <= f => {
+                return Err(Invalid::new("ends_on", e, "撤销日期应晚于成立日期"));
+            }
             _ => {}
         }
     } else if let Some(e) = ends_on {
@@ -113,7 +140,12 @@ pub struct OrgCode(String);
 impl OrgCode {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let t = raw.trim();
-        if t.is_empty() || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        if t.is_empty()
+            || t.len() > 40
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
             return Err(Invalid::new("code", raw, "应为 1–40 位字母、数字或 - _ ."));
         }
         Ok(OrgCode(t.to_string()))
@@ -168,7 +200,10 @@ mod tests {
 
     #[test]
     fn terms() {
-        assert_eq!(OrgLevel::Community.term_years(OrgCategory::Regional), Some(5));
+        assert_eq!(
+            OrgLevel::Community.term_years(OrgCategory::Regional),
+            Some(5)
+        );
         assert_eq!(OrgLevel::Branch.term_years(OrgCategory::Grid), Some(3));
         assert_eq!(OrgLevel::Branch.term_years(OrgCategory::Temporary), None);
         assert_eq!(OrgLevel::Street.term_years(OrgCategory::Regional), None);
@@ -178,11 +213,39 @@ mod tests {
     #[test]
     fn temporary_needs_project_and_end() {
         let f = Some(d("2026-01-01"));
-        assert!(check_temporary(OrgCategory::Temporary, Some("木兰溪治理"), Some(d("2027-01-01")), f).is_ok());
-        assert_eq!(check_temporary(OrgCategory::Temporary, None, Some(d("2027-01-01")), f).unwrap_err().field, "project");
-        assert_eq!(check_temporary(OrgCategory::Temporary, Some("x"), None, f).unwrap_err().field, "ends_on");
-        assert_eq!(check_temporary(OrgCategory::Temporary, Some("x"), Some(d("2025-01-01")), f).unwrap_err().field, "ends_on");
-        assert_eq!(check_temporary(OrgCategory::Grid, None, Some(d("2027-01-01")), f).unwrap_err().field, "ends_on");
+        assert!(
+            check_temporary(
+                OrgCategory::Temporary,
+                Some("木兰溪治理"),
+                Some(d("2027-01-01")),
+                f
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check_temporary(OrgCategory::Temporary, None, Some(d("2027-01-01")), f)
+                .unwrap_err()
+                .field,
+            "project"
+        );
+        assert_eq!(
+            check_temporary(OrgCategory::Temporary, Some("x"), None, f)
+                .unwrap_err()
+                .field,
+            "ends_on"
+        );
+        assert_eq!(
+            check_temporary(OrgCategory::Temporary, Some("x"), Some(d("2025-01-01")), f)
+                .unwrap_err()
+                .field,
+            "ends_on"
+        );
+        assert_eq!(
+            check_temporary(OrgCategory::Grid, None, Some(d("2027-01-01")), f)
+                .unwrap_err()
+                .field,
+            "ends_on"
+        );
     }
 
     #[test]
@@ -190,7 +253,10 @@ mod tests {
         assert!(OrgCode::parse("PT-0001").is_ok());
         assert!(OrgCode::parse("含中文").is_err());
         assert_eq!(OrgLevel::parse("大党委").unwrap(), OrgLevel::Community);
-        assert_eq!(OrgLevel::parse("household").unwrap(), OrgLevel::CentralHousehold);
+        assert_eq!(
+            OrgLevel::parse("household").unwrap(),
+            OrgLevel::CentralHousehold
+        );
         assert_eq!(OrgLevel::parse("xx").unwrap_err().field, "level");
     }
 }

@@ -21,15 +21,26 @@ impl Phone {
             .collect();
         let s = s.strip_prefix("+86").unwrap_or(&s).to_string();
         let b = s.as_bytes();
-        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
+        let mobile = b.len() == 11
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+            && b.iter().all(u8::is_ascii_digit);
         let landline = match s.split_once('-') {
             Some((area, local)) => is_area(area) && is_local(local),
-            None => b.first() == Some(&b'0') && (10..=12).contains(&b.len()) && b.iter().all(u8::is_ascii_digit),
+            None => {
+                b.first() == Some(&b'0')
+                    && (10..=12).contains(&b.len())
+                    && b.iter().all(u8::is_ascii_digit)
+            }
         };
         if mobile || landline {
             Ok(Phone(s))
         } else {
-            Err(Invalid::new("phone", raw, "应为 11 位手机号（1 开头）或带区号的固定电话"))
+            Err(Invalid::new(
+                "phone",
+                raw,
+                "应为 11 位手机号（1 开头）或带区号的固定电话",
+            ))
         }
     }
 
@@ -86,9 +97,18 @@ mod tests {
 
     #[test]
     fn mobiles_and_landlines() {
-        assert_eq!(Phone::parse("138 0013 8000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("+8613800138000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("0594-2345678").unwrap().as_str(), "0594-2345678");
+        assert_eq!(
+            Phone::parse("138 0013 8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("+8613800138000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("0594-2345678").unwrap().as_str(),
+            "0594-2345678"
+        );
         assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
         for bad in ["12800138000", "1380013800", "abc", "594-2345678", ""] {
             assert_eq!(Phone::parse(bad).unwrap_err().field, "phone", "{bad}");

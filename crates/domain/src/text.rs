@@ -29,7 +29,11 @@ pub fn date(field: &'static str, raw: &str) -> Result<chrono::NaiveDate, Invalid
 }
 
 /// A date that must not lie after `today`.
-pub fn past_date(field: &'static str, raw: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, Invalid> {
+pub fn past_date(
+    field: &'static str,
+    raw: &str,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, Invalid> {
     let d = date(field, raw)?;
     if d > today {
         return Err(Invalid::new(field, raw, "不能晚于今天"));

@@ -13,7 +13,9 @@ impl Actor {
     /// The command-line operator, named after the OS user so audit entries say who.
     pub fn operator() -> Actor {
         let name = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-        Actor::Operator { name: format!("cli:{name}") }
+        Actor::Operator {
+            name: format!("cli:{name}"),
+        }
     }
 
     /// The name written into audit entries.

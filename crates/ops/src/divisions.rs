@@ -31,12 +31,21 @@ pub fn find(code_or_name: &str) -> Result<Division, Invalid> {
     let cat = catalogue();
     if code_or_name.trim().bytes().all(|b| b.is_ascii_digit()) {
         let code = DivisionCode::parse(code_or_name)?;
-        return cat
-            .get(&code)
-            .ok_or_else(|| Invalid::new("division_code", code_or_name, "不在 2023 年统计用区划代码中"));
+        return cat.get(&code).ok_or_else(|| {
+            Invalid::new(
+                "division_code",
+                code_or_name,
+                "不在 2023 年统计用区划代码中",
+            )
+        });
     }
-    cat.find_by_name(code_or_name.trim())
-        .ok_or_else(|| Invalid::new("division_code", code_or_name, "找不到这个名称的省、市或区县"))
+    cat.find_by_name(code_or_name.trim()).ok_or_else(|| {
+        Invalid::new(
+            "division_code",
+            code_or_name,
+            "找不到这个名称的省、市或区县",
+        )
+    })
 }
 
 /// Takes a division, its ancestors and everything below it into the deployment.
@@ -45,25 +54,36 @@ pub async fn take_in(db: &Db, actor: &Actor, code_or_name: &str) -> Result<u64, 
     let mut tx = db.write().await?;
     actor.may_write("/")?;
     let added = take_in_tx(&mut tx, &root.code, true).await?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "division.take_in",
-        target: &format!("division:{}", root.code),
-        before: None,
-        after: Some(format!("{{\"added\":{added}}}")),
-    })
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "division.take_in",
+            target: &format!("division:{}", root.code),
+            before: None,
+            after: Some(format!("{{\"added\":{added}}}")),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(added)
 }
 
-pub(crate) async fn take_in_tx(tx: &mut Tx, code: &DivisionCode, below: bool) -> Result<u64, OpsError> {
+pub(crate) async fn take_in_tx(
+    tx: &mut Tx,
+    code: &DivisionCode,
+    below: bool,
+) -> Result<u64, OpsError> {
     Ok(divisions::insert_missing(tx, &with_ancestors(code, below)).await?)
 }
 
 /// A division code given by a person: well-formed and present in the national catalogue.
 /// A code the deployment has not used yet is taken in on the way.
-pub(crate) async fn existing(tx: &mut Tx, field: &'static str, raw: &str) -> Result<DivisionRow, OpsError> {
+pub(crate) async fn existing(
+    tx: &mut Tx,
+    field: &'static str,
+    raw: &str,
+) -> Result<DivisionRow, OpsError> {
     let code = DivisionCode::parse(raw).map_err(|e| Invalid { field, ..e })?;
     if let Some(row) = divisions::get(tx, &code).await? {
         return Ok(row);
@@ -72,7 +92,9 @@ pub(crate) async fn existing(tx: &mut Tx, field: &'static str, raw: &str) -> Res
         return Err(Invalid::new(field, raw, "不在 2023 年统计用区划代码中").into());
     }
     take_in_tx(tx, &code, false).await?;
-    divisions::get(tx, &code).await?.ok_or_else(|| OpsError::not_found("行政区划", raw))
+    divisions::get(tx, &code)
+        .await?
+        .ok_or_else(|| OpsError::not_found("行政区划", raw))
 }
 
 /// Divisions directly below `code` that the deployment holds.

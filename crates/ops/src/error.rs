@@ -38,10 +38,17 @@ pub struct ErrorBody {
 
 impl OpsError {
     pub fn not_found(what: &'static str, key: impl ToString) -> OpsError {
-        OpsError::NotFound { what, key: key.to_string() }
+        OpsError::NotFound {
+            what,
+            key: key.to_string(),
+        }
     }
 
-    pub fn conflict(field: &'static str, value: impl std::fmt::Display, message: impl Into<String>) -> OpsError {
+    pub fn conflict(
+        field: &'static str,
+        value: impl std::fmt::Display,
+        message: impl Into<String>,
+    ) -> OpsError {
         OpsError::Conflict(Invalid::new(field, value, message))
     }
 
@@ -61,6 +68,11 @@ impl OpsError {
             OpsError::Invalid(i) | OpsError::Conflict(i) => (Some(i.field), Some(i.value.clone())),
             _ => (None, None),
         };
-        ErrorBody { code: self.code(), message: self.to_string(), field, value }
+        ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+            field,
+            value,
+        }
     }
 }

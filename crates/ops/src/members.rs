@@ -4,7 +4,10 @@ use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::member::{MemberDates, check_dates, check_identity};
-use jiceng_domain::{Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone, id_number, phone, text};
+use jiceng_domain::{
+    Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone,
+    id_number, phone, text,
+};
 use jiceng_store::members::{self, MemberFields, MemberFilter, MemberRow, TransferRow};
 use jiceng_store::registrations::{self, RegistrationRow};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs, units};
@@ -70,13 +73,27 @@ fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> Mem
         gender: Gender::parse(&row.gender).map(Gender::label).unwrap_or(""),
         ethnicity: row.ethnicity,
         birth_date: row.birth_date,
-        id_number: if reveal { row.id_number.clone() } else { id_number::mask(&row.id_number) },
+        id_number: if reveal {
+            row.id_number.clone()
+        } else {
+            id_number::mask(&row.id_number)
+        },
         phone: row.phone.map(|p| if reveal { p } else { phone::mask(&p) }),
-        education: row.education.as_deref().and_then(|e| Education::parse(e).ok()).map(Education::label),
+        education: row
+            .education
+            .as_deref()
+            .and_then(|e| Education::parse(e).ok())
+            .map(Education::label),
         joined_on: row.joined_on,
         full_on: row.full_on,
-        status: MemberStatus::parse(&row.status).map(MemberStatus::label).unwrap_or(""),
-        categories: Categories(row.categories).list().into_iter().map(Category::label).collect(),
+        status: MemberStatus::parse(&row.status)
+            .map(MemberStatus::label)
+            .unwrap_or(""),
+        categories: Categories(row.categories)
+            .list()
+            .into_iter()
+            .map(Category::label)
+            .collect(),
         org_id: row.org_id,
         org_code,
         org_name,
@@ -97,14 +114,23 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     let ethnicity = Ethnicity::parse(opt(&new.ethnicity).unwrap_or("汉族"))?;
     let phone = opt(&new.phone).map(Phone::parse).transpose()?;
     let education = opt(&new.education).map(Education::parse).transpose()?;
-    let joined_on = opt_past_date("joined_on", &new.joined_on)?.ok_or_else(|| Invalid::new("joined_on", "", "必填"))?;
+    let joined_on = opt_past_date("joined_on", &new.joined_on)?
+        .ok_or_else(|| Invalid::new("joined_on", "", "必填"))?;
     let full_on = opt_date("full_on", &new.full_on)?;
     let status = match opt(&new.status) {
         Some(s) => MemberStatus::parse(s)?,
         None if full_on.is_some() => MemberStatus::Full,
         None => MemberStatus::Probationary,
     };
-    check_dates(&MemberDates { birth_date, joined_on, full_on, status }, crate::today())?;
+    check_dates(
+        &MemberDates {
+            birth_date,
+            joined_on,
+            full_on,
+            status,
+        },
+        crate::today(),
+    )?;
     let categories = Categories::parse(opt(&new.categories).unwrap_or(""))?;
     Ok(MemberFields {
         name,
@@ -132,44 +158,75 @@ pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, O
         let d = divisions::existing(&mut tx, "residence_division", raw).await?;
         let code = jiceng_domain::DivisionCode::parse(&d.code)?;
         if !code.is_community() {
-            return Err(Invalid::new("residence_division", raw, "应为社区（居委会）一级的代码").into());
+            return Err(
+                Invalid::new("residence_division", raw, "应为社区（居委会）一级的代码").into(),
+            );
         }
         f.residence_division = Some(d.code);
     }
     if let Some(uid) = f.employer_unit_id {
-        units::by_id(&mut tx, uid).await?.ok_or_else(|| Invalid::new("employer_unit", uid, "没有这个驻区单位"))?;
+        units::by_id(&mut tx, uid)
+            .await?
+            .ok_or_else(|| Invalid::new("employer_unit", uid, "没有这个驻区单位"))?;
     }
     if let Some(other) = members::by_id_number(&mut tx, &f.id_number).await? {
-        return Err(OpsError::conflict("id_number", id_number::mask(&f.id_number), format!("已登记为党员 {}（编号 {}）", other.name, other.id)));
+        return Err(OpsError::conflict(
+            "id_number",
+            id_number::mask(&f.id_number),
+            format!("已登记为党员 {}（编号 {}）", other.name, other.id),
+        ));
     }
-    let id = members::insert(&mut tx, &f, org.id, &org.path).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => OpsError::conflict("id_number", id_number::mask(&f.id_number), "身份证号已登记"),
-        e => e.into(),
-    })?;
+    let id = members::insert(&mut tx, &f, org.id, &org.path)
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => {
+                OpsError::conflict("id_number", id_number::mask(&f.id_number), "身份证号已登记")
+            }
+            e => e.into(),
+        })?;
     orgs::add_members(&mut tx, &org.path, 1).await?;
-    let row = members::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("党员", id))?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "member.add",
-        target: &format!("member:{id}"),
-        before: None,
-        after: serde_json::to_string(&view(row.clone(), org.code.clone(), org.name.clone(), false)).ok(),
-    })
+    let row = members::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", id))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "member.add",
+            target: &format!("member:{id}"),
+            before: None,
+            after: serde_json::to_string(&view(
+                row.clone(),
+                org.code.clone(),
+                org.name.clone(),
+                false,
+            ))
+            .ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(view(row, org.code, org.name, false))
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<(MemberRow, orgs::OrgRow), OpsError> {
-    let m = members::by_id(tx, id).await?.ok_or_else(|| OpsError::not_found("党员", id))?;
-    let o = orgs::by_id(tx, m.org_id).await?.ok_or_else(|| OpsError::not_found("党组织", m.org_id))?;
+    let m = members::by_id(tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", id))?;
+    let o = orgs::by_id(tx, m.org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", m.org_id))?;
     Ok((m, o))
 }
 
 /// A member's file with history and 双报到. `reveal` shows the whole ID number and phone
 /// to an actor allowed to see them, and records that it did.
 pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<MemberDetail, OpsError> {
-    let mut tx = if reveal { db.write().await? } else { db.read().await? };
+    let mut tx = if reveal {
+        db.write().await?
+    } else {
+        db.read().await?
+    };
     let (m, org) = load(&mut tx, id).await?;
     actor.may_read(&m.org_path)?;
     if reveal && !actor.may_reveal() {
@@ -182,17 +239,25 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
         None => None,
     };
     if reveal {
-        audit::append(&mut tx, audit::Entry {
-            actor: actor.audit_name(),
-            operation: "member.reveal",
-            target: &format!("member:{id}"),
-            before: None,
-            after: None,
-        })
+        audit::append(
+            &mut tx,
+            audit::Entry {
+                actor: actor.audit_name(),
+                operation: "member.reveal",
+                target: &format!("member:{id}"),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
     }
     tx.commit().await?;
-    Ok(MemberDetail { member: view(m, org.code, org.name, reveal), employer_unit_name, transfers, registrations })
+    Ok(MemberDetail {
+        member: view(m, org.code, org.name, reveal),
+        employer_unit_name,
+        transfers,
+        registrations,
+    })
 }
 
 /// What to list: members within an org's subtree, filtered, one page after another.
@@ -210,18 +275,29 @@ pub struct ListMembers {
 
 pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberView>, OpsError> {
     let filter = MemberFilter {
-        status: opt(&q.status).map(MemberStatus::parse).transpose()?.map(|s| s.code().to_string()),
-        category_bit: opt(&q.category).map(Category::parse).transpose()?.map(Categories::bit),
+        status: opt(&q.status)
+            .map(MemberStatus::parse)
+            .transpose()?
+            .map(|s| s.code().to_string()),
+        category_bit: opt(&q.category)
+            .map(Category::parse)
+            .transpose()?
+            .map(Categories::bit),
         name: opt(&q.name).map(str::to_string),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let after = opt(&q.after)
-        .map(|a| a.parse::<i64>().map_err(|_| Invalid::new("after", a, "应为上一页最后一名党员的编号")))
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| Invalid::new("after", a, "应为上一页最后一名党员的编号"))
+        })
         .transpose()?;
     let mut tx = db.read().await?;
     let (path, total) = match opt(&q.within) {
         Some(code) => {
-            let o = orgs::by_code(&mut tx, code).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+            let o = orgs::by_code(&mut tx, code)
+                .await?
+                .ok_or_else(|| OpsError::not_found("党组织", code))?;
             (o.path, Some(o.subtree_member_count))
         }
         None => ("/".to_string(), None),
@@ -247,10 +323,18 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     let mut org_ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
     org_ids.sort_unstable();
     org_ids.dedup();
-    let names: HashMap<i64, (String, String)> =
-        orgs::by_ids(&mut tx, &org_ids).await?.into_iter().map(|o| (o.id, (o.code, o.name))).collect();
-    let next = if more { rows.last().map(|r| r.id.to_string()) } else { None };
-    let filtered = filter.status.is_some() || filter.category_bit.is_some() || filter.name.is_some();
+    let names: HashMap<i64, (String, String)> = orgs::by_ids(&mut tx, &org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, (o.code, o.name)))
+        .collect();
+    let next = if more {
+        rows.last().map(|r| r.id.to_string())
+    } else {
+        None
+    };
+    let filtered =
+        filter.status.is_some() || filter.category_bit.is_some() || filter.name.is_some();
     let items = rows
         .into_iter()
         .map(|r| {
@@ -258,11 +342,22 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
             view(r, code, name, false)
         })
         .collect();
-    Ok(Page { items, total: if filtered { None } else { total }, next })
+    Ok(Page {
+        items,
+        total: if filtered { None } else { total },
+        next,
+    })
 }
 
 /// Transfers a member's organisational relationship (组织关系转接) to another org.
-pub async fn transfer(db: &Db, actor: &Actor, id: i64, to: &str, on_date: Option<String>, reason: Option<String>) -> Result<MemberView, OpsError> {
+pub async fn transfer(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    to: &str,
+    on_date: Option<String>,
+    reason: Option<String>,
+) -> Result<MemberView, OpsError> {
     let date = opt_past_date("transferred_on", &on_date)?.unwrap_or_else(crate::today);
     let mut tx = db.write().await?;
     let (m, from) = load(&mut tx, id).await?;
@@ -279,15 +374,20 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, to: &str, on_date: Option
     members::record_transfer(&mut tx, id, from.id, target.id, date, opt(&reason)).await?;
     orgs::add_members(&mut tx, &from.path, -1).await?;
     orgs::add_members(&mut tx, &target.path, 1).await?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "member.transfer",
-        target: &format!("member:{id}"),
-        before: Some(format!("{{\"org\":{:?}}}", from.code)),
-        after: Some(format!("{{\"org\":{:?},\"on\":\"{date}\"}}", target.code)),
-    })
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "member.transfer",
+            target: &format!("member:{id}"),
+            before: Some(format!("{{\"org\":{:?}}}", from.code)),
+            after: Some(format!("{{\"org\":{:?},\"on\":\"{date}\"}}", target.code)),
+        },
+    )
     .await?;
-    let row = members::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("党员", id))?;
+    let row = members::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", id))?;
     tx.commit().await?;
     Ok(view(row, target.code, target.name, false))
 }

@@ -38,10 +38,19 @@ pub struct OrgView {
 
 impl From<OrgRow> for OrgView {
     fn from(row: OrgRow) -> Self {
-        let level = OrgLevel::parse(&row.level).map(OrgLevel::label).unwrap_or("");
-        let category = OrgCategory::parse(&row.category).map(OrgCategory::label).unwrap_or("");
+        let level = OrgLevel::parse(&row.level)
+            .map(OrgLevel::label)
+            .unwrap_or("");
+        let category = OrgCategory::parse(&row.category)
+            .map(OrgCategory::label)
+            .unwrap_or("");
         let term_overdue = row.term_due.is_some_and(|d| d < crate::today());
-        OrgView { row, level_label: level, category_label: category, term_overdue }
+        OrgView {
+            row,
+            level_label: level,
+            category_label: category,
+            term_overdue,
+        }
     }
 }
 
@@ -58,7 +67,11 @@ pub struct OrgDetail {
     pub registered_units: i64,
 }
 
-pub(crate) async fn by_code(tx: &mut Tx, field: &'static str, code: &str) -> Result<OrgRow, OpsError> {
+pub(crate) async fn by_code(
+    tx: &mut Tx,
+    field: &'static str,
+    code: &str,
+) -> Result<OrgRow, OpsError> {
     orgs::by_code(tx, code.trim())
         .await?
         .ok_or_else(|| Invalid::new(field, code, "没有这个代码的党组织").into())
@@ -79,11 +92,18 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
     let founded_on = opt_past_date("founded_on", &new.founded_on)?;
     let elected_on = opt_past_date("elected_on", &new.elected_on)?;
     let ends_on = opt_date("ends_on", &new.ends_on)?;
-    let project = opt(&new.project).map(|p| text::name("project", p, 100)).transpose()?;
+    let project = opt(&new.project)
+        .map(|p| text::name("project", p, 100))
+        .transpose()?;
     check_temporary(category, project.as_deref(), ends_on, founded_on)?;
     let years = level.term_years(category);
     if elected_on.is_some() && years.is_none() {
-        return Err(Invalid::new("elected_on", opt(&new.elected_on).unwrap_or(""), format!("{}不实行换届", level.label())).into());
+        return Err(Invalid::new(
+            "elected_on",
+            opt(&new.elected_on).unwrap_or(""),
+            format!("{}不实行换届", level.label()),
+        )
+        .into());
     }
 
     let mut tx = db.write().await?;
@@ -91,10 +111,18 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         Some(p) => Some(by_code(&mut tx, "parent", p).await?),
         None => None,
     };
-    let parent_level = parent.as_ref().map(|p| OrgLevel::parse(&p.level)).transpose()?;
+    let parent_level = parent
+        .as_ref()
+        .map(|p| OrgLevel::parse(&p.level))
+        .transpose()?;
     check_placement(level, category, parent_level)?;
     actor.may_write(parent.as_ref().map_or("/", |p| p.path.as_str()))?;
-    let division = divisions::existing(&mut tx, "division_code", required("division_code", &new.division_code)?).await?;
+    let division = divisions::existing(
+        &mut tx,
+        "division_code",
+        required("division_code", &new.division_code)?,
+    )
+    .await?;
     if let Some(p) = &parent {
         check_division_within(&division.code, &p.division_code)?;
     }
@@ -115,14 +143,19 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         ends_on,
     };
     let id = orgs::insert(&mut tx, &fields, parent.as_ref()).await?;
-    let row = orgs::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("党组织", id))?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "org.add",
-        target: &format!("org:{id}"),
-        before: None,
-        after: audit_json(&row),
-    })
+    let row = orgs::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", id))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "org.add",
+            target: &format!("org:{id}"),
+            before: None,
+            after: audit_json(&row),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(row.into())
@@ -132,21 +165,28 @@ fn check_division_within(child: &str, parent: &str) -> Result<(), Invalid> {
     let c = DivisionCode::parse(child)?;
     let p = DivisionCode::parse(parent)?;
     if !c.is_within(&p) {
-        return Err(Invalid::new("division_code", child, format!("不在上级党组织所在区划 {parent} 之内")));
+        return Err(Invalid::new(
+            "division_code",
+            child,
+            format!("不在上级党组织所在区划 {parent} 之内"),
+        ));
     }
     Ok(())
 }
 
 pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsError> {
     let mut tx = db.read().await?;
-    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let org = orgs::by_code(&mut tx, code.trim())
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", code))?;
     actor.may_read(&org.path)?;
     let ids = jiceng_domain::OrgPath(org.path.clone()).ids();
     let ancestors = orgs::by_ids(&mut tx, &ids[..ids.len() - 1]).await?;
     let children = orgs::children(&mut tx, Some(org.id)).await?;
     let committee = committee::of_org(&mut tx, org.id).await?;
     let unit = units::by_org(&mut tx, org.id).await?;
-    let (registered_members, registered_units) = registrations::community_counts(&mut tx, org.id).await?;
+    let (registered_members, registered_units) =
+        registrations::community_counts(&mut tx, org.id).await?;
     Ok(OrgDetail {
         org: org.into(),
         ancestors: ancestors.into_iter().map(Into::into).collect(),
@@ -173,8 +213,14 @@ pub struct ListOrgs {
 
 pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, OpsError> {
     let filter = OrgFilter {
-        level: opt(&q.level).map(OrgLevel::parse).transpose()?.map(|l| l.code().to_string()),
-        category: opt(&q.category).map(OrgCategory::parse).transpose()?.map(|c| c.code().to_string()),
+        level: opt(&q.level)
+            .map(OrgLevel::parse)
+            .transpose()?
+            .map(|l| l.code().to_string()),
+        category: opt(&q.category)
+            .map(OrgCategory::parse)
+            .transpose()?
+            .map(|c| c.code().to_string()),
         text: opt(&q.text).map(str::to_string),
         term_due_before: opt_date("date", &q.term_due_before)?,
     };
@@ -182,11 +228,17 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
     let page = q.page.unwrap_or(1).max(1);
     let mut tx = db.read().await?;
     let path = match opt(&q.within) {
-        Some(code) => orgs::by_code(&mut tx, code).await?.ok_or_else(|| OpsError::not_found("党组织", code))?.path,
+        Some(code) => {
+            orgs::by_code(&mut tx, code)
+                .await?
+                .ok_or_else(|| OpsError::not_found("党组织", code))?
+                .path
+        }
         None => "/".to_string(),
     };
     actor.may_read(&path)?;
-    let mut rows = orgs::in_subtree(&mut tx, &path, &filter, per_page + 1, (page - 1) * per_page).await?;
+    let mut rows =
+        orgs::in_subtree(&mut tx, &path, &filter, per_page + 1, (page - 1) * per_page).await?;
     let more = rows.len() as i64 > per_page;
     rows.truncate(per_page as usize);
     Ok(Page {
@@ -197,26 +249,44 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
 }
 
 /// Moves an org, with its whole subtree and their members, under another parent.
-pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent: &str) -> Result<OrgView, OpsError> {
+pub async fn move_to(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    new_parent: &str,
+) -> Result<OrgView, OpsError> {
     let mut tx = db.write().await?;
-    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let org = orgs::by_code(&mut tx, code.trim())
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", code))?;
     let parent = by_code(&mut tx, "parent", new_parent).await?;
     if parent.path.starts_with(&org.path) {
-        return Err(Invalid::new("parent", new_parent, "不能把党组织移到它自己或它的下级之下").into());
+        return Err(
+            Invalid::new("parent", new_parent, "不能把党组织移到它自己或它的下级之下").into(),
+        );
     }
-    check_placement(OrgLevel::parse(&org.level)?, OrgCategory::parse(&org.category)?, Some(OrgLevel::parse(&parent.level)?))?;
+    check_placement(
+        OrgLevel::parse(&org.level)?,
+        OrgCategory::parse(&org.category)?,
+        Some(OrgLevel::parse(&parent.level)?),
+    )?;
     check_division_within(&org.division_code, &parent.division_code)?;
     actor.may_write(&org.path)?;
     actor.may_write(&parent.path)?;
     orgs::move_subtree(&mut tx, &org, &parent).await?;
-    let moved = orgs::by_id(&mut tx, org.id).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "org.move",
-        target: &format!("org:{}", org.id),
-        before: audit_json(&org),
-        after: audit_json(&moved),
-    })
+    let moved = orgs::by_id(&mut tx, org.id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", code))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "org.move",
+            target: &format!("org:{}", org.id),
+            before: audit_json(&org),
+            after: audit_json(&moved),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(moved.into())
@@ -225,29 +295,48 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent: &str) -> Re
 /// Deletes an org that has no children, no members and no history pointing at it.
 pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
     let mut tx = db.write().await?;
-    let org = orgs::by_code(&mut tx, code.trim()).await?.ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let org = orgs::by_code(&mut tx, code.trim())
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", code))?;
     actor.may_write(&org.path)?;
     let children = orgs::child_count(&mut tx, org.id).await?;
     if children > 0 {
-        return Err(OpsError::conflict("code", code, format!("还有 {children} 个下级党组织，不能删除")));
+        return Err(OpsError::conflict(
+            "code",
+            code,
+            format!("还有 {children} 个下级党组织，不能删除"),
+        ));
     }
     if org.member_count > 0 {
-        return Err(OpsError::conflict("code", code, format!("还有 {} 名党员，请先转出", org.member_count)));
+        return Err(OpsError::conflict(
+            "code",
+            code,
+            format!("还有 {} 名党员，请先转出", org.member_count),
+        ));
     }
     if let Some(u) = units::by_org(&mut tx, org.id).await? {
-        return Err(OpsError::conflict("code", code, format!("是驻区单位“{}”的党组织，不能删除", u.name)));
+        return Err(OpsError::conflict(
+            "code",
+            code,
+            format!("是驻区单位“{}”的党组织，不能删除", u.name),
+        ));
     }
     orgs::delete(&mut tx, org.id).await.map_err(|e| match e {
-        StoreError::Referenced(_) => OpsError::conflict("code", code, "仍有组织关系转接或双报到记录指向它，不能删除"),
+        StoreError::Referenced(_) => {
+            OpsError::conflict("code", code, "仍有组织关系转接或双报到记录指向它，不能删除")
+        }
         e => e.into(),
     })?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "org.delete",
-        target: &format!("org:{}", org.id),
-        before: audit_json(&org),
-        after: None,
-    })
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "org.delete",
+            target: &format!("org:{}", org.id),
+            before: audit_json(&org),
+            after: None,
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -263,7 +352,12 @@ pub struct NewSeat {
     pub since: Option<String>,
 }
 
-pub async fn add_seat(db: &Db, actor: &Actor, org_code: &str, new: NewSeat) -> Result<Vec<SeatRow>, OpsError> {
+pub async fn add_seat(
+    db: &Db,
+    actor: &Actor,
+    org_code: &str,
+    new: NewSeat,
+) -> Result<Vec<SeatRow>, OpsError> {
     let position = CommitteePosition::parse(required("position", &new.position)?)?;
     let since = opt_past_date("date", &new.since)?;
     let mut tx = db.write().await?;
@@ -271,9 +365,16 @@ pub async fn add_seat(db: &Db, actor: &Actor, org_code: &str, new: NewSeat) -> R
     actor.may_write(&org.path)?;
     let name = match (opt(&new.name), new.member_id) {
         (_, Some(mid)) => {
-            let m = jiceng_store::members::by_id(&mut tx, mid).await?.ok_or_else(|| OpsError::not_found("党员", mid))?;
+            let m = jiceng_store::members::by_id(&mut tx, mid)
+                .await?
+                .ok_or_else(|| OpsError::not_found("党员", mid))?;
             if !m.org_path.starts_with(&org.path) && new.unit_id.is_none() {
-                return Err(Invalid::new("name", &m.name, "委员应是本组织党员，或来自驻区单位的兼职委员").into());
+                return Err(Invalid::new(
+                    "name",
+                    &m.name,
+                    "委员应是本组织党员，或来自驻区单位的兼职委员",
+                )
+                .into());
             }
             m.name
         }
@@ -281,7 +382,9 @@ pub async fn add_seat(db: &Db, actor: &Actor, org_code: &str, new: NewSeat) -> R
         (None, None) => return Err(Invalid::new("name", "", "必填").into()),
     };
     if let Some(uid) = new.unit_id {
-        units::by_id(&mut tx, uid).await?.ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
+        units::by_id(&mut tx, uid)
+            .await?
+            .ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
     }
     let seat = SeatFields {
         org_id: org.id,
@@ -292,17 +395,25 @@ pub async fn add_seat(db: &Db, actor: &Actor, org_code: &str, new: NewSeat) -> R
         part_time: new.unit_id.is_some(),
         since,
     };
-    committee::insert_many(&mut tx, std::slice::from_ref(&seat)).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => OpsError::conflict("position", position, "该组织已有书记"),
-        e => e.into(),
-    })?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "org.seat.add",
-        target: &format!("org:{}", org.id),
-        before: None,
-        after: Some(format!("{{\"position\":\"{}\",\"name\":{:?}}}", seat.position, seat.name)),
-    })
+    committee::insert_many(&mut tx, std::slice::from_ref(&seat))
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => OpsError::conflict("position", position, "该组织已有书记"),
+            e => e.into(),
+        })?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "org.seat.add",
+            target: &format!("org:{}", org.id),
+            before: None,
+            after: Some(format!(
+                "{{\"position\":\"{}\",\"name\":{:?}}}",
+                seat.position, seat.name
+            )),
+        },
+    )
     .await?;
     let seats = committee::of_org(&mut tx, org.id).await?;
     tx.commit().await?;

@@ -17,50 +17,93 @@ async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
     Ok(org)
 }
 
-async fn record(tx: &mut Tx, actor: &Actor, r: NewRegistration, what: &str) -> Result<RegistrationRow, OpsError> {
+async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    r: NewRegistration,
+    what: &str,
+) -> Result<RegistrationRow, OpsError> {
     let id = registrations::insert(tx, &r).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => OpsError::conflict("community", what, "已在一个社区报到，请先结束原报到"),
+        StoreError::Duplicate(_) => {
+            OpsError::conflict("community", what, "已在一个社区报到，请先结束原报到")
+        }
         e => e.into(),
     })?;
-    let row = registrations::by_id(tx, id).await?.ok_or_else(|| OpsError::not_found("报到记录", id))?;
-    audit::append(tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "registration.add",
-        target: &format!("registration:{id}"),
-        before: None,
-        after: serde_json::to_string(&row).ok(),
-    })
+    let row = registrations::by_id(tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("报到记录", id))?;
+    audit::append(
+        tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "registration.add",
+            target: &format!("registration:{id}"),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
     .await?;
     Ok(row)
 }
 
-pub async fn register_member(db: &Db, actor: &Actor, member_id: i64, community_code: &str, on_date: Option<String>) -> Result<RegistrationRow, OpsError> {
+pub async fn register_member(
+    db: &Db,
+    actor: &Actor,
+    member_id: i64,
+    community_code: &str,
+    on_date: Option<String>,
+) -> Result<RegistrationRow, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(crate::today);
     let mut tx = db.write().await?;
-    let m = members::by_id(&mut tx, member_id).await?.ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    let m = members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
     if !Categories(m.categories).contains(Category::Employed) {
-        return Err(Invalid::new("categories", Categories(m.categories), "只有在职党员到居住社区报到").into());
+        return Err(Invalid::new(
+            "categories",
+            Categories(m.categories),
+            "只有在职党员到居住社区报到",
+        )
+        .into());
     }
     let org = community(&mut tx, community_code).await?;
     if let Some(res) = &m.residence_division
         && res != &org.division_code
     {
-        return Err(Invalid::new("community", community_code, format!("党员居住在 {res}，应到居住地社区报到")).into());
+        return Err(Invalid::new(
+            "community",
+            community_code,
+            format!("党员居住在 {res}，应到居住地社区报到"),
+        )
+        .into());
     }
     if date < m.joined_on {
         return Err(Invalid::new("registered_on", date, "早于入党日期").into());
     }
     actor.may_write(&org.path)?;
-    let r = NewRegistration { community_org_id: org.id, member_id: Some(m.id), unit_id: None, registered_on: date };
+    let r = NewRegistration {
+        community_org_id: org.id,
+        member_id: Some(m.id),
+        unit_id: None,
+        registered_on: date,
+    };
     let row = record(&mut tx, actor, r, &m.name).await?;
     tx.commit().await?;
     Ok(row)
 }
 
-pub async fn register_unit(db: &Db, actor: &Actor, unit_id: i64, community_code: &str, on_date: Option<String>) -> Result<RegistrationRow, OpsError> {
+pub async fn register_unit(
+    db: &Db,
+    actor: &Actor,
+    unit_id: i64,
+    community_code: &str,
+    on_date: Option<String>,
+) -> Result<RegistrationRow, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(crate::today);
     let mut tx = db.write().await?;
-    let u = units::by_id(&mut tx, unit_id).await?.ok_or_else(|| OpsError::not_found("驻区单位", unit_id))?;
+    let u = units::by_id(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("驻区单位", unit_id))?;
     if u.org_id.is_none() {
         return Err(Invalid::new("unit", &u.name, "没有党组织的单位不参加双报到").into());
     }
@@ -68,51 +111,93 @@ pub async fn register_unit(db: &Db, actor: &Actor, unit_id: i64, community_code:
     let unit_div = DivisionCode::parse(&u.division_code)?;
     let com_div = DivisionCode::parse(&org.division_code)?;
     if !(unit_div.is_within(&com_div) || com_div.is_within(&unit_div)) {
-        return Err(Invalid::new("community", community_code, format!("单位位于 {}，应到所在社区报到", u.division_code)).into());
+        return Err(Invalid::new(
+            "community",
+            community_code,
+            format!("单位位于 {}，应到所在社区报到", u.division_code),
+        )
+        .into());
     }
     actor.may_write(&org.path)?;
-    let r = NewRegistration { community_org_id: org.id, member_id: None, unit_id: Some(u.id), registered_on: date };
+    let r = NewRegistration {
+        community_org_id: org.id,
+        member_id: None,
+        unit_id: Some(u.id),
+        registered_on: date,
+    };
     let row = record(&mut tx, actor, r, &u.name).await?;
     tx.commit().await?;
     Ok(row)
 }
 
 /// Ends a registration, keeping it in the history.
-pub async fn end(db: &Db, actor: &Actor, id: i64, on_date: Option<String>) -> Result<RegistrationRow, OpsError> {
+pub async fn end(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    on_date: Option<String>,
+) -> Result<RegistrationRow, OpsError> {
     let date = opt_past_date("date", &on_date)?.unwrap_or_else(crate::today);
     let mut tx = db.write().await?;
-    let before = registrations::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("报到记录", id))?;
+    let before = registrations::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("报到记录", id))?;
     if before.ended_on.is_some() {
         return Err(OpsError::conflict("date", date, "该报到已结束"));
     }
     if date < before.registered_on {
         return Err(Invalid::new("date", date, "早于报到日期").into());
     }
-    let org = jiceng_store::orgs::by_id(&mut tx, before.community_org_id).await?.ok_or_else(|| OpsError::not_found("党组织", before.community_org_id))?;
+    let org = jiceng_store::orgs::by_id(&mut tx, before.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", before.community_org_id))?;
     actor.may_write(&org.path)?;
     registrations::end(&mut tx, id, date).await?;
-    let after = registrations::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("报到记录", id))?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "registration.end",
-        target: &format!("registration:{id}"),
-        before: serde_json::to_string(&before).ok(),
-        after: serde_json::to_string(&after).ok(),
-    })
+    let after = registrations::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("报到记录", id))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "registration.end",
+            target: &format!("registration:{id}"),
+            before: serde_json::to_string(&before).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// The community side: who has registered here.
-pub async fn of_community(db: &Db, actor: &Actor, code: &str, active_only: bool, page: i64, per_page: i64) -> Result<Page<RegistrationRow>, OpsError> {
+pub async fn of_community(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    active_only: bool,
+    page: i64,
+    per_page: i64,
+) -> Result<Page<RegistrationRow>, OpsError> {
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
     let org = community(&mut tx, code).await?;
     actor.may_read(&org.path)?;
-    let mut rows = registrations::of_community(&mut tx, org.id, active_only, per_page + 1, (page - 1) * per_page).await?;
+    let mut rows = registrations::of_community(
+        &mut tx,
+        org.id,
+        active_only,
+        per_page + 1,
+        (page - 1) * per_page,
+    )
+    .await?;
     let more = rows.len() as i64 > per_page;
     rows.truncate(per_page as usize);
-    Ok(Page { items: rows, total: None, next: more.then(|| (page + 1).to_string()) })
+    Ok(Page {
+        items: rows,
+        total: None,
+        next: more.then(|| (page + 1).to_string()),
+    })
 }

@@ -29,8 +29,13 @@ pub struct UnitView {
 
 impl From<UnitRow> for UnitView {
     fn from(row: UnitRow) -> Self {
-        let category_label = UnitCategory::parse(&row.category).map(UnitCategory::label).unwrap_or("");
-        UnitView { row, category_label }
+        let category_label = UnitCategory::parse(&row.category)
+            .map(UnitCategory::label)
+            .unwrap_or("");
+        UnitView {
+            row,
+            category_label,
+        }
     }
 }
 
@@ -71,14 +76,19 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
         org_id: org.map(|o| o.id),
     };
     let id = units::insert(&mut tx, &fields).await?;
-    let row = units::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("驻区单位", id))?;
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "unit.add",
-        target: &format!("unit:{id}"),
-        before: None,
-        after: serde_json::to_string(&row).ok(),
-    })
+    let row = units::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "unit.add",
+            target: &format!("unit:{id}"),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(row.into())
@@ -86,14 +96,25 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
 
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsError> {
     let mut tx = db.read().await?;
-    let row = units::by_id(&mut tx, id).await?.ok_or_else(|| OpsError::not_found("驻区单位", id))?;
+    let row = units::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
     actor.may_read("/")?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
-    Ok(UnitDetail { unit: row.into(), registrations })
+    Ok(UnitDetail {
+        unit: row.into(),
+        registrations,
+    })
 }
 
 /// Units within a division (a street includes its communities), a page at a time.
-pub async fn list(db: &Db, actor: &Actor, within: Option<&str>, page: i64, per_page: i64) -> Result<Page<UnitView>, OpsError> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    within: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> Result<Page<UnitView>, OpsError> {
     let prefix = match within {
         Some(raw) => DivisionCode::parse(raw)?.short().to_string(),
         None => String::new(),
@@ -102,8 +123,13 @@ pub async fn list(db: &Db, actor: &Actor, within: Option<&str>, page: i64, per_p
     let page = page.max(1);
     actor.may_read("/")?;
     let mut tx = db.read().await?;
-    let mut rows = units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;
+    let mut rows =
+        units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;
     let more = rows.len() as i64 > per_page;
     rows.truncate(per_page as usize);
-    Ok(Page { items: rows.into_iter().map(Into::into).collect(), total: None, next: more.then(|| (page + 1).to_string()) })
+    Ok(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total: None,
+        next: more.then(|| (page + 1).to_string()),
+    })
 }

@@ -8,8 +8,14 @@ use jiceng_store::testing::TestDb;
 
 async fn build(scale: f64, seed: u64) -> (TestDb, demo::DemoSummary) {
     let t = TestDb::new().await;
-    let spec = DemoSpec { city: "莆田市".into(), scale, seed };
-    let s = demo::build(&t.db, &Actor::operator(), &spec, &Quiet).await.unwrap();
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale,
+        seed,
+    };
+    let s = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
     (t, s)
 }
 
@@ -19,21 +25,77 @@ async fn putian_at_scale_one_has_the_study_figures() {
     let a = Actor::operator();
     assert_eq!(s.streets, 8, "Putian's eight real streets");
     assert_eq!(s.members, demo::putian::MEMBERS);
-    let streets = orgs::list(&t.db, &a, ListOrgs { level: Some("street".into()), ..Default::default() }).await.unwrap();
+    let streets = orgs::list(
+        &t.db,
+        &a,
+        ListOrgs {
+            level: Some("street".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let names: Vec<_> = streets.items.iter().map(|o| o.row.name.as_str()).collect();
     assert!(names.contains(&"中共龙桥街道工作委员会"), "{names:?}");
-    let units = orgs::list(&t.db, &a, ListOrgs { category: Some("unit".into()), per_page: Some(500), ..Default::default() }).await.unwrap();
+    let units = orgs::list(
+        &t.db,
+        &a,
+        ListOrgs {
+            category: Some("unit".into()),
+            per_page: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(units.items.len(), 112 + 16 + 85 + 24);
-    let grids = orgs::list(&t.db, &a, ListOrgs { category: Some("grid".into()), per_page: Some(500), ..Default::default() }).await.unwrap();
+    let grids = orgs::list(
+        &t.db,
+        &a,
+        ListOrgs {
+            category: Some("grid".into()),
+            per_page: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(grids.items.len(), 200);
     // Counts kept on the tree add up to the members stored.
-    let districts = orgs::list(&t.db, &a, ListOrgs { level: Some("district".into()), ..Default::default() }).await.unwrap();
-    let total: i64 = districts.items.iter().map(|d| d.row.subtree_member_count).sum();
+    let districts = orgs::list(
+        &t.db,
+        &a,
+        ListOrgs {
+            level: Some("district".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let total: i64 = districts
+        .items
+        .iter()
+        .map(|d| d.row.subtree_member_count)
+        .sum();
     assert_eq!(total as u64, s.members);
     // A generated file passes the same rules as a typed one: adding it again is refused only
     // as a duplicate.
-    let first = members::list(&t.db, &a, ListMembers { limit: Some(1), ..Default::default() }).await.unwrap().items.remove(0);
-    let full = members::show(&t.db, &a, first.id, true).await.unwrap().member;
+    let first = members::list(
+        &t.db,
+        &a,
+        ListMembers {
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let full = members::show(&t.db, &a, first.id, true)
+        .await
+        .unwrap()
+        .member;
     let again = jiceng_ops::members::NewMember {
         name: Some(full.name.clone()),
         id_number: Some(full.id_number.clone()),
@@ -44,9 +106,23 @@ async fn putian_at_scale_one_has_the_study_figures() {
         ..Default::default()
     };
     let e = members::add(&t.db, &a, again).await.unwrap_err();
-    assert!(matches!(e, OpsError::Conflict(ref i) if i.field == "id_number"), "{e}");
+    assert!(
+        matches!(e, OpsError::Conflict(ref i) if i.field == "id_number"),
+        "{e}"
+    );
     // The demo only goes into an empty database.
-    let e = demo::build(&t.db, &a, &DemoSpec { city: "莆田市".into(), scale: 0.1, seed: 1 }, &demo::Quiet).await.unwrap_err();
+    let e = demo::build(
+        &t.db,
+        &a,
+        &DemoSpec {
+            city: "莆田市".into(),
+            scale: 0.1,
+            seed: 1,
+        },
+        &demo::Quiet,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, OpsError::Conflict(_)));
 }
 
@@ -59,8 +135,20 @@ async fn same_seed_same_city() {
     let page = |t: &TestDb| {
         let db = t.db.clone();
         async move {
-            let p = members::list(&db, &Actor::operator(), ListMembers { limit: Some(20), ..Default::default() }).await.unwrap();
-            p.items.into_iter().map(|m| (m.name, m.id_number, m.org_code)).collect::<Vec<_>>()
+            let p = members::list(
+                &db,
+                &Actor::operator(),
+                ListMembers {
+                    limit: Some(20),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            p.items
+                .into_iter()
+                .map(|m| (m.name, m.id_number, m.org_code))
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(page(&a_db).await, page(&b_db).await);
@@ -70,8 +158,30 @@ async fn same_seed_same_city() {
 #[tokio::test]
 async fn unknown_city_is_refused() {
     let t = TestDb::new().await;
-    let e = demo::build(&t.db, &Actor::operator(), &DemoSpec { city: "不存在市".into(), scale: 1.0, seed: 1 }, &Quiet).await.unwrap_err();
+    let e = demo::build(
+        &t.db,
+        &Actor::operator(),
+        &DemoSpec {
+            city: "不存在市".into(),
+            scale: 1.0,
+            seed: 1,
+        },
+        &Quiet,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.body().field, Some("division_code"));
-    let e = demo::build(&t.db, &Actor::operator(), &DemoSpec { city: "莆田市".into(), scale: 0.0, seed: 1 }, &Quiet).await.unwrap_err();
+    let e = demo::build(
+        &t.db,
+        &Actor::operator(),
+        &DemoSpec {
+            city: "莆田市".into(),
+            scale: 0.0,
+            seed: 1,
+        },
+        &Quiet,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.body().field, Some("scale"));
 }

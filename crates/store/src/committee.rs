@@ -55,5 +55,7 @@ pub async fn of_org(tx: &mut Tx, org_id: i64) -> Result<Vec<SeatRow>, StoreError
 }
 
 pub async fn remove(tx: &mut Tx, seat_id: i64) -> Result<u64, StoreError> {
-    Ok(on!(tx, c => sqlx::query("DELETE FROM committee_seats WHERE id = $1").bind(seat_id).execute(c).await.map(|r| r.rows_affected()))?)
+    Ok(
+        on!(tx, c => sqlx::query("DELETE FROM committee_seats WHERE id = $1").bind(seat_id).execute(c).await.map(|r| r.rows_affected()))?,
+    )
 }

@@ -49,15 +49,21 @@ impl Db {
     /// Opens `url` if given (postgres://… or sqlite://…), else the SQLite file in `data_dir`.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Db, StoreError> {
         match url {
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Db::postgres(u).await,
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Db::postgres(u).await
+            }
             Some(u) if u.starts_with("sqlite:") => {
-                let opts = SqliteConnectOptions::from_str(u).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let opts = SqliteConnectOptions::from_str(u)
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 Db::sqlite(opts).await
             }
-            Some(u) => Err(StoreError::Unavailable(format!("不支持的数据库地址：{u}（应以 postgres:// 或 sqlite: 开头）"))),
+            Some(u) => Err(StoreError::Unavailable(format!(
+                "不支持的数据库地址：{u}（应以 postgres:// 或 sqlite: 开头）"
+            ))),
             None => {
-                std::fs::create_dir_all(data_dir)
-                    .map_err(|e| StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", data_dir.display())))?;
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", data_dir.display()))
+                })?;
                 Db::sqlite(SqliteConnectOptions::new().filename(data_dir.join("jiceng.db"))).await
             }
         }
@@ -73,7 +79,10 @@ impl Db {
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory")
             .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
         Ok(Db::Sqlite(pool))
     }
 

@@ -45,8 +45,10 @@ fn serde_plain_level(code: &DivisionCode) -> &'static str {
 }
 
 pub async fn get(tx: &mut Tx, code: &DivisionCode) -> Result<Option<DivisionRow>, StoreError> {
-    Ok(on!(tx, c => sqlx::query_as::<_, DivisionRow>("SELECT code, name, level, parent_code FROM divisions WHERE code = $1")
-        .bind(code.as_str()).fetch_optional(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, DivisionRow>("SELECT code, name, level, parent_code FROM divisions WHERE code = $1")
+        .bind(code.as_str()).fetch_optional(c).await)?,
+    )
 }
 
 pub async fn children(tx: &mut Tx, parent: &DivisionCode) -> Result<Vec<DivisionRow>, StoreError> {

@@ -49,5 +49,8 @@ pub(crate) fn values_list(backend: Backend, rows: usize, cols: usize) -> String 
 
 /// `$from, $from+1, …` for an IN list of `n` values.
 pub(crate) fn in_list(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -48,7 +48,12 @@ pub struct MemberFields {
     pub employer_unit_id: Option<i64>,
 }
 
-pub async fn insert(tx: &mut Tx, f: &MemberFields, org_id: i64, org_path: &str) -> Result<i64, StoreError> {
+pub async fn insert(
+    tx: &mut Tx,
+    f: &MemberFields,
+    org_id: i64,
+    org_path: &str,
+) -> Result<i64, StoreError> {
     let now = Utc::now();
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
@@ -62,7 +67,10 @@ pub async fn insert(tx: &mut Tx, f: &MemberFields, org_id: i64, org_path: &str) 
 
 /// Inserts many members with ids chosen by the caller (bulk loads into an empty table).
 /// Org counts are not touched: call `orgs::recount` afterwards.
-pub async fn insert_many(tx: &mut Tx, rows: &[(i64, i64, &str, MemberFields)]) -> Result<(), StoreError> {
+pub async fn insert_many(
+    tx: &mut Tx,
+    rows: &[(i64, i64, &str, MemberFields)],
+) -> Result<(), StoreError> {
     let now = Utc::now();
     for chunk in rows.chunks(1000) {
         let sql = format!(
@@ -157,7 +165,14 @@ pub struct TransferRow {
     pub reason: Option<String>,
 }
 
-pub async fn record_transfer(tx: &mut Tx, member_id: i64, from: i64, to: i64, on_date: NaiveDate, reason: Option<&str>) -> Result<(), StoreError> {
+pub async fn record_transfer(
+    tx: &mut Tx,
+    member_id: i64,
+    from: i64,
+    to: i64,
+    on_date: NaiveDate,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query(
         "INSERT INTO transfers (member_id, from_org_id, to_org_id, transferred_on, reason, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(member_id).bind(from).bind(to).bind(on_date).bind(reason).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()))?;
@@ -177,6 +192,7 @@ pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
 }
 
 pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
-    let v: Option<i64> = on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM members").fetch_one(c).await)?;
+    let v: Option<i64> =
+        on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM members").fetch_one(c).await)?;
     Ok(v.unwrap_or(0))
 }

@@ -47,7 +47,11 @@ pub struct OrgFields {
     pub ends_on: Option<NaiveDate>,
 }
 
-pub async fn insert(tx: &mut Tx, f: &OrgFields, parent: Option<&OrgRow>) -> Result<i64, StoreError> {
+pub async fn insert(
+    tx: &mut Tx,
+    f: &OrgFields,
+    parent: Option<&OrgRow>,
+) -> Result<i64, StoreError> {
     let now = Utc::now();
     let id: i64 = on!(tx, c => sqlx::query_scalar(
         "INSERT INTO orgs (code, name, level, category, parent_id, path, division_code, founded_on, elected_on, term_years, \
@@ -119,7 +123,10 @@ pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<OrgRow>, StoreError>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id IN ({}) ORDER BY path", in_list(1, ids.len()));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE id IN ({}) ORDER BY path",
+        in_list(1, ids.len())
+    );
     Ok(on!(tx, c => {
         let mut q = sqlx::query_as::<_, OrgRow>(&sql);
         for id in ids {
@@ -144,7 +151,9 @@ pub async fn children(tx: &mut Tx, parent: Option<i64>) -> Result<Vec<OrgRow>, S
 }
 
 pub async fn child_count(tx: &mut Tx, id: i64) -> Result<i64, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(c).await)?,
+    )
 }
 
 /// Filters for listing a subtree.
@@ -158,7 +167,13 @@ pub struct OrgFilter {
 }
 
 /// Orgs within the subtree at `path` (itself included), in tree order, one page at a time.
-pub async fn in_subtree(tx: &mut Tx, path: &str, filter: &OrgFilter, limit: i64, offset: i64) -> Result<Vec<OrgRow>, StoreError> {
+pub async fn in_subtree(
+    tx: &mut Tx,
+    path: &str,
+    filter: &OrgFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OrgRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM orgs WHERE path >= $1 AND path < $2 \
          AND ($3 IS NULL OR level = $3) AND ($4 IS NULL OR category = $4) \
@@ -172,14 +187,21 @@ pub async fn in_subtree(tx: &mut Tx, path: &str, filter: &OrgFilter, limit: i64,
 }
 
 /// The same filters over the whole tree.
-pub async fn all(tx: &mut Tx, filter: &OrgFilter, limit: i64, offset: i64) -> Result<Vec<OrgRow>, StoreError> {
+pub async fn all(
+    tx: &mut Tx,
+    filter: &OrgFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OrgRow>, StoreError> {
     in_subtree(tx, "/", filter, limit, offset).await
 }
 
 /// Adds `delta` members to the org at `path` (directly) and to each of its ancestors' subtree totals.
 pub async fn add_members(tx: &mut Tx, path: &str, delta: i64) -> Result<(), StoreError> {
     let ids = OrgPath(path.to_string()).ids();
-    let Some(own) = ids.last().copied() else { return Ok(()) };
+    let Some(own) = ids.last().copied() else {
+        return Ok(());
+    };
     on!(tx, c => sqlx::query("UPDATE orgs SET member_count = member_count + $1 WHERE id = $2")
         .bind(delta).bind(own).execute(c).await.map(|r| r.rows_affected()))?;
     shift_subtree_totals(tx, &ids, delta).await
@@ -206,7 +228,11 @@ async fn shift_subtree_totals(tx: &mut Tx, ids: &[i64], delta: i64) -> Result<()
 /// Moves `org` and its whole subtree under `new_parent`: paths of orgs and their members are
 /// rewritten in two set-based updates, and the subtree's members leave the old ancestors'
 /// totals for the new ones'.
-pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Result<(), StoreError> {
+pub async fn move_subtree(
+    tx: &mut Tx,
+    org: &OrgRow,
+    new_parent: &OrgRow,
+) -> Result<(), StoreError> {
     let old = org.path.clone();
     let new = OrgPath(new_parent.path.clone()).child(org.id).0;
     let up = upper(&old);
@@ -219,7 +245,12 @@ pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Res
         .bind(new_parent.id).bind(Utc::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
     let old_ancestors = OrgPath(old).ids();
     let new_ancestors = OrgPath(new_parent.path.clone()).ids();
-    shift_subtree_totals(tx, &old_ancestors[..old_ancestors.len() - 1], -org.subtree_member_count).await?;
+    shift_subtree_totals(
+        tx,
+        &old_ancestors[..old_ancestors.len() - 1],
+        -org.subtree_member_count,
+    )
+    .await?;
     shift_subtree_totals(tx, &new_ancestors, org.subtree_member_count).await
 }
 
@@ -244,6 +275,7 @@ pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
 }
 
 pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
-    let v: Option<i64> = on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM orgs").fetch_one(c).await)?;
+    let v: Option<i64> =
+        on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM orgs").fetch_one(c).await)?;
     Ok(v.unwrap_or(0))
 }

@@ -75,11 +75,19 @@ pub async fn of_unit(tx: &mut Tx, unit_id: i64) -> Result<Vec<RegistrationRow>, 
 }
 
 /// Registrations with a community, newest first, one page at a time.
-pub async fn of_community(tx: &mut Tx, org_id: i64, active_only: bool, limit: i64, offset: i64) -> Result<Vec<RegistrationRow>, StoreError> {
+pub async fn of_community(
+    tx: &mut Tx,
+    org_id: i64,
+    active_only: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RegistrationRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE r.community_org_id = $1 AND ($2 = FALSE OR r.ended_on IS NULL) ORDER BY r.registered_on DESC, r.id DESC LIMIT $3 OFFSET $4"
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, RegistrationRow>(&sql).bind(org_id).bind(active_only).bind(limit).bind(offset).fetch_all(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, RegistrationRow>(&sql).bind(org_id).bind(active_only).bind(limit).bind(offset).fetch_all(c).await)?,
+    )
 }
 
 /// (members, units) actively registered with a community.

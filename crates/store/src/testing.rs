@@ -19,12 +19,22 @@ pub struct TestDb {
 
 /// The PostgreSQL admin URL tests use, if the run is a PostgreSQL run.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("JICENG_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("JICENG_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 fn unique() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
 }
 
 /// "postgres://u@h:5432/db?x" → "postgres://u@h:5432".
@@ -44,23 +54,38 @@ impl TestDb {
         match postgres_url() {
             Some(admin) => {
                 let db_name = format!("jt_{name}");
-                let admin_db = Db::open(Some(&admin), &dir)
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for this run: {e}"));
+                let admin_db = Db::open(Some(&admin), &dir).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL at {admin} is required for this run: {e}")
+                });
                 if let Db::Pg(p) = &admin_db {
-                    sqlx::query(&format!("CREATE DATABASE {db_name}")).execute(p).await.expect("create test database");
+                    sqlx::query(&format!("CREATE DATABASE {db_name}"))
+                        .execute(p)
+                        .await
+                        .expect("create test database");
                 }
                 admin_db.close().await;
                 let url = format!("{}/{db_name}", server_of(&admin));
-                let db = Db::open(Some(&url), &dir).await.expect("open test database");
+                let db = Db::open(Some(&url), &dir)
+                    .await
+                    .expect("open test database");
                 db.migrate().await.expect("migrate");
-                TestDb { db, url, dir, pg: Some((admin, db_name)) }
+                TestDb {
+                    db,
+                    url,
+                    dir,
+                    pg: Some((admin, db_name)),
+                }
             }
             None => {
                 let db = Db::open(None, &dir).await.expect("open sqlite");
                 db.migrate().await.expect("migrate");
                 let url = format!("sqlite://{}", dir.join("jiceng.db").display());
-                TestDb { db, url, dir, pg: None }
+                TestDb {
+                    db,
+                    url,
+                    dir,
+                    pg: None,
+                }
             }
         }
     }
@@ -81,11 +106,19 @@ impl Drop for TestDb {
         if let Some((admin, name)) = self.pg.take() {
             // Drop runs outside async; a short-lived runtime on its own thread does the DROP.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
-                    let client = Db::open(Some(&admin), std::path::Path::new(".")).await.ok()?;
+                    let client = Db::open(Some(&admin), std::path::Path::new("."))
+                        .await
+                        .ok()?;
                     if let Db::Pg(p) = &client {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(p).await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(p)
+                                .await;
                     }
                     client.close().await;
                     Some(())

@@ -65,9 +65,18 @@ pub async fn by_org(tx: &mut Tx, org_id: i64) -> Result<Option<UnitRow>, StoreEr
 }
 
 /// Units sitting within a division (a street includes its communities), by name.
-pub async fn within_division(tx: &mut Tx, prefix: &str, limit: i64, offset: i64) -> Result<Vec<UnitRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' ORDER BY u.division_code, u.name LIMIT $2 OFFSET $3");
-    Ok(on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql).bind(prefix).bind(limit).bind(offset).fetch_all(c).await)?)
+pub async fn within_division(
+    tx: &mut Tx,
+    prefix: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<UnitRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' ORDER BY u.division_code, u.name LIMIT $2 OFFSET $3"
+    );
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql).bind(prefix).bind(limit).bind(offset).fetch_all(c).await)?,
+    )
 }
 
 pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {

@@ -14,10 +14,19 @@ fn d(s: &str) -> NaiveDate {
 }
 
 async fn seed_divisions(tx: &mut Tx) {
-    let list: Vec<Division> = [("350000000000", "福建省"), ("350300000000", "莆田市"), ("350302000000", "城厢区"), ("350302001000", "龙桥街道"), ("350302001001", "太平社区居委会")]
-        .iter()
-        .map(|(c, n)| Division { code: DivisionCode::parse(c).unwrap(), name: n.to_string() })
-        .collect();
+    let list: Vec<Division> = [
+        ("350000000000", "福建省"),
+        ("350300000000", "莆田市"),
+        ("350302000000", "城厢区"),
+        ("350302001000", "龙桥街道"),
+        ("350302001001", "太平社区居委会"),
+    ]
+    .iter()
+    .map(|(c, n)| Division {
+        code: DivisionCode::parse(c).unwrap(),
+        name: n.to_string(),
+    })
+    .collect();
     divisions::insert_missing(tx, &list).await.unwrap();
 }
 
@@ -48,8 +57,8 @@ fn member(n: usize) -> MemberFields {
         education: None,
         joined_on: d("2005-01-01"),
         full_on: Some(d("2006-01-01")),
-        status: if n % 2 == 0 { "full" } else { "probationary" }.into(),
-        categories: if n % 3 == 0 { 1 } else { 2 },
+        status: if n.is_multiple_of(2) { "full" } else { "probationary" }.into(),
+        categories: if n.is_multiple_of(3) { 1 } else { 2 },
         residence_division: Some("350302001001".into()),
         employer_unit_id: None,
     }
@@ -58,8 +67,14 @@ fn member(n: usize) -> MemberFields {
 #[tokio::test]
 async fn migrations_are_recorded_and_run_once() {
     let t = TestDb::new().await;
-    assert_eq!(t.db.schema_version().await.unwrap(), Some(jiceng_store::MIGRATIONS.last().unwrap().version));
-    assert!(t.db.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    assert_eq!(
+        t.db.schema_version().await.unwrap(),
+        Some(jiceng_store::MIGRATIONS.last().unwrap().version)
+    );
+    assert!(
+        t.db.migrate().await.unwrap().is_empty(),
+        "second run applies nothing"
+    );
 }
 
 #[tokio::test]
@@ -69,7 +84,9 @@ async fn divisions_insert_once_and_know_children() {
     seed_divisions(&mut tx).await;
     seed_divisions(&mut tx).await;
     assert_eq!(divisions::count(&mut tx).await.unwrap(), 5);
-    let kids = divisions::children(&mut tx, &DivisionCode::parse("350302001").unwrap()).await.unwrap();
+    let kids = divisions::children(&mut tx, &DivisionCode::parse("350302001").unwrap())
+        .await
+        .unwrap();
     assert_eq!(kids.len(), 1);
     assert_eq!(kids[0].name, "太平社区居委会");
     assert_eq!(kids[0].level, "village");
@@ -80,17 +97,27 @@ async fn subtree_move_rewrites_paths_and_counts() {
     let t = TestDb::new().await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
-    let a = orgs::insert(&mut tx, &org("A", "district"), None).await.unwrap();
+    let a = orgs::insert(&mut tx, &org("A", "district"), None)
+        .await
+        .unwrap();
     let a = orgs::by_id(&mut tx, a).await.unwrap().unwrap();
-    let b = orgs::insert(&mut tx, &org("B", "street"), Some(&a)).await.unwrap();
+    let b = orgs::insert(&mut tx, &org("B", "street"), Some(&a))
+        .await
+        .unwrap();
     let b = orgs::by_id(&mut tx, b).await.unwrap().unwrap();
-    let c = orgs::insert(&mut tx, &org("C", "street"), Some(&a)).await.unwrap();
+    let c = orgs::insert(&mut tx, &org("C", "street"), Some(&a))
+        .await
+        .unwrap();
     let c = orgs::by_id(&mut tx, c).await.unwrap().unwrap();
-    let x = orgs::insert(&mut tx, &org("X", "community"), Some(&b)).await.unwrap();
+    let x = orgs::insert(&mut tx, &org("X", "community"), Some(&b))
+        .await
+        .unwrap();
     let x = orgs::by_id(&mut tx, x).await.unwrap().unwrap();
     assert_eq!(x.path, format!("/{}/{}/{}/", a.id, b.id, x.id));
     for n in 0..3 {
-        members::insert(&mut tx, &member(n), x.id, &x.path).await.unwrap();
+        members::insert(&mut tx, &member(n), x.id, &x.path)
+            .await
+            .unwrap();
         orgs::add_members(&mut tx, &x.path, 1).await.unwrap();
     }
     let b = orgs::by_id(&mut tx, b.id).await.unwrap().unwrap();
@@ -101,23 +128,86 @@ async fn subtree_move_rewrites_paths_and_counts() {
     let moved = orgs::by_id(&mut tx, x.id).await.unwrap().unwrap();
     assert_eq!(moved.path, format!("/{}/{}/{}/", a.id, c.id, x.id));
     assert_eq!(moved.parent_id, Some(c.id));
-    assert_eq!(orgs::by_id(&mut tx, b.id).await.unwrap().unwrap().subtree_member_count, 0);
-    assert_eq!(orgs::by_id(&mut tx, c.id).await.unwrap().unwrap().subtree_member_count, 3);
-    assert_eq!(orgs::by_id(&mut tx, a.id).await.unwrap().unwrap().subtree_member_count, 3);
+    assert_eq!(
+        orgs::by_id(&mut tx, b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subtree_member_count,
+        0
+    );
+    assert_eq!(
+        orgs::by_id(&mut tx, c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subtree_member_count,
+        3
+    );
+    assert_eq!(
+        orgs::by_id(&mut tx, a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subtree_member_count,
+        3
+    );
     let c = orgs::by_id(&mut tx, c.id).await.unwrap().unwrap();
-    let page = members::page_in_subtree(&mut tx, &c.path, &MemberFilter::default(), None, 10).await.unwrap();
+    let page = members::page_in_subtree(&mut tx, &c.path, &MemberFilter::default(), None, 10)
+        .await
+        .unwrap();
     assert_eq!(page.len(), 3);
     assert!(page.iter().all(|m| m.org_path == moved.path));
     let b = orgs::by_id(&mut tx, b.id).await.unwrap().unwrap();
-    assert!(members::page_in_subtree(&mut tx, &b.path, &MemberFilter::default(), None, 10).await.unwrap().is_empty());
+    assert!(
+        members::page_in_subtree(&mut tx, &b.path, &MemberFilter::default(), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Recounting from scratch agrees with the counts kept on write.
     orgs::recount(&mut tx).await.unwrap();
-    assert_eq!(orgs::by_id(&mut tx, a.id).await.unwrap().unwrap().subtree_member_count, 3);
-    assert_eq!(orgs::by_id(&mut tx, c.id).await.unwrap().unwrap().member_count, 0);
-    assert_eq!(orgs::by_id(&mut tx, x.id).await.unwrap().unwrap().member_count, 3);
-    let listed = orgs::in_subtree(&mut tx, &a.path, &OrgFilter { level: Some("street".into()), ..Default::default() }, 10, 0).await.unwrap();
-    assert_eq!(listed.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), vec!["B", "C"]);
+    assert_eq!(
+        orgs::by_id(&mut tx, a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subtree_member_count,
+        3
+    );
+    assert_eq!(
+        orgs::by_id(&mut tx, c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member_count,
+        0
+    );
+    assert_eq!(
+        orgs::by_id(&mut tx, x.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member_count,
+        3
+    );
+    let listed = orgs::in_subtree(
+        &mut tx,
+        &a.path,
+        &OrgFilter {
+            level: Some("street".into()),
+            ..Default::default()
+        },
+        10,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        listed.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(),
+        vec!["B", "C"]
+    );
 }
 
 #[tokio::test]
@@ -125,18 +215,24 @@ async fn member_pages_follow_keyset_and_filters() {
     let t = TestDb::new().await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
-    let a = orgs::insert(&mut tx, &org("A", "district"), None).await.unwrap();
+    let a = orgs::insert(&mut tx, &org("A", "district"), None)
+        .await
+        .unwrap();
     let a = orgs::by_id(&mut tx, a).await.unwrap().unwrap();
     let mut kids = Vec::new();
     for code in ["K1", "K2", "K3"] {
-        let id = orgs::insert(&mut tx, &org(code, "street"), Some(&a)).await.unwrap();
+        let id = orgs::insert(&mut tx, &org(code, "street"), Some(&a))
+            .await
+            .unwrap();
         kids.push(orgs::by_id(&mut tx, id).await.unwrap().unwrap());
     }
     // 2,500 members in bulk, spread over the three children (more than one insert chunk).
-    let rows: Vec<_> = (0..2500).map(|n| {
-        let k = &kids[n % 3];
-        (n as i64 + 1, k.id, k.path.as_str(), member(n))
-    }).collect();
+    let rows: Vec<_> = (0..2500)
+        .map(|n| {
+            let k = &kids[n % 3];
+            (n as i64 + 1, k.id, k.path.as_str(), member(n))
+        })
+        .collect();
     members::insert_many(&mut tx, &rows).await.unwrap();
     tx.sync_ids(&["members"]).await.unwrap();
     assert_eq!(members::count(&mut tx).await.unwrap(), 2500);
@@ -144,7 +240,15 @@ async fn member_pages_follow_keyset_and_filters() {
     let mut seen = Vec::new();
     let mut after: Option<(String, i64)> = None;
     loop {
-        let page = members::page_in_subtree(&mut tx, &a.path, &MemberFilter::default(), after.as_ref().map(|(p, i)| (p.as_str(), *i)), 300).await.unwrap();
+        let page = members::page_in_subtree(
+            &mut tx,
+            &a.path,
+            &MemberFilter::default(),
+            after.as_ref().map(|(p, i)| (p.as_str(), *i)),
+            300,
+        )
+        .await
+        .unwrap();
         if page.is_empty() {
             break;
         }
@@ -152,17 +256,37 @@ async fn member_pages_follow_keyset_and_filters() {
         seen.extend(page.into_iter().map(|m| (m.org_path, m.id)));
     }
     assert_eq!(seen.len(), 2500, "every member exactly once");
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "ordered by (org_path, id)");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "ordered by (org_path, id)"
+    );
 
-    let probationary = MemberFilter { status: Some("probationary".into()), ..Default::default() };
-    let page = members::page_in_subtree(&mut tx, &kids[0].path, &probationary, None, 5000).await.unwrap();
-    assert!(!page.is_empty() && page.iter().all(|m| m.status == "probationary" && m.org_id == kids[0].id));
-    let employed = MemberFilter { category_bit: Some(1), ..Default::default() };
-    let page = members::page_in_subtree(&mut tx, &a.path, &employed, None, 5000).await.unwrap();
-    assert_eq!(page.len(), (0..2500).filter(|n| n % 3 == 0).count());
+    let probationary = MemberFilter {
+        status: Some("probationary".into()),
+        ..Default::default()
+    };
+    let page = members::page_in_subtree(&mut tx, &kids[0].path, &probationary, None, 5000)
+        .await
+        .unwrap();
+    assert!(
+        !page.is_empty()
+            && page
+                .iter()
+                .all(|m| m.status == "probationary" && m.org_id == kids[0].id)
+    );
+    let employed = MemberFilter {
+        category_bit: Some(1),
+        ..Default::default()
+    };
+    let page = members::page_in_subtree(&mut tx, &a.path, &employed, None, 5000)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), (0..2500usize).filter(|n| n.is_multiple_of(3)).count());
 
     // A member added after the bulk load gets a fresh id on either backend.
-    let id = members::insert(&mut tx, &member(9999), kids[0].id, &kids[0].path).await.unwrap();
+    let id = members::insert(&mut tx, &member(9999), kids[0].id, &kids[0].path)
+        .await
+        .unwrap();
     assert!(id > 2500);
 }
 
@@ -171,9 +295,13 @@ async fn unique_id_numbers_and_one_active_registration() {
     let t = TestDb::new().await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
-    let a = orgs::insert(&mut tx, &org("A", "district"), None).await.unwrap();
+    let a = orgs::insert(&mut tx, &org("A", "district"), None)
+        .await
+        .unwrap();
     let a = orgs::by_id(&mut tx, a).await.unwrap().unwrap();
-    let m = members::insert(&mut tx, &member(1), a.id, &a.path).await.unwrap();
+    let m = members::insert(&mut tx, &member(1), a.id, &a.path)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = t.db.write().await.unwrap();
@@ -182,15 +310,32 @@ async fn unique_id_numbers_and_one_active_registration() {
     drop(tx);
 
     let mut tx = t.db.write().await.unwrap();
-    let r = NewRegistration { community_org_id: a.id, member_id: Some(m), unit_id: None, registered_on: d("2024-01-01") };
+    let r = NewRegistration {
+        community_org_id: a.id,
+        member_id: Some(m),
+        unit_id: None,
+        registered_on: d("2024-01-01"),
+    };
     let first = registrations::insert(&mut tx, &r).await.unwrap();
-    assert!(matches!(registrations::insert(&mut tx, &r).await, Err(StoreError::Duplicate(_))));
+    assert!(matches!(
+        registrations::insert(&mut tx, &r).await,
+        Err(StoreError::Duplicate(_))
+    ));
     drop(tx);
     let mut tx = t.db.write().await.unwrap();
     let first = registrations::insert(&mut tx, &r).await.unwrap_or(first);
-    registrations::end(&mut tx, first, d("2025-01-01")).await.unwrap();
-    registrations::insert(&mut tx, &r).await.expect("a new registration once the old one ended");
+    registrations::end(&mut tx, first, d("2025-01-01"))
+        .await
+        .unwrap();
+    registrations::insert(&mut tx, &r)
+        .await
+        .expect("a new registration once the old one ended");
     let history = registrations::of_member(&mut tx, m).await.unwrap();
     assert_eq!(history.len(), 2);
-    assert_eq!(registrations::community_counts(&mut tx, a.id).await.unwrap(), (1, 0));
+    assert_eq!(
+        registrations::community_counts(&mut tx, a.id)
+            .await
+            .unwrap(),
+        (1, 0)
+    );
 }

@@ -10,7 +10,10 @@ use serde_json::json;
 use std::net::SocketAddr;
 
 pub fn router(db: Db) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(db)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(db)
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -21,7 +24,10 @@ async fn readyz(State(db): State<Db>) -> (StatusCode, Json<serde_json::Value>) {
     if db.ping().await {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unreachable" })))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "database unreachable" })),
+        )
     }
 }
 
@@ -29,7 +35,9 @@ async fn readyz(State(db): State<Db>) -> (StatusCode, Json<serde_json::Value>) {
 pub async fn serve(db: Db, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
-    axum::serve(listener, router(db)).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, router(db))
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {
@@ -38,7 +46,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -32,7 +32,11 @@ impl Catalogue {
             let (code, name) = line.trim_end().split_once('\t').expect("code<TAB>name");
             let padded = format!("{code:0<12}");
             let name_at = offset + code.len() + 1;
-            index.push((padded.parse().expect("numeric code"), name_at as u32, name.len() as u16));
+            index.push((
+                padded.parse().expect("numeric code"),
+                name_at as u32,
+                name.len() as u16,
+            ));
             offset += line.len();
         }
         index.sort_unstable_by_key(|e| e.0);
@@ -97,10 +101,21 @@ mod tests {
         let streets: Vec<_> = cat
             .subtree(&putian.code)
             .into_iter()
-            .filter(|d| d.code.level() == DivisionLevel::Township && d.code.township_kind() == Some(super::super::TownshipKind::Street))
+            .filter(|d| {
+                d.code.level() == DivisionLevel::Township
+                    && d.code.township_kind() == Some(super::super::TownshipKind::Street)
+            })
             .collect();
         assert_eq!(streets.len(), 8);
-        assert_eq!(cat.get(&DivisionCode::parse("350302001").unwrap()).unwrap().name, "龙桥街道");
-        assert!(cat.get(&DivisionCode::parse("350302099").unwrap()).is_none());
+        assert_eq!(
+            cat.get(&DivisionCode::parse("350302001").unwrap())
+                .unwrap()
+                .name,
+            "龙桥街道"
+        );
+        assert!(
+            cat.get(&DivisionCode::parse("350302099").unwrap())
+                .is_none()
+        );
     }
 }

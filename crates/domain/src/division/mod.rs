@@ -49,7 +49,11 @@ impl DivisionCode {
             return Err(Invalid::new("division_code", raw, "只能由数字组成"));
         }
         if ![2, 4, 6, 9, 12].contains(&t.len()) {
-            return Err(Invalid::new("division_code", raw, "长度应为 12 位（或 2/4/6/9 位的上级代码）"));
+            return Err(Invalid::new(
+                "division_code",
+                raw,
+                "长度应为 12 位（或 2/4/6/9 位的上级代码）",
+            ));
         }
         let mut s = t.to_string();
         while s.len() < 12 {
@@ -63,7 +67,11 @@ impl DivisionCode {
         if let Some(z) = first_zero
             && segs[z..].iter().any(|g| g.bytes().any(|b| b != b'0'))
         {
-            return Err(Invalid::new("division_code", raw, "上级段为零而下级段不为零"));
+            return Err(Invalid::new(
+                "division_code",
+                raw,
+                "上级段为零而下级段不为零",
+            ));
         }
         Ok(DivisionCode(s))
     }
@@ -179,7 +187,14 @@ mod tests {
 
     #[test]
     fn refuses_bad_shapes() {
-        for bad in ["", "35030200100", "3503020010a1", "350300001001", "000000000000", "３５"] {
+        for bad in [
+            "",
+            "35030200100",
+            "3503020010a1",
+            "350300001001",
+            "000000000000",
+            "３５",
+        ] {
             let e = DivisionCode::parse(bad).unwrap_err();
             assert_eq!(e.field, "division_code", "{bad}");
         }

@@ -41,13 +41,26 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(), OpsError> {
-    let BenchCmd::Members { within, limit, samples } = cmd;
+    let BenchCmd::Members {
+        within,
+        limit,
+        samples,
+    } = cmd;
     let targets = match within {
         Some(c) => vec![Some(c)],
         None => {
-            let q = ListOrgs { level: Some("district".into()), per_page: Some(500), ..Default::default() };
-            let largest = orgs::list(db, actor, q).await?.items.into_iter().max_by_key(|o| o.row.subtree_member_count);
-            let largest = largest.ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?;
+            let q = ListOrgs {
+                level: Some("district".into()),
+                per_page: Some(500),
+                ..Default::default()
+            };
+            let largest = orgs::list(db, actor, q)
+                .await?
+                .items
+                .into_iter()
+                .max_by_key(|o| o.row.subtree_member_count);
+            let largest = largest
+                .ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?;
             vec![Some(largest.row.code), None]
         }
     };
@@ -71,7 +84,13 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
 
 /// Pages of `limit` members after cursors spread evenly over the subtree (the last member of
 /// every 500-row page), plus the first page.
-async fn measure(db: &Db, actor: &Actor, within: Option<String>, limit: i64, samples: usize) -> Result<Latency, OpsError> {
+async fn measure(
+    db: &Db,
+    actor: &Actor,
+    within: Option<String>,
+    limit: i64,
+    samples: usize,
+) -> Result<Latency, OpsError> {
     let (label, members_in) = match &within {
         Some(c) => {
             let o = orgs::show(db, actor, c).await?.org.row;
@@ -83,7 +102,17 @@ async fn measure(db: &Db, actor: &Actor, within: Option<String>, limit: i64, sam
     let mut seen = 0i64;
     while cursors.len() < samples {
         let after = cursors.last().cloned().flatten();
-        let page = members::list(db, actor, ListMembers { within: within.clone(), after, limit: Some(500), ..Default::default() }).await?;
+        let page = members::list(
+            db,
+            actor,
+            ListMembers {
+                within: within.clone(),
+                after,
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await?;
         seen += page.items.len() as i64;
         match page.next {
             Some(n) => cursors.push(Some(n)),
@@ -94,7 +123,17 @@ async fn measure(db: &Db, actor: &Actor, within: Option<String>, limit: i64, sam
     for i in 0..samples {
         let after = cursors[i % cursors.len()].clone();
         let t = Instant::now();
-        let page = members::list(db, actor, ListMembers { within: within.clone(), after, limit: Some(limit), ..Default::default() }).await?;
+        let page = members::list(
+            db,
+            actor,
+            ListMembers {
+                within: within.clone(),
+                after,
+                limit: Some(limit),
+                ..Default::default()
+            },
+        )
+        .await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(page);
     }
@@ -102,7 +141,11 @@ async fn measure(db: &Db, actor: &Actor, within: Option<String>, limit: i64, sam
     Ok(Latency {
         operation: format!("members::list, {limit} rows"),
         within: label,
-        subtree_members: if within.is_some() { members_in } else { seen.max(members_in) },
+        subtree_members: if within.is_some() {
+            members_in
+        } else {
+            seen.max(members_in)
+        },
         samples: times.len(),
         p50_ms: percentile(&times, 0.5),
         p95_ms: percentile(&times, 0.95),

@@ -42,12 +42,25 @@ fn bar() -> Bar {
 fn render(s: &DemoSummary) -> String {
     format!(
         "已生成演示城市 {}（{}）：{} 个街道、{} 个社区、{} 个党组织、{} 个驻区单位、{} 名党员、{} 个委员席位、{} 条双报到记录，用时 {:.1} 秒",
-        s.city, s.city_code, s.streets, s.communities, s.orgs, s.units, s.members, s.committee_seats, s.registrations, s.seconds
+        s.city,
+        s.city_code,
+        s.streets,
+        s.communities,
+        s.orgs,
+        s.units,
+        s.members,
+        s.committee_seats,
+        s.registrations,
+        s.seconds
     )
 }
 
 pub async fn run(db: &Db, actor: &Actor, args: DemoArgs, out: &Out) -> Result<(), OpsError> {
-    let spec = DemoSpec { city: args.city, scale: args.scale, seed: args.seed };
+    let spec = DemoSpec {
+        city: args.city,
+        scale: args.scale,
+        seed: args.seed,
+    };
     let bar = bar();
     let summary = demo::build(db, actor, &spec, &bar).await;
     bar.0.finish_and_clear();
@@ -57,10 +70,28 @@ pub async fn run(db: &Db, actor: &Actor, args: DemoArgs, out: &Out) -> Result<()
 
 /// Builds the default demo city unless the database already has orgs.
 pub async fn ensure(db: &Db, actor: &Actor, out: &Out) -> Result<(), OpsError> {
-    let existing = jiceng_ops::orgs::list(db, actor, jiceng_ops::orgs::ListOrgs { per_page: Some(1), ..Default::default() }).await?;
+    let existing = jiceng_ops::orgs::list(
+        db,
+        actor,
+        jiceng_ops::orgs::ListOrgs {
+            per_page: Some(1),
+            ..Default::default()
+        },
+    )
+    .await?;
     if !existing.items.is_empty() {
         tracing::info!("数据库中已有数据，跳过演示城市");
         return Ok(());
     }
-    run(db, actor, DemoArgs { city: "莆田市".into(), scale: 1.0, seed: 1 }, out).await
+    run(
+        db,
+        actor,
+        DemoArgs {
+            city: "莆田市".into(),
+            scale: 1.0,
+            seed: 1,
+        },
+        out,
+    )
+    .await
 }

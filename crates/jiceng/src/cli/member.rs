@@ -99,7 +99,13 @@ pub struct AddMember {
 pub fn line(m: &MemberView) -> String {
     format!(
         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-        m.id, m.name, m.gender, m.status, m.categories.join("、"), m.org_name, m.id_number
+        m.id,
+        m.name,
+        m.gender,
+        m.status,
+        m.categories.join("、"),
+        m.org_name,
+        m.id_number
     )
 }
 
@@ -121,37 +127,92 @@ fn detail(d: &MemberDetail) -> String {
     let m = &d.member;
     let mut s = vec![
         format!("{}（编号 {}）", m.name, m.id),
-        format!("性别：{}　民族：{}　出生日期：{}　学历：{}", m.gender, m.ethnicity, m.birth_date, m.education.unwrap_or("—")),
+        format!(
+            "性别：{}　民族：{}　出生日期：{}　学历：{}",
+            m.gender,
+            m.ethnicity,
+            m.birth_date,
+            m.education.unwrap_or("—")
+        ),
         format!("身份证号：{}　电话：{}", m.id_number, or_dash(&m.phone)),
-        format!("入党日期：{}　转正日期：{}　状态：{}", m.joined_on, or_dash(&m.full_on), m.status),
-        format!("类别：{}", if m.categories.is_empty() { "—".into() } else { m.categories.join("、") }),
+        format!(
+            "入党日期：{}　转正日期：{}　状态：{}",
+            m.joined_on,
+            or_dash(&m.full_on),
+            m.status
+        ),
+        format!(
+            "类别：{}",
+            if m.categories.is_empty() {
+                "—".into()
+            } else {
+                m.categories.join("、")
+            }
+        ),
         format!("所在党组织：{}（{}）", m.org_name, m.org_code),
-        format!("居住社区：{}　工作单位：{}", or_dash(&m.residence_division), or_dash(&d.employer_unit_name)),
+        format!(
+            "居住社区：{}　工作单位：{}",
+            or_dash(&m.residence_division),
+            or_dash(&d.employer_unit_name)
+        ),
         "组织关系转接：".into(),
     ];
     if d.transfers.is_empty() {
         s.push("  （无）".into());
     }
     for t in &d.transfers {
-        s.push(format!("  {} 由 {} 转入 {}{}", t.transferred_on, t.from_org_name, t.to_org_name, t.reason.as_ref().map(|r| format!("（{r}）")).unwrap_or_default()));
+        s.push(format!(
+            "  {} 由 {} 转入 {}{}",
+            t.transferred_on,
+            t.from_org_name,
+            t.to_org_name,
+            t.reason
+                .as_ref()
+                .map(|r| format!("（{r}）"))
+                .unwrap_or_default()
+        ));
     }
     s.push("双报到：".into());
     if d.registrations.is_empty() {
         s.push("  （无）".into());
     }
     for r in &d.registrations {
-        s.push(format!("  {} 到 {} 报到{}（记录 {}）", r.registered_on, r.community_name, r.ended_on.map(|e| format!("，{e} 结束")).unwrap_or_default(), r.id));
+        s.push(format!(
+            "  {} 到 {} 报到{}（记录 {}）",
+            r.registered_on,
+            r.community_name,
+            r.ended_on
+                .map(|e| format!("，{e} 结束"))
+                .unwrap_or_default(),
+            r.id
+        ));
     }
     s.join("\n")
 }
 
 pub async fn run(db: &Db, actor: &Actor, cmd: MemberCmd, out: &Out) -> Result<(), OpsError> {
     match cmd {
-        MemberCmd::List { within, status, category, name, after, limit } => {
-            let q = ListMembers { within, status, category, name, after, limit: Some(limit) };
+        MemberCmd::List {
+            within,
+            status,
+            category,
+            name,
+            after,
+            limit,
+        } => {
+            let q = ListMembers {
+                within,
+                status,
+                category,
+                name,
+                after,
+                limit: Some(limit),
+            };
             out.show(&members::list(db, actor, q).await?, page);
         }
-        MemberCmd::Show { id, reveal } => out.show(&members::show(db, actor, id, reveal).await?, detail),
+        MemberCmd::Show { id, reveal } => {
+            out.show(&members::show(db, actor, id, reveal).await?, detail)
+        }
         MemberCmd::Add(a) => {
             let new = NewMember {
                 name: Some(a.name),
@@ -169,18 +230,33 @@ pub async fn run(db: &Db, actor: &Actor, cmd: MemberCmd, out: &Out) -> Result<()
                 residence_division: a.residence,
                 employer_unit: a.employer_unit,
             };
-            out.show(&members::add(db, actor, new).await?, |m| format!("已添加：{}", line(m)));
+            out.show(&members::add(db, actor, new).await?, |m| {
+                format!("已添加：{}", line(m))
+            });
         }
         MemberCmd::Transfer { id, to, on, reason } => {
-            out.show(&members::transfer(db, actor, id, &to, on, reason).await?, |m| format!("已转接：{}", line(m)));
+            out.show(
+                &members::transfer(db, actor, id, &to, on, reason).await?,
+                |m| format!("已转接：{}", line(m)),
+            );
         }
         MemberCmd::Register { id, community, on } => {
             let r = registrations::register_member(db, actor, id, &community, on).await?;
-            out.show(&r, |r| format!("已报到：{} 于 {} 到 {}（记录 {}）", r.member_name.as_deref().unwrap_or(""), r.registered_on, r.community_name, r.id));
+            out.show(&r, |r| {
+                format!(
+                    "已报到：{} 于 {} 到 {}（记录 {}）",
+                    r.member_name.as_deref().unwrap_or(""),
+                    r.registered_on,
+                    r.community_name,
+                    r.id
+                )
+            });
         }
         MemberCmd::Unregister { registration, on } => {
             let r = registrations::end(db, actor, registration, on).await?;
-            out.show(&r, |r| format!("已结束报到记录 {}（{}）", r.id, or_dash(&r.ended_on)));
+            out.show(&r, |r| {
+                format!("已结束报到记录 {}（{}）", r.id, or_dash(&r.ended_on))
+            });
         }
     }
     Ok(())

@@ -18,7 +18,12 @@ use std::process::ExitCode;
 #[command(name = "jiceng", version, about = "基层：城市基层党建引领基层治理平台")]
 pub struct Cli {
     /// Where the embedded SQLite database lives.
-    #[arg(long, global = true, default_value = "./jiceng-data", env = "JICENG_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./jiceng-data",
+        env = "JICENG_DATA_DIR"
+    )]
     data_dir: PathBuf,
     /// A PostgreSQL URL (postgres://…) to use instead of the embedded SQLite file.
     #[arg(long, global = true, env = "JICENG_DATABASE_URL")]
@@ -70,7 +75,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     let actor = Actor::operator();
     let result = match cli.command {
         Command::Migrate => db.schema_version().await.map_err(OpsError::from).map(|v| {
-            out.message(&format!("数据库已是最新（迁移版本 {}）", v.unwrap_or(0)), &serde_json::json!({ "version": v }))
+            out.message(
+                &format!("数据库已是最新（迁移版本 {}）", v.unwrap_or(0)),
+                &serde_json::json!({ "version": v }),
+            )
         }),
         Command::Serve { listen, demo } => serve(&db, &actor, listen, demo, &out).await,
         Command::Demo(args) => demo::run(&db, &actor, args, &out).await,
@@ -96,11 +104,21 @@ async fn open(cli: &Cli) -> Result<Db, OpsError> {
     Ok(db)
 }
 
-async fn serve(db: &Db, actor: &Actor, listen: std::net::SocketAddr, demo: bool, out: &Out) -> Result<(), OpsError> {
+async fn serve(
+    db: &Db,
+    actor: &Actor,
+    listen: std::net::SocketAddr,
+    demo: bool,
+    out: &Out,
+) -> Result<(), OpsError> {
     if demo {
         demo::ensure(db, actor, out).await?;
     }
-    jiceng_web::serve(db.clone(), listen)
-        .await
-        .map_err(|e| OpsError::Invalid(jiceng_domain::Invalid::new("listen", listen, format!("无法监听：{e}"))))
+    jiceng_web::serve(db.clone(), listen).await.map_err(|e| {
+        OpsError::Invalid(jiceng_domain::Invalid::new(
+            "listen",
+            listen,
+            format!("无法监听：{e}"),
+        ))
+    })
 }

@@ -101,7 +101,10 @@ pub fn line(o: &OrgView) -> String {
         (Some(d), false) => format!("换届 {d}"),
         (None, _) => String::new(),
     };
-    format!("{}\t{}\t{}\t{} 名党员\t{}", o.row.code, o.level_label, o.row.name, o.row.subtree_member_count, term)
+    format!(
+        "{}\t{}\t{}\t{} 名党员\t{}",
+        o.row.code, o.level_label, o.row.name, o.row.subtree_member_count, term
+    )
 }
 
 fn page(p: &Page<OrgView>) -> String {
@@ -119,12 +122,35 @@ fn detail(d: &OrgDetail) -> String {
     let o = &d.org.row;
     let mut s = vec![
         format!("{}（{}）", o.name, o.code),
-        format!("层级：{}　类别：{}", d.org.level_label, d.org.category_label),
-        format!("上级：{}", d.ancestors.iter().map(|a| a.row.name.as_str()).collect::<Vec<_>>().join(" › ")),
+        format!(
+            "层级：{}　类别：{}",
+            d.org.level_label, d.org.category_label
+        ),
+        format!(
+            "上级：{}",
+            d.ancestors
+                .iter()
+                .map(|a| a.row.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" › ")
+        ),
         format!("行政区划：{}", o.division_code),
-        format!("成立日期：{}　换届日期：{}　届期：{}　下次换届：{}{}", or_dash(&o.founded_on), or_dash(&o.elected_on),
-            o.term_years.map_or("—".into(), |y| format!("{y} 年")), or_dash(&o.term_due), if d.org.term_overdue { "（已逾期）" } else { "" }),
-        format!("党员：直属 {} 名，含下级共 {} 名", o.member_count, o.subtree_member_count),
+        format!(
+            "成立日期：{}　换届日期：{}　届期：{}　下次换届：{}{}",
+            or_dash(&o.founded_on),
+            or_dash(&o.elected_on),
+            o.term_years.map_or("—".into(), |y| format!("{y} 年")),
+            or_dash(&o.term_due),
+            if d.org.term_overdue {
+                "（已逾期）"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "党员：直属 {} 名，含下级共 {} 名",
+            o.member_count, o.subtree_member_count
+        ),
     ];
     if let Some(p) = &o.project {
         s.push(format!("依托项目：{p}　撤销日期：{}", or_dash(&o.ends_on)));
@@ -133,15 +159,24 @@ fn detail(d: &OrgDetail) -> String {
         s.push(format!("所属驻区单位：{}（编号 {}）", u.name, u.id));
     }
     if d.registered_members + d.registered_units > 0 {
-        s.push(format!("双报到：在职党员 {} 名，单位党组织 {} 个", d.registered_members, d.registered_units));
+        s.push(format!(
+            "双报到：在职党员 {} 名，单位党组织 {} 个",
+            d.registered_members, d.registered_units
+        ));
     }
     s.push("委员会：".into());
     if d.committee.is_empty() {
         s.push("  （未登记）".into());
     }
     for seat in &d.committee {
-        let pos = jiceng_domain::org::CommitteePosition::parse(&seat.position).map(|p| p.label()).unwrap_or("");
-        let extra = seat.unit_name.as_ref().map(|u| format!("（兼职委员，{u}）")).unwrap_or_default();
+        let pos = jiceng_domain::org::CommitteePosition::parse(&seat.position)
+            .map(|p| p.label())
+            .unwrap_or("");
+        let extra = seat
+            .unit_name
+            .as_ref()
+            .map(|u| format!("（兼职委员，{u}）"))
+            .unwrap_or_default();
         s.push(format!("  {pos}　{}{extra}", seat.name));
     }
     s.push(format!("下级党组织（{} 个）：", d.children.len()));
@@ -151,8 +186,24 @@ fn detail(d: &OrgDetail) -> String {
 
 pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), OpsError> {
     match cmd {
-        OrgCmd::List { within, level, category, text, term_due_before, page: p, per_page } => {
-            let q = ListOrgs { within, level, category, text, term_due_before, page: Some(p), per_page: Some(per_page) };
+        OrgCmd::List {
+            within,
+            level,
+            category,
+            text,
+            term_due_before,
+            page: p,
+            per_page,
+        } => {
+            let q = ListOrgs {
+                within,
+                level,
+                category,
+                text,
+                term_due_before,
+                page: Some(p),
+                per_page: Some(per_page),
+            };
             out.show(&orgs::list(db, actor, q).await?, page);
         }
         OrgCmd::Show { code } => out.show(&orgs::show(db, actor, &code).await?, detail),
@@ -169,15 +220,28 @@ pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), O
                 project: a.project,
                 ends_on: a.ends_on,
             };
-            out.show(&orgs::add(db, actor, new).await?, |o| format!("已添加：{}", line(o)));
+            out.show(&orgs::add(db, actor, new).await?, |o| {
+                format!("已添加：{}", line(o))
+            });
         }
-        OrgCmd::Move { code, to } => out.show(&orgs::move_to(db, actor, &code, &to).await?, |o| format!("已移动：{}", line(o))),
+        OrgCmd::Move { code, to } => out.show(&orgs::move_to(db, actor, &code, &to).await?, |o| {
+            format!("已移动：{}", line(o))
+        }),
         OrgCmd::Delete { code } => {
             orgs::delete(db, actor, &code).await?;
-            out.message(&format!("已删除党组织 {code}"), &serde_json::json!({ "deleted": code }));
+            out.message(
+                &format!("已删除党组织 {code}"),
+                &serde_json::json!({ "deleted": code }),
+            );
         }
-        OrgCmd::Registrations { code, all, page, per_page } => {
-            let p = jiceng_ops::registrations::of_community(db, actor, &code, !all, page, per_page).await?;
+        OrgCmd::Registrations {
+            code,
+            all,
+            page,
+            per_page,
+        } => {
+            let p = jiceng_ops::registrations::of_community(db, actor, &code, !all, page, per_page)
+                .await?;
             out.show(&p, |p| {
                 if p.items.is_empty() {
                     return "还没有报到记录".into();
@@ -191,7 +255,15 @@ pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), O
                             (_, Some(u)) => format!("单位 {u}"),
                             _ => String::new(),
                         };
-                        format!("{}\t{}\t{}{}", r.id, r.registered_on, who, r.ended_on.map(|e| format!("（{e} 结束）")).unwrap_or_default())
+                        format!(
+                            "{}\t{}\t{}{}",
+                            r.id,
+                            r.registered_on,
+                            who,
+                            r.ended_on
+                                .map(|e| format!("（{e} 结束）"))
+                                .unwrap_or_default()
+                        )
                     })
                     .collect();
                 if let Some(n) = &p.next {
@@ -200,8 +272,27 @@ pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), O
                 s.join("\n")
             });
         }
-        OrgCmd::AddSeat { org, position, name, member, unit, since } => {
-            let seats = orgs::add_seat(db, actor, &org, NewSeat { position: Some(position), name, member_id: member, unit_id: unit, since }).await?;
+        OrgCmd::AddSeat {
+            org,
+            position,
+            name,
+            member,
+            unit,
+            since,
+        } => {
+            let seats = orgs::add_seat(
+                db,
+                actor,
+                &org,
+                NewSeat {
+                    position: Some(position),
+                    name,
+                    member_id: member,
+                    unit_id: unit,
+                    since,
+                },
+            )
+            .await?;
             out.show(&seats, |s| format!("已添加，委员会现有 {} 人", s.len()));
         }
     }

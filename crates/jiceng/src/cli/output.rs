@@ -12,7 +12,10 @@ impl Out {
     /// Prints `value` as JSON, or the text `render` gives.
     pub fn show<T: Serialize>(&self, value: &T, render: impl FnOnce(&T) -> String) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(value).unwrap_or_default()
+            );
         } else {
             println!("{}", render(value));
         }
@@ -24,7 +27,11 @@ impl Out {
 
     pub fn fail(&self, e: &OpsError) -> ExitCode {
         if self.json {
-            eprintln!("{}", serde_json::to_string(&serde_json::json!({ "error": e.body() })).unwrap_or_default());
+            eprintln!(
+                "{}",
+                serde_json::to_string(&serde_json::json!({ "error": e.body() }))
+                    .unwrap_or_default()
+            );
         } else {
             eprintln!("错误：{e}");
         }

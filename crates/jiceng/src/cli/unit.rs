@@ -54,13 +54,25 @@ pub enum DivisionCmd {
 }
 
 fn line(u: &UnitView) -> String {
-    format!("{}\t{}\t{}\t{}\t{}", u.row.id, u.category_label, u.row.name, u.row.division_code, or_dash(&u.row.org_name))
+    format!(
+        "{}\t{}\t{}\t{}\t{}",
+        u.row.id,
+        u.category_label,
+        u.row.name,
+        u.row.division_code,
+        or_dash(&u.row.org_name)
+    )
 }
 
 fn detail(d: &UnitDetail) -> String {
     let mut s = vec![
         format!("{}（编号 {}）", d.unit.row.name, d.unit.row.id),
-        format!("类别：{}　所在区划：{}　地址：{}", d.unit.category_label, d.unit.row.division_code, or_dash(&d.unit.row.address)),
+        format!(
+            "类别：{}　所在区划：{}　地址：{}",
+            d.unit.category_label,
+            d.unit.row.division_code,
+            or_dash(&d.unit.row.address)
+        ),
         format!("党组织：{}", or_dash(&d.unit.row.org_name)),
         "双报到：".into(),
     ];
@@ -68,14 +80,25 @@ fn detail(d: &UnitDetail) -> String {
         s.push("  （无）".into());
     }
     for r in &d.registrations {
-        s.push(format!("  {} 到 {} 报到{}", r.registered_on, r.community_name, r.ended_on.map(|e| format!("，{e} 结束")).unwrap_or_default()));
+        s.push(format!(
+            "  {} 到 {} 报到{}",
+            r.registered_on,
+            r.community_name,
+            r.ended_on
+                .map(|e| format!("，{e} 结束"))
+                .unwrap_or_default()
+        ));
     }
     s.join("\n")
 }
 
 pub async fn run(db: &Db, actor: &Actor, cmd: UnitCmd, out: &Out) -> Result<(), OpsError> {
     match cmd {
-        UnitCmd::List { within, page, per_page } => {
+        UnitCmd::List {
+            within,
+            page,
+            per_page,
+        } => {
             let p = units::list(db, actor, within.as_deref(), page, per_page).await?;
             out.show(&p, |p| {
                 if p.items.is_empty() {
@@ -89,23 +112,53 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UnitCmd, out: &Out) -> Result<(), 
             });
         }
         UnitCmd::Show { id } => out.show(&units::show(db, actor, id).await?, detail),
-        UnitCmd::Add { name, category, division, address, org } => {
-            let new = NewUnit { name: Some(name), category: Some(category), division_code: Some(division), address, org };
-            out.show(&units::add(db, actor, new).await?, |u| format!("已添加：{}", line(u)));
+        UnitCmd::Add {
+            name,
+            category,
+            division,
+            address,
+            org,
+        } => {
+            let new = NewUnit {
+                name: Some(name),
+                category: Some(category),
+                division_code: Some(division),
+                address,
+                org,
+            };
+            out.show(&units::add(db, actor, new).await?, |u| {
+                format!("已添加：{}", line(u))
+            });
         }
         UnitCmd::Register { id, community, on } => {
             let r = registrations::register_unit(db, actor, id, &community, on).await?;
-            out.show(&r, |r| format!("已报到：{} 于 {} 到 {}（记录 {}）", r.unit_name.as_deref().unwrap_or(""), r.registered_on, r.community_name, r.id));
+            out.show(&r, |r| {
+                format!(
+                    "已报到：{} 于 {} 到 {}（记录 {}）",
+                    r.unit_name.as_deref().unwrap_or(""),
+                    r.registered_on,
+                    r.community_name,
+                    r.id
+                )
+            });
         }
     }
     Ok(())
 }
 
-pub async fn run_division(db: &Db, actor: &Actor, cmd: DivisionCmd, out: &Out) -> Result<(), OpsError> {
+pub async fn run_division(
+    db: &Db,
+    actor: &Actor,
+    cmd: DivisionCmd,
+    out: &Out,
+) -> Result<(), OpsError> {
     match cmd {
         DivisionCmd::TakeIn { code_or_name } => {
             let n = divisions::take_in(db, actor, &code_or_name).await?;
-            out.message(&format!("已导入 {n} 个行政区划"), &serde_json::json!({ "added": n }));
+            out.message(
+                &format!("已导入 {n} 个行政区划"),
+                &serde_json::json!({ "added": n }),
+            );
         }
         DivisionCmd::Children { code } => {
             let list = divisions::children(db, &code).await?;
@@ -113,7 +166,10 @@ pub async fn run_division(db: &Db, actor: &Actor, cmd: DivisionCmd, out: &Out) -
                 if l.is_empty() {
                     return "没有下级区划（或尚未导入，可用 jiceng division take-in）".into();
                 }
-                l.iter().map(|d| format!("{}\t{}", d.code, d.name)).collect::<Vec<_>>().join("\n")
+                l.iter()
+                    .map(|d| format!("{}\t{}", d.code, d.name))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
     }

@@ -59,7 +59,12 @@ impl Progress for Quiet {
 
 const BATCH: usize = 5000;
 
-pub async fn build(db: &Db, actor: &Actor, spec: &DemoSpec, progress: &dyn Progress) -> Result<DemoSummary, OpsError> {
+pub async fn build(
+    db: &Db,
+    actor: &Actor,
+    spec: &DemoSpec,
+    progress: &dyn Progress,
+) -> Result<DemoSummary, OpsError> {
     let started = Instant::now();
     if !(spec.scale > 0.0 && spec.scale <= 100.0) {
         return Err(Invalid::new("scale", spec.scale, "应大于 0 且不超过 100").into());
@@ -78,14 +83,26 @@ pub async fn build(db: &Db, actor: &Actor, spec: &DemoSpec, progress: &dyn Progr
     let mut tx = db.write().await?;
     actor.may_write("/")?;
     if orgs::count(&mut tx).await? > 0 {
-        return Err(OpsError::conflict("city", &spec.city, "数据库中已有党组织；演示城市只能建在空库上（换一个 --data-dir 或数据库）"));
+        return Err(OpsError::conflict(
+            "city",
+            &spec.city,
+            "数据库中已有党组织；演示城市只能建在空库上（换一个 --data-dir 或数据库）",
+        ));
     }
     divisions::take_in_tx(&mut tx, &city.code, true).await?;
 
     progress.stage("党组织", plan.orgs.len() as u64);
     let placed: Vec<_> = plan.orgs.iter().map(|o| &o.placed).collect();
     for chunk in placed.chunks(BATCH) {
-        let rows: Vec<_> = chunk.iter().map(|p| jiceng_store::orgs::PlacedOrg { id: p.id, parent_id: p.parent_id, path: p.path.clone(), fields: p.fields.clone() }).collect();
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|p| jiceng_store::orgs::PlacedOrg {
+                id: p.id,
+                parent_id: p.parent_id,
+                path: p.path.clone(),
+                fields: p.fields.clone(),
+            })
+            .collect();
         orgs::insert_placed(&mut tx, &rows).await?;
         progress.advance(chunk.len() as u64);
     }
@@ -116,20 +133,29 @@ pub async fn build(db: &Db, actor: &Actor, spec: &DemoSpec, progress: &dyn Progr
         registrations: regs.len(),
         seconds: 0.0,
     };
-    audit::append(&mut tx, audit::Entry {
-        actor: actor.audit_name(),
-        operation: "demo.build",
-        target: &format!("division:{}", city.code),
-        before: None,
-        after: serde_json::to_string(&serde_json::json!({"scale": spec.scale, "seed": spec.seed, "summary": &summary})).ok(),
-    })
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: actor.audit_name(),
+            operation: "demo.build",
+            target: &format!("division:{}", city.code),
+            before: None,
+            after: serde_json::to_string(
+                &serde_json::json!({"scale": spec.scale, "seed": spec.seed, "summary": &summary}),
+            )
+            .ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     let mut tx = db.write().await?;
     tx.analyze().await?;
     tx.commit().await?;
     progress.advance(1);
-    Ok(DemoSummary { seconds: started.elapsed().as_secs_f64(), ..summary })
+    Ok(DemoSummary {
+        seconds: started.elapsed().as_secs_f64(),
+        ..summary
+    })
 }
 
 /// Generates and inserts every org's members in batches, and returns the committee seats and
@@ -146,9 +172,18 @@ async fn load_members(
     let mut seats = Vec::new();
     let mut regs = Vec::new();
     let mut next_id = 1i64;
-    let all_communities: Vec<&str> = plan.communities.iter().flatten().map(|d| d.code.as_str()).collect();
+    let all_communities: Vec<&str> = plan
+        .communities
+        .iter()
+        .flatten()
+        .map(|d| d.code.as_str())
+        .collect();
     for org in &plan.orgs {
-        let side = if org.kind == Kind::Unit { Side::Unit } else { Side::Regional };
+        let side = if org.kind == Kind::Unit {
+            Side::Unit
+        } else {
+            Side::Regional
+        };
         let home = org.community.as_deref();
         let mut first: Vec<(i64, String)> = Vec::new();
         for _ in 0..org.quota {
@@ -157,7 +192,11 @@ async fn load_members(
                 (Side::Regional, Some(h)) => h,
                 (_, Some(h)) if rng.chance(0.6) => {
                     let street = &plan.communities[org.street];
-                    if street.is_empty() { h } else { rng.pick(street).code.as_str() }
+                    if street.is_empty() {
+                        h
+                    } else {
+                        rng.pick(street).code.as_str()
+                    }
                 }
                 _ => rng.pick(&all_communities),
             };
@@ -167,16 +206,18 @@ async fn load_members(
             if first.len() < 3 {
                 first.push((id, m.name.clone()));
             }
-            if side == Side::Unit && Categories(m.categories).contains(Category::Employed) && rng.chance(0.6) {
-                if let Some(&community_org_id) = plan.community_org.get(residence) {
-                    let back = Days::new(rng.range(20, 1500) as u64);
-                    regs.push(NewRegistration {
-                        community_org_id,
-                        member_id: Some(id),
-                        unit_id: None,
-                        registered_on: (today - back).max(m.joined_on),
-                    });
-                }
+            if side == Side::Unit
+                && Categories(m.categories).contains(Category::Employed)
+                && rng.chance(0.6)
+                && let Some(&community_org_id) = plan.community_org.get(residence)
+            {
+                let back = Days::new(rng.range(20, 1500) as u64);
+                regs.push(NewRegistration {
+                    community_org_id,
+                    member_id: Some(id),
+                    unit_id: None,
+                    registered_on: (today - back).max(m.joined_on),
+                });
             }
             batch.push((id, org.placed.id, org.placed.path.as_str(), m));
             if batch.len() == BATCH {
@@ -206,14 +247,33 @@ async fn load_members(
 
 /// An org's committee: its first members take the seats where it has members, generated
 /// people otherwise; communities and streets add part-time members from their units.
-fn committee_of(rng: &mut Rng, plan: &Plan, org: &tree::PlanOrg, members: &[(i64, String)]) -> Vec<SeatFields> {
+fn committee_of(
+    rng: &mut Rng,
+    plan: &Plan,
+    org: &tree::PlanOrg,
+    members: &[(i64, String)],
+) -> Vec<SeatFields> {
     let positions: &[&str] = match org.kind {
-        Kind::District => &["secretary", "deputy", "deputy", "member", "member", "member", "member"],
+        Kind::District => &[
+            "secretary",
+            "deputy",
+            "deputy",
+            "member",
+            "member",
+            "member",
+            "member",
+        ],
         Kind::Street | Kind::Community => &["secretary", "deputy", "member", "member", "member"],
-        Kind::Grid | Kind::Compound | Kind::Temporary | Kind::Unit => &["secretary", "member", "member"],
+        Kind::Grid | Kind::Compound | Kind::Temporary | Kind::Unit => {
+            &["secretary", "member", "member"]
+        }
         Kind::Group | Kind::Household => &[],
     };
-    let since = org.placed.fields.elected_on.or(org.placed.fields.founded_on);
+    let since = org
+        .placed
+        .fields
+        .elected_on
+        .or(org.placed.fields.founded_on);
     let mut seats: Vec<SeatFields> = positions
         .iter()
         .enumerate()
@@ -225,7 +285,15 @@ fn committee_of(rng: &mut Rng, plan: &Plan, org: &tree::PlanOrg, members: &[(i64
                     (None, names::person(rng, male))
                 }
             };
-            SeatFields { org_id: org.placed.id, position: (*p).into(), name, member_id, unit_id: None, part_time: false, since }
+            SeatFields {
+                org_id: org.placed.id,
+                position: (*p).into(),
+                name,
+                member_id,
+                unit_id: None,
+                part_time: false,
+                since,
+            }
         })
         .collect();
     let part_time = match org.kind {
@@ -237,7 +305,12 @@ fn committee_of(rng: &mut Rng, plan: &Plan, org: &tree::PlanOrg, members: &[(i64
         (Kind::Community, Some(c)) => plan.units_by_community.get(c).cloned().unwrap_or_default(),
         (Kind::Street, _) => plan.communities[org.street]
             .iter()
-            .flat_map(|c| plan.units_by_community.get(c.code.as_str()).cloned().unwrap_or_default())
+            .flat_map(|c| {
+                plan.units_by_community
+                    .get(c.code.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .collect(),
         _ => Vec::new(),
     };

@@ -23,10 +23,19 @@ pub enum Side {
 
 impl People {
     pub fn new(today: NaiveDate) -> People {
-        People { today, used_ids: HashSet::new() }
+        People {
+            today,
+            used_ids: HashSet::new(),
+        }
     }
 
-    pub fn member(&mut self, rng: &mut Rng, side: Side, residence: &str, employer: Option<i64>) -> MemberFields {
+    pub fn member(
+        &mut self,
+        rng: &mut Rng,
+        side: Side,
+        residence: &str,
+        employer: Option<i64>,
+    ) -> MemberFields {
         let roll = rng.below(100);
         let (employment, age) = match side {
             Side::Regional if roll < 45 => (Some(Category::Retired), rng.range(60, 92)),
@@ -41,13 +50,19 @@ impl People {
         if employment != Some(Category::Retired) && rng.chance(mobile) {
             cats.push(Category::Mobile);
         }
-        if rng.chance(if employment == Some(Category::Retired) { 0.08 } else { 0.03 }) {
+        if rng.chance(if employment == Some(Category::Retired) {
+            0.08
+        } else {
+            0.03
+        }) {
             cats.push(Category::Hardship);
         }
         let male = rng.chance(if side == Side::Unit { 0.68 } else { 0.6 });
-        let birth_date = self.today - Months::new(age as u32 * 12) - Days::new(rng.range(0, 364) as u64);
+        let birth_date =
+            self.today - Months::new(age as u32 * 12) - Days::new(rng.range(0, 364) as u64);
         let join_age = rng.range(18, age.min(50));
-        let mut joined_on = birth_date + Months::new(join_age as u32 * 12) + Days::new(rng.range(0, 364) as u64);
+        let mut joined_on =
+            birth_date + Months::new(join_age as u32 * 12) + Days::new(rng.range(0, 364) as u64);
         if joined_on > self.today - Days::new(10) {
             joined_on = self.today - Days::new(rng.range(10, 300) as u64);
         }
@@ -61,9 +76,28 @@ impl People {
             (MemberStatus::Probationary, None)
         };
         let education = match age {
-            ..35 => *rng.weighted(&[(Education::Postgraduate, 15), (Education::Bachelor, 50), (Education::College, 25), (Education::Secondary, 5), (Education::HighSchool, 5)]),
-            35..60 => *rng.weighted(&[(Education::Postgraduate, 5), (Education::Bachelor, 35), (Education::College, 30), (Education::Secondary, 10), (Education::HighSchool, 15), (Education::Primary, 5)]),
-            _ => *rng.weighted(&[(Education::Bachelor, 10), (Education::College, 15), (Education::Secondary, 15), (Education::HighSchool, 30), (Education::Primary, 30)]),
+            ..35 => *rng.weighted(&[
+                (Education::Postgraduate, 15),
+                (Education::Bachelor, 50),
+                (Education::College, 25),
+                (Education::Secondary, 5),
+                (Education::HighSchool, 5),
+            ]),
+            35..60 => *rng.weighted(&[
+                (Education::Postgraduate, 5),
+                (Education::Bachelor, 35),
+                (Education::College, 30),
+                (Education::Secondary, 10),
+                (Education::HighSchool, 15),
+                (Education::Primary, 5),
+            ]),
+            _ => *rng.weighted(&[
+                (Education::Bachelor, 10),
+                (Education::College, 15),
+                (Education::Secondary, 15),
+                (Education::HighSchool, 30),
+                (Education::Primary, 30),
+            ]),
         };
         let ethnicity = *rng.weighted(&[("汉族", 985), ("畲族", 10), ("回族", 5)]);
         MemberFields {
@@ -72,7 +106,11 @@ impl People {
             ethnicity: ethnicity.into(),
             birth_date,
             id_number: self.id_number(rng, &residence[..6], birth_date, male),
-            phone: Some(format!("1{}{:09}", rng.pick(&[3, 5, 7, 8, 9]), rng.below(1_000_000_000))),
+            phone: Some(format!(
+                "1{}{:09}",
+                rng.pick(&[3, 5, 7, 8, 9]),
+                rng.below(1_000_000_000)
+            )),
             education: Some(education.code().into()),
             joined_on,
             full_on,
@@ -112,13 +150,26 @@ mod tests {
         let mut people = People::new(today);
         let mut rng = Rng::new(3);
         for i in 0..5000 {
-            let side = if i % 3 == 0 { Side::Unit } else { Side::Regional };
+            let side = if i % 3 == 0 {
+                Side::Unit
+            } else {
+                Side::Regional
+            };
             let m = people.member(&mut rng, side, "350302001001", None);
             let id = IdNumber::parse(&m.id_number).expect("valid id");
             let gender = Gender::parse(&m.gender).unwrap();
             check_identity(&id, Some(m.birth_date), Some(gender)).expect("id matches");
             let status = MemberStatus::parse(&m.status).unwrap();
-            check_dates(&MemberDates { birth_date: m.birth_date, joined_on: m.joined_on, full_on: m.full_on, status }, today).expect("dates agree");
+            check_dates(
+                &MemberDates {
+                    birth_date: m.birth_date,
+                    joined_on: m.joined_on,
+                    full_on: m.full_on,
+                    status,
+                },
+                today,
+            )
+            .expect("dates agree");
             jiceng_domain::Phone::parse(m.phone.as_deref().unwrap()).expect("phone");
         }
     }

@@ -53,7 +53,9 @@ impl Rng {
         if n == 0 {
             return Vec::new();
         }
-        let weights: Vec<f64> = (0..n).map(|_| 0.6 + 0.8 * (self.below(1000) as f64 / 1000.0)).collect();
+        let weights: Vec<f64> = (0..n)
+            .map(|_| 0.6 + 0.8 * (self.below(1000) as f64 / 1000.0))
+            .collect();
         let sum: f64 = weights.iter().sum();
         let mut acc = 0.0;
         let mut prev = 0u64;
@@ -76,8 +78,18 @@ mod tests {
 
     #[test]
     fn same_seed_same_sequence_and_exact_split() {
-        let a: Vec<u64> = (0..5).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
-        let b: Vec<u64> = (0..5).map({ let mut r = Rng::new(7); move |_| r.next_u64() }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         let parts = Rng::new(1).split(9983, 112);
         assert_eq!(parts.iter().sum::<u64>(), 9983);

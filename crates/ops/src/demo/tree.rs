@@ -6,7 +6,9 @@ use super::rng::Rng;
 use chrono::{Days, Months, NaiveDate};
 use jiceng_domain::division::catalogue;
 use jiceng_domain::org::term_due;
-use jiceng_domain::{Division, DivisionLevel, OrgCategory, OrgLevel, OrgPath, TownshipKind, UnitCategory};
+use jiceng_domain::{
+    Division, DivisionLevel, OrgCategory, OrgLevel, OrgPath, TownshipKind, UnitCategory,
+};
 use jiceng_store::orgs::{OrgFields, PlacedOrg};
 use jiceng_store::units::UnitFields;
 use std::collections::HashMap;
@@ -139,12 +141,20 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
     let all = catalogue().subtree(&city.code);
     let streets: Vec<Division> = all
         .iter()
-        .filter(|d| d.code.level() == DivisionLevel::Township && d.code.township_kind() == Some(TownshipKind::Street))
+        .filter(|d| {
+            d.code.level() == DivisionLevel::Township
+                && d.code.township_kind() == Some(TownshipKind::Street)
+        })
         .cloned()
         .collect();
     let communities: Vec<Vec<Division>> = streets
         .iter()
-        .map(|s| all.iter().filter(|d| d.code.is_community() && d.code.is_within(&s.code)).cloned().collect())
+        .map(|s| {
+            all.iter()
+                .filter(|d| d.code.is_community() && d.code.is_within(&s.code))
+                .cloned()
+                .collect()
+        })
         .collect();
     let counties: Vec<Division> = {
         let mut codes: Vec<_> = streets.iter().filter_map(|s| s.code.parent()).collect();
@@ -152,12 +162,24 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         codes.iter().filter_map(|c| catalogue().get(c)).collect()
     };
     let city_short = names::short_place(&city.name).to_string();
-    let mut b = Builder { rng, today, orgs: Vec::new() };
+    let mut b = Builder {
+        rng,
+        today,
+        orgs: Vec::new(),
+    };
 
     let mut district_of = HashMap::new();
     for county in &counties {
-        let i = b.add(None, Kind::District, format!("D{}", county.code.short()), format!("中共{}委员会", county.name),
-            OrgLevel::District, OrgCategory::Regional, county.code.as_str(), 0);
+        let i = b.add(
+            None,
+            Kind::District,
+            format!("D{}", county.code.short()),
+            format!("中共{}委员会", county.name),
+            OrgLevel::District,
+            OrgCategory::Regional,
+            county.code.as_str(),
+            0,
+        );
         district_of.insert(county.code.clone(), i);
     }
     let mut street_idx = Vec::new();
@@ -165,14 +187,33 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
     let mut community_org = HashMap::new();
     let mut community_name: HashMap<usize, String> = HashMap::new();
     for (si, street) in streets.iter().enumerate() {
-        let parent = street.code.parent().and_then(|c| district_of.get(&c).copied());
-        let s = b.add(parent, Kind::Street, format!("S{}", street.code.short()), format!("中共{}工作委员会", street.name),
-            OrgLevel::Street, OrgCategory::Regional, street.code.as_str(), si);
+        let parent = street
+            .code
+            .parent()
+            .and_then(|c| district_of.get(&c).copied());
+        let s = b.add(
+            parent,
+            Kind::Street,
+            format!("S{}", street.code.short()),
+            format!("中共{}工作委员会", street.name),
+            OrgLevel::Street,
+            OrgCategory::Regional,
+            street.code.as_str(),
+            si,
+        );
         street_idx.push(s);
         let mut cs = Vec::new();
         for c in &communities[si] {
-            let ci = b.add(Some(s), Kind::Community, format!("C{}", c.code.as_str()), format!("中共{}委员会", names::short_place(&c.name)),
-                OrgLevel::Community, OrgCategory::Regional, c.code.as_str(), si);
+            let ci = b.add(
+                Some(s),
+                Kind::Community,
+                format!("C{}", c.code.as_str()),
+                format!("中共{}委员会", names::short_place(&c.name)),
+                OrgLevel::Community,
+                OrgCategory::Regional,
+                c.code.as_str(),
+                si,
+            );
             b.orgs[ci].community = Some(c.code.to_string());
             community_org.insert(c.code.to_string(), b.orgs[ci].placed.id);
             community_name.insert(ci, names::short_place(&c.name).to_string());
@@ -180,7 +221,11 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         }
         community_idx.push(cs);
     }
-    let flat: Vec<(usize, usize)> = community_idx.iter().enumerate().flat_map(|(si, cs)| cs.iter().map(move |c| (si, *c))).collect();
+    let flat: Vec<(usize, usize)> = community_idx
+        .iter()
+        .enumerate()
+        .flat_map(|(si, cs)| cs.iter().map(move |c| (si, *c)))
+        .collect();
 
     // Grids, round-robin over communities: one branch per grid, two building groups each,
     // two central households per group.
@@ -197,17 +242,44 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         let com = b.orgs[ci].community.clone().unwrap_or_default();
         let com_name = community_name.get(&ci).cloned().unwrap_or_default();
         let grid_code = format!("{com}{n:03}");
-        let gi = b.add(Some(ci), Kind::Grid, grid_code.clone(), format!("{com_name}第{n}网格党支部"), OrgLevel::Branch, OrgCategory::Grid, &com, si);
+        let gi = b.add(
+            Some(ci),
+            Kind::Grid,
+            grid_code.clone(),
+            format!("{com_name}第{n}网格党支部"),
+            OrgLevel::Branch,
+            OrgCategory::Grid,
+            &com,
+            si,
+        );
         b.orgs[gi].community = Some(com.clone());
         let mut members_of_grid = vec![gi];
         for k in 1..=2 {
-            let gr = b.add(Some(gi), Kind::Group, format!("{grid_code}-{k}"), format!("{com_name}第{n}网格{k}号楼栋党小组"), OrgLevel::Group, OrgCategory::Regional, &com, si);
+            let gr = b.add(
+                Some(gi),
+                Kind::Group,
+                format!("{grid_code}-{k}"),
+                format!("{com_name}第{n}网格{k}号楼栋党小组"),
+                OrgLevel::Group,
+                OrgCategory::Regional,
+                &com,
+                si,
+            );
             b.orgs[gr].community = Some(com.clone());
             members_of_grid.push(gr);
             for m in 1..=2 {
                 let male = b.rng.chance(0.6);
                 let host = names::person(b.rng, male);
-                let h = b.add(Some(gr), Kind::Household, format!("{grid_code}-{k}-{m}"), format!("{host}党员中心户"), OrgLevel::CentralHousehold, OrgCategory::Regional, &com, si);
+                let h = b.add(
+                    Some(gr),
+                    Kind::Household,
+                    format!("{grid_code}-{k}-{m}"),
+                    format!("{host}党员中心户"),
+                    OrgLevel::CentralHousehold,
+                    OrgCategory::Regional,
+                    &com,
+                    si,
+                );
                 b.orgs[h].community = Some(com.clone());
                 members_of_grid.push(h);
             }
@@ -221,7 +293,16 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         let com = b.orgs[ci].community.clone().unwrap_or_default();
         for k in 1..=scaled(1, scale) {
             let name = format!("{}党支部", names::compound(b.rng));
-            let x = b.add(Some(ci), Kind::Compound, format!("X{com}{k:03}"), name, OrgLevel::Branch, OrgCategory::Compound, &com, si);
+            let x = b.add(
+                Some(ci),
+                Kind::Compound,
+                format!("X{com}{k:03}"),
+                name,
+                OrgLevel::Branch,
+                OrgCategory::Compound,
+                &com,
+                si,
+            );
             b.orgs[x].community = Some(com.clone());
             compounds.push(x);
         }
@@ -232,8 +313,16 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         let si = t % streets.len().max(1);
         let Some(&s) = street_idx.get(si) else { break };
         let project = names::project(b.rng, &streets[si].name);
-        let i = b.add(Some(s), Kind::Temporary, format!("T{}{:04}", streets[si].code.short(), t / streets.len() + 1), format!("{project}临时党支部"),
-            OrgLevel::Branch, OrgCategory::Temporary, streets[si].code.as_str(), si);
+        let i = b.add(
+            Some(s),
+            Kind::Temporary,
+            format!("T{}{:04}", streets[si].code.short(), t / streets.len() + 1),
+            format!("{project}临时党支部"),
+            OrgLevel::Branch,
+            OrgCategory::Temporary,
+            streets[si].code.as_str(),
+            si,
+        );
         let founded = today - Days::new(b.rng.range(30, 700) as u64);
         let fields = &mut b.orgs[i].placed.fields;
         fields.founded_on = Some(founded);
@@ -256,18 +345,37 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
             let com = b.orgs[ci].community.clone().unwrap_or_default();
             let unit_name = names::unit(b.rng, category, &city_short, &streets[si].name);
             let unit_id = units.len() as i64 + 1;
-            let (parent, level, suffix) = if big { (street_idx[si], OrgLevel::Community, "委员会") } else { (ci, OrgLevel::Branch, "支部委员会") };
-            let oi = b.add(Some(parent), Kind::Unit, format!("U{unit_id:06}"), format!("中共{unit_name}{suffix}"), level, OrgCategory::Unit, &com, si);
+            let (parent, level, suffix) = if big {
+                (street_idx[si], OrgLevel::Community, "委员会")
+            } else {
+                (ci, OrgLevel::Branch, "支部委员会")
+            };
+            let oi = b.add(
+                Some(parent),
+                Kind::Unit,
+                format!("U{unit_id:06}"),
+                format!("中共{unit_name}{suffix}"),
+                level,
+                OrgCategory::Unit,
+                &com,
+                si,
+            );
             b.orgs[oi].community = Some(com.clone());
             b.orgs[oi].unit_id = Some(unit_id);
             b.orgs[oi].quota = quota;
-            units.push((unit_id, UnitFields {
-                name: unit_name,
-                category: UnitCategory::parse(category).map(|c| c.code()).unwrap_or(category).to_string(),
-                division_code: com.clone(),
-                address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
-                org_id: Some(b.orgs[oi].placed.id),
-            }));
+            units.push((
+                unit_id,
+                UnitFields {
+                    name: unit_name,
+                    category: UnitCategory::parse(category)
+                        .map(|c| c.code())
+                        .unwrap_or(category)
+                        .to_string(),
+                    division_code: com.clone(),
+                    address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
+                    org_id: Some(b.orgs[oi].placed.id),
+                },
+            ));
             units_by_community.entry(com).or_default().push(unit_id);
         }
     }
@@ -276,15 +384,20 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
             break;
         }
         let (si, ci) = *b.rng.pick(&flat);
-        let category = *b.rng.pick(&["private_enterprise", "office_building", "ecommerce"]);
+        let category = *b
+            .rng
+            .pick(&["private_enterprise", "office_building", "ecommerce"]);
         let unit_id = units.len() as i64 + 1;
-        units.push((unit_id, UnitFields {
-            name: names::unit(b.rng, category, &city_short, &streets[si].name),
-            category: category.into(),
-            division_code: b.orgs[ci].community.clone().unwrap_or_default(),
-            address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
-            org_id: None,
-        }));
+        units.push((
+            unit_id,
+            UnitFields {
+                name: names::unit(b.rng, category, &city_short, &streets[si].name),
+                category: category.into(),
+                division_code: b.orgs[ci].community.clone().unwrap_or_default(),
+                address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
+                org_id: None,
+            },
+        ));
     }
 
     // Regional members: three quarters in grids, a fifth in compounds, the rest directly
@@ -301,7 +414,10 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
             b.orgs[oi].quota = q;
         }
     }
-    for (&oi, q) in compounds.iter().zip(b.rng.split(compound_total, compounds.len())) {
+    for (&oi, q) in compounds
+        .iter()
+        .zip(b.rng.split(compound_total, compounds.len()))
+    {
         b.orgs[oi].quota = q;
     }
     let direct = b.rng.split(direct_total, flat.len());
@@ -309,5 +425,12 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
         b.orgs[ci].quota = q;
     }
 
-    Plan { orgs: b.orgs, units, streets, communities, community_org, units_by_community }
+    Plan {
+        orgs: b.orgs,
+        units,
+        streets,
+        communities,
+        community_org,
+        units_by_community,
+    }
 }

@@ -37,8 +37,14 @@ pub async fn city() -> TestDb {
         new_org("S", "street", Some("D"), "350302001"),
         new_org("C", "community", Some("S"), COMMUNITY_DIV),
         new_org("C2", "community", Some("S"), OTHER_COMMUNITY_DIV),
-        NewOrg { category: s("grid"), ..new_org("B1", "branch", Some("C"), COMMUNITY_DIV) },
-        NewOrg { category: s("compound"), ..new_org("B2", "branch", Some("C"), COMMUNITY_DIV) },
+        NewOrg {
+            category: s("grid"),
+            ..new_org("B1", "branch", Some("C"), COMMUNITY_DIV)
+        },
+        NewOrg {
+            category: s("compound"),
+            ..new_org("B2", "branch", Some("C"), COMMUNITY_DIV)
+        },
     ] {
         orgs::add(&t.db, &a, o).await.expect("seed org");
     }

@@ -1,0 +1,271 @@
+//! Black-box tests of the `jiceng` binary: run it as a user would, on a fresh database
+//! (SQLite, or PostgreSQL when JICENG_TEST_DATABASE_URL is set).
+
+use jiceng_store::testing::TestDb;
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Cli {
+    t: TestDb,
+}
+
+impl Cli {
+    async fn new() -> Cli {
+        Cli {
+            t: TestDb::new().await,
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_jiceng"));
+        c.env_remove("JICENG_DATABASE_URL")
+            .env("JICENG_LOG", "warn");
+        match self.t.backend() {
+            jiceng_store::Backend::Postgres => c.arg("--database-url").arg(&self.t.url),
+            jiceng_store::Backend::Sqlite => c.arg("--data-dir").arg(self.t.dir()),
+        };
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run jiceng")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).expect("json output")
+    }
+}
+
+#[tokio::test]
+async fn demo_then_browse_and_add() {
+    let cli = Cli::new().await;
+    let out = cli.ok(&["demo", "--city", "莆田市", "--scale", "0.05", "--seed", "3"]);
+    assert!(out.contains("已生成演示城市 莆田市"), "{out}");
+
+    let districts = cli.json(&["org", "list", "--level", "district"]);
+    let items = districts["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|o| o["level"] == "district"));
+
+    let c = cli.json(&["org", "show", "C350302001001"]);
+    assert_eq!(c["org"]["name"], "中共太平社区委员会");
+    assert_eq!(c["ancestors"].as_array().unwrap().len(), 2);
+
+    let text = cli.ok(&["org", "show", "C350302001001"]);
+    assert!(text.contains("委员会：") && text.contains("书记"), "{text}");
+
+    let first17 = "35030219900101003";
+    let check = jiceng_domain::id_number::check_char(first17.as_bytes()) as char;
+    let id = format!("{first17}{check}");
+    let added = cli.json(&[
+        "member",
+        "add",
+        "--name",
+        "测试党员",
+        "--id-number",
+        &id,
+        "--org",
+        "C350302001001",
+        "--joined-on",
+        "2015-06-01",
+        "--full-on",
+        "2016-06-01",
+        "--phone",
+        "13800138000",
+        "--categories",
+        "在职",
+        "--residence",
+        "350302001001",
+    ]);
+    let member_id = added["id"].as_i64().unwrap();
+    assert_eq!(added["gender"], "男");
+    assert!(added["id_number"].as_str().unwrap().contains("****"));
+
+    let reg = cli.json(&[
+        "member",
+        "register",
+        &member_id.to_string(),
+        "--community",
+        "C350302001001",
+        "--on",
+        "2024-01-01",
+    ]);
+    assert_eq!(reg["member_id"], member_id);
+    let regs = cli.ok(&["org", "registrations", "C350302001001"]);
+    assert!(regs.contains("在职党员 测试党员"), "{regs}");
+
+    let shown = cli.json(&["member", "show", &member_id.to_string(), "--reveal"]);
+    assert_eq!(shown["member"]["id_number"], id);
+    assert_eq!(shown["registrations"].as_array().unwrap().len(), 1);
+
+    let page = cli.json(&[
+        "member",
+        "list",
+        "--within",
+        "C350302001001",
+        "--limit",
+        "5",
+    ]);
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    let next = page["next"].as_str().unwrap().to_string();
+    let page2 = cli.json(&[
+        "member",
+        "list",
+        "--within",
+        "C350302001001",
+        "--limit",
+        "5",
+        "--after",
+        &next,
+    ]);
+    assert_ne!(page["items"][0]["id"], page2["items"][0]["id"]);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_nothing_written() {
+    let cli = Cli::new().await;
+    cli.ok(&[
+        "org",
+        "add",
+        "--code",
+        "D1",
+        "--name",
+        "中共城厢区委员会",
+        "--level",
+        "区委",
+        "--division",
+        "350302",
+    ]);
+    let out = cli.run(&[
+        "--json",
+        "org",
+        "add",
+        "--code",
+        "S1",
+        "--name",
+        "街道",
+        "--level",
+        "street",
+        "--parent",
+        "D1",
+        "--division",
+        "350302001099",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(err["error"]["field"], "division_code");
+    assert_eq!(err["error"]["value"], "350302001099");
+    assert_eq!(err["error"]["code"], "invalid");
+
+    let out = cli.run(&[
+        "member",
+        "add",
+        "--name",
+        "某",
+        "--id-number",
+        "350302199001010031",
+        "--org",
+        "D1",
+        "--joined-on",
+        "2015-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        msg.contains("身份证号") && msg.contains("350302199001010031"),
+        "{msg}"
+    );
+
+    let out = cli.run(&["org", "move", "D1", "--to", "D1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cli.run(&["org", "show", "NOPE"]);
+    assert_eq!(out.status.code(), Some(3));
+
+    let list = cli.json(&["org", "list"]);
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "only the valid org was written"
+    );
+    assert_eq!(
+        cli.json(&["member", "list"])["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+#[tokio::test]
+async fn serve_answers_health_and_readiness() {
+    let cli = Cli::new().await;
+    let port = free_port();
+    let mut child = cli
+        .cmd()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let health = loop {
+        if let Some(r) = get(port, "/healthz") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "server did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let ready = get(port, "/readyz").unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+    assert!(
+        ready.starts_with("HTTP/1.1 200") && ready.contains("ready"),
+        "{ready}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_reports_the_schema_version() {
+    let cli = Cli::new().await;
+    let v = cli.json(&["migrate"]);
+    assert_eq!(
+        v["version"],
+        jiceng_store::MIGRATIONS.last().unwrap().version
+    );
+}
