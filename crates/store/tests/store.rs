@@ -57,7 +57,12 @@ fn member(n: usize) -> MemberFields {
         education: None,
         joined_on: d("2005-01-01"),
         full_on: Some(d("2006-01-01")),
-        status: if n.is_multiple_of(2) { "full" } else { "probationary" }.into(),
+        status: if n.is_multiple_of(2) {
+            "full"
+        } else {
+            "probationary"
+        }
+        .into(),
         categories: if n.is_multiple_of(3) { 1 } else { 2 },
         residence_division: Some("350302001001".into()),
         employer_unit_id: None,
@@ -281,7 +286,10 @@ async fn member_pages_follow_keyset_and_filters() {
     let page = members::page_in_subtree(&mut tx, &a.path, &employed, None, 5000)
         .await
         .unwrap();
-    assert_eq!(page.len(), (0..2500usize).filter(|n| n.is_multiple_of(3)).count());
+    assert_eq!(
+        page.len(),
+        (0..2500usize).filter(|n| n.is_multiple_of(3)).count()
+    );
 
     // A member added after the bulk load gets a fresh id on either backend.
     let id = members::insert(&mut tx, &member(9999), kids[0].id, &kids[0].path)

@@ -47,26 +47,33 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
         samples,
     } = cmd;
     let targets = match within {
-        Some(c) => vec![Some(c)],
+        Some(c) => {
+            let total = orgs::show(db, actor, &c)
+                .await?
+                .org
+                .row
+                .subtree_member_count;
+            vec![(Some(c), total)]
+        }
         None => {
             let q = ListOrgs {
                 level: Some("district".into()),
                 per_page: Some(500),
                 ..Default::default()
             };
-            let largest = orgs::list(db, actor, q)
-                .await?
-                .items
+            let districts = orgs::list(db, actor, q).await?.items;
+            let city_total = districts.iter().map(|o| o.row.subtree_member_count).sum();
+            let largest = districts
                 .into_iter()
-                .max_by_key(|o| o.row.subtree_member_count);
-            let largest = largest
+                .max_by_key(|o| o.row.subtree_member_count)
                 .ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?;
-            vec![Some(largest.row.code), None]
+            let total = largest.row.subtree_member_count;
+            vec![(Some(largest.row.code), total), (None, city_total)]
         }
     };
     let mut results = Vec::new();
-    for target in targets {
-        results.push(measure(db, actor, target, limit, samples).await?);
+    for (target, total) in targets {
+        results.push(measure(db, actor, target, total, limit, samples).await?);
     }
     out.show(&results, |rs| {
         rs.iter()
@@ -88,18 +95,18 @@ async fn measure(
     db: &Db,
     actor: &Actor,
     within: Option<String>,
+    members_in: i64,
     limit: i64,
     samples: usize,
 ) -> Result<Latency, OpsError> {
-    let (label, members_in) = match &within {
+    let label = match &within {
         Some(c) => {
             let o = orgs::show(db, actor, c).await?.org.row;
-            (format!("{} {}", o.code, o.name), o.subtree_member_count)
+            format!("{} {}", o.code, o.name)
         }
-        None => ("全市".to_string(), 0),
+        None => "全市".to_string(),
     };
     let mut cursors: Vec<Option<String>> = vec![None];
-    let mut seen = 0i64;
     while cursors.len() < samples {
         let after = cursors.last().cloned().flatten();
         let page = members::list(
@@ -113,7 +120,6 @@ async fn measure(
             },
         )
         .await?;
-        seen += page.items.len() as i64;
         match page.next {
             Some(n) => cursors.push(Some(n)),
             None => break,
@@ -141,11 +147,7 @@ async fn measure(
     Ok(Latency {
         operation: format!("members::list, {limit} rows"),
         within: label,
-        subtree_members: if within.is_some() {
-            members_in
-        } else {
-            seen.max(members_in)
-        },
+        subtree_members: members_in,
         samples: times.len(),
         p50_ms: percentile(&times, 0.5),
         p95_ms: percentile(&times, 0.95),
