@@ -65,6 +65,11 @@ pub fn field_label(field: &str) -> &'static str {
         "transferred_on" => "转接日期",
         "position" => "职务",
         "date" => "日期",
+        "username" => "用户名",
+        "password" => "密码",
+        "role" => "角色",
+        "scope" => "管理范围",
+        "token" => "令牌",
         _ => "字段",
     }
 }

@@ -4,6 +4,8 @@
 #[macro_use]
 mod labels;
 
+pub mod access;
+pub mod audit_chain;
 pub mod division;
 pub mod error;
 pub mod id_number;
@@ -14,6 +16,7 @@ pub mod phone;
 pub mod text;
 pub mod unit;
 
+pub use access::Role;
 pub use division::{Division, DivisionCode, DivisionLevel, TownshipKind};
 pub use error::Invalid;
 pub use id_number::IdNumber;

@@ -1,12 +1,37 @@
-//! Who is acting. Every use case takes an actor and asks here whether it may act on the
-//! target; this is the one place access is decided.
+//! Who is acting, and what they may do. Every use case takes an actor and asks here before it
+//! reads or writes; this is the one place access is decided, so the web UI, the API and the
+//! CLI cannot disagree.
 
 use crate::OpsError;
+use jiceng_domain::{DivisionCode, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     /// The operator at the server's command line, with full rights over the deployment.
     Operator { name: String },
+    /// A signed-in account, bound to a role and a scope.
+    User(UserActor),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserActor {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The path of the scope org; "/" for the whole deployment.
+    pub scope_path: String,
+    pub scope_code: Option<String>,
+    /// The scope org's division code, for records kept by division (units).
+    pub scope_division: Option<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    /// Acting through a read-only API token.
+    pub read_only: bool,
+}
+
+fn outside() -> OpsError {
+    OpsError::Forbidden("超出您的管理范围".into())
 }
 
 impl Actor {
@@ -19,23 +44,109 @@ impl Actor {
     }
 
     /// The name written into audit entries.
-    pub fn audit_name(&self) -> &str {
+    pub fn audit_name(&self) -> String {
         match self {
-            Actor::Operator { name } => name,
+            Actor::Operator { name } => name.clone(),
+            Actor::User(u) => format!("user:{}", u.username),
         }
     }
 
-    /// May this actor write within the org subtree at `path`?
-    pub fn may_write(&self, _path: &str) -> Result<(), OpsError> {
+    /// The subtree this actor works in: "/" for the whole deployment.
+    pub fn scope_path(&self) -> &str {
         match self {
-            Actor::Operator { .. } => Ok(()),
+            Actor::Operator { .. } => "/",
+            Actor::User(u) => &u.scope_path,
         }
     }
 
-    /// May this actor read within the org subtree at `path`?
-    pub fn may_read(&self, _path: &str) -> Result<(), OpsError> {
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::Operator { .. } => None,
+            Actor::User(u) => Some(u.role),
+        }
+    }
+
+    fn in_scope(&self, path: &str) -> bool {
+        let scope = self.scope_path();
+        scope == "/" || path.starts_with(scope)
+    }
+
+    /// May this actor read records within the org subtree at `path`?
+    pub fn may_read(&self, path: &str) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
+            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(format!(
+                "{}只能查看本人档案",
+                u.role.label()
+            ))),
+            Actor::User(_) if self.in_scope(path) => Ok(()),
+            Actor::User(_) => Err(outside()),
+        }
+    }
+
+    /// May this actor read the file of member `id` who sits at `path`? Members read their own.
+    pub fn may_read_member(&self, id: i64, path: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::User(u) if u.member_id == Some(id) => Ok(()),
+            _ => self.may_read(path),
+        }
+    }
+
+    /// May this actor change records within the org subtree at `path`?
+    pub fn may_write(&self, path: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::Operator { .. } => Ok(()),
+            Actor::User(u) if u.read_only => {
+                Err(OpsError::Forbidden("只读令牌不能修改数据".into()))
+            }
+            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(format!(
+                "{}不能修改党组织和党员档案",
+                u.role.label()
+            ))),
+            Actor::User(_) if self.in_scope(path) => Ok(()),
+            Actor::User(_) => Err(outside()),
+        }
+    }
+
+    fn in_division(&self, code: &str) -> bool {
+        match self {
+            Actor::Operator { .. } => true,
+            Actor::User(u) if u.scope_path == "/" => true,
+            Actor::User(u) => match u
+                .scope_division
+                .as_deref()
+                .and_then(|d| DivisionCode::parse(d).ok())
+            {
+                Some(scope) => code.starts_with(scope.short()),
+                None => false,
+            },
+        }
+    }
+
+    /// May this actor read records kept by division (units) at `code`?
+    pub fn may_read_division(&self, code: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(format!(
+                "{}只能查看本人档案",
+                u.role.label()
+            ))),
+            _ if self.in_division(code) => Ok(()),
+            _ => Err(outside()),
+        }
+    }
+
+    /// May this actor change records kept by division at `code`?
+    pub fn may_write_division(&self, code: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::User(u) if u.read_only => {
+                Err(OpsError::Forbidden("只读令牌不能修改数据".into()))
+            }
+            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(format!(
+                "{}不能修改驻区单位",
+                u.role.label()
+            ))),
+            _ if self.in_division(code) => Ok(()),
+            _ => Err(outside()),
         }
     }
 
@@ -43,6 +154,92 @@ impl Actor {
     pub fn may_reveal(&self) -> bool {
         match self {
             Actor::Operator { .. } => true,
+            Actor::User(u) => u.role.sees_personal_data(),
+        }
+    }
+
+    /// Deployment-wide administration: taking in divisions, building the demo.
+    pub fn may_administer(&self) -> Result<(), OpsError> {
+        match self {
+            Actor::Operator { .. } => Ok(()),
+            Actor::User(u)
+                if u.role == Role::DistrictAdmin && u.scope_path == "/" && !u.read_only =>
+            {
+                Ok(())
+            }
+            Actor::User(_) => Err(OpsError::Forbidden("需要全域管理员权限".into())),
+        }
+    }
+
+    /// May this actor create or change an account with `role` at the subtree `path`?
+    pub fn may_manage_account(&self, role: Role, path: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::Operator { .. } => Ok(()),
+            Actor::User(u) if u.read_only || !u.role.manages_accounts() => {
+                Err(OpsError::Forbidden("不能管理账号".into()))
+            }
+            Actor::User(u) if role.rank() < u.role.rank() => Err(OpsError::Forbidden(format!(
+                "不能创建比本人权限更高的{}账号",
+                role.label()
+            ))),
+            Actor::User(_) if self.in_scope(path) => Ok(()),
+            Actor::User(_) => Err(outside()),
+        }
+    }
+
+    /// May this actor browse the audit trail? Returns the subtree it may see.
+    pub fn may_read_audit(&self) -> Result<&str, OpsError> {
+        match self {
+            Actor::Operator { .. } => Ok("/"),
+            Actor::User(u) if u.role.reads_audit() => Ok(&u.scope_path),
+            Actor::User(_) => Err(OpsError::Forbidden("不能查看审计日志".into())),
+        }
+    }
+
+    /// The code of the scope org, for a scoped account.
+    pub fn scope_code(&self) -> Option<&str> {
+        match self {
+            Actor::User(u) if u.scope_path != "/" => u.scope_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The division of the scope org, for a scoped account.
+    pub fn scope_division(&self) -> Option<&str> {
+        match self {
+            Actor::User(u) if u.scope_path != "/" => u.scope_division.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Acts for itself (a member for their own file, a liaison for their own unit), or has
+    /// write rights at `path`.
+    pub fn may_act_for(
+        &self,
+        member: Option<i64>,
+        unit: Option<i64>,
+        path: &str,
+    ) -> Result<(), OpsError> {
+        let own = match self {
+            Actor::User(u) if !u.read_only => {
+                (member.is_some() && u.member_id == member) || (unit.is_some() && u.unit_id == unit)
+            }
+            _ => false,
+        };
+        if own { Ok(()) } else { self.may_write(path) }
+    }
+
+    pub fn member_id(&self) -> Option<i64> {
+        match self {
+            Actor::User(u) => u.member_id,
+            Actor::Operator { .. } => None,
+        }
+    }
+
+    pub fn unit_id(&self) -> Option<i64> {
+        match self {
+            Actor::User(u) => u.unit_id,
+            Actor::Operator { .. } => None,
         }
     }
 }

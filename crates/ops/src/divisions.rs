@@ -52,14 +52,15 @@ pub fn find(code_or_name: &str) -> Result<Division, Invalid> {
 pub async fn take_in(db: &Db, actor: &Actor, code_or_name: &str) -> Result<u64, OpsError> {
     let root = find(code_or_name)?;
     let mut tx = db.write().await?;
-    actor.may_write("/")?;
+    actor.may_administer()?;
     let added = take_in_tx(&mut tx, &root.code, true).await?;
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "division.take_in",
             target: &format!("division:{}", root.code),
+            path: None,
             before: None,
             after: Some(format!("{{\"added\":{added}}}")),
         },

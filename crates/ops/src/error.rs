@@ -15,6 +15,8 @@ pub enum OpsError {
     Conflict(Invalid),
     #[error("无权操作：{0}")]
     Forbidden(String),
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -58,6 +60,7 @@ impl OpsError {
             OpsError::NotFound { .. } => "not_found",
             OpsError::Conflict(_) => "conflict",
             OpsError::Forbidden(_) => "forbidden",
+            OpsError::Unauthenticated(_) => "unauthenticated",
             OpsError::Store(StoreError::Unavailable(_)) => "unavailable",
             OpsError::Store(_) => "store",
         }

@@ -6,6 +6,8 @@ mod access;
 mod error;
 mod input;
 
+pub mod accounts;
+pub mod audit;
 pub mod demo;
 pub mod divisions;
 pub mod members;

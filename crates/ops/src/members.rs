@@ -191,9 +191,10 @@ pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, O
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "member.add",
             target: &format!("member:{id}"),
+            path: Some(&org.path),
             before: None,
             after: serde_json::to_string(&view(
                 row.clone(),
@@ -228,7 +229,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
         db.read().await?
     };
     let (m, org) = load(&mut tx, id).await?;
-    actor.may_read(&m.org_path)?;
+    actor.may_read_member(m.id, &m.org_path)?;
     if reveal && !actor.may_reveal() {
         return Err(OpsError::Forbidden("查看完整身份证号和电话".into()));
     }
@@ -242,9 +243,10 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
         audit::append(
             &mut tx,
             audit::Entry {
-                actor: actor.audit_name(),
+                actor: &actor.audit_name(),
                 operation: "member.reveal",
                 target: &format!("member:{id}"),
+                path: Some(&m.org_path),
                 before: None,
                 after: None,
             },
@@ -293,7 +295,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
         })
         .transpose()?;
     let mut tx = db.read().await?;
-    let (path, total) = match opt(&q.within) {
+    let (path, total) = match opt(&q.within).or(actor.scope_code()) {
         Some(code) => {
             let o = orgs::by_code(&mut tx, code)
                 .await?
@@ -377,9 +379,10 @@ pub async fn transfer(
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "member.transfer",
             target: &format!("member:{id}"),
+            path: Some(&target.path),
             before: Some(format!("{{\"org\":{:?}}}", from.code)),
             after: Some(format!("{{\"org\":{:?},\"on\":\"{date}\"}}", target.code)),
         },

@@ -149,9 +149,10 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "org.add",
             target: &format!("org:{id}"),
+            path: Some(&row.path),
             before: None,
             after: audit_json(&row),
         },
@@ -227,7 +228,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
     let mut tx = db.read().await?;
-    let path = match opt(&q.within) {
+    let path = match opt(&q.within).or(actor.scope_code()) {
         Some(code) => {
             orgs::by_code(&mut tx, code)
                 .await?
@@ -280,9 +281,10 @@ pub async fn move_to(
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "org.move",
             target: &format!("org:{}", org.id),
+            path: Some(&moved.path),
             before: audit_json(&org),
             after: audit_json(&moved),
         },
@@ -330,9 +332,10 @@ pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> 
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "org.delete",
             target: &format!("org:{}", org.id),
+            path: Some(&org.path),
             before: audit_json(&org),
             after: None,
         },
@@ -404,9 +407,10 @@ pub async fn add_seat(
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "org.seat.add",
             target: &format!("org:{}", org.id),
+            path: Some(&org.path),
             before: None,
             after: Some(format!(
                 "{{\"position\":\"{}\",\"name\":{:?}}}",

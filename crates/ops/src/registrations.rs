@@ -22,6 +22,7 @@ async fn record(
     actor: &Actor,
     r: NewRegistration,
     what: &str,
+    path: &str,
 ) -> Result<RegistrationRow, OpsError> {
     let id = registrations::insert(tx, &r).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
@@ -35,9 +36,10 @@ async fn record(
     audit::append(
         tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "registration.add",
             target: &format!("registration:{id}"),
+            path: Some(path),
             before: None,
             after: serde_json::to_string(&row).ok(),
         },
@@ -80,14 +82,14 @@ pub async fn register_member(
     if date < m.joined_on {
         return Err(Invalid::new("registered_on", date, "早于入党日期").into());
     }
-    actor.may_write(&org.path)?;
+    actor.may_act_for(Some(m.id), None, &org.path)?;
     let r = NewRegistration {
         community_org_id: org.id,
         member_id: Some(m.id),
         unit_id: None,
         registered_on: date,
     };
-    let row = record(&mut tx, actor, r, &m.name).await?;
+    let row = record(&mut tx, actor, r, &m.name, &org.path).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -118,14 +120,14 @@ pub async fn register_unit(
         )
         .into());
     }
-    actor.may_write(&org.path)?;
+    actor.may_act_for(None, Some(u.id), &org.path)?;
     let r = NewRegistration {
         community_org_id: org.id,
         member_id: None,
         unit_id: Some(u.id),
         registered_on: date,
     };
-    let row = record(&mut tx, actor, r, &u.name).await?;
+    let row = record(&mut tx, actor, r, &u.name, &org.path).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -159,9 +161,10 @@ pub async fn end(
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "registration.end",
             target: &format!("registration:{id}"),
+            path: Some(&org.path),
             before: serde_json::to_string(&before).ok(),
             after: serde_json::to_string(&after).ok(),
         },

@@ -67,7 +67,11 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
         }
         None => None,
     };
-    actor.may_write(org.as_ref().map_or("/", |o| o.path.as_str()))?;
+    match &org {
+        Some(o) => actor.may_write(&o.path)?,
+        None => actor.may_write_division(&division.code)?,
+    }
+    let unit_path = org.as_ref().map(|o| o.path.clone());
     let fields = UnitFields {
         name,
         category: category.code().into(),
@@ -82,9 +86,10 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "unit.add",
             target: &format!("unit:{id}"),
+            path: unit_path.as_deref(),
             before: None,
             after: serde_json::to_string(&row).ok(),
         },
@@ -99,7 +104,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     let row = units::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
-    actor.may_read("/")?;
+    actor.may_read_division(&row.division_code)?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
     Ok(UnitDetail {
         unit: row.into(),
@@ -115,13 +120,13 @@ pub async fn list(
     page: i64,
     per_page: i64,
 ) -> Result<Page<UnitView>, OpsError> {
-    let prefix = match within {
+    let prefix = match within.or(actor.scope_division()) {
         Some(raw) => DivisionCode::parse(raw)?.short().to_string(),
         None => String::new(),
     };
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
-    actor.may_read("/")?;
+    actor.may_read_division(&prefix)?;
     let mut tx = db.read().await?;
     let mut rows =
         units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;

@@ -1,12 +1,18 @@
-//! The audit trail: one entry per write, appended in the write's own transaction.
+//! The audit trail: one entry per write (and per unmasked view of personal data), appended
+//! in the same transaction, chained by hashes. The head row serialises appends: PostgreSQL
+//! holds its row lock until commit, SQLite has one writer at a time anyway.
 
 use crate::db::on;
 use crate::{StoreError, Tx};
+use chrono::{DateTime, SubsecRound, Utc};
+use jiceng_domain::audit_chain::{Link, hash};
 
 pub struct Entry<'a> {
     pub actor: &'a str,
     pub operation: &'a str,
     pub target: &'a str,
+    /// The org path the target sits under, so a scoped admin sees only its subtree's entries.
+    pub path: Option<&'a str>,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -14,25 +20,124 @@ pub struct Entry<'a> {
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct EntryRow {
     pub id: i64,
-    pub at: chrono::DateTime<chrono::Utc>,
+    pub seq: Option<i64>,
+    pub at: DateTime<Utc>,
     pub actor: String,
     pub operation: String,
     pub target: String,
+    pub path: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
+const COLUMNS: &str =
+    "id, seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash";
+
 pub async fn append(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
-    let now = chrono::Utc::now();
-    on!(tx, c => sqlx::query(
-        "INSERT INTO audit_log (at, actor, operation, target, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(now).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let at = Utc::now().trunc_subsecs(6);
+    insert_linked(tx, None, at, &e).await
+}
+
+/// Links an entry at the head of the chain; `id` set re-links an entry that predates the chain.
+async fn insert_linked(
+    tx: &mut Tx,
+    id: Option<i64>,
+    at: DateTime<Utc>,
+    e: &Entry<'_>,
+) -> Result<(), StoreError> {
+    let (seq, prev): (i64, String) = on!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash").fetch_one(c).await)?;
+    let link = Link {
+        seq,
+        at_micros: at.timestamp_micros(),
+        actor: e.actor,
+        operation: e.operation,
+        target: e.target,
+        path: e.path,
+        before: e.before.as_deref(),
+        after: e.after.as_deref(),
+    };
+    let h = hash(&prev, &link);
+    match id {
+        None => on!(tx, c => sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9)")
+            .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
+            .bind(&prev).bind(&h).bind(e.path).execute(c).await.map(|r| r.rows_affected()))?,
+        Some(id) => on!(tx, c => sqlx::query(
+            "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4 WHERE id = $5")
+            .bind(seq).bind(at).bind(&prev).bind(&h).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
+    };
+    on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&h).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
+/// Links entries written before the chain existed, oldest first.
+pub async fn seal_unchained(tx: &mut Tx) -> Result<u64, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id");
+    let rows: Vec<EntryRow> = on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).fetch_all(c).await)?;
+    for r in &rows {
+        let e = Entry {
+            actor: &r.actor,
+            operation: &r.operation,
+            target: &r.target,
+            path: r.path.as_deref(),
+            before: r.before_json.clone(),
+            after: r.after_json.clone(),
+        };
+        insert_linked(tx, Some(r.id), r.at.trunc_subsecs(6), &e).await?;
+    }
+    Ok(rows.len() as u64)
+}
+
+/// The chain's head: (last sequence number, last hash).
+pub async fn head(tx: &mut Tx) -> Result<(i64, String), StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1").fetch_one(c).await)?,
+    )
+}
+
+/// Entries with seq above `after`, in chain order.
+pub async fn chain_after(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<EntryRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(after).bind(limit).fetch_all(c).await)?,
+    )
+}
+
+/// Filters for browsing the trail.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only entries under this org path ("/" or none: all, including those with no path).
+    pub within: Option<String>,
+    pub actor: Option<String>,
+    pub operation: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Newest first, a page at a time: `before` is the seq of the last entry of the previous page.
+pub async fn browse(
+    tx: &mut Tx,
+    f: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EntryRow>, StoreError> {
+    let within = f.within.as_deref().filter(|p| *p != "/");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE seq < $1 AND ($8 IS NULL OR (path >= $8 AND path < $9)) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR operation LIKE $3 || '%') \
+         AND ($4 IS NULL OR target = $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) ORDER BY seq DESC LIMIT $7"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql)
+        .bind(before.unwrap_or(i64::MAX)).bind(&f.actor).bind(&f.operation).bind(&f.target).bind(f.from).bind(f.to).bind(limit)
+        .bind(within).bind(within.map(jiceng_domain::path::upper))
+        .fetch_all(c).await)?)
+}
+
 pub async fn for_target(tx: &mut Tx, target: &str) -> Result<Vec<EntryRow>, StoreError> {
-    Ok(on!(tx, c => sqlx::query_as::<_, EntryRow>(
-        "SELECT id, at, actor, operation, target, before_json, after_json FROM audit_log WHERE target = $1 ORDER BY id")
-        .bind(target).fetch_all(c).await)?)
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE target = $1 ORDER BY seq");
+    Ok(on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(target).fetch_all(c).await)?)
 }

@@ -12,6 +12,7 @@ pub mod members;
 pub mod orgs;
 pub mod registrations;
 pub mod units;
+pub mod users;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

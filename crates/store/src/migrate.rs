@@ -11,11 +11,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("migrations/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts_and_audit_chain",
+        sql: include_str!("migrations/0002_accounts_and_audit_chain.sql"),
+    },
+];
 
 fn render(sql: &str, backend: Backend) -> String {
     let (id, path) = match backend {
@@ -58,6 +65,11 @@ impl Db {
             .map_err(fail)?;
             tx.commit().await?;
             applied.push(m.version);
+        }
+        if !applied.is_empty() {
+            let mut tx = self.write().await?;
+            crate::audit::seal_unchained(&mut tx).await?;
+            tx.commit().await?;
         }
         Ok(applied)
     }

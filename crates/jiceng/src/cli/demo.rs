@@ -40,7 +40,16 @@ fn bar() -> Bar {
 }
 
 fn render(s: &DemoSummary) -> String {
-    format!(
+    let mut accounts = vec![format!(
+        "\n演示账号（密码均为 {}，只显示这一次）：",
+        s.password
+    )];
+    accounts.extend(
+        s.accounts
+            .iter()
+            .map(|a| format!("  {:<10} {}（{}）", a.username, a.role, a.scope)),
+    );
+    let head = format!(
         "已生成演示城市 {}（{}）：{} 个街道、{} 个社区、{} 个党组织、{} 个驻区单位、{} 名党员、{} 个委员席位、{} 条双报到记录，用时 {:.1} 秒",
         s.city,
         s.city_code,
@@ -52,7 +61,8 @@ fn render(s: &DemoSummary) -> String {
         s.committee_seats,
         s.registrations,
         s.seconds
-    )
+    );
+    head + &accounts.join("\n")
 }
 
 pub async fn run(db: &Db, actor: &Actor, args: DemoArgs, out: &Out) -> Result<(), OpsError> {

@@ -7,6 +7,7 @@ mod member;
 mod org;
 mod output;
 mod unit;
+mod user;
 
 use clap::{Parser, Subcommand};
 use jiceng_ops::{Actor, Db, OpsError};
@@ -61,6 +62,12 @@ enum Command {
     /// Administrative divisions.
     #[command(subcommand)]
     Division(unit::DivisionCmd),
+    /// Accounts.
+    #[command(subcommand)]
+    User(user::UserCmd),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(user::AuditCmd),
     /// Measure query latencies over the current database.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -87,6 +94,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Unit(cmd) => unit::run(&db, &actor, cmd, &out).await,
         Command::Division(cmd) => unit::run_division(&db, &actor, cmd, &out).await,
         Command::Bench(cmd) => bench::run(&db, &actor, cmd, &out).await,
+        Command::User(cmd) => user::run(&db, &actor, cmd, &out).await,
+        Command::Audit(cmd) => user::run_audit(&db, &actor, cmd, &out).await,
     };
     db.close().await;
     match result {

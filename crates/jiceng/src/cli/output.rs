@@ -38,7 +38,7 @@ impl Out {
         ExitCode::from(match e {
             OpsError::Invalid(_) | OpsError::Conflict(_) => 2,
             OpsError::NotFound { .. } => 3,
-            OpsError::Forbidden(_) => 4,
+            OpsError::Forbidden(_) | OpsError::Unauthenticated(_) => 4,
             OpsError::Store(_) => 5,
         })
     }

@@ -9,10 +9,11 @@ mod tree;
 
 use crate::{Actor, OpsError, divisions};
 use chrono::Days;
-use jiceng_domain::{Categories, Category, DivisionLevel, Invalid};
+use jiceng_domain::{Categories, Category, DivisionLevel, Invalid, Role};
 use jiceng_store::committee::{self, SeatFields};
 use jiceng_store::members::{self, MemberFields};
 use jiceng_store::registrations::{self, NewRegistration};
+use jiceng_store::users::{self, NewUserRow};
 use jiceng_store::{Db, audit, orgs, units};
 use people::{People, Side};
 use rng::Rng;
@@ -40,7 +41,18 @@ pub struct DemoSummary {
     pub members: u64,
     pub committee_seats: usize,
     pub registrations: usize,
+    /// One account per role, all with `password`.
+    pub accounts: Vec<DemoAccount>,
+    /// Shown once; only its hash is stored.
+    pub password: String,
     pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: &'static str,
+    pub scope: String,
 }
 
 /// Told how far the build has come; the CLI draws a progress bar from it.
@@ -81,7 +93,7 @@ pub async fn build(
     }
 
     let mut tx = db.write().await?;
-    actor.may_write("/")?;
+    actor.may_administer()?;
     if orgs::count(&mut tx).await? > 0 {
         return Err(OpsError::conflict(
             "city",
@@ -110,7 +122,8 @@ pub async fn build(
 
     let total_members: u64 = plan.orgs.iter().map(|o| o.quota).sum();
     progress.stage("党员", total_members);
-    let (members, seats, regs) = load_members(&mut tx, &plan, &mut rng, today, progress).await?;
+    let (members, seats, regs, first_grid_member) =
+        load_members(&mut tx, &plan, &mut rng, today, progress).await?;
 
     progress.stage("委员会与双报到", (seats.len() + regs.len()) as u64);
     committee::insert_many(&mut tx, &seats).await?;
@@ -118,9 +131,11 @@ pub async fn build(
     registrations::insert_many(&mut tx, &regs).await?;
     progress.advance(regs.len() as u64);
 
+    let (password, accounts) = demo_accounts(&mut tx, &plan, first_grid_member).await?;
+
     progress.stage("统计", 1);
     orgs::recount(&mut tx).await?;
-    tx.sync_ids(&["orgs", "units", "members"]).await?;
+    tx.sync_ids(&["orgs", "units", "members", "users"]).await?;
     let summary = DemoSummary {
         city: city.name.clone(),
         city_code: city.code.to_string(),
@@ -131,14 +146,17 @@ pub async fn build(
         members,
         committee_seats: seats.len(),
         registrations: regs.len(),
+        accounts,
+        password,
         seconds: 0.0,
     };
     audit::append(
         &mut tx,
         audit::Entry {
-            actor: actor.audit_name(),
+            actor: &actor.audit_name(),
             operation: "demo.build",
             target: &format!("division:{}", city.code),
+            path: None,
             before: None,
             after: serde_json::to_string(
                 &serde_json::json!({"scale": spec.scale, "seed": spec.seed, "summary": &summary}),
@@ -166,12 +184,18 @@ async fn load_members(
     rng: &mut Rng,
     today: chrono::NaiveDate,
     progress: &dyn Progress,
-) -> Result<(u64, Vec<SeatFields>, Vec<NewRegistration>), OpsError> {
+) -> Result<(u64, Vec<SeatFields>, Vec<NewRegistration>, Option<i64>), OpsError> {
     let mut people = People::new(today);
     let mut batch: Vec<(i64, i64, &str, MemberFields)> = Vec::with_capacity(BATCH);
     let mut seats = Vec::new();
     let mut regs = Vec::new();
     let mut next_id = 1i64;
+    let first_grid = plan
+        .orgs
+        .iter()
+        .find(|o| o.kind == Kind::Grid)
+        .map(|o| o.placed.id);
+    let mut first_grid_member = None;
     let all_communities: Vec<&str> = plan
         .communities
         .iter()
@@ -205,6 +229,9 @@ async fn load_members(
             next_id += 1;
             if first.len() < 3 {
                 first.push((id, m.name.clone()));
+            }
+            if Some(org.placed.id) == first_grid && first_grid_member.is_none() {
+                first_grid_member = Some(id);
             }
             if side == Side::Unit
                 && Categories(m.categories).contains(Category::Employed)
@@ -242,7 +269,7 @@ async fn load_members(
     }
     members::insert_many(tx, &batch).await?;
     progress.advance(batch.len() as u64);
-    Ok(((next_id - 1) as u64, seats, regs))
+    Ok(((next_id - 1) as u64, seats, regs, first_grid_member))
 }
 
 /// An org's committee: its first members take the seats where it has members, generated
@@ -329,4 +356,64 @@ fn committee_of(
         });
     }
     seats
+}
+
+/// One account per role on the first street, community, grid, unit and member of the city,
+/// sharing one random password that the summary shows once.
+async fn demo_accounts(
+    tx: &mut jiceng_store::Tx,
+    plan: &Plan,
+    member: Option<i64>,
+) -> Result<(String, Vec<DemoAccount>), OpsError> {
+    let password = format!("jc{}8", crate::accounts::secret(5));
+    let hash = crate::accounts::hash_password(&password)?;
+    let first = |kind: Kind| plan.orgs.iter().find(|o| o.kind == kind);
+    let street = first(Kind::Street);
+    let community = first(Kind::Community);
+    let grid = first(Kind::Grid);
+    let unit = first(Kind::Unit);
+    let member_org = grid;
+    let specs: [(&str, Role, Option<&tree::PlanOrg>, Option<i64>, Option<i64>); 8] = [
+        ("admin", Role::DistrictAdmin, None, None, None),
+        ("street", Role::StreetAdmin, street, None, None),
+        ("secretary", Role::CommunitySecretary, community, None, None),
+        ("worker", Role::CommunityWorker, community, None, None),
+        ("grid", Role::GridWorker, grid, None, None),
+        ("handler", Role::DepartmentHandler, street, None, None),
+        (
+            "liaison",
+            Role::UnitLiaison,
+            unit,
+            None,
+            unit.and_then(|u| u.unit_id),
+        ),
+        ("member", Role::Member, member_org, member, None),
+    ];
+    let mut accounts = Vec::new();
+    for (username, role, scope, member_id, unit_id) in specs {
+        if (role != Role::DistrictAdmin && scope.is_none())
+            || (role == Role::Member && member_id.is_none())
+        {
+            continue;
+        }
+        users::insert(
+            tx,
+            &NewUserRow {
+                username: username.into(),
+                display_name: format!("演示{}", role.label()),
+                password_hash: hash.clone(),
+                role: role.code().into(),
+                scope_org_id: scope.map(|o| o.placed.id),
+                member_id,
+                unit_id,
+            },
+        )
+        .await?;
+        accounts.push(DemoAccount {
+            username: username.into(),
+            role: role.label(),
+            scope: scope.map_or_else(|| "全域".to_string(), |o| o.placed.fields.name.clone()),
+        });
+    }
+    Ok((password, accounts))
 }

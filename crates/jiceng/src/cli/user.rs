@@ -1,0 +1,219 @@
+//! `jiceng user …` and `jiceng audit …`
+
+use super::output::Out;
+use clap::Subcommand;
+use jiceng_ops::accounts::{self, NewUser, UserView};
+use jiceng_ops::audit::{self, BrowseAudit};
+use jiceng_ops::{Actor, Db, OpsError};
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// Add an account. `--admin` makes a whole-deployment administrator.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Without it, a random password is generated and printed once.
+        #[arg(long, env = "JICENG_PASSWORD")]
+        password: Option<String>,
+        #[arg(long)]
+        admin: bool,
+        /// district_admin, street_admin, community_secretary, community_worker, grid_worker,
+        /// department_handler, unit_liaison, member (or the Chinese names).
+        #[arg(long, required_unless_present = "admin")]
+        role: Option<String>,
+        /// The code of the org the account is bound to.
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        member: Option<i64>,
+        #[arg(long)]
+        unit: Option<i64>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long, default_value_t = 1)]
+        page: i64,
+        #[arg(long, default_value_t = 50)]
+        per_page: i64,
+    },
+    /// Set a new password for an account and unlock it.
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "JICENG_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCmd {
+    /// Check the hash chain and report the first broken link.
+    Verify,
+    /// Browse the trail, newest first.
+    List {
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        operation: Option<String>,
+        #[arg(long)]
+        target: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        before: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+fn line(u: &UserView) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}{}",
+        u.id,
+        u.username,
+        u.display_name,
+        u.role_label,
+        u.scope_code.as_deref().unwrap_or("全域"),
+        if u.locked {
+            "\t已锁定"
+        } else if !u.active {
+            "\t已停用"
+        } else {
+            ""
+        }
+    )
+}
+
+fn password_or_new(given: Option<String>) -> (String, bool) {
+    match given {
+        Some(p) => (p, false),
+        None => (format!("jc{}8", accounts::secret(6)), true),
+    }
+}
+
+pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), OpsError> {
+    match cmd {
+        UserCmd::Add {
+            username,
+            password,
+            admin,
+            role,
+            scope,
+            name,
+            member,
+            unit,
+        } => {
+            let (password, generated) = password_or_new(password);
+            let role = if admin {
+                Some("district_admin".to_string())
+            } else {
+                role
+            };
+            let new = NewUser {
+                username: Some(username),
+                display_name: name,
+                password: Some(password.clone()),
+                role,
+                scope,
+                member_id: member,
+                unit_id: unit,
+            };
+            let u = accounts::create(db, actor, new).await?;
+            out.show(&u, |u| {
+                let mut s = format!("已添加账号：{}", line(u));
+                if generated {
+                    s.push_str(&format!(
+                        "\n初始密码：{password}（只显示这一次，请登录后修改）"
+                    ));
+                }
+                s
+            });
+        }
+        UserCmd::List { page, per_page } => {
+            let p = accounts::list(db, actor, page, per_page).await?;
+            out.show(&p, |p| {
+                if p.items.is_empty() {
+                    "还没有账号".into()
+                } else {
+                    p.items.iter().map(line).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        UserCmd::ResetPassword { username, password } => {
+            let (password, generated) = password_or_new(password);
+            accounts::reset_password(db, actor, &username, &password).await?;
+            let text = if generated {
+                format!("已重置 {username} 的密码：{password}（只显示这一次）")
+            } else {
+                format!("已重置 {username} 的密码")
+            };
+            out.message(&text, &serde_json::json!({ "username": username }));
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_audit(db: &Db, actor: &Actor, cmd: AuditCmd, out: &Out) -> Result<(), OpsError> {
+    match cmd {
+        AuditCmd::Verify => {
+            let v = audit::verify(db, actor).await?;
+            out.show(&v, |v| match &v.first_broken {
+                None => format!("审计链完整：共 {} 条记录，逐条校验通过", v.entries),
+                Some(b) => format!(
+                    "审计链断裂：第 {} 条（记录 {}）：{}；此前 {} 条完好",
+                    b.seq, b.id, b.reason, v.entries
+                ),
+            });
+            if v.first_broken.is_some() {
+                return Err(OpsError::conflict("audit", "chain", "审计链校验未通过"));
+            }
+        }
+        AuditCmd::List {
+            actor: who,
+            operation,
+            target,
+            from,
+            to,
+            before,
+            limit,
+        } => {
+            let q = BrowseAudit {
+                actor: who,
+                operation,
+                target,
+                from,
+                to,
+                before,
+                limit: Some(limit),
+            };
+            let p = audit::browse(db, actor, q).await?;
+            out.show(&p, |p| {
+                if p.items.is_empty() {
+                    return "没有符合条件的审计记录".into();
+                }
+                let mut s: Vec<String> = p
+                    .items
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            e.seq.unwrap_or(0),
+                            (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S"),
+                            e.actor,
+                            e.operation,
+                            e.target
+                        )
+                    })
+                    .collect();
+                if let Some(n) = &p.next {
+                    s.push(format!("……还有更多，用 --before {n} 查看"));
+                }
+                s.join("\n")
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,542 @@
+//! Accounts: creating them, signing in with lockout, sessions with an idle timeout, password
+//! changes, and personal access tokens for API clients.
+
+use crate::access::UserActor;
+use crate::input::{opt, required};
+use crate::{Actor, OpsError, Page};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use jiceng_domain::{Invalid, Role, access, text};
+use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
+use jiceng_store::{Db, StoreError, Tx, audit, members, orgs, units};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Failed sign-ins in a row before an account locks.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+/// A session unused for this long ends.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// Sessions record activity at most this often, to spare the database a write per request.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewUser {
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+    pub role: Option<String>,
+    /// The scope org's code; none for a whole-deployment administrator.
+    pub scope: Option<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_label: &'static str,
+    pub scope_code: Option<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+    pub locked: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserView {
+    fn from(u: UserRow) -> Self {
+        UserView {
+            id: u.id,
+            role_label: Role::parse(&u.role).map(Role::label).unwrap_or(""),
+            role: u.role,
+            locked: u.locked_until.is_some_and(|t| t > Utc::now()),
+            username: u.username,
+            display_name: u.display_name,
+            scope_code: u.scope_code,
+            member_id: u.member_id,
+            unit_id: u.unit_id,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// A new random secret, hex-encoded.
+pub fn secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the OS random source works");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What is stored of a session or token secret: its SHA-256.
+fn digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String, OpsError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the OS random source works");
+    let salt = SaltString::encode_b64(&salt)
+        .map_err(|e| OpsError::Invalid(Invalid::new("password", "", e.to_string())))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| OpsError::Invalid(Invalid::new("password", "", e.to_string())))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError> {
+    Ok(Actor::User(UserActor {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: Role::parse(&u.role)?,
+        scope_path: u.scope_path.clone().unwrap_or_else(|| "/".into()),
+        scope_code: u.scope_code.clone(),
+        scope_division: u.scope_division.clone(),
+        member_id: u.member_id,
+        unit_id: u.unit_id,
+        read_only,
+    }))
+}
+
+async fn append(
+    tx: &mut Tx,
+    actor: &str,
+    operation: &str,
+    user: &UserRow,
+    after: Option<String>,
+) -> Result<(), OpsError> {
+    audit::append(
+        tx,
+        audit::Entry {
+            actor,
+            operation,
+            target: &format!("user:{}", user.id),
+            path: user.scope_path.as_deref(),
+            before: None,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, OpsError> {
+    let username = access::username(required("username", &new.username)?)?;
+    let password = required("password", &new.password)?;
+    access::password(password, &username)?;
+    let role = Role::parse(required("role", &new.role)?)?;
+    let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
+    let hash = hash_password(password)?;
+
+    let mut tx = db.write().await?;
+    let mut scope = match opt(&new.scope) {
+        Some(code) => Some(
+            orgs::by_code(&mut tx, code)
+                .await?
+                .ok_or_else(|| Invalid::new("scope", code, "没有这个代码的党组织"))?,
+        ),
+        None => None,
+    };
+    if let Some(mid) = new.member_id {
+        let m = members::by_id(&mut tx, mid)
+            .await?
+            .ok_or_else(|| Invalid::new("member", mid, "没有这个党员"))?;
+        if role == Role::Member {
+            scope = orgs::by_id(&mut tx, m.org_id).await?;
+        }
+    } else if role == Role::Member {
+        return Err(Invalid::new("member", "", "党员账号须关联党员档案").into());
+    }
+    if let Some(uid) = new.unit_id {
+        let u = units::by_id(&mut tx, uid)
+            .await?
+            .ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
+        if role == Role::UnitLiaison {
+            let org_id = u.org_id.ok_or_else(|| {
+                Invalid::new("unit", &u.name, "该单位没有党组织，无法设联络员账号")
+            })?;
+            scope = orgs::by_id(&mut tx, org_id).await?;
+        }
+    } else if role == Role::UnitLiaison {
+        return Err(Invalid::new("unit", "", "驻区单位联络员账号须关联单位").into());
+    }
+    if scope.is_none() && role != Role::DistrictAdmin {
+        return Err(Invalid::new("scope", "", format!("{}须指定管理范围", role.label())).into());
+    }
+    actor.may_manage_account(role, scope.as_ref().map_or("/", |o| o.path.as_str()))?;
+    let row = NewUserRow {
+        username: username.clone(),
+        display_name,
+        password_hash: hash,
+        role: role.code().into(),
+        scope_org_id: scope.as_ref().map(|o| o.id),
+        member_id: new.member_id,
+        unit_id: new.unit_id,
+    };
+    let id = users::insert(&mut tx, &row).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict("username", &username, "用户名已被使用"),
+        e => e.into(),
+    })?;
+    let user = users::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
+    let view = UserView::from(user.clone());
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "user.add",
+        &user,
+        serde_json::to_string(&view).ok(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    page: i64,
+    per_page: i64,
+) -> Result<Page<UserView>, OpsError> {
+    let path = actor.scope_path().to_string();
+    actor.may_manage_account(Role::Member, &path)?;
+    let per_page = per_page.clamp(1, 500);
+    let page = page.max(1);
+    let mut tx = db.read().await?;
+    let mut rows = users::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+    Ok(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total: None,
+        next: more.then(|| (page + 1).to_string()),
+    })
+}
+
+/// A signed-in session: the secret for the cookie, the CSRF token for forms, and who it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    #[serde(skip)]
+    pub token: String,
+    pub csrf: String,
+    pub user: UserView,
+}
+
+fn bad_login() -> OpsError {
+    OpsError::Unauthenticated("用户名或密码错误".into())
+}
+
+/// Signs in. Five wrong passwords in a row lock the account for fifteen minutes; the answer
+/// never tells whether the username exists.
+pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, OpsError> {
+    let username = username.trim().to_ascii_lowercase();
+    let mut tx = db.write().await?;
+    let Some(user) = users::by_username(&mut tx, &username).await? else {
+        // Spend the same time as a real check so timing does not reveal unknown names.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("jiceng-dummy-1").unwrap_or_default());
+        let _ = password_matches(password, dummy);
+        return Err(bad_login());
+    };
+    let now = Utc::now();
+    if let Some(until) = user.locked_until
+        && until > now
+    {
+        let minutes = (until - now).num_minutes() + 1;
+        return Err(OpsError::Unauthenticated(format!(
+            "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"
+        )));
+    }
+    if !user.active {
+        return Err(OpsError::Unauthenticated("账号已停用".into()));
+    }
+    let who = format!("user:{}", user.username);
+    if !password_matches(password, &user.password_hash) {
+        let failed = user.failed_logins + 1;
+        let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT);
+        users::record_failure(
+            &mut tx,
+            user.id,
+            if lock.is_some() { 0 } else { failed },
+            lock,
+        )
+        .await?;
+        let op = if lock.is_some() {
+            "auth.locked"
+        } else {
+            "auth.login_failed"
+        };
+        append(
+            &mut tx,
+            &who,
+            op,
+            &user,
+            Some(format!("{{\"failed_logins\":{failed}}}")),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(if lock.is_some() {
+            OpsError::Unauthenticated(format!(
+                "密码连续错误 {MAX_FAILED_LOGINS} 次，账号已锁定 {} 分钟",
+                LOCKOUT.num_minutes()
+            ))
+        } else {
+            bad_login()
+        });
+    }
+    if user.failed_logins > 0 || user.locked_until.is_some() {
+        users::record_failure(&mut tx, user.id, 0, None).await?;
+    }
+    let token = secret(32);
+    let csrf = secret(16);
+    users::insert_session(&mut tx, &digest(&token), user.id, &csrf).await?;
+    append(&mut tx, &who, "auth.login", &user, None).await?;
+    tx.commit().await?;
+    Ok(Session {
+        token,
+        csrf,
+        user: user.into(),
+    })
+}
+
+/// The actor behind a session cookie, and the session's CSRF token.
+pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsError> {
+    let hash = digest(token);
+    let mut tx = db.read().await?;
+    let session = users::session(&mut tx, &hash)
+        .await?
+        .ok_or_else(|| OpsError::Unauthenticated("请先登录".into()))?;
+    let user = users::by_id(&mut tx, session.user_id)
+        .await?
+        .ok_or_else(|| OpsError::Unauthenticated("请先登录".into()))?;
+    drop(tx);
+    let now = Utc::now();
+    if now - session.last_seen > IDLE_TIMEOUT {
+        let mut tx = db.write().await?;
+        users::delete_session(&mut tx, &hash).await?;
+        tx.commit().await?;
+        return Err(OpsError::Unauthenticated("长时间未操作，请重新登录".into()));
+    }
+    if !user.active {
+        return Err(OpsError::Unauthenticated("账号已停用".into()));
+    }
+    if now - session.last_seen > TOUCH_EVERY {
+        let mut tx = db.write().await?;
+        users::touch_session(&mut tx, &hash).await?;
+        tx.commit().await?;
+    }
+    Ok((user_actor(&user, false)?, session.csrf_token))
+}
+
+pub async fn logout(db: &Db, token: &str) -> Result<(), OpsError> {
+    let hash = digest(token);
+    let mut tx = db.write().await?;
+    if let Some(s) = users::session(&mut tx, &hash).await?
+        && let Some(user) = users::by_id(&mut tx, s.user_id).await?
+    {
+        users::delete_session(&mut tx, &hash).await?;
+        append(
+            &mut tx,
+            &format!("user:{}", user.username),
+            "auth.logout",
+            &user,
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the actor's own password and ends their other sessions.
+pub async fn change_password(
+    db: &Db,
+    actor: &Actor,
+    old: &str,
+    new: &str,
+    keep_session: Option<&str>,
+) -> Result<(), OpsError> {
+    let Actor::User(me) = actor else {
+        return Err(OpsError::Forbidden("命令行操作员没有密码".into()));
+    };
+    access::password(new, &me.username)?;
+    if old == new {
+        return Err(Invalid::new("password", "********", "新密码不能与原密码相同").into());
+    }
+    let hash = hash_password(new)?;
+    let mut tx = db.write().await?;
+    let user = users::by_id(&mut tx, me.id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", me.id))?;
+    if !password_matches(old, &user.password_hash) {
+        return Err(Invalid::new("old_password", "********", "原密码不正确").into());
+    }
+    users::set_password(&mut tx, user.id, &hash).await?;
+    users::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
+    append(&mut tx, &actor.audit_name(), "user.password", &user, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password for another account (an administrator's reset), unlocking it.
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    new: &str,
+) -> Result<(), OpsError> {
+    let mut tx = db.write().await?;
+    let user = users::by_username(&mut tx, &username.trim().to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", username))?;
+    access::password(new, &user.username)?;
+    actor.may_manage_account(
+        Role::parse(&user.role)?,
+        user.scope_path.as_deref().unwrap_or("/"),
+    )?;
+    users::set_password(&mut tx, user.id, &hash_password(new)?).await?;
+    users::delete_sessions_of(&mut tx, user.id, None).await?;
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "user.password_reset",
+        &user,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new personal access token: the secret is returned once and only its hash is kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken {
+    pub token: String,
+    #[serde(flatten)]
+    pub row: TokenRow,
+}
+
+pub async fn create_token(
+    db: &Db,
+    actor: &Actor,
+    name: &str,
+    scope: &str,
+    days: Option<i64>,
+) -> Result<NewToken, OpsError> {
+    let Actor::User(me) = actor else {
+        return Err(OpsError::Forbidden("令牌属于账号，请先登录".into()));
+    };
+    if me.read_only {
+        return Err(OpsError::Forbidden("只读令牌不能创建令牌".into()));
+    }
+    let name = text::name("name", name, 50)?;
+    if !matches!(scope, "read" | "write") {
+        return Err(Invalid::new("scope", scope, "应为 read 或 write").into());
+    }
+    let expires = match days {
+        Some(d) if !(1..=3650).contains(&d) => {
+            return Err(Invalid::new("expires_in_days", d, "应在 1 到 3650 天之间").into());
+        }
+        Some(d) => Some(Utc::now() + Duration::days(d)),
+        None => None,
+    };
+    let token = format!("jct_{}", secret(32));
+    let mut tx = db.write().await?;
+    let user = users::by_id(&mut tx, me.id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", me.id))?;
+    let id = users::insert_token(&mut tx, me.id, &name, &digest(&token), scope, expires).await?;
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "token.add",
+        &user,
+        Some(format!("{{\"token\":{id},\"scope\":\"{scope}\"}}")),
+    )
+    .await?;
+    let row = users::tokens_of(&mut tx, me.id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| OpsError::not_found("令牌", id))?;
+    tx.commit().await?;
+    Ok(NewToken { token, row })
+}
+
+pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<TokenRow>, OpsError> {
+    let Actor::User(me) = actor else {
+        return Ok(Vec::new());
+    };
+    let mut tx = db.read().await?;
+    Ok(users::tokens_of(&mut tx, me.id).await?)
+}
+
+pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsError> {
+    let Actor::User(me) = actor else {
+        return Err(OpsError::not_found("令牌", id));
+    };
+    let mut tx = db.write().await?;
+    if users::revoke_token(&mut tx, id, me.id).await? == 0 {
+        return Err(OpsError::not_found("令牌", id));
+    }
+    let user = users::by_id(&mut tx, me.id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", me.id))?;
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "token.revoke",
+        &user,
+        Some(format!("{{\"token\":{id}}}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actor behind a bearer token.
+pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
+    let mut tx = db.read().await?;
+    let t = users::token_by_hash(&mut tx, &digest(token))
+        .await?
+        .ok_or_else(|| OpsError::Unauthenticated("令牌无效".into()))?;
+    let now = Utc::now();
+    if t.revoked_at.is_some() {
+        return Err(OpsError::Unauthenticated("令牌已吊销".into()));
+    }
+    if t.expires_at.is_some_and(|e| e <= now) {
+        return Err(OpsError::Unauthenticated("令牌已过期".into()));
+    }
+    let user = users::by_id(&mut tx, t.user_id)
+        .await?
+        .ok_or_else(|| OpsError::Unauthenticated("令牌无效".into()))?;
+    drop(tx);
+    if !user.active {
+        return Err(OpsError::Unauthenticated("账号已停用".into()));
+    }
+    if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY) {
+        let mut tx = db.write().await?;
+        users::touch_token(&mut tx, t.id).await?;
+        tx.commit().await?;
+    }
+    user_actor(&user, t.scope == "read")
+}

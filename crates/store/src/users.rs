@@ -1,0 +1,201 @@
+//! Accounts, sessions and personal access tokens.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{DateTime, Utc};
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
+     o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.failed_logins, u.locked_until, u.active, \
+     u.password_changed_at, u.created_at";
+const USER_FROM: &str = "FROM users u LEFT JOIN orgs o ON o.id = u.scope_org_id";
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: String,
+    pub scope_org_id: Option<i64>,
+    pub scope_code: Option<String>,
+    pub scope_path: Option<String>,
+    pub scope_division: Option<String>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub failed_logins: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub active: bool,
+    pub password_changed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUserRow {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub scope_org_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+}
+
+pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
+    let now = Utc::now();
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, password_changed_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+        .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(&u.role).bind(u.scope_org_id)
+        .bind(u.member_id).bind(u.unit_id).bind(now).fetch_one(c).await)?)
+}
+
+pub async fn by_username(tx: &mut Tx, username: &str) -> Result<Option<UserRow>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.username = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(username).fetch_optional(c).await)?)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<UserRow>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// Accounts whose scope lies within `path` ("/" for all), by username.
+pub async fn within(
+    tx: &mut Tx,
+    path: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<UserRow>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} {USER_FROM} WHERE ($1 = '/' OR (o.path >= $1 AND o.path < $2)) ORDER BY u.username LIMIT $3 OFFSET $4"
+    );
+    let up = jiceng_domain::path::upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(path).bind(&up).bind(limit).bind(offset).fetch_all(c).await)?,
+    )
+}
+
+pub async fn record_failure(
+    tx: &mut Tx,
+    id: i64,
+    failed: i64,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+        .bind(failed).bind(locked_until).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
+        .bind(hash).bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_active(tx: &mut Tx, id: i64, active: bool) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)")
+        .bind(token_hash).bind(user_id).bind(csrf).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, SessionRow>(
+        "SELECT user_id, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = $1")
+        .bind(token_hash).fetch_optional(c).await)?)
+}
+
+pub async fn touch_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+        .bind(Utc::now()).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of a user but `keep`.
+pub async fn delete_sessions_of(
+    tx: &mut Tx,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
+        .bind(user_id).bind(keep).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub scope: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
+
+pub async fn insert_token(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    scope: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(user_id).bind(name).bind(token_hash).bind(scope).bind(Utc::now()).bind(expires_at).fetch_one(c).await)?)
+}
+
+pub async fn token_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, TokenRow>(&sql).bind(token_hash).fetch_optional(c).await)?)
+}
+
+pub async fn tokens_of(tx: &mut Tx, user_id: i64) -> Result<Vec<TokenRow>, StoreError> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC");
+    Ok(on!(tx, c => sqlx::query_as::<_, TokenRow>(&sql).bind(user_id).fetch_all(c).await)?)
+}
+
+pub async fn revoke_token(tx: &mut Tx, id: i64, user_id: i64) -> Result<u64, StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(Utc::now()).bind(id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+pub async fn touch_token(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
