@@ -373,7 +373,9 @@ async fn demo_accounts(
     let grid = first(Kind::Grid);
     let unit = first(Kind::Unit);
     let member_org = grid;
-    let specs: [(&str, Role, Option<&tree::PlanOrg>, Option<i64>, Option<i64>); 8] = [
+    // (username, role, scope org, member, unit)
+    type Spec<'a> = (&'a str, Role, Option<&'a tree::PlanOrg>, Option<i64>, Option<i64>);
+    let specs: [Spec; 8] = [
         ("admin", Role::DistrictAdmin, None, None, None),
         ("street", Role::StreetAdmin, street, None, None),
         ("secretary", Role::CommunitySecretary, community, None, None),
