@@ -374,7 +374,13 @@ async fn demo_accounts(
     let unit = first(Kind::Unit);
     let member_org = grid;
     // (username, role, scope org, member, unit)
-    type Spec<'a> = (&'a str, Role, Option<&'a tree::PlanOrg>, Option<i64>, Option<i64>);
+    type Spec<'a> = (
+        &'a str,
+        Role,
+        Option<&'a tree::PlanOrg>,
+        Option<i64>,
+        Option<i64>,
+    );
     let specs: [Spec; 8] = [
         ("admin", Role::DistrictAdmin, None, None, None),
         ("street", Role::StreetAdmin, street, None, None),
