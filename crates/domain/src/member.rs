@@ -203,6 +203,13 @@ pub fn check_dates(d: &MemberDates, today: NaiveDate) -> Result<(), Invalid> {
     if d.joined_on > today {
         return Err(Invalid::new("joined_on", d.joined_on, "不能晚于今天"));
     }
+    if d.joined_on < crate::org::PARTY_FOUNDED {
+        return Err(Invalid::new(
+            "joined_on",
+            d.joined_on,
+            "早于 1921 年 7 月 1 日建党",
+        ));
+    }
     if d.joined_on < d.birth_date + Months::new(12 * 18) {
         return Err(Invalid::new(
             "joined_on",

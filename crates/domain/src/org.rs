@@ -127,6 +127,30 @@ pub fn check_temporary(
     Ok(())
 }
 
+/// 1921-07-01: no party org or membership can date from before it.
+pub const PARTY_FOUNDED: NaiveDate = match NaiveDate::from_ymd_opt(1921, 7, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// Founding and election dates must follow the party's founding and each other.
+pub fn check_dates(
+    founded_on: Option<NaiveDate>,
+    elected_on: Option<NaiveDate>,
+) -> Result<(), Invalid> {
+    if let Some(f) = founded_on
+        && f < PARTY_FOUNDED
+    {
+        return Err(Invalid::new("founded_on", f, "早于 1921 年 7 月 1 日建党"));
+    }
+    if let (Some(f), Some(e)) = (founded_on, elected_on)
+        && e < f
+    {
+        return Err(Invalid::new("elected_on", e, format!("早于成立日期 {f}")));
+    }
+    Ok(())
+}
+
 /// The date the next election is due.
 pub fn term_due(elected_on: NaiveDate, years: u32) -> NaiveDate {
     elected_on + Months::new(12 * years)

@@ -370,6 +370,16 @@ pub async fn transfer(
     if date < m.joined_on {
         return Err(Invalid::new("transferred_on", date, "早于入党日期").into());
     }
+    if let Some(last) = members::transfers(&mut tx, id).await?.last()
+        && date < last.transferred_on
+    {
+        return Err(Invalid::new(
+            "transferred_on",
+            date,
+            format!("早于上一次转接日期 {}", last.transferred_on),
+        )
+        .into());
+    }
     actor.may_write(&from.path)?;
     actor.may_write(&target.path)?;
     members::set_org(&mut tx, id, target.id, &target.path).await?;

@@ -96,6 +96,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         .map(|p| text::name("project", p, 100))
         .transpose()?;
     check_temporary(category, project.as_deref(), ends_on, founded_on)?;
+    jiceng_domain::org::check_dates(founded_on, elected_on)?;
     let years = level.term_years(category);
     if elected_on.is_some() && years.is_none() {
         return Err(Invalid::new(
@@ -223,7 +224,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
             .transpose()?
             .map(|c| c.code().to_string()),
         text: opt(&q.text).map(str::to_string),
-        term_due_before: opt_date("date", &q.term_due_before)?,
+        term_due_before: opt_date("term_due_before", &q.term_due_before)?,
     };
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
@@ -324,9 +325,11 @@ pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> 
         ));
     }
     orgs::delete(&mut tx, org.id).await.map_err(|e| match e {
-        StoreError::Referenced(_) => {
-            OpsError::conflict("code", code, "仍有组织关系转接或双报到记录指向它，不能删除")
-        }
+        StoreError::Referenced(_) => OpsError::conflict(
+            "code",
+            code,
+            "仍有组织关系转接、双报到记录或账号指向它，不能删除",
+        ),
         e => e.into(),
     })?;
     audit::append(
@@ -362,7 +365,7 @@ pub async fn add_seat(
     new: NewSeat,
 ) -> Result<Vec<SeatRow>, OpsError> {
     let position = CommitteePosition::parse(required("position", &new.position)?)?;
-    let since = opt_past_date("date", &new.since)?;
+    let since = opt_past_date("since", &new.since)?;
     let mut tx = db.write().await?;
     let org = by_code(&mut tx, "org", org_code).await?;
     actor.may_write(&org.path)?;

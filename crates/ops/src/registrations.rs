@@ -4,14 +4,14 @@
 use crate::input::opt_past_date;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
-use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgLevel};
+use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::registrations::{self, NewRegistration, RegistrationRow};
 use jiceng_store::{Db, StoreError, Tx, audit, members, units};
 
 async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
     let org = by_code(tx, "community", code).await?;
-    if org.level != OrgLevel::Community.code() {
+    if org.level != OrgLevel::Community.code() || org.category != OrgCategory::Regional.code() {
         return Err(Invalid::new("community", code, "报到对象应为社区党组织").into());
     }
     Ok(org)
@@ -139,16 +139,16 @@ pub async fn end(
     id: i64,
     on_date: Option<String>,
 ) -> Result<RegistrationRow, OpsError> {
-    let date = opt_past_date("date", &on_date)?.unwrap_or_else(crate::today);
+    let date = opt_past_date("ended_on", &on_date)?.unwrap_or_else(crate::today);
     let mut tx = db.write().await?;
     let before = registrations::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("报到记录", id))?;
     if before.ended_on.is_some() {
-        return Err(OpsError::conflict("date", date, "该报到已结束"));
+        return Err(OpsError::conflict("ended_on", date, "该报到已结束"));
     }
     if date < before.registered_on {
-        return Err(Invalid::new("date", date, "早于报到日期").into());
+        return Err(Invalid::new("ended_on", date, "早于报到日期").into());
     }
     let org = jiceng_store::orgs::by_id(&mut tx, before.community_org_id)
         .await?

@@ -12,6 +12,7 @@ async fn build(scale: f64, seed: u64) -> (TestDb, demo::DemoSummary) {
         city: "莆田市".into(),
         scale,
         seed,
+        today: Some("2026-06-30".parse().unwrap()),
     };
     let s = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
         .await
@@ -118,6 +119,7 @@ async fn putian_at_scale_one_has_the_study_figures() {
             city: "莆田市".into(),
             scale: 0.1,
             seed: 1,
+            today: None,
         },
         &demo::Quiet,
     )
@@ -165,6 +167,7 @@ async fn unknown_city_is_refused() {
             city: "不存在市".into(),
             scale: 1.0,
             seed: 1,
+            today: None,
         },
         &Quiet,
     )
@@ -178,6 +181,7 @@ async fn unknown_city_is_refused() {
             city: "莆田市".into(),
             scale: 0.0,
             seed: 1,
+            today: None,
         },
         &Quiet,
     )

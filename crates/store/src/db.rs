@@ -118,7 +118,15 @@ impl Db {
     pub async fn write(&self) -> Result<Tx, StoreError> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+            Db::Pg(p) => {
+                let mut tx = p.begin().await?;
+                // Writers queue on one transaction-scoped lock, as they do on SQLite, so no
+                // writer works from tree paths or counts another is changing.
+                sqlx::query("SELECT pg_advisory_xact_lock(7231001)")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Pg(tx)
+            }
         })
     }
 

@@ -72,7 +72,7 @@ pub async fn within_division(
     offset: i64,
 ) -> Result<Vec<UnitRow>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' ORDER BY u.division_code, u.name LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' ORDER BY u.division_code, u.name, u.id LIMIT $2 OFFSET $3"
     );
     Ok(
         on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql).bind(prefix).bind(limit).bind(offset).fetch_all(c).await)?,

@@ -1,27 +1,54 @@
-//! The HTTP front door. Until the web platform lands it answers health and readiness, which
-//! load balancers and the CLI tests use.
+//! The HTTP front door: the JSON API under /api/v1, health, readiness and metrics. Handlers
+//! only translate HTTP to use cases in `jiceng_ops` and back; errors map to HTTP in one place
+//! (`error.rs`), who is asking is decided in one place (`auth.rs`).
 
-use axum::extract::State;
+mod api;
+mod auth;
+mod error;
+mod metrics;
+
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use jiceng_store::Db;
 use serde_json::json;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Largest JSON body accepted (413 beyond).
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Arc<metrics::Metrics>,
+}
 
 pub fn router(db: Db) -> Router {
+    let state = AppState {
+        db,
+        metrics: Arc::new(metrics::Metrics::default()),
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .with_state(db)
+        .route("/metrics", get(metrics::render))
+        .nest("/api/v1", api::routes())
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .with_state(state)
 }
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-async fn readyz(State(db): State<Db>) -> (StatusCode, Json<serde_json::Value>) {
-    if db.ping().await {
+async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    if s.db.ping().await {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {
         (

@@ -63,9 +63,15 @@ impl DivisionCode {
         if segs[0] == "00" {
             return Err(Invalid::new("division_code", raw, "省级代码不能为 00"));
         }
-        let first_zero = segs.iter().position(|g| g.bytes().all(|b| b == b'0'));
+        // A few prefecture cities have no counties (东莞, 中山, 儋州, 嘉峪关): their streets and
+        // towns sit directly under the city with a zero county segment.
+        let zero = |g: &str| g.bytes().all(|b| b == b'0');
+        let first_zero = segs
+            .iter()
+            .enumerate()
+            .position(|(i, g)| zero(g) && !(i == 2 && !zero(segs[1]) && !zero(segs[3])));
         if let Some(z) = first_zero
-            && segs[z..].iter().any(|g| g.bytes().any(|b| b != b'0'))
+            && segs[z..].iter().any(|g| !zero(g))
         {
             return Err(Invalid::new(
                 "division_code",
@@ -183,6 +189,10 @@ mod tests {
         assert!(!village.is_community());
         assert!(DivisionCode::parse("350302001001").unwrap().is_community());
         assert!(village.is_within(&DivisionCode::parse("3503").unwrap()));
+        let dongguan_street = DivisionCode::parse("441900003").unwrap();
+        assert_eq!(dongguan_street.level(), DivisionLevel::Township);
+        assert_eq!(dongguan_street.parent().unwrap().as_str(), "441900000000");
+        assert!(super::catalogue().get(&dongguan_street).is_some());
     }
 
     #[test]
@@ -191,7 +201,7 @@ mod tests {
             "",
             "35030200100",
             "3503020010a1",
-            "350300001001",
+            "350000001001",
             "000000000000",
             "３５",
         ] {

@@ -16,6 +16,9 @@ pub struct DemoArgs {
     scale: f64,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Generate the city as of this day (YYYY-MM-DD) instead of today, to reproduce one exactly.
+    #[arg(long)]
+    today: Option<String>,
 }
 
 struct Bar(ProgressBar);
@@ -70,6 +73,11 @@ pub async fn run(db: &Db, actor: &Actor, args: DemoArgs, out: &Out) -> Result<()
         city: args.city,
         scale: args.scale,
         seed: args.seed,
+        today: args
+            .today
+            .as_deref()
+            .map(|d| jiceng_domain::text::date("date", d))
+            .transpose()?,
     };
     let bar = bar();
     let summary = demo::build(db, actor, &spec, &bar).await;
@@ -100,6 +108,7 @@ pub async fn ensure(db: &Db, actor: &Actor, out: &Out) -> Result<(), OpsError> {
             city: "莆田市".into(),
             scale: 1.0,
             seed: 1,
+            today: None,
         },
         out,
     )

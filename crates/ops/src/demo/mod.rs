@@ -28,6 +28,9 @@ pub struct DemoSpec {
     pub city: String,
     pub scale: f64,
     pub seed: u64,
+    /// The day the city is generated as of; today when none. The same seed and day give the
+    /// same city.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +88,10 @@ pub async fn build(
     if city.code.level() != DivisionLevel::City {
         return Err(Invalid::new("city", &spec.city, "应为地级市的名称或代码，如 莆田市").into());
     }
-    let today = crate::today();
+    let today = spec.today.unwrap_or_else(crate::today);
+    if today > crate::today() {
+        return Err(Invalid::new("date", today, "不能晚于今天").into());
+    }
     let mut rng = Rng::new(spec.seed);
     let plan = tree::plan(&mut rng, &city, spec.scale, today);
     if plan.streets.is_empty() {

@@ -1,0 +1,77 @@
+//! JSON API under /api/v1: every entity the platform manages, with paging, filters and one
+//! error shape. The OpenAPI document describes it at /api/v1/openapi.json.
+
+mod accounts;
+mod members;
+mod openapi;
+mod orgs;
+mod units;
+
+use crate::AppState;
+use crate::error::{json_rejection, query_rejection};
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/session", post(accounts::login).delete(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route(
+            "/tokens",
+            get(accounts::tokens).post(accounts::create_token),
+        )
+        .route(
+            "/tokens/{id}",
+            axum::routing::delete(accounts::revoke_token),
+        )
+        .route("/users", get(accounts::users).post(accounts::create_user))
+        .route("/audit", get(accounts::audit))
+        .route("/audit/verify", get(accounts::verify))
+        .route("/orgs", get(orgs::list).post(orgs::add))
+        .route("/orgs/{code}", get(orgs::show).delete(orgs::delete))
+        .route("/orgs/{code}/move", post(orgs::move_to))
+        .route("/orgs/{code}/seats", post(orgs::add_seat))
+        .route("/orgs/{code}/registrations", get(orgs::registrations))
+        .route("/members", get(members::list).post(members::add))
+        .route("/members/{id}", get(members::show))
+        .route("/members/{id}/transfer", post(members::transfer))
+        .route("/members/{id}/registrations", post(members::register))
+        .route("/registrations/{id}/end", post(members::end_registration))
+        .route("/units", get(units::list).post(units::add))
+        .route("/units/{id}", get(units::show))
+        .route("/units/{id}/registrations", post(units::register))
+}
+
+/// JSON body whose rejections (malformed, too large, wrong type) answer in the API's shape.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|j| Body(j.0))
+            .map_err(json_rejection)
+    }
+}
+
+/// Query string whose rejections answer in the API's shape.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Params(q.0))
+            .map_err(query_rejection)
+    }
+}

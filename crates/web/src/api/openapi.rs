@@ -1,0 +1,446 @@
+//! The OpenAPI 3.1 document of /api/v1, built from one table of operations so that adding a
+//! route and describing it happen in the same place.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// (method, path, tag, summary, path/query parameters, request schema, response schema,
+/// success status)
+type Op = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+);
+
+const PAGE: &[(&str, &str, &str)] = &[
+    ("page", "query", "integer"),
+    ("per_page", "query", "integer"),
+];
+
+const OPS: &[Op] = &[
+    (
+        "post",
+        "/session",
+        "账号",
+        "登录：设置会话 Cookie，返回 CSRF 令牌",
+        &[],
+        Some("Login"),
+        "Session",
+        "200",
+    ),
+    (
+        "delete",
+        "/session",
+        "账号",
+        "退出登录",
+        &[],
+        None,
+        "Empty",
+        "204",
+    ),
+    ("get", "/me", "账号", "当前账号", &[], None, "Me", "200"),
+    (
+        "post",
+        "/me/password",
+        "账号",
+        "修改本人密码（其他会话随之失效）",
+        &[],
+        Some("PasswordChange"),
+        "Empty",
+        "204",
+    ),
+    (
+        "get",
+        "/tokens",
+        "账号",
+        "本人的访问令牌",
+        &[],
+        None,
+        "TokenList",
+        "200",
+    ),
+    (
+        "post",
+        "/tokens",
+        "账号",
+        "新建访问令牌（令牌只返回这一次）",
+        &[],
+        Some("NewToken"),
+        "Token",
+        "201",
+    ),
+    (
+        "delete",
+        "/tokens/{id}",
+        "账号",
+        "吊销访问令牌",
+        &[("id", "path", "integer")],
+        None,
+        "Empty",
+        "204",
+    ),
+    (
+        "get",
+        "/users",
+        "账号",
+        "管理范围内的账号",
+        PAGE,
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/users",
+        "账号",
+        "新建账号",
+        &[],
+        Some("NewUser"),
+        "User",
+        "201",
+    ),
+    (
+        "get",
+        "/audit",
+        "审计",
+        "浏览审计日志（新在前）",
+        &[
+            ("actor", "query", "string"),
+            ("operation", "query", "string"),
+            ("target", "query", "string"),
+            ("from", "query", "string"),
+            ("to", "query", "string"),
+            ("before", "query", "integer"),
+            ("limit", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "get",
+        "/audit/verify",
+        "审计",
+        "校验审计哈希链",
+        &[],
+        None,
+        "Verification",
+        "200",
+    ),
+    (
+        "get",
+        "/orgs",
+        "党组织",
+        "列出党组织（子树、层级、类别、名称或代码、换届到期）",
+        &[
+            ("within", "query", "string"),
+            ("level", "query", "string"),
+            ("category", "query", "string"),
+            ("text", "query", "string"),
+            ("term_due_before", "query", "string"),
+            ("page", "query", "integer"),
+            ("per_page", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/orgs",
+        "党组织",
+        "新建党组织",
+        &[],
+        Some("NewOrg"),
+        "Org",
+        "201",
+    ),
+    (
+        "get",
+        "/orgs/{code}",
+        "党组织",
+        "党组织详情：上级、下级、委员会、所属单位、双报到",
+        &[("code", "path", "string")],
+        None,
+        "OrgDetail",
+        "200",
+    ),
+    (
+        "delete",
+        "/orgs/{code}",
+        "党组织",
+        "删除没有下级、党员和历史记录的党组织",
+        &[("code", "path", "string")],
+        None,
+        "Empty",
+        "204",
+    ),
+    (
+        "post",
+        "/orgs/{code}/move",
+        "党组织",
+        "连同子树和党员移到新的上级",
+        &[("code", "path", "string")],
+        Some("MoveTo"),
+        "Org",
+        "200",
+    ),
+    (
+        "post",
+        "/orgs/{code}/seats",
+        "党组织",
+        "增加委员（含驻区单位兼职委员）",
+        &[("code", "path", "string")],
+        Some("NewSeat"),
+        "SeatList",
+        "201",
+    ),
+    (
+        "get",
+        "/orgs/{code}/registrations",
+        "双报到",
+        "社区的报到记录",
+        &[
+            ("code", "path", "string"),
+            ("all", "query", "boolean"),
+            ("page", "query", "integer"),
+            ("per_page", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "get",
+        "/members",
+        "党员",
+        "党员列表（子树、状态、类别、姓名；after 翻页）",
+        &[
+            ("within", "query", "string"),
+            ("status", "query", "string"),
+            ("category", "query", "string"),
+            ("name", "query", "string"),
+            ("after", "query", "string"),
+            ("limit", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/members",
+        "党员",
+        "新建党员档案",
+        &[],
+        Some("NewMember"),
+        "Member",
+        "201",
+    ),
+    (
+        "get",
+        "/members/{id}",
+        "党员",
+        "党员档案、转接历史和双报到；reveal=true 显示完整身份证号和电话（记入审计）",
+        &[("id", "path", "integer"), ("reveal", "query", "boolean")],
+        None,
+        "MemberDetail",
+        "200",
+    ),
+    (
+        "post",
+        "/members/{id}/transfer",
+        "党员",
+        "组织关系转接",
+        &[("id", "path", "integer")],
+        Some("Transfer"),
+        "Member",
+        "200",
+    ),
+    (
+        "post",
+        "/members/{id}/registrations",
+        "双报到",
+        "在职党员到居住社区报到",
+        &[("id", "path", "integer")],
+        Some("Register"),
+        "Registration",
+        "201",
+    ),
+    (
+        "post",
+        "/registrations/{id}/end",
+        "双报到",
+        "结束报到",
+        &[("id", "path", "integer")],
+        Some("End"),
+        "Registration",
+        "200",
+    ),
+    (
+        "get",
+        "/units",
+        "驻区单位",
+        "驻区单位列表（按区划）",
+        &[
+            ("within", "query", "string"),
+            ("page", "query", "integer"),
+            ("per_page", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/units",
+        "驻区单位",
+        "新建驻区单位",
+        &[],
+        Some("NewUnit"),
+        "Unit",
+        "201",
+    ),
+    (
+        "get",
+        "/units/{id}",
+        "驻区单位",
+        "驻区单位详情和双报到",
+        &[("id", "path", "integer")],
+        None,
+        "UnitDetail",
+        "200",
+    ),
+    (
+        "post",
+        "/units/{id}/registrations",
+        "双报到",
+        "单位党组织到所在社区报到",
+        &[("id", "path", "integer")],
+        Some("Register"),
+        "Registration",
+        "201",
+    ),
+];
+
+fn string_props(names: &[&str]) -> Value {
+    Value::Object(
+        names
+            .iter()
+            .map(|n| (n.to_string(), json!({ "type": "string" })))
+            .collect(),
+    )
+}
+
+fn schemas() -> Value {
+    json!({
+        "Error": { "type": "object", "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
+            "code": { "type": "string", "enum": ["invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable", "store", "malformed_json", "bad_query", "too_large", "unsupported_media_type"] },
+            "message": { "type": "string", "description": "中文说明，指出字段和值" },
+            "field": { "type": "string" }, "value": { "type": "string" } } } } },
+        "Page": { "type": "object", "properties": { "items": { "type": "array", "items": {} }, "total": { "type": ["integer", "null"] }, "next": { "type": ["string", "null"], "description": "下一页：作为 page 或 after 传回" } } },
+        "Empty": { "type": "null" },
+        "Login": { "type": "object", "required": ["username", "password"], "properties": string_props(&["username", "password"]) },
+        "Session": { "type": "object", "properties": { "csrf": { "type": "string" }, "user": { "$ref": "#/components/schemas/User" } } },
+        "Me": { "type": "object", "properties": string_props(&["username", "display_name", "role", "role_label", "scope_code", "csrf"]) },
+        "PasswordChange": { "type": "object", "required": ["old_password", "new_password"], "properties": string_props(&["old_password", "new_password"]) },
+        "NewToken": { "type": "object", "required": ["name", "scope"], "properties": { "name": { "type": "string" }, "scope": { "type": "string", "enum": ["read", "write"] }, "expires_in_days": { "type": "integer" } } },
+        "Token": { "type": "object", "properties": { "token": { "type": "string" }, "id": { "type": "integer" }, "name": { "type": "string" }, "scope": { "type": "string" } } },
+        "TokenList": { "type": "array", "items": { "$ref": "#/components/schemas/Token" } },
+        "User": { "type": "object", "properties": string_props(&["username", "display_name", "role", "role_label", "scope_code"]) },
+        "NewUser": { "type": "object", "required": ["username", "password", "role"], "properties": string_props(&["username", "display_name", "password", "role", "scope"]) },
+        "Verification": { "type": "object", "properties": { "entries": { "type": "integer" }, "first_broken": { "type": ["object", "null"] } } },
+        "Org": { "type": "object", "properties": string_props(&["code", "name", "level", "level_label", "category", "category_label", "path", "division_code", "founded_on", "elected_on", "term_due", "project", "ends_on"]) },
+        "OrgDetail": { "type": "object", "properties": { "org": { "$ref": "#/components/schemas/Org" }, "ancestors": { "type": "array" }, "children": { "type": "array" }, "committee": { "type": "array" }, "unit": { "type": ["object", "null"] }, "registered_members": { "type": "integer" }, "registered_units": { "type": "integer" } } },
+        "NewOrg": { "type": "object", "required": ["code", "name", "level", "division_code"], "properties": string_props(&["code", "name", "level", "category", "parent", "division_code", "founded_on", "elected_on", "project", "ends_on"]) },
+        "MoveTo": { "type": "object", "required": ["parent"], "properties": string_props(&["parent"]) },
+        "NewSeat": { "type": "object", "required": ["position"], "properties": { "position": { "type": "string" }, "name": { "type": "string" }, "member_id": { "type": "integer" }, "unit_id": { "type": "integer" }, "since": { "type": "string" } } },
+        "SeatList": { "type": "array", "items": { "type": "object" } },
+        "Member": { "type": "object", "properties": string_props(&["name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "joined_on", "full_on", "status", "org_code", "org_name", "residence_division"]) },
+        "MemberDetail": { "type": "object", "properties": { "member": { "$ref": "#/components/schemas/Member" }, "transfers": { "type": "array" }, "registrations": { "type": "array" }, "employer_unit_name": { "type": ["string", "null"] } } },
+        "NewMember": { "type": "object", "required": ["name", "id_number", "org", "joined_on"], "properties": string_props(&["name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "joined_on", "full_on", "status", "categories", "org", "residence_division"]) },
+        "Transfer": { "type": "object", "required": ["to"], "properties": string_props(&["to", "on", "reason"]) },
+        "Register": { "type": "object", "required": ["community"], "properties": string_props(&["community", "on"]) },
+        "End": { "type": "object", "properties": string_props(&["on"]) },
+        "Registration": { "type": "object", "properties": string_props(&["community_name", "member_name", "unit_name", "registered_on", "ended_on"]) },
+        "Unit": { "type": "object", "properties": string_props(&["name", "category", "category_label", "division_code", "address", "org_code", "org_name"]) },
+        "UnitDetail": { "type": "object", "properties": { "unit": { "$ref": "#/components/schemas/Unit" }, "registrations": { "type": "array" } } },
+        "NewUnit": { "type": "object", "required": ["name", "category", "division_code"], "properties": string_props(&["name", "category", "division_code", "address", "org"]) },
+    })
+}
+
+fn operation(op: &Op) -> Value {
+    let (_, _, tag, summary, params, request, response, ok) = *op;
+    let parameters: Vec<Value> = params
+        .iter()
+        .map(|(name, place, ty)| json!({ "name": name, "in": place, "required": *place == "path", "schema": { "type": ty } }))
+        .collect();
+    let err = json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let mut v = json!({
+        "tags": [tag],
+        "summary": summary,
+        "parameters": parameters,
+        "responses": {
+            ok: { "description": "成功", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{response}") } } } },
+            "400": err, "401": err, "403": err, "404": err, "409": err, "413": err, "422": err
+        }
+    });
+    if let Some(r) = request {
+        v["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{r}") } } } });
+    }
+    v
+}
+
+pub fn build() -> Value {
+    let mut paths = serde_json::Map::new();
+    for op in OPS {
+        let entry = paths
+            .entry(format!("/api/v1{}", op.1))
+            .or_insert_with(|| json!({}));
+        entry[op.0] = operation(op);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "jiceng 基层 API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "城市基层党建引领基层治理平台的 JSON API。认证：浏览器用会话 Cookie（写操作须带 X-CSRF-Token 头），API 客户端用 Authorization: Bearer <个人访问令牌>。请求体上限 1 MiB（超出返回 413）；字段无效返回 422，JSON 无法解析返回 400，错误体均为 {\"error\":{code,message,field,value}}。"
+        },
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
+                "bearer": { "type": "http", "scheme": "bearer" }
+            }
+        },
+        "security": [{ "cookie": [] }, { "bearer": [] }],
+        "paths": paths
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_route_is_described_once() {
+        let doc = super::build();
+        let paths = doc["paths"].as_object().unwrap();
+        let described: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(described, super::OPS.len());
+        assert!(
+            paths["/api/v1/members/{id}"]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "reveal")
+        );
+    }
+}

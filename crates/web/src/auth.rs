@@ -1,0 +1,96 @@
+//! Who is asking: a bearer token (API clients) or a session cookie (the browser). Requests
+//! that change state on a cookie session must carry the session's CSRF token and, when the
+//! browser sends an Origin, come from this site.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use jiceng_ops::{Actor, OpsError, accounts};
+
+pub const SESSION_COOKIE: &str = "jiceng_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in actor of a request.
+pub struct Authed {
+    pub actor: Actor,
+    /// The session's secret when signed in by cookie.
+    pub session: Option<String>,
+    pub csrf: Option<String>,
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn changes_state(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses a cross-site request: an Origin that is not this host.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    origin.split_once("://").map(|(_, rest)| rest) == Some(host)
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(&parts.headers) {
+            let actor = accounts::token_actor(&state.db, token).await?;
+            return Ok(Authed {
+                actor,
+                session: None,
+                csrf: None,
+            });
+        }
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(OpsError::Unauthenticated("请先登录".into()).into());
+        };
+        let (actor, csrf) = accounts::session_actor(&state.db, &token).await?;
+        if changes_state(&parts.method) {
+            if !same_origin(&parts.headers) {
+                return Err(OpsError::Forbidden("拒绝跨站请求".into()).into());
+            }
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent != Some(csrf.as_str()) {
+                return Err(
+                    OpsError::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）".into()).into(),
+                );
+            }
+        }
+        Ok(Authed {
+            actor,
+            session: Some(token),
+            csrf: Some(csrf),
+        })
+    }
+}
