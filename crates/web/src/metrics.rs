@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// (method, route, status)
+type Key = (String, String, u16);
+
 #[derive(Default)]
 pub struct Metrics {
-    /// (method, route, status) → (count, total seconds)
-    requests: Mutex<BTreeMap<(String, String, u16), (u64, f64)>>,
+    /// Per key: (count, total seconds).
+    requests: Mutex<BTreeMap<Key, (u64, f64)>>,
 }
 
 pub async fn track(State(s): State<AppState>, req: Request, next: Next) -> Response {
