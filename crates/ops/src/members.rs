@@ -364,6 +364,8 @@ pub async fn transfer(
     let mut tx = db.write().await?;
     let (m, from) = load(&mut tx, id).await?;
     let target = by_code(&mut tx, "org", to).await?;
+    actor.may_write(&from.path)?;
+    actor.may_write(&target.path)?;
     if target.id == from.id {
         return Err(Invalid::new("org", to, "已在该党组织").into());
     }
@@ -380,8 +382,6 @@ pub async fn transfer(
         )
         .into());
     }
-    actor.may_write(&from.path)?;
-    actor.may_write(&target.path)?;
     members::set_org(&mut tx, id, target.id, &target.path).await?;
     members::record_transfer(&mut tx, id, from.id, target.id, date, opt(&reason)).await?;
     orgs::add_members(&mut tx, &from.path, -1).await?;

@@ -116,8 +116,8 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         .as_ref()
         .map(|p| OrgLevel::parse(&p.level))
         .transpose()?;
-    check_placement(level, category, parent_level)?;
     actor.may_write(parent.as_ref().map_or("/", |p| p.path.as_str()))?;
+    check_placement(level, category, parent_level)?;
     let division = divisions::existing(
         &mut tx,
         "division_code",
@@ -262,6 +262,8 @@ pub async fn move_to(
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", code))?;
     let parent = by_code(&mut tx, "parent", new_parent).await?;
+    actor.may_write(&org.path)?;
+    actor.may_write(&parent.path)?;
     if parent.path.starts_with(&org.path) {
         return Err(
             Invalid::new("parent", new_parent, "不能把党组织移到它自己或它的下级之下").into(),
@@ -273,8 +275,6 @@ pub async fn move_to(
         Some(OrgLevel::parse(&parent.level)?),
     )?;
     check_division_within(&org.division_code, &parent.division_code)?;
-    actor.may_write(&org.path)?;
-    actor.may_write(&parent.path)?;
     orgs::move_subtree(&mut tx, &org, &parent).await?;
     let moved = orgs::by_id(&mut tx, org.id)
         .await?

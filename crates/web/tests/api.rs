@@ -1,0 +1,565 @@
+//! The JSON API over HTTP semantics (in-process through the router): sign-in, CSRF, tokens,
+//! errors, limits, and the access matrix of every role against the endpoints, in scope and
+//! out of scope. On SQLite, or PostgreSQL when JICENG_TEST_DATABASE_URL is set.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use jiceng_ops::Actor;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::members::{self, NewMember};
+use jiceng_ops::orgs::{self, NewOrg};
+use jiceng_ops::units::{self, NewUnit};
+use jiceng_store::testing::TestDb;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PW: &str = "jiceng2026";
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+fn org(code: &str, level: &str, parent: Option<&str>, division: &str, category: &str) -> NewOrg {
+    NewOrg {
+        code: s(code),
+        name: Some(format!("组织{code}")),
+        level: s(level),
+        category: s(category),
+        parent: parent.map(str::to_string),
+        division_code: s(division),
+        ..Default::default()
+    }
+}
+
+fn id_number(seq: u32) -> String {
+    let first17 = format!("35030219850304{seq:03}");
+    let check = jiceng_domain::id_number::check_char(first17.as_bytes()) as char;
+    format!("{first17}{check}")
+}
+
+fn member(name: &str, seq: u32, org: &str, residence: &str) -> NewMember {
+    NewMember {
+        name: s(name),
+        id_number: Some(id_number(seq)),
+        joined_on: s("2010-07-01"),
+        full_on: s("2011-07-01"),
+        org: s(org),
+        categories: s("在职"),
+        phone: s("13912345678"),
+        residence_division: s(residence),
+        ..Default::default()
+    }
+}
+
+struct App {
+    _db: TestDb,
+    router: Router,
+    unit_id: i64,
+    inside: i64,
+    outside: i64,
+    me: i64,
+}
+
+/// D › S › C › (B1, B2, U1 with a unit) and D › S2 › X › XB, with a member in B1, one in XB,
+/// and "me" in B2; one account per role.
+async fn app() -> App {
+    let t = TestDb::new().await;
+    let op = Actor::operator();
+    for o in [
+        org("D", "district", None, "350302", "regional"),
+        org("S", "street", Some("D"), "350302001", "regional"),
+        org("C", "community", Some("S"), "350302001001", "regional"),
+        org("B1", "branch", Some("C"), "350302001001", "grid"),
+        org("B2", "branch", Some("C"), "350302001001", "compound"),
+        org("U1", "branch", Some("C"), "350302001001", "unit"),
+        org("S2", "street", Some("D"), "350302002", "regional"),
+        org("X", "community", Some("S2"), "350302002001", "regional"),
+        org("XB", "branch", Some("X"), "350302002001", "grid"),
+    ] {
+        orgs::add(&t.db, &op, o).await.unwrap();
+    }
+    let unit = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("莆田市城市管理局"),
+            category: s("机关"),
+            division_code: s("350302001001"),
+            org: s("U1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let inside = members::add(&t.db, &op, member("本辖区", 11, "B1", "350302001001"))
+        .await
+        .unwrap()
+        .id;
+    let outside = members::add(&t.db, &op, member("外辖区", 13, "XB", "350302002001"))
+        .await
+        .unwrap()
+        .id;
+    let me = members::add(&t.db, &op, member("我自己", 15, "B2", "350302001001"))
+        .await
+        .unwrap()
+        .id;
+    let accounts_spec: [(&str, &str, Option<&str>, Option<i64>, Option<i64>); 8] = [
+        ("district", "district_admin", Some("D"), None, None),
+        ("street", "street_admin", Some("S"), None, None),
+        ("secretary", "community_secretary", Some("C"), None, None),
+        ("worker", "community_worker", Some("C"), None, None),
+        ("grid", "grid_worker", Some("B1"), None, None),
+        ("handler", "department_handler", Some("S"), None, None),
+        ("liaison", "unit_liaison", None, None, Some(unit.row.id)),
+        ("member", "member", None, Some(me), None),
+    ];
+    for (username, role, scope, member_id, unit_id) in accounts_spec {
+        accounts::create(
+            &t.db,
+            &op,
+            NewUser {
+                username: s(username),
+                password: s(PW),
+                role: s(role),
+                scope: scope.map(str::to_string),
+                member_id,
+                unit_id,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let router = jiceng_web::router(t.db.clone());
+    App {
+        _db: t,
+        router,
+        unit_id: unit.row.id,
+        inside,
+        outside,
+        me,
+    }
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl App {
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "localhost");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string()))
+                .unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = to_bytes(resp.into_body(), 4 * 1024 * 1024).await.unwrap();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, headers, value)
+    }
+
+    async fn login(&self, username: &str) -> Session {
+        let (status, headers, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                &[],
+                Some(json!({ "username": username, "password": PW })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let set = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        let cookie = set.split(';').next().unwrap().to_string();
+        Session {
+            cookie,
+            csrf: body["csrf"].as_str().unwrap().to_string(),
+        }
+    }
+
+    async fn as_user(
+        &self,
+        s: &Session,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (st, _, v) = self
+            .call(
+                method,
+                uri,
+                &[("cookie", &s.cookie), ("x-csrf-token", &s.csrf)],
+                body,
+            )
+            .await;
+        (st, v)
+    }
+}
+
+#[tokio::test]
+async fn sign_in_read_and_write_with_csrf() {
+    let app = app().await;
+    let (st, _, body) = app.call(Method::GET, "/api/v1/members", &[], None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthenticated");
+
+    let sec = app.login("secretary").await;
+    let (st, me) = app.as_user(&sec, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me["role"], "community_secretary");
+    let (st, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/members?limit=10", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(page["total"], 2, "the two members in C's subtree: {page}");
+
+    let new = json!({ "name": "新党员", "id_number": id_number(21), "org": "B1", "joined_on": "2015-06-01", "full_on": "2016-06-01" });
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[("cookie", &sec.cookie)],
+            Some(new.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "no CSRF token: {body}");
+    let (st, _, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[
+                ("cookie", &sec.cookie),
+                ("x-csrf-token", &sec.csrf),
+                ("origin", "http://evil.example"),
+            ],
+            Some(new.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "another origin");
+    let (st, created) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(new))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    assert!(created["id_number"].as_str().unwrap().contains('*'));
+
+    let (st, _, _) = app
+        .call(
+            Method::DELETE,
+            "/api/v1/session",
+            &[("cookie", &sec.cookie), ("x-csrf-token", &sec.csrf)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = app.as_user(&sec, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "the session ended");
+}
+
+#[tokio::test]
+async fn bad_requests_get_structured_errors_and_write_nothing() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let headers = [
+        ("cookie", sec.cookie.as_str()),
+        ("x-csrf-token", sec.csrf.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/members")
+        .header(header::HOST, "localhost");
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let resp = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::from("{\"name\": ")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: Value =
+        serde_json::from_slice(&to_bytes(resp.into_body(), 1 << 20).await.unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "malformed_json");
+
+    let huge = json!({ "name": "x".repeat(jiceng_web::MAX_JSON_BODY + 10) });
+    let (st, body) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(huge))
+        .await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    let bad = json!({ "name": "某", "id_number": "350302198503040010", "org": "B1", "joined_on": "2015-06-01" });
+    let (st, body) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(bad))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "id_number");
+    assert_eq!(body["error"]["value"], "350302198503040010");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("身份证号")
+    );
+
+    let (st, body) = app
+        .as_user(&sec, Method::GET, "/api/v1/members?limit=abc", None)
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_query");
+    let (st, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        2,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn tokens_openapi_and_metrics() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let (st, tok) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({ "name": "报表", "scope": "read" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{tok}");
+    let bearer = format!("Bearer {}", tok["token"].as_str().unwrap());
+    let (st, _, page) = app
+        .call(
+            Method::GET,
+            "/api/v1/orgs?level=branch",
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/orgs/B1/move",
+            &[("authorization", &bearer)],
+            Some(json!({ "parent": "C" })),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a read token cannot write: {body}"
+    );
+    let (st, _, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/orgs",
+            &[("authorization", "Bearer jct_forged")],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    let (st, _, doc) = app
+        .call(Method::GET, "/api/v1/openapi.json", &[], None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/members"]["get"].is_object());
+
+    let (st, _, text) = app.call(Method::GET, "/metrics", &[], None).await;
+    assert_eq!(st, StatusCode::OK);
+    let text = text.as_str().unwrap().to_string();
+    assert!(
+        text.contains(
+            "jiceng_http_requests_total{method=\"GET\",route=\"/api/v1/orgs\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("jiceng_db_connections"));
+}
+
+/// Each role × each endpoint, in scope and out of scope: the status the API answers.
+#[tokio::test]
+async fn access_matrix_over_the_api() {
+    let app = app().await;
+    let (inside, outside, me, unit) = (app.inside, app.outside, app.me, app.unit_id);
+    let roles = [
+        "district",
+        "street",
+        "secretary",
+        "worker",
+        "grid",
+        "handler",
+        "liaison",
+        "member",
+    ];
+    // Which roles reach each side: (reads in scope, reads out of scope, writes in scope).
+    let reads_in = |r: &str| !matches!(r, "member" | "liaison");
+    let writes = |r: &str| matches!(r, "district" | "street" | "secretary" | "worker");
+    let reveals = |r: &str| matches!(r, "district" | "street" | "secretary");
+    let far = |r: &str| r == "district";
+    for role in roles {
+        let s = app.login(role).await;
+        let ok = |allowed: bool, st: StatusCode, what: &str, body: &Value| {
+            if allowed {
+                assert!(
+                    st.is_success(),
+                    "{role} {what}: expected success, got {st} {body}"
+                );
+            } else {
+                assert_eq!(st, StatusCode::FORBIDDEN, "{role} {what}: {body}");
+            }
+        };
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{inside}"), None)
+            .await;
+        ok(reads_in(role), st, "GET member in scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{outside}"), None)
+            .await;
+        ok(far(role), st, "GET member out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{me}"), None)
+            .await;
+        ok(
+            (reads_in(role) && role != "grid") || role == "member",
+            st,
+            "GET own/B2 member",
+            &b,
+        );
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::GET,
+                &format!("/api/v1/members/{inside}?reveal=true"),
+                None,
+            )
+            .await;
+        ok(reveals(role), st, "GET member revealed", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/orgs/C", None).await;
+        ok(reads_in(role) && role != "grid", st, "GET org in scope", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/orgs/X", None).await;
+        ok(far(role), st, "GET org out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, "/api/v1/members?within=XB", None)
+            .await;
+        ok(far(role), st, "list members out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, "/api/v1/orgs/X/registrations", None)
+            .await;
+        ok(far(role), st, "registrations out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/units/{unit}"), None)
+            .await;
+        ok(
+            reads_in(role) || role == "liaison",
+            st,
+            "GET unit in scope",
+            &b,
+        );
+
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                &format!("/api/v1/members/{inside}/transfer"),
+                Some(json!({ "to": "B2" })),
+            )
+            .await;
+        ok(writes(role), st, "transfer in scope", &b);
+        if st.is_success() {
+            let (st, b) = app
+                .as_user(
+                    &s,
+                    Method::POST,
+                    &format!("/api/v1/members/{inside}/transfer"),
+                    Some(json!({ "to": "B1" })),
+                )
+                .await;
+            assert!(st.is_success(), "{role} transfers back: {b}");
+        }
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                &format!("/api/v1/members/{outside}/transfer"),
+                Some(json!({ "to": "X" })),
+            )
+            .await;
+        ok(writes(role) && far(role), st, "transfer out of scope", &b);
+        if st.is_success() {
+            let (st, b) = app
+                .as_user(
+                    &s,
+                    Method::POST,
+                    &format!("/api/v1/members/{outside}/transfer"),
+                    Some(json!({ "to": "XB" })),
+                )
+                .await;
+            assert!(st.is_success(), "{role} transfers back: {b}");
+        }
+        let code = format!("N{role}");
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/orgs", Some(json!({ "code": code, "name": "新小组", "level": "group", "parent": "B2", "division_code": "350302001001" }))).await;
+        ok(writes(role), st, "add org in scope", &b);
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/orgs", Some(json!({ "code": format!("{code}x"), "name": "外小组", "level": "group", "parent": "XB", "division_code": "350302002001" }))).await;
+        ok(writes(role) && far(role), st, "add org out of scope", &b);
+        if writes(role) {
+            let (st, b) = app
+                .as_user(&s, Method::DELETE, &format!("/api/v1/orgs/{code}"), None)
+                .await;
+            assert_eq!(
+                st,
+                StatusCode::NO_CONTENT,
+                "{role} deletes its new org: {b}"
+            );
+        }
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                "/api/v1/orgs/X/seats",
+                Some(json!({ "position": "委员", "name": "某" })),
+            )
+            .await;
+        ok(writes(role) && far(role), st, "seat out of scope", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/audit", None).await;
+        ok(matches!(role, "district" | "street"), st, "audit", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/users", None).await;
+        ok(
+            matches!(role, "district" | "street" | "secretary"),
+            st,
+            "users",
+            &b,
+        );
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/users", Some(json!({ "username": format!("{role}new"), "password": PW, "role": "community_worker", "scope": "X" }))).await;
+        ok(far(role), st, "create an account out of scope", &b);
+    }
+}
