@@ -104,7 +104,9 @@ async fn app() -> App {
         .await
         .unwrap()
         .id;
-    let accounts_spec: [(&str, &str, Option<&str>, Option<i64>, Option<i64>); 8] = [
+    // (username, role, scope, member, unit)
+    type Spec<'a> = (&'a str, &'a str, Option<&'a str>, Option<i64>, Option<i64>);
+    let accounts_spec: [Spec; 8] = [
         ("district", "district_admin", Some("D"), None, None),
         ("street", "street_admin", Some("S"), None, None),
         ("secretary", "community_secretary", Some("C"), None, None),
