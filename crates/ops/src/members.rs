@@ -154,28 +154,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, O
     let mut tx = db.write().await?;
     let org = by_code(&mut tx, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
-    if let Some(raw) = opt(&new.residence_division) {
-        let d = divisions::existing(&mut tx, "residence_division", raw).await?;
-        let code = jiceng_domain::DivisionCode::parse(&d.code)?;
-        if !code.is_community() {
-            return Err(
-                Invalid::new("residence_division", raw, "应为社区（居委会）一级的代码").into(),
-            );
-        }
-        f.residence_division = Some(d.code);
-    }
-    if let Some(uid) = f.employer_unit_id {
-        units::by_id(&mut tx, uid)
-            .await?
-            .ok_or_else(|| Invalid::new("employer_unit", uid, "没有这个驻区单位"))?;
-    }
-    if let Some(other) = members::by_id_number(&mut tx, &f.id_number).await? {
-        return Err(OpsError::conflict(
-            "id_number",
-            id_number::mask(&f.id_number),
-            format!("已登记为党员 {}（编号 {}）", other.name, other.id),
-        ));
-    }
+    check_links(&mut tx, &new, &mut f, None).await?;
     let id = members::insert(&mut tx, &f, org.id, &org.path)
         .await
         .map_err(|e| match e {
@@ -208,6 +187,89 @@ pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, O
     .await?;
     tx.commit().await?;
     Ok(view(row, org.code, org.name, false))
+}
+
+/// Residence, employer and ID-number uniqueness, checked against the store. `own` is the
+/// member being edited, who may keep their own ID number.
+async fn check_links(
+    tx: &mut Tx,
+    new: &NewMember,
+    f: &mut MemberFields,
+    own: Option<i64>,
+) -> Result<(), OpsError> {
+    if let Some(raw) = opt(&new.residence_division) {
+        let d = divisions::existing(tx, "residence_division", raw).await?;
+        if !jiceng_domain::DivisionCode::parse(&d.code)?.is_community() {
+            return Err(
+                Invalid::new("residence_division", raw, "应为社区（居委会）一级的代码").into(),
+            );
+        }
+        f.residence_division = Some(d.code);
+    }
+    if let Some(uid) = f.employer_unit_id {
+        units::by_id(tx, uid)
+            .await?
+            .ok_or_else(|| Invalid::new("employer_unit", uid, "没有这个驻区单位"))?;
+    }
+    if let Some(other) = members::by_id_number(tx, &f.id_number).await?
+        && Some(other.id) != own
+    {
+        return Err(OpsError::conflict(
+            "id_number",
+            id_number::mask(&f.id_number),
+            format!("已登记为党员 {}（编号 {}）", other.name, other.id),
+        ));
+    }
+    Ok(())
+}
+
+/// Corrects a member's file. The org changes only through a transfer.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    new: NewMember,
+) -> Result<MemberView, OpsError> {
+    let mut f = fields(&new)?;
+    let mut tx = db.write().await?;
+    let (before, org) = load(&mut tx, id).await?;
+    actor.may_write(&before.org_path)?;
+    if let Some(code) = opt(&new.org)
+        && code != org.code
+    {
+        return Err(Invalid::new(
+            "org",
+            code,
+            "修改档案不能变更所在党组织，请办理组织关系转接",
+        )
+        .into());
+    }
+    check_links(&mut tx, &new, &mut f, Some(id)).await?;
+    members::update_fields(&mut tx, id, &f)
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => {
+                OpsError::conflict("id_number", id_number::mask(&f.id_number), "身份证号已登记")
+            }
+            e => e.into(),
+        })?;
+    let after = members::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", id))?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "member.update",
+            target: &format!("member:{id}"),
+            path: Some(&org.path),
+            before: serde_json::to_string(&before).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view(after, org.code, org.name, false))
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<(MemberRow, orgs::OrgRow), OpsError> {

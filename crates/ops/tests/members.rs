@@ -206,6 +206,84 @@ async fn repairs_what_is_unambiguous() {
 }
 
 #[tokio::test]
+async fn editing_a_file_keeps_the_rules() {
+    let t = city().await;
+    let a = actor();
+    let m = members::add(&t.db, &a, new_member("林一", 11, "B1"))
+        .await
+        .unwrap();
+    let other = members::add(&t.db, &a, new_member("林二", 13, "B1"))
+        .await
+        .unwrap();
+    let edited = members::update(
+        &t.db,
+        &a,
+        m.id,
+        NewMember {
+            name: s("林一一"),
+            phone: s("13700000000"),
+            ..new_member("x", 11, "B1")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(edited.name, "林一一");
+    let e = members::update(
+        &t.db,
+        &a,
+        m.id,
+        NewMember {
+            org: s("B2"),
+            ..new_member("林一一", 11, "B1")
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("org"), "moving is a transfer");
+    let e = members::update(&t.db, &a, m.id, new_member("林一一", 13, "B1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Conflict(ref i) if i.field == "id_number"),
+        "{e}"
+    );
+    let e = members::update(
+        &t.db,
+        &a,
+        m.id,
+        NewMember {
+            phone: s("12"),
+            ..new_member("林一一", 11, "B1")
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("phone"));
+    let shown = members::show(&t.db, &a, m.id, true).await.unwrap().member;
+    assert_eq!(
+        shown.phone.as_deref(),
+        Some("13700000000"),
+        "failed edits wrote nothing"
+    );
+    assert_eq!(
+        members::show(&t.db, &a, other.id, false)
+            .await
+            .unwrap()
+            .member
+            .name,
+        "林二"
+    );
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation = 'member.update'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn transfer_keeps_history_and_counts() {
     let t = city().await;
     let a = actor();

@@ -46,6 +46,15 @@ pub async fn add(
     ))
 }
 
+pub async fn update(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(new): Body<NewMember>,
+) -> Result<Json<MemberView>, ApiError> {
+    Ok(Json(members::update(&s.db, &a.actor, id, new).await?))
+}
+
 #[derive(Deserialize)]
 pub struct Transfer {
     pub to: String,

@@ -39,7 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/seats", post(orgs::add_seat))
         .route("/orgs/{code}/registrations", get(orgs::registrations))
         .route("/members", get(members::list).post(members::add))
-        .route("/members/{id}", get(members::show))
+        .route("/members/{id}", get(members::show).put(members::update))
         .route("/members/{id}/transfer", post(members::transfer))
         .route("/members/{id}/registrations", post(members::register))
         .route("/registrations/{id}/end", post(members::end_registration))

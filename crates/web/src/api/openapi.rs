@@ -253,6 +253,16 @@ const OPS: &[Op] = &[
         "200",
     ),
     (
+        "put",
+        "/members/{id}",
+        "党员",
+        "修改党员档案（所在党组织须通过转接变更）",
+        &[("id", "path", "integer")],
+        Some("NewMember"),
+        "Member",
+        "200",
+    ),
+    (
         "post",
         "/members/{id}/transfer",
         "党员",
