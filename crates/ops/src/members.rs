@@ -62,6 +62,8 @@ pub struct MemberView {
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberDetail {
     pub member: MemberView,
+    /// Whether the actor may edit this file.
+    pub writable: bool,
     pub employer_unit_name: Option<String>,
     pub transfers: Vec<TransferRow>,
     pub registrations: Vec<RegistrationRow>,
@@ -317,6 +319,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
     }
     tx.commit().await?;
     Ok(MemberDetail {
+        writable: actor.may_write(&m.org_path).is_ok(),
         member: view(m, org.code, org.name, reveal),
         employer_unit_name,
         transfers,

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod error;
 mod metrics;
+mod pages;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -35,6 +36,7 @@ pub fn router(db: Db) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
         .nest("/api/v1", api::routes())
+        .merge(pages::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,0 +1,236 @@
+//! Server-rendered pages: askama templates, htmx for partial updates, assets embedded in the
+//! binary. Handlers call the same use cases as the API; access is decided there.
+
+mod i18n;
+mod views;
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, cookie, same_origin};
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+pub use i18n::Lang;
+use jiceng_ops::{Actor, OpsError, accounts};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(views::home))
+        .route("/login", get(views::login_form).post(views::login))
+        .route("/logout", post(views::logout))
+        .route("/password", get(views::password_form).post(views::password))
+        .route("/orgs", get(views::orgs))
+        .route("/orgs/{code}", get(views::org))
+        .route("/orgs/{code}/children", get(views::org_children))
+        .route("/members", get(views::members).post(views::member_create))
+        .route("/members/new", get(views::member_new))
+        .route("/members/{id}", get(views::member).post(views::member_save))
+        .route("/members/{id}/edit", get(views::member_edit))
+        .route("/audit", get(views::audit))
+        .route("/lang/{code}", get(set_lang))
+        .route("/assets/{file}", get(asset))
+}
+
+/// What every page's frame needs: who is signed in, the language, the CSRF token.
+pub struct Layout {
+    pub lang: Lang,
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub title: String,
+    pub can_audit: bool,
+}
+
+impl Layout {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        self.lang.other()
+    }
+}
+
+/// A signed-in person viewing pages; anyone else is sent to the sign-in page.
+pub struct Viewer {
+    pub actor: Actor,
+    pub lang: Lang,
+    pub csrf: String,
+    pub session: String,
+}
+
+impl Viewer {
+    pub fn layout(&self, nav: &'static str, title: impl Into<String>) -> Layout {
+        let (user, role) = match &self.actor {
+            Actor::User(u) => (u.display_name.clone(), u.role.label().to_string()),
+            Actor::Operator { name } => (name.clone(), String::new()),
+        };
+        Layout {
+            lang: self.lang,
+            user,
+            role,
+            csrf: self.csrf.clone(),
+            nav,
+            title: title.into(),
+            can_audit: self.actor.may_read_audit().is_ok(),
+        }
+    }
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::from_cookie(cookie(headers, "lang").as_deref())
+}
+
+fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request")
+}
+
+/// Sends the browser elsewhere: an HX-Redirect for htmx requests, a 303 otherwise.
+pub fn go(headers: &HeaderMap, to: &str) -> Response {
+    if is_htmx(headers) {
+        ([("hx-redirect", to.to_string())], StatusCode::OK).into_response()
+    } else {
+        Redirect::to(to).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let to_login = || {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            go(&parts.headers, &format!("/login?next={}", encode(next)))
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login());
+        };
+        let (actor, csrf) = match accounts::session_actor(&state.db, &token).await {
+            Ok(v) => v,
+            Err(OpsError::Unauthenticated(_)) => return Err(to_login()),
+            Err(e) => return Err(error_page(lang, &e)),
+        };
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
+            if !same_origin(&parts.headers) || sent != Some(csrf.as_str()) {
+                return Err(error_page(
+                    lang,
+                    &OpsError::Forbidden("拒绝跨站或缺少 CSRF 令牌的请求".into()),
+                ));
+            }
+        }
+        Ok(Viewer {
+            actor,
+            lang,
+            csrf,
+            session: token,
+        })
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    message: String,
+}
+
+pub fn error_page(lang: Lang, e: &OpsError) -> Response {
+    let status = crate::error::status_of(e);
+    let l = Layout {
+        lang,
+        user: String::new(),
+        role: String::new(),
+        csrf: String::new(),
+        nav: "",
+        title: i18n::t(lang, "common.error").into(),
+        can_audit: false,
+    };
+    (
+        status,
+        render(&ErrorPage {
+            l,
+            message: e.to_string(),
+        }),
+    )
+        .into_response()
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .unwrap_or("/")
+        .to_string();
+    let value = if code == "en" { "en" } else { "zh" };
+    (
+        [(
+            header::SET_COOKIE,
+            format!("lang={value}; Path=/; SameSite=Lax; Max-Age=31536000"),
+        )],
+        Redirect::to(&back),
+    )
+        .into_response()
+}
+
+static CSS: &str = include_str!("../../assets/jiceng.css");
+static HTMX: &[u8] = include_bytes!("../../assets/vendor/htmx-2.0.11.min.js");
+static ECHARTS: &[u8] = include_bytes!("../../assets/vendor/echarts-5.6.0.min.js");
+
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, ty): (&[u8], &str) = match file.as_str() {
+        "jiceng.css" => (CSS.as_bytes(), "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ty),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,949 @@
+//! Page handlers: each reads its form or query, calls one use case, and renders a template.
+
+use super::{Layout, Viewer, error_page, go, lang_of, render};
+use crate::AppState;
+use crate::auth::SESSION_COOKIE;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use jiceng_domain::{Category, MemberStatus, OrgCategory, OrgLevel, org::CommitteePosition};
+use jiceng_ops::audit::BrowseAudit;
+use jiceng_ops::members::{ListMembers, MemberDetail, MemberView, NewMember};
+use jiceng_ops::orgs::{ListOrgs, OrgView};
+use jiceng_ops::{OpsError, accounts, audit, members, orgs};
+use std::collections::HashMap;
+
+type FormMap = Form<HashMap<String, String>>;
+
+fn field(m: &HashMap<String, String>, k: &str) -> Option<String> {
+    m.get(k)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn dash<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "—".to_string(), T::to_string)
+}
+
+// ---- sign-in ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    error: String,
+    username: String,
+    next: String,
+}
+
+fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
+    let lang = lang_of(headers);
+    Layout {
+        lang,
+        user: String::new(),
+        role: String::new(),
+        csrf: String::new(),
+        nav: "",
+        title: super::i18n::t(lang, key).into(),
+        can_audit: false,
+    }
+}
+
+pub async fn login_form(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    render(&LoginPage {
+        l: bare_layout(&headers, "login.title"),
+        error: String::new(),
+        username: String::new(),
+        next: q.get("next").cloned().unwrap_or_default(),
+    })
+}
+
+/// Only local paths are followed after sign-in, never another site.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into())
+}
+
+pub async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): FormMap) -> Response {
+    if !crate::auth::same_origin(&headers) {
+        return error_page(
+            lang_of(&headers),
+            &OpsError::Forbidden("拒绝跨站请求".into()),
+        );
+    }
+    let username = field(&f, "username").unwrap_or_default();
+    match accounts::login(
+        &s.db,
+        &username,
+        f.get("password").map(String::as_str).unwrap_or(""),
+    )
+    .await
+    {
+        Ok(session) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
+                session.token
+            );
+            (
+                [(header::SET_COOKIE, cookie)],
+                go(&headers, &safe_next(field(&f, "next"))),
+            )
+                .into_response()
+        }
+        Err(e) => render(&LoginPage {
+            l: bare_layout(&headers, "login.title"),
+            error: e.to_string(),
+            username,
+            next: field(&f, "next").unwrap_or_default(),
+        }),
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, v: Viewer, headers: HeaderMap) -> Response {
+    let _ = accounts::logout(&s.db, &v.session).await;
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, clear)], go(&headers, "/login")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    l: Layout,
+    error: String,
+    saved: bool,
+}
+
+pub async fn password_form(v: Viewer) -> Response {
+    let title = v.layout("", "").t("nav.password").to_string();
+    render(&PasswordPage {
+        l: v.layout("", title),
+        error: String::new(),
+        saved: false,
+    })
+}
+
+pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): FormMap) -> Response {
+    let title = v.layout("", "").t("nav.password").to_string();
+    let new = f.get("new_password").cloned().unwrap_or_default();
+    if f.get("confirm") != Some(&new) {
+        let error = v.layout("", "").t("password.mismatch").to_string();
+        return render(&PasswordPage {
+            l: v.layout("", title),
+            error,
+            saved: false,
+        });
+    }
+    let old = f.get("old_password").cloned().unwrap_or_default();
+    match accounts::change_password(&s.db, &v.actor, &old, &new, Some(&v.session)).await {
+        Ok(()) => render(&PasswordPage {
+            l: v.layout("", title),
+            error: String::new(),
+            saved: true,
+        }),
+        Err(e) => render(&PasswordPage {
+            l: v.layout("", title),
+            error: e.to_string(),
+            saved: false,
+        }),
+    }
+}
+
+// ---- home ----
+
+struct DueView {
+    code: String,
+    name: String,
+    level: &'static str,
+    term_due: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    scope: String,
+    members: String,
+    overdue: Vec<DueView>,
+    overdue_more: bool,
+    due: Vec<DueView>,
+    due_more: bool,
+    member_id: Option<i64>,
+}
+
+fn due_view(o: &OrgView) -> DueView {
+    DueView {
+        code: o.row.code.clone(),
+        name: o.row.name.clone(),
+        level: o.level_label,
+        term_due: dash(&o.row.term_due),
+    }
+}
+
+pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
+    let l = v.layout("home", v.layout("", "").t("nav.home").to_string());
+    let today = jiceng_ops::today();
+    let scope_org = match v.actor.scope_code() {
+        Some(code) => orgs::show(&s.db, &v.actor, code)
+            .await
+            .ok()
+            .map(|d| d.org.row),
+        None => None,
+    };
+    let scope = scope_org
+        .as_ref()
+        .map_or_else(|| l.t("home.whole").to_string(), |o| o.name.clone());
+    let members = match (&scope_org, v.actor.role()) {
+        (_, Some(jiceng_domain::Role::Member)) => "—".to_string(),
+        (Some(o), _) => o.subtree_member_count.to_string(),
+        (None, _) => match orgs::list(
+            &s.db,
+            &v.actor,
+            ListOrgs {
+                level: Some("district".into()),
+                per_page: Some(500),
+                ..Default::default()
+            },
+        )
+        .await
+        {
+            Ok(p) => p
+                .items
+                .iter()
+                .map(|o| o.row.subtree_member_count)
+                .sum::<i64>()
+                .to_string(),
+            Err(_) => "—".into(),
+        },
+    };
+    let list = |before: chrono::NaiveDate| ListOrgs {
+        term_due_before: Some(before.to_string()),
+        per_page: Some(20),
+        ..Default::default()
+    };
+    let (overdue, overdue_more) = match orgs::list(&s.db, &v.actor, list(today)).await {
+        Ok(p) => (p.items.iter().map(due_view).collect(), p.next.is_some()),
+        Err(_) => (Vec::new(), false),
+    };
+    let soon = today + chrono::Months::new(6);
+    let (due, due_more) = match orgs::list(&s.db, &v.actor, list(soon)).await {
+        Ok(p) => (
+            p.items
+                .iter()
+                .filter(|o| !o.term_overdue)
+                .map(due_view)
+                .collect(),
+            p.next.is_some(),
+        ),
+        Err(_) => (Vec::new(), false),
+    };
+    render(&HomePage {
+        l,
+        scope,
+        members,
+        overdue,
+        overdue_more,
+        due,
+        due_more,
+        member_id: v.actor.member_id(),
+    })
+}
+
+// ---- orgs ----
+
+struct NodeView {
+    code: String,
+    dom: String,
+    name: String,
+    level: &'static str,
+    members: i64,
+    expandable: bool,
+    overdue: bool,
+}
+
+fn node(o: &OrgView) -> NodeView {
+    NodeView {
+        dom: o
+            .row
+            .code
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect(),
+        code: o.row.code.clone(),
+        name: o.row.name.clone(),
+        level: o.level_label,
+        members: o.row.subtree_member_count,
+        expandable: o.row.level != OrgLevel::CentralHousehold.code(),
+        overdue: o.term_overdue,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+struct OrgsPage {
+    l: Layout,
+    q: String,
+    nodes: Vec<NodeView>,
+}
+
+pub async fn orgs(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let l = v.layout("orgs", v.layout("", "").t("nav.orgs").to_string());
+    let text = field(&q, "q");
+    let result = match (&text, v.actor.scope_code()) {
+        (Some(t), _) => orgs::list(
+            &s.db,
+            &v.actor,
+            ListOrgs {
+                text: Some(t.clone()),
+                per_page: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|p| p.items),
+        (None, Some(code)) => orgs::show(&s.db, &v.actor, code).await.map(|d| vec![d.org]),
+        (None, None) => orgs::list(
+            &s.db,
+            &v.actor,
+            ListOrgs {
+                level: Some("district".into()),
+                per_page: Some(500),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|p| p.items),
+    };
+    match result {
+        Ok(items) => render(&OrgsPage {
+            l,
+            q: text.unwrap_or_default(),
+            nodes: items.iter().map(node).collect(),
+        }),
+        Err(e) => error_page(v.lang, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_children.html")]
+struct OrgChildren {
+    l: Layout,
+    nodes: Vec<NodeView>,
+}
+
+pub async fn org_children(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+) -> Response {
+    match orgs::show(&s.db, &v.actor, &code).await {
+        Ok(d) => render(&OrgChildren {
+            l: v.layout("orgs", ""),
+            nodes: d.children.iter().map(node).collect(),
+        }),
+        Err(e) => error_page(v.lang, &e),
+    }
+}
+
+struct OrgFacts {
+    code: String,
+    name: String,
+    level: &'static str,
+    category: &'static str,
+    division: String,
+    founded: String,
+    elected: String,
+    term_due: String,
+    overdue: bool,
+    project: String,
+    ends: String,
+    members: i64,
+    direct: i64,
+    unit: String,
+    registered_members: i64,
+    registered_units: i64,
+}
+
+struct SeatView {
+    position: &'static str,
+    name: String,
+    unit: String,
+}
+
+struct Crumb {
+    code: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage {
+    l: Layout,
+    o: OrgFacts,
+    ancestors: Vec<Crumb>,
+    committee: Vec<SeatView>,
+    nodes: Vec<NodeView>,
+}
+
+pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> Response {
+    let d = match orgs::show(&s.db, &v.actor, &code).await {
+        Ok(d) => d,
+        Err(e) => return error_page(v.lang, &e),
+    };
+    let r = &d.org.row;
+    let o = OrgFacts {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        level: d.org.level_label,
+        category: OrgCategory::parse(&r.category)
+            .map(OrgCategory::label)
+            .unwrap_or(""),
+        division: r.division_code.clone(),
+        founded: dash(&r.founded_on),
+        elected: dash(&r.elected_on),
+        term_due: dash(&r.term_due),
+        overdue: d.org.term_overdue,
+        project: r.project.clone().unwrap_or_default(),
+        ends: dash(&r.ends_on),
+        members: r.subtree_member_count,
+        direct: r.member_count,
+        unit: d.unit.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+        registered_members: d.registered_members,
+        registered_units: d.registered_units,
+    };
+    let committee = d
+        .committee
+        .iter()
+        .map(|c| SeatView {
+            position: CommitteePosition::parse(&c.position)
+                .map(|p| p.label())
+                .unwrap_or(""),
+            name: c.name.clone(),
+            unit: c.unit_name.clone().unwrap_or_default(),
+        })
+        .collect();
+    let ancestors = d
+        .ancestors
+        .iter()
+        .map(|a| Crumb {
+            code: a.row.code.clone(),
+            name: a.row.name.clone(),
+        })
+        .collect();
+    let l = v.layout("orgs", r.name.clone());
+    render(&OrgPage {
+        l,
+        o,
+        ancestors,
+        committee,
+        nodes: d.children.iter().map(node).collect(),
+    })
+}
+
+// ---- members ----
+
+struct Filters {
+    within: String,
+    name: String,
+    status: String,
+    category: String,
+}
+
+struct Row {
+    id: i64,
+    name: String,
+    gender: &'static str,
+    status: &'static str,
+    categories: String,
+    org_code: String,
+    org_name: String,
+    id_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    l: Layout,
+    f: Filters,
+    statuses: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    total: String,
+    next_link: String,
+    first_link: String,
+    error: String,
+    can_add: bool,
+}
+
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub async fn members(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let l = v.layout("members", v.layout("", "").t("nav.members").to_string());
+    let f = Filters {
+        within: field(&q, "within").unwrap_or_default(),
+        name: field(&q, "name").unwrap_or_default(),
+        status: field(&q, "status").unwrap_or_default(),
+        category: field(&q, "category").unwrap_or_default(),
+    };
+    let list = ListMembers {
+        within: field(&q, "within"),
+        status: field(&q, "status"),
+        category: field(&q, "category"),
+        name: field(&q, "name"),
+        after: field(&q, "after"),
+        limit: Some(50),
+    };
+    let base = query_string(&[
+        ("within", &f.within),
+        ("name", &f.name),
+        ("status", &f.status),
+        ("category", &f.category),
+    ]);
+    let (rows, total, next_link, error) = match members::list(&s.db, &v.actor, list).await {
+        Ok(p) => {
+            let total = p
+                .total
+                .map(|n| l.t("member.total").replace("{n}", &n.to_string()))
+                .unwrap_or_default();
+            let next = p
+                .next
+                .map(|n| {
+                    format!(
+                        "/members?{base}{}after={n}",
+                        if base.is_empty() { "" } else { "&" }
+                    )
+                })
+                .unwrap_or_default();
+            (
+                p.items.into_iter().map(row).collect(),
+                total,
+                next,
+                String::new(),
+            )
+        }
+        Err(e) => (Vec::new(), String::new(), String::new(), e.to_string()),
+    };
+    let first_link = if q.contains_key("after") {
+        format!("/members?{base}")
+    } else {
+        String::new()
+    };
+    let can_add = v.actor.may_write(v.actor.scope_path()).is_ok();
+    render(&MembersPage {
+        l,
+        f,
+        statuses: MemberStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
+        rows,
+        total,
+        next_link,
+        first_link,
+        error,
+        can_add,
+    })
+}
+
+fn row(m: MemberView) -> Row {
+    Row {
+        id: m.id,
+        gender: m.gender,
+        status: m.status,
+        categories: m.categories.join("、"),
+        org_code: m.org_code,
+        org_name: m.org_name,
+        id_number: m.id_number,
+        name: m.name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    l: Layout,
+    m: MemberView,
+    phone: String,
+    education: String,
+    full_on: String,
+    categories: String,
+    residence: String,
+    transfers: Vec<String>,
+    registrations: Vec<String>,
+    can_reveal: bool,
+    can_edit: bool,
+}
+
+fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
+    let m = d.member;
+    MemberPage {
+        l: v.layout("members", m.name.clone()),
+        phone: dash(&m.phone),
+        education: m.education.unwrap_or("—").to_string(),
+        full_on: dash(&m.full_on),
+        categories: if m.categories.is_empty() {
+            "—".into()
+        } else {
+            m.categories.join("、")
+        },
+        residence: dash(&m.residence_division),
+        transfers: d
+            .transfers
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}：{} → {}{}",
+                    t.transferred_on,
+                    t.from_org_name,
+                    t.to_org_name,
+                    t.reason
+                        .as_ref()
+                        .map(|r| format!("（{r}）"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect(),
+        registrations: d
+            .registrations
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}：{}{}",
+                    r.registered_on,
+                    r.community_name,
+                    r.ended_on.map(|e| format!(" — {e}")).unwrap_or_default()
+                )
+            })
+            .collect(),
+        can_reveal: v.actor.may_reveal(),
+        can_edit,
+        m,
+    }
+}
+
+pub async fn member(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let reveal = q.get("reveal").is_some_and(|r| r == "1");
+    match members::show(&s.db, &v.actor, id, reveal).await {
+        Ok(d) => {
+            let can_edit = d.writable;
+            render(&member_page(&v, d, can_edit))
+        }
+        Err(e) => error_page(v.lang, &e),
+    }
+}
+
+struct FieldView {
+    name: &'static str,
+    label: String,
+    value: String,
+    kind: &'static str,
+    hint: String,
+    required: bool,
+    error: bool,
+}
+
+#[derive(Template)]
+#[template(path = "member_form.html")]
+struct MemberForm {
+    l: Layout,
+    action: String,
+    back: String,
+    fields: Vec<FieldView>,
+    error: String,
+}
+
+/// (form name, catalogue key, kind, required)
+const MEMBER_FIELDS: [(&str, &str, &str, bool); 13] = [
+    ("name", "member.name", "text", true),
+    ("id_number", "member.id_number", "text", true),
+    ("org", "member.org", "text", true),
+    ("gender", "member.gender", "text", false),
+    ("ethnicity", "member.ethnicity", "text", false),
+    ("birth_date", "member.birth", "date", false),
+    ("phone", "member.phone", "text", false),
+    ("education", "member.education", "text", false),
+    ("joined_on", "member.joined", "date", true),
+    ("full_on", "member.full", "date", false),
+    ("status", "member.status", "text", false),
+    ("categories", "member.categories", "text", false),
+    ("residence_division", "member.residence", "text", false),
+];
+
+fn member_form(
+    v: &Viewer,
+    title: String,
+    action: String,
+    back: String,
+    values: &HashMap<String, String>,
+    error: Option<&OpsError>,
+) -> MemberForm {
+    let l = v.layout("members", title);
+    let bad = error.and_then(|e| e.body().field);
+    let fields = MEMBER_FIELDS
+        .iter()
+        .map(|(name, key, kind, required)| FieldView {
+            name,
+            label: l.t(key).to_string(),
+            value: values.get(*name).cloned().unwrap_or_default(),
+            kind,
+            hint: if *name == "categories" {
+                l.t("member.categories_hint").to_string()
+            } else {
+                String::new()
+            },
+            required: *required,
+            error: bad == Some(*name),
+        })
+        .collect();
+    MemberForm {
+        l,
+        action,
+        back,
+        fields,
+        error: error.map(|e| e.to_string()).unwrap_or_default(),
+    }
+}
+
+fn new_member(f: &HashMap<String, String>) -> NewMember {
+    NewMember {
+        name: field(f, "name"),
+        gender: field(f, "gender"),
+        ethnicity: field(f, "ethnicity"),
+        birth_date: field(f, "birth_date"),
+        id_number: field(f, "id_number"),
+        phone: field(f, "phone"),
+        education: field(f, "education"),
+        joined_on: field(f, "joined_on"),
+        full_on: field(f, "full_on"),
+        status: field(f, "status"),
+        categories: field(f, "categories"),
+        org: field(f, "org"),
+        residence_division: field(f, "residence_division"),
+        employer_unit: None,
+    }
+}
+
+pub async fn member_new(v: Viewer, Query(q): Query<HashMap<String, String>>) -> Response {
+    let title = v.layout("", "").t("member.add").to_string();
+    render(&member_form(
+        &v,
+        title,
+        "/members".into(),
+        "/members".into(),
+        &q,
+        None,
+    ))
+}
+
+pub async fn member_create(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): FormMap,
+) -> Response {
+    match members::add(&s.db, &v.actor, new_member(&f)).await {
+        Ok(m) => go(&headers, &format!("/members/{}", m.id)),
+        Err(e) => {
+            let title = v.layout("", "").t("member.add").to_string();
+            render(&member_form(
+                &v,
+                title,
+                "/members".into(),
+                "/members".into(),
+                &f,
+                Some(&e),
+            ))
+        }
+    }
+}
+
+pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+    let d = match members::show(&s.db, &v.actor, id, v.actor.may_reveal()).await {
+        Ok(d) => d,
+        Err(e) => return error_page(v.lang, &e),
+    };
+    let m = &d.member;
+    let mut values = HashMap::new();
+    let mut put = |k: &str, val: String| {
+        values.insert(k.to_string(), val);
+    };
+    put("name", m.name.clone());
+    put("gender", m.gender.to_string());
+    put("ethnicity", m.ethnicity.clone());
+    put("birth_date", m.birth_date.to_string());
+    put(
+        "id_number",
+        if m.masked {
+            String::new()
+        } else {
+            m.id_number.clone()
+        },
+    );
+    put(
+        "phone",
+        if m.masked {
+            String::new()
+        } else {
+            m.phone.clone().unwrap_or_default()
+        },
+    );
+    put("education", m.education.unwrap_or("").to_string());
+    put("joined_on", m.joined_on.to_string());
+    put(
+        "full_on",
+        m.full_on.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    put("status", m.status.to_string());
+    put("categories", m.categories.join(","));
+    put("org", m.org_code.clone());
+    put(
+        "residence_division",
+        m.residence_division.clone().unwrap_or_default(),
+    );
+    let title = v.layout("", "").t("member.edit").to_string();
+    render(&member_form(
+        &v,
+        title,
+        format!("/members/{id}"),
+        format!("/members/{id}"),
+        &values,
+        None,
+    ))
+}
+
+pub async fn member_save(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): FormMap,
+) -> Response {
+    match members::update(&s.db, &v.actor, id, new_member(&f)).await {
+        Ok(_) => go(&headers, &format!("/members/{id}")),
+        Err(e) => {
+            let title = v.layout("", "").t("member.edit").to_string();
+            render(&member_form(
+                &v,
+                title,
+                format!("/members/{id}"),
+                format!("/members/{id}"),
+                &f,
+                Some(&e),
+            ))
+        }
+    }
+}
+
+// ---- audit ----
+
+struct AuditFilters {
+    actor: String,
+    operation: String,
+    target: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    l: Layout,
+    f: AuditFilters,
+    rows: Vec<(i64, String, String, String, String)>,
+    next_link: String,
+    error: String,
+}
+
+pub async fn audit(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let l = v.layout("audit", v.layout("", "").t("nav.audit").to_string());
+    let f = AuditFilters {
+        actor: field(&q, "actor").unwrap_or_default(),
+        operation: field(&q, "operation").unwrap_or_default(),
+        target: field(&q, "target").unwrap_or_default(),
+        from: field(&q, "from").unwrap_or_default(),
+        to: field(&q, "to").unwrap_or_default(),
+    };
+    let browse = BrowseAudit {
+        actor: field(&q, "actor"),
+        operation: field(&q, "operation"),
+        target: field(&q, "target"),
+        from: field(&q, "from"),
+        to: field(&q, "to"),
+        before: field(&q, "before").and_then(|b| b.parse().ok()),
+        limit: Some(50),
+    };
+    let base = query_string(&[
+        ("actor", &f.actor),
+        ("operation", &f.operation),
+        ("target", &f.target),
+        ("from", &f.from),
+        ("to", &f.to),
+    ]);
+    let (rows, next_link, error) = match audit::browse(&s.db, &v.actor, browse).await {
+        Ok(p) => {
+            let rows = p
+                .items
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.seq.unwrap_or(0),
+                        (e.at + chrono::Duration::hours(8))
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string(),
+                        e.actor,
+                        e.operation,
+                        e.target,
+                    )
+                })
+                .collect();
+            let next = p
+                .next
+                .map(|n| {
+                    format!(
+                        "/audit?{base}{}before={n}",
+                        if base.is_empty() { "" } else { "&" }
+                    )
+                })
+                .unwrap_or_default();
+            (rows, next, String::new())
+        }
+        Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
+        Err(e) => (Vec::new(), String::new(), e.to_string()),
+    };
+    render(&AuditPage {
+        l,
+        f,
+        rows,
+        next_link,
+        error,
+    })
+}
