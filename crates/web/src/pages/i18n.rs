@@ -47,7 +47,7 @@ fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
 }
 
 /// The string for `key` in `lang`; the key itself when missing, so a gap shows rather than hides.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     match table().get(key) {
         Some((zh, en)) => match lang {
             Lang::Zh => zh,
@@ -77,7 +77,7 @@ mod tests {
         }
         let mut missing = Vec::new();
         for src in &sources {
-            for part in src.split("t(\"").skip(1) {
+            for part in src.split(".t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
                 if !table().contains_key(key) {
                     missing.push(key.to_string());
