@@ -226,16 +226,24 @@ async fn check_links(
 }
 
 /// Corrects a member's file. The org changes only through a transfer.
+/// An ID number or phone left out keeps the stored one, so roles that see them masked can
+/// still correct the rest of the file.
 pub async fn update(
     db: &Db,
     actor: &Actor,
     id: i64,
-    new: NewMember,
+    mut new: NewMember,
 ) -> Result<MemberView, OpsError> {
-    let mut f = fields(&new)?;
     let mut tx = db.write().await?;
     let (before, org) = load(&mut tx, id).await?;
     actor.may_write(&before.org_path)?;
+    if opt(&new.id_number).is_none() {
+        new.id_number = Some(before.id_number.clone());
+    }
+    if opt(&new.phone).is_none() {
+        new.phone = before.phone.clone();
+    }
+    let mut f = fields(&new)?;
     if let Some(code) = opt(&new.org)
         && code != org.code
     {

@@ -663,6 +663,7 @@ struct FieldView {
     value: String,
     kind: &'static str,
     hint: String,
+    placeholder: String,
     required: bool,
     error: bool,
 }
@@ -704,6 +705,8 @@ fn member_form(
 ) -> MemberForm {
     let l = v.layout("members", title);
     let bad = error.and_then(|e| e.body().field);
+    // Editing as a role that sees ID numbers and phones masked: left empty, they stay.
+    let keep = action != "/members" && !v.actor.may_reveal();
     let fields = MEMBER_FIELDS
         .iter()
         .map(|(name, key, kind, required)| FieldView {
@@ -716,7 +719,12 @@ fn member_form(
             } else {
                 String::new()
             },
-            required: *required,
+            placeholder: if keep && matches!(*name, "id_number" | "phone") {
+                l.t("member.keep").to_string()
+            } else {
+                String::new()
+            },
+            required: *required && !(keep && *name == "id_number"),
             error: bad == Some(*name),
         })
         .collect();

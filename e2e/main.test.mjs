@@ -1,0 +1,136 @@
+// Main flows in a real browser: sign in, browse the tree, edit a member (with a validation
+// error first), and an out-of-scope user refused another street's members. Screenshots of
+// each step land in e2e/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.JICENG_BIN ?? join(here, '..', 'target', 'debug', 'jiceng');
+const shots = join(here, 'screenshots');
+const dataDir = mkdtempSync(join(tmpdir(), 'jiceng-e2e-'));
+let server, browser, base, password;
+
+const jiceng = (...args) => JSON.parse(execFileSync(bin, ['--data-dir', dataDir, '--json', ...args], { env: { ...process.env, JICENG_LOG: 'warn' } }).toString());
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+async function waitFor(url) {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer at ${url}`);
+}
+
+before(async () => {
+  const demo = jiceng('demo', '--city', '莆田市', '--scale', '0.1', '--seed', '5');
+  password = demo.password;
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, JICENG_LOG: 'warn' } });
+  await waitFor(`${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(username) {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login/, 'signed-out visitors are sent to sign in');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  return page;
+}
+
+test('a wrong password is refused with a message', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'secretary');
+  await page.fill('input[name=password]', 'wrongpass1');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.alert');
+  assert.match(await page.textContent('.alert'), /用户名或密码错误/);
+  await page.screenshot({ path: join(shots, '01-login-error.png') });
+  await page.close();
+});
+
+test('sign in and browse the organisation tree', async () => {
+  const page = await signIn('street');
+  assert.match(await page.textContent('main'), /中共龙桥街道工作委员会/, 'home shows the scope');
+  await page.screenshot({ path: join(shots, '02-home.png') });
+  await page.click('header nav a[href="/orgs"]');
+  await page.waitForURL(`${base}/orgs`);
+  const root = page.locator('ul.tree > li').first();
+  await root.locator('button.twisty').click();
+  const child = root.locator('ul.tree li a').first();
+  await child.waitFor();
+  const childName = (await child.textContent()).trim();
+  assert.match(childName, /社区委员会/, 'a street expands into its communities');
+  await page.screenshot({ path: join(shots, '03-tree.png') });
+  await child.click();
+  await page.waitForSelector('h1');
+  assert.equal((await page.textContent('h1')).includes(childName), true);
+  assert.match(await page.textContent('main'), /委员会/);
+  await page.screenshot({ path: join(shots, '04-org.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('edit a member: an invalid phone is named, then the fix is saved', async () => {
+  const page = await signIn('secretary');
+  await page.click('header nav a[href="/members"]');
+  await page.waitForSelector('table.members tbody tr');
+  await page.screenshot({ path: join(shots, '05-members.png') });
+  await page.click('table.members tbody tr:first-child a');
+  await page.waitForSelector('a[href$="/edit"]');
+  const url = page.url();
+  await page.click('a[href$="/edit"]');
+  await page.waitForSelector('input[name=phone]');
+  await page.fill('input[name=phone]', '12345');
+  await page.click('form.form button[type=submit]');
+  await page.waitForSelector('.alert');
+  assert.match(await page.textContent('.alert'), /联系电话.*12345/);
+  assert.equal(await page.locator('label.invalid input[name=phone]').count(), 1, 'the phone field is marked');
+  await page.screenshot({ path: join(shots, '06-member-error.png'), fullPage: true });
+  await page.fill('input[name=phone]', '13900001111');
+  await page.fill('input[name=name]', '林测试');
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(url);
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('h1'), /林测试/);
+  assert.match(await page.textContent('main'), /139\*\*\*\*1111|13900001111/);
+  await page.screenshot({ path: join(shots, '07-member-saved.png'), fullPage: true });
+  await page.context().close();
+});
+
+test("a street admin cannot see another street's members", async () => {
+  const other = jiceng('member', 'list', '--within', 'S350302002', '--limit', '1').items[0];
+  const page = await signIn('street');
+  const response = await page.goto(`${base}/members/${other.id}`);
+  assert.equal(response.status(), 403);
+  assert.match(await page.textContent('main'), /超出您的管理范围/);
+  await page.screenshot({ path: join(shots, '08-out-of-scope.png') });
+  await page.goto(`${base}/members?within=S350302002`);
+  assert.match(await page.textContent('.alert'), /超出您的管理范围/);
+  assert.equal(await page.locator('table.members').count(), 0, 'no rows from the other street');
+  await page.context().close();
+});
