@@ -12,6 +12,7 @@ use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
 use jiceng_store::{Db, StoreError, Tx, audit, members, orgs, units};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// Failed sign-ins in a row before an account locks.
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -495,6 +496,9 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsErro
         return Err(OpsError::not_found("令牌", id));
     };
     let mut tx = db.write().await?;
+    if let Ok(mut cache) = token_cache().lock() {
+        cache.clear();
+    }
     if users::revoke_token(&mut tx, id, me.id).await? == 0 {
         return Err(OpsError::not_found("令牌", id));
     }
@@ -513,8 +517,37 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsErro
     Ok(())
 }
 
+/// How long a checked token is trusted without asking the database again. A revoked token
+/// stops working at once in the process that revoked it, and within this time elsewhere.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+type TokenCache = std::sync::Mutex<HashMap<String, (Actor, std::time::Instant)>>;
+
+fn token_cache() -> &'static TokenCache {
+    static CACHE: std::sync::OnceLock<TokenCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 /// The actor behind a bearer token.
 pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
+    let key = digest(token);
+    if let Ok(cache) = token_cache().lock()
+        && let Some((actor, at)) = cache.get(&key)
+        && at.elapsed() < TOKEN_CACHE_TTL
+    {
+        return Ok(actor.clone());
+    }
+    let actor = token_actor_uncached(db, token).await?;
+    if let Ok(mut cache) = token_cache().lock() {
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, (actor.clone(), std::time::Instant::now()));
+    }
+    Ok(actor)
+}
+
+async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     let mut tx = db.read().await?;
     let t = users::token_by_hash(&mut tx, &digest(token))
         .await?

@@ -26,6 +26,9 @@ pub enum Db {
 pub enum Tx {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Pg(sqlx::Transaction<'static, Postgres>),
+    /// A pooled connection in autocommit mode, for reads: no BEGIN and COMMIT round trips.
+    SqliteRead(sqlx::pool::PoolConnection<Sqlite>),
+    PgRead(sqlx::pool::PoolConnection<Postgres>),
 }
 
 /// Runs `$body` with `$c` bound to the transaction's connection, on whichever backend it is.
@@ -37,6 +40,14 @@ macro_rules! on {
                 $body
             }
             $crate::Tx::Pg(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::SqliteRead(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::PgRead(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -105,11 +116,12 @@ impl Db {
         }
     }
 
-    /// A transaction for reading.
+    /// A connection for reading. Each statement sees the latest committed state; reads that
+    /// must agree with each other belong in a `write` transaction.
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+            Db::Sqlite(p) => Tx::SqliteRead(p.acquire().await?),
+            Db::Pg(p) => Tx::PgRead(p.acquire().await?),
         })
     }
 
@@ -151,14 +163,15 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
+            Tx::SqliteRead(_) | Tx::PgRead(_) => {}
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Pg(_) => Backend::Postgres,
+            Tx::Sqlite(_) | Tx::SqliteRead(_) => Backend::Sqlite,
+            Tx::Pg(_) | Tx::PgRead(_) => Backend::Postgres,
         }
     }
 

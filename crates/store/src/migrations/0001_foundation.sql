@@ -112,6 +112,7 @@ CREATE TABLE registrations (
     CHECK ((member_id IS NULL AND unit_id IS NOT NULL) OR (member_id IS NOT NULL AND unit_id IS NULL))
 );
 CREATE INDEX registrations_community ON registrations (community_org_id, registered_on);
+CREATE INDEX registrations_community_active ON registrations (community_org_id, ended_on, member_id, unit_id);
 CREATE INDEX registrations_unit ON registrations (unit_id);
 CREATE INDEX registrations_member ON registrations (member_id);
 CREATE UNIQUE INDEX registrations_member_active ON registrations (member_id) WHERE member_id IS NOT NULL AND ended_on IS NULL;
