@@ -118,6 +118,12 @@ async fn every_role_gets_its_pages() {
             ),
         }
     }
+    let (st, body, _) = get(&router, "/api", "").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        body.contains("/api/v1/members/{id}/transfer") && body.contains("组织关系转接"),
+        "the API reference lists operations"
+    );
     let (st, _, _) = get(&router, "/assets/htmx.min.js", "").await;
     assert_eq!(st, StatusCode::OK);
     let (st, _, _) = get(&router, "/assets/echarts.min.js", "").await;

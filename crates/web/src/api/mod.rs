@@ -3,7 +3,7 @@
 
 mod accounts;
 mod members;
-mod openapi;
+pub(crate) mod openapi;
 mod orgs;
 mod units;
 

@@ -433,6 +433,50 @@ pub fn build() -> Value {
     })
 }
 
+/// One operation, for the browsable reference page.
+pub struct OpView {
+    pub method: String,
+    pub path: String,
+    pub summary: &'static str,
+    pub params: String,
+    pub body: &'static str,
+    pub status: &'static str,
+    pub response: &'static str,
+}
+
+/// The operations grouped by tag, in table order.
+pub fn grouped() -> Vec<(&'static str, Vec<OpView>)> {
+    let mut groups: Vec<(&'static str, Vec<OpView>)> = Vec::new();
+    for op in OPS {
+        let view = OpView {
+            method: op.0.to_uppercase(),
+            path: format!("/api/v1{}", op.1),
+            summary: op.3,
+            params: op
+                .4
+                .iter()
+                .map(|(n, place, ty)| format!("{n}（{place}, {ty}）"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            body: op.5.unwrap_or(""),
+            status: op.7,
+            response: op.6,
+        };
+        match groups.iter_mut().find(|g| g.0 == op.2) {
+            Some(g) => g.1.push(view),
+            None => groups.push((op.2, vec![view])),
+        }
+    }
+    groups
+}
+
+pub fn description() -> String {
+    build()["info"]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub async fn document() -> Json<Value> {
     Json(build())
 }

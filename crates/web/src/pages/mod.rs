@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(views::member).post(views::member_save))
         .route("/members/{id}/edit", get(views::member_edit))
         .route("/audit", get(views::audit))
+        .route("/api", get(views::api_docs))
         .route("/lang/{code}", get(set_lang))
         .route("/assets/{file}", get(asset))
 }
