@@ -48,6 +48,26 @@ async fn record(
     Ok(row)
 }
 
+/// The community committee where member `id` lives, for an actor who may register them.
+pub async fn residence_community(
+    db: &Db,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<Option<OrgRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let m = members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    let Some(res) = m.residence_division else {
+        return Ok(None);
+    };
+    let Some(org) = jiceng_store::orgs::community_at(&mut tx, &res).await? else {
+        return Ok(None);
+    };
+    actor.may_act_for(Some(m.id), None, &org.path)?;
+    Ok(Some(org))
+}
+
 pub async fn register_member(
     db: &Db,
     actor: &Actor,

@@ -150,6 +150,14 @@ pub async fn children(tx: &mut Tx, parent: Option<i64>) -> Result<Vec<OrgRow>, S
     })
 }
 
+/// The regional community committee sitting at a community's division code.
+pub async fn community_at(tx: &mut Tx, division: &str) -> Result<Option<OrgRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE division_code = $1 AND level = 'community' AND category = 'regional' ORDER BY id LIMIT 1"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).bind(division).fetch_optional(c).await)?)
+}
+
 pub async fn child_count(tx: &mut Tx, id: i64) -> Result<i64, StoreError> {
     Ok(
         on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(c).await)?,

@@ -129,3 +129,125 @@ async fn every_role_gets_its_pages() {
     let (st, _, _) = get(&router, "/assets/echarts.min.js", "").await;
     assert_eq!(st, StatusCode::OK);
 }
+
+async fn post_form(
+    router: &axum::Router,
+    uri: &str,
+    cookie: &str,
+    csrf: &str,
+    body: &str,
+) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        String::from_utf8(to_bytes(resp.into_body(), 8 << 20).await.unwrap().to_vec()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn dual_registration_from_the_community_page() {
+    use jiceng_ops::members::{self, ListMembers};
+    let t = TestDb::new().await;
+    let op = Actor::operator();
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 4,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &op, &spec, &Quiet).await.unwrap();
+    let router = jiceng_web::router(t.db.clone());
+    // An employed member living in 太平社区 who has not registered yet.
+    let mut candidate = None;
+    let mut after = None;
+    while candidate.is_none() {
+        let page = members::list(
+            &t.db,
+            &op,
+            ListMembers {
+                category: Some("employed".into()),
+                after: after.clone(),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        for m in &page.items {
+            if m.residence_division.as_deref() == Some("350302001001")
+                && members::show(&t.db, &op, m.id, false)
+                    .await
+                    .unwrap()
+                    .registrations
+                    .is_empty()
+            {
+                candidate = Some(m.clone());
+                break;
+            }
+        }
+        after = page.next.clone();
+        assert!(
+            after.is_some() || candidate.is_some(),
+            "the demo has such a member"
+        );
+    }
+    let m = candidate.unwrap();
+    let cookie = sign_in(&router, "secretary", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+
+    let (st, body) = post_form(
+        &router,
+        "/orgs/C350302001001/registrations",
+        &cookie,
+        &csrf,
+        "member=abc",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        body.contains("class=\"alert\"") && body.contains("abc"),
+        "a bad number is named"
+    );
+    let (st, _) = post_form(
+        &router,
+        "/orgs/C350302001001/registrations",
+        &cookie,
+        "wrong",
+        &format!("member={}", m.id),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "CSRF token required");
+    let (st, _) = post_form(
+        &router,
+        "/orgs/C350302001001/registrations",
+        &cookie,
+        &csrf,
+        &format!("member={}&on=2025-03-01", m.id),
+    )
+    .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, page, _) = get(&router, "/orgs/C350302001001", &cookie).await;
+    assert!(
+        page.contains(&m.name) && page.contains("2025-03-01"),
+        "shown on the community's side"
+    );
+    let admin = sign_in(&router, "admin", &summary.password).await;
+    let (_, page, _) = get(&router, &format!("/members/{}", m.id), &admin).await;
+    assert!(
+        page.contains("2025-03-01") && page.contains("中共太平社区委员会"),
+        "shown on the member's side"
+    );
+}

@@ -384,6 +384,11 @@ struct Crumb {
 #[template(path = "org.html")]
 struct OrgPage {
     l: Layout,
+    is_community: bool,
+    can_write: bool,
+    /// (date, who, link)
+    registrations: Vec<(String, String, String)>,
+    reg_error: String,
     o: OrgFacts,
     ancestors: Vec<Crumb>,
     committee: Vec<SeatView>,
@@ -391,11 +396,48 @@ struct OrgPage {
 }
 
 pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> Response {
-    let d = match orgs::show(&s.db, &v.actor, &code).await {
+    org_with(&s, &v, &code, None).await
+}
+
+async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String>) -> Response {
+    let d = match orgs::show(&s.db, &v.actor, code).await {
         Ok(d) => d,
         Err(e) => return error_page(v.lang, &e),
     };
     let r = &d.org.row;
+    let is_community =
+        r.level == OrgLevel::Community.code() && r.category == OrgCategory::Regional.code();
+    let registrations = if is_community {
+        match jiceng_ops::registrations::of_community(&s.db, &v.actor, code, true, 1, 50).await {
+            Ok(p) => p
+                .items
+                .into_iter()
+                .map(|x| match (x.member_id, x.unit_id) {
+                    (Some(m), _) => (
+                        x.registered_on.to_string(),
+                        format!(
+                            "{}（{}）",
+                            x.member_name.unwrap_or_default(),
+                            v.layout("", "").t("reg.member")
+                        ),
+                        format!("/members/{m}"),
+                    ),
+                    _ => (
+                        x.registered_on.to_string(),
+                        format!(
+                            "{}（{}）",
+                            x.unit_name.unwrap_or_default(),
+                            v.layout("", "").t("reg.unit")
+                        ),
+                        String::new(),
+                    ),
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let o = OrgFacts {
         code: r.code.clone(),
         name: r.name.clone(),
@@ -435,14 +477,55 @@ pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>)
             name: a.row.name.clone(),
         })
         .collect();
+    let can_write = v.actor.may_write(&r.path).is_ok();
     let l = v.layout("orgs", r.name.clone());
     render(&OrgPage {
         l,
+        is_community,
+        can_write,
+        registrations,
+        reg_error: reg_error.unwrap_or_default(),
         o,
         ancestors,
         committee,
         nodes: d.children.iter().map(node).collect(),
     })
+}
+
+/// 双报到 from the community's side: a member or a unit registers here.
+pub async fn org_register(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(f): FormMap,
+) -> Response {
+    let number = |k: &str| field(&f, k).map(|n| n.parse::<i64>().map_err(|_| n));
+    let result = match (number("member"), number("unit")) {
+        (Some(Ok(m)), None) => {
+            jiceng_ops::registrations::register_member(&s.db, &v.actor, m, &code, field(&f, "on"))
+                .await
+                .map(|_| ())
+        }
+        (None, Some(Ok(u))) => {
+            jiceng_ops::registrations::register_unit(&s.db, &v.actor, u, &code, field(&f, "on"))
+                .await
+                .map(|_| ())
+        }
+        (Some(Err(bad)), _) | (_, Some(Err(bad))) => Err(OpsError::Invalid(
+            jiceng_domain::Invalid::new("member", bad, "应为编号（数字）"),
+        )),
+        _ => Err(OpsError::Invalid(jiceng_domain::Invalid::new(
+            "member",
+            "",
+            v.layout("", "").t("reg.pick_one"),
+        ))),
+    };
+    match result {
+        Ok(()) => go(&headers, &format!("/orgs/{code}")),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => org_with(&s, &v, &code, Some(e.to_string())).await,
+    }
 }
 
 // ---- members ----
@@ -592,6 +675,9 @@ struct MemberPage {
     registrations: Vec<String>,
     can_reveal: bool,
     can_edit: bool,
+    can_register: bool,
+    reg_community: String,
+    reg_error: String,
 }
 
 fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
@@ -637,6 +723,9 @@ fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
             .collect(),
         can_reveal: v.actor.may_reveal(),
         can_edit,
+        can_register: false,
+        reg_community: String::new(),
+        reg_error: String::new(),
         m,
     }
 }
@@ -648,12 +737,59 @@ pub async fn member(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let reveal = q.get("reveal").is_some_and(|r| r == "1");
-    match members::show(&s.db, &v.actor, id, reveal).await {
-        Ok(d) => {
-            let can_edit = d.writable;
-            render(&member_page(&v, d, can_edit))
-        }
-        Err(e) => error_page(v.lang, &e),
+    member_with(&s, &v, id, reveal, None).await
+}
+
+/// The member page, with the 双报到 form when the viewer may register this member.
+async fn member_with(
+    s: &AppState,
+    v: &Viewer,
+    id: i64,
+    reveal: bool,
+    reg_error: Option<String>,
+) -> Response {
+    let d = match members::show(&s.db, &v.actor, id, reveal).await {
+        Ok(d) => d,
+        Err(e) => return error_page(v.lang, &e),
+    };
+    let employed = d.member.categories.contains(&Category::Employed.label());
+    let active = d.registrations.iter().any(|r| r.ended_on.is_none());
+    let community = if employed && !active {
+        jiceng_ops::registrations::residence_community(&s.db, &v.actor, id)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    let can_edit = d.writable;
+    let mut page = member_page(v, d, can_edit);
+    page.can_register = community.is_some() || reg_error.is_some();
+    page.reg_community = community.map(|c| c.code).unwrap_or_default();
+    page.reg_error = reg_error.unwrap_or_default();
+    render(&page)
+}
+
+pub async fn member_register(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): FormMap,
+) -> Response {
+    let community = field(&f, "community").unwrap_or_default();
+    match jiceng_ops::registrations::register_member(
+        &s.db,
+        &v.actor,
+        id,
+        &community,
+        field(&f, "on"),
+    )
+    .await
+    {
+        Ok(_) => go(&headers, &format!("/members/{id}")),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => member_with(&s, &v, id, false, Some(e.to_string())).await,
     }
 }
 
