@@ -118,6 +118,36 @@ async fn every_role_gets_its_pages() {
             ),
         }
     }
+    let admin = sign_in(&router, "secretary", &summary.password).await;
+    for export in ["/members/export.xlsx", "/orgs/export.xlsx"] {
+        let req = Request::builder()
+            .uri(export)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &admin)
+            .body(Body::empty())
+            .unwrap();
+        let resp = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{export}");
+        assert!(
+            resp.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+        let bytes = to_bytes(resp.into_body(), 64 << 20).await.unwrap();
+        assert!(
+            bytes.starts_with(b"PK") && bytes.len() > 2000,
+            "{export} is an xlsx file"
+        );
+    }
+    let (st, _, _) = get(&router, "/members/export.xlsx?within=S350302002", &admin).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "no export outside the scope");
+    let (st, _, _) = get(&router, "/audit/export.xlsx", &admin).await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a secretary does not read the audit trail"
+    );
     let (st, body, _) = get(&router, "/api", "").await;
     assert_eq!(st, StatusCode::OK);
     assert!(

@@ -1,6 +1,7 @@
 //! Server-rendered pages: askama templates, htmx for partial updates, assets embedded in the
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
+mod export;
 mod i18n;
 mod views;
 
@@ -32,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/edit", get(views::member_edit))
         .route("/members/{id}/register", post(views::member_register))
         .route("/audit", get(views::audit))
+        .route("/members/export.xlsx", get(export::members_xlsx))
+        .route("/orgs/export.xlsx", get(export::orgs_xlsx))
+        .route("/audit/export.xlsx", get(export::audit_xlsx))
         .route("/api", get(views::api_docs))
         .route("/lang/{code}", get(set_lang))
         .route("/assets/{file}", get(asset))

@@ -561,6 +561,7 @@ struct MembersPage {
     first_link: String,
     error: String,
     can_add: bool,
+    export_query: String,
 }
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
@@ -645,6 +646,7 @@ pub async fn members(
         first_link,
         error,
         can_add,
+        export_query: base,
     })
 }
 
@@ -1021,6 +1023,7 @@ struct AuditPage {
     rows: Vec<(i64, String, String, String, String)>,
     next_link: String,
     error: String,
+    export_query: String,
 }
 
 pub async fn audit(
@@ -1089,6 +1092,7 @@ pub async fn audit(
         rows,
         next_link,
         error,
+        export_query: base,
     })
 }
 
