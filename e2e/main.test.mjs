@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,47 @@ test('edit a member: an invalid phone is named, then the fix is saved', async ()
   assert.match(await page.textContent('h1'), /林测试/);
   assert.match(await page.textContent('main'), /139\*\*\*\*1111|13900001111/);
   await page.screenshot({ path: join(shots, '07-member-saved.png'), fullPage: true });
+  await page.context().close();
+});
+
+function idNumber(birth, seq) {
+  const first17 = `350302${birth}${String(seq).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+test('import a file: an error is shown by row and column, then a clean file goes in', async () => {
+  const page = await signIn('secretary');
+  await page.click('header nav a[href="/import"]');
+  await page.waitForSelector('#import-form');
+  const header = '姓名,身份证号,党组织代码,入党日期,转正日期,联系电话';
+  const good = `导入甲,${idNumber('19800101', 871)},C350302001001,2005-07-01,2006-07-01,13800000001`;
+  const bad = `导入乙,3.50302E+17,C350302001001,2005-07-01,2006-07-01,13800000002`;
+  const withError = join(dataDir, 'with-error.csv');
+  writeFileSync(withError, [header, good, bad].join('\r\n'));
+  await page.setInputFiles('input[name=file]', withError);
+  await page.selectOption('select[name=mode]', 'commit');
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('table.import-errors');
+  const cells = await page.locator('table.import-errors tbody tr:first-child td').allTextContents();
+  assert.equal(cells[0], '3', 'the third line of the file');
+  assert.equal(cells[1], '身份证号');
+  assert.match(cells[3], /丢失/);
+  assert.match(await page.textContent('#import-report'), /未写入任何数据/);
+  await page.screenshot({ path: join(shots, '09-import-error.png'), fullPage: true });
+  const none = jiceng('member', 'list', '--name', '导入甲');
+  assert.equal(none.items.length, 0, 'nothing was written');
+
+  const clean = join(dataDir, 'clean.csv');
+  writeFileSync(clean, [header, good].join('\r\n'));
+  await page.setInputFiles('input[name=file]', clean);
+  await page.selectOption('select[name=mode]', 'commit');
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#import-report .ok');
+  assert.match(await page.textContent('#import-report'), /已全部导入/);
+  await page.screenshot({ path: join(shots, '10-import-done.png') });
+  assert.equal(jiceng('member', 'list', '--name', '导入甲').items.length, 1);
   await page.context().close();
 });
 

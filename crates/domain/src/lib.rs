@@ -13,6 +13,7 @@ pub mod member;
 pub mod org;
 pub mod path;
 pub mod phone;
+pub mod repair;
 pub mod text;
 pub mod unit;
 

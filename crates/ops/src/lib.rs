@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod divisions;
+pub mod import;
 pub mod members;
 pub mod orgs;
 pub mod registrations;

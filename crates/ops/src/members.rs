@@ -152,12 +152,23 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, OpsError> {
-    let mut f = fields(&new)?;
     let mut tx = db.write().await?;
-    let org = by_code(&mut tx, "org", required("org", &new.org)?).await?;
+    let view = add_in(&mut tx, actor, &new).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Adds a member inside the caller's transaction (one file, or one row of an import).
+pub(crate) async fn add_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewMember,
+) -> Result<MemberView, OpsError> {
+    let mut f = fields(new)?;
+    let org = by_code(tx, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
-    check_links(&mut tx, &new, &mut f, None).await?;
-    let id = members::insert(&mut tx, &f, org.id, &org.path)
+    check_links(tx, new, &mut f, None).await?;
+    let id = members::insert(tx, &f, org.id, &org.path)
         .await
         .map_err(|e| match e {
             StoreError::Duplicate(_) => {
@@ -165,30 +176,24 @@ pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, O
             }
             e => e.into(),
         })?;
-    orgs::add_members(&mut tx, &org.path, 1).await?;
-    let row = members::by_id(&mut tx, id)
+    orgs::add_members(tx, &org.path, 1).await?;
+    let row = members::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党员", id))?;
+    let shown = view(row, org.code.clone(), org.name.clone(), false);
     audit::append(
-        &mut tx,
+        tx,
         audit::Entry {
             actor: &actor.audit_name(),
             operation: "member.add",
             target: &format!("member:{id}"),
             path: Some(&org.path),
             before: None,
-            after: serde_json::to_string(&view(
-                row.clone(),
-                org.code.clone(),
-                org.name.clone(),
-                false,
-            ))
-            .ok(),
+            after: serde_json::to_string(&shown).ok(),
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(view(row, org.code, org.name, false))
+    Ok(shown)
 }
 
 /// Residence, employer and ID-number uniqueness, checked against the store. `own` is the

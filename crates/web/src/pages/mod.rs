@@ -3,6 +3,7 @@
 
 mod export;
 mod i18n;
+mod import;
 mod views;
 
 use crate::AppState;
@@ -33,6 +34,13 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/edit", get(views::member_edit))
         .route("/members/{id}/register", post(views::member_register))
         .route("/audit", get(views::audit))
+        .route(
+            "/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
+        )
+        .route("/import/template.xlsx", get(import::template))
         .route("/members/export.xlsx", get(export::members_xlsx))
         .route("/orgs/export.xlsx", get(export::orgs_xlsx))
         .route("/audit/export.xlsx", get(export::audit_xlsx))
@@ -50,6 +58,7 @@ pub struct Layout {
     pub nav: &'static str,
     pub title: String,
     pub can_audit: bool,
+    pub can_write: bool,
 }
 
 impl Layout {
@@ -88,6 +97,7 @@ impl Viewer {
             nav,
             title: title.into(),
             can_audit: self.actor.may_read_audit().is_ok(),
+            can_write: self.actor.may_write(self.actor.scope_path()).is_ok(),
         }
     }
 }
@@ -183,6 +193,7 @@ pub fn error_page(lang: Lang, e: &OpsError) -> Response {
         nav: "",
         title: i18n::t(lang, "common.error").into(),
         can_audit: false,
+        can_write: false,
     };
     (
         status,

@@ -48,6 +48,7 @@ fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
         nav: "",
         title: super::i18n::t(lang, key).into(),
         can_audit: false,
+        can_write: false,
     }
 }
 

@@ -1,0 +1,94 @@
+//! Importing members from a spreadsheet: every row is checked by the same rules as a typed
+//! file, in one transaction. A dry run reports every error by row and column and writes
+//! nothing; a real run writes all rows or, if any row fails, none.
+
+use crate::members::{NewMember, add_in};
+use crate::{Actor, OpsError};
+use jiceng_domain::error::field_label;
+use jiceng_store::Db;
+use serde::Serialize;
+
+/// One row of the file: its line number (as the spreadsheet shows it) and its fields.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    pub member: NewMember,
+}
+
+/// A problem found in a cell (or a whole row), in Chinese.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    /// Rows written: all of them, or none.
+    pub imported: usize,
+    pub dry_run: bool,
+}
+
+/// Checks, and unless `dry_run` writes, the rows. `found` holds problems the reader already
+/// met while repairing cells; any of them, or any row the rules refuse, means nothing is
+/// written.
+pub async fn members(
+    db: &Db,
+    actor: &Actor,
+    rows: Vec<Row>,
+    found: Vec<RowError>,
+    dry_run: bool,
+) -> Result<Report, OpsError> {
+    let mut errors = found;
+    let mut tx = db.write().await?;
+    let mut seen = std::collections::HashMap::new();
+    for row in &rows {
+        if let Some(id) = row
+            .member
+            .id_number
+            .as_deref()
+            .map(|s| s.trim().to_ascii_uppercase())
+        {
+            if let Some(first) = seen.insert(id.clone(), row.line) {
+                errors.push(RowError {
+                    line: row.line,
+                    column: field_label("id_number").into(),
+                    value: jiceng_domain::id_number::mask(&id),
+                    message: format!("与第 {first} 行重复"),
+                });
+                continue;
+            }
+        }
+        if errors.iter().any(|e| e.line == row.line) {
+            continue;
+        }
+        match add_in(&mut tx, actor, &row.member).await {
+            Ok(_) => {}
+            Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => errors.push(RowError {
+                line: row.line,
+                column: field_label(i.field).into(),
+                value: i.value,
+                message: i.message,
+            }),
+            // Access, missing records and the database stop the whole import.
+            Err(e) => return Err(e),
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    let imported = if errors.is_empty() && !dry_run {
+        tx.commit().await?;
+        rows.len()
+    } else {
+        0
+    };
+    Ok(Report {
+        rows: rows.len(),
+        errors,
+        imported,
+        dry_run,
+    })
+}

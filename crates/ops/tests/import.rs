@@ -1,0 +1,106 @@
+//! Importing members: a dry run writes nothing, an import writes every row or none.
+
+mod common;
+
+use common::*;
+use jiceng_ops::import::{self, Row, RowError};
+use jiceng_ops::members::NewMember;
+
+fn rows(list: Vec<NewMember>) -> Vec<Row> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, member)| Row {
+            line: i + 2,
+            member,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn dry_run_reports_every_row_and_writes_nothing() {
+    let t = city().await;
+    let a = actor();
+    let good = new_member("林一", 11, "B1");
+    let bad_phone = NewMember {
+        phone: s("123"),
+        ..new_member("林二", 13, "B1")
+    };
+    let dup = new_member("林一甲", 11, "B2");
+    let bad_org = NewMember {
+        org: s("NOPE"),
+        ..new_member("林三", 15, "B1")
+    };
+    let found = vec![RowError {
+        line: 9,
+        column: "身份证号".into(),
+        value: "3.50302E+17".into(),
+        message: "丢失".into(),
+    }];
+    let report = import::members(
+        &t.db,
+        &a,
+        rows(vec![good.clone(), bad_phone, dup, bad_org]),
+        found,
+        true,
+    )
+    .await
+    .unwrap();
+    let lines: Vec<(usize, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (3, "联系电话"),
+            (4, "身份证号"),
+            (5, "所在党组织"),
+            (9, "身份证号")
+        ]
+    );
+    assert_eq!(report.imported, 0);
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
+
+    // A real run with one bad row writes nothing either.
+    let report = import::members(
+        &t.db,
+        &a,
+        rows(vec![
+            good.clone(),
+            NewMember {
+                phone: s("123"),
+                ..new_member("林二", 13, "B1")
+            },
+        ]),
+        vec![],
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.imported, report.errors.len()), (0, 1));
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
+
+    let report = import::members(
+        &t.db,
+        &a,
+        rows(vec![good, new_member("林二", 13, "B2")]),
+        vec![],
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.imported, 2);
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 2);
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation = 'member.add'"
+        )
+        .await,
+        2
+    );
+    let c = jiceng_ops::orgs::show(&t.db, &a, "C").await.unwrap();
+    assert_eq!(c.org.row.subtree_member_count, 2);
+}

@@ -1,0 +1,378 @@
+//! The import page: download the template, upload a filled .xlsx or .csv, see every problem by
+//! row and column (dry run), then import all rows at once.
+
+use super::export::workbook;
+use super::{Layout, Viewer, error_page, render};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use calamine::{Data, Reader};
+use jiceng_domain::repair::{self, Cell};
+use jiceng_ops::OpsError;
+use jiceng_ops::import::{self, Report, Row, RowError};
+use jiceng_ops::members::NewMember;
+
+/// Largest upload accepted (413 beyond).
+pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+
+/// Template columns: (header, field). The export uses the same headers, so an exported list
+/// can be edited and imported back (extra columns are ignored).
+const COLUMNS: [(&str, &str); 13] = [
+    ("姓名", "name"),
+    ("身份证号", "id_number"),
+    ("党组织代码", "org"),
+    ("性别", "gender"),
+    ("民族", "ethnicity"),
+    ("出生日期", "birth_date"),
+    ("联系电话", "phone"),
+    ("学历", "education"),
+    ("入党日期", "joined_on"),
+    ("转正日期", "full_on"),
+    ("状态", "status"),
+    ("类别", "categories"),
+    ("居住社区", "residence_division"),
+];
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    l: Layout,
+    report: Option<Report>,
+    file: String,
+    error: String,
+}
+
+fn page(v: &Viewer) -> Layout {
+    let title = v.layout("", "").t("import.title").to_string();
+    v.layout("import", title)
+}
+
+pub async fn form(v: Viewer) -> Response {
+    render(&ImportPage {
+        l: page(&v),
+        report: None,
+        file: String::new(),
+        error: String::new(),
+    })
+}
+
+pub async fn template(v: Viewer) -> Response {
+    let head: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+    let example = vec![
+        "林小红",
+        "350302198503040128",
+        "C350302001001",
+        "女",
+        "汉族",
+        "1985-03-04",
+        "13800138000",
+        "大学本科",
+        "2010-07-01",
+        "2011-07-01",
+        "正式",
+        "在职,流动",
+        "350302001001",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    match workbook("党员", &head, &[example], false) {
+        Ok(b) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"member-template.xlsx\"".to_string(),
+                ),
+            ],
+            b,
+        )
+            .into_response(),
+        Err(e) => error_page(
+            v.lang,
+            &OpsError::Invalid(jiceng_domain::Invalid::new("file", "", e.to_string())),
+        ),
+    }
+}
+
+/// Splits CSV text into rows of cells: quoted fields, doubled quotes, CRLF.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, String> {
+    if name.to_lowercase().ends_with(".csv") {
+        let text = String::from_utf8(bytes)
+            .map_err(|_| "CSV 文件应为 UTF-8 编码（Excel 另存为“CSV UTF-8”）".to_string())?;
+        return Ok(csv_rows(&text)
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| {
+                        if c.trim().is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(c)
+                        }
+                    })
+                    .collect()
+            })
+            .collect());
+    }
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("无法读取文件（应为 .xlsx、.xls 或 .csv）：{e}"))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or("文件中没有工作表")?
+        .map_err(|e| format!("无法读取工作表：{e}"))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => Cell::Empty,
+                    Data::String(s) => Cell::Text(s.clone()),
+                    Data::Float(f) => Cell::Number(*f),
+                    Data::Int(i) => Cell::Number(*i as f64),
+                    Data::Bool(b) => Cell::Text(b.to_string()),
+                    Data::DateTime(dt) => dt
+                        .as_datetime()
+                        .map(|t| Cell::Date(t.date()))
+                        .unwrap_or(Cell::Number(dt.as_f64())),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                    Data::Error(e) => Cell::Text(format!("{e:?}")),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Turns sheet rows into members, repairing cells and noting what cannot be repaired.
+fn rows(sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
+    let mut it = sheet.into_iter().enumerate();
+    let (_, head) = it.next().ok_or("文件是空的")?;
+    let head: Vec<Option<&str>> = head
+        .iter()
+        .map(|c| {
+            repair::text(c).and_then(|h| {
+                COLUMNS
+                    .iter()
+                    .find(|(label, field)| *label == h || *field == h)
+                    .map(|c| c.1)
+            })
+        })
+        .collect();
+    let missing: Vec<&str> = ["name", "id_number", "org", "joined_on"]
+        .into_iter()
+        .filter(|f| !head.contains(&Some(*f)))
+        .map(|f| COLUMNS.iter().find(|c| c.1 == f).map(|c| c.0).unwrap_or(f))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "表头缺少必填列：{}（请使用模板）",
+            missing.join("、")
+        ));
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, cells) in it {
+        if cells.iter().all(|c| repair::text(c).is_none()) {
+            continue;
+        }
+        let line = i + 1;
+        let mut m = NewMember::default();
+        for (col, cell) in cells.iter().enumerate() {
+            let Some(Some(field)) = head.get(col) else {
+                continue;
+            };
+            let label = COLUMNS
+                .iter()
+                .find(|c| c.1 == *field)
+                .map(|c| c.0)
+                .unwrap_or(field);
+            let value = match *field {
+                "id_number" => repair::id_number(cell),
+                "birth_date" | "joined_on" | "full_on" => repair::date(cell),
+                _ => Ok(repair::text(cell)),
+            };
+            let value = match value {
+                Ok(v) => v,
+                Err(message) => {
+                    errors.push(RowError {
+                        line,
+                        column: label.into(),
+                        value: repair::text(cell).unwrap_or_default(),
+                        message,
+                    });
+                    continue;
+                }
+            };
+            match *field {
+                "name" => m.name = value,
+                "id_number" => m.id_number = value,
+                "org" => m.org = value,
+                "gender" => m.gender = value,
+                "ethnicity" => m.ethnicity = value,
+                "birth_date" => m.birth_date = value,
+                "phone" => m.phone = value,
+                "education" => m.education = value,
+                "joined_on" => m.joined_on = value,
+                "full_on" => m.full_on = value,
+                "status" => m.status = value,
+                "categories" => m.categories = value,
+                "residence_division" => m.residence_division = value,
+                _ => {}
+            }
+        }
+        out.push(Row { line, member: m });
+    }
+    Ok((out, errors))
+}
+
+pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -> Response {
+    let mut file = None;
+    let mut dry_run = true;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b.to_vec())),
+                        Err(e) => {
+                            return fail(
+                                &v,
+                                "",
+                                format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
+                            );
+                        }
+                    }
+                }
+                Some("mode") => dry_run = field.text().await.map(|t| t != "commit").unwrap_or(true),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                return fail(
+                    &v,
+                    "",
+                    format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
+                );
+            }
+        }
+    }
+    let Some((name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
+        return fail(&v, "", "请选择要导入的文件".into());
+    };
+    let parsed = cells(&name, bytes).and_then(rows);
+    let (rows, found) = match parsed {
+        Ok(p) => p,
+        Err(message) => return fail(&v, &name, message),
+    };
+    match import::members(&s.db, &v.actor, rows, found, dry_run).await {
+        Ok(report) => render(&ImportPage {
+            l: page(&v),
+            report: Some(report),
+            file: name,
+            error: String::new(),
+        }),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => fail(&v, &name, e.to_string()),
+    }
+}
+
+fn fail(v: &Viewer, file: &str, error: String) -> Response {
+    render(&ImportPage {
+        l: page(v),
+        report: None,
+        file: file.into(),
+        error,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_quotes_and_crlf() {
+        let rows = csv_rows("\u{feff}姓名,类别\r\n林一,\"在职,流动\"\r\n\"说\"\"好\"\"\",\n");
+        assert_eq!(
+            rows,
+            vec![
+                vec!["姓名", "类别"],
+                vec!["林一", "在职,流动"],
+                vec!["说\"好\"", ""]
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_repair_cells_and_name_what_is_lost() {
+        let sheet = vec![
+            vec![
+                Cell::Text("姓名".into()),
+                Cell::Text("身份证号".into()),
+                Cell::Text("党组织代码".into()),
+                Cell::Text("入党日期".into()),
+            ],
+            vec![
+                Cell::Text(" 林一 ".into()),
+                Cell::Number(3.503021985e17),
+                Cell::Text("C1".into()),
+                Cell::Number(40360.0),
+            ],
+            vec![
+                Cell::Text("林二".into()),
+                Cell::Text("３５０３０２１９８５０３０４０１２８".into()),
+                Cell::Text("C1".into()),
+                Cell::Text("2010年7月1日".into()),
+            ],
+        ];
+        let (rows, errors) = super::rows(sheet).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "身份证号"));
+        assert_eq!(rows[0].member.name.as_deref(), Some("林一"));
+        assert_eq!(rows[0].member.joined_on.as_deref(), Some("2010-07-01"));
+        assert_eq!(
+            rows[1].member.id_number.as_deref(),
+            Some("350302198503040128")
+        );
+        assert!(
+            super::rows(vec![vec![Cell::Text("姓名".into())]])
+                .unwrap_err()
+                .contains("身份证号")
+        );
+    }
+}
