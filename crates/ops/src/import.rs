@@ -47,21 +47,21 @@ pub async fn members(
     let mut tx = db.write().await?;
     let mut seen = std::collections::HashMap::new();
     for row in &rows {
-        if let Some(id) = row
+        let id = row
             .member
             .id_number
             .as_deref()
-            .map(|s| s.trim().to_ascii_uppercase())
+            .map(|s| s.trim().to_ascii_uppercase());
+        if let Some(id) = id
+            && let Some(first) = seen.insert(id.clone(), row.line)
         {
-            if let Some(first) = seen.insert(id.clone(), row.line) {
-                errors.push(RowError {
-                    line: row.line,
-                    column: field_label("id_number").into(),
-                    value: jiceng_domain::id_number::mask(&id),
-                    message: format!("与第 {first} 行重复"),
-                });
-                continue;
-            }
+            errors.push(RowError {
+                line: row.line,
+                column: field_label("id_number").into(),
+                value: jiceng_domain::id_number::mask(&id),
+                message: format!("与第 {first} 行重复"),
+            });
+            continue;
         }
         if errors.iter().any(|e| e.line == row.line) {
             continue;
