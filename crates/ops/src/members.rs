@@ -384,8 +384,8 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     };
     actor.may_read(&path)?;
     let cursor = match after {
-        Some(id) => match members::by_id(&mut tx, id).await? {
-            Some(m) if m.org_path.starts_with(&path) => Some(m),
+        Some(id) => match members::path_of(&mut tx, id).await? {
+            Some(p) if p.starts_with(&path) => Some((p, id)),
             _ => return Err(Invalid::new("after", id, "不是本范围内的党员").into()),
         },
         None => None,
@@ -394,7 +394,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
         &mut tx,
         &path,
         &filter,
-        cursor.as_ref().map(|c| (c.org_path.as_str(), c.id)),
+        cursor.as_ref().map(|(p, id)| (p.as_str(), *id)),
         limit + 1,
     )
     .await?;
@@ -403,10 +403,10 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     let mut org_ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
     org_ids.sort_unstable();
     org_ids.dedup();
-    let names: HashMap<i64, (String, String)> = orgs::by_ids(&mut tx, &org_ids)
+    let names: HashMap<i64, (String, String)> = orgs::names(&mut tx, &org_ids)
         .await?
         .into_iter()
-        .map(|o| (o.id, (o.code, o.name)))
+        .map(|(id, code, name)| (id, (code, name)))
         .collect();
     let next = if more {
         rows.last().map(|r| r.id.to_string())

@@ -8,7 +8,7 @@ use jiceng_domain::path::upper;
 const COLUMNS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
      categories, org_id, org_path, residence_division, employer_unit_id, created_at, updated_at";
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct MemberRow {
     pub id: i64,
     pub name: String,
@@ -135,15 +135,35 @@ pub async fn page_in_subtree(
 ) -> Result<Vec<MemberRow>, StoreError> {
     let up = upper(path);
     let (from_path, from_id) = after.unwrap_or((path, 0));
+    // The page comes back as one JSON array in one row: handing rows one by one across the
+    // SQLite driver's thread costs more than the query itself. Only the two aggregate
+    // functions' names differ between the backends.
+    let (agg, array) = match tx.backend() {
+        crate::Backend::Sqlite => ("json_group_array", "json_array"),
+        crate::Backend::Postgres => ("json_agg", "json_build_array"),
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM members WHERE org_path >= $1 AND org_path < $2 \
+        "SELECT CAST({agg}({array}({COLUMNS}) ORDER BY org_path, id) AS TEXT) FROM (\
+         SELECT {COLUMNS} FROM members WHERE org_path >= $1 AND org_path < $2 \
          AND (org_path > $1 OR id > $3) \
          AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR (categories & $5) <> 0) AND ($6 IS NULL OR name = $6) \
-         ORDER BY org_path, id LIMIT $7"
+         ORDER BY org_path, id LIMIT $7) page"
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, MemberRow>(&sql)
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
         .bind(from_path).bind(&up).bind(from_id).bind(&filter.status).bind(filter.category_bit).bind(&filter.name)
-        .bind(limit).fetch_all(c).await)?)
+        .bind(limit).fetch_one(c).await)?;
+    match json {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| StoreError::Other(format!("成员分页结果无法解析：{e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A member's org path, for a paging cursor.
+pub async fn path_of(tx: &mut Tx, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query_scalar("SELECT org_path FROM members WHERE id = $1").bind(id).fetch_optional(c).await)?,
+    )
 }
 
 /// Moves a member to another org (paths and counts are the caller's job through `orgs`).

@@ -136,6 +136,24 @@ pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<OrgRow>, StoreError>
     })?)
 }
 
+/// (id, code, name) of the given orgs, for labelling lists.
+pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, code, name FROM orgs WHERE id IN ({})",
+        in_list(1, ids.len())
+    );
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
 /// Direct children of `parent`, or the roots when `None`, in code order.
 pub async fn children(tx: &mut Tx, parent: Option<i64>) -> Result<Vec<OrgRow>, StoreError> {
     Ok(match parent {
