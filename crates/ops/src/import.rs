@@ -1,18 +1,45 @@
-//! Importing members from a spreadsheet: every row is checked by the same rules as a typed
-//! file, in one transaction. A dry run reports every error by row and column and writes
-//! nothing; a real run writes all rows or, if any row fails, none.
+//! Importing members, orgs or units from a spreadsheet: every row is checked by the same rules
+//! as a typed record, in one transaction. A dry run reports every error by row and column and
+//! writes nothing; a real run writes all rows or, if any row fails, none.
 
-use crate::members::{NewMember, add_in};
+use crate::members::NewMember;
+use crate::orgs::NewOrg;
+use crate::units::NewUnit;
 use crate::{Actor, OpsError};
 use jiceng_domain::error::field_label;
-use jiceng_store::Db;
+use jiceng_store::{Db, Tx};
 use serde::Serialize;
 
-/// One row of the file: its line number (as the spreadsheet shows it) and its fields.
+/// What one row of a file describes.
+#[derive(Debug, Clone)]
+pub enum Record {
+    Member(NewMember),
+    Org(NewOrg),
+    Unit(NewUnit),
+}
+
+impl Record {
+    fn id_number(&self) -> Option<&str> {
+        match self {
+            Record::Member(m) => m.id_number.as_deref(),
+            _ => None,
+        }
+    }
+
+    async fn add(&self, tx: &mut Tx, actor: &Actor) -> Result<(), OpsError> {
+        match self {
+            Record::Member(m) => crate::members::add_in(tx, actor, m).await.map(|_| ()),
+            Record::Org(o) => crate::orgs::add_in(tx, actor, o).await.map(|_| ()),
+            Record::Unit(u) => crate::units::add_in(tx, actor, u).await.map(|_| ()),
+        }
+    }
+}
+
+/// One row of the file: its line number (as the spreadsheet shows it) and what it holds.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: usize,
-    pub member: NewMember,
+    pub record: Record,
 }
 
 /// A problem found in a cell (or a whole row), in Chinese.
@@ -36,7 +63,7 @@ pub struct Report {
 /// Checks, and unless `dry_run` writes, the rows. `found` holds problems the reader already
 /// met while repairing cells; any of them, or any row the rules refuse, means nothing is
 /// written.
-pub async fn members(
+pub async fn rows(
     db: &Db,
     actor: &Actor,
     rows: Vec<Row>,
@@ -48,9 +75,8 @@ pub async fn members(
     let mut seen = std::collections::HashMap::new();
     for row in &rows {
         let id = row
-            .member
-            .id_number
-            .as_deref()
+            .record
+            .id_number()
             .map(|s| s.trim().to_ascii_uppercase());
         if let Some(id) = id
             && let Some(first) = seen.insert(id.clone(), row.line)
@@ -66,7 +92,7 @@ pub async fn members(
         if errors.iter().any(|e| e.line == row.line) {
             continue;
         }
-        match add_in(&mut tx, actor, &row.member).await {
+        match row.record.add(&mut tx, actor).await {
             Ok(_) => {}
             Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => errors.push(RowError {
                 line: row.line,

@@ -82,6 +82,13 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsError> {
+    let mut tx = db.write().await?;
+    let view = add_in(&mut tx, actor, &new).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<OrgView, OpsError> {
     let code = OrgCode::parse(required("code", &new.code)?)?;
     let name = text::name("name", required("name", &new.name)?, 100)?;
     let level = OrgLevel::parse(required("level", &new.level)?)?;
@@ -107,9 +114,8 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         .into());
     }
 
-    let mut tx = db.write().await?;
     let parent = match opt(&new.parent) {
-        Some(p) => Some(by_code(&mut tx, "parent", p).await?),
+        Some(p) => Some(by_code(tx, "parent", p).await?),
         None => None,
     };
     let parent_level = parent
@@ -119,7 +125,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
     actor.may_write(parent.as_ref().map_or("/", |p| p.path.as_str()))?;
     check_placement(level, category, parent_level)?;
     let division = divisions::existing(
-        &mut tx,
+        tx,
         "division_code",
         required("division_code", &new.division_code)?,
     )
@@ -127,7 +133,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
     if let Some(p) = &parent {
         check_division_within(&division.code, &p.division_code)?;
     }
-    if orgs::by_code(&mut tx, code.as_str()).await?.is_some() {
+    if orgs::by_code(tx, code.as_str()).await?.is_some() {
         return Err(OpsError::conflict("code", &code, "组织代码已被使用"));
     }
     let fields = OrgFields {
@@ -143,12 +149,12 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         project,
         ends_on,
     };
-    let id = orgs::insert(&mut tx, &fields, parent.as_ref()).await?;
-    let row = orgs::by_id(&mut tx, id)
+    let id = orgs::insert(tx, &fields, parent.as_ref()).await?;
+    let row = orgs::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", id))?;
     audit::append(
-        &mut tx,
+        tx,
         audit::Entry {
             actor: &actor.audit_name(),
             operation: "org.add",
@@ -159,7 +165,6 @@ pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsErro
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(row.into())
 }
 

@@ -6,7 +6,7 @@ use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
 use jiceng_store::registrations::{self, RegistrationRow};
 use jiceng_store::units::{self, UnitFields, UnitRow};
-use jiceng_store::{Db, audit};
+use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -46,21 +46,31 @@ pub struct UnitDetail {
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
+    let mut tx = db.write().await?;
+    let view = add_in(&mut tx, actor, &new).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+pub(crate) async fn add_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewUnit,
+) -> Result<UnitView, OpsError> {
     let name = text::name("name", required("name", &new.name)?, 100)?;
     let category = UnitCategory::parse(required("category", &new.category)?)?;
-    let mut tx = db.write().await?;
     let raw_div = required("division_code", &new.division_code)?;
-    let division = divisions::existing(&mut tx, "division_code", raw_div).await?;
+    let division = divisions::existing(tx, "division_code", raw_div).await?;
     if DivisionCode::parse(&division.code)?.level() < DivisionLevel::Township {
         return Err(Invalid::new("division_code", raw_div, "驻区单位应落在街道或社区").into());
     }
     let org = match opt(&new.org) {
         Some(code) => {
-            let o = by_code(&mut tx, "org", code).await?;
+            let o = by_code(tx, "org", code).await?;
             if o.category != OrgCategory::Unit.code() {
                 return Err(Invalid::new("org", code, "不是单位党组织").into());
             }
-            if units::by_org(&mut tx, o.id).await?.is_some() {
+            if units::by_org(tx, o.id).await?.is_some() {
                 return Err(OpsError::conflict("org", code, "已是另一驻区单位的党组织"));
             }
             Some(o)
@@ -79,12 +89,12 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
         address: opt(&new.address).map(str::to_string),
         org_id: org.map(|o| o.id),
     };
-    let id = units::insert(&mut tx, &fields).await?;
-    let row = units::by_id(&mut tx, id)
+    let id = units::insert(tx, &fields).await?;
+    let row = units::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
     audit::append(
-        &mut tx,
+        tx,
         audit::Entry {
             actor: &actor.audit_name(),
             operation: "unit.add",
@@ -95,7 +105,6 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(row.into())
 }
 

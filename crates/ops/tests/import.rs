@@ -3,15 +3,15 @@
 mod common;
 
 use common::*;
-use jiceng_ops::import::{self, Row, RowError};
+use jiceng_ops::import::{self, Record, Row, RowError};
 use jiceng_ops::members::NewMember;
 
 fn rows(list: Vec<NewMember>) -> Vec<Row> {
     list.into_iter()
         .enumerate()
-        .map(|(i, member)| Row {
+        .map(|(i, m)| Row {
             line: i + 2,
-            member,
+            record: Record::Member(m),
         })
         .collect()
 }
@@ -36,7 +36,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
         value: "3.50302E+17".into(),
         message: "丢失".into(),
     }];
-    let report = import::members(
+    let report = import::rows(
         &t.db,
         &a,
         rows(vec![good.clone(), bad_phone, dup, bad_org]),
@@ -63,7 +63,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
 
     // A real run with one bad row writes nothing either.
-    let report = import::members(
+    let report = import::rows(
         &t.db,
         &a,
         rows(vec![
@@ -81,7 +81,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     assert_eq!((report.imported, report.errors.len()), (0, 1));
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
 
-    let report = import::members(
+    let report = import::rows(
         &t.db,
         &a,
         rows(vec![good, new_member("林二", 13, "B2")]),
@@ -103,4 +103,63 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     );
     let c = jiceng_ops::orgs::show(&t.db, &a, "C").await.unwrap();
     assert_eq!(c.org.row.subtree_member_count, 2);
+}
+
+#[tokio::test]
+async fn orgs_and_units_import_in_file_order() {
+    let t = city().await;
+    let a = actor();
+    let rows = vec![
+        Row {
+            line: 2,
+            record: Record::Org(jiceng_ops::orgs::NewOrg {
+                category: s("unit"),
+                ..new_org("UX", "branch", Some("C"), COMMUNITY_DIV)
+            }),
+        },
+        Row {
+            line: 3,
+            record: Record::Org(new_org("GX", "group", Some("B1"), COMMUNITY_DIV)),
+        },
+        Row {
+            line: 4,
+            record: Record::Unit(jiceng_ops::units::NewUnit {
+                name: s("莆田市水务集团"),
+                category: s("国企"),
+                division_code: s(COMMUNITY_DIV),
+                org: s("UX"),
+                ..Default::default()
+            }),
+        },
+        Row {
+            line: 5,
+            record: Record::Org(new_org("BAD", "street", Some("C"), COMMUNITY_DIV)),
+        },
+    ];
+    let report = import::rows(&t.db, &a, rows.clone(), vec![], false)
+        .await
+        .unwrap();
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(5, "上级党组织")]
+    );
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM units").await,
+        0,
+        "nothing written"
+    );
+    let report = import::rows(&t.db, &a, rows[..3].to_vec(), vec![], false)
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 3);
+    let ux = jiceng_ops::orgs::show(&t.db, &a, "UX").await.unwrap();
+    assert_eq!(
+        ux.unit.map(|u| u.name).as_deref(),
+        Some("莆田市水务集团"),
+        "a unit can name an org added earlier in the same file"
+    );
 }

@@ -5,40 +5,187 @@ use super::export::workbook;
 use super::{Layout, Viewer, error_page, render};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader};
 use jiceng_domain::repair::{self, Cell};
 use jiceng_ops::OpsError;
-use jiceng_ops::import::{self, Report, Row, RowError};
+use jiceng_ops::import::{self, Record, Report, Row, RowError};
 use jiceng_ops::members::NewMember;
+use jiceng_ops::orgs::NewOrg;
+use jiceng_ops::units::NewUnit;
 
 /// Largest upload accepted (413 beyond).
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
-/// Template columns: (header, field). The export uses the same headers, so an exported list
-/// can be edited and imported back (extra columns are ignored).
-const COLUMNS: [(&str, &str); 13] = [
-    ("姓名", "name"),
-    ("身份证号", "id_number"),
-    ("党组织代码", "org"),
-    ("性别", "gender"),
-    ("民族", "ethnicity"),
-    ("出生日期", "birth_date"),
-    ("联系电话", "phone"),
-    ("学历", "education"),
-    ("入党日期", "joined_on"),
-    ("转正日期", "full_on"),
-    ("状态", "status"),
-    ("类别", "categories"),
-    ("居住社区", "residence_division"),
-];
+/// What a file imports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Members,
+    Orgs,
+    Units,
+}
+
+impl Kind {
+    fn parse(s: Option<&str>) -> Kind {
+        match s {
+            Some("orgs") => Kind::Orgs,
+            Some("units") => Kind::Units,
+            _ => Kind::Members,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Members => "members",
+            Kind::Orgs => "orgs",
+            Kind::Units => "units",
+        }
+    }
+
+    /// (header, field, also accepted as header). The member and org exports use the same
+    /// headers, so an exported list can be edited and imported back.
+    fn columns(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            Kind::Members => &[
+                ("姓名", "name", ""),
+                ("身份证号", "id_number", ""),
+                ("党组织代码", "org", ""),
+                ("性别", "gender", ""),
+                ("民族", "ethnicity", ""),
+                ("出生日期", "birth_date", ""),
+                ("联系电话", "phone", ""),
+                ("学历", "education", ""),
+                ("入党日期", "joined_on", ""),
+                ("转正日期", "full_on", ""),
+                ("状态", "status", ""),
+                ("类别", "categories", ""),
+                ("居住社区", "residence_division", ""),
+            ],
+            Kind::Orgs => &[
+                ("组织代码", "code", "代码"),
+                ("名称", "name", ""),
+                ("层级", "level", ""),
+                ("类别", "category", ""),
+                ("上级组织代码", "parent", ""),
+                ("行政区划", "division_code", ""),
+                ("成立日期", "founded_on", ""),
+                ("换届日期", "elected_on", ""),
+                ("依托项目", "project", ""),
+                ("撤销日期", "ends_on", ""),
+            ],
+            Kind::Units => &[
+                ("单位名称", "name", ""),
+                ("单位类别", "category", ""),
+                ("所在区划", "division_code", ""),
+                ("地址", "address", ""),
+                ("党组织代码", "org", ""),
+            ],
+        }
+    }
+
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Members => &["name", "id_number", "org", "joined_on"],
+            Kind::Orgs => &["code", "name", "level", "division_code"],
+            Kind::Units => &["name", "category", "division_code"],
+        }
+    }
+
+    fn example(self) -> &'static [&'static str] {
+        match self {
+            Kind::Members => &[
+                "林小红",
+                "350302198503040128",
+                "C350302001001",
+                "女",
+                "汉族",
+                "1985-03-04",
+                "13800138000",
+                "大学本科",
+                "2010-07-01",
+                "2011-07-01",
+                "正式",
+                "在职,流动",
+                "350302001001",
+            ],
+            Kind::Orgs => &[
+                "350302001001901",
+                "太平社区第901网格党支部",
+                "党支部",
+                "网格党支部",
+                "C350302001001",
+                "350302001001",
+                "2020-05-01",
+                "2024-05-01",
+                "",
+                "",
+            ],
+            Kind::Units => &[
+                "莆田市某某科技有限公司",
+                "非公企业",
+                "350302001001",
+                "龙桥街道100号",
+                "",
+            ],
+        }
+    }
+
+    fn is_date(field: &str) -> bool {
+        matches!(
+            field,
+            "birth_date" | "joined_on" | "full_on" | "founded_on" | "elected_on" | "ends_on"
+        )
+    }
+
+    fn record(self, mut f: std::collections::HashMap<&'static str, String>) -> Record {
+        let mut take = |k: &str| f.remove(k);
+        match self {
+            Kind::Members => Record::Member(NewMember {
+                name: take("name"),
+                id_number: take("id_number"),
+                org: take("org"),
+                gender: take("gender"),
+                ethnicity: take("ethnicity"),
+                birth_date: take("birth_date"),
+                phone: take("phone"),
+                education: take("education"),
+                joined_on: take("joined_on"),
+                full_on: take("full_on"),
+                status: take("status"),
+                categories: take("categories"),
+                residence_division: take("residence_division"),
+                employer_unit: None,
+            }),
+            Kind::Orgs => Record::Org(NewOrg {
+                code: take("code"),
+                name: take("name"),
+                level: take("level"),
+                category: take("category"),
+                parent: take("parent"),
+                division_code: take("division_code"),
+                founded_on: take("founded_on"),
+                elected_on: take("elected_on"),
+                project: take("project"),
+                ends_on: take("ends_on"),
+            }),
+            Kind::Units => Record::Unit(NewUnit {
+                name: take("name"),
+                category: take("category"),
+                division_code: take("division_code"),
+                address: take("address"),
+                org: take("org"),
+            }),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "import.html")]
 struct ImportPage {
     l: Layout,
+    kind: &'static str,
     report: Option<Report>,
     file: String,
     error: String,
@@ -52,33 +199,21 @@ fn page(v: &Viewer) -> Layout {
 pub async fn form(v: Viewer) -> Response {
     render(&ImportPage {
         l: page(&v),
+        kind: Kind::Members.code(),
         report: None,
         file: String::new(),
         error: String::new(),
     })
 }
 
-pub async fn template(v: Viewer) -> Response {
-    let head: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
-    let example = vec![
-        "林小红",
-        "350302198503040128",
-        "C350302001001",
-        "女",
-        "汉族",
-        "1985-03-04",
-        "13800138000",
-        "大学本科",
-        "2010-07-01",
-        "2011-07-01",
-        "正式",
-        "在职,流动",
-        "350302001001",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    match workbook("党员", &head, &[example], false) {
+pub async fn template(
+    v: Viewer,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let kind = Kind::parse(q.get("kind").map(String::as_str));
+    let head: Vec<&str> = kind.columns().iter().map(|c| c.0).collect();
+    let example: Vec<String> = kind.example().iter().map(|s| s.to_string()).collect();
+    match workbook("导入", &head, &[example], false) {
         Ok(b) => (
             [
                 (
@@ -87,7 +222,7 @@ pub async fn template(v: Viewer) -> Response {
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"member-template.xlsx\"".to_string(),
+                    format!("attachment; filename=\"{}-template.xlsx\"", kind.code()),
                 ),
             ],
             b,
@@ -177,25 +312,29 @@ fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, String> {
         .collect())
 }
 
-/// Turns sheet rows into members, repairing cells and noting what cannot be repaired.
-fn rows(sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
+/// Turns sheet rows into records of `kind`, repairing cells and noting what cannot be repaired.
+fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
+    let columns = kind.columns();
     let mut it = sheet.into_iter().enumerate();
     let (_, head) = it.next().ok_or("文件是空的")?;
-    let head: Vec<Option<&str>> = head
+    let head: Vec<Option<(&'static str, &'static str)>> = head
         .iter()
         .map(|c| {
             repair::text(c).and_then(|h| {
-                COLUMNS
+                columns
                     .iter()
-                    .find(|(label, field)| *label == h || *field == h)
-                    .map(|c| c.1)
+                    .find(|(label, field, alias)| {
+                        *label == h || *field == h || (!alias.is_empty() && *alias == h)
+                    })
+                    .map(|c| (c.1, c.0))
             })
         })
         .collect();
-    let missing: Vec<&str> = ["name", "id_number", "org", "joined_on"]
-        .into_iter()
-        .filter(|f| !head.contains(&Some(*f)))
-        .map(|f| COLUMNS.iter().find(|c| c.1 == f).map(|c| c.0).unwrap_or(f))
+    let missing: Vec<&str> = kind
+        .required()
+        .iter()
+        .filter(|f| !head.iter().any(|h| h.map(|h| h.0) == Some(**f)))
+        .map(|f| columns.iter().find(|c| c.1 == *f).map(|c| c.0).unwrap_or(f))
         .collect();
     if !missing.is_empty() {
         return Err(format!(
@@ -210,51 +349,33 @@ fn rows(sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
             continue;
         }
         let line = i + 1;
-        let mut m = NewMember::default();
+        let mut fields = std::collections::HashMap::new();
         for (col, cell) in cells.iter().enumerate() {
-            let Some(Some(field)) = head.get(col) else {
+            let Some(Some((field, label))) = head.get(col).copied() else {
                 continue;
             };
-            let label = COLUMNS
-                .iter()
-                .find(|c| c.1 == *field)
-                .map(|c| c.0)
-                .unwrap_or(field);
-            let value = match *field {
+            let value = match field {
                 "id_number" => repair::id_number(cell),
-                "birth_date" | "joined_on" | "full_on" => repair::date(cell),
+                f if Kind::is_date(f) => repair::date(cell),
                 _ => Ok(repair::text(cell)),
             };
-            let value = match value {
-                Ok(v) => v,
-                Err(message) => {
-                    errors.push(RowError {
-                        line,
-                        column: label.into(),
-                        value: repair::text(cell).unwrap_or_default(),
-                        message,
-                    });
-                    continue;
+            match value {
+                Ok(Some(v)) => {
+                    fields.insert(field, v);
                 }
-            };
-            match *field {
-                "name" => m.name = value,
-                "id_number" => m.id_number = value,
-                "org" => m.org = value,
-                "gender" => m.gender = value,
-                "ethnicity" => m.ethnicity = value,
-                "birth_date" => m.birth_date = value,
-                "phone" => m.phone = value,
-                "education" => m.education = value,
-                "joined_on" => m.joined_on = value,
-                "full_on" => m.full_on = value,
-                "status" => m.status = value,
-                "categories" => m.categories = value,
-                "residence_division" => m.residence_division = value,
-                _ => {}
+                Ok(None) => {}
+                Err(message) => errors.push(RowError {
+                    line,
+                    column: label.into(),
+                    value: repair::text(cell).unwrap_or_default(),
+                    message,
+                }),
             }
         }
-        out.push(Row { line, member: m });
+        out.push(Row {
+            line,
+            record: kind.record(fields),
+        });
     }
     Ok((out, errors))
 }
@@ -262,6 +383,7 @@ fn rows(sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
 pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -> Response {
     let mut file = None;
     let mut dry_run = true;
+    let mut kind = Kind::Members;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
@@ -272,6 +394,7 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
                         Err(e) => {
                             return fail(
                                 &v,
+                                kind,
                                 "",
                                 format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
                             );
@@ -279,12 +402,14 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
                     }
                 }
                 Some("mode") => dry_run = field.text().await.map(|t| t != "commit").unwrap_or(true),
+                Some("kind") => kind = Kind::parse(field.text().await.ok().as_deref()),
                 _ => {}
             },
             Ok(None) => break,
             Err(e) => {
                 return fail(
                     &v,
+                    kind,
                     "",
                     format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
                 );
@@ -292,28 +417,30 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
         }
     }
     let Some((name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
-        return fail(&v, "", "请选择要导入的文件".into());
+        return fail(&v, kind, "", "请选择要导入的文件".into());
     };
-    let parsed = cells(&name, bytes).and_then(rows);
+    let parsed = cells(&name, bytes).and_then(|sheet| rows(kind, sheet));
     let (rows, found) = match parsed {
         Ok(p) => p,
-        Err(message) => return fail(&v, &name, message),
+        Err(message) => return fail(&v, kind, &name, message),
     };
-    match import::members(&s.db, &v.actor, rows, found, dry_run).await {
+    match import::rows(&s.db, &v.actor, rows, found, dry_run).await {
         Ok(report) => render(&ImportPage {
             l: page(&v),
+            kind: kind.code(),
             report: Some(report),
             file: name,
             error: String::new(),
         }),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => fail(&v, &name, e.to_string()),
+        Err(e) => fail(&v, kind, &name, e.to_string()),
     }
 }
 
-fn fail(v: &Viewer, file: &str, error: String) -> Response {
+fn fail(v: &Viewer, kind: Kind, file: &str, error: String) -> Response {
     render(&ImportPage {
         l: page(v),
+        kind: kind.code(),
         report: None,
         file: file.into(),
         error,
@@ -359,20 +486,47 @@ mod tests {
                 Cell::Text("2010年7月1日".into()),
             ],
         ];
-        let (rows, errors) = super::rows(sheet).unwrap();
+        let (rows, errors) = super::rows(Kind::Members, sheet).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "身份证号"));
-        assert_eq!(rows[0].member.name.as_deref(), Some("林一"));
-        assert_eq!(rows[0].member.joined_on.as_deref(), Some("2010-07-01"));
-        assert_eq!(
-            rows[1].member.id_number.as_deref(),
-            Some("350302198503040128")
-        );
+        let Record::Member(first) = &rows[0].record else {
+            panic!("a member row")
+        };
+        assert_eq!(first.name.as_deref(), Some("林一"));
+        assert_eq!(first.joined_on.as_deref(), Some("2010-07-01"));
+        let Record::Member(second) = &rows[1].record else {
+            panic!("a member row")
+        };
+        assert_eq!(second.id_number.as_deref(), Some("350302198503040128"));
         assert!(
-            super::rows(vec![vec![Cell::Text("姓名".into())]])
+            super::rows(Kind::Members, vec![vec![Cell::Text("姓名".into())]])
                 .unwrap_err()
                 .contains("身份证号")
+        );
+        let orgs = vec![
+            vec![
+                Cell::Text("代码".into()),
+                Cell::Text("名称".into()),
+                Cell::Text("层级".into()),
+                Cell::Text("行政区划".into()),
+            ],
+            vec![
+                Cell::Text("X1".into()),
+                Cell::Text("支部".into()),
+                Cell::Text("党支部".into()),
+                Cell::Number(350302001001.0),
+            ],
+        ];
+        let (rows, errors) = super::rows(Kind::Orgs, orgs).unwrap();
+        assert!(errors.is_empty());
+        let Record::Org(o) = &rows[0].record else {
+            panic!("an org row")
+        };
+        assert_eq!(
+            o.division_code.as_deref(),
+            Some("350302001001"),
+            "a division code typed as a number is kept whole"
         );
     }
 }
