@@ -135,6 +135,25 @@ impl Actor {
         }
     }
 
+    /// May this actor read unit `id`, sitting at division `code`? A liaison reads only their
+    /// own unit.
+    pub fn may_read_unit(&self, id: i64, code: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::User(u) if u.role == Role::UnitLiaison && u.unit_id != Some(id) => {
+                Err(outside())
+            }
+            _ => self.may_read_division(code),
+        }
+    }
+
+    /// Whether this actor sees only its own unit among the units.
+    pub fn own_unit_only(&self) -> Option<i64> {
+        match self {
+            Actor::User(u) if u.role == Role::UnitLiaison => u.unit_id,
+            _ => None,
+        }
+    }
+
     /// May this actor change records kept by division at `code`?
     pub fn may_write_division(&self, code: &str) -> Result<(), OpsError> {
         match self {

@@ -113,7 +113,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     let row = units::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
-    actor.may_read_division(&row.division_code)?;
+    actor.may_read_unit(row.id, &row.division_code)?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
     Ok(UnitDetail {
         unit: row.into(),
@@ -139,6 +139,9 @@ pub async fn list(
     let mut tx = db.read().await?;
     let mut rows =
         units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;
+    if let Some(own) = actor.own_unit_only() {
+        rows.retain(|u| u.id == own);
+    }
     let more = rows.len() as i64 > per_page;
     rows.truncate(per_page as usize);
     Ok(Page {

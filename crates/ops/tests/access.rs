@@ -511,6 +511,28 @@ async fn access_matrix() {
     registrations::register_unit(&t.db, liaison, unit.row.id, "C", None)
         .await
         .expect("own unit");
+    let other = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("邻居公司"),
+            category: s("非公企业"),
+            division_code: s(COMMUNITY_DIV),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(units::show(&t.db, liaison, unit.row.id).await.is_ok());
+    assert!(
+        forbidden(units::show(&t.db, liaison, other.row.id).await),
+        "a liaison reads only their own unit"
+    );
+    let listed = units::list(&t.db, liaison, None, 1, 50).await.unwrap();
+    assert_eq!(
+        listed.items.iter().map(|u| u.row.id).collect::<Vec<_>>(),
+        vec![unit.row.id]
+    );
 }
 
 #[tokio::test]
