@@ -223,14 +223,8 @@ pub async fn list(
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
-    let mut rows = users::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
-    let more = rows.len() as i64 > per_page;
-    rows.truncate(per_page as usize);
-    Ok(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        total: None,
-        next: more.then(|| (page + 1).to_string()),
-    })
+    let rows = users::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
+    Ok(Page::numbered(rows, page, per_page))
 }
 
 /// A signed-in session: the secret for the cookie, the CSRF token for forms, and who it is.

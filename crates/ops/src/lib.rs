@@ -34,3 +34,17 @@ pub struct Page<T> {
     /// Pass as `after` to get the next page; `None` on the last page.
     pub next: Option<String>,
 }
+
+impl<T> Page<T> {
+    /// A numbered page from `rows` fetched with one row more than `per_page`, which tells
+    /// whether another page follows.
+    pub(crate) fn numbered<R: Into<T>>(mut rows: Vec<R>, page: i64, per_page: i64) -> Page<T> {
+        let more = rows.len() as i64 > per_page;
+        rows.truncate(per_page as usize);
+        Page {
+            items: rows.into_iter().map(Into::into).collect(),
+            total: None,
+            next: more.then(|| (page + 1).to_string()),
+        }
+    }
+}

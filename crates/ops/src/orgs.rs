@@ -244,15 +244,9 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
         None => "/".to_string(),
     };
     actor.may_read(&path)?;
-    let mut rows =
+    let rows =
         orgs::in_subtree(&mut tx, &path, &filter, per_page + 1, (page - 1) * per_page).await?;
-    let more = rows.len() as i64 > per_page;
-    rows.truncate(per_page as usize);
-    Ok(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        total: None,
-        next: more.then(|| (page + 1).to_string()),
-    })
+    Ok(Page::numbered(rows, page, per_page))
 }
 
 /// Moves an org, with its whole subtree and their members, under another parent.

@@ -208,7 +208,7 @@ pub async fn of_community(
     let mut tx = db.read().await?;
     let org = community(&mut tx, code).await?;
     actor.may_read(&org.path)?;
-    let mut rows = registrations::of_community(
+    let rows = registrations::of_community(
         &mut tx,
         org.id,
         active_only,
@@ -216,11 +216,5 @@ pub async fn of_community(
         (page - 1) * per_page,
     )
     .await?;
-    let more = rows.len() as i64 > per_page;
-    rows.truncate(per_page as usize);
-    Ok(Page {
-        items: rows,
-        total: None,
-        next: more.then(|| (page + 1).to_string()),
-    })
+    Ok(Page::numbered(rows, page, per_page))
 }

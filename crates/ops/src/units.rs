@@ -137,16 +137,12 @@ pub async fn list(
     let page = page.max(1);
     actor.may_read_division(&prefix)?;
     let mut tx = db.read().await?;
-    let mut rows =
-        units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?;
-    if let Some(own) = actor.own_unit_only() {
-        rows.retain(|u| u.id == own);
-    }
-    let more = rows.len() as i64 > per_page;
-    rows.truncate(per_page as usize);
-    Ok(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        total: None,
-        next: more.then(|| (page + 1).to_string()),
-    })
+    // A liaison's list is their own unit, wherever it falls among the community's units.
+    let rows = match actor.own_unit_only() {
+        Some(own) => units::by_id(&mut tx, own).await?.into_iter().collect(),
+        None => {
+            units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?
+        }
+    };
+    Ok(Page::numbered(rows, page, per_page))
 }
