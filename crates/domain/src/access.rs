@@ -72,7 +72,7 @@ pub fn username(raw: &str) -> Result<String, Invalid> {
         return Err(Invalid::new(
             "username",
             raw,
-            "应为 3–32 位字母、数字或 _ . -，以字母开头",
+            msg!("应为 3–32 位字母、数字或 _ . -，以字母开头"),
         ));
     }
     Ok(t.to_ascii_lowercase())
@@ -82,13 +82,17 @@ pub fn username(raw: &str) -> Result<String, Invalid> {
 pub fn password(raw: &str, username: &str) -> Result<(), Invalid> {
     let masked = "*".repeat(raw.chars().count().min(12));
     if raw.chars().count() < 8 {
-        return Err(Invalid::new("password", masked, "至少 8 位"));
+        return Err(Invalid::new("password", masked, msg!("至少 8 位")));
     }
     if !raw.chars().any(|c| c.is_alphabetic()) || !raw.chars().any(|c| c.is_ascii_digit()) {
-        return Err(Invalid::new("password", masked, "须同时包含字母和数字"));
+        return Err(Invalid::new(
+            "password",
+            masked,
+            msg!("须同时包含字母和数字"),
+        ));
     }
     if raw.eq_ignore_ascii_case(username) {
-        return Err(Invalid::new("password", masked, "不能与用户名相同"));
+        return Err(Invalid::new("password", masked, msg!("不能与用户名相同")));
     }
     Ok(())
 }

@@ -1,83 +1,97 @@
 use std::fmt;
 
-/// A value that failed validation: which field, what was given, and why, in Chinese.
+use crate::msg::{Lang, Msg, translate};
+
+/// A value that failed validation: which field, what was given, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     pub field: &'static str,
     pub value: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl Invalid {
-    pub fn new(field: &'static str, value: impl fmt::Display, message: impl Into<String>) -> Self {
+    pub fn new(field: &'static str, value: impl fmt::Display, message: Msg) -> Self {
         Invalid {
             field,
             value: value.to_string(),
-            message: message.into(),
+            message,
+        }
+    }
+
+    /// The whole sentence, naming the field and the value, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let label = translate(lang, field_label(self.field));
+        let why = self.message.render(lang);
+        match lang {
+            Lang::Zh => format!("{label}（{}）的值“{}”无效：{why}", self.field, self.value),
+            Lang::En => format!(
+                "{label} ({}): “{}” is invalid: {why}",
+                self.field, self.value
+            ),
         }
     }
 }
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}（{}）的值“{}”无效：{}",
-            field_label(self.field),
-            self.field,
-            self.value,
-            self.message
-        )
+        f.write_str(&self.render(Lang::Zh))
     }
 }
 
 impl std::error::Error for Invalid {}
 
-/// Chinese label of a field code name, for messages shown to people.
+/// Chinese labels of field code names, for messages shown to people (English via the catalogue).
+pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("division_code", "行政区划代码"),
+    ("residence_division", "居住社区"),
+    ("id_number", "身份证号"),
+    ("phone", "联系电话"),
+    ("name", "姓名/名称"),
+    ("gender", "性别"),
+    ("ethnicity", "民族"),
+    ("education", "学历"),
+    ("birth_date", "出生日期"),
+    ("joined_on", "入党日期"),
+    ("full_on", "转正日期"),
+    ("status", "党员状态"),
+    ("categories", "党员类别"),
+    ("org", "所在党组织"),
+    ("org_code", "所在党组织"),
+    ("parent", "上级党组织"),
+    ("code", "组织代码"),
+    ("level", "组织层级"),
+    ("category", "类别"),
+    ("founded_on", "成立日期"),
+    ("elected_on", "换届日期"),
+    ("ends_on", "撤销日期"),
+    ("project", "依托项目"),
+    ("unit", "驻区单位"),
+    ("employer_unit", "工作单位"),
+    ("community", "报到社区"),
+    ("registered_on", "报到日期"),
+    ("transferred_on", "转接日期"),
+    ("position", "职务"),
+    ("date", "日期"),
+    ("since", "任职日期"),
+    ("ended_on", "结束日期"),
+    ("term_due_before", "换届到期日"),
+    ("old_password", "原密码"),
+    ("member", "党员"),
+    ("after", "翻页位置"),
+    ("scale", "规模"),
+    ("city", "城市"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("role", "角色"),
+    ("scope", "管理范围"),
+    ("token", "令牌"),
+];
+
+/// Chinese label of a field code name.
 pub fn field_label(field: &str) -> &'static str {
-    match field {
-        "division_code" => "行政区划代码",
-        "residence_division" => "居住社区",
-        "id_number" => "身份证号",
-        "phone" => "联系电话",
-        "name" => "姓名/名称",
-        "gender" => "性别",
-        "ethnicity" => "民族",
-        "education" => "学历",
-        "birth_date" => "出生日期",
-        "joined_on" => "入党日期",
-        "full_on" => "转正日期",
-        "status" => "党员状态",
-        "categories" => "党员类别",
-        "org" | "org_code" => "所在党组织",
-        "parent" => "上级党组织",
-        "code" => "组织代码",
-        "level" => "组织层级",
-        "category" => "类别",
-        "founded_on" => "成立日期",
-        "elected_on" => "换届日期",
-        "ends_on" => "撤销日期",
-        "project" => "依托项目",
-        "unit" => "驻区单位",
-        "employer_unit" => "工作单位",
-        "community" => "报到社区",
-        "registered_on" => "报到日期",
-        "transferred_on" => "转接日期",
-        "position" => "职务",
-        "date" => "日期",
-        "since" => "任职日期",
-        "ended_on" => "结束日期",
-        "term_due_before" => "换届到期日",
-        "old_password" => "原密码",
-        "member" => "党员",
-        "after" => "翻页位置",
-        "scale" => "规模",
-        "city" => "城市",
-        "username" => "用户名",
-        "password" => "密码",
-        "role" => "角色",
-        "scope" => "管理范围",
-        "token" => "令牌",
-        _ => "字段",
-    }
+    FIELD_LABELS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or("字段", |(_, l)| l)
 }

@@ -37,24 +37,24 @@ impl IdNumber {
             .collect();
         let b = s.as_bytes();
         if b.len() != 18 {
-            return Err(Invalid::new("id_number", raw, "应为 18 位"));
+            return Err(Invalid::new("id_number", raw, msg!("应为 18 位")));
         }
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
             return Err(Invalid::new(
                 "id_number",
                 raw,
-                "前 17 位应为数字，末位为数字或 X",
+                msg!("前 17 位应为数字，末位为数字或 X"),
             ));
         }
         if NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").is_err() {
             return Err(Invalid::new(
                 "id_number",
                 raw,
-                "第 7–14 位不是有效的出生日期",
+                msg!("第 7–14 位不是有效的出生日期"),
             ));
         }
         if check_char(&b[..17]) != b[17] {
-            return Err(Invalid::new("id_number", raw, "校验位错误"));
+            return Err(Invalid::new("id_number", raw, msg!("校验位错误")));
         }
         Ok(IdNumber(s))
     }
@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn refuses_wrong_check_date_or_length() {
         assert_eq!(
-            IdNumber::parse("110105194912310021").unwrap_err().message,
+            IdNumber::parse("110105194912310021")
+                .unwrap_err()
+                .message
+                .template(),
             "校验位错误"
         );
         assert!(IdNumber::parse("110105194913310023").is_err());

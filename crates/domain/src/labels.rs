@@ -10,6 +10,7 @@ macro_rules! labelled_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),*];
+            pub const LABELS: &'static [&'static str] = &[$($label),*];
 
             pub fn code(self) -> &'static str {
                 match self { $($name::$var => $code),* }
@@ -26,7 +27,7 @@ macro_rules! labelled_enum {
                     _ => Err($crate::Invalid::new(
                         $field,
                         raw,
-                        format!("应为以下之一：{}", [$($label),*].join("、")),
+                        $crate::msg!("应为以下之一：{options}", options = $crate::Labels(Self::LABELS.to_vec())),
                     )),
                 }
             }

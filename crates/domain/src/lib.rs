@@ -2,6 +2,8 @@
 //! Nothing here does I/O; every front door reaches these rules through the operations layer.
 
 #[macro_use]
+pub mod msg;
+#[macro_use]
 mod labels;
 
 pub mod access;
@@ -22,7 +24,28 @@ pub use division::{Division, DivisionCode, DivisionLevel, TownshipKind};
 pub use error::Invalid;
 pub use id_number::IdNumber;
 pub use member::{Categories, Category, Education, Ethnicity, Gender, MemberStatus};
+pub use msg::{Label, Labels, Lang, Msg};
 pub use org::{OrgCategory, OrgCode, OrgLevel};
 pub use path::OrgPath;
 pub use phone::Phone;
 pub use unit::UnitCategory;
+
+/// Every label the UI may show: fields and the values of every enumeration.
+pub fn all_labels() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = error::FIELD_LABELS.iter().map(|(_, l)| *l).collect();
+    all.push("字段");
+    for set in [
+        Role::LABELS,
+        OrgLevel::LABELS,
+        OrgCategory::LABELS,
+        org::CommitteePosition::LABELS,
+        UnitCategory::LABELS,
+        Gender::LABELS,
+        MemberStatus::LABELS,
+        Category::LABELS,
+        Education::LABELS,
+    ] {
+        all.extend_from_slice(set);
+    }
+    all
+}

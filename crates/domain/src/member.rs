@@ -1,5 +1,6 @@
 //! Party members' e-files: the values on them and the rules that tie them together.
 
+use crate::msg::{Label, Labels};
 use crate::{IdNumber, Invalid};
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -94,7 +95,7 @@ impl Categories {
             return Err(Invalid::new(
                 "categories",
                 self,
-                format!("{}不能同时成立", names.join("与")),
+                msg!("{categories}不能同时成立", categories = Labels(names)),
             ));
         }
         Ok(())
@@ -179,7 +180,7 @@ impl Ethnicity {
             .iter()
             .find(|e| **e == t || e.strip_suffix('族') == Some(t))
             .map(|e| Ethnicity(e))
-            .ok_or_else(|| Invalid::new("ethnicity", raw, "不是 56 个民族之一"))
+            .ok_or_else(|| Invalid::new("ethnicity", raw, msg!("不是 56 个民族之一")))
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -198,43 +199,49 @@ pub struct MemberDates {
 /// Checks the dates on a file against each other and against `today`.
 pub fn check_dates(d: &MemberDates, today: NaiveDate) -> Result<(), Invalid> {
     if d.birth_date > today {
-        return Err(Invalid::new("birth_date", d.birth_date, "不能晚于今天"));
+        return Err(Invalid::new(
+            "birth_date",
+            d.birth_date,
+            msg!("不能晚于今天"),
+        ));
     }
     if d.joined_on > today {
-        return Err(Invalid::new("joined_on", d.joined_on, "不能晚于今天"));
+        return Err(Invalid::new("joined_on", d.joined_on, msg!("不能晚于今天")));
     }
     if d.joined_on < crate::org::PARTY_FOUNDED {
         return Err(Invalid::new(
             "joined_on",
             d.joined_on,
-            "早于 1921 年 7 月 1 日建党",
+            msg!("早于 1921 年 7 月 1 日建党"),
         ));
     }
     if d.joined_on < d.birth_date + Months::new(12 * 18) {
         return Err(Invalid::new(
             "joined_on",
             d.joined_on,
-            "入党时应年满十八周岁",
+            msg!("入党时应年满十八周岁"),
         ));
     }
     match (d.status, d.full_on) {
-        (MemberStatus::Full, None) => Err(Invalid::new("full_on", "", "正式党员须填写转正日期")),
+        (MemberStatus::Full, None) => {
+            Err(Invalid::new("full_on", "", msg!("正式党员须填写转正日期")))
+        }
         (MemberStatus::Full, Some(f)) if f > today => {
-            Err(Invalid::new("full_on", f, "不能晚于今天"))
+            Err(Invalid::new("full_on", f, msg!("不能晚于今天")))
         }
         (MemberStatus::Full, Some(f)) if f < d.joined_on + Months::new(12) => Err(Invalid::new(
             "full_on",
             f,
-            "预备期为一年，转正日期应在入党一年之后",
+            msg!("预备期为一年，转正日期应在入党一年之后"),
         )),
         (MemberStatus::Probationary, Some(f)) => {
-            Err(Invalid::new("full_on", f, "预备党员没有转正日期"))
+            Err(Invalid::new("full_on", f, msg!("预备党员没有转正日期")))
         }
         (MemberStatus::Probationary, None) if d.joined_on + Months::new(24) < today => {
             Err(Invalid::new(
                 "status",
                 d.status,
-                "预备期最长两年，入党已超过两年仍为预备党员",
+                msg!("预备期最长两年，入党已超过两年仍为预备党员"),
             ))
         }
         _ => Ok(()),
@@ -254,7 +261,7 @@ pub fn check_identity(
         return Err(Invalid::new(
             "birth_date",
             b,
-            format!("与身份证号中的出生日期 {from_id} 不符"),
+            msg!("与身份证号中的出生日期 {date} 不符", date = from_id),
         ));
     }
     if let Some(g) = gender
@@ -263,7 +270,10 @@ pub fn check_identity(
         return Err(Invalid::new(
             "gender",
             g,
-            format!("与身份证号中的性别（{}）不符", id.gender()),
+            msg!(
+                "与身份证号中的性别（{gender}）不符",
+                gender = Label(id.gender().label())
+            ),
         ));
     }
     Ok((from_id, id.gender()))
@@ -293,7 +303,11 @@ mod tests {
         assert_eq!(c.to_string(), "在职、流动");
         let e = Categories::parse("在职、离退休").unwrap_err();
         assert_eq!(e.field, "categories");
-        assert!(e.message.contains("在职与离退休"));
+        assert!(e.to_string().contains("在职、离退休不能同时成立"));
+        assert!(
+            e.render(crate::Lang::En)
+                .contains("employed, retired cannot both hold")
+        );
         assert!(Categories::parse("困难,外星人").is_err());
         assert_eq!(Categories::parse("").unwrap(), Categories(0));
     }

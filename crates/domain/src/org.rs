@@ -1,6 +1,7 @@
 //! The organisation tree: levels, categories, where an org may sit, and its term.
 
 use crate::Invalid;
+use crate::msg::Label;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -67,21 +68,28 @@ pub fn check_placement(
             return Err(Invalid::new(
                 "parent",
                 "",
-                format!("{}必须有上级党组织，只有区县党委可作为根", level.label()),
+                msg!(
+                    "{level}必须有上级党组织，只有区县党委可作为根",
+                    level = Label(level.label())
+                ),
             ));
         }
         Some(p) if p.rank() >= level.rank() => {
             return Err(Invalid::new(
                 "parent",
                 p.label(),
-                format!("{}不能隶属于同级或下级的{}", level.label(), p.label()),
+                msg!(
+                    "{level}不能隶属于同级或下级的{parent}",
+                    level = Label(level.label()),
+                    parent = Label(p.label())
+                ),
             ));
         }
         Some(p) if level == OrgLevel::CentralHousehold && p.rank() < OrgLevel::Branch.rank() => {
             return Err(Invalid::new(
                 "parent",
                 p.label(),
-                "党员中心户应隶属于党支部或党小组",
+                msg!("党员中心户应隶属于党支部或党小组"),
             ));
         }
         _ => {}
@@ -97,7 +105,11 @@ pub fn check_placement(
         return Err(Invalid::new(
             "category",
             category.label(),
-            format!("{}不能设为{}", category.label(), level.label()),
+            msg!(
+                "{category}不能设为{level}",
+                category = Label(category.label()),
+                level = Label(level.label())
+            ),
         ));
     }
     Ok(())
@@ -112,17 +124,27 @@ pub fn check_temporary(
 ) -> Result<(), Invalid> {
     if category == OrgCategory::Temporary {
         if project.is_none_or(|p| p.trim().is_empty()) {
-            return Err(Invalid::new("project", "", "临时党组织必须填写依托项目"));
+            return Err(Invalid::new(
+                "project",
+                "",
+                msg!("临时党组织必须填写依托项目"),
+            ));
         }
         match (ends_on, founded_on) {
-            (None, _) => return Err(Invalid::new("ends_on", "", "临时党组织必须填写撤销日期")),
+            (None, _) => {
+                return Err(Invalid::new(
+                    "ends_on",
+                    "",
+                    msg!("临时党组织必须填写撤销日期"),
+                ));
+            }
             (Some(e), Some(f)) if e <= f => {
-                return Err(Invalid::new("ends_on", e, "撤销日期应晚于成立日期"));
+                return Err(Invalid::new("ends_on", e, msg!("撤销日期应晚于成立日期")));
             }
             _ => {}
         }
     } else if let Some(e) = ends_on {
-        return Err(Invalid::new("ends_on", e, "只有临时党组织有撤销日期"));
+        return Err(Invalid::new("ends_on", e, msg!("只有临时党组织有撤销日期")));
     }
     Ok(())
 }
@@ -141,12 +163,20 @@ pub fn check_dates(
     if let Some(f) = founded_on
         && f < PARTY_FOUNDED
     {
-        return Err(Invalid::new("founded_on", f, "早于 1921 年 7 月 1 日建党"));
+        return Err(Invalid::new(
+            "founded_on",
+            f,
+            msg!("早于 1921 年 7 月 1 日建党"),
+        ));
     }
     if let (Some(f), Some(e)) = (founded_on, elected_on)
         && e < f
     {
-        return Err(Invalid::new("elected_on", e, format!("早于成立日期 {f}")));
+        return Err(Invalid::new(
+            "elected_on",
+            e,
+            msg!("早于成立日期 {founded}", founded = f),
+        ));
     }
     Ok(())
 }
@@ -170,7 +200,11 @@ impl OrgCode {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         {
-            return Err(Invalid::new("code", raw, "应为 1–40 位字母、数字或 - _ ."));
+            return Err(Invalid::new(
+                "code",
+                raw,
+                msg!("应为 1–40 位字母、数字或 - _ ."),
+            ));
         }
         Ok(OrgCode(t.to_string()))
     }

@@ -2,6 +2,7 @@
 //! Excel serial dates, ID numbers turned into 3.50302E+17). What is unambiguous is repaired;
 //! what is not becomes a message, never a guess.
 
+use crate::Msg;
 use chrono::{Days, NaiveDate};
 
 /// A cell as a spreadsheet reader hands it over.
@@ -38,19 +39,20 @@ pub fn text(cell: &Cell) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-const LOST_DIGITS: &str =
-    "身份证号被 Excel 存成了数字，末几位已丢失，无法还原：请把该列设为“文本”格式后重新录入";
+fn lost_digits() -> Msg {
+    msg!("身份证号被 Excel 存成了数字，末几位已丢失，无法还原：请把该列设为“文本”格式后重新录入")
+}
 
 /// An ID number cell: numbers of 15+ digits and scientific notation have lost digits.
-pub fn id_number(cell: &Cell) -> Result<Option<String>, String> {
+pub fn id_number(cell: &Cell) -> Result<Option<String>, Msg> {
     match cell {
-        Cell::Number(n) if n.abs() >= 1e15 => Err(LOST_DIGITS.into()),
+        Cell::Number(n) if n.abs() >= 1e15 => Err(lost_digits()),
         _ => {
             let t = text(cell);
             if t.as_deref()
                 .is_some_and(|s| s.contains(['E', 'e']) && s.contains('+'))
             {
-                return Err(LOST_DIGITS.into());
+                return Err(lost_digits());
             }
             Ok(t.map(|s| s.replace(' ', "")))
         }
@@ -67,7 +69,7 @@ fn from_serial(n: f64) -> Option<NaiveDate> {
 
 /// A date cell as YYYY-MM-DD: real dates, Excel serial numbers, 2020/1/5, 2020.1.5,
 /// 2020年1月5日 and 20200105.
-pub fn date(cell: &Cell) -> Result<Option<String>, String> {
+pub fn date(cell: &Cell) -> Result<Option<String>, Msg> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(d.to_string())),
@@ -76,7 +78,7 @@ pub fn date(cell: &Cell) -> Result<Option<String>, String> {
         }
         Cell::Number(n) => from_serial(*n)
             .map(|d| Some(d.to_string()))
-            .ok_or_else(|| format!("{n} 不是有效的日期")),
+            .ok_or_else(|| msg!("{n} 不是有效的日期", n = n)),
         Cell::Text(_) => {
             let Some(t) = text(cell) else { return Ok(None) };
             let unified: String = t.replace(['年', '月', '/', '.'], "-").replace('日', "");
@@ -93,7 +95,7 @@ pub fn date(cell: &Cell) -> Result<Option<String>, String> {
             };
             parsed
                 .map(|d| Some(d.to_string()))
-                .ok_or_else(|| format!("“{t}”不是有效的日期，应为 YYYY-MM-DD"))
+                .ok_or_else(|| msg!("“{t}”不是有效的日期，应为 YYYY-MM-DD", t = &t))
         }
     }
 }
@@ -146,11 +148,13 @@ mod tests {
         assert!(
             id_number(&Cell::Number(350302199001010000.0))
                 .unwrap_err()
+                .to_string()
                 .contains("丢失")
         );
         assert!(
             id_number(&Cell::Text("3.50302E+17".into()))
                 .unwrap_err()
+                .to_string()
                 .contains("丢失")
         );
         assert!(date(&Cell::Text("去年".into())).is_err());

@@ -6,13 +6,17 @@ use crate::Invalid;
 pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(Invalid::new(field, raw, "不能为空"));
+        return Err(Invalid::new(field, raw, msg!("不能为空")));
     }
     if t.chars().count() > max {
-        return Err(Invalid::new(field, raw, format!("不能超过 {max} 个字")));
+        return Err(Invalid::new(
+            field,
+            raw,
+            msg!("不能超过 {max} 个字", max = max),
+        ));
     }
     if t.chars().any(char::is_control) {
-        return Err(Invalid::new(field, raw, "含有控制字符"));
+        return Err(Invalid::new(field, raw, msg!("含有控制字符")));
     }
     Ok(t.to_string())
 }
@@ -25,7 +29,11 @@ pub fn date(field: &'static str, raw: &str) -> Result<chrono::NaiveDate, Invalid
             return Ok(d);
         }
     }
-    Err(Invalid::new(field, raw, "不是有效日期，应为 YYYY-MM-DD"))
+    Err(Invalid::new(
+        field,
+        raw,
+        msg!("不是有效日期，应为 YYYY-MM-DD"),
+    ))
 }
 
 /// A date that must not lie after `today`.
@@ -36,7 +44,7 @@ pub fn past_date(
 ) -> Result<chrono::NaiveDate, Invalid> {
     let d = date(field, raw)?;
     if d > today {
-        return Err(Invalid::new(field, raw, "不能晚于今天"));
+        return Err(Invalid::new(field, raw, msg!("不能晚于今天")));
     }
     Ok(d)
 }

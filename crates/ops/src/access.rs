@@ -4,6 +4,7 @@
 
 use crate::OpsError;
 use jiceng_domain::{DivisionCode, Role};
+use jiceng_domain::{Label, msg};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -31,7 +32,7 @@ pub struct UserActor {
 }
 
 fn outside() -> OpsError {
-    OpsError::Forbidden("超出您的管理范围".into())
+    OpsError::Forbidden(msg!("超出您的管理范围"))
 }
 
 impl Actor {
@@ -75,9 +76,9 @@ impl Actor {
     pub fn may_read(&self, path: &str) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
-            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(format!(
-                "{}只能查看本人档案",
-                u.role.label()
+            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(msg!(
+                "{role}只能查看本人档案",
+                role = Label(u.role.label())
             ))),
             Actor::User(_) if self.in_scope(path) => Ok(()),
             Actor::User(_) => Err(outside()),
@@ -96,12 +97,10 @@ impl Actor {
     pub fn may_write(&self, path: &str) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
-            Actor::User(u) if u.read_only => {
-                Err(OpsError::Forbidden("只读令牌不能修改数据".into()))
-            }
-            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(format!(
-                "{}不能修改党组织和党员档案",
-                u.role.label()
+            Actor::User(u) if u.read_only => Err(OpsError::Forbidden(msg!("只读令牌不能修改数据"))),
+            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(msg!(
+                "{role}不能修改党组织和党员档案",
+                role = Label(u.role.label())
             ))),
             Actor::User(_) if self.in_scope(path) => Ok(()),
             Actor::User(_) => Err(outside()),
@@ -126,9 +125,9 @@ impl Actor {
     /// May this actor read records kept by division (units) at `code`?
     pub fn may_read_division(&self, code: &str) -> Result<(), OpsError> {
         match self {
-            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(format!(
-                "{}只能查看本人档案",
-                u.role.label()
+            Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(msg!(
+                "{role}只能查看本人档案",
+                role = Label(u.role.label())
             ))),
             _ if self.in_division(code) => Ok(()),
             _ => Err(outside()),
@@ -157,12 +156,10 @@ impl Actor {
     /// May this actor change records kept by division at `code`?
     pub fn may_write_division(&self, code: &str) -> Result<(), OpsError> {
         match self {
-            Actor::User(u) if u.read_only => {
-                Err(OpsError::Forbidden("只读令牌不能修改数据".into()))
-            }
-            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(format!(
-                "{}不能修改驻区单位",
-                u.role.label()
+            Actor::User(u) if u.read_only => Err(OpsError::Forbidden(msg!("只读令牌不能修改数据"))),
+            Actor::User(u) if !u.role.writes_records() => Err(OpsError::Forbidden(msg!(
+                "{role}不能修改驻区单位",
+                role = Label(u.role.label())
             ))),
             _ if self.in_division(code) => Ok(()),
             _ => Err(outside()),
@@ -186,7 +183,7 @@ impl Actor {
             {
                 Ok(())
             }
-            Actor::User(_) => Err(OpsError::Forbidden("需要全域管理员权限".into())),
+            Actor::User(_) => Err(OpsError::Forbidden(msg!("需要全域管理员权限"))),
         }
     }
 
@@ -195,11 +192,11 @@ impl Actor {
         match self {
             Actor::Operator { .. } => Ok(()),
             Actor::User(u) if u.read_only || !u.role.manages_accounts() => {
-                Err(OpsError::Forbidden("不能管理账号".into()))
+                Err(OpsError::Forbidden(msg!("不能管理账号")))
             }
-            Actor::User(u) if role.rank() < u.role.rank() => Err(OpsError::Forbidden(format!(
-                "不能创建比本人权限更高的{}账号",
-                role.label()
+            Actor::User(u) if role.rank() < u.role.rank() => Err(OpsError::Forbidden(msg!(
+                "不能创建比本人权限更高的{role}账号",
+                role = Label(role.label())
             ))),
             Actor::User(_) if self.in_scope(path) => Ok(()),
             Actor::User(_) => Err(outside()),
@@ -211,7 +208,7 @@ impl Actor {
         match self {
             Actor::Operator { .. } => Ok("/"),
             Actor::User(u) if u.role.reads_audit() => Ok(&u.scope_path),
-            Actor::User(_) => Err(OpsError::Forbidden("不能查看审计日志".into())),
+            Actor::User(_) => Err(OpsError::Forbidden(msg!("不能查看审计日志"))),
         }
     }
 

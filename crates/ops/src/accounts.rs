@@ -8,6 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use jiceng_domain::{Invalid, Role, access, text};
+use jiceng_domain::{Label, msg};
 use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
 use jiceng_store::{Db, StoreError, Tx, audit, members, orgs, units};
 use serde::{Deserialize, Serialize};
@@ -86,12 +87,23 @@ fn digest(secret: &str) -> String {
 pub(crate) fn hash_password(password: &str) -> Result<String, OpsError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).expect("the OS random source works");
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| OpsError::Invalid(Invalid::new("password", "", e.to_string())))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| {
+        OpsError::Invalid(Invalid::new(
+            "password",
+            "",
+            msg!("无法计算密码摘要：{reason}", reason = e),
+        ))
+    })?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| OpsError::Invalid(Invalid::new("password", "", e.to_string())))
+        .map_err(|e| {
+            OpsError::Invalid(Invalid::new(
+                "password",
+                "",
+                msg!("无法计算密码摘要：{reason}", reason = e),
+            ))
+        })
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
@@ -152,35 +164,40 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         Some(code) => Some(
             orgs::by_code(&mut tx, code)
                 .await?
-                .ok_or_else(|| Invalid::new("scope", code, "没有这个代码的党组织"))?,
+                .ok_or_else(|| Invalid::new("scope", code, msg!("没有这个代码的党组织")))?,
         ),
         None => None,
     };
     if let Some(mid) = new.member_id {
         let m = members::by_id(&mut tx, mid)
             .await?
-            .ok_or_else(|| Invalid::new("member", mid, "没有这个党员"))?;
+            .ok_or_else(|| Invalid::new("member", mid, msg!("没有这个党员")))?;
         if role == Role::Member {
             scope = orgs::by_id(&mut tx, m.org_id).await?;
         }
     } else if role == Role::Member {
-        return Err(Invalid::new("member", "", "党员账号须关联党员档案").into());
+        return Err(Invalid::new("member", "", msg!("党员账号须关联党员档案")).into());
     }
     if let Some(uid) = new.unit_id {
         let u = units::by_id(&mut tx, uid)
             .await?
-            .ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
+            .ok_or_else(|| Invalid::new("unit", uid, msg!("没有这个驻区单位")))?;
         if role == Role::UnitLiaison {
             let org_id = u.org_id.ok_or_else(|| {
-                Invalid::new("unit", &u.name, "该单位没有党组织，无法设联络员账号")
+                Invalid::new("unit", &u.name, msg!("该单位没有党组织，无法设联络员账号"))
             })?;
             scope = orgs::by_id(&mut tx, org_id).await?;
         }
     } else if role == Role::UnitLiaison {
-        return Err(Invalid::new("unit", "", "驻区单位联络员账号须关联单位").into());
+        return Err(Invalid::new("unit", "", msg!("驻区单位联络员账号须关联单位")).into());
     }
     if scope.is_none() && role != Role::DistrictAdmin {
-        return Err(Invalid::new("scope", "", format!("{}须指定管理范围", role.label())).into());
+        return Err(Invalid::new(
+            "scope",
+            "",
+            msg!("{role}须指定管理范围", role = Label(role.label())),
+        )
+        .into());
     }
     actor.may_manage_account(role, scope.as_ref().map_or("/", |o| o.path.as_str()))?;
     let row = NewUserRow {
@@ -193,7 +210,9 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         unit_id: new.unit_id,
     };
     let id = users::insert(&mut tx, &row).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => OpsError::conflict("username", &username, "用户名已被使用"),
+        StoreError::Duplicate(_) => {
+            OpsError::conflict("username", &username, msg!("用户名已被使用"))
+        }
         e => e.into(),
     })?;
     let user = users::by_id(&mut tx, id)
@@ -237,7 +256,7 @@ pub struct Session {
 }
 
 fn bad_login() -> OpsError {
-    OpsError::Unauthenticated("用户名或密码错误".into())
+    OpsError::Unauthenticated(msg!("用户名或密码错误"))
 }
 
 /// Signs in. Five wrong passwords in a row lock the account for fifteen minutes; the answer
@@ -257,12 +276,13 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
         && until > now
     {
         let minutes = (until - now).num_minutes() + 1;
-        return Err(OpsError::Unauthenticated(format!(
-            "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"
+        return Err(OpsError::Unauthenticated(msg!(
+            "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
+            minutes = minutes
         )));
     }
     if !user.active {
-        return Err(OpsError::Unauthenticated("账号已停用".into()));
+        return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     let who = format!("user:{}", user.username);
     if !password_matches(password, &user.password_hash) {
@@ -290,9 +310,10 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
         .await?;
         tx.commit().await?;
         return Err(if lock.is_some() {
-            OpsError::Unauthenticated(format!(
-                "密码连续错误 {MAX_FAILED_LOGINS} 次，账号已锁定 {} 分钟",
-                LOCKOUT.num_minutes()
+            OpsError::Unauthenticated(msg!(
+                "密码连续错误 {failures} 次，账号已锁定 {minutes} 分钟",
+                failures = MAX_FAILED_LOGINS,
+                minutes = LOCKOUT.num_minutes()
             ))
         } else {
             bad_login()
@@ -319,20 +340,20 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
     let mut tx = db.read().await?;
     let session = users::session(&mut tx, &hash)
         .await?
-        .ok_or_else(|| OpsError::Unauthenticated("请先登录".into()))?;
+        .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
     let user = users::by_id(&mut tx, session.user_id)
         .await?
-        .ok_or_else(|| OpsError::Unauthenticated("请先登录".into()))?;
+        .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
     drop(tx);
     let now = Utc::now();
     if now - session.last_seen > IDLE_TIMEOUT {
         let mut tx = db.write().await?;
         users::delete_session(&mut tx, &hash).await?;
         tx.commit().await?;
-        return Err(OpsError::Unauthenticated("长时间未操作，请重新登录".into()));
+        return Err(OpsError::Unauthenticated(msg!("长时间未操作，请重新登录")));
     }
     if !user.active {
-        return Err(OpsError::Unauthenticated("账号已停用".into()));
+        return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     if now - session.last_seen > TOUCH_EVERY {
         let mut tx = db.write().await?;
@@ -371,11 +392,11 @@ pub async fn change_password(
     keep_session: Option<&str>,
 ) -> Result<(), OpsError> {
     let Actor::User(me) = actor else {
-        return Err(OpsError::Forbidden("命令行操作员没有密码".into()));
+        return Err(OpsError::Forbidden(msg!("命令行操作员没有密码")));
     };
     access::password(new, &me.username)?;
     if old == new {
-        return Err(Invalid::new("password", "********", "新密码不能与原密码相同").into());
+        return Err(Invalid::new("password", "********", msg!("新密码不能与原密码相同")).into());
     }
     let hash = hash_password(new)?;
     let mut tx = db.write().await?;
@@ -383,7 +404,7 @@ pub async fn change_password(
         .await?
         .ok_or_else(|| OpsError::not_found("账号", me.id))?;
     if !password_matches(old, &user.password_hash) {
-        return Err(Invalid::new("old_password", "********", "原密码不正确").into());
+        return Err(Invalid::new("old_password", "********", msg!("原密码不正确")).into());
     }
     users::set_password(&mut tx, user.id, &hash).await?;
     users::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
@@ -438,18 +459,18 @@ pub async fn create_token(
     days: Option<i64>,
 ) -> Result<NewToken, OpsError> {
     let Actor::User(me) = actor else {
-        return Err(OpsError::Forbidden("令牌属于账号，请先登录".into()));
+        return Err(OpsError::Forbidden(msg!("令牌属于账号，请先登录")));
     };
     if me.read_only {
-        return Err(OpsError::Forbidden("只读令牌不能创建令牌".into()));
+        return Err(OpsError::Forbidden(msg!("只读令牌不能创建令牌")));
     }
     let name = text::name("name", name, 50)?;
     if !matches!(scope, "read" | "write") {
-        return Err(Invalid::new("scope", scope, "应为 read 或 write").into());
+        return Err(Invalid::new("scope", scope, msg!("应为 read 或 write")).into());
     }
     let expires = match days {
         Some(d) if !(1..=3650).contains(&d) => {
-            return Err(Invalid::new("expires_in_days", d, "应在 1 到 3650 天之间").into());
+            return Err(Invalid::new("expires_in_days", d, msg!("应在 1 到 3650 天之间")).into());
         }
         Some(d) => Some(Utc::now() + Duration::days(d)),
         None => None,
@@ -545,20 +566,20 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     let mut tx = db.read().await?;
     let t = users::token_by_hash(&mut tx, &digest(token))
         .await?
-        .ok_or_else(|| OpsError::Unauthenticated("令牌无效".into()))?;
+        .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
     let now = Utc::now();
     if t.revoked_at.is_some() {
-        return Err(OpsError::Unauthenticated("令牌已吊销".into()));
+        return Err(OpsError::Unauthenticated(msg!("令牌已吊销")));
     }
     if t.expires_at.is_some_and(|e| e <= now) {
-        return Err(OpsError::Unauthenticated("令牌已过期".into()));
+        return Err(OpsError::Unauthenticated(msg!("令牌已过期")));
     }
     let user = users::by_id(&mut tx, t.user_id)
         .await?
-        .ok_or_else(|| OpsError::Unauthenticated("令牌无效".into()))?;
+        .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
     drop(tx);
     if !user.active {
-        return Err(OpsError::Unauthenticated("账号已停用".into()));
+        return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY) {
         let mut tx = db.write().await?;

@@ -3,6 +3,7 @@
 use crate::input::opt;
 use crate::{Actor, OpsError, Page};
 use jiceng_domain::audit_chain::{Link, hash};
+use jiceng_domain::msg;
 use jiceng_domain::{Invalid, text};
 use jiceng_store::Db;
 use jiceng_store::audit::{self, AuditFilter, EntryRow};
@@ -98,7 +99,7 @@ fn recompute(prev: &str, r: &EntryRow, seq: i64) -> String {
 /// Walks the whole chain from the first entry and reports the first broken link.
 pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
     if actor.may_read_audit()? != "/" {
-        return Err(OpsError::Forbidden("校验审计链需要全域权限".into()));
+        return Err(OpsError::Forbidden(msg!("校验审计链需要全域权限")));
     }
     let mut tx = db.read().await?;
     let (head_seq, head_hash) = audit::head(&mut tx).await?;

@@ -2,6 +2,7 @@
 
 use crate::{Actor, OpsError};
 use jiceng_domain::division::catalogue;
+use jiceng_domain::msg;
 use jiceng_domain::{Division, DivisionCode, Invalid};
 use jiceng_store::divisions::{self, DivisionRow};
 use jiceng_store::{Db, Tx, audit};
@@ -35,7 +36,7 @@ pub fn find(code_or_name: &str) -> Result<Division, Invalid> {
             Invalid::new(
                 "division_code",
                 code_or_name,
-                "不在 2023 年统计用区划代码中",
+                msg!("不在 2023 年统计用区划代码中"),
             )
         });
     }
@@ -43,7 +44,7 @@ pub fn find(code_or_name: &str) -> Result<Division, Invalid> {
         Invalid::new(
             "division_code",
             code_or_name,
-            "找不到这个名称的省、市或区县",
+            msg!("找不到这个名称的省、市或区县"),
         )
     })
 }
@@ -90,7 +91,7 @@ pub(crate) async fn existing(
         return Ok(row);
     }
     if catalogue().get(&code).is_none() {
-        return Err(Invalid::new(field, raw, "不在 2023 年统计用区划代码中").into());
+        return Err(Invalid::new(field, raw, msg!("不在 2023 年统计用区划代码中")).into());
     }
     take_in_tx(tx, &code, false).await?;
     divisions::get(tx, &code)

@@ -1,4 +1,4 @@
-use jiceng_domain::Invalid;
+use jiceng_domain::{Invalid, Label, Lang, Msg, msg};
 use jiceng_store::StoreError;
 use serde::Serialize;
 use thiserror::Error;
@@ -9,14 +9,15 @@ use thiserror::Error;
 pub enum OpsError {
     #[error("{0}")]
     Invalid(Invalid),
+    /// `what` is a Chinese label, translated when rendered.
     #[error("找不到{what}：{key}")]
     NotFound { what: &'static str, key: String },
     #[error("{0}")]
     Conflict(Invalid),
     #[error("无权操作：{0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     #[error("{0}")]
-    Unauthenticated(String),
+    Unauthenticated(Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -46,11 +47,7 @@ impl OpsError {
         }
     }
 
-    pub fn conflict(
-        field: &'static str,
-        value: impl std::fmt::Display,
-        message: impl Into<String>,
-    ) -> OpsError {
+    pub fn conflict(field: &'static str, value: impl std::fmt::Display, message: Msg) -> OpsError {
         OpsError::Conflict(Invalid::new(field, value, message))
     }
 
@@ -66,16 +63,48 @@ impl OpsError {
         }
     }
 
+    /// The message for people, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let m = match self {
+            OpsError::Invalid(i) | OpsError::Conflict(i) => return i.render(lang),
+            OpsError::NotFound { what, key } => {
+                msg!("找不到{what}：{key}", what = Label(what), key = key)
+            }
+            OpsError::Forbidden(m) => msg!("无权操作：{why}", why = m.render(lang)),
+            OpsError::Unauthenticated(m) => m.clone(),
+            OpsError::Store(e) => store_msg(e),
+        };
+        m.render(lang)
+    }
+
     pub fn body(&self) -> ErrorBody {
+        self.body_in(Lang::Zh)
+    }
+
+    pub fn body_in(&self, lang: Lang) -> ErrorBody {
         let (field, value) = match self {
             OpsError::Invalid(i) | OpsError::Conflict(i) => (Some(i.field), Some(i.value.clone())),
             _ => (None, None),
         };
         ErrorBody {
             code: self.code(),
-            message: self.to_string(),
+            message: self.render(lang),
             field,
             value,
         }
+    }
+}
+
+fn store_msg(e: &StoreError) -> Msg {
+    match e {
+        StoreError::Unavailable(r) => msg!("数据库不可用：{reason}", reason = r),
+        StoreError::Duplicate(r) => msg!("违反唯一约束：{reason}", reason = r),
+        StoreError::Referenced(r) => msg!("仍被其他记录引用：{reason}", reason = r),
+        StoreError::Migration { version, reason } => msg!(
+            "迁移失败（版本 {version}）：{reason}",
+            version = version,
+            reason = reason
+        ),
+        StoreError::Other(r) => msg!("数据库错误：{reason}", reason = r),
     }
 }

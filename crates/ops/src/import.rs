@@ -7,6 +7,7 @@ use crate::orgs::NewOrg;
 use crate::units::NewUnit;
 use crate::{Actor, OpsError};
 use jiceng_domain::error::field_label;
+use jiceng_domain::{Msg, msg};
 use jiceng_store::{Db, Tx};
 use serde::Serialize;
 
@@ -42,13 +43,13 @@ pub struct Row {
     pub record: Record,
 }
 
-/// A problem found in a cell (or a whole row), in Chinese.
+/// A problem found in a cell (or a whole row). `column` is the column's Chinese label.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowError {
     pub line: usize,
-    pub column: String,
+    pub column: &'static str,
     pub value: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,9 +84,9 @@ pub async fn rows(
         {
             errors.push(RowError {
                 line: row.line,
-                column: field_label("id_number").into(),
+                column: field_label("id_number"),
                 value: jiceng_domain::id_number::mask(&id),
-                message: format!("与第 {first} 行重复"),
+                message: msg!("与第 {first} 行重复", first = first),
             });
             continue;
         }
@@ -96,7 +97,7 @@ pub async fn rows(
             Ok(_) => {}
             Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => errors.push(RowError {
                 line: row.line,
-                column: field_label(i.field).into(),
+                column: field_label(i.field),
                 value: i.value,
                 message: i.message,
             }),

@@ -1,5 +1,6 @@
 //! Turning the optional text fields that forms, spreadsheets and flags send into values.
 
+use jiceng_domain::msg;
 use jiceng_domain::{Invalid, text};
 
 /// `None` for a missing or blank field, else the trimmed text.
@@ -24,5 +25,5 @@ pub fn opt_past_date(
 }
 
 pub fn required<'a>(field: &'static str, raw: &'a Option<String>) -> Result<&'a str, Invalid> {
-    opt(raw).ok_or_else(|| Invalid::new(field, "", "必填"))
+    opt(raw).ok_or_else(|| Invalid::new(field, "", msg!("必填")))
 }

@@ -4,6 +4,7 @@ use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::member::{MemberDates, check_dates, check_identity};
+use jiceng_domain::msg;
 use jiceng_domain::{
     Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone,
     id_number, phone, text,
@@ -117,7 +118,7 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     let phone = opt(&new.phone).map(Phone::parse).transpose()?;
     let education = opt(&new.education).map(Education::parse).transpose()?;
     let joined_on = opt_past_date("joined_on", &new.joined_on)?
-        .ok_or_else(|| Invalid::new("joined_on", "", "必填"))?;
+        .ok_or_else(|| Invalid::new("joined_on", "", msg!("必填")))?;
     let full_on = opt_date("full_on", &new.full_on)?;
     let status = match opt(&new.status) {
         Some(s) => MemberStatus::parse(s)?,
@@ -171,9 +172,11 @@ pub(crate) async fn add_in(
     let id = members::insert(tx, &f, org.id, &org.path)
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => {
-                OpsError::conflict("id_number", id_number::mask(&f.id_number), "身份证号已登记")
-            }
+            StoreError::Duplicate(_) => OpsError::conflict(
+                "id_number",
+                id_number::mask(&f.id_number),
+                msg!("身份证号已登记"),
+            ),
             e => e.into(),
         })?;
     orgs::add_members(tx, &org.path, 1).await?;
@@ -207,16 +210,19 @@ async fn check_links(
     if let Some(raw) = opt(&new.residence_division) {
         let d = divisions::existing(tx, "residence_division", raw).await?;
         if !jiceng_domain::DivisionCode::parse(&d.code)?.is_community() {
-            return Err(
-                Invalid::new("residence_division", raw, "应为社区（居委会）一级的代码").into(),
-            );
+            return Err(Invalid::new(
+                "residence_division",
+                raw,
+                msg!("应为社区（居委会）一级的代码"),
+            )
+            .into());
         }
         f.residence_division = Some(d.code);
     }
     if let Some(uid) = f.employer_unit_id {
         units::by_id(tx, uid)
             .await?
-            .ok_or_else(|| Invalid::new("employer_unit", uid, "没有这个驻区单位"))?;
+            .ok_or_else(|| Invalid::new("employer_unit", uid, msg!("没有这个驻区单位")))?;
     }
     if let Some(other) = members::by_id_number(tx, &f.id_number).await?
         && Some(other.id) != own
@@ -224,7 +230,11 @@ async fn check_links(
         return Err(OpsError::conflict(
             "id_number",
             id_number::mask(&f.id_number),
-            format!("已登记为党员 {}（编号 {}）", other.name, other.id),
+            msg!(
+                "已登记为党员 {name}（编号 {id}）",
+                name = &other.name,
+                id = other.id
+            ),
         ));
     }
     Ok(())
@@ -255,7 +265,7 @@ pub async fn update(
         return Err(Invalid::new(
             "org",
             code,
-            "修改档案不能变更所在党组织，请办理组织关系转接",
+            msg!("修改档案不能变更所在党组织，请办理组织关系转接"),
         )
         .into());
     }
@@ -263,9 +273,11 @@ pub async fn update(
     members::update_fields(&mut tx, id, &f)
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => {
-                OpsError::conflict("id_number", id_number::mask(&f.id_number), "身份证号已登记")
-            }
+            StoreError::Duplicate(_) => OpsError::conflict(
+                "id_number",
+                id_number::mask(&f.id_number),
+                msg!("身份证号已登记"),
+            ),
             e => e.into(),
         })?;
     let after = members::by_id(&mut tx, id)
@@ -308,7 +320,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
     let (m, org) = load(&mut tx, id).await?;
     actor.may_read_member(m.id, &m.org_path)?;
     if reveal && !actor.may_reveal() {
-        return Err(OpsError::Forbidden("查看完整身份证号和电话".into()));
+        return Err(OpsError::Forbidden(msg!("查看完整身份证号和电话")));
     }
     let transfers = members::transfers(&mut tx, id).await?;
     let registrations = registrations::of_member(&mut tx, id).await?;
@@ -369,7 +381,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     let after = opt(&q.after)
         .map(|a| {
             a.parse::<i64>()
-                .map_err(|_| Invalid::new("after", a, "应为上一页最后一名党员的编号"))
+                .map_err(|_| Invalid::new("after", a, msg!("应为上一页最后一名党员的编号")))
         })
         .transpose()?;
     let mut tx = db.read().await?;
@@ -386,7 +398,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     let cursor = match after {
         Some(id) => match members::path_of(&mut tx, id).await? {
             Some(p) if p.starts_with(&path) => Some((p, id)),
-            _ => return Err(Invalid::new("after", id, "不是本范围内的党员").into()),
+            _ => return Err(Invalid::new("after", id, msg!("不是本范围内的党员")).into()),
         },
         None => None,
     };
@@ -445,10 +457,10 @@ pub async fn transfer(
     actor.may_write(&from.path)?;
     actor.may_write(&target.path)?;
     if target.id == from.id {
-        return Err(Invalid::new("org", to, "已在该党组织").into());
+        return Err(Invalid::new("org", to, msg!("已在该党组织")).into());
     }
     if date < m.joined_on {
-        return Err(Invalid::new("transferred_on", date, "早于入党日期").into());
+        return Err(Invalid::new("transferred_on", date, msg!("早于入党日期")).into());
     }
     if let Some(last) = members::transfers(&mut tx, id).await?.last()
         && date < last.transferred_on
@@ -456,7 +468,7 @@ pub async fn transfer(
         return Err(Invalid::new(
             "transferred_on",
             date,
-            format!("早于上一次转接日期 {}", last.transferred_on),
+            msg!("早于上一次转接日期 {date}", date = last.transferred_on),
         )
         .into());
     }

@@ -4,6 +4,7 @@ use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::org::{CommitteePosition, check_placement, check_temporary, term_due};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgCode, OrgLevel, text};
+use jiceng_domain::{Label, msg};
 use jiceng_store::committee::{self, SeatFields, SeatRow};
 use jiceng_store::orgs::{self, OrgFields, OrgFilter, OrgRow};
 use jiceng_store::units::{self, UnitRow};
@@ -74,7 +75,7 @@ pub(crate) async fn by_code(
 ) -> Result<OrgRow, OpsError> {
     orgs::by_code(tx, code.trim())
         .await?
-        .ok_or_else(|| Invalid::new(field, code, "没有这个代码的党组织").into())
+        .ok_or_else(|| Invalid::new(field, code, msg!("没有这个代码的党组织")).into())
 }
 
 fn audit_json<T: Serialize>(v: &T) -> Option<String> {
@@ -109,7 +110,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
         return Err(Invalid::new(
             "elected_on",
             opt(&new.elected_on).unwrap_or(""),
-            format!("{}不实行换届", level.label()),
+            msg!("{level}不实行换届", level = Label(level.label())),
         )
         .into());
     }
@@ -134,7 +135,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
         check_division_within(&division.code, &p.division_code)?;
     }
     if orgs::by_code(tx, code.as_str()).await?.is_some() {
-        return Err(OpsError::conflict("code", &code, "组织代码已被使用"));
+        return Err(OpsError::conflict("code", &code, msg!("组织代码已被使用")));
     }
     let fields = OrgFields {
         code: code.to_string(),
@@ -175,7 +176,7 @@ fn check_division_within(child: &str, parent: &str) -> Result<(), Invalid> {
         return Err(Invalid::new(
             "division_code",
             child,
-            format!("不在上级党组织所在区划 {parent} 之内"),
+            msg!("不在上级党组织所在区划 {parent} 之内", parent = parent),
         ));
     }
     Ok(())
@@ -264,9 +265,12 @@ pub async fn move_to(
     actor.may_write(&org.path)?;
     actor.may_write(&parent.path)?;
     if parent.path.starts_with(&org.path) {
-        return Err(
-            Invalid::new("parent", new_parent, "不能把党组织移到它自己或它的下级之下").into(),
-        );
+        return Err(Invalid::new(
+            "parent",
+            new_parent,
+            msg!("不能把党组织移到它自己或它的下级之下"),
+        )
+        .into());
     }
     check_placement(
         OrgLevel::parse(&org.level)?,
@@ -306,28 +310,31 @@ pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> 
         return Err(OpsError::conflict(
             "code",
             code,
-            format!("还有 {children} 个下级党组织，不能删除"),
+            msg!(
+                "还有 {children} 个下级党组织，不能删除",
+                children = children
+            ),
         ));
     }
     if org.member_count > 0 {
         return Err(OpsError::conflict(
             "code",
             code,
-            format!("还有 {} 名党员，请先转出", org.member_count),
+            msg!("还有 {count} 名党员，请先转出", count = org.member_count),
         ));
     }
     if let Some(u) = units::by_org(&mut tx, org.id).await? {
         return Err(OpsError::conflict(
             "code",
             code,
-            format!("是驻区单位“{}”的党组织，不能删除", u.name),
+            msg!("是驻区单位“{unit}”的党组织，不能删除", unit = &u.name),
         ));
     }
     orgs::delete(&mut tx, org.id).await.map_err(|e| match e {
         StoreError::Referenced(_) => OpsError::conflict(
             "code",
             code,
-            "仍有组织关系转接、双报到记录或账号指向它，不能删除",
+            msg!("仍有组织关系转接、双报到记录或账号指向它，不能删除"),
         ),
         e => e.into(),
     })?;
@@ -377,19 +384,19 @@ pub async fn add_seat(
                 return Err(Invalid::new(
                     "name",
                     &m.name,
-                    "委员应是本组织党员，或来自驻区单位的兼职委员",
+                    msg!("委员应是本组织党员，或来自驻区单位的兼职委员"),
                 )
                 .into());
             }
             m.name
         }
         (Some(n), None) => text::name("name", n, 30)?,
-        (None, None) => return Err(Invalid::new("name", "", "必填").into()),
+        (None, None) => return Err(Invalid::new("name", "", msg!("必填")).into()),
     };
     if let Some(uid) = new.unit_id {
         units::by_id(&mut tx, uid)
             .await?
-            .ok_or_else(|| Invalid::new("unit", uid, "没有这个驻区单位"))?;
+            .ok_or_else(|| Invalid::new("unit", uid, msg!("没有这个驻区单位")))?;
     }
     let seat = SeatFields {
         org_id: org.id,
@@ -403,7 +410,9 @@ pub async fn add_seat(
     committee::insert_many(&mut tx, std::slice::from_ref(&seat))
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => OpsError::conflict("position", position, "该组织已有书记"),
+            StoreError::Duplicate(_) => {
+                OpsError::conflict("position", position, msg!("该组织已有书记"))
+            }
             e => e.into(),
         })?;
     audit::append(

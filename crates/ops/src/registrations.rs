@@ -4,6 +4,7 @@
 use crate::input::opt_past_date;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
+use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::registrations::{self, NewRegistration, RegistrationRow};
@@ -12,7 +13,7 @@ use jiceng_store::{Db, StoreError, Tx, audit, members, units};
 async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
     let org = by_code(tx, "community", code).await?;
     if org.level != OrgLevel::Community.code() || org.category != OrgCategory::Regional.code() {
-        return Err(Invalid::new("community", code, "报到对象应为社区党组织").into());
+        return Err(Invalid::new("community", code, msg!("报到对象应为社区党组织")).into());
     }
     Ok(org)
 }
@@ -26,7 +27,7 @@ async fn record(
 ) -> Result<RegistrationRow, OpsError> {
     let id = registrations::insert(tx, &r).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
-            OpsError::conflict("community", what, "已在一个社区报到，请先结束原报到")
+            OpsError::conflict("community", what, msg!("已在一个社区报到，请先结束原报到"))
         }
         e => e.into(),
     })?;
@@ -84,7 +85,7 @@ pub async fn register_member(
         return Err(Invalid::new(
             "categories",
             Categories(m.categories),
-            "只有在职党员到居住社区报到",
+            msg!("只有在职党员到居住社区报到"),
         )
         .into());
     }
@@ -95,12 +96,12 @@ pub async fn register_member(
         return Err(Invalid::new(
             "community",
             community_code,
-            format!("党员居住在 {res}，应到居住地社区报到"),
+            msg!("党员居住在 {res}，应到居住地社区报到", res = res),
         )
         .into());
     }
     if date < m.joined_on {
-        return Err(Invalid::new("registered_on", date, "早于入党日期").into());
+        return Err(Invalid::new("registered_on", date, msg!("早于入党日期")).into());
     }
     actor.may_act_for(Some(m.id), None, &org.path)?;
     let r = NewRegistration {
@@ -127,7 +128,7 @@ pub async fn register_unit(
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", unit_id))?;
     if u.org_id.is_none() {
-        return Err(Invalid::new("unit", &u.name, "没有党组织的单位不参加双报到").into());
+        return Err(Invalid::new("unit", &u.name, msg!("没有党组织的单位不参加双报到")).into());
     }
     let org = community(&mut tx, community_code).await?;
     let unit_div = DivisionCode::parse(&u.division_code)?;
@@ -136,7 +137,10 @@ pub async fn register_unit(
         return Err(Invalid::new(
             "community",
             community_code,
-            format!("单位位于 {}，应到所在社区报到", u.division_code),
+            msg!(
+                "单位位于 {division}，应到所在社区报到",
+                division = &u.division_code
+            ),
         )
         .into());
     }
@@ -165,10 +169,10 @@ pub async fn end(
         .await?
         .ok_or_else(|| OpsError::not_found("报到记录", id))?;
     if before.ended_on.is_some() {
-        return Err(OpsError::conflict("ended_on", date, "该报到已结束"));
+        return Err(OpsError::conflict("ended_on", date, msg!("该报到已结束")));
     }
     if date < before.registered_on {
-        return Err(Invalid::new("ended_on", date, "早于报到日期").into());
+        return Err(Invalid::new("ended_on", date, msg!("早于报到日期")).into());
     }
     let org = jiceng_store::orgs::by_id(&mut tx, before.community_org_id)
         .await?

@@ -3,6 +3,7 @@
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::msg;
 use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
 use jiceng_store::registrations::{self, RegistrationRow};
 use jiceng_store::units::{self, UnitFields, UnitRow};
@@ -62,16 +63,22 @@ pub(crate) async fn add_in(
     let raw_div = required("division_code", &new.division_code)?;
     let division = divisions::existing(tx, "division_code", raw_div).await?;
     if DivisionCode::parse(&division.code)?.level() < DivisionLevel::Township {
-        return Err(Invalid::new("division_code", raw_div, "驻区单位应落在街道或社区").into());
+        return Err(
+            Invalid::new("division_code", raw_div, msg!("驻区单位应落在街道或社区")).into(),
+        );
     }
     let org = match opt(&new.org) {
         Some(code) => {
             let o = by_code(tx, "org", code).await?;
             if o.category != OrgCategory::Unit.code() {
-                return Err(Invalid::new("org", code, "不是单位党组织").into());
+                return Err(Invalid::new("org", code, msg!("不是单位党组织")).into());
             }
             if units::by_org(tx, o.id).await?.is_some() {
-                return Err(OpsError::conflict("org", code, "已是另一驻区单位的党组织"));
+                return Err(OpsError::conflict(
+                    "org",
+                    code,
+                    msg!("已是另一驻区单位的党组织"),
+                ));
             }
             Some(o)
         }

@@ -32,9 +32,9 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     };
     let found = vec![RowError {
         line: 9,
-        column: "身份证号".into(),
+        column: "身份证号",
         value: "3.50302E+17".into(),
-        message: "丢失".into(),
+        message: jiceng_domain::msg!("{n} 不是有效的日期", n = "丢失"),
     }];
     let report = import::rows(
         &t.db,
@@ -45,11 +45,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     )
     .await
     .unwrap();
-    let lines: Vec<(usize, &str)> = report
-        .errors
-        .iter()
-        .map(|e| (e.line, e.column.as_str()))
-        .collect();
+    let lines: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.column)).collect();
     assert_eq!(
         lines,
         vec![
@@ -143,7 +139,7 @@ async fn orgs_and_units_import_in_file_order() {
         report
             .errors
             .iter()
-            .map(|e| (e.line, e.column.as_str()))
+            .map(|e| (e.line, e.column))
             .collect::<Vec<_>>(),
         vec![(5, "上级党组织")]
     );

@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
+use jiceng_domain::msg;
 use jiceng_ops::{Actor, OpsError, accounts};
 
 pub const SESSION_COOKIE: &str = "jiceng_session";
@@ -73,17 +74,17 @@ impl FromRequestParts<AppState> for Authed {
             });
         }
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(OpsError::Unauthenticated("请先登录".into()).into());
+            return Err(OpsError::Unauthenticated(msg!("请先登录")).into());
         };
         let (actor, csrf) = accounts::session_actor(&state.db, &token).await?;
         if changes_state(&parts.method) {
             if !same_origin(&parts.headers) {
-                return Err(OpsError::Forbidden("拒绝跨站请求".into()).into());
+                return Err(OpsError::Forbidden(msg!("拒绝跨站请求")).into());
             }
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if sent != Some(csrf.as_str()) {
                 return Err(
-                    OpsError::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）".into()).into(),
+                    OpsError::Forbidden(msg!("缺少或错误的 CSRF 令牌（X-CSRF-Token）")).into(),
                 );
             }
         }

@@ -1,14 +1,41 @@
 //! The one place errors become HTTP: statuses, and a JSON body naming the field and value.
 
 use axum::Json;
+use axum::extract::Request;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use jiceng_domain::{Lang, msg};
 use jiceng_ops::OpsError;
 use jiceng_store::StoreError;
 use serde_json::json;
 
 pub struct ApiError(pub OpsError);
+
+tokio::task_local! {
+    /// The language of the request being served, for error bodies.
+    static LANG: Lang;
+}
+
+/// Serves the API request with its language (`Accept-Language`, else the `lang` cookie) in
+/// scope, so an error deep in a handler is worded for the caller.
+pub async fn with_lang(req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let accept = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok());
+    let lang = if accept.is_some() {
+        Lang::from_accept(accept)
+    } else {
+        crate::pages::lang_of(headers)
+    };
+    LANG.scope(lang, next.run(req)).await
+}
+
+fn lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
 
 impl From<OpsError> for ApiError {
     fn from(e: OpsError) -> Self {
@@ -34,15 +61,15 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self.0, "request failed");
         }
-        (status, Json(json!({ "error": self.0.body() }))).into_response()
+        (status, Json(json!({ "error": self.0.body_in(lang()) }))).into_response()
     }
 }
 
 /// A request the server could not read at all: malformed JSON, a body too large, bad query.
-pub fn bad_request(status: StatusCode, code: &str, message: String) -> Response {
+pub fn bad_request(status: StatusCode, code: &str, message: jiceng_domain::Msg) -> Response {
     (
         status,
-        Json(json!({ "error": { "code": code, "message": message } })),
+        Json(json!({ "error": { "code": code, "message": message.render(lang()) } })),
     )
         .into_response()
 }
@@ -52,17 +79,17 @@ pub fn json_rejection(r: JsonRejection) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => bad_request(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("请求体超过上限 {} 字节", crate::MAX_JSON_BODY),
+            msg!("请求体超过上限 {limit} 字节", limit = crate::MAX_JSON_BODY),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => bad_request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "请求体应为 application/json".into(),
+            msg!("请求体应为 application/json"),
         ),
         _ => bad_request(
             StatusCode::BAD_REQUEST,
             "malformed_json",
-            format!("JSON 无法解析：{}", r.body_text()),
+            msg!("JSON 无法解析：{reason}", reason = r.body_text()),
         ),
     }
 }
@@ -71,6 +98,6 @@ pub fn query_rejection(r: QueryRejection) -> Response {
     bad_request(
         StatusCode::BAD_REQUEST,
         "bad_query",
-        format!("查询参数无法解析：{}", r.body_text()),
+        msg!("查询参数无法解析：{reason}", reason = r.body_text()),
     )
 }

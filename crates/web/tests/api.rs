@@ -314,7 +314,7 @@ async fn bad_requests_get_structured_errors_and_write_nothing() {
 
     let bad = json!({ "name": "某", "id_number": "350302198503040010", "org": "B1", "joined_on": "2015-06-01" });
     let (st, body) = app
-        .as_user(&sec, Method::POST, "/api/v1/members", Some(bad))
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(bad.clone()))
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "id_number");
@@ -324,6 +324,24 @@ async fn bad_requests_get_structured_errors_and_write_nothing() {
             .as_str()
             .unwrap()
             .contains("身份证号")
+    );
+    // The same refusal worded for a caller who prefers English.
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[
+                ("cookie", &sec.cookie),
+                ("x-csrf-token", &sec.csrf),
+                ("accept-language", "en-GB,en;q=0.8"),
+            ],
+            Some(bad.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "ID number (id_number): “350302198503040010” is invalid: wrong check digit"
     );
 
     let (st, body) = app

@@ -110,7 +110,14 @@ async fn every_role_gets_its_pages() {
         }
         let (_, body, _) = get(&router, "/members", &cookie).await;
         match account.username.as_str() {
-            "member" => assert!(body.contains("只能查看本人档案"), "a member sees no list"),
+            "member" => {
+                assert!(body.contains("只能查看本人档案"), "a member sees no list");
+                let (_, en, _) = get(&router, "/members", &format!("{cookie}; lang=en")).await;
+                assert!(
+                    en.contains("a member may see only their own file") && !en.contains("只能查看"),
+                    "the refusal is worded in English too: {en}"
+                );
+            }
             _ => assert!(
                 body.contains("table class=\"members\""),
                 "{} sees a list",

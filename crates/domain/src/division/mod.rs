@@ -46,13 +46,13 @@ impl DivisionCode {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let t = raw.trim();
         if !t.bytes().all(|b| b.is_ascii_digit()) || t.is_empty() {
-            return Err(Invalid::new("division_code", raw, "只能由数字组成"));
+            return Err(Invalid::new("division_code", raw, msg!("只能由数字组成")));
         }
         if ![2, 4, 6, 9, 12].contains(&t.len()) {
             return Err(Invalid::new(
                 "division_code",
                 raw,
-                "长度应为 12 位（或 2/4/6/9 位的上级代码）",
+                msg!("长度应为 12 位（或 2/4/6/9 位的上级代码）"),
             ));
         }
         let mut s = t.to_string();
@@ -61,7 +61,11 @@ impl DivisionCode {
         }
         let segs = [&s[0..2], &s[2..4], &s[4..6], &s[6..9], &s[9..12]];
         if segs[0] == "00" {
-            return Err(Invalid::new("division_code", raw, "省级代码不能为 00"));
+            return Err(Invalid::new(
+                "division_code",
+                raw,
+                msg!("省级代码不能为 00"),
+            ));
         }
         // A few prefecture cities have no counties (东莞, 中山, 儋州, 嘉峪关): their streets and
         // towns sit directly under the city with a zero county segment.
@@ -76,7 +80,7 @@ impl DivisionCode {
             return Err(Invalid::new(
                 "division_code",
                 raw,
-                "上级段为零而下级段不为零",
+                msg!("上级段为零而下级段不为零"),
             ));
         }
         Ok(DivisionCode(s))

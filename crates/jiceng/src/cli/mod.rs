@@ -10,6 +10,7 @@ mod unit;
 mod user;
 
 use clap::{Parser, Subcommand};
+use jiceng_domain::msg;
 use jiceng_ops::{Actor, Db, OpsError};
 use output::Out;
 use std::path::PathBuf;
@@ -127,7 +128,7 @@ async fn serve(
         OpsError::Invalid(jiceng_domain::Invalid::new(
             "listen",
             listen,
-            format!("无法监听：{e}"),
+            msg!("无法监听：{reason}", reason = e),
         ))
     })
 }

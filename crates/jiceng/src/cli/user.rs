@@ -2,6 +2,7 @@
 
 use super::output::Out;
 use clap::Subcommand;
+use jiceng_domain::msg;
 use jiceng_ops::accounts::{self, NewUser, UserView};
 use jiceng_ops::audit::{self, BrowseAudit};
 use jiceng_ops::{Actor, Db, OpsError};
@@ -168,7 +169,11 @@ pub async fn run_audit(db: &Db, actor: &Actor, cmd: AuditCmd, out: &Out) -> Resu
                 ),
             });
             if v.first_broken.is_some() {
-                return Err(OpsError::conflict("audit", "chain", "审计链校验未通过"));
+                return Err(OpsError::conflict(
+                    "audit",
+                    "chain",
+                    msg!("审计链校验未通过"),
+                ));
             }
         }
         AuditCmd::List {

@@ -9,6 +9,7 @@ mod tree;
 
 use crate::{Actor, OpsError, divisions};
 use chrono::Days;
+use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionLevel, Invalid, Role};
 use jiceng_store::committee::{self, SeatFields};
 use jiceng_store::members::{self, MemberFields};
@@ -82,20 +83,27 @@ pub async fn build(
 ) -> Result<DemoSummary, OpsError> {
     let started = Instant::now();
     if !(spec.scale > 0.0 && spec.scale <= 100.0) {
-        return Err(Invalid::new("scale", spec.scale, "应大于 0 且不超过 100").into());
+        return Err(Invalid::new("scale", spec.scale, msg!("应大于 0 且不超过 100")).into());
     }
     let city = divisions::find(&spec.city)?;
     if city.code.level() != DivisionLevel::City {
-        return Err(Invalid::new("city", &spec.city, "应为地级市的名称或代码，如 莆田市").into());
+        return Err(Invalid::new(
+            "city",
+            &spec.city,
+            msg!("应为地级市的名称或代码，如 莆田市"),
+        )
+        .into());
     }
     let today = spec.today.unwrap_or_else(crate::today);
     if today > crate::today() {
-        return Err(Invalid::new("date", today, "不能晚于今天").into());
+        return Err(Invalid::new("date", today, msg!("不能晚于今天")).into());
     }
     let mut rng = Rng::new(spec.seed);
     let plan = tree::plan(&mut rng, &city, spec.scale, today);
     if plan.streets.is_empty() {
-        return Err(Invalid::new("city", &spec.city, "该市没有街道，无法生成城市社区").into());
+        return Err(
+            Invalid::new("city", &spec.city, msg!("该市没有街道，无法生成城市社区")).into(),
+        );
     }
 
     let mut tx = db.write().await?;
@@ -104,7 +112,7 @@ pub async fn build(
         return Err(OpsError::conflict(
             "city",
             &spec.city,
-            "数据库中已有党组织；演示城市只能建在空库上（换一个 --data-dir 或数据库）",
+            msg!("数据库中已有党组织；演示城市只能建在空库上（换一个 --data-dir 或数据库）"),
         ));
     }
     divisions::take_in_tx(&mut tx, &city.code, true).await?;

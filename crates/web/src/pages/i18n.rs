@@ -6,31 +6,7 @@ use std::sync::OnceLock;
 
 static CATALOGUE: &str = include_str!("../../i18n/strings.tsv");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn from_cookie(v: Option<&str>) -> Lang {
-        if v == Some("en") { Lang::En } else { Lang::Zh }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> &'static str {
-        match self {
-            Lang::Zh => "en",
-            Lang::En => "zh",
-        }
-    }
-}
+pub use jiceng_domain::Lang;
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     static T: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();

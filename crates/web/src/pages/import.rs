@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader};
 use jiceng_domain::repair::{self, Cell};
+use jiceng_domain::{Msg, msg};
 use jiceng_ops::OpsError;
 use jiceng_ops::import::{self, Record, Report, Row, RowError};
 use jiceng_ops::members::NewMember;
@@ -230,7 +231,11 @@ pub async fn template(
             .into_response(),
         Err(e) => error_page(
             v.lang,
-            &OpsError::Invalid(jiceng_domain::Invalid::new("file", "", e.to_string())),
+            &OpsError::Invalid(jiceng_domain::Invalid::new(
+                "file",
+                "",
+                msg!("无法生成模板：{reason}", reason = e),
+            )),
         ),
     }
 }
@@ -265,10 +270,10 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, String> {
+fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, Msg> {
     if name.to_lowercase().ends_with(".csv") {
         let text = String::from_utf8(bytes)
-            .map_err(|_| "CSV 文件应为 UTF-8 编码（Excel 另存为“CSV UTF-8”）".to_string())?;
+            .map_err(|_| msg!("CSV 文件应为 UTF-8 编码（Excel 另存为“CSV UTF-8”）"))?;
         return Ok(csv_rows(&text)
             .into_iter()
             .map(|r| {
@@ -284,12 +289,17 @@ fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, String> {
             })
             .collect());
     }
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("无法读取文件（应为 .xlsx、.xls 或 .csv）：{e}"))?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            msg!(
+                "无法读取文件（应为 .xlsx、.xls 或 .csv）：{reason}",
+                reason = e
+            )
+        })?;
     let range = book
         .worksheet_range_at(0)
-        .ok_or("文件中没有工作表")?
-        .map_err(|e| format!("无法读取工作表：{e}"))?;
+        .ok_or_else(|| msg!("文件中没有工作表"))?
+        .map_err(|e| msg!("无法读取工作表：{reason}", reason = e))?;
     Ok(range
         .rows()
         .map(|r| {
@@ -313,10 +323,10 @@ fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, String> {
 }
 
 /// Turns sheet rows into records of `kind`, repairing cells and noting what cannot be repaired.
-fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), String> {
+fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), Msg> {
     let columns = kind.columns();
     let mut it = sheet.into_iter().enumerate();
-    let (_, head) = it.next().ok_or("文件是空的")?;
+    let (_, head) = it.next().ok_or_else(|| msg!("文件是空的"))?;
     let head: Vec<Option<(&'static str, &'static str)>> = head
         .iter()
         .map(|c| {
@@ -337,9 +347,10 @@ fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), 
         .map(|f| columns.iter().find(|c| c.1 == *f).map(|c| c.0).unwrap_or(f))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "表头缺少必填列：{}（请使用模板）",
-            missing.join("、")
+        // The file's own headers, as the template names them, so they stay in Chinese.
+        return Err(msg!(
+            "表头缺少必填列：{columns}（请使用模板）",
+            columns = missing.join("、")
         ));
     }
     let mut out = Vec::new();
@@ -366,7 +377,7 @@ fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), 
                 Ok(None) => {}
                 Err(message) => errors.push(RowError {
                     line,
-                    column: label.into(),
+                    column: label,
                     value: repair::text(cell).unwrap_or_default(),
                     message,
                 }),
@@ -396,7 +407,11 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
                                 &v,
                                 kind,
                                 "",
-                                format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
+                                msg!(
+                                    "上传失败（文件上限 {mb} MB）：{reason}",
+                                    mb = MAX_UPLOAD >> 20,
+                                    reason = e
+                                ),
                             );
                         }
                     }
@@ -411,13 +426,17 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
                     &v,
                     kind,
                     "",
-                    format!("上传失败（文件上限 {} MB）：{e}", MAX_UPLOAD >> 20),
+                    msg!(
+                        "上传失败（文件上限 {mb} MB）：{reason}",
+                        mb = MAX_UPLOAD >> 20,
+                        reason = e
+                    ),
                 );
             }
         }
     }
     let Some((name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
-        return fail(&v, kind, "", "请选择要导入的文件".into());
+        return fail(&v, kind, "", msg!("请选择要导入的文件"));
     };
     let parsed = cells(&name, bytes).and_then(|sheet| rows(kind, sheet));
     let (rows, found) = match parsed {
@@ -433,13 +452,25 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
             error: String::new(),
         }),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => fail(&v, kind, &name, e.to_string()),
+        Err(e) => {
+            let l = page(&v);
+            let why = e.render(l.lang);
+            render(&ImportPage {
+                l,
+                kind: kind.code(),
+                report: None,
+                file: name,
+                error: why,
+            })
+        }
     }
 }
 
-fn fail(v: &Viewer, kind: Kind, file: &str, error: String) -> Response {
+fn fail(v: &Viewer, kind: Kind, file: &str, error: Msg) -> Response {
+    let l = page(v);
+    let error = l.msg(&error);
     render(&ImportPage {
-        l: page(v),
+        l,
         kind: kind.code(),
         report: None,
         file: file.into(),
@@ -489,7 +520,7 @@ mod tests {
         let (rows, errors) = super::rows(Kind::Members, sheet).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "身份证号"));
+        assert_eq!((errors[0].line, errors[0].column), (2, "身份证号"));
         let Record::Member(first) = &rows[0].record else {
             panic!("a member row")
         };
@@ -502,6 +533,7 @@ mod tests {
         assert!(
             super::rows(Kind::Members, vec![vec![Cell::Text("姓名".into())]])
                 .unwrap_err()
+                .to_string()
                 .contains("身份证号")
         );
         let orgs = vec![

@@ -16,6 +16,8 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 pub use i18n::Lang;
+use jiceng_domain::msg::translate;
+use jiceng_domain::{Msg, msg};
 use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> Router<AppState> {
@@ -66,6 +68,15 @@ impl Layout {
         i18n::t(self.lang, key)
     }
 
+    /// A label or message from the domain (Chinese text as key) in the page's language.
+    pub fn tr<'a>(&self, zh: &'a str) -> &'a str {
+        translate(self.lang, zh)
+    }
+
+    pub fn msg(&self, m: &Msg) -> String {
+        m.render(self.lang)
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }
@@ -86,7 +97,10 @@ pub struct Viewer {
 impl Viewer {
     pub fn layout(&self, nav: &'static str, title: impl Into<String>) -> Layout {
         let (user, role) = match &self.actor {
-            Actor::User(u) => (u.display_name.clone(), u.role.label().to_string()),
+            Actor::User(u) => (
+                u.display_name.clone(),
+                translate(self.lang, u.role.label()).to_string(),
+            ),
             Actor::Operator { name } => (name.clone(), String::new()),
         };
         Layout {
@@ -151,7 +165,7 @@ impl FromRequestParts<AppState> for Viewer {
             if !same_origin(&parts.headers) || sent != Some(csrf.as_str()) {
                 return Err(error_page(
                     lang,
-                    &OpsError::Forbidden("拒绝跨站或缺少 CSRF 令牌的请求".into()),
+                    &OpsError::Forbidden(msg!("拒绝跨站或缺少 CSRF 令牌的请求")),
                 ));
             }
         }
@@ -199,7 +213,7 @@ pub fn error_page(lang: Lang, e: &OpsError) -> Response {
         status,
         render(&ErrorPage {
             l,
-            message: e.to_string(),
+            message: e.render(lang),
         }),
     )
         .into_response()

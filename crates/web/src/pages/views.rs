@@ -8,7 +8,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use jiceng_domain::msg::translate;
 use jiceng_domain::{Category, MemberStatus, OrgCategory, OrgLevel, org::CommitteePosition};
+use jiceng_domain::{Lang, msg};
 use jiceng_ops::audit::BrowseAudit;
 use jiceng_ops::members::{ListMembers, MemberDetail, MemberView, NewMember};
 use jiceng_ops::orgs::{ListOrgs, OrgView};
@@ -71,7 +73,7 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): FormM
     if !crate::auth::same_origin(&headers) {
         return error_page(
             lang_of(&headers),
-            &OpsError::Forbidden("拒绝跨站请求".into()),
+            &OpsError::Forbidden(msg!("拒绝跨站请求")),
         );
     }
     let username = field(&f, "username").unwrap_or_default();
@@ -95,7 +97,7 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): FormM
         }
         Err(e) => render(&LoginPage {
             l: bare_layout(&headers, "login.title"),
-            error: e.to_string(),
+            error: e.render(lang_of(&headers)),
             username,
             next: field(&f, "next").unwrap_or_default(),
         }),
@@ -145,7 +147,7 @@ pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): FormMap) ->
         }),
         Err(e) => render(&PasswordPage {
             l: v.layout("", title),
-            error: e.to_string(),
+            error: e.render(v.lang),
             saved: false,
         }),
     }
@@ -173,11 +175,11 @@ struct HomePage {
     member_id: Option<i64>,
 }
 
-fn due_view(o: &OrgView) -> DueView {
+fn due_view(lang: Lang, o: &OrgView) -> DueView {
     DueView {
         code: o.row.code.clone(),
         name: o.row.name.clone(),
-        level: o.level_label,
+        level: translate(lang, o.level_label),
         term_due: dash(&o.row.term_due),
     }
 }
@@ -224,7 +226,10 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         ..Default::default()
     };
     let (overdue, overdue_more) = match orgs::list(&s.db, &v.actor, list(today)).await {
-        Ok(p) => (p.items.iter().map(due_view).collect(), p.next.is_some()),
+        Ok(p) => (
+            p.items.iter().map(|o| due_view(v.lang, o)).collect(),
+            p.next.is_some(),
+        ),
         Err(_) => (Vec::new(), false),
     };
     let soon = today + chrono::Months::new(6);
@@ -233,7 +238,7 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
             p.items
                 .iter()
                 .filter(|o| !o.term_overdue)
-                .map(due_view)
+                .map(|o| due_view(v.lang, o))
                 .collect(),
             p.next.is_some(),
         ),
@@ -263,7 +268,7 @@ struct NodeView {
     overdue: bool,
 }
 
-fn node(o: &OrgView) -> NodeView {
+fn node(lang: Lang, o: &OrgView) -> NodeView {
     NodeView {
         dom: o
             .row
@@ -273,7 +278,7 @@ fn node(o: &OrgView) -> NodeView {
             .collect(),
         code: o.row.code.clone(),
         name: o.row.name.clone(),
-        level: o.level_label,
+        level: translate(lang, o.level_label),
         members: o.row.subtree_member_count,
         expandable: o.row.level != OrgLevel::CentralHousehold.code(),
         overdue: o.term_overdue,
@@ -324,7 +329,7 @@ pub async fn orgs(
         Ok(items) => render(&OrgsPage {
             l,
             q: text.unwrap_or_default(),
-            nodes: items.iter().map(node).collect(),
+            nodes: items.iter().map(|o| node(v.lang, o)).collect(),
         }),
         Err(e) => error_page(v.lang, &e),
     }
@@ -345,7 +350,7 @@ pub async fn org_children(
     match orgs::show(&s.db, &v.actor, &code).await {
         Ok(d) => render(&OrgChildren {
             l: v.layout("orgs", ""),
-            nodes: d.children.iter().map(node).collect(),
+            nodes: d.children.iter().map(|o| node(v.lang, o)).collect(),
         }),
         Err(e) => error_page(v.lang, &e),
     }
@@ -442,9 +447,9 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
     let o = OrgFacts {
         code: r.code.clone(),
         name: r.name.clone(),
-        level: d.org.level_label,
+        level: translate(v.lang, d.org.level_label),
         category: OrgCategory::parse(&r.category)
-            .map(OrgCategory::label)
+            .map(|c| translate(v.lang, c.label()))
             .unwrap_or(""),
         division: r.division_code.clone(),
         founded: dash(&r.founded_on),
@@ -464,7 +469,7 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
         .iter()
         .map(|c| SeatView {
             position: CommitteePosition::parse(&c.position)
-                .map(|p| p.label())
+                .map(|p| translate(v.lang, p.label()))
                 .unwrap_or(""),
             name: c.name.clone(),
             unit: c.unit_name.clone().unwrap_or_default(),
@@ -489,7 +494,7 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
         o,
         ancestors,
         committee,
-        nodes: d.children.iter().map(node).collect(),
+        nodes: d.children.iter().map(|o| node(v.lang, o)).collect(),
     })
 }
 
@@ -514,18 +519,18 @@ pub async fn org_register(
                 .map(|_| ())
         }
         (Some(Err(bad)), _) | (_, Some(Err(bad))) => Err(OpsError::Invalid(
-            jiceng_domain::Invalid::new("member", bad, "应为编号（数字）"),
+            jiceng_domain::Invalid::new("member", bad, msg!("应为编号（数字）")),
         )),
         _ => Err(OpsError::Invalid(jiceng_domain::Invalid::new(
             "member",
             "",
-            v.layout("", "").t("reg.pick_one"),
+            msg!("请填写党员编号或单位编号中的一项"),
         ))),
     };
     match result {
         Ok(()) => go(&headers, &format!("/orgs/{code}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => org_with(&s, &v, &code, Some(e.to_string())).await,
+        Err(e) => org_with(&s, &v, &code, Some(e.render(v.lang))).await,
     }
 }
 
@@ -616,13 +621,13 @@ pub async fn members(
                 })
                 .unwrap_or_default();
             (
-                p.items.into_iter().map(row).collect(),
+                p.items.into_iter().map(|m| row(v.lang, m)).collect(),
                 total,
                 next,
                 String::new(),
             )
         }
-        Err(e) => (Vec::new(), String::new(), String::new(), e.to_string()),
+        Err(e) => (Vec::new(), String::new(), String::new(), e.render(v.lang)),
     };
     let first_link = if q.contains_key("after") {
         format!("/members?{base}")
@@ -635,11 +640,11 @@ pub async fn members(
         f,
         statuses: MemberStatus::ALL
             .iter()
-            .map(|s| (s.code(), s.label()))
+            .map(|s| (s.code(), translate(v.lang, s.label())))
             .collect(),
         categories: Category::ALL
             .iter()
-            .map(|c| (c.code(), c.label()))
+            .map(|c| (c.code(), translate(v.lang, c.label())))
             .collect(),
         rows,
         total,
@@ -651,12 +656,12 @@ pub async fn members(
     })
 }
 
-fn row(m: MemberView) -> Row {
+fn row(lang: Lang, m: MemberView) -> Row {
     Row {
         id: m.id,
-        gender: m.gender,
-        status: m.status,
-        categories: m.categories.join("、"),
+        gender: translate(lang, m.gender),
+        status: translate(lang, m.status),
+        categories: labels(lang, &m.categories),
         org_code: m.org_code,
         org_name: m.org_name,
         id_number: m.id_number,
@@ -688,12 +693,12 @@ fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
     MemberPage {
         l: v.layout("members", m.name.clone()),
         phone: dash(&m.phone),
-        education: m.education.unwrap_or("—").to_string(),
+        education: translate(v.lang, m.education.unwrap_or("—")).to_string(),
         full_on: dash(&m.full_on),
         categories: if m.categories.is_empty() {
             "—".into()
         } else {
-            m.categories.join("、")
+            labels(v.lang, &m.categories)
         },
         residence: dash(&m.residence_division),
         transfers: d
@@ -792,7 +797,7 @@ pub async fn member_register(
     {
         Ok(_) => go(&headers, &format!("/members/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => member_with(&s, &v, id, false, Some(e.to_string())).await,
+        Err(e) => member_with(&s, &v, id, false, Some(e.render(v.lang))).await,
     }
 }
 
@@ -872,7 +877,7 @@ fn member_form(
         action,
         back,
         fields,
-        error: error.map(|e| e.to_string()).unwrap_or_default(),
+        error: error.map(|e| e.render(v.lang)).unwrap_or_default(),
     }
 }
 
@@ -1085,7 +1090,7 @@ pub async fn audit(
             (rows, next, String::new())
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
-        Err(e) => (Vec::new(), String::new(), e.to_string()),
+        Err(e) => (Vec::new(), String::new(), e.render(v.lang)),
     };
     render(&AuditPage {
         l,
@@ -1114,4 +1119,13 @@ pub async fn api_docs(headers: HeaderMap) -> Response {
         description: crate::api::openapi::description(),
         groups: crate::api::openapi::grouped(),
     })
+}
+
+/// Labels shown together, each in the page's language.
+fn labels(lang: Lang, ls: &[&str]) -> String {
+    let sep = if lang == Lang::Zh { "、" } else { ", " };
+    ls.iter()
+        .map(|l| translate(lang, l))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
