@@ -11,6 +11,7 @@ macro_rules! labelled_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),*];
             pub const LABELS: &'static [&'static str] = &[$($label),*];
+            pub const CHOICES: &'static [(&'static str, &'static str)] = &[$(($code, $label)),*];
 
             pub fn code(self) -> &'static str {
                 match self { $($name::$var => $code),* }

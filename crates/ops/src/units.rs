@@ -128,27 +128,33 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     })
 }
 
-/// Units within a division (a street includes its communities), a page at a time.
-pub async fn list(
-    db: &Db,
-    actor: &Actor,
-    within: Option<&str>,
-    page: i64,
-    per_page: i64,
-) -> Result<Page<UnitView>, OpsError> {
-    let prefix = match within.or(actor.scope_division()) {
+/// Which units to list: within a division (a street includes its communities), optionally
+/// by part of the name.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListUnits {
+    pub within: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Units, a numbered page at a time, ordered by division and name.
+pub async fn list(db: &Db, actor: &Actor, q: ListUnits) -> Result<Page<UnitView>, OpsError> {
+    let prefix = match q.within.as_deref().or(actor.scope_division()) {
         Some(raw) => DivisionCode::parse(raw)?.short().to_string(),
         None => String::new(),
     };
-    let per_page = per_page.clamp(1, 500);
-    let page = page.max(1);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let name = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
     actor.may_read_division(&prefix)?;
     let mut tx = db.read().await?;
     // A liaison's list is their own unit, wherever it falls among the community's units.
     let rows = match actor.own_unit_only() {
         Some(own) => units::by_id(&mut tx, own).await?.into_iter().collect(),
         None => {
-            units::within_division(&mut tx, &prefix, per_page + 1, (page - 1) * per_page).await?
+            let offset = (page - 1) * per_page;
+            units::within_division(&mut tx, &prefix, name, per_page + 1, offset).await?
         }
     };
     Ok(Page::numbered(rows, page, per_page))

@@ -528,7 +528,9 @@ async fn access_matrix() {
         forbidden(units::show(&t.db, liaison, other.row.id).await),
         "a liaison reads only their own unit"
     );
-    let listed = units::list(&t.db, liaison, None, 1, 50).await.unwrap();
+    let listed = units::list(&t.db, liaison, Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         listed.items.iter().map(|u| u.row.id).collect::<Vec<_>>(),
         vec![unit.row.id]

@@ -64,19 +64,20 @@ pub async fn by_org(tx: &mut Tx, org_id: i64) -> Result<Option<UnitRow>, StoreEr
     Ok(on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql).bind(org_id).fetch_optional(c).await)?)
 }
 
-/// Units sitting within a division (a street includes its communities), by name.
+/// Units sitting within a division (a street includes its communities), by name; `name`
+/// narrows to names containing it.
 pub async fn within_division(
     tx: &mut Tx,
     prefix: &str,
+    name: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<UnitRow>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' ORDER BY u.division_code, u.name, u.id LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} {FROM} WHERE u.division_code LIKE $1 || '%' AND ($2 IS NULL OR u.name LIKE '%' || $2 || '%') ORDER BY u.division_code, u.name, u.id LIMIT $3 OFFSET $4"
     );
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql).bind(prefix).bind(limit).bind(offset).fetch_all(c).await)?,
-    )
+    Ok(on!(tx, c => sqlx::query_as::<_, UnitRow>(&sql)
+        .bind(prefix).bind(name).bind(limit).bind(offset).fetch_all(c).await)?)
 }
 
 pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {

@@ -26,9 +26,12 @@ async fn get(
         .headers()
         .get(header::LOCATION)
         .map(|l| l.to_str().unwrap().to_string());
-    let body =
-        String::from_utf8(to_bytes(resp.into_body(), 8 << 20).await.unwrap().to_vec()).unwrap();
-    (status, body, location)
+    let bytes = to_bytes(resp.into_body(), 8 << 20).await.unwrap();
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        location,
+    )
 }
 
 async fn sign_in(router: &axum::Router, user: &str, password: &str) -> String {
@@ -91,6 +94,9 @@ async fn every_role_gets_its_pages() {
             "/audit",
             "/password",
             "/members/new",
+            "/units",
+            "/units/new",
+            "/orgs/new",
         ] {
             let (st, body, _) = get(&router, page, &cookie).await;
             assert!(
@@ -286,5 +292,257 @@ async fn dual_registration_from_the_community_page() {
     assert!(
         page.contains("2025-03-01") && page.contains("中共太平社区委员会"),
         "shown on the member's side"
+    );
+}
+
+/// The location a form post redirected to (303 See Other).
+async fn post_redirect(
+    router: &axum::Router,
+    uri: &str,
+    cookie: &str,
+    csrf: &str,
+    body: &str,
+) -> String {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_string());
+    let page = to_bytes(resp.into_body(), 8 << 20).await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{uri} {body}: {}",
+        String::from_utf8_lossy(&page)
+    );
+    location.unwrap()
+}
+
+#[tokio::test]
+async fn orgs_units_and_seats_from_their_pages() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 5,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone());
+    let cookie = sign_in(&router, "secretary", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    let community = "C350302001001";
+
+    let (st, page, _) = get(&router, &format!("/orgs/new?parent={community}"), &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains(&format!("value=\"{community}\"")),
+        "the parent is filled in"
+    );
+    let branch = |code: &str, name: &str, level: &str| {
+        format!(
+            "parent={community}&code={code}&name={name}&level={level}&category=regional&division_code=350302001001&founded_on=2020-01-01&elected_on=2023-01-01"
+        )
+    };
+    // A form with an error keeps what was typed and names the field.
+    let (st, page) = post_form(
+        &router,
+        "/orgs",
+        &cookie,
+        &csrf,
+        &branch("TB1", "测试第一支部", ""),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("组织层级") && page.contains("测试第一支部"),
+        "{page}"
+    );
+    let to = post_redirect(
+        &router,
+        "/orgs",
+        &cookie,
+        &csrf,
+        &branch("TB1", "测试第一支部", "branch"),
+    )
+    .await;
+    assert_eq!(to, "/orgs/TB1");
+    post_redirect(
+        &router,
+        "/orgs",
+        &cookie,
+        &csrf,
+        &branch("TB2", "测试第二支部", "branch"),
+    )
+    .await;
+    let group = "parent=TB1&code=TG1&name=测试党小组&level=group&category=regional&division_code=350302001001";
+    post_redirect(&router, "/orgs", &cookie, &csrf, group).await;
+
+    post_redirect(
+        &router,
+        "/orgs/TB1/seats",
+        &cookie,
+        &csrf,
+        "position=secretary&name=郑测试&since=2023-01-01",
+    )
+    .await;
+    let (_, page, _) = get(&router, "/orgs/TB1", &cookie).await;
+    assert!(
+        page.contains("郑测试") && page.contains("测试党小组"),
+        "seat and child shown"
+    );
+    let (st, page) = post_form(
+        &router,
+        "/orgs/TB1/seats",
+        &cookie,
+        &csrf,
+        "position=secretary&name=林重复",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("该组织已有书记"), "one secretary per org");
+
+    // Deleting an org with children is refused on its page; moving and then deleting works.
+    let (st, page) = post_form(&router, "/orgs/TB1/delete", &cookie, &csrf, "").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("个下级党组织，不能删除"), "{page}");
+    let (st, page) = post_form(&router, "/orgs/TG1/move", &cookie, &csrf, "parent=TG1").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("不能把党组织移到它自己或它的下级之下"));
+    post_redirect(&router, "/orgs/TG1/move", &cookie, &csrf, "parent=TB2").await;
+    let (_, page, _) = get(&router, "/orgs/TB2", &cookie).await;
+    assert!(page.contains("测试党小组"), "moved under the second branch");
+    let to = post_redirect(&router, "/orgs/TB1/delete", &cookie, &csrf, "").await;
+    assert_eq!(to, format!("/orgs/{community}"));
+    let (st, _, _) = get(&router, "/orgs/TB1", &cookie).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Units: a bad division is named, a good unit is listed, searched, shown and exported.
+    let (st, page) = post_form(
+        &router,
+        "/units",
+        &cookie,
+        &csrf,
+        "name=测试科技公司&category=private_enterprise&division_code=999999999999",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("行政区划代码") && page.contains("999999999999"),
+        "{page}"
+    );
+    let to = post_redirect(
+        &router,
+        "/units",
+        &cookie,
+        &csrf,
+        "name=测试科技公司&category=private_enterprise&division_code=350302001001&address=胜利路1号",
+    )
+    .await;
+    assert!(to.starts_with("/units/"));
+    let (_, page, _) = get(&router, &to, &cookie).await;
+    assert!(
+        page.contains("测试科技公司") && page.contains("胜利路1号") && page.contains("非公企业")
+    );
+    let (_, page, _) = get(
+        &router,
+        "/units?q=%E6%B5%8B%E8%AF%95%E7%A7%91%E6%8A%80",
+        &cookie,
+    )
+    .await;
+    assert!(page.contains(&format!("href=\"{to}\"")), "found by name");
+    let (_, page, _) = get(&router, "/units?q=nothing-like-this", &cookie).await;
+    assert!(
+        page.contains("没有符合条件的驻区单位"),
+        "an empty search says so"
+    );
+    let (st, xlsx, _) = get(&router, "/units/export.xlsx?q=%E6%B5%8B%E8%AF%95", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(xlsx.starts_with("PK"), "an xlsx file");
+
+    // 双报到 from the unit's side, then ended from the same page.
+    post_redirect(
+        &router,
+        "/orgs",
+        &cookie,
+        &csrf,
+        "parent=C350302001001&code=TU1&name=测试公司党支部&level=branch&category=unit&division_code=350302001001",
+    )
+    .await;
+    let unit = post_redirect(
+        &router,
+        "/units",
+        &cookie,
+        &csrf,
+        "name=测试物业公司&category=private_enterprise&division_code=350302001001&org=TU1",
+    )
+    .await;
+    let (st, page) = post_form(
+        &router,
+        &format!("{unit}/register"),
+        &cookie,
+        &csrf,
+        "community=NOPE",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("NOPE") && page.contains("class=\"alert\""),
+        "{page}"
+    );
+    post_redirect(
+        &router,
+        &format!("{unit}/register"),
+        &cookie,
+        &csrf,
+        &format!("community={community}&on=2025-05-01"),
+    )
+    .await;
+    let (_, page, _) = get(&router, &unit, &cookie).await;
+    assert!(
+        page.contains("2025-05-01") && page.contains("报到中"),
+        "{page}"
+    );
+    let reg = page
+        .split("/registrations/")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let back = post_redirect(
+        &router,
+        &format!("/registrations/{reg}/end"),
+        &cookie,
+        &csrf,
+        &format!("back={unit}&on=2025-06-01"),
+    )
+    .await;
+    assert_eq!(back, unit);
+    let (_, page, _) = get(&router, &unit, &cookie).await;
+    assert!(
+        page.contains("2025-06-01") && !page.contains("报到中"),
+        "ended"
+    );
+
+    let (st, _, _) = get(&router, "/units?within=350302002", &cookie).await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "another street's units are out of scope"
     );
 }

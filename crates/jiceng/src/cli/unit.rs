@@ -11,6 +11,9 @@ pub enum UnitCmd {
     List {
         #[arg(long)]
         within: Option<String>,
+        /// Part of the name.
+        #[arg(long)]
+        q: Option<String>,
         #[arg(long, default_value_t = 1)]
         page: i64,
         #[arg(long, default_value_t = 50)]
@@ -96,10 +99,17 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UnitCmd, out: &Out) -> Result<(), 
     match cmd {
         UnitCmd::List {
             within,
+            q,
             page,
             per_page,
         } => {
-            let p = units::list(db, actor, within.as_deref(), page, per_page).await?;
+            let query = units::ListUnits {
+                within,
+                q,
+                page: Some(page),
+                per_page: Some(per_page),
+            };
+            let p = units::list(db, actor, query).await?;
             out.show(&p, |p| {
                 if p.items.is_empty() {
                     return "没有驻区单位".into();

@@ -296,9 +296,10 @@ const OPS: &[Op] = &[
         "get",
         "/units",
         "驻区单位",
-        "驻区单位列表（按区划）",
+        "驻区单位列表（按区划，可按名称搜索）",
         &[
             ("within", "query", "string"),
+            ("q", "query", "string"),
             ("page", "query", "integer"),
             ("per_page", "query", "integer"),
         ],

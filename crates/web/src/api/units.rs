@@ -8,34 +8,16 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use jiceng_ops::units::{self, NewUnit, UnitDetail, UnitView};
+use jiceng_ops::units::{self, ListUnits, NewUnit, UnitDetail, UnitView};
 use jiceng_ops::{Page, registrations};
 use jiceng_store::registrations::RegistrationRow;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct UnitQuery {
-    /// A division code: units sitting within it.
-    pub within: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
 
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
-    Params(q): Params<UnitQuery>,
+    Params(q): Params<ListUnits>,
 ) -> Result<Json<Page<UnitView>>, ApiError> {
-    Ok(Json(
-        units::list(
-            &s.db,
-            &a.actor,
-            q.within.as_deref(),
-            q.page.unwrap_or(1),
-            q.per_page.unwrap_or(50),
-        )
-        .await?,
-    ))
+    Ok(Json(units::list(&s.db, &a.actor, q).await?))
 }
 
 pub async fn show(

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use jiceng_ops::audit::BrowseAudit;
 use jiceng_ops::members::ListMembers;
 use jiceng_ops::orgs::ListOrgs;
-use jiceng_ops::{audit, members, orgs};
+use jiceng_ops::units::ListUnits;
+use jiceng_ops::{audit, members, orgs, units};
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::HashMap;
 
@@ -256,4 +257,52 @@ pub async fn audit_xlsx(
     };
     let head = ["序号", "时间", "操作者", "操作", "对象", "修改前", "修改后"];
     xlsx("审计日志", workbook("审计", &head, &rows, truncated))
+}
+
+pub async fn units_xlsx(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut rows = Vec::new();
+    let mut page_no = 1;
+    let truncated = loop {
+        let query = ListUnits {
+            within: field(&q, "within"),
+            q: field(&q, "q"),
+            page: Some(page_no),
+            per_page: Some(500),
+        };
+        let page = match units::list(&s.db, &v.actor, query).await {
+            Ok(p) => p,
+            Err(e) => return error_page(v.lang, &e),
+        };
+        rows.extend(page.items.into_iter().map(|u| {
+            let r = u.row;
+            vec![
+                r.id.to_string(),
+                r.name,
+                u.category_label.to_string(),
+                r.division_code,
+                r.address.unwrap_or_default(),
+                r.org_code.unwrap_or_default(),
+                r.org_name.unwrap_or_default(),
+            ]
+        }));
+        match page.next {
+            Some(_) if rows.len() < MAX_ROWS => page_no += 1,
+            Some(_) => break true,
+            None => break false,
+        }
+    };
+    let head = [
+        "编号",
+        "单位名称",
+        "类别",
+        "所在区划",
+        "地址",
+        "党组织代码",
+        "党组织",
+    ];
+    xlsx("驻区单位", workbook("驻区单位", &head, &rows, truncated))
 }

@@ -2,8 +2,11 @@
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
 mod export;
+mod form;
 mod i18n;
 mod import;
+mod org_admin;
+mod units;
 mod views;
 
 use crate::AppState;
@@ -26,8 +29,18 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(views::login_form).post(views::login))
         .route("/logout", post(views::logout))
         .route("/password", get(views::password_form).post(views::password))
-        .route("/orgs", get(views::orgs))
+        .route("/orgs", get(views::orgs).post(org_admin::create))
+        .route("/orgs/new", get(org_admin::new_form))
         .route("/orgs/{code}", get(views::org))
+        .route(
+            "/orgs/{code}/move",
+            get(org_admin::move_form).post(org_admin::move_to),
+        )
+        .route("/orgs/{code}/delete", post(org_admin::delete))
+        .route(
+            "/orgs/{code}/seats",
+            get(org_admin::seat_form).post(org_admin::add_seat),
+        )
         .route("/orgs/{code}/children", get(views::org_children))
         .route("/orgs/{code}/registrations", post(views::org_register))
         .route("/members", get(views::members).post(views::member_create))
@@ -35,6 +48,12 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(views::member).post(views::member_save))
         .route("/members/{id}/edit", get(views::member_edit))
         .route("/members/{id}/register", post(views::member_register))
+        .route("/units", get(units::list).post(units::create))
+        .route("/units/new", get(units::new_form))
+        .route("/units/export.xlsx", get(export::units_xlsx))
+        .route("/units/{id}", get(units::show))
+        .route("/units/{id}/register", post(units::register))
+        .route("/registrations/{id}/end", post(units::end_registration))
         .route("/audit", get(views::audit))
         .route(
             "/import",

@@ -399,13 +399,21 @@ struct OrgPage {
     ancestors: Vec<Crumb>,
     committee: Vec<SeatView>,
     nodes: Vec<NodeView>,
+    /// Units sitting in the org's division, for a street or a community.
+    units: Vec<super::units::UnitRowView>,
+    units_more: bool,
 }
 
 pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> Response {
     org_with(&s, &v, &code, None).await
 }
 
-async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String>) -> Response {
+pub(super) async fn org_with(
+    s: &AppState,
+    v: &Viewer,
+    code: &str,
+    reg_error: Option<String>,
+) -> Response {
     let d = match orgs::show(&s.db, &v.actor, code).await {
         Ok(d) => d,
         Err(e) => return error_page(v.lang, &e),
@@ -428,14 +436,14 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
                         ),
                         format!("/members/{m}"),
                     ),
-                    _ => (
+                    (_, unit) => (
                         x.registered_on.to_string(),
                         format!(
                             "{}（{}）",
                             x.unit_name.unwrap_or_default(),
                             v.layout("", "").t("reg.unit")
                         ),
-                        String::new(),
+                        unit.map(|u| format!("/units/{u}")).unwrap_or_default(),
                     ),
                 })
                 .collect(),
@@ -484,6 +492,28 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
         })
         .collect();
     let can_write = v.actor.may_write(&r.path).is_ok();
+    let holds_units = [OrgLevel::Street.code(), OrgLevel::Community.code()]
+        .contains(&r.level.as_str())
+        && r.category == OrgCategory::Regional.code();
+    let (units, units_more) = if holds_units {
+        let q = jiceng_ops::units::ListUnits {
+            within: Some(r.division_code.clone()),
+            per_page: Some(10),
+            ..Default::default()
+        };
+        match jiceng_ops::units::list(&s.db, &v.actor, q).await {
+            Ok(p) => (
+                p.items
+                    .into_iter()
+                    .map(|u| super::units::row(v, u))
+                    .collect(),
+                p.next.is_some(),
+            ),
+            Err(_) => (Vec::new(), false),
+        }
+    } else {
+        (Vec::new(), false)
+    };
     let l = v.layout("orgs", r.name.clone());
     render(&OrgPage {
         l,
@@ -495,6 +525,8 @@ async fn org_with(s: &AppState, v: &Viewer, code: &str, reg_error: Option<String
         ancestors,
         committee,
         nodes: d.children.iter().map(|o| node(v.lang, o)).collect(),
+        units,
+        units_more,
     })
 }
 

@@ -1,0 +1,89 @@
+//! One form page for the simple records (orgs, units, committee seats): fields described as
+//! data, values kept after an error, and the field the error names marked.
+
+use super::{Layout, Viewer};
+use askama::Template;
+use jiceng_domain::msg::translate;
+use jiceng_ops::OpsError;
+use std::collections::HashMap;
+
+pub type Values = HashMap<String, String>;
+
+/// What kind of input a field is; a choice lists (code, Chinese label).
+pub enum Input {
+    Text,
+    Date,
+    Choice(&'static [(&'static str, &'static str)]),
+}
+
+/// (form name, catalogue key of the label, input, required)
+pub type Spec = (&'static str, &'static str, Input, bool);
+
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    pub value: String,
+    pub kind: &'static str,
+    pub options: Vec<(&'static str, String)>,
+    pub required: bool,
+    pub error: bool,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub l: Layout,
+    pub action: String,
+    pub back: String,
+    pub fields: Vec<FieldView>,
+    pub error: String,
+}
+
+pub fn form_page(
+    v: &Viewer,
+    nav: &'static str,
+    title_key: &str,
+    (action, back): (String, String),
+    specs: &[Spec],
+    values: &Values,
+    error: Option<&OpsError>,
+) -> FormPage {
+    let probe = v.layout("", "");
+    let l = v.layout(nav, probe.t(title_key).to_string());
+    let bad = error.and_then(|e| e.body().field);
+    let fields = specs
+        .iter()
+        .map(|(name, key, input, required)| FieldView {
+            name,
+            label: l.t(key).to_string(),
+            value: values.get(*name).cloned().unwrap_or_default(),
+            kind: match input {
+                Input::Text => "text",
+                Input::Date => "date",
+                Input::Choice(_) => "choice",
+            },
+            options: match input {
+                Input::Choice(opts) => opts
+                    .iter()
+                    .map(|(code, label)| (*code, translate(v.lang, label).to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            required: *required,
+            error: bad == Some(*name),
+        })
+        .collect();
+    FormPage {
+        l,
+        action,
+        back,
+        fields,
+        error: error.map(|e| e.render(v.lang)).unwrap_or_default(),
+    }
+}
+
+pub fn value(m: &Values, k: &str) -> Option<String> {
+    m.get(k)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
