@@ -86,6 +86,8 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("role", "角色"),
     ("scope", "管理范围"),
     ("token", "令牌"),
+    ("expires_in_days", "有效天数"),
+    ("file", "文件"),
 ];
 
 /// Chinese label of a field code name.

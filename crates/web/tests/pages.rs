@@ -97,6 +97,8 @@ async fn every_role_gets_its_pages() {
             "/units",
             "/units/new",
             "/orgs/new",
+            "/users",
+            "/tokens",
         ] {
             let (st, body, _) = get(&router, page, &cookie).await;
             assert!(
@@ -537,6 +539,91 @@ async fn orgs_units_and_seats_from_their_pages() {
     assert!(
         page.contains("2025-06-01") && !page.contains("报到中"),
         "ended"
+    );
+
+    // 组织关系转接 from the member's page.
+    let someone = jiceng_ops::members::list(
+        &t.db,
+        &Actor::operator(),
+        jiceng_ops::members::ListMembers {
+            within: Some(community.into()),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let (st, page) = post_form(
+        &router,
+        &format!("/members/{}/transfer", someone.id),
+        &cookie,
+        &csrf,
+        "org=NOWHERE",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("NOWHERE") && page.contains("class=\"alert\""));
+    post_redirect(
+        &router,
+        &format!("/members/{}/transfer", someone.id),
+        &cookie,
+        &csrf,
+        "org=TB2&reason=工作调动",
+    )
+    .await;
+    let (_, page, _) = get(&router, &format!("/members/{}", someone.id), &cookie).await;
+    assert!(
+        page.contains("测试第二支部") && page.contains("工作调动"),
+        "{page}"
+    );
+
+    // Accounts within the scope, and personal access tokens shown once.
+    let (st, page) = post_form(
+        &router,
+        "/users",
+        &cookie,
+        &csrf,
+        "username=newworker&password=short&role=community_worker&scope=C350302001001",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("至少 8 位") && !page.contains("value=\"short\""),
+        "{page}"
+    );
+    post_redirect(
+        &router,
+        "/users",
+        &cookie,
+        &csrf,
+        "username=newworker&display_name=新社工&password=Abcdefg123&role=community_worker&scope=C350302001001",
+    )
+    .await;
+    let (_, page, _) = get(&router, "/users", &cookie).await;
+    assert!(page.contains("newworker") && page.contains("新社工"));
+    let (st, page) = post_form(
+        &router,
+        "/tokens",
+        &cookie,
+        &csrf,
+        "name=统计脚本&scope=read&days=30",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("jct_") && page.contains("统计脚本"), "{page}");
+    let id = page
+        .split("/tokens/")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    post_redirect(&router, &format!("/tokens/{id}/revoke"), &cookie, &csrf, "").await;
+    let (_, page, _) = get(&router, "/tokens", &cookie).await;
+    assert!(
+        page.contains("已吊销") && !page.contains("jct_"),
+        "revoked, secret not shown again"
     );
 
     let (st, _, _) = get(&router, "/units?within=350302002", &cookie).await;

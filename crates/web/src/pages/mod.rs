@@ -6,7 +6,9 @@ mod form;
 mod i18n;
 mod import;
 mod org_admin;
+mod transfer;
 mod units;
+mod users;
 mod views;
 
 use crate::AppState;
@@ -48,6 +50,14 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(views::member).post(views::member_save))
         .route("/members/{id}/edit", get(views::member_edit))
         .route("/members/{id}/register", post(views::member_register))
+        .route(
+            "/members/{id}/transfer",
+            get(transfer::form).post(transfer::save),
+        )
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/tokens", get(users::tokens).post(users::create_token))
+        .route("/tokens/{id}/revoke", post(users::revoke_token))
         .route("/units", get(units::list).post(units::create))
         .route("/units/new", get(units::new_form))
         .route("/units/export.xlsx", get(export::units_xlsx))
@@ -80,6 +90,7 @@ pub struct Layout {
     pub title: String,
     pub can_audit: bool,
     pub can_write: bool,
+    pub can_accounts: bool,
 }
 
 impl Layout {
@@ -131,6 +142,10 @@ impl Viewer {
             title: title.into(),
             can_audit: self.actor.may_read_audit().is_ok(),
             can_write: self.actor.may_write(self.actor.scope_path()).is_ok(),
+            can_accounts: self
+                .actor
+                .may_manage_account(jiceng_domain::Role::Member, self.actor.scope_path())
+                .is_ok(),
         }
     }
 }
@@ -227,6 +242,7 @@ pub fn error_page(lang: Lang, e: &OpsError) -> Response {
         title: i18n::t(lang, "common.error").into(),
         can_audit: false,
         can_write: false,
+        can_accounts: false,
     };
     (
         status,

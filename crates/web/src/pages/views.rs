@@ -51,6 +51,7 @@ fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
         title: super::i18n::t(lang, key).into(),
         can_audit: false,
         can_write: false,
+        can_accounts: false,
     }
 }
 
