@@ -175,3 +175,37 @@ test("a street admin cannot see another street's members", async () => {
   assert.equal(await page.locator('table.members').count(), 0, 'no rows from the other street');
   await page.context().close();
 });
+
+test('add a stationed unit, find it, and read the page in English', async () => {
+  const page = await signIn('secretary');
+  await page.click('header nav a[href="/units"]');
+  await page.waitForSelector('h1');
+  await page.click('a[href="/units/new"]');
+  await page.fill('input[name=name]', '浏览器测试公司');
+  await page.selectOption('select[name=category]', 'private_enterprise');
+  await page.fill('input[name=division_code]', '35030200100');
+  await page.click('form.form button[type=submit]');
+  await page.waitForSelector('.alert');
+  assert.match(await page.textContent('.alert'), /行政区划代码.*35030200100/);
+  assert.equal(await page.inputValue('input[name=name]'), '浏览器测试公司', 'what was typed is kept');
+  await page.fill('input[name=division_code]', '350302001001');
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(/\/units\/\d+$/);
+  assert.match(await page.textContent('h1'), /浏览器测试公司/);
+  await page.screenshot({ path: join(shots, '11-unit.png'), fullPage: true });
+  await page.goto(`${base}/units?q=浏览器`);
+  assert.equal(await page.locator('table.units tbody tr').count(), 1);
+  await page.screenshot({ path: join(shots, '12-units.png') });
+  await page.click('a[href="/lang/en"]');
+  await page.waitForSelector('table.units');
+  assert.match(await page.textContent('table.units'), /private enterprise/);
+  await page.goto(`${base}/units/new`);
+  await page.fill('input[name=name]', 'x');
+  await page.selectOption('select[name=category]', 'agency');
+  await page.fill('input[name=division_code]', '1');
+  await page.click('form.form button[type=submit]');
+  await page.waitForSelector('.alert');
+  assert.match(await page.textContent('.alert'), /Division code \(division_code\): “1” is invalid/);
+  await page.screenshot({ path: join(shots, '13-unit-error-en.png') });
+  await page.context().close();
+});

@@ -25,10 +25,17 @@ impl Invalid {
         let why = self.message.render(lang);
         match lang {
             Lang::Zh => format!("{label}（{}）的值“{}”无效：{why}", self.field, self.value),
-            Lang::En => format!(
-                "{label} ({}): “{}” is invalid: {why}",
-                self.field, self.value
-            ),
+            Lang::En => {
+                let mut c = label.chars();
+                let label: String = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{label} ({}): “{}” is invalid: {why}",
+                    self.field, self.value
+                )
+            }
         }
     }
 }
