@@ -13,6 +13,7 @@ pub mod error;
 pub mod id_number;
 pub mod member;
 pub mod org;
+pub mod orglife;
 pub mod path;
 pub mod phone;
 pub mod repair;
@@ -44,6 +45,9 @@ pub fn all_labels() -> Vec<&'static str> {
         MemberStatus::LABELS,
         Category::LABELS,
         Education::LABELS,
+        orglife::MeetingKind::LABELS,
+        orglife::MeetingStatus::LABELS,
+        orglife::Frequency::LABELS,
     ] {
         all.extend_from_slice(set);
     }
