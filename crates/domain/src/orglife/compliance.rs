@@ -7,7 +7,7 @@
 //! quarter) are not assessed, so no org fails a yearly duty in March.
 
 use super::{MeetingKind, Period};
-use crate::{Invalid, OrgLevel, msg};
+use crate::{Invalid, OrgLevel};
 use chrono::NaiveDate;
 
 labelled_enum! {

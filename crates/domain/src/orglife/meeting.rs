@@ -1,6 +1,6 @@
 //! A meeting of an org: its kind and whether it is planned, held or cancelled.
 
-use crate::{Invalid, msg};
+use crate::Invalid;
 use chrono::NaiveDate;
 
 labelled_enum! {

@@ -1,6 +1,6 @@
 //! Calendar periods that compliance and points are counted over: a month, a quarter, a year.
 
-use crate::{Invalid, msg};
+use crate::Invalid;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
