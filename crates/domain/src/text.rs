@@ -21,6 +21,24 @@ pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String, Invali
     Ok(t.to_string())
 }
 
+/// Longer text (minutes, notes): line breaks allowed, at most `max` characters.
+pub fn long(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
+    let t = raw.trim();
+    if t.chars().count() > max {
+        return Err(Invalid::new(
+            field,
+            t.chars().take(20).collect::<String>(),
+            msg!("不能超过 {max} 个字", max = max),
+        ));
+    }
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Invalid::new(field, "", msg!("含有控制字符")));
+    }
+    Ok(t.to_string())
+}
+
 /// Parses a date written as YYYY-MM-DD (also YYYY/MM/DD or YYYYMMDD).
 pub fn date(field: &'static str, raw: &str) -> Result<chrono::NaiveDate, Invalid> {
     let t = raw.trim();

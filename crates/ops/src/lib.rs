@@ -8,9 +8,12 @@ mod input;
 
 pub mod accounts;
 pub mod audit;
+pub mod compliance;
 pub mod demo;
 pub mod divisions;
 pub mod import;
+pub mod meeting_files;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod registrations;

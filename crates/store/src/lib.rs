@@ -8,6 +8,7 @@ mod migrate;
 pub mod audit;
 pub mod committee;
 pub mod divisions;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod registrations;

@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts_and_audit_chain",
         sql: include_str!("migrations/0002_accounts_and_audit_chain.sql"),
     },
+    Migration {
+        version: 3,
+        name: "org_life",
+        sql: include_str!("migrations/0003_org_life.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

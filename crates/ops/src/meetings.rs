@@ -1,0 +1,381 @@
+//! Meetings (三会一课, 主题党日 …): planned on an org's calendar, recorded once held with who was
+//! absent and why and which registered members visited, corrected, cancelled, listed, shown.
+
+use crate::input::{opt, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page};
+use jiceng_domain::orglife::meeting::check_date;
+use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
+use jiceng_domain::path::OrgPath;
+use jiceng_domain::{Invalid, msg, text};
+use jiceng_store::meetings::{self, AbsenceRow, AttachmentRow, MeetingFields, MeetingRow};
+use jiceng_store::orgs::OrgRow;
+use jiceng_store::{Db, Tx, audit};
+use serde::{Deserialize, Serialize};
+
+/// A meeting as a form or the API sends it. `absent` lists member numbers with an optional
+/// reason after a colon ("123:出差"); `visitors` lists member numbers; `joint_orgs` names the
+/// other orgs of a joint meeting by code.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewMeeting {
+    pub org: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub held_on: Option<String>,
+    pub place: Option<String>,
+    pub topic: Option<String>,
+    pub host: Option<String>,
+    pub minutes: Option<String>,
+    pub follow_up: Option<String>,
+    #[serde(default)]
+    pub absent: Vec<String>,
+    #[serde(default)]
+    pub visitors: Vec<String>,
+    #[serde(default)]
+    pub joint_orgs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingView {
+    #[serde(flatten)]
+    pub row: MeetingRow,
+    pub kind_label: &'static str,
+    pub status_label: &'static str,
+    /// Members present: those expected, less the absent, plus visitors.
+    pub present: i64,
+}
+
+impl From<MeetingRow> for MeetingView {
+    fn from(row: MeetingRow) -> Self {
+        MeetingView {
+            kind_label: MeetingKind::parse(&row.kind)
+                .map(MeetingKind::label)
+                .unwrap_or(""),
+            status_label: MeetingStatus::parse(&row.status)
+                .map(MeetingStatus::label)
+                .unwrap_or(""),
+            present: if row.status == MeetingStatus::Held.code() {
+                row.expected - row.absent + row.visitors
+            } else {
+                0
+            },
+            row,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDetail {
+    pub meeting: MeetingView,
+    pub absences: Vec<AbsenceRow>,
+    pub visitors: Vec<(i64, String)>,
+    pub attachments: Vec<AttachmentRow>,
+    /// The other orgs of a joint meeting: (meeting id, org code, org name).
+    pub joint: Vec<(i64, String, String)>,
+}
+
+fn member_number(field: &'static str, raw: &str) -> Result<i64, Invalid> {
+    raw.trim()
+        .parse()
+        .map_err(|_| Invalid::new(field, raw, msg!("应为编号（数字）")))
+}
+
+/// The checked fields of a meeting, before the org-specific attendance.
+struct Checked {
+    status: MeetingStatus,
+    fields: MeetingFields,
+    absent: Vec<(i64, Option<String>)>,
+    visitors: Vec<i64>,
+}
+
+fn check(new: &NewMeeting, org: &OrgRow) -> Result<Checked, Invalid> {
+    let kind = MeetingKind::parse(required("kind", &new.kind)?)?;
+    let date = text::date("held_on", required("held_on", &new.held_on)?)?;
+    let today = crate::today();
+    let status = match opt(&new.status) {
+        Some(s) => MeetingStatus::parse(s)?,
+        None if date > today => MeetingStatus::Planned,
+        None => MeetingStatus::Held,
+    };
+    check_date(status, date, today)?;
+    let topic = text::name("topic", required("topic", &new.topic)?, 100)?;
+    let short = |field: &'static str, v: &Option<String>, max| {
+        opt(v).map(|s| text::name(field, s, max)).transpose()
+    };
+    let mut absent = Vec::new();
+    for raw in new.absent.iter().filter(|s| !s.trim().is_empty()) {
+        let (id, reason) = match raw.split_once([':', '：']) {
+            Some((id, r)) => (id, Some(text::name("absent", r, 100)?)),
+            None => (raw.as_str(), None),
+        };
+        absent.push((member_number("absent", id)?, reason));
+    }
+    let mut visitors = Vec::new();
+    for raw in new.visitors.iter().filter(|s| !s.trim().is_empty()) {
+        visitors.push(member_number("visitors", raw)?);
+    }
+    if let Some((id, _)) = absent.iter().find(|(id, _)| visitors.contains(id)) {
+        return Err(Invalid::new("visitors", id, msg!("同一人不能既缺席又列席")));
+    }
+    absent.sort_by_key(|a| a.0);
+    absent.dedup_by_key(|a| a.0);
+    visitors.sort_unstable();
+    visitors.dedup();
+    if status != MeetingStatus::Held && (!absent.is_empty() || !visitors.is_empty()) {
+        return Err(Invalid::new(
+            "absent",
+            "",
+            msg!("会议召开后才能登记出席情况"),
+        ));
+    }
+    Ok(Checked {
+        status,
+        fields: MeetingFields {
+            org_id: org.id,
+            org_path: org.path.clone(),
+            kind: kind.code().into(),
+            status: status.code().into(),
+            held_on: date,
+            place: short("place", &new.place, 100)?,
+            topic,
+            host: short("host", &new.host, 30)?,
+            minutes: opt(&new.minutes)
+                .map(|s| text::long("minutes", s, 20_000))
+                .transpose()?,
+            follow_up: opt(&new.follow_up)
+                .map(|s| text::long("follow_up", s, 2_000))
+                .transpose()?,
+            joint_id: None,
+            expected: if status == MeetingStatus::Held {
+                org.subtree_member_count
+            } else {
+                0
+            },
+            absent: 0,
+            visitors: 0,
+        },
+        absent,
+        visitors,
+    })
+}
+
+/// Splits the absentees and visitors among the orgs of a (joint) meeting: each absentee must
+/// belong to one of the orgs; each visitor must be registered (双报到) with a community above
+/// one of them, and is counted at the first such org.
+async fn attendance(
+    tx: &mut Tx,
+    orgs: &[OrgRow],
+    absent: &[(i64, Option<String>)],
+    visitors: &[i64],
+) -> Result<Vec<(Vec<(i64, Option<String>)>, Vec<i64>)>, OpsError> {
+    let mut out = vec![(Vec::new(), Vec::new()); orgs.len()];
+    let ids: Vec<i64> = absent.iter().map(|a| a.0).collect();
+    let mut placed = std::collections::HashSet::new();
+    for (i, org) in orgs.iter().enumerate() {
+        for id in meetings::members_within(tx, &org.path, &ids).await? {
+            if placed.insert(id) {
+                let reason = absent.iter().find(|a| a.0 == id).and_then(|a| a.1.clone());
+                out[i].0.push((id, reason));
+            }
+        }
+    }
+    if let Some((id, _)) = absent.iter().find(|a| !placed.contains(&a.0)) {
+        return Err(Invalid::new("absent", id, msg!("不是本组织党员")).into());
+    }
+    let mut counted = std::collections::HashSet::new();
+    for (i, org) in orgs.iter().enumerate() {
+        let above: Vec<i64> = OrgPath(org.path.clone()).ids();
+        for id in meetings::registered_with(tx, &above, visitors).await? {
+            if counted.insert(id) {
+                out[i].1.push(id);
+            }
+        }
+    }
+    if let Some(id) = visitors.iter().find(|v| !counted.contains(v)) {
+        return Err(Invalid::new("visitors", id, msg!("未到本社区报到，不能作为列席党员")).into());
+    }
+    Ok(out)
+}
+
+fn audit_json<T: Serialize>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+/// Plans or records a meeting; with `joint_orgs`, one meeting per org sharing a joint id.
+pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingView, OpsError> {
+    let mut tx = db.write().await?;
+    let org = by_code(&mut tx, "org", required("org", &new.org)?).await?;
+    actor.may_write(&org.path)?;
+    let c = check(&new, &org)?;
+    let mut orgs = vec![org];
+    for code in new.joint_orgs.iter().filter(|c| !c.trim().is_empty()) {
+        let o = by_code(&mut tx, "orgs", code).await?;
+        actor.may_write(&o.path)?;
+        if !orgs.iter().any(|x| x.id == o.id) {
+            orgs.push(o);
+        }
+    }
+    let split = attendance(&mut tx, &orgs, &c.absent, &c.visitors).await?;
+    let mut ids = Vec::new();
+    for (org, (absent, visitors)) in orgs.iter().zip(&split) {
+        let mut f = c.fields.clone();
+        f.org_id = org.id;
+        f.org_path = org.path.clone();
+        if c.status == MeetingStatus::Held {
+            f.expected = org.subtree_member_count;
+        }
+        f.absent = absent.len() as i64;
+        f.visitors = visitors.len() as i64;
+        let id = meetings::insert(&mut tx, &f).await?;
+        meetings::replace_absences(&mut tx, id, absent).await?;
+        meetings::replace_visitors(&mut tx, id, visitors).await?;
+        let row = meetings::by_id(&mut tx, id).await?.expect("just written");
+        audit::append(
+            &mut tx,
+            audit::Entry {
+                actor: &actor.audit_name(),
+                operation: "meeting.record",
+                target: &format!("meeting:{id}"),
+                path: Some(&org.path),
+                before: None,
+                after: audit_json(&row),
+            },
+        )
+        .await?;
+        ids.push(id);
+    }
+    if ids.len() > 1 {
+        meetings::set_joint(&mut tx, &ids, ids[0]).await?;
+    }
+    let first = meetings::by_id(&mut tx, ids[0])
+        .await?
+        .expect("just written");
+    tx.commit().await?;
+    Ok(first.into())
+}
+
+/// Rewrites a meeting: a planned one recorded as held, or a correction. The org stays.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    new: NewMeeting,
+) -> Result<MeetingView, OpsError> {
+    let mut tx = db.write().await?;
+    let before = meetings::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("会议", id))?;
+    actor.may_write(&before.org_path)?;
+    let org = by_code(&mut tx, "org", &before.org_code).await?;
+    let c = check(&new, &org)?;
+    let split = attendance(&mut tx, std::slice::from_ref(&org), &c.absent, &c.visitors).await?;
+    let (absent, visitors) = &split[0];
+    let mut f = c.fields;
+    f.absent = absent.len() as i64;
+    f.visitors = visitors.len() as i64;
+    meetings::update(&mut tx, id, &f).await?;
+    meetings::replace_absences(&mut tx, id, absent).await?;
+    meetings::replace_visitors(&mut tx, id, visitors).await?;
+    let after = meetings::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "meeting.update",
+            target: &format!("meeting:{id}"),
+            path: Some(&org.path),
+            before: audit_json(&before),
+            after: audit_json(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after.into())
+}
+
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsError> {
+    let mut tx = db.read().await?;
+    let row = meetings::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("会议", id))?;
+    actor.may_read(&row.org_path)?;
+    let joint = match row.joint_id {
+        Some(j) => meetings::joint(&mut tx, j)
+            .await?
+            .into_iter()
+            .filter(|m| m.id != row.id)
+            .map(|m| (m.id, m.org_code, m.org_name))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(MeetingDetail {
+        absences: meetings::absences(&mut tx, id).await?,
+        visitors: meetings::visitors(&mut tx, id).await?,
+        attachments: meetings::attachments(&mut tx, id).await?,
+        joint,
+        meeting: row.into(),
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListMeetings {
+    /// An org code: meetings of its whole subtree.
+    pub within: Option<String>,
+    /// Only this org's own meetings.
+    pub org: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<MeetingView>, OpsError> {
+    let kind = opt(&q.kind).map(MeetingKind::parse).transpose()?;
+    let status = opt(&q.status).map(MeetingStatus::parse).transpose()?;
+    let from = opt(&q.from).map(|s| text::date("from", s)).transpose()?;
+    let to = opt(&q.to).map(|s| text::date("to", s)).transpose()?;
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut tx = db.read().await?;
+    let (path, org_id) = match (opt(&q.org), opt(&q.within)) {
+        (Some(code), _) => {
+            let o = by_code(&mut tx, "org", code).await?;
+            (o.path, Some(o.id))
+        }
+        (None, Some(code)) => (by_code(&mut tx, "within", code).await?.path, None),
+        (None, None) => (actor.scope_path().to_string(), None),
+    };
+    actor.may_read(&path)?;
+    let rows = meetings::within(
+        &mut tx,
+        &path,
+        org_id,
+        kind.map(|k| k.code()),
+        status.map(|s| s.code()),
+        // Bounds both backends compare correctly (SQLite keeps dates as text).
+        from.unwrap_or(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date")),
+        to.unwrap_or(chrono::NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date")),
+        per_page + 1,
+        (page - 1) * per_page,
+    )
+    .await?;
+    Ok(Page::numbered(rows, page, per_page))
+}
+
+/// The planned meetings a member is expected at: those of their org and the orgs above it.
+pub async fn upcoming_for_member(
+    db: &Db,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<Vec<MeetingView>, OpsError> {
+    let mut tx = db.read().await?;
+    let m = jiceng_store::members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    actor.may_read_member(m.id, &m.org_path)?;
+    let ids = OrgPath(m.org_path.clone()).ids();
+    let rows = meetings::upcoming_of(&mut tx, &ids, crate::today(), 20).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,424 @@
+//! Meetings of orgs (三会一课, 主题党日 …): planned, held or cancelled; their absences, visitors
+//! and attachments; the rules of how often each is owed; and the monthly counts compliance
+//! reads.
+
+use crate::db::on;
+use crate::{StoreError, Tx, in_list, values_list};
+use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+const COLUMNS: &str = "m.id, m.org_id, o.code AS org_code, o.name AS org_name, m.org_path, m.kind, m.status, m.held_on, \
+     m.place, m.topic, m.host, m.minutes, m.follow_up, m.joint_id, m.expected, m.absent, m.visitors, m.created_at, m.updated_at";
+const FROM: &str = "FROM meetings m JOIN orgs o ON o.id = m.org_id";
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_path: String,
+    pub kind: String,
+    pub status: String,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub topic: String,
+    pub host: Option<String>,
+    pub minutes: Option<String>,
+    pub follow_up: Option<String>,
+    pub joint_id: Option<i64>,
+    pub expected: i64,
+    pub absent: i64,
+    pub visitors: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeetingFields {
+    pub org_id: i64,
+    pub org_path: String,
+    pub kind: String,
+    pub status: String,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub topic: String,
+    pub host: Option<String>,
+    pub minutes: Option<String>,
+    pub follow_up: Option<String>,
+    pub joint_id: Option<i64>,
+    pub expected: i64,
+    pub absent: i64,
+    pub visitors: i64,
+}
+
+/// YYYYMM of a date, the month key compliance groups by.
+pub fn month_key(d: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(d.year()) * 100 + i64::from(d.month())
+}
+
+pub async fn insert(tx: &mut Tx, f: &MeetingFields) -> Result<i64, StoreError> {
+    let now = Utc::now();
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO meetings (org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, joint_id, \
+         expected, absent, visitors, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
+        .bind(f.org_id).bind(&f.org_path).bind(&f.kind).bind(&f.status).bind(f.held_on).bind(month_key(f.held_on))
+        .bind(&f.place).bind(&f.topic).bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.joint_id)
+        .bind(f.expected).bind(f.absent).bind(f.visitors).bind(now).bind(now)
+        .fetch_one(c).await)?)
+}
+
+/// Bulk insert with explicit ids, for the demo city.
+pub async fn insert_many(tx: &mut Tx, rows: &[(i64, MeetingFields)]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO meetings (id, org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, \
+             joint_id, expected, absent, visitors, created_at, updated_at) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 18)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, f) in chunk {
+                q = q.bind(id).bind(f.org_id).bind(&f.org_path).bind(&f.kind).bind(&f.status).bind(f.held_on)
+                    .bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic).bind(&f.host).bind(&f.minutes)
+                    .bind(&f.follow_up).bind(f.joint_id).bind(f.expected).bind(f.absent).bind(f.visitors)
+                    .bind(now).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM meetings").fetch_one(c).await)?
+        .unwrap_or(0))
+}
+
+/// Rewrites a meeting's record: planned → held or cancelled, or a correction.
+pub async fn update(tx: &mut Tx, id: i64, f: &MeetingFields) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "UPDATE meetings SET kind = $1, status = $2, held_on = $3, month = $4, place = $5, topic = $6, host = $7, minutes = $8, \
+         follow_up = $9, expected = $10, absent = $11, visitors = $12, updated_at = $13 WHERE id = $14")
+        .bind(&f.kind).bind(&f.status).bind(f.held_on).bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic)
+        .bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.expected).bind(f.absent).bind(f.visitors)
+        .bind(Utc::now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_joint(tx: &mut Tx, ids: &[i64], joint_id: i64) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE meetings SET joint_id = $1 WHERE id IN ({})",
+        in_list(2, ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query(&sql).bind(joint_id);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<MeetingRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE m.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, MeetingRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// The meetings sharing a joint id, the given one included.
+pub async fn joint(tx: &mut Tx, joint_id: i64) -> Result<Vec<MeetingRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE m.joint_id = $1 ORDER BY m.id");
+    Ok(on!(tx, c => sqlx::query_as::<_, MeetingRow>(&sql).bind(joint_id).fetch_all(c).await)?)
+}
+
+/// Meetings of orgs within a subtree between two dates, newest first; optionally one org only,
+/// one kind or one status.
+#[allow(clippy::too_many_arguments)]
+pub async fn within(
+    tx: &mut Tx,
+    path: &str,
+    org_id: Option<i64>,
+    kind: Option<&str>,
+    status: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<MeetingRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE m.org_path >= $1 AND m.org_path < $2 AND m.held_on >= $3 AND m.held_on <= $4 \
+         AND ($5 IS NULL OR m.org_id = $5) AND ($6 IS NULL OR m.kind = $6) AND ($7 IS NULL OR m.status = $7) \
+         ORDER BY m.held_on DESC, m.id DESC LIMIT $8 OFFSET $9"
+    );
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, MeetingRow>(&sql)
+        .bind(path).bind(&up).bind(from).bind(to).bind(org_id).bind(kind).bind(status).bind(limit).bind(offset)
+        .fetch_all(c).await)?)
+}
+
+/// Planned meetings on or after `from` of any of `org_ids`, soonest first.
+pub async fn upcoming_of(
+    tx: &mut Tx,
+    org_ids: &[i64],
+    from: NaiveDate,
+    limit: i64,
+) -> Result<Vec<MeetingRow>, StoreError> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE m.status = 'planned' AND m.held_on >= $1 AND m.org_id IN ({}) \
+         ORDER BY m.held_on, m.id LIMIT $2",
+        in_list(3, org_ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, MeetingRow>(&sql).bind(from).bind(limit);
+        for id in org_ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
+
+/// One (org, kind, month) with meetings held, and their attendance sums.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeldMonth {
+    pub org_id: i64,
+    pub kind: String,
+    pub month: i64,
+    pub held: i64,
+    pub expected: i64,
+    pub absent: i64,
+}
+
+/// Held meetings of a subtree between two months (YYYYMM, inclusive), grouped by org, kind and
+/// month: what compliance and attendance rates are computed from.
+pub async fn held_months(
+    tx: &mut Tx,
+    path: &str,
+    from_month: i64,
+    to_month: i64,
+) -> Result<Vec<HeldMonth>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, HeldMonth>(
+        "SELECT org_id, kind, month, COUNT(*) AS held, CAST(SUM(expected) AS BIGINT) AS expected, \
+         CAST(SUM(absent) AS BIGINT) AS absent FROM meetings \
+         WHERE status = 'held' AND month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 \
+         GROUP BY org_id, kind, month")
+        .bind(from_month).bind(to_month).bind(path).bind(&up)
+        .fetch_all(c).await)?)
+}
+
+/// An org that owes meetings: the fields compliance shows.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct SubjectOrg {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub path: String,
+    pub subtree_member_count: i64,
+}
+
+/// Orgs within a subtree at any of `levels`, by path.
+pub async fn subject_orgs(
+    tx: &mut Tx,
+    path: &str,
+    levels: &[&str],
+) -> Result<Vec<SubjectOrg>, StoreError> {
+    if levels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let up = upper(path);
+    let sql = format!(
+        "SELECT id, code, name, level, path, subtree_member_count FROM orgs \
+         WHERE path >= $1 AND path < $2 AND level IN ({}) ORDER BY path",
+        in_list(3, levels.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, SubjectOrg>(&sql).bind(path).bind(&up);
+        for l in levels {
+            q = q.bind(*l);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
+
+pub async fn rules(tx: &mut Tx) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (String, String, String)>(
+        "SELECT kind, level, frequency FROM meeting_rules ORDER BY kind").fetch_all(c).await)?)
+}
+
+/// Sets (or with `None`, removes) the rule for a kind of meeting.
+pub async fn set_rule(
+    tx: &mut Tx,
+    kind: &str,
+    rule: Option<(&str, &str)>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM meeting_rules WHERE kind = $1").bind(kind).execute(c).await.map(|r| r.rows_affected()))?;
+    if let Some((level, frequency)) = rule {
+        on!(tx, c => sqlx::query("INSERT INTO meeting_rules (kind, level, frequency) VALUES ($1, $2, $3)")
+            .bind(kind).bind(level).bind(frequency).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AbsenceRow {
+    pub member_id: i64,
+    pub name: String,
+    pub reason: Option<String>,
+}
+
+pub async fn replace_absences(
+    tx: &mut Tx,
+    meeting_id: i64,
+    rows: &[(i64, Option<String>)],
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM meeting_absences WHERE meeting_id = $1").bind(meeting_id).execute(c).await.map(|r| r.rows_affected()))?;
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO meeting_absences (meeting_id, member_id, reason) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 3)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (member, reason) in chunk {
+                q = q.bind(meeting_id).bind(member).bind(reason);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn replace_visitors(
+    tx: &mut Tx,
+    meeting_id: i64,
+    members: &[i64],
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM meeting_visitors WHERE meeting_id = $1").bind(meeting_id).execute(c).await.map(|r| r.rows_affected()))?;
+    for chunk in members.chunks(500) {
+        let sql = format!(
+            "INSERT INTO meeting_visitors (meeting_id, member_id) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 2)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for member in chunk {
+                q = q.bind(meeting_id).bind(member);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn absences(tx: &mut Tx, meeting_id: i64) -> Result<Vec<AbsenceRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, AbsenceRow>(
+        "SELECT a.member_id, p.name, a.reason FROM meeting_absences a JOIN members p ON p.id = a.member_id \
+         WHERE a.meeting_id = $1 ORDER BY p.name, a.member_id")
+        .bind(meeting_id).fetch_all(c).await)?)
+}
+
+pub async fn visitors(tx: &mut Tx, meeting_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, String)>(
+        "SELECT v.member_id, p.name FROM meeting_visitors v JOIN members p ON p.id = v.member_id \
+         WHERE v.meeting_id = $1 ORDER BY p.name, v.member_id")
+        .bind(meeting_id).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    #[serde(skip)]
+    pub stored_as: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_attachment(
+    tx: &mut Tx,
+    meeting_id: i64,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+    stored_as: &str,
+) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO meeting_attachments (meeting_id, file_name, content_type, size_bytes, stored_as, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(meeting_id).bind(file_name).bind(content_type).bind(size).bind(stored_as).bind(Utc::now())
+        .fetch_one(c).await)?)
+}
+
+pub async fn attachments(tx: &mut Tx, meeting_id: i64) -> Result<Vec<AttachmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, AttachmentRow>(
+        "SELECT id, meeting_id, file_name, content_type, size_bytes, stored_as, created_at FROM meeting_attachments \
+         WHERE meeting_id = $1 ORDER BY id")
+        .bind(meeting_id).fetch_all(c).await)?)
+}
+
+pub async fn attachment(tx: &mut Tx, id: i64) -> Result<Option<AttachmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, AttachmentRow>(
+        "SELECT id, meeting_id, file_name, content_type, size_bytes, stored_as, created_at FROM meeting_attachments WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?)
+}
+
+/// Members of a subtree whose ids are among `ids`: the ones that may be marked absent.
+pub async fn members_within(tx: &mut Tx, path: &str, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let up = upper(path);
+    let sql = format!(
+        "SELECT id FROM members WHERE org_path >= $1 AND org_path < $2 AND id IN ({})",
+        in_list(3, ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(path).bind(&up);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
+
+/// Of `ids`, the members with an active 双报到 registration at one of `community_ids`: the
+/// in-service members who may attend as visitors.
+pub async fn registered_with(
+    tx: &mut Tx,
+    community_ids: &[i64],
+    ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    if ids.is_empty() || community_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT member_id FROM registrations WHERE ended_on IS NULL AND member_id IN ({}) AND community_org_id IN ({})",
+        in_list(1, ids.len()),
+        in_list(1 + ids.len(), community_ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for id in ids.iter().chain(community_ids) {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
