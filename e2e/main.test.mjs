@@ -209,3 +209,35 @@ test('add a stationed unit, find it, and read the page in English', async () => 
   await page.screenshot({ path: join(shots, '13-unit-error-en.png') });
   await page.context().close();
 });
+
+test('record the missing meetings and see a branch turn compliant', async () => {
+  // A new branch of 太平社区 that held nothing last month.
+  jiceng('org', 'add', '--code', 'E2EB1', '--name', '浏览器测试支部', '--level', 'branch', '--parent', 'C350302001001', '--division', '350302001001');
+  const now = new Date(Date.now() + 8 * 3600 * 1000);
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const month = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
+  const page = await signIn('secretary');
+  await page.goto(`${base}/compliance?within=E2EB1&period=${month}`);
+  assert.match(await page.textContent('table.compliance'), /未达标/);
+  assert.match(await page.textContent('table.compliance'), new RegExp(`支委会 ${month}`));
+  await page.screenshot({ path: join(shots, '14-compliance-before.png'), fullPage: true });
+
+  for (const [kind, day, topic] of [['branch_committee', '05', '研究月度工作'], ['themed_day', '12', '志愿服务进小区']]) {
+    await page.goto(`${base}/meetings/new?org=E2EB1`);
+    await page.selectOption('select[name=kind]', kind);
+    await page.selectOption('select[name=status]', 'held');
+    await page.fill('input[name=held_on]', `${month}-${day}`);
+    await page.fill('input[name=topic]', topic);
+    await page.fill('input[name=place]', '社区党群服务中心');
+    await page.click('form.meeting-form button[type=submit]');
+    await page.waitForURL(/\/meetings\/\d+$/);
+    assert.match(await page.textContent('h1'), new RegExp(topic));
+  }
+  await page.screenshot({ path: join(shots, '15-meeting.png'), fullPage: true });
+  await page.goto(`${base}/compliance?within=E2EB1&period=${month}`);
+  assert.match(await page.textContent('table.compliance'), /达标/);
+  assert.doesNotMatch(await page.textContent('table.compliance'), /未达标/);
+  assert.equal((await page.textContent('#complying')).trim(), '1');
+  await page.screenshot({ path: join(shots, '16-compliance-after.png'), fullPage: true });
+  await page.context().close();
+});

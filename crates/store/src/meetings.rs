@@ -422,3 +422,30 @@ pub async fn registered_with(
     })
     .map_err(Into::into)
 }
+
+/// Every member's (org path, id), by path: the demo draws absentees from an org's subtree.
+pub async fn member_paths(tx: &mut Tx) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (String, i64)>(
+        "SELECT org_path, id FROM members ORDER BY org_path, id").fetch_all(c).await)?)
+}
+
+/// Bulk insert of absences, for the demo city.
+pub async fn insert_absences(
+    tx: &mut Tx,
+    rows: &[(i64, i64, Option<&str>)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO meeting_absences (meeting_id, member_id, reason) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 3)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (m, p, r) in chunk {
+                q = q.bind(m).bind(p).bind(r);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

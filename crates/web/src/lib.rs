@@ -2,6 +2,8 @@
 //! only translate HTTP to use cases in `jiceng_ops` and back; errors map to HTTP in one place
 //! (`error.rs`), who is asking is decided in one place (`auth.rs`).
 
+#![recursion_limit = "256"]
+
 mod api;
 mod auth;
 mod error;
@@ -15,6 +17,7 @@ use axum::{Json, Router};
 use jiceng_store::Db;
 use serde_json::json;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Largest JSON body accepted (413 beyond).
@@ -24,11 +27,14 @@ pub const MAX_JSON_BODY: usize = 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub metrics: Arc<metrics::Metrics>,
+    /// Where uploaded files (meeting attachments) are kept: `files/` in the data directory.
+    pub files: Arc<PathBuf>,
 }
 
-pub fn router(db: Db) -> Router {
+pub fn router(db: Db, files: PathBuf) -> Router {
     let state = AppState {
         db,
+        files: Arc::new(files),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     Router::new()
@@ -64,10 +70,10 @@ async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<serde_json::Valu
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(db: Db, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(db: Db, addr: SocketAddr, files: PathBuf) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
-    axum::serve(listener, router(db))
+    axum::serve(listener, router(db, files))
         .with_graceful_shutdown(shutdown())
         .await
 }

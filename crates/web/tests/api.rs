@@ -133,7 +133,7 @@ async fn app() -> App {
         .await
         .unwrap();
     }
-    let router = jiceng_web::router(t.db.clone());
+    let router = jiceng_web::router(t.db.clone(), files_dir());
     App {
         _db: t,
         router,
@@ -582,4 +582,117 @@ async fn access_matrix_over_the_api() {
         let (st, b) = app.as_user(&s, Method::POST, "/api/v1/users", Some(json!({ "username": format!("{role}new"), "password": PW, "role": "community_worker", "scope": "X" }))).await;
         ok(far(role), st, "create an account out of scope", &b);
     }
+}
+
+/// A fresh directory for uploaded files, per test.
+fn files_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "jiceng-test-files-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test]
+async fn meetings_and_compliance_over_the_api() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({ "org": "B1", "kind": "themed_day", "held_on": "2025-03-01", "topic": "重温入党誓词",
+                         "absent": [format!("{}:病假", app.inside)] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["absent"], 1);
+    assert_eq!(body["kind_label"], "主题党日");
+    let id = body["id"].as_i64().unwrap();
+    let (st, body) = app
+        .as_user(&sec, Method::GET, &format!("/api/v1/meetings/{id}"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body["absences"][0]["reason"], "病假");
+    // A member of another street cannot be marked absent here; nothing is written.
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({ "org": "B1", "kind": "branch_committee", "held_on": "2025-03-02", "topic": "研究工作",
+                         "absent": [app.outside.to_string()] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "absent");
+    let (_, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/meetings?within=C", None)
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (st, r) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/compliance?within=C&period=2025-03",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let b1 = r["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["org"]["code"] == "B1")
+        .unwrap();
+    assert_eq!(b1["complies"], false);
+    assert_eq!(
+        b1["missed"].as_array().unwrap().len(),
+        1,
+        "the committee meeting: {b1}"
+    );
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/compliance?within=X&period=2025-03",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    // Rules: readable by anyone signed in, changed only by a deployment-wide administrator.
+    let (st, rules) = app
+        .as_user(&sec, Method::GET, "/api/v1/meeting-rules", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(rules.as_array().unwrap().len(), 7);
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::PUT,
+            "/api/v1/meeting-rules/party_lecture",
+            Some(json!({ "frequency": "yearly" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let admin = app.login("district").await;
+    let (st, body) = app
+        .as_user(
+            &admin,
+            Method::PUT,
+            "/api/v1/meeting-rules/party_lecture",
+            Some(json!({ "frequency": "yearly" })),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a district admin is scoped, not deployment-wide: {body}"
+    );
 }

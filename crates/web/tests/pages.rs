@@ -70,7 +70,7 @@ async fn every_role_gets_its_pages() {
     let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
         .await
         .unwrap();
-    let router = jiceng_web::router(t.db.clone());
+    let router = jiceng_web::router(t.db.clone(), files_dir());
 
     let (st, _, location) = get(&router, "/members", "").await;
     assert_eq!(st, StatusCode::SEE_OTHER);
@@ -211,7 +211,7 @@ async fn dual_registration_from_the_community_page() {
         today: None,
     };
     let summary = demo::build(&t.db, &op, &spec, &Quiet).await.unwrap();
-    let router = jiceng_web::router(t.db.clone());
+    let router = jiceng_web::router(t.db.clone(), files_dir());
     // An employed member living in 太平社区 who has not registered yet.
     let mut candidate = None;
     let mut after = None;
@@ -342,7 +342,7 @@ async fn orgs_units_and_seats_from_their_pages() {
     let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
         .await
         .unwrap();
-    let router = jiceng_web::router(t.db.clone());
+    let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "secretary", &summary.password).await;
     let token = cookie.split_once('=').unwrap().1.to_string();
     let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
@@ -632,4 +632,177 @@ async fn orgs_units_and_seats_from_their_pages() {
         StatusCode::FORBIDDEN,
         "another street's units are out of scope"
     );
+}
+
+/// A fresh directory for uploaded files, per test.
+fn files_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "jiceng-test-files-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test]
+async fn meetings_compliance_ledger_and_attachments_from_the_pages() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 6,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let cookie = sign_in(&router, "secretary", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    // A new branch owes a committee meeting and a themed day in 2025-03, and held neither.
+    post_redirect(
+        &router,
+        "/orgs",
+        &cookie,
+        &csrf,
+        "parent=C350302001001&code=TM1&name=会议测试支部&level=branch&category=regional&division_code=350302001001",
+    )
+    .await;
+    let someone = jiceng_ops::members::add(
+        &t.db,
+        &Actor::operator(),
+        jiceng_ops::members::NewMember {
+            name: Some("会议甲".into()),
+            id_number: Some("350302198503040991".into()),
+            joined_on: Some("2010-07-01".into()),
+            full_on: Some("2011-07-01".into()),
+            org: Some("TM1".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let someone = match someone {
+        Ok(m) => m.id,
+        Err(e) => panic!("{e}"),
+    };
+    let (st, page, _) = get(&router, "/compliance?within=TM1&period=2025-03", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("未达标") && page.contains("支委会 2025-03"),
+        "{page}"
+    );
+
+    let (_, form, _) = get(&router, "/meetings/new?org=TM1", &cookie).await;
+    assert!(
+        form.contains("会议甲"),
+        "the org's members are listed for marking absences"
+    );
+    let (st, page) = post_form(
+        &router,
+        "/meetings",
+        &cookie,
+        &csrf,
+        "org=TM1&kind=branch_committee&status=held&held_on=2099-03-10&topic=研究工作",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("已召开的会议不能晚于今天"), "{page}");
+    let meeting = post_redirect(
+        &router,
+        "/meetings",
+        &cookie,
+        &csrf,
+        &format!("org=TM1&kind=branch_committee&status=held&held_on=2025-03-10&topic=研究工作&absent={someone}&reason_{someone}=出差"),
+    )
+    .await;
+    let (_, page, _) = get(&router, &meeting, &cookie).await;
+    assert!(
+        page.contains("会议甲") && page.contains("出差") && page.contains("0 / 1"),
+        "{page}"
+    );
+    post_redirect(
+        &router,
+        "/meetings",
+        &cookie,
+        &csrf,
+        "org=TM1&kind=themed_day&held_on=2025-03-01&topic=志愿服务进小区",
+    )
+    .await;
+    let (_, page, _) = get(&router, "/compliance?within=TM1&period=2025-03", &cookie).await;
+    assert!(
+        page.contains("tag ok") && !page.contains("tag bad"),
+        "now it complies: {page}"
+    );
+
+    // The ledger of the year, as a page and as a workbook.
+    let (_, page, _) = get(&router, "/orgs/TM1/ledger?year=2025", &cookie).await;
+    assert!(
+        page.contains("研究工作")
+            && page.contains("志愿服务进小区")
+            && page.contains("会议甲（出差）")
+    );
+    let (st, xlsx, _) = get(&router, "/orgs/TM1/ledger.xlsx?year=2025", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(xlsx.starts_with("PK"));
+
+    // An attachment: a PDF is kept and served back; a renamed program is refused.
+    let id = meeting.rsplit('/').next().unwrap();
+    let upload = |name: &str, bytes: &[u8]| {
+        let boundary = "XjicengX";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        Request::builder()
+            .method(Method::POST)
+            .uri(format!("/meetings/{id}/attachments"))
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &cookie)
+            .header("x-csrf-token", &csrf)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let resp = router
+        .clone()
+        .oneshot(upload("签到表.pdf", b"%PDF-1.4 test"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let resp = router
+        .clone()
+        .oneshot(upload("tool.pdf", b"MZ\x90\x00"))
+        .await
+        .unwrap();
+    let page =
+        String::from_utf8_lossy(&to_bytes(resp.into_body(), 1 << 20).await.unwrap()).into_owned();
+    assert!(page.contains("文件内容与扩展名不符"), "{page}");
+    let (_, page, _) = get(&router, &meeting, &cookie).await;
+    assert!(page.contains("签到表.pdf"));
+    let file = page
+        .split("/attachments/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (st, body, _) = get(&router, &format!("/attachments/{file}"), &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body, "%PDF-1.4 test");
+    // Another street's secretary-level view is refused.
+    let (st, _, _) = get(&router, "/compliance?within=S350302002", &cookie).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
 }

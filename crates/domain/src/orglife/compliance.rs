@@ -95,6 +95,7 @@ impl Rules {
                 frequency: Frequency::parse(frequency)?,
             });
         }
+        out.sort_by_key(|r| r.kind);
         Ok(Rules(out))
     }
 

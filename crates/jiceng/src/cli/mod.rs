@@ -88,7 +88,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                 &serde_json::json!({ "version": v }),
             )
         }),
-        Command::Serve { listen, demo } => serve(&db, &actor, listen, demo, &out).await,
+        Command::Serve { listen, demo } => {
+            serve(&db, &actor, cli.data_dir.join("files"), listen, demo, &out).await
+        }
         Command::Demo(args) => demo::run(&db, &actor, args, &out).await,
         Command::Org(cmd) => org::run(&db, &actor, cmd, &out).await,
         Command::Member(cmd) => member::run(&db, &actor, cmd, &out).await,
@@ -117,6 +119,7 @@ async fn open(cli: &Cli) -> Result<Db, OpsError> {
 async fn serve(
     db: &Db,
     actor: &Actor,
+    files: std::path::PathBuf,
     listen: std::net::SocketAddr,
     demo: bool,
     out: &Out,
@@ -124,11 +127,13 @@ async fn serve(
     if demo {
         demo::ensure(db, actor, out).await?;
     }
-    jiceng_web::serve(db.clone(), listen).await.map_err(|e| {
-        OpsError::Invalid(jiceng_domain::Invalid::new(
-            "listen",
-            listen,
-            msg!("无法监听：{reason}", reason = e),
-        ))
-    })
+    jiceng_web::serve(db.clone(), listen, files)
+        .await
+        .map_err(|e| {
+            OpsError::Invalid(jiceng_domain::Invalid::new(
+                "listen",
+                listen,
+                msg!("无法监听：{reason}", reason = e),
+            ))
+        })
 }

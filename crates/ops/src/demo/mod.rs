@@ -3,6 +3,7 @@
 //! seed gives the same city. It loads into an empty database in one transaction.
 
 mod names;
+mod orglife;
 mod people;
 mod rng;
 mod tree;
@@ -45,6 +46,7 @@ pub struct DemoSummary {
     pub members: u64,
     pub committee_seats: usize,
     pub registrations: usize,
+    pub meetings: usize,
     /// One account per role, all with `password`.
     pub accounts: Vec<DemoAccount>,
     /// Shown once; only its hash is stored.
@@ -149,7 +151,9 @@ pub async fn build(
 
     progress.stage("统计", 1);
     orgs::recount(&mut tx).await?;
-    tx.sync_ids(&["orgs", "units", "members", "users"]).await?;
+    let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
+    tx.sync_ids(&["orgs", "units", "members", "users", "meetings"])
+        .await?;
     let summary = DemoSummary {
         city: city.name.clone(),
         city_code: city.code.to_string(),
@@ -160,6 +164,7 @@ pub async fn build(
         members,
         committee_seats: seats.len(),
         registrations: regs.len(),
+        meetings,
         accounts,
         password,
         seconds: 0.0,

@@ -2,8 +2,10 @@
 //! error shape. The OpenAPI document describes it at /api/v1/openapi.json.
 
 mod accounts;
+mod meetings;
 mod members;
 pub(crate) mod openapi;
+pub(crate) use meetings::file_response;
 mod orgs;
 mod units;
 
@@ -46,6 +48,21 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(units::list).post(units::add))
         .route("/units/{id}", get(units::show))
         .route("/units/{id}/registrations", post(units::register))
+        .route("/meetings", get(meetings::list).post(meetings::record))
+        .route("/meetings/{id}", get(meetings::show).put(meetings::update))
+        .route(
+            "/meetings/{id}/attachments",
+            post(meetings::attach).layer(axum::extract::DefaultBodyLimit::max(
+                jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(meetings::download))
+        .route("/compliance", get(meetings::compliance))
+        .route("/meeting-rules", get(meetings::rules))
+        .route(
+            "/meeting-rules/{kind}",
+            axum::routing::put(meetings::set_rule),
+        )
 }
 
 /// JSON body whose rejections (malformed, too large, wrong type) answer in the API's shape.

@@ -1,10 +1,12 @@
 //! Server-rendered pages: askama templates, htmx for partial updates, assets embedded in the
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
+mod compliance;
 mod export;
 mod form;
 mod i18n;
 mod import;
+mod meetings;
 mod org_admin;
 mod transfer;
 mod units;
@@ -64,6 +66,20 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{id}", get(units::show))
         .route("/units/{id}/register", post(units::register))
         .route("/registrations/{id}/end", post(units::end_registration))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/new", get(meetings::new_form))
+        .route("/meetings/{id}", get(meetings::show).post(meetings::save))
+        .route("/meetings/{id}/edit", get(meetings::edit_form))
+        .route(
+            "/meetings/{id}/attachments",
+            post(meetings::upload).layer(axum::extract::DefaultBodyLimit::max(
+                jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(meetings::download))
+        .route("/compliance", get(compliance::page))
+        .route("/orgs/{code}/ledger", get(compliance::ledger))
+        .route("/orgs/{code}/ledger.xlsx", get(compliance::ledger_xlsx))
         .route("/audit", get(views::audit))
         .route(
             "/import",
