@@ -3,6 +3,7 @@
 
 use super::output::Out;
 use clap::Subcommand;
+use jiceng_ops::compliance;
 use jiceng_ops::members::{self, ListMembers};
 use jiceng_ops::orgs::{self, ListOrgs};
 use jiceng_ops::{Actor, Db, OpsError};
@@ -20,6 +21,17 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 50)]
         limit: i64,
         #[arg(long, default_value_t = 2000)]
+        samples: usize,
+    },
+    /// 三会一课 compliance of every org in a scope for one period, computed afresh each time.
+    Compliance {
+        /// The org whose subtree to judge (default: the whole deployment).
+        #[arg(long)]
+        within: Option<String>,
+        /// 2026, 2026-Q3 or 2026-07 (default: the last full quarter).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, default_value_t = 10)]
         samples: usize,
     },
 }
@@ -41,11 +53,18 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(), OpsError> {
-    let BenchCmd::Members {
-        within,
-        limit,
-        samples,
-    } = cmd;
+    let (within, limit, samples) = match cmd {
+        BenchCmd::Members {
+            within,
+            limit,
+            samples,
+        } => (within, limit, samples),
+        BenchCmd::Compliance {
+            within,
+            period,
+            samples,
+        } => return compliance(db, actor, within, period, samples, out).await,
+    };
     let targets = match within {
         Some(c) => {
             let total = orgs::show(db, actor, &c)
@@ -154,4 +173,57 @@ async fn measure(
         p99_ms: percentile(&times, 0.99),
         max_ms: percentile(&times, 1.0),
     })
+}
+
+#[derive(Serialize)]
+struct ComplianceTiming {
+    within: String,
+    period: String,
+    orgs: usize,
+    meetings_held: i64,
+    complying: usize,
+    samples: usize,
+    p50_ms: f64,
+    max_ms: f64,
+}
+
+async fn compliance(
+    db: &Db,
+    actor: &Actor,
+    within: Option<String>,
+    period: Option<String>,
+    samples: usize,
+    out: &Out,
+) -> Result<(), OpsError> {
+    let period = period.unwrap_or_else(|| {
+        let q = jiceng_domain::orglife::Period::quarter_of(jiceng_ops::today()).previous();
+        q.to_string()
+    });
+    let mut times = Vec::with_capacity(samples);
+    let mut last = None;
+    for _ in 0..samples.max(1) {
+        let t = Instant::now();
+        let r = compliance::report(db, actor, within.as_deref(), &period).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(r);
+    }
+    times.sort_by(f64::total_cmp);
+    let r = last.expect("at least one sample");
+    let timing = ComplianceTiming {
+        within: within.unwrap_or_else(|| "全市".into()),
+        period,
+        orgs: r.orgs.len(),
+        meetings_held: r.orgs.iter().map(|o| o.held).sum(),
+        complying: r.complying,
+        samples: times.len(),
+        p50_ms: percentile(&times, 0.5),
+        max_ms: percentile(&times, 1.0),
+    };
+    out.show(&timing, |t| {
+        format!(
+            "compliance::report 于 {} {}：{} 个组织、{} 次会议、{} 个达标，{} 次：p50 {:.0} ms，最大 {:.0} ms",
+            t.within, t.period, t.orgs, t.meetings_held, t.complying, t.samples, t.p50_ms, t.max_ms
+        )
+    });
+    Ok(())
 }
