@@ -16,6 +16,7 @@ pub mod org;
 pub mod orglife;
 pub mod path;
 pub mod phone;
+pub mod points;
 pub mod repair;
 pub mod text;
 pub mod unit;
@@ -48,6 +49,9 @@ pub fn all_labels() -> Vec<&'static str> {
         orglife::MeetingKind::LABELS,
         orglife::MeetingStatus::LABELS,
         orglife::Frequency::LABELS,
+        points::SchemeKind::LABELS,
+        points::SchemePeriod::LABELS,
+        points::Source::LABELS,
     ] {
         all.extend_from_slice(set);
     }

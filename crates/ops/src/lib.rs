@@ -16,6 +16,7 @@ pub mod meeting_files;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod points;
 pub mod registrations;
 pub mod units;
 

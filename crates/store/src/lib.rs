@@ -11,6 +11,7 @@ pub mod divisions;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod points;
 pub mod registrations;
 pub mod units;
 pub mod users;

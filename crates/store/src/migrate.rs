@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "org_life",
         sql: include_str!("migrations/0003_org_life.sql"),
     },
+    Migration {
+        version: 4,
+        name: "points",
+        sql: include_str!("migrations/0004_points.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

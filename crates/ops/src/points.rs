@@ -1,0 +1,512 @@
+//! Member points (党员积分): the schemes (shipped defaults until a deployment stores its own),
+//! manual entries with approval, a member's ledger, and rankings within a scope. Points from
+//! records — meetings attended, unexcused absences, 双报到 — are computed from those records.
+
+use crate::input::{opt, required};
+use crate::{Actor, OpsError};
+use jiceng_domain::orglife::Period;
+use jiceng_domain::path::OrgPath;
+use jiceng_domain::points::calc::{self, Total};
+use jiceng_domain::points::{Scheme, SchemePeriod, Source, accrual_scheme, twelve_point_scheme};
+use jiceng_domain::{Invalid, msg, text};
+use jiceng_store::meetings::month_key;
+use jiceng_store::points::{self as store, EntryRow, MeetingLine, NewEntry};
+use jiceng_store::{Db, Tx, audit, members};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The deployment's schemes: stored ones replace the shipped scheme of the same code.
+pub async fn schemes_in(tx: &mut Tx) -> Result<Vec<Scheme>, OpsError> {
+    let mut out = vec![accrual_scheme(), twelve_point_scheme()];
+    for (code, doc) in store::schemes(tx).await? {
+        let s: Scheme = serde_json::from_str(&doc).map_err(|e| {
+            OpsError::Store(jiceng_store::StoreError::Other(format!(
+                "scheme {code}: {e}"
+            )))
+        })?;
+        match out.iter_mut().find(|x| x.code == code) {
+            Some(x) => *x = s,
+            None => out.push(s),
+        }
+    }
+    Ok(out)
+}
+
+pub async fn schemes(db: &Db) -> Result<Vec<Scheme>, OpsError> {
+    let mut tx = db.read().await?;
+    schemes_in(&mut tx).await
+}
+
+async fn scheme_in(tx: &mut Tx, code: &str) -> Result<Scheme, OpsError> {
+    schemes_in(tx)
+        .await?
+        .into_iter()
+        .find(|s| s.code == code.trim())
+        .ok_or_else(|| Invalid::new("scheme", code, msg!("没有这个积分方案")).into())
+}
+
+/// Stores a scheme (new, or replacing the shipped one) after the domain's checks.
+pub async fn save_scheme(db: &Db, actor: &Actor, scheme: Scheme) -> Result<Scheme, OpsError> {
+    actor.may_administer()?;
+    scheme.validate()?;
+    let mut tx = db.write().await?;
+    let before = schemes_in(&mut tx)
+        .await?
+        .into_iter()
+        .find(|s| s.code == scheme.code);
+    let doc = serde_json::to_string(&scheme).expect("a scheme serialises");
+    store::save_scheme(&mut tx, &scheme.code, &scheme.name, &doc).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "points.scheme",
+            target: &format!("points_scheme:{}", scheme.code),
+            path: None,
+            before: before.and_then(|b| serde_json::to_string(&b).ok()),
+            after: Some(doc),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(scheme)
+}
+
+/// The period key a scheme counts a date in: "2026" or "2026-Q3".
+fn period_of(scheme: &Scheme, d: chrono::NaiveDate) -> Period {
+    match scheme.period {
+        SchemePeriod::Year => Period::Year(chrono::Datelike::year(&d)),
+        SchemePeriod::Quarter => Period::quarter_of(d),
+    }
+}
+
+fn parse_period(scheme: &Scheme, raw: Option<&str>) -> Result<Period, OpsError> {
+    let p = match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => Period::parse(r)?,
+        None => period_of(scheme, crate::today()),
+    };
+    let fits = matches!(
+        (scheme.period, p),
+        (SchemePeriod::Year, Period::Year(_)) | (SchemePeriod::Quarter, Period::Quarter(..))
+    );
+    if !fits {
+        return Err(Invalid::new("period", p, msg!("与积分方案的周期不符")).into());
+    }
+    Ok(p)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewPoints {
+    pub scheme: Option<String>,
+    pub item: Option<String>,
+    pub member_id: Option<i64>,
+    pub occurred_on: Option<String>,
+    /// How many times (default 1): the item's points are multiplied.
+    pub times: Option<i64>,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// Enters manual points for a member, pending approval. Refused when the item does not come by
+/// hand, evidence is missing where required, or the member's approved and pending points for
+/// the item would pass its cap.
+pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRow, OpsError> {
+    let member_id = new
+        .member_id
+        .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
+    let on = text::past_date(
+        "occurred_on",
+        required("occurred_on", &new.occurred_on)?,
+        crate::today(),
+    )?;
+    let mut tx = db.write().await?;
+    let scheme = scheme_in(&mut tx, required("scheme", &new.scheme)?).await?;
+    let item = scheme
+        .item(required("item", &new.item)?.trim())
+        .ok_or_else(|| {
+            Invalid::new(
+                "item",
+                new.item.clone().unwrap_or_default(),
+                msg!("该方案没有这个积分项目"),
+            )
+        })?
+        .clone();
+    if item.source != Source::Manual {
+        return Err(Invalid::new(
+            "item",
+            &item.code,
+            msg!("该项目由记录自动计算，不能手工登记"),
+        )
+        .into());
+    }
+    let evidence = opt(&new.evidence)
+        .map(|e| text::name("evidence", e, 200))
+        .transpose()?;
+    if item.evidence && evidence.is_none() {
+        return Err(Invalid::new("evidence", "", msg!("该项目须附佐证材料")).into());
+    }
+    let times = new.times.unwrap_or(1);
+    if !(1..=100).contains(&times) {
+        return Err(Invalid::new("points", times, msg!("次数应在 1 到 100 之间")).into());
+    }
+    let points = item.points * times;
+    let m = members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    actor.may_write(&m.org_path)?;
+    let period = period_of(&scheme, on).to_string();
+    if let Some(cap) = item.cap {
+        let so_far: i64 = store::entries_of(&mut tx, m.id, &scheme.code, &period)
+            .await?
+            .iter()
+            .filter(|e| e.item == item.code && e.status != "rejected")
+            .map(|e| e.points)
+            .sum();
+        if (so_far + points).abs() > cap {
+            return Err(Invalid::new(
+                "points",
+                points,
+                msg!(
+                    "超过该项目每期上限 {cap} 分（本期已登记 {so_far} 分）",
+                    cap = cap,
+                    so_far = so_far
+                ),
+            )
+            .into());
+        }
+    }
+    let note = opt(&new.note)
+        .map(|n| text::long("note", n, 500))
+        .transpose()?;
+    let id = store::insert_entry(
+        &mut tx,
+        &NewEntry {
+            scheme: &scheme.code,
+            item: &item.code,
+            member_id: m.id,
+            member_path: &m.org_path,
+            period: &period,
+            occurred_on: on,
+            points,
+            note: note.as_deref(),
+            evidence: evidence.as_deref(),
+            created_by: &actor.audit_name(),
+        },
+    )
+    .await?;
+    let row = store::entry(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "points.enter",
+            target: &format!("points_entry:{id}"),
+            path: Some(&m.org_path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Approves or rejects a pending entry; the person who entered it cannot decide it.
+pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<EntryRow, OpsError> {
+    let mut tx = db.write().await?;
+    let e = store::entry(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("积分记录", id))?;
+    actor.may_write(&e.member_path)?;
+    if e.created_by == actor.audit_name() {
+        return Err(OpsError::Forbidden(msg!("不能审核自己登记的积分")));
+    }
+    let status = if approve { "approved" } else { "rejected" };
+    if store::decide(&mut tx, id, status, &actor.audit_name()).await? == 0 {
+        return Err(OpsError::conflict(
+            "status",
+            &e.status,
+            msg!("该记录已审核"),
+        ));
+    }
+    let after = store::entry(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: if approve {
+                "points.approve"
+            } else {
+                "points.reject"
+            },
+            target: &format!("points_entry:{id}"),
+            path: Some(&e.member_path),
+            before: serde_json::to_string(&e).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<EntryRow>, OpsError> {
+    let path = actor.scope_path().to_string();
+    actor.may_write(&path)?;
+    let mut tx = db.read().await?;
+    Ok(store::pending_within(&mut tx, &path, 200).await?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemLine {
+    pub item: String,
+    pub name: String,
+    pub source: &'static str,
+    pub raw: i64,
+    pub counted: i64,
+    pub cap: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ledger {
+    pub scheme: String,
+    pub scheme_name: String,
+    pub period: String,
+    pub member_id: i64,
+    pub member_name: String,
+    pub base: i64,
+    pub total: i64,
+    pub items: Vec<ItemLine>,
+    /// The meetings behind the record-based items.
+    pub meetings: Vec<MeetingLine>,
+    pub entries: Vec<EntryRow>,
+    pub registered: bool,
+}
+
+/// Raw points per item from a member's counts.
+fn raw_points(
+    scheme: &Scheme,
+    attended: i64,
+    unexcused: i64,
+    registered: bool,
+    manual: &HashMap<String, i64>,
+) -> HashMap<String, i64> {
+    let mut raw = HashMap::new();
+    for i in &scheme.items {
+        let n = match i.source {
+            Source::MeetingAttended => attended * i.points,
+            Source::MeetingAbsentUnexcused => unexcused * i.points,
+            Source::Registration => i64::from(registered) * i.points,
+            Source::Manual => manual.get(&i.code).copied().unwrap_or(0),
+        };
+        if n != 0 {
+            raw.insert(i.code.clone(), n);
+        }
+    }
+    raw
+}
+
+/// A member's points for a period, line by line.
+pub async fn ledger(
+    db: &Db,
+    actor: &Actor,
+    member_id: i64,
+    scheme: &str,
+    period: Option<&str>,
+) -> Result<Ledger, OpsError> {
+    let mut tx = db.read().await?;
+    let scheme = scheme_in(&mut tx, scheme).await?;
+    let period = parse_period(&scheme, period)?;
+    let m = members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    actor.may_read_member(m.id, &m.org_path)?;
+    let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
+    let orgs = OrgPath(m.org_path.clone()).ids();
+    let meetings = store::member_meetings(&mut tx, m.id, &orgs, from, to).await?;
+    let attended = meetings.iter().filter(|l| !l.absent).count() as i64;
+    let unexcused = meetings
+        .iter()
+        .filter(|l| l.absent && l.reason.is_none())
+        .count() as i64;
+    let registered =
+        store::registered_within(&mut tx, &m.org_path, period.first_day(), period.last_day())
+            .await?
+            .contains(&m.id);
+    let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
+    let mut manual: HashMap<String, i64> = HashMap::new();
+    for e in entries.iter().filter(|e| e.status == "approved") {
+        *manual.entry(e.item.clone()).or_default() += e.points;
+    }
+    let Total { base, items, total } = calc::total(
+        &scheme,
+        &raw_points(&scheme, attended, unexcused, registered, &manual),
+    );
+    let items = scheme
+        .items
+        .iter()
+        .map(|i| {
+            let t = items.iter().find(|t| t.item == i.code);
+            ItemLine {
+                item: i.code.clone(),
+                name: i.name.clone(),
+                source: i.source.code(),
+                raw: t.map_or(0, |t| t.raw),
+                counted: t.map_or(0, |t| t.counted),
+                cap: i.cap,
+            }
+        })
+        .collect();
+    Ok(Ledger {
+        scheme: scheme.code.clone(),
+        scheme_name: scheme.name.clone(),
+        period: period.to_string(),
+        member_id: m.id,
+        member_name: m.name,
+        base,
+        total,
+        items,
+        meetings,
+        entries,
+        registered,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub member_id: i64,
+    pub name: String,
+    pub org_name: String,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranking {
+    pub scheme: String,
+    pub period: String,
+    pub members: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub items: Vec<Ranked>,
+    /// Average total over the scope's members.
+    pub average: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RankingQuery {
+    /// An org code; the actor's scope by default.
+    pub within: Option<String>,
+    /// A scheme code; `accrual` by default.
+    pub scheme: Option<String>,
+    pub period: Option<String>,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+    pub ascending: Option<bool>,
+}
+
+/// Every member of a scope ranked by points for a period (ties share a rank), a page at a
+/// time; `ascending` puts the lowest first (for the 十二分制, who is losing points).
+pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
+    let ascending = q.ascending.unwrap_or(false);
+    let mut tx = db.read().await?;
+    let scheme = scheme_in(&mut tx, q.scheme.as_deref().unwrap_or("accrual")).await?;
+    let period = parse_period(&scheme, q.period.as_deref())?;
+    let path = match q.within.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => crate::orgs::by_code(&mut tx, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
+    // Meetings each member was expected at: those held by their org and every org above it
+    // within the scope, summed down the tree.
+    let held: HashMap<i64, i64> = store::held_per_org(&mut tx, &path, from, to)
+        .await?
+        .into_iter()
+        .collect();
+    let mut cumulative: HashMap<i64, i64> = HashMap::new();
+    for (id, parent) in store::org_parents(&mut tx, &path).await? {
+        let above = parent
+            .and_then(|p| cumulative.get(&p).copied())
+            .unwrap_or(0);
+        cumulative.insert(id, above + held.get(&id).copied().unwrap_or(0));
+    }
+    let members = store::members_within(&mut tx, &path).await?;
+    let absences: HashMap<i64, (i64, i64)> = store::absences_within(&mut tx, &path, from, to)
+        .await?
+        .into_iter()
+        .map(|(m, all, unexcused)| (m, (all, unexcused)))
+        .collect();
+    let registered: std::collections::HashSet<i64> =
+        store::registered_within(&mut tx, &path, period.first_day(), period.last_day())
+            .await?
+            .into_iter()
+            .collect();
+    let mut manual: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+    for (m, item, pts) in
+        store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
+    {
+        manual.entry(m).or_default().insert(item, pts);
+    }
+    let empty = HashMap::new();
+    let mut totals: Vec<(i64, i64)> = members
+        .iter()
+        .map(|(id, org)| {
+            let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
+            let attended = cumulative.get(org).copied().unwrap_or(0) - absent;
+            let raw = raw_points(
+                &scheme,
+                attended,
+                unexcused,
+                registered.contains(id),
+                manual.get(id).unwrap_or(&empty),
+            );
+            (*id, calc::total(&scheme, &raw).total)
+        })
+        .collect();
+    if ascending {
+        totals.sort_by_key(|(id, t)| (*t, *id));
+    } else {
+        totals.sort_by_key(|(id, t)| (-*t, *id));
+    }
+    let average = (!totals.is_empty())
+        .then(|| totals.iter().map(|t| t.1).sum::<i64>() as f64 / totals.len() as f64);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let start = (page - 1) * per_page;
+    let slice: Vec<(i64, i64)> = totals.iter().skip(start).take(per_page).copied().collect();
+    // Competition ranking: the rank of the first member with the same total.
+    let rank_of = |pos: usize| -> usize {
+        let t = totals[pos].1;
+        totals[..pos].partition_point(|x| if ascending { x.1 < t } else { x.1 > t }) + 1
+    };
+    let ids: Vec<i64> = slice.iter().map(|s| s.0).collect();
+    let names: HashMap<i64, (String, String)> = store::names(&mut tx, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, n, o)| (id, (n, o)))
+        .collect();
+    let items = slice
+        .iter()
+        .enumerate()
+        .map(|(i, (id, total))| {
+            let (name, org_name) = names.get(id).cloned().unwrap_or_default();
+            Ranked {
+                rank: rank_of(start + i),
+                member_id: *id,
+                name,
+                org_name,
+                total: *total,
+            }
+        })
+        .collect();
+    Ok(Ranking {
+        scheme: scheme.code,
+        period: period.to_string(),
+        members: totals.len(),
+        page,
+        per_page,
+        items,
+        average,
+    })
+}

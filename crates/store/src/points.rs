@@ -1,0 +1,274 @@
+//! Member points: stored schemes, manual entries, and the set-based reads points are computed
+//! from (meetings held per org, absences and visits per member, 双报到 in a period).
+
+use crate::db::on;
+use crate::{StoreError, Tx, in_list};
+use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+pub async fn schemes(tx: &mut Tx) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (String, String)>(
+        "SELECT code, document FROM points_schemes ORDER BY code").fetch_all(c).await)?)
+}
+
+pub async fn save_scheme(
+    tx: &mut Tx,
+    code: &str,
+    name: &str,
+    document: &str,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM points_schemes WHERE code = $1").bind(code).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("INSERT INTO points_schemes (code, name, document, updated_at) VALUES ($1, $2, $3, $4)")
+        .bind(code).bind(name).bind(document).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct EntryRow {
+    pub id: i64,
+    pub scheme: String,
+    pub item: String,
+    pub member_id: i64,
+    pub member_name: String,
+    pub member_path: String,
+    pub period: String,
+    pub occurred_on: NaiveDate,
+    pub points: i64,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    pub status: String,
+    pub created_by: String,
+    pub decided_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+const ENTRY: &str = "SELECT e.id, e.scheme, e.item, e.member_id, p.name AS member_name, e.member_path, e.period, e.occurred_on, \
+     e.points, e.note, e.evidence, e.status, e.created_by, e.decided_by, e.created_at, e.decided_at \
+     FROM points_entries e JOIN members p ON p.id = e.member_id";
+
+pub struct NewEntry<'a> {
+    pub scheme: &'a str,
+    pub item: &'a str,
+    pub member_id: i64,
+    pub member_path: &'a str,
+    pub period: &'a str,
+    pub occurred_on: NaiveDate,
+    pub points: i64,
+    pub note: Option<&'a str>,
+    pub evidence: Option<&'a str>,
+    pub created_by: &'a str,
+}
+
+pub async fn insert_entry(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO points_entries (scheme, item, member_id, member_path, period, occurred_on, points, note, evidence, status, \
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11) RETURNING id")
+        .bind(e.scheme).bind(e.item).bind(e.member_id).bind(e.member_path).bind(e.period).bind(e.occurred_on)
+        .bind(e.points).bind(e.note).bind(e.evidence).bind(e.created_by).bind(Utc::now())
+        .fetch_one(c).await)?)
+}
+
+pub async fn entry(tx: &mut Tx, id: i64) -> Result<Option<EntryRow>, StoreError> {
+    let sql = format!("{ENTRY} WHERE e.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn decide(tx: &mut Tx, id: i64, status: &str, by: &str) -> Result<u64, StoreError> {
+    Ok(on!(tx, c => sqlx::query(
+        "UPDATE points_entries SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'")
+        .bind(status).bind(by).bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+pub async fn entries_of(
+    tx: &mut Tx,
+    member_id: i64,
+    scheme: &str,
+    period: &str,
+) -> Result<Vec<EntryRow>, StoreError> {
+    let sql = format!(
+        "{ENTRY} WHERE e.member_id = $1 AND e.scheme = $2 AND e.period = $3 ORDER BY e.occurred_on, e.id"
+    );
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(member_id).bind(scheme).bind(period).fetch_all(c).await)?,
+    )
+}
+
+/// Pending entries within a subtree, oldest first.
+pub async fn pending_within(
+    tx: &mut Tx,
+    path: &str,
+    limit: i64,
+) -> Result<Vec<EntryRow>, StoreError> {
+    let sql = format!(
+        "{ENTRY} WHERE e.status = 'pending' AND e.member_path >= $1 AND e.member_path < $2 ORDER BY e.id LIMIT $3"
+    );
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(path).bind(&up).bind(limit).fetch_all(c).await)?,
+    )
+}
+
+/// Approved manual points per (member, item) within a subtree for a scheme and period.
+pub async fn approved_within(
+    tx: &mut Tx,
+    path: &str,
+    scheme: &str,
+    period: &str,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT member_id, item, CAST(SUM(points) AS BIGINT) FROM points_entries WHERE scheme = $1 AND period = $2 \
+         AND status = 'approved' AND member_path >= $3 AND member_path < $4 GROUP BY member_id, item")
+        .bind(scheme).bind(period).bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// Meetings held per org within a subtree between two months (YYYYMM).
+pub async fn held_per_org(
+    tx: &mut Tx,
+    path: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT org_id, COUNT(*) FROM meetings WHERE status = 'held' AND month >= $1 AND month <= $2 \
+         AND org_path >= $3 AND org_path < $4 GROUP BY org_id")
+        .bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// Orgs of a subtree as (id, parent id), parents before children.
+pub async fn org_parents(tx: &mut Tx, path: &str) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, Option<i64>)>(
+        "SELECT id, parent_id FROM orgs WHERE path >= $1 AND path < $2 ORDER BY path")
+        .bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// Members of a subtree as (id, org id).
+pub async fn members_within(tx: &mut Tx, path: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT id, org_id FROM members WHERE org_path >= $1 AND org_path < $2")
+        .bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// Per member: absences (all, and without a reason) at meetings of the subtree in the months.
+pub async fn absences_within(
+    tx: &mut Tx,
+    path: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64, i64)>(
+        "SELECT a.member_id, COUNT(*), CAST(SUM(CASE WHEN a.reason IS NULL THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM meeting_absences a JOIN meetings m ON m.id = a.meeting_id \
+         WHERE m.status = 'held' AND m.month >= $1 AND m.month <= $2 AND m.org_path >= $3 AND m.org_path < $4 \
+         GROUP BY a.member_id")
+        .bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// Per member: visits to meetings held in the months (any org).
+pub async fn visits_of(
+    tx: &mut Tx,
+    member_ids: &[i64],
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    if member_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT v.member_id, COUNT(*) FROM meeting_visitors v JOIN meetings m ON m.id = v.meeting_id \
+         WHERE m.status = 'held' AND m.month >= $1 AND m.month <= $2 AND v.member_id IN ({}) GROUP BY v.member_id",
+        in_list(3, member_ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(from).bind(to);
+        for id in member_ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
+
+/// Members of a subtree with a 双报到 registration active at some point between two dates.
+pub async fn registered_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<i64>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT r.member_id FROM registrations r JOIN members p ON p.id = r.member_id \
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)")
+        .bind(path).bind(&up).bind(to).bind(from).fetch_all(c).await)?)
+}
+
+/// Names of members by id.
+pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT p.id, p.name, o.name FROM members p JOIN orgs o ON o.id = p.org_id WHERE p.id IN ({})",
+        in_list(1, ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
+
+/// The held meetings a member was expected at in the months (their org and those above it),
+/// with whether they were absent and the reason: the lines of their ledger.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MeetingLine {
+    pub meeting_id: i64,
+    pub held_on: NaiveDate,
+    pub kind: String,
+    pub topic: String,
+    pub org_name: String,
+    pub absent: bool,
+    pub reason: Option<String>,
+}
+
+pub async fn member_meetings(
+    tx: &mut Tx,
+    member_id: i64,
+    org_ids: &[i64],
+    from: i64,
+    to: i64,
+) -> Result<Vec<MeetingLine>, StoreError> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT m.id AS meeting_id, m.held_on, m.kind, m.topic, o.name AS org_name, \
+         (a.member_id IS NOT NULL) AS absent, a.reason \
+         FROM meetings m JOIN orgs o ON o.id = m.org_id \
+         LEFT JOIN meeting_absences a ON a.meeting_id = m.id AND a.member_id = $1 \
+         WHERE m.status = 'held' AND m.month >= $2 AND m.month <= $3 AND m.org_id IN ({}) \
+         UNION ALL \
+         SELECT m.id, m.held_on, m.kind, m.topic, o.name, FALSE, NULL FROM meeting_visitors v \
+         JOIN meetings m ON m.id = v.meeting_id JOIN orgs o ON o.id = m.org_id \
+         WHERE v.member_id = $1 AND m.status = 'held' AND m.month >= $2 AND m.month <= $3 \
+         ORDER BY 2, 1",
+        in_list(4, org_ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, MeetingLine>(&sql).bind(member_id).bind(from).bind(to);
+        for id in org_ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
