@@ -8,7 +8,9 @@ use jiceng_domain::orglife::meeting::check_date;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::meetings::{self, AbsenceRow, AttachmentRow, MeetingFields, MeetingRow};
+use jiceng_store::meetings::{
+    self, AbsenceRow, AttachmentRow, MeetingFields, MeetingRow, month_key,
+};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
@@ -227,7 +229,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         f.absent = absent.len() as i64;
         f.visitors = visitors.len() as i64;
         let id = meetings::insert(&mut tx, &f).await?;
-        meetings::replace_absences(&mut tx, id, absent).await?;
+        meetings::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
         meetings::replace_visitors(&mut tx, id, visitors).await?;
         let row = meetings::by_id(&mut tx, id).await?.expect("just written");
         audit::append(
@@ -274,7 +276,7 @@ pub async fn update(
     f.absent = absent.len() as i64;
     f.visitors = visitors.len() as i64;
     meetings::update(&mut tx, id, &f).await?;
-    meetings::replace_absences(&mut tx, id, absent).await?;
+    meetings::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
     meetings::replace_visitors(&mut tx, id, visitors).await?;
     let after = meetings::by_id(&mut tx, id).await?.expect("just written");
     audit::append(

@@ -6,7 +6,7 @@ use crate::input::{opt, required};
 use crate::{Actor, OpsError};
 use jiceng_domain::orglife::Period;
 use jiceng_domain::path::OrgPath;
-use jiceng_domain::points::calc::{self, Total};
+use jiceng_domain::points::calc::{self, Counts, Total};
 use jiceng_domain::points::{Scheme, SchemePeriod, Source, accrual_scheme, twelve_point_scheme};
 use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::meetings::month_key;
@@ -442,26 +442,30 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
             .await?
             .into_iter()
             .collect();
-    let mut manual: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+    let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
     for (m, item, pts) in
         store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
     {
-        manual.entry(m).or_default().insert(item, pts);
+        if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
+            manual.entry(m).or_default().push((i, pts));
+        }
     }
-    let empty = HashMap::new();
     let mut totals: Vec<(i64, i64)> = members
         .iter()
         .map(|(id, org)| {
             let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
-            let attended = cumulative.get(org).copied().unwrap_or(0) - absent;
-            let raw = raw_points(
-                &scheme,
-                attended,
+            let counts = Counts {
+                attended: cumulative.get(org).copied().unwrap_or(0) - absent,
                 unexcused,
-                registered.contains(id),
-                manual.get(id).unwrap_or(&empty),
-            );
-            (*id, calc::total(&scheme, &raw).total)
+                registered: registered.contains(id),
+            };
+            let mine = manual.get(id);
+            let total = calc::total_of(&scheme, counts, |i| {
+                mine.map_or(0, |v| {
+                    v.iter().filter(|(x, _)| *x == i).map(|(_, p)| p).sum()
+                })
+            });
+            (*id, total)
         })
         .collect();
     if ascending {

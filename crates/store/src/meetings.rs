@@ -280,21 +280,24 @@ pub struct AbsenceRow {
     pub reason: Option<String>,
 }
 
+/// Replaces a meeting's absences; `month` and `org_path` are the meeting's.
 pub async fn replace_absences(
     tx: &mut Tx,
     meeting_id: i64,
+    month: i64,
+    org_path: &str,
     rows: &[(i64, Option<String>)],
 ) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("DELETE FROM meeting_absences WHERE meeting_id = $1").bind(meeting_id).execute(c).await.map(|r| r.rows_affected()))?;
     for chunk in rows.chunks(500) {
         let sql = format!(
-            "INSERT INTO meeting_absences (meeting_id, member_id, reason) VALUES {}",
-            values_list(tx.backend(), chunk.len(), 3)
+            "INSERT INTO meeting_absences (meeting_id, member_id, reason, unexcused, month, org_path) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 6)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (member, reason) in chunk {
-                q = q.bind(meeting_id).bind(member).bind(reason);
+                q = q.bind(meeting_id).bind(member).bind(reason).bind(i64::from(reason.is_none())).bind(month).bind(org_path);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -429,20 +432,20 @@ pub async fn member_paths(tx: &mut Tx) -> Result<Vec<(String, i64)>, StoreError>
         "SELECT org_path, id FROM members ORDER BY org_path, id").fetch_all(c).await)?)
 }
 
-/// Bulk insert of absences, for the demo city.
+/// Bulk insert of absences, for the demo city: (meeting, member, reason, month, org path).
 pub async fn insert_absences(
     tx: &mut Tx,
-    rows: &[(i64, i64, Option<&str>)],
+    rows: &[(i64, i64, Option<&str>, i64, &str)],
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(1000) {
         let sql = format!(
-            "INSERT INTO meeting_absences (meeting_id, member_id, reason) VALUES {}",
-            values_list(tx.backend(), chunk.len(), 3)
+            "INSERT INTO meeting_absences (meeting_id, member_id, reason, unexcused, month, org_path) VALUES {}",
+            values_list(tx.backend(), chunk.len(), 6)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
-            for (m, p, r) in chunk {
-                q = q.bind(m).bind(p).bind(r);
+            for (m, p, r, month, path) in chunk {
+                q = q.bind(m).bind(p).bind(r).bind(i64::from(r.is_none())).bind(month).bind(*path);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

@@ -269,6 +269,8 @@ pub async fn move_subtree(
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE meetings SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("UPDATE meeting_absences SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
+        .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id).bind(Utc::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
     let old_ancestors = OrgPath(old).ids();

@@ -109,6 +109,24 @@ pub async fn pending_within(
     )
 }
 
+/// Runs `inner` (a SELECT of `cols`) and hands back all its rows as one JSON array in one row:
+/// for the hundreds of thousands of rows a ranking reads, the SQLite driver's per-row cost is
+/// larger than the query's.
+fn as_json(tx: &Tx, cols: &str, inner: &str) -> String {
+    let (agg, array) = match tx.backend() {
+        crate::Backend::Sqlite => ("json_group_array", "json_array"),
+        crate::Backend::Postgres => ("json_agg", "json_build_array"),
+    };
+    format!("SELECT CAST({agg}({array}({cols})) AS TEXT) FROM ({inner}) t")
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Vec<T>, StoreError> {
+    match json {
+        None => Ok(Vec::new()),
+        Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Other(e.to_string())),
+    }
+}
+
 /// Approved manual points per (member, item) within a subtree for a scheme and period.
 pub async fn approved_within(
     tx: &mut Tx,
@@ -117,10 +135,15 @@ pub async fn approved_within(
     period: &str,
 ) -> Result<Vec<(i64, String, i64)>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, String, i64)>(
-        "SELECT member_id, item, CAST(SUM(points) AS BIGINT) FROM points_entries WHERE scheme = $1 AND period = $2 \
-         AND status = 'approved' AND member_path >= $3 AND member_path < $4 GROUP BY member_id, item")
-        .bind(scheme).bind(period).bind(path).bind(&up).fetch_all(c).await)?)
+    let sql = as_json(
+        tx,
+        "member_id, item, n",
+        "SELECT member_id, item, CAST(SUM(points) AS BIGINT) AS n FROM points_entries WHERE scheme = $1 AND period = $2 \
+         AND status = 'approved' AND member_path >= $3 AND member_path < $4 GROUP BY member_id, item",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(scheme).bind(period).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Meetings held per org within a subtree between two months (YYYYMM).
@@ -131,26 +154,44 @@ pub async fn held_per_org(
     to: i64,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
-        "SELECT org_id, COUNT(*) FROM meetings WHERE status = 'held' AND month >= $1 AND month <= $2 \
-         AND org_path >= $3 AND org_path < $4 GROUP BY org_id")
-        .bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?)
+    let sql = as_json(
+        tx,
+        "org_id, n",
+        "SELECT org_id, COUNT(*) AS n FROM meetings WHERE status = 'held' AND month >= $1 AND month <= $2 \
+         AND org_path >= $3 AND org_path < $4 GROUP BY org_id",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Orgs of a subtree as (id, parent id), parents before children.
 pub async fn org_parents(tx: &mut Tx, path: &str) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, Option<i64>)>(
-        "SELECT id, parent_id FROM orgs WHERE path >= $1 AND path < $2 ORDER BY path")
-        .bind(path).bind(&up).fetch_all(c).await)?)
+    let (agg, array) = match tx.backend() {
+        crate::Backend::Sqlite => ("json_group_array", "json_array"),
+        crate::Backend::Postgres => ("json_agg", "json_build_array"),
+    };
+    // Ordered inside the aggregate: a subquery's order does not survive aggregation everywhere.
+    let sql = format!(
+        "SELECT CAST({agg}({array}(id, parent_id) ORDER BY path) AS TEXT) FROM orgs WHERE path >= $1 AND path < $2"
+    );
+    let json: Option<String> =
+        on!(tx, c => sqlx::query_scalar(&sql).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Members of a subtree as (id, org id).
 pub async fn members_within(tx: &mut Tx, path: &str) -> Result<Vec<(i64, i64)>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
-        "SELECT id, org_id FROM members WHERE org_path >= $1 AND org_path < $2")
-        .bind(path).bind(&up).fetch_all(c).await)?)
+    let sql = as_json(
+        tx,
+        "id, org_id",
+        "SELECT id, org_id FROM members WHERE org_path >= $1 AND org_path < $2",
+    );
+    let json: Option<String> =
+        on!(tx, c => sqlx::query_scalar(&sql).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Per member: absences (all, and without a reason) at meetings of the subtree in the months.
@@ -161,12 +202,15 @@ pub async fn absences_within(
     to: i64,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64, i64)>(
-        "SELECT a.member_id, COUNT(*), CAST(SUM(CASE WHEN a.reason IS NULL THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM meeting_absences a JOIN meetings m ON m.id = a.meeting_id \
-         WHERE m.status = 'held' AND m.month >= $1 AND m.month <= $2 AND m.org_path >= $3 AND m.org_path < $4 \
-         GROUP BY a.member_id")
-        .bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?)
+    let sql = as_json(
+        tx,
+        "member_id, n, unexcused",
+        "SELECT member_id, COUNT(*) AS n, CAST(SUM(unexcused) AS BIGINT) AS unexcused FROM meeting_absences \
+         WHERE month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 GROUP BY member_id",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Per member: visits to meetings held in the months (any org).
@@ -202,10 +246,15 @@ pub async fn registered_within(
     to: NaiveDate,
 ) -> Result<Vec<i64>, StoreError> {
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_scalar::<_, i64>(
+    let sql = as_json(
+        tx,
+        "member_id",
         "SELECT DISTINCT r.member_id FROM registrations r JOIN members p ON p.id = r.member_id \
-         WHERE p.org_path >= $1 AND p.org_path < $2 AND r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)")
-        .bind(path).bind(&up).bind(to).bind(from).fetch_all(c).await)?)
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(path).bind(&up).bind(to).bind(from).fetch_one(c).await)?;
+    Ok(parse::<(i64,)>(json)?.into_iter().map(|r| r.0).collect())
 }
 
 /// Names of members by id.

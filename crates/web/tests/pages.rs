@@ -806,3 +806,120 @@ async fn meetings_compliance_ledger_and_attachments_from_the_pages() {
     let (st, _, _) = get(&router, "/compliance?within=S350302002", &cookie).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn points_ledger_entry_approval_and_ranking_pages() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 8,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let session = |cookie: String| async {
+        let token = cookie.split_once('=').unwrap().1.to_string();
+        let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+            .await
+            .unwrap();
+        (cookie, csrf)
+    };
+    let (sec, sec_csrf) = session(sign_in(&router, "secretary", &summary.password).await).await;
+    let (street, street_csrf) = session(sign_in(&router, "street", &summary.password).await).await;
+    let m = jiceng_ops::members::list(
+        &t.db,
+        &Actor::operator(),
+        jiceng_ops::members::ListMembers {
+            within: Some("C350302001001".into()),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let year = (chrono::Datelike::year(&jiceng_ops::today()) - 1).to_string();
+    let ledger = format!("/members/{}/points?scheme=accrual&period={year}", m.id);
+    let total = |page: &str| -> i64 {
+        page.split("id=\"points-total\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (st, page, _) = get(&router, &ledger, &sec).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("参加组织生活"),
+        "the record-based items are listed"
+    );
+    let before = total(&page);
+
+    let (st, page) = post_form(
+        &router,
+        &format!("/members/{}/points", m.id),
+        &sec,
+        &sec_csrf,
+        &format!("scheme=accrual&item=volunteer&times=1&occurred_on={year}-06-01"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("该项目须附佐证材料"), "{page}");
+    post_redirect(
+        &router,
+        &format!("/members/{}/points", m.id),
+        &sec,
+        &sec_csrf,
+        &format!("scheme=accrual&item=volunteer&times=2&occurred_on={year}-06-01&evidence=照片"),
+    )
+    .await;
+    let (_, page, _) = get(&router, &ledger, &sec).await;
+    assert_eq!(total(&page), before, "pending points do not count");
+    assert!(page.contains("待审核"));
+    let (_, pending, _) = get(&router, "/points/pending", &street).await;
+    let id = pending
+        .split("/points/entries/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page) = post_form(
+        &router,
+        &format!("/points/entries/{id}/approve"),
+        &sec,
+        &sec_csrf,
+        "",
+    )
+    .await;
+    assert!(page.contains("不能审核自己登记的积分"), "{page}");
+    post_redirect(
+        &router,
+        &format!("/points/entries/{id}/approve"),
+        &street,
+        &street_csrf,
+        "",
+    )
+    .await;
+    let (_, page, _) = get(&router, &ledger, &sec).await;
+    assert_eq!(total(&page), before + 10);
+
+    let (st, page, _) = get(
+        &router,
+        &format!("/points?within=C350302001001&scheme=accrual&period={year}"),
+        &sec,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("table class=\"ranking\""), "{page}");
+    let (st, _, _) = get(&router, "/points?within=S350302002", &sec).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}

@@ -23,6 +23,19 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 2000)]
         samples: usize,
     },
+    /// Points: a ranking of every member of the largest district and of the whole city, and
+    /// one member's ledger for members spread over the city.
+    Points {
+        #[arg(long, default_value = "accrual")]
+        scheme: String,
+        /// 2026 (default: last year).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+        #[arg(long, default_value_t = 500)]
+        ledgers: usize,
+    },
     /// 三会一课 compliance of every org in a scope for one period, computed afresh each time.
     Compliance {
         /// The org whose subtree to judge (default: the whole deployment).
@@ -64,6 +77,12 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             period,
             samples,
         } => return compliance(db, actor, within, period, samples, out).await,
+        BenchCmd::Points {
+            scheme,
+            period,
+            samples,
+            ledgers,
+        } => return points(db, actor, &scheme, period, samples, ledgers, out).await,
     };
     let targets = match within {
         Some(c) => {
@@ -224,6 +243,125 @@ async fn compliance(
             "compliance::report 于 {} {}：{} 个组织、{} 次会议、{} 个达标，{} 次：p50 {:.0} ms，最大 {:.0} ms",
             t.within, t.period, t.orgs, t.meetings_held, t.complying, t.samples, t.p50_ms, t.max_ms
         )
+    });
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PointsTiming {
+    operation: String,
+    within: String,
+    members: usize,
+    samples: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+    max_ms: f64,
+}
+
+async fn points(
+    db: &Db,
+    actor: &Actor,
+    scheme: &str,
+    period: Option<String>,
+    samples: usize,
+    ledgers: usize,
+    out: &Out,
+) -> Result<(), OpsError> {
+    use jiceng_ops::points::{self, RankingQuery};
+    let period =
+        period.unwrap_or_else(|| (chrono::Datelike::year(&jiceng_ops::today()) - 1).to_string());
+    let q = ListOrgs {
+        level: Some("district".into()),
+        per_page: Some(500),
+        ..Default::default()
+    };
+    let largest = orgs::list(db, actor, q)
+        .await?
+        .items
+        .into_iter()
+        .max_by_key(|o| o.row.subtree_member_count)
+        .ok_or_else(|| OpsError::not_found("区县党委", "（空库，请先运行 jiceng demo）"))?;
+    let mut results = Vec::new();
+    for within in [Some(largest.row.code.clone()), None] {
+        let mut times = Vec::new();
+        let mut members = 0;
+        for _ in 0..samples.max(1) {
+            let t = Instant::now();
+            let r = points::ranking(
+                db,
+                actor,
+                RankingQuery {
+                    within: within.clone(),
+                    scheme: Some(scheme.into()),
+                    period: Some(period.clone()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            members = r.members;
+        }
+        times.sort_by(f64::total_cmp);
+        results.push(PointsTiming {
+            operation: format!("points::ranking {scheme} {period}"),
+            within: within.map_or("全市".into(), |c| format!("{c} {}", largest.row.name)),
+            members,
+            samples: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: percentile(&times, 1.0),
+        });
+    }
+    // Ledgers of members spread over the city: the first of every page of 500.
+    let mut ids = Vec::new();
+    let mut after = None;
+    while ids.len() < ledgers {
+        let page = members::list(
+            db,
+            actor,
+            ListMembers {
+                after: after.clone(),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await?;
+        if let Some(m) = page.items.first() {
+            ids.push(m.id);
+        }
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let mut times = Vec::new();
+    for id in &ids {
+        let t = Instant::now();
+        std::hint::black_box(points::ledger(db, actor, *id, scheme, Some(&period)).await?);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    if !times.is_empty() {
+        results.push(PointsTiming {
+            operation: format!("points::ledger {scheme} {period}"),
+            within: "全市".into(),
+            members: 1,
+            samples: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: percentile(&times, 1.0),
+        });
+    }
+    out.show(&results, |rs| {
+        rs.iter()
+            .map(|r| {
+                format!(
+                    "{} 于 {}（{} 名党员），{} 次：p50 {:.1} ms，p95 {:.1} ms，最大 {:.1} ms",
+                    r.operation, r.within, r.members, r.samples, r.p50_ms, r.p95_ms, r.max_ms
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     Ok(())
 }

@@ -91,7 +91,7 @@ pub async fn load(
     progress.stage("组织生活", orgs.len() as u64);
     let mut next_id = meetings::max_id(tx).await? + 1;
     let mut batch: Vec<(i64, MeetingFields)> = Vec::new();
-    let mut absences: Vec<(i64, i64, Option<&str>)> = Vec::new();
+    let mut absences: Vec<(i64, i64, Option<&str>, i64, &str)> = Vec::new();
     let mut total = 0;
     for (n, org) in orgs.iter().enumerate() {
         let level = OrgLevel::parse(&org.level).unwrap_or(OrgLevel::Branch);
@@ -133,7 +133,13 @@ pub async fn load(
                     }
                     let pick = rng.below(REASONS.len() as u64) as usize;
                     let reason = rng.chance(0.8).then_some(REASONS[pick]);
-                    absences.push((next_id, *member, reason));
+                    absences.push((
+                        next_id,
+                        *member,
+                        reason,
+                        meetings::month_key(day),
+                        org.path.as_str(),
+                    ));
                     absent += 1;
                 }
                 batch.push((

@@ -44,13 +44,18 @@ CREATE INDEX meetings_org ON meetings (org_id, held_on);
 CREATE INDEX meetings_held ON meetings (month, org_path, org_id, kind, expected, absent) WHERE status = 'held';
 CREATE INDEX meetings_joint ON meetings (joint_id);
 
+-- `month` and `org_path` copy the meeting's, so points read a scope's absences from one index.
 CREATE TABLE meeting_absences (
     meeting_id BIGINT NOT NULL REFERENCES meetings(id),
     member_id BIGINT NOT NULL REFERENCES members(id),
     reason TEXT,
+    unexcused BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    org_path {{path}} NOT NULL,
     PRIMARY KEY (meeting_id, member_id)
 );
 CREATE INDEX meeting_absences_member ON meeting_absences (member_id);
+CREATE INDEX meeting_absences_scope ON meeting_absences (month, org_path, member_id, unexcused);
 
 CREATE TABLE meeting_visitors (
     meeting_id BIGINT NOT NULL REFERENCES meetings(id),

@@ -7,6 +7,7 @@ mod members;
 pub(crate) mod openapi;
 pub(crate) use meetings::file_response;
 mod orgs;
+mod points;
 mod units;
 
 use crate::AppState;
@@ -58,6 +59,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/attachments/{id}", get(meetings::download))
         .route("/compliance", get(meetings::compliance))
+        .route("/points/schemes", get(points::schemes))
+        .route(
+            "/points/schemes/{code}",
+            axum::routing::put(points::save_scheme),
+        )
+        .route("/points/ranking", get(points::ranking))
+        .route("/points/entries", post(points::add_entry))
+        .route("/points/pending", get(points::pending))
+        .route("/points/entries/{id}/approve", post(points::approve))
+        .route("/points/entries/{id}/reject", post(points::reject))
+        .route("/members/{id}/points", get(points::ledger))
         .route("/meeting-rules", get(meetings::rules))
         .route(
             "/meeting-rules/{kind}",

@@ -8,6 +8,7 @@ mod i18n;
 mod import;
 mod meetings;
 mod org_admin;
+mod points;
 mod transfer;
 mod units;
 mod users;
@@ -78,6 +79,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/attachments/{id}", get(meetings::download))
         .route("/compliance", get(compliance::page))
+        .route("/points", get(points::ranking))
+        .route("/points/pending", get(points::pending))
+        .route("/points/entries/{id}/{verdict}", post(points::decide))
+        .route(
+            "/members/{id}/points",
+            get(points::ledger).post(points::enter),
+        )
         .route("/orgs/{code}/ledger", get(compliance::ledger))
         .route("/orgs/{code}/ledger.xlsx", get(compliance::ledger_xlsx))
         .route("/audit", get(views::audit))
