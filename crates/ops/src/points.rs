@@ -330,9 +330,7 @@ pub async fn ledger(
         .filter(|l| l.absent && l.reason.is_none())
         .count() as i64;
     let registered =
-        store::registered_within(&mut tx, &m.org_path, period.first_day(), period.last_day())
-            .await?
-            .contains(&m.id);
+        store::member_registered(&mut tx, m.id, period.first_day(), period.last_day()).await?;
     let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
     for e in entries.iter().filter(|e| e.status == "approved") {

@@ -321,3 +321,16 @@ pub async fn member_meetings(
     })
     .map_err(Into::into)
 }
+
+/// Whether one member had a 双报到 registration active at some point between two dates.
+pub async fn member_registered(
+    tx: &mut Tx,
+    member_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<bool, StoreError> {
+    let n: i64 = on!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM registrations WHERE member_id = $1 AND registered_on <= $2 AND (ended_on IS NULL OR ended_on >= $3)")
+        .bind(member_id).bind(to).bind(from).fetch_one(c).await)?;
+    Ok(n > 0)
+}
