@@ -922,4 +922,49 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
     assert!(page.contains("table class=\"ranking\""), "{page}");
     let (st, _, _) = get(&router, "/points?within=S350302002", &sec).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+
+    // The yearly ledgers of the community, generated from the same records.
+    let (st, page, _) = get(
+        &router,
+        &format!("/orgs/C350302001001/ledger/points?year={year}"),
+        &sec,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains(&m.name) && page.contains("党员积分台账"),
+        "{page}"
+    );
+    let (st, xlsx, _) = get(
+        &router,
+        &format!("/orgs/C350302001001/ledger/points?year={year}&format=xlsx"),
+        &sec,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(xlsx.starts_with("PK"));
+    let regs = jiceng_ops::registrations::of_community(
+        &t.db,
+        &Actor::operator(),
+        "C350302001001",
+        false,
+        1,
+        500,
+    )
+    .await
+    .unwrap()
+    .items;
+    let (st, page, _) = get(
+        &router,
+        "/orgs/C350302001001/ledger/registrations?year=2099",
+        &sec,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let listed = page.matches("<tr><td>").count();
+    let active = regs.iter().filter(|r| r.ended_on.is_none()).count();
+    assert_eq!(
+        listed, active,
+        "only registrations still active reach into 2099"
+    );
 }

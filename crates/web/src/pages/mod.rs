@@ -6,6 +6,7 @@ mod export;
 mod form;
 mod i18n;
 mod import;
+mod ledgers;
 mod meetings;
 mod org_admin;
 mod points;
@@ -88,6 +89,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/orgs/{code}/ledger", get(compliance::ledger))
         .route("/orgs/{code}/ledger.xlsx", get(compliance::ledger_xlsx))
+        .route("/orgs/{code}/ledger/points", get(ledgers::points_ledger))
+        .route(
+            "/orgs/{code}/ledger/registrations",
+            get(ledgers::registrations_ledger),
+        )
         .route("/audit", get(views::audit))
         .route(
             "/import",
