@@ -116,6 +116,15 @@ async fn every_role_gets_its_pages() {
                 assert_eq!(st == StatusCode::OK, may, "{} audit page", account.username);
             }
         }
+        let (_, home, _) = get(&router, "/", &cookie).await;
+        match account.username.as_str() {
+            "secretary" | "street" => assert!(
+                home.contains("三会一课达标 · ") && (home.contains("未达标") || home.contains("全部达标")),
+                "last quarter's compliance on the home page"
+            ),
+            "member" => assert!(home.contains("积分台账"), "a member reaches their points"),
+            _ => {}
+        }
         let (_, body, _) = get(&router, "/members", &cookie).await;
         match account.username.as_str() {
             "member" => {

@@ -161,6 +161,8 @@ struct DueView {
     name: String,
     level: &'static str,
     term_due: String,
+    /// Which reminder is due: within six or three months, or how long overdue.
+    reminder: String,
 }
 
 #[derive(Template)]
@@ -174,14 +176,30 @@ struct HomePage {
     due: Vec<DueView>,
     due_more: bool,
     member_id: Option<i64>,
+    /// Orgs of the scope that fell short of 三会一课 last quarter, and that quarter.
+    short: Option<(usize, usize, String)>,
+    upcoming: Vec<(i64, String, String, String)>,
 }
 
 fn due_view(lang: Lang, o: &OrgView) -> DueView {
+    use jiceng_domain::orglife::term::{TermReminder, reminder};
+    let t = |k: &str| super::i18n::t(lang, k).to_string();
+    let reminder = match o
+        .row
+        .term_due
+        .and_then(|d| reminder(d, jiceng_ops::today()))
+    {
+        Some(TermReminder::SixMonths) => t("home.due_six"),
+        Some(TermReminder::ThreeMonths) => t("home.due_three"),
+        Some(TermReminder::Overdue(n)) => t("home.overdue_months").replace("{n}", &n.to_string()),
+        None => String::new(),
+    };
     DueView {
         code: o.row.code.clone(),
         name: o.row.name.clone(),
         level: translate(lang, o.level_label),
         term_due: dash(&o.row.term_due),
+        reminder,
     }
 }
 
@@ -245,6 +263,42 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         ),
         Err(_) => (Vec::new(), false),
     };
+    // Last quarter's 三会一课 shortfalls, for scoped users (the whole deployment's report is a
+    // page of its own, not a home-page figure).
+    let last_quarter = jiceng_domain::orglife::Period::quarter_of(today)
+        .previous()
+        .to_string();
+    let short = match (v.actor.scope_code(), v.actor.role()) {
+        (Some(_), Some(r)) if r.reads_records() => {
+            jiceng_ops::compliance::report(&s.db, &v.actor, None, &last_quarter)
+                .await
+                .ok()
+                .map(|r| {
+                    (
+                        r.orgs.len() - r.complying,
+                        r.orgs.len(),
+                        last_quarter.clone(),
+                    )
+                })
+        }
+        _ => None,
+    };
+    let upcoming = match v.actor.member_id() {
+        Some(id) => jiceng_ops::meetings::upcoming_for_member(&s.db, &v.actor, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                (
+                    m.row.id,
+                    m.row.held_on.to_string(),
+                    translate(v.lang, m.kind_label).to_string(),
+                    m.row.topic,
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     render(&HomePage {
         l,
         scope,
@@ -254,6 +308,8 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         due,
         due_more,
         member_id: v.actor.member_id(),
+        short,
+        upcoming,
     })
 }
 
