@@ -7,6 +7,7 @@ pub mod msg;
 mod labels;
 
 pub mod access;
+pub mod assessment;
 pub mod audit_chain;
 pub mod division;
 pub mod error;

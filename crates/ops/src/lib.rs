@@ -7,6 +7,7 @@ mod error;
 mod input;
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod compliance;
 pub mod demo;

@@ -5,6 +5,7 @@ mod db;
 mod error;
 mod migrate;
 
+pub mod assessment;
 pub mod audit;
 pub mod committee;
 pub mod divisions;

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "points",
         sql: include_str!("migrations/0004_points.sql"),
     },
+    Migration {
+        version: 5,
+        name: "assessment",
+        sql: include_str!("migrations/0005_assessment.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -119,7 +119,8 @@ async fn every_role_gets_its_pages() {
         let (_, home, _) = get(&router, "/", &cookie).await;
         match account.username.as_str() {
             "secretary" | "street" => assert!(
-                home.contains("三会一课达标 · ") && (home.contains("未达标") || home.contains("全部达标")),
+                home.contains("三会一课达标 · ")
+                    && (home.contains("未达标") || home.contains("全部达标")),
                 "last quarter's compliance on the home page"
             ),
             "member" => assert!(home.contains("积分台账"), "a member reaches their points"),
@@ -975,5 +976,88 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
     assert_eq!(
         listed, active,
         "only registrations still active reach into 2099"
+    );
+}
+
+#[tokio::test]
+async fn assessment_flags_the_weak_and_records_their_rectification() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 11,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let cookie = sign_in(&router, "street", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    let (st, page, _) = get(&router, "/assessment?weak=1", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("tag bad"),
+        "the bottom 5% are flagged: {page}"
+    );
+    let link = page
+        .split("/rectifications/new?")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let org = link
+        .split("org=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let period = link.split("period=").nth(1).unwrap().to_string();
+    let (st, page) = post_form(
+        &router,
+        "/rectifications",
+        &cookie,
+        &csrf,
+        &format!("org={org}&period={period}"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("整改措施"), "a plan is required: {page}");
+    let rect = post_redirect(
+        &router,
+        "/rectifications",
+        &cookie,
+        &csrf,
+        &format!("org={org}&period={period}&plan=约谈书记，补开会议"),
+    )
+    .await;
+    let (_, page, _) = get(&router, &rect, &cookie).await;
+    assert!(page.contains("整改中") && page.contains("约谈书记"));
+    post_redirect(
+        &router,
+        &format!("{rect}/follow-up"),
+        &cookie,
+        &csrf,
+        "progress=已补开&close=1",
+    )
+    .await;
+    let (_, page, _) = get(&router, &rect, &cookie).await;
+    assert!(page.contains("已销号") && page.contains("已补开"));
+    let (_, page, _) = get(
+        &router,
+        &format!("/assessment?weak=1&period={period}"),
+        &cookie,
+    )
+    .await;
+    assert!(
+        page.contains(&format!("href=\"{rect}\"")),
+        "the assessment links the rectification"
     );
 }

@@ -2,6 +2,7 @@
 //! error shape. The OpenAPI document describes it at /api/v1/openapi.json.
 
 mod accounts;
+pub(crate) mod assessment;
 mod meetings;
 mod members;
 pub(crate) mod openapi;
@@ -59,6 +60,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/attachments/{id}", get(meetings::download))
         .route("/compliance", get(meetings::compliance))
+        .route("/assessment", get(assessment::quarter))
+        .route(
+            "/assessment/weights",
+            get(assessment::weights).put(assessment::set_weights),
+        )
+        .route("/rectifications", post(assessment::open))
+        .route("/rectifications/{id}", get(assessment::show))
+        .route(
+            "/rectifications/{id}/follow-up",
+            post(assessment::follow_up),
+        )
         .route("/points/schemes", get(points::schemes))
         .route(
             "/points/schemes/{code}",

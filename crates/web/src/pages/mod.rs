@@ -1,6 +1,7 @@
 //! Server-rendered pages: askama templates, htmx for partial updates, assets embedded in the
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
+mod assessment;
 mod compliance;
 mod export;
 mod form;
@@ -80,6 +81,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/attachments/{id}", get(meetings::download))
         .route("/compliance", get(compliance::page))
+        .route("/assessment", get(assessment::page))
+        .route("/rectifications", post(assessment::create))
+        .route("/rectifications/new", get(assessment::new_form))
+        .route("/rectifications/{id}", get(assessment::show))
+        .route(
+            "/rectifications/{id}/follow-up",
+            post(assessment::follow_up),
+        )
         .route("/points", get(points::ranking))
         .route("/points/pending", get(points::pending))
         .route("/points/entries/{id}/{verdict}", post(points::decide))

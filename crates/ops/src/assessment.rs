@@ -1,0 +1,280 @@
+//! Quarterly assessment of party organisations from their records: meeting compliance,
+//! attendance and 双报到 of their employed members, weighted into a score with stars; the
+//! bottom 5% are flagged weak, and a rectification is recorded and followed up.
+
+use crate::compliance;
+use crate::input::required;
+use crate::orgs::by_code;
+use crate::{Actor, OpsError};
+use jiceng_domain::assessment::{self, Parts, Weights};
+use jiceng_domain::orglife::Period;
+use jiceng_domain::{Categories, Category, Invalid, msg, text};
+use jiceng_store::assessment::{self as store, RectificationRow};
+use jiceng_store::meetings::SubjectOrg;
+use jiceng_store::{Db, Tx, audit, points};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+const WEIGHTS: &str = "assessment.weights";
+
+async fn weights_in(tx: &mut Tx) -> Result<Weights, OpsError> {
+    Ok(match store::setting(tx, WEIGHTS).await? {
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|e| OpsError::Store(jiceng_store::StoreError::Other(e.to_string())))?,
+        None => Weights::default(),
+    })
+}
+
+pub async fn weights(db: &Db) -> Result<Weights, OpsError> {
+    weights_in(&mut db.read().await?).await
+}
+
+pub async fn set_weights(db: &Db, actor: &Actor, w: Weights) -> Result<Weights, OpsError> {
+    actor.may_administer()?;
+    w.validate()?;
+    let mut tx = db.write().await?;
+    let before = weights_in(&mut tx).await?;
+    let value = serde_json::to_string(&w).expect("weights serialise");
+    store::set_setting(&mut tx, WEIGHTS, &value).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "assessment.weights",
+            target: "setting:assessment.weights",
+            path: None,
+            before: serde_json::to_string(&before).ok(),
+            after: Some(value),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(w)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgScore {
+    pub rank: usize,
+    pub org: SubjectOrg,
+    pub score: Option<f64>,
+    pub stars: Option<u8>,
+    pub compliance: Option<f64>,
+    pub attendance: Option<f64>,
+    pub registration: Option<f64>,
+    pub weak: bool,
+    pub rectification: Option<RectificationRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub period: String,
+    pub weights: Weights,
+    pub orgs: Vec<OrgScore>,
+    pub weak: usize,
+}
+
+/// Every org owing meetings in the scope, scored for a quarter, best first.
+pub async fn quarter(
+    db: &Db,
+    actor: &Actor,
+    within: Option<&str>,
+    period: &str,
+) -> Result<Assessment, OpsError> {
+    let p = Period::parse(period)?;
+    if !matches!(p, Period::Quarter(..)) {
+        return Err(Invalid::new(
+            "period",
+            period,
+            msg!("考核按季度进行，应为 2026-Q3 这样的季度"),
+        )
+        .into());
+    }
+    if p.last_day() >= crate::today() {
+        return Err(Invalid::new("period", period, msg!("该季度尚未结束")).into());
+    }
+    let report = compliance::report(db, actor, within, period).await?;
+    let mut tx = db.read().await?;
+    let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    let w = weights_in(&mut tx).await?;
+    // Employed and registered members per org, summed up the tree so a branch counts its groups.
+    let employed =
+        store::with_category_per_org(&mut tx, &path, Categories::bit(Category::Employed)).await?;
+    let registered = store::registered_per_org(&mut tx, &path, p.first_day(), p.last_day()).await?;
+    let parents = points::org_parents(&mut tx, &path).await?;
+    let up = |direct: Vec<(i64, i64)>| -> HashMap<i64, i64> {
+        let mut total: HashMap<i64, i64> = direct.into_iter().collect();
+        for (id, parent) in parents.iter().rev() {
+            if let (Some(n), Some(par)) = (total.get(id).copied(), parent) {
+                *total.entry(*par).or_default() += n;
+            }
+        }
+        total
+    };
+    let (employed, registered) = (up(employed), up(registered));
+    let rect: HashMap<i64, RectificationRow> = store::of_period(&mut tx, &path, &p.to_string())
+        .await?
+        .into_iter()
+        .map(|r| (r.org_id, r))
+        .collect();
+    let mut orgs: Vec<OrgScore> = report
+        .orgs
+        .into_iter()
+        .map(|o| {
+            let owed = o.met + o.missed.len();
+            let emp = employed.get(&o.org.id).copied().unwrap_or(0);
+            let parts = Parts {
+                compliance: (owed > 0).then(|| o.met as f64 / owed as f64),
+                attendance: (o.expected > 0).then(|| o.attended as f64 / o.expected as f64),
+                registration: (emp > 0)
+                    .then(|| registered.get(&o.org.id).copied().unwrap_or(0) as f64 / emp as f64),
+            };
+            let score = assessment::score(&w, &parts);
+            OrgScore {
+                rank: 0,
+                rectification: rect.get(&o.org.id).cloned(),
+                org: o.org,
+                stars: score.map(assessment::stars),
+                score,
+                compliance: parts.compliance,
+                attendance: parts.attendance,
+                registration: parts.registration,
+                weak: false,
+            }
+        })
+        .collect();
+    orgs.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then(a.org.path.cmp(&b.org.path))
+    });
+    let scored = orgs.iter().filter(|o| o.score.is_some()).count();
+    let cut = assessment::bottom_count(scored);
+    for (i, o) in orgs.iter_mut().enumerate() {
+        o.rank = i + 1;
+        o.weak = o.score.is_some() && i >= scored - cut;
+    }
+    Ok(Assessment {
+        period: p.to_string(),
+        weights: w,
+        weak: cut,
+        orgs,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewRectification {
+    pub org: Option<String>,
+    pub period: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// Records the rectification of an org flagged weak in the period.
+pub async fn open(
+    db: &Db,
+    actor: &Actor,
+    new: NewRectification,
+) -> Result<RectificationRow, OpsError> {
+    let code = required("org", &new.org)?.to_string();
+    let period = required("period", &new.period)?.to_string();
+    let plan = text::long("plan", required("plan", &new.plan)?, 2_000)?;
+    // The flag that counts is the one in the assessment of the actor's scope.
+    let scope = quarter(db, actor, None, &period).await?;
+    let this = scope
+        .orgs
+        .iter()
+        .find(|o| o.org.code == code.trim())
+        .ok_or_else(|| Invalid::new("org", &code, msg!("该组织不参加考核")))?;
+    if !this.weak {
+        return Err(Invalid::new("org", &code, msg!("该组织本期未被列为软弱涣散")).into());
+    }
+    let mut tx = db.write().await?;
+    let org = by_code(&mut tx, "org", &code).await?;
+    actor.may_write(&org.path)?;
+    let id = store::insert(
+        &mut tx,
+        org.id,
+        &org.path,
+        &period,
+        this.score,
+        &plan,
+        &actor.audit_name(),
+    )
+    .await
+    .map_err(|e| match e {
+        jiceng_store::StoreError::Duplicate(_) => {
+            OpsError::conflict("org", &code, msg!("该组织本期已有整改记录"))
+        }
+        e => e.into(),
+    })?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "rectification.open",
+            target: &format!("rectification:{id}"),
+            path: Some(&org.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Records progress on a rectification, closing it (销号) when `close` is set.
+pub async fn follow_up(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    progress: &str,
+    close: bool,
+) -> Result<RectificationRow, OpsError> {
+    let progress = text::long("progress", progress, 2_000)?;
+    if progress.is_empty() {
+        return Err(Invalid::new("progress", "", msg!("必填")).into());
+    }
+    let mut tx = db.write().await?;
+    let before = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("整改记录", id))?;
+    actor.may_write(&before.org_path)?;
+    if before.status == "closed" {
+        return Err(OpsError::conflict("status", "closed", msg!("整改已销号")));
+    }
+    let by = actor.audit_name();
+    store::follow_up(&mut tx, id, &progress, close.then_some(by.as_str())).await?;
+    let after = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &by,
+            operation: if close {
+                "rectification.close"
+            } else {
+                "rectification.follow_up"
+            },
+            target: &format!("rectification:{id}"),
+            path: Some(&after.org_path),
+            before: serde_json::to_string(&before).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<RectificationRow, OpsError> {
+    let mut tx = db.read().await?;
+    let r = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("整改记录", id))?;
+    actor.may_read(&r.org_path)?;
+    Ok(r)
+}
