@@ -1061,3 +1061,84 @@ async fn assessment_flags_the_weak_and_records_their_rectification() {
         "the assessment links the rectification"
     );
 }
+
+#[tokio::test]
+async fn administrators_change_rules_weights_and_schemes_from_settings() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 12,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let sec = sign_in(&router, "secretary", &summary.password).await;
+    let (st, _, _) = get(&router, "/settings", &sec).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let admin = sign_in(&router, "admin", &summary.password).await;
+    let token = admin.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    let (st, page, _) = get(&router, "/settings", &admin).await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let mut form = String::new();
+    for (kind, level, freq) in [
+        ("branch_assembly", "branch", "quarterly"),
+        ("branch_committee", "branch", "monthly"),
+        ("group_meeting", "group", "monthly"),
+        ("party_lecture", "branch", "yearly"),
+        ("themed_day", "branch", "monthly"),
+        ("life_meeting", "branch", "yearly"),
+        ("democratic_review", "branch", ""),
+    ] {
+        form.push_str(&format!("level_{kind}={level}&freq_{kind}={freq}&"));
+    }
+    post_redirect(&router, "/settings/rules", &admin, &csrf, &form).await;
+    let rules = jiceng_ops::compliance::rules(&t.db).await.unwrap();
+    assert_eq!(rules.all().len(), 6, "democratic review no longer owed");
+    assert!(
+        rules
+            .all()
+            .iter()
+            .any(|r| r.kind.code() == "party_lecture" && r.frequency.code() == "yearly")
+    );
+    let (st, page) = post_form(
+        &router,
+        "/settings/weights",
+        &admin,
+        &csrf,
+        "compliance=abc&attendance=1&registration=1",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("compliance=abc"), "{page}");
+    post_redirect(
+        &router,
+        "/settings/weights",
+        &admin,
+        &csrf,
+        "compliance=2&attendance=1&registration=1",
+    )
+    .await;
+    assert_eq!(
+        jiceng_ops::assessment::weights(&t.db)
+            .await
+            .unwrap()
+            .compliance,
+        2.0
+    );
+    let mut scheme = jiceng_domain::points::twelve_point_scheme();
+    scheme.categories[0].parent = Some("life".into());
+    let doc = serde_json::to_string(&scheme).unwrap();
+    let body = format!(
+        "document={}",
+        doc.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+    );
+    let (st, page) = post_form(&router, "/settings/schemes", &admin, &csrf, &body).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("类别的上级形成了循环"), "{page}");
+}

@@ -11,6 +11,7 @@ mod ledgers;
 mod meetings;
 mod org_admin;
 mod points;
+mod settings;
 mod transfer;
 mod units;
 mod users;
@@ -82,6 +83,10 @@ pub fn routes() -> Router<AppState> {
         .route("/attachments/{id}", get(meetings::download))
         .route("/compliance", get(compliance::page))
         .route("/assessment", get(assessment::page))
+        .route("/settings", get(settings::page))
+        .route("/settings/rules", post(settings::save_rules))
+        .route("/settings/weights", post(settings::save_weights))
+        .route("/settings/schemes", post(settings::save_scheme))
         .route("/rectifications", post(assessment::create))
         .route("/rectifications/new", get(assessment::new_form))
         .route("/rectifications/{id}", get(assessment::show))
@@ -130,6 +135,7 @@ pub struct Layout {
     pub can_audit: bool,
     pub can_write: bool,
     pub can_accounts: bool,
+    pub can_administer: bool,
 }
 
 impl Layout {
@@ -185,6 +191,7 @@ impl Viewer {
                 .actor
                 .may_manage_account(jiceng_domain::Role::Member, self.actor.scope_path())
                 .is_ok(),
+            can_administer: self.actor.may_administer().is_ok(),
         }
     }
 }
@@ -282,6 +289,7 @@ pub fn error_page(lang: Lang, e: &OpsError) -> Response {
         can_audit: false,
         can_write: false,
         can_accounts: false,
+        can_administer: false,
     };
     (
         status,

@@ -52,6 +52,7 @@ fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
         can_audit: false,
         can_write: false,
         can_accounts: false,
+        can_administer: false,
     }
 }
 
