@@ -1,13 +1,12 @@
 //! 三会一课 compliance of a scope over a period, and an org's yearly ledger (台账) of its
 //! meetings, generated from the records as a print-friendly page and as .xlsx.
 
-use super::export::workbook;
+use super::export::{workbook, xlsx};
 use super::{Layout, Viewer, error_page, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiceng_domain::msg::translate;
 use jiceng_ops::compliance::{self, OrgCompliance};
 use jiceng_ops::meetings::{self, ListMeetings, MeetingDetail};
@@ -333,24 +332,8 @@ pub async fn ledger_xlsx(
         "出席/应到",
         "缺席（原因）",
     ];
-    match workbook("三会一课台账", &head, &rows, false) {
-        Ok(b) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"ledger-{code}-{year}.xlsx\""),
-                ),
-            ],
-            b,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "ledger export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
-        }
-    }
+    xlsx(
+        &format!("ledger-{code}-{year}"),
+        workbook("三会一课台账", &head, &rows, false),
+    )
 }

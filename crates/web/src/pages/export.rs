@@ -55,7 +55,8 @@ pub fn workbook(
     wb.save_to_buffer()
 }
 
-fn xlsx(name: &str, bytes: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> Response {
+/// The workbook as a download named `name`.xlsx, or a 500 logged if it could not be built.
+pub fn xlsx(name: &str, bytes: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> Response {
     match bytes {
         Ok(b) => (
             [

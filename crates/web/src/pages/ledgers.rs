@@ -2,18 +2,16 @@
 //! its members and, for a community, the 双报到 ledger. Each is a print-friendly page and, with
 //! `format=xlsx`, a workbook.
 
-use super::export::workbook;
+use super::export::{workbook, xlsx};
 use super::{Layout, Viewer, error_page, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiceng_ops::points::{self, RankingQuery};
 use jiceng_ops::{orgs, registrations};
-use std::collections::HashMap;
 
-type Values = HashMap<String, String>;
+use super::form::Values;
 
 #[derive(Template)]
 #[template(path = "ledger_table.html")]
@@ -45,27 +43,10 @@ fn respond(
 ) -> Response {
     let (code, name) = org;
     if q.get("format").map(String::as_str) == Some("xlsx") {
-        return match workbook(&format!("{year}"), head, &rows, false) {
-            Ok(b) => (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{kind}-{code}-{year}.xlsx\""),
-                    ),
-                ],
-                b,
-            )
-                .into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "ledger export failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
-            }
-        };
+        return xlsx(
+            &format!("{kind}-{code}-{year}"),
+            workbook(&format!("{year}"), head, &rows, false),
+        );
     }
     let probe = v.layout("", "");
     let title = format!("{name} · {year} · {}", probe.t(&format!("ledger.{kind}")));

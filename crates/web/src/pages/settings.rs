@@ -14,9 +14,8 @@ use jiceng_domain::msg::translate;
 use jiceng_domain::orglife::{Frequency, MeetingKind};
 use jiceng_domain::points::Scheme;
 use jiceng_ops::{OpsError, assessment, compliance, points};
-use std::collections::HashMap;
 
-type Values = HashMap<String, String>;
+use super::form::Values;
 
 #[derive(Template)]
 #[template(path = "settings.html")]
