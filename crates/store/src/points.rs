@@ -334,3 +334,36 @@ pub async fn member_registered(
         .bind(member_id).bind(to).bind(from).fetch_one(c).await)?;
     Ok(n > 0)
 }
+
+/// Bulk insert of entries already approved, for the demo city:
+/// (scheme, item, member, member path, period, date, points, evidence).
+pub type DemoEntry<'a> = (
+    &'a str,
+    &'a str,
+    i64,
+    &'a str,
+    String,
+    NaiveDate,
+    i64,
+    &'a str,
+);
+
+pub async fn insert_approved_many(tx: &mut Tx, rows: &[DemoEntry<'_>]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO points_entries (scheme, item, member_id, member_path, period, occurred_on, points, evidence, status, \
+             created_by, decided_by, created_at, decided_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 13)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (scheme, item, member, path, period, on, points, evidence) in chunk {
+                q = q.bind(*scheme).bind(*item).bind(member).bind(*path).bind(period).bind(on).bind(points)
+                    .bind(*evidence).bind("approved").bind("demo").bind("demo").bind(now).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 mod names;
 mod orglife;
 mod people;
+mod points;
 mod rng;
 mod tree;
 
@@ -47,6 +48,7 @@ pub struct DemoSummary {
     pub committee_seats: usize,
     pub registrations: usize,
     pub meetings: usize,
+    pub points_entries: usize,
     /// One account per role, all with `password`.
     pub accounts: Vec<DemoAccount>,
     /// Shown once; only its hash is stored.
@@ -152,8 +154,16 @@ pub async fn build(
     progress.stage("统计", 1);
     orgs::recount(&mut tx).await?;
     let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
-    tx.sync_ids(&["orgs", "units", "members", "users", "meetings"])
-        .await?;
+    let points_entries = points::load(&mut tx, &mut rng, today).await?;
+    tx.sync_ids(&[
+        "orgs",
+        "units",
+        "members",
+        "users",
+        "meetings",
+        "points_entries",
+    ])
+    .await?;
     let summary = DemoSummary {
         city: city.name.clone(),
         city_code: city.code.to_string(),
@@ -165,6 +175,7 @@ pub async fn build(
         committee_seats: seats.len(),
         registrations: regs.len(),
         meetings,
+        points_entries,
         accounts,
         password,
         seconds: 0.0,
