@@ -206,7 +206,7 @@ fn judge(
         expected_all += expected;
         attended_all += expected - absent;
         out.push(OrgCompliance {
-            complies: missed.is_empty(),
+            complies: orglife::complies(&reqs),
             org,
             met,
             pending,

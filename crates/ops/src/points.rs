@@ -284,26 +284,18 @@ pub struct Ledger {
 }
 
 /// Raw points per item from a member's counts.
-fn raw_points(
-    scheme: &Scheme,
-    attended: i64,
-    unexcused: i64,
-    registered: bool,
-    manual: &HashMap<String, i64>,
-) -> HashMap<String, i64> {
-    let mut raw = HashMap::new();
-    for i in &scheme.items {
-        let n = match i.source {
-            Source::MeetingAttended => attended * i.points,
-            Source::MeetingAbsentUnexcused => unexcused * i.points,
-            Source::Registration => i64::from(registered) * i.points,
-            Source::Manual => manual.get(&i.code).copied().unwrap_or(0),
-        };
-        if n != 0 {
-            raw.insert(i.code.clone(), n);
-        }
-    }
-    raw
+fn raw_points(scheme: &Scheme, c: Counts, manual: &HashMap<String, i64>) -> HashMap<String, i64> {
+    scheme
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.code.clone(),
+                calc::raw(i, c, manual.get(&i.code).copied().unwrap_or(0)),
+            )
+        })
+        .filter(|(_, n)| *n != 0)
+        .collect()
 }
 
 /// A member's points for a period, line by line.
@@ -338,7 +330,15 @@ pub async fn ledger(
     }
     let Total { base, items, total } = calc::total(
         &scheme,
-        &raw_points(&scheme, attended, unexcused, registered, &manual),
+        &raw_points(
+            &scheme,
+            Counts {
+                attended,
+                unexcused,
+                registered,
+            },
+            &manual,
+        ),
     );
     let items = scheme
         .items
@@ -435,6 +435,12 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
         .into_iter()
         .map(|(m, all, unexcused)| (m, (all, unexcused)))
         .collect();
+    // Meetings visited elsewhere (as a registered in-service member) count as attended, as in
+    // the member's ledger.
+    let visits: HashMap<i64, i64> = store::visits_within(&mut tx, &path, from, to)
+        .await?
+        .into_iter()
+        .collect();
     let registered: std::collections::HashSet<i64> =
         store::registered_within(&mut tx, &path, period.first_day(), period.last_day())
             .await?
@@ -453,7 +459,8 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
         .map(|(id, org)| {
             let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
             let counts = Counts {
-                attended: cumulative.get(org).copied().unwrap_or(0) - absent,
+                attended: cumulative.get(org).copied().unwrap_or(0) - absent
+                    + visits.get(id).copied().unwrap_or(0),
                 unexcused,
                 registered: registered.contains(id),
             };

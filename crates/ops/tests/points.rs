@@ -231,3 +231,40 @@ async fn schemes_are_data_checked_before_they_are_stored() {
     let err = points::save_scheme(&t.db, &a, s12).await.unwrap_err();
     assert_eq!(field(&err), "cap");
 }
+
+#[tokio::test]
+async fn a_visit_counts_the_same_in_the_ledger_and_the_ranking() {
+    let t = city().await;
+    let a = actor();
+    members::add(&t.db, &a, new_member("本支部", 21, "B1"))
+        .await
+        .unwrap();
+    let visitor = members::add(&t.db, &a, new_member("来访", 23, "B2"))
+        .await
+        .unwrap()
+        .id;
+    registrations::register_member(&t.db, &a, visitor, "C", s("2025-01-01"))
+        .await
+        .unwrap();
+    let mut m = meeting("B1", "themed_day", "2025-05-01", Vec::new());
+    m.visitors = vec![visitor.to_string()];
+    meetings::record(&t.db, &a, m).await.unwrap();
+    let ledger = points::ledger(&t.db, &a, visitor, "accrual", Some("2025"))
+        .await
+        .unwrap();
+    assert_eq!(ledger.total, 2 + 10, "one visit and the registration");
+    let r = points::ranking(
+        &t.db,
+        &a,
+        RankingQuery {
+            within: s("C"),
+            scheme: s("accrual"),
+            period: s("2025"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ranked = r.items.iter().find(|x| x.member_id == visitor).unwrap();
+    assert_eq!(ranked.total, ledger.total);
+}

@@ -213,29 +213,24 @@ pub async fn absences_within(
     parse(json)
 }
 
-/// Per member: visits to meetings held in the months (any org).
-pub async fn visits_of(
+/// Per member of a subtree: visits to meetings held in the months (at any org).
+pub async fn visits_within(
     tx: &mut Tx,
-    member_ids: &[i64],
+    path: &str,
     from: i64,
     to: i64,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    if member_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT v.member_id, COUNT(*) FROM meeting_visitors v JOIN meetings m ON m.id = v.meeting_id \
-         WHERE m.status = 'held' AND m.month >= $1 AND m.month <= $2 AND v.member_id IN ({}) GROUP BY v.member_id",
-        in_list(3, member_ids.len())
+    let up = upper(path);
+    let sql = as_json(
+        tx,
+        "member_id, n",
+        "SELECT v.member_id, COUNT(*) AS n FROM meeting_visitors v JOIN meetings m ON m.id = v.meeting_id \
+         JOIN members p ON p.id = v.member_id WHERE m.status = 'held' AND m.month >= $1 AND m.month <= $2 \
+         AND p.org_path >= $3 AND p.org_path < $4 GROUP BY v.member_id",
     );
-    on!(tx, c => {
-        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(from).bind(to);
-        for id in member_ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(c).await
-    })
-    .map_err(Into::into)
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
 }
 
 /// Members of a subtree with a 双报到 registration active at some point between two dates.

@@ -1,7 +1,7 @@
 //! Totals of a member's points for a period: each item's raw points clamped to its cap, added
 //! to the scheme's base. In the 十二分制 the total cannot fall below zero.
 
-use super::{Scheme, SchemeKind, Source};
+use super::{Item, Scheme, SchemeKind, Source};
 use std::collections::HashMap;
 
 /// One item's contribution: raw (uncapped) and counted (capped).
@@ -39,20 +39,27 @@ pub struct Counts {
 /// The total alone, without allocating: rankings compute it for every member of a scope.
 /// `manual` gives the approved manual points of an item by its index in `scheme.items`.
 pub fn total_of(scheme: &Scheme, c: Counts, manual: impl Fn(usize) -> i64) -> i64 {
-    let mut sum = scheme.base;
-    for (i, item) in scheme.items.iter().enumerate() {
-        let raw = match item.source {
-            Source::MeetingAttended => c.attended * item.points,
-            Source::MeetingAbsentUnexcused => c.unexcused * item.points,
-            Source::Registration => i64::from(c.registered) * item.points,
-            Source::Manual => manual(i),
-        };
-        sum += capped(raw, item.cap);
-    }
+    let sum: i64 = scheme.base
+        + scheme
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| capped(raw(item, c, manual(i)), item.cap))
+            .sum::<i64>();
     if scheme.kind == SchemeKind::Deduction {
         sum.max(0)
     } else {
         sum
+    }
+}
+
+/// An item's raw points from what the member did; `manual` is its approved manual points.
+pub fn raw(item: &Item, c: Counts, manual: i64) -> i64 {
+    match item.source {
+        Source::MeetingAttended => c.attended * item.points,
+        Source::MeetingAbsentUnexcused => c.unexcused * item.points,
+        Source::Registration => i64::from(c.registered) * item.points,
+        Source::Manual => manual,
     }
 }
 
