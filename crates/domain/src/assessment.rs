@@ -15,6 +15,14 @@ pub struct Weights {
     pub attendance: f64,
     /// Share of employed members registered (双报到) with their residence community.
     pub registration: f64,
+    /// Mean grade received in the two-way evaluation (双向评价); settings saved before it
+    /// existed read as the default.
+    #[serde(default = "default_evaluation")]
+    pub evaluation: f64,
+}
+
+fn default_evaluation() -> f64 {
+    0.2
 }
 
 impl Default for Weights {
@@ -23,6 +31,7 @@ impl Default for Weights {
             compliance: 0.6,
             attendance: 0.2,
             registration: 0.2,
+            evaluation: default_evaluation(),
         }
     }
 }
@@ -33,6 +42,7 @@ impl Weights {
             ("compliance", self.compliance),
             ("attendance", self.attendance),
             ("registration", self.registration),
+            ("evaluation", self.evaluation),
         ] {
             if !(0.0..=100.0).contains(&w) || w.is_nan() {
                 return Err(Invalid::new(
@@ -42,7 +52,7 @@ impl Weights {
                 ));
             }
         }
-        if self.compliance + self.attendance + self.registration <= 0.0 {
+        if self.compliance + self.attendance + self.registration + self.evaluation <= 0.0 {
             return Err(Invalid::new("weights", "0", msg!("权重之和须大于 0")));
         }
         Ok(())
@@ -56,6 +66,7 @@ pub struct Parts {
     pub compliance: Option<f64>,
     pub attendance: Option<f64>,
     pub registration: Option<f64>,
+    pub evaluation: Option<f64>,
 }
 
 /// The score, 0–100, over the parts that apply.
@@ -64,6 +75,7 @@ pub fn score(w: &Weights, p: &Parts) -> Option<f64> {
         (w.compliance, p.compliance),
         (w.attendance, p.attendance),
         (w.registration, p.registration),
+        (w.evaluation, p.evaluation),
     ];
     let weight: f64 = parts
         .iter()
@@ -107,6 +119,7 @@ mod tests {
             compliance: Some(1.0),
             attendance: Some(1.0),
             registration: Some(1.0),
+            evaluation: Some(1.0),
         };
         assert_eq!(score(&w, &full), Some(100.0));
         let no_employed = Parts {
@@ -122,8 +135,14 @@ mod tests {
             compliance: Some(0.5),
             attendance: Some(1.0),
             registration: Some(0.0),
+            evaluation: None,
         };
         assert!((score(&w, &half).unwrap() - 50.0).abs() < 1e-9);
+        let rated_poorly = Parts {
+            evaluation: Some(0.3),
+            ..half
+        };
+        assert!(score(&w, &rated_poorly).unwrap() < 50.0);
         assert_eq!(score(&w, &Parts::default()), None);
     }
 
@@ -143,6 +162,9 @@ mod tests {
     #[test]
     fn weights_are_checked() {
         assert!(Weights::default().validate().is_ok());
+        let saved_before_evaluation: Weights =
+            serde_json::from_str(r#"{"compliance":1,"attendance":0,"registration":0}"#).unwrap();
+        assert_eq!(saved_before_evaluation.evaluation, 0.2);
         let bad = Weights {
             compliance: -1.0,
             ..Weights::default()
@@ -152,6 +174,7 @@ mod tests {
             compliance: 0.0,
             attendance: 0.0,
             registration: 0.0,
+            evaluation: 0.0,
         };
         assert!(zero.validate().is_err());
     }

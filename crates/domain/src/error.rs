@@ -124,6 +124,11 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("attachment", "附件"),
     ("orgs", "参加组织"),
     ("file", "文件"),
+    ("year", "年度"),
+    ("grade", "评价等次"),
+    ("subject", "评价对象"),
+    ("comment", "评语"),
+    ("rater", "评价方"),
 ];
 
 /// Chinese label of a field code name.

@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod audit_chain;
 pub mod division;
 pub mod error;
+pub mod evaluation;
 pub mod id_number;
 pub mod member;
 pub mod org;
@@ -53,6 +54,8 @@ pub fn all_labels() -> Vec<&'static str> {
         points::SchemeKind::LABELS,
         points::SchemePeriod::LABELS,
         points::Source::LABELS,
+        evaluation::Subject::LABELS,
+        evaluation::Grade::LABELS,
     ] {
         all.extend_from_slice(set);
     }

@@ -222,9 +222,13 @@ mod tests {
                 }
             } else if p.extension().is_some_and(|x| x == "rs") {
                 let src = std::fs::read_to_string(&p).unwrap();
-                // Messages, and the labels `OpsError::not_found` names a missing record by.
-                for opener in ["msg!(\"", "not_found(\""] {
+                // Messages, and the labels `OpsError::not_found` names a missing record by;
+                // rustfmt may put the literal on the next line.
+                for opener in [concat!("msg", "!("), concat!("not_found", "(")] {
                     for part in src.split(opener).skip(1) {
+                        let Some(part) = part.trim_start().strip_prefix('"') else {
+                            continue;
+                        };
                         let key = part.split('"').next().unwrap();
                         found += 1;
                         if !has_translation(key) {

@@ -6,12 +6,14 @@ use crate::compliance;
 use crate::input::required;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
+use chrono::Datelike;
 use jiceng_domain::assessment::{self, Parts, Weights};
+use jiceng_domain::evaluation::{Grade, mean_share};
 use jiceng_domain::orglife::Period;
 use jiceng_domain::{Categories, Category, Invalid, msg, text};
 use jiceng_store::assessment::{self as store, RectificationRow};
 use jiceng_store::meetings::SubjectOrg;
-use jiceng_store::{Db, Tx, audit, points};
+use jiceng_store::{Db, Tx, audit, evaluations, points};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -61,6 +63,7 @@ pub struct OrgScore {
     pub compliance: Option<f64>,
     pub attendance: Option<f64>,
     pub registration: Option<f64>,
+    pub evaluation: Option<f64>,
     pub weak: bool,
     pub rectification: Option<RectificationRow>,
 }
@@ -114,6 +117,7 @@ pub async fn quarter(
         total
     };
     let (employed, registered) = (up(employed), up(registered));
+    let evaluation = received_grades(&mut tx, &path, p.first_day().year()).await?;
     let rect: HashMap<i64, RectificationRow> = store::of_period(&mut tx, &path, &p.to_string())
         .await?
         .into_iter()
@@ -130,6 +134,7 @@ pub async fn quarter(
                 attendance: (o.expected > 0).then(|| o.attended as f64 / o.expected as f64),
                 registration: (emp > 0)
                     .then(|| registered.get(&o.org.id).copied().unwrap_or(0) as f64 / emp as f64),
+                evaluation: evaluation.get(&o.org.id).copied(),
             };
             let score = assessment::score(&w, &parts);
             OrgScore {
@@ -141,6 +146,7 @@ pub async fn quarter(
                 compliance: parts.compliance,
                 attendance: parts.attendance,
                 registration: parts.registration,
+                evaluation: parts.evaluation,
                 weak: false,
             }
         })
@@ -163,6 +169,30 @@ pub async fn quarter(
         weak: cut,
         orgs,
     })
+}
+
+/// Each org's mean 双向评价 grade from the evaluation of the quarter's year, or of the year
+/// before while that year's has not been made: grades are given at the turn of the year.
+async fn received_grades(
+    tx: &mut Tx,
+    path: &str,
+    year: i32,
+) -> Result<HashMap<i64, f64>, OpsError> {
+    let mut by_org: HashMap<i64, (i32, Vec<Grade>)> = HashMap::new();
+    for (org, y, grade, n) in evaluations::received_per_org(tx, path, (year - 1, year)).await? {
+        let grade = Grade::parse(&grade)?;
+        let e = by_org.entry(org).or_insert((y, Vec::new()));
+        if y > e.0 {
+            *e = (y, Vec::new());
+        }
+        if y == e.0 {
+            e.1.extend(std::iter::repeat_n(grade, n as usize));
+        }
+    }
+    Ok(by_org
+        .into_iter()
+        .filter_map(|(org, (_, grades))| mean_share(&grades).map(|m| (org, m)))
+        .collect())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod compliance;
 pub mod demo;
 pub mod divisions;
+pub mod evaluations;
 pub mod import;
 pub mod meeting_files;
 pub mod meetings;

@@ -9,6 +9,7 @@ use jiceng_domain::{
     Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone,
     id_number, phone, text,
 };
+use jiceng_store::evaluations::{self, EvaluationRow};
 use jiceng_store::members::{self, MemberFields, MemberFilter, MemberRow, TransferRow};
 use jiceng_store::registrations::{self, RegistrationRow};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs, units};
@@ -68,6 +69,8 @@ pub struct MemberDetail {
     pub employer_unit_name: Option<String>,
     pub transfers: Vec<TransferRow>,
     pub registrations: Vec<RegistrationRow>,
+    /// 双向评价 the member received from the communities they registered with.
+    pub evaluations: Vec<EvaluationRow>,
 }
 
 fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> MemberView {
@@ -324,6 +327,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
     }
     let transfers = members::transfers(&mut tx, id).await?;
     let registrations = registrations::of_member(&mut tx, id).await?;
+    let evaluations = evaluations::of_member(&mut tx, id).await?;
     let employer_unit_name = match m.employer_unit_id {
         Some(u) => units::by_id(&mut tx, u).await?.map(|u| u.name),
         None => None,
@@ -349,6 +353,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
         employer_unit_name,
         transfers,
         registrations,
+        evaluations,
     })
 }
 

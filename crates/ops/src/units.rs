@@ -5,6 +5,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::msg;
 use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
+use jiceng_store::evaluations::{self, EvaluationRow};
 use jiceng_store::registrations::{self, RegistrationRow};
 use jiceng_store::units::{self, UnitFields, UnitRow};
 use jiceng_store::{Db, Tx, audit};
@@ -44,6 +45,8 @@ impl From<UnitRow> for UnitView {
 pub struct UnitDetail {
     pub unit: UnitView,
     pub registrations: Vec<RegistrationRow>,
+    /// 双向评价 the unit received from, and gave to, its communities.
+    pub evaluations: Vec<EvaluationRow>,
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
@@ -122,9 +125,11 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
         .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
     actor.may_read_unit(row.id, &row.division_code)?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
+    let evaluations = evaluations::of_unit(&mut tx, id).await?;
     Ok(UnitDetail {
         unit: row.into(),
         registrations,
+        evaluations,
     })
 }
 

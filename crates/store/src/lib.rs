@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod committee;
 pub mod divisions;
+pub mod evaluations;
 pub mod meetings;
 pub mod members;
 pub mod orgs;

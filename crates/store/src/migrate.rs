@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "assessment",
         sql: include_str!("migrations/0005_assessment.sql"),
     },
+    Migration {
+        version: 6,
+        name: "evaluations",
+        sql: include_str!("migrations/0006_evaluations.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

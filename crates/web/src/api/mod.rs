@@ -3,6 +3,7 @@
 
 mod accounts;
 pub(crate) mod assessment;
+mod evaluations;
 mod meetings;
 mod members;
 pub(crate) mod openapi;
@@ -66,6 +67,14 @@ pub fn routes() -> Router<AppState> {
             get(assessment::weights).put(assessment::set_weights),
         )
         .route("/rectifications", post(assessment::open))
+        .route(
+            "/evaluations",
+            get(evaluations::pairs).post(evaluations::rate),
+        )
+        .route(
+            "/evaluations/{id}",
+            axum::routing::delete(evaluations::withdraw),
+        )
         .route("/rectifications/{id}", get(assessment::show))
         .route(
             "/rectifications/{id}/follow-up",

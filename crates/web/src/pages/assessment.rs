@@ -33,6 +33,7 @@ pub struct Line {
     pub compliance: String,
     pub attendance: String,
     pub registration: String,
+    pub evaluation: String,
     pub weak: bool,
     pub rectification: Option<(i64, String)>,
 }
@@ -79,13 +80,15 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     {
         Ok(a) => {
             out.weights = format!(
-                "{} {} · {} {} · {} {}",
+                "{} {} · {} {} · {} {} · {} {}",
                 out.l.t("assessment.compliance"),
                 a.weights.compliance,
                 out.l.t("assessment.attendance"),
                 a.weights.attendance,
                 out.l.t("assessment.registration"),
-                a.weights.registration
+                a.weights.registration,
+                out.l.t("assessment.evaluation"),
+                a.weights.evaluation
             );
             out.weak = a.weak;
             out.total = a.orgs.len();
@@ -101,6 +104,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                     compliance: pct(o.compliance),
                     attendance: pct(o.attendance),
                     registration: pct(o.registration),
+                    evaluation: pct(o.evaluation),
                     weak: o.weak,
                     rectification: o.rectification.map(|r| (r.id, r.status)),
                     code: o.org.code,

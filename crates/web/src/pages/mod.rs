@@ -3,6 +3,7 @@
 
 mod assessment;
 mod compliance;
+pub(crate) mod evaluations;
 mod export;
 mod form;
 mod i18n;
@@ -94,6 +95,11 @@ pub fn routes() -> Router<AppState> {
             "/rectifications/{id}/follow-up",
             post(assessment::follow_up),
         )
+        .route(
+            "/evaluations",
+            get(evaluations::page).post(evaluations::rate),
+        )
+        .route("/evaluations/{id}/withdraw", post(evaluations::withdraw))
         .route("/points", get(points::ranking))
         .route("/points/pending", get(points::pending))
         .route("/points/entries/{id}/{verdict}", post(points::decide))

@@ -125,13 +125,21 @@ pub async fn save_weights(
             .into()
         })
     };
-    let w = match (num("compliance"), num("attendance"), num("registration")) {
-        (Ok(c), Ok(a), Ok(r)) => Weights {
+    let w = match (
+        num("compliance"),
+        num("attendance"),
+        num("registration"),
+        num("evaluation"),
+    ) {
+        (Ok(c), Ok(a), Ok(r), Ok(e)) => Weights {
             compliance: c,
             attendance: a,
             registration: r,
+            evaluation: e,
         },
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(&s, &v, e).await,
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+            return fail(&s, &v, e).await;
+        }
     };
     match assessment::set_weights(&s.db, &v.actor, w).await {
         Ok(_) => go(&headers, "/settings"),

@@ -125,6 +125,7 @@ struct UnitPage {
     l: Layout,
     u: UnitRowView,
     registrations: Vec<RegView>,
+    evaluations: Vec<String>,
     can_write: bool,
     reg_error: String,
 }
@@ -142,6 +143,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
         .actor
         .may_write_division(&d.unit.row.division_code)
         .is_ok();
+    let evaluations = super::evaluations::lines(v, &d.evaluations);
     let registrations = d
         .registrations
         .into_iter()
@@ -157,6 +159,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
         l: v.layout("units", u.name.clone()),
         u,
         registrations,
+        evaluations,
         can_write,
         reg_error: reg_error.unwrap_or_default(),
     })

@@ -771,6 +771,7 @@ struct MemberPage {
     residence: String,
     transfers: Vec<String>,
     registrations: Vec<String>,
+    evaluations: Vec<String>,
     can_reveal: bool,
     can_edit: bool,
     can_register: bool,
@@ -819,6 +820,7 @@ fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
                 )
             })
             .collect(),
+        evaluations: super::evaluations::lines(v, &d.evaluations),
         can_reveal: v.actor.may_reveal(),
         can_edit,
         can_register: false,

@@ -1,0 +1,261 @@
+//! 双向评价: once a year a community grades each unit party org and in-service member
+//! registered with it, and each unit grades the community. The grades feed the assessment
+//! and show on the member's and the unit's files.
+
+use crate::input::{opt, required, text_or_number};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page};
+use chrono::Datelike;
+use jiceng_domain::evaluation::{Grade, Subject, check_year};
+use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
+use jiceng_store::evaluations::{self as store, EvaluationRow, PairQuery, PairRow};
+use jiceng_store::{Db, StoreError, audit, members, orgs, units};
+use serde::{Deserialize, Serialize};
+
+/// A grade as forms and the API send it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewEvaluation {
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub year: Option<String>,
+    pub subject: Option<String>,
+    /// The community org's code.
+    pub community: Option<String>,
+    /// The member's id, when the community grades a member.
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub member: Option<String>,
+    /// The unit's id, when the community grades a unit or a unit grades the community.
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub unit: Option<String>,
+    pub grade: Option<String>,
+    pub comment: Option<String>,
+}
+
+fn year(raw: &str) -> Result<i32, Invalid> {
+    let y: i32 = raw
+        .trim()
+        .parse()
+        .map_err(|_| Invalid::new("year", raw, msg!("应为四位年份，如 2025")))?;
+    check_year(y, crate::today().year())
+}
+
+fn id(field: &'static str, raw: &str) -> Result<i64, Invalid> {
+    raw.trim()
+        .parse()
+        .map_err(|_| Invalid::new(field, raw, msg!("应为编号")))
+}
+
+/// Records one grade. The pair must have been registered (双报到) at some time in the year;
+/// the community's writers grade, and the unit's liaison or its party org's writers grade back.
+pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<EvaluationRow, OpsError> {
+    let year = year(required("year", &new.year)?)?;
+    let subject = Subject::parse(required("subject", &new.subject)?)?;
+    let grade = Grade::parse(required("grade", &new.grade)?)?;
+    let comment = opt(&new.comment)
+        .map(|c| text::long("comment", c, 500))
+        .transpose()?;
+    let code = required("community", &new.community)?;
+    let mut tx = db.write().await?;
+    let community = by_code(&mut tx, "community", code).await?;
+    if community.level != OrgLevel::Community.code()
+        || community.category != OrgCategory::Regional.code()
+    {
+        return Err(Invalid::new("community", code, msg!("评价的一方应为社区党组织")).into());
+    }
+    let (member_id, unit_id, field, who) = match subject {
+        Subject::Member => {
+            let raw = required("member", &new.member)?;
+            let m = members::by_id(&mut tx, id("member", raw)?)
+                .await?
+                .ok_or_else(|| Invalid::new("member", raw, msg!("没有这名党员")))?;
+            actor.may_write(&community.path)?;
+            (Some(m.id), None, "member", m.name)
+        }
+        Subject::Unit | Subject::Community => {
+            let raw = required("unit", &new.unit)?;
+            let u = units::by_id(&mut tx, id("unit", raw)?)
+                .await?
+                .ok_or_else(|| Invalid::new("unit", raw, msg!("没有这个驻区单位")))?;
+            if subject == Subject::Unit {
+                actor.may_write(&community.path)?;
+            } else {
+                let org_id = u.org_id.ok_or_else(|| {
+                    Invalid::new("unit", &u.name, msg!("没有党组织的单位不参加双向评价"))
+                })?;
+                let org = orgs::by_id(&mut tx, org_id)
+                    .await?
+                    .ok_or_else(|| OpsError::not_found("党组织", org_id))?;
+                actor.may_act_for(None, Some(u.id), &org.path)?;
+            }
+            (None, Some(u.id), "unit", u.name)
+        }
+    };
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("checked year"),
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("checked year"),
+    );
+    if !store::registered_between(&mut tx, community.id, member_id, unit_id, from, to).await? {
+        return Err(Invalid::new(
+            field,
+            &who,
+            msg!(
+                "{year} 年未在{community}报到，不能参加双向评价",
+                year = year,
+                community = &community.name
+            ),
+        )
+        .into());
+    }
+    let by = actor.audit_name();
+    let row = store::NewEvaluation {
+        year,
+        subject: subject.code(),
+        community_org_id: community.id,
+        unit_id,
+        member_id,
+        grade: grade.code(),
+        comment: comment.as_deref(),
+        by: &by,
+    };
+    let id = store::insert(&mut tx, &row).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict(
+            "year",
+            year,
+            msg!(
+                "{who}与{community}本年度的这项评价已经做过",
+                who = &who,
+                community = &community.name
+            ),
+        ),
+        e => e.into(),
+    })?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &by,
+            operation: "evaluation.add",
+            target: &format!("evaluation:{id}"),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Withdraws a grade so it can be given again; only whoever may give it may withdraw it.
+pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, OpsError> {
+    let mut tx = db.write().await?;
+    let row = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("双向评价", id))?;
+    let community = orgs::by_id(&mut tx, row.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", row.community_org_id))?;
+    if row.subject == Subject::Community.code() {
+        let unit = row.unit_id.expect("a unit grades the community");
+        let u = units::by_id(&mut tx, unit)
+            .await?
+            .ok_or_else(|| OpsError::not_found("驻区单位", unit))?;
+        let org = match u.org_id {
+            Some(o) => orgs::by_id(&mut tx, o).await?.map(|o| o.path),
+            None => None,
+        };
+        actor.may_act_for(None, Some(unit), org.as_deref().unwrap_or(&community.path))?;
+    } else {
+        actor.may_write(&community.path)?;
+    }
+    store::delete(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "evaluation.withdraw",
+            target: &format!("evaluation:{id}"),
+            path: Some(&community.path),
+            before: serde_json::to_string(&row).ok(),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Which pairs to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListPairs {
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub year: Option<String>,
+    /// An org code: pairs whose grading side sits in its subtree. Defaults to the scope.
+    pub within: Option<String>,
+    pub subject: Option<String>,
+    /// Only the pairs still owing a grade.
+    #[serde(default)]
+    pub pending: bool,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub subject: String,
+    pub owed: i64,
+    pub done: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pairs {
+    pub year: i32,
+    pub progress: Vec<Progress>,
+    pub page: Page<PairRow>,
+}
+
+/// The pairs a year owes within a scope, with the grades given so far.
+pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsError> {
+    let year = match opt(&q.year) {
+        Some(y) => self::year(y)?,
+        // Evaluations are made at the turn of the year, about the year just ended.
+        None => crate::today().year() - 1,
+    };
+    let subject = opt(&q.subject).map(Subject::parse).transpose()?;
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut tx = db.read().await?;
+    let (path, unit_id) = match (opt(&q.within), actor.own_unit_only()) {
+        (_, Some(unit)) => ("/".to_string(), Some(unit)),
+        (Some(code), None) => {
+            let org = by_code(&mut tx, "within", code).await?;
+            actor.may_read(&org.path)?;
+            (org.path, None)
+        }
+        (None, None) => {
+            actor.may_read(actor.scope_path())?;
+            (actor.scope_path().to_string(), None)
+        }
+    };
+    let pq = PairQuery {
+        year,
+        path: &path,
+        subject: subject.map(|s| s.code()),
+        unit_id,
+        pending_only: q.pending,
+    };
+    let progress = store::progress(&mut tx, &pq)
+        .await?
+        .into_iter()
+        .map(|(subject, owed, done)| Progress {
+            subject,
+            owed,
+            done,
+        })
+        .collect();
+    let rows = store::pairs(&mut tx, &pq, per_page + 1, (page - 1) * per_page).await?;
+    Ok(Pairs {
+        year,
+        progress,
+        page: Page::numbered(rows, page, per_page),
+    })
+}

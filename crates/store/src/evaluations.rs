@@ -1,0 +1,245 @@
+//! 双向评价: the yearly grades exchanged between a community and the units and in-service
+//! members registered with it, and the pairs that owe one.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub year: i32,
+    pub subject: String,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub grade: String,
+    pub comment: Option<String>,
+    pub evaluated_by: String,
+    pub evaluated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT e.id, e.year, e.subject, e.community_org_id, c.code AS community_code, c.name AS community_name, \
+     e.unit_id, u.name AS unit_name, e.member_id, m.name AS member_name, e.grade, e.comment, e.evaluated_by, e.evaluated_at \
+     FROM evaluations e JOIN orgs c ON c.id = e.community_org_id \
+     LEFT JOIN units u ON u.id = e.unit_id LEFT JOIN members m ON m.id = e.member_id";
+
+pub struct NewEvaluation<'a> {
+    pub year: i32,
+    pub subject: &'a str,
+    pub community_org_id: i64,
+    pub unit_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub grade: &'a str,
+    pub comment: Option<&'a str>,
+    pub by: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, e: &NewEvaluation<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO evaluations (year, subject, community_org_id, unit_id, member_id, grade, comment, evaluated_by, evaluated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        .bind(e.year).bind(e.subject).bind(e.community_org_id).bind(e.unit_id).bind(e.member_id)
+        .bind(e.grade).bind(e.comment).bind(e.by).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<EvaluationRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE e.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, EvaluationRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM evaluations WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Every evaluation a member received, newest year first.
+pub async fn of_member(tx: &mut Tx, member_id: i64) -> Result<Vec<EvaluationRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE e.member_id = $1 ORDER BY e.year DESC, e.id DESC");
+    Ok(on!(tx, c => sqlx::query_as::<_, EvaluationRow>(&sql).bind(member_id).fetch_all(c).await)?)
+}
+
+/// Every evaluation a unit received or gave, newest year first.
+pub async fn of_unit(tx: &mut Tx, unit_id: i64) -> Result<Vec<EvaluationRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE e.unit_id = $1 ORDER BY e.year DESC, e.subject, e.id DESC");
+    Ok(on!(tx, c => sqlx::query_as::<_, EvaluationRow>(&sql).bind(unit_id).fetch_all(c).await)?)
+}
+
+/// Whether the member or unit was registered with the community at some time in the dates.
+pub async fn registered_between(
+    tx: &mut Tx,
+    community_org_id: i64,
+    member_id: Option<i64>,
+    unit_id: Option<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<bool, StoreError> {
+    let n: i64 = on!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM registrations WHERE community_org_id = $1 AND (member_id = $2 OR unit_id = $3) \
+         AND registered_on <= $4 AND (ended_on IS NULL OR ended_on >= $5)")
+        .bind(community_org_id).bind(member_id).bind(unit_id).bind(to).bind(from).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+/// Which pairs to list: those a year owes whose rater sits in a subtree.
+pub struct PairQuery<'a> {
+    pub year: i32,
+    pub path: &'a str,
+    pub subject: Option<&'a str>,
+    /// Only this unit's pairs (a unit liaison's view).
+    pub unit_id: Option<i64>,
+    pub pending_only: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct PairRow {
+    pub subject: String,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub evaluation_id: Option<i64>,
+    pub grade: Option<String>,
+    pub comment: Option<String>,
+    pub evaluated_by: Option<String>,
+}
+
+const PAIR_COLS: &str = "subject, community_org_id, community_code, community_name, unit_id, unit_name, member_id, member_name, \
+     evaluation_id, grade, comment, evaluated_by";
+
+/// The pairs as one set: a registration active in the year owes the community's grade of the
+/// member or unit, and a unit's grade of the community; `None` when the query asks for no
+/// pair at all (a unit's view of member pairs). Binds $1 year, $2/$3 the year's first
+/// and last day, $4/$5 the rater's subtree range.
+fn pairs_sql(q: &PairQuery<'_>) -> Option<String> {
+    let reg = "registrations r JOIN orgs c ON c.id = r.community_org_id";
+    let active = "r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $2)";
+    let ev = "e.id AS evaluation_id, e.grade, e.comment, e.evaluated_by";
+    let com = "c.id AS community_org_id, c.code AS community_code, c.name AS community_name";
+    let mut branches = Vec::new();
+    let wants = |s: &str| q.subject.is_none_or(|x| x == s);
+    if wants("member") && q.unit_id.is_none() {
+        branches.push(format!(
+            "SELECT DISTINCT 'member' AS subject, {com}, CAST(NULL AS BIGINT) AS unit_id, CAST(NULL AS TEXT) AS unit_name, \
+             m.id AS member_id, m.name AS member_name, {ev} FROM {reg} JOIN members m ON m.id = r.member_id \
+             LEFT JOIN evaluations e ON e.member_id = m.id AND e.year = $1 AND e.community_org_id = c.id \
+             WHERE {active} AND c.path >= $4 AND c.path < $5"
+        ));
+    }
+    let unit_filter = if q.unit_id.is_some() {
+        " AND u.id = $6"
+    } else {
+        ""
+    };
+    if wants("unit") {
+        branches.push(format!(
+            "SELECT DISTINCT 'unit' AS subject, {com}, u.id AS unit_id, u.name AS unit_name, \
+             CAST(NULL AS BIGINT) AS member_id, CAST(NULL AS TEXT) AS member_name, {ev} FROM {reg} JOIN units u ON u.id = r.unit_id \
+             LEFT JOIN evaluations e ON e.unit_id = u.id AND e.year = $1 AND e.subject = 'unit' AND e.community_org_id = c.id \
+             WHERE {active} AND c.path >= $4 AND c.path < $5{unit_filter}"
+        ));
+    }
+    if wants("community") {
+        branches.push(format!(
+            "SELECT DISTINCT 'community' AS subject, {com}, u.id AS unit_id, u.name AS unit_name, \
+             CAST(NULL AS BIGINT) AS member_id, CAST(NULL AS TEXT) AS member_name, {ev} FROM {reg} JOIN units u ON u.id = r.unit_id \
+             JOIN orgs uo ON uo.id = u.org_id \
+             LEFT JOIN evaluations e ON e.unit_id = u.id AND e.year = $1 AND e.subject = 'community' AND e.community_org_id = c.id \
+             WHERE {active} AND uo.path >= $4 AND uo.path < $5{unit_filter}"
+        ));
+    }
+    if branches.is_empty() {
+        return None;
+    }
+    let pending = if q.pending_only {
+        " WHERE evaluation_id IS NULL"
+    } else {
+        ""
+    };
+    Some(format!(
+        "SELECT {PAIR_COLS} FROM ({}) p{pending}",
+        branches.join(" UNION ALL ")
+    ))
+}
+
+macro_rules! bind_pairs {
+    ($q:expr, $pq:expr, $up:expr) => {{
+        let from = NaiveDate::from_ymd_opt($pq.year, 1, 1).expect("valid year");
+        let to = NaiveDate::from_ymd_opt($pq.year, 12, 31).expect("valid year");
+        let q = $q
+            .bind($pq.year)
+            .bind(from)
+            .bind(to)
+            .bind($pq.path)
+            .bind($up);
+        match $pq.unit_id {
+            Some(u) => q.bind(u),
+            None => q,
+        }
+    }};
+}
+
+/// One page of the pairs, by community, then who is rated.
+pub async fn pairs(
+    tx: &mut Tx,
+    q: &PairQuery<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PairRow>, StoreError> {
+    let Some(pairs) = pairs_sql(q) else {
+        return Ok(Vec::new());
+    };
+    let up = upper(q.path);
+    let sql = format!(
+        "{pairs} ORDER BY community_code, subject, COALESCE(unit_name, member_name), COALESCE(unit_id, member_id) \
+         LIMIT {limit} OFFSET {offset}"
+    );
+    Ok(on!(tx, c => bind_pairs!(sqlx::query_as::<_, PairRow>(&sql), q, &up).fetch_all(c).await)?)
+}
+
+/// Pairs owed and done per subject, for the progress line above the list.
+pub async fn progress(
+    tx: &mut Tx,
+    q: &PairQuery<'_>,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let Some(pairs) = pairs_sql(q) else {
+        return Ok(Vec::new());
+    };
+    let up = upper(q.path);
+    let sql = format!(
+        "SELECT subject, COUNT(*), COUNT(evaluation_id) FROM ({pairs}) x GROUP BY subject ORDER BY subject"
+    );
+    Ok(
+        on!(tx, c => bind_pairs!(sqlx::query_as::<_, (String, i64, i64)>(&sql), q, &up).fetch_all(c).await)?,
+    )
+}
+
+/// Grades received by the orgs of a subtree in the given years, counted per org, year and
+/// grade: a unit's party org for its unit, a member's org for the member, the community for
+/// itself.
+pub async fn received_per_org(
+    tx: &mut Tx,
+    path: &str,
+    years: (i32, i32),
+) -> Result<Vec<(i64, i32, String, i64)>, StoreError> {
+    let up = upper(path);
+    let sql = "SELECT org_id, year, grade, COUNT(*) FROM ( \
+         SELECT o.id AS org_id, o.path AS path, e.year, e.grade FROM evaluations e JOIN units u ON u.id = e.unit_id \
+           JOIN orgs o ON o.id = u.org_id WHERE e.subject = 'unit' \
+         UNION ALL SELECT m.org_id, m.org_path, e.year, e.grade FROM evaluations e JOIN members m ON m.id = e.member_id \
+         UNION ALL SELECT c.id, c.path, e.year, e.grade FROM evaluations e JOIN orgs c ON c.id = e.community_org_id \
+           WHERE e.subject = 'community') x \
+         WHERE path >= $1 AND path < $2 AND year IN ($3, $4) GROUP BY org_id, year, grade";
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, (i64, i32, String, i64)>(sql)
+        .bind(path).bind(&up).bind(years.0).bind(years.1).fetch_all(c).await)?,
+    )
+}
