@@ -84,7 +84,7 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
                 let org = orgs::by_id(&mut tx, org_id)
                     .await?
                     .ok_or_else(|| OpsError::not_found("党组织", org_id))?;
-                actor.may_act_for(None, Some(u.id), &org.path)?;
+                may_grade_community(actor, u.id, &org.path, &community.path)?;
             }
             (None, Some(u.id), "unit", u.name)
         }
@@ -145,6 +145,20 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
     Ok(row)
 }
 
+/// The unit's liaison, or a writer over the unit's party org, grades the community; but not
+/// the community's own staff, whose scope covers the unit's org too.
+fn may_grade_community(
+    actor: &Actor,
+    unit: i64,
+    unit_org_path: &str,
+    community_path: &str,
+) -> Result<(), OpsError> {
+    if actor.unit_id() != Some(unit) && actor.scope_path().starts_with(community_path) {
+        return Err(OpsError::Forbidden(msg!("社区不能替驻区单位评价自己")));
+    }
+    actor.may_act_for(None, Some(unit), unit_org_path)
+}
+
 /// Withdraws a grade so it can be given again; only whoever may give it may withdraw it.
 pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, OpsError> {
     let mut tx = db.write().await?;
@@ -163,7 +177,12 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, 
             Some(o) => orgs::by_id(&mut tx, o).await?.map(|o| o.path),
             None => None,
         };
-        actor.may_act_for(None, Some(unit), org.as_deref().unwrap_or(&community.path))?;
+        may_grade_community(
+            actor,
+            unit,
+            org.as_deref().unwrap_or(&community.path),
+            &community.path,
+        )?;
     } else {
         actor.may_write(&community.path)?;
     }

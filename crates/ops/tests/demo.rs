@@ -111,6 +111,22 @@ async fn putian_at_scale_one_has_the_study_figures() {
         matches!(e, OpsError::Conflict(ref i) if i.field == "id_number"),
         "{e}"
     );
+    // Last year's two-way evaluation is mostly done, with some pairs still owed.
+    let pairs = jiceng_ops::evaluations::pairs(
+        &t.db,
+        &a,
+        jiceng_ops::evaluations::ListPairs {
+            year: Some("2025".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let owed: i64 = pairs.progress.iter().map(|p| p.owed).sum();
+    let done: i64 = pairs.progress.iter().map(|p| p.done).sum();
+    assert_eq!(pairs.progress.len(), 3, "units, members and communities");
+    assert_eq!(done as u64, s.evaluations);
+    assert!(done > owed / 2 && done < owed, "{done} of {owed}");
     // The demo only goes into an empty database.
     let e = demo::build(
         &t.db,

@@ -696,3 +696,156 @@ async fn meetings_and_compliance_over_the_api() {
         "a district admin is scoped, not deployment-wide: {body}"
     );
 }
+
+#[tokio::test]
+async fn two_way_evaluation_over_the_api() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    for (uri, on) in [
+        (
+            format!("/api/v1/units/{}/registrations", app.unit_id),
+            "2025-03-01",
+        ),
+        (
+            format!("/api/v1/members/{}/registrations", app.inside),
+            "2025-02-01",
+        ),
+    ] {
+        let (st, body) = app
+            .as_user(
+                &sec,
+                Method::POST,
+                &uri,
+                Some(json!({ "community": "C", "on": on })),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{body}");
+    }
+    let grade = |subject: &str, who: i64, grade: &str| {
+        let key = if subject == "member" {
+            "member"
+        } else {
+            "unit"
+        };
+        json!({ "year": 2025, "subject": subject, "community": "C", key: who, "grade": grade })
+    };
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "good")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["unit_name"], "莆田市城市管理局");
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "a second grade: {body}");
+    assert_eq!(body["error"]["field"], "year");
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("member", app.me, "good")),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not registered: {body}"
+    );
+    assert_eq!(body["error"]["field"], "member");
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("member", app.inside, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+
+    let liaison = app.login("liaison").await;
+    let (st, _) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a unit does not grade itself");
+    let (st, back) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("community", app.unit_id, "fair")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{back}");
+
+    let (st, pairs) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/evaluations?year=2025&within=C",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{pairs}");
+    let progress = pairs["progress"].as_array().unwrap();
+    assert_eq!(progress.len(), 3);
+    assert!(progress.iter().all(|p| p["done"] == p["owed"]), "{pairs}");
+    let (_, file) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            &format!("/api/v1/members/{}", app.inside),
+            None,
+        )
+        .await;
+    assert_eq!(file["evaluations"][0]["grade"], "excellent");
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::DELETE,
+            &format!("/api/v1/evaluations/{}", back["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "only the unit withdraws its grade"
+    );
+    let (st, _) = app
+        .as_user(
+            &liaison,
+            Method::DELETE,
+            &format!("/api/v1/evaluations/{}", back["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, pending) = app
+        .as_user(
+            &liaison,
+            Method::GET,
+            "/api/v1/evaluations?year=2025&pending=true",
+            None,
+        )
+        .await;
+    assert_eq!(
+        pending["page"]["items"][0]["subject"], "community",
+        "{pending}"
+    );
+}

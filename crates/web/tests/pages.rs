@@ -99,6 +99,11 @@ async fn every_role_gets_its_pages() {
             "/orgs/new",
             "/users",
             "/tokens",
+            "/meetings",
+            "/compliance",
+            "/points",
+            "/assessment",
+            "/evaluations",
         ] {
             let (st, body, _) = get(&router, page, &cookie).await;
             assert!(
@@ -1141,4 +1146,78 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
     let (st, page) = post_form(&router, "/settings/schemes", &admin, &csrf, &body).await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("类别的上级形成了循环"), "{page}");
+}
+
+/// The value of a hidden input named `name` in an HTML fragment.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_evaluation_desk_grades_a_pair_once() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 5,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let cookie = sign_in(&router, "street", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    let (st, page, _) = get(&router, "/evaluations?pending=1&subject=unit", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    let form = page
+        .split("<form method=\"post\" action=\"/evaluations\"")
+        .nth(1)
+        .expect("a pair still owed")
+        .split("</form>")
+        .next()
+        .unwrap();
+    let (year, community, unit) = (
+        hidden(form, "year"),
+        hidden(form, "community"),
+        hidden(form, "unit"),
+    );
+    let body = format!(
+        "year={year}&subject=unit&community={community}&unit={unit}&member=&grade=&back_pending=1&back_subject=unit"
+    );
+    let (st, page) = post_form(&router, "/evaluations", &cookie, &csrf, &body).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("评价等次") && page.contains("必填"), "{page}");
+    let back = post_redirect(
+        &router,
+        "/evaluations",
+        &cookie,
+        &csrf,
+        &body.replace("grade=", "grade=good&comment=共建项目按期完成"),
+    )
+    .await;
+    assert_eq!(back, "/evaluations?subject=unit&pending=1");
+    let (_, file, _) = get(&router, &format!("/units/{unit}"), &cookie).await;
+    assert!(file.contains("良好（共建项目按期完成）"), "{file}");
+    let (_, page) = post_form(
+        &router,
+        "/evaluations",
+        &cookie,
+        &csrf,
+        &body.replace("grade=", "grade=excellent"),
+    )
+    .await;
+    assert!(
+        page.contains("已经做过"),
+        "a second grade is refused: {page}"
+    );
 }

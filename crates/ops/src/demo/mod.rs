@@ -2,6 +2,7 @@
 //! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
 //! seed gives the same city. It loads into an empty database in one transaction.
 
+mod evaluations;
 mod names;
 mod orglife;
 mod people;
@@ -49,6 +50,7 @@ pub struct DemoSummary {
     pub registrations: usize,
     pub meetings: usize,
     pub points_entries: usize,
+    pub evaluations: u64,
     /// One account per role, all with `password`.
     pub accounts: Vec<DemoAccount>,
     /// Shown once; only its hash is stored.
@@ -155,6 +157,7 @@ pub async fn build(
     orgs::recount(&mut tx).await?;
     let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
     let points_entries = points::load(&mut tx, &mut rng, today).await?;
+    let evaluations = evaluations::load(&mut tx, today).await?;
     tx.sync_ids(&[
         "orgs",
         "units",
@@ -176,6 +179,7 @@ pub async fn build(
         registrations: regs.len(),
         meetings,
         points_entries,
+        evaluations,
         accounts,
         password,
         seconds: 0.0,
