@@ -1126,16 +1126,11 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
         "/settings/weights",
         &admin,
         &csrf,
-        "compliance=2&attendance=1&registration=1",
+        "compliance=2&attendance=1&registration=1&evaluation=0.5",
     )
     .await;
-    assert_eq!(
-        jiceng_ops::assessment::weights(&t.db)
-            .await
-            .unwrap()
-            .compliance,
-        2.0
-    );
+    let w = jiceng_ops::assessment::weights(&t.db).await.unwrap();
+    assert_eq!((w.compliance, w.evaluation), (2.0, 0.5));
     let mut scheme = jiceng_domain::points::twelve_point_scheme();
     scheme.categories[0].parent = Some("life".into());
     let doc = serde_json::to_string(&scheme).unwrap();
