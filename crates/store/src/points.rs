@@ -146,7 +146,9 @@ pub async fn approved_within(
     parse(json)
 }
 
-/// Meetings held per org within a subtree between two months (YYYYMM).
+/// Meetings held per org within a subtree between two months (YYYYMM). Grouping by `+org_id`
+/// (not a bare column) keeps SQLite from walking the per-org index to skip the sort, which
+/// reads the whole table instead of the months asked for; the same goes for absences below.
 pub async fn held_per_org(
     tx: &mut Tx,
     path: &str,
@@ -157,8 +159,8 @@ pub async fn held_per_org(
     let sql = as_json(
         tx,
         "org_id, n",
-        "SELECT org_id, COUNT(*) AS n FROM meetings WHERE status = 'held' AND month >= $1 AND month <= $2 \
-         AND org_path >= $3 AND org_path < $4 GROUP BY org_id",
+        "SELECT +org_id AS org_id, COUNT(*) AS n FROM meetings WHERE status = 'held' AND month >= $1 AND month <= $2 \
+         AND org_path >= $3 AND org_path < $4 GROUP BY +org_id",
     );
     let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
         .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
@@ -205,8 +207,8 @@ pub async fn absences_within(
     let sql = as_json(
         tx,
         "member_id, n, unexcused",
-        "SELECT member_id, COUNT(*) AS n, CAST(SUM(unexcused) AS BIGINT) AS unexcused FROM meeting_absences \
-         WHERE month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 GROUP BY member_id",
+        "SELECT +member_id AS member_id, COUNT(*) AS n, CAST(SUM(unexcused) AS BIGINT) AS unexcused FROM meeting_absences \
+         WHERE month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 GROUP BY +member_id",
     );
     let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
         .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
