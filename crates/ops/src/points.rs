@@ -313,9 +313,9 @@ pub async fn ledger(
         .await?
         .ok_or_else(|| OpsError::not_found("党员", member_id))?;
     actor.may_read_member(m.id, &m.org_path)?;
-    let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
     let orgs = OrgPath(m.org_path.clone()).ids();
-    let meetings = store::member_meetings(&mut tx, m.id, &orgs, from, to).await?;
+    let meetings =
+        store::member_meetings(&mut tx, m.id, &orgs, period.first_day(), period.last_day()).await?;
     let attended = meetings.iter().filter(|l| !l.absent).count() as i64;
     let unexcused = meetings
         .iter()
@@ -442,7 +442,7 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
         .into_iter()
         .collect();
     let registered: std::collections::HashSet<i64> =
-        store::registered_within(&mut tx, &path, period.first_day(), period.last_day())
+        store::registered_between(&mut tx, period.first_day(), period.last_day())
             .await?
             .into_iter()
             .collect();

@@ -186,14 +186,36 @@ pub async fn org_parents(tx: &mut Tx, path: &str) -> Result<Vec<(i64, Option<i64
 /// Members of a subtree as (id, org id).
 pub async fn members_within(tx: &mut Tx, path: &str) -> Result<Vec<(i64, i64)>, StoreError> {
     let up = upper(path);
-    let sql = as_json(
-        tx,
-        "id, org_id",
-        "SELECT id, org_id FROM members WHERE org_path >= $1 AND org_path < $2",
+    match tx {
+        Tx::Pg(t) => pg_members_within(t, path, &up).await,
+        Tx::PgRead(t) => pg_members_within(t, path, &up).await,
+        _ => {
+            let sql = as_json(tx, "id, org_id", MEMBERS_WITHIN);
+            let json: Option<String> =
+                on!(tx, c => sqlx::query_scalar(&sql).bind(path).bind(&up).fetch_one(c).await)?;
+            parse(json)
+        }
+    }
+}
+
+const MEMBERS_WITHIN: &str =
+    "SELECT id, org_id FROM members WHERE org_path >= $1 AND org_path < $2";
+
+/// PostgreSQL sends two arrays far faster than it builds a JSON array per member.
+async fn pg_members_within(
+    c: &mut sqlx::PgConnection,
+    path: &str,
+    up: &str,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let sql = format!(
+        "SELECT COALESCE(array_agg(id), '{{}}'), COALESCE(array_agg(org_id), '{{}}') FROM ({MEMBERS_WITHIN}) t"
     );
-    let json: Option<String> =
-        on!(tx, c => sqlx::query_scalar(&sql).bind(path).bind(&up).fetch_one(c).await)?;
-    parse(json)
+    let (ids, orgs): (Vec<i64>, Vec<i64>) = sqlx::query_as(&sql)
+        .bind(path)
+        .bind(up)
+        .fetch_one(c)
+        .await?;
+    Ok(ids.into_iter().zip(orgs).collect())
 }
 
 /// Per member: absences (all, and without a reason) at meetings of the subtree in the months.
@@ -235,22 +257,21 @@ pub async fn visits_within(
     parse(json)
 }
 
-/// Members of a subtree with a 双报到 registration active at some point between two dates.
-pub async fn registered_within(
+/// Members with a 双报到 registration active at some time in the dates; the caller keeps
+/// those in its scope, which is cheaper than joining every registration to its member here.
+pub async fn registered_between(
     tx: &mut Tx,
-    path: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<i64>, StoreError> {
-    let up = upper(path);
     let sql = as_json(
         tx,
         "member_id",
-        "SELECT DISTINCT r.member_id FROM registrations r JOIN members p ON p.id = r.member_id \
-         WHERE p.org_path >= $1 AND p.org_path < $2 AND r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)",
+        "SELECT DISTINCT member_id FROM registrations WHERE member_id IS NOT NULL \
+         AND registered_on <= $1 AND (ended_on IS NULL OR ended_on >= $2)",
     );
-    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
-        .bind(path).bind(&up).bind(to).bind(from).fetch_one(c).await)?;
+    let json: Option<String> =
+        on!(tx, c => sqlx::query_scalar(&sql).bind(to).bind(from).fetch_one(c).await)?;
     Ok(parse::<(i64,)>(json)?.into_iter().map(|r| r.0).collect())
 }
 
@@ -286,12 +307,14 @@ pub struct MeetingLine {
     pub reason: Option<String>,
 }
 
+/// Bounded by dates rather than month keys so both branches walk `meetings_org` (org, date):
+/// with a month range PostgreSQL's generic plan also scans the months' index for every org.
 pub async fn member_meetings(
     tx: &mut Tx,
     member_id: i64,
     org_ids: &[i64],
-    from: i64,
-    to: i64,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<MeetingLine>, StoreError> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
@@ -301,11 +324,11 @@ pub async fn member_meetings(
          (a.member_id IS NOT NULL) AS absent, a.reason \
          FROM meetings m JOIN orgs o ON o.id = m.org_id \
          LEFT JOIN meeting_absences a ON a.meeting_id = m.id AND a.member_id = $1 \
-         WHERE m.status = 'held' AND m.month >= $2 AND m.month <= $3 AND m.org_id IN ({}) \
+         WHERE m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3 AND m.org_id IN ({}) \
          UNION ALL \
          SELECT m.id, m.held_on, m.kind, m.topic, o.name, FALSE, NULL FROM meeting_visitors v \
          JOIN meetings m ON m.id = v.meeting_id JOIN orgs o ON o.id = m.org_id \
-         WHERE v.member_id = $1 AND m.status = 'held' AND m.month >= $2 AND m.month <= $3 \
+         WHERE v.member_id = $1 AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3 \
          ORDER BY 2, 1",
         in_list(4, org_ids.len())
     );
