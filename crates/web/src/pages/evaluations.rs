@@ -2,7 +2,7 @@
 //! progress per side; a grade can be withdrawn and given again.
 
 use super::form::{Values, value};
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
@@ -56,15 +56,6 @@ impl Page {
 }
 
 const KEPT: [&str; 5] = ["year", "within", "subject", "pending", "page"];
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
     let page = value(&q, "page")

@@ -1,7 +1,7 @@
 //! Organisational life pages: an org's meetings, planning and recording one (with the org's
 //! members listed for marking absences), a meeting's record with its attachments.
 
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
@@ -73,15 +73,6 @@ fn choices(
 ) -> Vec<(&'static str, String)> {
     all.iter()
         .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
-        .collect()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
         .collect()
 }
 
