@@ -129,6 +129,15 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("subject", "评价对象"),
     ("comment", "评语"),
     ("rater", "评价方"),
+    ("action", "办理操作"),
+    ("level", "督办等级"),
+    ("satisfaction", "满意度"),
+    ("channel", "来源渠道"),
+    ("urgency", "紧急程度"),
+    ("limit_unit", "时限单位"),
+    ("amount", "时限"),
+    ("day_end", "下班时间"),
+    ("holidays", "节假日"),
 ];
 
 /// Chinese label of a field code name.

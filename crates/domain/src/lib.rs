@@ -9,6 +9,7 @@ mod labels;
 pub mod access;
 pub mod assessment;
 pub mod audit_chain;
+pub mod cases;
 pub mod division;
 pub mod error;
 pub mod evaluation;
@@ -55,6 +56,13 @@ pub fn all_labels() -> Vec<&'static str> {
         points::SchemePeriod::LABELS,
         points::Source::LABELS,
         evaluation::Subject::LABELS,
+        cases::CaseStatus::LABELS,
+        cases::Channel::LABELS,
+        cases::Urgency::LABELS,
+        cases::Supervision::LABELS,
+        cases::Satisfaction::LABELS,
+        cases::LimitUnit::LABELS,
+        cases::Action::LABELS,
         evaluation::Grade::LABELS,
     ] {
         all.extend_from_slice(set);

@@ -1,0 +1,86 @@
+//! The case loop (诉求/事件 → 案卷): intake, register, dispatch, handle, verify, close and
+//! follow up, with the side paths of digital city management — return, extension, supervision,
+//! rework, suspension, invalid and duplicate. Every move is checked here; the store records it.
+
+mod deadline;
+mod machine;
+
+pub use deadline::{Calendar, Limit, LimitUnit, Warning, deadline, warning};
+pub use machine::{Action, State, next};
+
+labelled_enum! {
+    CaseStatus, "status" {
+        Received = "received", "已受理";
+        Registered = "registered", "已立案";
+        Dispatched = "dispatched", "已派遣";
+        Handling = "handling", "处置中";
+        Verifying = "verifying", "待核查";
+        Closed = "closed", "已结案";
+        Suspended = "suspended", "挂账";
+        Invalid = "invalid", "无效";
+        Duplicate = "duplicate", "重复";
+    }
+}
+
+impl CaseStatus {
+    /// No further move but a follow-up (for a closed case) is possible.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Closed | CaseStatus::Invalid | CaseStatus::Duplicate
+        )
+    }
+
+    /// Counts against the handling unit's deadline.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Registered
+                | CaseStatus::Dispatched
+                | CaseStatus::Handling
+                | CaseStatus::Verifying
+        )
+    }
+}
+
+labelled_enum! {
+    /// Where a case came in.
+    Channel, "channel" {
+        Hotline = "hotline", "热线" | "12345";
+        Web = "web", "网站/手机";
+        GridWorker = "grid_worker", "网格员上报" | "网格员";
+        WalkIn = "walk_in", "来访";
+        System = "system", "其他系统";
+    }
+}
+
+labelled_enum! {
+    Urgency, "urgency" {
+        Emergency = "emergency", "紧急";
+        Urgent = "urgent", "较急";
+        Normal = "normal", "一般";
+    }
+}
+
+labelled_enum! {
+    /// 督办 levels: yellow first, then red.
+    Supervision, "level" {
+        Yellow = "yellow", "黄牌督办" | "黄色";
+        Red = "red", "红牌督办" | "红色";
+    }
+}
+
+labelled_enum! {
+    Satisfaction, "satisfaction" {
+        Satisfied = "satisfied", "满意";
+        Basic = "basic", "基本满意";
+        Unsatisfied = "unsatisfied", "不满意";
+    }
+}
+
+impl Satisfaction {
+    /// Counts toward the satisfaction rate (满意率): satisfied and basically satisfied.
+    pub fn counts_satisfied(self) -> bool {
+        !matches!(self, Satisfaction::Unsatisfied)
+    }
+}
