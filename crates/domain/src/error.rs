@@ -138,6 +138,10 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("amount", "时限"),
     ("day_end", "下班时间"),
     ("holidays", "节假日"),
+    ("grid_code", "网格编码"),
+    ("polygon", "多边形"),
+    ("report_minutes", "报到时限"),
+    ("warn_share", "预警比例"),
 ];
 
 /// Chinese label of a field code name.

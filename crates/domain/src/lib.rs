@@ -13,6 +13,7 @@ pub mod cases;
 pub mod division;
 pub mod error;
 pub mod evaluation;
+pub mod grid;
 pub mod id_number;
 pub mod member;
 pub mod org;

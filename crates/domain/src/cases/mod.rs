@@ -2,8 +2,11 @@
 //! follow up, with the side paths of digital city management — return, extension, supervision,
 //! rework, suspension, invalid and duplicate. Every move is checked here; the store records it.
 
+mod classification;
 mod deadline;
 mod machine;
+
+pub use classification::{CategoryDef, Classification, LimitDef};
 
 pub use deadline::{Calendar, Limit, LimitUnit, Warning, deadline, warning};
 pub use machine::{Action, State, next};

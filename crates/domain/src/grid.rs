@@ -1,0 +1,197 @@
+//! Grids (网格): a community's 12-digit statistical code plus a 3-digit sequence, and a
+//! polygon (WGS-84 longitude/latitude rings, as in GeoJSON) that decides what lies inside.
+
+use crate::{DivisionCode, DivisionLevel, Invalid};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GridCode(String);
+
+impl GridCode {
+    pub fn parse(raw: &str) -> Result<GridCode, Invalid> {
+        let t = raw.trim();
+        if t.len() != 15 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Invalid::new(
+                "grid_code",
+                raw,
+                msg!("网格编码应为 15 位数字：社区 12 位代码加 3 位序号"),
+            ));
+        }
+        let community = DivisionCode::parse(&t[..12])?;
+        if community.level() != DivisionLevel::Village {
+            return Err(Invalid::new(
+                "grid_code",
+                raw,
+                msg!("前 12 位应为社区（村）级区划代码"),
+            ));
+        }
+        if &t[12..] == "000" {
+            return Err(Invalid::new("grid_code", raw, msg!("网格序号从 001 开始")));
+        }
+        Ok(GridCode(t.to_string()))
+    }
+
+    /// The code of grid number `seq` (1–999) in a community.
+    pub fn new(community: &DivisionCode, seq: u32) -> Result<GridCode, Invalid> {
+        if !(1..=999).contains(&seq) {
+            return Err(Invalid::new("grid_code", seq, msg!("网格序号从 001 开始")));
+        }
+        GridCode::parse(&format!("{}{seq:03}", community.as_str()))
+    }
+
+    pub fn community(&self) -> DivisionCode {
+        DivisionCode::parse(&self.0[..12]).expect("checked on parse")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for GridCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A point as (longitude, latitude).
+pub type Point = (f64, f64);
+
+/// A polygon: an outer ring and any holes, each closed or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polygon {
+    pub rings: Vec<Vec<Point>>,
+}
+
+impl Polygon {
+    /// Checks the rings: at least three distinct corners, coordinates within WGS-84 bounds.
+    pub fn new(rings: Vec<Vec<Point>>) -> Result<Polygon, Invalid> {
+        if rings.is_empty() {
+            return Err(Invalid::new(
+                "polygon",
+                "[]",
+                msg!("多边形至少需要一个外环"),
+            ));
+        }
+        for ring in &rings {
+            let open = match (ring.first(), ring.last()) {
+                (Some(a), Some(b)) if a == b => ring.len() - 1,
+                _ => ring.len(),
+            };
+            if open < 3 {
+                return Err(Invalid::new(
+                    "polygon",
+                    ring.len(),
+                    msg!("每个环至少需要 3 个不同的顶点"),
+                ));
+            }
+            if let Some((x, y)) = ring
+                .iter()
+                .find(|(x, y)| !(-180.0..=180.0).contains(x) || !(-90.0..=90.0).contains(y))
+            {
+                return Err(Invalid::new(
+                    "polygon",
+                    format!("{x},{y}"),
+                    msg!("经纬度超出范围"),
+                ));
+            }
+        }
+        Ok(Polygon { rings })
+    }
+
+    /// Inside the outer ring and outside every hole (even-odd rule; edges count as inside
+    /// of at most one of two neighbours).
+    pub fn contains(&self, p: Point) -> bool {
+        let mut rings = self.rings.iter();
+        let inside = rings.next().is_some_and(|r| ring_contains(r, p));
+        inside && !rings.any(|r| ring_contains(r, p))
+    }
+
+    /// The bounding box (min lon, min lat, max lon, max lat), for a quick index.
+    pub fn bbox(&self) -> (f64, f64, f64, f64) {
+        let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for (x, y) in self.rings.iter().flatten() {
+            b = (b.0.min(*x), b.1.min(*y), b.2.max(*x), b.3.max(*y));
+        }
+        b
+    }
+}
+
+fn ring_contains(ring: &[Point], (px, py): Point) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    let mut j = n - 1;
+    for i in 0..n {
+        let (xi, yi) = ring[i];
+        let (xj, yj) = ring[j];
+        if (yi > py) != (yj > py) && px < (xj - xi) * (py - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_a_community_code_and_a_sequence() {
+        let c = GridCode::parse("350302001001007").unwrap();
+        assert_eq!(c.community().as_str(), "350302001001");
+        assert_eq!(
+            GridCode::new(&DivisionCode::parse("350302001001").unwrap(), 7).unwrap(),
+            c
+        );
+        for bad in [
+            "35030200100100",
+            "350302001000007",
+            "350302001001000",
+            "3503020010010a7",
+        ] {
+            assert_eq!(
+                GridCode::parse(bad).unwrap_err().field,
+                "grid_code",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn points_inside_outside_and_in_holes() {
+        let square = vec![
+            (119.0, 25.0),
+            (119.01, 25.0),
+            (119.01, 25.01),
+            (119.0, 25.01),
+            (119.0, 25.0),
+        ];
+        let hole = vec![
+            (119.004, 25.004),
+            (119.006, 25.004),
+            (119.006, 25.006),
+            (119.004, 25.006),
+        ];
+        let p = Polygon::new(vec![square.clone(), hole]).unwrap();
+        assert!(p.contains((119.002, 25.002)));
+        assert!(!p.contains((119.005, 25.005)), "in the hole");
+        assert!(!p.contains((119.02, 25.005)));
+        assert_eq!(p.bbox(), (119.0, 25.0, 119.01, 25.01));
+        assert!(Polygon::new(vec![square[..2].to_vec()]).is_err());
+        assert!(Polygon::new(vec![vec![(200.0, 0.0), (1.0, 1.0), (2.0, 0.0)]]).is_err());
+    }
+
+    #[test]
+    fn neighbouring_squares_share_an_edge_point_once() {
+        let left =
+            Polygon::new(vec![vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]]).unwrap();
+        let right =
+            Polygon::new(vec![vec![(1.0, 0.0), (2.0, 0.0), (2.0, 1.0), (1.0, 1.0)]]).unwrap();
+        let edge = (1.0, 0.5);
+        assert_eq!(
+            u8::from(left.contains(edge)) + u8::from(right.contains(edge)),
+            1
+        );
+    }
+}
