@@ -142,6 +142,7 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("polygon", "多边形"),
     ("report_minutes", "报到时限"),
     ("warn_share", "预警比例"),
+    ("department", "职能部门"),
 ];
 
 /// Chinese label of a field code name.

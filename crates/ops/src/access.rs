@@ -27,6 +27,8 @@ pub struct UserActor {
     pub scope_division: Option<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// A department handler's department.
+    pub department_id: Option<i64>,
     /// Acting through a read-only API token.
     pub read_only: bool,
 }
@@ -248,6 +250,13 @@ impl Actor {
     pub fn member_id(&self) -> Option<i64> {
         match self {
             Actor::User(u) => u.member_id,
+            Actor::Operator { .. } => None,
+        }
+    }
+
+    pub fn department_id(&self) -> Option<i64> {
+        match self {
+            Actor::User(u) => u.department_id,
             Actor::Operator { .. } => None,
         }
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use jiceng_domain::{Invalid, Role, access, text};
 use jiceng_domain::{Label, msg};
 use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
-use jiceng_store::{Db, StoreError, Tx, audit, members, orgs, units};
+use jiceng_store::{Db, StoreError, Tx, audit, cases, members, orgs, units};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -34,6 +34,8 @@ pub struct NewUser {
     pub scope: Option<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// A department handler's department, by code.
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +48,7 @@ pub struct UserView {
     pub scope_code: Option<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    pub department_id: Option<i64>,
     pub active: bool,
     pub locked: bool,
     pub created_at: DateTime<Utc>,
@@ -63,6 +66,7 @@ impl From<UserRow> for UserView {
             scope_code: u.scope_code,
             member_id: u.member_id,
             unit_id: u.unit_id,
+            department_id: u.department_id,
             active: u.active,
             created_at: u.created_at,
         }
@@ -125,6 +129,7 @@ pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError
         scope_division: u.scope_division.clone(),
         member_id: u.member_id,
         unit_id: u.unit_id,
+        department_id: u.department_id,
         read_only,
     }))
 }
@@ -191,6 +196,20 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     } else if role == Role::UnitLiaison {
         return Err(Invalid::new("unit", "", msg!("驻区单位联络员账号须关联单位")).into());
     }
+    let department_id = match crate::input::opt(&new.department) {
+        Some(code) => Some(
+            cases::department_by_code(&mut tx, code)
+                .await?
+                .ok_or_else(|| Invalid::new("department", code, msg!("没有这个职能部门")))?
+                .id,
+        ),
+        None if role == Role::DepartmentHandler => {
+            return Err(
+                Invalid::new("department", "", msg!("部门办理人账号须关联职能部门")).into(),
+            );
+        }
+        None => None,
+    };
     if scope.is_none() && role != Role::DistrictAdmin {
         return Err(Invalid::new(
             "scope",
@@ -208,6 +227,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         scope_org_id: scope.as_ref().map(|o| o.id),
         member_id: new.member_id,
         unit_id: new.unit_id,
+        department_id,
     };
     let id = users::insert(&mut tx, &row).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {

@@ -9,6 +9,7 @@ mod input;
 pub mod accounts;
 pub mod assessment;
 pub mod audit;
+pub mod cases;
 pub mod compliance;
 pub mod demo;
 pub mod divisions;

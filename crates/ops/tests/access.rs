@@ -22,6 +22,12 @@ async fn account(
     member: Option<i64>,
     unit: Option<i64>,
 ) -> Actor {
+    let department = (role == "department_handler").then(|| "cgj".to_string());
+    if department.is_some() {
+        jiceng_ops::cases::departments::add(db, &actor(), "cgj", "城市管理局")
+            .await
+            .unwrap();
+    }
     accounts::create(
         db,
         &actor(),
@@ -32,6 +38,7 @@ async fn account(
             scope: scope.map(str::to_string),
             member_id: member,
             unit_id: unit,
+            department,
             ..Default::default()
         },
     )

@@ -7,6 +7,7 @@ mod migrate;
 
 pub mod assessment;
 pub mod audit;
+pub mod cases;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;

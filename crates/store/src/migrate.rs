@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "evaluations",
         sql: include_str!("migrations/0006_evaluations.sql"),
     },
+    Migration {
+        version: 7,
+        name: "cases",
+        sql: include_str!("migrations/0007_cases.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -5,7 +5,7 @@ use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
-     o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.failed_logins, u.locked_until, u.active, \
+     o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.department_id, u.failed_logins, u.locked_until, u.active, \
      u.password_changed_at, u.created_at";
 const USER_FROM: &str = "FROM users u LEFT JOIN orgs o ON o.id = u.scope_org_id";
 
@@ -23,6 +23,7 @@ pub struct UserRow {
     pub scope_division: Option<String>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    pub department_id: Option<i64>,
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub active: bool,
@@ -39,15 +40,16 @@ pub struct NewUserRow {
     pub scope_org_id: Option<i64>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
+    pub department_id: Option<i64>,
 }
 
 pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
     let now = Utc::now();
     Ok(on!(tx, c => sqlx::query_scalar(
-        "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, password_changed_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+        "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, department_id, \
+         password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
         .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(&u.role).bind(u.scope_org_id)
-        .bind(u.member_id).bind(u.unit_id).bind(now).fetch_one(c).await)?)
+        .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).fetch_one(c).await)?)
 }
 
 pub async fn by_username(tx: &mut Tx, username: &str) -> Result<Option<UserRow>, StoreError> {

@@ -116,6 +116,9 @@ async fn app() -> App {
         ("liaison", "unit_liaison", None, None, Some(unit.row.id)),
         ("member", "member", None, Some(me), None),
     ];
+    jiceng_ops::cases::departments::add(&t.db, &op, "cgj", "城市管理局")
+        .await
+        .unwrap();
     for (username, role, scope, member_id, unit_id) in accounts_spec {
         accounts::create(
             &t.db,
@@ -127,6 +130,7 @@ async fn app() -> App {
                 scope: scope.map(str::to_string),
                 member_id,
                 unit_id,
+                department: (role == "department_handler").then(|| "cgj".to_string()),
                 ..Default::default()
             },
         )

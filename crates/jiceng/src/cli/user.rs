@@ -31,6 +31,9 @@ pub enum UserCmd {
         member: Option<i64>,
         #[arg(long)]
         unit: Option<i64>,
+        /// A department handler's department, by code.
+        #[arg(long)]
+        department: Option<String>,
     },
     /// List accounts.
     List {
@@ -106,6 +109,7 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
             name,
             member,
             unit,
+            department,
         } => {
             let (password, generated) = password_or_new(password);
             let role = if admin {
@@ -121,6 +125,7 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
                 scope,
                 member_id: member,
                 unit_id: unit,
+                department,
             };
             let u = accounts::create(db, actor, new).await?;
             out.show(&u, |u| {

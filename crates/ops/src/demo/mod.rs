@@ -2,6 +2,7 @@
 //! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
 //! seed gives the same city. It loads into an empty database in one transaction.
 
+mod departments;
 mod evaluations;
 mod names;
 mod orglife;
@@ -151,7 +152,14 @@ pub async fn build(
     registrations::insert_many(&mut tx, &regs).await?;
     progress.advance(regs.len() as u64);
 
-    let (password, accounts) = demo_accounts(&mut tx, &plan, first_grid_member).await?;
+    let departments = departments::load(&mut tx).await?;
+    let (password, accounts) = demo_accounts(
+        &mut tx,
+        &plan,
+        first_grid_member,
+        departments.first().copied(),
+    )
+    .await?;
 
     progress.stage("统计", 1);
     orgs::recount(&mut tx).await?;
@@ -398,6 +406,7 @@ async fn demo_accounts(
     tx: &mut jiceng_store::Tx,
     plan: &Plan,
     member: Option<i64>,
+    department: Option<i64>,
 ) -> Result<(String, Vec<DemoAccount>), OpsError> {
     let password = format!("jc{}8", crate::accounts::secret(5));
     let hash = crate::accounts::hash_password(&password)?;
@@ -448,6 +457,9 @@ async fn demo_accounts(
                 scope_org_id: scope.map(|o| o.placed.id),
                 member_id,
                 unit_id,
+                department_id: (role == Role::DepartmentHandler)
+                    .then_some(department)
+                    .flatten(),
             },
         )
         .await?;

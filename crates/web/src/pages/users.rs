@@ -80,7 +80,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     })
 }
 
-const USER_FIELDS: [Spec; 7] = [
+const USER_FIELDS: [Spec; 8] = [
     ("username", "user.username", Input::Text, true),
     ("display_name", "user.name", Input::Text, false),
     ("password", "user.password", Input::Text, true),
@@ -88,6 +88,7 @@ const USER_FIELDS: [Spec; 7] = [
     ("scope", "user.scope", Input::Text, false),
     ("member_id", "user.member_id", Input::Text, false),
     ("unit_id", "user.unit_id", Input::Text, false),
+    ("department", "user.department", Input::Text, false),
 ];
 
 fn number(f: &Values, k: &'static str, field: &'static str) -> Result<Option<i64>, OpsError> {
@@ -128,6 +129,7 @@ pub async fn create(
             scope: value(&f, "scope"),
             member_id: number(&f, "member_id", "member")?,
             unit_id: number(&f, "unit_id", "unit")?,
+            department: value(&f, "department"),
         };
         accounts::create(&s.db, &v.actor, new).await
     }

@@ -1,0 +1,3 @@
+//! The case loop: departments, grids, intake, the moves of a case, and the rates.
+
+pub mod departments;

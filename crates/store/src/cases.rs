@@ -1,0 +1,523 @@
+//! Cases, their steps and whistle summons, departments, grids, and the counts behind the
+//! rates, kept up to date on every move.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{DateTime, Utc};
+use jiceng_domain::path::upper;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DepartmentRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn add_department(tx: &mut Tx, code: &str, name: &str) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO departments (code, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(code).bind(name).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn departments(tx: &mut Tx) -> Result<Vec<DepartmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, DepartmentRow>(
+        "SELECT id, code, name FROM departments ORDER BY code").fetch_all(c).await)?)
+}
+
+pub async fn department_by_code(
+    tx: &mut Tx,
+    code: &str,
+) -> Result<Option<DepartmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, DepartmentRow>(
+        "SELECT id, code, name FROM departments WHERE code = $1").bind(code).fetch_optional(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct GridRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub community_org_id: i64,
+    pub branch_org_id: Option<i64>,
+    pub geometry: String,
+    pub households: i64,
+    pub buildings: i64,
+}
+
+pub struct NewGrid<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub community_org_id: i64,
+    pub branch_org_id: Option<i64>,
+    pub geometry: &'a str,
+    pub bbox: (f64, f64, f64, f64),
+    pub households: i64,
+    pub buildings: i64,
+}
+
+pub async fn add_grid(tx: &mut Tx, g: &NewGrid<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO grids (code, name, community_org_id, branch_org_id, geometry, min_lon, min_lat, max_lon, max_lat, \
+         households, buildings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+        .bind(g.code).bind(g.name).bind(g.community_org_id).bind(g.branch_org_id).bind(g.geometry)
+        .bind(g.bbox.0).bind(g.bbox.1).bind(g.bbox.2).bind(g.bbox.3).bind(g.households).bind(g.buildings)
+        .bind(Utc::now()).fetch_one(c).await)?)
+}
+
+const GRID: &str = "SELECT id, code, name, community_org_id, branch_org_id, geometry, households, buildings FROM grids";
+
+/// Grids whose bounding box holds the point; the caller tests the polygons.
+pub async fn grids_around(tx: &mut Tx, lon: f64, lat: f64) -> Result<Vec<GridRow>, StoreError> {
+    let sql = format!(
+        "{GRID} WHERE min_lon <= $1 AND max_lon >= $1 AND min_lat <= $2 AND max_lat >= $2 ORDER BY code"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(lon).bind(lat).fetch_all(c).await)?)
+}
+
+pub async fn grid_by_code(tx: &mut Tx, code: &str) -> Result<Option<GridRow>, StoreError> {
+    let sql = format!("{GRID} WHERE code = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(code).fetch_optional(c).await)?)
+}
+
+/// Grids of the communities in a subtree.
+pub async fn grids_within(tx: &mut Tx, path: &str) -> Result<Vec<GridRow>, StoreError> {
+    let sql = format!(
+        "SELECT g.id, g.code, g.name, g.community_org_id, g.branch_org_id, g.geometry, g.households, g.buildings \
+         FROM grids g JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY g.code"
+    );
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(path).bind(&up).fetch_all(c).await)?)
+}
+
+/// A case as stored: its facts and its current state.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub code: String,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+    pub channel: String,
+    pub category: Option<String>,
+    pub category_top: Option<String>,
+    pub urgency: String,
+    pub status: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub routed: String,
+    pub grid_id: Option<i64>,
+    pub community_org_id: Option<i64>,
+    pub street_org_id: Option<i64>,
+    pub org_path: String,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub department_id: Option<i64>,
+    pub received_at: DateTime<Utc>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub feedback_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub extensions: i64,
+    pub extension_pending: bool,
+    pub supervision: Option<String>,
+    pub suspended_from: Option<String>,
+    pub satisfaction: Option<String>,
+    pub reworks: i64,
+    pub returns: i64,
+    pub duplicate_of: Option<i64>,
+    pub created_by: String,
+}
+
+const COLS: &str = "id, code, idempotency_key, channel, category, category_top, urgency, status, title, description, address, \
+     lon, lat, routed, grid_id, community_org_id, street_org_id, org_path, reporter_name, reporter_phone, department_id, \
+     received_at, registered_at, dispatched_at, response_due_at, responded_at, due_at, feedback_at, closed_at, extensions, \
+     extension_pending, supervision, suspended_from, satisfaction, reworks, returns, duplicate_of, created_by";
+
+/// Writes a new case from a row whose `id` is ignored; returns the id.
+pub async fn insert(tx: &mut Tx, r: &CaseRow) -> Result<i64, StoreError> {
+    let cols = COLS.trim_start_matches("id, ");
+    let n = cols.split(',').count();
+    let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO cases ({cols}) VALUES ({}) RETURNING id",
+        params.join(", ")
+    );
+    Ok(on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category).bind(&r.category_top)
+        .bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description).bind(&r.address)
+        .bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id).bind(r.street_org_id)
+        .bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone).bind(r.department_id)
+        .bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at).bind(r.response_due_at).bind(r.responded_at)
+        .bind(r.due_at).bind(r.feedback_at).bind(r.closed_at).bind(r.extensions).bind(r.extension_pending)
+        .bind(&r.supervision).bind(&r.suspended_from).bind(&r.satisfaction).bind(r.reworks).bind(r.returns)
+        .bind(r.duplicate_of).bind(&r.created_by)
+        .fetch_one(c).await)?)
+}
+
+/// Writes back every field a move may change.
+pub async fn save(tx: &mut Tx, r: &CaseRow) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "UPDATE cases SET category = $1, category_top = $2, urgency = $3, status = $4, routed = $5, grid_id = $6, \
+         community_org_id = $7, street_org_id = $8, org_path = $9, department_id = $10, registered_at = $11, \
+         dispatched_at = $12, response_due_at = $13, responded_at = $14, due_at = $15, feedback_at = $16, closed_at = $17, \
+         extensions = $18, extension_pending = $19, supervision = $20, suspended_from = $21, satisfaction = $22, \
+         reworks = $23, returns = $24, duplicate_of = $25 WHERE id = $26")
+        .bind(&r.category).bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.routed).bind(r.grid_id)
+        .bind(r.community_org_id).bind(r.street_org_id).bind(&r.org_path).bind(r.department_id).bind(r.registered_at)
+        .bind(r.dispatched_at).bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at)
+        .bind(r.closed_at).bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
+        .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(r.id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {COLS} FROM cases WHERE id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {COLS} FROM cases WHERE code = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(code).fetch_optional(c).await)?)
+}
+
+pub async fn by_key(tx: &mut Tx, key: &str) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {COLS} FROM cases WHERE idempotency_key = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(key).fetch_optional(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct StepRow {
+    pub id: i64,
+    pub action: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+}
+
+pub async fn add_step(
+    tx: &mut Tx,
+    case_id: i64,
+    action: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+    note: Option<&str>,
+    department_id: Option<i64>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "INSERT INTO case_steps (case_id, action, actor, at, note, department_id) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_id).bind(action).bind(actor).bind(at).bind(note).bind(department_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn steps(tx: &mut Tx, case_id: i64) -> Result<Vec<StepRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, StepRow>(
+        "SELECT s.id, s.action, s.actor, s.at, s.note, s.department_id, d.name AS department_name \
+         FROM case_steps s LEFT JOIN departments d ON d.id = s.department_id WHERE s.case_id = $1 ORDER BY s.id")
+        .bind(case_id).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct SummonsRow {
+    pub department_id: i64,
+    pub department_name: String,
+    pub summoned_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub reported_by: Option<String>,
+}
+
+pub async fn summon(
+    tx: &mut Tx,
+    case_id: i64,
+    department_id: i64,
+    at: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at) VALUES ($1, $2, $3, $4)")
+        .bind(case_id).bind(department_id).bind(at).bind(due).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn summons(tx: &mut Tx, case_id: i64) -> Result<Vec<SummonsRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, SummonsRow>(
+        "SELECT s.department_id, d.name AS department_name, s.summoned_at, s.due_at, s.reported_at, s.reported_by \
+         FROM case_summons s JOIN departments d ON d.id = s.department_id WHERE s.case_id = $1 ORDER BY d.code")
+        .bind(case_id).fetch_all(c).await)?)
+}
+
+/// Marks a summoned department as reported; false when it was not summoned or already had.
+pub async fn report(
+    tx: &mut Tx,
+    case_id: i64,
+    department_id: i64,
+    at: DateTime<Utc>,
+    by: &str,
+) -> Result<bool, StoreError> {
+    let n = on!(tx, c => sqlx::query(
+        "UPDATE case_summons SET reported_at = $1, reported_by = $2 WHERE case_id = $3 AND department_id = $4 AND reported_at IS NULL")
+        .bind(at).bind(by).bind(case_id).bind(department_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The counts one move adds to the rates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub received: i64,
+    pub dispatched: i64,
+    pub responded_on_time: i64,
+    pub returned: i64,
+    pub closed: i64,
+    pub closed_on_time: i64,
+    pub reworked: i64,
+    pub handling_minutes: i64,
+    pub followed_up: i64,
+    pub satisfied: i64,
+}
+
+const STAT_COLS: [&str; 10] = [
+    "received",
+    "dispatched",
+    "responded_on_time",
+    "returned",
+    "closed",
+    "closed_on_time",
+    "reworked",
+    "handling_minutes",
+    "followed_up",
+    "satisfied",
+];
+
+impl Delta {
+    fn values(&self) -> [i64; 10] {
+        [
+            self.received,
+            self.dispatched,
+            self.responded_on_time,
+            self.returned,
+            self.closed,
+            self.closed_on_time,
+            self.reworked,
+            self.handling_minutes,
+            self.followed_up,
+            self.satisfied,
+        ]
+    }
+}
+
+/// Adds a move's counts to its (month, street, department, category) row.
+pub async fn bump(
+    tx: &mut Tx,
+    month: i64,
+    street: i64,
+    department: i64,
+    category_top: &str,
+    d: &Delta,
+) -> Result<(), StoreError> {
+    let cols = STAT_COLS.join(", ");
+    let params: Vec<String> = (5..5 + STAT_COLS.len()).map(|i| format!("${i}")).collect();
+    let sets: Vec<String> = STAT_COLS
+        .iter()
+        .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO case_stats (month, street_org_id, department_id, category_top, {cols}) VALUES ($1, $2, $3, $4, {}) \
+         ON CONFLICT (month, street_org_id, department_id, category_top) DO UPDATE SET {}",
+        params.join(", "),
+        sets.join(", ")
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query(&sql).bind(month).bind(street).bind(department).bind(category_top);
+        for v in d.values() {
+            q = q.bind(v);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Summed counts for one group of a breakdown.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct StatsRow {
+    pub key: String,
+    pub received: i64,
+    pub dispatched: i64,
+    pub responded_on_time: i64,
+    pub returned: i64,
+    pub closed: i64,
+    pub closed_on_time: i64,
+    pub reworked: i64,
+    pub handling_minutes: i64,
+    pub followed_up: i64,
+    pub satisfied: i64,
+}
+
+/// How to break the counts down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    All,
+    Street,
+    Department,
+    Category,
+    Month,
+}
+
+/// Sums the counts of the months, optionally for one street and/or department, grouped.
+pub async fn stats(
+    tx: &mut Tx,
+    from_month: i64,
+    to_month: i64,
+    street: Option<i64>,
+    department: Option<i64>,
+    by: By,
+) -> Result<Vec<StatsRow>, StoreError> {
+    let key = match by {
+        By::All => "'all'",
+        By::Street => "CAST(street_org_id AS TEXT)",
+        By::Department => "CAST(department_id AS TEXT)",
+        By::Category => "category_top",
+        By::Month => "CAST(month AS TEXT)",
+    };
+    let sums: Vec<String> = STAT_COLS
+        .iter()
+        .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {key} AS key, {} FROM case_stats WHERE month >= $1 AND month <= $2 \
+         AND ($3 IS NULL OR street_org_id = $3) AND ($4 IS NULL OR department_id = $4) GROUP BY 1 ORDER BY 1",
+        sums.join(", ")
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, StatsRow>(&sql)
+        .bind(from_month).bind(to_month).bind(street).bind(department).fetch_all(c).await)?)
+}
+
+/// Which cases to list; each filter narrows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub path: String,
+    pub statuses: Vec<String>,
+    pub department_id: Option<i64>,
+    pub street_org_id: Option<i64>,
+    pub category_top: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Closed after the deadline, or open past it.
+    pub late: bool,
+    pub reworked: bool,
+    pub returned: bool,
+    pub unsatisfied: bool,
+    pub manual_queue: bool,
+    pub text: Option<String>,
+}
+
+/// Cases of a filter, newest first, one page at a time.
+pub async fn list(
+    tx: &mut Tx,
+    f: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CaseRow>, StoreError> {
+    let mut wh = vec!["org_path >= $1 AND org_path < $2".to_string()];
+    let mut n = 2;
+    let mut texts: Vec<String> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| {
+                texts.push(s.clone());
+                n += 1;
+                format!("${n}")
+            })
+            .collect();
+        wh.push(format!("status IN ({})", list.join(", ")));
+    }
+    if let Some(c) = &f.category_top {
+        texts.push(c.clone());
+        n += 1;
+        wh.push(format!("category_top = ${n}"));
+    }
+    if let Some(t) = &f.text {
+        texts.push(format!("%{t}%"));
+        n += 1;
+        wh.push(format!(
+            "(title LIKE ${n} OR code LIKE ${n} OR address LIKE ${n})"
+        ));
+    }
+    for (col, v) in [
+        ("department_id", f.department_id),
+        ("street_org_id", f.street_org_id),
+    ] {
+        if let Some(v) = v {
+            ints.push(v);
+            n += 1;
+            wh.push(format!("{col} = ${n}"));
+        }
+    }
+    let mut times = Vec::new();
+    for (op, v) in [(">=", f.from), ("<", f.to)] {
+        if let Some(v) = v {
+            times.push(v);
+            n += 1;
+            wh.push(format!("received_at {op} ${n}"));
+        }
+    }
+    if f.late {
+        wh.push("due_at IS NOT NULL AND COALESCE(closed_at, CURRENT_TIMESTAMP) > due_at".into());
+    }
+    if f.reworked {
+        wh.push("reworks > 0".into());
+    }
+    if f.returned {
+        wh.push("returns > 0".into());
+    }
+    if f.unsatisfied {
+        wh.push("satisfaction = 'unsatisfied'".into());
+    }
+    if f.manual_queue {
+        wh.push("routed = 'manual'".into());
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM cases WHERE {} ORDER BY received_at DESC, id DESC LIMIT {limit} OFFSET {offset}",
+        wh.join(" AND ")
+    );
+    let up = upper(&f.path);
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, CaseRow>(&sql).bind(&f.path).bind(&up);
+        for t in &texts {
+            q = q.bind(t);
+        }
+        for i in &ints {
+            q = q.bind(i);
+        }
+        for t in &times {
+            q = q.bind(t);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+/// A department's inbox: cases dispatched to it or summoned by a whistle, open first.
+pub async fn inbox(
+    tx: &mut Tx,
+    department_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CaseRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLS} FROM cases WHERE id IN (SELECT id FROM cases WHERE department_id = $1 \
+         UNION SELECT case_id FROM case_summons WHERE department_id = $1) \
+         ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, due_at, id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(department_id).fetch_all(c).await)?)
+}
