@@ -143,6 +143,21 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("report_minutes", "报到时限"),
     ("warn_share", "预警比例"),
     ("department", "职能部门"),
+    ("title", "标题"),
+    ("description", "描述"),
+    ("address", "地址"),
+    ("reporter_name", "反映人"),
+    ("location", "位置"),
+    ("idempotency_key", "提交标识"),
+    ("by", "分组方式"),
+    ("departments", "承办部门"),
+    ("duplicate_of", "重复的案件"),
+    ("branch", "网格支部"),
+    ("households", "户数"),
+    ("buildings", "楼栋数"),
+    ("day_start", "上班时间"),
+    ("workdays", "调休工作日"),
+    ("street", "街道"),
 ];
 
 /// Chinese label of a field code name.

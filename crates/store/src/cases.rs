@@ -81,12 +81,10 @@ pub async fn grid_by_code(tx: &mut Tx, code: &str) -> Result<Option<GridRow>, St
 
 /// Grids of the communities in a subtree.
 pub async fn grids_within(tx: &mut Tx, path: &str) -> Result<Vec<GridRow>, StoreError> {
-    let sql = format!(
-        "SELECT g.id, g.code, g.name, g.community_org_id, g.branch_org_id, g.geometry, g.households, g.buildings \
-         FROM grids g JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY g.code"
-    );
+    let sql = "SELECT g.id, g.code, g.name, g.community_org_id, g.branch_org_id, g.geometry, g.households, g.buildings \
+         FROM grids g JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY g.code";
     let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(path).bind(&up).fetch_all(c).await)?)
+    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(sql).bind(path).bind(&up).fetch_all(c).await)?)
 }
 
 /// A case as stored: its facts and its current state.

@@ -1,3 +1,10 @@
 //! The case loop: departments, grids, intake, the moves of a case, and the rates.
 
 pub mod departments;
+pub mod grids;
+pub mod intake;
+pub mod moves;
+pub mod rates;
+pub mod settings;
+mod stats;
+pub mod views;

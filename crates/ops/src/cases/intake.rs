@@ -1,0 +1,272 @@
+//! Intake (受理): a case comes in from any channel, is located to a grid, community and
+//! street, and is registered (立案) at once when its category is known. A case no grid holds
+//! is routed by the community named with it, or waits in the manual queue: never dropped.
+
+use super::{grids, settings, stats};
+use crate::input::{opt, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError};
+use chrono::{Datelike, Utc};
+use jiceng_domain::cases::{CaseStatus, Channel, Urgency};
+use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
+use jiceng_store::cases::{self as store, CaseRow, Delta};
+use jiceng_store::{Db, StoreError, Tx, audit, orgs};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewCase {
+    pub channel: Option<String>,
+    /// A 小类 code of the classification; without one the case waits to be registered.
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The community org's code, when the location is given as an address.
+    pub community: Option<String>,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    /// The same key sent twice is one case: the second is refused, naming the first.
+    pub idempotency_key: Option<String>,
+}
+
+/// Who may take cases in: dispatchers, grid workers and members reporting as residents.
+fn may_take_in(actor: &Actor) -> Result<(), OpsError> {
+    match actor {
+        Actor::User(u) if u.read_only => Err(OpsError::Forbidden(msg!("只读令牌不能修改数据"))),
+        Actor::User(u) if matches!(u.role, Role::DepartmentHandler | Role::UnitLiaison) => {
+            Err(OpsError::Forbidden(msg!(
+                "{role}不能受理案件",
+                role = jiceng_domain::Label(u.role.label())
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A tracking code residents can read out on the phone: date and six letters or digits.
+fn tracking_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut buf = [0u8; 6];
+    getrandom::fill(&mut buf).expect("the OS random source works");
+    let tail: String = buf
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    let day = (Utc::now() + chrono::Duration::hours(8)).format("%y%m%d");
+    format!("C{day}{tail}")
+}
+
+/// Where a case belongs: its grid, community and street, and how that was decided.
+pub(crate) struct Route {
+    pub routed: &'static str,
+    pub grid_id: Option<i64>,
+    pub community_org_id: Option<i64>,
+    pub street_org_id: Option<i64>,
+    pub path: String,
+}
+
+pub(crate) async fn route(
+    tx: &mut Tx,
+    point: Option<(f64, f64)>,
+    community: Option<&str>,
+) -> Result<Route, OpsError> {
+    let (routed, grid_id, org) = match point {
+        Some((lon, lat)) => match grids::locate(tx, lon, lat).await? {
+            Some(g) => (
+                "grid",
+                Some(g.id),
+                orgs::by_id(tx, g.community_org_id).await?,
+            ),
+            None => ("manual", None, None),
+        },
+        None => ("manual", None, None),
+    };
+    let (routed, org) = match (org, community) {
+        (Some(o), _) => (routed, Some(o)),
+        (None, Some(code)) => {
+            let o = by_code(tx, "community", code).await?;
+            if o.level != OrgLevel::Community.code() {
+                return Err(Invalid::new("community", code, msg!("应为社区党组织的代码")).into());
+            }
+            ("address", Some(o))
+        }
+        (None, None) => ("manual", None),
+    };
+    let street = match org.as_ref().and_then(|o| o.parent_id) {
+        Some(p) => orgs::by_id(tx, p)
+            .await?
+            .filter(|s| s.level == OrgLevel::Street.code())
+            .map(|s| s.id),
+        None => None,
+    };
+    Ok(Route {
+        routed,
+        grid_id,
+        street_org_id: street,
+        community_org_id: org.as_ref().map(|o| o.id),
+        path: org.map_or_else(|| "/".to_string(), |o| o.path),
+    })
+}
+
+/// The month a case counts in for the rates: when it was received, in Shanghai.
+pub(crate) fn month_of(c: &CaseRow) -> i64 {
+    let local = c.received_at + chrono::Duration::hours(8);
+    i64::from(local.year()) * 100 + i64::from(local.month())
+}
+
+pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+    may_take_in(actor)?;
+    let channel = Channel::parse(required("channel", &new.channel)?)?;
+    let urgency = opt(&new.urgency)
+        .map(Urgency::parse)
+        .transpose()?
+        .unwrap_or(Urgency::Normal);
+    let title = text::name("title", required("title", &new.title)?, 100)?;
+    let description = opt(&new.description)
+        .map(|d| text::long("description", d, 4000))
+        .transpose()?;
+    let address = opt(&new.address)
+        .map(|a| text::name("address", a, 200))
+        .transpose()?;
+    let reporter_name = opt(&new.reporter_name)
+        .map(|n| text::name("reporter_name", n, 40))
+        .transpose()?;
+    let reporter_phone = opt(&new.reporter_phone)
+        .map(|p| Phone::parse(p).map(|p| p.as_str().to_string()))
+        .transpose()?;
+    let key = opt(&new.idempotency_key).map(str::to_string);
+    if key.as_ref().is_some_and(|k| k.len() > 64) {
+        return Err(Invalid::new(
+            "idempotency_key",
+            key.unwrap_or_default(),
+            msg!("不能超过 64 个字符"),
+        )
+        .into());
+    }
+    let point = match (new.lon, new.lat) {
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+        {
+            Some((lon, lat))
+        }
+        (None, None) => None,
+        (lon, lat) => {
+            return Err(Invalid::new(
+                "location",
+                format!(
+                    "{},{}",
+                    lon.map_or("—".into(), |x| x.to_string()),
+                    lat.map_or("—".into(), |x| x.to_string())
+                ),
+                msg!("经纬度应成对给出且在有效范围内"),
+            )
+            .into());
+        }
+    };
+    let mut tx = db.write().await?;
+    if let Some(k) = &key
+        && let Some(first) = store::by_key(&mut tx, k).await?
+    {
+        return Err(OpsError::conflict(
+            "idempotency_key",
+            k,
+            msg!("这次提交已受理，案件编号 {code}", code = &first.code),
+        ));
+    }
+    let classification = settings::classification_in(&mut tx).await?;
+    let category = match opt(&new.category) {
+        Some(c) => {
+            let (leaf, top) = classification.leaf(c)?;
+            Some((leaf.code.clone(), top.code.clone()))
+        }
+        None => None,
+    };
+    let r = route(&mut tx, point, opt(&new.community)).await?;
+    let now = Utc::now();
+    let registered = category.is_some() && r.routed != "manual";
+    let mut row = CaseRow {
+        id: 0,
+        code: tracking_code(),
+        idempotency_key: key,
+        channel: channel.code().into(),
+        category: category.as_ref().map(|c| c.0.clone()),
+        category_top: category.as_ref().map(|c| c.1.clone()),
+        urgency: urgency.code().into(),
+        status: if registered {
+            CaseStatus::Registered
+        } else {
+            CaseStatus::Received
+        }
+        .code()
+        .into(),
+        title,
+        description,
+        address,
+        lon: point.map(|p| p.0),
+        lat: point.map(|p| p.1),
+        routed: r.routed.into(),
+        grid_id: r.grid_id,
+        community_org_id: r.community_org_id,
+        street_org_id: r.street_org_id,
+        org_path: r.path,
+        reporter_name,
+        reporter_phone,
+        department_id: None,
+        received_at: now,
+        registered_at: registered.then_some(now),
+        dispatched_at: None,
+        response_due_at: None,
+        responded_at: None,
+        due_at: None,
+        feedback_at: None,
+        closed_at: None,
+        extensions: 0,
+        extension_pending: false,
+        supervision: None,
+        suspended_from: None,
+        satisfaction: None,
+        reworks: 0,
+        returns: 0,
+        duplicate_of: None,
+        created_by: actor.audit_name(),
+    };
+    row.id = store::insert(&mut tx, &row).await.map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict(
+            "idempotency_key",
+            row.idempotency_key.clone().unwrap_or_default(),
+            msg!("这次提交已受理"),
+        ),
+        e => e.into(),
+    })?;
+    let by = actor.audit_name();
+    store::add_step(&mut tx, row.id, "intake", &by, now, None, None).await?;
+    if registered {
+        store::add_step(&mut tx, row.id, "register", &by, now, None, None).await?;
+        stats::bump(
+            &mut tx,
+            &row,
+            Delta {
+                received: 1,
+                ..Delta::default()
+            },
+        )
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &by,
+            operation: "case.intake",
+            target: &format!("case:{}", row.id),
+            path: Some(&row.org_path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}

@@ -1,0 +1,223 @@
+//! The rates (三率 and more) over the counts kept on write: by scope, street, department,
+//! category or month, for a range of months.
+
+use crate::orgs::by_code;
+use crate::{Actor, OpsError};
+use jiceng_domain::{Invalid, msg};
+use jiceng_store::cases::{self as store, By, StatsRow};
+use jiceng_store::{Db, orgs};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RatesQuery {
+    /// First and last month, as 2026-01; the last twelve months by default.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// all, street, department, category or month.
+    pub by: Option<String>,
+    /// A street org's code.
+    pub street: Option<String>,
+    /// A department's code.
+    pub department: Option<String>,
+}
+
+/// One line of a breakdown: its counts and the rates from them (None where nothing counts).
+#[derive(Debug, Clone, Serialize)]
+pub struct RateLine {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub counts: StatsRow,
+    /// 响应率: accepted within the response limit, of dispatched.
+    pub response_rate: Option<f64>,
+    /// 解决率: closed, of received.
+    pub resolution_rate: Option<f64>,
+    /// 满意率: satisfied or basically satisfied, of followed up.
+    pub satisfaction_rate: Option<f64>,
+    /// 按期结案率: closed by the deadline, of closed.
+    pub on_time_rate: Option<f64>,
+    /// 返工率: reworked at least once, of closed.
+    pub rework_rate: Option<f64>,
+    /// 回退率: returned at least once, of dispatched.
+    pub return_rate: Option<f64>,
+    /// Average minutes from intake to closing.
+    pub average_minutes: Option<f64>,
+}
+
+fn share(n: i64, of: i64) -> Option<f64> {
+    (of > 0).then(|| n as f64 / of as f64)
+}
+
+pub fn line(counts: StatsRow, label: String) -> RateLine {
+    let c = &counts;
+    RateLine {
+        key: c.key.clone(),
+        label,
+        response_rate: share(c.responded_on_time, c.dispatched),
+        resolution_rate: share(c.closed, c.received),
+        satisfaction_rate: share(c.satisfied, c.followed_up),
+        on_time_rate: share(c.closed_on_time, c.closed),
+        rework_rate: share(c.reworked, c.closed),
+        return_rate: share(c.returned, c.dispatched),
+        average_minutes: (c.closed > 0).then(|| c.handling_minutes as f64 / c.closed as f64),
+        counts,
+    }
+}
+
+fn month(field: &'static str, raw: &str) -> Result<i64, Invalid> {
+    let bad = || Invalid::new(field, raw, msg!("月份应写作 2026-01"));
+    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let (y, m): (i64, i64) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) || !(2000..=2100).contains(&y) {
+        return Err(bad());
+    }
+    Ok(y * 100 + m)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rates {
+    pub from: i64,
+    pub to: i64,
+    pub by: String,
+    pub total: RateLine,
+    pub lines: Vec<RateLine>,
+}
+
+pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsError> {
+    let today = crate::today();
+    let this = i64::from(chrono::Datelike::year(&today)) * 100
+        + i64::from(chrono::Datelike::month(&today));
+    let to = match crate::input::opt(&q.to) {
+        Some(t) => month("to", t)?,
+        None => this,
+    };
+    let from = match crate::input::opt(&q.from) {
+        Some(f) => month("from", f)?,
+        None => {
+            if to % 100 == 12 {
+                to - 11
+            } else {
+                to - 100 + 1
+            }
+        }
+    };
+    let by = match crate::input::opt(&q.by).unwrap_or("street") {
+        "all" => By::All,
+        "street" => By::Street,
+        "department" => By::Department,
+        "category" => By::Category,
+        "month" => By::Month,
+        other => {
+            return Err(Invalid::new(
+                "by",
+                other,
+                msg!("应为 all、street、department、category 或 month"),
+            )
+            .into());
+        }
+    };
+    let mut tx = db.read().await?;
+    // A scoped account sees its own street's figures: the counts are kept per street.
+    let mut street = match crate::input::opt(&q.street) {
+        Some(code) => {
+            let s = by_code(&mut tx, "street", code).await?;
+            actor.may_read(&s.path)?;
+            Some(s)
+        }
+        None => None,
+    };
+    if street.is_none() && actor.scope_path() != "/" {
+        let ids = jiceng_domain::OrgPath(actor.scope_path().to_string()).ids();
+        for id in ids {
+            if let Some(o) = orgs::by_id(&mut tx, id).await?
+                && o.level == jiceng_domain::OrgLevel::Street.code()
+            {
+                street = Some(o);
+            }
+        }
+    }
+    let department = match crate::input::opt(&q.department) {
+        Some(code) => Some(super::departments::by_code(&mut tx, "department", code).await?),
+        None => None,
+    };
+    let street_id = street.as_ref().map(|s| s.id);
+    let dept_id = department.as_ref().map(|d| d.id);
+    let total = store::stats(&mut tx, from, to, street_id, dept_id, By::All)
+        .await?
+        .pop()
+        .unwrap_or(StatsRow {
+            key: "all".into(),
+            received: 0,
+            dispatched: 0,
+            responded_on_time: 0,
+            returned: 0,
+            closed: 0,
+            closed_on_time: 0,
+            reworked: 0,
+            handling_minutes: 0,
+            followed_up: 0,
+            satisfied: 0,
+        });
+    let rows = store::stats(&mut tx, from, to, street_id, dept_id, by).await?;
+    let names = labels(&mut tx, by, &rows).await?;
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let label = names
+                .iter()
+                .find(|(k, _)| *k == r.key)
+                .map_or(r.key.clone(), |(_, l)| l.clone());
+            line(r, label)
+        })
+        .collect();
+    Ok(Rates {
+        from,
+        to,
+        by: q.by.unwrap_or_else(|| "street".into()),
+        total: line(total, "合计".into()),
+        lines,
+    })
+}
+
+/// Names for the keys of a breakdown: streets and departments by name, categories by label.
+async fn labels(
+    tx: &mut jiceng_store::Tx,
+    by: By,
+    rows: &[StatsRow],
+) -> Result<Vec<(String, String)>, OpsError> {
+    let mut out = Vec::new();
+    match by {
+        By::Street => {
+            for r in rows {
+                let name = match r.key.parse::<i64>() {
+                    Ok(0) | Err(_) => "未归属街道".to_string(),
+                    Ok(id) => orgs::by_id(tx, id).await?.map_or(r.key.clone(), |o| o.name),
+                };
+                out.push((r.key.clone(), name));
+            }
+        }
+        By::Department => {
+            let all = store::departments(tx).await?;
+            for r in rows {
+                let name = all
+                    .iter()
+                    .find(|d| d.id.to_string() == r.key)
+                    .map_or_else(|| "社区、街道自办".to_string(), |d| d.name.clone());
+                out.push((r.key.clone(), name));
+            }
+        }
+        By::Category => {
+            let c = super::settings::classification_in(tx).await?;
+            for r in rows {
+                let name = c
+                    .categories
+                    .iter()
+                    .find(|x| x.code == r.key)
+                    .map_or(r.key.clone(), |x| x.name.clone());
+                out.push((r.key.clone(), name));
+            }
+        }
+        By::All | By::Month => {}
+    }
+    Ok(out)
+}

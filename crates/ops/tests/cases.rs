@@ -1,0 +1,386 @@
+//! The case loop end to end at the use-case level, on SQLite or PostgreSQL: intake and
+//! routing, a whistle to two departments, extension, rework, closing and the reporter's
+//! rating, the side paths, refused moves, and the rates kept on write.
+
+mod common;
+
+use common::*;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::cases::grids::{self, NewGridInput};
+use jiceng_ops::cases::intake::{self, NewCase};
+use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::rates::{self, RatesQuery};
+use jiceng_ops::cases::{departments, views};
+use jiceng_ops::{Actor, Db, OpsError};
+use serde_json::json;
+
+const PW: &str = "Correct-horse-42";
+
+async fn account(db: &Db, name: &str, role: &str, scope: &str, department: Option<&str>) -> Actor {
+    accounts::create(
+        db,
+        &actor(),
+        NewUser {
+            username: s(name),
+            password: s(PW),
+            role: s(role),
+            scope: s(scope),
+            department: department.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(db, name, PW).await.unwrap();
+    accounts::session_actor(db, &session.token).await.unwrap().0
+}
+
+fn field(e: &OpsError) -> &'static str {
+    e.body().field.unwrap_or("")
+}
+
+fn mv(action: &str) -> Move {
+    Move {
+        action: s(action),
+        ..Default::default()
+    }
+}
+
+fn noted(action: &str, note: &str) -> Move {
+    Move {
+        note: s(note),
+        ..mv(action)
+    }
+}
+
+fn report(title: &str, lon: f64, lat: f64) -> NewCase {
+    NewCase {
+        channel: s("hotline"),
+        category: s("garbage"),
+        title: s(title),
+        address: s("凤山街道某小区"),
+        lon: Some(lon),
+        lat: Some(lat),
+        reporter_name: s("王女士"),
+        reporter_phone: s("13912345678"),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_case_goes_round_the_loop_with_its_side_paths() {
+    let t = city().await;
+    let a = actor();
+    for (code, name) in [
+        ("cgj", "城市管理局"),
+        ("swj", "水务集团"),
+        ("gdj", "供电公司"),
+    ] {
+        departments::add(&t.db, &a, code, name).await.unwrap();
+    }
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41], [119.0, 25.4]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            branch: s("B1"),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(grid.code, format!("{COMMUNITY_DIV}001"));
+    let street = account(&t.db, "street", "street_admin", "S", None).await;
+    let cgj = account(&t.db, "cgj1", "department_handler", "S", Some("cgj")).await;
+    let swj = account(&t.db, "swj1", "department_handler", "S", Some("swj")).await;
+    let gdj = account(&t.db, "gdj1", "department_handler", "S", Some("gdj")).await;
+    let gridder = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+
+    // Intake: located in the grid, registered at once under 市容环境.
+    let c = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            idempotency_key: s("k-1"),
+            ..report("楼道堆放垃圾", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (c.status.as_str(), c.routed.as_str()),
+        ("registered", "grid")
+    );
+    assert_eq!(c.grid_id, Some(grid.id));
+    assert!(c.street_org_id.is_some());
+    assert_eq!(c.category_top.as_deref(), Some("environment"));
+    let again = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            idempotency_key: s("k-1"),
+            ..report("楼道堆放垃圾", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(again, OpsError::Conflict(_)));
+    assert!(
+        again.to_string().contains(&c.code),
+        "names the first case: {again}"
+    );
+    let e = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            category: s("ufo"),
+            ..report("不明物体", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "category");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await, 1);
+
+    // Outside every grid and with no community: the manual queue, registered by hand later.
+    let lost = intake::take_in(&t.db, &a, report("路灯不亮", 118.0, 24.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            lost.status.as_str(),
+            lost.routed.as_str(),
+            lost.org_path.as_str()
+        ),
+        ("received", "manual", "/")
+    );
+    let e = moves::apply(&t.db, &street, lost.id, mv("register"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Forbidden(_)),
+        "the queue is the top's: {e}"
+    );
+    let e = moves::apply(&t.db, &a, lost.id, mv("register"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "community");
+    let placed = moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            community: s("C2"),
+            category: s("streetlight"),
+            ..mv("register")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (placed.status.as_str(), placed.routed.as_str()),
+        ("registered", "address")
+    );
+
+    // Out of order: nothing to verify yet.
+    let e = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "action");
+
+    // The street blows the whistle: 城管 leads, 水务 is summoned too; each reports.
+    let d = moves::apply(
+        &t.db,
+        &street,
+        c.id,
+        Move {
+            departments: vec!["cgj".into(), "swj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status, "dispatched");
+    let due = d.due_at.unwrap();
+    assert!(due > d.dispatched_at.unwrap());
+    let e = moves::apply(&t.db, &gdj, c.id, mv("report"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "not summoned: {e}");
+    moves::apply(&t.db, &swj, c.id, mv("report")).await.unwrap();
+    moves::apply(&t.db, &cgj, c.id, mv("report")).await.unwrap();
+    assert!(
+        moves::apply(&t.db, &cgj, c.id, mv("report")).await.is_err(),
+        "once"
+    );
+    let shown = views::show(&t.db, &swj, c.id).await.unwrap();
+    assert!(shown.summons.iter().all(|x| x.reported_at.is_some()));
+    let e = moves::apply(&t.db, &swj, c.id, mv("accept"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Forbidden(_)),
+        "only the lead handles: {e}"
+    );
+    moves::apply(&t.db, &cgj, c.id, mv("accept")).await.unwrap();
+
+    // One extension, with a reason, approved by the street.
+    let e = moves::apply(&t.db, &cgj, c.id, mv("request_extension"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "note");
+    moves::apply(
+        &t.db,
+        &cgj,
+        c.id,
+        noted("request_extension", "需协调物业清运"),
+    )
+    .await
+    .unwrap();
+    let ext = moves::apply(&t.db, &street, c.id, mv("approve_extension"))
+        .await
+        .unwrap();
+    assert_eq!(ext.extensions, 1);
+    assert!(ext.due_at.unwrap() > due, "the deadline moves out");
+    let e = moves::apply(&t.db, &cgj, c.id, noted("request_extension", "再延"))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("上限"), "{e}");
+
+    // Feedback, a failed check (rework), feedback again, closed, rated by the reporter.
+    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已清运"))
+        .await
+        .unwrap();
+    let back = moves::apply(&t.db, &gridder, c.id, noted("rework", "仍有垃圾"))
+        .await
+        .unwrap();
+    assert_eq!((back.status.as_str(), back.reworks), ("handling", 1));
+    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已全部清运"))
+        .await
+        .unwrap();
+    let closed = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+        .await
+        .unwrap();
+    assert_eq!(closed.status, "closed");
+    let e = moves::rate_as_reporter(&t.db, &c.code, "0000", "satisfied")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "phone");
+    let rated = moves::rate_as_reporter(&t.db, &c.code, "5678", "satisfied")
+        .await
+        .unwrap();
+    assert_eq!(rated.satisfaction.as_deref(), Some("satisfied"));
+    let tracked = views::track(&t.db, &c.code).await.unwrap();
+    let actions: Vec<&str> = tracked.steps.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "intake",
+            "register",
+            "dispatch",
+            "report",
+            "report",
+            "accept",
+            "request_extension",
+            "approve_extension",
+            "feedback",
+            "rework",
+            "feedback",
+            "verify",
+            "follow_up"
+        ]
+    );
+
+    // Side paths on the second case: returned by the department, suspended, resumed.
+    moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            departments: vec!["gdj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let returned = moves::apply(&t.db, &gdj, lost.id, noted("return", "非本部门职责"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            returned.status.as_str(),
+            returned.returns,
+            returned.department_id
+        ),
+        ("registered", 1, None)
+    );
+    let parked = moves::apply(&t.db, &a, lost.id, mv("suspend"))
+        .await
+        .unwrap();
+    assert_eq!(parked.status, "suspended");
+    assert_eq!(
+        moves::apply(&t.db, &a, lost.id, mv("resume"))
+            .await
+            .unwrap()
+            .status,
+        "registered"
+    );
+    let yellow = moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            level: s("yellow"),
+            ..mv("supervise")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(yellow.supervision.as_deref(), Some("yellow"));
+
+    // The rates come from the counts kept on each move.
+    let r = rates::rates(
+        &t.db,
+        &a,
+        RatesQuery {
+            by: s("department"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.total.counts.received, 2);
+    assert_eq!(r.total.counts.dispatched, 2);
+    assert_eq!(r.total.counts.closed, 1);
+    assert_eq!(r.total.resolution_rate, Some(0.5));
+    assert_eq!(r.total.satisfaction_rate, Some(1.0));
+    assert_eq!(r.total.rework_rate, Some(1.0));
+    assert_eq!(r.total.return_rate, Some(0.5));
+    assert_eq!(r.total.on_time_rate, Some(1.0));
+    let cg = r.lines.iter().find(|l| l.label == "城市管理局").unwrap();
+    assert_eq!((cg.counts.closed, cg.counts.responded_on_time), (1, 1));
+    let by_street = rates::rates(&t.db, &street, RatesQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        by_street.total.counts.received, 2,
+        "both cases are in street S"
+    );
+
+    // The department's inbox holds what it leads or was summoned to.
+    let inbox = views::inbox(&t.db, &swj, 1, 50).await.unwrap();
+    assert_eq!(inbox.items.len(), 1);
+    // Two intakes, eleven moves on the first case and six on the second; refused moves
+    // wrote nothing.
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation LIKE 'case.%'"
+        )
+        .await,
+        19
+    );
+}
