@@ -853,3 +853,139 @@ async fn two_way_evaluation_over_the_api() {
         "{pending}"
     );
 }
+
+#[tokio::test]
+async fn the_case_loop_over_the_api() {
+    let app = app().await;
+    let db = &app._db.db;
+    let op = Actor::operator();
+    jiceng_ops::cases::departments::add(db, &op, "swj", "水务集团")
+        .await
+        .unwrap();
+    accounts::create(
+        db,
+        &op,
+        NewUser {
+            username: s("water"),
+            password: s(PW),
+            role: s("department_handler"),
+            scope: s("S"),
+            department: s("swj"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let street = app.login("street").await;
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({ "channel": "hotline", "category": "flying_saucer", "title": "不明飞行物", "community": "C" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "category");
+    let new = json!({ "channel": "hotline", "category": "water", "title": "小区停水", "community": "C",
+                      "reporter_phone": "13912345678", "idempotency_key": "hotline-0001" });
+    let (st, case) = app
+        .as_user(&street, Method::POST, "/api/v1/cases", Some(new.clone()))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{case}");
+    assert_eq!(case["status"], "registered");
+    assert_eq!(case["routed"], "address");
+    let (st, body) = app
+        .as_user(&street, Method::POST, "/api/v1/cases", Some(new))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["field"], "idempotency_key");
+    let id = case["id"].as_i64().unwrap();
+    let code = case["code"].as_str().unwrap().to_string();
+    let step = |action: &str| json!({ "action": action, "note": "已处理" });
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(json!({ "action": "dispatch", "departments": ["cgj", "swj"] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let water = app.login("water").await;
+    let handler = app.login("handler").await;
+    for who in [&water, &handler] {
+        let (st, body) = app
+            .as_user(
+                who,
+                Method::POST,
+                &format!("/api/v1/cases/{id}/moves"),
+                Some(step("report")),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let (_, inbox) = app
+        .as_user(&water, Method::GET, "/api/v1/inbox", None)
+        .await;
+    assert_eq!(inbox["items"][0]["code"], code.as_str());
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(step("verify")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "out of order: {body}");
+    assert_eq!(body["error"]["field"], "action");
+    for action in ["accept", "feedback"] {
+        let (st, body) = app
+            .as_user(
+                &handler,
+                Method::POST,
+                &format!("/api/v1/cases/{id}/moves"),
+                Some(step(action)),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{action}: {body}");
+    }
+    let (st, _) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(step("verify")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // The reporter follows the case and rates it without signing in.
+    let (st, tracked, _) = {
+        let (st, h, v) = app
+            .call(Method::GET, &format!("/api/v1/track/{code}"), &[], None)
+            .await;
+        (st, v, h)
+    };
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(tracked["status"], "closed");
+    assert!(
+        tracked.get("reporter_phone").is_none(),
+        "no personal data: {tracked}"
+    );
+    let (st, _, rated) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/track/{code}/rating"),
+            &[],
+            Some(json!({ "phone": "5678", "satisfaction": "satisfied" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{rated}");
+    assert_eq!(rated["satisfaction"], "satisfied");
+    let (st, rates) = app
+        .as_user(&street, Method::GET, "/api/v1/rates?by=department", None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{rates}");
+    assert_eq!(rates["total"]["satisfaction_rate"], 1.0);
+    assert_eq!(rates["total"]["closed"], 1);
+}

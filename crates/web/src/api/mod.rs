@@ -3,6 +3,7 @@
 
 mod accounts;
 pub(crate) mod assessment;
+mod cases;
 mod evaluations;
 mod meetings;
 mod members;
@@ -79,6 +80,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/rectifications/{id}/follow-up",
             post(assessment::follow_up),
+        )
+        .route("/cases", get(cases::list).post(cases::take_in))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/moves", post(cases::make_move))
+        .route("/inbox", get(cases::inbox))
+        .route("/rates", get(cases::rates))
+        .route("/track/{code}", get(cases::track))
+        .route("/track/{code}/rating", post(cases::rate))
+        .route(
+            "/departments",
+            get(cases::departments).post(cases::add_department),
+        )
+        .route("/grids", get(cases::grids).post(cases::add_grid))
+        .route(
+            "/case-classification",
+            get(cases::classification).put(cases::set_classification),
+        )
+        .route(
+            "/case-calendar",
+            get(cases::calendar).put(cases::set_calendar),
         )
         .route("/points/schemes", get(points::schemes))
         .route(

@@ -1,0 +1,192 @@
+//! /api/v1/cases and what the loop needs around them: departments, grids, the settings, the
+//! rates, and the public tracking and rating by code.
+
+use super::{Body, Params};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jiceng_domain::cases::Classification;
+use jiceng_ops::Page;
+use jiceng_ops::cases::departments;
+use jiceng_ops::cases::grids::{self, NewGridInput};
+use jiceng_ops::cases::intake::{self, NewCase};
+use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
+use jiceng_ops::cases::settings::{self, CalendarDoc};
+use jiceng_ops::cases::views::{self, CaseDetail, CaseView, ListCases, Tracking};
+use jiceng_store::cases::{CaseRow, DepartmentRow, GridRow};
+use serde::Deserialize;
+
+pub async fn take_in(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(new): Body<NewCase>,
+) -> Result<(StatusCode, Json<CaseRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(intake::take_in(&s.db, &a.actor, new).await?),
+    ))
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<ListCases>,
+) -> Result<Json<Page<CaseView>>, ApiError> {
+    Ok(Json(views::list(&s.db, &a.actor, q).await?))
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(views::show(&s.db, &a.actor, id).await?))
+}
+
+pub async fn make_move(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(m): Body<Move>,
+) -> Result<Json<CaseRow>, ApiError> {
+    Ok(Json(moves::apply(&s.db, &a.actor, id, m).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn inbox(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<PageQuery>,
+) -> Result<Json<Page<CaseView>>, ApiError> {
+    Ok(Json(
+        views::inbox(
+            &s.db,
+            &a.actor,
+            q.page.unwrap_or(1),
+            q.per_page.unwrap_or(50),
+        )
+        .await?,
+    ))
+}
+
+pub async fn rates(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<RatesQuery>,
+) -> Result<Json<Rates>, ApiError> {
+    Ok(Json(rates::rates(&s.db, &a.actor, q).await?))
+}
+
+pub async fn track(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Tracking>, ApiError> {
+    Ok(Json(views::track(&s.db, &code).await?))
+}
+
+#[derive(Deserialize)]
+pub struct Rating {
+    /// The last four digits of the phone given at intake.
+    pub phone: String,
+    pub satisfaction: String,
+}
+
+pub async fn rate(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    Body(r): Body<Rating>,
+) -> Result<Json<Tracking>, ApiError> {
+    moves::rate_as_reporter(&s.db, &code, &r.phone, &r.satisfaction).await?;
+    Ok(Json(views::track(&s.db, &code).await?))
+}
+
+pub async fn departments(
+    State(s): State<AppState>,
+    _a: Authed,
+) -> Result<Json<Vec<DepartmentRow>>, ApiError> {
+    Ok(Json(departments::list(&s.db).await?))
+}
+
+#[derive(Deserialize)]
+pub struct NewDepartment {
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn add_department(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(d): Body<NewDepartment>,
+) -> Result<(StatusCode, Json<DepartmentRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(departments::add(&s.db, &a.actor, &d.code, &d.name).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Within {
+    pub within: Option<String>,
+}
+
+pub async fn grids(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<Within>,
+) -> Result<Json<Vec<GridRow>>, ApiError> {
+    Ok(Json(
+        grids::within(&s.db, &a.actor, q.within.as_deref()).await?,
+    ))
+}
+
+pub async fn add_grid(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(g): Body<NewGridInput>,
+) -> Result<(StatusCode, Json<GridRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(grids::add(&s.db, &a.actor, g).await?),
+    ))
+}
+
+pub async fn classification(
+    State(s): State<AppState>,
+    _a: Authed,
+) -> Result<Json<Classification>, ApiError> {
+    Ok(Json(settings::classification(&s.db).await?))
+}
+
+pub async fn set_classification(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(c): Body<Classification>,
+) -> Result<Json<Classification>, ApiError> {
+    Ok(Json(
+        settings::set_classification(&s.db, &a.actor, c).await?,
+    ))
+}
+
+pub async fn calendar(
+    State(s): State<AppState>,
+    _a: Authed,
+) -> Result<Json<CalendarDoc>, ApiError> {
+    Ok(Json(settings::calendar(&s.db).await?))
+}
+
+pub async fn set_calendar(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(c): Body<CalendarDoc>,
+) -> Result<Json<CalendarDoc>, ApiError> {
+    Ok(Json(settings::set_calendar(&s.db, &a.actor, c).await?))
+}
