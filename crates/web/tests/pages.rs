@@ -104,6 +104,12 @@ async fn every_role_gets_its_pages() {
             "/points",
             "/assessment",
             "/evaluations",
+            "/cases",
+            "/cases/new",
+            "/rates",
+            "/grids",
+            "/inbox",
+            "/track?code=NOPE",
         ] {
             let (st, body, _) = get(&router, page, &cookie).await;
             assert!(
@@ -1215,4 +1221,179 @@ async fn the_evaluation_desk_grades_a_pair_once() {
         page.contains("已经做过"),
         "a second grade is refused: {page}"
     );
+}
+
+#[tokio::test]
+async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 3,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let session = |user: &'static str| {
+        let router = router.clone();
+        let db = t.db.clone();
+        let pw = summary.password.clone();
+        async move {
+            let cookie = sign_in(&router, user, &pw).await;
+            let token = cookie.split_once('=').unwrap().1.to_string();
+            let (_, csrf) = jiceng_ops::accounts::session_actor(&db, &token)
+                .await
+                .unwrap();
+            (cookie, csrf)
+        }
+    };
+    let (street, street_csrf) = session("street").await;
+    let (_, form, _) = get(&router, "/cases/new", &street).await;
+    let key = form
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(key.len(), 24, "a fresh key per form");
+    // A community within the street account's scope.
+    let street_actor =
+        jiceng_ops::accounts::session_actor(&t.db, street.split_once('=').unwrap().1)
+            .await
+            .unwrap()
+            .0;
+    let community = jiceng_ops::orgs::list(
+        &t.db,
+        &street_actor,
+        jiceng_ops::orgs::ListOrgs {
+            level: Some("community".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0)
+    .row
+    .code;
+    let body = format!(
+        "channel=hotline&category=water&urgency=normal&title=小区停水&community={community}&reporter_phone=13912345678&idempotency_key={key}"
+    );
+    let (st, page) = post_form(
+        &router,
+        "/cases",
+        &street,
+        &street_csrf,
+        &body.replace("title=小区停水&", ""),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("标题") && page.contains("必填"), "{page}");
+    let case = post_redirect(&router, "/cases", &street, &street_csrf, &body).await;
+    let (_, page) = post_form(&router, "/cases", &street, &street_csrf, &body).await;
+    assert!(
+        page.contains("已受理"),
+        "the same form twice is one case: {page}"
+    );
+    let (_, page, _) = get(&router, &case, &street).await;
+    assert!(
+        page.contains("name=\"departments\""),
+        "dispatch is offered: {page}"
+    );
+    post_redirect(
+        &router,
+        &format!("{case}/moves"),
+        &street,
+        &street_csrf,
+        "action=dispatch&departments=cgj&departments=swj",
+    )
+    .await;
+    let (_, page, _) = get(&router, &case, &street).await;
+    assert!(
+        page.contains("吹哨报到") && page.contains("未报到"),
+        "{page}"
+    );
+    let (handler, handler_csrf) = session("handler").await;
+    for action in ["report", "accept"] {
+        post_redirect(
+            &router,
+            &format!("{case}/moves"),
+            &handler,
+            &handler_csrf,
+            &format!("action={action}"),
+        )
+        .await;
+    }
+    let (_, page) = post_form(
+        &router,
+        &format!("{case}/moves"),
+        &handler,
+        &handler_csrf,
+        "action=feedback",
+    )
+    .await;
+    assert!(
+        page.contains("处置反馈须写明处理情况"),
+        "a named error: {page}"
+    );
+    post_redirect(
+        &router,
+        &format!("{case}/moves"),
+        &handler,
+        &handler_csrf,
+        "action=feedback&note=已恢复供水",
+    )
+    .await;
+    post_redirect(
+        &router,
+        &format!("{case}/moves"),
+        &street,
+        &street_csrf,
+        "action=verify",
+    )
+    .await;
+    let (_, inbox, _) = get(&router, "/inbox", &handler).await;
+    assert!(inbox.contains("小区停水"));
+    // The reporter, signed out, tracks the case and rates it.
+    let code = case.trim_start_matches("/cases/");
+    let (_, page, _) = get(&router, &case, &street).await;
+    let tracking = page
+        .split("<span class=\"muted mono\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(tracking.starts_with('C'), "{code} → {tracking}");
+    let (st, page, _) = get(&router, &format!("/track?code={tracking}"), "").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("已结案") && page.contains("name=\"satisfaction\""),
+        "{page}"
+    );
+    let (_, page) = post_form(
+        &router,
+        "/track/rate",
+        "",
+        "",
+        &format!("code={tracking}&phone=0000&satisfaction=satisfied"),
+    )
+    .await;
+    assert!(page.contains("联系电话"), "a wrong phone is named: {page}");
+    let (st, _) = post_form(
+        &router,
+        "/track/rate",
+        "",
+        "",
+        &format!("code={tracking}&phone=5678&satisfaction=satisfied"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, page, _) = get(&router, "/rates?by=department", &street).await;
+    assert!(page.contains("100.0%"), "the satisfaction rate: {page}");
 }

@@ -26,6 +26,9 @@ pub struct RatesQuery {
 pub struct RateLine {
     pub key: String,
     pub label: String,
+    /// The street's org code, the department's or the category's code: what a case list
+    /// filters by to show the cases behind the line.
+    pub code: Option<String>,
     #[serde(flatten)]
     pub counts: StatsRow,
     /// 响应率: accepted within the response limit, of dispatched.
@@ -48,11 +51,12 @@ fn share(n: i64, of: i64) -> Option<f64> {
     (of > 0).then(|| n as f64 / of as f64)
 }
 
-pub fn line(counts: StatsRow, label: String) -> RateLine {
+pub fn line(counts: StatsRow, label: String, code: Option<String>) -> RateLine {
     let c = &counts;
     RateLine {
         key: c.key.clone(),
         label,
+        code,
         response_rate: share(c.responded_on_time, c.dispatched),
         resolution_rate: share(c.closed, c.received),
         satisfaction_rate: share(c.satisfied, c.followed_up),
@@ -163,18 +167,18 @@ pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsEr
     let lines = rows
         .into_iter()
         .map(|r| {
-            let label = names
+            let (label, code) = names
                 .iter()
-                .find(|(k, _)| *k == r.key)
-                .map_or(r.key.clone(), |(_, l)| l.clone());
-            line(r, label)
+                .find(|(k, ..)| *k == r.key)
+                .map_or((r.key.clone(), None), |(_, l, c)| (l.clone(), c.clone()));
+            line(r, label, code)
         })
         .collect();
     Ok(Rates {
         from,
         to,
         by: q.by.unwrap_or_else(|| "street".into()),
-        total: line(total, "合计".into()),
+        total: line(total, "合计".into(), None),
         lines,
     })
 }
@@ -184,26 +188,30 @@ async fn labels(
     tx: &mut jiceng_store::Tx,
     by: By,
     rows: &[StatsRow],
-) -> Result<Vec<(String, String)>, OpsError> {
+) -> Result<Vec<(String, String, Option<String>)>, OpsError> {
     let mut out = Vec::new();
     match by {
         By::Street => {
             for r in rows {
-                let name = match r.key.parse::<i64>() {
-                    Ok(0) | Err(_) => "未归属街道".to_string(),
-                    Ok(id) => orgs::by_id(tx, id).await?.map_or(r.key.clone(), |o| o.name),
+                let org = match r.key.parse::<i64>() {
+                    Ok(id) if id > 0 => orgs::by_id(tx, id).await?,
+                    _ => None,
                 };
-                out.push((r.key.clone(), name));
+                let (name, code) = org.map_or(("未归属街道".to_string(), None), |o| {
+                    (o.name, Some(o.code))
+                });
+                out.push((r.key.clone(), name, code));
             }
         }
         By::Department => {
             let all = store::departments(tx).await?;
             for r in rows {
-                let name = all
-                    .iter()
-                    .find(|d| d.id.to_string() == r.key)
-                    .map_or_else(|| "社区、街道自办".to_string(), |d| d.name.clone());
-                out.push((r.key.clone(), name));
+                let d = all.iter().find(|d| d.id.to_string() == r.key);
+                out.push((
+                    r.key.clone(),
+                    d.map_or_else(|| "社区、街道自办".to_string(), |d| d.name.clone()),
+                    d.map(|d| d.code.clone()),
+                ));
             }
         }
         By::Category => {
@@ -214,7 +222,7 @@ async fn labels(
                     .iter()
                     .find(|x| x.code == r.key)
                     .map_or(r.key.clone(), |x| x.name.clone());
-                out.push((r.key.clone(), name));
+                out.push((r.key.clone(), name, Some(r.key.clone())));
             }
         }
         By::All | By::Month => {}

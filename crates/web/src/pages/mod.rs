@@ -2,6 +2,7 @@
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
 mod assessment;
+mod cases;
 mod compliance;
 pub(crate) mod evaluations;
 mod export;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(views::home))
         .route("/login", get(views::login_form).post(views::login))
+        .route("/track", get(cases::track))
+        .route("/track/rate", post(cases::rate))
         .route("/logout", post(views::logout))
         .route("/password", get(views::password_form).post(views::password))
         .route("/orgs", get(views::orgs).post(org_admin::create))
@@ -95,6 +98,13 @@ pub fn routes() -> Router<AppState> {
             "/rectifications/{id}/follow-up",
             post(assessment::follow_up),
         )
+        .route("/cases", get(cases::desk).post(cases::create))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/moves", post(cases::make_move))
+        .route("/inbox", get(cases::inbox))
+        .route("/rates", get(cases::rates_page))
+        .route("/grids", get(cases::grid_map))
         .route(
             "/evaluations",
             get(evaluations::page).post(evaluations::rate),
@@ -283,20 +293,25 @@ struct ErrorPage {
     message: String,
 }
 
-pub fn error_page(lang: Lang, e: &OpsError) -> Response {
-    let status = crate::error::status_of(e);
-    let l = Layout {
+/// The layout of a page anyone may open without signing in.
+pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
+    Layout {
         lang,
         user: String::new(),
         role: String::new(),
         csrf: String::new(),
         nav: "",
-        title: i18n::t(lang, "common.error").into(),
+        title: title.into(),
         can_audit: false,
         can_write: false,
         can_accounts: false,
         can_administer: false,
-    };
+    }
+}
+
+pub fn error_page(lang: Lang, e: &OpsError) -> Response {
+    let status = crate::error::status_of(e);
+    let l = public_layout(lang, i18n::t(lang, "common.error"));
     (
         status,
         render(&ErrorPage {
