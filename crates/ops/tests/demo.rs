@@ -6,6 +6,13 @@ use jiceng_ops::orgs::ListOrgs;
 use jiceng_ops::{Actor, OpsError, members, orgs};
 use jiceng_store::testing::TestDb;
 
+async fn count(db: &jiceng_ops::Db, sql: &str) -> i64 {
+    match db {
+        jiceng_ops::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        jiceng_ops::Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
 async fn build(scale: f64, seed: u64) -> (TestDb, demo::DemoSummary) {
     let t = TestDb::new().await;
     let spec = DemoSpec {
@@ -127,6 +134,40 @@ async fn putian_at_scale_one_has_the_study_figures() {
     assert_eq!(pairs.progress.len(), 3, "units, members and communities");
     assert_eq!(done as u64, s.evaluations);
     assert!(done > owed / 2 && done < owed, "{done} of {owed}");
+    // Grids tile the communities, one per grid branch, and a year of cases went round the
+    // loop; the counts kept for the rates agree with a recount of the cases.
+    assert_eq!(s.grids, 200);
+    assert!(s.cases > 10_000, "{}", s.cases);
+    let stat =
+        |col: &str| format!("SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM case_stats");
+    assert_eq!(count(&t.db, &stat("received")).await, s.cases as i64);
+    assert_eq!(
+        count(&t.db, &stat("closed")).await,
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM cases WHERE closed_at IS NOT NULL"
+        )
+        .await
+    );
+    assert_eq!(
+        count(&t.db, &stat("followed_up")).await,
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM cases WHERE satisfaction IS NOT NULL"
+        )
+        .await
+    );
+    assert_eq!(
+        count(&t.db, &stat("reworked")).await,
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE reworks > 0").await
+    );
+    let open = count(&t.db, "SELECT COUNT(*) FROM cases WHERE closed_at IS NULL").await;
+    assert!(
+        open > 0 && open < s.cases as i64 / 5,
+        "recent cases still open: {open}"
+    );
+    let late = count(&t.db, "SELECT COUNT(*) FROM cases WHERE closed_at > due_at").await;
+    assert!(late > 0, "some closed late");
     // The demo only goes into an empty database.
     let e = demo::build(
         &t.db,

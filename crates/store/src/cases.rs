@@ -519,3 +519,103 @@ pub async fn inbox(
     );
     Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(department_id).fetch_all(c).await)?)
 }
+
+/// Writes many cases with their ids, for generated cities.
+pub async fn insert_many(tx: &mut Tx, rows: &[CaseRow]) -> Result<(), StoreError> {
+    let n = COLS.split(',').count();
+    for chunk in rows.chunks(400) {
+        let sql = format!(
+            "INSERT INTO cases ({COLS}) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), n)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q.bind(r.id).bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category)
+                    .bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description)
+                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id)
+                    .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
+                    .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
+                    .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
+                    .bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
+                    .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// A step of a generated case: (case id, action, actor, at, note, department).
+pub type StepSeed = (
+    i64,
+    &'static str,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+    Option<i64>,
+);
+
+pub async fn add_steps(tx: &mut Tx, rows: &[StepSeed]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(2000) {
+        let sql = format!(
+            "INSERT INTO case_steps (case_id, action, actor, at, note, department_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 6)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, action, actor, at, note, d) in chunk {
+                q = q.bind(id).bind(*action).bind(actor).bind(at).bind(note).bind(d);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Summons of generated cases: (case id, department, summoned, due, reported).
+pub type SummonsSeed = (
+    i64,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+pub async fn add_summons(tx: &mut Tx, rows: &[SummonsSeed]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(2000) {
+        let sql = format!(
+            "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at, reported_at, reported_by) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 6)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, d, at, due, rep) in chunk {
+                q = q.bind(id).bind(d).bind(at).bind(due).bind(rep).bind(rep.map(|_| "demo"));
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Grids of a generated city, with their ids.
+pub async fn add_grids(tx: &mut Tx, rows: &[(i64, NewGrid<'_>)]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO grids (id, code, name, community_org_id, branch_org_id, geometry, min_lon, min_lat, max_lon, max_lat, \
+             households, buildings, created_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 13)
+        );
+        let now = Utc::now();
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, g) in chunk {
+                q = q.bind(id).bind(g.code).bind(g.name).bind(g.community_org_id).bind(g.branch_org_id).bind(g.geometry)
+                    .bind(g.bbox.0).bind(g.bbox.1).bind(g.bbox.2).bind(g.bbox.3).bind(g.households).bind(g.buildings).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

@@ -6,5 +6,5 @@ pub mod intake;
 pub mod moves;
 pub mod rates;
 pub mod settings;
-mod stats;
+pub(crate) mod stats;
 pub mod views;

@@ -200,7 +200,6 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     let after_state = domain::next(&state, action, classification.max_extensions)?;
     let mut c = before.clone();
     let now = Utc::now();
-    let mut delta = Delta::default();
     let mut step_department = None;
     match action {
         Action::Register => {
@@ -230,7 +229,6 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
                 c.routed = "address".into();
             }
             c.registered_at = Some(now);
-            delta.received = 1;
         }
         Action::Dispatch => {
             by_whom.check(|a| may_dispatch(a, &c))?;
@@ -278,9 +276,6 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             )));
             c.response_due_at =
                 Some(now + Duration::minutes(i64::from(classification.response_minutes)));
-            if before.dispatched_at.is_none() {
-                delta.dispatched = 1;
-            }
             c.dispatched_at = Some(now);
             c.responded_at = None;
         }
@@ -303,18 +298,12 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         }
         Action::Accept => {
             by_whom.check(|a| may_handle(a, &c))?;
-            if c.response_due_at.is_some_and(|due| now <= due) {
-                delta.responded_on_time = 1;
-            }
             c.responded_at = Some(now);
             step_department = c.department_id;
         }
         Action::Return => {
             by_whom.check(|a| may_handle(a, &c))?;
             step_department = c.department_id;
-            if before.returns == 0 {
-                delta.returned = 1;
-            }
             c.returns += 1;
             c.department_id = None;
         }
@@ -356,22 +345,14 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             by_whom.check(|a| may_verify(a, &c))?;
             if fixed {
                 c.closed_at = Some(now);
-                delta.closed = 1;
-                delta.closed_on_time = i64::from(c.due_at.is_none_or(|due| now <= due));
-                delta.handling_minutes = (now - c.received_at).num_minutes();
             } else {
-                if before.reworks == 0 {
-                    delta.reworked = 1;
-                }
                 c.reworks += 1;
             }
         }
-        Action::FollowUp(s) => {
+        Action::FollowUp(_) => {
             if let By::Actor(a) = by_whom {
                 may_dispatch(a, &c)?;
             }
-            delta.followed_up = 1;
-            delta.satisfied = i64::from(s.counts_satisfied());
         }
         Action::Suspend | Action::Resume | Action::Invalid => {
             by_whom.check(|a| may_dispatch(a, &c))?;
@@ -404,10 +385,10 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         step_department,
     )
     .await?;
+    let (delta, department) = stats::accounting(action, &before, &c, step_department, now);
     if delta != Delta::default() {
-        // Counted under the department that made or received the move.
         let at = CaseRow {
-            department_id: step_department.or(c.department_id),
+            department_id: department,
             ..c.clone()
         };
         stats::bump(&mut tx, &at, delta).await?;

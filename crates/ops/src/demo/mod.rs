@@ -2,6 +2,7 @@
 //! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
 //! seed gives the same city. It loads into an empty database in one transaction.
 
+mod cases;
 mod departments;
 mod evaluations;
 mod names;
@@ -52,6 +53,8 @@ pub struct DemoSummary {
     pub meetings: usize,
     pub points_entries: usize,
     pub evaluations: u64,
+    pub grids: usize,
+    pub cases: usize,
     /// One account per role, all with `password`.
     pub accounts: Vec<DemoAccount>,
     /// Shown once; only its hash is stored.
@@ -166,6 +169,9 @@ pub async fn build(
     let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
     let points_entries = points::load(&mut tx, &mut rng, today).await?;
     let evaluations = evaluations::load(&mut tx, today).await?;
+    progress.stage("网格与案件", 1);
+    let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
+    progress.advance(1);
     tx.sync_ids(&[
         "orgs",
         "units",
@@ -173,6 +179,8 @@ pub async fn build(
         "users",
         "meetings",
         "points_entries",
+        "grids",
+        "cases",
     ])
     .await?;
     let summary = DemoSummary {
@@ -188,6 +196,8 @@ pub async fn build(
         meetings,
         points_entries,
         evaluations,
+        grids: loaded.grids,
+        cases: loaded.cases,
         accounts,
         password,
         seconds: 0.0,
