@@ -45,11 +45,9 @@ mod tests {
             .unwrap()
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
             .collect();
-        for f in ["mod.rs", "views.rs"] {
-            sources.push(
-                std::fs::read_to_string(format!("{}/src/pages/{f}", env!("CARGO_MANIFEST_DIR")))
-                    .unwrap(),
-            );
+        let pages = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pages");
+        for e in std::fs::read_dir(pages).unwrap() {
+            sources.push(std::fs::read_to_string(e.unwrap().path()).unwrap());
         }
         let mut missing = Vec::new();
         for src in &sources {
