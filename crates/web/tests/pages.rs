@@ -1356,8 +1356,12 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         "action=verify",
     )
     .await;
-    let (_, inbox, _) = get(&router, "/inbox", &handler).await;
-    assert!(inbox.contains("小区停水"));
+    let (st, inbox, _) = get(&router, "/inbox", &handler).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        inbox.contains("部门待办") && inbox.contains("data-code="),
+        "{inbox}"
+    );
     // The reporter, signed out, tracks the case and rates it.
     let code = case.trim_start_matches("/cases/");
     let (_, page, _) = get(&router, &case, &street).await;
@@ -1394,6 +1398,12 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     )
     .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
-    let (_, page, _) = get(&router, "/rates?by=department", &street).await;
-    assert!(page.contains("100.0%"), "the satisfaction rate: {page}");
+    let (_, page, _) = get(&router, &format!("/track?code={tracking}"), "").await;
+    assert!(page.contains("感谢您的评价") && !page.contains("name=\"satisfaction\""));
+    let (st, page, _) = get(&router, "/rates?by=department", &street).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("城市管理局") && page.contains("/cases?department=cgj"),
+        "{page}"
+    );
 }
