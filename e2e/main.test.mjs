@@ -241,3 +241,67 @@ test('record the missing meetings and see a branch turn compliant', async () => 
   await page.screenshot({ path: join(shots, '16-compliance-after.png'), fullPage: true });
   await page.context().close();
 });
+
+// Submits one of a case page's move forms and waits for the new step to show.
+async function makeMove(page, form) {
+  const steps = await page.locator('table.steps tbody tr').count();
+  await page.click(`${form} button[type=submit]`);
+  await page.waitForFunction((n) => document.querySelectorAll('table.steps tbody tr').length > n, steps);
+}
+
+test('take a case in, whistle two departments, close it and see the reporter satisfied', async () => {
+  jiceng('user', 'add', '--username', 'water', '--role', 'department_handler', '--scope', 'S350302001', '--department', 'swj', '--password', password);
+  const street = await signIn('street');
+  await street.goto(`${base}/cases/new`);
+  await street.selectOption('select[name=channel]', 'hotline');
+  await street.selectOption('select[name=category]', 'water');
+  await street.fill('input[name=title]', '浏览器测试：小区停水');
+  await street.fill('input[name=community]', 'C350302001001');
+  await street.fill('input[name=reporter_phone]', '13912345678');
+  await street.screenshot({ path: join(shots, '17-case-intake.png'), fullPage: true });
+  await Promise.all([street.waitForURL(/\/cases\/\d+$/), street.click('form.form button[type=submit]')]);
+  const caseUrl = street.url();
+  const code = (await street.textContent('.muted.mono')).trim();
+  assert.match(code, /^C\d{6}[0-9A-Z]{6}$/);
+  await street.check('input[name=departments][value=cgj]');
+  await street.check('input[name=departments][value=swj]');
+  await makeMove(street, 'form.dispatch');
+  assert.equal(await street.locator('table.summons tbody tr').count(), 2);
+  assert.match(await street.textContent('table.summons'), /未报到/);
+  await street.screenshot({ path: join(shots, '18-case-whistle.png'), fullPage: true });
+
+  for (const [user, moves] of [['water', ['report']], ['handler', ['report', 'accept']]]) {
+    const page = await signIn(user);
+    await page.goto(caseUrl);
+    for (const move of moves) {
+      await makeMove(page, `form.move-${move}`);
+    }
+    if (user === 'handler') {
+      await page.fill('form.move-feedback input[name=note]', '已抢修，恢复供水');
+      await makeMove(page, 'form.move-feedback');
+      assert.match(await page.textContent('.tag'), /待核查/);
+      await page.screenshot({ path: join(shots, '19-case-feedback.png'), fullPage: true });
+    }
+    await page.context().close();
+  }
+  const grid = await signIn('grid');
+  await grid.goto(caseUrl);
+  await makeMove(grid, 'form.move-verify');
+  assert.match(await grid.textContent('.tag'), /已结案/);
+  assert.doesNotMatch(await grid.textContent('table.summons'), /未报到/);
+  await grid.context().close();
+  await street.context().close();
+
+  // The reporter, not signed in, follows the case by its code and rates it.
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  const phone = await context.newPage();
+  await phone.goto(`${base}/track?code=${code}`);
+  assert.match(await phone.textContent('.tag'), /已结案/);
+  await phone.fill('input[name=phone]', '5678');
+  await phone.selectOption('select[name=satisfaction]', 'satisfied');
+  await Promise.all([phone.waitForURL(/\/track\?code=/), phone.click('form[action="/track/rate"] button[type=submit]')]);
+  assert.match(await phone.textContent('main'), /感谢您的评价/);
+  assert.match(await phone.textContent('table.steps'), /回访/);
+  await phone.screenshot({ path: join(shots, '20-case-rated.png'), fullPage: true });
+  await context.close();
+});
