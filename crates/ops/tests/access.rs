@@ -562,7 +562,7 @@ async fn audit_chain_verifies_and_finds_tampering() {
         let db = t.db.clone();
         async move {
             match &db {
-                Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
+                Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
                 Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
             }
         }
@@ -582,7 +582,7 @@ async fn deleting_the_last_entry_is_noticed() {
         .await
         .unwrap();
     let last = match &t.db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             sqlx::query("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
                 .execute(p)
                 .await

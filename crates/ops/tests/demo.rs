@@ -8,7 +8,7 @@ use jiceng_store::testing::TestDb;
 
 async fn count(db: &jiceng_ops::Db, sql: &str) -> i64 {
     match db {
-        jiceng_ops::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        jiceng_ops::Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
         jiceng_ops::Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
     }
 }

@@ -17,14 +17,22 @@ pub enum Backend {
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, Writer),
     Pg(PgPool),
 }
+
+/// SQLite has one writer at a time. Writers queue here, in order, rather than on SQLite's
+/// busy handler, which sleeps and retries and so wastes most of the time under load.
+#[derive(Clone, Debug, Default)]
+pub struct Writer(std::sync::Arc<tokio::sync::Mutex<()>>);
 
 /// A transaction on either backend. Every store function takes one, so the operations layer
 /// decides what belongs together.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(
+        sqlx::Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Pg(sqlx::Transaction<'static, Postgres>),
     /// A pooled connection in autocommit mode, for reads: no BEGIN and COMMIT round trips.
     SqliteRead(sqlx::pool::PoolConnection<Sqlite>),
@@ -35,7 +43,7 @@ pub enum Tx {
 macro_rules! on {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
+            $crate::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -94,7 +102,7 @@ impl Db {
             .max_connections(4)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(pool, Writer::default()))
     }
 
     async fn postgres(url: &str) -> Result<Db, StoreError> {
@@ -111,7 +119,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Pg(_) => Backend::Postgres,
         }
     }
@@ -120,7 +128,7 @@ impl Db {
     /// must agree with each other belong in a `write` transaction.
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::SqliteRead(p.acquire().await?),
+            Db::Sqlite(p, _) => Tx::SqliteRead(p.acquire().await?),
             Db::Pg(p) => Tx::PgRead(p.acquire().await?),
         })
     }
@@ -129,7 +137,10 @@ impl Db {
     /// queue on the busy timeout instead of failing when one upgrades.
     pub async fn write(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, w) => {
+                let turn = w.0.clone().lock_owned().await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Pg(p) => {
                 let mut tx = p.begin().await?;
                 // Writers queue on one transaction-scoped lock, as they do on SQLite, so no
@@ -145,14 +156,14 @@ impl Db {
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         match self {
-            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
             Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Pg(p) => p.close().await,
         }
     }
@@ -161,7 +172,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
             Tx::SqliteRead(_) | Tx::PgRead(_) => {}
         }
@@ -170,7 +181,7 @@ impl Tx {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) | Tx::SqliteRead(_) => Backend::Sqlite,
+            Tx::Sqlite(..) | Tx::SqliteRead(_) => Backend::Sqlite,
             Tx::Pg(_) | Tx::PgRead(_) => Backend::Postgres,
         }
     }

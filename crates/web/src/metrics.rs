@@ -54,7 +54,7 @@ pub async fn render(State(s): State<AppState>) -> impl IntoResponse {
         out.push_str(&format!("jiceng_http_request_seconds_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {secs:.6}\n"));
     }
     let pool = match &s.db {
-        jiceng_store::Db::Sqlite(p) => (p.size(), p.num_idle()),
+        jiceng_store::Db::Sqlite(p, _) => (p.size(), p.num_idle()),
         jiceng_store::Db::Pg(p) => (p.size(), p.num_idle()),
     };
     out.push_str(&format!(

@@ -9,7 +9,7 @@ use crate::{Actor, OpsError};
 use chrono::{Datelike, Utc};
 use jiceng_domain::cases::{CaseStatus, Channel, Urgency};
 use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
-use jiceng_store::cases::{self as store, CaseRow, Delta};
+use jiceng_store::cases::{self as store, CaseRow, Delta, StepSeed};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs};
 use serde::Deserialize;
 
@@ -117,6 +117,18 @@ pub(crate) fn month_of(c: &CaseRow) -> i64 {
     i64::from(local.year()) * 100 + i64::from(local.month())
 }
 
+/// Refuses a key already used, naming the case it made.
+async fn refuse_repeat(tx: &mut Tx, key: &str) -> Result<(), OpsError> {
+    match store::by_key(tx, key).await? {
+        Some(first) => Err(OpsError::conflict(
+            "idempotency_key",
+            key,
+            msg!("这次提交已受理，案件编号 {code}", code = &first.code),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
     may_take_in(actor)?;
     let channel = Channel::parse(required("channel", &new.channel)?)?;
@@ -166,17 +178,13 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
             .into());
         }
     };
-    let mut tx = db.write().await?;
-    if let Some(k) = &key
-        && let Some(first) = store::by_key(&mut tx, k).await?
-    {
-        return Err(OpsError::conflict(
-            "idempotency_key",
-            k,
-            msg!("这次提交已受理，案件编号 {code}", code = &first.code),
-        ));
+    // Everything that only reads happens before the write lock, which SQLite gives to one
+    // writer at a time; the unique key still guards against a race between two sends.
+    let mut rx = db.read().await?;
+    if let Some(k) = &key {
+        refuse_repeat(&mut rx, k).await?;
     }
-    let classification = settings::classification_in(&mut tx).await?;
+    let classification = settings::classification_in(&mut rx).await?;
     let category = match opt(&new.category) {
         Some(c) => {
             let (leaf, top) = classification.leaf(c)?;
@@ -184,7 +192,8 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
         }
         None => None,
     };
-    let r = route(&mut tx, point, opt(&new.community)).await?;
+    let r = route(&mut rx, point, opt(&new.community)).await?;
+    drop(rx);
     let now = Utc::now();
     let registered = category.is_some() && r.routed != "manual";
     let mut row = CaseRow {
@@ -233,27 +242,33 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
         duplicate_of: None,
         created_by: actor.audit_name(),
     };
-    row.id = store::insert(&mut tx, &row).await.map_err(|e| match e {
-        StoreError::Duplicate(_) => OpsError::conflict(
-            "idempotency_key",
-            row.idempotency_key.clone().unwrap_or_default(),
-            msg!("这次提交已受理"),
-        ),
-        e => e.into(),
-    })?;
+    let mut tx = db.write().await?;
+    row.id = match store::insert(&mut tx, &row).await {
+        Ok(id) => id,
+        Err(StoreError::Duplicate(_)) => {
+            drop(tx);
+            let k = row.idempotency_key.clone().unwrap_or_default();
+            refuse_repeat(&mut db.read().await?, &k).await?;
+            return Err(OpsError::conflict(
+                "idempotency_key",
+                k,
+                msg!("这次提交已受理"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let by = actor.audit_name();
-    store::add_step(&mut tx, row.id, "intake", &by, now, None, None).await?;
+    let mut steps: Vec<StepSeed> = vec![(row.id, "intake", by.clone(), now, None, None)];
     if registered {
-        store::add_step(&mut tx, row.id, "register", &by, now, None, None).await?;
-        stats::bump(
-            &mut tx,
-            &row,
-            Delta {
-                received: 1,
-                ..Delta::default()
-            },
-        )
-        .await?;
+        steps.push((row.id, "register", by.clone(), now, None, None));
+    }
+    store::add_steps(&mut tx, &steps).await?;
+    if registered {
+        let received = Delta {
+            received: 1,
+            ..Delta::default()
+        };
+        stats::bump(&mut tx, &row, received).await?;
     }
     audit::append(
         &mut tx,

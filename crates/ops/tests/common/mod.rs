@@ -74,7 +74,7 @@ pub fn new_member(name: &str, seq: u32, org: &str) -> jiceng_ops::members::NewMe
 
 pub async fn count(db: &Db, sql: &str) -> i64 {
     match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
         Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
     }
 }
