@@ -40,6 +40,50 @@ pub async fn append(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     insert_linked(tx, None, at, &e).await
 }
 
+/// Appends several entries in order, linking them in one step: one head update and one
+/// insert however many there are.
+pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = Utc::now().trunc_subsecs(6);
+    let n = entries.len() as i64;
+    let (last, mut prev): (i64, String) = on!(tx, c => sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash").bind(n).fetch_one(c).await)?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let seq = last - n + 1 + i as i64;
+        let link = Link {
+            seq,
+            at_micros: at.timestamp_micros(),
+            actor: e.actor,
+            operation: e.operation,
+            target: e.target,
+            path: e.path,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+        };
+        let h = hash(&prev, &link);
+        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
+    }
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 10)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (seq, e, p, h) in chunk {
+                q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
+                    .bind(&e.before).bind(&e.after).bind(p).bind(h);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Links an entry at the head of the chain; `id` set re-links an entry that predates the chain.
 async fn insert_linked(
     tx: &mut Tx,

@@ -157,6 +157,35 @@ pub async fn insert(tx: &mut Tx, r: &CaseRow) -> Result<i64, StoreError> {
         .fetch_one(c).await)?)
 }
 
+/// Writes new cases (ids ignored) in one statement per few hundred; returns (code, id).
+pub async fn insert_new(tx: &mut Tx, rows: &[CaseRow]) -> Result<Vec<(String, i64)>, StoreError> {
+    let cols = COLS.trim_start_matches("id, ");
+    let n = cols.split(',').count();
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(400) {
+        let sql = format!(
+            "INSERT INTO cases ({cols}) VALUES {} RETURNING code, id",
+            crate::values_list(tx.backend(), chunk.len(), n)
+        );
+        let got: Vec<(String, i64)> = on!(tx, c => {
+            let mut q = sqlx::query_as(&sql);
+            for r in chunk {
+                q = q.bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category)
+                    .bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description)
+                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id)
+                    .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
+                    .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
+                    .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
+                    .bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
+                    .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(got);
+    }
+    Ok(out)
+}
+
 /// Writes back every field a move may change.
 pub async fn save(tx: &mut Tx, r: &CaseRow) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query(

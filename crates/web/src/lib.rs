@@ -29,10 +29,13 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Where uploaded files (meeting attachments) are kept: `files/` in the data directory.
     pub files: Arc<PathBuf>,
+    /// Writes API intakes in batches.
+    pub intake: jiceng_ops::cases::intake::Batcher,
 }
 
 pub fn router(db: Db, files: PathBuf) -> Router {
     let state = AppState {
+        intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
         db,
         files: Arc::new(files),
         metrics: Arc::new(metrics::Metrics::default()),

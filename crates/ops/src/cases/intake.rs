@@ -9,9 +9,10 @@ use crate::{Actor, OpsError};
 use chrono::{Datelike, Utc};
 use jiceng_domain::cases::{CaseStatus, Channel, Urgency};
 use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
-use jiceng_store::cases::{self as store, CaseRow, Delta, StepSeed};
+use jiceng_store::cases::{self as store, CaseRow, StepSeed};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs};
 use serde::Deserialize;
+use tokio::sync::{mpsc, oneshot};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NewCase {
@@ -129,7 +130,14 @@ async fn refuse_repeat(tx: &mut Tx, key: &str) -> Result<(), OpsError> {
     }
 }
 
-pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+/// A case checked, classified and routed, ready to be written.
+pub struct Prepared {
+    row: CaseRow,
+    registered: bool,
+}
+
+/// Checks and places a new case: everything that only reads, before any write lock.
+pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, OpsError> {
     may_take_in(actor)?;
     let channel = Channel::parse(required("channel", &new.channel)?)?;
     let urgency = opt(&new.urgency)
@@ -196,7 +204,7 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
     drop(rx);
     let now = Utc::now();
     let registered = category.is_some() && r.routed != "manual";
-    let mut row = CaseRow {
+    let row = CaseRow {
         id: 0,
         code: tracking_code(),
         idempotency_key: key,
@@ -242,46 +250,177 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
         duplicate_of: None,
         created_by: actor.audit_name(),
     };
+
+    Ok(Prepared { row, registered })
+}
+
+/// Takes one case in.
+pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+    let p = prepare(db, actor, new).await?;
+    write(db, vec![p]).await.pop().expect("one result per case")
+}
+
+/// Writes prepared cases in one transaction: their rows, steps, counts and audit entries, a
+/// few statements for the lot. A repeated idempotency key is refused for that case alone;
+/// any other failure fails them all, and nothing is written.
+pub async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
+    let n = batch.len();
+    let keep: Vec<(CaseRow, bool)> = batch
+        .iter()
+        .map(|p| (p.row.clone(), p.registered))
+        .collect();
+    match write_all(db, batch).await {
+        Ok(results) => results,
+        // A key sent twice at once slipped past the check before the lock: write the cases
+        // one by one so only the repeat is refused.
+        Err(OpsError::Store(StoreError::Duplicate(_))) if n > 1 => {
+            let mut out = Vec::with_capacity(n);
+            for (row, registered) in keep {
+                out.extend(Box::pin(write(db, vec![Prepared { row, registered }])).await);
+            }
+            out
+        }
+        Err(OpsError::Store(StoreError::Duplicate(_))) => {
+            let key = keep[0].0.idempotency_key.clone().unwrap_or_default();
+            let named = match db.read().await {
+                Ok(mut rx) => refuse_repeat(&mut rx, &key).await.err(),
+                Err(e) => Some(e.into()),
+            };
+            vec![Err(named.unwrap_or_else(|| {
+                OpsError::conflict("idempotency_key", key, msg!("这次提交已受理"))
+            }))]
+        }
+        Err(e) => {
+            let why = e.to_string();
+            (0..n)
+                .map(|_| Err(OpsError::Store(StoreError::Other(why.clone()))))
+                .collect()
+        }
+    }
+}
+
+async fn write_all(
+    db: &Db,
+    batch: Vec<Prepared>,
+) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
     let mut tx = db.write().await?;
-    row.id = match store::insert(&mut tx, &row).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => {
-            drop(tx);
-            let k = row.idempotency_key.clone().unwrap_or_default();
-            refuse_repeat(&mut db.read().await?, &k).await?;
-            return Err(OpsError::conflict(
-                "idempotency_key",
-                k,
-                msg!("这次提交已受理"),
+    // Keys were checked before the lock; this catches the same key twice in one batch.
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut slots: Vec<Result<usize, OpsError>> = Vec::with_capacity(batch.len());
+    let mut rows: Vec<CaseRow> = Vec::new();
+    let mut registered = Vec::new();
+    for p in batch {
+        if let Some(k) = &p.row.idempotency_key {
+            if let Some(code) = seen.get(k) {
+                slots.push(Err(OpsError::conflict(
+                    "idempotency_key",
+                    k,
+                    msg!("这次提交已受理，案件编号 {code}", code = code),
+                )));
+                continue;
+            }
+            seen.insert(k.clone(), p.row.code.clone());
+        }
+        slots.push(Ok(rows.len()));
+        registered.push(p.registered);
+        rows.push(p.row);
+    }
+    let ids: std::collections::HashMap<String, i64> = store::insert_new(&mut tx, &rows)
+        .await?
+        .into_iter()
+        .collect();
+    let mut steps: Vec<StepSeed> = Vec::new();
+    for (row, reg) in rows.iter_mut().zip(&registered) {
+        row.id = ids[&row.code];
+        steps.push((
+            row.id,
+            "intake",
+            row.created_by.clone(),
+            row.received_at,
+            None,
+            None,
+        ));
+        if *reg {
+            steps.push((
+                row.id,
+                "register",
+                row.created_by.clone(),
+                row.received_at,
+                None,
+                None,
             ));
         }
-        Err(e) => return Err(e.into()),
-    };
-    let by = actor.audit_name();
-    let mut steps: Vec<StepSeed> = vec![(row.id, "intake", by.clone(), now, None, None)];
-    if registered {
-        steps.push((row.id, "register", by.clone(), now, None, None));
     }
+    let counted: Vec<&CaseRow> = rows
+        .iter()
+        .zip(&registered)
+        .filter(|(_, r)| **r)
+        .map(|(c, _)| c)
+        .collect();
     store::add_steps(&mut tx, &steps).await?;
-    if registered {
-        let received = Delta {
-            received: 1,
-            ..Delta::default()
-        };
-        stats::bump(&mut tx, &row, received).await?;
-    }
-    audit::append(
-        &mut tx,
-        audit::Entry {
-            actor: &by,
+    stats::bump_received(&mut tx, &counted).await?;
+    let targets: Vec<String> = rows.iter().map(|r| format!("case:{}", r.id)).collect();
+    let entries: Vec<audit::Entry> = rows
+        .iter()
+        .zip(&targets)
+        .map(|(r, t)| audit::Entry {
+            actor: &r.created_by,
             operation: "case.intake",
-            target: &format!("case:{}", row.id),
-            path: Some(&row.org_path),
+            target: t,
+            path: Some(&r.org_path),
             before: None,
-            after: serde_json::to_string(&row).ok(),
-        },
-    )
-    .await?;
+            after: serde_json::to_string(r).ok(),
+        })
+        .collect();
+    audit::append_many(&mut tx, &entries).await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(slots
+        .into_iter()
+        .map(|s| s.map(|i| rows[i].clone()))
+        .collect())
+}
+
+type Waiting = (Prepared, oneshot::Sender<Result<CaseRow, OpsError>>);
+
+/// Writes cases in batches as they arrive: one task holds the write side and takes whatever
+/// has queued while it wrote the last batch, so under load a commit carries many cases and
+/// when quiet each goes alone at once. A case is answered only after its batch commits.
+#[derive(Clone)]
+pub struct Batcher {
+    queue: mpsc::Sender<Waiting>,
+}
+
+/// The most cases one transaction carries.
+const BATCH: usize = 256;
+
+impl Batcher {
+    /// Starts the writing task; it ends when every `Batcher` clone is dropped.
+    pub fn spawn(db: Db) -> Batcher {
+        let (queue, mut rx) = mpsc::channel::<Waiting>(4 * BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut items = vec![first];
+                while items.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(x) => items.push(x),
+                        Err(_) => break,
+                    }
+                }
+                let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+                let results = write(&db, batch).await;
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        Batcher { queue }
+    }
+
+    pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+        let p = prepare(db, actor, new).await?;
+        let (reply, answer) = oneshot::channel();
+        let gone = || OpsError::Store(StoreError::Unavailable("intake writer stopped".into()));
+        self.queue.send((p, reply)).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
 }

@@ -52,3 +52,26 @@ pub(crate) async fn bump(tx: &mut Tx, c: &CaseRow, d: Delta) -> Result<(), OpsEr
     .await?;
     Ok(())
 }
+
+/// Counts newly registered cases, one upsert per (month, street, category) they fall in.
+pub(crate) async fn bump_received(tx: &mut Tx, cases: &[&CaseRow]) -> Result<(), OpsError> {
+    let mut by_key: std::collections::BTreeMap<(i64, i64, String), i64> = Default::default();
+    for c in cases {
+        let key = (
+            month_of(c),
+            c.street_org_id.unwrap_or(0),
+            c.category_top
+                .clone()
+                .unwrap_or_else(|| "unclassified".into()),
+        );
+        *by_key.entry(key).or_default() += 1;
+    }
+    for ((month, street, top), n) in by_key {
+        let d = Delta {
+            received: n,
+            ..Delta::default()
+        };
+        store::bump(tx, month, street, 0, &top, &d).await?;
+    }
+    Ok(())
+}

@@ -12,7 +12,7 @@ use jiceng_domain::cases::Classification;
 use jiceng_ops::Page;
 use jiceng_ops::cases::departments;
 use jiceng_ops::cases::grids::{self, NewGridInput};
-use jiceng_ops::cases::intake::{self, NewCase};
+use jiceng_ops::cases::intake::NewCase;
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
 use jiceng_ops::cases::settings::{self, CalendarDoc};
@@ -27,7 +27,7 @@ pub async fn take_in(
 ) -> Result<(StatusCode, Json<CaseRow>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(intake::take_in(&s.db, &a.actor, new).await?),
+        Json(s.intake.take_in(&s.db, &a.actor, new).await?),
     ))
 }
 
