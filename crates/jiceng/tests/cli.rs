@@ -269,3 +269,138 @@ async fn migrate_reports_the_schema_version() {
         jiceng_store::MIGRATIONS.last().unwrap().version
     );
 }
+
+/// One HTTP request on a fresh connection; the status line and body, or None if the server
+/// is gone.
+fn call(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String)> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let status = resp.get(9..12)?.parse().ok()?;
+    let (head, body) = resp.split_once("\r\n\r\n")?;
+    Some((status, format!("{head}\n\n{body}")))
+}
+
+/// Kills the server with SIGKILL while cases pour in, then counts: every case the API
+/// acknowledged (201) is in the database afterwards.
+#[tokio::test]
+async fn acknowledged_cases_survive_kill_9() {
+    let cli = Cli::new().await;
+    let demo = cli.json(&["demo", "--city", "莆田市", "--scale", "0.05", "--seed", "2"]);
+    let password = demo["password"].as_str().unwrap().to_string();
+    let port = free_port();
+    let mut child = cli
+        .cmd()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(port, "/healthz").is_none() {
+        assert!(Instant::now() < deadline, "server did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, resp) = call(
+        port,
+        "POST",
+        "/api/v1/session",
+        &[],
+        &format!(r#"{{"username":"admin","password":"{password}"}}"#),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{resp}");
+    let cookie = resp
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = resp
+        .split("\"csrf\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let (cookie, csrf, acked) = (cookie.clone(), csrf.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let body = format!(
+                        r#"{{"channel":"hotline","category":"garbage","title":"断电测试","community":"C350302001001","idempotency_key":"kill-{w}-{i}"}}"#
+                    );
+                    let headers = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+                    match call(port, "POST", "/api/v1/cases", &headers, &body) {
+                        Some((201, r)) => {
+                            let code = r.split("\"code\":\"").nth(1).unwrap().split('"').next().unwrap();
+                            acked.lock().unwrap().push(code.to_string());
+                        }
+                        Some((status, r)) => panic!("intake refused: {status} {r}"),
+                        None => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() > 50,
+        "only {} cases went in before the kill",
+        acked.len()
+    );
+    let db = jiceng_store::Db::open(
+        match cli.t.backend() {
+            jiceng_store::Backend::Postgres => Some(cli.t.url.as_str()),
+            jiceng_store::Backend::Sqlite => None,
+        },
+        cli.t.dir(),
+    )
+    .await
+    .unwrap();
+    let mut tx = db.read().await.unwrap();
+    let mut missing = Vec::new();
+    for code in &acked {
+        if jiceng_store::cases::by_code(&mut tx, code)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            missing.push(code.clone());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged cases lost: {missing:?}",
+        missing.len(),
+        acked.len()
+    );
+}
