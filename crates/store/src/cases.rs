@@ -648,3 +648,9 @@ pub async fn add_grids(tx: &mut Tx, rows: &[(i64, NewGrid<'_>)]) -> Result<(), S
     }
     Ok(())
 }
+
+/// The highest case id so far (0 for none).
+pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM cases").fetch_one(c).await)?
+        .unwrap_or(0))
+}

@@ -47,6 +47,15 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         samples: usize,
     },
+    /// The rates (三率, on-time closure …) of the whole city over the last twelve months,
+    /// broken down by street, by department and by category.
+    Rates {
+        /// First add this many generated cases to the city (for volumes beyond the demo's).
+        #[arg(long)]
+        add_cases: Option<u64>,
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
 }
 
 #[derive(Serialize)]
@@ -83,6 +92,9 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             samples,
             ledgers,
         } => return points(db, actor, &scheme, period, samples, ledgers, out).await,
+        BenchCmd::Rates { add_cases, samples } => {
+            return rates(db, actor, add_cases, samples, out).await;
+        }
     };
     let targets = match within {
         Some(c) => {
@@ -358,6 +370,80 @@ async fn points(
                 format!(
                     "{} 于 {}（{} 名党员），{} 次：p50 {:.1} ms，p95 {:.1} ms，最大 {:.1} ms",
                     r.operation, r.within, r.members, r.samples, r.p50_ms, r.p95_ms, r.max_ms
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RatesTiming {
+    by: String,
+    cases: i64,
+    lines: usize,
+    samples: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+    max_ms: f64,
+}
+
+async fn rates(
+    db: &Db,
+    actor: &Actor,
+    add_cases: Option<u64>,
+    samples: usize,
+    out: &Out,
+) -> Result<(), OpsError> {
+    if let Some(n) = add_cases {
+        let t = Instant::now();
+        let seed = 0x5eed;
+        jiceng_ops::demo::cases::add_cases(
+            db,
+            n,
+            seed,
+            jiceng_ops::today(),
+            &jiceng_ops::demo::Quiet,
+        )
+        .await?;
+        eprintln!(
+            "已添加 {n} 件案件，用时 {:.1} 秒",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let mut results = Vec::new();
+    for by in ["street", "department", "category"] {
+        let mut times = Vec::with_capacity(samples);
+        let mut last = None;
+        for _ in 0..samples.max(1) {
+            let q = jiceng_ops::cases::rates::RatesQuery {
+                by: Some(by.into()),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let r = jiceng_ops::cases::rates::rates(db, actor, q).await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            last = Some(r);
+        }
+        times.sort_by(f64::total_cmp);
+        let r = last.expect("at least one sample");
+        results.push(RatesTiming {
+            by: by.into(),
+            cases: r.total.counts.received,
+            lines: r.lines.len(),
+            samples: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: percentile(&times, 1.0),
+        });
+    }
+    out.show(&results, |rs| {
+        rs.iter()
+            .map(|t| {
+                format!(
+                    "cases::rates 全市近 12 个月，按 {} 分 {} 组（{} 件立案），{} 次：p50 {:.2} ms，p95 {:.2} ms，最大 {:.2} ms",
+                    t.by, t.lines, t.cases, t.samples, t.p50_ms, t.p95_ms, t.max_ms
                 )
             })
             .collect::<Vec<_>>()

@@ -483,3 +483,104 @@ impl Sim<'_> {
         }
     }
 }
+
+/// Adds `count` more cases to a built city, spread over the year before `today`, in the
+/// demo's grids and with the demo's timing, for benchmarks at volumes beyond the demo's.
+/// Their steps are not written (the rates never read them); rows, summons and the counts
+/// behind the rates are. Returns how many were written.
+pub async fn add_cases(
+    db: &jiceng_store::Db,
+    count: u64,
+    seed: u64,
+    today: NaiveDate,
+    progress: &dyn super::Progress,
+) -> Result<u64, OpsError> {
+    let mut rng = Rng::new(seed);
+    let (grids, departments, mut next_id) = {
+        let mut tx = db.read().await?;
+        let mut grids = Vec::new();
+        for g in store::grids_within(&mut tx, "/").await? {
+            let poly = crate::cases::grids::parse_geometry(&g.geometry)?;
+            let community = jiceng_store::orgs::by_id(&mut tx, g.community_org_id)
+                .await?
+                .ok_or_else(|| OpsError::not_found("党组织", g.community_org_id))?;
+            grids.push(Grid {
+                id: g.id,
+                community_org_id: g.community_org_id,
+                street_org_id: community.parent_id,
+                path: community.path,
+                rect: poly.bbox(),
+            });
+        }
+        let departments: Vec<i64> = store::departments(&mut tx)
+            .await?
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        (grids, departments, store::max_id(&mut tx).await? + 1)
+    };
+    if grids.is_empty() || departments.is_empty() {
+        return Err(OpsError::not_found("网格", "（请先运行 jiceng demo）"));
+    }
+    let classification = Classification::standard();
+    let calendar = Calendar::default();
+    let leaves: Vec<(&str, &str)> = classification
+        .categories
+        .iter()
+        .filter_map(|c| c.parent.as_deref().map(|p| (c.code.as_str(), p)))
+        .collect();
+    let now = DateTime::<Utc>::from_naive_utc_and_offset(
+        today.and_hms_opt(10, 0, 0).expect("valid") - Duration::hours(8),
+        Utc,
+    )
+    .min(Utc::now());
+    let start = now - Duration::days(365);
+    progress.stage("案件", count);
+    let mut written = 0u64;
+    while written < count {
+        let n = (count - written).min(20_000);
+        let mut cases = Vec::with_capacity(n as usize);
+        let mut steps: Vec<StepSeed> = Vec::new();
+        let mut summons: Vec<SummonsSeed> = Vec::new();
+        let mut counts: HashMap<(i64, i64, i64, String), Delta> = HashMap::new();
+        for _ in 0..n {
+            let g = &grids[rng.below(grids.len() as u64) as usize];
+            let received = start + Duration::minutes(rng.below(365 * 24 * 60) as i64);
+            let (leaf, top) = *rng.pick(&leaves);
+            let urgency = *rng.weighted(&[
+                (Urgency::Normal, 85),
+                (Urgency::Urgent, 10),
+                (Urgency::Emergency, 5),
+            ]);
+            let mut c = new_case(next_id, g, leaf, top, urgency, received, &mut rng);
+            c.code = format!("B{next_id:09}");
+            next_id += 1;
+            let mut sim = Sim {
+                c,
+                steps: &mut steps,
+                counts: &mut counts,
+                now,
+            };
+            sim.run(
+                &mut rng,
+                &classification,
+                &calendar,
+                &departments,
+                &mut summons,
+            );
+            cases.push(sim.c);
+            steps.clear();
+        }
+        let mut tx = db.write().await?;
+        store::insert_many(&mut tx, &cases).await?;
+        store::add_summons(&mut tx, &summons).await?;
+        for ((month, street, dept, top), d) in &counts {
+            store::bump(&mut tx, *month, *street, *dept, top, d).await?;
+        }
+        tx.sync_ids(&["cases"]).await?;
+        tx.commit().await?;
+        written += n;
+        progress.advance(n);
+    }
+    Ok(written)
+}

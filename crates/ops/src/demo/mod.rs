@@ -2,7 +2,7 @@
 //! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
 //! seed gives the same city. It loads into an empty database in one transaction.
 
-mod cases;
+pub mod cases;
 mod departments;
 mod evaluations;
 mod names;
