@@ -88,7 +88,7 @@ pub async fn grids_within(tx: &mut Tx, path: &str) -> Result<Vec<GridRow>, Store
 }
 
 /// A case as stored: its facts and its current state.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
 pub struct CaseRow {
     pub id: i64,
     pub code: String,
@@ -135,27 +135,6 @@ const COLS: &str = "id, code, idempotency_key, channel, category, category_top, 
      lon, lat, routed, grid_id, community_org_id, street_org_id, org_path, reporter_name, reporter_phone, department_id, \
      received_at, registered_at, dispatched_at, response_due_at, responded_at, due_at, feedback_at, closed_at, extensions, \
      extension_pending, supervision, suspended_from, satisfaction, reworks, returns, duplicate_of, created_by";
-
-/// Writes a new case from a row whose `id` is ignored; returns the id.
-pub async fn insert(tx: &mut Tx, r: &CaseRow) -> Result<i64, StoreError> {
-    let cols = COLS.trim_start_matches("id, ");
-    let n = cols.split(',').count();
-    let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO cases ({cols}) VALUES ({}) RETURNING id",
-        params.join(", ")
-    );
-    Ok(on!(tx, c => sqlx::query_scalar(&sql)
-        .bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category).bind(&r.category_top)
-        .bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description).bind(&r.address)
-        .bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id).bind(r.street_org_id)
-        .bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone).bind(r.department_id)
-        .bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at).bind(r.response_due_at).bind(r.responded_at)
-        .bind(r.due_at).bind(r.feedback_at).bind(r.closed_at).bind(r.extensions).bind(r.extension_pending)
-        .bind(&r.supervision).bind(&r.suspended_from).bind(&r.satisfaction).bind(r.reworks).bind(r.returns)
-        .bind(r.duplicate_of).bind(&r.created_by)
-        .fetch_one(c).await)?)
-}
 
 /// Writes new cases (ids ignored) in one statement per few hundred; returns (code, id).
 pub async fn insert_new(tx: &mut Tx, rows: &[CaseRow]) -> Result<Vec<(String, i64)>, StoreError> {

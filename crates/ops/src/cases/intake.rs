@@ -205,7 +205,6 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
     let now = Utc::now();
     let registered = category.is_some() && r.routed != "manual";
     let row = CaseRow {
-        id: 0,
         code: tracking_code(),
         idempotency_key: key,
         channel: channel.code().into(),
@@ -231,24 +230,10 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
         org_path: r.path,
         reporter_name,
         reporter_phone,
-        department_id: None,
         received_at: now,
         registered_at: registered.then_some(now),
-        dispatched_at: None,
-        response_due_at: None,
-        responded_at: None,
-        due_at: None,
-        feedback_at: None,
-        closed_at: None,
-        extensions: 0,
-        extension_pending: false,
-        supervision: None,
-        suspended_from: None,
-        satisfaction: None,
-        reworks: 0,
-        returns: 0,
-        duplicate_of: None,
         created_by: actor.audit_name(),
+        ..CaseRow::default()
     };
 
     Ok(Prepared { row, registered })

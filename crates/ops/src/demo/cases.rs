@@ -57,17 +57,8 @@ pub async fn load(
     let grids = draw_grids(tx, rng, plan).await?;
     let classification = Classification::standard();
     let calendar = Calendar::default();
-    let leaves: Vec<(&str, &str)> = classification
-        .categories
-        .iter()
-        .filter_map(|c| c.parent.as_deref().map(|p| (c.code.as_str(), p)))
-        .collect();
-    let now = DateTime::<Utc>::from_naive_utc_and_offset(
-        today.and_hms_opt(10, 0, 0).expect("valid") - Duration::hours(8),
-        Utc,
-    )
-    .min(Utc::now());
-    let start = now - Duration::days(365);
+    let leaves = leaves(&classification);
+    let (start, now) = year_before(today);
     let mut cases: Vec<CaseRow> = Vec::new();
     let mut steps: Vec<StepSeed> = Vec::new();
     let mut summons: Vec<SummonsSeed> = Vec::new();
@@ -212,6 +203,24 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
     Ok(out)
 }
 
+/// Every 小类 with its 大类.
+fn leaves(c: &Classification) -> Vec<(&str, &str)> {
+    c.categories
+        .iter()
+        .filter_map(|x| x.parent.as_deref().map(|p| (x.code.as_str(), p)))
+        .collect()
+}
+
+/// The year of cases a city gets: up to 10:00 on `today` (or now, if earlier).
+fn year_before(today: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let now = DateTime::<Utc>::from_naive_utc_and_offset(
+        today.and_hms_opt(10, 0, 0).expect("valid") - Duration::hours(8),
+        Utc,
+    )
+    .min(Utc::now());
+    (now - Duration::days(365), now)
+}
+
 fn new_case(
     id: i64,
     g: &Grid,
@@ -236,15 +245,12 @@ fn new_case(
     CaseRow {
         id,
         code: format!("D{:08}", id),
-        idempotency_key: None,
         channel: channel.into(),
         category: Some(leaf.into()),
         category_top: Some(top.into()),
         urgency: urgency.code().into(),
         status: "registered".into(),
         title: title.to_string(),
-        description: None,
-        address: None,
         lon: Some(at(x0, x1, rng)),
         lat: Some(at(y0, y1, rng)),
         routed: "grid".into(),
@@ -252,26 +258,11 @@ fn new_case(
         community_org_id: Some(g.community_org_id),
         street_org_id: g.street_org_id,
         org_path: g.path.clone(),
-        reporter_name: None,
         reporter_phone: Some(format!("139{:08}", rng.below(100_000_000))),
-        department_id: None,
         received_at: received,
         registered_at: Some(received),
-        dispatched_at: None,
-        response_due_at: None,
-        responded_at: None,
-        due_at: None,
-        feedback_at: None,
-        closed_at: None,
-        extensions: 0,
-        extension_pending: false,
-        supervision: None,
-        suspended_from: None,
-        satisfaction: None,
-        reworks: 0,
-        returns: 0,
-        duplicate_of: None,
         created_by: "demo".into(),
+        ..CaseRow::default()
     }
 }
 
@@ -524,17 +515,8 @@ pub async fn add_cases(
     }
     let classification = Classification::standard();
     let calendar = Calendar::default();
-    let leaves: Vec<(&str, &str)> = classification
-        .categories
-        .iter()
-        .filter_map(|c| c.parent.as_deref().map(|p| (c.code.as_str(), p)))
-        .collect();
-    let now = DateTime::<Utc>::from_naive_utc_and_offset(
-        today.and_hms_opt(10, 0, 0).expect("valid") - Duration::hours(8),
-        Utc,
-    )
-    .min(Utc::now());
-    let start = now - Duration::days(365);
+    let leaves = leaves(&classification);
+    let (start, now) = year_before(today);
     progress.stage("案件", count);
     let mut written = 0u64;
     while written < count {
