@@ -19,6 +19,9 @@ pub struct Weights {
     /// existed read as the default.
     #[serde(default = "default_evaluation")]
     pub evaluation: f64,
+    /// Share of the grid's cases closed by their deadline (一网格一支部: the grid's branch).
+    #[serde(default = "default_evaluation")]
+    pub cases: f64,
 }
 
 fn default_evaluation() -> f64 {
@@ -32,6 +35,7 @@ impl Default for Weights {
             attendance: 0.2,
             registration: 0.2,
             evaluation: default_evaluation(),
+            cases: default_evaluation(),
         }
     }
 }
@@ -43,6 +47,7 @@ impl Weights {
             ("attendance", self.attendance),
             ("registration", self.registration),
             ("evaluation", self.evaluation),
+            ("cases", self.cases),
         ] {
             if !(0.0..=100.0).contains(&w) || w.is_nan() {
                 return Err(Invalid::new(
@@ -52,7 +57,9 @@ impl Weights {
                 ));
             }
         }
-        if self.compliance + self.attendance + self.registration + self.evaluation <= 0.0 {
+        if self.compliance + self.attendance + self.registration + self.evaluation + self.cases
+            <= 0.0
+        {
             return Err(Invalid::new("weights", "0", msg!("权重之和须大于 0")));
         }
         Ok(())
@@ -67,6 +74,7 @@ pub struct Parts {
     pub attendance: Option<f64>,
     pub registration: Option<f64>,
     pub evaluation: Option<f64>,
+    pub cases: Option<f64>,
 }
 
 /// The score, 0–100, over the parts that apply.
@@ -76,6 +84,7 @@ pub fn score(w: &Weights, p: &Parts) -> Option<f64> {
         (w.attendance, p.attendance),
         (w.registration, p.registration),
         (w.evaluation, p.evaluation),
+        (w.cases, p.cases),
     ];
     let weight: f64 = parts
         .iter()
@@ -120,6 +129,7 @@ mod tests {
             attendance: Some(1.0),
             registration: Some(1.0),
             evaluation: Some(1.0),
+            cases: Some(1.0),
         };
         assert_eq!(score(&w, &full), Some(100.0));
         let no_employed = Parts {
@@ -136,6 +146,7 @@ mod tests {
             attendance: Some(1.0),
             registration: Some(0.0),
             evaluation: None,
+            cases: None,
         };
         assert!((score(&w, &half).unwrap() - 50.0).abs() < 1e-9);
         let rated_poorly = Parts {
@@ -175,6 +186,7 @@ mod tests {
             attendance: 0.0,
             registration: 0.0,
             evaluation: 0.0,
+            cases: 0.0,
         };
         assert!(zero.validate().is_err());
     }

@@ -64,6 +64,7 @@ pub struct OrgScore {
     pub attendance: Option<f64>,
     pub registration: Option<f64>,
     pub evaluation: Option<f64>,
+    pub cases: Option<f64>,
     pub weak: bool,
     pub rectification: Option<RectificationRow>,
 }
@@ -118,6 +119,23 @@ pub async fn quarter(
     };
     let (employed, registered) = (up(employed), up(registered));
     let evaluation = received_grades(&mut tx, &path, p.first_day().year()).await?;
+    // The quarter's bounds as instants in Shanghai.
+    let instant = |d: chrono::NaiveDate| {
+        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+            d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(8),
+            chrono::Utc,
+        )
+    };
+    let (from, to) = (
+        instant(p.first_day()),
+        instant(p.last_day()) + chrono::Duration::days(1),
+    );
+    let cases: HashMap<i64, f64> = store::cases_closed_per_branch(&mut tx, &path, from, to)
+        .await?
+        .into_iter()
+        .filter(|(_, closed, _)| *closed > 0)
+        .map(|(org, closed, on_time)| (org, on_time as f64 / closed as f64))
+        .collect();
     let rect: HashMap<i64, RectificationRow> = store::of_period(&mut tx, &path, &p.to_string())
         .await?
         .into_iter()
@@ -135,6 +153,7 @@ pub async fn quarter(
                 registration: (emp > 0)
                     .then(|| registered.get(&o.org.id).copied().unwrap_or(0) as f64 / emp as f64),
                 evaluation: evaluation.get(&o.org.id).copied(),
+                cases: cases.get(&o.org.id).copied(),
             };
             let score = assessment::score(&w, &parts);
             OrgScore {
@@ -147,6 +166,7 @@ pub async fn quarter(
                 attendance: parts.attendance,
                 registration: parts.registration,
                 evaluation: parts.evaluation,
+                cases: parts.cases,
                 weak: false,
             }
         })

@@ -168,6 +168,21 @@ async fn putian_at_scale_one_has_the_study_figures() {
     );
     let late = count(&t.db, "SELECT COUNT(*) FROM cases WHERE closed_at > due_at").await;
     assert!(late > 0, "some closed late");
+    // Grid branches are assessed on their grid's cases closed on time.
+    let q = jiceng_ops::assessment::quarter(&t.db, &a, None, "2026-Q1")
+        .await
+        .unwrap();
+    let parts: Vec<f64> = q.orgs.iter().filter_map(|o| o.cases).collect();
+    assert!(
+        parts.len() >= 150,
+        "most of the 200 grid branches: {}",
+        parts.len()
+    );
+    assert!(parts.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert!(
+        parts.iter().any(|p| *p < 1.0),
+        "some branches closed cases late"
+    );
     // The demo only goes into an empty database.
     let e = demo::build(
         &t.db,

@@ -46,6 +46,23 @@ pub async fn registered_per_org(
         .bind(path).bind(&up).bind(to).bind(from).fetch_all(c).await)?)
 }
 
+/// Per grid branch (一网格一支部) of a subtree: cases of its grid closed between two moments,
+/// and how many of them by their deadline.
+pub async fn cases_closed_per_branch(
+    tx: &mut Tx,
+    path: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64, i64)>(
+        "SELECT g.branch_org_id, COUNT(*), CAST(SUM(CASE WHEN c.due_at IS NULL OR c.closed_at <= c.due_at THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM cases c JOIN grids g ON g.id = c.grid_id \
+         WHERE c.closed_at >= $1 AND c.closed_at < $2 AND c.org_path >= $3 AND c.org_path < $4 AND g.branch_org_id IS NOT NULL \
+         GROUP BY g.branch_org_id")
+        .bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct RectificationRow {
     pub id: i64,

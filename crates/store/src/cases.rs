@@ -352,7 +352,7 @@ pub async fn bump(
 }
 
 /// Summed counts for one group of a breakdown.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
 pub struct StatsRow {
     pub key: String,
     pub received: i64,

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sql: include_str!("migrations/0007_cases.sql"),
     },
+    Migration {
+        version: 8,
+        name: "case_closing",
+        sql: include_str!("migrations/0008_case_closing.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

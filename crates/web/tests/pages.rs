@@ -1122,7 +1122,7 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
         "/settings/weights",
         &admin,
         &csrf,
-        "compliance=abc&attendance=1&registration=1",
+        "compliance=abc&attendance=1&registration=1&evaluation=0&cases=0",
     )
     .await;
     assert_eq!(st, StatusCode::OK);
@@ -1132,7 +1132,7 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
         "/settings/weights",
         &admin,
         &csrf,
-        "compliance=2&attendance=1&registration=1&evaluation=0.5",
+        "compliance=2&attendance=1&registration=1&evaluation=0.5&cases=0.3",
     )
     .await;
     let w = jiceng_ops::assessment::weights(&t.db).await.unwrap();

@@ -1,6 +1,7 @@
 //! The case loop: departments, grids, intake, the moves of a case, and the rates.
 
 pub mod departments;
+pub mod disclosure;
 pub mod grids;
 pub mod intake;
 pub mod moves;

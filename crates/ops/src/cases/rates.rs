@@ -88,6 +88,16 @@ pub struct Rates {
 }
 
 pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsError> {
+    compute(db, Some(actor), q).await
+}
+
+/// The rates anyone may see (晾晒): by any street or department, with no personal data in
+/// them, so no scope applies.
+pub async fn public(db: &Db, q: RatesQuery) -> Result<Rates, OpsError> {
+    compute(db, None, q).await
+}
+
+async fn compute(db: &Db, actor: Option<&Actor>, q: RatesQuery) -> Result<Rates, OpsError> {
     let today = crate::today();
     let this = i64::from(chrono::Datelike::year(&today)) * 100
         + i64::from(chrono::Datelike::month(&today));
@@ -125,13 +135,16 @@ pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsEr
     let mut street = match crate::input::opt(&q.street) {
         Some(code) => {
             let s = by_code(&mut tx, "street", code).await?;
-            actor.may_read(&s.path)?;
+            if let Some(a) = actor {
+                a.may_read(&s.path)?;
+            }
             Some(s)
         }
         None => None,
     };
-    if street.is_none() && actor.scope_path() != "/" {
-        let ids = jiceng_domain::OrgPath(actor.scope_path().to_string()).ids();
+    let scope = actor.map_or("/", |a| a.scope_path());
+    if street.is_none() && scope != "/" {
+        let ids = jiceng_domain::OrgPath(scope.to_string()).ids();
         for id in ids {
             if let Some(o) = orgs::by_id(&mut tx, id).await?
                 && o.level == jiceng_domain::OrgLevel::Street.code()
@@ -149,18 +162,9 @@ pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsEr
     let total = store::stats(&mut tx, from, to, street_id, dept_id, By::All)
         .await?
         .pop()
-        .unwrap_or(StatsRow {
+        .unwrap_or_else(|| StatsRow {
             key: "all".into(),
-            received: 0,
-            dispatched: 0,
-            responded_on_time: 0,
-            returned: 0,
-            closed: 0,
-            closed_on_time: 0,
-            reworked: 0,
-            handling_minutes: 0,
-            followed_up: 0,
-            satisfied: 0,
+            ..StatsRow::default()
         });
     let rows = store::stats(&mut tx, from, to, street_id, dept_id, by).await?;
     let names = labels(&mut tx, by, &rows).await?;

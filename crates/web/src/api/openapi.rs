@@ -876,7 +876,7 @@ fn schemas() -> Value {
         "NewPoints": { "type": "object", "required": ["scheme", "item", "member_id", "occurred_on"], "properties": { "scheme": { "type": "string" }, "item": { "type": "string" }, "member_id": { "type": "integer" }, "occurred_on": { "type": "string", "format": "date" }, "times": { "type": "integer" }, "note": { "type": "string" }, "evidence": { "type": "string" } } },
         "PointsEntry": { "type": "object", "properties": string_props(&["id", "scheme", "item", "member_name", "period", "occurred_on", "points", "status", "created_by", "decided_by"]) },
         "PointsEntries": { "type": "array", "items": { "$ref": "#/components/schemas/PointsEntry" } },
-        "Weights": { "type": "object", "properties": { "compliance": { "type": "number" }, "attendance": { "type": "number" }, "registration": { "type": "number" }, "evaluation": { "type": "number" } } },
+        "Weights": { "type": "object", "properties": { "compliance": { "type": "number" }, "attendance": { "type": "number" }, "registration": { "type": "number" }, "evaluation": { "type": "number" }, "cases": { "type": "number" } } },
         "Assessment": { "type": "object", "properties": { "period": { "type": "string" }, "weights": { "$ref": "#/components/schemas/Weights" }, "weak": { "type": "integer" }, "orgs": { "type": "array" } } },
         "NewRectification": { "type": "object", "required": ["org", "period", "plan"], "properties": string_props(&["org", "period", "plan"]) },
         "Rectification": { "type": "object", "properties": string_props(&["id", "org_code", "org_name", "period", "plan", "progress", "status"]) },

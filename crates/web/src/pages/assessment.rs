@@ -34,6 +34,7 @@ pub struct Line {
     pub attendance: String,
     pub registration: String,
     pub evaluation: String,
+    pub cases: String,
     pub weak: bool,
     pub rectification: Option<(i64, String)>,
 }
@@ -80,7 +81,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     {
         Ok(a) => {
             out.weights = format!(
-                "{} {} · {} {} · {} {} · {} {}",
+                "{} {} · {} {} · {} {} · {} {} · {} {}",
                 out.l.t("assessment.compliance"),
                 a.weights.compliance,
                 out.l.t("assessment.attendance"),
@@ -88,7 +89,9 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                 out.l.t("assessment.registration"),
                 a.weights.registration,
                 out.l.t("assessment.evaluation"),
-                a.weights.evaluation
+                a.weights.evaluation,
+                out.l.t("assessment.cases"),
+                a.weights.cases
             );
             out.weak = a.weak;
             out.total = a.orgs.len();
@@ -105,6 +108,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                     attendance: pct(o.attendance),
                     registration: pct(o.registration),
                     evaluation: pct(o.evaluation),
+                    cases: pct(o.cases),
                     weak: o.weak,
                     rectification: o.rectification.map(|r| (r.id, r.status)),
                     code: o.org.code,

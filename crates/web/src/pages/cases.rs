@@ -607,9 +607,9 @@ fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), |x| format!("{:.1}%", x * 100.0))
 }
 
-fn rate_view(v: &Viewer, r: RateLine) -> RateView {
+fn rate_view(lang: jiceng_domain::Lang, r: RateLine) -> RateView {
     RateView {
-        label: translate(v.lang, &r.label).to_string(),
+        label: translate(lang, &r.label).to_string(),
         code: r.code.clone().unwrap_or_default(),
         received: r.counts.received,
         closed: r.counts.closed,
@@ -670,8 +670,8 @@ pub async fn rates_page(State(s): State<AppState>, v: Viewer, Query(q): Query<Va
     };
     match rates::rates(&s.db, &v.actor, query).await {
         Ok(r) => {
-            page.total = Some(rate_view(&v, r.total));
-            page.lines = r.lines.into_iter().map(|x| rate_view(&v, x)).collect();
+            page.total = Some(rate_view(v.lang, r.total));
+            page.lines = r.lines.into_iter().map(|x| rate_view(v.lang, x)).collect();
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => page.error = e.render(v.lang),
@@ -813,4 +813,94 @@ pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Valu
         rows,
         error,
     })
+}
+
+pub struct PublicLine {
+    pub code: String,
+    pub category: String,
+    pub received: String,
+    pub closed: String,
+    pub on_time: bool,
+    pub satisfaction: String,
+}
+
+#[derive(Template)]
+#[template(path = "disclosure.html")]
+struct DisclosurePage {
+    l: Layout,
+    streets: Vec<RateView>,
+    departments: Vec<RateView>,
+    chosen: Option<(String, Vec<RateView>, Vec<PublicLine>)>,
+    error: String,
+}
+
+impl DisclosurePage {
+    /// The two breakdowns: (title, the query key a line's code goes under, the lines).
+    fn groups(&self) -> [(&str, &'static str, &Vec<RateView>); 2] {
+        [
+            (self.l.t("case.by_street"), "street", &self.streets),
+            (
+                self.l.t("case.by_department"),
+                "department",
+                &self.departments,
+            ),
+        ]
+    }
+}
+
+/// The public disclosure (晾晒): no sign-in, no personal data.
+pub async fn disclosure(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<Values>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let l = public_layout(lang, super::i18n::t(lang, "case.disclosure"));
+    let street = value(&q, "street");
+    let department = value(&q, "department");
+    let mut page = DisclosurePage {
+        l,
+        streets: Vec::new(),
+        departments: Vec::new(),
+        chosen: None,
+        error: String::new(),
+    };
+    match jiceng_ops::cases::disclosure::disclosure(&s.db, street.as_deref(), department.as_deref())
+        .await
+    {
+        Ok(d) => {
+            page.streets = d.streets.into_iter().map(|r| rate_view(lang, r)).collect();
+            page.departments = d
+                .departments
+                .into_iter()
+                .map(|r| rate_view(lang, r))
+                .collect();
+            page.chosen = d.chosen.map(|(name, months, cases)| {
+                (
+                    translate(lang, &name).to_string(),
+                    months
+                        .lines
+                        .into_iter()
+                        .map(|r| rate_view(lang, r))
+                        .collect(),
+                    cases
+                        .into_iter()
+                        .map(|c| PublicLine {
+                            code: c.code,
+                            category: c.category,
+                            received: local(c.received_at),
+                            closed: c.closed_at.map(local).unwrap_or_default(),
+                            on_time: c.on_time,
+                            satisfaction: c
+                                .satisfaction
+                                .map(|x| translate(lang, x).to_string())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                )
+            });
+        }
+        Err(e) => page.error = e.render(lang),
+    }
+    render(&page)
 }

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(views::login_form).post(views::login))
         .route("/track", get(cases::track))
         .route("/track/rate", post(cases::rate))
+        .route("/disclosure", get(cases::disclosure))
         .route("/logout", post(views::logout))
         .route("/password", get(views::password_form).post(views::password))
         .route("/orgs", get(views::orgs).post(org_admin::create))

@@ -125,19 +125,33 @@ pub async fn save_weights(
             .into()
         })
     };
-    let w = match (
-        num("compliance"),
-        num("attendance"),
-        num("registration"),
-        num("evaluation"),
-    ) {
-        (Ok(c), Ok(a), Ok(r), Ok(e)) => Weights {
-            compliance: c,
-            attendance: a,
-            registration: r,
-            evaluation: e,
+    let parts = [
+        "compliance",
+        "attendance",
+        "registration",
+        "evaluation",
+        "cases",
+    ]
+    .map(num);
+    let w = match parts {
+        [
+            Ok(compliance),
+            Ok(attendance),
+            Ok(registration),
+            Ok(evaluation),
+            Ok(cases),
+        ] => Weights {
+            compliance,
+            attendance,
+            registration,
+            evaluation,
+            cases,
         },
-        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+        parts => {
+            let e = parts
+                .into_iter()
+                .find_map(Result::err)
+                .expect("one part failed");
             return fail(&s, &v, e).await;
         }
     };
