@@ -158,6 +158,13 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("day_start", "上班时间"),
     ("workdays", "调休工作日"),
     ("street", "街道"),
+    ("ended_at", "结束时间"),
+    ("started_at", "开始时间"),
+    ("visits", "走访户数"),
+    ("findings", "发现问题"),
+    ("grid", "网格"),
+    ("patrol", "巡查记录"),
+    ("track", "轨迹"),
 ];
 
 /// Chinese label of a field code name.

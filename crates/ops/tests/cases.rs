@@ -10,7 +10,7 @@ use jiceng_ops::cases::grids::{self, NewGridInput};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RatesQuery};
-use jiceng_ops::cases::{departments, views};
+use jiceng_ops::cases::{departments, patrols, views};
 use jiceng_ops::{Actor, Db, OpsError};
 use serde_json::json;
 
@@ -383,4 +383,88 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
         .await,
         19
     );
+}
+
+#[tokio::test]
+async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41], [119.0, 25.4]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let worker = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let at = |mins_ago: i64| {
+        (now - chrono::Duration::minutes(mins_ago))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let walk = |from: i64, to: i64| patrols::NewPatrolInput {
+        grid: s(&grid.code),
+        started_at: Some(at(from)),
+        ended_at: Some(at(to)),
+        visits: Some(6),
+        findings: s("3 号楼楼道堆放杂物"),
+        track: Some(json!([[119.001, 25.401], [119.002, 25.402]])),
+    };
+    // Starting and ending in the same calendar day keeps the test on one day near midnight.
+    let p = patrols::record(&t.db, &worker, walk(40, 10)).await.unwrap();
+    assert_eq!(p.minutes, 30);
+    let e = patrols::record(&t.db, &worker, walk(10, 40))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "ended_at");
+    let e = patrols::record(
+        &t.db,
+        &worker,
+        patrols::NewPatrolInput {
+            grid: s("350302001001999"),
+            ..walk(40, 10)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "grid");
+    let day = patrols::my_day(&t.db, &worker).await.unwrap();
+    assert_eq!(day.target_minutes, 120);
+    assert_eq!(day.patrols.len(), 1);
+    if day.minutes > 0 {
+        assert_eq!((day.minutes, day.visits), (30, 6));
+        assert_eq!(day.progress, 0.25);
+    }
+    // The finding becomes a case in the patrol's grid, registered at once.
+    let c = patrols::to_case(
+        &t.db,
+        &worker,
+        p.id,
+        patrols::FindingCase {
+            category: s("hazard"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (c.channel.as_str(), c.status.as_str()),
+        ("grid_worker", "registered")
+    );
+    assert_eq!(c.grid_id, Some(grid.id));
+    assert_eq!(c.title, "3 号楼楼道堆放杂物");
+    let after = patrols::my_day(&t.db, &worker).await.unwrap();
+    assert_eq!(after.patrols[0].cases, 1);
+    let out = account(&t.db, "grid2", "grid_worker", "B2", None).await;
+    let e = patrols::record(&t.db, &out, walk(40, 10)).await;
+    assert!(e.is_ok(), "B2 is in the same community as the grid");
+    let street = account(&t.db, "viewer", "street_admin", "S", None).await;
+    assert_eq!(patrols::within(&t.db, &street, 7).await.unwrap().len(), 2);
 }

@@ -14,6 +14,7 @@ pub mod evaluations;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod patrols;
 pub mod points;
 pub mod registrations;
 pub mod units;

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case_closing",
         sql: include_str!("migrations/0008_case_closing.sql"),
     },
+    Migration {
+        version: 9,
+        name: "patrols",
+        sql: include_str!("migrations/0009_patrols.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

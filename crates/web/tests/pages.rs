@@ -110,6 +110,8 @@ async fn every_role_gets_its_pages() {
             "/grids",
             "/inbox",
             "/track?code=NOPE",
+            "/disclosure",
+            "/patrols",
         ] {
             let (st, body, _) = get(&router, page, &cookie).await;
             assert!(

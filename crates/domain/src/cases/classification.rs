@@ -47,6 +47,13 @@ pub struct Classification {
     pub response_minutes: u32,
     /// Warn when less than this share of the allowed time is left.
     pub warn_share: f64,
+    /// Minutes of patrol a grid worker owes each day.
+    #[serde(default = "two_hours")]
+    pub patrol_minutes: u32,
+}
+
+fn two_hours() -> u32 {
+    120
 }
 
 impl Classification {
@@ -194,6 +201,7 @@ impl Classification {
             report_minutes: 30,
             response_minutes: 120,
             warn_share: 0.2,
+            patrol_minutes: two_hours(),
         }
     }
 }

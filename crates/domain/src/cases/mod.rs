@@ -5,6 +5,7 @@
 mod classification;
 mod deadline;
 mod machine;
+pub mod patrol;
 
 pub use classification::{CategoryDef, Classification, LimitDef};
 

@@ -289,6 +289,16 @@ async fn write_all(
     batch: Vec<Prepared>,
 ) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
     let mut tx = db.write().await?;
+    let out = write_in(&mut tx, batch).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Writes prepared cases within the caller's transaction.
+pub(crate) async fn write_in(
+    tx: &mut Tx,
+    batch: Vec<Prepared>,
+) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
     // Keys were checked before the lock; this catches the same key twice in one batch.
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut slots: Vec<Result<usize, OpsError>> = Vec::with_capacity(batch.len());
@@ -310,10 +320,8 @@ async fn write_all(
         registered.push(p.registered);
         rows.push(p.row);
     }
-    let ids: std::collections::HashMap<String, i64> = store::insert_new(&mut tx, &rows)
-        .await?
-        .into_iter()
-        .collect();
+    let ids: std::collections::HashMap<String, i64> =
+        store::insert_new(tx, &rows).await?.into_iter().collect();
     let mut steps: Vec<StepSeed> = Vec::new();
     for (row, reg) in rows.iter_mut().zip(&registered) {
         row.id = ids[&row.code];
@@ -342,8 +350,8 @@ async fn write_all(
         .filter(|(_, r)| **r)
         .map(|(c, _)| c)
         .collect();
-    store::add_steps(&mut tx, &steps).await?;
-    stats::bump_received(&mut tx, &counted).await?;
+    store::add_steps(tx, &steps).await?;
+    stats::bump_received(tx, &counted).await?;
     let targets: Vec<String> = rows.iter().map(|r| format!("case:{}", r.id)).collect();
     let entries: Vec<audit::Entry> = rows
         .iter()
@@ -357,8 +365,7 @@ async fn write_all(
             after: serde_json::to_string(r).ok(),
         })
         .collect();
-    audit::append_many(&mut tx, &entries).await?;
-    tx.commit().await?;
+    audit::append_many(tx, &entries).await?;
     Ok(slots
         .into_iter()
         .map(|s| s.map(|i| rows[i].clone()))

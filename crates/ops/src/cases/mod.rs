@@ -5,6 +5,7 @@ pub mod disclosure;
 pub mod grids;
 pub mod intake;
 pub mod moves;
+pub mod patrols;
 pub mod rates;
 pub mod settings;
 pub(crate) mod stats;

@@ -190,3 +190,50 @@ pub async fn set_calendar(
 ) -> Result<Json<CalendarDoc>, ApiError> {
     Ok(Json(settings::set_calendar(&s.db, &a.actor, c).await?))
 }
+
+pub async fn log_patrol(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(p): Body<jiceng_ops::cases::patrols::NewPatrolInput>,
+) -> Result<(StatusCode, Json<jiceng_store::patrols::PatrolRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(jiceng_ops::cases::patrols::record(&s.db, &a.actor, p).await?),
+    ))
+}
+
+pub async fn my_patrols(
+    State(s): State<AppState>,
+    a: Authed,
+) -> Result<Json<jiceng_ops::cases::patrols::Day>, ApiError> {
+    Ok(Json(
+        jiceng_ops::cases::patrols::my_day(&s.db, &a.actor).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Days {
+    pub days: Option<i64>,
+}
+
+pub async fn scope_patrols(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<Days>,
+) -> Result<Json<Vec<jiceng_store::patrols::PatrolRow>>, ApiError> {
+    Ok(Json(
+        jiceng_ops::cases::patrols::within(&s.db, &a.actor, q.days.unwrap_or(7)).await?,
+    ))
+}
+
+pub async fn patrol_case(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(f): Body<jiceng_ops::cases::patrols::FindingCase>,
+) -> Result<(StatusCode, Json<CaseRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(jiceng_ops::cases::patrols::to_case(&s.db, &a.actor, id, f).await?),
+    ))
+}

@@ -904,3 +904,135 @@ pub async fn disclosure(
     }
     render(&page)
 }
+
+pub struct PatrolLine {
+    pub id: i64,
+    pub grid: String,
+    pub from: String,
+    pub to: String,
+    pub minutes: i64,
+    pub visits: i64,
+    pub findings: String,
+    pub cases: i64,
+}
+
+#[derive(Template)]
+#[template(path = "patrols.html")]
+struct PatrolsPage {
+    l: Layout,
+    f: Values,
+    grids: Vec<(String, String)>,
+    groups: Vec<(String, Vec<(String, String)>)>,
+    minutes: i64,
+    target: i64,
+    percent: i64,
+    rows: Vec<PatrolLine>,
+    error: String,
+}
+
+impl PatrolsPage {
+    fn v(&self, k: &str) -> &str {
+        self.f.get(k).map_or("", String::as_str)
+    }
+}
+
+async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Response {
+    use jiceng_ops::cases::patrols;
+    let day = match patrols::my_day(&s.db, &v.actor).await {
+        Ok(d) => d,
+        Err(e) => return error_page(v.lang, &e),
+    };
+    let grids = patrols::my_grids(&s.db, &v.actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| (g.code, g.name))
+        .collect();
+    let classification = settings::classification(&s.db).await.ok();
+    let groups = classification
+        .map(|cl| {
+            cl.categories
+                .iter()
+                .filter(|t| t.parent.is_none())
+                .map(|t| {
+                    (
+                        t.name.clone(),
+                        cl.categories
+                            .iter()
+                            .filter(|x| x.parent.as_ref() == Some(&t.code))
+                            .map(|x| (x.code.clone(), x.name.clone()))
+                            .collect(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let title = v.layout("", "").t("patrol.title").to_string();
+    render(&PatrolsPage {
+        l: v.layout("cases", title),
+        grids,
+        groups,
+        minutes: day.minutes,
+        target: day.target_minutes,
+        percent: (day.progress * 100.0).round() as i64,
+        rows: day
+            .patrols
+            .into_iter()
+            .map(|p| PatrolLine {
+                id: p.id,
+                grid: p.grid_name,
+                from: local(p.started_at),
+                to: local(p.ended_at),
+                minutes: p.minutes,
+                visits: p.visits,
+                findings: p.findings.unwrap_or_default(),
+                cases: p.cases,
+            })
+            .collect(),
+        error,
+        f,
+    })
+}
+
+pub async fn patrols(State(s): State<AppState>, v: Viewer) -> Response {
+    patrols_page(&s, &v, Values::new(), String::new()).await
+}
+
+pub async fn log_patrol(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let new = jiceng_ops::cases::patrols::NewPatrolInput {
+        grid: value(&f, "grid"),
+        started_at: value(&f, "started_at"),
+        ended_at: value(&f, "ended_at"),
+        visits: value(&f, "visits").and_then(|x| x.parse().ok()),
+        findings: value(&f, "findings"),
+        track: None,
+    };
+    match jiceng_ops::cases::patrols::record(&s.db, &v.actor, new).await {
+        Ok(_) => go(&headers, "/patrols"),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => patrols_page(&s, &v, f, e.render(v.lang)).await,
+    }
+}
+
+pub async fn patrol_case(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> Response {
+    let finding = jiceng_ops::cases::patrols::FindingCase {
+        category: value(&f, "category"),
+        ..Default::default()
+    };
+    match jiceng_ops::cases::patrols::to_case(&s.db, &v.actor, id, finding).await {
+        Ok(c) => go(&headers, &format!("/cases/{}", c.id)),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => patrols_page(&s, &v, Values::new(), e.render(v.lang)).await,
+    }
+}

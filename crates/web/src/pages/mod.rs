@@ -104,6 +104,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/moves", post(cases::make_move))
         .route("/inbox", get(cases::inbox))
+        .route("/patrols", get(cases::patrols).post(cases::log_patrol))
+        .route("/patrols/{id}/case", post(cases::patrol_case))
         .route("/rates", get(cases::rates_page))
         .route("/grids", get(cases::grid_map))
         .route(

@@ -1,0 +1,238 @@
+//! Patrols (走访巡查): grid workers log their walks; each day's minutes are measured against
+//! the daily target; a finding becomes a case in one step, routed to the patrol's grid.
+
+use super::intake::{self, NewCase};
+use super::settings;
+use crate::input::{opt, required};
+use crate::{Actor, OpsError};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use jiceng_domain::cases::patrol;
+use jiceng_domain::{Invalid, Role, msg, text};
+use jiceng_store::cases::{self as cases_store, CaseRow};
+use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
+use jiceng_store::{Db, audit, orgs};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewPatrolInput {
+    /// The grid's code.
+    pub grid: Option<String>,
+    /// Local (Shanghai) times, as 2026-11-23T08:30 or 2026-11-23 08:30.
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub visits: Option<i64>,
+    pub findings: Option<String>,
+    /// Optional track points, as GeoJSON-style [lon, lat] pairs.
+    pub track: Option<serde_json::Value>,
+}
+
+fn local_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Invalid> {
+    let t = raw.trim().replace(' ', "T");
+    let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| Invalid::new(field, raw, msg!("时间应写作 2026-11-23 08:30")))?;
+    Ok(DateTime::from_naive_utc_and_offset(
+        naive - Duration::hours(8),
+        Utc,
+    ))
+}
+
+/// Grid workers patrol the grids of their community; dispatchers may log for them.
+fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
+    match actor {
+        Actor::User(u) if u.role == Role::GridWorker && !u.read_only => {
+            if u.scope_path.starts_with(community_path) {
+                Ok(())
+            } else {
+                Err(OpsError::Forbidden(msg!("超出您的管理范围")))
+            }
+        }
+        _ => actor.may_write(community_path),
+    }
+}
+
+pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<PatrolRow, OpsError> {
+    let code = required("grid", &new.grid)?.to_string();
+    let started = local_time("started_at", required("started_at", &new.started_at)?)?;
+    let ended = local_time("ended_at", required("ended_at", &new.ended_at)?)?;
+    let visits = new.visits.unwrap_or(0);
+    let minutes = patrol::check(started, ended, visits, Utc::now())?;
+    let findings = opt(&new.findings)
+        .map(|f| text::long("findings", f, 2000))
+        .transpose()?;
+    let track = match &new.track {
+        None | Some(serde_json::Value::Null) => None,
+        Some(t) => {
+            let points: Vec<[f64; 2]> = serde_json::from_value(t.clone())
+                .map_err(|_| Invalid::new("track", "…", msg!("轨迹应为 [经度, 纬度] 的数组")))?;
+            if points.len() > 5000 {
+                return Err(
+                    Invalid::new("track", points.len(), msg!("轨迹点不能超过 5000 个")).into(),
+                );
+            }
+            Some(serde_json::to_string(&points).expect("serialises"))
+        }
+    };
+    let mut tx = db.write().await?;
+    let grid = cases_store::grid_by_code(&mut tx, &code)
+        .await?
+        .ok_or_else(|| Invalid::new("grid", &code, msg!("没有这个网格")))?;
+    let community = orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    may_patrol(actor, &community.path)?;
+    let by = actor.audit_name();
+    let id = store::insert(
+        &mut tx,
+        &NewPatrol {
+            grid_id: grid.id,
+            worker_user_id: match actor {
+                Actor::User(u) => Some(u.id),
+                Actor::Operator { .. } => None,
+            },
+            worker: &by,
+            started_at: started,
+            ended_at: ended,
+            minutes,
+            visits,
+            findings: findings.as_deref(),
+            track: track.as_deref(),
+        },
+    )
+    .await?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &by,
+            operation: "patrol.add",
+            target: &format!("patrol:{id}"),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// One worker's day: minutes patrolled against the target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    pub minutes: i64,
+    pub target_minutes: i64,
+    pub progress: f64,
+    pub visits: i64,
+    /// The actor's patrols of the last seven days, newest first.
+    pub patrols: Vec<PatrolRow>,
+}
+
+pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
+    let mut tx = db.read().await?;
+    let target = i64::from(settings::classification_in(&mut tx).await?.patrol_minutes);
+    let midnight = DateTime::<Utc>::from_naive_utc_and_offset(
+        crate::today().and_hms_opt(0, 0, 0).expect("midnight") - Duration::hours(8),
+        Utc,
+    );
+    let me = actor.audit_name();
+    let patrols = store::list(&mut tx, "/", Some(&me), midnight - Duration::days(6), 200).await?;
+    let today: Vec<&PatrolRow> = patrols
+        .iter()
+        .filter(|p| p.started_at >= midnight)
+        .collect();
+    let minutes = today.iter().map(|p| p.minutes).sum();
+    Ok(Day {
+        minutes,
+        target_minutes: target,
+        progress: patrol::progress(minutes, target),
+        visits: today.iter().map(|p| p.visits).sum(),
+        patrols,
+    })
+}
+
+/// A supervisor's view: patrols in the scope over the last `days` days.
+pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<PatrolRow>, OpsError> {
+    actor.may_read(actor.scope_path())?;
+    let since = Utc::now() - Duration::days(days.clamp(1, 92));
+    Ok(store::list(&mut db.read().await?, actor.scope_path(), None, since, 500).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FindingCase {
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    /// Defaults to the patrol's findings.
+    pub title: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+/// Turns a patrol's finding into a case in one step, in the patrol's grid, and links them.
+pub async fn to_case(
+    db: &Db,
+    actor: &Actor,
+    patrol_id: i64,
+    f: FindingCase,
+) -> Result<CaseRow, OpsError> {
+    let p = store::by_id(&mut db.read().await?, patrol_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("巡查记录", patrol_id))?;
+    may_patrol(actor, &p.community_path)?;
+    let grid = cases_store::grid_by_code(&mut db.read().await?, &p.grid_code)
+        .await?
+        .ok_or_else(|| OpsError::not_found("网格", &p.grid_code))?;
+    let (lon, lat) = match (f.lon, f.lat) {
+        (Some(x), Some(y)) => (x, y),
+        _ => {
+            let poly = super::grids::parse_geometry(&grid.geometry)?;
+            let (a, b, c, d) = poly.bbox();
+            ((a + c) / 2.0, (b + d) / 2.0)
+        }
+    };
+    let title = opt(&f.title)
+        .map(str::to_string)
+        .or_else(|| p.findings.clone().map(|x| x.chars().take(100).collect()))
+        .ok_or_else(|| Invalid::new("title", "", msg!("必填")))?;
+    let new = NewCase {
+        channel: Some("grid_worker".into()),
+        category: f.category,
+        urgency: f.urgency,
+        title: Some(title),
+        description: p.findings.clone(),
+        lon: Some(lon),
+        lat: Some(lat),
+        ..NewCase::default()
+    };
+    let prepared = intake::prepare(db, actor, new).await?;
+    let mut tx = db.write().await?;
+    let row = intake::write_in(&mut tx, vec![prepared])
+        .await?
+        .pop()
+        .expect("one case")?;
+    store::link_case(&mut tx, p.id, row.id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The grids an actor patrols: those of their scope, or for a grid worker scoped to a grid
+/// branch, every grid of the branch's community.
+pub async fn my_grids(
+    db: &Db,
+    actor: &Actor,
+) -> Result<Vec<jiceng_store::cases::GridRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let scope = actor.scope_path().to_string();
+    let mut grids = cases_store::grids_within(&mut tx, &scope).await?;
+    if grids.is_empty() {
+        for id in jiceng_domain::OrgPath(scope).ids().into_iter().rev() {
+            if let Some(o) = orgs::by_id(&mut tx, id).await?
+                && o.level == jiceng_domain::OrgLevel::Community.code()
+            {
+                grids = cases_store::grids_within(&mut tx, &o.path).await?;
+                break;
+            }
+        }
+    }
+    Ok(grids)
+}
