@@ -1149,6 +1149,57 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
     let (st, page) = post_form(&router, "/settings/schemes", &admin, &csrf, &body).await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("类别的上级形成了循环"), "{page}");
+    // The case calendar and classification are documents too, checked before they are kept.
+    let encode = |doc: &str| {
+        format!(
+            "document={}",
+            doc.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+        )
+    };
+    let (_, page) = post_form(
+        &router,
+        "/settings/calendar",
+        &admin,
+        &csrf,
+        &encode(r#"{"day_start":"17:00","day_end":"09:00"}"#),
+    )
+    .await;
+    assert!(page.contains("下班时间应晚于上班时间"), "{page}");
+    post_redirect(
+        &router,
+        "/settings/calendar",
+        &admin,
+        &csrf,
+        &encode(
+            r#"{"day_start":"08:30","day_end":"17:30","holidays":["2027-01-01"],"workdays":[]}"#,
+        ),
+    )
+    .await;
+    let cal = jiceng_ops::cases::settings::calendar(&t.db).await.unwrap();
+    assert_eq!((cal.day_start.as_str(), cal.holidays.len()), ("08:30", 1));
+    let mut c = jiceng_domain::cases::Classification::standard();
+    c.max_extensions = 2;
+    post_redirect(
+        &router,
+        "/settings/classification",
+        &admin,
+        &csrf,
+        &encode(&serde_json::to_string(&c).unwrap()),
+    )
+    .await;
+    let kept = jiceng_ops::cases::settings::classification(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(kept.max_extensions, 2);
+    let (_, page) = post_form(
+        &router,
+        "/settings/classification",
+        &admin,
+        &csrf,
+        "document={",
+    )
+    .await;
+    assert!(page.contains("JSON"), "{page}");
 }
 
 /// The value of a hidden input named `name` in an HTML fragment.

@@ -92,6 +92,11 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/rules", post(settings::save_rules))
         .route("/settings/weights", post(settings::save_weights))
         .route("/settings/schemes", post(settings::save_scheme))
+        .route(
+            "/settings/classification",
+            post(settings::save_classification),
+        )
+        .route("/settings/calendar", post(settings::save_calendar))
         .route("/rectifications", post(assessment::create))
         .route("/rectifications/new", get(assessment::new_form))
         .route("/rectifications/{id}", get(assessment::show))

@@ -13,7 +13,7 @@ use jiceng_domain::assessment::Weights;
 use jiceng_domain::msg::translate;
 use jiceng_domain::orglife::{Frequency, MeetingKind};
 use jiceng_domain::points::Scheme;
-use jiceng_ops::{OpsError, assessment, compliance, points};
+use jiceng_ops::{OpsError, assessment, cases, compliance, points};
 
 use super::form::Values;
 
@@ -26,6 +26,9 @@ struct SettingsPage {
     frequencies: Vec<(&'static str, String)>,
     weights: Weights,
     schemes: Vec<(String, String, String)>,
+    /// The case classification and the working-time calendar, as JSON documents.
+    classification: String,
+    calendar: String,
     error: String,
 }
 
@@ -79,6 +82,16 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
             .collect(),
         weights: assessment::weights(&s.db).await.unwrap_or_default(),
         schemes,
+        classification: cases::settings::classification(&s.db)
+            .await
+            .ok()
+            .and_then(|c| serde_json::to_string_pretty(&c).ok())
+            .unwrap_or_default(),
+        calendar: cases::settings::calendar(&s.db)
+            .await
+            .ok()
+            .and_then(|c| serde_json::to_string_pretty(&c).ok())
+            .unwrap_or_default(),
         error,
     })
 }
@@ -181,6 +194,58 @@ pub async fn save_scheme(
     };
     match points::save_scheme(&s.db, &v.actor, scheme).await {
         Ok(_) => go(&headers, "/settings"),
+        Err(e) => fail(&s, &v, e).await,
+    }
+}
+
+/// Reads a JSON document from a settings form, naming the field when it does not parse.
+fn document<T: serde::de::DeserializeOwned>(
+    f: &Values,
+    field: &'static str,
+) -> Result<T, OpsError> {
+    let doc = f.get("document").map(String::as_str).unwrap_or("");
+    serde_json::from_str(doc).map_err(|e| {
+        jiceng_domain::Invalid::new(
+            field,
+            "",
+            jiceng_domain::msg!("JSON 无法解析：{reason}", reason = e),
+        )
+        .into()
+    })
+}
+
+pub async fn save_classification(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let saved = match document(&f, "category") {
+        Ok(c) => cases::settings::set_classification(&s.db, &v.actor, c)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => go(&headers, "/settings"),
+        Err(e) => fail(&s, &v, e).await,
+    }
+}
+
+pub async fn save_calendar(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let saved = match document(&f, "holidays") {
+        Ok(c) => cases::settings::set_calendar(&s.db, &v.actor, c)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => go(&headers, "/settings"),
         Err(e) => fail(&s, &v, e).await,
     }
 }
