@@ -413,6 +413,7 @@ pub struct CaseFilter {
     pub statuses: Vec<String>,
     pub department_id: Option<i64>,
     pub street_org_id: Option<i64>,
+    pub grid_id: Option<i64>,
     pub category_top: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -463,6 +464,7 @@ pub async fn list(
     for (col, v) in [
         ("department_id", f.department_id),
         ("street_org_id", f.street_org_id),
+        ("grid_id", f.grid_id),
     ] {
         if let Some(v) = v {
             ints.push(v);
@@ -632,4 +634,13 @@ pub async fn add_grids(tx: &mut Tx, rows: &[(i64, NewGrid<'_>)]) -> Result<(), S
 pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM cases").fetch_one(c).await)?
         .unwrap_or(0))
+}
+
+/// Open cases per grid of a subtree, for the map.
+pub async fn open_per_grid(tx: &mut Tx, path: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT grid_id, COUNT(*) FROM cases WHERE grid_id IS NOT NULL AND closed_at IS NULL \
+         AND status NOT IN ('invalid', 'duplicate') AND org_path >= $1 AND org_path < $2 GROUP BY grid_id")
+        .bind(path).bind(&up).fetch_all(c).await)?)
 }

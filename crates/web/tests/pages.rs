@@ -1459,4 +1459,86 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         page.contains("城市管理局") && page.contains("/cases?department=cgj"),
         "{page}"
     );
+    // A grid worker logs a patrol on the phone page and turns its finding into a case.
+    let (grid, grid_csrf) = session("grid").await;
+    let (st, page, _) = get(&router, "/patrols", &grid).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("<option value=\"350302"),
+        "the worker's grids: {page}"
+    );
+    let grid_code = page
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let at = |m: i64| {
+        (now - chrono::Duration::minutes(m))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let walk = |from: i64, to: i64| {
+        format!(
+            "grid={grid_code}&started_at={}&ended_at={}&visits=5&findings=楼道堆放杂物",
+            at(from),
+            at(to)
+        )
+    };
+    let (_, page) = post_form(&router, "/patrols", &grid, &grid_csrf, &walk(10, 40)).await;
+    assert!(
+        page.contains("结束时间应晚于开始时间"),
+        "a named error: {page}"
+    );
+    post_redirect(&router, "/patrols", &grid, &grid_csrf, &walk(40, 10)).await;
+    let (_, page, _) = get(&router, "/patrols", &grid).await;
+    let patrol = page
+        .split("action=\"/patrols/")
+        .nth(1)
+        .expect("a finding to turn into a case")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let made = post_redirect(
+        &router,
+        &format!("/patrols/{patrol}/case"),
+        &grid,
+        &grid_csrf,
+        "category=hazard",
+    )
+    .await;
+    let (_, page, _) = get(&router, &made, &grid).await;
+    assert!(
+        page.contains("楼道堆放杂物") && page.contains("网格员上报"),
+        "{page}"
+    );
+    let (_, map, _) = get(&router, "/grids", &street).await;
+    assert!(
+        map.contains(&format!("/cases?grid={grid_code}")),
+        "the map links each grid's cases"
+    );
+    let (_, list, _) = get(
+        &router,
+        &format!("/cases?grid={grid_code}&status=registered"),
+        &street,
+    )
+    .await;
+    assert!(list.contains("楼道堆放杂物"), "{list}");
+    // The public disclosure: every street and department, signed out, no personal data.
+    let (st, page, _) = get(&router, "/disclosure", "").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("/disclosure?street=") && page.contains("/disclosure?department=cgj"),
+        "{page}"
+    );
+    let (_, page, _) = get(&router, "/disclosure?department=cgj", "").await;
+    assert!(
+        page.contains("最近办结的案件") && page.contains(&tracking),
+        "{page}"
+    );
+    assert!(!page.contains("13912345678"), "no phones: {page}");
 }

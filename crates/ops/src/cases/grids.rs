@@ -142,11 +142,35 @@ pub async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, 
 
 /// The grids of a scope, for the map.
 pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<GridRow>, OpsError> {
+    Ok(with_open_cases(db, actor, code)
+        .await?
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect())
+}
+
+/// The grids of a scope with how many cases in each are still open.
+pub async fn with_open_cases(
+    db: &Db,
+    actor: &Actor,
+    code: Option<&str>,
+) -> Result<Vec<(GridRow, i64)>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => by_code(&mut tx, "within", c).await?.path,
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
-    Ok(store::grids_within(&mut tx, &path).await?)
+    let open: std::collections::HashMap<i64, i64> = store::open_per_grid(&mut tx, &path)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(store::grids_within(&mut tx, &path)
+        .await?
+        .into_iter()
+        .map(|g| {
+            let n = open.get(&g.id).copied().unwrap_or(0);
+            (g, n)
+        })
+        .collect())
 }

@@ -95,6 +95,8 @@ pub struct ListCases {
     pub status: Option<String>,
     pub department: Option<String>,
     pub street: Option<String>,
+    /// A grid's code.
+    pub grid: Option<String>,
     pub category: Option<String>,
     /// Received from / before, as dates.
     pub from: Option<String>,
@@ -153,11 +155,21 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         Some(code) => Some(by_code(&mut tx, "street", code).await?.id),
         None => None,
     };
+    let grid_id = match crate::input::opt(&q.grid) {
+        Some(code) => Some(
+            store::grid_by_code(&mut tx, code)
+                .await?
+                .ok_or_else(|| jiceng_domain::Invalid::new("grid", code, msg!("没有这个网格")))?
+                .id,
+        ),
+        None => None,
+    };
     let f = CaseFilter {
         path,
         statuses,
         department_id,
         street_org_id,
+        grid_id,
         category_top: crate::input::opt(&q.category).map(str::to_string),
         from: day_start("from", &q.from)?,
         to: day_start("to", &q.to)?.map(|t| t + chrono::Duration::days(1)),

@@ -117,6 +117,7 @@ pub async fn desk(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         status: value(&q, "status"),
         department: value(&q, "department"),
         street: value(&q, "street"),
+        grid: value(&q, "grid"),
         category: value(&q, "category"),
         from: value(&q, "from"),
         to: value(&q, "to"),
@@ -779,26 +780,26 @@ struct GridsPage {
     within: String,
     /// A GeoJSON FeatureCollection of the grids, for the map.
     geojson: String,
-    rows: Vec<jiceng_store::cases::GridRow>,
+    rows: Vec<(jiceng_store::cases::GridRow, i64)>,
     error: String,
 }
 
 pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
     let within = value(&q, "within").unwrap_or_default();
     let title = v.layout("", "").t("grid.map").to_string();
-    let (rows, error) = match grids::within(&s.db, &v.actor, Some(within.as_str())).await {
+    let (rows, error) = match grids::with_open_cases(&s.db, &v.actor, Some(within.as_str())).await {
         Ok(r) => (r, String::new()),
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => (Vec::new(), e.render(v.lang)),
     };
     let features: Vec<serde_json::Value> = rows
         .iter()
-        .filter_map(|g| {
+        .filter_map(|(g, open)| {
             let geometry: serde_json::Value = serde_json::from_str(&g.geometry).ok()?;
             let geometry = if geometry["type"] == "Feature" { geometry["geometry"].clone() } else { geometry };
             Some(serde_json::json!({
                 "type": "Feature",
-                "properties": { "name": g.code, "title": g.name, "households": g.households, "buildings": g.buildings },
+                "properties": { "name": g.code, "title": g.name, "households": g.households, "buildings": g.buildings, "open": open },
                 "geometry": geometry,
             }))
         })
