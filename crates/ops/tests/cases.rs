@@ -468,3 +468,74 @@ async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
     let street = account(&t.db, "viewer", "street_admin", "S", None).await;
     assert_eq!(patrols::within(&t.db, &street, 7).await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn overdue_cases_are_escalated_yellow_then_red() {
+    use jiceng_ops::cases::escalation;
+    let t = city().await;
+    let a = actor();
+    departments::add(&t.db, &a, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    let c = intake::take_in(
+        &t.db,
+        &a,
+        NewCase {
+            channel: s("hotline"),
+            category: s("garbage"),
+            title: s("垃圾满溢"),
+            community: s("C"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    moves::apply(
+        &t.db,
+        &a,
+        c.id,
+        Move {
+            departments: vec!["cgj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0, "not due yet");
+    // Move the clock on: eight days allowed, two days late.
+    let set = |dispatched_days: i64, due_days: i64| {
+        let db = t.db.clone();
+        async move {
+            let mut tx = db.write().await.unwrap();
+            let mut row = jiceng_store::cases::by_id(&mut tx, c.id)
+                .await
+                .unwrap()
+                .unwrap();
+            row.dispatched_at = Some(now - chrono::Duration::days(dispatched_days));
+            row.due_at = Some(now - chrono::Duration::days(due_days));
+            jiceng_store::cases::save(&mut tx, &row).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    set(10, 2).await;
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
+    let shown = views::show(&t.db, &a, c.id).await.unwrap();
+    assert_eq!(shown.case.row.supervision.as_deref(), Some("yellow"));
+    let last = shown.steps.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("supervise", "system:escalation")
+    );
+    assert_eq!(
+        escalation::run(&t.db, now).await.unwrap(),
+        0,
+        "already yellow"
+    );
+    // One day allowed, nine days late: red.
+    set(10, 9).await;
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
+    let shown = views::show(&t.db, &a, c.id).await.unwrap();
+    assert_eq!(shown.case.row.supervision.as_deref(), Some("red"));
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0);
+}

@@ -644,3 +644,18 @@ pub async fn open_per_grid(tx: &mut Tx, path: &str) -> Result<Vec<(i64, i64)>, S
          AND status NOT IN ('invalid', 'duplicate') AND org_path >= $1 AND org_path < $2 GROUP BY grid_id")
         .bind(path).bind(&up).fetch_all(c).await)?)
 }
+
+/// Open, dispatched cases past their deadline and not yet under red supervision:
+/// (id, dispatched, due, supervision).
+pub async fn overdue(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(i64, DateTime<Utc>, DateTime<Utc>, Option<String>)>, StoreError> {
+    let sql = format!(
+        "SELECT id, dispatched_at, due_at, supervision FROM cases WHERE closed_at IS NULL AND due_at < $1 \
+         AND dispatched_at IS NOT NULL AND status IN ('dispatched', 'handling', 'verifying') \
+         AND (supervision IS NULL OR supervision <> 'red') ORDER BY due_at LIMIT {limit}"
+    );
+    Ok(on!(tx, c => sqlx::query_as(&sql).bind(now).fetch_all(c).await)?)
+}

@@ -76,6 +76,19 @@ async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<serde_json::Valu
 pub async fn serve(db: Db, addr: SocketAddr, files: PathBuf) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
+    // Overdue cases are escalated every five minutes.
+    let escalating = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match jiceng_ops::cases::escalation::run(&escalating, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "已自动督办超期案件"),
+                Err(e) => tracing::warn!(error = %e, "自动督办失败"),
+            }
+        }
+    });
     axum::serve(listener, router(db, files))
         .with_graceful_shutdown(shutdown())
         .await

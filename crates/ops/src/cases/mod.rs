@@ -2,6 +2,7 @@
 
 pub mod departments;
 pub mod disclosure;
+pub mod escalation;
 pub mod grids;
 pub mod intake;
 pub mod moves;
