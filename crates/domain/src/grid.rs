@@ -54,6 +54,17 @@ impl fmt::Display for GridCode {
     }
 }
 
+labelled_enum! {
+    /// A place in a grid's team (网格队伍).
+    TeamRole, "role" {
+        Leader = "leader", "网格长";
+        FullTime = "full_time", "专职网格员";
+        PartTime = "part_time", "兼职网格员";
+        InfoOfficer = "info_officer", "信息员";
+        Volunteer = "volunteer", "志愿者";
+    }
+}
+
 /// A point as (longitude, latitude).
 pub type Point = (f64, f64);
 

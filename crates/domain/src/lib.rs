@@ -64,6 +64,7 @@ pub fn all_labels() -> Vec<&'static str> {
         cases::Satisfaction::LABELS,
         cases::LimitUnit::LABELS,
         cases::Action::LABELS,
+        grid::TeamRole::LABELS,
         evaluation::Grade::LABELS,
     ] {
         all.extend_from_slice(set);

@@ -539,3 +539,57 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
     assert_eq!(shown.case.row.supervision.as_deref(), Some("red"));
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_grid_has_a_team_with_one_leader() {
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(2),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let member = |role: &str, name: &str| grids::NewTeamMember {
+        grid: s(&grid.code),
+        role: s(role),
+        name: s(name),
+        phone: s("13912345678"),
+        member_id: None,
+    };
+    let leader = grids::add_team_member(&t.db, &a, member("网格长", "林网格"))
+        .await
+        .unwrap();
+    assert_eq!(leader.role, "leader");
+    let e = grids::add_team_member(&t.db, &a, member("leader", "陈第二"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "one leader: {e}");
+    let e = grids::add_team_member(&t.db, &a, member("boss", "王"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "role");
+    grids::add_team_member(&t.db, &a, member("volunteer", "志愿者甲"))
+        .await
+        .unwrap();
+    let outsider = account(&t.db, "other", "community_secretary", "C2", None).await;
+    let e = grids::add_team_member(&t.db, &outsider, member("volunteer", "乙"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)));
+    assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
+    grids::remove_team_member(&t.db, &a, leader.id)
+        .await
+        .unwrap();
+    grids::add_team_member(&t.db, &a, member("leader", "陈第二"))
+        .await
+        .unwrap();
+    assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
+}

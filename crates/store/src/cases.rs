@@ -79,6 +79,11 @@ pub async fn grid_by_code(tx: &mut Tx, code: &str) -> Result<Option<GridRow>, St
     Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(code).fetch_optional(c).await)?)
 }
 
+pub async fn grid_by_id(tx: &mut Tx, id: i64) -> Result<Option<GridRow>, StoreError> {
+    let sql = format!("{GRID} WHERE id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
 /// Grids of the communities in a subtree.
 pub async fn grids_within(tx: &mut Tx, path: &str) -> Result<Vec<GridRow>, StoreError> {
     let sql = "SELECT g.id, g.code, g.name, g.community_org_id, g.branch_org_id, g.geometry, g.households, g.buildings \
@@ -658,4 +663,43 @@ pub async fn overdue(
          AND (supervision IS NULL OR supervision <> 'red') ORDER BY due_at LIMIT {limit}"
     );
     Ok(on!(tx, c => sqlx::query_as(&sql).bind(now).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct TeamRow {
+    pub id: i64,
+    pub grid_id: i64,
+    pub role: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub member_id: Option<i64>,
+}
+
+pub async fn add_team_member(
+    tx: &mut Tx,
+    grid_id: i64,
+    role: &str,
+    name: &str,
+    phone: Option<&str>,
+    member_id: Option<i64>,
+) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO grid_team (grid_id, role, name, phone, member_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(grid_id).bind(role).bind(name).bind(phone).bind(member_id).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn remove_team_member(tx: &mut Tx, id: i64) -> Result<Option<TeamRow>, StoreError> {
+    let row = on!(tx, c => sqlx::query_as::<_, TeamRow>(
+        "SELECT id, grid_id, role, name, phone, member_id FROM grid_team WHERE id = $1").bind(id).fetch_optional(c).await)?;
+    on!(tx, c => sqlx::query("DELETE FROM grid_team WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(row)
+}
+
+/// The teams of a subtree's grids.
+pub async fn teams_within(tx: &mut Tx, path: &str) -> Result<Vec<TeamRow>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, TeamRow>(
+        "SELECT t.id, t.grid_id, t.role, t.name, t.phone, t.member_id FROM grid_team t JOIN grids g ON g.id = t.grid_id \
+         JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY t.grid_id, t.role, t.id")
+        .bind(path).bind(&up).fetch_all(c).await)?)
 }

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "patrols",
         sql: include_str!("migrations/0009_patrols.sql"),
     },
+    Migration {
+        version: 10,
+        name: "grid_teams",
+        sql: include_str!("migrations/0010_grid_teams.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

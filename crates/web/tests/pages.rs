@@ -1521,6 +1521,7 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         map.contains(&format!("/cases?grid={grid_code}")),
         "the map links each grid's cases"
     );
+    assert!(map.contains("网格长 "), "each grid's team is on the map");
     let (_, list, _) = get(
         &router,
         &format!("/cases?grid={grid_code}&status=registered"),

@@ -174,3 +174,123 @@ pub async fn with_open_cases(
         })
         .collect())
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewTeamMember {
+    /// The grid's code.
+    pub grid: Option<String>,
+    /// leader, full_time, part_time, info_officer or volunteer.
+    pub role: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    /// A party member's id, when the team member is one (党员中心户, volunteers …).
+    pub member_id: Option<i64>,
+}
+
+/// Adds someone to a grid's team; a grid has one leader.
+pub async fn add_team_member(
+    db: &Db,
+    actor: &Actor,
+    new: NewTeamMember,
+) -> Result<jiceng_store::cases::TeamRow, OpsError> {
+    let code = crate::input::required("grid", &new.grid)?.to_string();
+    let role = jiceng_domain::grid::TeamRole::parse(crate::input::required("role", &new.role)?)?;
+    let name = text::name("name", crate::input::required("name", &new.name)?, 40)?;
+    let phone = crate::input::opt(&new.phone)
+        .map(|p| jiceng_domain::Phone::parse(p).map(|p| p.as_str().to_string()))
+        .transpose()?;
+    let mut tx = db.write().await?;
+    let grid = store::grid_by_code(&mut tx, &code)
+        .await?
+        .ok_or_else(|| Invalid::new("grid", &code, msg!("没有这个网格")))?;
+    let community = jiceng_store::orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    actor.may_write(&community.path)?;
+    if let Some(m) = new.member_id
+        && jiceng_store::members::by_id(&mut tx, m).await?.is_none()
+    {
+        return Err(Invalid::new("member", m, msg!("没有这名党员")).into());
+    }
+    let id = store::add_team_member(
+        &mut tx,
+        grid.id,
+        role.code(),
+        &name,
+        phone.as_deref(),
+        new.member_id,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => {
+            OpsError::conflict("role", role.label(), msg!("该网格已有网格长"))
+        }
+        e => e.into(),
+    })?;
+    let row = jiceng_store::cases::TeamRow {
+        id,
+        grid_id: grid.id,
+        role: role.code().into(),
+        name,
+        phone,
+        member_id: new.member_id,
+    };
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "grid.team.add",
+            target: &format!("grid:{}", grid.id),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Takes someone off a grid's team.
+pub async fn remove_team_member(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsError> {
+    let mut tx = db.write().await?;
+    let Some(row) = store::remove_team_member(&mut tx, id).await? else {
+        return Err(OpsError::not_found("网格队伍成员", id));
+    };
+    let grid = store::grid_by_id(&mut tx, row.grid_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("网格", row.grid_id))?;
+    let community = jiceng_store::orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    actor.may_write(&community.path)?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "grid.team.remove",
+            target: &format!("grid:{}", grid.id),
+            path: Some(&community.path),
+            before: serde_json::to_string(&row).ok(),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The teams of the grids in a scope.
+pub async fn teams(
+    db: &Db,
+    actor: &Actor,
+    code: Option<&str>,
+) -> Result<Vec<jiceng_store::cases::TeamRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => by_code(&mut tx, "within", c).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    Ok(store::teams_within(&mut tx, &path).await?)
+}

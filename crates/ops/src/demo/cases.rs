@@ -200,6 +200,20 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
         )
         .collect();
     store::add_grids(tx, &seeds).await?;
+    // Each grid's team: a leader, a full-time worker, and a part-time one in every other grid.
+    for g in &out {
+        let roles: &[&str] = if g.id % 2 == 0 {
+            &["leader", "full_time", "part_time"]
+        } else {
+            &["leader", "full_time"]
+        };
+        for role in roles {
+            let male = rng.chance(0.5);
+            let name = super::names::person(rng, male);
+            let phone = format!("139{:08}", rng.below(100_000_000));
+            store::add_team_member(tx, g.id, role, &name, Some(&phone), None).await?;
+        }
+    }
     Ok(out)
 }
 

@@ -237,3 +237,33 @@ pub async fn patrol_case(
         Json(jiceng_ops::cases::patrols::to_case(&s.db, &a.actor, id, f).await?),
     ))
 }
+
+pub async fn teams(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<Within>,
+) -> Result<Json<Vec<jiceng_store::cases::TeamRow>>, ApiError> {
+    Ok(Json(
+        grids::teams(&s.db, &a.actor, q.within.as_deref()).await?,
+    ))
+}
+
+pub async fn add_team_member(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(m): Body<grids::NewTeamMember>,
+) -> Result<(StatusCode, Json<jiceng_store::cases::TeamRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(grids::add_team_member(&s.db, &a.actor, m).await?),
+    ))
+}
+
+pub async fn remove_team_member(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    grids::remove_team_member(&s.db, &a.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

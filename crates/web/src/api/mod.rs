@@ -97,6 +97,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/grids", get(cases::grids).post(cases::add_grid))
         .route(
+            "/grid-teams",
+            get(cases::teams).post(cases::add_team_member),
+        )
+        .route(
+            "/grid-teams/{id}",
+            axum::routing::delete(cases::remove_team_member),
+        )
+        .route(
             "/case-classification",
             get(cases::classification).put(cases::set_classification),
         )

@@ -846,6 +846,36 @@ const OPS: &[Op] = &[
         "Case",
         "201",
     ),
+    (
+        "get",
+        "/grid-teams",
+        "网格",
+        "范围内各网格的队伍：网格长、专兼职网格员、信息员、志愿者",
+        &[("within", "query", "string")],
+        None,
+        "GridTeam",
+        "200",
+    ),
+    (
+        "post",
+        "/grid-teams",
+        "网格",
+        "为网格添加队伍成员（每个网格一名网格长）",
+        &[],
+        Some("NewTeamMember"),
+        "TeamMember",
+        "201",
+    ),
+    (
+        "delete",
+        "/grid-teams/{id}",
+        "网格",
+        "移出网格队伍",
+        &[("id", "path", "integer")],
+        None,
+        "Empty",
+        "204",
+    ),
 ];
 
 fn string_props(names: &[&str]) -> Value {
@@ -951,6 +981,9 @@ fn schemas() -> Value {
         "Patrols": { "type": "array", "items": { "$ref": "#/components/schemas/Patrol" } },
         "PatrolDay": { "type": "object", "properties": { "minutes": { "type": "integer" }, "target_minutes": { "type": "integer" }, "progress": { "type": "number" }, "visits": { "type": "integer" }, "patrols": { "type": "array" } } },
         "FindingCase": { "type": "object", "properties": { "category": { "type": "string" }, "urgency": { "type": "string" }, "title": { "type": "string" }, "lon": { "type": "number" }, "lat": { "type": "number" } } },
+        "TeamMember": { "type": "object", "properties": string_props(&["id", "grid_id", "role", "name", "phone", "member_id"]) },
+        "GridTeam": { "type": "array", "items": { "$ref": "#/components/schemas/TeamMember" } },
+        "NewTeamMember": { "type": "object", "required": ["grid", "role", "name"], "properties": { "grid": { "type": "string" }, "role": { "type": "string", "enum": ["leader", "full_time", "part_time", "info_officer", "volunteer"] }, "name": { "type": "string" }, "phone": { "type": "string" }, "member_id": { "type": "integer" } } },
         "FollowUp": { "type": "object", "required": ["progress"], "properties": { "progress": { "type": "string" }, "close": { "type": "boolean" } } },
         "NewUnit": { "type": "object", "required": ["name", "category", "division_code"], "properties": string_props(&["name", "category", "division_code", "address", "org"]) },
     })

@@ -792,6 +792,21 @@ pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Valu
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => (Vec::new(), e.render(v.lang)),
     };
+    let teams = grids::teams(&s.db, &v.actor, Some(within.as_str()))
+        .await
+        .unwrap_or_default();
+    let team_of = |id: i64| -> String {
+        teams
+            .iter()
+            .filter(|t| t.grid_id == id)
+            .map(|t| {
+                let role = jiceng_domain::grid::TeamRole::parse(&t.role)
+                    .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
+                format!("{role} {}", t.name)
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let features: Vec<serde_json::Value> = rows
         .iter()
         .filter_map(|(g, open)| {
@@ -799,7 +814,7 @@ pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Valu
             let geometry = if geometry["type"] == "Feature" { geometry["geometry"].clone() } else { geometry };
             Some(serde_json::json!({
                 "type": "Feature",
-                "properties": { "name": g.code, "title": g.name, "households": g.households, "buildings": g.buildings, "open": open },
+                "properties": { "name": g.code, "title": g.name, "households": g.households, "buildings": g.buildings, "open": open, "team": team_of(g.id) },
                 "geometry": geometry,
             }))
         })
