@@ -1522,6 +1522,25 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         "the map links each grid's cases"
     );
     assert!(map.contains("网格长 "), "each grid's team is on the map");
+    post_redirect(
+        &router,
+        "/grid-teams",
+        &street,
+        &street_csrf,
+        &format!("grid={grid_code}&role=volunteer&name=志愿者小林&phone=13912345678"),
+    )
+    .await;
+    let (_, map, _) = get(&router, "/grids", &street).await;
+    assert!(map.contains("志愿者小林"), "the new team member is listed");
+    let (_, page) = post_form(
+        &router,
+        "/grid-teams",
+        &street,
+        &street_csrf,
+        &format!("grid={grid_code}&role=leader&name=第二位网格长"),
+    )
+    .await;
+    assert!(page.contains("该网格已有网格长"), "{page}");
     let (_, list, _) = get(
         &router,
         &format!("/cases?grid={grid_code}&status=registered"),

@@ -781,11 +781,30 @@ struct GridsPage {
     /// A GeoJSON FeatureCollection of the grids, for the map.
     geojson: String,
     rows: Vec<(jiceng_store::cases::GridRow, i64)>,
+    /// Per grid id: (member id, role label, name).
+    teams: Vec<(i64, i64, String, String)>,
+    roles: Vec<(&'static str, String)>,
+    can_write: bool,
     error: String,
 }
 
+impl GridsPage {
+    fn team(&self, grid: &i64) -> Vec<&(i64, i64, String, String)> {
+        self.teams.iter().filter(|t| t.0 == *grid).collect()
+    }
+}
+
 pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
-    let within = value(&q, "within").unwrap_or_default();
+    map_page(
+        &s,
+        &v,
+        value(&q, "within").unwrap_or_default(),
+        String::new(),
+    )
+    .await
+}
+
+async fn map_page(s: &AppState, v: &Viewer, within: String, team_error: String) -> Response {
     let title = v.layout("", "").t("grid.map").to_string();
     let (rows, error) = match grids::with_open_cases(&s.db, &v.actor, Some(within.as_str())).await {
         Ok(r) => (r, String::new()),
@@ -822,13 +841,63 @@ pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Valu
     let geojson = serde_json::json!({ "type": "FeatureCollection", "features": features })
         .to_string()
         .replace("</", "<\\/");
+    let team_lines = teams
+        .iter()
+        .map(|t| {
+            let role = jiceng_domain::grid::TeamRole::parse(&t.role)
+                .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
+            (t.grid_id, t.id, role, t.name.clone())
+        })
+        .collect();
     render(&GridsPage {
         l: v.layout("cases", title),
         within,
         geojson,
         rows,
-        error,
+        teams: team_lines,
+        roles: jiceng_domain::grid::TeamRole::CHOICES
+            .iter()
+            .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
+            .collect(),
+        can_write: v.actor.may_write(v.actor.scope_path()).is_ok(),
+        error: if team_error.is_empty() {
+            error
+        } else {
+            team_error
+        },
     })
+}
+
+pub async fn add_team_member(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let new = grids::NewTeamMember {
+        grid: value(&f, "grid"),
+        role: value(&f, "role"),
+        name: value(&f, "name"),
+        phone: value(&f, "phone"),
+        member_id: None,
+    };
+    match grids::add_team_member(&s.db, &v.actor, new).await {
+        Ok(_) => go(&headers, "/grids"),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => map_page(&s, &v, String::new(), e.render(v.lang)).await,
+    }
+}
+
+pub async fn remove_team_member(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    match grids::remove_team_member(&s.db, &v.actor, id).await {
+        Ok(()) => go(&headers, "/grids"),
+        Err(e) => error_page(v.lang, &e),
+    }
 }
 
 pub struct PublicLine {

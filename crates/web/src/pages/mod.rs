@@ -113,6 +113,8 @@ pub fn routes() -> Router<AppState> {
         .route("/patrols/{id}/case", post(cases::patrol_case))
         .route("/rates", get(cases::rates_page))
         .route("/grids", get(cases::grid_map))
+        .route("/grid-teams", post(cases::add_team_member))
+        .route("/grid-teams/{id}/remove", post(cases::remove_team_member))
         .route(
             "/evaluations",
             get(evaluations::page).post(evaluations::rate),
