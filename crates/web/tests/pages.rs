@@ -1459,6 +1459,9 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         page.contains("城市管理局") && page.contains("/cases?department=cgj"),
         "{page}"
     );
+    let (st, sheet, _) = get(&router, "/cases/export.xlsx?status=closed", &street).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(sheet.starts_with("PK"), "an .xlsx workbook");
     // A grid worker logs a patrol on the phone page and turns its finding into a case.
     let (grid, grid_csrf) = session("grid").await;
     let (st, page, _) = get(&router, "/patrols", &grid).await;

@@ -5,7 +5,7 @@ mod assessment;
 mod cases;
 mod compliance;
 pub(crate) mod evaluations;
-mod export;
+pub(crate) mod export;
 mod form;
 mod i18n;
 mod import;
@@ -106,6 +106,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases", get(cases::desk).post(cases::create))
         .route("/cases/new", get(cases::new_form))
+        .route("/cases/export.xlsx", get(cases::export))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/moves", post(cases::make_move))
         .route("/inbox", get(cases::inbox))
