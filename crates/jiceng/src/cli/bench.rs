@@ -47,6 +47,16 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         samples: usize,
     },
+    /// The quarterly assessment of every org in a scope (default: the whole deployment, the
+    /// last full quarter), computed afresh each time.
+    Assessment {
+        #[arg(long)]
+        within: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+    },
     /// The rates (三率, on-time closure …) of the whole city over the last twelve months,
     /// broken down by street, by department and by category.
     Rates {
@@ -92,6 +102,11 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             samples,
             ledgers,
         } => return points(db, actor, &scheme, period, samples, ledgers, out).await,
+        BenchCmd::Assessment {
+            within,
+            period,
+            samples,
+        } => return assessment(db, actor, within, period, samples, out).await,
         BenchCmd::Rates { add_cases, samples } => {
             return rates(db, actor, add_cases, samples, out).await;
         }
@@ -448,6 +463,58 @@ async fn rates(
             })
             .collect::<Vec<_>>()
             .join("\n")
+    });
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct AssessmentTiming {
+    within: String,
+    period: String,
+    orgs: usize,
+    weak: usize,
+    samples: usize,
+    p50_ms: f64,
+    max_ms: f64,
+}
+
+async fn assessment(
+    db: &Db,
+    actor: &Actor,
+    within: Option<String>,
+    period: Option<String>,
+    samples: usize,
+    out: &Out,
+) -> Result<(), OpsError> {
+    let period = period.unwrap_or_else(|| {
+        jiceng_domain::orglife::Period::quarter_of(jiceng_ops::today())
+            .previous()
+            .to_string()
+    });
+    let mut times = Vec::with_capacity(samples);
+    let mut last = None;
+    for _ in 0..samples.max(1) {
+        let t = Instant::now();
+        let r = jiceng_ops::assessment::quarter(db, actor, within.as_deref(), &period).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(r);
+    }
+    times.sort_by(f64::total_cmp);
+    let r = last.expect("at least one sample");
+    let timing = AssessmentTiming {
+        within: within.unwrap_or_else(|| "全市".into()),
+        period,
+        orgs: r.orgs.len(),
+        weak: r.weak,
+        samples: times.len(),
+        p50_ms: percentile(&times, 0.5),
+        max_ms: percentile(&times, 1.0),
+    };
+    out.show(&timing, |t| {
+        format!(
+            "assessment::quarter 于 {} {}：{} 个组织、{} 个列为软弱涣散，{} 次：p50 {:.0} ms，最大 {:.0} ms",
+            t.within, t.period, t.orgs, t.weak, t.samples, t.p50_ms, t.max_ms
+        )
     });
     Ok(())
 }
