@@ -308,6 +308,21 @@ const STAT_COLS: [&str; 10] = [
     "satisfied",
 ];
 
+impl std::ops::AddAssign for Delta {
+    fn add_assign(&mut self, d: Delta) {
+        self.received += d.received;
+        self.dispatched += d.dispatched;
+        self.responded_on_time += d.responded_on_time;
+        self.returned += d.returned;
+        self.closed += d.closed;
+        self.closed_on_time += d.closed_on_time;
+        self.reworked += d.reworked;
+        self.handling_minutes += d.handling_minutes;
+        self.followed_up += d.followed_up;
+        self.satisfied += d.satisfied;
+    }
+}
+
 impl Delta {
     fn values(&self) -> [i64; 10] {
         [

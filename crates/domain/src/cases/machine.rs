@@ -108,6 +108,35 @@ impl Action {
         }
     }
 
+    /// One of each move (the level and satisfaction stand for any).
+    pub const ALL: [Action; 17] = [
+        Action::Register,
+        Action::Dispatch,
+        Action::Report,
+        Action::Accept,
+        Action::Return,
+        Action::RequestExtension,
+        Action::DecideExtension { approve: true },
+        Action::DecideExtension { approve: false },
+        Action::Supervise(Supervision::Red),
+        Action::Feedback,
+        Action::Verify { fixed: true },
+        Action::Verify { fixed: false },
+        Action::FollowUp(Satisfaction::Satisfied),
+        Action::Suspend,
+        Action::Resume,
+        Action::Invalid,
+        Action::Duplicate,
+    ];
+
+    /// The label of a recorded step by its code; intake (受理) is the step before any move.
+    pub fn step_label(code: &str) -> &'static str {
+        Action::ALL
+            .iter()
+            .find(|a| a.code() == code)
+            .map_or("受理", |a| a.label())
+    }
+
     pub const LABELS: &'static [&'static str] = &[
         "立案",
         "派遣",
@@ -245,6 +274,18 @@ mod tests {
         actions
             .iter()
             .try_fold(State::received(), |s, a| next(&s, *a, 1))
+    }
+
+    #[test]
+    fn steps_are_labelled_by_code() {
+        assert_eq!(Action::step_label("rework"), "返工");
+        assert_eq!(Action::step_label("approve_extension"), "批准延期");
+        assert_eq!(Action::step_label("intake"), "受理");
+        assert!(
+            Action::ALL
+                .iter()
+                .all(|a| Action::LABELS.contains(&a.label()))
+        );
     }
 
     #[test]

@@ -70,7 +70,8 @@ fn action_of(m: &Move) -> Result<Action, Invalid> {
     })
 }
 
-fn state_of(c: &CaseRow) -> Result<State, Invalid> {
+/// A stored case's state, as the state machine sees it.
+pub fn state_of(c: &CaseRow) -> Result<State, Invalid> {
     Ok(State {
         status: CaseStatus::parse(&c.status)?,
         suspended_from: c

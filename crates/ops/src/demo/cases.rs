@@ -343,21 +343,7 @@ impl Sim<'_> {
                 department.unwrap_or(0),
                 self.c.category_top.clone().unwrap_or_default(),
             );
-            let e = self.counts.entry(key).or_default();
-            for (a, b) in [
-                (&mut e.received, d.received),
-                (&mut e.dispatched, d.dispatched),
-                (&mut e.responded_on_time, d.responded_on_time),
-                (&mut e.returned, d.returned),
-                (&mut e.closed, d.closed),
-                (&mut e.closed_on_time, d.closed_on_time),
-                (&mut e.reworked, d.reworked),
-                (&mut e.handling_minutes, d.handling_minutes),
-                (&mut e.followed_up, d.followed_up),
-                (&mut e.satisfied, d.satisfied),
-            ] {
-                *a += b;
-            }
+            *self.counts.entry(key).or_default() += d;
         }
         self.steps
             .push((self.c.id, action.code(), "demo".into(), at, None, dept));

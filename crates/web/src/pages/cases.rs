@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use jiceng_domain::cases::{
-    self as domain, Action, CaseStatus, Channel, Satisfaction, State as CaseState, Supervision,
-    Urgency,
+    self as domain, Action, CaseStatus, Channel, Classification, Satisfaction, State as CaseState,
+    Supervision, Urgency,
 };
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
@@ -282,23 +282,7 @@ impl IntakePage {
 
 async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError>) -> Response {
     let c = settings::classification(&s.db).await.ok();
-    let groups = c
-        .map(|c| {
-            c.categories
-                .iter()
-                .filter(|t| t.parent.is_none())
-                .map(|t| {
-                    let leaves = c
-                        .categories
-                        .iter()
-                        .filter(|x| x.parent.as_ref() == Some(&t.code))
-                        .map(|x| (x.code.clone(), x.name.clone()))
-                        .collect();
-                    (t.name.clone(), leaves)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let groups = c.as_ref().map(category_groups).unwrap_or_default();
     let title = v.layout("", "").t("case.new").to_string();
     let choices = |all: &'static [(&'static str, &'static str)]| {
         all.iter()
@@ -415,29 +399,27 @@ impl CasePage {
 
 /// Every move the state machine allows from `s`, as the form actions name them.
 fn allowed(s: &CaseState, max_extensions: u32) -> Vec<&'static str> {
-    let candidates = [
-        Action::Register,
-        Action::Dispatch,
-        Action::Report,
-        Action::Accept,
-        Action::Return,
-        Action::RequestExtension,
-        Action::DecideExtension { approve: true },
-        Action::DecideExtension { approve: false },
-        Action::Supervise(Supervision::Red),
-        Action::Feedback,
-        Action::Verify { fixed: true },
-        Action::Verify { fixed: false },
-        Action::FollowUp(Satisfaction::Satisfied),
-        Action::Suspend,
-        Action::Resume,
-        Action::Invalid,
-        Action::Duplicate,
-    ];
-    candidates
+    Action::ALL
         .into_iter()
         .filter(|a| domain::next(s, *a, max_extensions).is_ok())
         .map(Action::code)
+        .collect()
+}
+
+/// The 大类 with their 小类, as (name, [(code, name)]), for category selects.
+fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, String)>)> {
+    c.categories
+        .iter()
+        .filter(|t| t.parent.is_none())
+        .map(|t| {
+            let leaves = c
+                .categories
+                .iter()
+                .filter(|x| x.parent.as_ref() == Some(&t.code))
+                .map(|x| (x.code.clone(), x.name.clone()))
+                .collect();
+            (t.name.clone(), leaves)
+        })
         .collect()
 }
 
@@ -449,23 +431,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
     let classification = settings::classification(&s.db).await.ok();
     let max_ext = classification.as_ref().map_or(1, |c| c.max_extensions);
     let c = d.case.row;
-    let state = CaseState {
-        status: CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Received),
-        suspended_from: c
-            .suspended_from
-            .as_deref()
-            .and_then(|x| CaseStatus::parse(x).ok()),
-        extension_pending: c.extension_pending,
-        extensions: c.extensions as u32,
-        supervision: c
-            .supervision
-            .as_deref()
-            .and_then(|x| Supervision::parse(x).ok()),
-        satisfaction: c
-            .satisfaction
-            .as_deref()
-            .and_then(|x| Satisfaction::parse(x).ok()),
-    };
+    let state = moves::state_of(&c).unwrap_or_else(|_| CaseState::received());
     let names: Vec<(String, String)> = classification
         .as_ref()
         .map(|c| {
@@ -477,22 +443,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
         .unwrap_or_default();
     let groups = classification
         .as_ref()
-        .map(|cl| {
-            cl.categories
-                .iter()
-                .filter(|t| t.parent.is_none())
-                .map(|t| {
-                    (
-                        t.name.clone(),
-                        cl.categories
-                            .iter()
-                            .filter(|x| x.parent.as_ref() == Some(&t.code))
-                            .map(|x| (x.code.clone(), x.name.clone()))
-                            .collect(),
-                    )
-                })
-                .collect()
-        })
+        .map(category_groups)
         .unwrap_or_default();
     let l = v.layout("cases", format!("{} · {}", c.code, c.title));
     let tr = |zh: &str| translate(v.lang, zh).to_string();
@@ -538,16 +489,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
             label_of(sat, Satisfaction::CHOICES),
         ));
     }
-    let action_label = |code: &str| {
-        let zh = match code {
-            "intake" => "受理",
-            other => ACTION_LABELS
-                .iter()
-                .find(|(c, _)| *c == other)
-                .map_or(other, |(_, l)| l),
-        };
-        tr(zh)
-    };
+    let action_label = |code: &str| tr(Action::step_label(code));
     let choices = |all: &'static [(&'static str, &'static str)]| -> Vec<(&'static str, String)> {
         all.iter()
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
@@ -594,27 +536,6 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
         c,
     })
 }
-
-/// The step names of the loop, by the codes the steps are stored under.
-const ACTION_LABELS: [(&str, &str); 17] = [
-    ("register", "立案"),
-    ("dispatch", "派遣"),
-    ("accept", "响应"),
-    ("report", "报到"),
-    ("return", "回退"),
-    ("request_extension", "申请延期"),
-    ("approve_extension", "批准延期"),
-    ("reject_extension", "驳回延期"),
-    ("supervise", "督办"),
-    ("feedback", "处置反馈"),
-    ("verify", "核查通过"),
-    ("rework", "返工"),
-    ("follow_up", "回访"),
-    ("suspend", "挂账"),
-    ("resume", "恢复办理"),
-    ("invalid", "作废"),
-    ("duplicate", "重复件"),
-];
 
 pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
     case_page(&s, &v, id, String::new()).await
@@ -777,13 +698,9 @@ async fn track_page(s: &AppState, headers: &HeaderMap, code: String, error: Stri
             t.steps
                 .iter()
                 .map(|(a, at, d)| {
-                    let zh = ACTION_LABELS
-                        .iter()
-                        .find(|(c, _)| c == a)
-                        .map_or("受理", |(_, l)| l);
                     (
                         local(*at),
-                        translate(lang, zh).to_string(),
+                        translate(lang, Action::step_label(a)).to_string(),
                         d.clone().unwrap_or_default(),
                     )
                 })
@@ -1101,22 +1018,8 @@ async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Res
         .collect();
     let classification = settings::classification(&s.db).await.ok();
     let groups = classification
-        .map(|cl| {
-            cl.categories
-                .iter()
-                .filter(|t| t.parent.is_none())
-                .map(|t| {
-                    (
-                        t.name.clone(),
-                        cl.categories
-                            .iter()
-                            .filter(|x| x.parent.as_ref() == Some(&t.code))
-                            .map(|x| (x.code.clone(), x.name.clone()))
-                            .collect(),
-                    )
-                })
-                .collect()
-        })
+        .as_ref()
+        .map(category_groups)
         .unwrap_or_default();
     let title = v.layout("", "").t("patrol.title").to_string();
     render(&PatrolsPage {
