@@ -65,6 +65,14 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// What a mapped place inside a grid is.
+    PlaceKind, "place_kind" {
+        Building = "building", "楼栋";
+        Unit = "unit", "驻区单位";
+    }
+}
+
 /// A point as (longitude, latitude).
 pub type Point = (f64, f64);
 
@@ -116,6 +124,31 @@ impl Polygon {
         let mut rings = self.rings.iter();
         let inside = rings.next().is_some_and(|r| ring_contains(r, p));
         inside && !rings.any(|r| ring_contains(r, p))
+    }
+
+    /// A point surely inside: the middle of the widest inside stretch of the horizontal line
+    /// through the middle of the bounding box. The box's centre can fall outside an L- or
+    /// U-shaped grid; this cannot.
+    pub fn interior_point(&self) -> Point {
+        let (x0, y0, x1, y1) = self.bbox();
+        // A line exactly through a vertex makes crossings ambiguous; nudge it off the middle.
+        let y = y0 + (y1 - y0) * 0.5001;
+        let mut xs: Vec<f64> = Vec::new();
+        for ring in &self.rings {
+            let n = ring.len();
+            for i in 0..n {
+                let (xa, ya) = ring[i];
+                let (xb, yb) = ring[(i + 1) % n];
+                if (ya > y) != (yb > y) {
+                    xs.push(xa + (y - ya) * (xb - xa) / (yb - ya));
+                }
+            }
+        }
+        xs.sort_by(f64::total_cmp);
+        xs.chunks_exact(2)
+            .map(|w| (w[0], w[1]))
+            .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+            .map_or(((x0 + x1) / 2.0, y), |(a, b)| ((a + b) / 2.0, y))
     }
 
     /// The bounding box (min lon, min lat, max lon, max lat), for a quick index.
@@ -191,6 +224,28 @@ mod tests {
         assert_eq!(p.bbox(), (119.0, 25.0, 119.01, 25.01));
         assert!(Polygon::new(vec![square[..2].to_vec()]).is_err());
         assert!(Polygon::new(vec![vec![(200.0, 0.0), (1.0, 1.0), (2.0, 0.0)]]).is_err());
+    }
+
+    #[test]
+    fn an_interior_point_lies_inside_a_u_shape_whose_box_centre_does_not() {
+        let u = Polygon::new(vec![vec![
+            (0.0, 0.0),
+            (3.0, 0.0),
+            (3.0, 3.0),
+            (2.0, 3.0),
+            (2.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 3.0),
+            (0.0, 3.0),
+        ]])
+        .unwrap();
+        assert!(!u.contains((1.5, 1.5)), "the box centre is in the notch");
+        let p = u.interior_point();
+        assert!(u.contains(p), "{p:?}");
+        let square =
+            Polygon::new(vec![vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)]]).unwrap();
+        let (x, _) = square.interior_point();
+        assert!((x - 1.0).abs() < 1e-9);
     }
 
     #[test]

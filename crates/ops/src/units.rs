@@ -47,6 +47,8 @@ pub struct UnitDetail {
     pub registrations: Vec<RegistrationRow>,
     /// 双向评价 the unit received from, and gave to, its communities.
     pub evaluations: Vec<EvaluationRow>,
+    /// Where the unit is mapped inside a grid, if it is.
+    pub place: Option<jiceng_store::grid_places::PlaceRow>,
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
@@ -126,10 +128,12 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     actor.may_read_unit(row.id, &row.division_code)?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
     let evaluations = evaluations::of_unit(&mut tx, id).await?;
+    let place = jiceng_store::grid_places::of_unit(&mut tx, id).await?;
     Ok(UnitDetail {
         unit: row.into(),
         registrations,
         evaluations,
+        place,
     })
 }
 

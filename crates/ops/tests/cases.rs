@@ -462,6 +462,40 @@ async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
     assert_eq!(c.title, "3 号楼楼道堆放杂物");
     let after = patrols::my_day(&t.db, &worker).await.unwrap();
     assert_eq!(after.patrols[0].cases, 1);
+    // The worker's phone lists it as open in their grids, then as theirs to verify.
+    let mine = patrols::my_cases(&t.db, &worker).await.unwrap();
+    assert_eq!(
+        mine.open.iter().map(|v| v.row.id).collect::<Vec<_>>(),
+        vec![c.id]
+    );
+    assert!(mine.verifying.is_empty());
+    departments::add(&t.db, &a, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    moves::apply(
+        &t.db,
+        &a,
+        c.id,
+        Move {
+            departments: vec!["cgj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let handler = account(&t.db, "cgj1", "department_handler", "D", Some("cgj")).await;
+    moves::apply(&t.db, &handler, c.id, mv("accept"))
+        .await
+        .unwrap();
+    moves::apply(&t.db, &handler, c.id, noted("feedback", "已清理"))
+        .await
+        .unwrap();
+    let mine = patrols::my_cases(&t.db, &worker).await.unwrap();
+    assert_eq!(
+        mine.verifying.iter().map(|v| v.row.id).collect::<Vec<_>>(),
+        vec![c.id]
+    );
+    assert!(mine.open.is_empty());
     let out = account(&t.db, "grid2", "grid_worker", "B2", None).await;
     let e = patrols::record(&t.db, &out, walk(40, 10)).await;
     assert!(e.is_ok(), "B2 is in the same community as the grid");
@@ -519,6 +553,28 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
         }
     };
     set(10, 2).await;
+    // A deployment that allows three days' grace escalates nothing yet.
+    let mut rules = jiceng_ops::cases::settings::classification(&t.db)
+        .await
+        .unwrap();
+    rules.escalation.yellow_after_minutes = 3 * 24 * 60;
+    jiceng_ops::cases::settings::set_classification(&t.db, &a, rules.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        escalation::run(&t.db, now).await.unwrap(),
+        0,
+        "in the grace"
+    );
+    rules.escalation.red_after_share = -1.0;
+    let e = jiceng_ops::cases::settings::set_classification(&t.db, &a, rules.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "red_after_share");
+    rules.escalation = Default::default();
+    jiceng_ops::cases::settings::set_classification(&t.db, &a, rules)
+        .await
+        .unwrap();
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
     let shown = views::show(&t.db, &a, c.id).await.unwrap();
     assert_eq!(shown.case.row.supervision.as_deref(), Some("yellow"));
@@ -592,4 +648,113 @@ async fn a_grid_has_a_team_with_one_leader() {
         .await
         .unwrap();
     assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals() {
+    use jiceng_ops::cases::places::{self, NewPlaceInput};
+    use jiceng_ops::units::{self, NewUnit};
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(3),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let building = |name: &str, lon: f64, households: i64| NewPlaceInput {
+        kind: s("building"),
+        name: s(name),
+        lon: Some(lon),
+        lat: Some(25.405),
+        households: Some(households),
+        ..Default::default()
+    };
+    let b1 = places::add(&t.db, &a, building("1号楼", 119.002, 24))
+        .await
+        .unwrap();
+    assert_eq!(b1.grid_code, grid.code);
+    places::add(&t.db, &a, building("2号楼", 119.008, 36))
+        .await
+        .unwrap();
+    let totals = |gs: Vec<jiceng_store::cases::GridRow>| {
+        let g = gs.into_iter().find(|g| g.id == grid.id).unwrap();
+        (g.buildings, g.households)
+    };
+    assert_eq!(
+        totals(grids::within(&t.db, &a, Some("C")).await.unwrap()),
+        (2, 60)
+    );
+
+    // Outside every grid, a negative count, an unknown kind: refused by name, nothing written.
+    let e = places::add(&t.db, &a, building("3号楼", 119.5, 10))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "location");
+    let e = places::add(&t.db, &a, building("3号楼", 119.005, -1))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "households");
+    let e = places::add(
+        &t.db,
+        &a,
+        NewPlaceInput {
+            kind: s("tower"),
+            ..building("3号楼", 119.005, 1)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "place_kind");
+
+    // A unit of the community is mapped once; one of another community is refused.
+    let unit = |name: &str, div: &str| NewUnit {
+        name: s(name),
+        category: s("机关"),
+        division_code: s(div),
+        ..Default::default()
+    };
+    let ours = units::add(&t.db, &a, unit("城市管理局", COMMUNITY_DIV))
+        .await
+        .unwrap();
+    let theirs = units::add(&t.db, &a, unit("邻社区超市", OTHER_COMMUNITY_DIV))
+        .await
+        .unwrap();
+    let at_unit = |id: i64| NewPlaceInput {
+        kind: s("unit"),
+        unit_id: Some(id),
+        lon: Some(119.005),
+        lat: Some(25.402),
+        ..Default::default()
+    };
+    let placed = places::add(&t.db, &a, at_unit(ours.row.id)).await.unwrap();
+    assert_eq!(placed.name, "城市管理局");
+    let e = places::add(&t.db, &a, at_unit(ours.row.id))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "{e}");
+    let e = places::add(&t.db, &a, at_unit(theirs.row.id))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "unit");
+    let shown = units::show(&t.db, &a, ours.row.id).await.unwrap();
+    assert_eq!(shown.place.map(|p| p.grid_code), Some(grid.code.clone()));
+
+    // Units don't count as buildings; removing a building takes it out of the totals.
+    assert_eq!(places::within(&t.db, &a, Some("C")).await.unwrap().len(), 3);
+    let outsider = account(&t.db, "other", "community_secretary", "C2", None).await;
+    let e = places::remove(&t.db, &outsider, b1.id).await.unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)));
+    places::remove(&t.db, &a, b1.id).await.unwrap();
+    assert_eq!(
+        totals(grids::within(&t.db, &a, Some("C")).await.unwrap()),
+        (1, 36)
+    );
 }

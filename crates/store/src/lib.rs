@@ -11,6 +11,7 @@ pub mod cases;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;
+pub mod grid_places;
 pub mod meetings;
 pub mod members;
 pub mod orgs;

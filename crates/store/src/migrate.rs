@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "grid_teams",
         sql: include_str!("migrations/0010_grid_teams.sql"),
     },
+    Migration {
+        version: 11,
+        name: "grid_places",
+        sql: include_str!("migrations/0011_grid_places.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

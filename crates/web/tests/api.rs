@@ -988,4 +988,69 @@ async fn the_case_loop_over_the_api() {
     assert_eq!(st, StatusCode::OK, "{rates}");
     assert_eq!(rates["total"]["satisfaction_rate"], 1.0);
     assert_eq!(rates["total"]["closed"], 1);
+    // A grid, a building mapped inside it, and one refused outside every grid.
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let (st, grid) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grids",
+            Some(json!({ "community": "C", "number": 1, "geometry": square })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{grid}");
+    let building = |lon: f64| json!({ "kind": "building", "name": "1号楼", "households": 30, "lon": lon, "lat": 25.405 });
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grid-places",
+            Some(building(120.0)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "location");
+    let (st, place) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grid-places",
+            Some(building(119.005)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{place}");
+    assert_eq!(place["grid_code"], grid["code"]);
+    let (_, grids) = app
+        .as_user(&street, Method::GET, "/api/v1/grids?within=C", None)
+        .await;
+    assert_eq!(grids[0]["households"], 30, "{grids}");
+    let (_, places) = app
+        .as_user(&street, Method::GET, "/api/v1/grid-places?within=C", None)
+        .await;
+    assert_eq!(places.as_array().map(Vec::len), Some(1), "{places}");
+    // The grid worker's phone: the community's open cases.
+    let (_, open) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({ "channel": "grid_worker", "category": "water", "title": "井盖缺失", "lon": 119.005, "lat": 25.405 })),
+        )
+        .await;
+    let worker = app.login("grid").await;
+    let (st, mine) = app
+        .as_user(&worker, Method::GET, "/api/v1/patrols/my-cases", None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["open"][0]["code"], open["code"], "{mine}");
+    let id = place["id"].as_i64().unwrap();
+    let (st, _) = app
+        .as_user(
+            &street,
+            Method::DELETE,
+            &format!("/api/v1/grid-places/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
 }

@@ -1535,6 +1535,47 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     .await;
     let (_, map, _) = get(&router, "/grids", &street).await;
     assert!(map.contains("志愿者小林"), "the new team member is listed");
+    // The worker's phone page lists the open case of their grids.
+    let (_, page, _) = get(&router, "/patrols", &grid).await;
+    assert!(
+        page.contains("网格内未办结案件") && page.contains(&made),
+        "{page}"
+    );
+    // A grid's places: the demo's buildings, and one more mapped where a building stands.
+    let (_, page, _) = get(&router, &format!("/grids?grid={grid_code}"), &street).await;
+    assert!(page.contains("1号楼"), "{page}");
+    let at = page
+        .split("id=\"places-of-grid\"")
+        .nth(1)
+        .unwrap()
+        .split("<td class=\"mono\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let (lon, lat) = at.split_once(", ").unwrap();
+    let (_, page) = post_form(
+        &router,
+        "/grid-places",
+        &street,
+        &street_csrf,
+        "kind=building&name=新建楼&households=30&lon=0&lat=0",
+    )
+    .await;
+    assert!(page.contains("该位置不在任何网格内"), "{page}");
+    let back = post_redirect(
+        &router,
+        "/grid-places",
+        &street,
+        &street_csrf,
+        &format!("kind=building&name=新建楼&households=30&lon={lon}&lat={lat}"),
+    )
+    .await;
+    assert_eq!(back, format!("/grids?grid={grid_code}"));
+    let (_, page, _) = get(&router, &back, &street).await;
+    assert!(page.contains("新建楼"), "{page}");
     let (_, page) = post_form(
         &router,
         "/grid-teams",

@@ -1,7 +1,7 @@
 //! The two-level case classification (大类 › 小类) with each kind's time limit, the limits
 //! urgency overrides, and the loop's other settings. A deployment keeps its own as data.
 
-use super::{Limit, LimitUnit, Urgency};
+use super::{Escalation, Limit, LimitUnit, Urgency};
 use crate::Invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -50,6 +50,9 @@ pub struct Classification {
     /// Minutes of patrol a grid worker owes each day.
     #[serde(default = "two_hours")]
     pub patrol_minutes: u32,
+    /// When late cases are put under yellow and red supervision.
+    #[serde(default)]
+    pub escalation: Escalation,
 }
 
 fn two_hours() -> u32 {
@@ -121,7 +124,7 @@ impl Classification {
                 msg!("预警比例应在 0 到 1 之间"),
             ));
         }
-        Ok(())
+        self.escalation.validate()
     }
 
     /// A 小类 by code (cases are registered under a 小类), with its 大类.
@@ -202,6 +205,7 @@ impl Classification {
             response_minutes: 120,
             warn_share: 0.2,
             patrol_minutes: two_hours(),
+            escalation: Escalation::default(),
         }
     }
 }

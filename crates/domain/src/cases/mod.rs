@@ -4,12 +4,14 @@
 
 mod classification;
 mod deadline;
+mod escalation;
 mod machine;
 pub mod patrol;
 
 pub use classification::{CategoryDef, Classification, LimitDef};
 
 pub use deadline::{Calendar, Limit, LimitUnit, Warning, deadline, warning};
+pub use escalation::Escalation;
 pub use machine::{Action, State, next};
 
 labelled_enum! {

@@ -42,8 +42,6 @@ pub struct NewGridInput {
     pub branch: Option<String>,
     /// A GeoJSON Polygon, WGS-84.
     pub geometry: Option<serde_json::Value>,
-    pub households: Option<i64>,
-    pub buildings: Option<i64>,
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, OpsError> {
@@ -88,11 +86,6 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
         }
         None => None,
     };
-    for (field, n) in [("households", new.households), ("buildings", new.buildings)] {
-        if n.is_some_and(|n| n < 0) {
-            return Err(Invalid::new(field, n.unwrap_or_default(), msg!("不能为负数")).into());
-        }
-    }
     let id = store::add_grid(
         &mut tx,
         &NewGrid {
@@ -102,8 +95,8 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
             branch_org_id: branch,
             geometry: &geometry,
             bbox: polygon.bbox(),
-            households: new.households.unwrap_or(0),
-            buildings: new.buildings.unwrap_or(0),
+            households: 0,
+            buildings: 0,
         },
     )
     .await

@@ -1,4 +1,4 @@
-//! The case loop: departments, grids, intake, the moves of a case, and the rates.
+//! The case loop: departments, grids and what lies in them, intake, the moves of a case, and the rates.
 
 pub mod departments;
 pub mod disclosure;
@@ -7,6 +7,7 @@ pub mod grids;
 pub mod intake;
 pub mod moves;
 pub mod patrols;
+pub mod places;
 pub mod rates;
 pub mod settings;
 pub(crate) mod stats;

@@ -6,7 +6,7 @@ use super::settings;
 use crate::input::{opt, required};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use jiceng_domain::cases::patrol;
+use jiceng_domain::cases::{CaseStatus, patrol};
 use jiceng_domain::{Invalid, Role, msg, text};
 use jiceng_store::cases::{self as cases_store, CaseRow};
 use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
@@ -184,11 +184,7 @@ pub async fn to_case(
         .ok_or_else(|| OpsError::not_found("网格", &p.grid_code))?;
     let (lon, lat) = match (f.lon, f.lat) {
         (Some(x), Some(y)) => (x, y),
-        _ => {
-            let poly = super::grids::parse_geometry(&grid.geometry)?;
-            let (a, b, c, d) = poly.bbox();
-            ((a + c) / 2.0, (b + d) / 2.0)
-        }
+        _ => super::grids::parse_geometry(&grid.geometry)?.interior_point(),
     };
     let title = opt(&f.title)
         .map(str::to_string)
@@ -215,24 +211,71 @@ pub async fn to_case(
     Ok(row)
 }
 
-/// The grids an actor patrols: those of their scope, or for a grid worker scoped to a grid
-/// branch, every grid of the branch's community.
+/// The subtree an actor patrols: their scope, or for a grid worker scoped to a grid branch,
+/// the branch's community.
+async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsError> {
+    let scope = actor.scope_path().to_string();
+    if !cases_store::grids_within(tx, &scope).await?.is_empty() {
+        return Ok(scope);
+    }
+    for id in jiceng_domain::OrgPath(scope.clone())
+        .ids()
+        .into_iter()
+        .rev()
+    {
+        if let Some(o) = orgs::by_id(tx, id).await?
+            && o.level == jiceng_domain::OrgLevel::Community.code()
+        {
+            return Ok(o.path);
+        }
+    }
+    Ok(scope)
+}
+
+/// The grids an actor patrols: those of their [`beat`].
 pub async fn my_grids(
     db: &Db,
     actor: &Actor,
 ) -> Result<Vec<jiceng_store::cases::GridRow>, OpsError> {
     let mut tx = db.read().await?;
-    let scope = actor.scope_path().to_string();
-    let mut grids = cases_store::grids_within(&mut tx, &scope).await?;
-    if grids.is_empty() {
-        for id in jiceng_domain::OrgPath(scope).ids().into_iter().rev() {
-            if let Some(o) = orgs::by_id(&mut tx, id).await?
-                && o.level == jiceng_domain::OrgLevel::Community.code()
-            {
-                grids = cases_store::grids_within(&mut tx, &o.path).await?;
-                break;
-            }
-        }
+    let path = beat(&mut tx, actor).await?;
+    Ok(cases_store::grids_within(&mut tx, &path).await?)
+}
+
+/// What waits on a grid worker in their grids: cases handled and waiting for verification,
+/// and every other case still open there, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct MyCases {
+    pub verifying: Vec<super::views::CaseView>,
+    pub open: Vec<super::views::CaseView>,
+}
+
+/// At most this many of each list.
+const MY_CASES: i64 = 50;
+
+pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
+    if !matches!(actor, Actor::User(u) if u.role == Role::GridWorker) {
+        actor.may_read(actor.scope_path())?;
     }
-    Ok(grids)
+    let mut tx = db.read().await?;
+    let path = beat(&mut tx, actor).await?;
+    let share = settings::classification_in(&mut tx).await?.warn_share;
+    let mut list = async |statuses: &[CaseStatus]| {
+        let f = cases_store::CaseFilter {
+            path: path.clone(),
+            statuses: statuses.iter().map(|s| s.code().to_string()).collect(),
+            ..Default::default()
+        };
+        cases_store::list(&mut tx, &f, MY_CASES, 0)
+            .await
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|r| super::views::view(r, share))
+                    .collect::<Vec<_>>()
+            })
+    };
+    use CaseStatus::*;
+    let verifying = list(&[Verifying]).await?;
+    let open = list(&[Received, Registered, Dispatched, Handling, Suspended]).await?;
+    Ok(MyCases { verifying, open })
 }

@@ -1,5 +1,5 @@
 //! The demo city's grids and a year of cases. Grids tile each community's square on a
-//! lattice around Putian; cases arrive in every grid through the year and go round the loop
+//! lattice around Putian, with their buildings and the community's units mapped inside; cases arrive in every grid through the year and go round the loop
 //! with realistic timing: most on time, some late, some returned, reworked or whistled to
 //! two departments, recent ones still open. The counts behind the rates come from the same
 //! accounting the live moves use.
@@ -16,6 +16,7 @@ use jiceng_domain::cases::{
 use jiceng_domain::grid::GridCode;
 use jiceng_store::Tx;
 use jiceng_store::cases::{self as store, CaseRow, Delta, NewGrid, StepSeed, SummonsSeed};
+use jiceng_store::grid_places::NewPlace;
 use std::collections::HashMap;
 
 /// Cases a grid takes in per month, on average.
@@ -97,6 +98,12 @@ pub async fn load(
     })
 }
 
+/// (min lon, min lat, max lon, max lat)
+type Rect = (f64, f64, f64, f64);
+
+/// (grid, kind, name, point, households, unit)
+type PlaceSeed = (i64, &'static str, String, (f64, f64), i64, Option<i64>);
+
 /// (id, code, name, community org, branch org, GeoJSON, bounding box, households, buildings)
 type GridSeed = (
     i64,
@@ -119,6 +126,8 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
     let width = (communities.len() as f64).sqrt().ceil().max(1.0) as usize;
     let mut out = Vec::new();
     let mut rows: Vec<GridSeed> = Vec::new();
+    let mut places: Vec<PlaceSeed> = Vec::new();
+    let mut by_community: HashMap<&str, Vec<(i64, Rect)>> = HashMap::new();
     for (i, c) in communities.iter().enumerate() {
         let Some(code) = c.community.as_deref() else {
             continue;
@@ -151,6 +160,21 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
                 [rect.0, rect.1], [rect.2, rect.1], [rect.2, rect.3], [rect.0, rect.3], [rect.0, rect.1]]] })
             .to_string();
             let id = rows.len() as i64 + 1;
+            let buildings = 5 + rng.below(20) as i64;
+            let mut households = 0;
+            for n in 0..buildings {
+                let h = 8 + rng.below(40) as i64;
+                households += h;
+                places.push((
+                    id,
+                    "building",
+                    format!("{}号楼", n + 1),
+                    inside(rect, rng),
+                    h,
+                    None,
+                ));
+            }
+            by_community.entry(code).or_default().push((id, rect));
             rows.push((
                 id,
                 gcode.to_string(),
@@ -167,8 +191,8 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
                 b.placed.id,
                 geometry,
                 rect,
-                200 + rng.below(400) as i64,
-                5 + rng.below(20) as i64,
+                households,
+                buildings,
             ));
             out.push(Grid {
                 id,
@@ -200,6 +224,34 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
         )
         .collect();
     store::add_grids(tx, &seeds).await?;
+    for (unit, fields) in &plan.units {
+        if let Some(grids) = by_community.get(fields.division_code.as_str()) {
+            let (grid, rect) = *rng.pick(grids);
+            places.push((
+                grid,
+                "unit",
+                fields.name.clone(),
+                inside(rect, rng),
+                0,
+                Some(*unit),
+            ));
+        }
+    }
+    let places: Vec<NewPlace<'_>> = places
+        .iter()
+        .map(
+            |(grid_id, kind, name, (lon, lat), households, unit_id)| NewPlace {
+                grid_id: *grid_id,
+                kind,
+                name,
+                lon: *lon,
+                lat: *lat,
+                households: *households,
+                unit_id: *unit_id,
+            },
+        )
+        .collect();
+    jiceng_store::grid_places::add_counted(tx, &places).await?;
     // Each grid's team: a leader, a full-time worker, and a part-time one in every other grid.
     for g in &out {
         let roles: &[&str] = if g.id % 2 == 0 {
@@ -215,6 +267,12 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
         }
     }
     Ok(out)
+}
+
+/// A point inside a rectangle, off its edges.
+fn inside((x0, y0, x1, y1): Rect, rng: &mut Rng) -> (f64, f64) {
+    let at = |a: f64, b: f64, r: &mut Rng| a + (b - a) * (50.0 + r.below(900) as f64) / 1000.0;
+    (at(x0, x1, rng), at(y0, y1, rng))
 }
 
 /// Every 小类 with its 大类.

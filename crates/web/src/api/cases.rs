@@ -267,3 +267,42 @@ pub async fn remove_team_member(
     grids::remove_team_member(&s.db, &a.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn places(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<Within>,
+) -> Result<Json<Vec<jiceng_store::grid_places::PlaceRow>>, ApiError> {
+    Ok(Json(
+        jiceng_ops::cases::places::within(&s.db, &a.actor, q.within.as_deref()).await?,
+    ))
+}
+
+pub async fn add_place(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(p): Body<jiceng_ops::cases::places::NewPlaceInput>,
+) -> Result<(StatusCode, Json<jiceng_store::grid_places::PlaceRow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(jiceng_ops::cases::places::add(&s.db, &a.actor, p).await?),
+    ))
+}
+
+pub async fn remove_place(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    jiceng_ops::cases::places::remove(&s.db, &a.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn my_cases(
+    State(s): State<AppState>,
+    a: Authed,
+) -> Result<Json<jiceng_ops::cases::patrols::MyCases>, ApiError> {
+    Ok(Json(
+        jiceng_ops::cases::patrols::my_cases(&s.db, &a.actor).await?,
+    ))
+}

@@ -87,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox", get(cases::inbox))
         .route("/patrols", get(cases::my_patrols).post(cases::log_patrol))
         .route("/patrols/scope", get(cases::scope_patrols))
+        .route("/patrols/my-cases", get(cases::my_cases))
         .route("/patrols/{id}/case", post(cases::patrol_case))
         .route("/rates", get(cases::rates))
         .route("/track/{code}", get(cases::track))
@@ -103,6 +104,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/grid-teams/{id}",
             axum::routing::delete(cases::remove_team_member),
+        )
+        .route("/grid-places", get(cases::places).post(cases::add_place))
+        .route(
+            "/grid-places/{id}",
+            axum::routing::delete(cases::remove_place),
         )
         .route(
             "/case-classification",

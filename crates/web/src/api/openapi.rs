@@ -828,6 +828,16 @@ const OPS: &[Op] = &[
     ),
     (
         "get",
+        "/patrols/my-cases",
+        "网格",
+        "网格员手机端：本人网格内待核查的案件和其他未办结案件（各至多 50 件）",
+        &[],
+        None,
+        "MyCases",
+        "200",
+    ),
+    (
+        "get",
         "/patrols/scope",
         "网格",
         "范围内近若干天的巡查",
@@ -876,6 +886,36 @@ const OPS: &[Op] = &[
         "Empty",
         "204",
     ),
+    (
+        "get",
+        "/grid-places",
+        "网格",
+        "范围内各网格的点位：楼栋（含户数）和驻区单位",
+        &[("within", "query", "string")],
+        None,
+        "GridPlaces",
+        "200",
+    ),
+    (
+        "post",
+        "/grid-places",
+        "网格",
+        "标注点位：按经纬度归入所在网格；楼栋的户数计入网格",
+        &[],
+        Some("NewGridPlace"),
+        "GridPlace",
+        "201",
+    ),
+    (
+        "delete",
+        "/grid-places/{id}",
+        "网格",
+        "删除点位（楼栋从网格的楼栋数和户数中减去）",
+        &[("id", "path", "integer")],
+        None,
+        "Empty",
+        "204",
+    ),
 ];
 
 fn string_props(names: &[&str]) -> Value {
@@ -885,6 +925,25 @@ fn string_props(names: &[&str]) -> Value {
             .map(|n| (n.to_string(), json!({ "type": "string" })))
             .collect(),
     )
+}
+
+/// One `json!` holding every schema passes the macro's recursion limit; the grid places are
+/// added from a second.
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    if let (Some(a), Value::Object(b)) = (all.as_object_mut(), place_schemas()) {
+        a.extend(b);
+    }
+    all
+}
+
+fn place_schemas() -> Value {
+    json!({
+        "GridPlace": { "type": "object", "properties": string_props(&["id", "grid_id", "grid_code", "kind", "name", "lon", "lat", "households", "unit_id"]) },
+        "MyCases": { "type": "object", "properties": { "verifying": { "type": "array", "items": { "$ref": "#/components/schemas/Case" } }, "open": { "type": "array", "items": { "$ref": "#/components/schemas/Case" } } } },
+        "GridPlaces": { "type": "array", "items": { "$ref": "#/components/schemas/GridPlace" } },
+        "NewGridPlace": { "type": "object", "required": ["kind", "lon", "lat"], "properties": { "kind": { "type": "string", "enum": ["building", "unit"] }, "name": { "type": "string", "description": "楼栋必填；单位默认用单位名称" }, "unit_id": { "type": "integer" }, "lon": { "type": "number" }, "lat": { "type": "number" }, "households": { "type": "integer" } } },
+    })
 }
 
 fn schemas() -> Value {
@@ -973,7 +1032,7 @@ fn schemas() -> Value {
         "NewDepartment": { "type": "object", "required": ["code", "name"], "properties": string_props(&["code", "name"]) },
         "Grid": { "type": "object", "properties": string_props(&["id", "code", "name", "community_org_id", "branch_org_id", "geometry", "households", "buildings"]) },
         "Grids": { "type": "array", "items": { "$ref": "#/components/schemas/Grid" } },
-        "NewGrid": { "type": "object", "required": ["community", "number", "geometry"], "properties": { "community": { "type": "string" }, "number": { "type": "integer" }, "name": { "type": "string" }, "branch": { "type": "string" }, "geometry": { "type": "object" }, "households": { "type": "integer" }, "buildings": { "type": "integer" } } },
+        "NewGrid": { "type": "object", "required": ["community", "number", "geometry"], "properties": { "community": { "type": "string" }, "number": { "type": "integer" }, "name": { "type": "string" }, "branch": { "type": "string" }, "geometry": { "type": "object" } } },
         "Classification": { "type": "object", "properties": { "categories": { "type": "array" }, "emergency": { "type": "object" }, "urgent": { "type": "object" }, "max_extensions": { "type": "integer" }, "report_minutes": { "type": "integer" }, "response_minutes": { "type": "integer" }, "warn_share": { "type": "number" } } },
         "Calendar": { "type": "object", "properties": { "day_start": { "type": "string" }, "day_end": { "type": "string" }, "holidays": { "type": "array", "items": { "type": "string" } }, "workdays": { "type": "array", "items": { "type": "string" } } } },
         "NewPatrol": { "type": "object", "required": ["grid", "started_at", "ended_at"], "properties": { "grid": { "type": "string" }, "started_at": { "type": "string" }, "ended_at": { "type": "string" }, "visits": { "type": "integer" }, "findings": { "type": "string" }, "track": { "type": "array" } } },
@@ -1027,7 +1086,7 @@ pub fn build() -> Value {
             "description": "城市基层党建引领基层治理平台的 JSON API。认证：浏览器用会话 Cookie（写操作须带 X-CSRF-Token 头），API 客户端用 Authorization: Bearer <个人访问令牌>。请求体上限 1 MiB（超出返回 413）；字段无效返回 422，JSON 无法解析返回 400，错误体均为 {\"error\":{code,message,field,value}}。"
         },
         "components": {
-            "schemas": schemas(),
+            "schemas": all_schemas(),
             "securitySchemes": {
                 "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
                 "bearer": { "type": "http", "scheme": "bearer" }

@@ -1,6 +1,6 @@
 //! Case pages: the dispatcher's desk and a department's inbox (one list), intake, a case with
 //! the forms for the moves its state allows, the rates with links to the cases behind them,
-//! the public tracking page, and the grid map.
+//! the public tracking page and the public disclosure page.
 
 use super::form::{Values, value};
 use super::{Layout, Viewer, encode, error_page, go, lang_of, public_layout, render};
@@ -21,7 +21,7 @@ use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RateLine, RatesQuery};
 use jiceng_ops::cases::views::{self, CaseView, ListCases};
-use jiceng_ops::cases::{departments, grids, settings};
+use jiceng_ops::cases::{departments, settings};
 use jiceng_store::cases::DepartmentRow;
 
 /// Shanghai wall-clock time, to the minute.
@@ -407,7 +407,7 @@ fn allowed(s: &CaseState, max_extensions: u32) -> Vec<&'static str> {
 }
 
 /// The 大类 with their 小类, as (name, [(code, name)]), for category selects.
-fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, String)>)> {
+pub(super) fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, String)>)> {
     c.categories
         .iter()
         .filter(|t| t.parent.is_none())
@@ -756,133 +756,6 @@ pub async fn rate(
     }
 }
 
-#[derive(Template)]
-#[template(path = "grids.html")]
-struct GridsPage {
-    l: Layout,
-    within: String,
-    /// A GeoJSON FeatureCollection of the grids, for the map.
-    geojson: String,
-    rows: Vec<(jiceng_store::cases::GridRow, i64)>,
-    /// Per grid id: (member id, role label, name).
-    teams: Vec<(i64, i64, String, String)>,
-    roles: Vec<(&'static str, String)>,
-    can_write: bool,
-    error: String,
-}
-
-impl GridsPage {
-    fn team(&self, grid: &i64) -> Vec<&(i64, i64, String, String)> {
-        self.teams.iter().filter(|t| t.0 == *grid).collect()
-    }
-}
-
-pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
-    map_page(
-        &s,
-        &v,
-        value(&q, "within").unwrap_or_default(),
-        String::new(),
-    )
-    .await
-}
-
-async fn map_page(s: &AppState, v: &Viewer, within: String, team_error: String) -> Response {
-    let title = v.layout("", "").t("grid.map").to_string();
-    let (rows, error) = match grids::with_open_cases(&s.db, &v.actor, Some(within.as_str())).await {
-        Ok(r) => (r, String::new()),
-        Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
-        Err(e) => (Vec::new(), e.render(v.lang)),
-    };
-    let teams = grids::teams(&s.db, &v.actor, Some(within.as_str()))
-        .await
-        .unwrap_or_default();
-    let team_of = |id: i64| -> String {
-        teams
-            .iter()
-            .filter(|t| t.grid_id == id)
-            .map(|t| {
-                let role = jiceng_domain::grid::TeamRole::parse(&t.role)
-                    .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
-                format!("{role} {}", t.name)
-            })
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    let features: Vec<serde_json::Value> = rows
-        .iter()
-        .filter_map(|(g, open)| {
-            let geometry: serde_json::Value = serde_json::from_str(&g.geometry).ok()?;
-            let geometry = if geometry["type"] == "Feature" { geometry["geometry"].clone() } else { geometry };
-            Some(serde_json::json!({
-                "type": "Feature",
-                "properties": { "name": g.code, "title": g.name, "households": g.households, "buildings": g.buildings, "open": open, "team": team_of(g.id) },
-                "geometry": geometry,
-            }))
-        })
-        .collect();
-    let geojson = serde_json::json!({ "type": "FeatureCollection", "features": features })
-        .to_string()
-        .replace("</", "<\\/");
-    let team_lines = teams
-        .iter()
-        .map(|t| {
-            let role = jiceng_domain::grid::TeamRole::parse(&t.role)
-                .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
-            (t.grid_id, t.id, role, t.name.clone())
-        })
-        .collect();
-    render(&GridsPage {
-        l: v.layout("cases", title),
-        within,
-        geojson,
-        rows,
-        teams: team_lines,
-        roles: jiceng_domain::grid::TeamRole::CHOICES
-            .iter()
-            .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
-            .collect(),
-        can_write: v.actor.may_write(v.actor.scope_path()).is_ok(),
-        error: if team_error.is_empty() {
-            error
-        } else {
-            team_error
-        },
-    })
-}
-
-pub async fn add_team_member(
-    State(s): State<AppState>,
-    v: Viewer,
-    headers: HeaderMap,
-    Form(f): Form<Values>,
-) -> Response {
-    let new = grids::NewTeamMember {
-        grid: value(&f, "grid"),
-        role: value(&f, "role"),
-        name: value(&f, "name"),
-        phone: value(&f, "phone"),
-        member_id: None,
-    };
-    match grids::add_team_member(&s.db, &v.actor, new).await {
-        Ok(_) => go(&headers, "/grids"),
-        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => map_page(&s, &v, String::new(), e.render(v.lang)).await,
-    }
-}
-
-pub async fn remove_team_member(
-    State(s): State<AppState>,
-    v: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    match grids::remove_team_member(&s.db, &v.actor, id).await {
-        Ok(()) => go(&headers, "/grids"),
-        Err(e) => error_page(v.lang, &e),
-    }
-}
-
 pub struct PublicLine {
     pub code: String,
     pub category: String,
@@ -971,122 +844,4 @@ pub async fn disclosure(
         Err(e) => page.error = e.render(lang),
     }
     render(&page)
-}
-
-pub struct PatrolLine {
-    pub id: i64,
-    pub grid: String,
-    pub from: String,
-    pub to: String,
-    pub minutes: i64,
-    pub visits: i64,
-    pub findings: String,
-    pub cases: i64,
-}
-
-#[derive(Template)]
-#[template(path = "patrols.html")]
-struct PatrolsPage {
-    l: Layout,
-    f: Values,
-    grids: Vec<(String, String)>,
-    groups: Vec<(String, Vec<(String, String)>)>,
-    minutes: i64,
-    target: i64,
-    percent: i64,
-    rows: Vec<PatrolLine>,
-    error: String,
-}
-
-impl PatrolsPage {
-    fn v(&self, k: &str) -> &str {
-        self.f.get(k).map_or("", String::as_str)
-    }
-}
-
-async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Response {
-    use jiceng_ops::cases::patrols;
-    let day = match patrols::my_day(&s.db, &v.actor).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
-    let grids = patrols::my_grids(&s.db, &v.actor)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|g| (g.code, g.name))
-        .collect();
-    let classification = settings::classification(&s.db).await.ok();
-    let groups = classification
-        .as_ref()
-        .map(category_groups)
-        .unwrap_or_default();
-    let title = v.layout("", "").t("patrol.title").to_string();
-    render(&PatrolsPage {
-        l: v.layout("cases", title),
-        grids,
-        groups,
-        minutes: day.minutes,
-        target: day.target_minutes,
-        percent: (day.progress * 100.0).round() as i64,
-        rows: day
-            .patrols
-            .into_iter()
-            .map(|p| PatrolLine {
-                id: p.id,
-                grid: p.grid_name,
-                from: local(p.started_at),
-                to: local(p.ended_at),
-                minutes: p.minutes,
-                visits: p.visits,
-                findings: p.findings.unwrap_or_default(),
-                cases: p.cases,
-            })
-            .collect(),
-        error,
-        f,
-    })
-}
-
-pub async fn patrols(State(s): State<AppState>, v: Viewer) -> Response {
-    patrols_page(&s, &v, Values::new(), String::new()).await
-}
-
-pub async fn log_patrol(
-    State(s): State<AppState>,
-    v: Viewer,
-    headers: HeaderMap,
-    Form(f): Form<Values>,
-) -> Response {
-    let new = jiceng_ops::cases::patrols::NewPatrolInput {
-        grid: value(&f, "grid"),
-        started_at: value(&f, "started_at"),
-        ended_at: value(&f, "ended_at"),
-        visits: value(&f, "visits").and_then(|x| x.parse().ok()),
-        findings: value(&f, "findings"),
-        track: None,
-    };
-    match jiceng_ops::cases::patrols::record(&s.db, &v.actor, new).await {
-        Ok(_) => go(&headers, "/patrols"),
-        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => patrols_page(&s, &v, f, e.render(v.lang)).await,
-    }
-}
-
-pub async fn patrol_case(
-    State(s): State<AppState>,
-    v: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<Values>,
-) -> Response {
-    let finding = jiceng_ops::cases::patrols::FindingCase {
-        category: value(&f, "category"),
-        ..Default::default()
-    };
-    match jiceng_ops::cases::patrols::to_case(&s.db, &v.actor, id, finding).await {
-        Ok(c) => go(&headers, &format!("/cases/{}", c.id)),
-        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => patrols_page(&s, &v, Values::new(), e.render(v.lang)).await,
-    }
 }

@@ -7,11 +7,13 @@ mod compliance;
 pub(crate) mod evaluations;
 pub(crate) mod export;
 mod form;
+mod grids;
 mod i18n;
 mod import;
 mod ledgers;
 mod meetings;
 mod org_admin;
+mod patrols;
 mod points;
 mod settings;
 mod transfer;
@@ -110,12 +112,14 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/moves", post(cases::make_move))
         .route("/inbox", get(cases::inbox))
-        .route("/patrols", get(cases::patrols).post(cases::log_patrol))
-        .route("/patrols/{id}/case", post(cases::patrol_case))
+        .route("/patrols", get(patrols::patrols).post(patrols::log_patrol))
+        .route("/patrols/{id}/case", post(patrols::patrol_case))
         .route("/rates", get(cases::rates_page))
-        .route("/grids", get(cases::grid_map))
-        .route("/grid-teams", post(cases::add_team_member))
-        .route("/grid-teams/{id}/remove", post(cases::remove_team_member))
+        .route("/grids", get(grids::grid_map))
+        .route("/grid-teams", post(grids::add_team_member))
+        .route("/grid-teams/{id}/remove", post(grids::remove_team_member))
+        .route("/grid-places", post(grids::add_place))
+        .route("/grid-places/{id}/remove", post(grids::remove_place))
         .route(
             "/evaluations",
             get(evaluations::page).post(evaluations::rate),

@@ -126,6 +126,8 @@ struct UnitPage {
     u: UnitRowView,
     registrations: Vec<RegView>,
     evaluations: Vec<String>,
+    /// (grid code, "lon, lat", place id) where the unit is mapped.
+    place: Option<(String, String, i64)>,
     can_write: bool,
     reg_error: String,
 }
@@ -154,12 +156,16 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
             ended: r.ended_on.map(|e| e.to_string()).unwrap_or_default(),
         })
         .collect();
+    let place = d
+        .place
+        .map(|p| (p.grid_code, format!("{:.5}, {:.5}", p.lon, p.lat), p.id));
     let u = row(v, d.unit);
     render(&UnitPage {
         l: v.layout("units", u.name.clone()),
         u,
         registrations,
         evaluations,
+        place,
         can_write,
         reg_error: reg_error.unwrap_or_default(),
     })

@@ -1,0 +1,160 @@
+//! Places inside grids: buildings (with their households) and stationed units, mapped as
+//! points. A place is put in the grid whose polygon holds it; a point outside every grid is
+//! refused by name, since a place, unlike a case, has nowhere else to go.
+
+use super::grids::locate;
+use crate::orgs::by_code;
+use crate::{Actor, OpsError};
+use jiceng_domain::grid::PlaceKind;
+use jiceng_domain::{DivisionCode, Invalid, msg, text};
+use jiceng_store::grid_places::{self as store, NewPlace, PlaceRow};
+use jiceng_store::{Db, StoreError, audit, orgs, units};
+use serde::Deserialize;
+
+/// The most places a map draws at once.
+pub const MAP_LIMIT: i64 = 5000;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewPlaceInput {
+    /// building or unit.
+    pub kind: Option<String>,
+    /// A building's name; a unit's place takes the unit's name when this is empty.
+    pub name: Option<String>,
+    pub unit_id: Option<i64>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub households: Option<i64>,
+}
+
+pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow, OpsError> {
+    let kind = PlaceKind::parse(crate::input::required("place_kind", &new.kind)?)?;
+    let (lon, lat) = match (new.lon, new.lat) {
+        (Some(x), Some(y)) => (x, y),
+        (None, _) => return Err(Invalid::new("lon", "", msg!("必填")).into()),
+        (_, None) => return Err(Invalid::new("lat", "", msg!("必填")).into()),
+    };
+    let mut tx = db.write().await?;
+    let grid = locate(&mut tx, lon, lat).await?.ok_or_else(|| {
+        Invalid::new(
+            "location",
+            format!("{lon},{lat}"),
+            msg!("该位置不在任何网格内"),
+        )
+    })?;
+    let community = orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    actor.may_write(&community.path)?;
+    let (name, households, unit_id) = match kind {
+        PlaceKind::Building => {
+            let name = text::name("name", crate::input::required("name", &new.name)?, 60)?;
+            let households = new.households.unwrap_or(0);
+            if !(0..=10_000).contains(&households) {
+                return Err(
+                    Invalid::new("households", households, msg!("应在 0–10000 之间")).into(),
+                );
+            }
+            (name, households, None)
+        }
+        PlaceKind::Unit => {
+            let id = new
+                .unit_id
+                .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
+            let unit = units::by_id(&mut tx, id)
+                .await?
+                .ok_or_else(|| Invalid::new("unit", id, msg!("没有这个驻区单位")))?;
+            let here = DivisionCode::parse(&community.division_code)?;
+            let theirs = DivisionCode::parse(&unit.division_code)?;
+            if theirs != here && here.parent().as_ref() != Some(&theirs) {
+                return Err(Invalid::new(
+                    "unit",
+                    &unit.name,
+                    msg!("该单位不在这个网格所在的社区或街道"),
+                )
+                .into());
+            }
+            let name = match crate::input::opt(&new.name) {
+                Some(n) => text::name("name", n, 60)?,
+                None => unit.name,
+            };
+            (name, 0, Some(unit.id))
+        }
+    };
+    let id = store::add(
+        &mut tx,
+        &NewPlace {
+            grid_id: grid.id,
+            kind: kind.code(),
+            name: &name,
+            lon,
+            lat,
+            households,
+            unit_id,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict(
+            "unit",
+            unit_id.unwrap_or_default(),
+            msg!("该单位已标注在网格中"),
+        ),
+        e => e.into(),
+    })?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "grid.place.add",
+            target: &format!("grid:{}", grid.id),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Takes a place off the map (and a building out of its grid's totals).
+pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<PlaceRow, OpsError> {
+    let mut tx = db.write().await?;
+    let Some(row) = store::remove(&mut tx, id).await? else {
+        return Err(OpsError::not_found("网格点位", id));
+    };
+    let grid = jiceng_store::cases::grid_by_id(&mut tx, row.grid_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("网格", row.grid_id))?;
+    let community = orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    actor.may_write(&community.path)?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "grid.place.remove",
+            target: &format!("grid:{}", grid.id),
+            path: Some(&community.path),
+            before: serde_json::to_string(&row).ok(),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The places in the grids of a scope (the actor's own unless an org code narrows it), at most
+/// [`MAP_LIMIT`].
+pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<PlaceRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => by_code(&mut tx, "within", c).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    Ok(store::within(&mut tx, &path, MAP_LIMIT).await?)
+}
