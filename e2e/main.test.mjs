@@ -284,8 +284,14 @@ test('take a case in, whistle two departments, close it and see the reporter sat
     }
     await page.context().close();
   }
+  // The grid worker finds it on the phone page, waiting for their verification.
   const grid = await signIn('grid');
-  await grid.goto(caseUrl);
+  await grid.setViewportSize({ width: 390, height: 844 });
+  await grid.goto(`${base}/patrols`);
+  const waiting = grid.locator('.my-cases a', { hasText: '浏览器测试：小区停水' });
+  assert.equal(await waiting.count(), 1, 'the case waits on the worker');
+  await grid.screenshot({ path: join(shots, '19b-grid-worker-phone.png'), fullPage: true });
+  await Promise.all([grid.waitForURL(caseUrl), waiting.click()]);
   await makeMove(grid, 'form.move-verify');
   assert.match(await grid.textContent('.tag'), /已结案/);
   assert.doesNotMatch(await grid.textContent('table.summons'), /未报到/);
@@ -304,4 +310,22 @@ test('take a case in, whistle two departments, close it and see the reporter sat
   assert.match(await phone.textContent('table.steps'), /回访/);
   await phone.screenshot({ path: join(shots, '20-case-rated.png'), fullPage: true });
   await context.close();
+});
+
+test('map a building by clicking inside a grid on the map', async () => {
+  const street = await signIn('street');
+  const errors = [];
+  street.on('pageerror', (e) => errors.push(e.message));
+  await street.goto(`${base}/grids?within=C350302001001`);
+  await street.waitForSelector('#map canvas');
+  const box = await street.locator('#map').boundingBox();
+  await street.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await street.inputValue('.place-form input[name=lon]'), /^11\d\.\d{6}$/, 'the click fills the longitude');
+  await street.fill('.place-form input[name=name]', '浏览器测试楼');
+  await street.fill('.place-form input[name=households]', '42');
+  await Promise.all([street.waitForURL(/\/grids\?grid=\d{15}$/), street.click('.place-form button[type=submit]')]);
+  assert.match(await street.textContent('#places-of-grid'), /浏览器测试楼/);
+  await street.screenshot({ path: join(shots, '21-grid-places.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'no script errors on the map');
+  await street.context().close();
 });
