@@ -22,6 +22,10 @@ pub struct Weights {
     /// Share of the grid's cases closed by their deadline (一网格一支部: the grid's branch).
     #[serde(default = "default_evaluation")]
     pub cases: f64,
+    /// Share of co-building commitments (共驻共建履职事项) due in the period fulfilled on time:
+    /// for the community or street the agreement is with, and for the unit's own party org.
+    #[serde(default = "default_evaluation")]
+    pub commitments: f64,
 }
 
 fn default_evaluation() -> f64 {
@@ -36,6 +40,7 @@ impl Default for Weights {
             registration: 0.2,
             evaluation: default_evaluation(),
             cases: default_evaluation(),
+            commitments: default_evaluation(),
         }
     }
 }
@@ -48,6 +53,7 @@ impl Weights {
             ("registration", self.registration),
             ("evaluation", self.evaluation),
             ("cases", self.cases),
+            ("commitments", self.commitments),
         ] {
             if !(0.0..=100.0).contains(&w) || w.is_nan() {
                 return Err(Invalid::new(
@@ -57,7 +63,12 @@ impl Weights {
                 ));
             }
         }
-        if self.compliance + self.attendance + self.registration + self.evaluation + self.cases
+        if self.compliance
+            + self.attendance
+            + self.registration
+            + self.evaluation
+            + self.cases
+            + self.commitments
             <= 0.0
         {
             return Err(Invalid::new("weights", "0", msg!("权重之和须大于 0")));
@@ -75,6 +86,7 @@ pub struct Parts {
     pub registration: Option<f64>,
     pub evaluation: Option<f64>,
     pub cases: Option<f64>,
+    pub commitments: Option<f64>,
 }
 
 /// The score, 0–100, over the parts that apply.
@@ -85,6 +97,7 @@ pub fn score(w: &Weights, p: &Parts) -> Option<f64> {
         (w.registration, p.registration),
         (w.evaluation, p.evaluation),
         (w.cases, p.cases),
+        (w.commitments, p.commitments),
     ];
     let weight: f64 = parts
         .iter()
@@ -130,6 +143,7 @@ mod tests {
             registration: Some(1.0),
             evaluation: Some(1.0),
             cases: Some(1.0),
+            commitments: Some(1.0),
         };
         assert_eq!(score(&w, &full), Some(100.0));
         let no_employed = Parts {
@@ -147,6 +161,7 @@ mod tests {
             registration: Some(0.0),
             evaluation: None,
             cases: None,
+            commitments: None,
         };
         assert!((score(&w, &half).unwrap() - 50.0).abs() < 1e-9);
         let rated_poorly = Parts {
@@ -154,6 +169,11 @@ mod tests {
             ..half
         };
         assert!(score(&w, &rated_poorly).unwrap() < 50.0);
+        let promises_kept = Parts {
+            commitments: Some(1.0),
+            ..half
+        };
+        assert!(score(&w, &promises_kept).unwrap() > 50.0);
         assert_eq!(score(&w, &Parts::default()), None);
     }
 
@@ -175,7 +195,13 @@ mod tests {
         assert!(Weights::default().validate().is_ok());
         let saved_before_evaluation: Weights =
             serde_json::from_str(r#"{"compliance":1,"attendance":0,"registration":0}"#).unwrap();
-        assert_eq!(saved_before_evaluation.evaluation, 0.2);
+        assert_eq!(
+            (
+                saved_before_evaluation.evaluation,
+                saved_before_evaluation.commitments
+            ),
+            (0.2, 0.2)
+        );
         let bad = Weights {
             compliance: -1.0,
             ..Weights::default()
@@ -187,6 +213,7 @@ mod tests {
             registration: 0.0,
             evaluation: 0.0,
             cases: 0.0,
+            commitments: 0.0,
         };
         assert!(zero.validate().is_err());
     }

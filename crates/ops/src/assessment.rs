@@ -1,5 +1,6 @@
 //! Quarterly assessment of party organisations from their records: meeting compliance,
-//! attendance and 双报到 of their employed members, weighted into a score with stars; the
+//! attendance and 双报到 of their employed members, 双向评价 grades, cases closed on time and
+//! co-building commitments fulfilled on time, weighted into a score with stars; the
 //! bottom 5% are flagged weak, and a rectification is recorded and followed up.
 
 use crate::compliance;
@@ -65,6 +66,7 @@ pub struct OrgScore {
     pub registration: Option<f64>,
     pub evaluation: Option<f64>,
     pub cases: Option<f64>,
+    pub commitments: Option<f64>,
     pub weak: bool,
     pub rectification: Option<RectificationRow>,
 }
@@ -136,6 +138,18 @@ pub async fn quarter(
         .filter(|(_, closed, _)| *closed > 0)
         .map(|(org, closed, on_time)| (org, on_time as f64 / closed as f64))
         .collect();
+    let mut due: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (org, n, on_time) in
+        jiceng_store::cobuilding::due_per_org(&mut tx, &path, p.first_day(), p.last_day()).await?
+    {
+        let e = due.entry(org).or_default();
+        *e = (e.0 + n, e.1 + on_time);
+    }
+    let commitments: HashMap<i64, f64> = due
+        .into_iter()
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(org, (n, on_time))| (org, on_time as f64 / n as f64))
+        .collect();
     let rect: HashMap<i64, RectificationRow> = store::of_period(&mut tx, &path, &p.to_string())
         .await?
         .into_iter()
@@ -154,6 +168,7 @@ pub async fn quarter(
                     .then(|| registered.get(&o.org.id).copied().unwrap_or(0) as f64 / emp as f64),
                 evaluation: evaluation.get(&o.org.id).copied(),
                 cases: cases.get(&o.org.id).copied(),
+                commitments: commitments.get(&o.org.id).copied(),
             };
             let score = assessment::score(&w, &parts);
             OrgScore {
@@ -167,6 +182,7 @@ pub async fn quarter(
                 registration: parts.registration,
                 evaluation: parts.evaluation,
                 cases: parts.cases,
+                commitments: parts.commitments,
                 weak: false,
             }
         })

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
+pub mod cobuilding;
 pub mod compliance;
 pub mod demo;
 pub mod divisions;

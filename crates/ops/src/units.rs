@@ -49,6 +49,8 @@ pub struct UnitDetail {
     pub evaluations: Vec<EvaluationRow>,
     /// Where the unit is mapped inside a grid, if it is.
     pub place: Option<jiceng_store::grid_places::PlaceRow>,
+    /// Its co-building agreements (共驻共建), newest year first.
+    pub agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
@@ -129,11 +131,13 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     let registrations = registrations::of_unit(&mut tx, id).await?;
     let evaluations = evaluations::of_unit(&mut tx, id).await?;
     let place = jiceng_store::grid_places::of_unit(&mut tx, id).await?;
+    let agreements = jiceng_store::cobuilding::of_unit(&mut tx, id, crate::today()).await?;
     Ok(UnitDetail {
         unit: row.into(),
         registrations,
         evaluations,
         place,
+        agreements,
     })
 }
 

@@ -8,6 +8,7 @@ mod migrate;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
+pub mod cobuilding;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;

@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "grid_places",
         sql: include_str!("migrations/0011_grid_places.sql"),
     },
+    Migration {
+        version: 12,
+        name: "cobuilding",
+        sql: include_str!("migrations/0012_cobuilding.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

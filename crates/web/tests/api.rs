@@ -1054,3 +1054,83 @@ async fn the_case_loop_over_the_api() {
         .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn cobuilding_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (_, units) = app
+        .as_user(&secretary, Method::GET, "/api/v1/units", None)
+        .await;
+    let unit = units["items"][0]["id"].as_i64().unwrap();
+    let year = jiceng_ops::today().format("%Y").to_string();
+    let body = |due: &str| {
+        json!({ "unit_id": unit, "org": "C", "commitments": [
+            { "title": "开放停车场", "due_on": format!("{year}-{due}") } ] })
+    };
+    let (st, e) = app
+        .as_user(&secretary, Method::POST, "/api/v1/agreements", Some(json!({ "unit_id": unit, "org": "C", "commitments": [{ "title": "开放停车场", "due_on": "1999-01-01" }] })))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "due_on");
+    let (st, d) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(body("01-01")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{d}");
+    assert_eq!(d["agreement"]["items"], 1);
+    let (st, _) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(body("02-01")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "one agreement a year");
+    let item = d["commitments"][0]["id"].as_i64().unwrap();
+    let liaison = app.login("liaison").await;
+    let (st, c) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            &format!("/api/v1/commitments/{item}/done"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["done_on"], jiceng_ops::today().to_string());
+    let (_, mine) = app
+        .as_user(&liaison, Method::GET, "/api/v1/agreements", None)
+        .await;
+    assert_eq!(mine["items"][0]["done"], 1, "{mine}");
+    let (st, c) = app
+        .as_user(
+            &liaison,
+            Method::DELETE,
+            &format!("/api/v1/commitments/{item}/done"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(c["done_on"].is_null());
+    let id = d["agreement"]["id"].as_i64().unwrap();
+    let outsider = app.login("grid").await;
+    let (st, _) = app
+        .as_user(
+            &outsider,
+            Method::GET,
+            &format!("/api/v1/agreements/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a grid worker of a branch does not read the community's agreements"
+    );
+}

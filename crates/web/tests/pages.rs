@@ -1134,11 +1134,11 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
         "/settings/weights",
         &admin,
         &csrf,
-        "compliance=2&attendance=1&registration=1&evaluation=0.5&cases=0.3",
+        "compliance=2&attendance=1&registration=1&evaluation=0.5&cases=0.3&commitments=0.4",
     )
     .await;
     let w = jiceng_ops::assessment::weights(&t.db).await.unwrap();
-    assert_eq!((w.compliance, w.evaluation), (2.0, 0.5));
+    assert_eq!((w.compliance, w.evaluation, w.commitments), (2.0, 0.5, 0.4));
     let mut scheme = jiceng_domain::points::twelve_point_scheme();
     scheme.categories[0].parent = Some("life".into());
     let doc = serde_json::to_string(&scheme).unwrap();
@@ -1273,6 +1273,112 @@ async fn the_evaluation_desk_grades_a_pair_once() {
     assert!(
         page.contains("已经做过"),
         "a second grade is refused: {page}"
+    );
+}
+
+#[tokio::test]
+async fn cobuilding_agreements_are_signed_and_their_commitments_marked_from_the_pages() {
+    let t = TestDb::new().await;
+    let spec = DemoSpec {
+        city: "莆田市".into(),
+        scale: 0.05,
+        seed: 5,
+        today: None,
+    };
+    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
+        .await
+        .unwrap();
+    assert!(summary.commitments > 0, "the demo signs agreements");
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let cookie = sign_in(&router, "street", &summary.password).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
+        .await
+        .unwrap();
+    let (st, page, _) = get(&router, "/cobuilding", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    let link = page
+        .split("<a href=\"/cobuilding/")
+        .nth(1)
+        .expect("the demo's agreements of this year")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page, _) = get(&router, &format!("/cobuilding/{link}"), &cookie).await;
+    let pending = page
+        .split("<form method=\"post\" action=\"/commitments/")
+        .skip(1)
+        .find(|f| f.split("</form>").next().unwrap().contains("name=\"on\""))
+        .expect("a commitment not yet fulfilled")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (st, page) = post_form(
+        &router,
+        &format!("/commitments/{pending}/done"),
+        &cookie,
+        &csrf,
+        &format!("agreement={link}&on=2099-01-01"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("不能晚于今天"), "{page}");
+    let today = jiceng_ops::today().to_string();
+    let back = post_redirect(
+        &router,
+        &format!("/commitments/{pending}/done"),
+        &cookie,
+        &csrf,
+        &format!("agreement={link}&on={today}"),
+    )
+    .await;
+    assert_eq!(back, format!("/cobuilding/{link}"));
+    let (_, page, _) = get(&router, &back, &cookie).await;
+    let row = page
+        .split(&format!("data-item=\"{pending}\""))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains(&today) && row.contains("撤销完成"), "{row}");
+    // Signing again for a unit that already has this year's agreement is refused by name.
+    let (_, page, _) = get(&router, &format!("/cobuilding/{link}"), &cookie).await;
+    let unit = page
+        .split("<a href=\"/units/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let org = page
+        .split("<a href=\"/orgs/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (st, page) = post_form(
+        &router,
+        "/cobuilding",
+        &cookie,
+        &csrf,
+        &format!(
+            "unit={unit}&org={org}&lines=开放停车场|{}-12-31",
+            &today[..4]
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("已签订共建协议"), "{page}");
+    let (_, file, _) = get(&router, &format!("/units/{unit}"), &cookie).await;
+    assert!(
+        file.contains(&format!("/cobuilding/{link}")),
+        "the unit page lists it"
     );
 }
 

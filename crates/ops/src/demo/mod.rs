@@ -3,6 +3,7 @@
 //! seed gives the same city. It loads into an empty database in one transaction.
 
 pub mod cases;
+mod cobuilding;
 mod departments;
 mod evaluations;
 mod names;
@@ -53,6 +54,7 @@ pub struct DemoSummary {
     pub meetings: usize,
     pub points_entries: usize,
     pub evaluations: u64,
+    pub commitments: u64,
     pub grids: usize,
     pub cases: usize,
     /// One account per role, all with `password`.
@@ -169,6 +171,7 @@ pub async fn build(
     let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
     let points_entries = points::load(&mut tx, &mut rng, today).await?;
     let evaluations = evaluations::load(&mut tx, today).await?;
+    let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
@@ -196,6 +199,7 @@ pub async fn build(
         meetings,
         points_entries,
         evaluations,
+        commitments,
         grids: loaded.grids,
         cases: loaded.cases,
         accounts,

@@ -4,6 +4,7 @@
 mod accounts;
 pub(crate) mod assessment;
 mod cases;
+mod cobuilding;
 mod evaluations;
 mod meetings;
 mod members;
@@ -75,6 +76,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/evaluations/{id}",
             axum::routing::delete(evaluations::withdraw),
+        )
+        .route("/agreements", get(cobuilding::list).post(cobuilding::sign))
+        .route("/agreements/{id}", get(cobuilding::show))
+        .route(
+            "/agreements/{id}/commitments",
+            post(cobuilding::add_commitment),
+        )
+        .route(
+            "/commitments/{id}/done",
+            post(cobuilding::done).delete(cobuilding::undo),
         )
         .route("/rectifications/{id}", get(assessment::show))
         .route(

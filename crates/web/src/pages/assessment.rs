@@ -35,6 +35,7 @@ pub struct Line {
     pub registration: String,
     pub evaluation: String,
     pub cases: String,
+    pub commitments: String,
     pub weak: bool,
     pub rectification: Option<(i64, String)>,
 }
@@ -81,7 +82,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     {
         Ok(a) => {
             out.weights = format!(
-                "{} {} · {} {} · {} {} · {} {} · {} {}",
+                "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
                 out.l.t("assessment.compliance"),
                 a.weights.compliance,
                 out.l.t("assessment.attendance"),
@@ -91,7 +92,9 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                 out.l.t("assessment.evaluation"),
                 a.weights.evaluation,
                 out.l.t("assessment.cases"),
-                a.weights.cases
+                a.weights.cases,
+                out.l.t("assessment.commitments"),
+                a.weights.commitments
             );
             out.weak = a.weak;
             out.total = a.orgs.len();
@@ -109,6 +112,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                     registration: pct(o.registration),
                     evaluation: pct(o.evaluation),
                     cases: pct(o.cases),
+                    commitments: pct(o.commitments),
                     weak: o.weak,
                     rectification: o.rectification.map(|r| (r.id, r.status)),
                     code: o.org.code,

@@ -3,6 +3,7 @@
 
 mod assessment;
 mod cases;
+mod cobuilding;
 mod compliance;
 pub(crate) mod evaluations;
 pub(crate) mod export;
@@ -118,6 +119,13 @@ pub fn routes() -> Router<AppState> {
         .route("/grids", get(grids::grid_map))
         .route("/grid-teams", post(grids::add_team_member))
         .route("/grid-teams/{id}/remove", post(grids::remove_team_member))
+        .route("/cobuilding", get(cobuilding::list).post(cobuilding::sign))
+        .route("/cobuilding/{id}", get(cobuilding::show))
+        .route(
+            "/cobuilding/{id}/commitments",
+            post(cobuilding::add_commitment),
+        )
+        .route("/commitments/{id}/done", post(cobuilding::mark))
         .route("/grid-places", post(grids::add_place))
         .route("/grid-places/{id}/remove", post(grids::remove_place))
         .route(

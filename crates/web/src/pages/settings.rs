@@ -144,6 +144,7 @@ pub async fn save_weights(
         "registration",
         "evaluation",
         "cases",
+        "commitments",
     ]
     .map(num);
     let w = match parts {
@@ -153,12 +154,14 @@ pub async fn save_weights(
             Ok(registration),
             Ok(evaluation),
             Ok(cases),
+            Ok(commitments),
         ] => Weights {
             compliance,
             attendance,
             registration,
             evaluation,
             cases,
+            commitments,
         },
         parts => {
             let e = parts

@@ -128,6 +128,7 @@ struct UnitPage {
     evaluations: Vec<String>,
     /// (grid code, "lon, lat", place id) where the unit is mapped.
     place: Option<(String, String, i64)>,
+    agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
     can_write: bool,
     reg_error: String,
 }
@@ -159,6 +160,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
     let place = d
         .place
         .map(|p| (p.grid_code, format!("{:.5}, {:.5}", p.lon, p.lat), p.id));
+    let agreements = d.agreements;
     let u = row(v, d.unit);
     render(&UnitPage {
         l: v.layout("units", u.name.clone()),
@@ -166,6 +168,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
         registrations,
         evaluations,
         place,
+        agreements,
         can_write,
         reg_error: reg_error.unwrap_or_default(),
     })

@@ -1,0 +1,306 @@
+//! 共驻共建: a community's (or street's) writers sign the year's agreement with a stationed unit
+//! sitting in it, listing its commitments; the unit's liaison or those writers mark each
+//! commitment fulfilled. The assessment counts the commitments fulfilled on time.
+
+use crate::input::{opt, opt_past_date, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page};
+use chrono::{Datelike, NaiveDate};
+use jiceng_domain::cobuilding::{self as rules, NewCommitment};
+use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgLevel, msg, text};
+use jiceng_store::cobuilding::{self as store, AgreementRow, CommitmentRow, NewAgreement};
+use jiceng_store::{Db, StoreError, Tx, audit, units};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommitmentInput {
+    pub title: Option<String>,
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewAgreementInput {
+    pub unit_id: Option<i64>,
+    /// The community's or street's org code.
+    pub org: Option<String>,
+    /// Defaults to this year.
+    pub year: Option<i32>,
+    /// Defaults to today.
+    pub signed_on: Option<String>,
+    /// The commitments as items (the API) …
+    #[serde(default)]
+    pub commitments: Vec<CommitmentInput>,
+    /// … or as lines of `事项|2026-06-30` (the web form).
+    pub lines: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementDetail {
+    pub agreement: AgreementRow,
+    pub commitments: Vec<CommitmentRow>,
+}
+
+fn items(year: i32, new: &NewAgreementInput) -> Result<Vec<NewCommitment>, Invalid> {
+    if let Some(lines) = opt(&new.lines) {
+        return rules::parse_lines(year, lines);
+    }
+    if new.commitments.is_empty() {
+        return Err(Invalid::new(
+            "commitments",
+            "",
+            msg!("至少要有一项履职事项"),
+        ));
+    }
+    new.commitments
+        .iter()
+        .map(|c| {
+            let due = text::date("due_on", required("due_on", &c.due_on)?)?;
+            rules::commitment(year, required("title", &c.title)?, due)
+        })
+        .collect()
+}
+
+/// Signs a unit's agreement for a year with the community or street it sits in.
+pub async fn sign(
+    db: &Db,
+    actor: &Actor,
+    new: NewAgreementInput,
+) -> Result<AgreementDetail, OpsError> {
+    let today = crate::today();
+    let year = new.year.unwrap_or(today.year());
+    if !(2000..=today.year() + 1).contains(&year) {
+        return Err(Invalid::new("year", year, msg!("年度应在 2000 年到明年之间")).into());
+    }
+    let signed_on = opt_past_date("signed_on", &new.signed_on)?.unwrap_or(today);
+    let list = items(year, &new)?;
+    let unit_id = new
+        .unit_id
+        .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
+    let code = required("org", &new.org)?.to_string();
+    let mut tx = db.write().await?;
+    let org = by_code(&mut tx, "org", &code).await?;
+    if org.category != OrgCategory::Regional.code()
+        || (org.level != OrgLevel::Community.code() && org.level != OrgLevel::Street.code())
+    {
+        return Err(Invalid::new("org", &code, msg!("共建协议应与社区或街道党组织签订")).into());
+    }
+    actor.may_write(&org.path)?;
+    let unit = units::by_id(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| Invalid::new("unit", unit_id, msg!("没有这个驻区单位")))?;
+    let sits_in = DivisionCode::parse(&unit.division_code)?
+        .is_within(&DivisionCode::parse(&org.division_code)?);
+    if !sits_in {
+        return Err(Invalid::new("unit", &unit.name, msg!("该单位不在这个社区或街道")).into());
+    }
+    let id = store::insert(
+        &mut tx,
+        &NewAgreement {
+            unit_id,
+            org_id: org.id,
+            org_path: &org.path,
+            year,
+            signed_on,
+            by: &actor.audit_name(),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict(
+            "unit",
+            &unit.name,
+            msg!("该单位 {year} 年已签订共建协议", year = year),
+        ),
+        e => e.into(),
+    })?;
+    for c in &list {
+        store::add_commitment(&mut tx, id, &c.title, c.due_on).await?;
+    }
+    let detail = detail_in(&mut tx, id, today).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "agreement.sign",
+            target: &format!("agreement:{id}"),
+            path: Some(&org.path),
+            before: None,
+            after: serde_json::to_string(&detail).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+async fn detail_in(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<AgreementDetail, OpsError> {
+    let agreement = store::by_id(tx, id, today)
+        .await?
+        .ok_or_else(|| OpsError::not_found("共建协议", id))?;
+    let commitments = store::commitments(tx, id).await?;
+    Ok(AgreementDetail {
+        agreement,
+        commitments,
+    })
+}
+
+/// Whoever may see an agreement: its unit's liaison, or readers of the org it is with.
+fn may_see(actor: &Actor, a: &AgreementRow) -> Result<(), OpsError> {
+    if actor.unit_id() == Some(a.unit_id) {
+        Ok(())
+    } else {
+        actor.may_read(&a.org_path)
+    }
+}
+
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
+    let d = detail_in(&mut db.read().await?, id, crate::today()).await?;
+    may_see(actor, &d.agreement)?;
+    Ok(d)
+}
+
+/// Adds a commitment to a signed agreement.
+pub async fn add_commitment(
+    db: &Db,
+    actor: &Actor,
+    agreement: i64,
+    c: CommitmentInput,
+) -> Result<AgreementDetail, OpsError> {
+    let today = crate::today();
+    let mut tx = db.write().await?;
+    let a = store::by_id(&mut tx, agreement, today)
+        .await?
+        .ok_or_else(|| OpsError::not_found("共建协议", agreement))?;
+    actor.may_write(&a.org_path)?;
+    let due = text::date("due_on", required("due_on", &c.due_on)?)?;
+    let item = rules::commitment(a.year, required("title", &c.title)?, due)?;
+    let id = store::add_commitment(&mut tx, agreement, &item.title, item.due_on).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "agreement.commitment.add",
+            target: &format!("agreement:{agreement}"),
+            path: Some(&a.org_path),
+            before: None,
+            after: serde_json::to_string(&(id, &item.title, item.due_on)).ok(),
+        },
+    )
+    .await?;
+    let d = detail_in(&mut tx, agreement, today).await?;
+    tx.commit().await?;
+    Ok(d)
+}
+
+/// Marks a commitment fulfilled on a day (today unless given), or with `on` of `None` and
+/// `undo`, takes the mark back.
+pub async fn set_done(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    on: Option<String>,
+    undo: bool,
+) -> Result<CommitmentRow, OpsError> {
+    let today = crate::today();
+    let mut tx = db.write().await?;
+    let before = store::commitment(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("履职事项", id))?;
+    let a = store::by_id(&mut tx, before.agreement_id, today)
+        .await?
+        .ok_or_else(|| OpsError::not_found("共建协议", before.agreement_id))?;
+    actor.may_act_for(None, Some(a.unit_id), &a.org_path)?;
+    let (done, by) = if undo {
+        if before.done_on.is_none() {
+            return Err(OpsError::conflict(
+                "done_on",
+                id,
+                msg!("该事项尚未标记完成"),
+            ));
+        }
+        (None, None)
+    } else {
+        let on = match opt(&on) {
+            Some(s) => text::date("done_on", s)?,
+            None => today,
+        };
+        (
+            Some(rules::done_on(a.year, on, today)?),
+            Some(actor.audit_name()),
+        )
+    };
+    store::set_done(&mut tx, id, done, by.as_deref()).await?;
+    let after = store::commitment(&mut tx, id).await?.expect("still there");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: if undo {
+                "agreement.commitment.undo"
+            } else {
+                "agreement.commitment.done"
+            },
+            target: &format!("agreement:{}", a.id),
+            path: Some(&a.org_path),
+            before: serde_json::to_string(&before).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListAgreements {
+    pub within: Option<String>,
+    pub year: Option<i32>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The year's agreements in a scope (a liaison sees their own unit's), a page at a time.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    q: ListAgreements,
+) -> Result<Page<AgreementRow>, OpsError> {
+    let today = crate::today();
+    let year = q.year.unwrap_or(today.year());
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut tx = db.read().await?;
+    if let Some(unit) = actor.unit_id() {
+        let rows: Vec<AgreementRow> = store::of_unit(&mut tx, unit, today)
+            .await?
+            .into_iter()
+            .filter(|a| a.year == year)
+            .collect();
+        return Ok(Page::numbered(rows, 1, per_page));
+    }
+    let path = match opt(&q.within) {
+        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    let rows = store::within(
+        &mut tx,
+        &path,
+        year,
+        today,
+        per_page + 1,
+        (page - 1) * per_page,
+    )
+    .await?;
+    Ok(Page::numbered(rows, page, per_page))
+}
+
+/// A unit's agreements, for its page.
+pub async fn of_unit(db: &Db, actor: &Actor, unit: i64) -> Result<Vec<AgreementRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let u = units::by_id(&mut tx, unit)
+        .await?
+        .ok_or_else(|| OpsError::not_found("驻区单位", unit))?;
+    actor.may_read_unit(u.id, &u.division_code)?;
+    Ok(store::of_unit(&mut tx, unit, crate::today()).await?)
+}

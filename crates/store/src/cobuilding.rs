@@ -1,0 +1,201 @@
+//! 共驻共建: agreements between stationed units and communities (or streets), their
+//! commitments, and the counts of commitments due and fulfilled on time that the assessment
+//! reads.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AgreementRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_path: String,
+    pub year: i32,
+    pub signed_on: NaiveDate,
+    pub created_by: String,
+    /// Commitments listed, fulfilled, fulfilled by their due date, and past due undone.
+    pub items: i64,
+    pub done: i64,
+    pub on_time: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct CommitmentRow {
+    pub id: i64,
+    pub agreement_id: i64,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    pub done_by: Option<String>,
+}
+
+/// `$1` is today, for the overdue count.
+const SELECT: &str = "SELECT a.id, a.unit_id, u.name AS unit_name, a.org_id, o.code AS org_code, o.name AS org_name, \
+     a.org_path, a.year, a.signed_on, a.created_by, \
+     COUNT(c.id) AS items, \
+     COALESCE(SUM(CASE WHEN c.done_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS done, \
+     COALESCE(SUM(CASE WHEN c.done_on IS NOT NULL AND c.done_on <= c.due_on THEN 1 ELSE 0 END), 0) AS on_time, \
+     COALESCE(SUM(CASE WHEN c.done_on IS NULL AND c.due_on < $1 THEN 1 ELSE 0 END), 0) AS overdue \
+     FROM agreements a JOIN units u ON u.id = a.unit_id JOIN orgs o ON o.id = a.org_id \
+     LEFT JOIN commitments c ON c.agreement_id = a.id";
+
+const GROUP: &str = "GROUP BY a.id, a.unit_id, u.name, a.org_id, o.code, o.name, a.org_path, a.year, a.signed_on, a.created_by";
+
+pub struct NewAgreement<'a> {
+    pub unit_id: i64,
+    pub org_id: i64,
+    pub org_path: &'a str,
+    pub year: i32,
+    pub signed_on: NaiveDate,
+    pub by: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, a: &NewAgreement<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO agreements (unit_id, org_id, org_path, year, signed_on, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(a.unit_id).bind(a.org_id).bind(a.org_path).bind(a.year).bind(a.signed_on).bind(a.by)
+        .bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn add_commitment(
+    tx: &mut Tx,
+    agreement: i64,
+    title: &str,
+    due_on: NaiveDate,
+) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO commitments (agreement_id, title, due_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(agreement).bind(title).bind(due_on).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn by_id(
+    tx: &mut Tx,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Option<AgreementRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE a.id = $2 {GROUP}");
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, AgreementRow>(&sql).bind(today).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+/// Agreements made with the orgs of a subtree in a year, by org and unit name.
+pub async fn within(
+    tx: &mut Tx,
+    path: &str,
+    year: i32,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AgreementRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE a.org_path >= $2 AND a.org_path < $3 AND a.year = $4 {GROUP} \
+         ORDER BY a.org_path, u.name, a.id LIMIT $5 OFFSET $6"
+    );
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, AgreementRow>(&sql).bind(today).bind(path).bind(&up).bind(year)
+        .bind(limit).bind(offset).fetch_all(c).await)?,
+    )
+}
+
+/// A unit's agreements, newest year first.
+pub async fn of_unit(
+    tx: &mut Tx,
+    unit: i64,
+    today: NaiveDate,
+) -> Result<Vec<AgreementRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE a.unit_id = $2 {GROUP} ORDER BY a.year DESC");
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, AgreementRow>(&sql).bind(today).bind(unit).fetch_all(c).await)?,
+    )
+}
+
+pub async fn commitments(tx: &mut Tx, agreement: i64) -> Result<Vec<CommitmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, CommitmentRow>(
+        "SELECT id, agreement_id, title, due_on, done_on, done_by FROM commitments WHERE agreement_id = $1 ORDER BY due_on, id")
+        .bind(agreement).fetch_all(c).await)?)
+}
+
+pub async fn commitment(tx: &mut Tx, id: i64) -> Result<Option<CommitmentRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, CommitmentRow>(
+        "SELECT id, agreement_id, title, due_on, done_on, done_by FROM commitments WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?)
+}
+
+/// Marks a commitment fulfilled on a day, or (with `None`) not fulfilled after all.
+pub async fn set_done(
+    tx: &mut Tx,
+    id: i64,
+    on: Option<NaiveDate>,
+    by: Option<&str>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE commitments SET done_on = $1, done_by = $2 WHERE id = $3")
+        .bind(on).bind(by).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Per org of a subtree: commitments due in the dates and how many were fulfilled by their
+/// due date. Both sides count: the community (or street) the agreement is with, and the
+/// unit's own party org.
+pub async fn due_per_org(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let on_time = "COALESCE(SUM(CASE WHEN c.done_on IS NOT NULL AND c.done_on <= c.due_on THEN 1 ELSE 0 END), 0)";
+    let sql = format!(
+        "SELECT a.org_id, COUNT(*), {on_time} FROM commitments c JOIN agreements a ON a.id = c.agreement_id \
+         WHERE c.due_on >= $1 AND c.due_on <= $2 AND a.org_path >= $3 AND a.org_path < $4 GROUP BY a.org_id \
+         UNION ALL \
+         SELECT u.org_id, COUNT(*), {on_time} FROM commitments c JOIN agreements a ON a.id = c.agreement_id \
+         JOIN units u ON u.id = a.unit_id JOIN orgs o ON o.id = u.org_id \
+         WHERE c.due_on >= $1 AND c.due_on <= $2 AND o.path >= $3 AND o.path < $4 GROUP BY u.org_id"
+    );
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, (i64, i64, i64)>(&sql).bind(from).bind(to).bind(path).bind(&up).fetch_all(c).await)?,
+    )
+}
+
+/// A generated commitment: (title, due, fulfilled on).
+pub type GeneratedCommitment = (String, NaiveDate, Option<NaiveDate>);
+
+/// Agreements of a generated city, with their commitments.
+pub async fn add_generated(
+    tx: &mut Tx,
+    agreements: &[(NewAgreement<'_>, Vec<GeneratedCommitment>)],
+) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for (a, items) in agreements {
+        let id = insert(tx, a).await?;
+        let now = Utc::now();
+        for (title, due, done) in items {
+            on!(tx, c => sqlx::query(
+                "INSERT INTO commitments (agreement_id, title, due_on, done_on, done_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id).bind(title).bind(due).bind(done).bind(done.map(|_| a.by)).bind(now)
+                .execute(c).await.map(|_| ()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Units registered (双报到) with a community and still registered: (unit, community org,
+/// its path), one community per unit, for the demo's agreements.
+pub async fn registered_units(tx: &mut Tx) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64, String)>(
+        "SELECT r.unit_id, r.community_org_id, o.path FROM registrations r JOIN orgs o ON o.id = r.community_org_id \
+         WHERE r.id IN (SELECT MIN(id) FROM registrations WHERE unit_id IS NOT NULL AND ended_on IS NULL GROUP BY unit_id) \
+         ORDER BY r.unit_id")
+        .fetch_all(c).await)?)
+}
