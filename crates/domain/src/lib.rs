@@ -23,6 +23,7 @@ pub mod path;
 pub mod phone;
 pub mod points;
 pub mod repair;
+pub mod service;
 pub mod text;
 pub mod unit;
 

@@ -28,7 +28,7 @@ pub fn required<'a>(field: &'static str, raw: &'a Option<String>) -> Result<&'a 
     opt(raw).ok_or_else(|| Invalid::new(field, "", msg!("必填")))
 }
 
-/// Reads a JSON string or number as text, so the API may send `2025` or `"2025"` for a field
+/// Reads a JSON string or number as text, so the API may send `2025`, `1.5` or `"2025"` for a field
 /// that forms send as text.
 pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     #[derive(serde::Deserialize)]
@@ -36,11 +36,13 @@ pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
     enum Raw {
         Text(String),
         Int(i64),
+        Float(f64),
     }
     Ok(
         <Option<Raw> as serde::Deserialize>::deserialize(d)?.map(|r| match r {
             Raw::Text(s) => s,
             Raw::Int(n) => n.to_string(),
+            Raw::Float(x) => x.to_string(),
         }),
     )
 }

@@ -22,6 +22,7 @@ pub mod members;
 pub mod orgs;
 pub mod points;
 pub mod registrations;
+pub mod service;
 pub mod units;
 
 pub use access::Actor;

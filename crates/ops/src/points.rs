@@ -281,6 +281,8 @@ pub struct Ledger {
     pub meetings: Vec<MeetingLine>,
     pub entries: Vec<EntryRow>,
     pub registered: bool,
+    /// The volunteer service behind the service-hours items.
+    pub service: Vec<jiceng_store::service::ServiceRow>,
 }
 
 /// Raw points per item from a member's counts.
@@ -323,6 +325,11 @@ pub async fn ledger(
         .count() as i64;
     let registered =
         store::member_registered(&mut tx, m.id, period.first_day(), period.last_day()).await?;
+    let service =
+        jiceng_store::service::of_member(&mut tx, m.id, period.first_day(), period.last_day())
+            .await?;
+    let service_hours =
+        jiceng_domain::service::whole_hours(service.iter().map(|s| s.minutes).sum());
     let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
     for e in entries.iter().filter(|e| e.status == "approved") {
@@ -336,6 +343,7 @@ pub async fn ledger(
                 attended,
                 unexcused,
                 registered,
+                service_hours,
             },
             &manual,
         ),
@@ -367,6 +375,7 @@ pub async fn ledger(
         meetings,
         entries,
         registered,
+        service,
     })
 }
 
@@ -446,6 +455,11 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
             .await?
             .into_iter()
             .collect();
+    let service: HashMap<i64, i64> =
+        store::service_within(&mut tx, &path, period.first_day(), period.last_day())
+            .await?
+            .into_iter()
+            .collect();
     let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
     for (m, item, pts) in
         store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
@@ -463,6 +477,9 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
                     + visits.get(id).copied().unwrap_or(0),
                 unexcused,
                 registered: registered.contains(id),
+                service_hours: jiceng_domain::service::whole_hours(
+                    service.get(id).copied().unwrap_or(0),
+                ),
             };
             let mine = manual.get(id);
             let total = calc::total_of(&scheme, counts, |i| {

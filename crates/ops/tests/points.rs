@@ -90,7 +90,7 @@ async fn points_come_from_meetings_registrations_and_approved_entries() {
     // Manual points wait for a second person's approval, within the item's cap.
     let volunteer = |times| NewPoints {
         scheme: s("accrual"),
-        item: s("volunteer"),
+        item: s("task"),
         member_id: Some(excused),
         occurred_on: s("2025-05-01"),
         times: Some(times),

@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod patrols;
 pub mod points;
 pub mod registrations;
+pub mod service;
 pub mod units;
 pub mod users;
 

@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cobuilding",
         sql: include_str!("migrations/0012_cobuilding.sql"),
     },
+    Migration {
+        version: 13,
+        name: "service",
+        sql: include_str!("migrations/0013_service.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -257,6 +257,26 @@ pub async fn visits_within(
     parse(json)
 }
 
+/// Per member of a subtree (where they belong now): minutes of volunteer service recorded in
+/// the dates.
+pub async fn service_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let up = upper(path);
+    let sql = as_json(
+        tx,
+        "member_id, n",
+        "SELECT s.member_id, SUM(s.minutes) AS n FROM service_records s JOIN members p ON p.id = s.member_id \
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND s.served_on >= $3 AND s.served_on <= $4 GROUP BY s.member_id",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(path).bind(&up).bind(from).bind(to).fetch_one(c).await)?;
+    parse(json)
+}
+
 /// Members with a 双报到 registration active at some time in the dates; the caller keeps
 /// those in its scope, which is cheaper than joining every registration to its member here.
 pub async fn registered_between(

@@ -1134,3 +1134,62 @@ async fn cobuilding_over_the_api() {
         "a grid worker of a branch does not read the community's agreements"
     );
 }
+
+#[tokio::test]
+async fn service_records_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (_, members) = app
+        .as_user(&secretary, Method::GET, "/api/v1/members", None)
+        .await;
+    let member = members["items"][0]["id"].as_i64().unwrap();
+    let body = |hours: serde_json::Value| json!({ "member_id": member, "community": "C", "hours": hours, "activity": "社区义诊" });
+    let (st, e) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/service-records",
+            Some(body(json!(1.2))),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "hours");
+    let (st, r) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/service-records",
+            Some(body(json!(1.5))),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert_eq!(r["minutes"], 90);
+    let (_, list) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/service-records?within=C",
+            None,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+    let id = r["id"].as_i64().unwrap();
+    let (st, _) = app
+        .as_user(
+            &secretary,
+            Method::DELETE,
+            &format!("/api/v1/service-records/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, list) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/service-records?within=C",
+            None,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+}

@@ -890,7 +890,7 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
         &format!("/members/{}/points", m.id),
         &sec,
         &sec_csrf,
-        &format!("scheme=accrual&item=volunteer&times=1&occurred_on={year}-06-01"),
+        &format!("scheme=accrual&item=task&times=1&occurred_on={year}-06-01"),
     )
     .await;
     assert_eq!(st, StatusCode::OK);
@@ -900,7 +900,7 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
         &format!("/members/{}/points", m.id),
         &sec,
         &sec_csrf,
-        &format!("scheme=accrual&item=volunteer&times=2&occurred_on={year}-06-01&evidence=照片"),
+        &format!("scheme=accrual&item=task&times=2&occurred_on={year}-06-01&evidence=照片"),
     )
     .await;
     let (_, page, _) = get(&router, &ledger, &sec).await;
@@ -1277,7 +1277,7 @@ async fn the_evaluation_desk_grades_a_pair_once() {
 }
 
 #[tokio::test]
-async fn cobuilding_agreements_are_signed_and_their_commitments_marked_from_the_pages() {
+async fn cobuilding_agreements_and_volunteer_service_from_the_pages() {
     let t = TestDb::new().await;
     let spec = DemoSpec {
         city: "莆田市".into(),
@@ -1380,6 +1380,42 @@ async fn cobuilding_agreements_are_signed_and_their_commitments_marked_from_the_
         file.contains(&format!("/cobuilding/{link}")),
         "the unit page lists it"
     );
+
+    // Volunteer service: the demo's records, one more recorded, and the member's ledger.
+    let (st, page, _) = get(&router, "/service", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("/service/") && page.contains("/delete"),
+        "the demo's service of the last 90 days: {page}"
+    );
+    let (_, list, _) = get(&router, "/members", &cookie).await;
+    let member = list
+        .split("<td><a href=\"/members/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = |hours: &str| {
+        format!("member={member}&community={org}&hours={hours}&activity=页面测试服务")
+    };
+    let (st, page) = post_form(&router, "/service", &cookie, &csrf, &form("1.2")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("以半小时计"), "{page}");
+    post_redirect(&router, "/service", &cookie, &csrf, &form("2.5")).await;
+    let (_, ledger, _) = get(&router, &format!("/members/{member}/points"), &cookie).await;
+    assert!(
+        ledger.contains("页面测试服务") && ledger.contains("志愿服务时长"),
+        "{ledger}"
+    );
+    let (_, sheet, _) = get(
+        &router,
+        &format!("/orgs/{org}/ledger/registrations?year={}", &today[..4]),
+        &cookie,
+    )
+    .await;
+    assert!(sheet.contains("本年在本社区志愿服务"), "{sheet}");
 }
 
 #[tokio::test]

@@ -34,6 +34,8 @@ pub struct Counts {
     pub attended: i64,
     pub unexcused: i64,
     pub registered: bool,
+    /// Whole hours of volunteer service recorded.
+    pub service_hours: i64,
 }
 
 /// The total alone, without allocating: rankings compute it for every member of a scope.
@@ -59,6 +61,7 @@ pub fn raw(item: &Item, c: Counts, manual: i64) -> i64 {
         Source::MeetingAttended => c.attended * item.points,
         Source::MeetingAbsentUnexcused => c.unexcused * item.points,
         Source::Registration => i64::from(c.registered) * item.points,
+        Source::ServiceHours => c.service_hours * item.points,
         Source::Manual => manual,
     }
 }
@@ -141,6 +144,7 @@ mod tests {
                 attended: 35,
                 unexcused: 3,
                 registered: true,
+                service_hours: 7,
             };
             let mut r = HashMap::new();
             for i in &s.items {
@@ -148,6 +152,7 @@ mod tests {
                     Source::MeetingAttended => c.attended * i.points,
                     Source::MeetingAbsentUnexcused => c.unexcused * i.points,
                     Source::Registration => i.points,
+                    Source::ServiceHours => c.service_hours * i.points,
                     Source::Manual => i.points,
                 };
                 r.insert(i.code.clone(), v);

@@ -1,7 +1,7 @@
 //! Member points (党员积分): rule sets as data. A scheme is a tree of categories whose items add
 //! or deduct points, each with an optional cap per period and whether it needs evidence or
 //! approval. Items name the record they come from (attending a meeting, an unexcused absence,
-//! 双报到 …) so points are computed from records, never typed twice; manual items need approval.
+//! 双报到, hours of volunteer service …) so points are computed from records, never typed twice; manual items need approval.
 
 pub mod calc;
 
@@ -30,6 +30,7 @@ labelled_enum! {
         MeetingAttended = "meeting_attended", "参加组织生活";
         MeetingAbsentUnexcused = "meeting_absent", "无故缺席组织生活";
         Registration = "registration", "到居住社区报到";
+        ServiceHours = "service_hours", "志愿服务时长";
     }
 }
 
@@ -209,9 +210,19 @@ pub fn accrual_scheme() -> Scheme {
                 Registration,
             ),
             item(
-                "volunteer",
-                "志愿服务",
+                "service_hours",
+                "志愿服务时长（每小时）",
                 "service",
+                1,
+                Some(20),
+                false,
+                false,
+                ServiceHours,
+            ),
+            item(
+                "task",
+                "完成党组织交办任务",
+                "task",
                 5,
                 Some(20),
                 true,
@@ -331,7 +342,8 @@ mod tests {
         assert!(s.validate().is_err(), "the 十二分制 only deducts");
 
         let mut s = accrual_scheme();
-        s.items[2].approval = false;
+        let task = s.items.iter().position(|i| i.code == "task").unwrap();
+        s.items[task].approval = false;
         assert!(s.validate().is_err(), "manual points need approval");
     }
 }

@@ -11,6 +11,7 @@ mod orglife;
 mod people;
 mod points;
 mod rng;
+mod service;
 mod tree;
 
 use crate::{Actor, OpsError, divisions};
@@ -55,6 +56,7 @@ pub struct DemoSummary {
     pub points_entries: usize,
     pub evaluations: u64,
     pub commitments: u64,
+    pub service_records: usize,
     pub grids: usize,
     pub cases: usize,
     /// One account per role, all with `password`.
@@ -172,6 +174,7 @@ pub async fn build(
     let points_entries = points::load(&mut tx, &mut rng, today).await?;
     let evaluations = evaluations::load(&mut tx, today).await?;
     let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;
+    let service_records = service::load(&mut tx, &mut rng, today).await?;
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
@@ -200,6 +203,7 @@ pub async fn build(
         points_entries,
         evaluations,
         commitments,
+        service_records,
         grids: loaded.grids,
         cases: loaded.cases,
         accounts,

@@ -1,4 +1,4 @@
-//! Points entered by hand for the demo city, already approved: volunteering in the accrual
+//! Points entered by hand for the demo city, already approved: assigned tasks in the accrual
 //! scheme for a few members each year, and late party dues in the 十二分制 for fewer.
 
 use super::rng::Rng;
@@ -25,13 +25,13 @@ pub async fn load(tx: &mut Tx, rng: &mut Rng, today: NaiveDate) -> Result<usize,
                 let times = 1 + rng.below(3) as i64;
                 rows.push((
                     "accrual",
-                    "volunteer",
+                    "task",
                     *id,
                     path,
                     year.to_string(),
                     day,
                     5 * times,
-                    "志愿服务签到记录",
+                    "完成社区交办任务记录",
                 ));
             }
             if rng.chance(0.01) {

@@ -9,6 +9,7 @@ mod evaluations;
 mod meetings;
 mod members;
 pub(crate) mod openapi;
+mod service;
 pub(crate) use meetings::file_response;
 mod orgs;
 mod points;
@@ -76,6 +77,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/evaluations/{id}",
             axum::routing::delete(evaluations::withdraw),
+        )
+        .route("/service-records", get(service::list).post(service::record))
+        .route(
+            "/service-records/{id}",
+            axum::routing::delete(service::delete),
         )
         .route("/agreements", get(cobuilding::list).post(cobuilding::sign))
         .route("/agreements/{id}", get(cobuilding::show))

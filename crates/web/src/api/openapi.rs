@@ -626,6 +626,42 @@ const OPS: &[Op] = &[
     ),
     (
         "get",
+        "/service-records",
+        "党员积分",
+        "范围内社区登记的志愿服务记录（默认近 90 天）",
+        &[
+            ("within", "query", "string"),
+            ("from", "query", "string"),
+            ("to", "query", "string"),
+            ("page", "query", "integer"),
+            ("per_page", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/service-records",
+        "党员积分",
+        "登记一次志愿服务：时长以半小时计，整小时计入积分“志愿服务时长”",
+        &[],
+        Some("NewService"),
+        "Service",
+        "201",
+    ),
+    (
+        "delete",
+        "/service-records/{id}",
+        "党员积分",
+        "删除一条志愿服务记录",
+        &[("id", "path", "integer")],
+        None,
+        "Service",
+        "200",
+    ),
+    (
+        "get",
         "/agreements",
         "共驻共建",
         "某年度范围内的共建协议及履职进度（驻区单位联络员只看本单位）",
@@ -1004,6 +1040,8 @@ fn all_schemas() -> Value {
 
 fn place_schemas() -> Value {
     json!({
+        "Service": { "type": "object", "properties": string_props(&["id", "member_id", "member_name", "community_org_id", "community_code", "community_name", "served_on", "minutes", "activity", "recorded_by"]) },
+        "NewService": { "type": "object", "required": ["member_id", "community", "hours", "activity"], "properties": { "member_id": { "type": "integer" }, "community": { "type": "string" }, "served_on": { "type": "string", "format": "date" }, "hours": { "type": "number", "description": "0.5 到 12，以半小时计" }, "activity": { "type": "string" } } },
         "Agreement": { "type": "object", "properties": string_props(&["id", "unit_id", "unit_name", "org_id", "org_code", "org_name", "year", "signed_on", "created_by", "items", "done", "on_time", "overdue"]) },
         "Commitment": { "type": "object", "properties": string_props(&["id", "agreement_id", "title", "due_on", "done_on", "done_by"]) },
         "AgreementDetail": { "type": "object", "properties": { "agreement": { "$ref": "#/components/schemas/Agreement" }, "commitments": { "type": "array", "items": { "$ref": "#/components/schemas/Commitment" } } } },

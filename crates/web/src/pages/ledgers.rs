@@ -121,7 +121,8 @@ pub async fn points_ledger(
     )
 }
 
-/// Every 双报到 registration with a community active at some time in the year.
+/// Every 双报到 registration with a community active at some time in the year, with the hours
+/// each member served there that year.
 pub async fn registrations_ledger(
     State(s): State<AppState>,
     v: Viewer,
@@ -137,6 +138,10 @@ pub async fn registrations_ledger(
         chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a date"),
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a date"),
     );
+    let served = match jiceng_ops::service::at_community(&s.db, &v.actor, &code, year).await {
+        Ok(m) => m,
+        Err(e) => return error_page(v.lang, &e),
+    };
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
@@ -153,11 +158,16 @@ pub async fn registrations_ledger(
                 (None, Some(u)) => (u, "单位党组织"),
                 _ => (String::new(), ""),
             };
+            let hours = r
+                .member_id
+                .map(|m| super::service::hours(served.get(&m).copied().unwrap_or(0)))
+                .unwrap_or_default();
             rows.push(vec![
                 who,
                 kind.to_string(),
                 r.registered_on.to_string(),
                 r.ended_on.map(|d| d.to_string()).unwrap_or_default(),
+                hours,
             ]);
         }
         if p.next.is_none() {
@@ -171,7 +181,13 @@ pub async fn registrations_ledger(
         (&org.code, &org.name),
         "registrations",
         year,
-        &["报到对象", "类别", "报到日期", "结束日期"],
+        &[
+            "报到对象",
+            "类别",
+            "报到日期",
+            "结束日期",
+            "本年在本社区志愿服务（小时）",
+        ],
         rows,
     )
 }

@@ -16,6 +16,7 @@ mod meetings;
 mod org_admin;
 mod patrols;
 mod points;
+mod service;
 mod settings;
 mod transfer;
 mod units;
@@ -119,6 +120,8 @@ pub fn routes() -> Router<AppState> {
         .route("/grids", get(grids::grid_map))
         .route("/grid-teams", post(grids::add_team_member))
         .route("/grid-teams/{id}/remove", post(grids::remove_team_member))
+        .route("/service", get(service::list).post(service::record))
+        .route("/service/{id}/delete", post(service::delete))
         .route("/cobuilding", get(cobuilding::list).post(cobuilding::sign))
         .route("/cobuilding/{id}", get(cobuilding::show))
         .route(

@@ -126,6 +126,10 @@ impl LedgerPage {
     fn v(&self, k: &str) -> &str {
         self.f.get(k).map_or("", String::as_str)
     }
+
+    fn hours(&self, minutes: &i64) -> String {
+        super::service::hours(*minutes)
+    }
 }
 
 async fn ledger_page(

@@ -1,0 +1,159 @@
+//! Volunteer service (志愿服务): a community's writers record the service party members did
+//! in it, in half hours; the record feeds the members' points (志愿服务时长) and the 双报到
+//! ledger. A record can be deleted by whoever may record it, and both are audited.
+
+use crate::input::{opt, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page};
+use chrono::{Datelike, Duration, NaiveDate};
+use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
+use jiceng_store::service::{self as store, NewService, ServiceRow};
+use jiceng_store::{Db, audit, members};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewServiceInput {
+    pub member_id: Option<i64>,
+    /// The community's org code.
+    pub community: Option<String>,
+    /// Defaults to today.
+    pub served_on: Option<String>,
+    /// Hours, in half hours: `2`, `1.5`.
+    #[serde(default, deserialize_with = "crate::input::text_or_number")]
+    pub hours: Option<String>,
+    pub activity: Option<String>,
+}
+
+pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<ServiceRow, OpsError> {
+    let minutes = jiceng_domain::service::minutes(required("hours", &new.hours)?)?;
+    let activity = text::name("activity", required("activity", &new.activity)?, 100)?;
+    let served_on = match opt(&new.served_on) {
+        Some(d) => text::past_date("served_on", d, crate::today())?,
+        None => crate::today(),
+    };
+    let member_id = new
+        .member_id
+        .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
+    let code = required("community", &new.community)?.to_string();
+    let mut tx = db.write().await?;
+    let community = by_code(&mut tx, "community", &code).await?;
+    if community.level != OrgLevel::Community.code()
+        || community.category != OrgCategory::Regional.code()
+    {
+        return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
+    }
+    actor.may_write(&community.path)?;
+    let member = members::by_id(&mut tx, member_id)
+        .await?
+        .ok_or_else(|| Invalid::new("member", member_id, msg!("没有这名党员")))?;
+    let id = store::insert(
+        &mut tx,
+        &NewService {
+            member_id: member.id,
+            community_org_id: community.id,
+            served_on,
+            minutes,
+            activity: &activity,
+            by: &actor.audit_name(),
+        },
+    )
+    .await?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "service.record",
+            target: &format!("member:{}", member.id),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<ServiceRow, OpsError> {
+    let mut tx = db.write().await?;
+    let row = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("志愿服务记录", id))?;
+    actor.may_write(&row.community_path)?;
+    store::delete(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "service.delete",
+            target: &format!("member:{}", row.member_id),
+            path: Some(&row.community_path),
+            before: serde_json::to_string(&row).ok(),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListService {
+    pub within: Option<String>,
+    /// Served from / to, as dates; the last 90 days by default.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Service done in the communities of a scope, newest first.
+pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<ServiceRow>, OpsError> {
+    let today = crate::today();
+    let to = match opt(&q.to) {
+        Some(d) => text::date("to", d)?,
+        None => today,
+    };
+    let from = match opt(&q.from) {
+        Some(d) => text::date("from", d)?,
+        None => to - Duration::days(90),
+    };
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let mut tx = db.read().await?;
+    let path = match opt(&q.within) {
+        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    let rows = store::within(
+        &mut tx,
+        &path,
+        from,
+        to,
+        per_page + 1,
+        (page - 1) * per_page,
+    )
+    .await?;
+    Ok(Page::numbered(rows, page, per_page))
+}
+
+/// Minutes each member served at a community in a year, for its 双报到 ledger.
+pub async fn at_community(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    year: i32,
+) -> Result<std::collections::HashMap<i64, i64>, OpsError> {
+    let mut tx = db.read().await?;
+    let community = by_code(&mut tx, "community", code).await?;
+    actor.may_read(&community.path)?;
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| Invalid::new("year", year, msg!("年度应不早于 2000 年")))?;
+    let last = NaiveDate::from_ymd_opt(first.year(), 12, 31).expect("a date");
+    Ok(store::at_community(&mut tx, community.id, first, last)
+        .await?
+        .into_iter()
+        .collect())
+}

@@ -1,0 +1,129 @@
+//! Volunteer service records (志愿服务记录): who served, where, on which day, for how long.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ServiceRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub community_path: String,
+    pub served_on: NaiveDate,
+    pub minutes: i64,
+    pub activity: String,
+    pub recorded_by: String,
+}
+
+const SELECT: &str = "SELECT s.id, s.member_id, m.name AS member_name, s.community_org_id, c.code AS community_code, \
+     c.name AS community_name, c.path AS community_path, s.served_on, s.minutes, s.activity, s.recorded_by \
+     FROM service_records s JOIN members m ON m.id = s.member_id JOIN orgs c ON c.id = s.community_org_id";
+
+pub struct NewService<'a> {
+    pub member_id: i64,
+    pub community_org_id: i64,
+    pub served_on: NaiveDate,
+    pub minutes: i64,
+    pub activity: &'a str,
+    pub by: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, s: &NewService<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(s.member_id).bind(s.community_org_id).bind(s.served_on).bind(s.minutes)
+        .bind(s.activity).bind(s.by).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<ServiceRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE s.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, ServiceRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM service_records WHERE id = $1").bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Service done in the communities of a subtree in the dates, newest first, a page at a time.
+pub async fn within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ServiceRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE c.path >= $1 AND c.path < $2 AND s.served_on >= $3 AND s.served_on <= $4 \
+         ORDER BY s.served_on DESC, s.id DESC LIMIT $5 OFFSET $6"
+    );
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, ServiceRow>(&sql).bind(path).bind(&up).bind(from).bind(to)
+        .bind(limit).bind(offset).fetch_all(c).await)?,
+    )
+}
+
+/// A member's service in the dates, oldest first (their points ledger).
+pub async fn of_member(
+    tx: &mut Tx,
+    member: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ServiceRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE s.member_id = $1 AND s.served_on >= $2 AND s.served_on <= $3 ORDER BY s.served_on, s.id"
+    );
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, ServiceRow>(&sql).bind(member).bind(from).bind(to).fetch_all(c).await)?,
+    )
+}
+
+/// Minutes each member served at one community in the dates (the 双报到 ledger).
+pub async fn at_community(
+    tx: &mut Tx,
+    community: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT member_id, CAST(SUM(minutes) AS BIGINT) FROM service_records WHERE community_org_id = $1 AND served_on >= $2 AND served_on <= $3 \
+         GROUP BY member_id")
+        .bind(community).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// Service of a generated city: (member, community, day, minutes, activity).
+pub type GeneratedService = (i64, i64, NaiveDate, i64, &'static str);
+
+pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedService]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 7)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (m, community, on, minutes, activity) in chunk {
+                q = q.bind(m).bind(community).bind(on).bind(minutes).bind(*activity).bind("demo").bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// In-service members still registered (双报到) with a community: (member, community org),
+/// for the demo's service.
+pub async fn registered_members(tx: &mut Tx) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT member_id, community_org_id FROM registrations WHERE member_id IS NOT NULL AND ended_on IS NULL ORDER BY id")
+        .fetch_all(c).await)?)
+}
