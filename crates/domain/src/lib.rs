@@ -26,6 +26,7 @@ pub mod repair;
 pub mod service;
 pub mod text;
 pub mod unit;
+pub mod wish;
 
 pub use access::Role;
 pub use division::{Division, DivisionCode, DivisionLevel, TownshipKind};

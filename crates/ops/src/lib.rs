@@ -24,6 +24,7 @@ pub mod points;
 pub mod registrations;
 pub mod service;
 pub mod units;
+pub mod wishes;
 
 pub use access::Actor;
 pub use error::OpsError;

@@ -283,6 +283,8 @@ pub struct Ledger {
     pub registered: bool,
     /// The volunteer service behind the service-hours items.
     pub service: Vec<jiceng_store::service::ServiceRow>,
+    /// The micro-wishes behind the wish items.
+    pub wishes: Vec<jiceng_store::wishes::WishRow>,
 }
 
 /// Raw points per item from a member's counts.
@@ -330,6 +332,9 @@ pub async fn ledger(
             .await?;
     let service_hours =
         jiceng_domain::service::whole_hours(service.iter().map(|s| s.minutes).sum());
+    let wishes =
+        jiceng_store::wishes::fulfilled_by(&mut tx, m.id, period.first_day(), period.last_day())
+            .await?;
     let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
     for e in entries.iter().filter(|e| e.status == "approved") {
@@ -344,6 +349,7 @@ pub async fn ledger(
                 unexcused,
                 registered,
                 service_hours,
+                wishes: wishes.len() as i64,
             },
             &manual,
         ),
@@ -376,6 +382,7 @@ pub async fn ledger(
         entries,
         registered,
         service,
+        wishes,
     })
 }
 
@@ -460,6 +467,11 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
             .await?
             .into_iter()
             .collect();
+    let wishes: HashMap<i64, i64> =
+        jiceng_store::wishes::fulfilled_between(&mut tx, period.first_day(), period.last_day())
+            .await?
+            .into_iter()
+            .collect();
     let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
     for (m, item, pts) in
         store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
@@ -480,6 +492,7 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
                 service_hours: jiceng_domain::service::whole_hours(
                     service.get(id).copied().unwrap_or(0),
                 ),
+                wishes: wishes.get(id).copied().unwrap_or(0),
             };
             let mine = manual.get(id);
             let total = calc::total_of(&scheme, counts, |i| {

@@ -199,3 +199,10 @@ pub async fn registered_units(tx: &mut Tx) -> Result<Vec<(i64, i64, String)>, St
          ORDER BY r.unit_id")
         .fetch_all(c).await)?)
 }
+
+/// Every community-level regional org: (id, path), for the demo.
+pub async fn communities(tx: &mut Tx) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, path FROM orgs WHERE level = 'community' AND category = 'regional' ORDER BY id")
+        .fetch_all(c).await)?)
+}

@@ -22,6 +22,7 @@ pub mod registrations;
 pub mod service;
 pub mod units;
 pub mod users;
+pub mod wishes;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "service",
         sql: include_str!("migrations/0013_service.sql"),
     },
+    Migration {
+        version: 14,
+        name: "wishes",
+        sql: include_str!("migrations/0014_wishes.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

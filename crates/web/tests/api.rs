@@ -1193,3 +1193,75 @@ async fn service_records_over_the_api() {
         .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn micro_wishes_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (st, e) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/wishes",
+            Some(json!({ "community": "C" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "title");
+    let (st, w) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/wishes",
+            Some(json!({ "community": "C", "title": "想要一副老花镜", "resident": "王奶奶" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let id = w["id"].as_i64().unwrap();
+    let member = app.login("member").await;
+    let moves = format!("/api/v1/wishes/{id}/moves");
+    let (st, e) = app
+        .as_user(
+            &member,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "fulfil" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "move");
+    let (st, w) = app
+        .as_user(
+            &member,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "claim" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    assert_eq!(w["status"], "claimed");
+    let (_, mine) = app
+        .as_user(&member, Method::GET, "/api/v1/wishes", None)
+        .await;
+    assert_eq!(mine["items"][0]["id"], id, "{mine}");
+    assert!(mine["items"][0]["resident"].is_null(), "{mine}");
+    let (st, w) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "fulfil" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    assert_eq!(w["status"], "fulfilled");
+    let (_, listed) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/wishes?within=C&status=fulfilled",
+            None,
+        )
+        .await;
+    assert_eq!(listed["items"][0]["resident"], "王奶奶");
+}

@@ -1277,7 +1277,7 @@ async fn the_evaluation_desk_grades_a_pair_once() {
 }
 
 #[tokio::test]
-async fn cobuilding_agreements_and_volunteer_service_from_the_pages() {
+async fn cobuilding_service_and_wishes_from_the_pages() {
     let t = TestDb::new().await;
     let spec = DemoSpec {
         city: "莆田市".into(),
@@ -1416,6 +1416,58 @@ async fn cobuilding_agreements_and_volunteer_service_from_the_pages() {
     )
     .await;
     assert!(sheet.contains("本年在本社区志愿服务"), "{sheet}");
+
+    // A micro-wish posted, claimed for a member, and confirmed fulfilled.
+    let (st, page, _) = get(&router, "/wishes", &cookie).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("data-wish="), "the demo's wishes: {page}");
+    let (st, page) = post_form(
+        &router,
+        "/wishes",
+        &cookie,
+        &csrf,
+        &format!("community={org}&title="),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("必填"), "{page}");
+    post_redirect(
+        &router,
+        "/wishes",
+        &cookie,
+        &csrf,
+        &format!("community={org}&title=页面测试心愿&resident=王奶奶"),
+    )
+    .await;
+    let (_, page, _) = get(&router, "/wishes?status=open", &cookie).await;
+    let wish = page
+        .split("data-wish=\"")
+        .find(|x| x.split("</li>").next().unwrap().contains("页面测试心愿"))
+        .expect("the new wish is open")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    for body in [
+        format!("move=claim&member={member}"),
+        "move=fulfil".to_string(),
+    ] {
+        post_redirect(
+            &router,
+            &format!("/wishes/{wish}/move"),
+            &cookie,
+            &csrf,
+            &body,
+        )
+        .await;
+    }
+    let (_, page, _) = get(&router, "/wishes?status=fulfilled", &cookie).await;
+    assert!(page.contains("页面测试心愿"), "{page}");
+    let (_, ledger, _) = get(&router, &format!("/members/{member}/points"), &cookie).await;
+    assert!(
+        ledger.contains("页面测试心愿"),
+        "the wish is on the member's ledger"
+    );
 }
 
 #[tokio::test]

@@ -36,6 +36,8 @@ pub struct Counts {
     pub registered: bool,
     /// Whole hours of volunteer service recorded.
     pub service_hours: i64,
+    /// Micro-wishes the member claimed and saw fulfilled.
+    pub wishes: i64,
 }
 
 /// The total alone, without allocating: rankings compute it for every member of a scope.
@@ -62,6 +64,7 @@ pub fn raw(item: &Item, c: Counts, manual: i64) -> i64 {
         Source::MeetingAbsentUnexcused => c.unexcused * item.points,
         Source::Registration => i64::from(c.registered) * item.points,
         Source::ServiceHours => c.service_hours * item.points,
+        Source::WishFulfilled => c.wishes * item.points,
         Source::Manual => manual,
     }
 }
@@ -145,6 +148,7 @@ mod tests {
                 unexcused: 3,
                 registered: true,
                 service_hours: 7,
+                wishes: 2,
             };
             let mut r = HashMap::new();
             for i in &s.items {
@@ -153,6 +157,7 @@ mod tests {
                     Source::MeetingAbsentUnexcused => c.unexcused * i.points,
                     Source::Registration => i.points,
                     Source::ServiceHours => c.service_hours * i.points,
+                    Source::WishFulfilled => c.wishes * i.points,
                     Source::Manual => i.points,
                 };
                 r.insert(i.code.clone(), v);

@@ -1,7 +1,7 @@
 //! Member points (党员积分): rule sets as data. A scheme is a tree of categories whose items add
 //! or deduct points, each with an optional cap per period and whether it needs evidence or
 //! approval. Items name the record they come from (attending a meeting, an unexcused absence,
-//! 双报到, hours of volunteer service …) so points are computed from records, never typed twice; manual items need approval.
+//! 双报到, hours of volunteer service, a micro-wish fulfilled …) so points are computed from records, never typed twice; manual items need approval.
 
 pub mod calc;
 
@@ -31,6 +31,7 @@ labelled_enum! {
         MeetingAbsentUnexcused = "meeting_absent", "无故缺席组织生活";
         Registration = "registration", "到居住社区报到";
         ServiceHours = "service_hours", "志愿服务时长";
+        WishFulfilled = "wish_fulfilled", "认领并实现微心愿";
     }
 }
 
@@ -218,6 +219,16 @@ pub fn accrual_scheme() -> Scheme {
                 false,
                 false,
                 ServiceHours,
+            ),
+            item(
+                "wish",
+                "认领并实现微心愿",
+                "service",
+                3,
+                Some(15),
+                false,
+                false,
+                WishFulfilled,
             ),
             item(
                 "task",

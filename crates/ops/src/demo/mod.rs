@@ -13,6 +13,7 @@ mod points;
 mod rng;
 mod service;
 mod tree;
+mod wishes;
 
 use crate::{Actor, OpsError, divisions};
 use chrono::Days;
@@ -57,6 +58,7 @@ pub struct DemoSummary {
     pub evaluations: u64,
     pub commitments: u64,
     pub service_records: usize,
+    pub wishes: usize,
     pub grids: usize,
     pub cases: usize,
     /// One account per role, all with `password`.
@@ -175,6 +177,7 @@ pub async fn build(
     let evaluations = evaluations::load(&mut tx, today).await?;
     let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;
     let service_records = service::load(&mut tx, &mut rng, today).await?;
+    let wishes = wishes::load(&mut tx, &mut rng, today).await?;
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
@@ -204,6 +207,7 @@ pub async fn build(
         evaluations,
         commitments,
         service_records,
+        wishes,
         grids: loaded.grids,
         cases: loaded.cases,
         accounts,

@@ -10,6 +10,7 @@ mod meetings;
 mod members;
 pub(crate) mod openapi;
 mod service;
+mod wishes;
 pub(crate) use meetings::file_response;
 mod orgs;
 mod points;
@@ -78,6 +79,8 @@ pub fn routes() -> Router<AppState> {
             "/evaluations/{id}",
             axum::routing::delete(evaluations::withdraw),
         )
+        .route("/wishes", get(wishes::list).post(wishes::post))
+        .route("/wishes/{id}/moves", post(wishes::act))
         .route("/service-records", get(service::list).post(service::record))
         .route(
             "/service-records/{id}",

@@ -626,6 +626,41 @@ const OPS: &[Op] = &[
     ),
     (
         "get",
+        "/wishes",
+        "党员积分",
+        "范围内的微心愿（党员只看所报到社区的待认领心愿和本人认领的）",
+        &[
+            ("within", "query", "string"),
+            ("status", "query", "string"),
+            ("page", "query", "integer"),
+            ("per_page", "query", "integer"),
+        ],
+        None,
+        "Page",
+        "200",
+    ),
+    (
+        "post",
+        "/wishes",
+        "党员积分",
+        "社区发布一个微心愿",
+        &[],
+        Some("NewWish"),
+        "Wish",
+        "201",
+    ),
+    (
+        "post",
+        "/wishes/{id}/moves",
+        "党员积分",
+        "认领、放弃认领、确认实现或撤回；实现的心愿计入认领党员的积分",
+        &[("id", "path", "integer")],
+        Some("WishMove"),
+        "Wish",
+        "200",
+    ),
+    (
+        "get",
         "/service-records",
         "党员积分",
         "范围内社区登记的志愿服务记录（默认近 90 天）",
@@ -1040,6 +1075,9 @@ fn all_schemas() -> Value {
 
 fn place_schemas() -> Value {
     json!({
+        "Wish": { "type": "object", "properties": string_props(&["id", "community_org_id", "community_name", "title", "detail", "resident", "status", "posted_on", "member_id", "member_name", "claimed_on", "fulfilled_on", "posted_by"]) },
+        "NewWish": { "type": "object", "required": ["community", "title"], "properties": string_props(&["community", "title", "detail", "resident"]) },
+        "WishMove": { "type": "object", "required": ["move"], "properties": { "move": { "type": "string", "enum": ["claim", "release", "fulfil", "withdraw"] }, "member_id": { "type": "integer" }, "on": { "type": "string", "format": "date" } } },
         "Service": { "type": "object", "properties": string_props(&["id", "member_id", "member_name", "community_org_id", "community_code", "community_name", "served_on", "minutes", "activity", "recorded_by"]) },
         "NewService": { "type": "object", "required": ["member_id", "community", "hours", "activity"], "properties": { "member_id": { "type": "integer" }, "community": { "type": "string" }, "served_on": { "type": "string", "format": "date" }, "hours": { "type": "number", "description": "0.5 到 12，以半小时计" }, "activity": { "type": "string" } } },
         "Agreement": { "type": "object", "properties": string_props(&["id", "unit_id", "unit_name", "org_id", "org_code", "org_name", "year", "signed_on", "created_by", "items", "done", "on_time", "overdue"]) },

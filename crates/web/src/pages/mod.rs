@@ -22,6 +22,7 @@ mod transfer;
 mod units;
 mod users;
 mod views;
+mod wishes;
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};
@@ -120,6 +121,8 @@ pub fn routes() -> Router<AppState> {
         .route("/grids", get(grids::grid_map))
         .route("/grid-teams", post(grids::add_team_member))
         .route("/grid-teams/{id}/remove", post(grids::remove_team_member))
+        .route("/wishes", get(wishes::list).post(wishes::post))
+        .route("/wishes/{id}/move", post(wishes::act))
         .route("/service", get(service::list).post(service::record))
         .route("/service/{id}/delete", post(service::delete))
         .route("/cobuilding", get(cobuilding::list).post(cobuilding::sign))

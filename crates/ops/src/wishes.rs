@@ -1,0 +1,204 @@
+//! 微心愿: a community's writers post a resident's wish; a party member claims it (a member
+//! for themself, the community's writers for any member); the community confirms it fulfilled,
+//! which counts towards the member's points; a claim can be given up and an open wish
+//! withdrawn. Each move is checked by the domain's rules and audited.
+
+use crate::input::{opt, required};
+use crate::orgs::by_code;
+use crate::{Actor, OpsError, Page};
+use jiceng_domain::wish::{self, WishMove, WishStatus};
+use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
+use jiceng_store::wishes::{self as store, NewWish, WishRow};
+use jiceng_store::{Db, audit, members, registrations};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewWishInput {
+    /// The community's org code.
+    pub community: Option<String>,
+    pub title: Option<String>,
+    pub detail: Option<String>,
+    /// Who made the wish, as the community records it.
+    pub resident: Option<String>,
+}
+
+pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, OpsError> {
+    let title = text::name("title", required("title", &new.title)?, 60)?;
+    let detail = opt(&new.detail)
+        .map(|d| text::long("description", d, 500))
+        .transpose()?;
+    let resident = opt(&new.resident)
+        .map(|r| text::name("resident", r, 30))
+        .transpose()?;
+    let code = required("community", &new.community)?.to_string();
+    let mut tx = db.write().await?;
+    let community = by_code(&mut tx, "community", &code).await?;
+    if community.level != OrgLevel::Community.code()
+        || community.category != OrgCategory::Regional.code()
+    {
+        return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
+    }
+    actor.may_write(&community.path)?;
+    let id = store::insert(
+        &mut tx,
+        &NewWish {
+            community_org_id: community.id,
+            community_path: &community.path,
+            title: &title,
+            detail: detail.as_deref(),
+            resident: resident.as_deref(),
+            posted_on: crate::today(),
+            by: &actor.audit_name(),
+        },
+    )
+    .await?;
+    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "wish.post",
+            target: &format!("wish:{id}"),
+            path: Some(&community.path),
+            before: None,
+            after: serde_json::to_string(&row).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WishMoveInput {
+    /// claim, release, fulfil or withdraw.
+    #[serde(rename = "move")]
+    pub action: Option<String>,
+    /// Who claims; the acting member by default.
+    pub member_id: Option<i64>,
+    /// The day it was fulfilled; today by default.
+    pub on: Option<String>,
+}
+
+pub async fn apply(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: WishMoveInput,
+) -> Result<WishRow, OpsError> {
+    let m = WishMove::parse(required("move", &input.action)?)?;
+    let today = crate::today();
+    let mut tx = db.write().await?;
+    let before = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("微心愿", id))?;
+    let from = WishStatus::parse(&before.status)?;
+    let to = wish::next(from, m)?;
+    let path = before.community_path.clone();
+    let (member, claimed, fulfilled) = match m {
+        WishMove::Claim => {
+            let member = input
+                .member_id
+                .or(actor.member_id())
+                .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
+            actor.may_act_for(Some(member), None, &path)?;
+            if members::by_id(&mut tx, member).await?.is_none() {
+                return Err(Invalid::new("member", member, msg!("没有这名党员")).into());
+            }
+            (Some(member), Some(today), None)
+        }
+        WishMove::Release => {
+            actor.may_act_for(before.member_id, None, &path)?;
+            (None, None, None)
+        }
+        WishMove::Fulfil => {
+            actor.may_write(&path)?;
+            let on = match opt(&input.on) {
+                Some(d) => text::date("fulfilled_on", d)?,
+                None => today,
+            };
+            let claimed = before.claimed_on.unwrap_or(before.posted_on);
+            let on = wish::fulfilled_on(on, claimed, today)?;
+            (before.member_id, before.claimed_on, Some(on))
+        }
+        WishMove::Withdraw => {
+            actor.may_write(&path)?;
+            (None, None, None)
+        }
+    };
+    let n = store::set_state(
+        &mut tx,
+        id,
+        from.code(),
+        to.code(),
+        member,
+        claimed,
+        fulfilled,
+    )
+    .await?;
+    if n == 0 {
+        return Err(OpsError::conflict(
+            "wish",
+            id,
+            msg!("心愿已被他人处理，请刷新"),
+        ));
+    }
+    let after = store::by_id(&mut tx, id).await?.expect("still there");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: &format!("wish.{}", m.code()),
+            target: &format!("wish:{id}"),
+            path: Some(&path),
+            before: serde_json::to_string(&before).ok(),
+            after: serde_json::to_string(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListWishes {
+    pub within: Option<String>,
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Wishes in a scope, newest first. A party member without a scope to read sees the open
+/// wishes of the communities they are registered with, and the wishes they claimed.
+pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>, OpsError> {
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let status = opt(&q.status)
+        .map(|s| WishStatus::parse(s).map(|s| s.code()))
+        .transpose()?;
+    let mut tx = db.read().await?;
+    if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
+        let mut rows = store::claimed_by(&mut tx, me, 100).await?;
+        for r in registrations::of_member(&mut tx, me).await? {
+            if r.ended_on.is_some() {
+                continue;
+            }
+            if let Some(c) = jiceng_store::orgs::by_id(&mut tx, r.community_org_id).await? {
+                rows.extend(store::within(&mut tx, &c.path, Some("open"), 100, 0).await?);
+            }
+        }
+        rows.retain(|w| status.is_none_or(|s| w.status == s));
+        // Who made a wish is for the community to know, not every member who reads it.
+        for w in &mut rows {
+            w.resident = None;
+        }
+        return Ok(Page::numbered(rows, 1, 500));
+    }
+    let path = match opt(&q.within) {
+        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    let rows = store::within(&mut tx, &path, status, per_page + 1, (page - 1) * per_page).await?;
+    Ok(Page::numbered(rows, page, per_page))
+}

@@ -1,0 +1,161 @@
+//! 微心愿 records and the counts of fulfilled wishes the points read.
+
+use crate::db::on;
+use crate::{StoreError, Tx};
+use chrono::{NaiveDate, Utc};
+use jiceng_domain::path::upper;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct WishRow {
+    pub id: i64,
+    pub community_org_id: i64,
+    pub community_name: String,
+    #[serde(skip)]
+    pub community_path: String,
+    pub title: String,
+    pub detail: Option<String>,
+    /// Who made the wish, as the community wrote it (a name or "张阿姨"); not shown publicly.
+    pub resident: Option<String>,
+    pub status: String,
+    pub posted_on: NaiveDate,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub claimed_on: Option<NaiveDate>,
+    pub fulfilled_on: Option<NaiveDate>,
+    pub posted_by: String,
+}
+
+const SELECT: &str = "SELECT w.id, w.community_org_id, c.name AS community_name, w.community_path, w.title, w.detail, \
+     w.resident, w.status, w.posted_on, w.member_id, m.name AS member_name, w.claimed_on, w.fulfilled_on, w.posted_by \
+     FROM wishes w JOIN orgs c ON c.id = w.community_org_id LEFT JOIN members m ON m.id = w.member_id";
+
+pub struct NewWish<'a> {
+    pub community_org_id: i64,
+    pub community_path: &'a str,
+    pub title: &'a str,
+    pub detail: Option<&'a str>,
+    pub resident: Option<&'a str>,
+    pub posted_on: NaiveDate,
+    pub by: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, w: &NewWish<'_>) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "INSERT INTO wishes (community_org_id, community_path, title, detail, resident, status, posted_on, posted_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8) RETURNING id")
+        .bind(w.community_org_id).bind(w.community_path).bind(w.title).bind(w.detail).bind(w.resident)
+        .bind(w.posted_on).bind(w.by).bind(Utc::now()).fetch_one(c).await)?)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<WishRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE w.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// Writes a wish's new state; `from` guards against a concurrent move (0 rows when it lost).
+pub async fn set_state(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    status: &str,
+    member_id: Option<i64>,
+    claimed_on: Option<NaiveDate>,
+    fulfilled_on: Option<NaiveDate>,
+) -> Result<u64, StoreError> {
+    Ok(on!(tx, c => sqlx::query(
+        "UPDATE wishes SET status = $1, member_id = $2, claimed_on = $3, fulfilled_on = $4 WHERE id = $5 AND status = $6")
+        .bind(status).bind(member_id).bind(claimed_on).bind(fulfilled_on).bind(id).bind(from)
+        .execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Wishes of the communities in a subtree, optionally of one status, newest first.
+pub async fn within(
+    tx: &mut Tx,
+    path: &str,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<WishRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE w.community_path >= $1 AND w.community_path < $2 AND ($3 IS NULL OR w.status = $3) \
+         ORDER BY w.posted_on DESC, w.id DESC LIMIT $4 OFFSET $5"
+    );
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(path).bind(&up).bind(status)
+        .bind(limit).bind(offset).fetch_all(c).await)?,
+    )
+}
+
+/// Wishes a member claimed and saw fulfilled in the dates (their points ledger).
+pub async fn fulfilled_by(
+    tx: &mut Tx,
+    member: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WishRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE w.member_id = $1 AND w.status = 'fulfilled' AND w.fulfilled_on >= $2 AND w.fulfilled_on <= $3 \
+         ORDER BY w.fulfilled_on, w.id"
+    );
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(member).bind(from).bind(to).fetch_all(c).await)?,
+    )
+}
+
+/// Wishes fulfilled in the dates per claiming member (any member; the caller keeps its scope).
+pub async fn fulfilled_between(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT member_id, COUNT(*) FROM wishes WHERE status = 'fulfilled' AND fulfilled_on >= $1 AND fulfilled_on <= $2 \
+         AND member_id IS NOT NULL GROUP BY member_id")
+        .bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// Wishes of a generated city, written as they stand.
+pub type GeneratedWish = (
+    i64,
+    String,
+    &'static str,
+    &'static str,
+    NaiveDate,
+    Option<(i64, NaiveDate, Option<NaiveDate>)>,
+);
+
+pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedWish]) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO wishes (community_org_id, community_path, title, resident, status, posted_on, member_id, claimed_on, \
+             fulfilled_on, posted_by, created_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 11)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (community, path, title, resident, posted, claim) in chunk {
+                let status = match claim {
+                    None => "open",
+                    Some((_, _, None)) => "claimed",
+                    Some((_, _, Some(_))) => "fulfilled",
+                };
+                q = q.bind(community).bind(path).bind(*title).bind(*resident).bind(status).bind(posted)
+                    .bind(claim.map(|c| c.0)).bind(claim.map(|c| c.1)).bind(claim.and_then(|c| c.2))
+                    .bind("demo").bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Wishes a member claimed, newest first.
+pub async fn claimed_by(tx: &mut Tx, member: i64, limit: i64) -> Result<Vec<WishRow>, StoreError> {
+    let sql =
+        format!("{SELECT} WHERE w.member_id = $1 ORDER BY w.claimed_on DESC, w.id DESC LIMIT $2");
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(member).bind(limit).fetch_all(c).await)?,
+    )
+}
