@@ -170,24 +170,53 @@ pub async fn due_per_org(
 /// A generated commitment: (title, due, fulfilled on).
 pub type GeneratedCommitment = (String, NaiveDate, Option<NaiveDate>);
 
-/// Agreements of a generated city, with their commitments.
+/// Agreements of a generated city, with their commitments, written with ids of their own in
+/// multi-row inserts (the caller syncs the id sequences on PostgreSQL).
 pub async fn add_generated(
     tx: &mut Tx,
     agreements: &[(NewAgreement<'_>, Vec<GeneratedCommitment>)],
 ) -> Result<usize, StoreError> {
-    let mut n = 0;
-    for (a, items) in agreements {
-        let id = insert(tx, a).await?;
-        let now = Utc::now();
-        for (title, due, done) in items {
-            on!(tx, c => sqlx::query(
-                "INSERT INTO commitments (agreement_id, title, due_on, done_on, done_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(id).bind(title).bind(due).bind(done).bind(done.map(|_| a.by)).bind(now)
-                .execute(c).await.map(|_| ()))?;
-            n += 1;
-        }
+    let now = Utc::now();
+    let first: i64 = on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM agreements").fetch_one(c).await)?
+        .unwrap_or(0)
+        + 1;
+    let numbered: Vec<(i64, &NewAgreement<'_>, &Vec<GeneratedCommitment>)> = agreements
+        .iter()
+        .enumerate()
+        .map(|(i, (a, items))| (first + i as i64, a, items))
+        .collect();
+    for chunk in numbered.chunks(500) {
+        let sql = format!(
+            "INSERT INTO agreements (id, unit_id, org_id, org_path, year, signed_on, created_by, created_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 8)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, a, _) in chunk {
+                q = q.bind(id).bind(a.unit_id).bind(a.org_id).bind(a.org_path).bind(a.year).bind(a.signed_on)
+                    .bind(a.by).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
     }
-    Ok(n)
+    let items: Vec<(i64, &str, &GeneratedCommitment)> = numbered
+        .iter()
+        .flat_map(|(id, a, items)| items.iter().map(move |c| (*id, a.by, c)))
+        .collect();
+    for chunk in items.chunks(500) {
+        let sql = format!(
+            "INSERT INTO commitments (agreement_id, title, due_on, done_on, done_by, created_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 6)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, by, (title, due, done)) in chunk {
+                q = q.bind(id).bind(title).bind(due).bind(done).bind(done.map(|_| *by)).bind(now);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(items.len())
 }
 
 /// Units registered (双报到) with a community and still registered: (unit, community org,

@@ -65,10 +65,16 @@ pub async fn load(
     let mut summons: Vec<SummonsSeed> = Vec::new();
     let mut counts: HashMap<(i64, i64, i64, String), Delta> = HashMap::new();
     let per_grid = PER_GRID_MONTH * 12;
+    let mut total = 0i64;
     for g in &grids {
+        // Written a batch at a time, so memory stays flat whatever the scale.
+        if cases.len() >= FLUSH {
+            flush(tx, &mut cases, &mut steps, &mut summons).await?;
+        }
         let n = per_grid / 2 + rng.below(per_grid);
         for _ in 0..n {
-            let id = cases.len() as i64 + 1;
+            total += 1;
+            let id = total;
             let received = start + Duration::minutes(rng.below(365 * 24 * 60) as i64);
             let (leaf, top) = *rng.pick(&leaves);
             let urgency = *rng.weighted(&[
@@ -86,16 +92,32 @@ pub async fn load(
             cases.push(sim.c);
         }
     }
-    store::insert_many(tx, &cases).await?;
-    store::add_steps(tx, &steps).await?;
-    store::add_summons(tx, &summons).await?;
+    flush(tx, &mut cases, &mut steps, &mut summons).await?;
     for ((month, street, dept, top), d) in &counts {
         store::bump(tx, *month, *street, *dept, top, d).await?;
     }
     Ok(Loaded {
         grids: grids.len(),
-        cases: cases.len(),
+        cases: total as usize,
     })
+}
+
+/// Cases generated before a batch is written.
+const FLUSH: usize = 20_000;
+
+async fn flush(
+    tx: &mut Tx,
+    cases: &mut Vec<CaseRow>,
+    steps: &mut Vec<StepSeed>,
+    summons: &mut Vec<SummonsSeed>,
+) -> Result<(), OpsError> {
+    store::insert_many(tx, cases).await?;
+    store::add_steps(tx, steps).await?;
+    store::add_summons(tx, summons).await?;
+    cases.clear();
+    steps.clear();
+    summons.clear();
+    Ok(())
 }
 
 /// (min lon, min lat, max lon, max lat)

@@ -190,6 +190,7 @@ pub async fn build(
         "points_entries",
         "grids",
         "cases",
+        "agreements",
     ])
     .await?;
     let summary = DemoSummary {

@@ -11,3 +11,5 @@ CREATE TABLE service_records (
 );
 CREATE INDEX service_member ON service_records (member_id, served_on);
 CREATE INDEX service_community ON service_records (community_org_id, served_on);
+-- Covers a ranking's hours per member for a period without reading the rows.
+CREATE INDEX service_period ON service_records (served_on, member_id, minutes);

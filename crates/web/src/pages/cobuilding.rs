@@ -1,7 +1,7 @@
 //! 共驻共建 pages: the year's agreements in the viewer's scope with their progress, signing a
 //! new one, and an agreement's commitments marked fulfilled (or taken back) in place.
 
-use super::form::{Values, value};
+use super::form::{Values, int, pager, value};
 use super::{Layout, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
@@ -70,12 +70,7 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
                     encode(&value(&q, "within").unwrap_or_default())
                 )
             };
-            if page > 1 {
-                out.prev_link = link(page - 1);
-            }
-            if p.next.is_some() {
-                out.next_link = link(page + 1);
-            }
+            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
             out.rows = p.items;
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
@@ -98,18 +93,9 @@ pub async fn sign(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let unit_id = match value(&f, "unit").map(|u| u.trim().parse::<i64>()) {
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => {
-            let raw = value(&f, "unit").unwrap_or_default();
-            let e = OpsError::from(jiceng_domain::Invalid::new(
-                "unit",
-                &raw,
-                jiceng_domain::msg!("应为整数"),
-            ));
-            return list_page(&s, &v, Values::new(), f, e.render(v.lang)).await;
-        }
-        None => None,
+    let unit_id = match int(&f, "unit") {
+        Ok(id) => id,
+        Err(e) => return list_page(&s, &v, Values::new(), f, e.render(v.lang)).await,
     };
     let new = NewAgreementInput {
         unit_id,

@@ -87,3 +87,26 @@ pub fn value(m: &Values, k: &str) -> Option<String> {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
 }
+
+/// An optional whole-number field (an id typed into a form); a value that is not one is an
+/// error naming the field.
+pub fn int(m: &Values, k: &'static str) -> Result<Option<i64>, jiceng_ops::OpsError> {
+    match value(m, k) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| {
+            jiceng_domain::Invalid::new(k, &raw, jiceng_domain::msg!("应为整数")).into()
+        }),
+    }
+}
+
+/// Links to the previous and next pages of a numbered list, empty where there is none.
+pub fn pager(page: i64, more: bool, link: impl Fn(i64) -> String) -> (String, String) {
+    (
+        if page > 1 {
+            link(page - 1)
+        } else {
+            String::new()
+        },
+        if more { link(page + 1) } else { String::new() },
+    )
+}

@@ -1,7 +1,7 @@
 //! The grid map: a scope's grids drawn from their polygons with the places inside them, each
 //! grid's team and open cases, and the forms that change teams and places.
 
-use super::form::{Values, value};
+use super::form::{Values, int, value};
 use super::{Layout, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
@@ -208,24 +208,16 @@ pub async fn add_place(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let households = match value(&f, "households").filter(|x| !x.trim().is_empty()) {
-        None => None,
-        Some(x) => match x.trim().parse() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                let e = OpsError::from(jiceng_domain::Invalid::new(
-                    "households",
-                    &x,
-                    jiceng_domain::msg!("应为整数"),
-                ));
-                return map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await;
-            }
-        },
+    let (households, unit_id) = match (int(&f, "households"), int(&f, "unit")) {
+        (Ok(h), Ok(u)) => (h, u),
+        (Err(e), _) | (_, Err(e)) => {
+            return map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await;
+        }
     };
     let new = places::NewPlaceInput {
         kind: value(&f, "kind"),
         name: value(&f, "name"),
-        unit_id: value(&f, "unit").and_then(|x| x.trim().parse().ok()),
+        unit_id,
         lon: number(&f, "lon"),
         lat: number(&f, "lat"),
         households,

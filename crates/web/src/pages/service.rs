@@ -1,7 +1,7 @@
 //! Volunteer service records: the scope's recent service with filters, recording one for a
 //! member, and deleting one entered by mistake.
 
-use super::form::{Values, value};
+use super::form::{Values, int, pager, value};
 use super::{Layout, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
@@ -83,12 +83,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
                     .collect();
                 format!("/service?{keep}page={n}")
             };
-            if page > 1 {
-                out.prev_link = link(page - 1);
-            }
-            if p.next.is_some() {
-                out.next_link = link(page + 1);
-            }
+            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
             out.rows = p.items;
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
@@ -111,18 +106,9 @@ pub async fn record(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let member_id = match value(&f, "member").map(|m| m.trim().parse::<i64>()) {
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => {
-            let raw = value(&f, "member").unwrap_or_default();
-            let e = OpsError::from(jiceng_domain::Invalid::new(
-                "member",
-                &raw,
-                jiceng_domain::msg!("应为整数"),
-            ));
-            return page(&s, &v, Values::new(), f, e.render(v.lang)).await;
-        }
-        None => None,
+    let member_id = match int(&f, "member") {
+        Ok(id) => id,
+        Err(e) => return page(&s, &v, Values::new(), f, e.render(v.lang)).await,
     };
     let new = NewServiceInput {
         member_id,

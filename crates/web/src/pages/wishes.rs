@@ -2,7 +2,7 @@
 //! posting a new one. A party member on a phone sees the open wishes of the communities they
 //! are registered with and claims one with a tap.
 
-use super::form::{Values, value};
+use super::form::{Values, int, pager, value};
 use super::{Layout, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
@@ -86,12 +86,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
                     encode(&value(&q, "status").unwrap_or_default())
                 )
             };
-            if page > 1 {
-                out.prev_link = link(page - 1);
-            }
-            if p.next.is_some() {
-                out.next_link = link(page + 1);
-            }
+            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
             out.rows = p
                 .items
                 .into_iter()
@@ -143,19 +138,9 @@ pub async fn act(
     Path(id): Path<i64>,
     Form(f): Form<Values>,
 ) -> Response {
-    let member_id = match value(&f, "member").filter(|m| !m.trim().is_empty()) {
-        None => None,
-        Some(m) => match m.trim().parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                let e = OpsError::from(jiceng_domain::Invalid::new(
-                    "member",
-                    &m,
-                    jiceng_domain::msg!("应为整数"),
-                ));
-                return page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await;
-            }
-        },
+    let member_id = match int(&f, "member") {
+        Ok(id) => id,
+        Err(e) => return page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
     };
     let m = WishMoveInput {
         action: value(&f, "move"),
