@@ -432,54 +432,76 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     };
     actor.may_read(&path)?;
     let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
-    // Meetings each member was expected at: those held by their org and every org above it
-    // within the scope, summed down the tree.
-    let held: HashMap<i64, i64> = store::held_per_org(&mut tx, &path, from, to)
-        .await?
-        .into_iter()
-        .collect();
-    let mut cumulative: HashMap<i64, i64> = HashMap::new();
-    for (id, parent) in store::org_parents(&mut tx, &path).await? {
-        let above = parent
-            .and_then(|p| cumulative.get(&p).copied())
-            .unwrap_or(0);
-        cumulative.insert(id, above + held.get(&id).copied().unwrap_or(0));
-    }
-    let members = store::members_within(&mut tx, &path).await?;
-    let absences: HashMap<i64, (i64, i64)> = store::absences_within(&mut tx, &path, from, to)
-        .await?
-        .into_iter()
-        .map(|(m, all, unexcused)| (m, (all, unexcused)))
-        .collect();
-    // Meetings visited elsewhere (as a registered in-service member) count as attended, as in
-    // the member's ledger.
-    let visits: HashMap<i64, i64> = store::visits_within(&mut tx, &path, from, to)
-        .await?
-        .into_iter()
-        .collect();
-    let registered: std::collections::HashSet<i64> =
-        store::registered_between(&mut tx, period.first_day(), period.last_day())
+    let (first, last) = (period.first_day(), period.last_day());
+    let uses = |source: Source| scheme.items.iter().any(|i| i.source == source);
+    // The records that do not hang off the meetings are read on a second connection while the
+    // meetings are read on this one; each is skipped when no item of the scheme counts it.
+    let side = async {
+        let mut tx = db.read().await?;
+        let registered: std::collections::HashSet<i64> = if uses(Source::Registration) {
+            store::registered_between(&mut tx, first, last)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            Default::default()
+        };
+        let service: HashMap<i64, i64> = if uses(Source::ServiceHours) {
+            store::service_within(&mut tx, &path, first, last)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let wishes: HashMap<i64, i64> = if uses(Source::WishFulfilled) {
+            jiceng_store::wishes::fulfilled_between(&mut tx, first, last)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Ok::<_, OpsError>((registered, service, wishes))
+    };
+    let meetings = async {
+        // Meetings each member was expected at: those held by their org and every org above
+        // it within the scope, summed down the tree.
+        let held: HashMap<i64, i64> = store::held_per_org(&mut tx, &path, from, to)
             .await?
             .into_iter()
             .collect();
-    let service: HashMap<i64, i64> =
-        store::service_within(&mut tx, &path, period.first_day(), period.last_day())
-            .await?
-            .into_iter()
-            .collect();
-    let wishes: HashMap<i64, i64> =
-        jiceng_store::wishes::fulfilled_between(&mut tx, period.first_day(), period.last_day())
-            .await?
-            .into_iter()
-            .collect();
-    let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
-    for (m, item, pts) in
-        store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
-    {
-        if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
-            manual.entry(m).or_default().push((i, pts));
+        let mut cumulative: HashMap<i64, i64> = HashMap::new();
+        for (id, parent) in store::org_parents(&mut tx, &path).await? {
+            let above = parent
+                .and_then(|p| cumulative.get(&p).copied())
+                .unwrap_or(0);
+            cumulative.insert(id, above + held.get(&id).copied().unwrap_or(0));
         }
-    }
+        let members = store::members_within(&mut tx, &path).await?;
+        let absences: HashMap<i64, (i64, i64)> = store::absences_within(&mut tx, &path, from, to)
+            .await?
+            .into_iter()
+            .map(|(m, all, unexcused)| (m, (all, unexcused)))
+            .collect();
+        // Meetings visited elsewhere (as a registered in-service member) count as attended, as
+        // in the member's ledger.
+        let visits: HashMap<i64, i64> = store::visits_within(&mut tx, &path, from, to)
+            .await?
+            .into_iter()
+            .collect();
+        let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
+        for (m, item, pts) in
+            store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
+        {
+            if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
+                manual.entry(m).or_default().push((i, pts));
+            }
+        }
+        Ok::<_, OpsError>((cumulative, members, absences, visits, manual))
+    };
+    let ((registered, service, wishes), (cumulative, members, absences, visits, manual)) =
+        tokio::try_join!(side, meetings)?;
     let mut totals: Vec<(i64, i64)> = members
         .iter()
         .map(|(id, org)| {
