@@ -224,6 +224,16 @@ pub async fn set_done(
             Some(s) => text::date("done_on", s)?,
             None => today,
         };
+        // A unit marks its own commitments on the day; only the community or street it
+        // answers to may record an earlier day, so a unit cannot backdate itself on time.
+        if on != today && actor.may_write(&a.org_path).is_err() {
+            return Err(Invalid::new(
+                "done_on",
+                on,
+                msg!("只有社区（街道）可以补记以前的完成日期"),
+            )
+            .into());
+        }
         (
             Some(rules::done_on(a.year, on, today)?),
             Some(actor.audit_name()),

@@ -419,6 +419,8 @@ pub struct RankingQuery {
     pub ascending: Option<bool>,
 }
 
+static TWO_CONNECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Every member of a scope ranked by points for a period (ties share a rank), a page at a
 /// time; `ascending` puts the lowest first (for the 十二分制, who is losing points).
 pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
@@ -434,6 +436,12 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
     let (first, last) = (period.first_day(), period.last_day());
     let uses = |source: Source| scheme.items.iter().any(|i| i.source == source);
+    // Holding one connection while waiting for another could starve the pool when several
+    // rankings run at once; so this one lets go of its first, and one ranking at a time reads
+    // on two.
+    drop(tx);
+    let _two = TWO_CONNECTIONS.acquire().await.expect("never closed");
+    let mut tx = db.read().await?;
     // The records that do not hang off the meetings are read on a second connection while the
     // meetings are read on this one; each is skipped when no item of the scheme counts it.
     let side = async {

@@ -222,3 +222,31 @@ pub async fn of_community(
     .await?;
     Ok(Page::numbered(rows, page, per_page))
 }
+
+/// Whether a community's writers may credit a member with something done there (service, a
+/// wish): the member is within the actor's reach, or is registered (双报到) with the
+/// community and still is.
+pub(crate) async fn may_credit(
+    tx: &mut Tx,
+    actor: &Actor,
+    member: &jiceng_store::members::MemberRow,
+    community_org_id: i64,
+) -> Result<(), OpsError> {
+    if actor.may_read_member(member.id, &member.org_path).is_ok() {
+        return Ok(());
+    }
+    let registered = registrations::of_member(tx, member.id)
+        .await?
+        .iter()
+        .any(|r| r.community_org_id == community_org_id && r.ended_on.is_none());
+    if registered {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "member",
+            member.id,
+            msg!("该党员不在您的管理范围内，也未到本社区报到"),
+        )
+        .into())
+    }
+}

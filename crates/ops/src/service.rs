@@ -46,6 +46,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     let member = members::by_id(&mut tx, member_id)
         .await?
         .ok_or_else(|| Invalid::new("member", member_id, msg!("没有这名党员")))?;
+    crate::registrations::may_credit(&mut tx, actor, &member, community.id).await?;
     let id = store::insert(
         &mut tx,
         &NewService {

@@ -102,9 +102,10 @@ pub async fn apply(
                 .or(actor.member_id())
                 .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
             actor.may_act_for(Some(member), None, &path)?;
-            if members::by_id(&mut tx, member).await?.is_none() {
-                return Err(Invalid::new("member", member, msg!("没有这名党员")).into());
-            }
+            let row = members::by_id(&mut tx, member)
+                .await?
+                .ok_or_else(|| Invalid::new("member", member, msg!("没有这名党员")))?;
+            crate::registrations::may_credit(&mut tx, actor, &row, before.community_org_id).await?;
             (Some(member), Some(today), None)
         }
         WishMove::Release => {

@@ -170,7 +170,15 @@ async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked() {
         .await
         .unwrap_err();
     assert_eq!(field(&e), "done_on");
-    let done = cobuilding::set_done(&t.db, &me, first, s("2025-06-20"), false)
+    let e = cobuilding::set_done(&t.db, &me, first, s("2025-06-20"), false)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field(&e),
+        "done_on",
+        "a unit cannot backdate itself on time"
+    );
+    let done = cobuilding::set_done(&t.db, &a, first, s("2025-06-20"), false)
         .await
         .unwrap();
     assert_eq!(done.done_on.map(|d| d.to_string()), s("2025-06-20"));

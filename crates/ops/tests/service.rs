@@ -81,6 +81,21 @@ async fn recorded_service_counts_in_whole_hours_towards_points() {
         .await
         .unwrap_err();
     assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
+    let e = service::record(
+        &t.db,
+        &outsider,
+        NewServiceInput {
+            community: s("C2"),
+            ..served("2", None)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        field(&e),
+        "member",
+        "not theirs and not registered there: {e}"
+    );
 
     // 3.5 hours give 3 points in the accrual scheme, on the ledger and in the ranking.
     let ledger = points::ledger(&t.db, &a, who, "accrual", Some(&year))

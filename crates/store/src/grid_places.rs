@@ -104,3 +104,9 @@ pub async fn add_counted(tx: &mut Tx, places: &[NewPlace<'_>]) -> Result<(), Sto
     }
     Ok(())
 }
+
+/// Every place of one grid, by kind and name.
+pub async fn of_grid(tx: &mut Tx, grid: i64) -> Result<Vec<PlaceRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE p.grid_id = $1 ORDER BY p.kind, p.name, p.id");
+    Ok(on!(tx, c => sqlx::query_as::<_, PlaceRow>(&sql).bind(grid).fetch_all(c).await)?)
+}

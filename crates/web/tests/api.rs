@@ -995,7 +995,7 @@ async fn the_case_loop_over_the_api() {
             &street,
             Method::POST,
             "/api/v1/grids",
-            Some(json!({ "community": "C", "number": 1, "geometry": square })),
+            Some(json!({ "community": "C", "number": 1, "geometry": square.clone() })),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{grid}");
@@ -1043,6 +1043,24 @@ async fn the_case_loop_over_the_api() {
         .await;
     assert_eq!(st, StatusCode::OK, "{mine}");
     assert_eq!(mine["open"][0]["code"], open["code"], "{mine}");
+    let liaison = app.login("liaison").await;
+    let (_, theirs) = app
+        .as_user(&liaison, Method::GET, "/api/v1/patrols/my-cases", None)
+        .await;
+    assert!(
+        !theirs.to_string().contains("井盖缺失"),
+        "only grid workers see the community's cases there: {theirs}"
+    );
+    let (st, e) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grids",
+            Some(json!({ "community": "C", "number": 2, "geometry": square, "households": 300 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "households");
     let id = place["id"].as_i64().unwrap();
     let (st, _) = app
         .as_user(

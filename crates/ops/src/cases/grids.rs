@@ -42,6 +42,9 @@ pub struct NewGridInput {
     pub branch: Option<String>,
     /// A GeoJSON Polygon, WGS-84.
     pub geometry: Option<serde_json::Value>,
+    /// Refused: the figures come from the buildings mapped in the grid.
+    pub households: Option<i64>,
+    pub buildings: Option<i64>,
 }
 
 pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, OpsError> {
@@ -55,6 +58,13 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
         .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?
         .to_string();
     let polygon = parse_geometry(&geometry)?;
+    for (field, n) in [("households", new.households), ("buildings", new.buildings)] {
+        if let Some(n) = n {
+            return Err(
+                Invalid::new(field, n, msg!("由网格内标注的楼栋累计，请改为标注楼栋")).into(),
+            );
+        }
+    }
     let mut tx = db.write().await?;
     let community = by_code(&mut tx, "community", &community_code).await?;
     if community.level != OrgLevel::Community.code()

@@ -212,10 +212,11 @@ pub async fn to_case(
 }
 
 /// The subtree an actor patrols: their scope, or for a grid worker scoped to a grid branch,
-/// the branch's community.
+/// the branch's community. Nobody else climbs above their scope.
 async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsError> {
     let scope = actor.scope_path().to_string();
-    if !cases_store::grids_within(tx, &scope).await?.is_empty() {
+    let grid_worker = matches!(actor, Actor::User(u) if u.role == Role::GridWorker);
+    if !grid_worker || !cases_store::grids_within(tx, &scope).await?.is_empty() {
         return Ok(scope);
     }
     for id in jiceng_domain::OrgPath(scope.clone())

@@ -47,6 +47,9 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow,
     actor.may_write(&community.path)?;
     let (name, households, unit_id) = match kind {
         PlaceKind::Building => {
+            if let Some(u) = new.unit_id {
+                return Err(Invalid::new("unit", u, msg!("楼栋不关联驻区单位")).into());
+            }
             let name = text::name("name", crate::input::required("name", &new.name)?, 60)?;
             let households = new.households.unwrap_or(0);
             if !(0..=10_000).contains(&households) {
@@ -57,6 +60,9 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow,
             (name, households, None)
         }
         PlaceKind::Unit => {
+            if let Some(h) = new.households {
+                return Err(Invalid::new("households", h, msg!("驻区单位的点位不计户数")).into());
+            }
             let id = new
                 .unit_id
                 .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
@@ -157,4 +163,17 @@ pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Pl
     };
     actor.may_read(&path)?;
     Ok(store::within(&mut tx, &path, MAP_LIMIT).await?)
+}
+
+/// Every place of one grid, by its code.
+pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<PlaceRow>, OpsError> {
+    let mut tx = db.read().await?;
+    let grid = jiceng_store::cases::grid_by_code(&mut tx, code)
+        .await?
+        .ok_or_else(|| Invalid::new("grid", code, msg!("没有这个网格")))?;
+    let community = orgs::by_id(&mut tx, grid.community_org_id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    actor.may_read(&community.path)?;
+    Ok(store::of_grid(&mut tx, grid.id).await?)
 }

@@ -1,6 +1,8 @@
 -- What lies inside a grid, as points on its map: buildings with the households living in them,
--- and stationed units. A grid's `buildings` and `households` are kept as the count and sum of
--- its buildings, in the same transaction as each change.
+-- and stationed units. Each building mapped adds itself and its households to its grid's
+-- `buildings` and `households` in the same transaction (and taking it off subtracts them).
+-- Grids drawn before this keep the figures typed for them as a baseline that mapped buildings
+-- add to; nothing typed is thrown away.
 CREATE TABLE grid_places (
     id {{id}},
     grid_id BIGINT NOT NULL REFERENCES grids(id),

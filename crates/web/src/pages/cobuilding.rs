@@ -34,8 +34,8 @@ impl ListPage {
     }
 }
 
-fn year_of(f: &Values) -> Option<i32> {
-    value(f, "year").and_then(|y| y.trim().parse().ok())
+fn year_of(f: &Values) -> Result<Option<i32>, OpsError> {
+    Ok(int(f, "year")?.map(|y| i32::try_from(y).unwrap_or(i32::MAX)))
 }
 
 async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: String) -> Response {
@@ -43,7 +43,10 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
         .and_then(|p| p.parse().ok())
         .unwrap_or(1i64)
         .max(1);
-    let year = year_of(&q).unwrap_or_else(|| jiceng_ops::today().year());
+    let (year, error) = match year_of(&q) {
+        Ok(y) => (y.unwrap_or_else(|| jiceng_ops::today().year()), error),
+        Err(e) => (jiceng_ops::today().year(), e.render(v.lang)),
+    };
     let title = v.layout("", "").t("nav.cobuilding").to_string();
     let mut out = ListPage {
         l: v.layout("units", title),
@@ -93,14 +96,16 @@ pub async fn sign(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let unit_id = match int(&f, "unit") {
-        Ok(id) => id,
-        Err(e) => return list_page(&s, &v, Values::new(), f, e.render(v.lang)).await,
+    let (unit_id, year) = match (int(&f, "unit"), year_of(&f)) {
+        (Ok(u), Ok(y)) => (u, y),
+        (Err(e), _) | (_, Err(e)) => {
+            return list_page(&s, &v, Values::new(), f, e.render(v.lang)).await;
+        }
     };
     let new = NewAgreementInput {
         unit_id,
         org: value(&f, "org"),
-        year: year_of(&f),
+        year,
         signed_on: value(&f, "signed_on"),
         commitments: Vec::new(),
         lines: value(&f, "lines"),

@@ -109,9 +109,16 @@ async fn map_page(
     )
     .to_string()
     .replace("</", "<\\/");
-    let place_lines = places
+    let picked_places = if picked.is_empty() {
+        Vec::new()
+    } else {
+        match places::of_grid(&s.db, &v.actor, &picked).await {
+            Ok(p) => p,
+            Err(e) => return error_page(v.lang, &e),
+        }
+    };
+    let place_lines = picked_places
         .iter()
-        .filter(|p| p.grid_code == picked)
         .map(|p| PlaceLine {
             id: p.id,
             kind: kind_label(&p.kind),
@@ -197,8 +204,15 @@ pub async fn remove_team_member(
     }
 }
 
-fn number(f: &Values, k: &str) -> Option<f64> {
-    value(f, k).and_then(|x| x.trim().parse().ok())
+/// A coordinate typed into the form; one that is not a number is named.
+fn coordinate(f: &Values, k: &'static str) -> Result<Option<f64>, OpsError> {
+    value(f, k)
+        .map(|x| {
+            x.parse::<f64>().map_err(|_| {
+                jiceng_domain::Invalid::new(k, &x, jiceng_domain::msg!("应为数字")).into()
+            })
+        })
+        .transpose()
 }
 
 /// Maps a building from the grid page; the grid is the one the point falls in.
@@ -208,9 +222,17 @@ pub async fn add_place(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let (households, unit_id) = match (int(&f, "households"), int(&f, "unit")) {
-        (Ok(h), Ok(u)) => (h, u),
-        (Err(e), _) | (_, Err(e)) => {
+    let parsed = (|| -> Result<_, OpsError> {
+        Ok((
+            int(&f, "households")?,
+            int(&f, "unit")?,
+            coordinate(&f, "lon")?,
+            coordinate(&f, "lat")?,
+        ))
+    })();
+    let (households, unit_id, lon, lat) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
             return map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await;
         }
     };
@@ -218,8 +240,8 @@ pub async fn add_place(
         kind: value(&f, "kind"),
         name: value(&f, "name"),
         unit_id,
-        lon: number(&f, "lon"),
-        lat: number(&f, "lat"),
+        lon,
+        lat,
         households,
     };
     match places::add(&s.db, &v.actor, new).await {

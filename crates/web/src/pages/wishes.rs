@@ -138,7 +138,15 @@ pub async fn act(
     Path(id): Path<i64>,
     Form(f): Form<Values>,
 ) -> Response {
+    // The "claim for a member" form names the member; left empty it must not fall back to
+    // the signed-in writer's own membership.
     let member_id = match int(&f, "member") {
+        Ok(None) if value(&f, "for_member").is_some() => Err(OpsError::from(
+            jiceng_domain::Invalid::new("member", "", jiceng_domain::msg!("必填")),
+        )),
+        other => other,
+    };
+    let member_id = match member_id {
         Ok(id) => id,
         Err(e) => return page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
     };
