@@ -330,3 +330,35 @@ test('map a building by clicking inside a grid on the map', async () => {
   assert.deepEqual(errors, [], 'no script errors on the map');
   await street.context().close();
 });
+
+test('a member claims a micro-wish on the phone and sees it count once fulfilled', async () => {
+  const secretary = await signIn('secretary');
+  await secretary.goto(`${base}/wishes`);
+  await secretary.fill('.wish-form input[name=community]', 'C350302001001');
+  await secretary.fill('.wish-form input[name=title]', '浏览器测试：想要一副老花镜');
+  await secretary.fill('.wish-form input[name=resident]', '王奶奶');
+  await Promise.all([secretary.waitForURL(/\/wishes\?status=open$/), secretary.click('.wish-form button[type=submit]')]);
+
+  const member = await signIn('member');
+  await member.setViewportSize({ width: 390, height: 844 });
+  await Promise.all([member.waitForURL(/\/wishes/), member.click('main a[href="/wishes?status=open"]')]);
+  const card = member.locator('.wish-cards li', { hasText: '浏览器测试：想要一副老花镜' });
+  assert.equal(await card.count(), 1, 'the wish of the community the member lives in');
+  assert.doesNotMatch(await card.textContent(), /王奶奶/, 'the resident is not shown to members');
+  await Promise.all([member.waitForURL(/\/wishes/), card.locator('button', { hasText: '我来认领' }).click()]);
+  await member.goto(`${base}/wishes?status=claimed`);
+  assert.match(await member.textContent('.wish-cards'), /浏览器测试：想要一副老花镜/);
+  await member.screenshot({ path: join(shots, '22-wish-claimed-phone.png'), fullPage: true });
+
+  await secretary.goto(`${base}/wishes?status=claimed`);
+  const claimed = secretary.locator('.wish-cards li', { hasText: '浏览器测试：想要一副老花镜' });
+  await Promise.all([secretary.waitForURL(/\/wishes/), claimed.locator('button', { hasText: '确认实现' }).click()]);
+  await secretary.context().close();
+
+  await member.goto(`${base}/`);
+  await member.click('main a[href$="/points"]');
+  await member.waitForSelector('table.wishes');
+  assert.match(await member.textContent('table.wishes'), /浏览器测试：想要一副老花镜/);
+  await member.screenshot({ path: join(shots, '23-wish-on-ledger.png'), fullPage: true });
+  await member.context().close();
+});

@@ -170,7 +170,8 @@ pub struct ListWishes {
 }
 
 /// Wishes in a scope, newest first. A party member without a scope to read sees the open
-/// wishes of the communities they are registered with, and the wishes they claimed.
+/// wishes of the community they live in and those they are registered with, and the wishes
+/// they claimed.
 pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>, OpsError> {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
@@ -180,13 +181,25 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>
     let mut tx = db.read().await?;
     if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
         let mut rows = store::claimed_by(&mut tx, me, 100).await?;
+        // The community they live in, and those they are registered with.
+        let mut communities = Vec::new();
+        if let Some(res) = members::by_id(&mut tx, me)
+            .await?
+            .and_then(|m| m.residence_division)
+            && let Some(c) = jiceng_store::orgs::community_at(&mut tx, &res).await?
+        {
+            communities.push(c.path);
+        }
         for r in registrations::of_member(&mut tx, me).await? {
-            if r.ended_on.is_some() {
-                continue;
+            if r.ended_on.is_none()
+                && let Some(c) = jiceng_store::orgs::by_id(&mut tx, r.community_org_id).await?
+                && !communities.contains(&c.path)
+            {
+                communities.push(c.path);
             }
-            if let Some(c) = jiceng_store::orgs::by_id(&mut tx, r.community_org_id).await? {
-                rows.extend(store::within(&mut tx, &c.path, Some("open"), 100, 0).await?);
-            }
+        }
+        for path in communities {
+            rows.extend(store::within(&mut tx, &path, Some("open"), 100, 0).await?);
         }
         rows.retain(|w| status.is_none_or(|s| w.status == s));
         // Who made a wish is for the community to know, not every member who reads it.
