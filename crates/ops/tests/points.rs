@@ -122,6 +122,24 @@ async fn points_come_from_meetings_registrations_and_approved_entries() {
         .unwrap()
         .total;
     assert_eq!(after, before + 10);
+    // Volunteering outside any community's records is still entered by hand, on approval.
+    let year_before = || points::ledger(&t.db, &a, excused, "accrual", Some("2024"));
+    let earlier = year_before().await.unwrap().total;
+    let elsewhere = points::add_entry(
+        &t.db,
+        &a,
+        NewPoints {
+            item: s("volunteer"),
+            occurred_on: s("2024-05-01"),
+            ..volunteer(1)
+        },
+    )
+    .await
+    .unwrap();
+    points::decide(&t.db, &other(), elsewhere.id, true)
+        .await
+        .unwrap();
+    assert_eq!(year_before().await.unwrap().total, earlier + 5);
     assert!(
         points::decide(&t.db, &other(), e.id, false).await.is_err(),
         "decided once"

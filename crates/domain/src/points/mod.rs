@@ -230,6 +230,18 @@ pub fn accrual_scheme() -> Scheme {
                 false,
                 WishFulfilled,
             ),
+            // Kept from the first version of the scheme, so approved entries made under it
+            // still count; service a community recorded counts through `service_hours`.
+            item(
+                "volunteer",
+                "社区以外的志愿服务（需审核）",
+                "service",
+                5,
+                Some(20),
+                true,
+                true,
+                Manual,
+            ),
             item(
                 "task",
                 "完成党组织交办任务",
