@@ -24,6 +24,7 @@ pub mod phone;
 pub mod points;
 pub mod repair;
 pub mod service;
+pub mod stints;
 pub mod text;
 pub mod unit;
 pub mod wish;

@@ -8,6 +8,7 @@ use jiceng_domain::orglife::Period;
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::points::calc::{self, Counts, Total};
 use jiceng_domain::points::{Scheme, SchemePeriod, Source, accrual_scheme, twelve_point_scheme};
+use jiceng_domain::stints::{Transfer, stints};
 use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::meetings::month_key;
 use jiceng_store::points::{self as store, EntryRow, MeetingLine, NewEntry};
@@ -317,9 +318,25 @@ pub async fn ledger(
         .await?
         .ok_or_else(|| OpsError::not_found("党员", member_id))?;
     actor.may_read_member(m.id, &m.org_path)?;
-    let orgs = OrgPath(m.org_path.clone()).ids();
-    let meetings =
-        store::member_meetings(&mut tx, m.id, &orgs, period.first_day(), period.last_day()).await?;
+    // The meetings of each org the member belonged to, for the days they belonged to it.
+    let transfers: Vec<Transfer> = members::transfers(&mut tx, m.id)
+        .await?
+        .into_iter()
+        .map(|t| (t.from_org_id, t.to_org_id, t.transferred_on))
+        .collect();
+    let mut meetings = Vec::new();
+    for (org, from, to) in stints(m.org_id, &transfers, period.first_day(), period.last_day()) {
+        let path = if org == m.org_id {
+            m.org_path.clone()
+        } else {
+            match jiceng_store::orgs::by_id(&mut tx, org).await? {
+                Some(o) => o.path,
+                None => continue,
+            }
+        };
+        let orgs = OrgPath(path).ids();
+        meetings.extend(store::member_meetings(&mut tx, m.id, &orgs, from, to).await?);
+    }
     let attended = meetings.iter().filter(|l| !l.absent).count() as i64;
     let unexcused = meetings
         .iter()
@@ -419,6 +436,72 @@ pub struct RankingQuery {
     pub ascending: Option<bool>,
 }
 
+/// Meetings owed over the period by the scope's members who transferred during it (or after
+/// it, which tells where they were during it): each org's meetings within the scope, for the
+/// days they belonged to it.
+async fn moved_expected(
+    tx: &mut Tx,
+    path: &str,
+    parents: &HashMap<i64, Option<i64>>,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> Result<HashMap<i64, i64>, OpsError> {
+    let rows = store::transfers_within(tx, path, first).await?;
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut by_member: HashMap<i64, Vec<Transfer>> = HashMap::new();
+    for (member, from, to, on) in rows {
+        by_member.entry(member).or_default().push((from, to, on));
+    }
+    let current: HashMap<i64, i64> =
+        members::orgs_of(tx, &by_member.keys().copied().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .collect();
+    // Each org with its ancestors inside the scope; orgs outside it count nothing here.
+    let chain = |org: i64| {
+        let mut out = Vec::new();
+        let mut at = Some(org);
+        while let Some(o) = at.filter(|o| parents.contains_key(o)) {
+            out.push(o);
+            at = parents.get(&o).copied().flatten();
+        }
+        out
+    };
+    let mut stints_of = HashMap::new();
+    let mut orgs = std::collections::BTreeSet::new();
+    for (member, transfers) in &by_member {
+        let Some(&now) = current.get(member) else {
+            continue;
+        };
+        let spans = stints(now, transfers, first, last);
+        for (org, _, _) in &spans {
+            orgs.extend(chain(*org));
+        }
+        stints_of.insert(*member, spans);
+    }
+    let mut days: HashMap<i64, Vec<chrono::NaiveDate>> = HashMap::new();
+    let ids: Vec<i64> = orgs.into_iter().collect();
+    for (org, on) in store::held_days(tx, &ids, first, last).await? {
+        days.entry(org).or_default().push(on);
+    }
+    Ok(stints_of
+        .into_iter()
+        .map(|(member, spans)| {
+            let owed = spans
+                .iter()
+                .flat_map(|(org, from, to)| chain(*org).into_iter().map(move |o| (o, *from, *to)))
+                .map(|(o, from, to)| {
+                    days.get(&o)
+                        .map_or(0, |d| d.iter().filter(|x| **x >= from && **x <= to).count())
+                })
+                .sum::<usize>();
+            (member, owed as i64)
+        })
+        .collect())
+}
+
 static TWO_CONNECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Every member of a scope ranked by points for a period (ties share a rank), a page at a
@@ -480,12 +563,15 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
             .into_iter()
             .collect();
         let mut cumulative: HashMap<i64, i64> = HashMap::new();
+        let mut parents: HashMap<i64, Option<i64>> = HashMap::new();
         for (id, parent) in store::org_parents(&mut tx, &path).await? {
             let above = parent
                 .and_then(|p| cumulative.get(&p).copied())
                 .unwrap_or(0);
             cumulative.insert(id, above + held.get(&id).copied().unwrap_or(0));
+            parents.insert(id, parent);
         }
+        let moved = moved_expected(&mut tx, &path, &parents, first, last).await?;
         let members = store::members_within(&mut tx, &path).await?;
         let absences: HashMap<i64, (i64, i64)> = store::absences_within(&mut tx, &path, from, to)
             .await?
@@ -506,16 +592,21 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
                 manual.entry(m).or_default().push((i, pts));
             }
         }
-        Ok::<_, OpsError>((cumulative, members, absences, visits, manual))
+        Ok::<_, OpsError>((cumulative, moved, members, absences, visits, manual))
     };
-    let ((registered, service, wishes), (cumulative, members, absences, visits, manual)) =
+    let ((registered, service, wishes), (cumulative, moved, members, absences, visits, manual)) =
         tokio::try_join!(side, meetings)?;
     let mut totals: Vec<(i64, i64)> = members
         .iter()
         .map(|(id, org)| {
             let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
             let counts = Counts {
-                attended: cumulative.get(org).copied().unwrap_or(0) - absent
+                attended: moved
+                    .get(id)
+                    .or_else(|| cumulative.get(org))
+                    .copied()
+                    .unwrap_or(0)
+                    - absent
                     + visits.get(id).copied().unwrap_or(0),
                 unexcused,
                 registered: registered.contains(id),

@@ -286,3 +286,76 @@ async fn a_visit_counts_the_same_in_the_ledger_and_the_ranking() {
     let ranked = r.items.iter().find(|x| x.member_id == visitor).unwrap();
     assert_eq!(ranked.total, ledger.total);
 }
+
+#[tokio::test]
+async fn a_member_transferred_mid_year_owes_each_branch_its_own_months() {
+    let t = city().await;
+    let a = actor();
+    let mover = members::add(&t.db, &a, new_member("调动", 21, "B1"))
+        .await
+        .unwrap()
+        .id;
+    let stayer = members::add(&t.db, &a, new_member("留守", 23, "B2"))
+        .await
+        .unwrap()
+        .id;
+    // B1 meets twice before July, B2 three times before July and once after.
+    for (org, on) in [
+        ("B1", "2025-03-05"),
+        ("B1", "2025-05-05"),
+        ("B1", "2025-09-05"),
+        ("B2", "2025-02-10"),
+        ("B2", "2025-04-10"),
+        ("B2", "2025-06-10"),
+        ("B2", "2025-08-10"),
+    ] {
+        meetings::record(&t.db, &a, meeting(org, "themed_day", on, vec![]))
+            .await
+            .unwrap();
+    }
+    jiceng_ops::members::transfer(&t.db, &a, mover, "B2", s("2025-07-01"), s("工作调动"))
+        .await
+        .unwrap();
+    let ledger = points::ledger(&t.db, &a, mover, "accrual", Some("2025"))
+        .await
+        .unwrap();
+    let attended: Vec<String> = ledger
+        .meetings
+        .iter()
+        .map(|m| m.held_on.to_string())
+        .collect();
+    assert_eq!(
+        attended,
+        ["2025-03-05", "2025-05-05", "2025-08-10"],
+        "B1's before the move, B2's after"
+    );
+    let ranking = points::ranking(
+        &t.db,
+        &a,
+        RankingQuery {
+            within: s("C"),
+            period: s("2025"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let total = |id: i64| {
+        ranking
+            .items
+            .iter()
+            .find(|r| r.member_id == id)
+            .unwrap()
+            .total
+    };
+    assert_eq!(
+        total(mover),
+        ledger.total,
+        "the ranking agrees with the ledger"
+    );
+    let stayed = points::ledger(&t.db, &a, stayer, "accrual", Some("2025"))
+        .await
+        .unwrap();
+    assert_eq!(stayed.meetings.len(), 4);
+    assert_eq!(total(stayer), stayed.total);
+}

@@ -216,3 +216,23 @@ pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
         on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM members").fetch_one(c).await)?;
     Ok(v.unwrap_or(0))
 }
+
+/// The current org of each of the given members: (member, org).
+pub async fn orgs_of(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, org_id FROM members WHERE id IN ({})",
+            crate::in_list(1, chunk.len())
+        );
+        let rows = on!(tx, c => {
+            let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -407,3 +407,43 @@ pub async fn insert_approved_many(tx: &mut Tx, rows: &[DemoEntry<'_>]) -> Result
     }
     Ok(())
 }
+
+/// Transfers after `after` of the members now in a subtree, by member and day: (member, from
+/// org, to org, day). Few members move in a period, so their meetings are counted one by one.
+pub async fn transfers_within(
+    tx: &mut Tx,
+    path: &str,
+    after: NaiveDate,
+) -> Result<Vec<(i64, i64, i64, NaiveDate)>, StoreError> {
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, (i64, i64, i64, NaiveDate)>(
+        "SELECT t.member_id, t.from_org_id, t.to_org_id, t.transferred_on FROM transfers t JOIN members p ON p.id = t.member_id \
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND t.transferred_on > $3 ORDER BY t.member_id, t.transferred_on, t.id")
+        .bind(path).bind(&up).bind(after).fetch_all(c).await)?,
+    )
+}
+
+/// The days the given orgs held meetings in the dates, one row per meeting.
+pub async fn held_days(
+    tx: &mut Tx,
+    org_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT org_id, held_on FROM meetings WHERE status = 'held' AND held_on >= $1 AND held_on <= $2 AND org_id IN ({})",
+        in_list(3, org_ids.len())
+    );
+    on!(tx, c => {
+        let mut q = sqlx::query_as::<_, (i64, NaiveDate)>(&sql).bind(from).bind(to);
+        for id in org_ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })
+    .map_err(Into::into)
+}
