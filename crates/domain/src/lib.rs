@@ -10,6 +10,7 @@ pub mod access;
 pub mod assessment;
 pub mod audit_chain;
 pub mod cases;
+pub mod clock;
 pub mod cobuilding;
 pub mod division;
 pub mod error;

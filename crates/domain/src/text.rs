@@ -21,6 +21,19 @@ pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String, Invali
     Ok(t.to_string())
 }
 
+/// A person's name as shown masked: the first character (the surname, as a rule) kept, the
+/// rest starred, so "王女士" reads "王**".
+pub fn mask_name(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.count().max(1);
+            format!("{first}{}", "*".repeat(rest))
+        }
+        None => String::new(),
+    }
+}
+
 /// Longer text (minutes, notes): line breaks allowed, at most `max` characters.
 pub fn long(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
     let t = raw.trim();
@@ -70,6 +83,14 @@ pub fn past_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_names_keep_only_the_first_character() {
+        assert_eq!(mask_name("王女士"), "王**");
+        assert_eq!(mask_name(" 欧阳娜娜 "), "欧***");
+        assert_eq!(mask_name("李"), "李*");
+        assert_eq!(mask_name(""), "");
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

@@ -95,6 +95,27 @@ impl Actor {
         }
     }
 
+    /// The grid-worker reach: a grid worker's scope is a grid branch, and they reach up to the
+    /// cases and grids of the community it sits in (`path`, never the manual queue's "/").
+    /// `writing` asks it for a change, which a read-only token may not make.
+    pub fn reaches_as_grid_worker(&self, path: &str, writing: bool) -> bool {
+        match self {
+            Actor::User(u) if u.role == Role::GridWorker => {
+                !(writing && u.read_only) && path != "/" && u.scope_path.starts_with(path)
+            }
+            _ => false,
+        }
+    }
+
+    /// Acting through a read-only API token.
+    pub fn read_only(&self) -> bool {
+        matches!(self, Actor::User(u) if u.read_only)
+    }
+
+    pub fn is_grid_worker(&self) -> bool {
+        self.role() == Some(Role::GridWorker)
+    }
+
     /// May this actor change records within the org subtree at `path`?
     pub fn may_write(&self, path: &str) -> Result<(), OpsError> {
         match self {

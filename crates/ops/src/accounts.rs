@@ -7,6 +7,7 @@ use crate::{Actor, OpsError, Page};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::{Invalid, Role, access, text};
 use jiceng_domain::{Label, msg};
 use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
@@ -60,7 +61,7 @@ impl From<UserRow> for UserView {
             id: u.id,
             role_label: Role::parse(&u.role).map(Role::label).unwrap_or(""),
             role: u.role,
-            locked: u.locked_until.is_some_and(|t| t > Utc::now()),
+            locked: u.locked_until.is_some_and(|t| t > clock::now()),
             username: u.username,
             display_name: u.display_name,
             scope_code: u.scope_code,
@@ -88,7 +89,7 @@ fn digest(secret: &str) -> String {
         .collect()
 }
 
-pub(crate) fn hash_password(password: &str) -> Result<String, OpsError> {
+pub fn hash_password(password: &str) -> Result<String, OpsError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).expect("the OS random source works");
     let salt = SaltString::encode_b64(&salt).map_err(|e| {
@@ -291,7 +292,7 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
         let _ = password_matches(password, dummy);
         return Err(bad_login());
     };
-    let now = Utc::now();
+    let now = clock::now();
     if let Some(until) = user.locked_until
         && until > now
     {
@@ -365,7 +366,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
     drop(tx);
-    let now = Utc::now();
+    let now = clock::now();
     if now - session.last_seen > IDLE_TIMEOUT {
         let mut tx = db.write().await?;
         users::delete_session(&mut tx, &hash).await?;
@@ -492,7 +493,7 @@ pub async fn create_token(
         Some(d) if !(1..=3650).contains(&d) => {
             return Err(Invalid::new("expires_in_days", d, msg!("应在 1 到 3650 天之间")).into());
         }
-        Some(d) => Some(Utc::now() + Duration::days(d)),
+        Some(d) => Some(clock::now() + Duration::days(d)),
         None => None,
     };
     let token = format!("jct_{}", secret(32));
@@ -587,7 +588,7 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     let t = users::token_by_hash(&mut tx, &digest(token))
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
-    let now = Utc::now();
+    let now = clock::now();
     if t.revoked_at.is_some() {
         return Err(OpsError::Unauthenticated(msg!("令牌已吊销")));
     }

@@ -9,6 +9,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use chrono::Datelike;
 use jiceng_domain::assessment::{self, Parts, Weights};
+use jiceng_domain::clock;
 use jiceng_domain::evaluation::{Grade, mean_share};
 use jiceng_domain::orglife::Period;
 use jiceng_domain::{Categories, Category, Invalid, msg, text};
@@ -95,7 +96,7 @@ pub async fn quarter(
         )
         .into());
     }
-    if p.last_day() >= crate::today() {
+    if p.last_day() >= clock::today() {
         return Err(Invalid::new("period", period, msg!("该季度尚未结束")).into());
     }
     let report = compliance::report(db, actor, within, period).await?;
@@ -122,15 +123,9 @@ pub async fn quarter(
     let (employed, registered) = (up(employed), up(registered));
     let evaluation = received_grades(&mut tx, &path, p.first_day().year()).await?;
     // The quarter's bounds as instants in Shanghai.
-    let instant = |d: chrono::NaiveDate| {
-        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
-            d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(8),
-            chrono::Utc,
-        )
-    };
     let (from, to) = (
-        instant(p.first_day()),
-        instant(p.last_day()) + chrono::Duration::days(1),
+        clock::start_of(p.first_day()),
+        clock::start_of(p.last_day()) + chrono::Duration::days(1),
     );
     let cases: HashMap<i64, f64> = store::cases_closed_per_branch(&mut tx, &path, from, to)
         .await?

@@ -32,8 +32,7 @@ fn day_start(
     opt(raw)
         .map(|s| {
             let d = text::date(field, s)? + chrono::Days::new(plus_days as u64);
-            let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-            Ok(local.and_utc() - chrono::Duration::hours(8))
+            Ok(jiceng_domain::clock::start_of(d))
         })
         .transpose()
 }

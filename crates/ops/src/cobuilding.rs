@@ -6,6 +6,7 @@ use crate::input::{opt, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::{Datelike, NaiveDate};
+use jiceng_domain::clock;
 use jiceng_domain::cobuilding::{self as rules, NewCommitment};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::cobuilding::{self as store, AgreementRow, CommitmentRow, NewAgreement};
@@ -66,7 +67,7 @@ pub async fn sign(
     actor: &Actor,
     new: NewAgreementInput,
 ) -> Result<AgreementDetail, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let year = new.year.unwrap_or(today.year());
     if !(2000..=today.year() + 1).contains(&year) {
         return Err(Invalid::new("year", year, msg!("年度应在 2000 年到明年之间")).into());
@@ -154,7 +155,7 @@ fn may_see(actor: &Actor, a: &AgreementRow) -> Result<(), OpsError> {
 }
 
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
-    let d = detail_in(&mut db.read().await?, id, crate::today()).await?;
+    let d = detail_in(&mut db.read().await?, id, clock::today()).await?;
     may_see(actor, &d.agreement)?;
     Ok(d)
 }
@@ -166,7 +167,7 @@ pub async fn add_commitment(
     agreement: i64,
     c: CommitmentInput,
 ) -> Result<AgreementDetail, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let mut tx = db.write().await?;
     let a = store::by_id(&mut tx, agreement, today)
         .await?
@@ -201,7 +202,7 @@ pub async fn set_done(
     on: Option<String>,
     undo: bool,
 ) -> Result<CommitmentRow, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let mut tx = db.write().await?;
     let before = store::commitment(&mut tx, id)
         .await?
@@ -275,7 +276,7 @@ pub async fn list(
     actor: &Actor,
     q: ListAgreements,
 ) -> Result<Page<AgreementRow>, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let year = q.year.unwrap_or(today.year());
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
@@ -312,5 +313,5 @@ pub async fn of_unit(db: &Db, actor: &Actor, unit: i64) -> Result<Vec<AgreementR
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", unit))?;
     actor.may_read_unit(u.id, &u.division_code)?;
-    Ok(store::of_unit(&mut tx, unit, crate::today()).await?)
+    Ok(store::of_unit(&mut tx, unit, clock::today()).await?)
 }

@@ -5,6 +5,7 @@
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use chrono::{Datelike, NaiveDate};
+use jiceng_domain::clock;
 use jiceng_domain::orglife::{self, Frequency, MeetingKind, Period, Rules, State};
 use jiceng_domain::{OrgLevel, msg};
 use jiceng_store::meetings::{self, SubjectOrg, month_key};
@@ -113,7 +114,7 @@ pub async fn report(
     period: &str,
 ) -> Result<ComplianceReport, OpsError> {
     let period = Period::parse(period)?;
-    let today = crate::today();
+    let today = clock::today();
     if period.first_day() > today {
         return Err(jiceng_domain::Invalid::new("period", period, msg!("期间尚未开始")).into());
     }
@@ -229,6 +230,6 @@ fn judge(
 
 /// The current quarter, the default period of the compliance pages.
 pub fn current_quarter() -> String {
-    let t = crate::today();
+    let t = clock::today();
     format!("{}-Q{}", t.year(), (t.month() - 1) / 3 + 1)
 }

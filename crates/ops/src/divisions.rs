@@ -71,11 +71,7 @@ pub async fn take_in(db: &Db, actor: &Actor, code_or_name: &str) -> Result<u64, 
     Ok(added)
 }
 
-pub(crate) async fn take_in_tx(
-    tx: &mut Tx,
-    code: &DivisionCode,
-    below: bool,
-) -> Result<u64, OpsError> {
+pub async fn take_in_tx(tx: &mut Tx, code: &DivisionCode, below: bool) -> Result<u64, OpsError> {
     Ok(divisions::insert_missing(tx, &with_ancestors(code, below)).await?)
 }
 

@@ -95,16 +95,18 @@ impl OpsError {
     }
 }
 
+/// What people are told of a database failure: never the driver's text, which may name tables,
+/// columns or values. The detail goes to the log, under the request's id.
 fn store_msg(e: &StoreError) -> Msg {
     match e {
-        StoreError::Unavailable(r) => msg!("数据库不可用：{reason}", reason = r),
-        StoreError::Duplicate(r) => msg!("违反唯一约束：{reason}", reason = r),
-        StoreError::Referenced(r) => msg!("仍被其他记录引用：{reason}", reason = r),
+        StoreError::Unavailable(_) => msg!("数据库暂不可用，请稍后再试"),
+        StoreError::Duplicate(_) => msg!("与已有记录冲突"),
+        StoreError::Referenced(_) => msg!("仍被其他记录引用"),
         StoreError::Migration { version, reason } => msg!(
             "迁移失败（版本 {version}）：{reason}",
             version = version,
             reason = reason
         ),
-        StoreError::Other(r) => msg!("数据库错误：{reason}", reason = r),
+        StoreError::Other(_) => msg!("服务器内部错误"),
     }
 }

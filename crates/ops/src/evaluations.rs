@@ -6,6 +6,7 @@ use crate::input::{opt, required, text_or_number};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::Datelike;
+use jiceng_domain::clock;
 use jiceng_domain::evaluation::{Grade, Subject, check_year};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::evaluations::{self as store, EvaluationRow, PairQuery, PairRow};
@@ -35,7 +36,7 @@ fn year(raw: &str) -> Result<i32, Invalid> {
         .trim()
         .parse()
         .map_err(|_| Invalid::new("year", raw, msg!("应为四位年份，如 2025")))?;
-    check_year(y, crate::today().year())
+    check_year(y, clock::today().year())
 }
 
 fn id(field: &'static str, raw: &str) -> Result<i64, Invalid> {
@@ -237,7 +238,7 @@ pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsErr
     let year = match opt(&q.year) {
         Some(y) => self::year(y)?,
         // Evaluations are made at the turn of the year, about the year just ended.
-        None => crate::today().year() - 1,
+        None => clock::today().year() - 1,
     };
     let subject = opt(&q.subject).map(Subject::parse).transpose()?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);

@@ -1,5 +1,6 @@
 //! Turning the optional text fields that forms, spreadsheets and flags send into values.
 
+use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{Invalid, text};
 
@@ -20,7 +21,7 @@ pub fn opt_past_date(
     raw: &Option<String>,
 ) -> Result<Option<chrono::NaiveDate>, Invalid> {
     opt(raw)
-        .map(|s| text::past_date(field, s, crate::today()))
+        .map(|s| text::past_date(field, s, clock::today()))
         .transpose()
 }
 

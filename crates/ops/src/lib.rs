@@ -12,7 +12,6 @@ pub mod audit;
 pub mod cases;
 pub mod cobuilding;
 pub mod compliance;
-pub mod demo;
 pub mod divisions;
 pub mod evaluations;
 pub mod import;
@@ -29,11 +28,6 @@ pub mod wishes;
 pub use access::Actor;
 pub use error::OpsError;
 pub use jiceng_store::Db;
-
-/// Today in Asia/Shanghai (UTC+8, no daylight saving), the calendar every date rule uses.
-pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
 
 /// One page of a list, with the key to ask for the next.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -4,6 +4,7 @@
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
+use jiceng_domain::clock;
 use jiceng_domain::orglife::meeting::check_date;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::OrgPath;
@@ -93,7 +94,7 @@ struct Checked {
 fn check(new: &NewMeeting, org: &OrgRow) -> Result<Checked, Invalid> {
     let kind = MeetingKind::parse(required("kind", &new.kind)?)?;
     let date = text::date("held_on", required("held_on", &new.held_on)?)?;
-    let today = crate::today();
+    let today = clock::today();
     let status = match opt(&new.status) {
         Some(s) => MeetingStatus::parse(s)?,
         None if date > today => MeetingStatus::Planned,
@@ -378,6 +379,6 @@ pub async fn upcoming_for_member(
         .ok_or_else(|| OpsError::not_found("党员", member_id))?;
     actor.may_read_member(m.id, &m.org_path)?;
     let ids = OrgPath(m.org_path.clone()).ids();
-    let rows = meetings::upcoming_of(&mut tx, &ids, crate::today(), 20).await?;
+    let rows = meetings::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -3,6 +3,7 @@
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::clock;
 use jiceng_domain::member::{MemberDates, check_dates, check_identity};
 use jiceng_domain::msg;
 use jiceng_domain::{
@@ -135,7 +136,7 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
             full_on,
             status,
         },
-        crate::today(),
+        clock::today(),
     )?;
     let categories = Categories::parse(opt(&new.categories).unwrap_or(""))?;
     Ok(MemberFields {
@@ -455,7 +456,7 @@ pub async fn transfer(
     on_date: Option<String>,
     reason: Option<String>,
 ) -> Result<MemberView, OpsError> {
-    let date = opt_past_date("transferred_on", &on_date)?.unwrap_or_else(crate::today);
+    let date = opt_past_date("transferred_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let (m, from) = load(&mut tx, id).await?;
     let target = by_code(&mut tx, "org", to).await?;

@@ -2,6 +2,7 @@
 
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::clock;
 use jiceng_domain::org::{CommitteePosition, check_placement, check_temporary, term_due};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgCode, OrgLevel, text};
 use jiceng_domain::{Label, msg};
@@ -45,7 +46,7 @@ impl From<OrgRow> for OrgView {
         let category = OrgCategory::parse(&row.category)
             .map(OrgCategory::label)
             .unwrap_or("");
-        let term_overdue = row.term_due.is_some_and(|d| d < crate::today());
+        let term_overdue = row.term_due.is_some_and(|d| d < clock::today());
         OrgView {
             row,
             level_label: level,

@@ -4,6 +4,7 @@
 
 use crate::input::{opt, required};
 use crate::{Actor, OpsError};
+use jiceng_domain::clock;
 use jiceng_domain::orglife::Period;
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::points::calc::{self, Counts, Total};
@@ -84,7 +85,7 @@ fn period_of(scheme: &Scheme, d: chrono::NaiveDate) -> Period {
 fn parse_period(scheme: &Scheme, raw: Option<&str>) -> Result<Period, OpsError> {
     let p = match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(r) => Period::parse(r)?,
-        None => period_of(scheme, crate::today()),
+        None => period_of(scheme, clock::today()),
     };
     let fits = matches!(
         (scheme.period, p),
@@ -118,7 +119,7 @@ pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRo
     let on = text::past_date(
         "occurred_on",
         required("occurred_on", &new.occurred_on)?,
-        crate::today(),
+        clock::today(),
     )?;
     let mut tx = db.write().await?;
     let scheme = scheme_in(&mut tx, required("scheme", &new.scheme)?).await?;

@@ -4,6 +4,7 @@
 use crate::input::opt_past_date;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
+use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
 use jiceng_store::orgs::OrgRow;
@@ -76,7 +77,7 @@ pub async fn register_member(
     community_code: &str,
     on_date: Option<String>,
 ) -> Result<RegistrationRow, OpsError> {
-    let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(crate::today);
+    let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let m = members::by_id(&mut tx, member_id)
         .await?
@@ -122,7 +123,7 @@ pub async fn register_unit(
     community_code: &str,
     on_date: Option<String>,
 ) -> Result<RegistrationRow, OpsError> {
-    let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(crate::today);
+    let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let u = units::by_id(&mut tx, unit_id)
         .await?
@@ -163,7 +164,7 @@ pub async fn end(
     id: i64,
     on_date: Option<String>,
 ) -> Result<RegistrationRow, OpsError> {
-    let date = opt_past_date("ended_on", &on_date)?.unwrap_or_else(crate::today);
+    let date = opt_past_date("ended_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let before = registrations::by_id(&mut tx, id)
         .await?

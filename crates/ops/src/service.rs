@@ -6,6 +6,7 @@ use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::{Datelike, Duration, NaiveDate};
+use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::service::{self as store, NewService, ServiceRow};
 use jiceng_store::{Db, audit, members};
@@ -28,8 +29,8 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     let minutes = jiceng_domain::service::minutes(required("hours", &new.hours)?)?;
     let activity = text::name("activity", required("activity", &new.activity)?, 100)?;
     let served_on = match opt(&new.served_on) {
-        Some(d) => text::past_date("served_on", d, crate::today())?,
-        None => crate::today(),
+        Some(d) => text::past_date("served_on", d, clock::today())?,
+        None => clock::today(),
     };
     let member_id = new
         .member_id
@@ -111,7 +112,7 @@ pub struct ListService {
 
 /// Service done in the communities of a scope, newest first.
 pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<ServiceRow>, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let to = match opt(&q.to) {
         Some(d) => text::date("to", d)?,
         None => today,

@@ -3,6 +3,7 @@
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
+use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
 use jiceng_store::evaluations::{self, EvaluationRow};
@@ -131,7 +132,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     let registrations = registrations::of_unit(&mut tx, id).await?;
     let evaluations = evaluations::of_unit(&mut tx, id).await?;
     let place = jiceng_store::grid_places::of_unit(&mut tx, id).await?;
-    let agreements = jiceng_store::cobuilding::of_unit(&mut tx, id, crate::today()).await?;
+    let agreements = jiceng_store::cobuilding::of_unit(&mut tx, id, clock::today()).await?;
     Ok(UnitDetail {
         unit: row.into(),
         registrations,

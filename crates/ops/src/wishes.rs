@@ -6,6 +6,7 @@
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
+use jiceng_domain::clock;
 use jiceng_domain::wish::{self, WishMove, WishStatus};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::wishes::{self as store, NewWish, WishRow};
@@ -47,7 +48,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, 
             title: &title,
             detail: detail.as_deref(),
             resident: resident.as_deref(),
-            posted_on: crate::today(),
+            posted_on: clock::today(),
             by: &actor.audit_name(),
         },
     )
@@ -87,7 +88,7 @@ pub async fn apply(
     input: WishMoveInput,
 ) -> Result<WishRow, OpsError> {
     let m = WishMove::parse(required("move", &input.action)?)?;
-    let today = crate::today();
+    let today = clock::today();
     let mut tx = db.write().await?;
     let before = store::by_id(&mut tx, id)
         .await?

@@ -4,6 +4,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 pub async fn setting(tx: &mut Tx, key: &str) -> Result<Option<String>, StoreError> {
@@ -15,7 +16,7 @@ pub async fn setting(tx: &mut Tx, key: &str) -> Result<Option<String>, StoreErro
 pub async fn set_setting(tx: &mut Tx, key: &str, value: &str) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)")
-        .bind(key).bind(value).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(key).bind(value).bind(clock::now()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -96,7 +97,7 @@ pub async fn insert(
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO rectifications (org_id, org_path, period, score, plan, status, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id")
-        .bind(org_id).bind(org_path).bind(period).bind(score).bind(plan).bind(by).bind(Utc::now())
+        .bind(org_id).bind(org_path).bind(period).bind(score).bind(plan).bind(by).bind(clock::now())
         .fetch_one(c).await)?)
 }
 
@@ -111,7 +112,7 @@ pub async fn follow_up(
     progress: &str,
     close_by: Option<&str>,
 ) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     on!(tx, c => sqlx::query(
         "UPDATE rectifications SET progress = $1, status = CASE WHEN $2 IS NULL THEN status ELSE 'closed' END, \
          closed_by = COALESCE($2, closed_by), closed_at = CASE WHEN $2 IS NULL THEN closed_at ELSE $3 END WHERE id = $4")

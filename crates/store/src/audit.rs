@@ -6,6 +6,7 @@ use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
 use jiceng_domain::audit_chain::{Link, hash};
+use jiceng_domain::clock;
 
 pub struct Entry<'a> {
     pub actor: &'a str,
@@ -36,7 +37,7 @@ const COLUMNS: &str =
     "id, seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash";
 
 pub async fn append(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
-    let at = Utc::now().trunc_subsecs(6);
+    let at = clock::now().trunc_subsecs(6);
     insert_linked(tx, None, at, &e).await
 }
 
@@ -46,7 +47,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     if entries.is_empty() {
         return Ok(());
     }
-    let at = Utc::now().trunc_subsecs(6);
+    let at = clock::now().trunc_subsecs(6);
     let n = entries.len() as i64;
     let (last, mut prev): (i64, String) = on!(tx, c => sqlx::query_as(
         "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash").bind(n).fetch_one(c).await)?;

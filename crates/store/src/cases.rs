@@ -4,6 +4,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -16,7 +17,7 @@ pub struct DepartmentRow {
 pub async fn add_department(tx: &mut Tx, code: &str, name: &str) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO departments (code, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(code).bind(name).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(code).bind(name).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn departments(tx: &mut Tx) -> Result<Vec<DepartmentRow>, StoreError> {
@@ -61,7 +62,7 @@ pub async fn add_grid(tx: &mut Tx, g: &NewGrid<'_>) -> Result<i64, StoreError> {
          households, buildings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
         .bind(g.code).bind(g.name).bind(g.community_org_id).bind(g.branch_org_id).bind(g.geometry)
         .bind(g.bbox.0).bind(g.bbox.1).bind(g.bbox.2).bind(g.bbox.3).bind(g.households).bind(g.buildings)
-        .bind(Utc::now()).fetch_one(c).await)?)
+        .bind(clock::now()).fetch_one(c).await)?)
 }
 
 const GRID: &str = "SELECT id, code, name, community_org_id, branch_org_id, geometry, households, buildings FROM grids";
@@ -637,7 +638,7 @@ pub async fn add_grids(tx: &mut Tx, rows: &[(i64, NewGrid<'_>)]) -> Result<(), S
              households, buildings, created_at) VALUES {}",
             crate::values_list(tx.backend(), chunk.len(), 13)
         );
-        let now = Utc::now();
+        let now = clock::now();
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (id, g) in chunk {
@@ -700,7 +701,7 @@ pub async fn add_team_member(
 ) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO grid_team (grid_id, role, name, phone, member_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(grid_id).bind(role).bind(name).bind(phone).bind(member_id).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(grid_id).bind(role).bind(name).bind(phone).bind(member_id).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn remove_team_member(tx: &mut Tx, id: i64) -> Result<Option<TeamRow>, StoreError> {

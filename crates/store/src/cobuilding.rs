@@ -4,7 +4,8 @@
 
 use crate::db::on;
 use crate::{StoreError, Tx};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -62,7 +63,7 @@ pub async fn insert(tx: &mut Tx, a: &NewAgreement<'_>) -> Result<i64, StoreError
         "INSERT INTO agreements (unit_id, org_id, org_path, year, signed_on, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(a.unit_id).bind(a.org_id).bind(a.org_path).bind(a.year).bind(a.signed_on).bind(a.by)
-        .bind(Utc::now()).fetch_one(c).await)?)
+        .bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn add_commitment(
@@ -73,7 +74,7 @@ pub async fn add_commitment(
 ) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO commitments (agreement_id, title, due_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(agreement).bind(title).bind(due_on).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(agreement).bind(title).bind(due_on).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn by_id(
@@ -176,7 +177,7 @@ pub async fn add_generated(
     tx: &mut Tx,
     agreements: &[(NewAgreement<'_>, Vec<GeneratedCommitment>)],
 ) -> Result<usize, StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     let first: i64 = on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM agreements").fetch_one(c).await)?
         .unwrap_or(0)
         + 1;

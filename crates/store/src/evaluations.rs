@@ -4,6 +4,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -45,7 +46,7 @@ pub async fn insert(tx: &mut Tx, e: &NewEvaluation<'_>) -> Result<i64, StoreErro
         "INSERT INTO evaluations (year, subject, community_org_id, unit_id, member_id, grade, comment, evaluated_by, evaluated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
         .bind(e.year).bind(e.subject).bind(e.community_org_id).bind(e.unit_id).bind(e.member_id)
-        .bind(e.grade).bind(e.comment).bind(e.by).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(e.grade).bind(e.comment).bind(e.by).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<EvaluationRow>, StoreError> {
@@ -275,7 +276,7 @@ pub async fn grade_demo_year(tx: &mut Tx, year: i32, by: &str) -> Result<u64, St
              WHERE ({key} * 13 + {salt}) % 8 <> 0",
             grade(key)
         );
-        written += on!(tx, c => sqlx::query(&sql).bind(year).bind(to).bind(from).bind(by).bind(Utc::now())
+        written += on!(tx, c => sqlx::query(&sql).bind(year).bind(to).bind(from).bind(by).bind(clock::now())
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(written)

@@ -2,7 +2,7 @@
 
 use crate::db::on;
 use crate::{StoreError, Tx};
-use chrono::Utc;
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -37,7 +37,7 @@ pub async fn add(tx: &mut Tx, p: &NewPlace<'_>) -> Result<i64, StoreError> {
         "INSERT INTO grid_places (grid_id, kind, name, lon, lat, households, unit_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(p.grid_id).bind(p.kind).bind(p.name).bind(p.lon).bind(p.lat).bind(p.households)
-        .bind(p.unit_id).bind(Utc::now()).fetch_one(c).await)?;
+        .bind(p.unit_id).bind(clock::now()).fetch_one(c).await)?;
     if p.kind == "building" {
         totals(tx, p.grid_id, 1, p.households).await?;
     }
@@ -87,7 +87,7 @@ pub async fn within(tx: &mut Tx, path: &str, limit: i64) -> Result<Vec<PlaceRow>
 
 /// Places of a generated city whose grids were written with these places already counted.
 pub async fn add_counted(tx: &mut Tx, places: &[NewPlace<'_>]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in places.chunks(500) {
         let sql = format!(
             "INSERT INTO grid_places (grid_id, kind, name, lon, lat, households, unit_id, created_at) VALUES {}",

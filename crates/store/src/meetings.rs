@@ -5,6 +5,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, in_list, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 const COLUMNS: &str = "m.id, m.org_id, o.code AS org_code, o.name AS org_name, m.org_path, m.kind, m.status, m.held_on, \
@@ -59,7 +60,7 @@ pub fn month_key(d: NaiveDate) -> i64 {
 }
 
 pub async fn insert(tx: &mut Tx, f: &MeetingFields) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO meetings (org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, joint_id, \
          expected, absent, visitors, created_at, updated_at) \
@@ -72,7 +73,7 @@ pub async fn insert(tx: &mut Tx, f: &MeetingFields) -> Result<i64, StoreError> {
 
 /// Bulk insert with explicit ids, for the demo city.
 pub async fn insert_many(tx: &mut Tx, rows: &[(i64, MeetingFields)]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO meetings (id, org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, \
@@ -105,7 +106,7 @@ pub async fn update(tx: &mut Tx, id: i64, f: &MeetingFields) -> Result<(), Store
          follow_up = $9, expected = $10, absent = $11, visitors = $12, updated_at = $13 WHERE id = $14")
         .bind(&f.kind).bind(&f.status).bind(f.held_on).bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic)
         .bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.expected).bind(f.absent).bind(f.visitors)
-        .bind(Utc::now()).bind(id)
+        .bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -364,7 +365,7 @@ pub async fn insert_attachment(
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO meeting_attachments (meeting_id, file_name, content_type, size_bytes, stored_as, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(meeting_id).bind(file_name).bind(content_type).bind(size).bind(stored_as).bind(Utc::now())
+        .bind(meeting_id).bind(file_name).bind(content_type).bind(size).bind(stored_as).bind(clock::now())
         .fetch_one(c).await)?)
 }
 

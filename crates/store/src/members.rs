@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 const COLUMNS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
@@ -54,7 +55,7 @@ pub async fn insert(
     org_id: i64,
     org_path: &str,
 ) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
          categories, org_id, org_path, residence_division, employer_unit_id, created_at, updated_at) \
@@ -71,7 +72,7 @@ pub async fn insert_many(
     tx: &mut Tx,
     rows: &[(i64, i64, &str, MemberFields)],
 ) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(1000) {
         let sql = format!(
             "INSERT INTO members (id, name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, \
@@ -99,7 +100,7 @@ pub async fn update_fields(tx: &mut Tx, id: i64, f: &MemberFields) -> Result<(),
          employer_unit_id = $13, updated_at = $14 WHERE id = $15")
         .bind(&f.name).bind(&f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number).bind(&f.phone)
         .bind(&f.education).bind(f.joined_on).bind(f.full_on).bind(&f.status).bind(f.categories)
-        .bind(&f.residence_division).bind(f.employer_unit_id).bind(Utc::now()).bind(id)
+        .bind(&f.residence_division).bind(f.employer_unit_id).bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -169,7 +170,7 @@ pub async fn path_of(tx: &mut Tx, id: i64) -> Result<Option<String>, StoreError>
 /// Moves a member to another org (paths and counts are the caller's job through `orgs`).
 pub async fn set_org(tx: &mut Tx, id: i64, org_id: i64, org_path: &str) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("UPDATE members SET org_id = $1, org_path = $2, updated_at = $3 WHERE id = $4")
-        .bind(org_id).bind(org_path).bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(org_id).bind(org_path).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -195,7 +196,7 @@ pub async fn record_transfer(
 ) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query(
         "INSERT INTO transfers (member_id, from_org_id, to_org_id, transferred_on, reason, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(member_id).bind(from).bind(to).bind(on_date).bind(reason).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(member_id).bind(from).bind(to).bind(on_date).bind(reason).bind(clock::now()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

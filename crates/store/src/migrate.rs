@@ -4,6 +4,7 @@
 
 use crate::db::on;
 use crate::{Backend, Db, StoreError};
+use jiceng_domain::clock;
 
 pub struct Migration {
     pub version: i64,
@@ -119,7 +120,7 @@ impl Db {
             };
             on!(&mut tx, c => sqlx::raw_sql(&sql).execute(c).await.map(|r| r.rows_affected()))
                 .map_err(fail)?;
-            let now = chrono::Utc::now().to_rfc3339();
+            let now = clock::now().to_rfc3339();
             on!(&mut tx, c => sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(m.version).bind(m.name).bind(&now).execute(c).await.map(|r| r.rows_affected()))
             .map_err(fail)?;

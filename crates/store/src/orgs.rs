@@ -4,6 +4,7 @@ use crate::db::on;
 use crate::{StoreError, Tx, in_list, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::OrgPath;
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 const COLUMNS: &str = "id, code, name, level, category, parent_id, path, division_code, founded_on, elected_on, \
@@ -52,7 +53,7 @@ pub async fn insert(
     f: &OrgFields,
     parent: Option<&OrgRow>,
 ) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     let id: i64 = on!(tx, c => sqlx::query_scalar(
         "INSERT INTO orgs (code, name, level, category, parent_id, path, division_code, founded_on, elected_on, term_years, \
          term_due, project, ends_on, created_at, updated_at) \
@@ -78,7 +79,7 @@ pub struct PlacedOrg {
 }
 
 pub async fn insert_placed(tx: &mut Tx, orgs: &[PlacedOrg]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in orgs.chunks(1000) {
         let sql = format!(
             "INSERT INTO orgs (id, code, name, level, category, parent_id, path, division_code, founded_on, elected_on, \
@@ -104,7 +105,7 @@ pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<(), St
         "UPDATE orgs SET code = $1, name = $2, level = $3, category = $4, division_code = $5, founded_on = $6, \
          elected_on = $7, term_years = $8, term_due = $9, project = $10, ends_on = $11, updated_at = $12 WHERE id = $13")
         .bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(&f.division_code).bind(f.founded_on)
-        .bind(f.elected_on).bind(f.term_years).bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(Utc::now()).bind(id)
+        .bind(f.elected_on).bind(f.term_years).bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -272,7 +273,7 @@ pub async fn move_subtree(
     on!(tx, c => sqlx::query("UPDATE meeting_absences SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(new_parent.id).bind(Utc::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(new_parent.id).bind(clock::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
     let old_ancestors = OrgPath(old).ids();
     let new_ancestors = OrgPath(new_parent.path.clone()).ids();
     shift_subtree_totals(

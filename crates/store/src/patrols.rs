@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -44,7 +45,7 @@ pub async fn insert(tx: &mut Tx, p: &NewPatrol<'_>) -> Result<i64, StoreError> {
         "INSERT INTO patrols (grid_id, worker_user_id, worker, started_at, ended_at, minutes, visits, findings, track, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
         .bind(p.grid_id).bind(p.worker_user_id).bind(p.worker).bind(p.started_at).bind(p.ended_at).bind(p.minutes)
-        .bind(p.visits).bind(p.findings).bind(p.track).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(p.visits).bind(p.findings).bind(p.track).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<PatrolRow>, StoreError> {

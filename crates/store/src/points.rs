@@ -4,6 +4,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, in_list};
 use chrono::{DateTime, NaiveDate, Utc};
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 pub async fn schemes(tx: &mut Tx) -> Result<Vec<(String, String)>, StoreError> {
@@ -19,7 +20,7 @@ pub async fn save_scheme(
 ) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("DELETE FROM points_schemes WHERE code = $1").bind(code).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("INSERT INTO points_schemes (code, name, document, updated_at) VALUES ($1, $2, $3, $4)")
-        .bind(code).bind(name).bind(document).bind(Utc::now()).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(code).bind(name).bind(document).bind(clock::now()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -65,7 +66,7 @@ pub async fn insert_entry(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64, StoreErr
         "INSERT INTO points_entries (scheme, item, member_id, member_path, period, occurred_on, points, note, evidence, status, \
          created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11) RETURNING id")
         .bind(e.scheme).bind(e.item).bind(e.member_id).bind(e.member_path).bind(e.period).bind(e.occurred_on)
-        .bind(e.points).bind(e.note).bind(e.evidence).bind(e.created_by).bind(Utc::now())
+        .bind(e.points).bind(e.note).bind(e.evidence).bind(e.created_by).bind(clock::now())
         .fetch_one(c).await)?)
 }
 
@@ -77,7 +78,7 @@ pub async fn entry(tx: &mut Tx, id: i64) -> Result<Option<EntryRow>, StoreError>
 pub async fn decide(tx: &mut Tx, id: i64, status: &str, by: &str) -> Result<u64, StoreError> {
     Ok(on!(tx, c => sqlx::query(
         "UPDATE points_entries SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'")
-        .bind(status).bind(by).bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
+        .bind(status).bind(by).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
 }
 
 pub async fn entries_of(
@@ -389,7 +390,7 @@ pub type DemoEntry<'a> = (
 );
 
 pub async fn insert_approved_many(tx: &mut Tx, rows: &[DemoEntry<'_>]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO points_entries (scheme, item, member_id, member_path, period, occurred_on, points, evidence, status, \

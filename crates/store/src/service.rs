@@ -2,7 +2,8 @@
 
 use crate::db::on;
 use crate::{StoreError, Tx};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -38,7 +39,7 @@ pub async fn insert(tx: &mut Tx, s: &NewService<'_>) -> Result<i64, StoreError> 
         "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(s.member_id).bind(s.community_org_id).bind(s.served_on).bind(s.minutes)
-        .bind(s.activity).bind(s.by).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(s.activity).bind(s.by).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<ServiceRow>, StoreError> {
@@ -103,7 +104,7 @@ pub async fn at_community(
 pub type GeneratedService = (i64, i64, NaiveDate, i64, &'static str);
 
 pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedService]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) VALUES {}",

@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, values_list};
 use chrono::{DateTime, Utc};
+use jiceng_domain::clock;
 
 const COLUMNS: &str = "u.id, u.name, u.category, u.division_code, u.address, u.org_id, o.code AS org_code, o.name AS org_name, u.created_at";
 const FROM: &str = "FROM units u LEFT JOIN orgs o ON o.id = u.org_id";
@@ -32,12 +33,12 @@ pub struct UnitFields {
 pub async fn insert(tx: &mut Tx, f: &UnitFields) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO units (name, category, division_code, address, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(&f.name).bind(&f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(Utc::now())
+        .bind(&f.name).bind(&f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(clock::now())
         .fetch_one(c).await)?)
 }
 
 pub async fn insert_many(tx: &mut Tx, rows: &[(i64, UnitFields)]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(1000) {
         let sql = format!(
             "INSERT INTO units (id, name, category, division_code, address, org_id, created_at) VALUES {}",

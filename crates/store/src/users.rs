@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
+use jiceng_domain::clock;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
      o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.department_id, u.failed_logins, u.locked_until, u.active, \
@@ -44,7 +45,7 @@ pub struct NewUserRow {
 }
 
 pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, department_id, \
          password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
@@ -91,7 +92,7 @@ pub async fn record_failure(
 
 pub async fn set_password(tx: &mut Tx, id: i64, hash: &str) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
-        .bind(hash).bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(hash).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -118,7 +119,7 @@ pub async fn insert_session(
     user_id: i64,
     csrf: &str,
 ) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)")
         .bind(token_hash).bind(user_id).bind(csrf).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -132,7 +133,7 @@ pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>
 
 pub async fn touch_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
-        .bind(Utc::now()).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(clock::now()).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -177,7 +178,7 @@ pub async fn insert_token(
 ) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(user_id).bind(name).bind(token_hash).bind(scope).bind(Utc::now()).bind(expires_at).fetch_one(c).await)?)
+        .bind(user_id).bind(name).bind(token_hash).bind(scope).bind(clock::now()).bind(expires_at).fetch_one(c).await)?)
 }
 
 pub async fn token_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
@@ -193,11 +194,11 @@ pub async fn tokens_of(tx: &mut Tx, user_id: i64) -> Result<Vec<TokenRow>, Store
 pub async fn revoke_token(tx: &mut Tx, id: i64, user_id: i64) -> Result<u64, StoreError> {
     Ok(
         on!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-        .bind(Utc::now()).bind(id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?,
+        .bind(clock::now()).bind(id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?,
     )
 }
 
 pub async fn touch_token(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(Utc::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

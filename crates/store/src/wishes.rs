@@ -2,7 +2,8 @@
 
 use crate::db::on;
 use crate::{StoreError, Tx};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -44,7 +45,7 @@ pub async fn insert(tx: &mut Tx, w: &NewWish<'_>) -> Result<i64, StoreError> {
         "INSERT INTO wishes (community_org_id, community_path, title, detail, resident, status, posted_on, posted_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8) RETURNING id")
         .bind(w.community_org_id).bind(w.community_path).bind(w.title).bind(w.detail).bind(w.resident)
-        .bind(w.posted_on).bind(w.by).bind(Utc::now()).fetch_one(c).await)?)
+        .bind(w.posted_on).bind(w.by).bind(clock::now()).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<WishRow>, StoreError> {
@@ -126,7 +127,7 @@ pub type GeneratedWish = (
 );
 
 pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedWish]) -> Result<(), StoreError> {
-    let now = Utc::now();
+    let now = clock::now();
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO wishes (community_org_id, community_path, title, resident, status, posted_on, member_id, claimed_on, \

@@ -55,21 +55,35 @@ pub fn status_of(e: &OpsError) -> StatusCode {
     }
 }
 
+/// Logs a failure of the server's own (the only place its detail goes) and gives the id of
+/// the request, which the answer names so a person can quote it.
+pub fn log_failure(status: StatusCode, e: &OpsError) -> Option<std::sync::Arc<str>> {
+    if status.is_server_error() {
+        tracing::error!(error = %e, "request failed");
+    }
+    crate::request::current()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
-        if status.is_server_error() {
-            tracing::error!(error = %self.0, "request failed");
-        }
-        (status, Json(json!({ "error": self.0.body_in(lang()) }))).into_response()
+        let request_id = log_failure(status, &self.0);
+        let mut body = json!(self.0.body_in(lang()));
+        body["request_id"] = json!(request_id.as_deref());
+        (status, Json(json!({ "error": body }))).into_response()
     }
 }
 
 /// A request the server could not read at all: malformed JSON, a body too large, bad query.
 pub fn bad_request(status: StatusCode, code: &str, message: jiceng_domain::Msg) -> Response {
+    let request_id = crate::request::current();
     (
         status,
-        Json(json!({ "error": { "code": code, "message": message.render(lang()) } })),
+        Json(json!({ "error": {
+            "code": code,
+            "message": message.render(lang()),
+            "request_id": request_id.as_deref(),
+        } })),
     )
         .into_response()
 }

@@ -9,11 +9,13 @@ mod auth;
 mod error;
 mod metrics;
 mod pages;
+mod request;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use jiceng_domain::clock;
 use jiceng_store::Db;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -54,7 +56,26 @@ pub fn router(db: Db, files: PathBuf) -> Router {
             state.clone(),
             metrics::track,
         ))
+        .layer(trace_layer())
+        .layer(axum::middleware::from_fn(request::assign))
         .with_state(state)
+}
+
+/// One span a request, named by its id, logged with status and latency when it is answered.
+/// The path is recorded without its query, which may hold a searched name or ID number.
+fn trace_layer() -> tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
+> {
+    tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+            let id = req
+                .extensions()
+                .get::<request::RequestId>()
+                .map_or("", |r| &r.0);
+            tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -82,7 +103,7 @@ pub async fn serve(db: Db, addr: SocketAddr, files: PathBuf) -> std::io::Result<
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            match jiceng_ops::cases::escalation::run(&escalating, chrono::Utc::now()).await {
+            match jiceng_ops::cases::escalation::run(&escalating, clock::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "已自动督办超期案件"),
                 Err(e) => tracing::warn!(error = %e, "自动督办失败"),

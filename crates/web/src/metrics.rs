@@ -27,7 +27,6 @@ pub async fn track(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let response = next.run(req).await;
     let elapsed = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
-    tracing::info!(%method, %route, status, ms = elapsed * 1000.0, "request");
     if let Ok(mut m) = s.metrics.requests.lock() {
         let e = m.entry((method, route, status)).or_insert((0, 0.0));
         e.0 += 1;

@@ -3,6 +3,7 @@
 
 use super::output::Out;
 use clap::Subcommand;
+use jiceng_domain::clock;
 use jiceng_ops::compliance;
 use jiceng_ops::members::{self, ListMembers};
 use jiceng_ops::orgs::{self, ListOrgs};
@@ -242,7 +243,7 @@ async fn compliance(
     out: &Out,
 ) -> Result<(), OpsError> {
     let period = period.unwrap_or_else(|| {
-        let q = jiceng_domain::orglife::Period::quarter_of(jiceng_ops::today()).previous();
+        let q = jiceng_domain::orglife::Period::quarter_of(clock::today()).previous();
         q.to_string()
     });
     let mut times = Vec::with_capacity(samples);
@@ -296,7 +297,7 @@ async fn points(
 ) -> Result<(), OpsError> {
     use jiceng_ops::points::{self, RankingQuery};
     let period =
-        period.unwrap_or_else(|| (chrono::Datelike::year(&jiceng_ops::today()) - 1).to_string());
+        period.unwrap_or_else(|| (chrono::Datelike::year(&clock::today()) - 1).to_string());
     let q = ListOrgs {
         level: Some("district".into()),
         per_page: Some(500),
@@ -414,14 +415,7 @@ async fn rates(
     if let Some(n) = add_cases {
         let t = Instant::now();
         let seed = 0x5eed;
-        jiceng_ops::demo::cases::add_cases(
-            db,
-            n,
-            seed,
-            jiceng_ops::today(),
-            &jiceng_ops::demo::Quiet,
-        )
-        .await?;
+        jiceng_demo::cases::add_cases(db, n, seed, clock::today(), &jiceng_demo::Quiet).await?;
         eprintln!(
             "已添加 {n} 件案件，用时 {:.1} 秒",
             t.elapsed().as_secs_f64()
@@ -487,7 +481,7 @@ async fn assessment(
     out: &Out,
 ) -> Result<(), OpsError> {
     let period = period.unwrap_or_else(|| {
-        jiceng_domain::orglife::Period::quarter_of(jiceng_ops::today())
+        jiceng_domain::orglife::Period::quarter_of(clock::today())
             .previous()
             .to_string()
     });

@@ -3,7 +3,7 @@
 use super::output::Out;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use jiceng_ops::demo::{self, DemoSpec, DemoSummary, Progress};
+use jiceng_demo::{self as demo, DemoSpec, DemoSummary, Progress};
 use jiceng_ops::{Actor, Db, OpsError};
 
 #[derive(Args)]

@@ -211,7 +211,7 @@ pub async fn run_audit(db: &Db, actor: &Actor, cmd: AuditCmd, out: &Out) -> Resu
                         format!(
                             "{}\t{}\t{}\t{}\t{}",
                             e.seq.unwrap_or(0),
-                            (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S"),
+                            jiceng_domain::clock::stamp(e.at),
                             e.actor,
                             e.operation,
                             e.target

@@ -6,8 +6,9 @@ use super::{grids, settings, stats};
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
-use chrono::{Datelike, Utc};
+
 use jiceng_domain::cases::{CaseStatus, Channel, Urgency};
+use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, StepSeed};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs};
@@ -56,7 +57,7 @@ fn tracking_code() -> String {
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect();
-    let day = (Utc::now() + chrono::Duration::hours(8)).format("%y%m%d");
+    let day = clock::local(clock::now()).format("%y%m%d");
     format!("C{day}{tail}")
 }
 
@@ -113,9 +114,8 @@ pub(crate) async fn route(
 }
 
 /// The month a case counts in for the rates: when it was received, in Shanghai.
-pub(crate) fn month_of(c: &CaseRow) -> i64 {
-    let local = c.received_at + chrono::Duration::hours(8);
-    i64::from(local.year()) * 100 + i64::from(local.month())
+pub fn month_of(c: &CaseRow) -> i64 {
+    clock::month_key(c.received_at)
 }
 
 /// Refuses a key already used, naming the case it made.
@@ -202,7 +202,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
     };
     let r = route(&mut rx, point, opt(&new.community)).await?;
     drop(rx);
-    let now = Utc::now();
+    let now = clock::now();
     let registered = category.is_some() && r.routed != "manual";
     let row = CaseRow {
         code: tracking_code(),
@@ -239,10 +239,14 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
     Ok(Prepared { row, registered })
 }
 
-/// Takes one case in.
+/// Takes one case in; returns it with its reporter masked.
 pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
     let p = prepare(db, actor, new).await?;
-    write(db, vec![p]).await.pop().expect("one result per case")
+    write(db, vec![p])
+        .await
+        .pop()
+        .expect("one result per case")
+        .map(super::views::masked)
 }
 
 /// Writes prepared cases in one transaction: their rows, steps, counts and audit entries, a
@@ -413,6 +417,6 @@ impl Batcher {
         let (reply, answer) = oneshot::channel();
         let gone = || OpsError::Store(StoreError::Unavailable("intake writer stopped".into()));
         self.queue.send((p, reply)).await.map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+        answer.await.map_err(|_| gone())?.map(super::views::masked)
     }
 }

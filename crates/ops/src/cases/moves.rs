@@ -4,14 +4,15 @@
 
 use super::departments;
 use super::intake::route;
-use super::{settings, stats};
+use super::{policy, settings, stats};
 use crate::input::opt;
 use crate::{Actor, OpsError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use jiceng_domain::cases::{
     self as domain, Action, CaseStatus, Satisfaction, State, Supervision, Urgency,
 };
-use jiceng_domain::{Invalid, Role, msg, text};
+use jiceng_domain::clock;
+use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, Delta};
 use jiceng_store::{Db, audit};
 use serde::Deserialize;
@@ -94,47 +95,11 @@ pub fn state_of(c: &CaseRow) -> Result<State, Invalid> {
     })
 }
 
-/// Dispatchers: writers of the scope the case is in (the manual queue belongs to whoever
-/// may write at the top).
-fn may_dispatch(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
-    actor.may_write(&c.org_path)
-}
-
-/// The party handling the case: its department's handlers, or the community's dispatchers
-/// when no department has it.
-fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
-    match c.department_id {
-        Some(d) if actor.department_id() == Some(d) => Ok(()),
-        Some(_) => Err(OpsError::Forbidden(msg!("该案件不在本部门办理"))),
-        None => may_dispatch(actor, c),
-    }
-}
-
-/// Verification: the grid workers and dispatchers where the case is.
-fn may_verify(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
-    match actor {
-        Actor::User(u) if u.role == Role::GridWorker && !u.read_only => {
-            if c.org_path != "/" && u.scope_path.starts_with(&c.org_path) {
-                Ok(())
-            } else {
-                Err(OpsError::Forbidden(msg!("超出您的管理范围")))
-            }
-        }
-        _ => may_dispatch(actor, c),
-    }
-}
-
-fn local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
-    (t + Duration::hours(8)).naive_utc()
-}
-
-fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t - Duration::hours(8), Utc)
-}
-
-/// Makes one move on case `id`; returns the case as it now stands.
+/// Makes one move on case `id`; returns the case as it now stands, its reporter masked.
 pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<CaseRow, OpsError> {
-    make(db, By::Actor(actor), id, m).await
+    make(db, By::Actor(actor), id, m)
+        .await
+        .map(super::views::masked)
 }
 
 /// The reporter rates a closed case (回访) by its tracking code and their phone's last four
@@ -161,7 +126,9 @@ pub async fn rate_as_reporter(
         satisfaction: Some(satisfaction.into()),
         ..Move::default()
     };
-    make(db, By::Reporter(format!("reporter:{}", c.code)), c.id, m).await
+    make(db, By::Reporter(format!("reporter:{}", c.code)), c.id, m)
+        .await
+        .map(super::views::masked)
 }
 
 /// Who makes a move: a signed-in actor, or the reporter (who may only rate).
@@ -199,12 +166,17 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     let calendar = settings::calendar_in(&mut tx).await?;
     let state = state_of(&before)?;
     let after_state = domain::next(&state, action, classification.max_extensions)?;
+    let summons = store::summons(&mut tx, id).await?;
+    match &by_whom {
+        By::Actor(a) => policy::may_make(a, action, &before, &summons)?,
+        By::Reporter(_) if matches!(action, Action::FollowUp(_)) => {}
+        By::Reporter(_) => return Err(OpsError::Forbidden(msg!("超出您的管理范围"))),
+    }
     let mut c = before.clone();
-    let now = Utc::now();
+    let now = clock::now();
     let mut step_department = None;
     match action {
         Action::Register => {
-            by_whom.check(|a| may_dispatch(a, &before))?;
             let category = opt(&m.category).or(before.category.as_deref());
             let Some(category) = category else {
                 return Err(Invalid::new("category", "", msg!("立案须选择案件类别")).into());
@@ -232,7 +204,6 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             c.registered_at = Some(now);
         }
         Action::Dispatch => {
-            by_whom.check(|a| may_dispatch(a, &c))?;
             let mut targets = Vec::new();
             for code in m
                 .departments
@@ -269,9 +240,9 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
                 c.category.as_deref().unwrap_or_default(),
                 Urgency::parse(&c.urgency)?,
             )?;
-            c.due_at = Some(utc(domain::deadline(
+            c.due_at = Some(clock::from_local(domain::deadline(
                 &calendar,
-                local(now),
+                clock::local(now),
                 limit,
                 c.extensions as u32,
             )));
@@ -298,32 +269,28 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             step_department = Some(d);
         }
         Action::Accept => {
-            by_whom.check(|a| may_handle(a, &c))?;
             c.responded_at = Some(now);
             step_department = c.department_id;
         }
         Action::Return => {
-            by_whom.check(|a| may_handle(a, &c))?;
             step_department = c.department_id;
             c.returns += 1;
             c.department_id = None;
         }
         Action::RequestExtension => {
-            by_whom.check(|a| may_handle(a, &c))?;
             if note.is_none() {
                 return Err(Invalid::new("note", "", msg!("申请延期须写明理由")).into());
             }
             step_department = c.department_id;
         }
         Action::DecideExtension { approve } => {
-            by_whom.check(|a| may_dispatch(a, &c))?;
             if approve {
                 let limit = classification.limit_for(
                     c.category.as_deref().unwrap_or_default(),
                     Urgency::parse(&c.urgency)?,
                 )?;
-                let from = local(c.dispatched_at.unwrap_or(now));
-                c.due_at = Some(utc(domain::deadline(
+                let from = clock::local(c.dispatched_at.unwrap_or(now));
+                c.due_at = Some(clock::from_local(domain::deadline(
                     &calendar,
                     from,
                     limit,
@@ -331,11 +298,8 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
                 )));
             }
         }
-        Action::Supervise(_) => {
-            by_whom.check(|a| may_dispatch(a, &c))?;
-        }
+        Action::Supervise(_) => {}
         Action::Feedback => {
-            by_whom.check(|a| may_handle(a, &c))?;
             if note.is_none() {
                 return Err(Invalid::new("note", "", msg!("处置反馈须写明处理情况")).into());
             }
@@ -343,23 +307,15 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             step_department = c.department_id;
         }
         Action::Verify { fixed } => {
-            by_whom.check(|a| may_verify(a, &c))?;
             if fixed {
                 c.closed_at = Some(now);
             } else {
                 c.reworks += 1;
             }
         }
-        Action::FollowUp(_) => {
-            if let By::Actor(a) = by_whom {
-                may_dispatch(a, &c)?;
-            }
-        }
-        Action::Suspend | Action::Resume | Action::Invalid => {
-            by_whom.check(|a| may_dispatch(a, &c))?;
-        }
+        Action::FollowUp(_) => {}
+        Action::Suspend | Action::Resume | Action::Invalid => {}
         Action::Duplicate => {
-            by_whom.check(|a| may_dispatch(a, &c))?;
             let code = crate::input::required("duplicate_of", &m.duplicate_of)?;
             let first = store::by_code(&mut tx, code.trim())
                 .await?

@@ -7,7 +7,8 @@ use crate::input::{opt, required};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use jiceng_domain::cases::{CaseStatus, patrol};
-use jiceng_domain::{Invalid, Role, msg, text};
+use jiceng_domain::clock;
+use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::cases::{self as cases_store, CaseRow};
 use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
 use jiceng_store::{Db, audit, orgs};
@@ -31,23 +32,17 @@ fn local_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Invalid> 
     let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| Invalid::new(field, raw, msg!("时间应写作 2026-11-23 08:30")))?;
-    Ok(DateTime::from_naive_utc_and_offset(
-        naive - Duration::hours(8),
-        Utc,
-    ))
+    Ok(clock::from_local(naive))
 }
 
 /// Grid workers patrol the grids of their community; dispatchers may log for them.
 fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
-    match actor {
-        Actor::User(u) if u.role == Role::GridWorker && !u.read_only => {
-            if u.scope_path.starts_with(community_path) {
-                Ok(())
-            } else {
-                Err(OpsError::Forbidden(msg!("超出您的管理范围")))
-            }
-        }
-        _ => actor.may_write(community_path),
+    if actor.reaches_as_grid_worker(community_path, true) {
+        Ok(())
+    } else if actor.is_grid_worker() && !actor.read_only() {
+        Err(OpsError::Forbidden(msg!("超出您的管理范围")))
+    } else {
+        actor.may_write(community_path)
     }
 }
 
@@ -56,7 +51,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patro
     let started = local_time("started_at", required("started_at", &new.started_at)?)?;
     let ended = local_time("ended_at", required("ended_at", &new.ended_at)?)?;
     let visits = new.visits.unwrap_or(0);
-    let minutes = patrol::check(started, ended, visits, Utc::now())?;
+    let minutes = patrol::check(started, ended, visits, clock::now())?;
     let findings = opt(&new.findings)
         .map(|f| text::long("findings", f, 2000))
         .transpose()?;
@@ -131,10 +126,7 @@ pub struct Day {
 pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
     let mut tx = db.read().await?;
     let target = i64::from(settings::classification_in(&mut tx).await?.patrol_minutes);
-    let midnight = DateTime::<Utc>::from_naive_utc_and_offset(
-        crate::today().and_hms_opt(0, 0, 0).expect("midnight") - Duration::hours(8),
-        Utc,
-    );
+    let midnight = clock::start_of(clock::today());
     let me = actor.audit_name();
     let patrols = store::list(&mut tx, "/", Some(&me), midnight - Duration::days(6), 200).await?;
     let today: Vec<&PatrolRow> = patrols
@@ -154,7 +146,7 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
 /// A supervisor's view: patrols in the scope over the last `days` days.
 pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<PatrolRow>, OpsError> {
     actor.may_read(actor.scope_path())?;
-    let since = Utc::now() - Duration::days(days.clamp(1, 92));
+    let since = clock::now() - Duration::days(days.clamp(1, 92));
     Ok(store::list(&mut db.read().await?, actor.scope_path(), None, since, 500).await?)
 }
 
@@ -215,8 +207,7 @@ pub async fn to_case(
 /// the branch's community. Nobody else climbs above their scope.
 async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsError> {
     let scope = actor.scope_path().to_string();
-    let grid_worker = matches!(actor, Actor::User(u) if u.role == Role::GridWorker);
-    if !grid_worker || !cases_store::grids_within(tx, &scope).await?.is_empty() {
+    if !actor.is_grid_worker() || !cases_store::grids_within(tx, &scope).await?.is_empty() {
         return Ok(scope);
     }
     for id in jiceng_domain::OrgPath(scope.clone())
@@ -255,7 +246,7 @@ pub struct MyCases {
 const MY_CASES: i64 = 50;
 
 pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
-    if !matches!(actor, Actor::User(u) if u.role == Role::GridWorker) {
+    if !actor.is_grid_worker() {
         actor.may_read(actor.scope_path())?;
     }
     let mut tx = db.read().await?;

@@ -3,6 +3,7 @@
 
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
+use jiceng_domain::clock;
 use jiceng_domain::{Invalid, msg};
 use jiceng_store::cases::{self as store, By, StatsRow};
 use jiceng_store::{Db, orgs};
@@ -98,7 +99,7 @@ pub async fn public(db: &Db, q: RatesQuery) -> Result<Rates, OpsError> {
 }
 
 async fn compute(db: &Db, actor: Option<&Actor>, q: RatesQuery) -> Result<Rates, OpsError> {
-    let today = crate::today();
+    let today = clock::today();
     let this = i64::from(chrono::Datelike::year(&today)) * 100
         + i64::from(chrono::Datelike::month(&today));
     let to = match crate::input::opt(&q.to) {

@@ -1,13 +1,16 @@
 //! Reading cases: one case with its steps, lists by scope and filter, a department's inbox,
 //! and the public tracking view by code, which shows no personal data.
 
+use super::policy;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
+use jiceng_domain::cases::Action;
 use jiceng_domain::cases::{CaseStatus, Warning, warning};
-use jiceng_domain::{Role, msg};
-use jiceng_store::Db;
+use jiceng_domain::clock;
+use jiceng_domain::{msg, phone, text};
 use jiceng_store::cases::{self as store, CaseFilter, CaseRow, StepRow, SummonsRow};
+use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -17,16 +20,31 @@ pub struct CaseView {
     pub status_label: &'static str,
     /// on_time, due_soon or overdue while the case is open with a deadline.
     pub warning: Option<&'static str>,
+    /// Whether the reporter's name and phone are masked.
+    pub masked: bool,
 }
 
+/// A case's reporter as shown: the name's first character and the phone's first three and
+/// last four digits, like a member's phone; the full view is a deliberate, audited reveal.
+pub fn masked(mut row: CaseRow) -> CaseRow {
+    row.reporter_name = row.reporter_name.map(|n| text::mask_name(&n));
+    row.reporter_phone = row.reporter_phone.map(|p| phone::mask(&p));
+    row
+}
+
+/// A case as listed: the reporter masked.
 pub fn view(row: CaseRow, warn_share: f64) -> CaseView {
+    view_of(masked(row), warn_share, true)
+}
+
+fn view_of(row: CaseRow, warn_share: f64, masked: bool) -> CaseView {
     let status = CaseStatus::parse(&row.status).ok();
     let warning = match (status, row.dispatched_at, row.due_at) {
         (Some(s), Some(from), Some(due)) if s.is_open() => Some(
             match warning(
                 from.naive_utc(),
                 due.naive_utc(),
-                Utc::now().naive_utc(),
+                clock::now().naive_utc(),
                 warn_share,
             ) {
                 Warning::OnTime => "on_time",
@@ -40,6 +58,7 @@ pub fn view(row: CaseRow, warn_share: f64) -> CaseView {
         status_label: status.map_or("", CaseStatus::label),
         warning,
         row,
+        masked,
     }
 }
 
@@ -48,43 +67,64 @@ pub struct CaseDetail {
     pub case: CaseView,
     pub steps: Vec<StepRow>,
     pub summons: Vec<SummonsRow>,
+    /// The moves this actor may make on the case now, by their codes.
+    pub moves: Vec<&'static str>,
+    /// May this actor ask for the reporter's full name and phone.
+    pub may_reveal: bool,
 }
 
-/// May the actor see this case: within their scope, or their department has or was
-/// summoned to it.
-fn may_see(actor: &Actor, c: &CaseRow, summoned: &[SummonsRow]) -> Result<(), OpsError> {
-    if let Some(d) = actor.department_id()
-        && (c.department_id == Some(d) || summoned.iter().any(|s| s.department_id == d))
-    {
-        return Ok(());
-    }
-    match actor {
-        Actor::User(u)
-            if u.role == Role::GridWorker
-                && c.org_path != "/"
-                && u.scope_path.starts_with(&c.org_path) =>
-        {
-            Ok(())
-        }
-        _ => actor.may_read(&c.org_path),
-    }
-}
-
-pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<CaseDetail, OpsError> {
-    let mut tx = db.read().await?;
+/// One case with its steps and summons. `reveal` shows the reporter's full name and phone to
+/// an actor allowed to see personal data, and records that it did.
+pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseDetail, OpsError> {
+    let mut tx = if reveal {
+        db.write().await?
+    } else {
+        db.read().await?
+    };
     let c = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("案件", id))?;
     let summons = store::summons(&mut tx, id).await?;
-    may_see(actor, &c, &summons)?;
+    policy::may_see(actor, &c, &summons)?;
+    if reveal && !actor.may_reveal() {
+        return Err(OpsError::Forbidden(msg!("查看报告人的完整姓名和电话")));
+    }
     let steps = store::steps(&mut tx, id).await?;
-    let share = super::settings::classification_in(&mut tx)
-        .await?
-        .warn_share;
+    let classification = super::settings::classification_in(&mut tx).await?;
+    let moves = match super::moves::state_of(&c) {
+        Ok(state) => policy::moves(actor, &c, &state, classification.max_extensions, &summons)
+            .into_iter()
+            .map(Action::code)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if reveal {
+        audit::append(
+            &mut tx,
+            audit::Entry {
+                actor: &actor.audit_name(),
+                operation: "case.reveal",
+                target: &format!("case:{id}"),
+                path: Some(&c.org_path),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let has_reporter = c.reporter_name.is_some() || c.reporter_phone.is_some();
+    let case = if reveal {
+        view_of(c, classification.warn_share, false)
+    } else {
+        view(c, classification.warn_share)
+    };
     Ok(CaseDetail {
-        case: view(c, share),
+        case,
         steps,
         summons,
+        moves,
+        may_reveal: has_reporter && actor.may_reveal(),
     })
 }
 
@@ -118,12 +158,7 @@ pub struct ListCases {
 }
 
 fn day_start(field: &'static str, raw: &Option<String>) -> Result<Option<DateTime<Utc>>, OpsError> {
-    Ok(crate::input::opt_date(field, raw)?.map(|d| {
-        DateTime::from_naive_utc_and_offset(
-            d.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(8),
-            Utc,
-        )
-    }))
+    Ok(crate::input::opt_date(field, raw)?.map(clock::start_of))
 }
 
 /// Cases within a scope (the manual queue sits at the top, for deployment-wide dispatchers).

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_domain::assessment::Weights;
+use jiceng_domain::clock;
 use jiceng_ops::assessment::{self, Assessment, NewRectification};
 use jiceng_store::assessment::RectificationRow;
 use serde::Deserialize;
@@ -20,7 +21,7 @@ pub struct Query {
 }
 
 pub fn last_quarter() -> String {
-    jiceng_domain::orglife::Period::quarter_of(jiceng_ops::today())
+    jiceng_domain::orglife::Period::quarter_of(clock::today())
         .previous()
         .to_string()
 }

@@ -43,8 +43,9 @@ pub async fn show(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
+    Params(q): Params<super::members::ShowQuery>,
 ) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(views::show(&s.db, &a.actor, id).await?))
+    Ok(Json(views::show(&s.db, &a.actor, id, q.reveal).await?))
 }
 
 pub async fn make_move(

@@ -10,10 +10,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{
-    self as domain, Action, CaseStatus, Channel, Classification, Satisfaction, State as CaseState,
-    Supervision, Urgency,
+    Action, CaseStatus, Channel, Classification, Satisfaction, Supervision, Urgency,
 };
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
@@ -26,7 +25,7 @@ use jiceng_store::cases::DepartmentRow;
 
 /// Shanghai wall-clock time, to the minute.
 pub fn local(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(8))
+    jiceng_domain::clock::local(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -381,8 +380,10 @@ struct CasePage {
     facts: Vec<(String, String)>,
     steps: Vec<StepLine>,
     summons: Vec<SummonsLine>,
-    /// The moves the case's state allows now, by code.
+    /// The moves this viewer may make on the case now, by code (the operations' policy).
     moves: Vec<&'static str>,
+    /// Offer the audited full view of the reporter.
+    can_reveal: bool,
     departments: Vec<DepartmentRow>,
     groups: Vec<(String, Vec<(String, String)>)>,
     satisfactions: Vec<(&'static str, String)>,
@@ -395,15 +396,6 @@ impl CasePage {
     fn can(&self, m: &str) -> bool {
         self.moves.contains(&m)
     }
-}
-
-/// Every move the state machine allows from `s`, as the form actions name them.
-fn allowed(s: &CaseState, max_extensions: u32) -> Vec<&'static str> {
-    Action::ALL
-        .into_iter()
-        .filter(|a| domain::next(s, *a, max_extensions).is_ok())
-        .map(Action::code)
-        .collect()
 }
 
 /// The 大类 with their 小类, as (name, [(code, name)]), for category selects.
@@ -423,15 +415,14 @@ pub(super) fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, S
         .collect()
 }
 
-async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
-    let d = match views::show(&s.db, &v.actor, id).await {
+async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: String) -> Response {
+    let d = match views::show(&s.db, &v.actor, id, reveal).await {
         Ok(d) => d,
         Err(e) => return error_page(v.lang, &e),
     };
     let classification = settings::classification(&s.db).await.ok();
-    let max_ext = classification.as_ref().map_or(1, |c| c.max_extensions);
+    let can_reveal = d.may_reveal && d.case.masked;
     let c = d.case.row;
-    let state = moves::state_of(&c).unwrap_or_else(|_| CaseState::received());
     let names: Vec<(String, String)> = classification
         .as_ref()
         .map(|c| {
@@ -476,6 +467,9 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
     }
     if let Some(n) = &c.reporter_name {
         facts.push((l.t("case.reporter").to_string(), n.clone()));
+    }
+    if let Some(p) = &c.reporter_phone {
+        facts.push((l.t("case.phone").to_string(), p.clone()));
     }
     if let Some(sv) = &c.supervision {
         facts.push((
@@ -525,7 +519,8 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
                 reported: x.reported_at.map(local).unwrap_or_default(),
             })
             .collect(),
-        moves: allowed(&state, max_ext),
+        moves: d.moves,
+        can_reveal,
         departments: departments::list(&s.db).await.unwrap_or_default(),
         groups,
         satisfactions: choices(Satisfaction::CHOICES),
@@ -537,8 +532,14 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
     })
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
-    case_page(&s, &v, id, String::new()).await
+pub async fn show(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<Values>,
+) -> Response {
+    let reveal = q.get("reveal").is_some_and(|r| r == "1");
+    case_page(&s, &v, id, reveal, String::new()).await
 }
 
 /// One move from the case page's forms; several department boxes may be ticked.
@@ -573,7 +574,7 @@ pub async fn make_move(
     };
     match moves::apply(&s.db, &v.actor, id, m).await {
         Ok(_) => go(&headers, &format!("/cases/{id}")),
-        Err(e) => case_page(&s, &v, id, e.render(v.lang)).await,
+        Err(e) => case_page(&s, &v, id, false, e.render(v.lang)).await,
     }
 }
 

@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Datelike;
+use jiceng_domain::clock;
 use jiceng_ops::OpsError;
 use jiceng_ops::cobuilding::{self, CommitmentInput, ListAgreements, NewAgreementInput};
 use jiceng_store::cobuilding::{AgreementRow, CommitmentRow};
@@ -44,8 +45,8 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
         .unwrap_or(1i64)
         .max(1);
     let (year, error) = match year_of(&q) {
-        Ok(y) => (y.unwrap_or_else(|| jiceng_ops::today().year()), error),
-        Err(e) => (jiceng_ops::today().year(), e.render(v.lang)),
+        Ok(y) => (y.unwrap_or_else(|| clock::today().year()), error),
+        Err(e) => (clock::today().year(), e.render(v.lang)),
     };
     let title = v.layout("", "").t("nav.cobuilding").to_string();
     let mut out = ListPage {
@@ -155,7 +156,7 @@ async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
             .is_ok(),
         a,
         items: d.commitments,
-        today: jiceng_ops::today().to_string(),
+        today: clock::today().to_string(),
         error,
     })
 }

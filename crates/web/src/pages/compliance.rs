@@ -7,6 +7,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_ops::compliance::{self, OrgCompliance};
 use jiceng_ops::meetings::{self, ListMeetings, MeetingDetail};
@@ -253,7 +254,7 @@ fn ledger_line(v: &Viewer, d: &MeetingDetail) -> LedgerLine {
 fn year_of(q: &Values) -> i32 {
     value(q, "year")
         .and_then(|y| y.parse().ok())
-        .unwrap_or_else(|| chrono::Datelike::year(&jiceng_ops::today()))
+        .unwrap_or_else(|| chrono::Datelike::year(&clock::today()))
 }
 
 pub async fn ledger(

@@ -240,9 +240,7 @@ pub async fn audit_xlsx(
         rows.extend(page.items.into_iter().map(|e| {
             vec![
                 e.seq.unwrap_or(0).to_string(),
-                (e.at + chrono::Duration::hours(8))
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string(),
+                jiceng_domain::clock::stamp(e.at),
                 e.actor,
                 e.operation,
                 e.target,

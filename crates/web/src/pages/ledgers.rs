@@ -8,6 +8,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use jiceng_domain::clock;
 use jiceng_ops::points::{self, RankingQuery};
 use jiceng_ops::{orgs, registrations};
 
@@ -28,7 +29,7 @@ struct LedgerTable {
 fn year_of(q: &Values) -> i32 {
     q.get("year")
         .and_then(|y| y.trim().parse().ok())
-        .unwrap_or_else(|| chrono::Datelike::year(&jiceng_ops::today()))
+        .unwrap_or_else(|| chrono::Datelike::year(&clock::today()))
 }
 
 /// The page or the workbook of one ledger.

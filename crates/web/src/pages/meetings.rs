@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_ops::meetings::{self, ListMeetings, MeetingView, NewMeeting};
@@ -237,7 +238,7 @@ async fn form_page(
 pub async fn new_form(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
     let mut f = q;
     f.entry("held_on".into())
-        .or_insert_with(|| jiceng_ops::today().to_string());
+        .or_insert_with(|| clock::today().to_string());
     f.entry("status".into()).or_insert_with(|| "held".into());
     form_page(
         &s,
@@ -340,7 +341,7 @@ pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>
     };
     let r = &d.meeting.row;
     let mut f = Values::new();
-    let today = jiceng_ops::today();
+    let today = clock::today();
     f.insert("org".into(), r.org_code.clone());
     f.insert("kind".into(), r.kind.clone());
     // A planned meeting whose day has come is opened for recording as held.

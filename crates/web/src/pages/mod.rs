@@ -320,6 +320,8 @@ pub fn encode(s: &str) -> String {
 struct ErrorPage {
     l: Layout,
     message: String,
+    /// Shown on server failures, for the person to quote to an operator.
+    request_id: Option<String>,
 }
 
 /// The layout of a page anyone may open without signing in.
@@ -340,12 +342,16 @@ pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
 
 pub fn error_page(lang: Lang, e: &OpsError) -> Response {
     let status = crate::error::status_of(e);
+    let request_id = crate::error::log_failure(status, e)
+        .filter(|_| status.is_server_error())
+        .map(|id| id.to_string());
     let l = public_layout(lang, i18n::t(lang, "common.error"));
     (
         status,
         render(&ErrorPage {
             l,
             message: e.render(lang),
+            request_id,
         }),
     )
         .into_response()

@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::{Category, MemberStatus, OrgCategory, OrgLevel, org::CommitteePosition};
 use jiceng_domain::{Lang, msg};
@@ -185,11 +186,7 @@ struct HomePage {
 fn due_view(lang: Lang, o: &OrgView) -> DueView {
     use jiceng_domain::orglife::term::{TermReminder, reminder};
     let t = |k: &str| super::i18n::t(lang, k).to_string();
-    let reminder = match o
-        .row
-        .term_due
-        .and_then(|d| reminder(d, jiceng_ops::today()))
-    {
+    let reminder = match o.row.term_due.and_then(|d| reminder(d, clock::today())) {
         Some(TermReminder::SixMonths) => t("home.due_six"),
         Some(TermReminder::ThreeMonths) => t("home.due_three"),
         Some(TermReminder::Overdue(n)) => t("home.overdue_months").replace("{n}", &n.to_string()),
@@ -206,7 +203,7 @@ fn due_view(lang: Lang, o: &OrgView) -> DueView {
 
 pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
     let l = v.layout("home", v.layout("", "").t("nav.home").to_string());
-    let today = jiceng_ops::today();
+    let today = clock::today();
     let scope_org = match v.actor.scope_code() {
         Some(code) => orgs::show(&s.db, &v.actor, code)
             .await
@@ -1161,9 +1158,7 @@ pub async fn audit(
                 .map(|e| {
                     (
                         e.seq.unwrap_or(0),
-                        (e.at + chrono::Duration::hours(8))
-                            .format("%Y-%m-%d %H:%M:%S")
-                            .to_string(),
+                        clock::stamp(e.at),
                         e.actor,
                         e.operation,
                         e.target,

@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::wish::WishStatus;
 use jiceng_ops::OpsError;
@@ -68,7 +69,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         next_link: String::new(),
         can_post: v.actor.may_write(v.actor.scope_path()).is_ok(),
         me: v.actor.member_id(),
-        today: jiceng_ops::today().to_string(),
+        today: clock::today().to_string(),
         error,
     };
     let query = ListWishes {

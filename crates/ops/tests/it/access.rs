@@ -1,0 +1,601 @@
+//! Accounts, sign-in, sessions, tokens, the audit chain, and the access matrix: each role,
+//! in scope and out of scope, against each use case.
+
+use crate::common::*;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::audit::{self, BrowseAudit};
+use jiceng_ops::members::{self, ListMembers};
+use jiceng_ops::orgs::{self, ListOrgs, NewOrg};
+use jiceng_ops::units::{self, NewUnit};
+use jiceng_ops::{Actor, OpsError, registrations};
+use jiceng_store::Db;
+
+const PW: &str = "jiceng2026";
+
+async fn account(
+    db: &Db,
+    username: &str,
+    role: &str,
+    scope: Option<&str>,
+    member: Option<i64>,
+    unit: Option<i64>,
+) -> Actor {
+    let department = (role == "department_handler").then(|| "cgj".to_string());
+    if department.is_some() {
+        jiceng_ops::cases::departments::add(db, &actor(), "cgj", "城市管理局")
+            .await
+            .unwrap();
+    }
+    accounts::create(
+        db,
+        &actor(),
+        NewUser {
+            username: s(username),
+            password: s(PW),
+            role: s(role),
+            scope: scope.map(str::to_string),
+            member_id: member,
+            unit_id: unit,
+            department,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(db, username, PW).await.unwrap();
+    accounts::session_actor(db, &session.token).await.unwrap().0
+}
+
+fn forbidden<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
+    matches!(r, Err(OpsError::Forbidden(_)))
+}
+
+#[tokio::test]
+async fn lockout_after_five_failures_and_generic_errors() {
+    let t = city().await;
+    account(&t.db, "worker1", "community_worker", Some("C"), None, None).await;
+    let unknown = accounts::login(&t.db, "nobody", PW).await.unwrap_err();
+    let wrong = accounts::login(&t.db, "worker1", "wrongpass1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        wrong.to_string(),
+        "no hint whether the name exists"
+    );
+    for _ in 0..3 {
+        accounts::login(&t.db, "worker1", "wrongpass1")
+            .await
+            .unwrap_err();
+    }
+    let locked = accounts::login(&t.db, "worker1", "wrongpass1")
+        .await
+        .unwrap_err();
+    assert!(locked.to_string().contains("锁定"), "{locked}");
+    let still = accounts::login(&t.db, "worker1", PW).await.unwrap_err();
+    assert!(
+        still.to_string().contains("锁定"),
+        "the right password does not open a locked account: {still}"
+    );
+    let ops: Vec<String> = audit::browse(
+        &t.db,
+        &actor(),
+        BrowseAudit {
+            operation: s("auth"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|e| e.operation)
+    .collect();
+    assert!(ops.contains(&"auth.locked".to_string()), "{ops:?}");
+    accounts::reset_password(&t.db, &actor(), "worker1", "newpass2026")
+        .await
+        .unwrap();
+    accounts::login(&t.db, "worker1", "newpass2026")
+        .await
+        .expect("a reset unlocks");
+}
+
+#[tokio::test]
+async fn sessions_end_on_logout_and_password_change() {
+    let t = city().await;
+    account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
+    let a = accounts::login(&t.db, "sec1", PW).await.unwrap();
+    let b = accounts::login(&t.db, "sec1", PW).await.unwrap();
+    let (me, csrf) = accounts::session_actor(&t.db, &a.token).await.unwrap();
+    assert_eq!(csrf, a.csrf);
+    let e = accounts::change_password(&t.db, &me, "wrongold1", "brandnew2026", Some(&a.token))
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field, Some("old_password"));
+    accounts::change_password(&t.db, &me, PW, "brandnew2026", Some(&a.token))
+        .await
+        .unwrap();
+    assert!(
+        accounts::session_actor(&t.db, &a.token).await.is_ok(),
+        "the session that changed it stays"
+    );
+    assert!(
+        accounts::session_actor(&t.db, &b.token).await.is_err(),
+        "other sessions end"
+    );
+    accounts::logout(&t.db, &a.token).await.unwrap();
+    assert!(matches!(
+        accounts::session_actor(&t.db, &a.token).await,
+        Err(OpsError::Unauthenticated(_))
+    ));
+    assert!(matches!(
+        accounts::session_actor(&t.db, "forged").await,
+        Err(OpsError::Unauthenticated(_))
+    ));
+}
+
+#[tokio::test]
+async fn tokens_carry_their_scope_and_can_be_revoked() {
+    let t = city().await;
+    let me = account(&t.db, "sec2", "community_secretary", Some("C"), None, None).await;
+    let read = accounts::create_token(&t.db, &me, "报表", "read", Some(30))
+        .await
+        .unwrap();
+    let write = accounts::create_token(&t.db, &me, "同步", "write", None)
+        .await
+        .unwrap();
+    assert!(read.token.starts_with("jct_"));
+    let reader = accounts::token_actor(&t.db, &read.token).await.unwrap();
+    assert!(
+        members::list(&t.db, &reader, ListMembers::default())
+            .await
+            .is_ok()
+    );
+    assert!(forbidden(
+        members::add(&t.db, &reader, new_member("甲", 41, "B1")).await
+    ));
+    let writer = accounts::token_actor(&t.db, &write.token).await.unwrap();
+    members::add(&t.db, &writer, new_member("甲", 41, "B1"))
+        .await
+        .unwrap();
+    accounts::revoke_token(&t.db, &me, write.row.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        accounts::token_actor(&t.db, &write.token).await,
+        Err(OpsError::Unauthenticated(_))
+    ));
+    let e = accounts::create_token(&t.db, &me, "x", "admin", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field, Some("scope"));
+}
+
+#[tokio::test]
+async fn accounts_cannot_outrank_or_outreach_their_creator() {
+    let t = city().await;
+    let street = account(&t.db, "street1", "street_admin", Some("S"), None, None).await;
+    let e = accounts::create(
+        &t.db,
+        &street,
+        NewUser {
+            username: s("boss"),
+            password: s(PW),
+            role: s("district_admin"),
+            scope: s("S"),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(forbidden(e));
+    orgs::add(
+        &t.db,
+        &actor(),
+        new_org("S2", "street", Some("D"), "350302002"),
+    )
+    .await
+    .unwrap();
+    let e = accounts::create(
+        &t.db,
+        &street,
+        NewUser {
+            username: s("other"),
+            password: s(PW),
+            role: s("community_worker"),
+            scope: s("S2"),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(forbidden(e));
+    accounts::create(
+        &t.db,
+        &street,
+        NewUser {
+            username: s("wkr2"),
+            password: s(PW),
+            role: s("community_worker"),
+            scope: s("C"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let e = accounts::create(
+        &t.db,
+        &actor(),
+        NewUser {
+            username: s("wkr2"),
+            password: s(PW),
+            role: s("grid_worker"),
+            scope: s("B1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("username"));
+    let e = accounts::create(
+        &t.db,
+        &actor(),
+        NewUser {
+            username: s("wkr3"),
+            password: s("short"),
+            role: s("grid_worker"),
+            scope: s("B1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("password"));
+    let e = accounts::create(
+        &t.db,
+        &actor(),
+        NewUser {
+            username: s("wkr4"),
+            password: s(PW),
+            role: s("grid_worker"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("scope"));
+}
+
+/// The matrix: for each role, one use case in its scope and the same outside it.
+#[tokio::test]
+async fn access_matrix() {
+    let t = city().await;
+    let op = actor();
+    orgs::add(&t.db, &op, new_org("S2", "street", Some("D"), "350302002"))
+        .await
+        .unwrap();
+    orgs::add(
+        &t.db,
+        &op,
+        new_org("X", "community", Some("S2"), "350302002001"),
+    )
+    .await
+    .unwrap();
+    orgs::add(
+        &t.db,
+        &op,
+        NewOrg {
+            category: s("grid"),
+            ..new_org("XB", "branch", Some("X"), "350302002001")
+        },
+    )
+    .await
+    .unwrap();
+    orgs::add(
+        &t.db,
+        &op,
+        NewOrg {
+            category: s("unit"),
+            ..new_org("U1", "branch", Some("C"), COMMUNITY_DIV)
+        },
+    )
+    .await
+    .unwrap();
+    let unit = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("莆田市城市管理局"),
+            category: s("机关"),
+            division_code: s(COMMUNITY_DIV),
+            org: s("U1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let inside = members::add(&t.db, &op, new_member("本辖区", 51, "B1"))
+        .await
+        .unwrap();
+    let outside = members::add(
+        &t.db,
+        &op,
+        jiceng_ops::members::NewMember {
+            residence_division: s("350302002001"),
+            ..new_member("外辖区", 53, "XB")
+        },
+    )
+    .await
+    .unwrap();
+    let me = members::add(&t.db, &op, new_member("我自己", 55, "B2"))
+        .await
+        .unwrap();
+
+    let roles: Vec<(&str, Actor)> = vec![
+        (
+            "district_admin",
+            account(&t.db, "role1", "district_admin", Some("D"), None, None).await,
+        ),
+        (
+            "street_admin",
+            account(&t.db, "role2", "street_admin", Some("S"), None, None).await,
+        ),
+        (
+            "community_secretary",
+            account(&t.db, "role3", "community_secretary", Some("C"), None, None).await,
+        ),
+        (
+            "community_worker",
+            account(&t.db, "role4", "community_worker", Some("C"), None, None).await,
+        ),
+        (
+            "grid_worker",
+            account(&t.db, "role5", "grid_worker", Some("B1"), None, None).await,
+        ),
+        (
+            "department_handler",
+            account(&t.db, "role6", "department_handler", Some("S"), None, None).await,
+        ),
+        (
+            "unit_liaison",
+            account(
+                &t.db,
+                "role7",
+                "unit_liaison",
+                None,
+                None,
+                Some(unit.row.id),
+            )
+            .await,
+        ),
+        (
+            "member",
+            account(&t.db, "role8", "member", None, Some(me.id), None).await,
+        ),
+    ];
+    for (role, a) in &roles {
+        let reads = *role != "member";
+        let writes = matches!(
+            *role,
+            "district_admin" | "street_admin" | "community_secretary" | "community_worker"
+        );
+        let reaches_inside = !matches!(*role, "unit_liaison");
+        let reaches_outside = *role == "district_admin";
+
+        let r = members::show(&t.db, a, inside.id, false).await;
+        assert_eq!(
+            r.is_ok(),
+            reads && reaches_inside,
+            "{role} reads a member in scope: {:?}",
+            r.err()
+        );
+        let r = members::show(&t.db, a, outside.id, false).await;
+        assert_eq!(
+            r.is_ok(),
+            reaches_outside,
+            "{role} reads a member out of scope"
+        );
+        if !reaches_outside {
+            assert!(forbidden(r), "{role}: out of scope is forbidden");
+        }
+        let r = members::show(&t.db, a, me.id, false).await;
+        let reaches_b2 = reaches_inside && *role != "grid_worker";
+        assert_eq!(
+            r.is_ok(),
+            (reads && reaches_b2) || *role == "member",
+            "{role} reads a file in B2 (the member's own)"
+        );
+        let r = orgs::show(&t.db, a, "X").await;
+        assert_eq!(
+            r.is_ok(),
+            reaches_outside,
+            "{role} shows an org out of scope"
+        );
+        let r = members::list(
+            &t.db,
+            a,
+            ListMembers {
+                within: s("XB"),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(
+            r.is_ok(),
+            reaches_outside,
+            "{role} lists members out of scope"
+        );
+        let listed = members::list(&t.db, a, ListMembers::default()).await;
+        if reads {
+            let ids: Vec<i64> = listed.unwrap().items.iter().map(|m| m.id).collect();
+            assert_eq!(
+                ids.contains(&outside.id),
+                reaches_outside,
+                "{role}: default list stays in scope"
+            );
+        } else {
+            assert!(forbidden(listed));
+        }
+        let r = orgs::list(&t.db, a, ListOrgs::default()).await;
+        if reads {
+            assert_eq!(
+                r.unwrap().items.iter().any(|o| o.row.code == "X"),
+                reaches_outside,
+                "{role}: default org list stays in scope"
+            );
+        }
+
+        let r = members::transfer(&t.db, a, inside.id, "B2", None, None).await;
+        let expect = writes && reaches_inside;
+        assert_eq!(
+            r.is_ok(),
+            expect,
+            "{role} writes in scope: {:?}",
+            r.as_ref().err()
+        );
+        if r.is_ok() {
+            members::transfer(&t.db, &op, inside.id, "B1", None, None)
+                .await
+                .unwrap();
+        }
+        let r = members::transfer(&t.db, a, outside.id, "X", None, None).await;
+        assert_eq!(
+            r.is_ok(),
+            writes && reaches_outside,
+            "{role} writes out of scope"
+        );
+        let r = orgs::add(
+            &t.db,
+            a,
+            new_org(&format!("N{role}"), "group", Some("XB"), "350302002001"),
+        )
+        .await;
+        assert_eq!(
+            r.is_ok(),
+            writes && reaches_outside,
+            "{role} adds an org out of scope"
+        );
+
+        let reveal = members::show(&t.db, a, inside.id, true).await;
+        let sees = matches!(
+            *role,
+            "district_admin" | "street_admin" | "community_secretary"
+        );
+        assert_eq!(reveal.is_ok(), sees, "{role} reveals personal data");
+        let audit = audit::browse(&t.db, a, BrowseAudit::default()).await;
+        assert_eq!(
+            audit.is_ok(),
+            matches!(*role, "district_admin" | "street_admin"),
+            "{role} browses the audit trail"
+        );
+    }
+    // A street admin's audit view holds nothing from the other street.
+    let street = &roles[1].1;
+    let seen = audit::browse(
+        &t.db,
+        street,
+        BrowseAudit {
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!seen.items.is_empty());
+    assert!(
+        seen.items
+            .iter()
+            .all(|e| e.target != format!("member:{}", outside.id))
+    );
+    // The member registers themself (双报到); the liaison registers their own unit.
+    let member = &roles[7].1;
+    let employed = members::show(&t.db, &op, me.id, false).await.unwrap();
+    assert!(employed.member.categories.contains(&"在职"));
+    registrations::register_member(&t.db, member, me.id, "C", None)
+        .await
+        .expect("self-registration");
+    let liaison = &roles[6].1;
+    registrations::register_unit(&t.db, liaison, unit.row.id, "C", None)
+        .await
+        .expect("own unit");
+    let other = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("邻居公司"),
+            category: s("非公企业"),
+            division_code: s(COMMUNITY_DIV),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(units::show(&t.db, liaison, unit.row.id).await.is_ok());
+    assert!(
+        forbidden(units::show(&t.db, liaison, other.row.id).await),
+        "a liaison reads only their own unit"
+    );
+    let listed = units::list(&t.db, liaison, Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items.iter().map(|u| u.row.id).collect::<Vec<_>>(),
+        vec![unit.row.id]
+    );
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_finds_tampering() {
+    let t = city().await;
+    let op = actor();
+    let m = members::add(&t.db, &op, new_member("甲", 61, "B1"))
+        .await
+        .unwrap();
+    members::transfer(&t.db, &op, m.id, "B2", None, None)
+        .await
+        .unwrap();
+    let v = audit::verify(&t.db, &op).await.unwrap();
+    assert!(v.first_broken.is_none(), "{v:?}");
+    assert!(v.entries >= 8);
+
+    let tamper = |sql: &'static str| {
+        let db = t.db.clone();
+        async move {
+            match &db {
+                Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
+                Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
+            }
+        }
+    };
+    tamper("UPDATE audit_log SET after_json = '{}' WHERE seq = 3").await;
+    let v = audit::verify(&t.db, &op).await.unwrap();
+    let b = v.first_broken.expect("an edited entry breaks the chain");
+    assert_eq!(b.seq, 3);
+    assert_eq!(v.entries, 2);
+}
+
+#[tokio::test]
+async fn deleting_the_last_entry_is_noticed() {
+    let t = city().await;
+    let op = actor();
+    members::add(&t.db, &op, new_member("乙", 63, "B1"))
+        .await
+        .unwrap();
+    let last = match &t.db {
+        Db::Sqlite(p, _) => {
+            sqlx::query("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+                .execute(p)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+        Db::Pg(p) => {
+            sqlx::query("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+                .execute(p)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+    };
+    assert_eq!(last, 1);
+    let v = audit::verify(&t.db, &op).await.unwrap();
+    assert!(v.first_broken.is_some(), "{v:?}");
+}

@@ -1,0 +1,758 @@
+//! The case loop end to end at the use-case level, on SQLite or PostgreSQL: intake and
+//! routing, a whistle to two departments, extension, rework, closing and the reporter's
+//! rating, the side paths, refused moves, and the rates kept on write.
+
+use crate::common::*;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::cases::grids::{self, NewGridInput};
+use jiceng_ops::cases::intake::{self, NewCase};
+use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::rates::{self, RatesQuery};
+use jiceng_ops::cases::{departments, patrols, views};
+use jiceng_ops::{Actor, Db, OpsError};
+use serde_json::json;
+
+const PW: &str = "Correct-horse-42";
+
+async fn account(db: &Db, name: &str, role: &str, scope: &str, department: Option<&str>) -> Actor {
+    accounts::create(
+        db,
+        &actor(),
+        NewUser {
+            username: s(name),
+            password: s(PW),
+            role: s(role),
+            scope: s(scope),
+            department: department.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(db, name, PW).await.unwrap();
+    accounts::session_actor(db, &session.token).await.unwrap().0
+}
+
+fn field(e: &OpsError) -> &'static str {
+    e.body().field.unwrap_or("")
+}
+
+fn mv(action: &str) -> Move {
+    Move {
+        action: s(action),
+        ..Default::default()
+    }
+}
+
+fn noted(action: &str, note: &str) -> Move {
+    Move {
+        note: s(note),
+        ..mv(action)
+    }
+}
+
+fn report(title: &str, lon: f64, lat: f64) -> NewCase {
+    NewCase {
+        channel: s("hotline"),
+        category: s("garbage"),
+        title: s(title),
+        address: s("凤山街道某小区"),
+        lon: Some(lon),
+        lat: Some(lat),
+        reporter_name: s("王女士"),
+        reporter_phone: s("13912345678"),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_case_goes_round_the_loop_with_its_side_paths() {
+    let t = city().await;
+    let a = actor();
+    for (code, name) in [
+        ("cgj", "城市管理局"),
+        ("swj", "水务集团"),
+        ("gdj", "供电公司"),
+    ] {
+        departments::add(&t.db, &a, code, name).await.unwrap();
+    }
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41], [119.0, 25.4]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            branch: s("B1"),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(grid.code, format!("{COMMUNITY_DIV}001"));
+    let street = account(&t.db, "street", "street_admin", "S", None).await;
+    let cgj = account(&t.db, "cgj1", "department_handler", "S", Some("cgj")).await;
+    let swj = account(&t.db, "swj1", "department_handler", "S", Some("swj")).await;
+    let gdj = account(&t.db, "gdj1", "department_handler", "S", Some("gdj")).await;
+    let gridder = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+
+    // Intake: located in the grid, registered at once under 市容环境.
+    let c = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            idempotency_key: s("k-1"),
+            ..report("楼道堆放垃圾", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (c.status.as_str(), c.routed.as_str()),
+        ("registered", "grid")
+    );
+    assert_eq!(c.grid_id, Some(grid.id));
+    assert!(c.street_org_id.is_some());
+    assert_eq!(c.category_top.as_deref(), Some("environment"));
+    let again = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            idempotency_key: s("k-1"),
+            ..report("楼道堆放垃圾", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(again, OpsError::Conflict(_)));
+    assert!(
+        again.to_string().contains(&c.code),
+        "names the first case: {again}"
+    );
+    let e = intake::take_in(
+        &t.db,
+        &gridder,
+        NewCase {
+            category: s("ufo"),
+            ..report("不明物体", 119.005, 25.405)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "category");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await, 1);
+
+    // Outside every grid and with no community: the manual queue, registered by hand later.
+    let lost = intake::take_in(&t.db, &a, report("路灯不亮", 118.0, 24.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            lost.status.as_str(),
+            lost.routed.as_str(),
+            lost.org_path.as_str()
+        ),
+        ("received", "manual", "/")
+    );
+    let e = moves::apply(&t.db, &street, lost.id, mv("register"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Forbidden(_)),
+        "the queue is the top's: {e}"
+    );
+    let e = moves::apply(&t.db, &a, lost.id, mv("register"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "community");
+    let placed = moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            community: s("C2"),
+            category: s("streetlight"),
+            ..mv("register")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (placed.status.as_str(), placed.routed.as_str()),
+        ("registered", "address")
+    );
+
+    // Out of order: nothing to verify yet.
+    let e = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "action");
+
+    // The street blows the whistle: 城管 leads, 水务 is summoned too; each reports.
+    let d = moves::apply(
+        &t.db,
+        &street,
+        c.id,
+        Move {
+            departments: vec!["cgj".into(), "swj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status, "dispatched");
+    let due = d.due_at.unwrap();
+    assert!(due > d.dispatched_at.unwrap());
+    let e = moves::apply(&t.db, &gdj, c.id, mv("report"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "not summoned: {e}");
+    moves::apply(&t.db, &swj, c.id, mv("report")).await.unwrap();
+    moves::apply(&t.db, &cgj, c.id, mv("report")).await.unwrap();
+    assert!(
+        moves::apply(&t.db, &cgj, c.id, mv("report")).await.is_err(),
+        "once"
+    );
+    let shown = views::show(&t.db, &swj, c.id, false).await.unwrap();
+    assert!(shown.summons.iter().all(|x| x.reported_at.is_some()));
+    let e = moves::apply(&t.db, &swj, c.id, mv("accept"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Forbidden(_)),
+        "only the lead handles: {e}"
+    );
+    moves::apply(&t.db, &cgj, c.id, mv("accept")).await.unwrap();
+
+    // One extension, with a reason, approved by the street.
+    let e = moves::apply(&t.db, &cgj, c.id, mv("request_extension"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "note");
+    moves::apply(
+        &t.db,
+        &cgj,
+        c.id,
+        noted("request_extension", "需协调物业清运"),
+    )
+    .await
+    .unwrap();
+    let ext = moves::apply(&t.db, &street, c.id, mv("approve_extension"))
+        .await
+        .unwrap();
+    assert_eq!(ext.extensions, 1);
+    assert!(ext.due_at.unwrap() > due, "the deadline moves out");
+    let e = moves::apply(&t.db, &cgj, c.id, noted("request_extension", "再延"))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("上限"), "{e}");
+
+    // Feedback, a failed check (rework), feedback again, closed, rated by the reporter.
+    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已清运"))
+        .await
+        .unwrap();
+    let back = moves::apply(&t.db, &gridder, c.id, noted("rework", "仍有垃圾"))
+        .await
+        .unwrap();
+    assert_eq!((back.status.as_str(), back.reworks), ("handling", 1));
+    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已全部清运"))
+        .await
+        .unwrap();
+    let closed = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+        .await
+        .unwrap();
+    assert_eq!(closed.status, "closed");
+    let e = moves::rate_as_reporter(&t.db, &c.code, "0000", "satisfied")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "phone");
+    let rated = moves::rate_as_reporter(&t.db, &c.code, "5678", "satisfied")
+        .await
+        .unwrap();
+    assert_eq!(rated.satisfaction.as_deref(), Some("satisfied"));
+    let tracked = views::track(&t.db, &c.code).await.unwrap();
+    let actions: Vec<&str> = tracked.steps.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "intake",
+            "register",
+            "dispatch",
+            "report",
+            "report",
+            "accept",
+            "request_extension",
+            "approve_extension",
+            "feedback",
+            "rework",
+            "feedback",
+            "verify",
+            "follow_up"
+        ]
+    );
+
+    // Side paths on the second case: returned by the department, suspended, resumed.
+    moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            departments: vec!["gdj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let returned = moves::apply(&t.db, &gdj, lost.id, noted("return", "非本部门职责"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            returned.status.as_str(),
+            returned.returns,
+            returned.department_id
+        ),
+        ("registered", 1, None)
+    );
+    let parked = moves::apply(&t.db, &a, lost.id, mv("suspend"))
+        .await
+        .unwrap();
+    assert_eq!(parked.status, "suspended");
+    assert_eq!(
+        moves::apply(&t.db, &a, lost.id, mv("resume"))
+            .await
+            .unwrap()
+            .status,
+        "registered"
+    );
+    let yellow = moves::apply(
+        &t.db,
+        &a,
+        lost.id,
+        Move {
+            level: s("yellow"),
+            ..mv("supervise")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(yellow.supervision.as_deref(), Some("yellow"));
+
+    // The rates come from the counts kept on each move.
+    let r = rates::rates(
+        &t.db,
+        &a,
+        RatesQuery {
+            by: s("department"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.total.counts.received, 2);
+    assert_eq!(r.total.counts.dispatched, 2);
+    assert_eq!(r.total.counts.closed, 1);
+    assert_eq!(r.total.resolution_rate, Some(0.5));
+    assert_eq!(r.total.satisfaction_rate, Some(1.0));
+    assert_eq!(r.total.rework_rate, Some(1.0));
+    assert_eq!(r.total.return_rate, Some(0.5));
+    assert_eq!(r.total.on_time_rate, Some(1.0));
+    let cg = r.lines.iter().find(|l| l.label == "城市管理局").unwrap();
+    assert_eq!((cg.counts.closed, cg.counts.responded_on_time), (1, 1));
+    let by_street = rates::rates(&t.db, &street, RatesQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        by_street.total.counts.received, 2,
+        "both cases are in street S"
+    );
+
+    // The department's inbox holds what it leads or was summoned to.
+    let inbox = views::inbox(&t.db, &swj, 1, 50).await.unwrap();
+    assert_eq!(inbox.items.len(), 1);
+    // Two intakes, eleven moves on the first case and six on the second; refused moves
+    // wrote nothing.
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation LIKE 'case.%'"
+        )
+        .await,
+        19
+    );
+}
+
+#[tokio::test]
+async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41], [119.0, 25.4]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let worker = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+    let now = jiceng_domain::clock::local(jiceng_domain::clock::now());
+    let at = |mins_ago: i64| {
+        (now - chrono::Duration::minutes(mins_ago))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let walk = |from: i64, to: i64| patrols::NewPatrolInput {
+        grid: s(&grid.code),
+        started_at: Some(at(from)),
+        ended_at: Some(at(to)),
+        visits: Some(6),
+        findings: s("3 号楼楼道堆放杂物"),
+        track: Some(json!([[119.001, 25.401], [119.002, 25.402]])),
+    };
+    // Starting and ending in the same calendar day keeps the test on one day near midnight.
+    let p = patrols::record(&t.db, &worker, walk(40, 10)).await.unwrap();
+    assert_eq!(p.minutes, 30);
+    let e = patrols::record(&t.db, &worker, walk(10, 40))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "ended_at");
+    let e = patrols::record(
+        &t.db,
+        &worker,
+        patrols::NewPatrolInput {
+            grid: s("350302001001999"),
+            ..walk(40, 10)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "grid");
+    let day = patrols::my_day(&t.db, &worker).await.unwrap();
+    assert_eq!(day.target_minutes, 120);
+    assert_eq!(day.patrols.len(), 1);
+    if day.minutes > 0 {
+        assert_eq!((day.minutes, day.visits), (30, 6));
+        assert_eq!(day.progress, 0.25);
+    }
+    // The finding becomes a case in the patrol's grid, registered at once.
+    let c = patrols::to_case(
+        &t.db,
+        &worker,
+        p.id,
+        patrols::FindingCase {
+            category: s("hazard"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (c.channel.as_str(), c.status.as_str()),
+        ("grid_worker", "registered")
+    );
+    assert_eq!(c.grid_id, Some(grid.id));
+    assert_eq!(c.title, "3 号楼楼道堆放杂物");
+    let after = patrols::my_day(&t.db, &worker).await.unwrap();
+    assert_eq!(after.patrols[0].cases, 1);
+    // The worker's phone lists it as open in their grids, then as theirs to verify.
+    let mine = patrols::my_cases(&t.db, &worker).await.unwrap();
+    assert_eq!(
+        mine.open.iter().map(|v| v.row.id).collect::<Vec<_>>(),
+        vec![c.id]
+    );
+    assert!(mine.verifying.is_empty());
+    departments::add(&t.db, &a, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    moves::apply(
+        &t.db,
+        &a,
+        c.id,
+        Move {
+            departments: vec!["cgj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let handler = account(&t.db, "cgj1", "department_handler", "D", Some("cgj")).await;
+    moves::apply(&t.db, &handler, c.id, mv("accept"))
+        .await
+        .unwrap();
+    moves::apply(&t.db, &handler, c.id, noted("feedback", "已清理"))
+        .await
+        .unwrap();
+    let mine = patrols::my_cases(&t.db, &worker).await.unwrap();
+    assert_eq!(
+        mine.verifying.iter().map(|v| v.row.id).collect::<Vec<_>>(),
+        vec![c.id]
+    );
+    assert!(mine.open.is_empty());
+    let out = account(&t.db, "grid2", "grid_worker", "B2", None).await;
+    let e = patrols::record(&t.db, &out, walk(40, 10)).await;
+    assert!(e.is_ok(), "B2 is in the same community as the grid");
+    let street = account(&t.db, "viewer", "street_admin", "S", None).await;
+    assert_eq!(patrols::within(&t.db, &street, 7).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn overdue_cases_are_escalated_yellow_then_red() {
+    use jiceng_ops::cases::escalation;
+    let t = city().await;
+    let a = actor();
+    departments::add(&t.db, &a, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    let c = intake::take_in(
+        &t.db,
+        &a,
+        NewCase {
+            channel: s("hotline"),
+            category: s("garbage"),
+            title: s("垃圾满溢"),
+            community: s("C"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    moves::apply(
+        &t.db,
+        &a,
+        c.id,
+        Move {
+            departments: vec!["cgj".into()],
+            ..mv("dispatch")
+        },
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0, "not due yet");
+    // Move the clock on: eight days allowed, two days late.
+    let set = |dispatched_days: i64, due_days: i64| {
+        let db = t.db.clone();
+        async move {
+            let mut tx = db.write().await.unwrap();
+            let mut row = jiceng_store::cases::by_id(&mut tx, c.id)
+                .await
+                .unwrap()
+                .unwrap();
+            row.dispatched_at = Some(now - chrono::Duration::days(dispatched_days));
+            row.due_at = Some(now - chrono::Duration::days(due_days));
+            jiceng_store::cases::save(&mut tx, &row).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    set(10, 2).await;
+    // A deployment that allows three days' grace escalates nothing yet.
+    let mut rules = jiceng_ops::cases::settings::classification(&t.db)
+        .await
+        .unwrap();
+    rules.escalation.yellow_after_minutes = 3 * 24 * 60;
+    jiceng_ops::cases::settings::set_classification(&t.db, &a, rules.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        escalation::run(&t.db, now).await.unwrap(),
+        0,
+        "in the grace"
+    );
+    rules.escalation.red_after_share = -1.0;
+    let e = jiceng_ops::cases::settings::set_classification(&t.db, &a, rules.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "red_after_share");
+    rules.escalation = Default::default();
+    jiceng_ops::cases::settings::set_classification(&t.db, &a, rules)
+        .await
+        .unwrap();
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
+    let shown = views::show(&t.db, &a, c.id, false).await.unwrap();
+    assert_eq!(shown.case.row.supervision.as_deref(), Some("yellow"));
+    let last = shown.steps.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("supervise", "system:escalation")
+    );
+    assert_eq!(
+        escalation::run(&t.db, now).await.unwrap(),
+        0,
+        "already yellow"
+    );
+    // One day allowed, nine days late: red.
+    set(10, 9).await;
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
+    let shown = views::show(&t.db, &a, c.id, false).await.unwrap();
+    assert_eq!(shown.case.row.supervision.as_deref(), Some("red"));
+    assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_grid_has_a_team_with_one_leader() {
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(2),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let member = |role: &str, name: &str| grids::NewTeamMember {
+        grid: s(&grid.code),
+        role: s(role),
+        name: s(name),
+        phone: s("13912345678"),
+        member_id: None,
+    };
+    let leader = grids::add_team_member(&t.db, &a, member("网格长", "林网格"))
+        .await
+        .unwrap();
+    assert_eq!(leader.role, "leader");
+    let e = grids::add_team_member(&t.db, &a, member("leader", "陈第二"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "one leader: {e}");
+    let e = grids::add_team_member(&t.db, &a, member("boss", "王"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "role");
+    grids::add_team_member(&t.db, &a, member("volunteer", "志愿者甲"))
+        .await
+        .unwrap();
+    let outsider = account(&t.db, "other", "community_secretary", "C2", None).await;
+    let e = grids::add_team_member(&t.db, &outsider, member("volunteer", "乙"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)));
+    assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
+    grids::remove_team_member(&t.db, &a, leader.id)
+        .await
+        .unwrap();
+    grids::add_team_member(&t.db, &a, member("leader", "陈第二"))
+        .await
+        .unwrap();
+    assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals() {
+    use jiceng_ops::cases::places::{self, NewPlaceInput};
+    use jiceng_ops::units::{self, NewUnit};
+    let t = city().await;
+    let a = actor();
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(3),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let building = |name: &str, lon: f64, households: i64| NewPlaceInput {
+        kind: s("building"),
+        name: s(name),
+        lon: Some(lon),
+        lat: Some(25.405),
+        households: Some(households),
+        ..Default::default()
+    };
+    let b1 = places::add(&t.db, &a, building("1号楼", 119.002, 24))
+        .await
+        .unwrap();
+    assert_eq!(b1.grid_code, grid.code);
+    places::add(&t.db, &a, building("2号楼", 119.008, 36))
+        .await
+        .unwrap();
+    let totals = |gs: Vec<jiceng_store::cases::GridRow>| {
+        let g = gs.into_iter().find(|g| g.id == grid.id).unwrap();
+        (g.buildings, g.households)
+    };
+    assert_eq!(
+        totals(grids::within(&t.db, &a, Some("C")).await.unwrap()),
+        (2, 60)
+    );
+
+    // Outside every grid, a negative count, an unknown kind: refused by name, nothing written.
+    let e = places::add(&t.db, &a, building("3号楼", 119.5, 10))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "location");
+    let e = places::add(&t.db, &a, building("3号楼", 119.005, -1))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "households");
+    let e = places::add(
+        &t.db,
+        &a,
+        NewPlaceInput {
+            kind: s("tower"),
+            ..building("3号楼", 119.005, 1)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "place_kind");
+
+    // A unit of the community is mapped once; one of another community is refused.
+    let unit = |name: &str, div: &str| NewUnit {
+        name: s(name),
+        category: s("机关"),
+        division_code: s(div),
+        ..Default::default()
+    };
+    let ours = units::add(&t.db, &a, unit("城市管理局", COMMUNITY_DIV))
+        .await
+        .unwrap();
+    let theirs = units::add(&t.db, &a, unit("邻社区超市", OTHER_COMMUNITY_DIV))
+        .await
+        .unwrap();
+    let at_unit = |id: i64| NewPlaceInput {
+        kind: s("unit"),
+        unit_id: Some(id),
+        lon: Some(119.005),
+        lat: Some(25.402),
+        ..Default::default()
+    };
+    let placed = places::add(&t.db, &a, at_unit(ours.row.id)).await.unwrap();
+    assert_eq!(placed.name, "城市管理局");
+    let e = places::add(&t.db, &a, at_unit(ours.row.id))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "{e}");
+    let e = places::add(&t.db, &a, at_unit(theirs.row.id))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "unit");
+    let shown = units::show(&t.db, &a, ours.row.id).await.unwrap();
+    assert_eq!(shown.place.map(|p| p.grid_code), Some(grid.code.clone()));
+
+    // Units don't count as buildings; removing a building takes it out of the totals.
+    assert_eq!(places::within(&t.db, &a, Some("C")).await.unwrap().len(), 3);
+    let outsider = account(&t.db, "other", "community_secretary", "C2", None).await;
+    let e = places::remove(&t.db, &outsider, b1.id).await.unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)));
+    places::remove(&t.db, &a, b1.id).await.unwrap();
+    assert_eq!(
+        totals(grids::within(&t.db, &a, Some("C")).await.unwrap()),
+        (1, 36)
+    );
+}

@@ -1,0 +1,78 @@
+//! A small city for use-case tests: one district, street, community and branch in Putian.
+
+use jiceng_ops::orgs::{self, NewOrg};
+use jiceng_ops::{Actor, Db};
+use jiceng_store::testing::TestDb;
+
+pub const COMMUNITY_DIV: &str = "350302001001";
+pub const OTHER_COMMUNITY_DIV: &str = "350302001002";
+
+pub fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+pub fn actor() -> Actor {
+    Actor::operator()
+}
+
+pub fn new_org(code: &str, level: &str, parent: Option<&str>, division: &str) -> NewOrg {
+    NewOrg {
+        code: s(code),
+        name: Some(format!("测试组织{code}")),
+        level: s(level),
+        parent: parent.map(str::to_string),
+        division_code: s(division),
+        ..Default::default()
+    }
+}
+
+/// D (district) › S (street) › C (community) › B1, B2 (branches); C2 a second community.
+pub async fn city() -> TestDb {
+    let t = TestDb::new().await;
+    let a = actor();
+    for o in [
+        new_org("D", "district", None, "350302"),
+        new_org("S", "street", Some("D"), "350302001"),
+        new_org("C", "community", Some("S"), COMMUNITY_DIV),
+        new_org("C2", "community", Some("S"), OTHER_COMMUNITY_DIV),
+        NewOrg {
+            category: s("grid"),
+            ..new_org("B1", "branch", Some("C"), COMMUNITY_DIV)
+        },
+        NewOrg {
+            category: s("compound"),
+            ..new_org("B2", "branch", Some("C"), COMMUNITY_DIV)
+        },
+    ] {
+        orgs::add(&t.db, &a, o).await.expect("seed org");
+    }
+    t
+}
+
+/// A valid ID number for a birth date and sequence (odd: male).
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let first17 = format!("350302{}{seq:03}", birth.replace('-', ""));
+    let check = jiceng_domain::id_number::check_char(first17.as_bytes()) as char;
+    format!("{first17}{check}")
+}
+
+pub fn new_member(name: &str, seq: u32, org: &str) -> jiceng_ops::members::NewMember {
+    jiceng_ops::members::NewMember {
+        name: s(name),
+        id_number: Some(id_number("1985-03-04", seq)),
+        joined_on: s("2010-07-01"),
+        full_on: s("2011-07-01"),
+        org: s(org),
+        phone: s("13912345678"),
+        categories: s("在职"),
+        residence_division: s(COMMUNITY_DIV),
+        ..Default::default()
+    }
+}
+
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}

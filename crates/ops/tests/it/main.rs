@@ -1,0 +1,17 @@
+//! The use cases' integration tests, one binary: each module is one feature's tests, sharing
+//! the small fixture city of `common`.
+
+mod common;
+
+mod access;
+mod assessment;
+mod cases;
+mod cobuilding;
+mod evaluations;
+mod import;
+mod members;
+mod orglife;
+mod orgs;
+mod points;
+mod service;
+mod wishes;

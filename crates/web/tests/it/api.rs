@@ -1,0 +1,1285 @@
+//! The JSON API over HTTP semantics (in-process through the router): sign-in, CSRF, tokens,
+//! errors, limits, and the access matrix of every role against the endpoints, in scope and
+//! out of scope. On SQLite, or PostgreSQL when JICENG_TEST_DATABASE_URL is set.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use jiceng_ops::Actor;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::members::{self, NewMember};
+use jiceng_ops::orgs::{self, NewOrg};
+use jiceng_ops::units::{self, NewUnit};
+use jiceng_store::testing::TestDb;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PW: &str = "jiceng2026";
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+fn org(code: &str, level: &str, parent: Option<&str>, division: &str, category: &str) -> NewOrg {
+    NewOrg {
+        code: s(code),
+        name: Some(format!("组织{code}")),
+        level: s(level),
+        category: s(category),
+        parent: parent.map(str::to_string),
+        division_code: s(division),
+        ..Default::default()
+    }
+}
+
+fn id_number(seq: u32) -> String {
+    let first17 = format!("35030219850304{seq:03}");
+    let check = jiceng_domain::id_number::check_char(first17.as_bytes()) as char;
+    format!("{first17}{check}")
+}
+
+fn member(name: &str, seq: u32, org: &str, residence: &str) -> NewMember {
+    NewMember {
+        name: s(name),
+        id_number: Some(id_number(seq)),
+        joined_on: s("2010-07-01"),
+        full_on: s("2011-07-01"),
+        org: s(org),
+        categories: s("在职"),
+        phone: s("13912345678"),
+        residence_division: s(residence),
+        ..Default::default()
+    }
+}
+
+struct App {
+    _db: TestDb,
+    router: Router,
+    unit_id: i64,
+    inside: i64,
+    outside: i64,
+    me: i64,
+}
+
+/// D › S › C › (B1, B2, U1 with a unit) and D › S2 › X › XB, with a member in B1, one in XB,
+/// and "me" in B2; one account per role.
+async fn app() -> App {
+    let t = TestDb::new().await;
+    let op = Actor::operator();
+    for o in [
+        org("D", "district", None, "350302", "regional"),
+        org("S", "street", Some("D"), "350302001", "regional"),
+        org("C", "community", Some("S"), "350302001001", "regional"),
+        org("B1", "branch", Some("C"), "350302001001", "grid"),
+        org("B2", "branch", Some("C"), "350302001001", "compound"),
+        org("U1", "branch", Some("C"), "350302001001", "unit"),
+        org("S2", "street", Some("D"), "350302002", "regional"),
+        org("X", "community", Some("S2"), "350302002001", "regional"),
+        org("XB", "branch", Some("X"), "350302002001", "grid"),
+    ] {
+        orgs::add(&t.db, &op, o).await.unwrap();
+    }
+    let unit = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("莆田市城市管理局"),
+            category: s("机关"),
+            division_code: s("350302001001"),
+            org: s("U1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let inside = members::add(&t.db, &op, member("本辖区", 11, "B1", "350302001001"))
+        .await
+        .unwrap()
+        .id;
+    let outside = members::add(&t.db, &op, member("外辖区", 13, "XB", "350302002001"))
+        .await
+        .unwrap()
+        .id;
+    let me = members::add(&t.db, &op, member("我自己", 15, "B2", "350302001001"))
+        .await
+        .unwrap()
+        .id;
+    // (username, role, scope, member, unit)
+    type Spec<'a> = (&'a str, &'a str, Option<&'a str>, Option<i64>, Option<i64>);
+    let accounts_spec: [Spec; 8] = [
+        ("district", "district_admin", Some("D"), None, None),
+        ("street", "street_admin", Some("S"), None, None),
+        ("secretary", "community_secretary", Some("C"), None, None),
+        ("worker", "community_worker", Some("C"), None, None),
+        ("grid", "grid_worker", Some("B1"), None, None),
+        ("handler", "department_handler", Some("S"), None, None),
+        ("liaison", "unit_liaison", None, None, Some(unit.row.id)),
+        ("member", "member", None, Some(me), None),
+    ];
+    jiceng_ops::cases::departments::add(&t.db, &op, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    for (username, role, scope, member_id, unit_id) in accounts_spec {
+        accounts::create(
+            &t.db,
+            &op,
+            NewUser {
+                username: s(username),
+                password: s(PW),
+                role: s(role),
+                scope: scope.map(str::to_string),
+                member_id,
+                unit_id,
+                department: (role == "department_handler").then(|| "cgj".to_string()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    App {
+        _db: t,
+        router,
+        unit_id: unit.row.id,
+        inside,
+        outside,
+        me,
+    }
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl App {
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "localhost");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string()))
+                .unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = to_bytes(resp.into_body(), 4 * 1024 * 1024).await.unwrap();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, headers, value)
+    }
+
+    async fn login(&self, username: &str) -> Session {
+        let (status, headers, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                &[],
+                Some(json!({ "username": username, "password": PW })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let set = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        let cookie = set.split(';').next().unwrap().to_string();
+        Session {
+            cookie,
+            csrf: body["csrf"].as_str().unwrap().to_string(),
+        }
+    }
+
+    async fn as_user(
+        &self,
+        s: &Session,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (st, _, v) = self
+            .call(
+                method,
+                uri,
+                &[("cookie", &s.cookie), ("x-csrf-token", &s.csrf)],
+                body,
+            )
+            .await;
+        (st, v)
+    }
+}
+
+#[tokio::test]
+async fn sign_in_read_and_write_with_csrf() {
+    let app = app().await;
+    let (st, _, body) = app.call(Method::GET, "/api/v1/members", &[], None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthenticated");
+
+    let sec = app.login("secretary").await;
+    let (st, me) = app.as_user(&sec, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me["role"], "community_secretary");
+    let (st, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/members?limit=10", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(page["total"], 2, "the two members in C's subtree: {page}");
+
+    let new = json!({ "name": "新党员", "id_number": id_number(21), "org": "B1", "joined_on": "2015-06-01", "full_on": "2016-06-01" });
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[("cookie", &sec.cookie)],
+            Some(new.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "no CSRF token: {body}");
+    let (st, _, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[
+                ("cookie", &sec.cookie),
+                ("x-csrf-token", &sec.csrf),
+                ("origin", "http://evil.example"),
+            ],
+            Some(new.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "another origin");
+    let (st, created) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(new))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    assert!(created["id_number"].as_str().unwrap().contains('*'));
+
+    let (st, _, _) = app
+        .call(
+            Method::DELETE,
+            "/api/v1/session",
+            &[("cookie", &sec.cookie), ("x-csrf-token", &sec.csrf)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = app.as_user(&sec, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "the session ended");
+}
+
+#[tokio::test]
+async fn bad_requests_get_structured_errors_and_write_nothing() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let headers = [
+        ("cookie", sec.cookie.as_str()),
+        ("x-csrf-token", sec.csrf.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/members")
+        .header(header::HOST, "localhost");
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let resp = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::from("{\"name\": ")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: Value =
+        serde_json::from_slice(&to_bytes(resp.into_body(), 1 << 20).await.unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "malformed_json");
+
+    let huge = json!({ "name": "x".repeat(jiceng_web::MAX_JSON_BODY + 10) });
+    let (st, body) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(huge))
+        .await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    let bad = json!({ "name": "某", "id_number": "350302198503040010", "org": "B1", "joined_on": "2015-06-01" });
+    let (st, body) = app
+        .as_user(&sec, Method::POST, "/api/v1/members", Some(bad.clone()))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "id_number");
+    assert_eq!(body["error"]["value"], "350302198503040010");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("身份证号")
+    );
+    // The same refusal worded for a caller who prefers English.
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            &[
+                ("cookie", &sec.cookie),
+                ("x-csrf-token", &sec.csrf),
+                ("accept-language", "en-GB,en;q=0.8"),
+            ],
+            Some(bad.clone()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["message"],
+        "ID number (id_number): “350302198503040010” is invalid: wrong check digit"
+    );
+
+    let (st, body) = app
+        .as_user(&sec, Method::GET, "/api/v1/members?limit=abc", None)
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_query");
+    let (st, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        2,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn tokens_openapi_and_metrics() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let (st, tok) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({ "name": "报表", "scope": "read" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{tok}");
+    let bearer = format!("Bearer {}", tok["token"].as_str().unwrap());
+    let (st, _, page) = app
+        .call(
+            Method::GET,
+            "/api/v1/orgs?level=branch",
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/orgs/B1/move",
+            &[("authorization", &bearer)],
+            Some(json!({ "parent": "C" })),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a read token cannot write: {body}"
+    );
+    let (st, _, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/orgs",
+            &[("authorization", "Bearer jct_forged")],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    let (st, _, doc) = app
+        .call(Method::GET, "/api/v1/openapi.json", &[], None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/members"]["get"].is_object());
+
+    let (st, _, text) = app.call(Method::GET, "/metrics", &[], None).await;
+    assert_eq!(st, StatusCode::OK);
+    let text = text.as_str().unwrap().to_string();
+    assert!(
+        text.contains(
+            "jiceng_http_requests_total{method=\"GET\",route=\"/api/v1/orgs\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("jiceng_db_connections"));
+}
+
+/// Each role × each endpoint, in scope and out of scope: the status the API answers.
+#[tokio::test]
+async fn access_matrix_over_the_api() {
+    let app = app().await;
+    let (inside, outside, me, unit) = (app.inside, app.outside, app.me, app.unit_id);
+    let roles = [
+        "district",
+        "street",
+        "secretary",
+        "worker",
+        "grid",
+        "handler",
+        "liaison",
+        "member",
+    ];
+    // Which roles reach each side: (reads in scope, reads out of scope, writes in scope).
+    let reads_in = |r: &str| !matches!(r, "member" | "liaison");
+    let writes = |r: &str| matches!(r, "district" | "street" | "secretary" | "worker");
+    let reveals = |r: &str| matches!(r, "district" | "street" | "secretary");
+    let far = |r: &str| r == "district";
+    for role in roles {
+        let s = app.login(role).await;
+        let ok = |allowed: bool, st: StatusCode, what: &str, body: &Value| {
+            if allowed {
+                assert!(
+                    st.is_success(),
+                    "{role} {what}: expected success, got {st} {body}"
+                );
+            } else {
+                assert_eq!(st, StatusCode::FORBIDDEN, "{role} {what}: {body}");
+            }
+        };
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{inside}"), None)
+            .await;
+        ok(reads_in(role), st, "GET member in scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{outside}"), None)
+            .await;
+        ok(far(role), st, "GET member out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/members/{me}"), None)
+            .await;
+        ok(
+            (reads_in(role) && role != "grid") || role == "member",
+            st,
+            "GET own/B2 member",
+            &b,
+        );
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::GET,
+                &format!("/api/v1/members/{inside}?reveal=true"),
+                None,
+            )
+            .await;
+        ok(reveals(role), st, "GET member revealed", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/orgs/C", None).await;
+        ok(reads_in(role) && role != "grid", st, "GET org in scope", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/orgs/X", None).await;
+        ok(far(role), st, "GET org out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, "/api/v1/members?within=XB", None)
+            .await;
+        ok(far(role), st, "list members out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, "/api/v1/orgs/X/registrations", None)
+            .await;
+        ok(far(role), st, "registrations out of scope", &b);
+        let (st, b) = app
+            .as_user(&s, Method::GET, &format!("/api/v1/units/{unit}"), None)
+            .await;
+        ok(
+            reads_in(role) || role == "liaison",
+            st,
+            "GET unit in scope",
+            &b,
+        );
+
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                &format!("/api/v1/members/{inside}/transfer"),
+                Some(json!({ "to": "B2" })),
+            )
+            .await;
+        ok(writes(role), st, "transfer in scope", &b);
+        if st.is_success() {
+            let (st, b) = app
+                .as_user(
+                    &s,
+                    Method::POST,
+                    &format!("/api/v1/members/{inside}/transfer"),
+                    Some(json!({ "to": "B1" })),
+                )
+                .await;
+            assert!(st.is_success(), "{role} transfers back: {b}");
+        }
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                &format!("/api/v1/members/{outside}/transfer"),
+                Some(json!({ "to": "X" })),
+            )
+            .await;
+        ok(writes(role) && far(role), st, "transfer out of scope", &b);
+        if st.is_success() {
+            let (st, b) = app
+                .as_user(
+                    &s,
+                    Method::POST,
+                    &format!("/api/v1/members/{outside}/transfer"),
+                    Some(json!({ "to": "XB" })),
+                )
+                .await;
+            assert!(st.is_success(), "{role} transfers back: {b}");
+        }
+        let code = format!("N{role}");
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/orgs", Some(json!({ "code": code, "name": "新小组", "level": "group", "parent": "B2", "division_code": "350302001001" }))).await;
+        ok(writes(role), st, "add org in scope", &b);
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/orgs", Some(json!({ "code": format!("{code}x"), "name": "外小组", "level": "group", "parent": "XB", "division_code": "350302002001" }))).await;
+        ok(writes(role) && far(role), st, "add org out of scope", &b);
+        if writes(role) {
+            let (st, b) = app
+                .as_user(&s, Method::DELETE, &format!("/api/v1/orgs/{code}"), None)
+                .await;
+            assert_eq!(
+                st,
+                StatusCode::NO_CONTENT,
+                "{role} deletes its new org: {b}"
+            );
+        }
+        let (st, b) = app
+            .as_user(
+                &s,
+                Method::POST,
+                "/api/v1/orgs/X/seats",
+                Some(json!({ "position": "委员", "name": "某" })),
+            )
+            .await;
+        ok(writes(role) && far(role), st, "seat out of scope", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/audit", None).await;
+        ok(matches!(role, "district" | "street"), st, "audit", &b);
+        let (st, b) = app.as_user(&s, Method::GET, "/api/v1/users", None).await;
+        ok(
+            matches!(role, "district" | "street" | "secretary"),
+            st,
+            "users",
+            &b,
+        );
+        let (st, b) = app.as_user(&s, Method::POST, "/api/v1/users", Some(json!({ "username": format!("{role}new"), "password": PW, "role": "community_worker", "scope": "X" }))).await;
+        ok(far(role), st, "create an account out of scope", &b);
+    }
+}
+
+/// A fresh directory for uploaded files, per test.
+fn files_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "jiceng-test-files-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test]
+async fn meetings_and_compliance_over_the_api() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({ "org": "B1", "kind": "themed_day", "held_on": "2025-03-01", "topic": "重温入党誓词",
+                         "absent": [format!("{}:病假", app.inside)] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["absent"], 1);
+    assert_eq!(body["kind_label"], "主题党日");
+    let id = body["id"].as_i64().unwrap();
+    let (st, body) = app
+        .as_user(&sec, Method::GET, &format!("/api/v1/meetings/{id}"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body["absences"][0]["reason"], "病假");
+    // A member of another street cannot be marked absent here; nothing is written.
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({ "org": "B1", "kind": "branch_committee", "held_on": "2025-03-02", "topic": "研究工作",
+                         "absent": [app.outside.to_string()] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "absent");
+    let (_, page) = app
+        .as_user(&sec, Method::GET, "/api/v1/meetings?within=C", None)
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (st, r) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/compliance?within=C&period=2025-03",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let b1 = r["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["org"]["code"] == "B1")
+        .unwrap();
+    assert_eq!(b1["complies"], false);
+    assert_eq!(
+        b1["missed"].as_array().unwrap().len(),
+        1,
+        "the committee meeting: {b1}"
+    );
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/compliance?within=X&period=2025-03",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    // Rules: readable by anyone signed in, changed only by a deployment-wide administrator.
+    let (st, rules) = app
+        .as_user(&sec, Method::GET, "/api/v1/meeting-rules", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(rules.as_array().unwrap().len(), 7);
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::PUT,
+            "/api/v1/meeting-rules/party_lecture",
+            Some(json!({ "frequency": "yearly" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let admin = app.login("district").await;
+    let (st, body) = app
+        .as_user(
+            &admin,
+            Method::PUT,
+            "/api/v1/meeting-rules/party_lecture",
+            Some(json!({ "frequency": "yearly" })),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a district admin is scoped, not deployment-wide: {body}"
+    );
+}
+
+#[tokio::test]
+async fn two_way_evaluation_over_the_api() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    for (uri, on) in [
+        (
+            format!("/api/v1/units/{}/registrations", app.unit_id),
+            "2025-03-01",
+        ),
+        (
+            format!("/api/v1/members/{}/registrations", app.inside),
+            "2025-02-01",
+        ),
+    ] {
+        let (st, body) = app
+            .as_user(
+                &sec,
+                Method::POST,
+                &uri,
+                Some(json!({ "community": "C", "on": on })),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{body}");
+    }
+    let grade = |subject: &str, who: i64, grade: &str| {
+        let key = if subject == "member" {
+            "member"
+        } else {
+            "unit"
+        };
+        json!({ "year": 2025, "subject": subject, "community": "C", key: who, "grade": grade })
+    };
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "good")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["unit_name"], "莆田市城市管理局");
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "a second grade: {body}");
+    assert_eq!(body["error"]["field"], "year");
+    let (st, body) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("member", app.me, "good")),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not registered: {body}"
+    );
+    assert_eq!(body["error"]["field"], "member");
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("member", app.inside, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+
+    let liaison = app.login("liaison").await;
+    let (st, _) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("unit", app.unit_id, "excellent")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a unit does not grade itself");
+    let (st, back) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            "/api/v1/evaluations",
+            Some(grade("community", app.unit_id, "fair")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{back}");
+
+    let (st, pairs) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            "/api/v1/evaluations?year=2025&within=C",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{pairs}");
+    let progress = pairs["progress"].as_array().unwrap();
+    assert_eq!(progress.len(), 3);
+    assert!(progress.iter().all(|p| p["done"] == p["owed"]), "{pairs}");
+    let (_, file) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            &format!("/api/v1/members/{}", app.inside),
+            None,
+        )
+        .await;
+    assert_eq!(file["evaluations"][0]["grade"], "excellent");
+    let (st, _) = app
+        .as_user(
+            &sec,
+            Method::DELETE,
+            &format!("/api/v1/evaluations/{}", back["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "only the unit withdraws its grade"
+    );
+    let (st, _) = app
+        .as_user(
+            &liaison,
+            Method::DELETE,
+            &format!("/api/v1/evaluations/{}", back["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, pending) = app
+        .as_user(
+            &liaison,
+            Method::GET,
+            "/api/v1/evaluations?year=2025&pending=true",
+            None,
+        )
+        .await;
+    assert_eq!(
+        pending["page"]["items"][0]["subject"], "community",
+        "{pending}"
+    );
+}
+
+#[tokio::test]
+async fn the_case_loop_over_the_api() {
+    let app = app().await;
+    let db = &app._db.db;
+    let op = Actor::operator();
+    jiceng_ops::cases::departments::add(db, &op, "swj", "水务集团")
+        .await
+        .unwrap();
+    accounts::create(
+        db,
+        &op,
+        NewUser {
+            username: s("water"),
+            password: s(PW),
+            role: s("department_handler"),
+            scope: s("S"),
+            department: s("swj"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let street = app.login("street").await;
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({ "channel": "hotline", "category": "flying_saucer", "title": "不明飞行物", "community": "C" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "category");
+    let new = json!({ "channel": "hotline", "category": "water", "title": "小区停水", "community": "C",
+                      "reporter_phone": "13912345678", "idempotency_key": "hotline-0001" });
+    let (st, case) = app
+        .as_user(&street, Method::POST, "/api/v1/cases", Some(new.clone()))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{case}");
+    assert_eq!(case["status"], "registered");
+    assert_eq!(case["routed"], "address");
+    let (st, body) = app
+        .as_user(&street, Method::POST, "/api/v1/cases", Some(new))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["field"], "idempotency_key");
+    let id = case["id"].as_i64().unwrap();
+    let code = case["code"].as_str().unwrap().to_string();
+    let step = |action: &str| json!({ "action": action, "note": "已处理" });
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(json!({ "action": "dispatch", "departments": ["cgj", "swj"] })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let water = app.login("water").await;
+    let handler = app.login("handler").await;
+    for who in [&water, &handler] {
+        let (st, body) = app
+            .as_user(
+                who,
+                Method::POST,
+                &format!("/api/v1/cases/{id}/moves"),
+                Some(step("report")),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let (_, inbox) = app
+        .as_user(&water, Method::GET, "/api/v1/inbox", None)
+        .await;
+    assert_eq!(inbox["items"][0]["code"], code.as_str());
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(step("verify")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "out of order: {body}");
+    assert_eq!(body["error"]["field"], "action");
+    for action in ["accept", "feedback"] {
+        let (st, body) = app
+            .as_user(
+                &handler,
+                Method::POST,
+                &format!("/api/v1/cases/{id}/moves"),
+                Some(step(action)),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{action}: {body}");
+    }
+    let (st, _) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/moves"),
+            Some(step("verify")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // The reporter follows the case and rates it without signing in.
+    let (st, tracked, _) = {
+        let (st, h, v) = app
+            .call(Method::GET, &format!("/api/v1/track/{code}"), &[], None)
+            .await;
+        (st, v, h)
+    };
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(tracked["status"], "closed");
+    assert!(
+        tracked.get("reporter_phone").is_none(),
+        "no personal data: {tracked}"
+    );
+    let (st, _, rated) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/track/{code}/rating"),
+            &[],
+            Some(json!({ "phone": "5678", "satisfaction": "satisfied" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{rated}");
+    assert_eq!(rated["satisfaction"], "satisfied");
+    let (st, rates) = app
+        .as_user(&street, Method::GET, "/api/v1/rates?by=department", None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{rates}");
+    assert_eq!(rates["total"]["satisfaction_rate"], 1.0);
+    assert_eq!(rates["total"]["closed"], 1);
+    // A grid, a building mapped inside it, and one refused outside every grid.
+    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    let (st, grid) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grids",
+            Some(json!({ "community": "C", "number": 1, "geometry": square.clone() })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{grid}");
+    let building = |lon: f64| json!({ "kind": "building", "name": "1号楼", "households": 30, "lon": lon, "lat": 25.405 });
+    let (st, body) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grid-places",
+            Some(building(120.0)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "location");
+    let (st, place) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grid-places",
+            Some(building(119.005)),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{place}");
+    assert_eq!(place["grid_code"], grid["code"]);
+    let (_, grids) = app
+        .as_user(&street, Method::GET, "/api/v1/grids?within=C", None)
+        .await;
+    assert_eq!(grids[0]["households"], 30, "{grids}");
+    let (_, places) = app
+        .as_user(&street, Method::GET, "/api/v1/grid-places?within=C", None)
+        .await;
+    assert_eq!(places.as_array().map(Vec::len), Some(1), "{places}");
+    // The grid worker's phone: the community's open cases.
+    let (_, open) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({ "channel": "grid_worker", "category": "water", "title": "井盖缺失", "lon": 119.005, "lat": 25.405 })),
+        )
+        .await;
+    let worker = app.login("grid").await;
+    let (st, mine) = app
+        .as_user(&worker, Method::GET, "/api/v1/patrols/my-cases", None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["open"][0]["code"], open["code"], "{mine}");
+    let liaison = app.login("liaison").await;
+    let (_, theirs) = app
+        .as_user(&liaison, Method::GET, "/api/v1/patrols/my-cases", None)
+        .await;
+    assert!(
+        !theirs.to_string().contains("井盖缺失"),
+        "only grid workers see the community's cases there: {theirs}"
+    );
+    let (st, e) = app
+        .as_user(
+            &street,
+            Method::POST,
+            "/api/v1/grids",
+            Some(json!({ "community": "C", "number": 2, "geometry": square, "households": 300 })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "households");
+    let id = place["id"].as_i64().unwrap();
+    let (st, _) = app
+        .as_user(
+            &street,
+            Method::DELETE,
+            &format!("/api/v1/grid-places/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn cobuilding_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (_, units) = app
+        .as_user(&secretary, Method::GET, "/api/v1/units", None)
+        .await;
+    let unit = units["items"][0]["id"].as_i64().unwrap();
+    let year = jiceng_domain::clock::today().format("%Y").to_string();
+    let body = |due: &str| {
+        json!({ "unit_id": unit, "org": "C", "commitments": [
+            { "title": "开放停车场", "due_on": format!("{year}-{due}") } ] })
+    };
+    let (st, e) = app
+        .as_user(&secretary, Method::POST, "/api/v1/agreements", Some(json!({ "unit_id": unit, "org": "C", "commitments": [{ "title": "开放停车场", "due_on": "1999-01-01" }] })))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "due_on");
+    let (st, d) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(body("01-01")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{d}");
+    assert_eq!(d["agreement"]["items"], 1);
+    let (st, _) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(body("02-01")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "one agreement a year");
+    let item = d["commitments"][0]["id"].as_i64().unwrap();
+    let liaison = app.login("liaison").await;
+    let (st, c) = app
+        .as_user(
+            &liaison,
+            Method::POST,
+            &format!("/api/v1/commitments/{item}/done"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["done_on"], jiceng_domain::clock::today().to_string());
+    let (_, mine) = app
+        .as_user(&liaison, Method::GET, "/api/v1/agreements", None)
+        .await;
+    assert_eq!(mine["items"][0]["done"], 1, "{mine}");
+    let (st, c) = app
+        .as_user(
+            &liaison,
+            Method::DELETE,
+            &format!("/api/v1/commitments/{item}/done"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(c["done_on"].is_null());
+    let id = d["agreement"]["id"].as_i64().unwrap();
+    let outsider = app.login("grid").await;
+    let (st, _) = app
+        .as_user(
+            &outsider,
+            Method::GET,
+            &format!("/api/v1/agreements/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a grid worker of a branch does not read the community's agreements"
+    );
+}
+
+#[tokio::test]
+async fn service_records_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (_, members) = app
+        .as_user(&secretary, Method::GET, "/api/v1/members", None)
+        .await;
+    let member = members["items"][0]["id"].as_i64().unwrap();
+    let body = |hours: serde_json::Value| json!({ "member_id": member, "community": "C", "hours": hours, "activity": "社区义诊" });
+    let (st, e) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/service-records",
+            Some(body(json!(1.2))),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "hours");
+    let (st, r) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/service-records",
+            Some(body(json!(1.5))),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert_eq!(r["minutes"], 90);
+    let (_, list) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/service-records?within=C",
+            None,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+    let id = r["id"].as_i64().unwrap();
+    let (st, _) = app
+        .as_user(
+            &secretary,
+            Method::DELETE,
+            &format!("/api/v1/service-records/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, list) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/service-records?within=C",
+            None,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn micro_wishes_over_the_api() {
+    let app = app().await;
+    let secretary = app.login("secretary").await;
+    let (st, e) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/wishes",
+            Some(json!({ "community": "C" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "title");
+    let (st, w) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            "/api/v1/wishes",
+            Some(json!({ "community": "C", "title": "想要一副老花镜", "resident": "王奶奶" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{w}");
+    let id = w["id"].as_i64().unwrap();
+    let member = app.login("member").await;
+    let moves = format!("/api/v1/wishes/{id}/moves");
+    let (st, e) = app
+        .as_user(
+            &member,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "fulfil" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "move");
+    let (st, w) = app
+        .as_user(
+            &member,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "claim" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    assert_eq!(w["status"], "claimed");
+    let (_, mine) = app
+        .as_user(&member, Method::GET, "/api/v1/wishes", None)
+        .await;
+    assert_eq!(mine["items"][0]["id"], id, "{mine}");
+    assert!(mine["items"][0]["resident"].is_null(), "{mine}");
+    let (st, w) = app
+        .as_user(
+            &secretary,
+            Method::POST,
+            &moves,
+            Some(json!({ "move": "fulfil" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    assert_eq!(w["status"], "fulfilled");
+    let (_, listed) = app
+        .as_user(
+            &secretary,
+            Method::GET,
+            "/api/v1/wishes?within=C&status=fulfilled",
+            None,
+        )
+        .await;
+    assert_eq!(listed["items"][0]["resident"], "王奶奶");
+}

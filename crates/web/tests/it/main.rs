@@ -1,0 +1,6 @@
+//! The web crate's black-box tests, one binary: the JSON API and the pages, each driven
+//! through the router as a client would.
+
+mod api;
+mod case_page;
+mod pages;
