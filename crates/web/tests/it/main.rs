@@ -3,4 +3,5 @@
 
 mod api;
 mod case_page;
+mod failures;
 mod pages;
