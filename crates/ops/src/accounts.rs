@@ -157,6 +157,7 @@ async fn append(
     Ok(())
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "create"))]
 pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, OpsError> {
     let username = access::username(required("username", &new.username)?)?;
     let password = required("password", &new.password)?;
@@ -252,6 +253,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     Ok(view)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -282,6 +284,7 @@ fn bad_login() -> OpsError {
 
 /// Signs in. Five wrong passwords in a row lock the account for fifteen minutes; the answer
 /// never tells whether the username exists.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "login"))]
 pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, OpsError> {
     let username = username.trim().to_ascii_lowercase();
     let mut tx = db.write().await?;
@@ -356,6 +359,7 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
 }
 
 /// The actor behind a session cookie, and the session's CSRF token.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "session_actor"))]
 pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsError> {
     let hash = digest(token);
     let mut tx = db.read().await?;
@@ -384,6 +388,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
     Ok((user_actor(&user, false)?, session.csrf_token))
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "logout"))]
 pub async fn logout(db: &Db, token: &str) -> Result<(), OpsError> {
     let hash = digest(token);
     let mut tx = db.write().await?;
@@ -405,6 +410,7 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), OpsError> {
 }
 
 /// Changes the actor's own password and ends their other sessions.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "change_password"))]
 pub async fn change_password(
     db: &Db,
     actor: &Actor,
@@ -435,6 +441,7 @@ pub async fn change_password(
 }
 
 /// Sets a new password for another account (an administrator's reset), unlocking it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "reset_password"))]
 pub async fn reset_password(
     db: &Db,
     actor: &Actor,
@@ -472,6 +479,7 @@ pub struct NewToken {
     pub row: TokenRow,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "create_token"))]
 pub async fn create_token(
     db: &Db,
     actor: &Actor,
@@ -519,6 +527,7 @@ pub async fn create_token(
     Ok(NewToken { token, row })
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "tokens"))]
 pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<TokenRow>, OpsError> {
     let Actor::User(me) = actor else {
         return Ok(Vec::new());
@@ -527,6 +536,7 @@ pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<TokenRow>, OpsError> {
     Ok(users::tokens_of(&mut tx, me.id).await?)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "revoke_token"))]
 pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsError> {
     let Actor::User(me) = actor else {
         return Err(OpsError::not_found("令牌", id));
@@ -565,6 +575,7 @@ fn token_cache() -> &'static TokenCache {
 }
 
 /// The actor behind a bearer token.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "token_actor"))]
 pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
     let key = digest(token);
     if let Ok(cache) = token_cache().lock()

@@ -29,10 +29,12 @@ async fn weights_in(tx: &mut Tx) -> Result<Weights, OpsError> {
     })
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "weights"))]
 pub async fn weights(db: &Db) -> Result<Weights, OpsError> {
     weights_in(&mut db.read().await?).await
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_weights"))]
 pub async fn set_weights(db: &Db, actor: &Actor, w: Weights) -> Result<Weights, OpsError> {
     actor.may_administer()?;
     w.validate()?;
@@ -81,6 +83,7 @@ pub struct Assessment {
 }
 
 /// Every org owing meetings in the scope, scored for a quarter, best first.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "quarter"))]
 pub async fn quarter(
     db: &Db,
     actor: &Actor,
@@ -234,6 +237,7 @@ pub struct NewRectification {
 }
 
 /// Records the rectification of an org flagged weak in the period.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "open"))]
 pub async fn open(
     db: &Db,
     actor: &Actor,
@@ -289,6 +293,7 @@ pub async fn open(
 }
 
 /// Records progress on a rectification, closing it (销号) when `close` is set.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "follow_up"))]
 pub async fn follow_up(
     db: &Db,
     actor: &Actor,
@@ -331,6 +336,7 @@ pub async fn follow_up(
     Ok(after)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<RectificationRow, OpsError> {
     let mut tx = db.read().await?;
     let r = store::by_id(&mut tx, id)

@@ -37,6 +37,7 @@ fn day_start(
         .transpose()
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "browse"))]
 pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<EntryRow>, OpsError> {
     let within = actor.may_read_audit()?.to_string();
     let filter = AuditFilter {
@@ -96,6 +97,7 @@ fn recompute(prev: &str, r: &EntryRow, seq: i64) -> String {
 }
 
 /// Walks the whole chain from the first entry and reports the first broken link.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "verify"))]
 pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
     if actor.may_read_audit()? != "/" {
         return Err(OpsError::Forbidden(msg!("校验审计链需要全域权限")));

@@ -62,6 +62,7 @@ fn items(year: i32, new: &NewAgreementInput) -> Result<Vec<NewCommitment>, Inval
 }
 
 /// Signs a unit's agreement for a year with the community or street it sits in.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "sign"))]
 pub async fn sign(
     db: &Db,
     actor: &Actor,
@@ -154,6 +155,7 @@ fn may_see(actor: &Actor, a: &AgreementRow) -> Result<(), OpsError> {
     }
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
     let d = detail_in(&mut db.read().await?, id, clock::today()).await?;
     may_see(actor, &d.agreement)?;
@@ -161,6 +163,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, Op
 }
 
 /// Adds a commitment to a signed agreement.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add_commitment"))]
 pub async fn add_commitment(
     db: &Db,
     actor: &Actor,
@@ -195,6 +198,7 @@ pub async fn add_commitment(
 
 /// Marks a commitment fulfilled on a day (today unless given), or with `on` of `None` and
 /// `undo`, takes the mark back.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_done"))]
 pub async fn set_done(
     db: &Db,
     actor: &Actor,
@@ -271,6 +275,7 @@ pub struct ListAgreements {
 }
 
 /// The year's agreements in a scope (a liaison sees their own unit's), a page at a time.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -307,6 +312,7 @@ pub async fn list(
 }
 
 /// A unit's agreements, for its page.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_unit"))]
 pub async fn of_unit(db: &Db, actor: &Actor, unit: i64) -> Result<Vec<AgreementRow>, OpsError> {
     let mut tx = db.read().await?;
     let u = units::by_id(&mut tx, unit)

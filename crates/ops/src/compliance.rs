@@ -54,6 +54,7 @@ pub struct ComplianceReport {
     pub by_kind: Vec<KindSummary>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rules_in"))]
 pub async fn rules_in(tx: &mut Tx) -> Result<Rules, OpsError> {
     let rows = meetings::rules(tx).await?;
     Ok(Rules::from_rows(
@@ -62,12 +63,14 @@ pub async fn rules_in(tx: &mut Tx) -> Result<Rules, OpsError> {
     )?)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rules"))]
 pub async fn rules(db: &Db) -> Result<Rules, OpsError> {
     let mut tx = db.read().await?;
     rules_in(&mut tx).await
 }
 
 /// Sets how often a kind of meeting is owed (or, with no frequency, that it is not owed).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_rule"))]
 pub async fn set_rule(
     db: &Db,
     actor: &Actor,
@@ -107,6 +110,7 @@ pub async fn set_rule(
 
 /// Compliance of every org owing meetings within `within` (an org code; the actor's scope by
 /// default) over `period` (2026, 2026-Q3, 2026-07).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "report"))]
 pub async fn report(
     db: &Db,
     actor: &Actor,

@@ -50,6 +50,7 @@ pub fn find(code_or_name: &str) -> Result<Division, Invalid> {
 }
 
 /// Takes a division, its ancestors and everything below it into the deployment.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
 pub async fn take_in(db: &Db, actor: &Actor, code_or_name: &str) -> Result<u64, OpsError> {
     let root = find(code_or_name)?;
     let mut tx = db.write().await?;
@@ -71,6 +72,7 @@ pub async fn take_in(db: &Db, actor: &Actor, code_or_name: &str) -> Result<u64, 
     Ok(added)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in_tx"))]
 pub async fn take_in_tx(tx: &mut Tx, code: &DivisionCode, below: bool) -> Result<u64, OpsError> {
     Ok(divisions::insert_missing(tx, &with_ancestors(code, below)).await?)
 }
@@ -96,6 +98,7 @@ pub(crate) async fn existing(
 }
 
 /// Divisions directly below `code` that the deployment holds.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "children"))]
 pub async fn children(db: &Db, code: &str) -> Result<Vec<DivisionRow>, OpsError> {
     let code = DivisionCode::parse(code)?;
     let mut tx = db.read().await?;

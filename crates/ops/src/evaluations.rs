@@ -47,6 +47,7 @@ fn id(field: &'static str, raw: &str) -> Result<i64, Invalid> {
 
 /// Records one grade. The pair must have been registered (双报到) at some time in the year;
 /// the community's writers grade, and the unit's liaison or its party org's writers grade back.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate"))]
 pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<EvaluationRow, OpsError> {
     let year = year(required("year", &new.year)?)?;
     let subject = Subject::parse(required("subject", &new.subject)?)?;
@@ -161,6 +162,7 @@ fn may_grade_community(
 }
 
 /// Withdraws a grade so it can be given again; only whoever may give it may withdraw it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "withdraw"))]
 pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, OpsError> {
     let mut tx = db.write().await?;
     let row = store::by_id(&mut tx, id)
@@ -234,6 +236,7 @@ pub struct Pairs {
 }
 
 /// The pairs a year owes within a scope, with the grades given so far.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "pairs"))]
 pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsError> {
     let year = match opt(&q.year) {
         Some(y) => self::year(y)?,

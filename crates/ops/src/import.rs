@@ -64,6 +64,7 @@ pub struct Report {
 /// Checks, and unless `dry_run` writes, the rows. `found` holds problems the reader already
 /// met while repairing cells; any of them, or any row the rules refuse, means nothing is
 /// written.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rows"))]
 pub async fn rows(
     db: &Db,
     actor: &Actor,

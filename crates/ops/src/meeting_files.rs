@@ -59,6 +59,7 @@ fn kind_of(name: &str, bytes: &[u8]) -> Result<(&'static str, &'static str), Inv
     Ok((ext, ct))
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "attach"))]
 pub async fn attach(
     db: &Db,
     actor: &Actor,
@@ -136,6 +137,7 @@ pub async fn attach(
 }
 
 /// An attachment and the file holding it, for download by anyone who may read the meeting.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "open"))]
 pub async fn open(
     db: &Db,
     actor: &Actor,

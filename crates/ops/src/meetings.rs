@@ -205,6 +205,7 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
 }
 
 /// Plans or records a meeting; with `joint_orgs`, one meeting per org sharing a joint id.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingView, OpsError> {
     let mut tx = db.write().await?;
     let org = by_code(&mut tx, "org", required("org", &new.org)?).await?;
@@ -258,6 +259,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
 }
 
 /// Rewrites a meeting: a planned one recorded as held, or a correction. The org stays.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "update"))]
 pub async fn update(
     db: &Db,
     actor: &Actor,
@@ -296,6 +298,7 @@ pub async fn update(
     Ok(after.into())
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsError> {
     let mut tx = db.read().await?;
     let row = meetings::by_id(&mut tx, id)
@@ -334,6 +337,7 @@ pub struct ListMeetings {
     pub per_page: Option<i64>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<MeetingView>, OpsError> {
     let kind = opt(&q.kind).map(MeetingKind::parse).transpose()?;
     let status = opt(&q.status).map(MeetingStatus::parse).transpose()?;
@@ -368,6 +372,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
 }
 
 /// The planned meetings a member is expected at: those of their org and the orgs above it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "upcoming_for_member"))]
 pub async fn upcoming_for_member(
     db: &Db,
     actor: &Actor,

@@ -156,6 +156,7 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     })
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
     let view = add_in(&mut tx, actor, &new).await?;
@@ -247,6 +248,7 @@ async fn check_links(
 /// Corrects a member's file. The org changes only through a transfer.
 /// An ID number or phone left out keeps the stored one, so roles that see them masked can
 /// still correct the rest of the file.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "update"))]
 pub async fn update(
     db: &Db,
     actor: &Actor,
@@ -315,6 +317,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<(MemberRow, orgs::OrgRow), OpsErro
 
 /// A member's file with history and 双报到. `reveal` shows the whole ID number and phone
 /// to an actor allowed to see them, and records that it did.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<MemberDetail, OpsError> {
     let mut tx = if reveal {
         db.write().await?
@@ -371,6 +374,7 @@ pub struct ListMembers {
     pub limit: Option<i64>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberView>, OpsError> {
     let filter = MemberFilter {
         status: opt(&q.status)
@@ -448,6 +452,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
 }
 
 /// Transfers a member's organisational relationship (组织关系转接) to another org.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "transfer"))]
 pub async fn transfer(
     db: &Db,
     actor: &Actor,

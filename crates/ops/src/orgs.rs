@@ -83,6 +83,7 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsError> {
     let mut tx = db.write().await?;
     let view = add_in(&mut tx, actor, &new).await?;
@@ -183,6 +184,7 @@ fn check_division_within(child: &str, parent: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsError> {
     let mut tx = db.read().await?;
     let org = orgs::by_code(&mut tx, code.trim())
@@ -220,6 +222,7 @@ pub struct ListOrgs {
     pub per_page: Option<i64>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, OpsError> {
     let filter = OrgFilter {
         level: opt(&q.level)
@@ -252,6 +255,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
 }
 
 /// Moves an org, with its whole subtree and their members, under another parent.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "move_to"))]
 pub async fn move_to(
     db: &Db,
     actor: &Actor,
@@ -300,6 +304,7 @@ pub async fn move_to(
 }
 
 /// Deletes an org that has no children, no members and no history pointing at it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "delete"))]
 pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
     let mut tx = db.write().await?;
     let org = orgs::by_code(&mut tx, code.trim())
@@ -365,6 +370,7 @@ pub struct NewSeat {
     pub since: Option<String>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add_seat"))]
 pub async fn add_seat(
     db: &Db,
     actor: &Actor,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The deployment's schemes: stored ones replace the shipped scheme of the same code.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "schemes_in"))]
 pub async fn schemes_in(tx: &mut Tx) -> Result<Vec<Scheme>, OpsError> {
     let mut out = vec![accrual_scheme(), twelve_point_scheme()];
     for (code, doc) in store::schemes(tx).await? {
@@ -34,6 +35,7 @@ pub async fn schemes_in(tx: &mut Tx) -> Result<Vec<Scheme>, OpsError> {
     Ok(out)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "schemes"))]
 pub async fn schemes(db: &Db) -> Result<Vec<Scheme>, OpsError> {
     let mut tx = db.read().await?;
     schemes_in(&mut tx).await
@@ -48,6 +50,7 @@ async fn scheme_in(tx: &mut Tx, code: &str) -> Result<Scheme, OpsError> {
 }
 
 /// Stores a scheme (new, or replacing the shipped one) after the domain's checks.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "save_scheme"))]
 pub async fn save_scheme(db: &Db, actor: &Actor, scheme: Scheme) -> Result<Scheme, OpsError> {
     actor.may_administer()?;
     scheme.validate()?;
@@ -112,6 +115,7 @@ pub struct NewPoints {
 /// Enters manual points for a member, pending approval. Refused when the item does not come by
 /// hand, evidence is missing where required, or the member's approved and pending points for
 /// the item would pass its cap.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add_entry"))]
 pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRow, OpsError> {
     let member_id = new
         .member_id
@@ -214,6 +218,7 @@ pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRo
 }
 
 /// Approves or rejects a pending entry; the person who entered it cannot decide it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "decide"))]
 pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<EntryRow, OpsError> {
     let mut tx = db.write().await?;
     let e = store::entry(&mut tx, id)
@@ -252,6 +257,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     Ok(after)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "pending"))]
 pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<EntryRow>, OpsError> {
     let path = actor.scope_path().to_string();
     actor.may_write(&path)?;
@@ -305,6 +311,7 @@ fn raw_points(scheme: &Scheme, c: Counts, manual: &HashMap<String, i64>) -> Hash
 }
 
 /// A member's points for a period, line by line.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "ledger"))]
 pub async fn ledger(
     db: &Db,
     actor: &Actor,
@@ -507,6 +514,7 @@ static TWO_CONNECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_n
 
 /// Every member of a scope ranked by points for a period (ties share a rank), a page at a
 /// time; `ascending` puts the lowest first (for the 十二分制, who is losing points).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "ranking"))]
 pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
     let ascending = q.ascending.unwrap_or(false);
     let mut tx = db.read().await?;

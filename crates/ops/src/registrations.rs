@@ -51,6 +51,7 @@ async fn record(
 }
 
 /// The community committee where member `id` lives, for an actor who may register them.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "residence_community"))]
 pub async fn residence_community(
     db: &Db,
     actor: &Actor,
@@ -70,6 +71,7 @@ pub async fn residence_community(
     Ok(Some(org))
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "register_member"))]
 pub async fn register_member(
     db: &Db,
     actor: &Actor,
@@ -116,6 +118,7 @@ pub async fn register_member(
     Ok(row)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "register_unit"))]
 pub async fn register_unit(
     db: &Db,
     actor: &Actor,
@@ -158,6 +161,7 @@ pub async fn register_unit(
 }
 
 /// Ends a registration, keeping it in the history.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "end"))]
 pub async fn end(
     db: &Db,
     actor: &Actor,
@@ -200,6 +204,7 @@ pub async fn end(
 }
 
 /// The community side: who has registered here.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_community"))]
 pub async fn of_community(
     db: &Db,
     actor: &Actor,

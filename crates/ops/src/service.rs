@@ -25,6 +25,7 @@ pub struct NewServiceInput {
     pub activity: Option<String>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<ServiceRow, OpsError> {
     let minutes = jiceng_domain::service::minutes(required("hours", &new.hours)?)?;
     let activity = text::name("activity", required("activity", &new.activity)?, 100)?;
@@ -77,6 +78,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     Ok(row)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "delete"))]
 pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<ServiceRow, OpsError> {
     let mut tx = db.write().await?;
     let row = store::by_id(&mut tx, id)
@@ -111,6 +113,7 @@ pub struct ListService {
 }
 
 /// Service done in the communities of a scope, newest first.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<ServiceRow>, OpsError> {
     let today = clock::today();
     let to = match opt(&q.to) {
@@ -142,6 +145,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
 }
 
 /// Minutes each member served at a community in a year, for its 双报到 ledger.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "at_community"))]
 pub async fn at_community(
     db: &Db,
     actor: &Actor,

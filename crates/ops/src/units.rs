@@ -54,6 +54,7 @@ pub struct UnitDetail {
     pub agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
     let mut tx = db.write().await?;
     let view = add_in(&mut tx, actor, &new).await?;
@@ -123,6 +124,7 @@ pub(crate) async fn add_in(
     Ok(row.into())
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsError> {
     let mut tx = db.read().await?;
     let row = units::by_id(&mut tx, id)
@@ -153,6 +155,7 @@ pub struct ListUnits {
 }
 
 /// Units, a numbered page at a time, ordered by division and name.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListUnits) -> Result<Page<UnitView>, OpsError> {
     let prefix = match q.within.as_deref().or(actor.scope_division()) {
         Some(raw) => DivisionCode::parse(raw)?.short().to_string(),

@@ -33,7 +33,13 @@ pub async fn with_lang(req: Request, next: Next) -> Response {
     LANG.scope(lang, next.run(req)).await
 }
 
-fn lang() -> Lang {
+/// Serves a page with the language its pages are drawn in (the `lang` cookie) in scope.
+pub async fn with_page_lang(req: Request, next: Next) -> Response {
+    let lang = crate::pages::lang_of(req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
+
+pub fn lang() -> Lang {
     LANG.try_with(|l| *l).unwrap_or_default()
 }
 

@@ -50,7 +50,7 @@ pub fn router(db: Db, files: PathBuf) -> Router {
             "/api/v1",
             api::routes().layer(axum::middleware::from_fn(error::with_lang)),
         )
-        .merge(pages::routes())
+        .merge(pages::routes().layer(axum::middleware::from_fn(error::with_page_lang)))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -5,6 +5,7 @@ use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::cases::{self as store, DepartmentRow};
 use jiceng_store::{Db, StoreError, Tx, audit};
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(
     db: &Db,
     actor: &Actor,
@@ -55,11 +56,13 @@ pub async fn add(
     Ok(row)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db) -> Result<Vec<DepartmentRow>, OpsError> {
     Ok(store::departments(&mut db.read().await?).await?)
 }
 
 /// A department by its code, named as `field` when missing.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "by_code"))]
 pub async fn by_code(
     tx: &mut Tx,
     field: &'static str,

@@ -28,6 +28,7 @@ pub struct Disclosure {
     pub chosen: Option<(String, Rates, Vec<PublicCase>)>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "disclosure"))]
 pub async fn disclosure(
     db: &Db,
     street: Option<&str>,

@@ -10,6 +10,7 @@ use jiceng_store::Db;
 use jiceng_store::cases as store;
 
 /// Raises supervision on every overdue case that needs it; returns how many were raised.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "run"))]
 pub async fn run(db: &Db, now: DateTime<Utc>) -> Result<usize, OpsError> {
     let system = Actor::Operator {
         name: "system:escalation".into(),

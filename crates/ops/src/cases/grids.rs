@@ -47,6 +47,7 @@ pub struct NewGridInput {
     pub buildings: Option<i64>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, OpsError> {
     let community_code = crate::input::required("community", &new.community)?.to_string();
     let number = new
@@ -134,6 +135,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
 }
 
 /// The grid a point lies in, if any: the bounding boxes narrow, the polygons decide.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "locate"))]
 pub async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, OpsError> {
     for g in store::grids_around(tx, lon, lat).await? {
         if parse_geometry(&g.geometry).is_ok_and(|p| p.contains((lon, lat))) {
@@ -144,6 +146,7 @@ pub async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, 
 }
 
 /// The grids of a scope, for the map.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
 pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<GridRow>, OpsError> {
     Ok(with_open_cases(db, actor, code)
         .await?
@@ -153,6 +156,7 @@ pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Gr
 }
 
 /// The grids of a scope with how many cases in each are still open.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "with_open_cases"))]
 pub async fn with_open_cases(
     db: &Db,
     actor: &Actor,
@@ -191,6 +195,7 @@ pub struct NewTeamMember {
 }
 
 /// Adds someone to a grid's team; a grid has one leader.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add_team_member"))]
 pub async fn add_team_member(
     db: &Db,
     actor: &Actor,
@@ -255,6 +260,7 @@ pub async fn add_team_member(
 }
 
 /// Takes someone off a grid's team.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "remove_team_member"))]
 pub async fn remove_team_member(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsError> {
     let mut tx = db.write().await?;
     let Some(row) = store::remove_team_member(&mut tx, id).await? else {
@@ -284,6 +290,7 @@ pub async fn remove_team_member(db: &Db, actor: &Actor, id: i64) -> Result<(), O
 }
 
 /// The teams of the grids in a scope.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "teams"))]
 pub async fn teams(
     db: &Db,
     actor: &Actor,

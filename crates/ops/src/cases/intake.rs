@@ -137,6 +137,7 @@ pub struct Prepared {
 }
 
 /// Checks and places a new case: everything that only reads, before any write lock.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "prepare"))]
 pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, OpsError> {
     may_take_in(actor)?;
     let channel = Channel::parse(required("channel", &new.channel)?)?;
@@ -240,6 +241,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
 }
 
 /// Takes one case in; returns it with its reporter masked.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
 pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
     let p = prepare(db, actor, new).await?;
     write(db, vec![p])
@@ -252,6 +254,7 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
 /// Writes prepared cases in one transaction: their rows, steps, counts and audit entries, a
 /// few statements for the lot. A repeated idempotency key is refused for that case alone;
 /// any other failure fails them all, and nothing is written.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "write"))]
 pub async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
     let keep: Vec<(CaseRow, bool)> = batch
@@ -412,6 +415,7 @@ impl Batcher {
         Batcher { queue }
     }
 
+    #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
     pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
         let p = prepare(db, actor, new).await?;
         let (reply, answer) = oneshot::channel();

@@ -96,6 +96,7 @@ pub fn state_of(c: &CaseRow) -> Result<State, Invalid> {
 }
 
 /// Makes one move on case `id`; returns the case as it now stands, its reporter masked.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "apply"))]
 pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<CaseRow, OpsError> {
     make(db, By::Actor(actor), id, m)
         .await
@@ -104,6 +105,7 @@ pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<CaseRow, 
 
 /// The reporter rates a closed case (回访) by its tracking code and their phone's last four
 /// digits; no account needed.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate_as_reporter"))]
 pub async fn rate_as_reporter(
     db: &Db,
     code: &str,

@@ -46,6 +46,7 @@ fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
     }
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<PatrolRow, OpsError> {
     let code = required("grid", &new.grid)?.to_string();
     let started = local_time("started_at", required("started_at", &new.started_at)?)?;
@@ -123,6 +124,7 @@ pub struct Day {
     pub patrols: Vec<PatrolRow>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_day"))]
 pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
     let mut tx = db.read().await?;
     let target = i64::from(settings::classification_in(&mut tx).await?.patrol_minutes);
@@ -144,6 +146,7 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
 }
 
 /// A supervisor's view: patrols in the scope over the last `days` days.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
 pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<PatrolRow>, OpsError> {
     actor.may_read(actor.scope_path())?;
     let since = clock::now() - Duration::days(days.clamp(1, 92));
@@ -161,6 +164,7 @@ pub struct FindingCase {
 }
 
 /// Turns a patrol's finding into a case in one step, in the patrol's grid, and links them.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "to_case"))]
 pub async fn to_case(
     db: &Db,
     actor: &Actor,
@@ -225,6 +229,7 @@ async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsErr
 }
 
 /// The grids an actor patrols: those of their [`beat`].
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_grids"))]
 pub async fn my_grids(
     db: &Db,
     actor: &Actor,
@@ -245,6 +250,7 @@ pub struct MyCases {
 /// At most this many of each list.
 const MY_CASES: i64 = 50;
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_cases"))]
 pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
     if !actor.is_grid_worker() {
         actor.may_read(actor.scope_path())?;

@@ -26,6 +26,7 @@ pub struct NewPlaceInput {
     pub households: Option<i64>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow, OpsError> {
     let kind = PlaceKind::parse(crate::input::required("place_kind", &new.kind)?)?;
     let (lon, lat) = match (new.lon, new.lat) {
@@ -125,6 +126,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow,
 }
 
 /// Takes a place off the map (and a building out of its grid's totals).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "remove"))]
 pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<PlaceRow, OpsError> {
     let mut tx = db.write().await?;
     let Some(row) = store::remove(&mut tx, id).await? else {
@@ -155,6 +157,7 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<PlaceRow, OpsErro
 
 /// The places in the grids of a scope (the actor's own unless an org code narrows it), at most
 /// [`MAP_LIMIT`].
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
 pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<PlaceRow>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
@@ -166,6 +169,7 @@ pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Pl
 }
 
 /// Every place of one grid, by its code.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_grid"))]
 pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<PlaceRow>, OpsError> {
     let mut tx = db.read().await?;
     let grid = jiceng_store::cases::grid_by_code(&mut tx, code)

@@ -88,12 +88,14 @@ pub struct Rates {
     pub lines: Vec<RateLine>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rates"))]
 pub async fn rates(db: &Db, actor: &Actor, q: RatesQuery) -> Result<Rates, OpsError> {
     compute(db, Some(actor), q).await
 }
 
 /// The rates anyone may see (晾晒): by any street or department, with no personal data in
 /// them, so no scope applies.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "public"))]
 pub async fn public(db: &Db, q: RatesQuery) -> Result<Rates, OpsError> {
     compute(db, None, q).await
 }

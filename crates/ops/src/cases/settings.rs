@@ -16,6 +16,7 @@ fn corrupt(e: serde_json::Error) -> OpsError {
     OpsError::Store(StoreError::Other(e.to_string()))
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "classification_in"))]
 pub async fn classification_in(tx: &mut Tx) -> Result<Classification, OpsError> {
     match setting(tx, CLASSIFICATION).await? {
         Some(v) => serde_json::from_str(&v).map_err(corrupt),
@@ -23,6 +24,7 @@ pub async fn classification_in(tx: &mut Tx) -> Result<Classification, OpsError> 
     }
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "classification"))]
 pub async fn classification(db: &Db) -> Result<Classification, OpsError> {
     classification_in(&mut db.read().await?).await
 }
@@ -71,6 +73,7 @@ impl CalendarDoc {
     }
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "calendar_in"))]
 pub async fn calendar_in(tx: &mut Tx) -> Result<Calendar, OpsError> {
     match setting(tx, CALENDAR).await? {
         Some(v) => Ok(serde_json::from_str::<CalendarDoc>(&v)
@@ -80,6 +83,7 @@ pub async fn calendar_in(tx: &mut Tx) -> Result<Calendar, OpsError> {
     }
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "calendar"))]
 pub async fn calendar(db: &Db) -> Result<CalendarDoc, OpsError> {
     Ok(CalendarDoc::of(&calendar_in(&mut db.read().await?).await?))
 }
@@ -109,6 +113,7 @@ async fn save(
     Ok(())
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_classification"))]
 pub async fn set_classification(
     db: &Db,
     actor: &Actor,
@@ -122,6 +127,7 @@ pub async fn set_classification(
     Ok(c)
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_calendar"))]
 pub async fn set_calendar(
     db: &Db,
     actor: &Actor,

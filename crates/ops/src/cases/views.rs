@@ -75,6 +75,7 @@ pub struct CaseDetail {
 
 /// One case with its steps and summons. `reveal` shows the reporter's full name and phone to
 /// an actor allowed to see personal data, and records that it did.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseDetail, OpsError> {
     let mut tx = if reveal {
         db.write().await?
@@ -162,6 +163,7 @@ fn day_start(field: &'static str, raw: &Option<String>) -> Result<Option<DateTim
 }
 
 /// Cases within a scope (the manual queue sits at the top, for deployment-wide dispatchers).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>, OpsError> {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
@@ -224,6 +226,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
 }
 
 /// The actor's department inbox.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "inbox"))]
 pub async fn inbox(
     db: &Db,
     actor: &Actor,
@@ -257,6 +260,7 @@ pub struct Tracking {
     pub steps: Vec<(String, DateTime<Utc>, Option<String>)>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "track"))]
 pub async fn track(db: &Db, code: &str) -> Result<Tracking, OpsError> {
     let mut tx = db.read().await?;
     let c = store::by_code(&mut tx, code.trim())

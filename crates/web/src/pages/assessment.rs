@@ -1,11 +1,12 @@
 //! The quarterly org assessment page, and the rectification of weak orgs.
 
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_ops::OpsError;
 use jiceng_ops::assessment::{self, NewRectification};
@@ -180,13 +181,10 @@ pub async fn create(
     }
 }
 
-async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
-    let r = match assessment::show(&s.db, &v.actor, id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
+    let r = assessment::show(&s.db, &v.actor, id).await?;
     let can_write = v.actor.may_write(&r.org_path).is_ok() && r.status == "open";
-    render(&RectPage {
+    Ok(render(&RectPage {
         l: v.layout("meetings", format!("{} · {}", r.org_name, r.period)),
         org: r.org_code.clone(),
         period: r.period.clone(),
@@ -194,10 +192,10 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
         r: Some(r),
         error,
         can_write,
-    })
+    }))
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     show_with(&s, &v, id, String::new()).await
 }
 
@@ -213,6 +211,8 @@ pub async fn follow_up(
     {
         Ok(_) => go(&headers, &format!("/rectifications/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => show_with(&s, &v, id, e.render(v.lang)).await,
+        Err(e) => show_with(&s, &v, id, e.render(v.lang))
+            .await
+            .into_response(),
     }
 }

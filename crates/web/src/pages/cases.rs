@@ -3,12 +3,13 @@
 //! the public tracking page and the public disclosure page.
 
 use super::form::{Values, value};
-use super::{Layout, Viewer, encode, error_page, go, lang_of, public_layout, render};
+use super::{Layout, PageResult, Viewer, encode, error_page, go, lang_of, public_layout, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{
@@ -147,16 +148,13 @@ pub async fn desk(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
 }
 
 /// The filtered list as a spreadsheet, without the reporters' names and phones.
-pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
+pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
     use super::export::{MAX_ROWS, workbook, xlsx};
     let names = category_names(&s).await;
     let mut rows = Vec::new();
     let mut page = 1;
     let truncated = loop {
-        let p = match views::list(&s.db, &v.actor, list_query(&q, page, 500)).await {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let p = views::list(&s.db, &v.actor, list_query(&q, page, 500)).await?;
         rows.extend(p.items.into_iter().map(|c| {
             let status = translate(v.lang, c.status_label).to_string();
             let r = c.row;
@@ -196,7 +194,7 @@ pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
         "结案时间",
         "满意度",
     ];
-    xlsx("案件", workbook("案件", &head, &rows, truncated))
+    Ok(xlsx("案件", workbook("案件", &head, &rows, truncated)))
 }
 
 pub async fn inbox(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
@@ -415,11 +413,8 @@ pub(super) fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, S
         .collect()
 }
 
-async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: String) -> Response {
-    let d = match views::show(&s.db, &v.actor, id, reveal).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: String) -> PageResult {
+    let d = views::show(&s.db, &v.actor, id, reveal).await?;
     let classification = settings::classification(&s.db).await.ok();
     let can_reveal = d.may_reveal && d.case.masked;
     let c = d.case.row;
@@ -489,7 +484,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
             .collect()
     };
-    render(&CasePage {
+    Ok(render(&CasePage {
         status: tr(d.case.status_label),
         warning: d.case.warning.unwrap_or(""),
         category: c
@@ -529,7 +524,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
         error,
         l,
         c,
-    })
+    }))
 }
 
 pub async fn show(
@@ -539,7 +534,9 @@ pub async fn show(
     Query(q): Query<Values>,
 ) -> Response {
     let reveal = q.get("reveal").is_some_and(|r| r == "1");
-    case_page(&s, &v, id, reveal, String::new()).await
+    case_page(&s, &v, id, reveal, String::new())
+        .await
+        .into_response()
 }
 
 /// One move from the case page's forms; several department boxes may be ticked.
@@ -574,7 +571,9 @@ pub async fn make_move(
     };
     match moves::apply(&s.db, &v.actor, id, m).await {
         Ok(_) => go(&headers, &format!("/cases/{id}")),
-        Err(e) => case_page(&s, &v, id, false, e.render(v.lang)).await,
+        Err(e) => case_page(&s, &v, id, false, e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 

@@ -2,12 +2,13 @@
 //! new one, and an agreement's commitments marked fulfilled (or taken back) in place.
 
 use super::form::{Values, int, pager, value};
-use super::{Layout, Viewer, encode, error_page, go, render};
+use super::{Layout, PageResult, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use chrono::Datelike;
 use jiceng_domain::clock;
@@ -141,13 +142,10 @@ impl DetailPage {
     }
 }
 
-async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
-    let d = match cobuilding::show(&s.db, &v.actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
+    let d = cobuilding::show(&s.db, &v.actor, id).await?;
     let a = d.agreement;
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         l: v.layout("units", format!("{} · {}", a.unit_name, a.year)),
         can_write: v.actor.may_write(&a.org_path).is_ok(),
         can_mark: v
@@ -158,10 +156,10 @@ async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
         items: d.commitments,
         today: clock::today().to_string(),
         error,
-    })
+    }))
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     detail(&s, &v, id, String::new()).await
 }
 
@@ -179,7 +177,7 @@ pub async fn add_commitment(
     match cobuilding::add_commitment(&s.db, &v.actor, id, c).await {
         Ok(_) => go(&headers, &format!("/cobuilding/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => detail(&s, &v, id, e.render(v.lang)).await,
+        Err(e) => detail(&s, &v, id, e.render(v.lang)).await.into_response(),
     }
 }
 
@@ -197,6 +195,6 @@ pub async fn mark(
     match cobuilding::set_done(&s.db, &v.actor, id, value(&f, "on"), undo).await {
         Ok(c) => go(&headers, &format!("/cobuilding/{}", c.agreement_id)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => detail(&s, &v, back, e.render(v.lang)).await,
+        Err(e) => detail(&s, &v, back, e.render(v.lang)).await.into_response(),
     }
 }

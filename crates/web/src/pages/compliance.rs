@@ -2,7 +2,7 @@
 //! meetings, generated from the records as a print-friendly page and as .xlsx.
 
 use super::export::{workbook, xlsx};
-use super::{Layout, Viewer, error_page, render};
+use super::{Layout, PageResult, Viewer, error_page, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -262,16 +262,10 @@ pub async fn ledger(
     v: Viewer,
     Path(code): Path<String>,
     Query(q): Query<Values>,
-) -> Response {
+) -> PageResult {
     let year = year_of(&q);
-    let org = match orgs::show(&s.db, &v.actor, &code).await {
-        Ok(d) => d.org.row,
-        Err(e) => return error_page(v.lang, &e),
-    };
-    let details = match ledger_rows(&s, &v, &code, year).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
+    let details = ledger_rows(&s, &v, &code, year).await?;
     let (complies, missed) =
         match compliance::report(&s.db, &v.actor, Some(&code), &year.to_string()).await {
             Ok(r) => r
@@ -287,7 +281,7 @@ pub async fn ledger(
         org.name,
         v.layout("", "").t("ledger.title")
     );
-    render(&LedgerPage {
+    Ok(render(&LedgerPage {
         l: v.layout("meetings", title),
         org_code: org.code,
         org_name: org.name,
@@ -295,7 +289,7 @@ pub async fn ledger(
         rows: details.iter().map(|d| ledger_line(&v, d)).collect(),
         complies,
         missed,
-    })
+    }))
 }
 
 pub async fn ledger_xlsx(
@@ -303,12 +297,9 @@ pub async fn ledger_xlsx(
     v: Viewer,
     Path(code): Path<String>,
     Query(q): Query<Values>,
-) -> Response {
+) -> PageResult {
     let year = year_of(&q);
-    let details = match ledger_rows(&s, &v, &code, year).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let details = ledger_rows(&s, &v, &code, year).await?;
     let rows: Vec<Vec<String>> = details
         .iter()
         .map(|d| {
@@ -333,8 +324,8 @@ pub async fn ledger_xlsx(
         "出席/应到",
         "缺席（原因）",
     ];
-    xlsx(
+    Ok(xlsx(
         &format!("ledger-{code}-{year}"),
         workbook("三会一课台账", &head, &rows, false),
-    )
+    ))
 }

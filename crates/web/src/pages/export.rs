@@ -1,7 +1,7 @@
 //! Excel exports of the list views: the same filters and the same access checks as the page,
 //! read a page at a time through the use cases, capped so one request stays bounded.
 
-use super::{Viewer, error_page};
+use super::{PageResult, Viewer};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -83,7 +83,7 @@ pub async fn members_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let mut rows = Vec::new();
     let mut after = None;
     let truncated = loop {
@@ -100,10 +100,7 @@ pub async fn members_xlsx(
             },
         )
         .await;
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let page = page?;
         rows.extend(page.items.into_iter().map(|m| {
             vec![
                 m.id.to_string(),
@@ -146,14 +143,14 @@ pub async fn members_xlsx(
         "所在党组织",
         "居住社区",
     ];
-    xlsx("党员名册", workbook("党员", &head, &rows, truncated))
+    Ok(xlsx("党员名册", workbook("党员", &head, &rows, truncated)))
 }
 
 pub async fn orgs_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let mut rows = Vec::new();
     let mut page_no = 1;
     let truncated = loop {
@@ -171,10 +168,7 @@ pub async fn orgs_xlsx(
             },
         )
         .await;
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let page = page?;
         rows.extend(page.items.into_iter().map(|o| {
             let r = o.row;
             vec![
@@ -208,14 +202,14 @@ pub async fn orgs_xlsx(
         "直属党员",
         "党员总数",
     ];
-    xlsx("党组织", workbook("党组织", &head, &rows, truncated))
+    Ok(xlsx("党组织", workbook("党组织", &head, &rows, truncated)))
 }
 
 pub async fn audit_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let mut rows = Vec::new();
     let mut before = None;
     let truncated = loop {
@@ -233,10 +227,7 @@ pub async fn audit_xlsx(
             },
         )
         .await;
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let page = page?;
         rows.extend(page.items.into_iter().map(|e| {
             vec![
                 e.seq.unwrap_or(0).to_string(),
@@ -255,14 +246,14 @@ pub async fn audit_xlsx(
         }
     };
     let head = ["序号", "时间", "操作者", "操作", "对象", "修改前", "修改后"];
-    xlsx("审计日志", workbook("审计", &head, &rows, truncated))
+    Ok(xlsx("审计日志", workbook("审计", &head, &rows, truncated)))
 }
 
 pub async fn units_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let mut rows = Vec::new();
     let mut page_no = 1;
     let truncated = loop {
@@ -272,10 +263,7 @@ pub async fn units_xlsx(
             page: Some(page_no),
             per_page: Some(500),
         };
-        let page = match units::list(&s.db, &v.actor, query).await {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let page = units::list(&s.db, &v.actor, query).await?;
         rows.extend(page.items.into_iter().map(|u| {
             let r = u.row;
             vec![
@@ -303,5 +291,8 @@ pub async fn units_xlsx(
         "党组织代码",
         "党组织",
     ];
-    xlsx("驻区单位", workbook("驻区单位", &head, &rows, truncated))
+    Ok(xlsx(
+        "驻区单位",
+        workbook("驻区单位", &head, &rows, truncated),
+    ))
 }

@@ -2,12 +2,13 @@
 //! grid's team and open cases, and the forms that change teams and places.
 
 use super::form::{Values, int, value};
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::grid::PlaceKind;
 use jiceng_domain::msg::translate;
@@ -48,7 +49,7 @@ impl GridsPage {
     }
 }
 
-pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
+pub async fn grid_map(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
     map_page(
         &s,
         &v,
@@ -65,11 +66,11 @@ async fn map_page(
     within: String,
     picked: String,
     team_error: String,
-) -> Response {
+) -> PageResult {
     let title = v.layout("", "").t("grid.map").to_string();
     let (rows, error) = match grids::with_open_cases(&s.db, &v.actor, Some(within.as_str())).await {
         Ok(r) => (r, String::new()),
-        Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
+        Err(e @ OpsError::Forbidden(_)) => return Err(e.into()),
         Err(e) => (Vec::new(), e.render(v.lang)),
     };
     let teams = grids::teams(&s.db, &v.actor, Some(within.as_str()))
@@ -112,10 +113,7 @@ async fn map_page(
     let picked_places = if picked.is_empty() {
         Vec::new()
     } else {
-        match places::of_grid(&s.db, &v.actor, &picked).await {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        }
+        places::of_grid(&s.db, &v.actor, &picked).await?
     };
     let place_lines = picked_places
         .iter()
@@ -150,7 +148,7 @@ async fn map_page(
             (t.grid_id, t.id, role, t.name.clone())
         })
         .collect();
-    render(&GridsPage {
+    Ok(render(&GridsPage {
         l: v.layout("cases", title),
         within,
         geojson,
@@ -169,7 +167,7 @@ async fn map_page(
         } else {
             team_error
         },
-    })
+    }))
 }
 
 pub async fn add_team_member(
@@ -188,7 +186,9 @@ pub async fn add_team_member(
     match grids::add_team_member(&s.db, &v.actor, new).await {
         Ok(_) => go(&headers, "/grids"),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await,
+        Err(e) => map_page(&s, &v, String::new(), String::new(), e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 
@@ -233,7 +233,9 @@ pub async fn add_place(
     let (households, unit_id, lon, lat) = match parsed {
         Ok(p) => p,
         Err(e) => {
-            return map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await;
+            return map_page(&s, &v, String::new(), String::new(), e.render(v.lang))
+                .await
+                .into_response();
         }
     };
     let new = places::NewPlaceInput {
@@ -247,7 +249,9 @@ pub async fn add_place(
     match places::add(&s.db, &v.actor, new).await {
         Ok(p) => go(&headers, &format!("/grids?grid={}", p.grid_code)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => map_page(&s, &v, String::new(), String::new(), e.render(v.lang)).await,
+        Err(e) => map_page(&s, &v, String::new(), String::new(), e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! `format=xlsx`, a workbook.
 
 use super::export::{workbook, xlsx};
-use super::{Layout, Viewer, error_page, render};
+use super::{Layout, PageResult, Viewer, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -73,13 +73,10 @@ pub async fn points_ledger(
     v: Viewer,
     Path(code): Path<String>,
     Query(q): Query<Values>,
-) -> Response {
+) -> PageResult {
     let year = year_of(&q);
     let scheme = q.get("scheme").cloned().unwrap_or_else(|| "accrual".into());
-    let org = match orgs::show(&s.db, &v.actor, &code).await {
-        Ok(d) => d.org.row,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
@@ -96,10 +93,7 @@ pub async fn points_ledger(
             },
         )
         .await;
-        let r = match r {
-            Ok(r) => r,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let r = r?;
         let more = page * 500 < r.members;
         rows.extend(
             r.items
@@ -111,7 +105,7 @@ pub async fn points_ledger(
         }
         page += 1;
     }
-    respond(
+    Ok(respond(
         &v,
         &q,
         (&org.code, &org.name),
@@ -119,7 +113,7 @@ pub async fn points_ledger(
         year,
         &["名次", "姓名", "所在党组织", "积分"],
         rows,
-    )
+    ))
 }
 
 /// Every 双报到 registration with a community active at some time in the year, with the hours
@@ -129,27 +123,18 @@ pub async fn registrations_ledger(
     v: Viewer,
     Path(code): Path<String>,
     Query(q): Query<Values>,
-) -> Response {
+) -> PageResult {
     let year = year_of(&q);
-    let org = match orgs::show(&s.db, &v.actor, &code).await {
-        Ok(d) => d.org.row,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
     let (first, last) = (
         chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a date"),
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a date"),
     );
-    let served = match jiceng_ops::service::at_community(&s.db, &v.actor, &code, year).await {
-        Ok(m) => m,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let served = jiceng_ops::service::at_community(&s.db, &v.actor, &code, year).await?;
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
-        let p = match registrations::of_community(&s.db, &v.actor, &code, false, page, 500).await {
-            Ok(p) => p,
-            Err(e) => return error_page(v.lang, &e),
-        };
+        let p = registrations::of_community(&s.db, &v.actor, &code, false, page, 500).await?;
         for r in p.items {
             if r.registered_on > last || r.ended_on.is_some_and(|e| e < first) {
                 continue;
@@ -176,7 +161,7 @@ pub async fn registrations_ledger(
         }
         page += 1;
     }
-    respond(
+    Ok(respond(
         &v,
         &q,
         (&org.code, &org.name),
@@ -190,5 +175,5 @@ pub async fn registrations_ledger(
             "本年在本社区志愿服务（小时）",
         ],
         rows,
-    )
+    ))
 }

@@ -1,7 +1,7 @@
 //! Organisational life pages: an org's meetings, planning and recording one (with the org's
 //! members listed for marking absences), a meeting's record with its attachments.
 
-use super::{Layout, Viewer, encode, error_page, go, render};
+use super::{Layout, PageResult, Viewer, encode, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
@@ -334,11 +334,8 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
-    let d = match meetings::show(&s.db, &v.actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let d = meetings::show(&s.db, &v.actor, id).await?;
     let r = &d.meeting.row;
     let mut f = Values::new();
     let today = clock::today();
@@ -374,7 +371,7 @@ pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>
         .iter()
         .map(|a| (a.member_id, a.reason.clone().unwrap_or_default()))
         .collect();
-    form_page(
+    Ok(form_page(
         &s,
         &v,
         "meeting.record",
@@ -385,7 +382,7 @@ pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>
         None,
         true,
     )
-    .await
+    .await)
 }
 
 pub async fn save(
@@ -440,15 +437,12 @@ struct MeetingPage {
     error: String,
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     show_with(&s, &v, id, String::new()).await
 }
 
-async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> Response {
-    let d = match meetings::show(&s.db, &v.actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
+    let d = meetings::show(&s.db, &v.actor, id).await?;
     let can_write = v.actor.may_write(&d.meeting.row.org_path).is_ok();
     let planned = d.meeting.row.status == MeetingStatus::Planned.code();
     let r = &d.meeting.row;
@@ -459,7 +453,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
         r.follow_up.clone().unwrap_or_default(),
     );
     let m = line(v, d.meeting);
-    render(&MeetingPage {
+    Ok(render(&MeetingPage {
         l: v.layout("meetings", m.topic.clone()),
         m,
         place,
@@ -489,7 +483,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
         can_write,
         planned,
         error,
-    })
+    }))
 }
 
 pub async fn upload(
@@ -507,19 +501,21 @@ pub async fn upload(
                 Ok(b) => file = Some((name, b)),
                 Err(e) => {
                     let why = jiceng_domain::msg!("上传失败：{reason}", reason = e).render(v.lang);
-                    return show_with(&s, &v, id, why).await;
+                    return show_with(&s, &v, id, why).await.into_response();
                 }
             }
         }
     }
     let Some((name, bytes)) = file else {
         let why = jiceng_domain::msg!("请选择要导入的文件").render(v.lang);
-        return show_with(&s, &v, id, why).await;
+        return show_with(&s, &v, id, why).await.into_response();
     };
     match meeting_files::attach(&s.db, &v.actor, &s.files, id, &name, &bytes).await {
         Ok(_) => go(&headers, &format!("/meetings/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => show_with(&s, &v, id, e.render(v.lang)).await,
+        Err(e) => show_with(&s, &v, id, e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 

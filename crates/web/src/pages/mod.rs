@@ -340,6 +340,24 @@ pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
     }
 }
 
+/// What a page handler fails with: shown as the error page, in the request's language.
+pub struct PageError(OpsError);
+
+/// What a page handler returns, so that a use case's refusal is passed on with `?`.
+pub type PageResult = Result<Response, PageError>;
+
+impl From<OpsError> for PageError {
+    fn from(e: OpsError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(crate::error::lang(), &self.0)
+    }
+}
+
 pub fn error_page(lang: Lang, e: &OpsError) -> Response {
     let status = crate::error::status_of(e);
     let request_id = crate::error::log_failure(status, e)

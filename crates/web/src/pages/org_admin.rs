@@ -2,7 +2,7 @@
 //! deleting an empty one, and seating committee members.
 
 use super::form::{Input, Spec, Values, form_page, value};
-use super::{Viewer, error_page, go, render};
+use super::{PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -124,17 +124,18 @@ pub async fn delete(
     v: Viewer,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
-    let parent = match orgs::show(&s.db, &v.actor, &code).await {
-        Ok(d) => d.ancestors.last().map(|a| a.row.code.clone()),
-        Err(e) => return error_page(v.lang, &e),
-    };
+) -> PageResult {
+    let parent = orgs::show(&s.db, &v.actor, &code)
+        .await?
+        .ancestors
+        .last()
+        .map(|a| a.row.code.clone());
     match orgs::delete(&s.db, &v.actor, &code).await {
-        Ok(()) => go(
+        Ok(()) => Ok(go(
             &headers,
             &parent.map_or_else(|| "/orgs".into(), |p| format!("/orgs/{p}")),
-        ),
-        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        )),
+        Err(e @ OpsError::Forbidden(_)) => Err(e.into()),
         Err(e) => super::views::org_with(&s, &v, &code, Some(e.render(v.lang))).await,
     }
 }

@@ -3,12 +3,13 @@
 
 use super::cases::{category_groups, local};
 use super::form::{Values, value};
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
@@ -71,29 +72,23 @@ impl PatrolsPage {
     }
 }
 
-async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Response {
+async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> PageResult {
     use jiceng_ops::cases::patrols;
-    let day = match patrols::my_day(&s.db, &v.actor).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let day = patrols::my_day(&s.db, &v.actor).await?;
     let grids = patrols::my_grids(&s.db, &v.actor)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|g| (g.code, g.name))
         .collect();
-    let mine = match patrols::my_cases(&s.db, &v.actor).await {
-        Ok(m) => m,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let mine = patrols::my_cases(&s.db, &v.actor).await?;
     let classification = settings::classification(&s.db).await.ok();
     let groups = classification
         .as_ref()
         .map(category_groups)
         .unwrap_or_default();
     let title = v.layout("", "").t("patrol.title").to_string();
-    render(&PatrolsPage {
+    Ok(render(&PatrolsPage {
         l: v.layout("cases", title),
         grids,
         groups,
@@ -118,10 +113,10 @@ async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Res
         open: case_lines(v, mine.open),
         error,
         f,
-    })
+    }))
 }
 
-pub async fn patrols(State(s): State<AppState>, v: Viewer) -> Response {
+pub async fn patrols(State(s): State<AppState>, v: Viewer) -> PageResult {
     patrols_page(&s, &v, Values::new(), String::new()).await
 }
 
@@ -142,7 +137,9 @@ pub async fn log_patrol(
     match jiceng_ops::cases::patrols::record(&s.db, &v.actor, new).await {
         Ok(_) => go(&headers, "/patrols"),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => patrols_page(&s, &v, f, e.render(v.lang)).await,
+        Err(e) => patrols_page(&s, &v, f, e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 
@@ -160,6 +157,8 @@ pub async fn patrol_case(
     match jiceng_ops::cases::patrols::to_case(&s.db, &v.actor, id, finding).await {
         Ok(c) => go(&headers, &format!("/cases/{}", c.id)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => patrols_page(&s, &v, Values::new(), e.render(v.lang)).await,
+        Err(e) => patrols_page(&s, &v, Values::new(), e.render(v.lang))
+            .await
+            .into_response(),
     }
 }

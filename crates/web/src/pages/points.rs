@@ -1,12 +1,13 @@
 //! Member points pages: rankings in a scope, a member's ledger (with manual entry), and the
 //! entries waiting for approval.
 
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::msg::translate;
 use jiceng_domain::points::Source;
@@ -139,13 +140,9 @@ async fn ledger_page(
     q: &Values,
     error: Option<&OpsError>,
     f: Values,
-) -> Response {
+) -> PageResult {
     let scheme = value(q, "scheme").unwrap_or_else(|| "accrual".into());
-    let d = match points::ledger(&s.db, &v.actor, id, &scheme, value(q, "period").as_deref()).await
-    {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let d = points::ledger(&s.db, &v.actor, id, &scheme, value(q, "period").as_deref()).await?;
     let schemes = points::schemes(&s.db).await.unwrap_or_default();
     let this = schemes.iter().find(|x| x.code == d.scheme);
     let manual_items = this
@@ -201,7 +198,7 @@ async fn ledger_page(
         })
         .collect();
     let can_enter = v.actor.may_write(v.actor.scope_path()).is_ok();
-    render(&LedgerPage {
+    Ok(render(&LedgerPage {
         l: v.layout("points", d.member_name.clone()),
         schemes: schemes
             .iter()
@@ -215,7 +212,7 @@ async fn ledger_page(
         error: error.map(|e| e.render(v.lang)).unwrap_or_default(),
         f,
         d,
-    })
+    }))
 }
 
 pub async fn ledger(
@@ -223,7 +220,7 @@ pub async fn ledger(
     v: Viewer,
     Path(id): Path<i64>,
     Query(q): Query<Values>,
-) -> Response {
+) -> PageResult {
     ledger_page(&s, &v, id, &q, None, Values::new()).await
 }
 
@@ -257,7 +254,9 @@ pub async fn enter(
             if let Some(sc) = value(&f, "scheme") {
                 q.insert("scheme".into(), sc);
             }
-            ledger_page(&s, &v, id, &q, Some(&e), f).await
+            ledger_page(&s, &v, id, &q, Some(&e), f)
+                .await
+                .into_response()
         }
     }
 }
@@ -270,20 +269,17 @@ struct PendingPage {
     error: String,
 }
 
-async fn pending_page(s: &AppState, v: &Viewer, error: String) -> Response {
-    let rows = match points::pending(&s.db, &v.actor).await {
-        Ok(r) => r,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn pending_page(s: &AppState, v: &Viewer, error: String) -> PageResult {
+    let rows = points::pending(&s.db, &v.actor).await?;
     let title = v.layout("", "").t("points.pending").to_string();
-    render(&PendingPage {
+    Ok(render(&PendingPage {
         l: v.layout("points", title),
         rows,
         error,
-    })
+    }))
 }
 
-pub async fn pending(State(s): State<AppState>, v: Viewer) -> Response {
+pub async fn pending(State(s): State<AppState>, v: Viewer) -> PageResult {
     pending_page(&s, &v, String::new()).await
 }
 
@@ -295,6 +291,6 @@ pub async fn decide(
 ) -> Response {
     match points::decide(&s.db, &v.actor, id, verdict == "approve").await {
         Ok(_) => go(&headers, "/points/pending"),
-        Err(e) => pending_page(&s, &v, e.render(v.lang)).await,
+        Err(e) => pending_page(&s, &v, e.render(v.lang)).await.into_response(),
     }
 }

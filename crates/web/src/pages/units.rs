@@ -2,12 +2,13 @@
 //! history, registering it with a community, and adding a unit.
 
 use super::form::{Input, Spec, Values, form_page, value};
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::UnitCategory;
 use jiceng_domain::msg::translate;
@@ -133,15 +134,12 @@ struct UnitPage {
     reg_error: String,
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     show_with(&s, &v, id, None).await
 }
 
-async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>) -> Response {
-    let d = match units::show(&s.db, &v.actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>) -> PageResult {
+    let d = units::show(&s.db, &v.actor, id).await?;
     let can_write = v
         .actor
         .may_write_division(&d.unit.row.division_code)
@@ -162,7 +160,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
         .map(|p| (p.grid_code, format!("{:.5}, {:.5}", p.lon, p.lat), p.id));
     let agreements = d.agreements;
     let u = row(v, d.unit);
-    render(&UnitPage {
+    Ok(render(&UnitPage {
         l: v.layout("units", u.name.clone()),
         u,
         registrations,
@@ -171,7 +169,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
         agreements,
         can_write,
         reg_error: reg_error.unwrap_or_default(),
-    })
+    }))
 }
 
 /// 双报到 from the unit's side: its party org registers with a community.
@@ -186,7 +184,9 @@ pub async fn register(
     match registrations::register_unit(&s.db, &v.actor, id, &community, value(&f, "on")).await {
         Ok(_) => go(&headers, &format!("/units/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => show_with(&s, &v, id, Some(e.render(v.lang))).await,
+        Err(e) => show_with(&s, &v, id, Some(e.render(v.lang)))
+            .await
+            .into_response(),
     }
 }
 

@@ -2,12 +2,13 @@
 //! personal access tokens for API clients (shown once, revocable).
 
 use super::form::{Input, Spec, Values, form_page, value};
-use super::{Layout, Viewer, error_page, go, render};
+use super::{Layout, PageResult, Viewer, error_page, go, render};
 use crate::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::Role;
 use jiceng_domain::msg::translate;
@@ -32,15 +33,12 @@ struct UsersPage {
     next_link: String,
 }
 
-pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
+pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
     let page = value(&q, "page")
         .and_then(|p| p.parse().ok())
         .unwrap_or(1i64)
         .max(1);
-    let p = match accounts::list(&s.db, &v.actor, page, 50).await {
-        Ok(p) => p,
-        Err(e) => return error_page(v.lang, &e),
-    };
+    let p = accounts::list(&s.db, &v.actor, page, 50).await?;
     let rows = p
         .items
         .into_iter()
@@ -63,7 +61,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         })
         .collect();
     let title = v.layout("", "").t("nav.users").to_string();
-    render(&UsersPage {
+    Ok(render(&UsersPage {
         l: v.layout("users", title),
         rows,
         page,
@@ -77,7 +75,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         } else {
             String::new()
         },
-    })
+    }))
 }
 
 const USER_FIELDS: [Spec; 8] = [
@@ -183,13 +181,10 @@ fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     .unwrap_or_else(|| "—".into())
 }
 
-async fn tokens_page(s: &AppState, v: &Viewer, fresh: String, error: String) -> Response {
-    let rows = match accounts::tokens(&s.db, &v.actor).await {
-        Ok(r) => r,
-        Err(e) => return error_page(v.lang, &e),
-    };
+async fn tokens_page(s: &AppState, v: &Viewer, fresh: String, error: String) -> PageResult {
+    let rows = accounts::tokens(&s.db, &v.actor).await?;
     let title = v.layout("", "").t("nav.tokens").to_string();
-    render(&TokensPage {
+    Ok(render(&TokensPage {
         l: v.layout("", title),
         rows: rows
             .into_iter()
@@ -209,10 +204,10 @@ async fn tokens_page(s: &AppState, v: &Viewer, fresh: String, error: String) -> 
             .collect(),
         fresh,
         error,
-    })
+    }))
 }
 
-pub async fn tokens(State(s): State<AppState>, v: Viewer) -> Response {
+pub async fn tokens(State(s): State<AppState>, v: Viewer) -> PageResult {
     tokens_page(&s, &v, String::new(), String::new()).await
 }
 
@@ -226,14 +221,20 @@ pub async fn create_token(State(s): State<AppState>, v: Viewer, Form(f): Form<Va
                 value(&f, "days").unwrap_or_default(),
                 jiceng_domain::msg!("应在 1 到 3650 天之间"),
             ));
-            return tokens_page(&s, &v, String::new(), e.render(v.lang)).await;
+            return tokens_page(&s, &v, String::new(), e.render(v.lang))
+                .await
+                .into_response();
         }
     };
     let name = value(&f, "name").unwrap_or_default();
     let scope = value(&f, "scope").unwrap_or_else(|| "read".into());
     match accounts::create_token(&s.db, &v.actor, &name, &scope, days).await {
-        Ok(t) => tokens_page(&s, &v, t.token, String::new()).await,
-        Err(e) => tokens_page(&s, &v, String::new(), e.render(v.lang)).await,
+        Ok(t) => tokens_page(&s, &v, t.token, String::new())
+            .await
+            .into_response(),
+        Err(e) => tokens_page(&s, &v, String::new(), e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Page handlers: each reads its form or query, calls one use case, and renders a template.
 
-use super::{Layout, Viewer, error_page, go, lang_of, render};
+use super::{Layout, PageResult, Viewer, error_page, go, lang_of, render};
 use crate::AppState;
 use crate::auth::SESSION_COOKIE;
 use askama::Template;
@@ -459,7 +459,7 @@ struct OrgPage {
     units_more: bool,
 }
 
-pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> Response {
+pub async fn org(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
     org_with(&s, &v, &code, None).await
 }
 
@@ -468,11 +468,8 @@ pub(super) async fn org_with(
     v: &Viewer,
     code: &str,
     reg_error: Option<String>,
-) -> Response {
-    let d = match orgs::show(&s.db, &v.actor, code).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+) -> PageResult {
+    let d = orgs::show(&s.db, &v.actor, code).await?;
     let r = &d.org.row;
     let is_community =
         r.level == OrgLevel::Community.code() && r.category == OrgCategory::Regional.code();
@@ -570,7 +567,7 @@ pub(super) async fn org_with(
         (Vec::new(), false)
     };
     let l = v.layout("orgs", r.name.clone());
-    render(&OrgPage {
+    Ok(render(&OrgPage {
         l,
         is_community,
         can_write,
@@ -582,7 +579,7 @@ pub(super) async fn org_with(
         nodes: d.children.iter().map(|o| node(v.lang, o)).collect(),
         units,
         units_more,
-    })
+    }))
 }
 
 /// 双报到 from the community's side: a member or a unit registers here.
@@ -617,7 +614,9 @@ pub async fn org_register(
     match result {
         Ok(()) => go(&headers, &format!("/orgs/{code}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => org_with(&s, &v, &code, Some(e.render(v.lang))).await,
+        Err(e) => org_with(&s, &v, &code, Some(e.render(v.lang)))
+            .await
+            .into_response(),
     }
 }
 
@@ -834,7 +833,7 @@ pub async fn member(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let reveal = q.get("reveal").is_some_and(|r| r == "1");
-    member_with(&s, &v, id, reveal, None).await
+    member_with(&s, &v, id, reveal, None).await.into_response()
 }
 
 /// The member page, with the 双报到 form when the viewer may register this member.
@@ -844,11 +843,8 @@ async fn member_with(
     id: i64,
     reveal: bool,
     reg_error: Option<String>,
-) -> Response {
-    let d = match members::show(&s.db, &v.actor, id, reveal).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+) -> PageResult {
+    let d = members::show(&s.db, &v.actor, id, reveal).await?;
     let employed = d.member.categories.contains(&Category::Employed.label());
     let active = d.registrations.iter().any(|r| r.ended_on.is_none());
     let community = if employed && !active {
@@ -864,7 +860,7 @@ async fn member_with(
     page.can_register = community.is_some() || reg_error.is_some();
     page.reg_community = community.map(|c| c.code).unwrap_or_default();
     page.reg_error = reg_error.unwrap_or_default();
-    render(&page)
+    Ok(render(&page))
 }
 
 pub async fn member_register(
@@ -886,7 +882,9 @@ pub async fn member_register(
     {
         Ok(_) => go(&headers, &format!("/members/{id}")),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
-        Err(e) => member_with(&s, &v, id, false, Some(e.render(v.lang))).await,
+        Err(e) => member_with(&s, &v, id, false, Some(e.render(v.lang)))
+            .await
+            .into_response(),
     }
 }
 
@@ -1023,11 +1021,8 @@ pub async fn member_create(
     }
 }
 
-pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
-    let d = match members::show(&s.db, &v.actor, id, v.actor.may_reveal()).await {
-        Ok(d) => d,
-        Err(e) => return error_page(v.lang, &e),
-    };
+pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    let d = members::show(&s.db, &v.actor, id, v.actor.may_reveal()).await?;
     let m = &d.member;
     let mut values = HashMap::new();
     let mut put = |k: &str, val: String| {
@@ -1067,14 +1062,14 @@ pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i6
         m.residence_division.clone().unwrap_or_default(),
     );
     let title = v.layout("", "").t("member.edit").to_string();
-    render(&member_form(
+    Ok(render(&member_form(
         &v,
         title,
         format!("/members/{id}"),
         format!("/members/{id}"),
         &values,
         None,
-    ))
+    )))
 }
 
 pub async fn member_save(

@@ -24,13 +24,12 @@ struct WishesPage {
     f: Values,
     q: Values,
     statuses: Vec<(&'static str, String)>,
-    rows: Vec<(WishRow, String)>,
+    /// Each wish with its status label and the moves the viewer may make on it.
+    rows: Vec<(WishRow, String, Vec<&'static str>)>,
     page: i64,
     prev_link: String,
     next_link: String,
     can_post: bool,
-    /// The viewer's own member id, when they claim for themself.
-    me: Option<i64>,
     today: String,
     error: String,
 }
@@ -44,8 +43,8 @@ impl WishesPage {
         self.q.get(k).map_or("", String::as_str)
     }
 
-    fn mine(&self, w: &WishRow) -> bool {
-        self.me.is_some() && w.member_id == self.me
+    fn can(&self, offers: &[&str], m: &str) -> bool {
+        offers.contains(&m)
     }
 }
 
@@ -68,7 +67,6 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         prev_link: String::new(),
         next_link: String::new(),
         can_post: v.actor.may_write(v.actor.scope_path()).is_ok(),
-        me: v.actor.member_id(),
         today: clock::today().to_string(),
         error,
     };
@@ -95,7 +93,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
                     let label = WishStatus::parse(&w.status).map_or(w.status.clone(), |s| {
                         translate(v.lang, s.label()).to_string()
                     });
-                    (w, label)
+                    let offers = wishes::policy::offers(&v.actor, &w);
+                    (w, label, offers)
                 })
                 .collect();
         }

@@ -3,6 +3,8 @@
 //! which counts towards the member's points; a claim can be given up and an open wish
 //! withdrawn. Each move is checked by the domain's rules and audited.
 
+pub mod policy;
+
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
@@ -23,6 +25,7 @@ pub struct NewWishInput {
     pub resident: Option<String>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "post"))]
 pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, OpsError> {
     let title = text::name("title", required("title", &new.title)?, 60)?;
     let detail = opt(&new.detail)
@@ -81,6 +84,7 @@ pub struct WishMoveInput {
     pub on: Option<String>,
 }
 
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "apply"))]
 pub async fn apply(
     db: &Db,
     actor: &Actor,
@@ -102,7 +106,7 @@ pub async fn apply(
                 .member_id
                 .or(actor.member_id())
                 .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
-            actor.may_act_for(Some(member), None, &path)?;
+            policy::may_claim(actor, &before, member)?;
             let row = members::by_id(&mut tx, member)
                 .await?
                 .ok_or_else(|| Invalid::new("member", member, msg!("没有这名党员")))?;
@@ -110,11 +114,11 @@ pub async fn apply(
             (Some(member), Some(today), None)
         }
         WishMove::Release => {
-            actor.may_act_for(before.member_id, None, &path)?;
+            policy::may_release(actor, &before)?;
             (None, None, None)
         }
         WishMove::Fulfil => {
-            actor.may_write(&path)?;
+            policy::may_manage(actor, &before)?;
             let on = match opt(&input.on) {
                 Some(d) => text::date("fulfilled_on", d)?,
                 None => today,
@@ -124,7 +128,7 @@ pub async fn apply(
             (before.member_id, before.claimed_on, Some(on))
         }
         WishMove::Withdraw => {
-            actor.may_write(&path)?;
+            policy::may_manage(actor, &before)?;
             (None, None, None)
         }
     };
@@ -173,6 +177,7 @@ pub struct ListWishes {
 /// Wishes in a scope, newest first. A party member without a scope to read sees the open
 /// wishes of the community they live in and those they are registered with, and the wishes
 /// they claimed.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>, OpsError> {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
