@@ -324,10 +324,10 @@ fn new_case(
     let (x0, y0, x1, y1) = g.rect;
     let at = |a: f64, b: f64, r: &mut Rng| a + (b - a) * (r.below(1000) as f64 + 0.5) / 1000.0;
     let channel = *rng.weighted(&[
-        ("hotline", 50),
-        ("grid_worker", 30),
-        ("web", 15),
-        ("walk_in", 5),
+        (domain::Channel::Hotline, 50),
+        (domain::Channel::GridWorker, 30),
+        (domain::Channel::Web, 15),
+        (domain::Channel::WalkIn, 5),
     ]);
     let title = TITLES
         .iter()
@@ -336,15 +336,15 @@ fn new_case(
     CaseRow {
         id,
         code: format!("D{:08}", id),
-        channel: channel.into(),
+        channel,
         category: Some(leaf.into()),
         category_top: Some(top.into()),
-        urgency: urgency.code().into(),
-        status: "registered".into(),
+        urgency,
+        status: domain::CaseStatus::Registered,
         title: title.to_string(),
         lon: Some(at(x0, x1, rng)),
         lat: Some(at(y0, y1, rng)),
-        routed: "grid".into(),
+        routed: domain::Routing::Grid,
         grid_id: Some(g.id),
         community_org_id: Some(g.community_org_id),
         street_org_id: g.street_org_id,
@@ -399,7 +399,7 @@ impl Sim<'_> {
         let before = self.c.clone();
         change(&mut self.c);
         let state = domain::State {
-            status: domain::CaseStatus::parse(&before.status).expect("valid"),
+            status: before.status,
             suspended_from: None,
             extension_pending: before.extension_pending,
             extensions: before.extensions as u32,
@@ -407,10 +407,10 @@ impl Sim<'_> {
             satisfaction: None,
         };
         let after = domain::next(&state, action, 1).expect("the demo follows the loop");
-        self.c.status = after.status.code().into();
+        self.c.status = after.status;
         self.c.extension_pending = after.extension_pending;
         self.c.extensions = i64::from(after.extensions);
-        self.c.satisfaction = after.satisfaction.map(|s| s.code().into());
+        self.c.satisfaction = after.satisfaction;
         let (d, department) = accounting(action, &before, &self.c, dept, at);
         if d != Delta::default() {
             let month = jiceng_ops::cases::intake::month_of(&self.c);
@@ -448,7 +448,7 @@ impl Sim<'_> {
         ));
         d.or_default().received += 1;
         let top = self.c.category_top.clone().unwrap_or_default();
-        let urgency = Urgency::parse(&self.c.urgency).expect("valid");
+        let urgency = self.c.urgency;
         let limit = cl
             .limit_for(self.c.category.as_deref().unwrap_or_default(), urgency)
             .expect("standard");

@@ -64,6 +64,7 @@ pub fn all_labels() -> Vec<&'static str> {
         evaluation::Subject::LABELS,
         cases::CaseStatus::LABELS,
         cases::Channel::LABELS,
+        cases::Routing::LABELS,
         cases::Urgency::LABELS,
         cases::Supervision::LABELS,
         cases::Satisfaction::LABELS,

@@ -4,6 +4,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
+use jiceng_domain::cases::{CaseStatus, Channel, Routing, Satisfaction, Supervision, Urgency};
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
@@ -100,17 +101,17 @@ pub struct CaseRow {
     pub code: String,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
-    pub channel: String,
+    pub channel: Channel,
     pub category: Option<String>,
     pub category_top: Option<String>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: Urgency,
+    pub status: CaseStatus,
     pub title: String,
     pub description: Option<String>,
     pub address: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
-    pub routed: String,
+    pub routed: Routing,
     pub grid_id: Option<i64>,
     pub community_org_id: Option<i64>,
     pub street_org_id: Option<i64>,
@@ -128,9 +129,9 @@ pub struct CaseRow {
     pub closed_at: Option<DateTime<Utc>>,
     pub extensions: i64,
     pub extension_pending: bool,
-    pub supervision: Option<String>,
-    pub suspended_from: Option<String>,
-    pub satisfaction: Option<String>,
+    pub supervision: Option<Supervision>,
+    pub suspended_from: Option<CaseStatus>,
+    pub satisfaction: Option<Satisfaction>,
     pub reworks: i64,
     pub returns: i64,
     pub duplicate_of: Option<i64>,

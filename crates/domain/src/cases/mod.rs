@@ -60,6 +60,36 @@ labelled_enum! {
     }
 }
 
+impl Default for Channel {
+    /// Most cases come in by the hotline; intake always names the channel.
+    fn default() -> Self {
+        Channel::Hotline
+    }
+}
+
+labelled_enum! {
+    /// How a case found its place: by a point in a grid, by a community named with its
+    /// address, or not yet (the manual queue).
+    Routing, "routed" {
+        Grid = "grid", "按网格定位";
+        Address = "address", "按社区地址";
+        Manual = "manual", "待人工分拨";
+    }
+}
+
+impl Default for Routing {
+    fn default() -> Self {
+        Routing::Manual
+    }
+}
+
+impl Default for CaseStatus {
+    /// A case starts received.
+    fn default() -> Self {
+        CaseStatus::Received
+    }
+}
+
 labelled_enum! {
     Urgency, "urgency" {
         Emergency = "emergency", "紧急";
@@ -81,6 +111,12 @@ labelled_enum! {
         Satisfied = "satisfied", "满意";
         Basic = "basic", "基本满意";
         Unsatisfied = "unsatisfied", "不满意";
+    }
+}
+
+impl Default for Urgency {
+    fn default() -> Self {
+        Urgency::Normal
     }
 }
 

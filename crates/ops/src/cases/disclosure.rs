@@ -92,11 +92,7 @@ pub async fn disclosure(
                         (Some(closed), Some(due)) => closed <= due,
                         _ => true,
                     },
-                    satisfaction: c
-                        .satisfaction
-                        .as_deref()
-                        .and_then(|x| Satisfaction::parse(x).ok())
-                        .map(Satisfaction::label),
+                    satisfaction: c.satisfaction.map(Satisfaction::label),
                     code: c.code,
                     received_at: c.received_at,
                     closed_at: c.closed_at,

@@ -7,7 +7,7 @@ use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 
-use jiceng_domain::cases::{CaseStatus, Channel, Urgency};
+use jiceng_domain::cases::{CaseStatus, Channel, Routing, Urgency};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, StepSeed};
@@ -63,7 +63,7 @@ fn tracking_code() -> String {
 
 /// Where a case belongs: its grid, community and street, and how that was decided.
 pub(crate) struct Route {
-    pub routed: &'static str,
+    pub routed: Routing,
     pub grid_id: Option<i64>,
     pub community_org_id: Option<i64>,
     pub street_org_id: Option<i64>,
@@ -78,13 +78,13 @@ pub(crate) async fn route(
     let (routed, grid_id, org) = match point {
         Some((lon, lat)) => match grids::locate(tx, lon, lat).await? {
             Some(g) => (
-                "grid",
+                Routing::Grid,
                 Some(g.id),
                 orgs::by_id(tx, g.community_org_id).await?,
             ),
-            None => ("manual", None, None),
+            None => (Routing::Manual, None, None),
         },
-        None => ("manual", None, None),
+        None => (Routing::Manual, None, None),
     };
     let (routed, org) = match (org, community) {
         (Some(o), _) => (routed, Some(o)),
@@ -93,9 +93,9 @@ pub(crate) async fn route(
             if o.level != OrgLevel::Community.code() {
                 return Err(Invalid::new("community", code, msg!("应为社区党组织的代码")).into());
             }
-            ("address", Some(o))
+            (Routing::Address, Some(o))
         }
-        (None, None) => ("manual", None),
+        (None, None) => (Routing::Manual, None),
     };
     let street = match org.as_ref().and_then(|o| o.parent_id) {
         Some(p) => orgs::by_id(tx, p)
@@ -204,27 +204,25 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
     let r = route(&mut rx, point, opt(&new.community)).await?;
     drop(rx);
     let now = clock::now();
-    let registered = category.is_some() && r.routed != "manual";
+    let registered = category.is_some() && r.routed != Routing::Manual;
     let row = CaseRow {
         code: tracking_code(),
         idempotency_key: key,
-        channel: channel.code().into(),
+        channel,
         category: category.as_ref().map(|c| c.0.clone()),
         category_top: category.as_ref().map(|c| c.1.clone()),
-        urgency: urgency.code().into(),
+        urgency,
         status: if registered {
             CaseStatus::Registered
         } else {
             CaseStatus::Received
-        }
-        .code()
-        .into(),
+        },
         title,
         description,
         address,
         lon: point.map(|p| p.0),
         lat: point.map(|p| p.1),
-        routed: r.routed.into(),
+        routed: r.routed,
         grid_id: r.grid_id,
         community_org_id: r.community_org_id,
         street_org_id: r.street_org_id,

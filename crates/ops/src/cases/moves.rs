@@ -9,7 +9,7 @@ use crate::input::opt;
 use crate::{Actor, OpsError};
 use chrono::Duration;
 use jiceng_domain::cases::{
-    self as domain, Action, CaseStatus, Satisfaction, State, Supervision, Urgency,
+    self as domain, Action, Routing, Satisfaction, State, Supervision, Urgency,
 };
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, msg, text};
@@ -72,27 +72,15 @@ fn action_of(m: &Move) -> Result<Action, Invalid> {
 }
 
 /// A stored case's state, as the state machine sees it.
-pub fn state_of(c: &CaseRow) -> Result<State, Invalid> {
-    Ok(State {
-        status: CaseStatus::parse(&c.status)?,
-        suspended_from: c
-            .suspended_from
-            .as_deref()
-            .map(CaseStatus::parse)
-            .transpose()?,
+pub fn state_of(c: &CaseRow) -> State {
+    State {
+        status: c.status,
+        suspended_from: c.suspended_from,
         extension_pending: c.extension_pending,
         extensions: c.extensions as u32,
-        supervision: c
-            .supervision
-            .as_deref()
-            .map(Supervision::parse)
-            .transpose()?,
-        satisfaction: c
-            .satisfaction
-            .as_deref()
-            .map(Satisfaction::parse)
-            .transpose()?,
-    })
+        supervision: c.supervision,
+        satisfaction: c.satisfaction,
+    }
 }
 
 /// Makes one move on case `id`; returns the case as it now stands, its reporter masked.
@@ -166,7 +154,7 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         .ok_or_else(|| OpsError::not_found("案件", id))?;
     let classification = settings::classification_in(&mut tx).await?;
     let calendar = settings::calendar_in(&mut tx).await?;
-    let state = state_of(&before)?;
+    let state = state_of(&before);
     let after_state = domain::next(&state, action, classification.max_extensions)?;
     let summons = store::summons(&mut tx, id).await?;
     match &by_whom {
@@ -186,9 +174,9 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             let (leaf, top) = classification.leaf(category)?;
             (c.category, c.category_top) = (Some(leaf.code.clone()), Some(top.code.clone()));
             if let Some(u) = opt(&m.urgency) {
-                c.urgency = Urgency::parse(u)?.code().into();
+                c.urgency = Urgency::parse(u)?;
             }
-            if c.routed == "manual" {
+            if c.routed == Routing::Manual {
                 let Some(code) = opt(&m.community) else {
                     return Err(Invalid::new(
                         "community",
@@ -201,7 +189,7 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
                 by_whom.check(|a| a.may_write(&r.path))?;
                 (c.community_org_id, c.street_org_id, c.org_path) =
                     (r.community_org_id, r.street_org_id, r.path);
-                c.routed = "address".into();
+                c.routed = Routing::Address;
             }
             c.registered_at = Some(now);
         }
@@ -238,10 +226,8 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
                 }
             }
             step_department = c.department_id;
-            let limit = classification.limit_for(
-                c.category.as_deref().unwrap_or_default(),
-                Urgency::parse(&c.urgency)?,
-            )?;
+            let limit =
+                classification.limit_for(c.category.as_deref().unwrap_or_default(), c.urgency)?;
             c.due_at = Some(clock::from_local(domain::deadline(
                 &calendar,
                 clock::local(now),
@@ -287,10 +273,8 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         }
         Action::DecideExtension { approve } => {
             if approve {
-                let limit = classification.limit_for(
-                    c.category.as_deref().unwrap_or_default(),
-                    Urgency::parse(&c.urgency)?,
-                )?;
+                let limit = classification
+                    .limit_for(c.category.as_deref().unwrap_or_default(), c.urgency)?;
                 let from = clock::local(c.dispatched_at.unwrap_or(now));
                 c.due_at = Some(clock::from_local(domain::deadline(
                     &calendar,
@@ -326,12 +310,12 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
             c.duplicate_of = Some(first.id);
         }
     }
-    c.status = after_state.status.code().into();
-    c.suspended_from = after_state.suspended_from.map(|s| s.code().into());
+    c.status = after_state.status;
+    c.suspended_from = after_state.suspended_from;
     c.extension_pending = after_state.extension_pending;
     c.extensions = i64::from(after_state.extensions);
-    c.supervision = after_state.supervision.map(|s| s.code().into());
-    c.satisfaction = after_state.satisfaction.map(|s| s.code().into());
+    c.supervision = after_state.supervision;
+    c.satisfaction = after_state.satisfaction;
     store::save(&mut tx, &c).await?;
     let by = by_whom.name();
     store::add_step(

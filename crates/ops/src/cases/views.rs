@@ -6,7 +6,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::Action;
-use jiceng_domain::cases::{CaseStatus, Warning, warning};
+use jiceng_domain::cases::{CaseStatus, Satisfaction, Warning, warning};
 use jiceng_domain::clock;
 use jiceng_domain::{msg, phone, text};
 use jiceng_store::cases::{self as store, CaseFilter, CaseRow, StepRow, SummonsRow};
@@ -38,9 +38,8 @@ pub fn view(row: CaseRow, warn_share: f64) -> CaseView {
 }
 
 fn view_of(row: CaseRow, warn_share: f64, masked: bool) -> CaseView {
-    let status = CaseStatus::parse(&row.status).ok();
-    let warning = match (status, row.dispatched_at, row.due_at) {
-        (Some(s), Some(from), Some(due)) if s.is_open() => Some(
+    let warning = match (row.status, row.dispatched_at, row.due_at) {
+        (s, Some(from), Some(due)) if s.is_open() => Some(
             match warning(
                 from.naive_utc(),
                 due.naive_utc(),
@@ -55,7 +54,7 @@ fn view_of(row: CaseRow, warn_share: f64, masked: bool) -> CaseView {
         _ => None,
     };
     CaseView {
-        status_label: status.map_or("", CaseStatus::label),
+        status_label: row.status.label(),
         warning,
         row,
         masked,
@@ -92,13 +91,11 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
     }
     let steps = store::steps(&mut tx, id).await?;
     let classification = super::settings::classification_in(&mut tx).await?;
-    let moves = match super::moves::state_of(&c) {
-        Ok(state) => policy::moves(actor, &c, &state, classification.max_extensions, &summons)
-            .into_iter()
-            .map(Action::code)
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let state = super::moves::state_of(&c);
+    let moves = policy::moves(actor, &c, &state, classification.max_extensions, &summons)
+        .into_iter()
+        .map(Action::code)
+        .collect();
     if reveal {
         audit::append(
             &mut tx,
@@ -252,11 +249,11 @@ pub async fn inbox(
 pub struct Tracking {
     pub code: String,
     pub title: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub status_label: &'static str,
     pub received_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
     pub steps: Vec<(String, DateTime<Utc>, Option<String>)>,
 }
 
@@ -272,7 +269,7 @@ pub async fn track(db: &Db, code: &str) -> Result<Tracking, OpsError> {
         .map(|s| (s.action, s.at, s.department_name))
         .collect();
     Ok(Tracking {
-        status_label: CaseStatus::parse(&c.status).map_or("", CaseStatus::label),
+        status_label: c.status.label(),
         code: c.code,
         title: c.title,
         status: c.status,

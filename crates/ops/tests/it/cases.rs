@@ -108,10 +108,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        (c.status.as_str(), c.routed.as_str()),
-        ("registered", "grid")
-    );
+    assert_eq!((c.status.code(), c.routed.code()), ("registered", "grid"));
     assert_eq!(c.grid_id, Some(grid.id));
     assert!(c.street_org_id.is_some());
     assert_eq!(c.category_top.as_deref(), Some("environment"));
@@ -149,8 +146,8 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
         .unwrap();
     assert_eq!(
         (
-            lost.status.as_str(),
-            lost.routed.as_str(),
+            lost.status.code(),
+            lost.routed.code(),
             lost.org_path.as_str()
         ),
         ("received", "manual", "/")
@@ -179,7 +176,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     .await
     .unwrap();
     assert_eq!(
-        (placed.status.as_str(), placed.routed.as_str()),
+        (placed.status.code(), placed.routed.code()),
         ("registered", "address")
     );
 
@@ -201,7 +198,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     )
     .await
     .unwrap();
-    assert_eq!(d.status, "dispatched");
+    assert_eq!(d.status.code(), "dispatched");
     let due = d.due_at.unwrap();
     assert!(due > d.dispatched_at.unwrap());
     let e = moves::apply(&t.db, &gdj, c.id, mv("report"))
@@ -255,14 +252,14 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     let back = moves::apply(&t.db, &gridder, c.id, noted("rework", "仍有垃圾"))
         .await
         .unwrap();
-    assert_eq!((back.status.as_str(), back.reworks), ("handling", 1));
+    assert_eq!((back.status.code(), back.reworks), ("handling", 1));
     moves::apply(&t.db, &cgj, c.id, noted("feedback", "已全部清运"))
         .await
         .unwrap();
     let closed = moves::apply(&t.db, &gridder, c.id, mv("verify"))
         .await
         .unwrap();
-    assert_eq!(closed.status, "closed");
+    assert_eq!(closed.status.code(), "closed");
     let e = moves::rate_as_reporter(&t.db, &c.code, "0000", "satisfied")
         .await
         .unwrap_err();
@@ -270,7 +267,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     let rated = moves::rate_as_reporter(&t.db, &c.code, "5678", "satisfied")
         .await
         .unwrap();
-    assert_eq!(rated.satisfaction.as_deref(), Some("satisfied"));
+    assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
     let tracked = views::track(&t.db, &c.code).await.unwrap();
     let actions: Vec<&str> = tracked.steps.iter().map(|s| s.0.as_str()).collect();
     assert_eq!(
@@ -309,7 +306,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
         .unwrap();
     assert_eq!(
         (
-            returned.status.as_str(),
+            returned.status.code(),
             returned.returns,
             returned.department_id
         ),
@@ -318,12 +315,13 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     let parked = moves::apply(&t.db, &a, lost.id, mv("suspend"))
         .await
         .unwrap();
-    assert_eq!(parked.status, "suspended");
+    assert_eq!(parked.status.code(), "suspended");
     assert_eq!(
         moves::apply(&t.db, &a, lost.id, mv("resume"))
             .await
             .unwrap()
-            .status,
+            .status
+            .code(),
         "registered"
     );
     let yellow = moves::apply(
@@ -337,7 +335,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     )
     .await
     .unwrap();
-    assert_eq!(yellow.supervision.as_deref(), Some("yellow"));
+    assert_eq!(yellow.supervision.map(|x| x.code()), Some("yellow"));
 
     // The rates come from the counts kept on each move.
     let r = rates::rates(
@@ -453,7 +451,7 @@ async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
     .await
     .unwrap();
     assert_eq!(
-        (c.channel.as_str(), c.status.as_str()),
+        (c.channel.code(), c.status.code()),
         ("grid_worker", "registered")
     );
     assert_eq!(c.grid_id, Some(grid.id));
@@ -575,7 +573,7 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
         .unwrap();
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
     let shown = views::show(&t.db, &a, c.id, false).await.unwrap();
-    assert_eq!(shown.case.row.supervision.as_deref(), Some("yellow"));
+    assert_eq!(shown.case.row.supervision.map(|x| x.code()), Some("yellow"));
     let last = shown.steps.last().unwrap();
     assert_eq!(
         (last.action.as_str(), last.actor.as_str()),
@@ -590,7 +588,7 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
     set(10, 9).await;
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 1);
     let shown = views::show(&t.db, &a, c.id, false).await.unwrap();
-    assert_eq!(shown.case.row.supervision.as_deref(), Some("red"));
+    assert_eq!(shown.case.row.supervision.map(|x| x.code()), Some("red"));
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0);
 }
 

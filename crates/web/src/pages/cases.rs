@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{
-    Action, CaseStatus, Channel, Classification, Satisfaction, Supervision, Urgency,
+    Action, CaseStatus, Channel, Classification, Routing, Satisfaction, Supervision, Urgency,
 };
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
@@ -56,7 +56,7 @@ fn line(v: &Viewer, names: &[(String, String)], c: CaseView) -> Line {
         status: translate(v.lang, c.status_label).to_string(),
         warning: c.warning.unwrap_or(""),
         due: r.due_at.map(local).unwrap_or_default(),
-        manual: r.routed == "manual",
+        manual: r.routed == Routing::Manual,
         code: r.code,
         title: r.title,
     }
@@ -161,18 +161,18 @@ pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
             vec![
                 r.code,
                 local(r.received_at),
-                r.channel,
+                r.channel.code().to_string(),
                 r.category
                     .as_ref()
                     .and_then(|k| names.iter().find(|(x, _)| x == k))
                     .map_or(String::new(), |(_, n)| n.clone()),
-                r.urgency,
+                r.urgency.code().to_string(),
                 r.title,
                 status,
                 r.address.unwrap_or_default(),
                 r.due_at.map(local).unwrap_or_default(),
                 r.closed_at.map(local).unwrap_or_default(),
-                r.satisfaction.unwrap_or_default(),
+                r.satisfaction.map_or("", |x| x.code()).to_string(),
             ]
         }));
         match p.next {
@@ -433,20 +433,9 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
         .unwrap_or_default();
     let l = v.layout("cases", format!("{} · {}", c.code, c.title));
     let tr = |zh: &str| translate(v.lang, zh).to_string();
-    let label_of = |code: &str, all: &[(&str, &str)]| {
-        all.iter()
-            .find(|(c, _)| *c == code)
-            .map_or(code.to_string(), |(_, l)| tr(l))
-    };
     let mut facts = vec![
-        (
-            l.t("case.channel").to_string(),
-            label_of(&c.channel, Channel::CHOICES),
-        ),
-        (
-            l.t("case.urgency").to_string(),
-            label_of(&c.urgency, Urgency::CHOICES),
-        ),
+        (l.t("case.channel").to_string(), tr(c.channel.label())),
+        (l.t("case.urgency").to_string(), tr(c.urgency.label())),
         (l.t("case.received").to_string(), local(c.received_at)),
         (
             l.t("case.address").to_string(),
@@ -454,7 +443,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
         ),
         (
             l.t("case.routed").to_string(),
-            l.t(&format!("case.routed_{}", c.routed)).to_string(),
+            l.t(&format!("case.routed_{}", c.routed.code())).to_string(),
         ),
     ];
     if let Some(due) = c.due_at {
@@ -467,16 +456,10 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
         facts.push((l.t("case.phone").to_string(), p.clone()));
     }
     if let Some(sv) = &c.supervision {
-        facts.push((
-            l.t("case.supervision").to_string(),
-            label_of(sv, Supervision::CHOICES),
-        ));
+        facts.push((l.t("case.supervision").to_string(), tr(sv.label())));
     }
     if let Some(sat) = &c.satisfaction {
-        facts.push((
-            l.t("case.satisfaction").to_string(),
-            label_of(sat, Satisfaction::CHOICES),
-        ));
+        facts.push((l.t("case.satisfaction").to_string(), tr(sat.label())));
     }
     let action_label = |code: &str| tr(Action::step_label(code));
     let choices = |all: &'static [(&'static str, &'static str)]| -> Vec<(&'static str, String)> {
