@@ -116,8 +116,8 @@ impl Builder<'_> {
                 fields: OrgFields {
                     code,
                     name,
-                    level: level.code().into(),
-                    category: category.code().into(),
+                    level: level,
+                    category: category,
                     division_code: division.to_string(),
                     founded_on,
                     elected_on,

@@ -44,7 +44,7 @@ pub struct UserView {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub role_label: &'static str,
     pub scope_code: Option<String>,
     pub member_id: Option<i64>,
@@ -59,7 +59,7 @@ impl From<UserRow> for UserView {
     fn from(u: UserRow) -> Self {
         UserView {
             id: u.id,
-            role_label: Role::parse(&u.role).map(Role::label).unwrap_or(""),
+            role_label: u.role.label(),
             role: u.role,
             locked: u.locked_until.is_some_and(|t| t > clock::now()),
             username: u.username,
@@ -124,7 +124,7 @@ pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError
         id: u.id,
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: Role::parse(&u.role)?,
+        role: u.role,
         scope_path: u.scope_path.clone().unwrap_or_else(|| "/".into()),
         scope_code: u.scope_code.clone(),
         scope_division: u.scope_division.clone(),
@@ -225,7 +225,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         username: username.clone(),
         display_name,
         password_hash: hash,
-        role: role.code().into(),
+        role: role,
         scope_org_id: scope.as_ref().map(|o| o.id),
         member_id: new.member_id,
         unit_id: new.unit_id,
@@ -453,10 +453,7 @@ pub async fn reset_password(
         .await?
         .ok_or_else(|| OpsError::not_found("账号", username))?;
     access::password(new, &user.username)?;
-    actor.may_manage_account(
-        Role::parse(&user.role)?,
-        user.scope_path.as_deref().unwrap_or("/"),
-    )?;
+    actor.may_manage_account(user.role, user.scope_path.as_deref().unwrap_or("/"))?;
     users::set_password(&mut tx, user.id, &hash_password(new)?).await?;
     users::delete_sessions_of(&mut tx, user.id, None).await?;
     append(

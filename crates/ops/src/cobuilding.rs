@@ -81,8 +81,8 @@ pub async fn sign(
     let code = required("org", &new.org)?.to_string();
     let mut tx = db.write().await?;
     let org = by_code(&mut tx, "org", &code).await?;
-    if org.category != OrgCategory::Regional.code()
-        || (org.level != OrgLevel::Community.code() && org.level != OrgLevel::Street.code())
+    if org.category != OrgCategory::Regional
+        || (org.level != OrgLevel::Community && org.level != OrgLevel::Street)
     {
         return Err(Invalid::new("org", &code, msg!("共建协议应与社区或街道党组织签订")).into());
     }

@@ -58,9 +58,7 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
     let code = required("community", &new.community)?;
     let mut tx = db.write().await?;
     let community = by_code(&mut tx, "community", code).await?;
-    if community.level != OrgLevel::Community.code()
-        || community.category != OrgCategory::Regional.code()
-    {
+    if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", code, msg!("评价的一方应为社区党组织")).into());
     }
     let (member_id, unit_id, field, who) = match subject {

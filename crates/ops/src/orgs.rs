@@ -40,12 +40,8 @@ pub struct OrgView {
 
 impl From<OrgRow> for OrgView {
     fn from(row: OrgRow) -> Self {
-        let level = OrgLevel::parse(&row.level)
-            .map(OrgLevel::label)
-            .unwrap_or("");
-        let category = OrgCategory::parse(&row.category)
-            .map(OrgCategory::label)
-            .unwrap_or("");
+        let level = row.level.label();
+        let category = row.category.label();
         let term_overdue = row.term_due.is_some_and(|d| d < clock::today());
         OrgView {
             row,
@@ -121,10 +117,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
         Some(p) => Some(by_code(tx, "parent", p).await?),
         None => None,
     };
-    let parent_level = parent
-        .as_ref()
-        .map(|p| OrgLevel::parse(&p.level))
-        .transpose()?;
+    let parent_level = parent.as_ref().map(|p| p.level);
     actor.may_write(parent.as_ref().map_or("/", |p| p.path.as_str()))?;
     check_placement(level, category, parent_level)?;
     let division = divisions::existing(
@@ -142,8 +135,8 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
     let fields = OrgFields {
         code: code.to_string(),
         name,
-        level: level.code().into(),
-        category: category.code().into(),
+        level: level,
+        category: category,
         division_code: division.code,
         founded_on,
         elected_on,
@@ -225,14 +218,8 @@ pub struct ListOrgs {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, OpsError> {
     let filter = OrgFilter {
-        level: opt(&q.level)
-            .map(OrgLevel::parse)
-            .transpose()?
-            .map(|l| l.code().to_string()),
-        category: opt(&q.category)
-            .map(OrgCategory::parse)
-            .transpose()?
-            .map(|c| c.code().to_string()),
+        level: opt(&q.level).map(OrgLevel::parse).transpose()?,
+        category: opt(&q.category).map(OrgCategory::parse).transpose()?,
         text: opt(&q.text).map(str::to_string),
         term_due_before: opt_date("term_due_before", &q.term_due_before)?,
     };
@@ -277,11 +264,7 @@ pub async fn move_to(
         )
         .into());
     }
-    check_placement(
-        OrgLevel::parse(&org.level)?,
-        OrgCategory::parse(&org.category)?,
-        Some(OrgLevel::parse(&parent.level)?),
-    )?;
+    check_placement(org.level, org.category, Some(parent.level))?;
     check_division_within(&org.division_code, &parent.division_code)?;
     orgs::move_subtree(&mut tx, &org, &parent).await?;
     let moved = orgs::by_id(&mut tx, org.id)

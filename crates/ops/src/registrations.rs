@@ -13,7 +13,7 @@ use jiceng_store::{Db, StoreError, Tx, audit, members, units};
 
 async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
     let org = by_code(tx, "community", code).await?;
-    if org.level != OrgLevel::Community.code() || org.category != OrgCategory::Regional.code() {
+    if org.level != OrgLevel::Community || org.category != OrgCategory::Regional {
         return Err(Invalid::new("community", code, msg!("报到对象应为社区党组织")).into());
     }
     Ok(org)

@@ -39,9 +39,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     let code = required("community", &new.community)?.to_string();
     let mut tx = db.write().await?;
     let community = by_code(&mut tx, "community", &code).await?;
-    if community.level != OrgLevel::Community.code()
-        || community.category != OrgCategory::Regional.code()
-    {
+    if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
     }
     actor.may_write(&community.path)?;

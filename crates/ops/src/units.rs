@@ -79,7 +79,7 @@ pub(crate) async fn add_in(
     let org = match opt(&new.org) {
         Some(code) => {
             let o = by_code(tx, "org", code).await?;
-            if o.category != OrgCategory::Unit.code() {
+            if o.category != OrgCategory::Unit {
                 return Err(Invalid::new("org", code, msg!("不是单位党组织")).into());
             }
             if units::by_org(tx, o.id).await?.is_some() {

@@ -3,9 +3,9 @@
 use crate::db::on;
 use crate::{StoreError, Tx, in_list, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
-use jiceng_domain::OrgPath;
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
+use jiceng_domain::{OrgCategory, OrgLevel, OrgPath};
 
 const COLUMNS: &str = "id, code, name, level, category, parent_id, path, division_code, founded_on, elected_on, \
      term_years, term_due, project, ends_on, member_count, subtree_member_count, created_at, updated_at";
@@ -15,8 +15,8 @@ pub struct OrgRow {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub level: String,
-    pub category: String,
+    pub level: OrgLevel,
+    pub category: OrgCategory,
     pub parent_id: Option<i64>,
     pub path: String,
     pub division_code: String,
@@ -37,8 +37,8 @@ pub struct OrgRow {
 pub struct OrgFields {
     pub code: String,
     pub name: String,
-    pub level: String,
-    pub category: String,
+    pub level: OrgLevel,
+    pub category: OrgCategory,
     pub division_code: String,
     pub founded_on: Option<NaiveDate>,
     pub elected_on: Option<NaiveDate>,
@@ -186,8 +186,8 @@ pub async fn child_count(tx: &mut Tx, id: i64) -> Result<i64, StoreError> {
 /// Filters for listing a subtree.
 #[derive(Debug, Clone, Default)]
 pub struct OrgFilter {
-    pub level: Option<String>,
-    pub category: Option<String>,
+    pub level: Option<OrgLevel>,
+    pub category: Option<OrgCategory>,
     /// Matches a part of the name, or the whole code.
     pub text: Option<String>,
     pub term_due_before: Option<NaiveDate>,

@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
+use jiceng_domain::Role;
 use jiceng_domain::clock;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
@@ -17,7 +18,7 @@ pub struct UserRow {
     pub display_name: String,
     #[serde(skip)]
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub scope_org_id: Option<i64>,
     pub scope_code: Option<String>,
     pub scope_path: Option<String>,
@@ -37,7 +38,7 @@ pub struct NewUserRow {
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub scope_org_id: Option<i64>,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,

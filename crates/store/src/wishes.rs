@@ -5,6 +5,7 @@ use crate::{StoreError, Tx};
 use chrono::NaiveDate;
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
+use jiceng_domain::wish::WishStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct WishRow {
@@ -17,7 +18,7 @@ pub struct WishRow {
     pub detail: Option<String>,
     /// Who made the wish, as the community wrote it (a name or "张阿姨"); not shown publicly.
     pub resident: Option<String>,
-    pub status: String,
+    pub status: WishStatus,
     pub posted_on: NaiveDate,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,

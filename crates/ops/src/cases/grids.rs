@@ -68,9 +68,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
     }
     let mut tx = db.write().await?;
     let community = by_code(&mut tx, "community", &community_code).await?;
-    if community.level != OrgLevel::Community.code()
-        || community.category != OrgCategory::Regional.code()
-    {
+    if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new(
             "community",
             &community_code,

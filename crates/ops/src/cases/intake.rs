@@ -90,7 +90,7 @@ pub(crate) async fn route(
         (Some(o), _) => (routed, Some(o)),
         (None, Some(code)) => {
             let o = by_code(tx, "community", code).await?;
-            if o.level != OrgLevel::Community.code() {
+            if o.level != OrgLevel::Community {
                 return Err(Invalid::new("community", code, msg!("应为社区党组织的代码")).into());
             }
             (Routing::Address, Some(o))
@@ -100,7 +100,7 @@ pub(crate) async fn route(
     let street = match org.as_ref().and_then(|o| o.parent_id) {
         Some(p) => orgs::by_id(tx, p)
             .await?
-            .filter(|s| s.level == OrgLevel::Street.code())
+            .filter(|s| s.level == OrgLevel::Street)
             .map(|s| s.id),
         None => None,
     };

@@ -220,7 +220,7 @@ async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsErr
         .rev()
     {
         if let Some(o) = orgs::by_id(tx, id).await?
-            && o.level == jiceng_domain::OrgLevel::Community.code()
+            && o.level == jiceng_domain::OrgLevel::Community
         {
             return Ok(o.path);
         }

@@ -150,7 +150,7 @@ async fn compute(db: &Db, actor: Option<&Actor>, q: RatesQuery) -> Result<Rates,
         let ids = jiceng_domain::OrgPath(scope.to_string()).ids();
         for id in ids {
             if let Some(o) = orgs::by_id(&mut tx, id).await?
-                && o.level == jiceng_domain::OrgLevel::Street.code()
+                && o.level == jiceng_domain::OrgLevel::Street
             {
                 street = Some(o);
             }

@@ -37,9 +37,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, 
     let code = required("community", &new.community)?.to_string();
     let mut tx = db.write().await?;
     let community = by_code(&mut tx, "community", &code).await?;
-    if community.level != OrgLevel::Community.code()
-        || community.category != OrgCategory::Regional.code()
-    {
+    if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
     }
     actor.may_write(&community.path)?;
@@ -97,7 +95,7 @@ pub async fn apply(
     let before = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("微心愿", id))?;
-    let from = WishStatus::parse(&before.status)?;
+    let from = before.status;
     let to = wish::next(from, m)?;
     let path = before.community_path.clone();
     let (member, claimed, fulfilled) = match m {
@@ -207,7 +205,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>
         for path in communities {
             rows.extend(store::within(&mut tx, &path, Some("open"), 100, 0).await?);
         }
-        rows.retain(|w| status.is_none_or(|s| w.status == s));
+        rows.retain(|w| status.is_none_or(|s| w.status.code() == s));
         // Who made a wish is for the community to know, not every member who reads it.
         for w in &mut rows {
             w.resident = None;

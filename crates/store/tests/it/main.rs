@@ -34,8 +34,8 @@ fn org(code: &str, level: &str) -> OrgFields {
     OrgFields {
         code: code.into(),
         name: format!("组织{code}"),
-        level: level.into(),
-        category: "regional".into(),
+        level: jiceng_domain::OrgLevel::parse(level).unwrap(),
+        category: jiceng_domain::OrgCategory::Regional,
         division_code: "350302001001".into(),
         founded_on: None,
         elected_on: Some(d("2024-01-01")),
@@ -201,7 +201,7 @@ async fn subtree_move_rewrites_paths_and_counts() {
         &mut tx,
         &a.path,
         &OrgFilter {
-            level: Some("street".into()),
+            level: Some(jiceng_domain::OrgLevel::Street),
             ..Default::default()
         },
         10,

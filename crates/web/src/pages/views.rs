@@ -335,7 +335,7 @@ fn node(lang: Lang, o: &OrgView) -> NodeView {
         name: o.row.name.clone(),
         level: translate(lang, o.level_label),
         members: o.row.subtree_member_count,
-        expandable: o.row.level != OrgLevel::CentralHousehold.code(),
+        expandable: o.row.level != OrgLevel::CentralHousehold,
         overdue: o.term_overdue,
     }
 }
@@ -471,8 +471,7 @@ pub(super) async fn org_with(
 ) -> PageResult {
     let d = orgs::show(&s.db, &v.actor, code).await?;
     let r = &d.org.row;
-    let is_community =
-        r.level == OrgLevel::Community.code() && r.category == OrgCategory::Regional.code();
+    let is_community = r.level == OrgLevel::Community && r.category == OrgCategory::Regional;
     let registrations = if is_community {
         match jiceng_ops::registrations::of_community(&s.db, &v.actor, code, true, 1, 50).await {
             Ok(p) => p
@@ -508,9 +507,7 @@ pub(super) async fn org_with(
         code: r.code.clone(),
         name: r.name.clone(),
         level: translate(v.lang, d.org.level_label),
-        category: OrgCategory::parse(&r.category)
-            .map(|c| translate(v.lang, c.label()))
-            .unwrap_or(""),
+        category: translate(v.lang, r.category.label()),
         division: r.division_code.clone(),
         founded: dash(&r.founded_on),
         elected: dash(&r.elected_on),
@@ -545,8 +542,8 @@ pub(super) async fn org_with(
         .collect();
     let can_write = v.actor.may_write(&r.path).is_ok();
     let holds_units = [OrgLevel::Street.code(), OrgLevel::Community.code()]
-        .contains(&r.level.as_str())
-        && r.category == OrgCategory::Regional.code();
+        .contains(&r.level.code())
+        && r.category == OrgCategory::Regional;
     let (units, units_more) = if holds_units {
         let q = jiceng_ops::units::ListUnits {
             within: Some(r.division_code.clone()),

@@ -90,9 +90,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
                 .items
                 .into_iter()
                 .map(|w| {
-                    let label = WishStatus::parse(&w.status).map_or(w.status.clone(), |s| {
-                        translate(v.lang, s.label()).to_string()
-                    });
+                    let label = translate(v.lang, w.status.label()).to_string();
                     let offers = wishes::policy::offers(&v.actor, &w);
                     (w, label, offers)
                 })
