@@ -12,7 +12,7 @@ use jiceng_domain::cases::{
     self as domain, Action, Calendar, Classification, Satisfaction, Urgency,
 };
 use jiceng_domain::clock;
-use jiceng_domain::grid::GridCode;
+use jiceng_domain::grid::{GridCode, PlaceKind};
 use jiceng_ops::OpsError;
 use jiceng_ops::cases::stats::accounting;
 use jiceng_store::Tx;
@@ -265,7 +265,7 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
         .map(
             |(grid_id, kind, name, (lon, lat), households, unit_id)| NewPlace {
                 grid_id: *grid_id,
-                kind,
+                kind: PlaceKind::parse(kind).expect("the demo's place kinds"),
                 name,
                 lon: *lon,
                 lat: *lat,

@@ -18,6 +18,7 @@ mod wishes;
 use chrono::Days;
 use jiceng_domain::clock;
 use jiceng_domain::msg;
+use jiceng_domain::org::CommitteePosition;
 use jiceng_domain::{Categories, Category, DivisionLevel, Invalid, Role};
 use jiceng_ops::{Actor, OpsError, divisions};
 use jiceng_store::committee::{self, SeatFields};
@@ -380,7 +381,7 @@ fn committee_of(
             };
             SeatFields {
                 org_id: org.placed.id,
-                position: (*p).into(),
+                position: CommitteePosition::parse(p).expect("the demo's positions"),
                 name,
                 member_id,
                 unit_id: None,
@@ -410,7 +411,7 @@ fn committee_of(
     for unit_id in pool.into_iter().take(part_time) {
         seats.push(SeatFields {
             org_id: org.placed.id,
-            position: "member".into(),
+            position: CommitteePosition::Member,
             name: {
                 let male = rng.chance(0.6);
                 names::person(rng, male)

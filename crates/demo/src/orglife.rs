@@ -5,7 +5,7 @@
 use super::Progress;
 use super::rng::Rng;
 use chrono::{Datelike, Months, NaiveDate};
-use jiceng_domain::orglife::{Frequency, Rules};
+use jiceng_domain::orglife::{Frequency, MeetingKind, MeetingStatus, Rules};
 use jiceng_domain::path::upper;
 use jiceng_domain::{OrgLevel, orglife::Period};
 use jiceng_ops::OpsError;
@@ -94,7 +94,7 @@ pub async fn load(
     let mut absences: Vec<(i64, i64, Option<&str>, i64, &str)> = Vec::new();
     let mut total = 0;
     for (n, org) in orgs.iter().enumerate() {
-        let level = OrgLevel::parse(&org.level).unwrap_or(OrgLevel::Branch);
+        let level = org.level;
         // Most orgs keep nearly every duty; about one in seven slips often.
         let diligence = if rng.chance(0.15) {
             0.55 + rng.below(30) as f64 / 100.0
@@ -147,8 +147,8 @@ pub async fn load(
                     MeetingFields {
                         org_id: org.id,
                         org_path: org.path.clone(),
-                        kind: rule.kind.code().into(),
-                        status: "held".into(),
+                        kind: rule.kind,
+                        status: MeetingStatus::Held,
                         held_on: day,
                         place: Some(PLACES[rng.below(PLACES.len() as u64) as usize].into()),
                         topic: topic(rule.kind.code(), rng).into(),
@@ -173,8 +173,8 @@ pub async fn load(
                 MeetingFields {
                     org_id: org.id,
                     org_path: org.path.clone(),
-                    kind: "themed_day".into(),
-                    status: "planned".into(),
+                    kind: MeetingKind::ThemedDay,
+                    status: MeetingStatus::Planned,
                     held_on: day,
                     place: Some(PLACES[0].into()),
                     topic: topic("themed_day", rng).into(),

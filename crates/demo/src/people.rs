@@ -5,7 +5,7 @@ use super::names;
 use super::rng::Rng;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use jiceng_domain::id_number::check_char;
-use jiceng_domain::{Categories, Category, Education, MemberStatus};
+use jiceng_domain::{Categories, Category, Education, Gender, MemberStatus};
 use jiceng_store::members::MemberFields;
 use std::collections::HashSet;
 
@@ -102,7 +102,7 @@ impl People {
         let ethnicity = *rng.weighted(&[("汉族", 985), ("畲族", 10), ("回族", 5)]);
         MemberFields {
             name: names::person(rng, male),
-            gender: if male { "male" } else { "female" }.into(),
+            gender: if male { Gender::Male } else { Gender::Female },
             ethnicity: ethnicity.into(),
             birth_date,
             id_number: self.id_number(rng, &residence[..6], birth_date, male),
@@ -111,10 +111,10 @@ impl People {
                 rng.pick(&[3, 5, 7, 8, 9]),
                 rng.below(1_000_000_000)
             )),
-            education: Some(education.code().into()),
+            education: Some(education),
             joined_on,
             full_on,
-            status: status.code().into(),
+            status: status,
             categories: Categories::of(&cats).map(|c| c.0).unwrap_or(0),
             residence_division: Some(residence.to_string()),
             employer_unit_id: employer,
@@ -141,8 +141,8 @@ impl People {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiceng_domain::IdNumber;
     use jiceng_domain::member::{MemberDates, check_dates, check_identity};
-    use jiceng_domain::{Gender, IdNumber};
 
     #[test]
     fn generated_members_pass_every_rule() {
@@ -157,9 +157,9 @@ mod tests {
             };
             let m = people.member(&mut rng, side, "350302001001", None);
             let id = IdNumber::parse(&m.id_number).expect("valid id");
-            let gender = Gender::parse(&m.gender).unwrap();
+            let gender = m.gender;
             check_identity(&id, Some(m.birth_date), Some(gender)).expect("id matches");
-            let status = MemberStatus::parse(&m.status).unwrap();
+            let status = m.status;
             check_dates(
                 &MemberDates {
                     birth_date: m.birth_date,

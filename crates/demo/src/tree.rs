@@ -367,10 +367,7 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
                 unit_id,
                 UnitFields {
                     name: unit_name,
-                    category: UnitCategory::parse(category)
-                        .map(|c| c.code())
-                        .unwrap_or(category)
-                        .to_string(),
+                    category: UnitCategory::parse(category).expect("the study's unit categories"),
                     division_code: com.clone(),
                     address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
                     org_id: Some(b.orgs[oi].placed.id),
@@ -392,7 +389,7 @@ pub fn plan(rng: &mut Rng, city: &Division, scale: f64, today: NaiveDate) -> Pla
             unit_id,
             UnitFields {
                 name: names::unit(b.rng, category, &city_short, &streets[si].name),
-                category: category.into(),
+                category: UnitCategory::parse(category).expect("the study's unit categories"),
                 division_code: b.orgs[ci].community.clone().unwrap_or_default(),
                 address: Some(format!("{}{}号", streets[si].name, b.rng.range(1, 300))),
                 org_id: None,

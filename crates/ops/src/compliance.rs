@@ -172,13 +172,11 @@ fn judge(
     let (mut expected_all, mut attended_all) = (0i64, 0i64);
     let mut out = Vec::with_capacity(orgs.len());
     for org in orgs {
-        let Ok(level) = OrgLevel::parse(&org.level) else {
-            continue;
-        };
+        let level = org.level;
         let mine = by_org.remove(&org.id).unwrap_or_default();
         let dated: Vec<(MeetingKind, NaiveDate)> = mine
             .iter()
-            .filter_map(|h| Some((MeetingKind::parse(&h.kind).ok()?, month_start(h.month)?)))
+            .filter_map(|h| Some((h.kind, month_start(h.month)?)))
             .collect();
         let reqs = orglife::evaluate(rules, level, &dated, period, today);
         let mut missed = Vec::new();

@@ -169,7 +169,7 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, 
     let community = orgs::by_id(&mut tx, row.community_org_id)
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", row.community_org_id))?;
-    if row.subject == Subject::Community.code() {
+    if row.subject == Subject::Community {
         let unit = row.unit_id.expect("a unit grades the community");
         let u = units::by_id(&mut tx, unit)
             .await?
@@ -221,7 +221,7 @@ pub struct ListPairs {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
-    pub subject: String,
+    pub subject: jiceng_domain::evaluation::Subject,
     pub owed: i64,
     pub done: i64,
 }

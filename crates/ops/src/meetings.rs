@@ -51,13 +51,9 @@ pub struct MeetingView {
 impl From<MeetingRow> for MeetingView {
     fn from(row: MeetingRow) -> Self {
         MeetingView {
-            kind_label: MeetingKind::parse(&row.kind)
-                .map(MeetingKind::label)
-                .unwrap_or(""),
-            status_label: MeetingStatus::parse(&row.status)
-                .map(MeetingStatus::label)
-                .unwrap_or(""),
-            present: if row.status == MeetingStatus::Held.code() {
+            kind_label: row.kind.label(),
+            status_label: row.status.label(),
+            present: if row.status == MeetingStatus::Held {
                 row.expected - row.absent + row.visitors
             } else {
                 0
@@ -136,8 +132,8 @@ fn check(new: &NewMeeting, org: &OrgRow) -> Result<Checked, Invalid> {
         fields: MeetingFields {
             org_id: org.id,
             org_path: org.path.clone(),
-            kind: kind.code().into(),
-            status: status.code().into(),
+            kind: kind,
+            status: status,
             held_on: date,
             place: short("place", &new.place, 100)?,
             topic,

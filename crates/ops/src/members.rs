@@ -77,7 +77,7 @@ pub struct MemberDetail {
 fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> MemberView {
     MemberView {
         id: row.id,
-        gender: Gender::parse(&row.gender).map(Gender::label).unwrap_or(""),
+        gender: row.gender.label(),
         ethnicity: row.ethnicity,
         birth_date: row.birth_date,
         id_number: if reveal {
@@ -86,16 +86,10 @@ fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> Mem
             id_number::mask(&row.id_number)
         },
         phone: row.phone.map(|p| if reveal { p } else { phone::mask(&p) }),
-        education: row
-            .education
-            .as_deref()
-            .and_then(|e| Education::parse(e).ok())
-            .map(Education::label),
+        education: row.education.map(Education::label),
         joined_on: row.joined_on,
         full_on: row.full_on,
-        status: MemberStatus::parse(&row.status)
-            .map(MemberStatus::label)
-            .unwrap_or(""),
+        status: row.status.label(),
         categories: Categories(row.categories)
             .list()
             .into_iter()
@@ -141,15 +135,15 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     let categories = Categories::parse(opt(&new.categories).unwrap_or(""))?;
     Ok(MemberFields {
         name,
-        gender: gender.code().into(),
+        gender: gender,
         ethnicity: ethnicity.as_str().into(),
         birth_date,
         id_number: id.as_str().into(),
         phone: phone.map(String::from),
-        education: education.map(|e| e.code().into()),
+        education: education.map(|e| e),
         joined_on,
         full_on,
-        status: status.code().into(),
+        status: status,
         categories: categories.0,
         residence_division: None,
         employer_unit_id: new.employer_unit,

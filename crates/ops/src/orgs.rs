@@ -390,7 +390,7 @@ pub async fn add_seat(
     }
     let seat = SeatFields {
         org_id: org.id,
-        position: position.code().into(),
+        position: position,
         name,
         member_id: new.member_id,
         unit_id: new.unit_id,

@@ -32,9 +32,7 @@ pub struct UnitView {
 
 impl From<UnitRow> for UnitView {
     fn from(row: UnitRow) -> Self {
-        let category_label = UnitCategory::parse(&row.category)
-            .map(UnitCategory::label)
-            .unwrap_or("");
+        let category_label = row.category.label();
         UnitView {
             row,
             category_label,
@@ -100,7 +98,7 @@ pub(crate) async fn add_in(
     let unit_path = org.as_ref().map(|o| o.path.clone());
     let fields = UnitFields {
         name,
-        category: category.code().into(),
+        category: category,
         division_code: division.code,
         address: opt(&new.address).map(str::to_string),
         org_id: org.map(|o| o.id),

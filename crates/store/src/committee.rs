@@ -3,12 +3,13 @@
 use crate::db::on;
 use crate::{StoreError, Tx, values_list};
 use chrono::NaiveDate;
+use jiceng_domain::org::CommitteePosition;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct SeatRow {
     pub id: i64,
     pub org_id: i64,
-    pub position: String,
+    pub position: CommitteePosition,
     pub name: String,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
@@ -20,7 +21,7 @@ pub struct SeatRow {
 #[derive(Debug, Clone)]
 pub struct SeatFields {
     pub org_id: i64,
-    pub position: String,
+    pub position: CommitteePosition,
     pub name: String,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,

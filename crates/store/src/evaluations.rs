@@ -5,13 +5,14 @@ use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
+use jiceng_domain::evaluation::{Grade, Subject};
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct EvaluationRow {
     pub id: i64,
     pub year: i32,
-    pub subject: String,
+    pub subject: Subject,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -19,7 +20,7 @@ pub struct EvaluationRow {
     pub unit_name: Option<String>,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
-    pub grade: String,
+    pub grade: Grade,
     pub comment: Option<String>,
     pub evaluated_by: String,
     pub evaluated_at: DateTime<Utc>,
@@ -99,7 +100,7 @@ pub struct PairQuery<'a> {
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct PairRow {
-    pub subject: String,
+    pub subject: Subject,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -108,7 +109,7 @@ pub struct PairRow {
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
     pub evaluation_id: Option<i64>,
-    pub grade: Option<String>,
+    pub grade: Option<Grade>,
     pub comment: Option<String>,
     pub evaluated_by: Option<String>,
 }
@@ -210,7 +211,7 @@ pub async fn pairs(
 pub async fn progress(
     tx: &mut Tx,
     q: &PairQuery<'_>,
-) -> Result<Vec<(String, i64, i64)>, StoreError> {
+) -> Result<Vec<(Subject, i64, i64)>, StoreError> {
     let Some(pairs) = pairs_sql(q) else {
         return Ok(Vec::new());
     };
@@ -219,7 +220,7 @@ pub async fn progress(
         "SELECT subject, COUNT(*), COUNT(evaluation_id) FROM ({pairs}) x GROUP BY subject ORDER BY subject"
     );
     Ok(
-        on!(tx, c => bind_pairs!(sqlx::query_as::<_, (String, i64, i64)>(&sql), q, &up).fetch_all(c).await)?,
+        on!(tx, c => bind_pairs!(sqlx::query_as::<_, (Subject, i64, i64)>(&sql), q, &up).fetch_all(c).await)?,
     )
 }
 

@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use jiceng_domain::clock;
+use jiceng_domain::grid::PlaceKind;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -10,7 +11,7 @@ pub struct PlaceRow {
     pub id: i64,
     pub grid_id: i64,
     pub grid_code: String,
-    pub kind: String,
+    pub kind: PlaceKind,
     pub name: String,
     pub lon: f64,
     pub lat: f64,
@@ -20,7 +21,7 @@ pub struct PlaceRow {
 
 pub struct NewPlace<'a> {
     pub grid_id: i64,
-    pub kind: &'a str,
+    pub kind: PlaceKind,
     pub name: &'a str,
     pub lon: f64,
     pub lat: f64,
@@ -38,7 +39,7 @@ pub async fn add(tx: &mut Tx, p: &NewPlace<'_>) -> Result<i64, StoreError> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(p.grid_id).bind(p.kind).bind(p.name).bind(p.lon).bind(p.lat).bind(p.households)
         .bind(p.unit_id).bind(clock::now()).fetch_one(c).await)?;
-    if p.kind == "building" {
+    if p.kind == PlaceKind::Building {
         totals(tx, p.grid_id, 1, p.households).await?;
     }
     Ok(id)
@@ -50,7 +51,7 @@ pub async fn remove(tx: &mut Tx, id: i64) -> Result<Option<PlaceRow>, StoreError
         return Ok(None);
     };
     on!(tx, c => sqlx::query("DELETE FROM grid_places WHERE id = $1").bind(id).execute(c).await.map(|_| ()))?;
-    if row.kind == "building" {
+    if row.kind == PlaceKind::Building {
         totals(tx, row.grid_id, -1, -row.households).await?;
     }
     Ok(Some(row))

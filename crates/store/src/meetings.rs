@@ -6,6 +6,7 @@ use crate::db::on;
 use crate::{StoreError, Tx, in_list, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
+use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::upper;
 
 const COLUMNS: &str = "m.id, m.org_id, o.code AS org_code, o.name AS org_name, m.org_path, m.kind, m.status, m.held_on, \
@@ -19,8 +20,8 @@ pub struct MeetingRow {
     pub org_code: String,
     pub org_name: String,
     pub org_path: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: MeetingKind,
+    pub status: MeetingStatus,
     pub held_on: NaiveDate,
     pub place: Option<String>,
     pub topic: String,
@@ -39,8 +40,8 @@ pub struct MeetingRow {
 pub struct MeetingFields {
     pub org_id: i64,
     pub org_path: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: MeetingKind,
+    pub status: MeetingStatus,
     pub held_on: NaiveDate,
     pub place: Option<String>,
     pub topic: String,
@@ -194,7 +195,7 @@ pub async fn upcoming_of(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HeldMonth {
     pub org_id: i64,
-    pub kind: String,
+    pub kind: MeetingKind,
     pub month: i64,
     pub held: i64,
     pub expected: i64,
@@ -225,7 +226,7 @@ pub struct SubjectOrg {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: jiceng_domain::OrgLevel,
     pub path: String,
     pub subtree_member_count: i64,
 }

@@ -5,6 +5,7 @@ use crate::{StoreError, Tx, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
+use jiceng_domain::{Education, Gender, MemberStatus};
 
 const COLUMNS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
      categories, org_id, org_path, residence_division, employer_unit_id, created_at, updated_at";
@@ -13,15 +14,15 @@ const COLUMNS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone
 pub struct MemberRow {
     pub id: i64,
     pub name: String,
-    pub gender: String,
+    pub gender: Gender,
     pub ethnicity: String,
     pub birth_date: NaiveDate,
     pub id_number: String,
     pub phone: Option<String>,
-    pub education: Option<String>,
+    pub education: Option<Education>,
     pub joined_on: NaiveDate,
     pub full_on: Option<NaiveDate>,
-    pub status: String,
+    pub status: MemberStatus,
     pub categories: i64,
     pub org_id: i64,
     pub org_path: String,
@@ -35,15 +36,15 @@ pub struct MemberRow {
 #[derive(Debug, Clone)]
 pub struct MemberFields {
     pub name: String,
-    pub gender: String,
+    pub gender: Gender,
     pub ethnicity: String,
     pub birth_date: NaiveDate,
     pub id_number: String,
     pub phone: Option<String>,
-    pub education: Option<String>,
+    pub education: Option<Education>,
     pub joined_on: NaiveDate,
     pub full_on: Option<NaiveDate>,
-    pub status: String,
+    pub status: MemberStatus,
     pub categories: i64,
     pub residence_division: Option<String>,
     pub employer_unit_id: Option<i64>,

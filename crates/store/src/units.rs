@@ -3,6 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, values_list};
 use chrono::{DateTime, Utc};
+use jiceng_domain::UnitCategory;
 use jiceng_domain::clock;
 
 const COLUMNS: &str = "u.id, u.name, u.category, u.division_code, u.address, u.org_id, o.code AS org_code, o.name AS org_name, u.created_at";
@@ -12,7 +13,7 @@ const FROM: &str = "FROM units u LEFT JOIN orgs o ON o.id = u.org_id";
 pub struct UnitRow {
     pub id: i64,
     pub name: String,
-    pub category: String,
+    pub category: UnitCategory,
     pub division_code: String,
     pub address: Option<String>,
     pub org_id: Option<i64>,
@@ -24,7 +25,7 @@ pub struct UnitRow {
 #[derive(Debug, Clone)]
 pub struct UnitFields {
     pub name: String,
-    pub category: String,
+    pub category: UnitCategory,
     pub division_code: String,
     pub address: Option<String>,
     pub org_id: Option<i64>,

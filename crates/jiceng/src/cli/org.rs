@@ -169,9 +169,7 @@ fn detail(d: &OrgDetail) -> String {
         s.push("  （未登记）".into());
     }
     for seat in &d.committee {
-        let pos = jiceng_domain::org::CommitteePosition::parse(&seat.position)
-            .map(|p| p.label())
-            .unwrap_or("");
+        let pos = seat.position.label();
         let extra = seat
             .unit_name
             .as_ref()

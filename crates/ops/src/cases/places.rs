@@ -91,7 +91,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow,
         &mut tx,
         &NewPlace {
             grid_id: grid.id,
-            kind: kind.code(),
+            kind,
             name: &name,
             lon,
             lat,

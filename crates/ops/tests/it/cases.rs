@@ -619,7 +619,7 @@ async fn a_grid_has_a_team_with_one_leader() {
     let leader = grids::add_team_member(&t.db, &a, member("网格长", "林网格"))
         .await
         .unwrap();
-    assert_eq!(leader.role, "leader");
+    assert_eq!(leader.role.code(), "leader");
     let e = grids::add_team_member(&t.db, &a, member("leader", "陈第二"))
         .await
         .unwrap_err();

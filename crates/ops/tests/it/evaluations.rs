@@ -182,7 +182,7 @@ async fn communities_and_units_grade_each_other_once_a_year() {
     // The files show them; the assessment weighs them.
     let m = members::show(&t.db, &a, member, false).await.unwrap();
     assert_eq!(m.evaluations.len(), 1);
-    assert_eq!(m.evaluations[0].grade, "excellent");
+    assert_eq!(m.evaluations[0].grade.code(), "excellent");
     let u = units::show(&t.db, &a, unit).await.unwrap();
     assert_eq!(u.evaluations.len(), 2, "received and given");
     let r = assessment::quarter(&t.db, &a, Some("S"), "2025-Q4")

@@ -159,14 +159,14 @@ async fn planned_then_held_and_joint_days_count_for_each() {
     let planned = meetings::record(&t.db, &a, meeting("B1", "themed_day", "2099-07-01"))
         .await
         .unwrap();
-    assert_eq!(planned.row.status, "planned");
+    assert_eq!(planned.row.status.code(), "planned");
     let mut held = meeting("B1", "themed_day", "2025-07-01");
     held.status = s("held");
     let v = meetings::update(&t.db, &a, planned.row.id, held)
         .await
         .unwrap();
     assert_eq!(
-        (v.row.status.as_str(), v.row.held_on.to_string().as_str()),
+        (v.row.status.code(), v.row.held_on.to_string().as_str()),
         ("held", "2025-07-01")
     );
 

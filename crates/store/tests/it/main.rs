@@ -2,7 +2,7 @@
 //! (the CI runs the suite both ways).
 
 use chrono::NaiveDate;
-use jiceng_domain::{Division, DivisionCode};
+use jiceng_domain::{Division, DivisionCode, Gender, MemberStatus};
 use jiceng_store::members::{MemberFields, MemberFilter};
 use jiceng_store::orgs::{OrgFields, OrgFilter};
 use jiceng_store::registrations::NewRegistration;
@@ -49,7 +49,7 @@ fn org(code: &str, level: &str) -> OrgFields {
 fn member(n: usize) -> MemberFields {
     MemberFields {
         name: format!("党员{n}"),
-        gender: "male".into(),
+        gender: Gender::Male,
         ethnicity: "汉族".into(),
         birth_date: d("1980-01-01"),
         id_number: format!("ID{n:016}"),
@@ -58,11 +58,10 @@ fn member(n: usize) -> MemberFields {
         joined_on: d("2005-01-01"),
         full_on: Some(d("2006-01-01")),
         status: if n.is_multiple_of(2) {
-            "full"
+            MemberStatus::Full
         } else {
-            "probationary"
-        }
-        .into(),
+            MemberStatus::Probationary
+        },
         categories: if n.is_multiple_of(3) { 1 } else { 2 },
         residence_division: Some("350302001001".into()),
         employer_unit_id: None,
@@ -277,7 +276,7 @@ async fn member_pages_follow_keyset_and_filters() {
         !page.is_empty()
             && page
                 .iter()
-                .all(|m| m.status == "probationary" && m.org_id == kids[0].id)
+                .all(|m| m.status == MemberStatus::Probationary && m.org_id == kids[0].id)
     );
     let employed = MemberFilter {
         category_bit: Some(1),

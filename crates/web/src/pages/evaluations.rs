@@ -70,9 +70,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
         page: Some(page),
         per_page: Some(50),
     };
-    let label = |code: &str| {
-        Subject::parse(code).map_or(code.to_string(), |s| translate(v.lang, s.label()).into())
-    };
+    let label = |s: Subject| -> String { translate(v.lang, s.label()).into() };
     let title = v.layout("", "").t("nav.evaluations").to_string();
     let mut out = Page {
         l: v.layout("units", title),
@@ -100,7 +98,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
             out.progress = p
                 .progress
                 .into_iter()
-                .map(|x| (label(&x.subject), x.done, x.owed))
+                .map(|x| (label(x.subject), x.done, x.owed))
                 .collect();
             let base: String = ["year", "within", "subject", "pending"]
                 .iter()
@@ -118,8 +116,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
                 .items
                 .into_iter()
                 .map(|r| {
-                    let subject = Subject::parse(&r.subject).unwrap_or(Subject::Unit);
-                    let (rated, rated_link, rater) = match subject {
+                    let (rated, rated_link, rater) = match r.subject {
                         Subject::Member => (
                             r.member_name.clone().unwrap_or_default(),
                             format!("/members/{}", r.member_id.unwrap_or_default()),
@@ -137,8 +134,8 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
                         ),
                     };
                     Line {
-                        subject: subject.code(),
-                        subject_label: label(&r.subject),
+                        subject: r.subject.code(),
+                        subject_label: label(r.subject),
                         rated,
                         rated_link,
                         rater,
@@ -147,9 +144,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
                         evaluation: r.evaluation_id.map(|id| {
                             (
                                 id,
-                                r.grade
-                                    .as_deref()
-                                    .map_or(String::new(), |g| label_grade(v, g)),
+                                r.grade.map_or(String::new(), |g| label_grade(v, g)),
                                 r.comment.unwrap_or_default(),
                                 r.evaluated_by.unwrap_or_default(),
                             )
@@ -178,7 +173,7 @@ pub fn lines(v: &Viewer, rows: &[EvaluationRow]) -> Vec<String> {
                 .as_deref()
                 .or(e.unit_name.as_deref())
                 .unwrap_or_default();
-            let (rater, rated) = if e.subject == Subject::Community.code() {
+            let (rater, rated) = if e.subject == Subject::Community {
                 (other, e.community_name.as_str())
             } else {
                 (e.community_name.as_str(), other)
@@ -186,7 +181,7 @@ pub fn lines(v: &Viewer, rows: &[EvaluationRow]) -> Vec<String> {
             format!(
                 "{} · {rater} → {rated}：{}{}",
                 e.year,
-                label_grade(v, &e.grade),
+                label_grade(v, e.grade),
                 e.comment
                     .as_ref()
                     .map(|c| format!("（{c}）"))
@@ -196,8 +191,8 @@ pub fn lines(v: &Viewer, rows: &[EvaluationRow]) -> Vec<String> {
         .collect()
 }
 
-fn label_grade(v: &Viewer, code: &str) -> String {
-    Grade::parse(code).map_or(code.to_string(), |g| translate(v.lang, g.label()).into())
+fn label_grade(v: &Viewer, g: Grade) -> String {
+    translate(v.lang, g.label()).into()
 }
 
 pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {

@@ -81,8 +81,7 @@ async fn map_page(
             .iter()
             .filter(|t| t.grid_id == id)
             .map(|t| {
-                let role = jiceng_domain::grid::TeamRole::parse(&t.role)
-                    .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
+                let role = translate(v.lang, t.role.label());
                 format!("{role} {}", t.name)
             })
             .collect::<Vec<_>>()
@@ -91,13 +90,11 @@ async fn map_page(
     let places = places::within(&s.db, &v.actor, Some(within.as_str()))
         .await
         .unwrap_or_default();
-    let kind_label = |k: &str| {
-        PlaceKind::parse(k).map_or(k.to_string(), |k| translate(v.lang, k.label()).to_string())
-    };
+    let kind_label = |k: PlaceKind| translate(v.lang, k.label()).to_string();
     let units_of = |id: i64| -> String {
         places
             .iter()
-            .filter(|p| p.grid_id == id && p.kind == PlaceKind::Unit.code())
+            .filter(|p| p.grid_id == id && p.kind == PlaceKind::Unit)
             .map(|p| p.name.as_str())
             .collect::<Vec<_>>()
             .join("、")
@@ -105,7 +102,7 @@ async fn map_page(
     let points = serde_json::Value::Array(
         places
             .iter()
-            .map(|p| serde_json::json!([p.lon, p.lat, p.name, kind_label(&p.kind), p.kind]))
+            .map(|p| serde_json::json!([p.lon, p.lat, p.name, kind_label(p.kind), p.kind]))
             .collect(),
     )
     .to_string()
@@ -119,7 +116,7 @@ async fn map_page(
         .iter()
         .map(|p| PlaceLine {
             id: p.id,
-            kind: kind_label(&p.kind),
+            kind: kind_label(p.kind),
             name: p.name.clone(),
             households: p.households,
             at: format!("{:.5}, {:.5}", p.lon, p.lat),
@@ -143,8 +140,7 @@ async fn map_page(
     let team_lines = teams
         .iter()
         .map(|t| {
-            let role = jiceng_domain::grid::TeamRole::parse(&t.role)
-                .map_or(t.role.clone(), |r| translate(v.lang, r.label()).to_string());
+            let role = translate(v.lang, t.role.label()).to_string();
             (t.grid_id, t.id, role, t.name.clone())
         })
         .collect();

@@ -43,7 +43,7 @@ pub fn line(v: &Viewer, m: MeetingView) -> MeetingLine {
         date: m.row.held_on.to_string(),
         kind: translate(v.lang, m.kind_label).to_string(),
         status: translate(v.lang, m.status_label).to_string(),
-        held: m.row.status == MeetingStatus::Held.code(),
+        held: m.row.status == MeetingStatus::Held,
         present: m.present,
         expected: m.row.expected,
         org_code: m.row.org_code,
@@ -340,12 +340,12 @@ pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>
     let mut f = Values::new();
     let today = clock::today();
     f.insert("org".into(), r.org_code.clone());
-    f.insert("kind".into(), r.kind.clone());
+    f.insert("kind".into(), r.kind.code().into());
     // A planned meeting whose day has come is opened for recording as held.
-    let status = if r.status == "planned" && r.held_on <= today {
+    let status = if r.status == MeetingStatus::Planned && r.held_on <= today {
         "held"
     } else {
-        r.status.as_str()
+        r.status.code()
     };
     f.insert("status".into(), status.into());
     f.insert("held_on".into(), r.held_on.to_string());
@@ -444,7 +444,7 @@ pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
 async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
     let d = meetings::show(&s.db, &v.actor, id).await?;
     let can_write = v.actor.may_write(&d.meeting.row.org_path).is_ok();
-    let planned = d.meeting.row.status == MeetingStatus::Planned.code();
+    let planned = d.meeting.row.status == MeetingStatus::Planned;
     let r = &d.meeting.row;
     let (place, host, minutes, follow_up) = (
         r.place.clone().unwrap_or_default(),

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
-use jiceng_domain::{Category, MemberStatus, OrgCategory, OrgLevel, org::CommitteePosition};
+use jiceng_domain::{Category, MemberStatus, OrgCategory, OrgLevel};
 use jiceng_domain::{Lang, msg};
 use jiceng_ops::audit::BrowseAudit;
 use jiceng_ops::members::{ListMembers, MemberDetail, MemberView, NewMember};
@@ -525,9 +525,7 @@ pub(super) async fn org_with(
         .committee
         .iter()
         .map(|c| SeatView {
-            position: CommitteePosition::parse(&c.position)
-                .map(|p| translate(v.lang, p.label()))
-                .unwrap_or(""),
+            position: translate(v.lang, c.position.label()),
             name: c.name.clone(),
             unit: c.unit_name.clone().unwrap_or_default(),
         })
