@@ -478,7 +478,7 @@ async fn demo_accounts(
                 username: username.into(),
                 display_name: format!("演示{}", role.label()),
                 password_hash: hash.clone(),
-                role: role,
+                role,
                 scope_org_id: scope.map(|o| o.placed.id),
                 member_id,
                 unit_id,

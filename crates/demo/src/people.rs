@@ -114,7 +114,7 @@ impl People {
             education: Some(education),
             joined_on,
             full_on,
-            status: status,
+            status,
             categories: Categories::of(&cats).map(|c| c.0).unwrap_or(0),
             residence_division: Some(residence.to_string()),
             employer_unit_id: employer,

@@ -116,8 +116,8 @@ impl Builder<'_> {
                 fields: OrgFields {
                     code,
                     name,
-                    level: level,
-                    category: category,
+                    level,
+                    category,
                     division_code: division.to_string(),
                     founded_on,
                     elected_on,

@@ -225,7 +225,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         username: username.clone(),
         display_name,
         password_hash: hash,
-        role: role,
+        role,
         scope_org_id: scope.as_ref().map(|o| o.id),
         member_id: new.member_id,
         unit_id: new.unit_id,

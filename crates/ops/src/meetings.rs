@@ -132,8 +132,8 @@ fn check(new: &NewMeeting, org: &OrgRow) -> Result<Checked, Invalid> {
         fields: MeetingFields {
             org_id: org.id,
             org_path: org.path.clone(),
-            kind: kind,
-            status: status,
+            kind,
+            status,
             held_on: date,
             place: short("place", &new.place, 100)?,
             topic,

@@ -135,15 +135,15 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     let categories = Categories::parse(opt(&new.categories).unwrap_or(""))?;
     Ok(MemberFields {
         name,
-        gender: gender,
+        gender,
         ethnicity: ethnicity.as_str().into(),
         birth_date,
         id_number: id.as_str().into(),
         phone: phone.map(String::from),
-        education: education.map(|e| e),
+        education,
         joined_on,
         full_on,
-        status: status,
+        status,
         categories: categories.0,
         residence_division: None,
         employer_unit_id: new.employer_unit,

@@ -135,8 +135,8 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
     let fields = OrgFields {
         code: code.to_string(),
         name,
-        level: level,
-        category: category,
+        level,
+        category,
         division_code: division.code,
         founded_on,
         elected_on,
@@ -390,7 +390,7 @@ pub async fn add_seat(
     }
     let seat = SeatFields {
         org_id: org.id,
-        position: position,
+        position,
         name,
         member_id: new.member_id,
         unit_id: new.unit_id,

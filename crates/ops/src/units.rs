@@ -98,7 +98,7 @@ pub(crate) async fn add_in(
     let unit_path = org.as_ref().map(|o| o.path.clone());
     let fields = UnitFields {
         name,
-        category: category,
+        category,
         division_code: division.code,
         address: opt(&new.address).map(str::to_string),
         org_id: org.map(|o| o.id),

@@ -156,14 +156,14 @@ pub async fn insert_new(tx: &mut Tx, rows: &[CaseRow]) -> Result<Vec<(String, i6
         let got: Vec<(String, i64)> = on!(tx, c => {
             let mut q = sqlx::query_as(&sql);
             for r in chunk {
-                q = q.bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category)
-                    .bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description)
-                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id)
+                q = q.bind(&r.code).bind(&r.idempotency_key).bind(r.channel).bind(&r.category)
+                    .bind(&r.category_top).bind(r.urgency).bind(r.status).bind(&r.title).bind(&r.description)
+                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(r.routed).bind(r.grid_id).bind(r.community_org_id)
                     .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
                     .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
                     .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
-                    .bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
-                    .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
+                    .bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
+                    .bind(r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
             }
             q.fetch_all(c).await
         })?;
@@ -180,11 +180,11 @@ pub async fn save(tx: &mut Tx, r: &CaseRow) -> Result<(), StoreError> {
          dispatched_at = $12, response_due_at = $13, responded_at = $14, due_at = $15, feedback_at = $16, closed_at = $17, \
          extensions = $18, extension_pending = $19, supervision = $20, suspended_from = $21, satisfaction = $22, \
          reworks = $23, returns = $24, duplicate_of = $25 WHERE id = $26")
-        .bind(&r.category).bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.routed).bind(r.grid_id)
+        .bind(&r.category).bind(&r.category_top).bind(r.urgency).bind(r.status).bind(r.routed).bind(r.grid_id)
         .bind(r.community_org_id).bind(r.street_org_id).bind(&r.org_path).bind(r.department_id).bind(r.registered_at)
         .bind(r.dispatched_at).bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at)
-        .bind(r.closed_at).bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
-        .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(r.id)
+        .bind(r.closed_at).bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
+        .bind(r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(r.id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -563,14 +563,14 @@ pub async fn insert_many(tx: &mut Tx, rows: &[CaseRow]) -> Result<(), StoreError
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for r in chunk {
-                q = q.bind(r.id).bind(&r.code).bind(&r.idempotency_key).bind(&r.channel).bind(&r.category)
-                    .bind(&r.category_top).bind(&r.urgency).bind(&r.status).bind(&r.title).bind(&r.description)
-                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(&r.routed).bind(r.grid_id).bind(r.community_org_id)
+                q = q.bind(r.id).bind(&r.code).bind(&r.idempotency_key).bind(r.channel).bind(&r.category)
+                    .bind(&r.category_top).bind(r.urgency).bind(r.status).bind(&r.title).bind(&r.description)
+                    .bind(&r.address).bind(r.lon).bind(r.lat).bind(r.routed).bind(r.grid_id).bind(r.community_org_id)
                     .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
                     .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
                     .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
-                    .bind(r.extensions).bind(r.extension_pending).bind(&r.supervision).bind(&r.suspended_from)
-                    .bind(&r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
+                    .bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
+                    .bind(r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(&r.created_by);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

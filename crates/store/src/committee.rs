@@ -38,7 +38,7 @@ pub async fn insert_many(tx: &mut Tx, seats: &[SeatFields]) -> Result<(), StoreE
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for s in chunk {
-                q = q.bind(s.org_id).bind(&s.position).bind(&s.name).bind(s.member_id).bind(s.unit_id).bind(s.part_time).bind(s.since);
+                q = q.bind(s.org_id).bind(s.position).bind(&s.name).bind(s.member_id).bind(s.unit_id).bind(s.part_time).bind(s.since);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

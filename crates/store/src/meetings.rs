@@ -66,7 +66,7 @@ pub async fn insert(tx: &mut Tx, f: &MeetingFields) -> Result<i64, StoreError> {
         "INSERT INTO meetings (org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, joint_id, \
          expected, absent, visitors, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
-        .bind(f.org_id).bind(&f.org_path).bind(&f.kind).bind(&f.status).bind(f.held_on).bind(month_key(f.held_on))
+        .bind(f.org_id).bind(&f.org_path).bind(f.kind).bind(f.status).bind(f.held_on).bind(month_key(f.held_on))
         .bind(&f.place).bind(&f.topic).bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.joint_id)
         .bind(f.expected).bind(f.absent).bind(f.visitors).bind(now).bind(now)
         .fetch_one(c).await)?)
@@ -84,7 +84,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[(i64, MeetingFields)]) -> Result<(
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (id, f) in chunk {
-                q = q.bind(id).bind(f.org_id).bind(&f.org_path).bind(&f.kind).bind(&f.status).bind(f.held_on)
+                q = q.bind(id).bind(f.org_id).bind(&f.org_path).bind(f.kind).bind(f.status).bind(f.held_on)
                     .bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic).bind(&f.host).bind(&f.minutes)
                     .bind(&f.follow_up).bind(f.joint_id).bind(f.expected).bind(f.absent).bind(f.visitors)
                     .bind(now).bind(now);
@@ -105,7 +105,7 @@ pub async fn update(tx: &mut Tx, id: i64, f: &MeetingFields) -> Result<(), Store
     on!(tx, c => sqlx::query(
         "UPDATE meetings SET kind = $1, status = $2, held_on = $3, month = $4, place = $5, topic = $6, host = $7, minutes = $8, \
          follow_up = $9, expected = $10, absent = $11, visitors = $12, updated_at = $13 WHERE id = $14")
-        .bind(&f.kind).bind(&f.status).bind(f.held_on).bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic)
+        .bind(f.kind).bind(f.status).bind(f.held_on).bind(month_key(f.held_on)).bind(&f.place).bind(&f.topic)
         .bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.expected).bind(f.absent).bind(f.visitors)
         .bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;

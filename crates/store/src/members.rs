@@ -61,8 +61,8 @@ pub async fn insert(
         "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, joined_on, full_on, status, \
          categories, org_id, org_path, residence_division, employer_unit_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id")
-        .bind(&f.name).bind(&f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number).bind(&f.phone)
-        .bind(&f.education).bind(f.joined_on).bind(f.full_on).bind(&f.status).bind(f.categories).bind(org_id)
+        .bind(&f.name).bind(f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number).bind(&f.phone)
+        .bind(f.education).bind(f.joined_on).bind(f.full_on).bind(f.status).bind(f.categories).bind(org_id)
         .bind(org_path).bind(&f.residence_division).bind(f.employer_unit_id).bind(now)
         .fetch_one(c).await)?)
 }
@@ -83,8 +83,8 @@ pub async fn insert_many(
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (id, org_id, org_path, f) in chunk {
-                q = q.bind(id).bind(&f.name).bind(&f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number)
-                    .bind(&f.phone).bind(&f.education).bind(f.joined_on).bind(f.full_on).bind(&f.status)
+                q = q.bind(id).bind(&f.name).bind(f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number)
+                    .bind(&f.phone).bind(f.education).bind(f.joined_on).bind(f.full_on).bind(f.status)
                     .bind(f.categories).bind(org_id).bind(*org_path).bind(&f.residence_division)
                     .bind(f.employer_unit_id).bind(now).bind(now);
             }
@@ -99,8 +99,8 @@ pub async fn update_fields(tx: &mut Tx, id: i64, f: &MemberFields) -> Result<(),
         "UPDATE members SET name = $1, gender = $2, ethnicity = $3, birth_date = $4, id_number = $5, phone = $6, \
          education = $7, joined_on = $8, full_on = $9, status = $10, categories = $11, residence_division = $12, \
          employer_unit_id = $13, updated_at = $14 WHERE id = $15")
-        .bind(&f.name).bind(&f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number).bind(&f.phone)
-        .bind(&f.education).bind(f.joined_on).bind(f.full_on).bind(&f.status).bind(f.categories)
+        .bind(&f.name).bind(f.gender).bind(&f.ethnicity).bind(f.birth_date).bind(&f.id_number).bind(&f.phone)
+        .bind(f.education).bind(f.joined_on).bind(f.full_on).bind(f.status).bind(f.categories)
         .bind(&f.residence_division).bind(f.employer_unit_id).bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -58,7 +58,7 @@ pub async fn insert(
         "INSERT INTO orgs (code, name, level, category, parent_id, path, division_code, founded_on, elected_on, term_years, \
          term_due, project, ends_on, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, '/', $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id")
-        .bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(parent.map(|p| p.id))
+        .bind(&f.code).bind(&f.name).bind(f.level).bind(f.category).bind(parent.map(|p| p.id))
         .bind(&f.division_code).bind(f.founded_on).bind(f.elected_on).bind(f.term_years).bind(f.term_due)
         .bind(&f.project).bind(f.ends_on).bind(now)
         .fetch_one(c).await)?;
@@ -90,7 +90,7 @@ pub async fn insert_placed(tx: &mut Tx, orgs: &[PlacedOrg]) -> Result<(), StoreE
             let mut q = sqlx::query(&sql);
             for o in chunk {
                 let f = &o.fields;
-                q = q.bind(o.id).bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(o.parent_id)
+                q = q.bind(o.id).bind(&f.code).bind(&f.name).bind(f.level).bind(f.category).bind(o.parent_id)
                     .bind(&o.path).bind(&f.division_code).bind(f.founded_on).bind(f.elected_on).bind(f.term_years)
                     .bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(now).bind(now);
             }
@@ -104,7 +104,7 @@ pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<(), St
     on!(tx, c => sqlx::query(
         "UPDATE orgs SET code = $1, name = $2, level = $3, category = $4, division_code = $5, founded_on = $6, \
          elected_on = $7, term_years = $8, term_due = $9, project = $10, ends_on = $11, updated_at = $12 WHERE id = $13")
-        .bind(&f.code).bind(&f.name).bind(&f.level).bind(&f.category).bind(&f.division_code).bind(f.founded_on)
+        .bind(&f.code).bind(&f.name).bind(f.level).bind(f.category).bind(&f.division_code).bind(f.founded_on)
         .bind(f.elected_on).bind(f.term_years).bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -209,7 +209,7 @@ pub async fn in_subtree(
     );
     let up = upper(path);
     Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql)
-        .bind(path).bind(&up).bind(&filter.level).bind(&filter.category).bind(&filter.text).bind(filter.term_due_before)
+        .bind(path).bind(&up).bind(filter.level).bind(filter.category).bind(&filter.text).bind(filter.term_due_before)
         .bind(limit).bind(offset).fetch_all(c).await)?)
 }
 

@@ -34,7 +34,7 @@ pub struct UnitFields {
 pub async fn insert(tx: &mut Tx, f: &UnitFields) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO units (name, category, division_code, address, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(&f.name).bind(&f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(clock::now())
+        .bind(&f.name).bind(f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(clock::now())
         .fetch_one(c).await)?)
 }
 
@@ -48,7 +48,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[(i64, UnitFields)]) -> Result<(), 
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (id, f) in chunk {
-                q = q.bind(id).bind(&f.name).bind(&f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(now);
+                q = q.bind(id).bind(&f.name).bind(f.category).bind(&f.division_code).bind(&f.address).bind(f.org_id).bind(now);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

@@ -50,7 +50,7 @@ pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, department_id, \
          password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
-        .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(&u.role).bind(u.scope_org_id)
+        .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.role).bind(u.scope_org_id)
         .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).fetch_one(c).await)?)
 }
 

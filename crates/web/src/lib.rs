@@ -10,10 +10,10 @@ mod error;
 mod metrics;
 mod pages;
 mod request;
+pub mod routes;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Json, Router};
 use jiceng_domain::clock;
 use jiceng_store::Db;
@@ -35,6 +35,27 @@ pub struct AppState {
     pub intake: jiceng_ops::cases::intake::Batcher,
 }
 
+/// The probes, the API and the pages, each as its table of routes.
+fn tables() -> [routes::Table; 3] {
+    [
+        routes::table!(routes::Table::new(routes::Kind::Probe, "");
+            GET "/healthz" => healthz;
+            GET "/readyz" => readyz;
+            GET "/metrics" => metrics::render;
+        ),
+        api::routes(),
+        pages::routes(),
+    ]
+}
+
+/// Every route the server serves: method, path, kind and handler.
+pub fn route_table() -> Vec<routes::Route> {
+    tables()
+        .into_iter()
+        .flat_map(|t| t.into_parts().1)
+        .collect()
+}
+
 pub fn router(db: Db, files: PathBuf) -> Router {
     let state = AppState {
         intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
@@ -42,15 +63,14 @@ pub fn router(db: Db, files: PathBuf) -> Router {
         files: Arc::new(files),
         metrics: Arc::new(metrics::Metrics::default()),
     };
+    let [probes, api, pages] = tables().map(|t| t.into_parts().0);
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics::render))
+        .merge(probes)
         .nest(
             "/api/v1",
-            api::routes().layer(axum::middleware::from_fn(error::with_lang)),
+            api.layer(axum::middleware::from_fn(error::with_lang)),
         )
-        .merge(pages::routes().layer(axum::middleware::from_fn(error::with_page_lang)))
+        .merge(pages.layer(axum::middleware::from_fn(error::with_page_lang)))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

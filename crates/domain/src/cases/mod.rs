@@ -77,6 +77,8 @@ labelled_enum! {
     }
 }
 
+// labelled_enum! takes no attributes on variants, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
 impl Default for Routing {
     fn default() -> Self {
         Routing::Manual
@@ -114,6 +116,8 @@ labelled_enum! {
     }
 }
 
+// labelled_enum! takes no attributes on variants, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
 impl Default for Urgency {
     fn default() -> Self {
         Urgency::Normal

@@ -236,7 +236,7 @@ pub async fn add_team_member(
     let row = jiceng_store::cases::TeamRow {
         id,
         grid_id: grid.id,
-        role: role,
+        role,
         name,
         phone,
         member_id: new.member_id,

@@ -16,144 +16,111 @@ mod orgs;
 mod points;
 mod units;
 
-use crate::AppState;
 use crate::error::{json_rejection, query_rejection};
-use axum::Router;
+use crate::routes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::response::Response;
-use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/session", post(accounts::login).delete(accounts::logout))
-        .route("/me", get(accounts::me))
-        .route("/me/password", post(accounts::change_password))
-        .route(
-            "/tokens",
-            get(accounts::tokens).post(accounts::create_token),
-        )
-        .route(
-            "/tokens/{id}",
-            axum::routing::delete(accounts::revoke_token),
-        )
-        .route("/users", get(accounts::users).post(accounts::create_user))
-        .route("/audit", get(accounts::audit))
-        .route("/audit/verify", get(accounts::verify))
-        .route("/orgs", get(orgs::list).post(orgs::add))
-        .route("/orgs/{code}", get(orgs::show).delete(orgs::delete))
-        .route("/orgs/{code}/move", post(orgs::move_to))
-        .route("/orgs/{code}/seats", post(orgs::add_seat))
-        .route("/orgs/{code}/registrations", get(orgs::registrations))
-        .route("/members", get(members::list).post(members::add))
-        .route("/members/{id}", get(members::show).put(members::update))
-        .route("/members/{id}/transfer", post(members::transfer))
-        .route("/members/{id}/registrations", post(members::register))
-        .route("/registrations/{id}/end", post(members::end_registration))
-        .route("/units", get(units::list).post(units::add))
-        .route("/units/{id}", get(units::show))
-        .route("/units/{id}/registrations", post(units::register))
-        .route("/meetings", get(meetings::list).post(meetings::record))
-        .route("/meetings/{id}", get(meetings::show).put(meetings::update))
-        .route(
-            "/meetings/{id}/attachments",
-            post(meetings::attach).layer(axum::extract::DefaultBodyLimit::max(
-                jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route("/attachments/{id}", get(meetings::download))
-        .route("/compliance", get(meetings::compliance))
-        .route("/assessment", get(assessment::quarter))
-        .route(
-            "/assessment/weights",
-            get(assessment::weights).put(assessment::set_weights),
-        )
-        .route("/rectifications", post(assessment::open))
-        .route(
-            "/evaluations",
-            get(evaluations::pairs).post(evaluations::rate),
-        )
-        .route(
-            "/evaluations/{id}",
-            axum::routing::delete(evaluations::withdraw),
-        )
-        .route("/wishes", get(wishes::list).post(wishes::post))
-        .route("/wishes/{id}/moves", post(wishes::act))
-        .route("/service-records", get(service::list).post(service::record))
-        .route(
-            "/service-records/{id}",
-            axum::routing::delete(service::delete),
-        )
-        .route("/agreements", get(cobuilding::list).post(cobuilding::sign))
-        .route("/agreements/{id}", get(cobuilding::show))
-        .route(
-            "/agreements/{id}/commitments",
-            post(cobuilding::add_commitment),
-        )
-        .route(
-            "/commitments/{id}/done",
-            post(cobuilding::done).delete(cobuilding::undo),
-        )
-        .route("/rectifications/{id}", get(assessment::show))
-        .route(
-            "/rectifications/{id}/follow-up",
-            post(assessment::follow_up),
-        )
-        .route("/cases", get(cases::list).post(cases::take_in))
-        .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/moves", post(cases::make_move))
-        .route("/inbox", get(cases::inbox))
-        .route("/patrols", get(cases::my_patrols).post(cases::log_patrol))
-        .route("/patrols/scope", get(cases::scope_patrols))
-        .route("/patrols/my-cases", get(cases::my_cases))
-        .route("/patrols/{id}/case", post(cases::patrol_case))
-        .route("/rates", get(cases::rates))
-        .route("/track/{code}", get(cases::track))
-        .route("/track/{code}/rating", post(cases::rate))
-        .route(
-            "/departments",
-            get(cases::departments).post(cases::add_department),
-        )
-        .route("/grids", get(cases::grids).post(cases::add_grid))
-        .route(
-            "/grid-teams",
-            get(cases::teams).post(cases::add_team_member),
-        )
-        .route(
-            "/grid-teams/{id}",
-            axum::routing::delete(cases::remove_team_member),
-        )
-        .route("/grid-places", get(cases::places).post(cases::add_place))
-        .route(
-            "/grid-places/{id}",
-            axum::routing::delete(cases::remove_place),
-        )
-        .route(
-            "/case-classification",
-            get(cases::classification).put(cases::set_classification),
-        )
-        .route(
-            "/case-calendar",
-            get(cases::calendar).put(cases::set_calendar),
-        )
-        .route("/points/schemes", get(points::schemes))
-        .route(
-            "/points/schemes/{code}",
-            axum::routing::put(points::save_scheme),
-        )
-        .route("/points/ranking", get(points::ranking))
-        .route("/points/entries", post(points::add_entry))
-        .route("/points/pending", get(points::pending))
-        .route("/points/entries/{id}/approve", post(points::approve))
-        .route("/points/entries/{id}/reject", post(points::reject))
-        .route("/members/{id}/points", get(points::ledger))
-        .route("/meeting-rules", get(meetings::rules))
-        .route(
-            "/meeting-rules/{kind}",
-            axum::routing::put(meetings::set_rule),
-        )
+pub fn routes() -> routes::Table {
+    routes::table!(routes::Table::new(routes::Kind::Api, "/api/v1");
+        GET "/openapi.json" => openapi::document;
+        POST "/session" => accounts::login;
+        DELETE "/session" => accounts::logout;
+        GET "/me" => accounts::me;
+        POST "/me/password" => accounts::change_password;
+        GET "/tokens" => accounts::tokens;
+        POST "/tokens" => accounts::create_token;
+        DELETE "/tokens/{id}" => accounts::revoke_token;
+        GET "/users" => accounts::users;
+        POST "/users" => accounts::create_user;
+        GET "/audit" => accounts::audit;
+        GET "/audit/verify" => accounts::verify;
+        GET "/orgs" => orgs::list;
+        POST "/orgs" => orgs::add;
+        GET "/orgs/{code}" => orgs::show;
+        DELETE "/orgs/{code}" => orgs::delete;
+        POST "/orgs/{code}/move" => orgs::move_to;
+        POST "/orgs/{code}/seats" => orgs::add_seat;
+        GET "/orgs/{code}/registrations" => orgs::registrations;
+        GET "/members" => members::list;
+        POST "/members" => members::add;
+        GET "/members/{id}" => members::show;
+        PUT "/members/{id}" => members::update;
+        POST "/members/{id}/transfer" => members::transfer;
+        POST "/members/{id}/registrations" => members::register;
+        POST "/registrations/{id}/end" => members::end_registration;
+        GET "/units" => units::list;
+        POST "/units" => units::add;
+        GET "/units/{id}" => units::show;
+        POST "/units/{id}/registrations" => units::register;
+        GET "/meetings" => meetings::list;
+        POST "/meetings" => meetings::record;
+        GET "/meetings/{id}" => meetings::show;
+        PUT "/meetings/{id}" => meetings::update;
+        POST "/meetings/{id}/attachments" => meetings::attach, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024, ));
+        GET "/attachments/{id}" => meetings::download;
+        GET "/compliance" => meetings::compliance;
+        GET "/assessment" => assessment::quarter;
+        GET "/assessment/weights" => assessment::weights;
+        PUT "/assessment/weights" => assessment::set_weights;
+        POST "/rectifications" => assessment::open;
+        GET "/evaluations" => evaluations::pairs;
+        POST "/evaluations" => evaluations::rate;
+        DELETE "/evaluations/{id}" => evaluations::withdraw;
+        GET "/wishes" => wishes::list;
+        POST "/wishes" => wishes::post;
+        POST "/wishes/{id}/moves" => wishes::act;
+        GET "/service-records" => service::list;
+        POST "/service-records" => service::record;
+        DELETE "/service-records/{id}" => service::delete;
+        GET "/agreements" => cobuilding::list;
+        POST "/agreements" => cobuilding::sign;
+        GET "/agreements/{id}" => cobuilding::show;
+        POST "/agreements/{id}/commitments" => cobuilding::add_commitment;
+        POST "/commitments/{id}/done" => cobuilding::done;
+        DELETE "/commitments/{id}/done" => cobuilding::undo;
+        GET "/rectifications/{id}" => assessment::show;
+        POST "/rectifications/{id}/follow-up" => assessment::follow_up;
+        GET "/cases" => cases::list;
+        POST "/cases" => cases::take_in;
+        GET "/cases/{id}" => cases::show;
+        POST "/cases/{id}/moves" => cases::make_move;
+        GET "/inbox" => cases::inbox;
+        GET "/patrols" => cases::my_patrols;
+        POST "/patrols" => cases::log_patrol;
+        GET "/patrols/scope" => cases::scope_patrols;
+        GET "/patrols/my-cases" => cases::my_cases;
+        POST "/patrols/{id}/case" => cases::patrol_case;
+        GET "/rates" => cases::rates;
+        GET "/track/{code}" => cases::track;
+        POST "/track/{code}/rating" => cases::rate;
+        GET "/departments" => cases::departments;
+        POST "/departments" => cases::add_department;
+        GET "/grids" => cases::grids;
+        POST "/grids" => cases::add_grid;
+        GET "/grid-teams" => cases::teams;
+        POST "/grid-teams" => cases::add_team_member;
+        DELETE "/grid-teams/{id}" => cases::remove_team_member;
+        GET "/grid-places" => cases::places;
+        POST "/grid-places" => cases::add_place;
+        DELETE "/grid-places/{id}" => cases::remove_place;
+        GET "/case-classification" => cases::classification;
+        PUT "/case-classification" => cases::set_classification;
+        GET "/case-calendar" => cases::calendar;
+        PUT "/case-calendar" => cases::set_calendar;
+        GET "/points/schemes" => points::schemes;
+        PUT "/points/schemes/{code}" => points::save_scheme;
+        GET "/points/ranking" => points::ranking;
+        POST "/points/entries" => points::add_entry;
+        GET "/points/pending" => points::pending;
+        POST "/points/entries/{id}/approve" => points::approve;
+        POST "/points/entries/{id}/reject" => points::reject;
+        GET "/members/{id}/points" => points::ledger;
+        GET "/meeting-rules" => meetings::rules;
+        PUT "/meeting-rules/{kind}" => meetings::set_rule;
+    )
 }
 
 /// JSON body whose rejections (malformed, too large, wrong type) answer in the API's shape.

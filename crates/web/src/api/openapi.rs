@@ -24,6 +24,16 @@ const PAGE: &[(&str, &str, &str)] = &[
 
 const OPS: &[Op] = &[
     (
+        "get",
+        "/openapi.json",
+        "账号",
+        "本 API 的 OpenAPI 3.1 文档",
+        &[],
+        None,
+        "OpenApi",
+        "200",
+    ),
+    (
         "post",
         "/session",
         "账号",
@@ -1075,6 +1085,7 @@ fn all_schemas() -> Value {
 
 fn place_schemas() -> Value {
     json!({
+        "OpenApi": { "type": "object", "description": "An OpenAPI 3.1 document" },
         "Wish": { "type": "object", "properties": string_props(&["id", "community_org_id", "community_name", "title", "detail", "resident", "status", "posted_on", "member_id", "member_name", "claimed_on", "fulfilled_on", "posted_by"]) },
         "NewWish": { "type": "object", "required": ["community", "title"], "properties": string_props(&["community", "title", "detail", "resident"]) },
         "WishMove": { "type": "object", "required": ["move"], "properties": { "move": { "type": "string", "enum": ["claim", "release", "fulfil", "withdraw"] }, "member_id": { "type": "integer" }, "on": { "type": "string", "format": "date" } } },
@@ -1294,6 +1305,39 @@ pub async fn document() -> Json<Value> {
 
 #[cfg(test)]
 mod tests {
+    use crate::routes::Kind;
+    use std::collections::BTreeSet;
+
+    /// The document describes exactly the API routes the server serves, read from the route
+    /// table: a route added without its description, or a description left behind, fails.
+    #[test]
+    fn the_document_describes_every_api_route_of_the_table() {
+        let served: BTreeSet<(String, String)> = crate::route_table()
+            .into_iter()
+            .filter(|r| r.kind == Kind::Api)
+            .map(|r| (r.method.to_lowercase(), r.path))
+            .collect();
+        let doc = super::build();
+        let described: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.clone(), path.clone()))
+            })
+            .collect();
+        let undocumented: Vec<_> = served.difference(&described).collect();
+        let stale: Vec<_> = described.difference(&served).collect();
+        assert!(
+            undocumented.is_empty(),
+            "served but not described: {undocumented:?}"
+        );
+        assert!(stale.is_empty(), "described but not served: {stale:?}");
+    }
+
     #[test]
     fn every_route_is_described_once() {
         let doc = super::build();

@@ -26,147 +26,131 @@ mod wishes;
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};
+use crate::routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 pub use i18n::Lang;
 use jiceng_domain::msg::translate;
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::{Actor, OpsError, accounts};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(views::home))
-        .route("/login", get(views::login_form).post(views::login))
-        .route("/track", get(cases::track))
-        .route("/track/rate", post(cases::rate))
-        .route("/disclosure", get(cases::disclosure))
-        .route("/logout", post(views::logout))
-        .route("/password", get(views::password_form).post(views::password))
-        .route("/orgs", get(views::orgs).post(org_admin::create))
-        .route("/orgs/new", get(org_admin::new_form))
-        .route("/orgs/{code}", get(views::org))
-        .route(
-            "/orgs/{code}/move",
-            get(org_admin::move_form).post(org_admin::move_to),
-        )
-        .route("/orgs/{code}/delete", post(org_admin::delete))
-        .route(
-            "/orgs/{code}/seats",
-            get(org_admin::seat_form).post(org_admin::add_seat),
-        )
-        .route("/orgs/{code}/children", get(views::org_children))
-        .route("/orgs/{code}/registrations", post(views::org_register))
-        .route("/members", get(views::members).post(views::member_create))
-        .route("/members/new", get(views::member_new))
-        .route("/members/{id}", get(views::member).post(views::member_save))
-        .route("/members/{id}/edit", get(views::member_edit))
-        .route("/members/{id}/register", post(views::member_register))
-        .route(
-            "/members/{id}/transfer",
-            get(transfer::form).post(transfer::save),
-        )
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/new", get(users::new_form))
-        .route("/tokens", get(users::tokens).post(users::create_token))
-        .route("/tokens/{id}/revoke", post(users::revoke_token))
-        .route("/units", get(units::list).post(units::create))
-        .route("/units/new", get(units::new_form))
-        .route("/units/export.xlsx", get(export::units_xlsx))
-        .route("/units/{id}", get(units::show))
-        .route("/units/{id}/register", post(units::register))
-        .route("/registrations/{id}/end", post(units::end_registration))
-        .route("/meetings", get(meetings::list).post(meetings::create))
-        .route("/meetings/new", get(meetings::new_form))
-        .route("/meetings/{id}", get(meetings::show).post(meetings::save))
-        .route("/meetings/{id}/edit", get(meetings::edit_form))
-        .route(
-            "/meetings/{id}/attachments",
-            post(meetings::upload).layer(axum::extract::DefaultBodyLimit::max(
-                jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route("/attachments/{id}", get(meetings::download))
-        .route("/compliance", get(compliance::page))
-        .route("/assessment", get(assessment::page))
-        .route("/settings", get(settings::page))
-        .route("/settings/rules", post(settings::save_rules))
-        .route("/settings/weights", post(settings::save_weights))
-        .route("/settings/schemes", post(settings::save_scheme))
-        .route(
-            "/settings/classification",
-            post(settings::save_classification),
-        )
-        .route("/settings/calendar", post(settings::save_calendar))
-        .route("/rectifications", post(assessment::create))
-        .route("/rectifications/new", get(assessment::new_form))
-        .route("/rectifications/{id}", get(assessment::show))
-        .route(
-            "/rectifications/{id}/follow-up",
-            post(assessment::follow_up),
-        )
-        .route("/cases", get(cases::desk).post(cases::create))
-        .route("/cases/new", get(cases::new_form))
-        .route("/cases/export.xlsx", get(cases::export))
-        .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/moves", post(cases::make_move))
-        .route("/inbox", get(cases::inbox))
-        .route("/patrols", get(patrols::patrols).post(patrols::log_patrol))
-        .route("/patrols/{id}/case", post(patrols::patrol_case))
-        .route("/rates", get(cases::rates_page))
-        .route("/grids", get(grids::grid_map))
-        .route("/grid-teams", post(grids::add_team_member))
-        .route("/grid-teams/{id}/remove", post(grids::remove_team_member))
-        .route("/wishes", get(wishes::list).post(wishes::post))
-        .route("/wishes/{id}/move", post(wishes::act))
-        .route("/service", get(service::list).post(service::record))
-        .route("/service/{id}/delete", post(service::delete))
-        .route("/cobuilding", get(cobuilding::list).post(cobuilding::sign))
-        .route("/cobuilding/{id}", get(cobuilding::show))
-        .route(
-            "/cobuilding/{id}/commitments",
-            post(cobuilding::add_commitment),
-        )
-        .route("/commitments/{id}/done", post(cobuilding::mark))
-        .route("/grid-places", post(grids::add_place))
-        .route("/grid-places/{id}/remove", post(grids::remove_place))
-        .route(
-            "/evaluations",
-            get(evaluations::page).post(evaluations::rate),
-        )
-        .route("/evaluations/{id}/withdraw", post(evaluations::withdraw))
-        .route("/points", get(points::ranking))
-        .route("/points/pending", get(points::pending))
-        .route("/points/entries/{id}/{verdict}", post(points::decide))
-        .route(
-            "/members/{id}/points",
-            get(points::ledger).post(points::enter),
-        )
-        .route("/orgs/{code}/ledger", get(compliance::ledger))
-        .route("/orgs/{code}/ledger.xlsx", get(compliance::ledger_xlsx))
-        .route("/orgs/{code}/ledger/points", get(ledgers::points_ledger))
-        .route(
-            "/orgs/{code}/ledger/registrations",
-            get(ledgers::registrations_ledger),
-        )
-        .route("/audit", get(views::audit))
-        .route(
-            "/import",
-            get(import::form)
-                .post(import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
-        )
-        .route("/import/template.xlsx", get(import::template))
-        .route("/members/export.xlsx", get(export::members_xlsx))
-        .route("/orgs/export.xlsx", get(export::orgs_xlsx))
-        .route("/audit/export.xlsx", get(export::audit_xlsx))
-        .route("/api", get(views::api_docs))
-        .route("/lang/{code}", get(set_lang))
-        .route("/assets/{file}", get(asset))
+pub fn routes() -> routes::Table {
+    routes::table!(routes::Table::new(routes::Kind::Page, "");
+        GET "/" => views::home;
+        GET "/login" => views::login_form;
+        POST "/login" => views::login;
+        GET "/track" => cases::track;
+        POST "/track/rate" => cases::rate;
+        GET "/disclosure" => cases::disclosure;
+        POST "/logout" => views::logout;
+        GET "/password" => views::password_form;
+        POST "/password" => views::password;
+        GET "/orgs" => views::orgs;
+        POST "/orgs" => org_admin::create;
+        GET "/orgs/new" => org_admin::new_form;
+        GET "/orgs/{code}" => views::org;
+        GET "/orgs/{code}/move" => org_admin::move_form;
+        POST "/orgs/{code}/move" => org_admin::move_to;
+        POST "/orgs/{code}/delete" => org_admin::delete;
+        GET "/orgs/{code}/seats" => org_admin::seat_form;
+        POST "/orgs/{code}/seats" => org_admin::add_seat;
+        GET "/orgs/{code}/children" => views::org_children;
+        POST "/orgs/{code}/registrations" => views::org_register;
+        GET "/members" => views::members;
+        POST "/members" => views::member_create;
+        GET "/members/new" => views::member_new;
+        GET "/members/{id}" => views::member;
+        POST "/members/{id}" => views::member_save;
+        GET "/members/{id}/edit" => views::member_edit;
+        POST "/members/{id}/register" => views::member_register;
+        GET "/members/{id}/transfer" => transfer::form;
+        POST "/members/{id}/transfer" => transfer::save;
+        GET "/users" => users::list;
+        POST "/users" => users::create;
+        GET "/users/new" => users::new_form;
+        GET "/tokens" => users::tokens;
+        POST "/tokens" => users::create_token;
+        POST "/tokens/{id}/revoke" => users::revoke_token;
+        GET "/units" => units::list;
+        POST "/units" => units::create;
+        GET "/units/new" => units::new_form;
+        GET "/units/export.xlsx" => export::units_xlsx;
+        GET "/units/{id}" => units::show;
+        POST "/units/{id}/register" => units::register;
+        POST "/registrations/{id}/end" => units::end_registration;
+        GET "/meetings" => meetings::list;
+        POST "/meetings" => meetings::create;
+        GET "/meetings/new" => meetings::new_form;
+        GET "/meetings/{id}" => meetings::show;
+        POST "/meetings/{id}" => meetings::save;
+        GET "/meetings/{id}/edit" => meetings::edit_form;
+        POST "/meetings/{id}/attachments" => meetings::upload, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024, ));
+        GET "/attachments/{id}" => meetings::download;
+        GET "/compliance" => compliance::page;
+        GET "/assessment" => assessment::page;
+        GET "/settings" => settings::page;
+        POST "/settings/rules" => settings::save_rules;
+        POST "/settings/weights" => settings::save_weights;
+        POST "/settings/schemes" => settings::save_scheme;
+        POST "/settings/classification" => settings::save_classification;
+        POST "/settings/calendar" => settings::save_calendar;
+        POST "/rectifications" => assessment::create;
+        GET "/rectifications/new" => assessment::new_form;
+        GET "/rectifications/{id}" => assessment::show;
+        POST "/rectifications/{id}/follow-up" => assessment::follow_up;
+        GET "/cases" => cases::desk;
+        POST "/cases" => cases::create;
+        GET "/cases/new" => cases::new_form;
+        GET "/cases/export.xlsx" => cases::export;
+        GET "/cases/{id}" => cases::show;
+        POST "/cases/{id}/moves" => cases::make_move;
+        GET "/inbox" => cases::inbox;
+        GET "/patrols" => patrols::patrols;
+        POST "/patrols" => patrols::log_patrol;
+        POST "/patrols/{id}/case" => patrols::patrol_case;
+        GET "/rates" => cases::rates_page;
+        GET "/grids" => grids::grid_map;
+        POST "/grid-teams" => grids::add_team_member;
+        POST "/grid-teams/{id}/remove" => grids::remove_team_member;
+        GET "/wishes" => wishes::list;
+        POST "/wishes" => wishes::post;
+        POST "/wishes/{id}/move" => wishes::act;
+        GET "/service" => service::list;
+        POST "/service" => service::record;
+        POST "/service/{id}/delete" => service::delete;
+        GET "/cobuilding" => cobuilding::list;
+        POST "/cobuilding" => cobuilding::sign;
+        GET "/cobuilding/{id}" => cobuilding::show;
+        POST "/cobuilding/{id}/commitments" => cobuilding::add_commitment;
+        POST "/commitments/{id}/done" => cobuilding::mark;
+        POST "/grid-places" => grids::add_place;
+        POST "/grid-places/{id}/remove" => grids::remove_place;
+        GET "/evaluations" => evaluations::page;
+        POST "/evaluations" => evaluations::rate;
+        POST "/evaluations/{id}/withdraw" => evaluations::withdraw;
+        GET "/points" => points::ranking;
+        GET "/points/pending" => points::pending;
+        POST "/points/entries/{id}/{verdict}" => points::decide;
+        GET "/members/{id}/points" => points::ledger;
+        POST "/members/{id}/points" => points::enter;
+        GET "/orgs/{code}/ledger" => compliance::ledger;
+        GET "/orgs/{code}/ledger.xlsx" => compliance::ledger_xlsx;
+        GET "/orgs/{code}/ledger/points" => ledgers::points_ledger;
+        GET "/orgs/{code}/ledger/registrations" => ledgers::registrations_ledger;
+        GET "/audit" => views::audit;
+        GET "/import" => import::form, layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD));
+        POST "/import" => import::upload, layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD));
+        GET "/import/template.xlsx" => import::template;
+        GET "/members/export.xlsx" => export::members_xlsx;
+        GET "/orgs/export.xlsx" => export::orgs_xlsx;
+        GET "/audit/export.xlsx" => export::audit_xlsx;
+        GET "/api" => views::api_docs;
+        GET "/lang/{code}" => set_lang;
+        GET "/assets/{file}" => asset;
+    )
 }
 
 /// What every page's frame needs: who is signed in, the language, the CSRF token.
