@@ -17,7 +17,7 @@ use jiceng_ops::OpsError;
 use jiceng_ops::cases::stats::accounting;
 use jiceng_store::Tx;
 use jiceng_store::cases::{self as store, CaseRow, Delta, NewGrid, StepSeed, SummonsSeed};
-use jiceng_store::grid_places::NewPlace;
+use jiceng_store::places::NewPlace;
 use std::collections::HashMap;
 
 /// Cases a grid takes in per month, on average.
@@ -274,7 +274,7 @@ async fn draw_grids(tx: &mut Tx, rng: &mut Rng, plan: &Plan) -> Result<Vec<Grid>
             },
         )
         .collect();
-    jiceng_store::grid_places::add_counted(tx, &places).await?;
+    jiceng_store::places::add_counted(tx, &places).await?;
     // Each grid's team: a leader, a full-time worker, and a part-time one in every other grid.
     for g in &out {
         let roles: &[&str] = if g.id % 2 == 0 {

@@ -3,8 +3,8 @@
 //! co-building commitments fulfilled on time, weighted into a score with stars; the
 //! bottom 5% are flagged weak, and a rectification is recorded and followed up.
 
-use crate::compliance;
 use crate::input::required;
+use crate::orglife::compliance;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use chrono::Datelike;

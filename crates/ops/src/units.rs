@@ -47,7 +47,7 @@ pub struct UnitDetail {
     /// 双向评价 the unit received from, and gave to, its communities.
     pub evaluations: Vec<EvaluationRow>,
     /// Where the unit is mapped inside a grid, if it is.
-    pub place: Option<jiceng_store::grid_places::PlaceRow>,
+    pub place: Option<jiceng_store::places::PlaceRow>,
     /// Its co-building agreements (共驻共建), newest year first.
     pub agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
 }
@@ -131,7 +131,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     actor.may_read_unit(row.id, &row.division_code)?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
     let evaluations = evaluations::of_unit(&mut tx, id).await?;
-    let place = jiceng_store::grid_places::of_unit(&mut tx, id).await?;
+    let place = jiceng_store::places::of_unit(&mut tx, id).await?;
     let agreements = jiceng_store::cobuilding::of_unit(&mut tx, id, clock::today()).await?;
     Ok(UnitDetail {
         unit: row.into(),

@@ -4,8 +4,8 @@
 use super::output::Out;
 use clap::Subcommand;
 use jiceng_domain::clock;
-use jiceng_ops::compliance;
 use jiceng_ops::members::{self, ListMembers};
+use jiceng_ops::orglife::compliance;
 use jiceng_ops::orgs::{self, ListOrgs};
 use jiceng_ops::{Actor, Db, OpsError};
 use serde::Serialize;

@@ -7,7 +7,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use jiceng_domain::grid::PlaceKind;
 use jiceng_domain::{DivisionCode, Invalid, msg, text};
-use jiceng_store::grid_places::{self as store, NewPlace, PlaceRow};
+use jiceng_store::places::{self as store, NewPlace, PlaceRow};
 use jiceng_store::{Db, StoreError, audit, orgs, units};
 use serde::Deserialize;
 

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use jiceng_ops::assessment::{self, NewRectification};
-use jiceng_ops::meetings::{self, NewMeeting};
+use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::{OpsError, orgs};
 
 fn field(e: &OpsError) -> &'static str {

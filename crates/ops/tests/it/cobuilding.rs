@@ -5,7 +5,7 @@ use crate::common::*;
 use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::assessment;
 use jiceng_ops::cobuilding::{self, CommitmentInput, ListAgreements, NewAgreementInput};
-use jiceng_ops::meetings::{self, NewMeeting};
+use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
 use jiceng_ops::{Actor, Db, OpsError};

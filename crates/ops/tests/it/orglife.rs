@@ -1,8 +1,9 @@
 //! Meetings and compliance, on SQLite or PostgreSQL (see jiceng_store::testing).
 
 use crate::common::*;
-use jiceng_ops::meetings::{self, ListMeetings, NewMeeting};
-use jiceng_ops::{OpsError, compliance, members, registrations};
+use jiceng_ops::orglife::compliance;
+use jiceng_ops::orglife::meetings::{self, ListMeetings, NewMeeting};
+use jiceng_ops::{OpsError, members, registrations};
 
 fn meeting(org: &str, kind: &str, on: &str) -> NewMeeting {
     NewMeeting {

@@ -1,7 +1,7 @@
 //! Member points from records and by hand, on SQLite or PostgreSQL.
 
 use crate::common::*;
-use jiceng_ops::meetings::{self, NewMeeting};
+use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::points::{self, NewPoints, RankingQuery};
 use jiceng_ops::{Actor, OpsError, members, registrations};
 

@@ -273,7 +273,7 @@ pub async fn places(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<jiceng_store::grid_places::PlaceRow>>, ApiError> {
+) -> Result<Json<Vec<jiceng_store::places::PlaceRow>>, ApiError> {
     Ok(Json(
         jiceng_ops::cases::places::within(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
@@ -283,7 +283,7 @@ pub async fn add_place(
     State(s): State<AppState>,
     a: Authed,
     Body(p): Body<jiceng_ops::cases::places::NewPlaceInput>,
-) -> Result<(StatusCode, Json<jiceng_store::grid_places::PlaceRow>), ApiError> {
+) -> Result<(StatusCode, Json<jiceng_store::places::PlaceRow>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(jiceng_ops::cases::places::add(&s.db, &a.actor, p).await?),

@@ -9,9 +9,10 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiceng_domain::msg;
-use jiceng_ops::compliance::{self, ComplianceReport};
-use jiceng_ops::meetings::{self, ListMeetings, MeetingDetail, MeetingView, NewMeeting};
-use jiceng_ops::{OpsError, Page, meeting_files};
+use jiceng_ops::orglife::compliance::{self, ComplianceReport};
+use jiceng_ops::orglife::files as meeting_files;
+use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail, MeetingView, NewMeeting};
+use jiceng_ops::{OpsError, Page};
 use jiceng_store::meetings::AttachmentRow;
 use serde::{Deserialize, Serialize};
 

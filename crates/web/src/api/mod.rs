@@ -59,7 +59,7 @@ pub fn routes() -> routes::Table {
         POST "/meetings" => meetings::record;
         GET "/meetings/{id}" => meetings::show;
         PUT "/meetings/{id}" => meetings::update;
-        POST "/meetings/{id}/attachments" => meetings::attach, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::meeting_files::MAX_BYTES + 64 * 1024, ));
+        POST "/meetings/{id}/attachments" => meetings::attach, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
         GET "/attachments/{id}" => meetings::download;
         GET "/compliance" => meetings::compliance;
         GET "/assessment" => assessment::quarter;

@@ -9,8 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
-use jiceng_ops::compliance::{self, OrgCompliance};
-use jiceng_ops::meetings::{self, ListMeetings, MeetingDetail};
+use jiceng_ops::orglife::compliance::{self, OrgCompliance};
+use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail};
 use jiceng_ops::{OpsError, orgs};
 use std::collections::HashMap;
 

@@ -3,6 +3,7 @@
 
 use super::{Layout, Viewer};
 use askama::Template;
+use jiceng_domain::Lang;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use std::collections::HashMap;
@@ -109,4 +110,28 @@ pub fn pager(page: i64, more: bool, link: impl Fn(i64) -> String) -> (String, St
         },
         if more { link(page + 1) } else { String::new() },
     )
+}
+
+/// A value or a dash, for a fact that may be missing.
+pub fn dash<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "—".to_string(), T::to_string)
+}
+
+/// Labels shown together, each in the page's language.
+pub fn labels(lang: Lang, ls: &[&str]) -> String {
+    let sep = if lang == Lang::Zh { "、" } else { ", " };
+    ls.iter()
+        .map(|l| translate(lang, l))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// A query string of the non-empty pairs, each value encoded.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }

@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
-use jiceng_ops::meetings::{self, ListMeetings, MeetingView, NewMeeting};
+use jiceng_ops::OpsError;
 use jiceng_ops::members::{self, ListMembers};
-use jiceng_ops::{OpsError, meeting_files};
+use jiceng_ops::orglife::files as meeting_files;
+use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingView, NewMeeting};
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;

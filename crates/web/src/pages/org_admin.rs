@@ -136,7 +136,7 @@ pub async fn delete(
             &parent.map_or_else(|| "/orgs".into(), |p| format!("/orgs/{p}")),
         )),
         Err(e @ OpsError::Forbidden(_)) => Err(e.into()),
-        Err(e) => super::views::org_with(&s, &v, &code, Some(e.render(v.lang))).await,
+        Err(e) => super::orgs::org_with(&s, &v, &code, Some(e.render(v.lang))).await,
     }
 }
 

@@ -11,8 +11,9 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::msg::translate;
 use jiceng_domain::points::Source;
+use jiceng_ops::OpsError;
+use jiceng_ops::orglife::meetings;
 use jiceng_ops::points::{self, Ledger, NewPoints, RankingQuery};
-use jiceng_ops::{OpsError, meetings};
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;

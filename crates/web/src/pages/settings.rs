@@ -13,7 +13,8 @@ use jiceng_domain::assessment::Weights;
 use jiceng_domain::msg::translate;
 use jiceng_domain::orglife::{Frequency, MeetingKind};
 use jiceng_domain::points::Scheme;
-use jiceng_ops::{OpsError, assessment, cases, compliance, points};
+use jiceng_ops::orglife::compliance;
+use jiceng_ops::{OpsError, assessment, cases, points};
 
 use super::form::Values;
 

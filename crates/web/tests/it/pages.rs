@@ -1111,7 +1111,7 @@ async fn administrators_change_rules_weights_and_schemes_from_settings() {
         form.push_str(&format!("level_{kind}={level}&freq_{kind}={freq}&"));
     }
     post_redirect(&router, "/settings/rules", &admin, &csrf, &form).await;
-    let rules = jiceng_ops::compliance::rules(&t.db).await.unwrap();
+    let rules = jiceng_ops::orglife::compliance::rules(&t.db).await.unwrap();
     assert_eq!(rules.all().len(), 6, "democratic review no longer owed");
     assert!(
         rules
