@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::cell::Cell;
 
-const OFFSET: Duration = Duration::hours(8);
+const SHANGHAI: Duration = Duration::hours(8);
 
 thread_local! {
     static FIXED: Cell<Option<DateTime<Utc>>> = const { Cell::new(None) };
@@ -23,12 +23,12 @@ pub fn today() -> NaiveDate {
 
 /// An instant as Shanghai wall-clock time.
 pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    (t + OFFSET).naive_utc()
+    (t + SHANGHAI).naive_utc()
 }
 
 /// A Shanghai wall-clock time as an instant.
 pub fn from_local(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t - OFFSET, Utc)
+    DateTime::from_naive_utc_and_offset(t - SHANGHAI, Utc)
 }
 
 /// The instant a Shanghai day begins.

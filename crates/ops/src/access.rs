@@ -116,6 +116,18 @@ impl Actor {
         self.role() == Some(Role::GridWorker)
     }
 
+    /// Grid work at `path` (patrolling, verifying a case): a grid worker within the reach
+    /// above, anyone else with write rights there.
+    pub fn may_work_grid(&self, path: &str) -> Result<(), OpsError> {
+        if self.reaches_as_grid_worker(path, true) {
+            Ok(())
+        } else if self.is_grid_worker() && !self.read_only() {
+            Err(outside())
+        } else {
+            self.may_write(path)
+        }
+    }
+
     /// May this actor change records within the org subtree at `path`?
     pub fn may_write(&self, path: &str) -> Result<(), OpsError> {
         match self {

@@ -6,7 +6,6 @@ use super::{grids, settings, stats};
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
-
 use jiceng_domain::cases::{CaseStatus, Channel, Routing, Urgency};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};

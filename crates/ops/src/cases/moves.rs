@@ -156,11 +156,13 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     let calendar = settings::calendar_in(&mut tx).await?;
     let state = state_of(&before);
     let after_state = domain::next(&state, action, classification.max_extensions)?;
-    let summons = store::summons(&mut tx, id).await?;
-    match &by_whom {
-        By::Actor(a) => policy::may_make(a, action, &before, &summons)?,
-        By::Reporter(_) if matches!(action, Action::FollowUp(_)) => {}
-        By::Reporter(_) => return Err(OpsError::Forbidden(msg!("超出您的管理范围"))),
+    // Only a report reads the summons; the reporter may only rate.
+    let summons = match action {
+        Action::Report => store::summons(&mut tx, id).await?,
+        _ => Vec::new(),
+    };
+    if !matches!((&by_whom, action), (By::Reporter(_), Action::FollowUp(_))) {
+        by_whom.check(|a| policy::may_make(a, action, &before, &summons))?;
     }
     let mut c = before.clone();
     let now = clock::now();

@@ -37,13 +37,7 @@ fn local_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Invalid> 
 
 /// Grid workers patrol the grids of their community; dispatchers may log for them.
 fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
-    if actor.reaches_as_grid_worker(community_path, true) {
-        Ok(())
-    } else if actor.is_grid_worker() && !actor.read_only() {
-        Err(OpsError::Forbidden(msg!("超出您的管理范围")))
-    } else {
-        actor.may_write(community_path)
-    }
+    actor.may_work_grid(community_path)
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]

@@ -7,10 +7,6 @@ use jiceng_domain::cases::{self as domain, Action, State};
 use jiceng_domain::msg;
 use jiceng_store::cases::{CaseRow, SummonsRow};
 
-fn outside() -> OpsError {
-    OpsError::Forbidden(msg!("超出您的管理范围"))
-}
-
 /// Dispatchers: writers of the scope the case is in (the manual queue belongs to whoever
 /// may write at the top).
 pub fn may_dispatch(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
@@ -29,13 +25,7 @@ pub fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
 
 /// Verification: the grid workers and dispatchers where the case is.
 pub fn may_verify(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
-    if actor.reaches_as_grid_worker(&c.org_path, true) {
-        Ok(())
-    } else if actor.is_grid_worker() && !actor.read_only() {
-        Err(outside())
-    } else {
-        may_dispatch(actor, c)
-    }
+    actor.may_work_grid(&c.org_path)
 }
 
 /// A summoned department reports (报到) once, by its own handlers.
