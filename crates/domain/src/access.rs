@@ -4,6 +4,14 @@
 use crate::Invalid;
 
 labelled_enum! {
+    /// What a personal access token may do: read only, or read and write.
+    TokenScope, "scope" {
+        Read = "read", "只读";
+        Write = "write", "读写";
+    }
+}
+
+labelled_enum! {
     Role, "role" {
         DistrictAdmin = "district_admin", "区委组织部管理员";
         StreetAdmin = "street_admin", "街道管理员";

@@ -5,6 +5,14 @@
 use crate::Invalid;
 use serde::{Deserialize, Serialize};
 
+labelled_enum! {
+    /// A rectification (整改) is open until the org that opened it closes it (销号).
+    RectificationStatus, "status" {
+        Open = "open", "整改中";
+        Closed = "closed", "已销号";
+    }
+}
+
 /// Weights of the parts of an org's score; they need not sum to anything, the score is their
 /// weighted mean scaled to 100.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -53,6 +53,21 @@ macro_rules! labelled_enum {
             }
         }
 
+        // In the API document, a string that is one of the codes.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(Self::CHOICES.iter().map(|(c, l)| format!("{c}：{l}")).collect::<Vec<_>>().join("；")))
+                    .enum_values(Some(Self::ALL.iter().map(|v| v.code())))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+
         // Stored as its code in a text column; a row holding anything else fails to decode
         // rather than travelling on as a string.
         #[cfg(feature = "sqlx")]

@@ -7,10 +7,11 @@ use crate::{Actor, OpsError, Page};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
+use jiceng_domain::access::TokenScope;
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, Role, access, text};
 use jiceng_domain::{Label, msg};
-use jiceng_store::users::{self, NewUserRow, TokenRow, UserRow};
+use jiceng_store::users::{self, NewUserRow, UserRow};
 use jiceng_store::{Db, StoreError, Tx, audit, cases, members, orgs, units};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -473,7 +474,7 @@ pub async fn reset_password(
 pub struct NewToken {
     pub token: String,
     #[serde(flatten)]
-    pub row: TokenRow,
+    pub row: Token,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "create_token"))]
@@ -521,16 +522,23 @@ pub async fn create_token(
         .find(|t| t.id == id)
         .ok_or_else(|| OpsError::not_found("令牌", id))?;
     tx.commit().await?;
-    Ok(NewToken { token, row })
+    Ok(NewToken {
+        token,
+        row: row.into(),
+    })
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "tokens"))]
-pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<TokenRow>, OpsError> {
+pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<Token>, OpsError> {
     let Actor::User(me) = actor else {
         return Ok(Vec::new());
     };
     let mut tx = db.read().await?;
-    Ok(users::tokens_of(&mut tx, me.id).await?)
+    Ok(users::tokens_of(&mut tx, me.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "revoke_token"))]
@@ -615,5 +623,32 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
         users::touch_token(&mut tx, t.id).await?;
         tx.commit().await?;
     }
-    user_actor(&user, t.scope == "read")
+    user_actor(&user, t.scope == TokenScope::Read)
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Token {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub scope: jiceng_domain::access::TokenScope,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<jiceng_store::users::TokenRow> for Token {
+    fn from(r: jiceng_store::users::TokenRow) -> Self {
+        Token {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            scope: r.scope,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        }
+    }
 }

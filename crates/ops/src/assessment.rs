@@ -8,13 +8,12 @@ use crate::orglife::compliance;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use chrono::Datelike;
-use jiceng_domain::assessment::{self, Parts, Weights};
+use jiceng_domain::assessment::{self, Parts, RectificationStatus, Weights};
 use jiceng_domain::clock;
 use jiceng_domain::evaluation::{Grade, mean_share};
 use jiceng_domain::orglife::Period;
 use jiceng_domain::{Categories, Category, Invalid, msg, text};
 use jiceng_store::assessment::{self as store, RectificationRow};
-use jiceng_store::meetings::SubjectOrg;
 use jiceng_store::{Db, Tx, audit, evaluations, points};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -61,7 +60,7 @@ pub async fn set_weights(db: &Db, actor: &Actor, w: Weights) -> Result<Weights, 
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgScore {
     pub rank: usize,
-    pub org: SubjectOrg,
+    pub org: crate::orglife::compliance::ReportOrg,
     pub score: Option<f64>,
     pub stars: Option<u8>,
     pub compliance: Option<f64>,
@@ -71,7 +70,7 @@ pub struct OrgScore {
     pub cases: Option<f64>,
     pub commitments: Option<f64>,
     pub weak: bool,
-    pub rectification: Option<RectificationRow>,
+    pub rectification: Option<Rectification>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -171,7 +170,7 @@ pub async fn quarter(
             let score = assessment::score(&w, &parts);
             OrgScore {
                 rank: 0,
-                rectification: rect.get(&o.org.id).cloned(),
+                rectification: rect.get(&o.org.id).cloned().map(Into::into),
                 org: o.org,
                 stars: score.map(assessment::stars),
                 score,
@@ -242,7 +241,7 @@ pub async fn open(
     db: &Db,
     actor: &Actor,
     new: NewRectification,
-) -> Result<RectificationRow, OpsError> {
+) -> Result<Rectification, OpsError> {
     let code = required("org", &new.org)?.to_string();
     let period = required("period", &new.period)?.to_string();
     let plan = text::long("plan", required("plan", &new.plan)?, 2_000)?;
@@ -289,7 +288,7 @@ pub async fn open(
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Records progress on a rectification, closing it (销号) when `close` is set.
@@ -300,7 +299,7 @@ pub async fn follow_up(
     id: i64,
     progress: &str,
     close: bool,
-) -> Result<RectificationRow, OpsError> {
+) -> Result<Rectification, OpsError> {
     let progress = text::long("progress", progress, 2_000)?;
     if progress.is_empty() {
         return Err(Invalid::new("progress", "", msg!("必填")).into());
@@ -310,7 +309,7 @@ pub async fn follow_up(
         .await?
         .ok_or_else(|| OpsError::not_found("整改记录", id))?;
     actor.may_write(&before.org_path)?;
-    if before.status == "closed" {
+    if before.status == RectificationStatus::Closed {
         return Err(OpsError::conflict("status", "closed", msg!("整改已销号")));
     }
     let by = actor.audit_name();
@@ -333,15 +332,54 @@ pub async fn follow_up(
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
-pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<RectificationRow, OpsError> {
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<Rectification, OpsError> {
     let mut tx = db.read().await?;
     let r = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("整改记录", id))?;
     actor.may_read(&r.org_path)?;
-    Ok(r)
+    Ok(r.into())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Rectification {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_path: String,
+    pub period: String,
+    pub score: Option<f64>,
+    pub plan: String,
+    pub progress: Option<String>,
+    pub status: jiceng_domain::assessment::RectificationStatus,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<jiceng_store::assessment::RectificationRow> for Rectification {
+    fn from(r: jiceng_store::assessment::RectificationRow) -> Self {
+        Rectification {
+            id: r.id,
+            org_id: r.org_id,
+            org_code: r.org_code,
+            org_name: r.org_name,
+            org_path: r.org_path,
+            period: r.period,
+            score: r.score,
+            plan: r.plan,
+            progress: r.progress,
+            status: r.status,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            closed_by: r.closed_by,
+            closed_at: r.closed_at,
+        }
+    }
 }

@@ -38,7 +38,7 @@ fn day_start(
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "browse"))]
-pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<EntryRow>, OpsError> {
+pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<AuditEntry>, OpsError> {
     let within = actor.may_read_audit()?.to_string();
     let filter = AuditFilter {
         within: Some(within),
@@ -59,7 +59,7 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<Entry
         None
     };
     Ok(Page {
-        items: rows,
+        items: rows.into_iter().map(Into::into).collect(),
         total: None,
         next,
     })
@@ -156,4 +156,37 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
         entries,
         first_broken: None,
     })
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub seq: Option<i64>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub operation: String,
+    pub target: String,
+    pub path: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+}
+
+impl From<jiceng_store::audit::EntryRow> for AuditEntry {
+    fn from(r: jiceng_store::audit::EntryRow) -> Self {
+        AuditEntry {
+            id: r.id,
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            operation: r.operation,
+            target: r.target,
+            path: r.path,
+            before_json: r.before_json,
+            after_json: r.after_json,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }

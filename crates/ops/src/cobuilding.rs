@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::cobuilding::{self as rules, NewCommitment};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgLevel, msg, text};
-use jiceng_store::cobuilding::{self as store, AgreementRow, CommitmentRow, NewAgreement};
+use jiceng_store::cobuilding::{self as store, AgreementRow, NewAgreement};
 use jiceng_store::{Db, StoreError, Tx, audit, units};
 use serde::{Deserialize, Serialize};
 
@@ -37,8 +37,8 @@ pub struct NewAgreementInput {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementDetail {
-    pub agreement: AgreementRow,
-    pub commitments: Vec<CommitmentRow>,
+    pub agreement: Agreement,
+    pub commitments: Vec<Commitment>,
 }
 
 fn items(year: i32, new: &NewAgreementInput) -> Result<Vec<NewCommitment>, Invalid> {
@@ -141,13 +141,13 @@ async fn detail_in(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<AgreementDe
         .ok_or_else(|| OpsError::not_found("共建协议", id))?;
     let commitments = store::commitments(tx, id).await?;
     Ok(AgreementDetail {
-        agreement,
-        commitments,
+        agreement: agreement.into(),
+        commitments: commitments.into_iter().map(Into::into).collect(),
     })
 }
 
 /// Whoever may see an agreement: its unit's liaison, or readers of the org it is with.
-fn may_see(actor: &Actor, a: &AgreementRow) -> Result<(), OpsError> {
+fn may_see(actor: &Actor, a: &Agreement) -> Result<(), OpsError> {
     if actor.unit_id() == Some(a.unit_id) {
         Ok(())
     } else {
@@ -205,7 +205,7 @@ pub async fn set_done(
     id: i64,
     on: Option<String>,
     undo: bool,
-) -> Result<CommitmentRow, OpsError> {
+) -> Result<Commitment, OpsError> {
     let today = clock::today();
     let mut tx = db.write().await?;
     let before = store::commitment(&mut tx, id)
@@ -263,7 +263,7 @@ pub async fn set_done(
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -276,11 +276,7 @@ pub struct ListAgreements {
 
 /// The year's agreements in a scope (a liaison sees their own unit's), a page at a time.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
-pub async fn list(
-    db: &Db,
-    actor: &Actor,
-    q: ListAgreements,
-) -> Result<Page<AgreementRow>, OpsError> {
+pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agreement>, OpsError> {
     let today = clock::today();
     let year = q.year.unwrap_or(today.year());
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
@@ -313,11 +309,78 @@ pub async fn list(
 
 /// A unit's agreements, for its page.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_unit"))]
-pub async fn of_unit(db: &Db, actor: &Actor, unit: i64) -> Result<Vec<AgreementRow>, OpsError> {
+pub async fn of_unit(db: &Db, actor: &Actor, unit: i64) -> Result<Vec<Agreement>, OpsError> {
     let mut tx = db.read().await?;
     let u = units::by_id(&mut tx, unit)
         .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", unit))?;
     actor.may_read_unit(u.id, &u.division_code)?;
-    Ok(store::of_unit(&mut tx, unit, clock::today()).await?)
+    Ok(store::of_unit(&mut tx, unit, clock::today())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Agreement {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_path: String,
+    pub year: i32,
+    pub signed_on: chrono::NaiveDate,
+    pub created_by: String,
+    /// Commitments listed, fulfilled, fulfilled by their due date, and past due undone.
+    pub items: i64,
+    pub done: i64,
+    pub on_time: i64,
+    pub overdue: i64,
+}
+
+impl From<jiceng_store::cobuilding::AgreementRow> for Agreement {
+    fn from(r: jiceng_store::cobuilding::AgreementRow) -> Self {
+        Agreement {
+            id: r.id,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            org_id: r.org_id,
+            org_code: r.org_code,
+            org_name: r.org_name,
+            org_path: r.org_path,
+            year: r.year,
+            signed_on: r.signed_on,
+            created_by: r.created_by,
+            items: r.items,
+            done: r.done,
+            on_time: r.on_time,
+            overdue: r.overdue,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Commitment {
+    pub id: i64,
+    pub agreement_id: i64,
+    pub title: String,
+    pub due_on: chrono::NaiveDate,
+    pub done_on: Option<chrono::NaiveDate>,
+    pub done_by: Option<String>,
+}
+
+impl From<jiceng_store::cobuilding::CommitmentRow> for Commitment {
+    fn from(r: jiceng_store::cobuilding::CommitmentRow) -> Self {
+        Commitment {
+            id: r.id,
+            agreement_id: r.agreement_id,
+            title: r.title,
+            due_on: r.due_on,
+            done_on: r.done_on,
+            done_by: r.done_by,
+        }
+    }
 }

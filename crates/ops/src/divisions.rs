@@ -4,7 +4,7 @@ use crate::{Actor, OpsError};
 use jiceng_domain::division::catalogue;
 use jiceng_domain::msg;
 use jiceng_domain::{Division, DivisionCode, Invalid};
-use jiceng_store::divisions::{self, DivisionRow};
+use jiceng_store::divisions::{self};
 use jiceng_store::{Db, Tx, audit};
 
 /// The chain from the province down to `code`, then every division below it.
@@ -83,10 +83,10 @@ pub(crate) async fn existing(
     tx: &mut Tx,
     field: &'static str,
     raw: &str,
-) -> Result<DivisionRow, OpsError> {
+) -> Result<DivisionItem, OpsError> {
     let code = DivisionCode::parse(raw).map_err(|e| Invalid { field, ..e })?;
     if let Some(row) = divisions::get(tx, &code).await? {
-        return Ok(row);
+        return Ok(row.into());
     }
     if catalogue().get(&code).is_none() {
         return Err(Invalid::new(field, raw, msg!("不在 2023 年统计用区划代码中")).into());
@@ -94,13 +94,37 @@ pub(crate) async fn existing(
     take_in_tx(tx, &code, false).await?;
     divisions::get(tx, &code)
         .await?
+        .map(Into::into)
         .ok_or_else(|| OpsError::not_found("行政区划", raw))
 }
 
 /// Divisions directly below `code` that the deployment holds.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "children"))]
-pub async fn children(db: &Db, code: &str) -> Result<Vec<DivisionRow>, OpsError> {
+pub async fn children(db: &Db, code: &str) -> Result<Vec<DivisionItem>, OpsError> {
     let code = DivisionCode::parse(code)?;
     let mut tx = db.read().await?;
-    Ok(divisions::children(&mut tx, &code).await?)
+    Ok(divisions::children(&mut tx, &code)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DivisionItem {
+    pub code: String,
+    pub name: String,
+    pub level: jiceng_domain::DivisionLevel,
+    pub parent_code: Option<String>,
+}
+
+impl From<jiceng_store::divisions::DivisionRow> for DivisionItem {
+    fn from(r: jiceng_store::divisions::DivisionRow) -> Self {
+        DivisionItem {
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            parent_code: r.parent_code,
+        }
+    }
 }

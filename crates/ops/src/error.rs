@@ -51,6 +51,17 @@ impl OpsError {
         OpsError::Conflict(Invalid::new(field, value, message))
     }
 
+    /// A failure of the server's own (a file it keeps cannot be read, say): a 500 whose
+    /// detail goes to the log only.
+    pub fn internal(detail: impl ToString) -> OpsError {
+        OpsError::Store(StoreError::Other(detail.to_string()))
+    }
+
+    /// The database cannot be reached: worth retrying later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, OpsError::Store(StoreError::Unavailable(_)))
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             OpsError::Invalid(_) => "invalid",

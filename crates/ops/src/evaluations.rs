@@ -9,7 +9,7 @@ use chrono::Datelike;
 use jiceng_domain::clock;
 use jiceng_domain::evaluation::{Grade, Subject, check_year};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
-use jiceng_store::evaluations::{self as store, EvaluationRow, PairQuery, PairRow};
+use jiceng_store::evaluations::{self as store, PairQuery};
 use jiceng_store::{Db, StoreError, audit, members, orgs, units};
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +48,7 @@ fn id(field: &'static str, raw: &str) -> Result<i64, Invalid> {
 /// Records one grade. The pair must have been registered (双报到) at some time in the year;
 /// the community's writers grade, and the unit's liaison or its party org's writers grade back.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate"))]
-pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<EvaluationRow, OpsError> {
+pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluation, OpsError> {
     let year = year(required("year", &new.year)?)?;
     let subject = Subject::parse(required("subject", &new.subject)?)?;
     let grade = Grade::parse(required("grade", &new.grade)?)?;
@@ -142,7 +142,7 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// The unit's liaison, or a writer over the unit's party org, grades the community; but not
@@ -161,7 +161,7 @@ fn may_grade_community(
 
 /// Withdraws a grade so it can be given again; only whoever may give it may withdraw it.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "withdraw"))]
-pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, OpsError> {
+pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<Evaluation, OpsError> {
     let mut tx = db.write().await?;
     let row = store::by_id(&mut tx, id)
         .await?
@@ -201,7 +201,7 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<EvaluationRow, 
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Which pairs to list.
@@ -230,7 +230,7 @@ pub struct Progress {
 pub struct Pairs {
     pub year: i32,
     pub progress: Vec<Progress>,
-    pub page: Page<PairRow>,
+    pub page: Page<Pair>,
 }
 
 /// The pairs a year owes within a scope, with the grades given so far.
@@ -279,4 +279,78 @@ pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsErr
         progress,
         page: Page::numbered(rows, page, per_page),
     })
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Evaluation {
+    pub id: i64,
+    pub year: i32,
+    pub subject: jiceng_domain::evaluation::Subject,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub grade: jiceng_domain::evaluation::Grade,
+    pub comment: Option<String>,
+    pub evaluated_by: String,
+    pub evaluated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::evaluations::EvaluationRow> for Evaluation {
+    fn from(r: jiceng_store::evaluations::EvaluationRow) -> Self {
+        Evaluation {
+            id: r.id,
+            year: r.year,
+            subject: r.subject,
+            community_org_id: r.community_org_id,
+            community_code: r.community_code,
+            community_name: r.community_name,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            grade: r.grade,
+            comment: r.comment,
+            evaluated_by: r.evaluated_by,
+            evaluated_at: r.evaluated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Pair {
+    pub subject: jiceng_domain::evaluation::Subject,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub evaluation_id: Option<i64>,
+    pub grade: Option<jiceng_domain::evaluation::Grade>,
+    pub comment: Option<String>,
+    pub evaluated_by: Option<String>,
+}
+
+impl From<jiceng_store::evaluations::PairRow> for Pair {
+    fn from(r: jiceng_store::evaluations::PairRow) -> Self {
+        Pair {
+            subject: r.subject,
+            community_org_id: r.community_org_id,
+            community_code: r.community_code,
+            community_name: r.community_name,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            evaluation_id: r.evaluation_id,
+            grade: r.grade,
+            comment: r.comment,
+            evaluated_by: r.evaluated_by,
+        }
+    }
 }

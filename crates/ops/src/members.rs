@@ -10,9 +10,9 @@ use jiceng_domain::{
     Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone,
     id_number, phone, text,
 };
-use jiceng_store::evaluations::{self, EvaluationRow};
-use jiceng_store::members::{self, MemberFields, MemberFilter, MemberRow, TransferRow};
-use jiceng_store::registrations::{self, RegistrationRow};
+use jiceng_store::evaluations::{self};
+use jiceng_store::members::{self, MemberFields, MemberFilter, MemberRow};
+use jiceng_store::registrations::{self};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs, units};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -68,10 +68,10 @@ pub struct MemberDetail {
     /// Whether the actor may edit this file.
     pub writable: bool,
     pub employer_unit_name: Option<String>,
-    pub transfers: Vec<TransferRow>,
-    pub registrations: Vec<RegistrationRow>,
+    pub transfers: Vec<Transfer>,
+    pub registrations: Vec<crate::registrations::Registration>,
     /// 双向评价 the member received from the communities they registered with.
-    pub evaluations: Vec<EvaluationRow>,
+    pub evaluations: Vec<crate::evaluations::Evaluation>,
 }
 
 fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> MemberView {
@@ -349,9 +349,9 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
         writable: actor.may_write(&m.org_path).is_ok(),
         member: view(m, org.code, org.name, reveal),
         employer_unit_name,
-        transfers,
-        registrations,
-        evaluations,
+        transfers: transfers.into_iter().map(Into::into).collect(),
+        registrations: registrations.into_iter().map(Into::into).collect(),
+        evaluations: evaluations.into_iter().map(Into::into).collect(),
     })
 }
 
@@ -498,4 +498,78 @@ pub async fn transfer(
         .ok_or_else(|| OpsError::not_found("党员", id))?;
     tx.commit().await?;
     Ok(view(row, target.code, target.name, false))
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Transfer {
+    pub id: i64,
+    pub member_id: i64,
+    pub from_org_id: i64,
+    pub from_org_name: String,
+    pub to_org_id: i64,
+    pub to_org_name: String,
+    pub transferred_on: chrono::NaiveDate,
+    pub reason: Option<String>,
+}
+
+impl From<jiceng_store::members::TransferRow> for Transfer {
+    fn from(r: jiceng_store::members::TransferRow) -> Self {
+        Transfer {
+            id: r.id,
+            member_id: r.member_id,
+            from_org_id: r.from_org_id,
+            from_org_name: r.from_org_name,
+            to_org_id: r.to_org_id,
+            to_org_name: r.to_org_name,
+            transferred_on: r.transferred_on,
+            reason: r.reason,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub gender: jiceng_domain::Gender,
+    pub ethnicity: String,
+    pub birth_date: chrono::NaiveDate,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub education: Option<jiceng_domain::Education>,
+    pub joined_on: chrono::NaiveDate,
+    pub full_on: Option<chrono::NaiveDate>,
+    pub status: jiceng_domain::MemberStatus,
+    pub categories: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub residence_division: Option<String>,
+    pub employer_unit_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::members::MemberRow> for Member {
+    fn from(r: jiceng_store::members::MemberRow) -> Self {
+        Member {
+            id: r.id,
+            name: r.name,
+            gender: r.gender,
+            ethnicity: r.ethnicity,
+            birth_date: r.birth_date,
+            id_number: r.id_number,
+            phone: r.phone,
+            education: r.education,
+            joined_on: r.joined_on,
+            full_on: r.full_on,
+            status: r.status,
+            categories: r.categories,
+            org_id: r.org_id,
+            org_path: r.org_path,
+            residence_division: r.residence_division,
+            employer_unit_id: r.employer_unit_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }

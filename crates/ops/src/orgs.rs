@@ -6,9 +6,9 @@ use jiceng_domain::clock;
 use jiceng_domain::org::{CommitteePosition, check_placement, check_temporary, term_due};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgCode, OrgLevel, text};
 use jiceng_domain::{Label, msg};
-use jiceng_store::committee::{self, SeatFields, SeatRow};
+use jiceng_store::committee::{self, SeatFields};
 use jiceng_store::orgs::{self, OrgFields, OrgFilter, OrgRow};
-use jiceng_store::units::{self, UnitRow};
+use jiceng_store::units::{self};
 use jiceng_store::{Db, StoreError, Tx, audit, registrations};
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,7 @@ pub struct NewOrg {
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgView {
     #[serde(flatten)]
-    pub row: OrgRow,
+    pub row: Org,
     pub level_label: &'static str,
     pub category_label: &'static str,
     pub term_overdue: bool,
@@ -44,7 +44,7 @@ impl From<OrgRow> for OrgView {
         let category = row.category.label();
         let term_overdue = row.term_due.is_some_and(|d| d < clock::today());
         OrgView {
-            row,
+            row: row.into(),
             level_label: level,
             category_label: category,
             term_overdue,
@@ -57,9 +57,9 @@ pub struct OrgDetail {
     pub org: OrgView,
     pub ancestors: Vec<OrgView>,
     pub children: Vec<OrgView>,
-    pub committee: Vec<SeatRow>,
+    pub committee: Vec<Seat>,
     /// The stationed unit whose party org this is.
-    pub unit: Option<UnitRow>,
+    pub unit: Option<crate::units::Unit>,
     /// Members and units actively registered here (双报到), for a community.
     pub registered_members: i64,
     pub registered_units: i64,
@@ -195,8 +195,8 @@ pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsEr
         org: org.into(),
         ancestors: ancestors.into_iter().map(Into::into).collect(),
         children: children.into_iter().map(Into::into).collect(),
-        committee,
-        unit,
+        committee: committee.into_iter().map(Into::into).collect(),
+        unit: unit.map(Into::into),
         registered_members,
         registered_units,
     })
@@ -359,7 +359,7 @@ pub async fn add_seat(
     actor: &Actor,
     org_code: &str,
     new: NewSeat,
-) -> Result<Vec<SeatRow>, OpsError> {
+) -> Result<Vec<Seat>, OpsError> {
     let position = CommitteePosition::parse(required("position", &new.position)?)?;
     let since = opt_past_date("since", &new.since)?;
     let mut tx = db.write().await?;
@@ -422,5 +422,81 @@ pub async fn add_seat(
     .await?;
     let seats = committee::of_org(&mut tx, org.id).await?;
     tx.commit().await?;
-    Ok(seats)
+    Ok(seats.into_iter().map(Into::into).collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Seat {
+    pub id: i64,
+    pub org_id: i64,
+    pub position: jiceng_domain::org::CommitteePosition,
+    pub name: String,
+    pub member_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub part_time: bool,
+    pub since: Option<chrono::NaiveDate>,
+}
+
+impl From<jiceng_store::committee::SeatRow> for Seat {
+    fn from(r: jiceng_store::committee::SeatRow) -> Self {
+        Seat {
+            id: r.id,
+            org_id: r.org_id,
+            position: r.position,
+            name: r.name,
+            member_id: r.member_id,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            part_time: r.part_time,
+            since: r.since,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Org {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: jiceng_domain::OrgLevel,
+    pub category: jiceng_domain::OrgCategory,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub division_code: String,
+    pub founded_on: Option<chrono::NaiveDate>,
+    pub elected_on: Option<chrono::NaiveDate>,
+    pub term_years: Option<i64>,
+    pub term_due: Option<chrono::NaiveDate>,
+    pub project: Option<String>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub member_count: i64,
+    pub subtree_member_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::orgs::OrgRow> for Org {
+    fn from(r: jiceng_store::orgs::OrgRow) -> Self {
+        Org {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            category: r.category,
+            parent_id: r.parent_id,
+            path: r.path,
+            division_code: r.division_code,
+            founded_on: r.founded_on,
+            elected_on: r.elected_on,
+            term_years: r.term_years,
+            term_due: r.term_due,
+            project: r.project,
+            ends_on: r.ends_on,
+            member_count: r.member_count,
+            subtree_member_count: r.subtree_member_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }

@@ -8,11 +8,13 @@ use jiceng_domain::clock;
 use jiceng_domain::orglife::Period;
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::points::calc::{self, Counts, Total};
-use jiceng_domain::points::{Scheme, SchemePeriod, Source, accrual_scheme, twelve_point_scheme};
+use jiceng_domain::points::{
+    EntryStatus, Scheme, SchemePeriod, Source, accrual_scheme, twelve_point_scheme,
+};
 use jiceng_domain::stints::{Transfer, stints};
 use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::meetings::month_key;
-use jiceng_store::points::{self as store, EntryRow, MeetingLine, NewEntry};
+use jiceng_store::points::{self as store, NewEntry};
 use jiceng_store::{Db, Tx, audit, members};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -116,7 +118,7 @@ pub struct NewPoints {
 /// hand, evidence is missing where required, or the member's approved and pending points for
 /// the item would pass its cap.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add_entry"))]
-pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRow, OpsError> {
+pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<Entry, OpsError> {
     let member_id = new
         .member_id
         .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
@@ -165,7 +167,7 @@ pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRo
         let so_far: i64 = store::entries_of(&mut tx, m.id, &scheme.code, &period)
             .await?
             .iter()
-            .filter(|e| e.item == item.code && e.status != "rejected")
+            .filter(|e| e.item == item.code && e.status != EntryStatus::Rejected)
             .map(|e| e.points)
             .sum();
         if (so_far + points).abs() > cap {
@@ -214,12 +216,12 @@ pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<EntryRo
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Approves or rejects a pending entry; the person who entered it cannot decide it.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "decide"))]
-pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<EntryRow, OpsError> {
+pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<Entry, OpsError> {
     let mut tx = db.write().await?;
     let e = store::entry(&mut tx, id)
         .await?
@@ -232,7 +234,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     if store::decide(&mut tx, id, status, &actor.audit_name()).await? == 0 {
         return Err(OpsError::conflict(
             "status",
-            &e.status,
+            e.status,
             msg!("该记录已审核"),
         ));
     }
@@ -254,15 +256,19 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "pending"))]
-pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<EntryRow>, OpsError> {
+pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<Entry>, OpsError> {
     let path = actor.scope_path().to_string();
     actor.may_write(&path)?;
     let mut tx = db.read().await?;
-    Ok(store::pending_within(&mut tx, &path, 200).await?)
+    Ok(store::pending_within(&mut tx, &path, 200)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,13 +292,13 @@ pub struct Ledger {
     pub total: i64,
     pub items: Vec<ItemLine>,
     /// The meetings behind the record-based items.
-    pub meetings: Vec<MeetingLine>,
-    pub entries: Vec<EntryRow>,
+    pub meetings: Vec<LedgerMeeting>,
+    pub entries: Vec<Entry>,
     pub registered: bool,
     /// The volunteer service behind the service-hours items.
-    pub service: Vec<jiceng_store::service::ServiceRow>,
+    pub service: Vec<crate::service::Service>,
     /// The micro-wishes behind the wish items.
-    pub wishes: Vec<jiceng_store::wishes::WishRow>,
+    pub wishes: Vec<crate::wishes::Wish>,
 }
 
 /// Raw points per item from a member's counts.
@@ -362,7 +368,7 @@ pub async fn ledger(
             .await?;
     let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
-    for e in entries.iter().filter(|e| e.status == "approved") {
+    for e in entries.iter().filter(|e| e.status == EntryStatus::Approved) {
         *manual.entry(e.item.clone()).or_default() += e.points;
     }
     let Total { base, items, total } = calc::total(
@@ -403,11 +409,11 @@ pub async fn ledger(
         base,
         total,
         items,
-        meetings,
-        entries,
+        meetings: meetings.into_iter().map(Into::into).collect(),
+        entries: entries.into_iter().map(Into::into).collect(),
         registered,
-        service,
-        wishes,
+        service: service.into_iter().map(Into::into).collect(),
+        wishes: wishes.into_iter().map(Into::into).collect(),
     })
 }
 
@@ -678,4 +684,74 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
         items,
         average,
     })
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Entry {
+    pub id: i64,
+    pub scheme: String,
+    pub item: String,
+    pub member_id: i64,
+    pub member_name: String,
+    pub member_path: String,
+    pub period: String,
+    pub occurred_on: chrono::NaiveDate,
+    pub points: i64,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    pub status: jiceng_domain::points::EntryStatus,
+    pub created_by: String,
+    pub decided_by: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<jiceng_store::points::EntryRow> for Entry {
+    fn from(r: jiceng_store::points::EntryRow) -> Self {
+        Entry {
+            id: r.id,
+            scheme: r.scheme,
+            item: r.item,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            member_path: r.member_path,
+            period: r.period,
+            occurred_on: r.occurred_on,
+            points: r.points,
+            note: r.note,
+            evidence: r.evidence,
+            status: r.status,
+            created_by: r.created_by,
+            decided_by: r.decided_by,
+            created_at: r.created_at,
+            decided_at: r.decided_at,
+        }
+    }
+}
+
+/// The held meetings a member was expected at in the months (their org and those above it),
+/// with whether they were absent and the reason: the lines of their ledger.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LedgerMeeting {
+    pub meeting_id: i64,
+    pub held_on: chrono::NaiveDate,
+    pub kind: jiceng_domain::orglife::MeetingKind,
+    pub topic: String,
+    pub org_name: String,
+    pub absent: bool,
+    pub reason: Option<String>,
+}
+
+impl From<jiceng_store::points::MeetingLine> for LedgerMeeting {
+    fn from(r: jiceng_store::points::MeetingLine) -> Self {
+        LedgerMeeting {
+            meeting_id: r.meeting_id,
+            held_on: r.held_on,
+            kind: r.kind,
+            topic: r.topic,
+            org_name: r.org_name,
+            absent: r.absent,
+            reason: r.reason,
+        }
+    }
 }

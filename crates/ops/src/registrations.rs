@@ -8,7 +8,7 @@ use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
 use jiceng_store::orgs::OrgRow;
-use jiceng_store::registrations::{self, NewRegistration, RegistrationRow};
+use jiceng_store::registrations::{self, NewRegistration};
 use jiceng_store::{Db, StoreError, Tx, audit, members, units};
 
 async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
@@ -25,7 +25,7 @@ async fn record(
     r: NewRegistration,
     what: &str,
     path: &str,
-) -> Result<RegistrationRow, OpsError> {
+) -> Result<Registration, OpsError> {
     let id = registrations::insert(tx, &r).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
             OpsError::conflict("community", what, msg!("已在一个社区报到，请先结束原报到"))
@@ -47,7 +47,7 @@ async fn record(
         },
     )
     .await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// The community committee where member `id` lives, for an actor who may register them.
@@ -56,7 +56,7 @@ pub async fn residence_community(
     db: &Db,
     actor: &Actor,
     member_id: i64,
-) -> Result<Option<OrgRow>, OpsError> {
+) -> Result<Option<crate::orgs::Org>, OpsError> {
     let mut tx = db.read().await?;
     let m = members::by_id(&mut tx, member_id)
         .await?
@@ -68,7 +68,7 @@ pub async fn residence_community(
         return Ok(None);
     };
     actor.may_act_for(Some(m.id), None, &org.path)?;
-    Ok(Some(org))
+    Ok(Some(org.into()))
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "register_member"))]
@@ -78,7 +78,7 @@ pub async fn register_member(
     member_id: i64,
     community_code: &str,
     on_date: Option<String>,
-) -> Result<RegistrationRow, OpsError> {
+) -> Result<Registration, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let m = members::by_id(&mut tx, member_id)
@@ -125,7 +125,7 @@ pub async fn register_unit(
     unit_id: i64,
     community_code: &str,
     on_date: Option<String>,
-) -> Result<RegistrationRow, OpsError> {
+) -> Result<Registration, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let u = units::by_id(&mut tx, unit_id)
@@ -167,7 +167,7 @@ pub async fn end(
     actor: &Actor,
     id: i64,
     on_date: Option<String>,
-) -> Result<RegistrationRow, OpsError> {
+) -> Result<Registration, OpsError> {
     let date = opt_past_date("ended_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let before = registrations::by_id(&mut tx, id)
@@ -200,7 +200,7 @@ pub async fn end(
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 /// The community side: who has registered here.
@@ -212,7 +212,7 @@ pub async fn of_community(
     active_only: bool,
     page: i64,
     per_page: i64,
-) -> Result<Page<RegistrationRow>, OpsError> {
+) -> Result<Page<Registration>, OpsError> {
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
@@ -254,5 +254,34 @@ pub(crate) async fn may_credit(
             msg!("该党员不在您的管理范围内，也未到本社区报到"),
         )
         .into())
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Registration {
+    pub id: i64,
+    pub community_org_id: i64,
+    pub community_name: String,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub registered_on: chrono::NaiveDate,
+    pub ended_on: Option<chrono::NaiveDate>,
+}
+
+impl From<jiceng_store::registrations::RegistrationRow> for Registration {
+    fn from(r: jiceng_store::registrations::RegistrationRow) -> Self {
+        Registration {
+            id: r.id,
+            community_org_id: r.community_org_id,
+            community_name: r.community_name,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            registered_on: r.registered_on,
+            ended_on: r.ended_on,
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::{Actor, OpsError, Page};
 use chrono::{Datelike, Duration, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
-use jiceng_store::service::{self as store, NewService, ServiceRow};
+use jiceng_store::service::{self as store, NewService};
 use jiceng_store::{Db, audit, members};
 use serde::Deserialize;
 
@@ -26,7 +26,7 @@ pub struct NewServiceInput {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
-pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<ServiceRow, OpsError> {
+pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Service, OpsError> {
     let minutes = jiceng_domain::service::minutes(required("hours", &new.hours)?)?;
     let activity = text::name("activity", required("activity", &new.activity)?, 100)?;
     let served_on = match opt(&new.served_on) {
@@ -73,11 +73,11 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "delete"))]
-pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<ServiceRow, OpsError> {
+pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<Service, OpsError> {
     let mut tx = db.write().await?;
     let row = store::by_id(&mut tx, id)
         .await?
@@ -97,7 +97,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<ServiceRow, OpsEr
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -112,7 +112,7 @@ pub struct ListService {
 
 /// Service done in the communities of a scope, newest first.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
-pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<ServiceRow>, OpsError> {
+pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service>, OpsError> {
     let today = clock::today();
     let to = match opt(&q.to) {
         Some(d) => text::date("to", d)?,
@@ -160,4 +160,37 @@ pub async fn at_community(
         .await?
         .into_iter()
         .collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Service {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub community_org_id: i64,
+    pub community_code: String,
+    pub community_name: String,
+    pub community_path: String,
+    pub served_on: chrono::NaiveDate,
+    pub minutes: i64,
+    pub activity: String,
+    pub recorded_by: String,
+}
+
+impl From<jiceng_store::service::ServiceRow> for Service {
+    fn from(r: jiceng_store::service::ServiceRow) -> Self {
+        Service {
+            id: r.id,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            community_org_id: r.community_org_id,
+            community_code: r.community_code,
+            community_name: r.community_name,
+            community_path: r.community_path,
+            served_on: r.served_on,
+            minutes: r.minutes,
+            activity: r.activity,
+            recorded_by: r.recorded_by,
+        }
+    }
 }

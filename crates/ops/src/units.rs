@@ -6,8 +6,8 @@ use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{DivisionCode, DivisionLevel, Invalid, OrgCategory, UnitCategory, text};
-use jiceng_store::evaluations::{self, EvaluationRow};
-use jiceng_store::registrations::{self, RegistrationRow};
+use jiceng_store::evaluations::{self};
+use jiceng_store::registrations::{self};
 use jiceng_store::units::{self, UnitFields, UnitRow};
 use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ pub struct NewUnit {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitView {
     #[serde(flatten)]
-    pub row: UnitRow,
+    pub row: Unit,
     pub category_label: &'static str,
 }
 
@@ -34,7 +34,7 @@ impl From<UnitRow> for UnitView {
     fn from(row: UnitRow) -> Self {
         let category_label = row.category.label();
         UnitView {
-            row,
+            row: row.into(),
             category_label,
         }
     }
@@ -43,13 +43,13 @@ impl From<UnitRow> for UnitView {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitDetail {
     pub unit: UnitView,
-    pub registrations: Vec<RegistrationRow>,
+    pub registrations: Vec<crate::registrations::Registration>,
     /// 双向评价 the unit received from, and gave to, its communities.
-    pub evaluations: Vec<EvaluationRow>,
+    pub evaluations: Vec<crate::evaluations::Evaluation>,
     /// Where the unit is mapped inside a grid, if it is.
-    pub place: Option<jiceng_store::places::PlaceRow>,
+    pub place: Option<crate::cases::places::Place>,
     /// Its co-building agreements (共驻共建), newest year first.
-    pub agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
+    pub agreements: Vec<crate::cobuilding::Agreement>,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
@@ -135,10 +135,10 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
     let agreements = jiceng_store::cobuilding::of_unit(&mut tx, id, clock::today()).await?;
     Ok(UnitDetail {
         unit: row.into(),
-        registrations,
-        evaluations,
-        place,
-        agreements,
+        registrations: registrations.into_iter().map(Into::into).collect(),
+        evaluations: evaluations.into_iter().map(Into::into).collect(),
+        place: place.map(Into::into),
+        agreements: agreements.into_iter().map(Into::into).collect(),
     })
 }
 
@@ -173,4 +173,33 @@ pub async fn list(db: &Db, actor: &Actor, q: ListUnits) -> Result<Page<UnitView>
         }
     };
     Ok(Page::numbered(rows, page, per_page))
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    pub name: String,
+    pub category: jiceng_domain::UnitCategory,
+    pub division_code: String,
+    pub address: Option<String>,
+    pub org_id: Option<i64>,
+    pub org_code: Option<String>,
+    pub org_name: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::units::UnitRow> for Unit {
+    fn from(r: jiceng_store::units::UnitRow) -> Self {
+        Unit {
+            id: r.id,
+            name: r.name,
+            category: r.category,
+            division_code: r.division_code,
+            address: r.address,
+            org_id: r.org_id,
+            org_code: r.org_code,
+            org_name: r.org_name,
+            created_at: r.created_at,
+        }
+    }
 }

@@ -75,7 +75,7 @@ pub struct RectificationRow {
     pub score: Option<f64>,
     pub plan: String,
     pub progress: Option<String>,
-    pub status: String,
+    pub status: jiceng_domain::assessment::RectificationStatus,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub closed_by: Option<String>,

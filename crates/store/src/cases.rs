@@ -207,7 +207,7 @@ pub async fn by_key(tx: &mut Tx, key: &str) -> Result<Option<CaseRow>, StoreErro
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct StepRow {
     pub id: i64,
-    pub action: String,
+    pub action: jiceng_domain::cases::StepAction,
     pub actor: String,
     pub at: DateTime<Utc>,
     pub note: Option<String>,

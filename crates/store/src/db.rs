@@ -21,6 +21,16 @@ pub enum Db {
     Pg(PgPool),
 }
 
+impl Db {
+    /// Open and idle connections of the pool, for the metrics.
+    pub fn connections(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite(p, _) => (p.size(), p.num_idle()),
+            Db::Pg(p) => (p.size(), p.num_idle()),
+        }
+    }
+}
+
 /// SQLite has one writer at a time. Writers queue here, in order, rather than on SQLite's
 /// busy handler, which sleeps and retries and so wastes most of the time under load.
 #[derive(Clone, Debug, Default)]

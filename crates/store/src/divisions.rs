@@ -8,7 +8,7 @@ use jiceng_domain::{Division, DivisionCode};
 pub struct DivisionRow {
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: jiceng_domain::DivisionLevel,
     pub parent_code: Option<String>,
 }
 

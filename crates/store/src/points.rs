@@ -37,7 +37,7 @@ pub struct EntryRow {
     pub points: i64,
     pub note: Option<String>,
     pub evidence: Option<String>,
-    pub status: String,
+    pub status: jiceng_domain::points::EntryStatus,
     pub created_by: String,
     pub decided_by: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -321,7 +321,7 @@ pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String, String)
 pub struct MeetingLine {
     pub meeting_id: i64,
     pub held_on: NaiveDate,
-    pub kind: String,
+    pub kind: jiceng_domain::orglife::MeetingKind,
     pub topic: String,
     pub org_name: String,
     pub absent: bool,

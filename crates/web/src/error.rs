@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiceng_domain::{Lang, msg};
 use jiceng_ops::OpsError;
-use jiceng_store::StoreError;
 use serde_json::json;
 
 pub struct ApiError(pub OpsError);
@@ -56,7 +55,7 @@ pub fn status_of(e: &OpsError) -> StatusCode {
         OpsError::Conflict(_) => StatusCode::CONFLICT,
         OpsError::Forbidden(_) => StatusCode::FORBIDDEN,
         OpsError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        OpsError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        OpsError::Store(_) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -64,10 +63,13 @@ pub fn status_of(e: &OpsError) -> StatusCode {
 /// Logs a failure of the server's own (the only place its detail goes) and gives the id of
 /// the request, which the answer names so a person can quote it.
 pub fn log_failure(status: StatusCode, e: &OpsError) -> Option<std::sync::Arc<str>> {
+    let id = crate::request::current();
     if status.is_server_error() {
-        tracing::error!(error = %e, "request failed");
+        // The id is named on the line itself too, so the line is found by it even where the
+        // request's span is not recorded.
+        tracing::error!(request_id = id.as_deref().unwrap_or(""), error = %e, "request failed");
     }
-    crate::request::current()
+    id
 }
 
 impl IntoResponse for ApiError {

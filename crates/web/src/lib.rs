@@ -16,7 +16,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::{Json, Router};
 use jiceng_domain::clock;
-use jiceng_store::Db;
+use jiceng_ops::Db;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::PathBuf;

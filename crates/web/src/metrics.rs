@@ -52,10 +52,7 @@ pub async fn render(State(s): State<AppState>) -> impl IntoResponse {
     for ((method, route, status), (_, secs)) in &snapshot {
         out.push_str(&format!("jiceng_http_request_seconds_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {secs:.6}\n"));
     }
-    let pool = match &s.db {
-        jiceng_store::Db::Sqlite(p, _) => (p.size(), p.num_idle()),
-        jiceng_store::Db::Pg(p) => (p.size(), p.num_idle()),
-    };
+    let pool = s.db.connections();
     out.push_str(&format!(
         "# HELP jiceng_db_connections Open database connections.\n# TYPE jiceng_db_connections gauge\njiceng_db_connections {}\n\
          # HELP jiceng_db_connections_idle Idle database connections.\n# TYPE jiceng_db_connections_idle gauge\njiceng_db_connections_idle {}\n",

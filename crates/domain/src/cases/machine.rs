@@ -129,14 +129,6 @@ impl Action {
         Action::Duplicate,
     ];
 
-    /// The label of a recorded step by its code; intake (受理) is the step before any move.
-    pub fn step_label(code: &str) -> &'static str {
-        Action::ALL
-            .iter()
-            .find(|a| a.code() == code)
-            .map_or("受理", |a| a.label())
-    }
-
     pub const LABELS: &'static [&'static str] = &[
         "立案",
         "派遣",
@@ -278,9 +270,13 @@ mod tests {
 
     #[test]
     fn steps_are_labelled_by_code() {
-        assert_eq!(Action::step_label("rework"), "返工");
-        assert_eq!(Action::step_label("approve_extension"), "批准延期");
-        assert_eq!(Action::step_label("intake"), "受理");
+        // Every move is recorded as the step of the same code and label; intake comes first.
+        for a in Action::ALL {
+            let step = super::super::StepAction::parse(a.code()).unwrap();
+            assert_eq!((step.code(), step.label()), (a.code(), a.label()));
+        }
+        assert_eq!(super::super::StepAction::ALL.len(), Action::ALL.len() + 1);
+        assert_eq!(super::super::StepAction::Intake.label(), "受理");
         assert!(
             Action::ALL
                 .iter()

@@ -15,6 +15,30 @@ pub use escalation::Escalation;
 pub use machine::{Action, State, next};
 
 labelled_enum! {
+    /// A recorded step of a case: its intake (受理), then each move by its code.
+    StepAction, "action" {
+        Intake = "intake", "受理";
+        Register = "register", "立案";
+        Dispatch = "dispatch", "派遣";
+        Accept = "accept", "响应";
+        Report = "report", "报到";
+        Return = "return", "回退";
+        RequestExtension = "request_extension", "申请延期";
+        ApproveExtension = "approve_extension", "批准延期";
+        RejectExtension = "reject_extension", "驳回延期";
+        Supervise = "supervise", "督办";
+        Feedback = "feedback", "处置反馈";
+        Verify = "verify", "核查通过";
+        Rework = "rework", "返工";
+        FollowUp = "follow_up", "回访";
+        Suspend = "suspend", "挂账";
+        Resume = "resume", "恢复办理";
+        Invalid = "invalid", "作废";
+        Duplicate = "duplicate", "重复件";
+    }
+}
+
+labelled_enum! {
     CaseStatus, "status" {
         Received = "received", "已受理";
         Registered = "registered", "已立案";

@@ -13,14 +13,14 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct DivisionCode(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DivisionLevel {
-    Province,
-    City,
-    County,
-    Township,
-    Village,
+labelled_enum! {
+    DivisionLevel, "level" {
+        Province = "province", "省级";
+        City = "city", "地级";
+        County = "county", "县级";
+        Township = "township", "乡级";
+        Village = "village", "村级";
+    }
 }
 
 /// What kind of township-level division a code is, by its range (001–099 streets …).

@@ -9,6 +9,15 @@ use crate::Invalid;
 use serde::{Deserialize, Serialize};
 
 labelled_enum! {
+    /// A points entry's review: manual items wait for approval.
+    EntryStatus, "status" {
+        Pending = "pending", "待审核";
+        Approved = "approved", "已通过";
+        Rejected = "rejected", "未通过";
+    }
+}
+
+labelled_enum! {
     SchemeKind, "kind" {
         Accrual = "accrual", "累积积分制";
         Deduction = "deduction", "十二分制";

@@ -6,12 +6,7 @@ use jiceng_store::cases::{self as store, DepartmentRow};
 use jiceng_store::{Db, StoreError, Tx, audit};
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
-pub async fn add(
-    db: &Db,
-    actor: &Actor,
-    code: &str,
-    name: &str,
-) -> Result<DepartmentRow, OpsError> {
+pub async fn add(db: &Db, actor: &Actor, code: &str, name: &str) -> Result<Department, OpsError> {
     actor.may_administer()?;
     let code = code.trim();
     if code.is_empty()
@@ -53,17 +48,21 @@ pub async fn add(
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
-pub async fn list(db: &Db) -> Result<Vec<DepartmentRow>, OpsError> {
-    Ok(store::departments(&mut db.read().await?).await?)
+pub async fn list(db: &Db) -> Result<Vec<Department>, OpsError> {
+    Ok(store::departments(&mut db.read().await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// A department by its code, named as `field` when missing.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "by_code"))]
-pub async fn by_code(
+pub(crate) async fn by_code(
     tx: &mut Tx,
     field: &'static str,
     code: &str,
@@ -71,4 +70,21 @@ pub async fn by_code(
     store::department_by_code(tx, code.trim())
         .await?
         .ok_or_else(|| Invalid::new(field, code, msg!("没有这个职能部门")).into())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Department {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl From<jiceng_store::cases::DepartmentRow> for Department {
+    fn from(r: jiceng_store::cases::DepartmentRow) -> Self {
+        Department {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+        }
+    }
 }

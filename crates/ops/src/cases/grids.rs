@@ -48,7 +48,7 @@ pub struct NewGridInput {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
-pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, OpsError> {
+pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsError> {
     let community_code = crate::input::required("community", &new.community)?.to_string();
     let number = new
         .number
@@ -129,12 +129,12 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<GridRow, O
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// The grid a point lies in, if any: the bounding boxes narrow, the polygons decide.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "locate"))]
-pub async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, OpsError> {
+pub(crate) async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, OpsError> {
     for g in store::grids_around(tx, lon, lat).await? {
         if parse_geometry(&g.geometry).is_ok_and(|p| p.contains((lon, lat))) {
             return Ok(Some(g));
@@ -145,7 +145,7 @@ pub async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, 
 
 /// The grids of a scope, for the map.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
-pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<GridRow>, OpsError> {
+pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Grid>, OpsError> {
     Ok(with_open_cases(db, actor, code)
         .await?
         .into_iter()
@@ -159,7 +159,7 @@ pub async fn with_open_cases(
     db: &Db,
     actor: &Actor,
     code: Option<&str>,
-) -> Result<Vec<(GridRow, i64)>, OpsError> {
+) -> Result<Vec<(Grid, i64)>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => by_code(&mut tx, "within", c).await?.path,
@@ -175,7 +175,7 @@ pub async fn with_open_cases(
         .into_iter()
         .map(|g| {
             let n = open.get(&g.id).copied().unwrap_or(0);
-            (g, n)
+            (g.into(), n)
         })
         .collect())
 }
@@ -198,7 +198,7 @@ pub async fn add_team_member(
     db: &Db,
     actor: &Actor,
     new: NewTeamMember,
-) -> Result<jiceng_store::cases::TeamRow, OpsError> {
+) -> Result<TeamMember, OpsError> {
     let code = crate::input::required("grid", &new.grid)?.to_string();
     let role = jiceng_domain::grid::TeamRole::parse(crate::input::required("role", &new.role)?)?;
     let name = text::name("name", crate::input::required("name", &new.name)?, 40)?;
@@ -254,7 +254,7 @@ pub async fn add_team_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Takes someone off a grid's team.
@@ -293,12 +293,66 @@ pub async fn teams(
     db: &Db,
     actor: &Actor,
     code: Option<&str>,
-) -> Result<Vec<jiceng_store::cases::TeamRow>, OpsError> {
+) -> Result<Vec<TeamMember>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => by_code(&mut tx, "within", c).await?.path,
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
-    Ok(store::teams_within(&mut tx, &path).await?)
+    Ok(store::teams_within(&mut tx, &path)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Grid {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub community_org_id: i64,
+    pub branch_org_id: Option<i64>,
+    pub geometry: String,
+    pub households: i64,
+    pub buildings: i64,
+}
+
+impl From<jiceng_store::cases::GridRow> for Grid {
+    fn from(r: jiceng_store::cases::GridRow) -> Self {
+        Grid {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            community_org_id: r.community_org_id,
+            branch_org_id: r.branch_org_id,
+            geometry: r.geometry,
+            households: r.households,
+            buildings: r.buildings,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TeamMember {
+    pub id: i64,
+    pub grid_id: i64,
+    pub role: jiceng_domain::grid::TeamRole,
+    pub name: String,
+    pub phone: Option<String>,
+    pub member_id: Option<i64>,
+}
+
+impl From<jiceng_store::cases::TeamRow> for TeamMember {
+    fn from(r: jiceng_store::cases::TeamRow) -> Self {
+        TeamMember {
+            id: r.id,
+            grid_id: r.grid_id,
+            role: r.role,
+            name: r.name,
+            phone: r.phone,
+            member_id: r.member_id,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! street, and is registered (立案) at once when its category is known. A case no grid holds
 //! is routed by the community named with it, or waits in the manual queue: never dropped.
 
+use super::views::Case;
 use super::{grids, settings, stats};
 use crate::input::{opt, required};
 use crate::orgs::by_code;
@@ -239,7 +240,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
 
 /// Takes one case in; returns it with its reporter masked.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
-pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
     let p = prepare(db, actor, new).await?;
     write(db, vec![p])
         .await
@@ -252,7 +253,7 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, Op
 /// few statements for the lot. A repeated idempotency key is refused for that case alone;
 /// any other failure fails them all, and nothing is written.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write"))]
-pub async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
+async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
     let keep: Vec<(CaseRow, bool)> = batch
         .iter()
@@ -413,7 +414,7 @@ impl Batcher {
     }
 
     #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
-    pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<CaseRow, OpsError> {
+    pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
         let p = prepare(db, actor, new).await?;
         let (reply, answer) = oneshot::channel();
         let gone = || OpsError::Store(StoreError::Unavailable("intake writer stopped".into()));

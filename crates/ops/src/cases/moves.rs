@@ -4,6 +4,7 @@
 
 use super::departments;
 use super::intake::route;
+use super::views::Case;
 use super::{policy, settings, stats};
 use crate::input::opt;
 use crate::{Actor, OpsError};
@@ -72,7 +73,7 @@ fn action_of(m: &Move) -> Result<Action, Invalid> {
 }
 
 /// A stored case's state, as the state machine sees it.
-pub fn state_of(c: &CaseRow) -> State {
+pub(crate) fn state_of(c: &CaseRow) -> State {
     State {
         status: c.status,
         suspended_from: c.suspended_from,
@@ -85,7 +86,7 @@ pub fn state_of(c: &CaseRow) -> State {
 
 /// Makes one move on case `id`; returns the case as it now stands, its reporter masked.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "apply"))]
-pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<CaseRow, OpsError> {
+pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<Case, OpsError> {
     make(db, By::Actor(actor), id, m)
         .await
         .map(super::views::masked)
@@ -99,7 +100,7 @@ pub async fn rate_as_reporter(
     code: &str,
     phone_tail: &str,
     satisfaction: &str,
-) -> Result<CaseRow, OpsError> {
+) -> Result<Case, OpsError> {
     let c = store::by_code(&mut db.read().await?, code.trim())
         .await?
         .ok_or_else(|| OpsError::not_found("案件", code))?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use jiceng_domain::cases::{CaseStatus, patrol};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::cases::{self as cases_store, CaseRow};
+use jiceng_store::cases::{self as cases_store};
 use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
 use jiceng_store::{Db, audit, orgs};
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
-pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<PatrolRow, OpsError> {
+pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patrol, OpsError> {
     let code = required("grid", &new.grid)?.to_string();
     let started = local_time("started_at", required("started_at", &new.started_at)?)?;
     let ended = local_time("ended_at", required("ended_at", &new.ended_at)?)?;
@@ -104,7 +104,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patro
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// One worker's day: minutes patrolled against the target.
@@ -115,7 +115,7 @@ pub struct Day {
     pub progress: f64,
     pub visits: i64,
     /// The actor's patrols of the last seven days, newest first.
-    pub patrols: Vec<PatrolRow>,
+    pub patrols: Vec<Patrol>,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_day"))]
@@ -135,16 +135,22 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
         target_minutes: target,
         progress: patrol::progress(minutes, target),
         visits: today.iter().map(|p| p.visits).sum(),
-        patrols,
+        patrols: patrols.into_iter().map(Into::into).collect(),
     })
 }
 
 /// A supervisor's view: patrols in the scope over the last `days` days.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
-pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<PatrolRow>, OpsError> {
+pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<Patrol>, OpsError> {
     actor.may_read(actor.scope_path())?;
     let since = clock::now() - Duration::days(days.clamp(1, 92));
-    Ok(store::list(&mut db.read().await?, actor.scope_path(), None, since, 500).await?)
+    Ok(
+        store::list(&mut db.read().await?, actor.scope_path(), None, since, 500)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    )
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -164,7 +170,7 @@ pub async fn to_case(
     actor: &Actor,
     patrol_id: i64,
     f: FindingCase,
-) -> Result<CaseRow, OpsError> {
+) -> Result<super::views::Case, OpsError> {
     let p = store::by_id(&mut db.read().await?, patrol_id)
         .await?
         .ok_or_else(|| OpsError::not_found("巡查记录", patrol_id))?;
@@ -198,7 +204,7 @@ pub async fn to_case(
         .expect("one case")?;
     store::link_case(&mut tx, p.id, row.id).await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// The subtree an actor patrols: their scope, or for a grid worker scoped to a grid branch,
@@ -224,13 +230,14 @@ async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsErr
 
 /// The grids an actor patrols: those of their [`beat`].
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_grids"))]
-pub async fn my_grids(
-    db: &Db,
-    actor: &Actor,
-) -> Result<Vec<jiceng_store::cases::GridRow>, OpsError> {
+pub async fn my_grids(db: &Db, actor: &Actor) -> Result<Vec<super::grids::Grid>, OpsError> {
     let mut tx = db.read().await?;
     let path = beat(&mut tx, actor).await?;
-    Ok(cases_store::grids_within(&mut tx, &path).await?)
+    Ok(cases_store::grids_within(&mut tx, &path)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// What waits on a grid worker in their grids: cases handled and waiting for verification,
@@ -270,4 +277,41 @@ pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
     let verifying = list(&[Verifying]).await?;
     let open = list(&[Received, Registered, Dispatched, Handling, Suspended]).await?;
     Ok(MyCases { verifying, open })
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Patrol {
+    pub id: i64,
+    pub grid_id: i64,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub community_path: String,
+    pub worker: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub ended_at: chrono::DateTime<chrono::Utc>,
+    pub minutes: i64,
+    pub visits: i64,
+    pub findings: Option<String>,
+    pub track: Option<String>,
+    pub cases: i64,
+}
+
+impl From<jiceng_store::patrols::PatrolRow> for Patrol {
+    fn from(r: jiceng_store::patrols::PatrolRow) -> Self {
+        Patrol {
+            id: r.id,
+            grid_id: r.grid_id,
+            grid_code: r.grid_code,
+            grid_name: r.grid_name,
+            community_path: r.community_path,
+            worker: r.worker,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            minutes: r.minutes,
+            visits: r.visits,
+            findings: r.findings,
+            track: r.track,
+            cases: r.cases,
+        }
+    }
 }

@@ -7,7 +7,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use jiceng_domain::grid::PlaceKind;
 use jiceng_domain::{DivisionCode, Invalid, msg, text};
-use jiceng_store::places::{self as store, NewPlace, PlaceRow};
+use jiceng_store::places::{self as store, NewPlace};
 use jiceng_store::{Db, StoreError, audit, orgs, units};
 use serde::Deserialize;
 
@@ -27,7 +27,7 @@ pub struct NewPlaceInput {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
-pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow, OpsError> {
+pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<Place, OpsError> {
     let kind = PlaceKind::parse(crate::input::required("place_kind", &new.kind)?)?;
     let (lon, lat) = match (new.lon, new.lat) {
         (Some(x), Some(y)) => (x, y),
@@ -122,12 +122,12 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<PlaceRow,
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Takes a place off the map (and a building out of its grid's totals).
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "remove"))]
-pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<PlaceRow, OpsError> {
+pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<Place, OpsError> {
     let mut tx = db.write().await?;
     let Some(row) = store::remove(&mut tx, id).await? else {
         return Err(OpsError::not_found("网格点位", id));
@@ -152,25 +152,29 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<PlaceRow, OpsErro
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// The places in the grids of a scope (the actor's own unless an org code narrows it), at most
 /// [`MAP_LIMIT`].
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
-pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<PlaceRow>, OpsError> {
+pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Place>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => by_code(&mut tx, "within", c).await?.path,
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
-    Ok(store::within(&mut tx, &path, MAP_LIMIT).await?)
+    Ok(store::within(&mut tx, &path, MAP_LIMIT)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Every place of one grid, by its code.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_grid"))]
-pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<PlaceRow>, OpsError> {
+pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<Place>, OpsError> {
     let mut tx = db.read().await?;
     let grid = jiceng_store::cases::grid_by_code(&mut tx, code)
         .await?
@@ -179,5 +183,38 @@ pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<PlaceRow>
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
     actor.may_read(&community.path)?;
-    Ok(store::of_grid(&mut tx, grid.id).await?)
+    Ok(store::of_grid(&mut tx, grid.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Place {
+    pub id: i64,
+    pub grid_id: i64,
+    pub grid_code: String,
+    pub kind: jiceng_domain::grid::PlaceKind,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub households: i64,
+    pub unit_id: Option<i64>,
+}
+
+impl From<jiceng_store::places::PlaceRow> for Place {
+    fn from(r: jiceng_store::places::PlaceRow) -> Self {
+        Place {
+            id: r.id,
+            grid_id: r.grid_id,
+            grid_code: r.grid_code,
+            kind: r.kind,
+            name: r.name,
+            lon: r.lon,
+            lat: r.lat,
+            households: r.households,
+            unit_id: r.unit_id,
+        }
+    }
 }

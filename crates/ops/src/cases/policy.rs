@@ -9,13 +9,13 @@ use jiceng_store::cases::{CaseRow, SummonsRow};
 
 /// Dispatchers: writers of the scope the case is in (the manual queue belongs to whoever
 /// may write at the top).
-pub fn may_dispatch(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
+pub(crate) fn may_dispatch(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     actor.may_write(&c.org_path)
 }
 
 /// The party handling the case: its department's handlers, or the community's dispatchers
 /// when no department has it.
-pub fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
+pub(crate) fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     match c.department_id {
         Some(d) if actor.department_id() == Some(d) => Ok(()),
         Some(_) => Err(OpsError::Forbidden(msg!("该案件不在本部门办理"))),
@@ -24,12 +24,12 @@ pub fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
 }
 
 /// Verification: the grid workers and dispatchers where the case is.
-pub fn may_verify(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
+pub(crate) fn may_verify(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     actor.may_work_grid(&c.org_path)
 }
 
 /// A summoned department reports (报到) once, by its own handlers.
-pub fn may_report(actor: &Actor, summons: &[SummonsRow]) -> Result<(), OpsError> {
+pub(crate) fn may_report(actor: &Actor, summons: &[SummonsRow]) -> Result<(), OpsError> {
     let Some(d) = actor.department_id() else {
         return Err(OpsError::Forbidden(msg!("只有被召集部门的办理人可以报到")));
     };
@@ -45,7 +45,7 @@ pub fn may_report(actor: &Actor, summons: &[SummonsRow]) -> Result<(), OpsError>
 
 /// May the actor see this case: within their scope, their grid's community, or their
 /// department has or was summoned to it.
-pub fn may_see(actor: &Actor, c: &CaseRow, summons: &[SummonsRow]) -> Result<(), OpsError> {
+pub(crate) fn may_see(actor: &Actor, c: &CaseRow, summons: &[SummonsRow]) -> Result<(), OpsError> {
     if let Some(d) = actor.department_id()
         && (c.department_id == Some(d) || summons.iter().any(|s| s.department_id == d))
     {
@@ -88,7 +88,7 @@ pub fn may_make(
 
 /// The moves this actor may make on the case now: those the state machine allows from its
 /// state and the actor may make.
-pub fn moves(
+pub(crate) fn moves(
     actor: &Actor,
     c: &CaseRow,
     state: &State,

@@ -31,7 +31,7 @@ pub struct RateLine {
     /// filters by to show the cases behind the line.
     pub code: Option<String>,
     #[serde(flatten)]
-    pub counts: StatsRow,
+    pub counts: Counts,
     /// 响应率: accepted within the response limit, of dispatched.
     pub response_rate: Option<f64>,
     /// 解决率: closed, of received.
@@ -52,7 +52,7 @@ fn share(n: i64, of: i64) -> Option<f64> {
     (of > 0).then(|| n as f64 / of as f64)
 }
 
-pub fn line(counts: StatsRow, label: String, code: Option<String>) -> RateLine {
+pub(crate) fn line(counts: StatsRow, label: String, code: Option<String>) -> RateLine {
     let c = &counts;
     RateLine {
         key: c.key.clone(),
@@ -65,7 +65,7 @@ pub fn line(counts: StatsRow, label: String, code: Option<String>) -> RateLine {
         rework_rate: share(c.reworked, c.closed),
         return_rate: share(c.returned, c.dispatched),
         average_minutes: (c.closed > 0).then(|| c.handling_minutes as f64 / c.closed as f64),
-        counts,
+        counts: counts.into(),
     }
 }
 
@@ -235,4 +235,38 @@ async fn labels(
         By::All | By::Month => {}
     }
     Ok(out)
+}
+
+/// Summed counts for one group of a breakdown.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub key: String,
+    pub received: i64,
+    pub dispatched: i64,
+    pub responded_on_time: i64,
+    pub returned: i64,
+    pub closed: i64,
+    pub closed_on_time: i64,
+    pub reworked: i64,
+    pub handling_minutes: i64,
+    pub followed_up: i64,
+    pub satisfied: i64,
+}
+
+impl From<jiceng_store::cases::StatsRow> for Counts {
+    fn from(r: jiceng_store::cases::StatsRow) -> Self {
+        Counts {
+            key: r.key,
+            received: r.received,
+            dispatched: r.dispatched,
+            responded_on_time: r.responded_on_time,
+            returned: r.returned,
+            closed: r.closed,
+            closed_on_time: r.closed_on_time,
+            reworked: r.reworked,
+            handling_minutes: r.handling_minutes,
+            followed_up: r.followed_up,
+            satisfied: r.satisfied,
+        }
+    }
 }

@@ -5,17 +5,17 @@ use super::policy;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
-use jiceng_domain::cases::{Action, CaseStatus, Satisfaction, Warning, warning};
+use jiceng_domain::cases::{Action, CaseStatus, Satisfaction, StepAction, Warning, warning};
 use jiceng_domain::clock;
 use jiceng_domain::{msg, phone, text};
-use jiceng_store::cases::{self as store, CaseFilter, CaseRow, StepRow, SummonsRow};
+use jiceng_store::cases::{self as store, CaseFilter, CaseRow};
 use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseView {
     #[serde(flatten)]
-    pub row: CaseRow,
+    pub row: Case,
     pub status_label: &'static str,
     /// on_time, due_soon or overdue while the case is open with a deadline.
     pub warning: Option<&'static str>,
@@ -25,18 +25,19 @@ pub struct CaseView {
 
 /// A case's reporter as shown: the name's first character and the phone's first three and
 /// last four digits, like a member's phone; the full view is a deliberate, audited reveal.
-pub fn masked(mut row: CaseRow) -> CaseRow {
-    row.reporter_name = row.reporter_name.map(|n| text::mask_name(&n));
-    row.reporter_phone = row.reporter_phone.map(|p| phone::mask(&p));
-    row
+pub(crate) fn masked(row: CaseRow) -> Case {
+    let mut c = Case::from(row);
+    c.reporter_name = c.reporter_name.map(|n| text::mask_name(&n));
+    c.reporter_phone = c.reporter_phone.map(|p| phone::mask(&p));
+    c
 }
 
 /// A case as listed: the reporter masked.
-pub fn view(row: CaseRow, warn_share: f64) -> CaseView {
+pub(crate) fn view(row: CaseRow, warn_share: f64) -> CaseView {
     view_of(masked(row), warn_share, true)
 }
 
-fn view_of(row: CaseRow, warn_share: f64, masked: bool) -> CaseView {
+fn view_of(row: Case, warn_share: f64, masked: bool) -> CaseView {
     let warning = match (row.status, row.dispatched_at, row.due_at) {
         (s, Some(from), Some(due)) if s.is_open() => Some(
             match warning(
@@ -63,8 +64,8 @@ fn view_of(row: CaseRow, warn_share: f64, masked: bool) -> CaseView {
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseDetail {
     pub case: CaseView,
-    pub steps: Vec<StepRow>,
-    pub summons: Vec<SummonsRow>,
+    pub steps: Vec<Step>,
+    pub summons: Vec<Summons>,
     /// The moves this actor may make on the case now, by their codes.
     pub moves: Vec<&'static str>,
     /// May this actor ask for the reporter's full name and phone.
@@ -112,14 +113,14 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
     tx.commit().await?;
     let has_reporter = c.reporter_name.is_some() || c.reporter_phone.is_some();
     let case = if reveal {
-        view_of(c, classification.warn_share, false)
+        view_of(c.into(), classification.warn_share, false)
     } else {
         view(c, classification.warn_share)
     };
     Ok(CaseDetail {
         case,
-        steps,
-        summons,
+        steps: steps.into_iter().map(Into::into).collect(),
+        summons: summons.into_iter().map(Into::into).collect(),
         moves,
         may_reveal: has_reporter && actor.may_reveal(),
     })
@@ -253,7 +254,16 @@ pub struct Tracking {
     pub received_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub satisfaction: Option<Satisfaction>,
-    pub steps: Vec<(String, DateTime<Utc>, Option<String>)>,
+    pub steps: Vec<TrackedStep>,
+}
+
+/// One step as the public tracking page shows it: what was done, when, and by which
+/// department, with no one's name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrackedStep {
+    pub action: StepAction,
+    pub at: DateTime<Utc>,
+    pub department: Option<String>,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "track"))]
@@ -265,7 +275,11 @@ pub async fn track(db: &Db, code: &str) -> Result<Tracking, OpsError> {
     let steps = store::steps(&mut tx, c.id)
         .await?
         .into_iter()
-        .map(|s| (s.action, s.at, s.department_name))
+        .map(|s| TrackedStep {
+            action: s.action,
+            at: s.at,
+            department: s.department_name,
+        })
         .collect();
     Ok(Tracking {
         status_label: c.status.label(),
@@ -277,4 +291,138 @@ pub async fn track(db: &Db, code: &str) -> Result<Tracking, OpsError> {
         satisfaction: c.satisfaction,
         steps,
     })
+}
+
+/// A case as stored: its facts and its current state.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Case {
+    pub id: i64,
+    pub code: String,
+    pub channel: jiceng_domain::cases::Channel,
+    pub category: Option<String>,
+    pub category_top: Option<String>,
+    pub urgency: jiceng_domain::cases::Urgency,
+    pub status: jiceng_domain::cases::CaseStatus,
+    pub title: String,
+    pub description: Option<String>,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub routed: jiceng_domain::cases::Routing,
+    pub grid_id: Option<i64>,
+    pub community_org_id: Option<i64>,
+    pub street_org_id: Option<i64>,
+    pub org_path: String,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub department_id: Option<i64>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub dispatched_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub response_due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub responded_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub feedback_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub extensions: i64,
+    pub extension_pending: bool,
+    pub supervision: Option<jiceng_domain::cases::Supervision>,
+    pub suspended_from: Option<jiceng_domain::cases::CaseStatus>,
+    pub satisfaction: Option<jiceng_domain::cases::Satisfaction>,
+    pub reworks: i64,
+    pub returns: i64,
+    pub duplicate_of: Option<i64>,
+    pub created_by: String,
+}
+
+impl From<jiceng_store::cases::CaseRow> for Case {
+    fn from(r: jiceng_store::cases::CaseRow) -> Self {
+        Case {
+            id: r.id,
+            code: r.code,
+            channel: r.channel,
+            category: r.category,
+            category_top: r.category_top,
+            urgency: r.urgency,
+            status: r.status,
+            title: r.title,
+            description: r.description,
+            address: r.address,
+            lon: r.lon,
+            lat: r.lat,
+            routed: r.routed,
+            grid_id: r.grid_id,
+            community_org_id: r.community_org_id,
+            street_org_id: r.street_org_id,
+            org_path: r.org_path,
+            reporter_name: r.reporter_name,
+            reporter_phone: r.reporter_phone,
+            department_id: r.department_id,
+            received_at: r.received_at,
+            registered_at: r.registered_at,
+            dispatched_at: r.dispatched_at,
+            response_due_at: r.response_due_at,
+            responded_at: r.responded_at,
+            due_at: r.due_at,
+            feedback_at: r.feedback_at,
+            closed_at: r.closed_at,
+            extensions: r.extensions,
+            extension_pending: r.extension_pending,
+            supervision: r.supervision,
+            suspended_from: r.suspended_from,
+            satisfaction: r.satisfaction,
+            reworks: r.reworks,
+            returns: r.returns,
+            duplicate_of: r.duplicate_of,
+            created_by: r.created_by,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Step {
+    pub id: i64,
+    pub action: jiceng_domain::cases::StepAction,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+}
+
+impl From<jiceng_store::cases::StepRow> for Step {
+    fn from(r: jiceng_store::cases::StepRow) -> Self {
+        Step {
+            id: r.id,
+            action: r.action,
+            actor: r.actor,
+            at: r.at,
+            note: r.note,
+            department_id: r.department_id,
+            department_name: r.department_name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Summons {
+    pub department_id: i64,
+    pub department_name: String,
+    pub summoned_at: chrono::DateTime<chrono::Utc>,
+    pub due_at: chrono::DateTime<chrono::Utc>,
+    pub reported_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub reported_by: Option<String>,
+}
+
+impl From<jiceng_store::cases::SummonsRow> for Summons {
+    fn from(r: jiceng_store::cases::SummonsRow) -> Self {
+        Summons {
+            department_id: r.department_id,
+            department_name: r.department_name,
+            summoned_at: r.summoned_at,
+            due_at: r.due_at,
+            reported_at: r.reported_at,
+            reported_by: r.reported_by,
+        }
+    }
 }

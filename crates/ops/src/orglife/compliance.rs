@@ -23,7 +23,7 @@ pub struct Missed {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgCompliance {
-    pub org: SubjectOrg,
+    pub org: ReportOrg,
     pub complies: bool,
     pub met: usize,
     pub pending: usize,
@@ -210,7 +210,7 @@ fn judge(
         attended_all += expected - absent;
         out.push(OrgCompliance {
             complies: orglife::complies(&reqs),
-            org,
+            org: org.into(),
             met,
             pending,
             missed,
@@ -234,4 +234,28 @@ fn judge(
 pub fn current_quarter() -> String {
     let t = clock::today();
     format!("{}-Q{}", t.year(), (t.month() - 1) / 3 + 1)
+}
+
+/// An org that owes meetings: the fields compliance shows.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ReportOrg {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: jiceng_domain::OrgLevel,
+    pub path: String,
+    pub subtree_member_count: i64,
+}
+
+impl From<jiceng_store::meetings::SubjectOrg> for ReportOrg {
+    fn from(r: jiceng_store::meetings::SubjectOrg) -> Self {
+        ReportOrg {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            path: r.path,
+            subtree_member_count: r.subtree_member_count,
+        }
+    }
 }

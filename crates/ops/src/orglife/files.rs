@@ -3,7 +3,7 @@
 
 use crate::{Actor, OpsError};
 use jiceng_domain::{Invalid, msg};
-use jiceng_store::meetings::{self, AttachmentRow};
+use jiceng_store::meetings::{self};
 use jiceng_store::{Db, audit};
 use std::path::{Path, PathBuf};
 
@@ -67,7 +67,7 @@ pub async fn attach(
     meeting_id: i64,
     file_name: &str,
     bytes: &[u8],
-) -> Result<AttachmentRow, OpsError> {
+) -> Result<Attachment, OpsError> {
     let name = jiceng_domain::text::name(
         "attachment",
         file_name.rsplit(['/', '\\']).next().unwrap_or(""),
@@ -133,7 +133,7 @@ pub async fn attach(
         // The row was not kept, so neither is the file.
         let _ = std::fs::remove_file(&path);
     }
-    written
+    written.map(Into::into)
 }
 
 /// An attachment and the file holding it, for download by anyone who may read the meeting.
@@ -143,7 +143,7 @@ pub async fn open(
     actor: &Actor,
     files: &Path,
     id: i64,
-) -> Result<(AttachmentRow, PathBuf), OpsError> {
+) -> Result<(Attachment, PathBuf), OpsError> {
     let mut tx = db.read().await?;
     let row = meetings::attachment(&mut tx, id)
         .await?
@@ -153,7 +153,30 @@ pub async fn open(
         .ok_or_else(|| OpsError::not_found("会议", row.meeting_id))?;
     actor.may_read(&meeting.org_path)?;
     let path = files.join(&row.stored_as);
-    Ok((row, path))
+    Ok((row.into(), path))
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::meetings::AttachmentRow> for Attachment {
+    fn from(r: jiceng_store::meetings::AttachmentRow) -> Self {
+        Attachment {
+            id: r.id,
+            meeting_id: r.meeting_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            created_at: r.created_at,
+        }
+    }
 }
 
 #[cfg(test)]

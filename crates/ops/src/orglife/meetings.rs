@@ -9,9 +9,7 @@ use jiceng_domain::orglife::meeting::check_date;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::meetings::{
-    self, AbsenceRow, AttachmentRow, MeetingFields, MeetingRow, month_key,
-};
+use jiceng_store::meetings::{self, MeetingFields, MeetingRow, month_key};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
@@ -41,7 +39,7 @@ pub struct NewMeeting {
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingView {
     #[serde(flatten)]
-    pub row: MeetingRow,
+    pub row: Meeting,
     pub kind_label: &'static str,
     pub status_label: &'static str,
     /// Members present: those expected, less the absent, plus visitors.
@@ -58,7 +56,7 @@ impl From<MeetingRow> for MeetingView {
             } else {
                 0
             },
-            row,
+            row: row.into(),
         }
     }
 }
@@ -66,9 +64,9 @@ impl From<MeetingRow> for MeetingView {
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingDetail {
     pub meeting: MeetingView,
-    pub absences: Vec<AbsenceRow>,
+    pub absences: Vec<Absence>,
     pub visitors: Vec<(i64, String)>,
-    pub attachments: Vec<AttachmentRow>,
+    pub attachments: Vec<super::files::Attachment>,
     /// The other orgs of a joint meeting: (meeting id, org code, org name).
     pub joint: Vec<(i64, String, String)>,
 }
@@ -311,9 +309,17 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsE
         None => Vec::new(),
     };
     Ok(MeetingDetail {
-        absences: meetings::absences(&mut tx, id).await?,
+        absences: meetings::absences(&mut tx, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         visitors: meetings::visitors(&mut tx, id).await?,
-        attachments: meetings::attachments(&mut tx, id).await?,
+        attachments: meetings::attachments(&mut tx, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         joint,
         meeting: row.into(),
     })
@@ -382,4 +388,70 @@ pub async fn upcoming_for_member(
     let ids = OrgPath(m.org_path.clone()).ids();
     let rows = meetings::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_path: String,
+    pub kind: jiceng_domain::orglife::MeetingKind,
+    pub status: jiceng_domain::orglife::MeetingStatus,
+    pub held_on: chrono::NaiveDate,
+    pub place: Option<String>,
+    pub topic: String,
+    pub host: Option<String>,
+    pub minutes: Option<String>,
+    pub follow_up: Option<String>,
+    pub joint_id: Option<i64>,
+    pub expected: i64,
+    pub absent: i64,
+    pub visitors: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<jiceng_store::meetings::MeetingRow> for Meeting {
+    fn from(r: jiceng_store::meetings::MeetingRow) -> Self {
+        Meeting {
+            id: r.id,
+            org_id: r.org_id,
+            org_code: r.org_code,
+            org_name: r.org_name,
+            org_path: r.org_path,
+            kind: r.kind,
+            status: r.status,
+            held_on: r.held_on,
+            place: r.place,
+            topic: r.topic,
+            host: r.host,
+            minutes: r.minutes,
+            follow_up: r.follow_up,
+            joint_id: r.joint_id,
+            expected: r.expected,
+            absent: r.absent,
+            visitors: r.visitors,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Absence {
+    pub member_id: i64,
+    pub name: String,
+    pub reason: Option<String>,
+}
+
+impl From<jiceng_store::meetings::AbsenceRow> for Absence {
+    fn from(r: jiceng_store::meetings::AbsenceRow) -> Self {
+        Absence {
+            member_id: r.member_id,
+            name: r.name,
+            reason: r.reason,
+        }
+    }
 }

@@ -11,7 +11,7 @@ use crate::{Actor, OpsError, Page};
 use jiceng_domain::clock;
 use jiceng_domain::wish::{self, WishMove, WishStatus};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
-use jiceng_store::wishes::{self as store, NewWish, WishRow};
+use jiceng_store::wishes::{self as store, NewWish};
 use jiceng_store::{Db, audit, members, registrations};
 use serde::Deserialize;
 
@@ -26,7 +26,7 @@ pub struct NewWishInput {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "post"))]
-pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, OpsError> {
+pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, OpsError> {
     let title = text::name("title", required("title", &new.title)?, 60)?;
     let detail = opt(&new.detail)
         .map(|d| text::long("description", d, 500))
@@ -54,7 +54,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<WishRow, 
         },
     )
     .await?;
-    let row = store::by_id(&mut tx, id).await?.expect("just written");
+    let row = Wish::from(store::by_id(&mut tx, id).await?.expect("just written"));
     audit::append(
         &mut tx,
         audit::Entry {
@@ -88,13 +88,15 @@ pub async fn apply(
     actor: &Actor,
     id: i64,
     input: WishMoveInput,
-) -> Result<WishRow, OpsError> {
+) -> Result<Wish, OpsError> {
     let m = WishMove::parse(required("move", &input.action)?)?;
     let today = clock::today();
     let mut tx = db.write().await?;
-    let before = store::by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("微心愿", id))?;
+    let before = Wish::from(
+        store::by_id(&mut tx, id)
+            .await?
+            .ok_or_else(|| OpsError::not_found("微心愿", id))?,
+    );
     let from = before.status;
     let to = wish::next(from, m)?;
     let path = before.community_path.clone();
@@ -147,7 +149,7 @@ pub async fn apply(
             msg!("心愿已被他人处理，请刷新"),
         ));
     }
-    let after = store::by_id(&mut tx, id).await?.expect("still there");
+    let after = Wish::from(store::by_id(&mut tx, id).await?.expect("still there"));
     audit::append(
         &mut tx,
         audit::Entry {
@@ -176,7 +178,7 @@ pub struct ListWishes {
 /// wishes of the community they live in and those they are registered with, and the wishes
 /// they claimed.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
-pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>, OpsError> {
+pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, OpsError> {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
     let status = opt(&q.status)
@@ -219,4 +221,46 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<WishRow>
     actor.may_read(&path)?;
     let rows = store::within(&mut tx, &path, status, per_page + 1, (page - 1) * per_page).await?;
     Ok(Page::numbered(rows, page, per_page))
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Wish {
+    pub id: i64,
+    pub community_org_id: i64,
+    pub community_name: String,
+    /// The community's path, which the policy asks.
+    #[serde(skip)]
+    pub community_path: String,
+    pub title: String,
+    pub detail: Option<String>,
+    /// Who made the wish, as the community wrote it (a name or "张阿姨"); not shown publicly.
+    pub resident: Option<String>,
+    pub status: jiceng_domain::wish::WishStatus,
+    pub posted_on: chrono::NaiveDate,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub claimed_on: Option<chrono::NaiveDate>,
+    pub fulfilled_on: Option<chrono::NaiveDate>,
+    pub posted_by: String,
+}
+
+impl From<jiceng_store::wishes::WishRow> for Wish {
+    fn from(r: jiceng_store::wishes::WishRow) -> Self {
+        Wish {
+            id: r.id,
+            community_org_id: r.community_org_id,
+            community_name: r.community_name,
+            community_path: r.community_path,
+            title: r.title,
+            detail: r.detail,
+            resident: r.resident,
+            status: r.status,
+            posted_on: r.posted_on,
+            member_id: r.member_id,
+            member_name: r.member_name,
+            claimed_on: r.claimed_on,
+            fulfilled_on: r.fulfilled_on,
+            posted_by: r.posted_by,
+        }
+    }
 }

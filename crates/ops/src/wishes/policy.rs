@@ -1,30 +1,30 @@
 //! Who may move a wish: the one place the moves, the wish page and the API ask. The domain
 //! says which moves a wish's status allows; this says which of them the actor may make.
 
+use super::Wish;
 use crate::{Actor, OpsError};
 use jiceng_domain::wish::{self, WishMove};
-use jiceng_store::wishes::WishRow;
 
 /// Posting and withdrawing, confirming a wish fulfilled, and claiming for any member: the
 /// writers of the wish's community.
-pub fn may_manage(actor: &Actor, w: &WishRow) -> Result<(), OpsError> {
+pub fn may_manage(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
     actor.may_write(&w.community_path)
 }
 
 /// A claim for `member`: the member themself, or the community's writers. (That the member
 /// is within the writer's reach or registered with the community is checked on the records.)
-pub fn may_claim(actor: &Actor, w: &WishRow, member: i64) -> Result<(), OpsError> {
+pub fn may_claim(actor: &Actor, w: &Wish, member: i64) -> Result<(), OpsError> {
     actor.may_act_for(Some(member), None, &w.community_path)
 }
 
 /// Giving up a claim: the member who holds it, or the community's writers.
-pub fn may_release(actor: &Actor, w: &WishRow) -> Result<(), OpsError> {
+pub fn may_release(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
     actor.may_act_for(w.member_id, None, &w.community_path)
 }
 
 /// What the actor may do to this wish now, as the page offers it: `claim` (for themself),
 /// `claim_for` (a member the writer names), `release`, `fulfil`, `withdraw`.
-pub fn offers(actor: &Actor, w: &WishRow) -> Vec<&'static str> {
+pub fn offers(actor: &Actor, w: &Wish) -> Vec<&'static str> {
     let status = w.status;
     let allowed = |m: WishMove| wish::next(status, m).is_ok();
     let mut out = Vec::new();

@@ -69,7 +69,7 @@ async fn the_weakest_org_is_flagged_and_rectified() {
     let e = assessment::open(&t.db, &a, plan("B1")).await.unwrap_err();
     assert_eq!(field(&e), "org", "only a weak org is rectified: {e}");
     let rec = assessment::open(&t.db, &a, plan("B2")).await.unwrap();
-    assert_eq!(rec.status, "open");
+    assert_eq!(rec.status.code(), "open");
     assert!(matches!(
         assessment::open(&t.db, &a, plan("B2")).await,
         Err(OpsError::Conflict(_))
@@ -81,7 +81,7 @@ async fn the_weakest_org_is_flagged_and_rectified() {
     let done = assessment::follow_up(&t.db, &a, rec.id, "已补开，整改到位", true)
         .await
         .unwrap();
-    assert_eq!(done.status, "closed");
+    assert_eq!(done.status.code(), "closed");
     assert!(
         assessment::follow_up(&t.db, &a, rec.id, "再次", false)
             .await

@@ -269,7 +269,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
         .unwrap();
     assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
     let tracked = views::track(&t.db, &c.code).await.unwrap();
-    let actions: Vec<&str> = tracked.steps.iter().map(|s| s.0.as_str()).collect();
+    let actions: Vec<&str> = tracked.steps.iter().map(|s| s.action.code()).collect();
     assert_eq!(
         actions,
         [
@@ -576,7 +576,7 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
     assert_eq!(shown.case.row.supervision.map(|x| x.code()), Some("yellow"));
     let last = shown.steps.last().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.actor.as_str()),
+        (last.action.code(), last.actor.as_str()),
         ("supervise", "system:escalation")
     );
     assert_eq!(
@@ -680,7 +680,7 @@ async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals() {
     places::add(&t.db, &a, building("2号楼", 119.008, 36))
         .await
         .unwrap();
-    let totals = |gs: Vec<jiceng_store::cases::GridRow>| {
+    let totals = |gs: Vec<grids::Grid>| {
         let g = gs.into_iter().find(|g| g.id == grid.id).unwrap();
         (g.buildings, g.households)
     };

@@ -96,7 +96,7 @@ async fn points_come_from_meetings_registrations_and_approved_entries() {
         ..Default::default()
     };
     let e = points::add_entry(&t.db, &a, volunteer(2)).await.unwrap();
-    assert_eq!((e.points, e.status.as_str()), (10, "pending"));
+    assert_eq!((e.points, e.status.code()), (10, "pending"));
     let err = points::add_entry(&t.db, &a, volunteer(3))
         .await
         .unwrap_err();

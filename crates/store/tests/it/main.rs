@@ -93,7 +93,7 @@ async fn divisions_insert_once_and_know_children() {
         .unwrap();
     assert_eq!(kids.len(), 1);
     assert_eq!(kids[0].name, "太平社区居委会");
-    assert_eq!(kids[0].level, "village");
+    assert_eq!(kids[0].level.code(), "village");
 }
 
 #[tokio::test]

@@ -8,11 +8,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jiceng_ops::accounts::Token;
 use jiceng_ops::accounts::{self, NewToken, NewUser, UserView};
+use jiceng_ops::audit::AuditEntry;
 use jiceng_ops::audit::{self, BrowseAudit, Verification};
 use jiceng_ops::{Actor, Page};
-use jiceng_store::audit::EntryRow;
-use jiceng_store::users::TokenRow;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -105,7 +105,7 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn tokens(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<TokenRow>>, ApiError> {
+pub async fn tokens(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<Token>>, ApiError> {
     Ok(Json(accounts::tokens(&s.db, &a.actor).await?))
 }
 
@@ -174,7 +174,7 @@ pub async fn audit(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<BrowseAudit>,
-) -> Result<Json<Page<EntryRow>>, ApiError> {
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
     Ok(Json(audit::browse(&s.db, &a.actor, q).await?))
 }
 

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_domain::assessment::Weights;
 use jiceng_domain::clock;
+use jiceng_ops::assessment::Rectification;
 use jiceng_ops::assessment::{self, Assessment, NewRectification};
-use jiceng_store::assessment::RectificationRow;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -53,7 +53,7 @@ pub async fn open(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewRectification>,
-) -> Result<(StatusCode, Json<RectificationRow>), ApiError> {
+) -> Result<(StatusCode, Json<Rectification>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(assessment::open(&s.db, &a.actor, new).await?),
@@ -64,7 +64,7 @@ pub async fn show(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<RectificationRow>, ApiError> {
+) -> Result<Json<Rectification>, ApiError> {
     Ok(Json(assessment::show(&s.db, &a.actor, id).await?))
 }
 
@@ -80,7 +80,7 @@ pub async fn follow_up(
     a: Authed,
     Path(id): Path<i64>,
     Body(f): Body<FollowUp>,
-) -> Result<Json<RectificationRow>, ApiError> {
+) -> Result<Json<Rectification>, ApiError> {
     Ok(Json(
         assessment::follow_up(&s.db, &a.actor, id, &f.progress, f.close).await?,
     ))

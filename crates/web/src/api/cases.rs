@@ -11,20 +11,22 @@ use axum::http::StatusCode;
 use jiceng_domain::cases::Classification;
 use jiceng_ops::Page;
 use jiceng_ops::cases::departments;
+use jiceng_ops::cases::departments::Department;
+use jiceng_ops::cases::grids::Grid;
 use jiceng_ops::cases::grids::{self, NewGridInput};
 use jiceng_ops::cases::intake::NewCase;
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
 use jiceng_ops::cases::settings::{self, CalendarDoc};
+use jiceng_ops::cases::views::Case;
 use jiceng_ops::cases::views::{self, CaseDetail, CaseView, ListCases, Tracking};
-use jiceng_store::cases::{CaseRow, DepartmentRow, GridRow};
 use serde::Deserialize;
 
 pub async fn take_in(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewCase>,
-) -> Result<(StatusCode, Json<CaseRow>), ApiError> {
+) -> Result<(StatusCode, Json<Case>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(s.intake.take_in(&s.db, &a.actor, new).await?),
@@ -53,7 +55,7 @@ pub async fn make_move(
     a: Authed,
     Path(id): Path<i64>,
     Body(m): Body<Move>,
-) -> Result<Json<CaseRow>, ApiError> {
+) -> Result<Json<Case>, ApiError> {
     Ok(Json(moves::apply(&s.db, &a.actor, id, m).await?))
 }
 
@@ -113,7 +115,7 @@ pub async fn rate(
 pub async fn departments(
     State(s): State<AppState>,
     _a: Authed,
-) -> Result<Json<Vec<DepartmentRow>>, ApiError> {
+) -> Result<Json<Vec<Department>>, ApiError> {
     Ok(Json(departments::list(&s.db).await?))
 }
 
@@ -127,7 +129,7 @@ pub async fn add_department(
     State(s): State<AppState>,
     a: Authed,
     Body(d): Body<NewDepartment>,
-) -> Result<(StatusCode, Json<DepartmentRow>), ApiError> {
+) -> Result<(StatusCode, Json<Department>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(departments::add(&s.db, &a.actor, &d.code, &d.name).await?),
@@ -143,7 +145,7 @@ pub async fn grids(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<GridRow>>, ApiError> {
+) -> Result<Json<Vec<Grid>>, ApiError> {
     Ok(Json(
         grids::within(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
@@ -153,7 +155,7 @@ pub async fn add_grid(
     State(s): State<AppState>,
     a: Authed,
     Body(g): Body<NewGridInput>,
-) -> Result<(StatusCode, Json<GridRow>), ApiError> {
+) -> Result<(StatusCode, Json<Grid>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(grids::add(&s.db, &a.actor, g).await?),
@@ -196,7 +198,7 @@ pub async fn log_patrol(
     State(s): State<AppState>,
     a: Authed,
     Body(p): Body<jiceng_ops::cases::patrols::NewPatrolInput>,
-) -> Result<(StatusCode, Json<jiceng_store::patrols::PatrolRow>), ApiError> {
+) -> Result<(StatusCode, Json<jiceng_ops::cases::patrols::Patrol>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(jiceng_ops::cases::patrols::record(&s.db, &a.actor, p).await?),
@@ -221,7 +223,7 @@ pub async fn scope_patrols(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Days>,
-) -> Result<Json<Vec<jiceng_store::patrols::PatrolRow>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::cases::patrols::Patrol>>, ApiError> {
     Ok(Json(
         jiceng_ops::cases::patrols::within(&s.db, &a.actor, q.days.unwrap_or(7)).await?,
     ))
@@ -232,7 +234,7 @@ pub async fn patrol_case(
     a: Authed,
     Path(id): Path<i64>,
     Body(f): Body<jiceng_ops::cases::patrols::FindingCase>,
-) -> Result<(StatusCode, Json<CaseRow>), ApiError> {
+) -> Result<(StatusCode, Json<Case>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(jiceng_ops::cases::patrols::to_case(&s.db, &a.actor, id, f).await?),
@@ -243,7 +245,7 @@ pub async fn teams(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<jiceng_store::cases::TeamRow>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::cases::grids::TeamMember>>, ApiError> {
     Ok(Json(
         grids::teams(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
@@ -253,7 +255,7 @@ pub async fn add_team_member(
     State(s): State<AppState>,
     a: Authed,
     Body(m): Body<grids::NewTeamMember>,
-) -> Result<(StatusCode, Json<jiceng_store::cases::TeamRow>), ApiError> {
+) -> Result<(StatusCode, Json<jiceng_ops::cases::grids::TeamMember>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(grids::add_team_member(&s.db, &a.actor, m).await?),
@@ -273,7 +275,7 @@ pub async fn places(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<jiceng_store::places::PlaceRow>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::cases::places::Place>>, ApiError> {
     Ok(Json(
         jiceng_ops::cases::places::within(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
@@ -283,7 +285,7 @@ pub async fn add_place(
     State(s): State<AppState>,
     a: Authed,
     Body(p): Body<jiceng_ops::cases::places::NewPlaceInput>,
-) -> Result<(StatusCode, Json<jiceng_store::places::PlaceRow>), ApiError> {
+) -> Result<(StatusCode, Json<jiceng_ops::cases::places::Place>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(jiceng_ops::cases::places::add(&s.db, &a.actor, p).await?),

@@ -9,17 +9,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
+use jiceng_ops::cobuilding::Agreement;
+use jiceng_ops::cobuilding::Commitment;
 use jiceng_ops::cobuilding::{
     self, AgreementDetail, CommitmentInput, ListAgreements, NewAgreementInput,
 };
-use jiceng_store::cobuilding::{AgreementRow, CommitmentRow};
 use serde::Deserialize;
 
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<ListAgreements>,
-) -> Result<Json<Page<AgreementRow>>, ApiError> {
+) -> Result<Json<Page<Agreement>>, ApiError> {
     Ok(Json(cobuilding::list(&s.db, &a.actor, q).await?))
 }
 
@@ -65,7 +66,7 @@ pub async fn done(
     a: Authed,
     Path(id): Path<i64>,
     Body(d): Body<DoneOn>,
-) -> Result<Json<CommitmentRow>, ApiError> {
+) -> Result<Json<Commitment>, ApiError> {
     Ok(Json(
         cobuilding::set_done(&s.db, &a.actor, id, d.on, false).await?,
     ))
@@ -75,7 +76,7 @@ pub async fn undo(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<CommitmentRow>, ApiError> {
+) -> Result<Json<Commitment>, ApiError> {
     Ok(Json(
         cobuilding::set_done(&s.db, &a.actor, id, None, true).await?,
     ))

@@ -7,8 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiceng_ops::evaluations::Evaluation;
 use jiceng_ops::evaluations::{self, ListPairs, NewEvaluation, Pairs};
-use jiceng_store::evaluations::EvaluationRow;
 
 pub async fn pairs(
     State(s): State<AppState>,
@@ -22,7 +22,7 @@ pub async fn rate(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewEvaluation>,
-) -> Result<(StatusCode, Json<EvaluationRow>), ApiError> {
+) -> Result<(StatusCode, Json<Evaluation>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(evaluations::rate(&s.db, &a.actor, new).await?),
@@ -33,6 +33,6 @@ pub async fn withdraw(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<EvaluationRow>, ApiError> {
+) -> Result<Json<Evaluation>, ApiError> {
     Ok(Json(evaluations::withdraw(&s.db, &a.actor, id).await?))
 }

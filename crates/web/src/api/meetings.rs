@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use jiceng_domain::msg;
 use jiceng_ops::orglife::compliance::{self, ComplianceReport};
 use jiceng_ops::orglife::files as meeting_files;
+use jiceng_ops::orglife::files::Attachment;
 use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail, MeetingView, NewMeeting};
 use jiceng_ops::{OpsError, Page};
-use jiceng_store::meetings::AttachmentRow;
 use serde::{Deserialize, Serialize};
 
 pub async fn list(
@@ -58,7 +58,7 @@ pub async fn attach(
     a: Authed,
     Path(id): Path<i64>,
     mut form: Multipart,
-) -> Result<(StatusCode, Json<AttachmentRow>), ApiError> {
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     let bad = |why: String| {
         OpsError::Invalid(jiceng_domain::Invalid::new(
             "attachment",
@@ -92,12 +92,9 @@ pub async fn file_response(
     id: i64,
 ) -> Result<Response, ApiError> {
     let (row, path) = meeting_files::open(&s.db, actor, &s.files, id).await?;
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        OpsError::Store(jiceng_store::StoreError::Other(format!(
-            "{}: {e}",
-            path.display()
-        )))
-    })?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| OpsError::internal(format!("{}: {e}", path.display())))?;
     let encoded: String = row
         .file_name
         .bytes()

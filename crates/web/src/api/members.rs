@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::members::{self, ListMembers, MemberDetail, MemberView, NewMember};
+use jiceng_ops::registrations::Registration;
 use jiceng_ops::{Page, registrations};
-use jiceng_store::registrations::RegistrationRow;
 use serde::Deserialize;
 
 pub async fn list(
@@ -85,7 +85,7 @@ pub async fn register(
     a: Authed,
     Path(id): Path<i64>,
     Body(r): Body<Register>,
-) -> Result<(StatusCode, Json<RegistrationRow>), ApiError> {
+) -> Result<(StatusCode, Json<Registration>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(registrations::register_member(&s.db, &a.actor, id, &r.community, r.on).await?),
@@ -102,6 +102,6 @@ pub async fn end_registration(
     a: Authed,
     Path(id): Path<i64>,
     Body(e): Body<End>,
-) -> Result<Json<RegistrationRow>, ApiError> {
+) -> Result<Json<Registration>, ApiError> {
     Ok(Json(registrations::end(&s.db, &a.actor, id, e.on).await?))
 }

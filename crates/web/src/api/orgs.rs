@@ -7,10 +7,10 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiceng_ops::orgs::Seat;
 use jiceng_ops::orgs::{self, ListOrgs, NewOrg, NewSeat, OrgDetail, OrgView};
+use jiceng_ops::registrations::Registration;
 use jiceng_ops::{Page, registrations};
-use jiceng_store::committee::SeatRow;
-use jiceng_store::registrations::RegistrationRow;
 use serde::Deserialize;
 
 pub async fn list(
@@ -70,7 +70,7 @@ pub async fn add_seat(
     a: Authed,
     Path(code): Path<String>,
     Body(seat): Body<NewSeat>,
-) -> Result<(StatusCode, Json<Vec<SeatRow>>), ApiError> {
+) -> Result<(StatusCode, Json<Vec<Seat>>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(orgs::add_seat(&s.db, &a.actor, &code, seat).await?),
@@ -90,7 +90,7 @@ pub async fn registrations(
     a: Authed,
     Path(code): Path<String>,
     Params(q): Params<RegistrationQuery>,
-) -> Result<Json<Page<RegistrationRow>>, ApiError> {
+) -> Result<Json<Page<Registration>>, ApiError> {
     let page = registrations::of_community(
         &s.db,
         &a.actor,

@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_domain::points::Scheme;
+use jiceng_ops::points::Entry;
 use jiceng_ops::points::{self, Ledger, NewPoints, Ranking, RankingQuery};
-use jiceng_store::points::EntryRow;
 use serde::Deserialize;
 
 pub async fn schemes(State(s): State<AppState>, _a: Authed) -> Result<Json<Vec<Scheme>>, ApiError> {
@@ -56,17 +56,14 @@ pub async fn add_entry(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewPoints>,
-) -> Result<(StatusCode, Json<EntryRow>), ApiError> {
+) -> Result<(StatusCode, Json<Entry>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(points::add_entry(&s.db, &a.actor, new).await?),
     ))
 }
 
-pub async fn pending(
-    State(s): State<AppState>,
-    a: Authed,
-) -> Result<Json<Vec<EntryRow>>, ApiError> {
+pub async fn pending(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<Entry>>, ApiError> {
     Ok(Json(points::pending(&s.db, &a.actor).await?))
 }
 
@@ -74,7 +71,7 @@ pub async fn approve(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<EntryRow>, ApiError> {
+) -> Result<Json<Entry>, ApiError> {
     Ok(Json(points::decide(&s.db, &a.actor, id, true).await?))
 }
 
@@ -82,6 +79,6 @@ pub async fn reject(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<EntryRow>, ApiError> {
+) -> Result<Json<Entry>, ApiError> {
     Ok(Json(points::decide(&s.db, &a.actor, id, false).await?))
 }

@@ -8,14 +8,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
+use jiceng_ops::service::Service;
 use jiceng_ops::service::{self, ListService, NewServiceInput};
-use jiceng_store::service::ServiceRow;
 
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<ListService>,
-) -> Result<Json<Page<ServiceRow>>, ApiError> {
+) -> Result<Json<Page<Service>>, ApiError> {
     Ok(Json(service::list(&s.db, &a.actor, q).await?))
 }
 
@@ -23,7 +23,7 @@ pub async fn record(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewServiceInput>,
-) -> Result<(StatusCode, Json<ServiceRow>), ApiError> {
+) -> Result<(StatusCode, Json<Service>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(service::record(&s.db, &a.actor, new).await?),
@@ -34,6 +34,6 @@ pub async fn delete(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-) -> Result<Json<ServiceRow>, ApiError> {
+) -> Result<Json<Service>, ApiError> {
     Ok(Json(service::delete(&s.db, &a.actor, id).await?))
 }

@@ -8,9 +8,9 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiceng_ops::registrations::Registration;
 use jiceng_ops::units::{self, ListUnits, NewUnit, UnitDetail, UnitView};
 use jiceng_ops::{Page, registrations};
-use jiceng_store::registrations::RegistrationRow;
 
 pub async fn list(
     State(s): State<AppState>,
@@ -44,7 +44,7 @@ pub async fn register(
     a: Authed,
     Path(id): Path<i64>,
     Body(r): Body<Register>,
-) -> Result<(StatusCode, Json<RegistrationRow>), ApiError> {
+) -> Result<(StatusCode, Json<Registration>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(registrations::register_unit(&s.db, &a.actor, id, &r.community, r.on).await?),

@@ -8,14 +8,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
+use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
-use jiceng_store::wishes::WishRow;
 
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<ListWishes>,
-) -> Result<Json<Page<WishRow>>, ApiError> {
+) -> Result<Json<Page<Wish>>, ApiError> {
     Ok(Json(wishes::list(&s.db, &a.actor, q).await?))
 }
 
@@ -23,7 +23,7 @@ pub async fn post(
     State(s): State<AppState>,
     a: Authed,
     Body(new): Body<NewWishInput>,
-) -> Result<(StatusCode, Json<WishRow>), ApiError> {
+) -> Result<(StatusCode, Json<Wish>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(wishes::post(&s.db, &a.actor, new).await?),
@@ -35,6 +35,6 @@ pub async fn act(
     a: Authed,
     Path(id): Path<i64>,
     Body(m): Body<WishMoveInput>,
-) -> Result<Json<WishRow>, ApiError> {
+) -> Result<Json<Wish>, ApiError> {
     Ok(Json(wishes::apply(&s.db, &a.actor, id, m).await?))
 }

@@ -8,9 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
+use jiceng_domain::assessment::RectificationStatus;
 use jiceng_ops::OpsError;
+use jiceng_ops::assessment::Rectification;
 use jiceng_ops::assessment::{self, NewRectification};
-use jiceng_store::assessment::RectificationRow;
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;
@@ -38,7 +39,7 @@ pub struct Line {
     pub cases: String,
     pub commitments: String,
     pub weak: bool,
-    pub rectification: Option<(i64, String)>,
+    pub rectification: Option<(i64, &'static str)>,
 }
 
 #[derive(Template)]
@@ -115,7 +116,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                     cases: pct(o.cases),
                     commitments: pct(o.commitments),
                     weak: o.weak,
-                    rectification: o.rectification.map(|r| (r.id, r.status)),
+                    rectification: o.rectification.map(|r| (r.id, r.status.code())),
                     code: o.org.code,
                     name: o.org.name,
                 })
@@ -131,7 +132,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
 #[template(path = "rectification.html")]
 struct RectPage {
     l: Layout,
-    r: Option<RectificationRow>,
+    r: Option<Rectification>,
     org: String,
     period: String,
     plan: String,
@@ -183,7 +184,7 @@ pub async fn create(
 
 async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
     let r = assessment::show(&s.db, &v.actor, id).await?;
-    let can_write = v.actor.may_write(&r.org_path).is_ok() && r.status == "open";
+    let can_write = v.actor.may_write(&r.org_path).is_ok() && r.status == RectificationStatus::Open;
     Ok(render(&RectPage {
         l: v.layout("meetings", format!("{} · {}", r.org_name, r.period)),
         org: r.org_code.clone(),

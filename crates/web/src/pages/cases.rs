@@ -13,16 +13,16 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{
-    Action, CaseStatus, Channel, Classification, Routing, Satisfaction, Supervision, Urgency,
+    CaseStatus, Channel, Classification, Routing, Satisfaction, Supervision, Urgency,
 };
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
+use jiceng_ops::cases::departments::Department;
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RateLine, RatesQuery};
 use jiceng_ops::cases::views::{self, CaseView, ListCases};
 use jiceng_ops::cases::{departments, settings};
-use jiceng_store::cases::DepartmentRow;
 
 /// Shanghai wall-clock time, to the minute.
 pub fn local(t: DateTime<Utc>) -> String {
@@ -371,7 +371,7 @@ pub struct SummonsLine {
 #[template(path = "case.html")]
 struct CasePage {
     l: Layout,
-    c: jiceng_store::cases::CaseRow,
+    c: jiceng_ops::cases::views::Case,
     status: String,
     warning: &'static str,
     category: String,
@@ -382,7 +382,7 @@ struct CasePage {
     moves: Vec<&'static str>,
     /// Offer the audited full view of the reporter.
     can_reveal: bool,
-    departments: Vec<DepartmentRow>,
+    departments: Vec<Department>,
     groups: Vec<(String, Vec<(String, String)>)>,
     satisfactions: Vec<(&'static str, String)>,
     levels: Vec<(&'static str, String)>,
@@ -461,7 +461,6 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
     if let Some(sat) = &c.satisfaction {
         facts.push((l.t("case.satisfaction").to_string(), tr(sat.label())));
     }
-    let action_label = |code: &str| tr(Action::step_label(code));
     let choices = |all: &'static [(&'static str, &'static str)]| -> Vec<(&'static str, String)> {
         all.iter()
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
@@ -481,7 +480,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
             .into_iter()
             .map(|st| StepLine {
                 at: local(st.at),
-                action: action_label(&st.action),
+                action: tr(st.action.label()),
                 actor: st.actor,
                 note: st.note.unwrap_or_default(),
                 department: st.department_name.unwrap_or_default(),
@@ -680,11 +679,11 @@ async fn track_page(s: &AppState, headers: &HeaderMap, code: String, error: Stri
         .map(|t| {
             t.steps
                 .iter()
-                .map(|(a, at, d)| {
+                .map(|s| {
                     (
-                        local(*at),
-                        translate(lang, Action::step_label(a)).to_string(),
-                        d.clone().unwrap_or_default(),
+                        local(s.at),
+                        translate(lang, s.action.label()).to_string(),
+                        s.department.clone().unwrap_or_default(),
                     )
                 })
                 .collect()

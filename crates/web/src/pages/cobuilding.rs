@@ -13,8 +13,9 @@ use axum::response::Response;
 use chrono::Datelike;
 use jiceng_domain::clock;
 use jiceng_ops::OpsError;
+use jiceng_ops::cobuilding::Agreement;
+use jiceng_ops::cobuilding::Commitment;
 use jiceng_ops::cobuilding::{self, CommitmentInput, ListAgreements, NewAgreementInput};
-use jiceng_store::cobuilding::{AgreementRow, CommitmentRow};
 
 #[derive(Template)]
 #[template(path = "cobuilding.html")]
@@ -22,7 +23,7 @@ struct ListPage {
     l: Layout,
     f: Values,
     year: i32,
-    rows: Vec<AgreementRow>,
+    rows: Vec<Agreement>,
     page: i64,
     prev_link: String,
     next_link: String,
@@ -123,8 +124,8 @@ pub async fn sign(
 #[template(path = "agreement.html")]
 struct DetailPage {
     l: Layout,
-    a: AgreementRow,
-    items: Vec<CommitmentRow>,
+    a: Agreement,
+    items: Vec<Commitment>,
     today: String,
     can_write: bool,
     can_mark: bool,
@@ -132,7 +133,7 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn state(&self, c: &CommitmentRow) -> &'static str {
+    fn state(&self, c: &Commitment) -> &'static str {
         match c.done_on {
             Some(d) if d <= c.due_on => "agreement.on_time",
             Some(_) => "agreement.late",

@@ -12,8 +12,8 @@ use axum::response::Response;
 use jiceng_domain::evaluation::{Grade, Subject};
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
+use jiceng_ops::evaluations::Evaluation;
 use jiceng_ops::evaluations::{self, ListPairs, NewEvaluation};
-use jiceng_store::evaluations::EvaluationRow;
 
 pub struct Line {
     pub subject: &'static str,
@@ -165,7 +165,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
 }
 
 /// Evaluations as lines for a member's or a unit's file: year, who graded whom, the grade.
-pub fn lines(v: &Viewer, rows: &[EvaluationRow]) -> Vec<String> {
+pub fn lines(v: &Viewer, rows: &[Evaluation]) -> Vec<String> {
     rows.iter()
         .map(|e| {
             let other = e

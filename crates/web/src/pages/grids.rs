@@ -22,7 +22,7 @@ struct GridsPage {
     within: String,
     /// A GeoJSON FeatureCollection of the grids, for the map.
     geojson: String,
-    rows: Vec<(jiceng_store::cases::GridRow, i64)>,
+    rows: Vec<(jiceng_ops::cases::grids::Grid, i64)>,
     /// Per grid id: (member id, role label, name).
     teams: Vec<(i64, i64, String, String)>,
     roles: Vec<(&'static str, String)>,

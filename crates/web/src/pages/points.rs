@@ -171,9 +171,7 @@ async fn ledger_page(
         .meetings
         .iter()
         .map(|m| {
-            let kind = jiceng_domain::orglife::MeetingKind::parse(&m.kind)
-                .map(|k| translate(v.lang, k.label()).to_string())
-                .unwrap_or_default();
+            let kind = translate(v.lang, m.kind.label()).to_string();
             let state = if m.absent {
                 match &m.reason {
                     Some(r) => format!("{}（{r}）", v.layout("", "").t("points.absent")),
@@ -266,7 +264,7 @@ pub async fn enter(
 #[template(path = "points_pending.html")]
 struct PendingPage {
     l: Layout,
-    rows: Vec<jiceng_store::points::EntryRow>,
+    rows: Vec<jiceng_ops::points::Entry>,
     error: String,
 }
 

@@ -10,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use jiceng_ops::OpsError;
+use jiceng_ops::service::Service;
 use jiceng_ops::service::{self, ListService, NewServiceInput};
-use jiceng_store::service::ServiceRow;
 
 /// Minutes as hours with at most one decimal: 90 → "1.5".
 pub fn hours(minutes: i64) -> String {
@@ -28,7 +28,7 @@ struct ServicePage {
     l: Layout,
     f: Values,
     q: Values,
-    rows: Vec<ServiceRow>,
+    rows: Vec<Service>,
     page: i64,
     prev_link: String,
     next_link: String,

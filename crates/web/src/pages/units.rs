@@ -129,7 +129,7 @@ struct UnitPage {
     evaluations: Vec<String>,
     /// (grid code, "lon, lat", place id) where the unit is mapped.
     place: Option<(String, String, i64)>,
-    agreements: Vec<jiceng_store::cobuilding::AgreementRow>,
+    agreements: Vec<jiceng_ops::cobuilding::Agreement>,
     can_write: bool,
     reg_error: String,
 }

@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::Role;
+use jiceng_domain::access::TokenScope;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use jiceng_ops::accounts::{self, NewUser};
@@ -191,7 +192,7 @@ async fn tokens_page(s: &AppState, v: &Viewer, fresh: String, error: String) -> 
             .map(|t| TokenLine {
                 id: t.id,
                 name: t.name,
-                scope: if t.scope == "write" {
+                scope: if t.scope == TokenScope::Write {
                     "token.write"
                 } else {
                     "token.read"

@@ -14,8 +14,8 @@ use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::wish::WishStatus;
 use jiceng_ops::OpsError;
+use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
-use jiceng_store::wishes::WishRow;
 
 #[derive(Template)]
 #[template(path = "wishes.html")]
@@ -25,7 +25,7 @@ struct WishesPage {
     q: Values,
     statuses: Vec<(&'static str, String)>,
     /// Each wish with its status label and the moves the viewer may make on it.
-    rows: Vec<(WishRow, String, Vec<&'static str>)>,
+    rows: Vec<(Wish, String, Vec<&'static str>)>,
     page: i64,
     prev_link: String,
     next_link: String,
