@@ -16,6 +16,7 @@ labelled_enum! {
 /// Weights of the parts of an org's score; they need not sum to anything, the score is their
 /// weighted mean scaled to 100.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Weights {
     /// Share of the period's meeting duties met.
     pub compliance: f64,

@@ -188,6 +188,7 @@ pub fn term_due(elected_on: NaiveDate, years: u32) -> NaiveDate {
 
 /// An org code: letters, digits, '-', '_' and '.', 1 to 40 long.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgCode(String);
 

@@ -26,7 +26,7 @@ pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// Sessions record activity at most this often, to spare the database a write per request.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewUser {
     pub username: Option<String>,
     pub display_name: Option<String>,
@@ -40,7 +40,7 @@ pub struct NewUser {
     pub department: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub username: String,
@@ -271,7 +271,7 @@ pub async fn list(
 }
 
 /// A signed-in session: the secret for the cookie, the CSRF token for forms, and who it is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Session {
     #[serde(skip)]
     pub token: String,
@@ -470,7 +470,7 @@ pub async fn reset_password(
 }
 
 /// A new personal access token: the secret is returned once and only its hash is kept.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NewToken {
     pub token: String,
     #[serde(flatten)]

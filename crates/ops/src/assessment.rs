@@ -57,7 +57,7 @@ pub async fn set_weights(db: &Db, actor: &Actor, w: Weights) -> Result<Weights, 
     Ok(w)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgScore {
     pub rank: usize,
     pub org: crate::orglife::compliance::ReportOrg,
@@ -73,7 +73,7 @@ pub struct OrgScore {
     pub rectification: Option<Rectification>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub period: String,
     pub weights: Weights,
@@ -228,7 +228,7 @@ async fn received_grades(
         .collect())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewRectification {
     pub org: Option<String>,
     pub period: Option<String>,

@@ -9,7 +9,8 @@ use jiceng_store::Db;
 use jiceng_store::audit::{self, AuditFilter, EntryRow};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BrowseAudit {
     pub actor: Option<String>,
     /// An operation or its prefix: "member" matches "member.add", "member.reveal" …
@@ -66,14 +67,14 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<Audit
 }
 
 /// The outcome of checking the chain.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     pub entries: i64,
     /// The first entry whose link does not hold, and why.
     pub first_broken: Option<Broken>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Broken {
     pub seq: i64,
     pub id: i64,

@@ -13,13 +13,13 @@ use jiceng_store::cobuilding::{self as store, AgreementRow, NewAgreement};
 use jiceng_store::{Db, StoreError, Tx, audit, units};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CommitmentInput {
     pub title: Option<String>,
     pub due_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewAgreementInput {
     pub unit_id: Option<i64>,
     /// The community's or street's org code.
@@ -35,7 +35,7 @@ pub struct NewAgreementInput {
     pub lines: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgreementDetail {
     pub agreement: Agreement,
     pub commitments: Vec<Commitment>,
@@ -266,7 +266,8 @@ pub async fn set_done(
     Ok(after.into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListAgreements {
     pub within: Option<String>,
     pub year: Option<i32>,

@@ -29,7 +29,7 @@ impl From<Invalid> for OpsError {
 }
 
 /// The structured form of an error, as the API and `--json` print it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub code: &'static str,
     pub message: String,

@@ -14,7 +14,7 @@ use jiceng_store::{Db, StoreError, audit, members, orgs, units};
 use serde::{Deserialize, Serialize};
 
 /// A grade as forms and the API send it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewEvaluation {
     #[serde(default, deserialize_with = "text_or_number")]
     pub year: Option<String>,
@@ -205,7 +205,8 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<Evaluation, Ops
 }
 
 /// Which pairs to list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListPairs {
     #[serde(default, deserialize_with = "text_or_number")]
     pub year: Option<String>,
@@ -219,14 +220,14 @@ pub struct ListPairs {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub subject: jiceng_domain::evaluation::Subject,
     pub owed: i64,
     pub done: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pairs {
     pub year: i32,
     pub progress: Vec<Progress>,

@@ -28,7 +28,7 @@ pub use error::OpsError;
 pub use jiceng_store::Db;
 
 /// One page of a list, with the key to ask for the next.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Total rows matching, where it is known without a scan.

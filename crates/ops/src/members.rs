@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A new member as a form, a spreadsheet row or the command line gives it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewMember {
     pub name: Option<String>,
     pub gender: Option<String>,
@@ -40,7 +40,7 @@ pub struct NewMember {
 }
 
 /// A member as shown. ID number and phone are masked unless the view was revealed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: i64,
     pub name: String,
@@ -62,7 +62,7 @@ pub struct MemberView {
     pub masked: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberDetail {
     pub member: MemberView,
     /// Whether the actor may edit this file.
@@ -356,7 +356,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
 }
 
 /// What to list: members within an org's subtree, filtered, one page after another.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListMembers {
     /// The org whose subtree to list; the whole tree when none.
     pub within: Option<String>,

@@ -13,7 +13,7 @@ use jiceng_store::{Db, StoreError, Tx, audit, registrations};
 use serde::{Deserialize, Serialize};
 
 /// A new org as a form, a spreadsheet row or the command line gives it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewOrg {
     pub code: Option<String>,
     pub name: Option<String>,
@@ -29,7 +29,7 @@ pub struct NewOrg {
 }
 
 /// An org as shown: the stored row with its labels and term state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgView {
     #[serde(flatten)]
     pub row: Org,
@@ -52,7 +52,7 @@ impl From<OrgRow> for OrgView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgDetail {
     pub org: OrgView,
     pub ancestors: Vec<OrgView>,
@@ -203,7 +203,8 @@ pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsEr
 }
 
 /// What to list: a subtree (or the whole tree) with filters, one page at a time.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListOrgs {
     pub within: Option<String>,
     pub level: Option<String>,
@@ -344,7 +345,7 @@ pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> 
 }
 
 /// A committee seat to add; `unit` marks a part-time member (兼职委员) from a stationed unit.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewSeat {
     pub position: Option<String>,
     pub name: Option<String>,

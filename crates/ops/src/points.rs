@@ -102,7 +102,7 @@ fn parse_period(scheme: &Scheme, raw: Option<&str>) -> Result<Period, OpsError> 
     Ok(p)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPoints {
     pub scheme: Option<String>,
     pub item: Option<String>,
@@ -232,11 +232,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     }
     let status = if approve { "approved" } else { "rejected" };
     if store::decide(&mut tx, id, status, &actor.audit_name()).await? == 0 {
-        return Err(OpsError::conflict(
-            "status",
-            e.status,
-            msg!("该记录已审核"),
-        ));
+        return Err(OpsError::conflict("status", e.status, msg!("该记录已审核")));
     }
     let after = store::entry(&mut tx, id).await?.expect("just written");
     audit::append(
@@ -271,7 +267,7 @@ pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<Entry>, OpsError> {
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemLine {
     pub item: String,
     pub name: String,
@@ -281,7 +277,7 @@ pub struct ItemLine {
     pub cap: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ledger {
     pub scheme: String,
     pub scheme_name: String,
@@ -417,7 +413,7 @@ pub async fn ledger(
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ranked {
     pub rank: usize,
     pub member_id: i64,
@@ -426,7 +422,7 @@ pub struct Ranked {
     pub total: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ranking {
     pub scheme: String,
     pub period: String,
@@ -438,7 +434,8 @@ pub struct Ranking {
     pub average: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RankingQuery {
     /// An org code; the actor's scope by default.
     pub within: Option<String>,

@@ -12,7 +12,7 @@ use jiceng_store::service::{self as store, NewService};
 use jiceng_store::{Db, audit, members};
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewServiceInput {
     pub member_id: Option<i64>,
     /// The community's org code.
@@ -100,7 +100,8 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<Service, OpsError
     Ok(row.into())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListService {
     pub within: Option<String>,
     /// Served from / to, as dates; the last 90 days by default.

@@ -12,7 +12,7 @@ use jiceng_store::units::{self, UnitFields, UnitRow};
 use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewUnit {
     pub name: Option<String>,
     pub category: Option<String>,
@@ -23,7 +23,7 @@ pub struct NewUnit {
     pub org: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     #[serde(flatten)]
     pub row: Unit,
@@ -40,7 +40,7 @@ impl From<UnitRow> for UnitView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitDetail {
     pub unit: UnitView,
     pub registrations: Vec<crate::registrations::Registration>,
@@ -144,7 +144,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsErro
 
 /// Which units to list: within a division (a street includes its communities), optionally
 /// by part of the name.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListUnits {
     pub within: Option<String>,
     pub q: Option<String>,

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiceng_domain::{Lang, msg};
 use jiceng_ops::OpsError;
-use serde_json::json;
+use serde::Serialize;
 
 pub struct ApiError(pub OpsError);
 
@@ -72,28 +72,57 @@ pub fn log_failure(status: StatusCode, e: &OpsError) -> Option<std::sync::Arc<st
     id
 }
 
+/// What every API error answers: `{"error": {…}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorReply {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// invalid, not_found, conflict, forbidden, unauthenticated, unavailable, store,
+    /// malformed_json, bad_query, too_large or unsupported_media_type.
+    pub code: &'static str,
+    /// For people, in the request's language; names the field and the value.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Quote it when reporting a failure: the server's log holds the detail under it.
+    pub request_id: Option<String>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
         let request_id = log_failure(status, &self.0);
-        let mut body = json!(self.0.body_in(lang()));
-        body["request_id"] = json!(request_id.as_deref());
-        (status, Json(json!({ "error": body }))).into_response()
+        let body = self.0.body_in(lang());
+        let error = ErrorDetail {
+            code: body.code,
+            message: body.message,
+            field: body.field,
+            value: body.value,
+            request_id: request_id.as_deref().map(str::to_string),
+        };
+        (status, Json(ErrorReply { error })).into_response()
     }
 }
 
 /// A request the server could not read at all: malformed JSON, a body too large, bad query.
-pub fn bad_request(status: StatusCode, code: &str, message: jiceng_domain::Msg) -> Response {
-    let request_id = crate::request::current();
-    (
-        status,
-        Json(json!({ "error": {
-            "code": code,
-            "message": message.render(lang()),
-            "request_id": request_id.as_deref(),
-        } })),
-    )
-        .into_response()
+pub fn bad_request(
+    status: StatusCode,
+    code: &'static str,
+    message: jiceng_domain::Msg,
+) -> Response {
+    let error = ErrorDetail {
+        code,
+        message: message.render(lang()),
+        field: None,
+        value: None,
+        request_id: crate::request::current().as_deref().map(str::to_string),
+    };
+    (status, Json(ErrorReply { error })).into_response()
 }
 
 pub fn json_rejection(r: JsonRejection) -> Response {

@@ -1,12 +1,16 @@
 //! The one table of routes. axum cannot list the routes a router serves, so every page and API
 //! route is registered through a [`Table`], which records its method, path, kind and handler
-//! as it adds it to the router. The API document's test and the adversarial suite read this
-//! table, so a route cannot be served without being seen by both.
+//! as it adds it to the router. An API route's method and path are read from its handler's
+//! `#[utoipa::path]`, and its description joins the table's OpenAPI paths as it is served, so
+//! the document cannot miss a route. The adversarial suite reads this table too.
 
 use crate::AppState;
 use axum::Router;
 use axum::routing::MethodRouter;
 use serde::Serialize;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +39,9 @@ pub struct Table {
     kind: Kind,
     prefix: &'static str,
     routes: Vec<Route>,
+    /// The described operations, by full path, and the schemas they name.
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
 }
 
 impl Table {
@@ -45,6 +52,8 @@ impl Table {
             kind,
             prefix,
             routes: Vec::new(),
+            paths: Paths::new(),
+            schemas: Vec::new(),
         }
     }
 
@@ -64,6 +73,46 @@ impl Table {
         });
         self.router = self.router.route(path, method_router);
         self
+    }
+
+    /// Serves a handler described by `#[utoipa::path]` at the method and path it declares,
+    /// and keeps its description (what `utoipa_axum::routes!` gives for one handler).
+    pub fn documented(
+        mut self,
+        handler: &'static str,
+        (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+    ) -> Table {
+        for (path, mut item) in paths.paths {
+            for (method, op) in [
+                ("GET", &mut item.get),
+                ("POST", &mut item.post),
+                ("PUT", &mut item.put),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
+            ] {
+                if let Some(op) = op {
+                    // Handlers' names repeat across features (`list`); the table's do not.
+                    op.operation_id = Some(handler.replace("::", "_"));
+                    self.routes.push(Route {
+                        method,
+                        path: format!("{}{path}", self.prefix),
+                        kind: self.kind,
+                        handler,
+                    });
+                }
+            }
+            self.router = self.router.route(&path, method_router.clone());
+            let mut one = Paths::new();
+            one.paths.insert(format!("{}{path}", self.prefix), item);
+            self.paths.merge(one);
+        }
+        self.schemas.extend(schemas);
+        self
+    }
+
+    /// The operations described so far, and the schemas they name.
+    pub fn described(&self) -> (Paths, Vec<(String, RefOr<Schema>)>) {
+        (self.paths.clone(), self.schemas.clone())
     }
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<Route>) {
@@ -88,3 +137,21 @@ macro_rules! table {
 }
 
 pub(crate) use table;
+
+/// `api!(t; cases::show; meetings::attach, layer(limit); …)` serves each handler at the method
+/// and path its `#[utoipa::path]` declares, and keeps its description.
+macro_rules! api {
+    ($t:expr; $($($h:ident)::+ $(, layer($layer:expr))?;)*) => {{
+        let t = $t;
+        $(
+            let t = t.documented(stringify!($($h)::+), {
+                let (schemas, paths, mr) = utoipa_axum::routes!($($h)::+);
+                $( let mr = mr.layer($layer); )?
+                (schemas, paths, mr)
+            });
+        )*
+        t
+    }};
+}
+
+pub(crate) use api;

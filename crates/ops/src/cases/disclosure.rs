@@ -10,7 +10,7 @@ use jiceng_store::Db;
 use jiceng_store::cases::{self as store, CaseFilter};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicCase {
     pub code: String,
     pub category: String,
@@ -20,7 +20,7 @@ pub struct PublicCase {
     pub satisfaction: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Disclosure {
     pub streets: Vec<RateLine>,
     pub departments: Vec<RateLine>,

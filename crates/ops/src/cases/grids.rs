@@ -31,7 +31,7 @@ pub fn parse_geometry(raw: &str) -> Result<Polygon, Invalid> {
     Polygon::new(rings)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewGridInput {
     /// The community org's code.
     pub community: Option<String>,
@@ -180,7 +180,7 @@ pub async fn with_open_cases(
         .collect())
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewTeamMember {
     /// The grid's code.
     pub grid: Option<String>,

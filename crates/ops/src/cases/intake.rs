@@ -15,7 +15,7 @@ use jiceng_store::{Db, StoreError, Tx, audit, orgs};
 use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewCase {
     pub channel: Option<String>,
     /// A 小类 code of the classification; without one the case waits to be registered.

@@ -1,24 +1,25 @@
-//! The moves of a case after intake. Each checks who may make it, asks the domain's state
-//! machine whether it is legal, records the step, updates the deadlines and the counts behind
-//! the rates, and writes the audit entry, all in one transaction.
+//! The moves of a case after intake, and what they share: [`make`] checks who may make the
+//! move, asks the domain's state machine whether it is legal, hands the case to the move's own
+//! rule (`register.rs`, `dispatch.rs` with the whistle, `handling.rs`, `extension.rs`,
+//! `closing.rs`), and saves it with its step, the counts behind the rates and the audit entry,
+//! all in one transaction.
 
-use super::departments;
-use super::intake::route;
 use super::views::Case;
+use super::{closing, dispatch, extension, handling, register};
 use super::{policy, settings, stats};
 use crate::input::opt;
 use crate::{Actor, OpsError};
-use chrono::Duration;
+use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{
-    self as domain, Action, Routing, Satisfaction, State, Supervision, Urgency,
+    self as domain, Action, Calendar, Classification, Satisfaction, State, Supervision,
 };
 use jiceng_domain::clock;
-use jiceng_domain::{Invalid, msg, text};
+use jiceng_domain::{Invalid, Msg, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, Delta};
-use jiceng_store::{Db, audit};
+use jiceng_store::{Db, Tx, audit};
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct Move {
     /// register, dispatch, accept, report, return, request_extension, approve_extension,
     /// reject_extension, supervise, feedback, verify, rework, follow_up, suspend, resume,
@@ -123,20 +124,23 @@ pub async fn rate_as_reporter(
 }
 
 /// Who makes a move: a signed-in actor, or the reporter (who may only rate).
-enum By<'a> {
+pub(super) enum By<'a> {
     Actor(&'a Actor),
     Reporter(String),
 }
 
 impl By<'_> {
-    fn check(&self, rule: impl Fn(&Actor) -> Result<(), OpsError>) -> Result<(), OpsError> {
+    pub(super) fn check(
+        &self,
+        rule: impl Fn(&Actor) -> Result<(), OpsError>,
+    ) -> Result<(), OpsError> {
         match self {
             By::Actor(a) => rule(a),
             By::Reporter(_) => Err(OpsError::Forbidden(msg!("超出您的管理范围"))),
         }
     }
 
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         match self {
             By::Actor(a) => a.audit_name(),
             By::Reporter(n) => n.clone(),
@@ -144,6 +148,53 @@ impl By<'_> {
     }
 }
 
+/// A move being made: the case as it was, the case as it becomes, and what the move's own
+/// rule needs. Each move's file changes `c` (and may write beside it); [`make`] saves the
+/// case with its step, counts and audit entry.
+pub(super) struct Moving<'a> {
+    pub tx: Tx,
+    pub by: &'a By<'a>,
+    pub before: CaseRow,
+    pub c: CaseRow,
+    pub now: DateTime<Utc>,
+    pub classification: Classification,
+    pub calendar: Calendar,
+    /// The state the machine moves the case to.
+    pub after: State,
+    pub note: Option<String>,
+}
+
+impl Moving<'_> {
+    /// The deadline of the case's category and urgency, counted from `from` with
+    /// `extensions` granted.
+    pub fn deadline_from(
+        &self,
+        from: DateTime<Utc>,
+        extensions: u32,
+    ) -> Result<DateTime<Utc>, OpsError> {
+        let limit = self.classification.limit_for(
+            self.c.category.as_deref().unwrap_or_default(),
+            self.c.urgency,
+        )?;
+        Ok(clock::from_local(domain::deadline(
+            &self.calendar,
+            clock::local(from),
+            limit,
+            extensions,
+        )))
+    }
+
+    /// A move that must say why.
+    pub fn require_note(&self, why: Msg) -> Result<(), OpsError> {
+        match self.note {
+            Some(_) => Ok(()),
+            None => Err(Invalid::new("note", "", why).into()),
+        }
+    }
+}
+
+/// Loads the case, asks the state machine and the policy, applies the move's own rule, and
+/// saves the case with its step, counts and audit entry, all in one transaction.
 async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, OpsError> {
     let action = action_of(&m)?;
     let note = opt(&m.note)
@@ -155,8 +206,7 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         .ok_or_else(|| OpsError::not_found("案件", id))?;
     let classification = settings::classification_in(&mut tx).await?;
     let calendar = settings::calendar_in(&mut tx).await?;
-    let state = state_of(&before);
-    let after_state = domain::next(&state, action, classification.max_extensions)?;
+    let after = domain::next(&state_of(&before), action, classification.max_extensions)?;
     // Only a report reads the summons; the reporter may only rate.
     let summons = match action {
         Action::Report => store::summons(&mut tx, id).await?,
@@ -165,162 +215,62 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     if !matches!((&by_whom, action), (By::Reporter(_), Action::FollowUp(_))) {
         by_whom.check(|a| policy::may_make(a, action, &before, &summons))?;
     }
-    let mut c = before.clone();
-    let now = clock::now();
-    let mut step_department = None;
-    match action {
-        Action::Register => {
-            let category = opt(&m.category).or(before.category.as_deref());
-            let Some(category) = category else {
-                return Err(Invalid::new("category", "", msg!("立案须选择案件类别")).into());
-            };
-            let (leaf, top) = classification.leaf(category)?;
-            (c.category, c.category_top) = (Some(leaf.code.clone()), Some(top.code.clone()));
-            if let Some(u) = opt(&m.urgency) {
-                c.urgency = Urgency::parse(u)?;
-            }
-            if c.routed == Routing::Manual {
-                let Some(code) = opt(&m.community) else {
-                    return Err(Invalid::new(
-                        "community",
-                        "",
-                        msg!("待人工分拨的案件须指定所属社区"),
-                    )
-                    .into());
-                };
-                let r = route(&mut tx, None, Some(code)).await?;
-                by_whom.check(|a| a.may_write(&r.path))?;
-                (c.community_org_id, c.street_org_id, c.org_path) =
-                    (r.community_org_id, r.street_org_id, r.path);
-                c.routed = Routing::Address;
-            }
-            c.registered_at = Some(now);
-        }
-        Action::Dispatch => {
-            let mut targets = Vec::new();
-            for code in m
-                .departments
-                .iter()
-                .map(|d| d.trim())
-                .filter(|d| !d.is_empty())
-            {
-                let d = departments::by_code(&mut tx, "departments", code).await?;
-                if !targets
-                    .iter()
-                    .any(|t: &jiceng_store::cases::DepartmentRow| t.id == d.id)
-                {
-                    targets.push(d);
-                }
-            }
-            c.department_id = targets.first().map(|d| d.id);
-            if targets.len() > 1 {
-                let due = now + Duration::minutes(i64::from(classification.report_minutes));
-                for d in &targets {
-                    store::summon(&mut tx, c.id, d.id, now, due)
-                        .await
-                        .map_err(|e| match e {
-                            jiceng_store::StoreError::Duplicate(_) => OpsError::conflict(
-                                "departments",
-                                &d.code,
-                                msg!("该部门已被吹哨召集"),
-                            ),
-                            e => e.into(),
-                        })?;
-                }
-            }
-            step_department = c.department_id;
-            let limit =
-                classification.limit_for(c.category.as_deref().unwrap_or_default(), c.urgency)?;
-            c.due_at = Some(clock::from_local(domain::deadline(
-                &calendar,
-                clock::local(now),
-                limit,
-                c.extensions as u32,
-            )));
-            c.response_due_at =
-                Some(now + Duration::minutes(i64::from(classification.response_minutes)));
-            c.dispatched_at = Some(now);
-            c.responded_at = None;
-        }
-        Action::Report => {
-            let d = match &by_whom {
-                By::Actor(a) => a.department_id(),
-                By::Reporter(_) => None,
-            };
-            let Some(d) = d else {
-                return Err(OpsError::Forbidden(msg!("只有被召集部门的办理人可以报到")));
-            };
-            if !store::report(&mut tx, c.id, d, now, &by_whom.name()).await? {
-                return Err(OpsError::conflict(
-                    "action",
-                    "report",
-                    msg!("本部门未被召集或已经报到"),
-                ));
-            }
-            step_department = Some(d);
-        }
-        Action::Accept => {
-            c.responded_at = Some(now);
-            step_department = c.department_id;
-        }
-        Action::Return => {
-            step_department = c.department_id;
-            c.returns += 1;
-            c.department_id = None;
-        }
-        Action::RequestExtension => {
-            if note.is_none() {
-                return Err(Invalid::new("note", "", msg!("申请延期须写明理由")).into());
-            }
-            step_department = c.department_id;
-        }
-        Action::DecideExtension { approve } => {
-            if approve {
-                let limit = classification
-                    .limit_for(c.category.as_deref().unwrap_or_default(), c.urgency)?;
-                let from = clock::local(c.dispatched_at.unwrap_or(now));
-                c.due_at = Some(clock::from_local(domain::deadline(
-                    &calendar,
-                    from,
-                    limit,
-                    after_state.extensions,
-                )));
-            }
-        }
-        Action::Supervise(_) => {}
-        Action::Feedback => {
-            if note.is_none() {
-                return Err(Invalid::new("note", "", msg!("处置反馈须写明处理情况")).into());
-            }
-            c.feedback_at = Some(now);
-            step_department = c.department_id;
-        }
-        Action::Verify { fixed } => {
-            if fixed {
-                c.closed_at = Some(now);
-            } else {
-                c.reworks += 1;
-            }
-        }
-        Action::FollowUp(_) => {}
-        Action::Suspend | Action::Resume | Action::Invalid => {}
-        Action::Duplicate => {
-            let code = crate::input::required("duplicate_of", &m.duplicate_of)?;
-            let first = store::by_code(&mut tx, code.trim())
-                .await?
-                .filter(|f| f.id != c.id)
-                .ok_or_else(|| Invalid::new("duplicate_of", code, msg!("没有这个案件编号")))?;
-            c.duplicate_of = Some(first.id);
-        }
-    }
-    c.status = after_state.status;
-    c.suspended_from = after_state.suspended_from;
-    c.extension_pending = after_state.extension_pending;
-    c.extensions = i64::from(after_state.extensions);
-    c.supervision = after_state.supervision;
-    c.satisfaction = after_state.satisfaction;
+    let mut x = Moving {
+        tx,
+        by: &by_whom,
+        c: before.clone(),
+        before,
+        now: clock::now(),
+        classification,
+        calendar,
+        after,
+        note,
+    };
+    // The department the step is recorded against, where the move has one.
+    let step_department = match action {
+        Action::Register => register::register(&mut x, &m).await?,
+        Action::Dispatch => dispatch::dispatch(&mut x, &m.departments).await?,
+        Action::Accept => handling::accept(&mut x),
+        Action::Report => handling::report(&mut x).await?,
+        Action::Return => handling::hand_back(&mut x),
+        Action::Feedback => handling::feedback(&mut x)?,
+        Action::RequestExtension => extension::request(&mut x)?,
+        Action::DecideExtension { approve } => extension::decide(&mut x, approve)?,
+        Action::Verify { fixed } => closing::verify(&mut x, fixed),
+        Action::Duplicate => closing::duplicate(&mut x, &m).await?,
+        // The state machine's change is all there is to these.
+        Action::Supervise(_)
+        | Action::FollowUp(_)
+        | Action::Suspend
+        | Action::Resume
+        | Action::Invalid => None,
+    };
+    save(x, action, step_department).await
+}
+
+async fn save(
+    x: Moving<'_>,
+    action: Action,
+    step_department: Option<i64>,
+) -> Result<CaseRow, OpsError> {
+    let Moving {
+        mut tx,
+        by,
+        before,
+        mut c,
+        now,
+        after,
+        note,
+        ..
+    } = x;
+    c.status = after.status;
+    c.suspended_from = after.suspended_from;
+    c.extension_pending = after.extension_pending;
+    c.extensions = i64::from(after.extensions);
+    c.supervision = after.supervision;
+    c.satisfaction = after.satisfaction;
     store::save(&mut tx, &c).await?;
-    let by = by_whom.name();
+    let by = by.name();
     store::add_step(
         &mut tx,
         c.id,

@@ -14,7 +14,7 @@ use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
 use jiceng_store::{Db, audit, orgs};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPatrolInput {
     /// The grid's code.
     pub grid: Option<String>,
@@ -108,7 +108,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patro
 }
 
 /// One worker's day: minutes patrolled against the target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Day {
     pub minutes: i64,
     pub target_minutes: i64,
@@ -153,7 +153,7 @@ pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<Patrol>, Op
     )
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FindingCase {
     pub category: Option<String>,
     pub urgency: Option<String>,
@@ -242,7 +242,7 @@ pub async fn my_grids(db: &Db, actor: &Actor) -> Result<Vec<super::grids::Grid>,
 
 /// What waits on a grid worker in their grids: cases handled and waiting for verification,
 /// and every other case still open there, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MyCases {
     pub verifying: Vec<super::views::CaseView>,
     pub open: Vec<super::views::CaseView>,

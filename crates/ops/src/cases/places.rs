@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// The most places a map draws at once.
 pub const MAP_LIMIT: i64 = 5000;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPlaceInput {
     /// building or unit.
     pub kind: Option<String>,

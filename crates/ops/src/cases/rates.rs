@@ -9,7 +9,8 @@ use jiceng_store::cases::{self as store, By, StatsRow};
 use jiceng_store::{Db, orgs};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RatesQuery {
     /// First and last month, as 2026-01; the last twelve months by default.
     pub from: Option<String>,
@@ -23,7 +24,7 @@ pub struct RatesQuery {
 }
 
 /// One line of a breakdown: its counts and the rates from them (None where nothing counts).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RateLine {
     pub key: String,
     pub label: String,
@@ -79,7 +80,7 @@ fn month(field: &'static str, raw: &str) -> Result<i64, Invalid> {
     Ok(y * 100 + m)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rates {
     pub from: i64,
     pub to: i64,

@@ -30,7 +30,7 @@ pub async fn classification(db: &Db) -> Result<Classification, OpsError> {
 }
 
 /// The calendar as the API and settings page carry it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CalendarDoc {
     pub day_start: String,
     pub day_end: String,

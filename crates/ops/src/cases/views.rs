@@ -12,7 +12,7 @@ use jiceng_store::cases::{self as store, CaseFilter, CaseRow};
 use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     pub row: Case,
@@ -61,7 +61,7 @@ fn view_of(row: Case, warn_share: f64, masked: bool) -> CaseView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
     pub case: CaseView,
     pub steps: Vec<Step>,
@@ -126,7 +126,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListCases {
     pub within: Option<String>,
     /// Comma-separated statuses.
@@ -245,7 +246,7 @@ pub async fn inbox(
 }
 
 /// What a resident sees by tracking code: status and steps, no names or phones.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Tracking {
     pub code: String,
     pub title: String,

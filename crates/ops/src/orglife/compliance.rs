@@ -13,7 +13,7 @@ use jiceng_store::{Db, Tx, audit};
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Missed {
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -21,7 +21,7 @@ pub struct Missed {
     pub slot: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgCompliance {
     pub org: ReportOrg,
     pub complies: bool,
@@ -34,7 +34,7 @@ pub struct OrgCompliance {
     pub attended: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct KindSummary {
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -43,7 +43,7 @@ pub struct KindSummary {
     pub missed: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComplianceReport {
     pub period: String,
     pub orgs: Vec<OrgCompliance>,

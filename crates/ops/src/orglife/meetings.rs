@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 /// A meeting as a form or the API sends it. `absent` lists member numbers with an optional
 /// reason after a colon ("123:出差"); `visitors` lists member numbers; `joint_orgs` names the
 /// other orgs of a joint meeting by code.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewMeeting {
     pub org: Option<String>,
     pub kind: Option<String>,
@@ -36,7 +36,7 @@ pub struct NewMeeting {
     pub joint_orgs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeetingView {
     #[serde(flatten)]
     pub row: Meeting,
@@ -61,7 +61,7 @@ impl From<MeetingRow> for MeetingView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MeetingDetail {
     pub meeting: MeetingView,
     pub absences: Vec<Absence>,
@@ -325,7 +325,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsE
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListMeetings {
     /// An org code: meetings of its whole subtree.
     pub within: Option<String>,

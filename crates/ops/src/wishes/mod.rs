@@ -1,8 +1,11 @@
 //! 微心愿: a community's writers post a resident's wish; a party member claims it (a member
 //! for themself, the community's writers for any member); the community confirms it fulfilled,
 //! which counts towards the member's points; a claim can be given up and an open wish
-//! withdrawn. Each move is checked by the domain's rules and audited.
+//! withdrawn. [`apply`] checks each move against the domain's rules, hands it to its own rule
+//! (`claim.rs`: claim and release; `confirm.rs`: fulfil and withdraw), and saves and audits it.
 
+mod claim;
+mod confirm;
 pub mod policy;
 
 use crate::input::{opt, required};
@@ -15,7 +18,7 @@ use jiceng_store::wishes::{self as store, NewWish};
 use jiceng_store::{Db, audit, members, registrations};
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewWishInput {
     /// The community's org code.
     pub community: Option<String>,
@@ -71,7 +74,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
     Ok(row)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct WishMoveInput {
     /// claim, release, fulfil or withdraw.
     #[serde(rename = "move")]
@@ -100,37 +103,12 @@ pub async fn apply(
     let from = before.status;
     let to = wish::next(from, m)?;
     let path = before.community_path.clone();
+    // Each move's rule: who may make it, and the claim and fulfilment it leaves.
     let (member, claimed, fulfilled) = match m {
-        WishMove::Claim => {
-            let member = input
-                .member_id
-                .or(actor.member_id())
-                .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
-            policy::may_claim(actor, &before, member)?;
-            let row = members::by_id(&mut tx, member)
-                .await?
-                .ok_or_else(|| Invalid::new("member", member, msg!("没有这名党员")))?;
-            crate::registrations::may_credit(&mut tx, actor, &row, before.community_org_id).await?;
-            (Some(member), Some(today), None)
-        }
-        WishMove::Release => {
-            policy::may_release(actor, &before)?;
-            (None, None, None)
-        }
-        WishMove::Fulfil => {
-            policy::may_manage(actor, &before)?;
-            let on = match opt(&input.on) {
-                Some(d) => text::date("fulfilled_on", d)?,
-                None => today,
-            };
-            let claimed = before.claimed_on.unwrap_or(before.posted_on);
-            let on = wish::fulfilled_on(on, claimed, today)?;
-            (before.member_id, before.claimed_on, Some(on))
-        }
-        WishMove::Withdraw => {
-            policy::may_manage(actor, &before)?;
-            (None, None, None)
-        }
+        WishMove::Claim => claim::claim(&mut tx, actor, &before, input.member_id, today).await?,
+        WishMove::Release => claim::release(actor, &before)?,
+        WishMove::Fulfil => confirm::fulfil(actor, &before, opt(&input.on), today)?,
+        WishMove::Withdraw => confirm::withdraw(actor, &before)?,
     };
     let n = store::set_state(
         &mut tx,
@@ -166,7 +144,8 @@ pub async fn apply(
     Ok(after)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListWishes {
     pub within: Option<String>,
     pub status: Option<String>,

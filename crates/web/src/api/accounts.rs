@@ -15,7 +15,7 @@ use jiceng_ops::audit::{self, BrowseAudit, Verification};
 use jiceng_ops::{Actor, Page};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Login {
     pub username: String,
     pub password: String,
@@ -26,12 +26,27 @@ fn session_cookie(token: &str, max_age: i64) -> String {
 }
 
 /// Signs in: sets the session cookie and returns the CSRF token for later writes.
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "账号",
+    summary = "登录：设置会话 Cookie，返回 CSRF 令牌",
+    request_body = Login,
+    responses((status = 200, description = "成功"))
+)]
 pub async fn login(State(s): State<AppState>, Body(l): Body<Login>) -> Result<Response, ApiError> {
     let session = accounts::login(&s.db, &l.username, &l.password).await?;
     let cookie = session_cookie(&session.token, 12 * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Json(session)).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "账号",
+    summary = "退出登录",
+    responses((status = 204, description = "成功"))
+)]
 pub async fn logout(State(s): State<AppState>, a: Authed) -> Result<Response, ApiError> {
     if let Some(token) = &a.session {
         accounts::logout(&s.db, token).await?;
@@ -43,7 +58,7 @@ pub async fn logout(State(s): State<AppState>, a: Authed) -> Result<Response, Ap
         .into_response())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub username: Option<String>,
     pub display_name: Option<String>,
@@ -56,6 +71,13 @@ pub struct Me {
     pub csrf: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "账号",
+    summary = "当前账号",
+    responses((status = 200, description = "成功", body = Me))
+)]
 pub async fn me(a: Authed) -> Json<Me> {
     let Actor::User(u) = &a.actor else {
         return Json(Me {
@@ -83,12 +105,20 @@ pub async fn me(a: Authed) -> Json<Me> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     pub old_password: String,
     pub new_password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "账号",
+    summary = "修改本人密码（其他会话随之失效）",
+    request_body = PasswordChange,
+    responses((status = 204, description = "成功"))
+)]
 pub async fn change_password(
     State(s): State<AppState>,
     a: Authed,
@@ -105,11 +135,18 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/tokens",
+    tag = "账号",
+    summary = "本人的访问令牌",
+    responses((status = 200, description = "成功", body = Vec<Token>))
+)]
 pub async fn tokens(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<Token>>, ApiError> {
     Ok(Json(accounts::tokens(&s.db, &a.actor).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewTokenRequest {
     pub name: String,
     /// "read" or "write".
@@ -117,6 +154,14 @@ pub struct NewTokenRequest {
     pub expires_in_days: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    tag = "账号",
+    summary = "新建访问令牌（令牌只返回这一次）",
+    request_body = NewTokenRequest,
+    responses((status = 201, description = "成功", body = NewToken))
+)]
 pub async fn create_token(
     State(s): State<AppState>,
     a: Authed,
@@ -128,6 +173,14 @@ pub async fn create_token(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/tokens/{id}",
+    tag = "账号",
+    summary = "吊销访问令牌",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "成功"))
+)]
 pub async fn revoke_token(
     State(s): State<AppState>,
     a: Authed,
@@ -137,12 +190,21 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "账号",
+    summary = "管理范围内的账号",
+    params(PageQuery),
+    responses((status = 200, description = "成功", body = Page<UserView>))
+)]
 pub async fn users(
     State(s): State<AppState>,
     a: Authed,
@@ -159,6 +221,14 @@ pub async fn users(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "账号",
+    summary = "新建账号",
+    request_body = NewUser,
+    responses((status = 201, description = "成功", body = UserView))
+)]
 pub async fn create_user(
     State(s): State<AppState>,
     a: Authed,
@@ -170,6 +240,14 @@ pub async fn create_user(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "审计",
+    summary = "浏览审计日志（新在前）",
+    params(BrowseAudit),
+    responses((status = 200, description = "成功", body = Page<AuditEntry>))
+)]
 pub async fn audit(
     State(s): State<AppState>,
     a: Authed,
@@ -178,6 +256,13 @@ pub async fn audit(
     Ok(Json(audit::browse(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/audit/verify",
+    tag = "审计",
+    summary = "校验审计哈希链",
+    responses((status = 200, description = "成功", body = Verification))
+)]
 pub async fn verify(State(s): State<AppState>, a: Authed) -> Result<Json<Verification>, ApiError> {
     Ok(Json(audit::verify(&s.db, &a.actor).await?))
 }

@@ -16,6 +16,14 @@ use jiceng_ops::cobuilding::{
 };
 use serde::Deserialize;
 
+#[utoipa::path(
+    get,
+    path = "/agreements",
+    tag = "共驻共建",
+    summary = "某年度范围内的共建协议及履职进度（驻区单位联络员只看本单位）",
+    params(ListAgreements),
+    responses((status = 200, description = "成功", body = Page<Agreement>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
@@ -24,6 +32,14 @@ pub async fn list(
     Ok(Json(cobuilding::list(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements",
+    tag = "共驻共建",
+    summary = "与所在社区或街道签订年度共建协议及履职清单；每个单位每年一份",
+    request_body = NewAgreementInput,
+    responses((status = 201, description = "成功", body = AgreementDetail))
+)]
 pub async fn sign(
     State(s): State<AppState>,
     a: Authed,
@@ -35,6 +51,14 @@ pub async fn sign(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements/{id}",
+    tag = "共驻共建",
+    summary = "一份共建协议及其履职事项",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = AgreementDetail))
+)]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
@@ -43,6 +67,15 @@ pub async fn show(
     Ok(Json(cobuilding::show(&s.db, &a.actor, id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/commitments",
+    tag = "共驻共建",
+    summary = "为协议增加一项履职事项",
+    params(("id" = i64, Path)),
+    request_body = CommitmentInput,
+    responses((status = 201, description = "成功", body = AgreementDetail))
+)]
 pub async fn add_commitment(
     State(s): State<AppState>,
     a: Authed,
@@ -55,12 +88,21 @@ pub async fn add_commitment(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct DoneOn {
     /// Defaults to today.
     pub on: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/commitments/{id}/done",
+    tag = "共驻共建",
+    summary = "标记履职事项完成（默认今天；不能晚于今天）",
+    params(("id" = i64, Path)),
+    request_body = DoneOn,
+    responses((status = 200, description = "成功", body = Commitment))
+)]
 pub async fn done(
     State(s): State<AppState>,
     a: Authed,
@@ -72,6 +114,14 @@ pub async fn done(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/commitments/{id}/done",
+    tag = "共驻共建",
+    summary = "撤销完成标记",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = Commitment))
+)]
 pub async fn undo(
     State(s): State<AppState>,
     a: Authed,

@@ -10,6 +10,14 @@ use axum::http::StatusCode;
 use jiceng_ops::evaluations::Evaluation;
 use jiceng_ops::evaluations::{self, ListPairs, NewEvaluation, Pairs};
 
+#[utoipa::path(
+    get,
+    path = "/evaluations",
+    tag = "双向评价",
+    summary = "某年度范围内应做的双向评价及已给等次",
+    params(ListPairs),
+    responses((status = 200, description = "成功", body = Pairs))
+)]
 pub async fn pairs(
     State(s): State<AppState>,
     a: Authed,
@@ -18,6 +26,14 @@ pub async fn pairs(
     Ok(Json(evaluations::pairs(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/evaluations",
+    tag = "双向评价",
+    summary = "给出一项评价：社区评单位或党员，单位评社区；同一对象同一年度只能一次",
+    request_body = NewEvaluation,
+    responses((status = 201, description = "成功", body = Evaluation))
+)]
 pub async fn rate(
     State(s): State<AppState>,
     a: Authed,
@@ -29,6 +45,14 @@ pub async fn rate(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/evaluations/{id}",
+    tag = "双向评价",
+    summary = "撤回一项评价",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = Evaluation))
+)]
 pub async fn withdraw(
     State(s): State<AppState>,
     a: Authed,

@@ -16,6 +16,14 @@ use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail, MeetingVi
 use jiceng_ops::{OpsError, Page};
 use serde::{Deserialize, Serialize};
 
+#[utoipa::path(
+    get,
+    path = "/meetings",
+    tag = "组织生活",
+    summary = "会议列表（范围、单个组织、类型、状态、日期区间）",
+    params(ListMeetings),
+    responses((status = 200, description = "成功", body = Page<MeetingView>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
@@ -24,6 +32,14 @@ pub async fn list(
     Ok(Json(meetings::list(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/meetings/{id}",
+    tag = "组织生活",
+    summary = "会议详情：缺席、列席、附件、联合组织",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = MeetingDetail))
+)]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
@@ -32,6 +48,14 @@ pub async fn show(
     Ok(Json(meetings::show(&s.db, &a.actor, id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/meetings",
+    tag = "组织生活",
+    summary = "计划或记录会议（日期在今天之后为计划；joint_orgs 为联合主题党日的其他组织）",
+    request_body = NewMeeting,
+    responses((status = 201, description = "成功", body = MeetingView))
+)]
 pub async fn record(
     State(s): State<AppState>,
     a: Authed,
@@ -43,6 +67,15 @@ pub async fn record(
     ))
 }
 
+#[utoipa::path(
+    put,
+    path = "/meetings/{id}",
+    tag = "组织生活",
+    summary = "修改会议记录（如把计划记录为已召开）",
+    params(("id" = i64, Path)),
+    request_body = NewMeeting,
+    responses((status = 200, description = "成功", body = MeetingView))
+)]
 pub async fn update(
     State(s): State<AppState>,
     a: Authed,
@@ -53,6 +86,15 @@ pub async fn update(
 }
 
 /// One multipart field named `file`.
+#[utoipa::path(
+    post,
+    path = "/meetings/{id}/attachments",
+    tag = "组织生活",
+    summary = "上传附件（multipart 字段 file；PDF、JPG、PNG、DOCX、XLSX，不超过 10 MB）",
+    params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "字段 file：附件文件"),
+    responses((status = 201, description = "成功", body = Attachment))
+)]
 pub async fn attach(
     State(s): State<AppState>,
     a: Authed,
@@ -77,6 +119,14 @@ pub async fn attach(
     Err(bad("file".into()).into())
 }
 
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}",
+    tag = "组织生活",
+    summary = "下载附件",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "附件的内容；类型和文件名在响应头中", content_type = "application/octet-stream"))
+)]
 pub async fn download(
     State(s): State<AppState>,
     a: Authed,
@@ -117,13 +167,22 @@ pub async fn file_response(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ComplianceQuery {
     pub within: Option<String>,
     /// 2026, 2026-Q3 or 2026-07; the current quarter by default.
     pub period: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/compliance",
+    tag = "组织生活",
+    summary = "三会一课达标情况（范围、期间：2026、2026-Q3、2026-07；默认本季度）",
+    params(ComplianceQuery),
+    responses((status = 200, description = "成功", body = ComplianceReport))
+)]
 pub async fn compliance(
     State(s): State<AppState>,
     a: Authed,
@@ -135,7 +194,7 @@ pub async fn compliance(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RuleView {
     kind: &'static str,
     kind_label: &'static str,
@@ -156,17 +215,33 @@ fn views(rules: &jiceng_domain::orglife::Rules) -> Vec<RuleView> {
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/meeting-rules",
+    tag = "组织生活",
+    summary = "各类会议的召开频次规则",
+    responses((status = 200, description = "成功", body = Vec<RuleView>))
+)]
 pub async fn rules(State(s): State<AppState>, _a: Authed) -> Result<Json<Vec<RuleView>>, ApiError> {
     Ok(Json(views(&compliance::rules(&s.db).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SetRule {
     pub level: Option<String>,
     /// monthly, quarterly or yearly; null to stop owing this kind.
     pub frequency: Option<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/meeting-rules/{kind}",
+    tag = "组织生活",
+    summary = "设置某类会议的频次（frequency 为 null 表示不再要求；需全域管理员）",
+    params(("kind" = String, Path)),
+    request_body = SetRule,
+    responses((status = 200, description = "成功", body = Vec<RuleView>))
+)]
 pub async fn set_rule(
     State(s): State<AppState>,
     a: Authed,

@@ -13,6 +13,14 @@ use jiceng_ops::registrations::Registration;
 use jiceng_ops::{Page, registrations};
 use serde::Deserialize;
 
+#[utoipa::path(
+    get,
+    path = "/orgs",
+    tag = "党组织",
+    summary = "列出党组织（子树、层级、类别、名称或代码、换届到期）",
+    params(ListOrgs),
+    responses((status = 200, description = "成功", body = Page<OrgView>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
@@ -21,6 +29,14 @@ pub async fn list(
     Ok(Json(orgs::list(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{code}",
+    tag = "党组织",
+    summary = "党组织详情：上级、下级、委员会、所属单位、双报到",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "成功", body = OrgDetail))
+)]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
@@ -29,6 +45,14 @@ pub async fn show(
     Ok(Json(orgs::show(&s.db, &a.actor, &code).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs",
+    tag = "党组织",
+    summary = "新建党组织",
+    request_body = NewOrg,
+    responses((status = 201, description = "成功", body = OrgView))
+)]
 pub async fn add(
     State(s): State<AppState>,
     a: Authed,
@@ -40,11 +64,20 @@ pub async fn add(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct MoveTo {
     pub parent: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{code}/move",
+    tag = "党组织",
+    summary = "连同子树和党员移到新的上级",
+    params(("code" = String, Path)),
+    request_body = MoveTo,
+    responses((status = 200, description = "成功", body = OrgView))
+)]
 pub async fn move_to(
     State(s): State<AppState>,
     a: Authed,
@@ -56,6 +89,14 @@ pub async fn move_to(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/orgs/{code}",
+    tag = "党组织",
+    summary = "删除没有下级、党员和历史记录的党组织",
+    params(("code" = String, Path)),
+    responses((status = 204, description = "成功"))
+)]
 pub async fn delete(
     State(s): State<AppState>,
     a: Authed,
@@ -65,6 +106,15 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/orgs/{code}/seats",
+    tag = "党组织",
+    summary = "增加委员（含驻区单位兼职委员）",
+    params(("code" = String, Path)),
+    request_body = NewSeat,
+    responses((status = 201, description = "成功", body = Vec<Seat>))
+)]
 pub async fn add_seat(
     State(s): State<AppState>,
     a: Authed,
@@ -77,7 +127,8 @@ pub async fn add_seat(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegistrationQuery {
     #[serde(default)]
     pub all: bool,
@@ -85,6 +136,14 @@ pub struct RegistrationQuery {
     pub per_page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{code}/registrations",
+    tag = "双报到",
+    summary = "社区的报到记录",
+    params(("code" = String, Path), RegistrationQuery),
+    responses((status = 200, description = "成功", body = Page<Registration>))
+)]
 pub async fn registrations(
     State(s): State<AppState>,
     a: Authed,

@@ -12,10 +12,26 @@ use jiceng_ops::points::Entry;
 use jiceng_ops::points::{self, Ledger, NewPoints, Ranking, RankingQuery};
 use serde::Deserialize;
 
+#[utoipa::path(
+    get,
+    path = "/points/schemes",
+    tag = "党员积分",
+    summary = "积分方案（类别树、项目、分值、上限、是否需佐证/审核、来源）",
+    responses((status = 200, description = "成功", body = Vec<Scheme>))
+)]
 pub async fn schemes(State(s): State<AppState>, _a: Authed) -> Result<Json<Vec<Scheme>>, ApiError> {
     Ok(Json(points::schemes(&s.db).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/points/schemes/{code}",
+    tag = "党员积分",
+    summary = "保存积分方案（校验循环、负上限等；需全域管理员）",
+    params(("code" = String, Path)),
+    request_body = Scheme,
+    responses((status = 200, description = "成功", body = Scheme))
+)]
 pub async fn save_scheme(
     State(s): State<AppState>,
     a: Authed,
@@ -26,6 +42,14 @@ pub async fn save_scheme(
     Ok(Json(points::save_scheme(&s.db, &a.actor, scheme).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/points/ranking",
+    tag = "党员积分",
+    summary = "范围内党员积分排名（并列同名次）",
+    params(RankingQuery),
+    responses((status = 200, description = "成功", body = Ranking))
+)]
 pub async fn ranking(
     State(s): State<AppState>,
     a: Authed,
@@ -34,12 +58,21 @@ pub async fn ranking(
     Ok(Json(points::ranking(&s.db, &a.actor, q).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     pub scheme: Option<String>,
     pub period: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/members/{id}/points",
+    tag = "党员积分",
+    summary = "党员积分台账：各项目、会议明细、手工登记",
+    params(("id" = i64, Path), LedgerQuery),
+    responses((status = 200, description = "成功", body = Ledger))
+)]
 pub async fn ledger(
     State(s): State<AppState>,
     a: Authed,
@@ -52,6 +85,14 @@ pub async fn ledger(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/points/entries",
+    tag = "党员积分",
+    summary = "手工登记积分（待审核；检查佐证与每期上限）",
+    request_body = NewPoints,
+    responses((status = 201, description = "成功", body = Entry))
+)]
 pub async fn add_entry(
     State(s): State<AppState>,
     a: Authed,
@@ -63,10 +104,25 @@ pub async fn add_entry(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/points/pending",
+    tag = "党员积分",
+    summary = "范围内待审核的积分登记",
+    responses((status = 200, description = "成功", body = Vec<Entry>))
+)]
 pub async fn pending(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<Entry>>, ApiError> {
     Ok(Json(points::pending(&s.db, &a.actor).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/points/entries/{id}/approve",
+    tag = "党员积分",
+    summary = "审核通过（不能审核自己登记的）",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = Entry))
+)]
 pub async fn approve(
     State(s): State<AppState>,
     a: Authed,
@@ -75,6 +131,14 @@ pub async fn approve(
     Ok(Json(points::decide(&s.db, &a.actor, id, true).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/points/entries/{id}/reject",
+    tag = "党员积分",
+    summary = "审核不通过",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = Entry))
+)]
 pub async fn reject(
     State(s): State<AppState>,
     a: Authed,

@@ -12,6 +12,14 @@ use jiceng_ops::registrations::Registration;
 use jiceng_ops::units::{self, ListUnits, NewUnit, UnitDetail, UnitView};
 use jiceng_ops::{Page, registrations};
 
+#[utoipa::path(
+    get,
+    path = "/units",
+    tag = "驻区单位",
+    summary = "驻区单位列表（按区划，可按名称搜索）",
+    params(ListUnits),
+    responses((status = 200, description = "成功", body = Page<UnitView>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
@@ -20,6 +28,14 @@ pub async fn list(
     Ok(Json(units::list(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/units/{id}",
+    tag = "驻区单位",
+    summary = "驻区单位详情和双报到",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = UnitDetail))
+)]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
@@ -28,6 +44,14 @@ pub async fn show(
     Ok(Json(units::show(&s.db, &a.actor, id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/units",
+    tag = "驻区单位",
+    summary = "新建驻区单位",
+    request_body = NewUnit,
+    responses((status = 201, description = "成功", body = UnitView))
+)]
 pub async fn add(
     State(s): State<AppState>,
     a: Authed,
@@ -39,6 +63,15 @@ pub async fn add(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/units/{id}/registrations",
+    tag = "双报到",
+    summary = "单位党组织到所在社区报到",
+    params(("id" = i64, Path)),
+    request_body = Register,
+    responses((status = 201, description = "成功", body = Registration))
+)]
 pub async fn register(
     State(s): State<AppState>,
     a: Authed,

@@ -11,6 +11,14 @@ use jiceng_ops::Page;
 use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
 
+#[utoipa::path(
+    get,
+    path = "/wishes",
+    tag = "党员积分",
+    summary = "范围内的微心愿（党员只看所报到社区的待认领心愿和本人认领的）",
+    params(ListWishes),
+    responses((status = 200, description = "成功", body = Page<Wish>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     a: Authed,
@@ -19,6 +27,14 @@ pub async fn list(
     Ok(Json(wishes::list(&s.db, &a.actor, q).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/wishes",
+    tag = "党员积分",
+    summary = "社区发布一个微心愿",
+    request_body = NewWishInput,
+    responses((status = 201, description = "成功", body = Wish))
+)]
 pub async fn post(
     State(s): State<AppState>,
     a: Authed,
@@ -30,6 +46,15 @@ pub async fn post(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/wishes/{id}/moves",
+    tag = "党员积分",
+    summary = "认领、放弃认领、确认实现或撤回；实现的心愿计入认领党员的积分",
+    params(("id" = i64, Path)),
+    request_body = WishMoveInput,
+    responses((status = 200, description = "成功", body = Wish))
+)]
 pub async fn act(
     State(s): State<AppState>,
     a: Authed,
