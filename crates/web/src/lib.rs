@@ -4,13 +4,29 @@
 
 #![recursion_limit = "256"]
 
+mod accounts;
 mod api;
+mod assessment;
+mod audit;
 mod auth;
+mod cases;
+mod cobuilding;
 mod error;
+mod evaluations;
+mod grids;
+mod imports;
+mod members;
 mod metrics;
+mod orglife;
+mod orgs;
 mod pages;
+mod points;
 mod request;
 pub mod routes;
+mod service;
+mod settings;
+mod units;
+mod wishes;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;

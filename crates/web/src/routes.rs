@@ -30,8 +30,22 @@ pub struct Route {
     /// The full path, with axum's `{param}` placeholders.
     pub path: String,
     pub kind: Kind,
-    /// The handler serving it, as written in the table (`cases::show`).
-    pub handler: &'static str,
+    /// The handler serving it, by its path within the crate (`cases::pages::show`).
+    pub handler: String,
+}
+
+/// `("jiceng_web::cases", "api :: show")`, as `module_path!` and `stringify!` give them, as
+/// `cases::api::show`.
+fn handler_name((module, handler): (&str, &str)) -> String {
+    let module = module
+        .trim_start_matches("jiceng_web")
+        .trim_start_matches("::");
+    let handler = handler.replace(' ', "");
+    if module.is_empty() {
+        handler
+    } else {
+        format!("{module}::{handler}")
+    }
 }
 
 pub struct Table {
@@ -62,9 +76,10 @@ impl Table {
         mut self,
         method: &'static str,
         path: &str,
-        handler: &'static str,
+        handler: (&str, &str),
         method_router: MethodRouter<AppState>,
     ) -> Table {
+        let handler = handler_name(handler);
         self.routes.push(Route {
             method,
             path: format!("{}{path}", self.prefix),
@@ -79,9 +94,10 @@ impl Table {
     /// and keeps its description (what `utoipa_axum::routes!` gives for one handler).
     pub fn documented(
         mut self,
-        handler: &'static str,
+        handler: (&str, &str),
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Table {
+        let handler = handler_name(handler);
         for (path, mut item) in paths.paths {
             for (method, op) in [
                 ("GET", &mut item.get),
@@ -92,12 +108,12 @@ impl Table {
             ] {
                 if let Some(op) = op {
                     // Handlers' names repeat across features (`list`); the table's do not.
-                    op.operation_id = Some(handler.replace("::", "_"));
+                    op.operation_id = Some(handler.replace("::api::", "_").replace("::", "_"));
                     self.routes.push(Route {
                         method,
                         path: format!("{}{path}", self.prefix),
                         kind: self.kind,
-                        handler,
+                        handler: handler.clone(),
                     });
                 }
             }
@@ -126,7 +142,7 @@ macro_rules! table {
     ($t:expr; $($method:ident $path:literal => $($h:ident)::+ $(, layer($layer:expr))?;)*) => {{
         let t = $t;
         $(
-            let t = t.add(stringify!($method), $path, stringify!($($h)::+), {
+            let t = t.add(stringify!($method), $path, (module_path!(), stringify!($($h)::+)), {
                 let mr = axum::routing::on(axum::routing::MethodFilter::$method, $($h)::+);
                 $( let mr = mr.layer($layer); )?
                 mr
@@ -144,7 +160,7 @@ macro_rules! api {
     ($t:expr; $($($h:ident)::+ $(, layer($layer:expr))?;)*) => {{
         let t = $t;
         $(
-            let t = t.documented(stringify!($($h)::+), {
+            let t = t.documented((module_path!(), stringify!($($h)::+)), {
                 let (schemas, paths, mr) = utoipa_axum::routes!($($h)::+);
                 $( let mr = mr.layer($layer); )?
                 (schemas, paths, mr)

@@ -1,20 +1,7 @@
 //! JSON API under /api/v1: every entity the platform manages, with paging, filters and one
 //! error shape. The OpenAPI document describes it at /api/v1/openapi.json.
 
-mod accounts;
-pub(crate) mod assessment;
-mod cases;
-mod cobuilding;
-mod evaluations;
-mod meetings;
-mod members;
 pub(crate) mod openapi;
-mod service;
-mod wishes;
-pub(crate) use meetings::file_response;
-mod orgs;
-mod points;
-mod units;
 
 use crate::error::{json_rejection, query_rejection};
 use crate::routes;
@@ -24,102 +11,27 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
-    routes::api!(routes::Table::new(routes::Kind::Api, "/api/v1");
+    let t = routes::Table::new(routes::Kind::Api, "/api/v1");
+    let features: [fn(routes::Table) -> routes::Table; 15] = [
+        crate::accounts::api,
+        crate::assessment::api,
+        crate::audit::api,
+        crate::cases::api,
+        crate::cobuilding::api,
+        crate::evaluations::api,
+        crate::grids::api,
+        crate::members::api,
+        crate::orglife::api,
+        crate::orgs::api,
+        crate::points::api,
+        crate::service::api,
+        crate::settings::api,
+        crate::units::api,
+        crate::wishes::api,
+    ];
+    let t = features.into_iter().fold(t, |t, add| add(t));
+    routes::api!(t;
         openapi::document;
-        accounts::login;
-        accounts::logout;
-        accounts::me;
-        accounts::change_password;
-        accounts::tokens;
-        accounts::create_token;
-        accounts::revoke_token;
-        accounts::users;
-        accounts::create_user;
-        accounts::audit;
-        accounts::verify;
-        orgs::list;
-        orgs::add;
-        orgs::show;
-        orgs::delete;
-        orgs::move_to;
-        orgs::add_seat;
-        orgs::registrations;
-        members::list;
-        members::add;
-        members::show;
-        members::update;
-        members::transfer;
-        members::register;
-        members::end_registration;
-        units::list;
-        units::add;
-        units::show;
-        units::register;
-        meetings::list;
-        meetings::record;
-        meetings::show;
-        meetings::update;
-        meetings::attach, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
-        meetings::download;
-        meetings::compliance;
-        assessment::quarter;
-        assessment::weights;
-        assessment::set_weights;
-        assessment::open;
-        evaluations::pairs;
-        evaluations::rate;
-        evaluations::withdraw;
-        wishes::list;
-        wishes::post;
-        wishes::act;
-        service::list;
-        service::record;
-        service::delete;
-        cobuilding::list;
-        cobuilding::sign;
-        cobuilding::show;
-        cobuilding::add_commitment;
-        cobuilding::done;
-        cobuilding::undo;
-        assessment::show;
-        assessment::follow_up;
-        cases::list;
-        cases::take_in;
-        cases::show;
-        cases::make_move;
-        cases::inbox;
-        cases::my_patrols;
-        cases::log_patrol;
-        cases::scope_patrols;
-        cases::my_cases;
-        cases::patrol_case;
-        cases::rates;
-        cases::track;
-        cases::rate;
-        cases::departments;
-        cases::add_department;
-        cases::grids;
-        cases::add_grid;
-        cases::teams;
-        cases::add_team_member;
-        cases::remove_team_member;
-        cases::places;
-        cases::add_place;
-        cases::remove_place;
-        cases::classification;
-        cases::set_classification;
-        cases::calendar;
-        cases::set_calendar;
-        points::schemes;
-        points::save_scheme;
-        points::ranking;
-        points::add_entry;
-        points::pending;
-        points::approve;
-        points::reject;
-        points::ledger;
-        meetings::rules;
-        meetings::set_rule;
     )
 }
 

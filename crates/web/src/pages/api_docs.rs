@@ -1,7 +1,7 @@
 //! The browsable API reference.
 
-use super::session::bare_layout;
 use super::{Layout, render};
+use crate::accounts::session::bare_layout;
 use askama::Template;
 use axum::http::HeaderMap;
 use axum::response::Response;

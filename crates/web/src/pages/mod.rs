@@ -2,32 +2,10 @@
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
 mod api_docs;
-mod assessment;
-mod audit;
-mod cases;
-mod cobuilding;
-mod compliance;
-pub(crate) mod evaluations;
 pub(crate) mod export;
-mod form;
-mod grids;
+pub(crate) mod form;
 mod home;
-mod i18n;
-mod import;
-mod ledgers;
-mod meetings;
-mod members;
-mod org_admin;
-mod orgs;
-mod patrols;
-mod points;
-mod service;
-mod session;
-mod settings;
-mod transfer;
-mod units;
-mod users;
-mod wishes;
+pub(crate) mod i18n;
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};
@@ -43,112 +21,29 @@ use jiceng_domain::{Msg, msg};
 use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
-    routes::table!(routes::Table::new(routes::Kind::Page, "");
+    let t = routes::Table::new(routes::Kind::Page, "");
+    let features: [fn(routes::Table) -> routes::Table; 16] = [
+        crate::accounts::pages,
+        crate::assessment::pages,
+        crate::audit::pages,
+        crate::cases::pages,
+        crate::cobuilding::pages,
+        crate::evaluations::pages,
+        crate::grids::pages,
+        crate::imports::pages,
+        crate::members::pages,
+        crate::orglife::pages,
+        crate::orgs::pages,
+        crate::points::pages,
+        crate::service::pages,
+        crate::settings::pages,
+        crate::units::pages,
+        crate::wishes::pages,
+    ];
+    let t = features.into_iter().fold(t, |t, add| add(t));
+    routes::table!(t;
         GET "/" => home::home;
-        GET "/login" => session::login_form;
-        POST "/login" => session::login;
-        GET "/track" => cases::track;
-        POST "/track/rate" => cases::rate;
-        GET "/disclosure" => cases::disclosure;
-        POST "/logout" => session::logout;
-        GET "/password" => session::password_form;
-        POST "/password" => session::password;
-        GET "/orgs" => orgs::orgs;
-        POST "/orgs" => org_admin::create;
-        GET "/orgs/new" => org_admin::new_form;
-        GET "/orgs/{code}" => orgs::org;
-        GET "/orgs/{code}/move" => org_admin::move_form;
-        POST "/orgs/{code}/move" => org_admin::move_to;
-        POST "/orgs/{code}/delete" => org_admin::delete;
-        GET "/orgs/{code}/seats" => org_admin::seat_form;
-        POST "/orgs/{code}/seats" => org_admin::add_seat;
-        GET "/orgs/{code}/children" => orgs::org_children;
-        POST "/orgs/{code}/registrations" => orgs::org_register;
-        GET "/members" => members::members;
-        POST "/members" => members::member_create;
-        GET "/members/new" => members::member_new;
-        GET "/members/{id}" => members::member;
-        POST "/members/{id}" => members::member_save;
-        GET "/members/{id}/edit" => members::member_edit;
-        POST "/members/{id}/register" => members::member_register;
-        GET "/members/{id}/transfer" => transfer::form;
-        POST "/members/{id}/transfer" => transfer::save;
-        GET "/users" => users::list;
-        POST "/users" => users::create;
-        GET "/users/new" => users::new_form;
-        GET "/tokens" => users::tokens;
-        POST "/tokens" => users::create_token;
-        POST "/tokens/{id}/revoke" => users::revoke_token;
-        GET "/units" => units::list;
-        POST "/units" => units::create;
-        GET "/units/new" => units::new_form;
         GET "/units/export.xlsx" => export::units_xlsx;
-        GET "/units/{id}" => units::show;
-        POST "/units/{id}/register" => units::register;
-        POST "/registrations/{id}/end" => units::end_registration;
-        GET "/meetings" => meetings::list;
-        POST "/meetings" => meetings::create;
-        GET "/meetings/new" => meetings::new_form;
-        GET "/meetings/{id}" => meetings::show;
-        POST "/meetings/{id}" => meetings::save;
-        GET "/meetings/{id}/edit" => meetings::edit_form;
-        POST "/meetings/{id}/attachments" => meetings::upload, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
-        GET "/attachments/{id}" => meetings::download;
-        GET "/compliance" => compliance::page;
-        GET "/assessment" => assessment::page;
-        GET "/settings" => settings::page;
-        POST "/settings/rules" => settings::save_rules;
-        POST "/settings/weights" => settings::save_weights;
-        POST "/settings/schemes" => settings::save_scheme;
-        POST "/settings/classification" => settings::save_classification;
-        POST "/settings/calendar" => settings::save_calendar;
-        POST "/rectifications" => assessment::create;
-        GET "/rectifications/new" => assessment::new_form;
-        GET "/rectifications/{id}" => assessment::show;
-        POST "/rectifications/{id}/follow-up" => assessment::follow_up;
-        GET "/cases" => cases::desk;
-        POST "/cases" => cases::create;
-        GET "/cases/new" => cases::new_form;
-        GET "/cases/export.xlsx" => cases::export;
-        GET "/cases/{id}" => cases::show;
-        POST "/cases/{id}/moves" => cases::make_move;
-        GET "/inbox" => cases::inbox;
-        GET "/patrols" => patrols::patrols;
-        POST "/patrols" => patrols::log_patrol;
-        POST "/patrols/{id}/case" => patrols::patrol_case;
-        GET "/rates" => cases::rates_page;
-        GET "/grids" => grids::grid_map;
-        POST "/grid-teams" => grids::add_team_member;
-        POST "/grid-teams/{id}/remove" => grids::remove_team_member;
-        GET "/wishes" => wishes::list;
-        POST "/wishes" => wishes::post;
-        POST "/wishes/{id}/move" => wishes::act;
-        GET "/service" => service::list;
-        POST "/service" => service::record;
-        POST "/service/{id}/delete" => service::delete;
-        GET "/cobuilding" => cobuilding::list;
-        POST "/cobuilding" => cobuilding::sign;
-        GET "/cobuilding/{id}" => cobuilding::show;
-        POST "/cobuilding/{id}/commitments" => cobuilding::add_commitment;
-        POST "/commitments/{id}/done" => cobuilding::mark;
-        POST "/grid-places" => grids::add_place;
-        POST "/grid-places/{id}/remove" => grids::remove_place;
-        GET "/evaluations" => evaluations::page;
-        POST "/evaluations" => evaluations::rate;
-        POST "/evaluations/{id}/withdraw" => evaluations::withdraw;
-        GET "/points" => points::ranking;
-        GET "/points/pending" => points::pending;
-        POST "/points/entries/{id}/{verdict}" => points::decide;
-        GET "/members/{id}/points" => points::ledger;
-        POST "/members/{id}/points" => points::enter;
-        GET "/orgs/{code}/ledger" => compliance::ledger;
-        GET "/orgs/{code}/ledger.xlsx" => compliance::ledger_xlsx;
-        GET "/orgs/{code}/ledger/points" => ledgers::points_ledger;
-        GET "/orgs/{code}/ledger/registrations" => ledgers::registrations_ledger;
-        GET "/audit" => audit::audit;
-        GET "/import" => import::form, layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD));
-        POST "/import" => import::upload, layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD));
-        GET "/import/template.xlsx" => import::template;
         GET "/members/export.xlsx" => export::members_xlsx;
         GET "/orgs/export.xlsx" => export::orgs_xlsx;
         GET "/audit/export.xlsx" => export::audit_xlsx;

@@ -1,0 +1,143 @@
+//! Signing in and out, and changing one's password.
+
+use crate::AppState;
+use crate::auth::SESSION_COOKIE;
+use crate::pages::{Layout, Viewer, error_page, go, lang_of, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use jiceng_domain::msg;
+use jiceng_ops::{OpsError, accounts};
+use std::collections::HashMap;
+
+use crate::pages::form::{Values, value};
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    l: Layout,
+    error: String,
+    username: String,
+    next: String,
+}
+
+pub(crate) fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
+    let lang = lang_of(headers);
+    Layout {
+        lang,
+        user: String::new(),
+        role: String::new(),
+        csrf: String::new(),
+        nav: "",
+        title: crate::pages::i18n::t(lang, key).into(),
+        can_audit: false,
+        can_write: false,
+        can_accounts: false,
+        can_administer: false,
+    }
+}
+
+pub async fn login_form(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    render(&LoginPage {
+        l: bare_layout(&headers, "login.title"),
+        error: String::new(),
+        username: String::new(),
+        next: q.get("next").cloned().unwrap_or_default(),
+    })
+}
+
+/// Only local paths are followed after sign-in, never another site.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into())
+}
+
+pub async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    if !crate::auth::same_origin(&headers) {
+        return error_page(
+            lang_of(&headers),
+            &OpsError::Forbidden(msg!("拒绝跨站请求")),
+        );
+    }
+    let username = value(&f, "username").unwrap_or_default();
+    match accounts::login(
+        &s.db,
+        &username,
+        f.get("password").map(String::as_str).unwrap_or(""),
+    )
+    .await
+    {
+        Ok(session) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
+                session.token
+            );
+            (
+                [(header::SET_COOKIE, cookie)],
+                go(&headers, &safe_next(value(&f, "next"))),
+            )
+                .into_response()
+        }
+        Err(e) => render(&LoginPage {
+            l: bare_layout(&headers, "login.title"),
+            error: e.render(lang_of(&headers)),
+            username,
+            next: value(&f, "next").unwrap_or_default(),
+        }),
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, v: Viewer, headers: HeaderMap) -> Response {
+    let _ = accounts::logout(&s.db, &v.session).await;
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, clear)], go(&headers, "/login")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "accounts/password.html")]
+struct PasswordPage {
+    l: Layout,
+    error: String,
+    saved: bool,
+}
+
+pub async fn password_form(v: Viewer) -> Response {
+    let title = v.layout("", "").t("nav.password").to_string();
+    render(&PasswordPage {
+        l: v.layout("", title),
+        error: String::new(),
+        saved: false,
+    })
+}
+
+pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): Form<Values>) -> Response {
+    let title = v.layout("", "").t("nav.password").to_string();
+    let new = f.get("new_password").cloned().unwrap_or_default();
+    if f.get("confirm") != Some(&new) {
+        let error = v.layout("", "").t("password.mismatch").to_string();
+        return render(&PasswordPage {
+            l: v.layout("", title),
+            error,
+            saved: false,
+        });
+    }
+    let old = f.get("old_password").cloned().unwrap_or_default();
+    match accounts::change_password(&s.db, &v.actor, &old, &new, Some(&v.session)).await {
+        Ok(()) => render(&PasswordPage {
+            l: v.layout("", title),
+            error: String::new(),
+            saved: true,
+        }),
+        Err(e) => render(&PasswordPage {
+            l: v.layout("", title),
+            error: e.render(v.lang),
+            saved: false,
+        }),
+    }
+}

@@ -1,0 +1,19 @@
+//! audit: its pages and its part of the API, and the routes that serve them.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+use crate::routes::{self, Table};
+
+pub(crate) fn pages(t: Table) -> Table {
+    routes::table!(t;
+        GET "/audit" => pages::audit;
+    )
+}
+
+pub(crate) fn api(t: Table) -> Table {
+    routes::api!(t;
+        api::audit;
+        api::verify;
+    )
+}

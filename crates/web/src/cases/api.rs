@@ -1,0 +1,215 @@
+//! /api/v1/cases and what the loop needs around them: departments, grids, the settings, the
+//! rates, and the public tracking and rating by code.
+
+use crate::AppState;
+use crate::api::{Body, Params};
+use crate::auth::Authed;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jiceng_ops::Page;
+use jiceng_ops::cases::departments;
+use jiceng_ops::cases::departments::Department;
+use jiceng_ops::cases::intake::NewCase;
+use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
+use jiceng_ops::cases::views::Case;
+use jiceng_ops::cases::views::{self, CaseDetail, CaseView, ListCases, Tracking};
+use serde::Deserialize;
+
+#[utoipa::path(
+    post,
+    path = "/cases",
+    tag = "案件",
+    summary = "受理一件诉求或事件：按网格、社区定位，有类别时即立案；同一提交标识只受理一次",
+    request_body = NewCase,
+    responses((status = 201, description = "成功", body = Case))
+)]
+pub async fn take_in(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(new): Body<NewCase>,
+) -> Result<(StatusCode, Json<Case>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.intake.take_in(&s.db, &a.actor, new).await?),
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/cases",
+    tag = "案件",
+    summary = "范围内的案件，可按状态、部门、街道、类别、受理日期、超期、返工、回退、不满意、待人工分拨筛选",
+    params(ListCases),
+    responses((status = 200, description = "成功", body = Page<CaseView>))
+)]
+pub async fn list(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<ListCases>,
+) -> Result<Json<Page<CaseView>>, ApiError> {
+    Ok(Json(views::list(&s.db, &a.actor, q).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/cases/{id}",
+    tag = "案件",
+    summary = "一件案件及其全部办理步骤和吹哨报到情况",
+    params(("id" = i64, Path), crate::members::api::ShowQuery),
+    responses((status = 200, description = "成功", body = CaseDetail))
+)]
+pub async fn show(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Params(q): Params<crate::members::api::ShowQuery>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(views::show(&s.db, &a.actor, id, q.reveal).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/moves",
+    tag = "案件",
+    summary = "办理一步：立案、派遣（多个部门即吹哨）、报到、响应、回退、延期、督办、处置反馈、核查、返工、回访、挂账、恢复、作废、重复",
+    params(("id" = i64, Path)),
+    request_body = Move,
+    responses((status = 200, description = "成功", body = Case))
+)]
+pub async fn make_move(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(m): Body<Move>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(moves::apply(&s.db, &a.actor, id, m).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/inbox",
+    tag = "案件",
+    summary = "本部门的待办：派给本部门或吹哨召集本部门的案件",
+    params(PageQuery),
+    responses((status = 200, description = "成功", body = Page<CaseView>))
+)]
+pub async fn inbox(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<PageQuery>,
+) -> Result<Json<Page<CaseView>>, ApiError> {
+    Ok(Json(
+        views::inbox(
+            &s.db,
+            &a.actor,
+            q.page.unwrap_or(1),
+            q.per_page.unwrap_or(50),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/rates",
+    tag = "案件",
+    summary = "响应率、解决率、满意率、按期结案率、返工率、回退率和平均办理时长，按街道、部门、类别或月份分组",
+    params(RatesQuery),
+    responses((status = 200, description = "成功", body = Rates))
+)]
+pub async fn rates(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<RatesQuery>,
+) -> Result<Json<Rates>, ApiError> {
+    Ok(Json(rates::rates(&s.db, &a.actor, q).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/track/{code}",
+    tag = "案件",
+    summary = "按案件编号查询办理进度（无需登录，不含个人信息）",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "成功", body = Tracking))
+)]
+pub async fn track(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Tracking>, ApiError> {
+    Ok(Json(views::track(&s.db, &code).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Rating {
+    /// The last four digits of the phone given at intake.
+    pub phone: String,
+    pub satisfaction: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/track/{code}/rating",
+    tag = "案件",
+    summary = "反映人凭案件编号和电话后四位评价满意度（无需登录）",
+    params(("code" = String, Path)),
+    request_body = Rating,
+    responses((status = 200, description = "成功", body = Tracking))
+)]
+pub async fn rate(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    Body(r): Body<Rating>,
+) -> Result<Json<Tracking>, ApiError> {
+    moves::rate_as_reporter(&s.db, &code, &r.phone, &r.satisfaction).await?;
+    Ok(Json(views::track(&s.db, &code).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/departments",
+    tag = "案件",
+    summary = "职能部门",
+    responses((status = 200, description = "成功", body = Vec<Department>))
+)]
+pub async fn departments(
+    State(s): State<AppState>,
+    _a: Authed,
+) -> Result<Json<Vec<Department>>, ApiError> {
+    Ok(Json(departments::list(&s.db).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewDepartment {
+    pub code: String,
+    pub name: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/departments",
+    tag = "案件",
+    summary = "添加职能部门（全域管理员）",
+    request_body = NewDepartment,
+    responses((status = 201, description = "成功", body = Department))
+)]
+pub async fn add_department(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(d): Body<NewDepartment>,
+) -> Result<(StatusCode, Json<Department>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(departments::add(&s.db, &a.actor, &d.code, &d.name).await?),
+    ))
+}

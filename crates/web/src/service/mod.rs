@@ -1,0 +1,22 @@
+//! service: its pages and its part of the API, and the routes that serve them.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+use crate::routes::{self, Table};
+
+pub(crate) fn pages(t: Table) -> Table {
+    routes::table!(t;
+        GET "/service" => pages::list;
+        POST "/service" => pages::record;
+        POST "/service/{id}/delete" => pages::delete;
+    )
+}
+
+pub(crate) fn api(t: Table) -> Table {
+    routes::api!(t;
+        api::list;
+        api::record;
+        api::delete;
+    )
+}
