@@ -565,7 +565,7 @@ pub async fn add_cases(
         let mut tx = db.read().await?;
         let mut grids = Vec::new();
         for g in store::grids_within(&mut tx, "/").await? {
-            let poly = jiceng_ops::cases::grids::parse_geometry(&g.geometry)?;
+            let poly = jiceng_ops::grids::parse_geometry(&g.geometry)?;
             let community = jiceng_store::orgs::by_id(&mut tx, g.community_org_id)
                 .await?
                 .ok_or_else(|| OpsError::not_found("党组织", g.community_org_id))?;

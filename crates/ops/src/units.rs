@@ -47,7 +47,7 @@ pub struct UnitDetail {
     /// 双向评价 the unit received from, and gave to, its communities.
     pub evaluations: Vec<crate::evaluations::Evaluation>,
     /// Where the unit is mapped inside a grid, if it is.
-    pub place: Option<crate::cases::places::Place>,
+    pub place: Option<crate::grids::places::Place>,
     /// Its co-building agreements (共驻共建), newest year first.
     pub agreements: Vec<crate::cobuilding::Agreement>,
 }

@@ -3,7 +3,8 @@
 //! is routed by the community named with it, or waits in the manual queue: never dropped.
 
 use super::views::Case;
-use super::{grids, settings, stats};
+use super::{settings, stats};
+use crate::grids;
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};

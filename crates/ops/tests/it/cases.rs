@@ -4,11 +4,12 @@
 
 use crate::common::*;
 use jiceng_ops::accounts::{self, NewUser};
-use jiceng_ops::cases::grids::{self, NewGridInput};
+use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RatesQuery};
-use jiceng_ops::cases::{departments, patrols, views};
+use jiceng_ops::cases::{departments, views};
+use jiceng_ops::grids::patrols;
 use jiceng_ops::{Actor, Db, OpsError};
 use serde_json::json;
 
@@ -648,7 +649,7 @@ async fn a_grid_has_a_team_with_one_leader() {
 
 #[tokio::test]
 async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals() {
-    use jiceng_ops::cases::places::{self, NewPlaceInput};
+    use jiceng_ops::grids::places::{self, NewPlaceInput};
     use jiceng_ops::units::{self, NewUnit};
     let t = city().await;
     let a = actor();

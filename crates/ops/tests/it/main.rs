@@ -8,7 +8,7 @@ mod assessment;
 mod cases;
 mod cobuilding;
 mod evaluations;
-mod import;
+mod imports;
 mod members;
 mod orglife;
 mod orgs;

@@ -7,8 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use jiceng_ops::cases::grids::Grid;
-use jiceng_ops::cases::grids::{self, NewGridInput};
+use jiceng_ops::grids::Grid;
+use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::cases::views::Case;
 use serde::Deserialize;
 
@@ -60,17 +60,17 @@ pub async fn add_grid(
     path = "/patrols",
     tag = "网格",
     summary = "登记一次走访巡查（本地时间，可带轨迹点）",
-    request_body = jiceng_ops::cases::patrols::NewPatrolInput,
-    responses((status = 201, description = "成功", body = jiceng_ops::cases::patrols::Patrol))
+    request_body = jiceng_ops::grids::patrols::NewPatrolInput,
+    responses((status = 201, description = "成功", body = jiceng_ops::grids::patrols::Patrol))
 )]
 pub async fn log_patrol(
     State(s): State<AppState>,
     a: Authed,
-    Body(p): Body<jiceng_ops::cases::patrols::NewPatrolInput>,
-) -> Result<(StatusCode, Json<jiceng_ops::cases::patrols::Patrol>), ApiError> {
+    Body(p): Body<jiceng_ops::grids::patrols::NewPatrolInput>,
+) -> Result<(StatusCode, Json<jiceng_ops::grids::patrols::Patrol>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(jiceng_ops::cases::patrols::record(&s.db, &a.actor, p).await?),
+        Json(jiceng_ops::grids::patrols::record(&s.db, &a.actor, p).await?),
     ))
 }
 
@@ -79,14 +79,14 @@ pub async fn log_patrol(
     path = "/patrols",
     tag = "网格",
     summary = "本人今日巡查时长与每日目标，及近 7 天的巡查",
-    responses((status = 200, description = "成功", body = jiceng_ops::cases::patrols::Day))
+    responses((status = 200, description = "成功", body = jiceng_ops::grids::patrols::Day))
 )]
 pub async fn my_patrols(
     State(s): State<AppState>,
     a: Authed,
-) -> Result<Json<jiceng_ops::cases::patrols::Day>, ApiError> {
+) -> Result<Json<jiceng_ops::grids::patrols::Day>, ApiError> {
     Ok(Json(
-        jiceng_ops::cases::patrols::my_day(&s.db, &a.actor).await?,
+        jiceng_ops::grids::patrols::my_day(&s.db, &a.actor).await?,
     ))
 }
 
@@ -102,15 +102,15 @@ pub struct Days {
     tag = "网格",
     summary = "范围内近若干天的巡查",
     params(Days),
-    responses((status = 200, description = "成功", body = Vec<jiceng_ops::cases::patrols::Patrol>))
+    responses((status = 200, description = "成功", body = Vec<jiceng_ops::grids::patrols::Patrol>))
 )]
 pub async fn scope_patrols(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Days>,
-) -> Result<Json<Vec<jiceng_ops::cases::patrols::Patrol>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::grids::patrols::Patrol>>, ApiError> {
     Ok(Json(
-        jiceng_ops::cases::patrols::within(&s.db, &a.actor, q.days.unwrap_or(7)).await?,
+        jiceng_ops::grids::patrols::within(&s.db, &a.actor, q.days.unwrap_or(7)).await?,
     ))
 }
 
@@ -120,18 +120,18 @@ pub async fn scope_patrols(
     tag = "网格",
     summary = "把巡查发现一步转为案件（定位到巡查的网格）",
     params(("id" = i64, Path)),
-    request_body = jiceng_ops::cases::patrols::FindingCase,
+    request_body = jiceng_ops::grids::patrols::FindingCase,
     responses((status = 201, description = "成功", body = Case))
 )]
 pub async fn patrol_case(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-    Body(f): Body<jiceng_ops::cases::patrols::FindingCase>,
+    Body(f): Body<jiceng_ops::grids::patrols::FindingCase>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(jiceng_ops::cases::patrols::to_case(&s.db, &a.actor, id, f).await?),
+        Json(jiceng_ops::grids::patrols::to_case(&s.db, &a.actor, id, f).await?),
     ))
 }
 
@@ -141,13 +141,13 @@ pub async fn patrol_case(
     tag = "网格",
     summary = "范围内各网格的队伍：网格长、专兼职网格员、信息员、志愿者",
     params(Within),
-    responses((status = 200, description = "成功", body = Vec<jiceng_ops::cases::grids::TeamMember>))
+    responses((status = 200, description = "成功", body = Vec<jiceng_ops::grids::TeamMember>))
 )]
 pub async fn teams(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<jiceng_ops::cases::grids::TeamMember>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::grids::TeamMember>>, ApiError> {
     Ok(Json(
         grids::teams(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
@@ -159,13 +159,13 @@ pub async fn teams(
     tag = "网格",
     summary = "为网格添加队伍成员（每个网格一名网格长）",
     request_body = grids::NewTeamMember,
-    responses((status = 201, description = "成功", body = jiceng_ops::cases::grids::TeamMember))
+    responses((status = 201, description = "成功", body = jiceng_ops::grids::TeamMember))
 )]
 pub async fn add_team_member(
     State(s): State<AppState>,
     a: Authed,
     Body(m): Body<grids::NewTeamMember>,
-) -> Result<(StatusCode, Json<jiceng_ops::cases::grids::TeamMember>), ApiError> {
+) -> Result<(StatusCode, Json<jiceng_ops::grids::TeamMember>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(grids::add_team_member(&s.db, &a.actor, m).await?),
@@ -195,15 +195,15 @@ pub async fn remove_team_member(
     tag = "网格",
     summary = "范围内各网格的点位：楼栋（含户数）和驻区单位",
     params(Within),
-    responses((status = 200, description = "成功", body = Vec<jiceng_ops::cases::places::Place>))
+    responses((status = 200, description = "成功", body = Vec<jiceng_ops::grids::places::Place>))
 )]
 pub async fn places(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<Within>,
-) -> Result<Json<Vec<jiceng_ops::cases::places::Place>>, ApiError> {
+) -> Result<Json<Vec<jiceng_ops::grids::places::Place>>, ApiError> {
     Ok(Json(
-        jiceng_ops::cases::places::within(&s.db, &a.actor, q.within.as_deref()).await?,
+        jiceng_ops::grids::places::within(&s.db, &a.actor, q.within.as_deref()).await?,
     ))
 }
 
@@ -212,17 +212,17 @@ pub async fn places(
     path = "/grid-places",
     tag = "网格",
     summary = "标注点位：按经纬度归入所在网格；楼栋的户数计入网格",
-    request_body = jiceng_ops::cases::places::NewPlaceInput,
-    responses((status = 201, description = "成功", body = jiceng_ops::cases::places::Place))
+    request_body = jiceng_ops::grids::places::NewPlaceInput,
+    responses((status = 201, description = "成功", body = jiceng_ops::grids::places::Place))
 )]
 pub async fn add_place(
     State(s): State<AppState>,
     a: Authed,
-    Body(p): Body<jiceng_ops::cases::places::NewPlaceInput>,
-) -> Result<(StatusCode, Json<jiceng_ops::cases::places::Place>), ApiError> {
+    Body(p): Body<jiceng_ops::grids::places::NewPlaceInput>,
+) -> Result<(StatusCode, Json<jiceng_ops::grids::places::Place>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(jiceng_ops::cases::places::add(&s.db, &a.actor, p).await?),
+        Json(jiceng_ops::grids::places::add(&s.db, &a.actor, p).await?),
     ))
 }
 
@@ -239,7 +239,7 @@ pub async fn remove_place(
     a: Authed,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    jiceng_ops::cases::places::remove(&s.db, &a.actor, id).await?;
+    jiceng_ops::grids::places::remove(&s.db, &a.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,13 +248,13 @@ pub async fn remove_place(
     path = "/patrols/my-cases",
     tag = "网格",
     summary = "网格员手机端：本人网格内待核查的案件和其他未办结案件（各至多 50 件）",
-    responses((status = 200, description = "成功", body = jiceng_ops::cases::patrols::MyCases))
+    responses((status = 200, description = "成功", body = jiceng_ops::grids::patrols::MyCases))
 )]
 pub async fn my_cases(
     State(s): State<AppState>,
     a: Authed,
-) -> Result<Json<jiceng_ops::cases::patrols::MyCases>, ApiError> {
+) -> Result<Json<jiceng_ops::grids::patrols::MyCases>, ApiError> {
     Ok(Json(
-        jiceng_ops::cases::patrols::my_cases(&s.db, &a.actor).await?,
+        jiceng_ops::grids::patrols::my_cases(&s.db, &a.actor).await?,
     ))
 }

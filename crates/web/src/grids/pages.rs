@@ -13,7 +13,7 @@ use axum::response::Response;
 use jiceng_domain::grid::PlaceKind;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
-use jiceng_ops::cases::{grids, places};
+use jiceng_ops::grids::{self, places};
 
 #[derive(Template)]
 #[template(path = "grids/grids.html")]
@@ -22,7 +22,7 @@ struct GridsPage {
     within: String,
     /// A GeoJSON FeatureCollection of the grids, for the map.
     geojson: String,
-    rows: Vec<(jiceng_ops::cases::grids::Grid, i64)>,
+    rows: Vec<(jiceng_ops::grids::Grid, i64)>,
     /// Per grid id: (member id, role label, name).
     teams: Vec<(i64, i64, String, String)>,
     roles: Vec<(&'static str, String)>,

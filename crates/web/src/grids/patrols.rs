@@ -73,7 +73,7 @@ impl PatrolsPage {
 }
 
 async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> PageResult {
-    use jiceng_ops::cases::patrols;
+    use jiceng_ops::grids::patrols;
     let day = patrols::my_day(&s.db, &v.actor).await?;
     let grids = patrols::my_grids(&s.db, &v.actor)
         .await
@@ -126,7 +126,7 @@ pub async fn log_patrol(
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
-    let new = jiceng_ops::cases::patrols::NewPatrolInput {
+    let new = jiceng_ops::grids::patrols::NewPatrolInput {
         grid: value(&f, "grid"),
         started_at: value(&f, "started_at"),
         ended_at: value(&f, "ended_at"),
@@ -134,7 +134,7 @@ pub async fn log_patrol(
         findings: value(&f, "findings"),
         track: None,
     };
-    match jiceng_ops::cases::patrols::record(&s.db, &v.actor, new).await {
+    match jiceng_ops::grids::patrols::record(&s.db, &v.actor, new).await {
         Ok(_) => go(&headers, "/patrols"),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => patrols_page(&s, &v, f, e.render(v.lang))
@@ -150,11 +150,11 @@ pub async fn patrol_case(
     Path(id): Path<i64>,
     Form(f): Form<Values>,
 ) -> Response {
-    let finding = jiceng_ops::cases::patrols::FindingCase {
+    let finding = jiceng_ops::grids::patrols::FindingCase {
         category: value(&f, "category"),
         ..Default::default()
     };
-    match jiceng_ops::cases::patrols::to_case(&s.db, &v.actor, id, finding).await {
+    match jiceng_ops::grids::patrols::to_case(&s.db, &v.actor, id, finding).await {
         Ok(c) => go(&headers, &format!("/cases/{}", c.id)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => patrols_page(&s, &v, Values::new(), e.render(v.lang))

@@ -12,7 +12,7 @@ use calamine::{Data, Reader};
 use jiceng_domain::repair::{self, Cell};
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::OpsError;
-use jiceng_ops::import::{self, Record, Report, Row, RowError};
+use jiceng_ops::imports::{self, Record, Report, Row, RowError};
 use jiceng_ops::members::NewMember;
 use jiceng_ops::orgs::NewOrg;
 use jiceng_ops::units::NewUnit;
@@ -443,7 +443,7 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
         Ok(p) => p,
         Err(message) => return fail(&v, kind, &name, message),
     };
-    match import::rows(&s.db, &v.actor, rows, found, dry_run).await {
+    match imports::rows(&s.db, &v.actor, rows, found, dry_run).await {
         Ok(report) => render(&ImportPage {
             l: page(&v),
             kind: kind.code(),

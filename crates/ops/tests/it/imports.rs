@@ -1,7 +1,7 @@
 //! Importing members: a dry run writes nothing, an import writes every row or none.
 
 use crate::common::*;
-use jiceng_ops::import::{self, Record, Row, RowError};
+use jiceng_ops::imports::{self, Record, Row, RowError};
 use jiceng_ops::members::NewMember;
 
 fn rows(list: Vec<NewMember>) -> Vec<Row> {
@@ -34,7 +34,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
         value: "3.50302E+17".into(),
         message: jiceng_domain::msg!("{n} 不是有效的日期", n = "丢失"),
     }];
-    let report = import::rows(
+    let report = imports::rows(
         &t.db,
         &a,
         rows(vec![good.clone(), bad_phone, dup, bad_org]),
@@ -57,7 +57,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
 
     // A real run with one bad row writes nothing either.
-    let report = import::rows(
+    let report = imports::rows(
         &t.db,
         &a,
         rows(vec![
@@ -75,7 +75,7 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     assert_eq!((report.imported, report.errors.len()), (0, 1));
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
 
-    let report = import::rows(
+    let report = imports::rows(
         &t.db,
         &a,
         rows(vec![good, new_member("林二", 13, "B2")]),
@@ -130,7 +130,7 @@ async fn orgs_and_units_import_in_file_order() {
             record: Record::Org(new_org("BAD", "street", Some("C"), COMMUNITY_DIV)),
         },
     ];
-    let report = import::rows(&t.db, &a, rows.clone(), vec![], false)
+    let report = imports::rows(&t.db, &a, rows.clone(), vec![], false)
         .await
         .unwrap();
     assert_eq!(
@@ -146,7 +146,7 @@ async fn orgs_and_units_import_in_file_order() {
         0,
         "nothing written"
     );
-    let report = import::rows(&t.db, &a, rows[..3].to_vec(), vec![], false)
+    let report = imports::rows(&t.db, &a, rows[..3].to_vec(), vec![], false)
         .await
         .unwrap();
     assert_eq!(report.imported, 3);

@@ -2,7 +2,7 @@
 //! points. A place is put in the grid whose polygon holds it; a point outside every grid is
 //! refused by name, since a place, unlike a case, has nowhere else to go.
 
-use super::grids::locate;
+use crate::grids::locate;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use jiceng_domain::grid::PlaceKind;

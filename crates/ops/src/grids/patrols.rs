@@ -1,8 +1,8 @@
 //! Patrols (走访巡查): grid workers log their walks; each day's minutes are measured against
 //! the daily target; a finding becomes a case in one step, routed to the patrol's grid.
 
-use super::intake::{self, NewCase};
-use super::settings;
+use crate::cases::intake::{self, NewCase};
+use crate::cases::settings;
 use crate::input::{opt, required};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -170,7 +170,7 @@ pub async fn to_case(
     actor: &Actor,
     patrol_id: i64,
     f: FindingCase,
-) -> Result<super::views::Case, OpsError> {
+) -> Result<crate::cases::views::Case, OpsError> {
     let p = store::by_id(&mut db.read().await?, patrol_id)
         .await?
         .ok_or_else(|| OpsError::not_found("巡查记录", patrol_id))?;
@@ -180,7 +180,7 @@ pub async fn to_case(
         .ok_or_else(|| OpsError::not_found("网格", &p.grid_code))?;
     let (lon, lat) = match (f.lon, f.lat) {
         (Some(x), Some(y)) => (x, y),
-        _ => super::grids::parse_geometry(&grid.geometry)?.interior_point(),
+        _ => crate::grids::parse_geometry(&grid.geometry)?.interior_point(),
     };
     let title = opt(&f.title)
         .map(str::to_string)
@@ -230,7 +230,7 @@ async fn beat(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<String, OpsErr
 
 /// The grids an actor patrols: those of their [`beat`].
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_grids"))]
-pub async fn my_grids(db: &Db, actor: &Actor) -> Result<Vec<super::grids::Grid>, OpsError> {
+pub async fn my_grids(db: &Db, actor: &Actor) -> Result<Vec<crate::grids::Grid>, OpsError> {
     let mut tx = db.read().await?;
     let path = beat(&mut tx, actor).await?;
     Ok(cases_store::grids_within(&mut tx, &path)
@@ -244,8 +244,8 @@ pub async fn my_grids(db: &Db, actor: &Actor) -> Result<Vec<super::grids::Grid>,
 /// and every other case still open there, newest first.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MyCases {
-    pub verifying: Vec<super::views::CaseView>,
-    pub open: Vec<super::views::CaseView>,
+    pub verifying: Vec<crate::cases::views::CaseView>,
+    pub open: Vec<crate::cases::views::CaseView>,
 }
 
 /// At most this many of each list.
@@ -269,7 +269,7 @@ pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
             .await
             .map(|rows| {
                 rows.into_iter()
-                    .map(|r| super::views::view(r, share))
+                    .map(|r| crate::cases::views::view(r, share))
                     .collect::<Vec<_>>()
             })
     };

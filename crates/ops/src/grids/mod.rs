@@ -1,5 +1,9 @@
-//! Grids: added with their GeoJSON polygon under a community, listed per scope, and the
-//! lookup that routes a point to the grid it lies in.
+//! Grids: added with their GeoJSON polygon under a community, listed per scope, their teams,
+//! and the lookup that routes a point to the grid it lies in; the places inside them and the
+//! patrols through them.
+
+pub mod patrols;
+pub mod places;
 
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
