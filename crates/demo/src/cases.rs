@@ -12,7 +12,7 @@ use jiceng_domain::cases::{
     self as domain, Action, Calendar, Classification, Satisfaction, Urgency,
 };
 use jiceng_domain::clock;
-use jiceng_domain::grid::{GridCode, PlaceKind};
+use jiceng_domain::grids::{GridCode, PlaceKind};
 use jiceng_ops::OpsError;
 use jiceng_ops::cases::stats::accounting;
 use jiceng_store::Tx;

@@ -18,13 +18,13 @@ mod wishes;
 use chrono::Days;
 use jiceng_domain::clock;
 use jiceng_domain::msg;
-use jiceng_domain::org::CommitteePosition;
+use jiceng_domain::orgs::CommitteePosition;
 use jiceng_domain::{Categories, Category, DivisionLevel, Invalid, Role};
 use jiceng_ops::{Actor, OpsError, divisions};
+use jiceng_store::accounts::{self, NewUserRow};
 use jiceng_store::committee::{self, SeatFields};
 use jiceng_store::members::{self, MemberFields};
 use jiceng_store::registrations::{self, NewRegistration};
-use jiceng_store::users::{self, NewUserRow};
 use jiceng_store::{Db, audit, orgs, units};
 use people::{People, Side};
 use rng::Rng;
@@ -472,7 +472,7 @@ async fn demo_accounts(
         {
             continue;
         }
-        users::insert(
+        accounts::insert(
             tx,
             &NewUserRow {
                 username: username.into(),

@@ -10,7 +10,7 @@ use jiceng_domain::path::upper;
 use jiceng_domain::{OrgLevel, orglife::Period};
 use jiceng_ops::OpsError;
 use jiceng_store::Tx;
-use jiceng_store::meetings::{self, MeetingFields};
+use jiceng_store::orglife::{self, MeetingFields};
 
 /// How far back the meetings go: a platform in use for three years.
 const HISTORY_MONTHS: u32 = 36;
@@ -72,8 +72,8 @@ pub async fn load(
 ) -> Result<usize, OpsError> {
     let rules = Rules::standard();
     let levels: Vec<&str> = rules.levels().iter().map(|l| l.code()).collect();
-    let orgs = meetings::subject_orgs(tx, "/", &levels).await?;
-    let members = meetings::member_paths(tx).await?;
+    let orgs = orglife::subject_orgs(tx, "/", &levels).await?;
+    let members = orglife::member_paths(tx).await?;
     let first = today - Months::new(HISTORY_MONTHS);
     let months: Vec<Period> = {
         let mut v = Vec::new();
@@ -89,7 +89,7 @@ pub async fn load(
         v
     };
     progress.stage("组织生活", orgs.len() as u64);
-    let mut next_id = meetings::max_id(tx).await? + 1;
+    let mut next_id = orglife::max_id(tx).await? + 1;
     let mut batch: Vec<(i64, MeetingFields)> = Vec::new();
     let mut absences: Vec<(i64, i64, Option<&str>, i64, &str)> = Vec::new();
     let mut total = 0;
@@ -137,7 +137,7 @@ pub async fn load(
                         next_id,
                         *member,
                         reason,
-                        meetings::month_key(day),
+                        orglife::month_key(day),
                         org.path.as_str(),
                     ));
                     absent += 1;
@@ -191,8 +191,8 @@ pub async fn load(
         }
         if batch.len() >= 5000 || n + 1 == orgs.len() {
             total += batch.len();
-            meetings::insert_many(tx, &batch).await?;
-            meetings::insert_absences(tx, &absences).await?;
+            orglife::insert_many(tx, &batch).await?;
+            orglife::insert_absences(tx, &absences).await?;
             batch.clear();
             absences.clear();
         }

@@ -142,7 +142,7 @@ impl People {
 mod tests {
     use super::*;
     use jiceng_domain::IdNumber;
-    use jiceng_domain::member::{MemberDates, check_dates, check_identity};
+    use jiceng_domain::members::{MemberDates, check_dates, check_identity};
 
     #[test]
     fn generated_members_pass_every_rule() {

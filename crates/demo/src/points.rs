@@ -5,12 +5,12 @@ use super::rng::Rng;
 use chrono::{Datelike, NaiveDate};
 use jiceng_ops::OpsError;
 use jiceng_store::Tx;
-use jiceng_store::meetings;
+use jiceng_store::orglife;
 use jiceng_store::points::{self, DemoEntry};
 
 /// Returns how many entries were written.
 pub async fn load(tx: &mut Tx, rng: &mut Rng, today: NaiveDate) -> Result<usize, OpsError> {
-    let members = meetings::member_paths(tx).await?;
+    let members = orglife::member_paths(tx).await?;
     let mut rows: Vec<DemoEntry> = Vec::new();
     for year in [today.year() - 1, today.year()] {
         let last = if year == today.year() {

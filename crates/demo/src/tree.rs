@@ -5,7 +5,7 @@ use super::names;
 use super::rng::Rng;
 use chrono::{Days, Months, NaiveDate};
 use jiceng_domain::division::catalogue;
-use jiceng_domain::org::term_due;
+use jiceng_domain::orgs::term_due;
 use jiceng_domain::{
     Division, DivisionLevel, OrgCategory, OrgLevel, OrgPath, TownshipKind, UnitCategory,
 };

@@ -6,40 +6,40 @@ pub mod msg;
 #[macro_use]
 mod labels;
 
-pub mod access;
+pub mod accounts;
 pub mod assessment;
-pub mod audit_chain;
+pub mod audit;
 pub mod cases;
 pub mod clock;
 pub mod cobuilding;
 pub mod division;
 pub mod error;
-pub mod evaluation;
-pub mod grid;
+pub mod evaluations;
+pub mod grids;
 pub mod id_number;
-pub mod member;
-pub mod org;
+pub mod imports;
+pub mod members;
 pub mod orglife;
+pub mod orgs;
 pub mod path;
 pub mod phone;
 pub mod points;
-pub mod repair;
 pub mod service;
 pub mod stints;
 pub mod text;
-pub mod unit;
-pub mod wish;
+pub mod units;
+pub mod wishes;
 
-pub use access::Role;
+pub use accounts::Role;
 pub use division::{Division, DivisionCode, DivisionLevel, TownshipKind};
 pub use error::Invalid;
 pub use id_number::IdNumber;
-pub use member::{Categories, Category, Education, Ethnicity, Gender, MemberStatus};
+pub use members::{Categories, Category, Education, Ethnicity, Gender, MemberStatus};
 pub use msg::{Label, Labels, Lang, Msg};
-pub use org::{OrgCategory, OrgCode, OrgLevel};
+pub use orgs::{OrgCategory, OrgCode, OrgLevel};
 pub use path::OrgPath;
 pub use phone::Phone;
-pub use unit::UnitCategory;
+pub use units::UnitCategory;
 
 /// Every label the UI may show: fields and the values of every enumeration.
 pub fn all_labels() -> Vec<&'static str> {
@@ -49,7 +49,7 @@ pub fn all_labels() -> Vec<&'static str> {
         Role::LABELS,
         OrgLevel::LABELS,
         OrgCategory::LABELS,
-        org::CommitteePosition::LABELS,
+        orgs::CommitteePosition::LABELS,
         UnitCategory::LABELS,
         Gender::LABELS,
         MemberStatus::LABELS,
@@ -61,7 +61,7 @@ pub fn all_labels() -> Vec<&'static str> {
         points::SchemeKind::LABELS,
         points::SchemePeriod::LABELS,
         points::Source::LABELS,
-        evaluation::Subject::LABELS,
+        evaluations::Subject::LABELS,
         cases::CaseStatus::LABELS,
         cases::Channel::LABELS,
         cases::Routing::LABELS,
@@ -70,8 +70,8 @@ pub fn all_labels() -> Vec<&'static str> {
         cases::Satisfaction::LABELS,
         cases::LimitUnit::LABELS,
         cases::Action::LABELS,
-        grid::TeamRole::LABELS,
-        evaluation::Grade::LABELS,
+        grids::TeamRole::LABELS,
+        evaluations::Grade::LABELS,
     ] {
         all.extend_from_slice(set);
     }

@@ -7,11 +7,11 @@ use crate::{Actor, OpsError, Page};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
-use jiceng_domain::access::TokenScope;
+use jiceng_domain::accounts::TokenScope;
 use jiceng_domain::clock;
-use jiceng_domain::{Invalid, Role, access, text};
+use jiceng_domain::{Invalid, Role, accounts, text};
 use jiceng_domain::{Label, msg};
-use jiceng_store::users::{self, NewUserRow, UserRow};
+use jiceng_store::accounts::{self as store, NewUserRow, UserRow};
 use jiceng_store::{Db, StoreError, Tx, audit, cases, members, orgs, units};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -160,9 +160,9 @@ async fn append(
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "create"))]
 pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, OpsError> {
-    let username = access::username(required("username", &new.username)?)?;
+    let username = accounts::username(required("username", &new.username)?)?;
     let password = required("password", &new.password)?;
-    access::password(password, &username)?;
+    accounts::password(password, &username)?;
     let role = Role::parse(required("role", &new.role)?)?;
     let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
     let hash = hash_password(password)?;
@@ -232,13 +232,13 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         unit_id: new.unit_id,
         department_id,
     };
-    let id = users::insert(&mut tx, &row).await.map_err(|e| match e {
+    let id = store::insert(&mut tx, &row).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
             OpsError::conflict("username", &username, msg!("用户名已被使用"))
         }
         e => e.into(),
     })?;
-    let user = users::by_id(&mut tx, id)
+    let user = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("账号", id))?;
     let view = UserView::from(user.clone());
@@ -266,7 +266,7 @@ pub async fn list(
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
-    let rows = users::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
+    let rows = store::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
     Ok(Page::numbered(rows, page, per_page))
 }
 
@@ -289,7 +289,7 @@ fn bad_login() -> OpsError {
 pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, OpsError> {
     let username = username.trim().to_ascii_lowercase();
     let mut tx = db.write().await?;
-    let Some(user) = users::by_username(&mut tx, &username).await? else {
+    let Some(user) = store::by_username(&mut tx, &username).await? else {
         // Spend the same time as a real check so timing does not reveal unknown names.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("jiceng-dummy-1").unwrap_or_default());
@@ -313,7 +313,7 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
     if !password_matches(password, &user.password_hash) {
         let failed = user.failed_logins + 1;
         let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT);
-        users::record_failure(
+        store::record_failure(
             &mut tx,
             user.id,
             if lock.is_some() { 0 } else { failed },
@@ -345,11 +345,11 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
         });
     }
     if user.failed_logins > 0 || user.locked_until.is_some() {
-        users::record_failure(&mut tx, user.id, 0, None).await?;
+        store::record_failure(&mut tx, user.id, 0, None).await?;
     }
     let token = secret(32);
     let csrf = secret(16);
-    users::insert_session(&mut tx, &digest(&token), user.id, &csrf).await?;
+    store::insert_session(&mut tx, &digest(&token), user.id, &csrf).await?;
     append(&mut tx, &who, "auth.login", &user, None).await?;
     tx.commit().await?;
     Ok(Session {
@@ -364,17 +364,17 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
 pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsError> {
     let hash = digest(token);
     let mut tx = db.read().await?;
-    let session = users::session(&mut tx, &hash)
+    let session = store::session(&mut tx, &hash)
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
-    let user = users::by_id(&mut tx, session.user_id)
+    let user = store::by_id(&mut tx, session.user_id)
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
     drop(tx);
     let now = clock::now();
     if now - session.last_seen > IDLE_TIMEOUT {
         let mut tx = db.write().await?;
-        users::delete_session(&mut tx, &hash).await?;
+        store::delete_session(&mut tx, &hash).await?;
         tx.commit().await?;
         return Err(OpsError::Unauthenticated(msg!("长时间未操作，请重新登录")));
     }
@@ -383,7 +383,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
     }
     if now - session.last_seen > TOUCH_EVERY {
         let mut tx = db.write().await?;
-        users::touch_session(&mut tx, &hash).await?;
+        store::touch_session(&mut tx, &hash).await?;
         tx.commit().await?;
     }
     Ok((user_actor(&user, false)?, session.csrf_token))
@@ -393,10 +393,10 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
 pub async fn logout(db: &Db, token: &str) -> Result<(), OpsError> {
     let hash = digest(token);
     let mut tx = db.write().await?;
-    if let Some(s) = users::session(&mut tx, &hash).await?
-        && let Some(user) = users::by_id(&mut tx, s.user_id).await?
+    if let Some(s) = store::session(&mut tx, &hash).await?
+        && let Some(user) = store::by_id(&mut tx, s.user_id).await?
     {
-        users::delete_session(&mut tx, &hash).await?;
+        store::delete_session(&mut tx, &hash).await?;
         append(
             &mut tx,
             &format!("user:{}", user.username),
@@ -422,20 +422,20 @@ pub async fn change_password(
     let Actor::User(me) = actor else {
         return Err(OpsError::Forbidden(msg!("命令行操作员没有密码")));
     };
-    access::password(new, &me.username)?;
+    accounts::password(new, &me.username)?;
     if old == new {
         return Err(Invalid::new("password", "********", msg!("新密码不能与原密码相同")).into());
     }
     let hash = hash_password(new)?;
     let mut tx = db.write().await?;
-    let user = users::by_id(&mut tx, me.id)
+    let user = store::by_id(&mut tx, me.id)
         .await?
         .ok_or_else(|| OpsError::not_found("账号", me.id))?;
     if !password_matches(old, &user.password_hash) {
         return Err(Invalid::new("old_password", "********", msg!("原密码不正确")).into());
     }
-    users::set_password(&mut tx, user.id, &hash).await?;
-    users::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
+    store::set_password(&mut tx, user.id, &hash).await?;
+    store::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
     append(&mut tx, &actor.audit_name(), "user.password", &user, None).await?;
     tx.commit().await?;
     Ok(())
@@ -450,13 +450,13 @@ pub async fn reset_password(
     new: &str,
 ) -> Result<(), OpsError> {
     let mut tx = db.write().await?;
-    let user = users::by_username(&mut tx, &username.trim().to_ascii_lowercase())
+    let user = store::by_username(&mut tx, &username.trim().to_ascii_lowercase())
         .await?
         .ok_or_else(|| OpsError::not_found("账号", username))?;
-    access::password(new, &user.username)?;
+    accounts::password(new, &user.username)?;
     actor.may_manage_account(user.role, user.scope_path.as_deref().unwrap_or("/"))?;
-    users::set_password(&mut tx, user.id, &hash_password(new)?).await?;
-    users::delete_sessions_of(&mut tx, user.id, None).await?;
+    store::set_password(&mut tx, user.id, &hash_password(new)?).await?;
+    store::delete_sessions_of(&mut tx, user.id, None).await?;
     append(
         &mut tx,
         &actor.audit_name(),
@@ -504,10 +504,10 @@ pub async fn create_token(
     };
     let token = format!("jct_{}", secret(32));
     let mut tx = db.write().await?;
-    let user = users::by_id(&mut tx, me.id)
+    let user = store::by_id(&mut tx, me.id)
         .await?
         .ok_or_else(|| OpsError::not_found("账号", me.id))?;
-    let id = users::insert_token(&mut tx, me.id, &name, &digest(&token), scope, expires).await?;
+    let id = store::insert_token(&mut tx, me.id, &name, &digest(&token), scope, expires).await?;
     append(
         &mut tx,
         &actor.audit_name(),
@@ -516,7 +516,7 @@ pub async fn create_token(
         Some(format!("{{\"token\":{id},\"scope\":\"{scope}\"}}")),
     )
     .await?;
-    let row = users::tokens_of(&mut tx, me.id)
+    let row = store::tokens_of(&mut tx, me.id)
         .await?
         .into_iter()
         .find(|t| t.id == id)
@@ -534,7 +534,7 @@ pub async fn tokens(db: &Db, actor: &Actor) -> Result<Vec<Token>, OpsError> {
         return Ok(Vec::new());
     };
     let mut tx = db.read().await?;
-    Ok(users::tokens_of(&mut tx, me.id)
+    Ok(store::tokens_of(&mut tx, me.id)
         .await?
         .into_iter()
         .map(Into::into)
@@ -550,10 +550,10 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsErro
     if let Ok(mut cache) = token_cache().lock() {
         cache.clear();
     }
-    if users::revoke_token(&mut tx, id, me.id).await? == 0 {
+    if store::revoke_token(&mut tx, id, me.id).await? == 0 {
         return Err(OpsError::not_found("令牌", id));
     }
-    let user = users::by_id(&mut tx, me.id)
+    let user = store::by_id(&mut tx, me.id)
         .await?
         .ok_or_else(|| OpsError::not_found("账号", me.id))?;
     append(
@@ -601,7 +601,7 @@ pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
 
 async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     let mut tx = db.read().await?;
-    let t = users::token_by_hash(&mut tx, &digest(token))
+    let t = store::token_by_hash(&mut tx, &digest(token))
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
     let now = clock::now();
@@ -611,7 +611,7 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     if t.expires_at.is_some_and(|e| e <= now) {
         return Err(OpsError::Unauthenticated(msg!("令牌已过期")));
     }
-    let user = users::by_id(&mut tx, t.user_id)
+    let user = store::by_id(&mut tx, t.user_id)
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
     drop(tx);
@@ -620,7 +620,7 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     }
     if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY) {
         let mut tx = db.write().await?;
-        users::touch_token(&mut tx, t.id).await?;
+        store::touch_token(&mut tx, t.id).await?;
         tx.commit().await?;
     }
     user_actor(&user, t.scope == TokenScope::Read)
@@ -631,15 +631,15 @@ pub struct Token {
     pub id: i64,
     pub user_id: i64,
     pub name: String,
-    pub scope: jiceng_domain::access::TokenScope,
+    pub scope: jiceng_domain::accounts::TokenScope,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl From<jiceng_store::users::TokenRow> for Token {
-    fn from(r: jiceng_store::users::TokenRow) -> Self {
+impl From<jiceng_store::accounts::TokenRow> for Token {
+    fn from(r: jiceng_store::accounts::TokenRow) -> Self {
         Token {
             id: r.id,
             user_id: r.user_id,

@@ -10,7 +10,7 @@ use crate::{Actor, OpsError};
 use chrono::Datelike;
 use jiceng_domain::assessment::{self, Parts, RectificationStatus, Weights};
 use jiceng_domain::clock;
-use jiceng_domain::evaluation::{Grade, mean_share};
+use jiceng_domain::evaluations::{Grade, mean_share};
 use jiceng_domain::orglife::Period;
 use jiceng_domain::{Categories, Category, Invalid, msg, text};
 use jiceng_store::assessment::{self as store, RectificationRow};

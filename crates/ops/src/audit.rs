@@ -2,7 +2,7 @@
 
 use crate::input::opt;
 use crate::{Actor, OpsError, Page};
-use jiceng_domain::audit_chain::{Link, hash};
+use jiceng_domain::audit::{Link, hash};
 use jiceng_domain::msg;
 use jiceng_domain::{Invalid, text};
 use jiceng_store::Db;

@@ -7,7 +7,7 @@ use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use chrono::Datelike;
 use jiceng_domain::clock;
-use jiceng_domain::evaluation::{Grade, Subject, check_year};
+use jiceng_domain::evaluations::{Grade, Subject, check_year};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::evaluations::{self as store, PairQuery};
 use jiceng_store::{Db, StoreError, audit, members, orgs, units};
@@ -222,7 +222,7 @@ pub struct ListPairs {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Progress {
-    pub subject: jiceng_domain::evaluation::Subject,
+    pub subject: jiceng_domain::evaluations::Subject,
     pub owed: i64,
     pub done: i64,
 }
@@ -286,7 +286,7 @@ pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsErr
 pub struct Evaluation {
     pub id: i64,
     pub year: i32,
-    pub subject: jiceng_domain::evaluation::Subject,
+    pub subject: jiceng_domain::evaluations::Subject,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -294,7 +294,7 @@ pub struct Evaluation {
     pub unit_name: Option<String>,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
-    pub grade: jiceng_domain::evaluation::Grade,
+    pub grade: jiceng_domain::evaluations::Grade,
     pub comment: Option<String>,
     pub evaluated_by: String,
     pub evaluated_at: chrono::DateTime<chrono::Utc>,
@@ -323,7 +323,7 @@ impl From<jiceng_store::evaluations::EvaluationRow> for Evaluation {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Pair {
-    pub subject: jiceng_domain::evaluation::Subject,
+    pub subject: jiceng_domain::evaluations::Subject,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -332,7 +332,7 @@ pub struct Pair {
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
     pub evaluation_id: Option<i64>,
-    pub grade: Option<jiceng_domain::evaluation::Grade>,
+    pub grade: Option<jiceng_domain::evaluations::Grade>,
     pub comment: Option<String>,
     pub evaluated_by: Option<String>,
 }

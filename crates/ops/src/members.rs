@@ -4,7 +4,7 @@ use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
-use jiceng_domain::member::{MemberDates, check_dates, check_identity};
+use jiceng_domain::members::{MemberDates, check_dates, check_identity};
 use jiceng_domain::msg;
 use jiceng_domain::{
     Categories, Category, Education, Ethnicity, Gender, IdNumber, Invalid, MemberStatus, Phone,

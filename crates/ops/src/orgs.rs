@@ -3,7 +3,7 @@
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
-use jiceng_domain::org::{CommitteePosition, check_placement, check_temporary, term_due};
+use jiceng_domain::orgs::{CommitteePosition, check_placement, check_temporary, term_due};
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgCode, OrgLevel, text};
 use jiceng_domain::{Label, msg};
 use jiceng_store::committee::{self, SeatFields};
@@ -102,7 +102,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
         .map(|p| text::name("project", p, 100))
         .transpose()?;
     check_temporary(category, project.as_deref(), ends_on, founded_on)?;
-    jiceng_domain::org::check_dates(founded_on, elected_on)?;
+    jiceng_domain::orgs::check_dates(founded_on, elected_on)?;
     let years = level.term_years(category);
     if elected_on.is_some() && years.is_none() {
         return Err(Invalid::new(
@@ -430,7 +430,7 @@ pub async fn add_seat(
 pub struct Seat {
     pub id: i64,
     pub org_id: i64,
-    pub position: jiceng_domain::org::CommitteePosition,
+    pub position: jiceng_domain::orgs::CommitteePosition,
     pub name: String,
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,

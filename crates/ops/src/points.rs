@@ -13,7 +13,7 @@ use jiceng_domain::points::{
 };
 use jiceng_domain::stints::{Transfer, stints};
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::meetings::month_key;
+use jiceng_store::orglife::month_key;
 use jiceng_store::points::{self as store, NewEntry};
 use jiceng_store::{Db, Tx, audit, members};
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
-use jiceng_domain::audit_chain::{Link, hash};
+use jiceng_domain::audit::{Link, hash};
 use jiceng_domain::clock;
 
 pub struct Entry<'a> {

@@ -686,7 +686,7 @@ pub async fn overdue(
 pub struct TeamRow {
     pub id: i64,
     pub grid_id: i64,
-    pub role: jiceng_domain::grid::TeamRole,
+    pub role: jiceng_domain::grids::TeamRole,
     pub name: String,
     pub phone: Option<String>,
     pub member_id: Option<i64>,

@@ -3,7 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx, values_list};
 use chrono::NaiveDate;
-use jiceng_domain::org::CommitteePosition;
+use jiceng_domain::orgs::CommitteePosition;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct SeatRow {

@@ -5,7 +5,7 @@ use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
-use jiceng_domain::evaluation::{Grade, Subject};
+use jiceng_domain::evaluations::{Grade, Subject};
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -5,6 +5,7 @@ mod db;
 mod error;
 mod migrate;
 
+pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
@@ -12,8 +13,8 @@ pub mod cobuilding;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;
-pub mod meetings;
 pub mod members;
+pub mod orglife;
 pub mod orgs;
 pub mod patrols;
 pub mod places;
@@ -21,7 +22,6 @@ pub mod points;
 pub mod registrations;
 pub mod service;
 pub mod units;
-pub mod users;
 pub mod wishes;
 
 pub use db::{Backend, Db, Tx};

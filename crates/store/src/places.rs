@@ -3,7 +3,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use jiceng_domain::clock;
-use jiceng_domain::grid::PlaceKind;
+use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -5,7 +5,7 @@ use crate::{StoreError, Tx};
 use chrono::NaiveDate;
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
-use jiceng_domain::wish::WishStatus;
+use jiceng_domain::wishes::WishStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct WishRow {

@@ -7,7 +7,7 @@ pub mod places;
 
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
-use jiceng_domain::grid::{GridCode, Polygon};
+use jiceng_domain::grids::{GridCode, Polygon};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::cases::{self as store, GridRow, NewGrid};
 use jiceng_store::{Db, StoreError, Tx, audit};
@@ -204,7 +204,7 @@ pub async fn add_team_member(
     new: NewTeamMember,
 ) -> Result<TeamMember, OpsError> {
     let code = crate::input::required("grid", &new.grid)?.to_string();
-    let role = jiceng_domain::grid::TeamRole::parse(crate::input::required("role", &new.role)?)?;
+    let role = jiceng_domain::grids::TeamRole::parse(crate::input::required("role", &new.role)?)?;
     let name = text::name("name", crate::input::required("name", &new.name)?, 40)?;
     let phone = crate::input::opt(&new.phone)
         .map(|p| jiceng_domain::Phone::parse(p).map(|p| p.as_str().to_string()))
@@ -342,7 +342,7 @@ impl From<jiceng_store::cases::GridRow> for Grid {
 pub struct TeamMember {
     pub id: i64,
     pub grid_id: i64,
-    pub role: jiceng_domain::grid::TeamRole,
+    pub role: jiceng_domain::grids::TeamRole,
     pub name: String,
     pub phone: Option<String>,
     pub member_id: Option<i64>,

@@ -5,7 +5,7 @@
 use crate::grids::locate;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
-use jiceng_domain::grid::PlaceKind;
+use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::{DivisionCode, Invalid, msg, text};
 use jiceng_store::places::{self as store, NewPlace};
 use jiceng_store::{Db, StoreError, audit, orgs, units};
@@ -195,7 +195,7 @@ pub struct Place {
     pub id: i64,
     pub grid_id: i64,
     pub grid_code: String,
-    pub kind: jiceng_domain::grid::PlaceKind,
+    pub kind: jiceng_domain::grids::PlaceKind,
     pub name: String,
     pub lon: f64,
     pub lat: f64,

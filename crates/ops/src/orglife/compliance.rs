@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::orglife::{self, Frequency, MeetingKind, Period, Rules, State};
 use jiceng_domain::{OrgLevel, msg};
-use jiceng_store::meetings::{self, SubjectOrg, month_key};
+use jiceng_store::orglife::{self as store, SubjectOrg, month_key};
 use jiceng_store::{Db, Tx, audit};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ pub struct ComplianceReport {
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rules_in"))]
 pub async fn rules_in(tx: &mut Tx) -> Result<Rules, OpsError> {
-    let rows = meetings::rules(tx).await?;
+    let rows = store::rules(tx).await?;
     Ok(Rules::from_rows(
         rows.iter()
             .map(|(k, l, f)| (k.as_str(), l.as_str(), f.as_str())),
@@ -83,15 +83,15 @@ pub async fn set_rule(
     let level = OrgLevel::parse(level)?;
     let frequency = frequency.map(Frequency::parse).transpose()?;
     let mut tx = db.write().await?;
-    let before = meetings::rules(&mut tx).await?;
-    meetings::set_rule(
+    let before = store::rules(&mut tx).await?;
+    store::set_rule(
         &mut tx,
         kind.code(),
         frequency.map(|f| (level.code(), f.code())),
     )
     .await?;
     let rules = rules_in(&mut tx).await?;
-    let after = meetings::rules(&mut tx).await?;
+    let after = store::rules(&mut tx).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -130,8 +130,8 @@ pub async fn report(
     actor.may_read(&path)?;
     let rules = rules_in(&mut tx).await?;
     let levels: Vec<&str> = rules.levels().iter().map(|l| l.code()).collect();
-    let orgs = meetings::subject_orgs(&mut tx, &path, &levels).await?;
-    let held = meetings::held_months(
+    let orgs = store::subject_orgs(&mut tx, &path, &levels).await?;
+    let held = store::held_months(
         &mut tx,
         &path,
         month_key(period.first_day()),
@@ -150,11 +150,11 @@ fn month_start(key: i64) -> Option<NaiveDate> {
 fn judge(
     rules: &Rules,
     orgs: Vec<SubjectOrg>,
-    held: &[meetings::HeldMonth],
+    held: &[store::HeldMonth],
     period: Period,
     today: NaiveDate,
 ) -> ComplianceReport {
-    let mut by_org: HashMap<i64, Vec<&meetings::HeldMonth>> = HashMap::new();
+    let mut by_org: HashMap<i64, Vec<&store::HeldMonth>> = HashMap::new();
     for h in held {
         by_org.entry(h.org_id).or_default().push(h);
     }
@@ -247,8 +247,8 @@ pub struct ReportOrg {
     pub subtree_member_count: i64,
 }
 
-impl From<jiceng_store::meetings::SubjectOrg> for ReportOrg {
-    fn from(r: jiceng_store::meetings::SubjectOrg) -> Self {
+impl From<jiceng_store::orglife::SubjectOrg> for ReportOrg {
+    fn from(r: jiceng_store::orglife::SubjectOrg) -> Self {
         ReportOrg {
             id: r.id,
             code: r.code,

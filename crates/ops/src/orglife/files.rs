@@ -3,7 +3,7 @@
 
 use crate::{Actor, OpsError};
 use jiceng_domain::{Invalid, msg};
-use jiceng_store::meetings::{self};
+use jiceng_store::orglife::{self};
 use jiceng_store::{Db, audit};
 use std::path::{Path, PathBuf};
 
@@ -86,7 +86,7 @@ pub async fn attach(
     }
     let (ext, content_type) = kind_of(&name, bytes)?;
     let mut tx = db.write().await?;
-    let meeting = meetings::by_id(&mut tx, meeting_id)
+    let meeting = orglife::by_id(&mut tx, meeting_id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", meeting_id))?;
     actor.may_write(&meeting.org_path)?;
@@ -101,7 +101,7 @@ pub async fn attach(
             )))
         })?;
     let written = async {
-        let id = meetings::insert_attachment(
+        let id = orglife::insert_attachment(
             &mut tx,
             meeting_id,
             &name,
@@ -122,7 +122,7 @@ pub async fn attach(
             },
         )
         .await?;
-        let row = meetings::attachment(&mut tx, id)
+        let row = orglife::attachment(&mut tx, id)
             .await?
             .expect("just written");
         tx.commit().await?;
@@ -145,10 +145,10 @@ pub async fn open(
     id: i64,
 ) -> Result<(Attachment, PathBuf), OpsError> {
     let mut tx = db.read().await?;
-    let row = meetings::attachment(&mut tx, id)
+    let row = orglife::attachment(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("附件", id))?;
-    let meeting = meetings::by_id(&mut tx, row.meeting_id)
+    let meeting = orglife::by_id(&mut tx, row.meeting_id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", row.meeting_id))?;
     actor.may_read(&meeting.org_path)?;
@@ -166,8 +166,8 @@ pub struct Attachment {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<jiceng_store::meetings::AttachmentRow> for Attachment {
-    fn from(r: jiceng_store::meetings::AttachmentRow) -> Self {
+impl From<jiceng_store::orglife::AttachmentRow> for Attachment {
+    fn from(r: jiceng_store::orglife::AttachmentRow) -> Self {
         Attachment {
             id: r.id,
             meeting_id: r.meeting_id,

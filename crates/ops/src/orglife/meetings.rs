@@ -9,7 +9,7 @@ use jiceng_domain::orglife::meeting::check_date;
 use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::meetings::{self, MeetingFields, MeetingRow, month_key};
+use jiceng_store::orglife::{self, MeetingFields, MeetingRow, month_key};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::{Db, Tx, audit};
 use serde::{Deserialize, Serialize};
@@ -169,7 +169,7 @@ async fn attendance(
     let ids: Vec<i64> = absent.iter().map(|a| a.0).collect();
     let mut placed = std::collections::HashSet::new();
     for (i, org) in orgs.iter().enumerate() {
-        for id in meetings::members_within(tx, &org.path, &ids).await? {
+        for id in orglife::members_within(tx, &org.path, &ids).await? {
             if placed.insert(id) {
                 let reason = absent.iter().find(|a| a.0 == id).and_then(|a| a.1.clone());
                 out[i].0.push((id, reason));
@@ -182,7 +182,7 @@ async fn attendance(
     let mut counted = std::collections::HashSet::new();
     for (i, org) in orgs.iter().enumerate() {
         let above: Vec<i64> = OrgPath(org.path.clone()).ids();
-        for id in meetings::registered_with(tx, &above, visitors).await? {
+        for id in orglife::registered_with(tx, &above, visitors).await? {
             if counted.insert(id) {
                 out[i].1.push(id);
             }
@@ -224,10 +224,10 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         }
         f.absent = absent.len() as i64;
         f.visitors = visitors.len() as i64;
-        let id = meetings::insert(&mut tx, &f).await?;
-        meetings::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
-        meetings::replace_visitors(&mut tx, id, visitors).await?;
-        let row = meetings::by_id(&mut tx, id).await?.expect("just written");
+        let id = orglife::insert(&mut tx, &f).await?;
+        orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
+        orglife::replace_visitors(&mut tx, id, visitors).await?;
+        let row = orglife::by_id(&mut tx, id).await?.expect("just written");
         audit::append(
             &mut tx,
             audit::Entry {
@@ -243,9 +243,9 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         ids.push(id);
     }
     if ids.len() > 1 {
-        meetings::set_joint(&mut tx, &ids, ids[0]).await?;
+        orglife::set_joint(&mut tx, &ids, ids[0]).await?;
     }
-    let first = meetings::by_id(&mut tx, ids[0])
+    let first = orglife::by_id(&mut tx, ids[0])
         .await?
         .expect("just written");
     tx.commit().await?;
@@ -261,7 +261,7 @@ pub async fn update(
     new: NewMeeting,
 ) -> Result<MeetingView, OpsError> {
     let mut tx = db.write().await?;
-    let before = meetings::by_id(&mut tx, id)
+    let before = orglife::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", id))?;
     actor.may_write(&before.org_path)?;
@@ -272,10 +272,10 @@ pub async fn update(
     let mut f = c.fields;
     f.absent = absent.len() as i64;
     f.visitors = visitors.len() as i64;
-    meetings::update(&mut tx, id, &f).await?;
-    meetings::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
-    meetings::replace_visitors(&mut tx, id, visitors).await?;
-    let after = meetings::by_id(&mut tx, id).await?.expect("just written");
+    orglife::update(&mut tx, id, &f).await?;
+    orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
+    orglife::replace_visitors(&mut tx, id, visitors).await?;
+    let after = orglife::by_id(&mut tx, id).await?.expect("just written");
     audit::append(
         &mut tx,
         audit::Entry {
@@ -295,12 +295,12 @@ pub async fn update(
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsError> {
     let mut tx = db.read().await?;
-    let row = meetings::by_id(&mut tx, id)
+    let row = orglife::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", id))?;
     actor.may_read(&row.org_path)?;
     let joint = match row.joint_id {
-        Some(j) => meetings::joint(&mut tx, j)
+        Some(j) => orglife::joint(&mut tx, j)
             .await?
             .into_iter()
             .filter(|m| m.id != row.id)
@@ -309,13 +309,13 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsE
         None => Vec::new(),
     };
     Ok(MeetingDetail {
-        absences: meetings::absences(&mut tx, id)
+        absences: orglife::absences(&mut tx, id)
             .await?
             .into_iter()
             .map(Into::into)
             .collect(),
-        visitors: meetings::visitors(&mut tx, id).await?,
-        attachments: meetings::attachments(&mut tx, id)
+        visitors: orglife::visitors(&mut tx, id).await?,
+        attachments: orglife::attachments(&mut tx, id)
             .await?
             .into_iter()
             .map(Into::into)
@@ -358,7 +358,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
         (None, None) => (actor.scope_path().to_string(), None),
     };
     actor.may_read(&path)?;
-    let rows = meetings::within(
+    let rows = orglife::within(
         &mut tx,
         &path,
         org_id,
@@ -387,7 +387,7 @@ pub async fn upcoming_for_member(
         .ok_or_else(|| OpsError::not_found("党员", member_id))?;
     actor.may_read_member(m.id, &m.org_path)?;
     let ids = OrgPath(m.org_path.clone()).ids();
-    let rows = meetings::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
+    let rows = orglife::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -414,8 +414,8 @@ pub struct Meeting {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<jiceng_store::meetings::MeetingRow> for Meeting {
-    fn from(r: jiceng_store::meetings::MeetingRow) -> Self {
+impl From<jiceng_store::orglife::MeetingRow> for Meeting {
+    fn from(r: jiceng_store::orglife::MeetingRow) -> Self {
         Meeting {
             id: r.id,
             org_id: r.org_id,
@@ -447,8 +447,8 @@ pub struct Absence {
     pub reason: Option<String>,
 }
 
-impl From<jiceng_store::meetings::AbsenceRow> for Absence {
-    fn from(r: jiceng_store::meetings::AbsenceRow) -> Self {
+impl From<jiceng_store::orglife::AbsenceRow> for Absence {
+    fn from(r: jiceng_store::orglife::AbsenceRow) -> Self {
         Absence {
             member_id: r.member_id,
             name: r.name,

@@ -5,7 +5,7 @@ use super::claim::Claim;
 use super::{Wish, policy};
 use crate::{Actor, OpsError};
 use chrono::NaiveDate;
-use jiceng_domain::{text, wish};
+use jiceng_domain::{text, wishes};
 
 pub(super) fn fulfil(
     actor: &Actor,
@@ -19,7 +19,7 @@ pub(super) fn fulfil(
         None => today,
     };
     let claimed = w.claimed_on.unwrap_or(w.posted_on);
-    let on = wish::fulfilled_on(on, claimed, today)?;
+    let on = wishes::fulfilled_on(on, claimed, today)?;
     Ok((w.member_id, w.claimed_on, Some(on)))
 }
 

@@ -12,7 +12,7 @@ use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use jiceng_domain::clock;
-use jiceng_domain::wish::{self, WishMove, WishStatus};
+use jiceng_domain::wishes::{self, WishMove, WishStatus};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::wishes::{self as store, NewWish};
 use jiceng_store::{Db, audit, members, registrations};
@@ -101,7 +101,7 @@ pub async fn apply(
             .ok_or_else(|| OpsError::not_found("微心愿", id))?,
     );
     let from = before.status;
-    let to = wish::next(from, m)?;
+    let to = wishes::next(from, m)?;
     let path = before.community_path.clone();
     // Each move's rule: who may make it, and the claim and fulfilment it leaves.
     let (member, claimed, fulfilled) = match m {
@@ -214,7 +214,7 @@ pub struct Wish {
     pub detail: Option<String>,
     /// Who made the wish, as the community wrote it (a name or "张阿姨"); not shown publicly.
     pub resident: Option<String>,
-    pub status: jiceng_domain::wish::WishStatus,
+    pub status: jiceng_domain::wishes::WishStatus,
     pub posted_on: chrono::NaiveDate,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,

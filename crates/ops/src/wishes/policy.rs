@@ -3,7 +3,7 @@
 
 use super::Wish;
 use crate::{Actor, OpsError};
-use jiceng_domain::wish::{self, WishMove};
+use jiceng_domain::wishes::{self, WishMove};
 
 /// Posting and withdrawing, confirming a wish fulfilled, and claiming for any member: the
 /// writers of the wish's community.
@@ -26,7 +26,7 @@ pub fn may_release(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
 /// `claim_for` (a member the writer names), `release`, `fulfil`, `withdraw`.
 pub fn offers(actor: &Actor, w: &Wish) -> Vec<&'static str> {
     let status = w.status;
-    let allowed = |m: WishMove| wish::next(status, m).is_ok();
+    let allowed = |m: WishMove| wishes::next(status, m).is_ok();
     let mut out = Vec::new();
     if allowed(WishMove::Claim) {
         if let Some(me) = actor.member_id()

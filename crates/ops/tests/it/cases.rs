@@ -4,12 +4,12 @@
 
 use crate::common::*;
 use jiceng_ops::accounts::{self, NewUser};
-use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RatesQuery};
 use jiceng_ops::cases::{departments, views};
 use jiceng_ops::grids::patrols;
+use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::{Actor, Db, OpsError};
 use serde_json::json;
 

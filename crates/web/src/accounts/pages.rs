@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::Role;
-use jiceng_domain::access::TokenScope;
+use jiceng_domain::accounts::TokenScope;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use jiceng_ops::accounts::{self, NewUser};

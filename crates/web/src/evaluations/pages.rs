@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use jiceng_domain::evaluation::{Grade, Subject};
+use jiceng_domain::evaluations::{Grade, Subject};
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use jiceng_ops::evaluations::Evaluation;

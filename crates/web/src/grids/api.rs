@@ -7,9 +7,9 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiceng_ops::cases::views::Case;
 use jiceng_ops::grids::Grid;
 use jiceng_ops::grids::{self, NewGridInput};
-use jiceng_ops::cases::views::Case;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
-use jiceng_domain::grid::PlaceKind;
+use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use jiceng_ops::grids::{self, places};
@@ -150,7 +150,7 @@ async fn map_page(
         geojson,
         rows,
         teams: team_lines,
-        roles: jiceng_domain::grid::TeamRole::CHOICES
+        roles: jiceng_domain::grids::TeamRole::CHOICES
             .iter()
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
             .collect(),

@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader};
-use jiceng_domain::repair::{self, Cell};
+use jiceng_domain::imports::{self as repair, Cell};
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::OpsError;
 use jiceng_ops::imports::{self, Record, Report, Row, RowError};

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use jiceng_domain::{OrgCategory, OrgLevel, org::CommitteePosition};
+use jiceng_domain::{OrgCategory, OrgLevel, orgs::CommitteePosition};
 use jiceng_ops::OpsError;
 use jiceng_ops::orgs::{self, NewOrg, NewSeat};
 

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
-use jiceng_domain::wish::WishStatus;
+use jiceng_domain::wishes::WishStatus;
 use jiceng_ops::OpsError;
 use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};

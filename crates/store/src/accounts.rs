@@ -159,7 +159,7 @@ pub struct TokenRow {
     pub id: i64,
     pub user_id: i64,
     pub name: String,
-    pub scope: jiceng_domain::access::TokenScope,
+    pub scope: jiceng_domain::accounts::TokenScope,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,

@@ -208,7 +208,7 @@ pub fn check_dates(d: &MemberDates, today: NaiveDate) -> Result<(), Invalid> {
     if d.joined_on > today {
         return Err(Invalid::new("joined_on", d.joined_on, msg!("不能晚于今天")));
     }
-    if d.joined_on < crate::org::PARTY_FOUNDED {
+    if d.joined_on < crate::orgs::PARTY_FOUNDED {
         return Err(Invalid::new(
             "joined_on",
             d.joined_on,
