@@ -1,10 +1,13 @@
 //! Fresh, migrated databases for tests. With `JICENG_TEST_DATABASE_URL` set to a PostgreSQL
 //! server (postgres://postgres@127.0.0.1:5432/postgres), each test gets a new database there,
 //! dropped afterwards; otherwise a new SQLite file in a temporary directory. A test run
-//! against PostgreSQL fails, never skips, when the server cannot be reached.
+//! against PostgreSQL fails, never skips, when the server cannot be reached. A fixture is
+//! built once per process and backend, and each test gets its own copy.
 
 use crate::{Backend, Db};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -47,38 +50,36 @@ fn server_of(url: &str) -> &str {
 }
 
 impl TestDb {
+    /// A fresh database on the run's backend: PostgreSQL when `JICENG_TEST_DATABASE_URL` is
+    /// set, SQLite otherwise.
     pub async fn new() -> TestDb {
+        match postgres_url() {
+            Some(_) => TestDb::on(Backend::Postgres).await,
+            None => TestDb::on(Backend::Sqlite).await,
+        }
+    }
+
+    /// A fresh, migrated database on `backend`.
+    pub async fn on(backend: Backend) -> TestDb {
+        let t = TestDb::empty(backend).await;
+        t.db.migrate().await.expect("migrate");
+        t
+    }
+
+    /// A database not yet migrated: new, or (for a fixture) about to be copied into.
+    async fn empty(backend: Backend) -> TestDb {
         let name = unique();
         let dir = std::env::temp_dir().join(format!("jiceng-test-{name}"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        match postgres_url() {
-            Some(admin) => {
+        match backend {
+            Backend::Postgres => {
+                let admin = postgres_url().expect("JICENG_TEST_DATABASE_URL names the server");
                 let db_name = format!("jt_{name}");
-                let admin_db = Db::open(Some(&admin), &dir).await.unwrap_or_else(|e| {
-                    panic!("PostgreSQL at {admin} is required for this run: {e}")
-                });
-                if let Db::Pg(p) = &admin_db {
-                    sqlx::query(&format!("CREATE DATABASE {db_name}"))
-                        .execute(p)
-                        .await
-                        .expect("create test database");
-                }
-                admin_db.close().await;
-                let url = format!("{}/{db_name}", server_of(&admin));
-                let db = Db::open(Some(&url), &dir)
-                    .await
-                    .expect("open test database");
-                db.migrate().await.expect("migrate");
-                TestDb {
-                    db,
-                    url,
-                    dir,
-                    pg: Some((admin, db_name)),
-                }
+                admin_sql(&admin, &format!("CREATE DATABASE {db_name}")).await;
+                TestDb::at_pg(admin, db_name, dir).await
             }
-            None => {
+            Backend::Sqlite => {
                 let db = Db::open(None, &dir).await.expect("open sqlite");
-                db.migrate().await.expect("migrate");
                 let url = format!("sqlite://{}", dir.join("jiceng.db").display());
                 TestDb {
                     db,
@@ -86,6 +87,65 @@ impl TestDb {
                     dir,
                     pg: None,
                 }
+            }
+        }
+    }
+
+    async fn at_pg(admin: String, db_name: String, dir: PathBuf) -> TestDb {
+        let url = format!("{}/{db_name}", server_of(&admin));
+        let db = Db::open(Some(&url), &dir)
+            .await
+            .expect("open test database");
+        TestDb {
+            db,
+            url,
+            dir,
+            pg: Some((admin, db_name)),
+        }
+    }
+
+    /// A copy of the fixture `key` on `backend`, which `build` writes into a fresh database
+    /// the first time this process asks for it: SQLite copies the file, PostgreSQL creates the
+    /// database from it as a template, so a test starts from the fixture in milliseconds.
+    pub async fn fixture<F, Fut>(key: &'static str, backend: Backend, build: F) -> TestDb
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        static FIXTURES: OnceLock<tokio::sync::Mutex<HashMap<(&'static str, Backend), Fixture>>> =
+            OnceLock::new();
+        // Held while a fixture is built and while a database is created from it: PostgreSQL
+        // refuses a template that another session is using.
+        let mut fixtures = FIXTURES.get_or_init(Default::default).lock().await;
+        if let std::collections::hash_map::Entry::Vacant(slot) = fixtures.entry((key, backend)) {
+            slot.insert(Fixture::build(key, backend, build).await);
+        }
+        match &fixtures[&(key, backend)] {
+            Fixture::Sqlite(file) => {
+                let name = unique();
+                let dir = std::env::temp_dir().join(format!("jiceng-test-{name}"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                std::fs::copy(file, dir.join("jiceng.db")).expect("copy the fixture");
+                let db = Db::open(None, &dir).await.expect("open sqlite");
+                let url = format!("sqlite://{}", dir.join("jiceng.db").display());
+                TestDb {
+                    db,
+                    url,
+                    dir,
+                    pg: None,
+                }
+            }
+            Fixture::Pg(template) => {
+                let admin = postgres_url().expect("JICENG_TEST_DATABASE_URL names the server");
+                let db_name = format!("jt_{}", unique());
+                admin_sql(
+                    &admin,
+                    &format!("CREATE DATABASE {db_name} TEMPLATE {template}"),
+                )
+                .await;
+                let dir = std::env::temp_dir().join(format!("jiceng-test-{db_name}"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                TestDb::at_pg(admin, db_name, dir).await
             }
         }
     }
@@ -127,4 +187,87 @@ impl Drop for TestDb {
             .join();
         }
     }
+}
+
+/// A fixture built once: a SQLite file to copy, or a PostgreSQL database to use as template.
+enum Fixture {
+    Sqlite(PathBuf),
+    Pg(String),
+}
+
+impl Fixture {
+    async fn build<F, Fut>(key: &'static str, backend: Backend, build: F) -> Fixture
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let t = TestDb::on(backend).await;
+        build(t.db.clone()).await;
+        match backend {
+            Backend::Sqlite => {
+                // VACUUM INTO writes one consistent file, whatever the WAL still holds.
+                let file =
+                    std::env::temp_dir().join(format!("jiceng-fixture-{key}-{}.db", unique()));
+                if let Db::Sqlite(p, _) = &t.db {
+                    sqlx::query(&format!("VACUUM INTO '{}'", file.display()))
+                        .execute(p)
+                        .await
+                        .expect("write the fixture file");
+                }
+                Fixture::Sqlite(file)
+            }
+            Backend::Postgres => {
+                let admin = postgres_url().expect("JICENG_TEST_DATABASE_URL names the server");
+                let prefix = format!("jt_fixture_{key}_");
+                // Templates left by earlier runs (a process cannot drop its own at exit).
+                let earlier = match Db::open(Some(&admin), std::path::Path::new(".")).await {
+                    Ok(Db::Pg(p)) => {
+                        let names: Vec<(String,)> =
+                            sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE $1")
+                                .bind(format!("{prefix}%"))
+                                .fetch_all(&p)
+                                .await
+                                .unwrap_or_default();
+                        p.close().await;
+                        names
+                    }
+                    _ => Vec::new(),
+                };
+                for (name,) in earlier {
+                    admin_sql(
+                        &admin,
+                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    )
+                    .await;
+                }
+                let template = format!("{prefix}{}", std::process::id());
+                t.db.close().await;
+                let (_, name) = t.pg.as_ref().expect("a PostgreSQL test database").clone();
+                admin_sql(
+                    &admin,
+                    &format!("ALTER DATABASE {name} RENAME TO {template}"),
+                )
+                .await;
+                // The renamed database is the template now; nothing is left to drop.
+                let mut t = t;
+                t.pg = None;
+                Fixture::Pg(template)
+            }
+        }
+    }
+}
+
+/// Runs one statement on the server's admin database; a run against PostgreSQL fails when the
+/// server cannot be reached.
+async fn admin_sql(admin: &str, sql: &str) {
+    let client = Db::open(Some(admin), std::path::Path::new("."))
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for this run: {e}"));
+    if let Db::Pg(p) = &client {
+        sqlx::query(sql)
+            .execute(p)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    client.close().await;
 }

@@ -8,7 +8,9 @@ use jiceng_ops::members::{self, ListMembers};
 use jiceng_ops::orgs::{self, ListOrgs, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
 use jiceng_ops::{Actor, OpsError, registrations};
+use jiceng_store::Backend;
 use jiceng_store::Db;
+use jiceng_testkit::both;
 
 const PW: &str = "jiceng2026";
 
@@ -50,9 +52,9 @@ fn forbidden<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
     matches!(r, Err(OpsError::Forbidden(_)))
 }
 
-#[tokio::test]
-async fn lockout_after_five_failures_and_generic_errors() {
-    let t = city().await;
+#[both]
+async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
+    let t = city(on).await;
     account(&t.db, "worker1", "community_worker", Some("C"), None, None).await;
     let unknown = accounts::login(&t.db, "nobody", PW).await.unwrap_err();
     let wrong = accounts::login(&t.db, "worker1", "wrongpass1")
@@ -100,9 +102,9 @@ async fn lockout_after_five_failures_and_generic_errors() {
         .expect("a reset unlocks");
 }
 
-#[tokio::test]
-async fn sessions_end_on_logout_and_password_change() {
-    let t = city().await;
+#[both]
+async fn sessions_end_on_logout_and_password_change(on: Backend) {
+    let t = city(on).await;
     account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
     let a = accounts::login(&t.db, "sec1", PW).await.unwrap();
     let b = accounts::login(&t.db, "sec1", PW).await.unwrap();
@@ -134,9 +136,9 @@ async fn sessions_end_on_logout_and_password_change() {
     ));
 }
 
-#[tokio::test]
-async fn tokens_carry_their_scope_and_can_be_revoked() {
-    let t = city().await;
+#[both]
+async fn tokens_carry_their_scope_and_can_be_revoked(on: Backend) {
+    let t = city(on).await;
     let me = account(&t.db, "sec2", "community_secretary", Some("C"), None, None).await;
     let read = accounts::create_token(&t.db, &me, "报表", "read", Some(30))
         .await
@@ -171,9 +173,9 @@ async fn tokens_carry_their_scope_and_can_be_revoked() {
     assert_eq!(e.body().field, Some("scope"));
 }
 
-#[tokio::test]
-async fn accounts_cannot_outrank_or_outreach_their_creator() {
-    let t = city().await;
+#[both]
+async fn accounts_cannot_outrank_or_outreach_their_creator(on: Backend) {
+    let t = city(on).await;
     let street = account(&t.db, "street1", "street_admin", Some("S"), None, None).await;
     let e = accounts::create(
         &t.db,
@@ -265,9 +267,9 @@ async fn accounts_cannot_outrank_or_outreach_their_creator() {
 }
 
 /// The matrix: for each role, one use case in its scope and the same outside it.
-#[tokio::test]
-async fn access_matrix() {
-    let t = city().await;
+#[both]
+async fn access_matrix(on: Backend) {
+    let t = city(on).await;
     let op = actor();
     orgs::add(&t.db, &op, new_org("S2", "street", Some("D"), "350302002"))
         .await
@@ -542,9 +544,9 @@ async fn access_matrix() {
     );
 }
 
-#[tokio::test]
-async fn audit_chain_verifies_and_finds_tampering() {
-    let t = city().await;
+#[both]
+async fn audit_chain_verifies_and_finds_tampering(on: Backend) {
+    let t = city(on).await;
     let op = actor();
     let m = members::add(&t.db, &op, new_member("甲", 61, "B1"))
         .await
@@ -572,9 +574,9 @@ async fn audit_chain_verifies_and_finds_tampering() {
     assert_eq!(v.entries, 2);
 }
 
-#[tokio::test]
-async fn deleting_the_last_entry_is_noticed() {
-    let t = city().await;
+#[both]
+async fn deleting_the_last_entry_is_noticed(on: Backend) {
+    let t = city(on).await;
     let op = actor();
     members::add(&t.db, &op, new_member("乙", 63, "B1"))
         .await

@@ -4,14 +4,16 @@ use crate::common::*;
 use jiceng_ops::assessment::{self, NewRectification};
 use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::{OpsError, orgs};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
 
-#[tokio::test]
-async fn the_weakest_org_is_flagged_and_rectified() {
-    let t = city().await;
+#[both]
+async fn the_weakest_org_is_flagged_and_rectified(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     // B1 keeps every duty of 2025-Q3; B2 holds only one themed day; B3 half of its duties.
     orgs::add(&t.db, &a, new_org("B3", "branch", Some("C"), COMMUNITY_DIV))

@@ -11,6 +11,8 @@ use jiceng_ops::cases::{departments, views};
 use jiceng_ops::grids::patrols;
 use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::{Actor, Db, OpsError};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 use serde_json::json;
 
 const PW: &str = "Correct-horse-42";
@@ -66,9 +68,9 @@ fn report(title: &str, lon: f64, lat: f64) -> NewCase {
     }
 }
 
-#[tokio::test]
-async fn a_case_goes_round_the_loop_with_its_side_paths() {
-    let t = city().await;
+#[both]
+async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     for (code, name) in [
         ("cgj", "城市管理局"),
@@ -382,9 +384,9 @@ async fn a_case_goes_round_the_loop_with_its_side_paths() {
     );
 }
 
-#[tokio::test]
-async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
-    let t = city().await;
+#[both]
+async fn patrols_are_logged_measured_and_turn_findings_into_cases(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41], [119.0, 25.4]]] });
     let grid = grids::add(
@@ -500,10 +502,10 @@ async fn patrols_are_logged_measured_and_turn_findings_into_cases() {
     assert_eq!(patrols::within(&t.db, &street, 7).await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn overdue_cases_are_escalated_yellow_then_red() {
+#[both]
+async fn overdue_cases_are_escalated_yellow_then_red(on: Backend) {
     use jiceng_ops::cases::escalation;
-    let t = city().await;
+    let t = city(on).await;
     let a = actor();
     departments::add(&t.db, &a, "cgj", "城市管理局")
         .await
@@ -593,9 +595,9 @@ async fn overdue_cases_are_escalated_yellow_then_red() {
     assert_eq!(escalation::run(&t.db, now).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn a_grid_has_a_team_with_one_leader() {
-    let t = city().await;
+#[both]
+async fn a_grid_has_a_team_with_one_leader(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
     let grid = grids::add(
@@ -647,11 +649,11 @@ async fn a_grid_has_a_team_with_one_leader() {
     assert_eq!(grids::teams(&t.db, &a, Some("C")).await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals() {
+#[both]
+async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals(on: Backend) {
     use jiceng_ops::grids::places::{self, NewPlaceInput};
     use jiceng_ops::units::{self, NewUnit};
-    let t = city().await;
+    let t = city(on).await;
     let a = actor();
     let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
     let grid = grids::add(

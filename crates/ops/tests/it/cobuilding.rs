@@ -9,6 +9,8 @@ use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
 use jiceng_ops::{Actor, Db, OpsError};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
@@ -51,9 +53,9 @@ async fn unit(db: &Db, name: &str, division: &str, org: Option<&str>) -> i64 {
     .id
 }
 
-#[tokio::test]
-async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked() {
-    let t = city().await;
+#[both]
+async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     for (code, parent, div) in [
         ("U1", "C", COMMUNITY_DIV),
@@ -231,9 +233,9 @@ async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked() {
     assert_eq!(on_unit_page.len(), 1);
 }
 
-#[tokio::test]
-async fn commitments_kept_on_time_raise_the_unit_orgs_score() {
-    let t = city().await;
+#[both]
+async fn commitments_kept_on_time_raise_the_unit_orgs_score(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     for code in ["U1", "U2"] {
         orgs::add(

@@ -2,6 +2,7 @@
 
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::{Actor, Db};
+use jiceng_store::Backend;
 use jiceng_store::testing::TestDb;
 
 pub const COMMUNITY_DIV: &str = "350302001001";
@@ -27,26 +28,27 @@ pub fn new_org(code: &str, level: &str, parent: Option<&str>, division: &str) ->
 }
 
 /// D (district) › S (street) › C (community) › B1, B2 (branches); C2 a second community.
-pub async fn city() -> TestDb {
-    let t = TestDb::new().await;
-    let a = actor();
-    for o in [
-        new_org("D", "district", None, "350302"),
-        new_org("S", "street", Some("D"), "350302001"),
-        new_org("C", "community", Some("S"), COMMUNITY_DIV),
-        new_org("C2", "community", Some("S"), OTHER_COMMUNITY_DIV),
-        NewOrg {
-            category: s("grid"),
-            ..new_org("B1", "branch", Some("C"), COMMUNITY_DIV)
-        },
-        NewOrg {
-            category: s("compound"),
-            ..new_org("B2", "branch", Some("C"), COMMUNITY_DIV)
-        },
-    ] {
-        orgs::add(&t.db, &a, o).await.expect("seed org");
-    }
-    t
+pub async fn city(on: Backend) -> TestDb {
+    TestDb::fixture("city", on, |db| async move {
+        let a = actor();
+        for o in [
+            new_org("D", "district", None, "350302"),
+            new_org("S", "street", Some("D"), "350302001"),
+            new_org("C", "community", Some("S"), COMMUNITY_DIV),
+            new_org("C2", "community", Some("S"), OTHER_COMMUNITY_DIV),
+            NewOrg {
+                category: s("grid"),
+                ..new_org("B1", "branch", Some("C"), COMMUNITY_DIV)
+            },
+            NewOrg {
+                category: s("compound"),
+                ..new_org("B2", "branch", Some("C"), COMMUNITY_DIV)
+            },
+        ] {
+            orgs::add(&db, &a, o).await.expect("seed org");
+        }
+    })
+    .await
 }
 
 /// A valid ID number for a birth date and sequence (odd: male).

@@ -7,6 +7,8 @@ use jiceng_ops::evaluations::{self, ListPairs, NewEvaluation};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
 use jiceng_ops::{Actor, Db, OpsError, assessment, members, registrations};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
@@ -45,9 +47,9 @@ fn grade(subject: &str, who: i64, g: &str) -> NewEvaluation {
     }
 }
 
-#[tokio::test]
-async fn communities_and_units_grade_each_other_once_a_year() {
-    let t = city().await;
+#[both]
+async fn communities_and_units_grade_each_other_once_a_year(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     orgs::add(
         &t.db,

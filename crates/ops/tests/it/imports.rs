@@ -3,6 +3,8 @@
 use crate::common::*;
 use jiceng_ops::imports::{self, Record, Row, RowError};
 use jiceng_ops::members::NewMember;
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn rows(list: Vec<NewMember>) -> Vec<Row> {
     list.into_iter()
@@ -14,9 +16,9 @@ fn rows(list: Vec<NewMember>) -> Vec<Row> {
         .collect()
 }
 
-#[tokio::test]
-async fn dry_run_reports_every_row_and_writes_nothing() {
-    let t = city().await;
+#[both]
+async fn dry_run_reports_every_row_and_writes_nothing(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let good = new_member("林一", 11, "B1");
     let bad_phone = NewMember {
@@ -99,9 +101,9 @@ async fn dry_run_reports_every_row_and_writes_nothing() {
     assert_eq!(c.org.row.subtree_member_count, 2);
 }
 
-#[tokio::test]
-async fn orgs_and_units_import_in_file_order() {
-    let t = city().await;
+#[both]
+async fn orgs_and_units_import_in_file_order(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let rows = vec![
         Row {

@@ -5,10 +5,12 @@ use jiceng_ops::members::{self, ListMembers, NewMember};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
 use jiceng_ops::{OpsError, registrations};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
-#[tokio::test]
-async fn adds_a_member_masked_and_reveals_with_audit() {
-    let t = city().await;
+#[both]
+async fn adds_a_member_masked_and_reveals_with_audit(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let m = members::add(&t.db, &a, new_member("林小红", 12, "B1"))
         .await
@@ -38,9 +40,9 @@ async fn adds_a_member_masked_and_reveals_with_audit() {
     );
 }
 
-#[tokio::test]
-async fn bad_members_name_the_field_and_write_nothing() {
-    let t = city().await;
+#[both]
+async fn bad_members_name_the_field_and_write_nothing(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     members::add(&t.db, &a, new_member("林一", 11, "B1"))
         .await
@@ -169,9 +171,9 @@ async fn bad_members_name_the_field_and_write_nothing() {
     );
 }
 
-#[tokio::test]
-async fn repairs_what_is_unambiguous() {
-    let t = city().await;
+#[both]
+async fn repairs_what_is_unambiguous(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let mut id = id_number("1985-03-04", 13);
     if id.ends_with('X') {
@@ -203,9 +205,9 @@ async fn repairs_what_is_unambiguous() {
     assert_eq!(m.ethnicity, "汉族");
 }
 
-#[tokio::test]
-async fn editing_a_file_keeps_the_rules() {
-    let t = city().await;
+#[both]
+async fn editing_a_file_keeps_the_rules(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let m = members::add(&t.db, &a, new_member("林一", 11, "B1"))
         .await
@@ -281,9 +283,9 @@ async fn editing_a_file_keeps_the_rules() {
     );
 }
 
-#[tokio::test]
-async fn transfer_keeps_history_and_counts() {
-    let t = city().await;
+#[both]
+async fn transfer_keeps_history_and_counts(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let m = members::add(&t.db, &a, new_member("林一", 11, "B1"))
         .await
@@ -343,9 +345,9 @@ async fn transfer_keeps_history_and_counts() {
     );
 }
 
-#[tokio::test]
-async fn paging_lists_each_member_once() {
-    let t = city().await;
+#[both]
+async fn paging_lists_each_member_once(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     for n in 0..7u32 {
         let org = if n % 2 == 0 { "B1" } else { "B2" };
@@ -407,9 +409,9 @@ async fn paging_lists_each_member_once() {
     );
 }
 
-#[tokio::test]
-async fn dual_registration_is_seen_from_both_sides() {
-    let t = city().await;
+#[both]
+async fn dual_registration_is_seen_from_both_sides(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let employed = members::add(&t.db, &a, new_member("在职甲", 31, "B1"))
         .await

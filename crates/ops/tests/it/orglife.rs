@@ -4,6 +4,8 @@ use crate::common::*;
 use jiceng_ops::orglife::compliance;
 use jiceng_ops::orglife::meetings::{self, ListMeetings, NewMeeting};
 use jiceng_ops::{OpsError, members, registrations};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn meeting(org: &str, kind: &str, on: &str) -> NewMeeting {
     NewMeeting {
@@ -40,9 +42,9 @@ async fn full_quarter(t: &jiceng_store::testing::TestDb, org: &str) {
     }
 }
 
-#[tokio::test]
-async fn a_branch_turns_compliant_when_its_last_duty_is_recorded() {
-    let t = city().await;
+#[both]
+async fn a_branch_turns_compliant_when_its_last_duty_is_recorded(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     full_quarter(&t, "B1").await;
     let r = compliance::report(&t.db, &a, Some("C"), "2025-Q3")
@@ -71,9 +73,9 @@ async fn a_branch_turns_compliant_when_its_last_duty_is_recorded() {
     assert!(r.orgs[0].complies);
 }
 
-#[tokio::test]
-async fn attendance_is_kept_as_absences_and_visitors() {
-    let t = city().await;
+#[both]
+async fn attendance_is_kept_as_absences_and_visitors(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let m1 = members::add(&t.db, &a, new_member("林一", 11, "B1"))
         .await
@@ -153,9 +155,9 @@ async fn attendance_is_kept_as_absences_and_visitors() {
     );
 }
 
-#[tokio::test]
-async fn planned_then_held_and_joint_days_count_for_each() {
-    let t = city().await;
+#[both]
+async fn planned_then_held_and_joint_days_count_for_each(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let planned = meetings::record(&t.db, &a, meeting("B1", "themed_day", "2099-07-01"))
         .await
@@ -199,9 +201,9 @@ async fn planned_then_held_and_joint_days_count_for_each() {
     );
 }
 
-#[tokio::test]
-async fn rules_are_data_and_scope_is_checked() {
-    let t = city().await;
+#[both]
+async fn rules_are_data_and_scope_is_checked(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let rules = compliance::set_rule(&t.db, &a, "party_lecture", "branch", Some("yearly"))
         .await

@@ -3,14 +3,16 @@
 use crate::common::*;
 use jiceng_ops::orgs::{self, ListOrgs, NewOrg, NewSeat};
 use jiceng_ops::{OpsError, members};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
 
-#[tokio::test]
-async fn adds_orgs_with_terms_and_paths() {
-    let t = city().await;
+#[both]
+async fn adds_orgs_with_terms_and_paths(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let o = orgs::add(
         &t.db,
@@ -77,9 +79,9 @@ async fn adds_orgs_with_terms_and_paths() {
     assert_eq!(found.items.len(), 3);
 }
 
-#[tokio::test]
-async fn temporary_branch_needs_project_and_end() {
-    let t = city().await;
+#[both]
+async fn temporary_branch_needs_project_and_end(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let base = NewOrg {
         category: s("temporary"),
@@ -103,9 +105,9 @@ async fn temporary_branch_needs_project_and_end() {
     assert_eq!(ok.row.ends_on.unwrap().to_string(), "2027-12-31");
 }
 
-#[tokio::test]
-async fn bad_orgs_name_the_field_and_write_nothing() {
-    let t = city().await;
+#[both]
+async fn bad_orgs_name_the_field_and_write_nothing(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let before = count(&t.db, "SELECT COUNT(*) FROM orgs").await;
     let cases = [
@@ -157,9 +159,9 @@ async fn bad_orgs_name_the_field_and_write_nothing() {
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM orgs").await, before);
 }
 
-#[tokio::test]
-async fn moving_carries_the_subtree_and_refuses_cycles() {
-    let t = city().await;
+#[both]
+async fn moving_carries_the_subtree_and_refuses_cycles(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     orgs::add(&t.db, &a, new_org("G1", "group", Some("B1"), COMMUNITY_DIV))
         .await
@@ -242,9 +244,9 @@ async fn moving_carries_the_subtree_and_refuses_cycles() {
     assert_eq!(audit, 1);
 }
 
-#[tokio::test]
-async fn deleting_refuses_orgs_with_children_or_members() {
-    let t = city().await;
+#[both]
+async fn deleting_refuses_orgs_with_children_or_members(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let e = orgs::delete(&t.db, &a, "C").await.unwrap_err();
     assert!(matches!(e, OpsError::Conflict(_)), "{e}");
@@ -260,9 +262,9 @@ async fn deleting_refuses_orgs_with_children_or_members() {
     ));
 }
 
-#[tokio::test]
-async fn committee_with_one_secretary_and_part_time_members() {
-    let t = city().await;
+#[both]
+async fn committee_with_one_secretary_and_part_time_members(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let unit = jiceng_ops::units::add(
         &t.db,

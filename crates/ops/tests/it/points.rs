@@ -4,6 +4,8 @@ use crate::common::*;
 use jiceng_ops::orglife::meetings::{self, NewMeeting};
 use jiceng_ops::points::{self, NewPoints, RankingQuery};
 use jiceng_ops::{Actor, OpsError, members, registrations};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn meeting(org: &str, kind: &str, on: &str, absent: Vec<String>) -> NewMeeting {
     NewMeeting {
@@ -26,9 +28,9 @@ fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
 
-#[tokio::test]
-async fn points_come_from_meetings_registrations_and_approved_entries() {
-    let t = city().await;
+#[both]
+async fn points_come_from_meetings_registrations_and_approved_entries(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let good = members::add(&t.db, &a, new_member("积极", 11, "B1"))
         .await
@@ -224,9 +226,9 @@ async fn points_come_from_meetings_registrations_and_approved_entries() {
     assert_eq!(field(&err), "period");
 }
 
-#[tokio::test]
-async fn schemes_are_data_checked_before_they_are_stored() {
-    let t = city().await;
+#[both]
+async fn schemes_are_data_checked_before_they_are_stored(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let mut s12 = points::schemes(&t.db)
         .await
@@ -248,9 +250,9 @@ async fn schemes_are_data_checked_before_they_are_stored() {
     assert_eq!(field(&err), "cap");
 }
 
-#[tokio::test]
-async fn a_visit_counts_the_same_in_the_ledger_and_the_ranking() {
-    let t = city().await;
+#[both]
+async fn a_visit_counts_the_same_in_the_ledger_and_the_ranking(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     members::add(&t.db, &a, new_member("本支部", 21, "B1"))
         .await
@@ -285,9 +287,9 @@ async fn a_visit_counts_the_same_in_the_ledger_and_the_ranking() {
     assert_eq!(ranked.total, ledger.total);
 }
 
-#[tokio::test]
-async fn a_member_transferred_mid_year_owes_each_branch_its_own_months() {
-    let t = city().await;
+#[both]
+async fn a_member_transferred_mid_year_owes_each_branch_its_own_months(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let mover = members::add(&t.db, &a, new_member("调动", 21, "B1"))
         .await

@@ -5,14 +5,16 @@ use chrono::Datelike;
 use jiceng_ops::points::{self, RankingQuery};
 use jiceng_ops::service::{self, ListService, NewServiceInput};
 use jiceng_ops::{OpsError, accounts, members};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
 
-#[tokio::test]
-async fn recorded_service_counts_in_whole_hours_towards_points() {
-    let t = city().await;
+#[both]
+async fn recorded_service_counts_in_whole_hours_towards_points(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let who = members::add(&t.db, &a, new_member("热心", 11, "B1"))
         .await

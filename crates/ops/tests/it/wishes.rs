@@ -7,6 +7,8 @@ use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::points;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
 use jiceng_ops::{Actor, Db, OpsError, members, registrations};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
 
 fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
@@ -37,9 +39,9 @@ async fn member_account(db: &Db, name: &str, member: i64) -> Actor {
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
-#[tokio::test]
-async fn a_wish_is_claimed_by_a_member_fulfilled_and_counted() {
-    let t = city().await;
+#[both]
+async fn a_wish_is_claimed_by_a_member_fulfilled_and_counted(on: Backend) {
+    let t = city(on).await;
     let a = actor();
     let giver = members::add(&t.db, &a, new_member("热心", 11, "B1"))
         .await

@@ -3,11 +3,13 @@
 
 use chrono::NaiveDate;
 use jiceng_domain::{Division, DivisionCode, Gender, MemberStatus};
+use jiceng_store::Backend;
 use jiceng_store::members::{MemberFields, MemberFilter};
 use jiceng_store::orgs::{OrgFields, OrgFilter};
 use jiceng_store::registrations::NewRegistration;
 use jiceng_store::testing::TestDb;
 use jiceng_store::{StoreError, Tx, divisions, members, orgs, registrations};
+use jiceng_testkit::both;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -68,9 +70,9 @@ fn member(n: usize) -> MemberFields {
     }
 }
 
-#[tokio::test]
-async fn migrations_are_recorded_and_run_once() {
-    let t = TestDb::new().await;
+#[both]
+async fn migrations_are_recorded_and_run_once(on: Backend) {
+    let t = TestDb::on(on).await;
     assert_eq!(
         t.db.schema_version().await.unwrap(),
         Some(jiceng_store::MIGRATIONS.last().unwrap().version)
@@ -81,9 +83,9 @@ async fn migrations_are_recorded_and_run_once() {
     );
 }
 
-#[tokio::test]
-async fn divisions_insert_once_and_know_children() {
-    let t = TestDb::new().await;
+#[both]
+async fn divisions_insert_once_and_know_children(on: Backend) {
+    let t = TestDb::on(on).await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
     seed_divisions(&mut tx).await;
@@ -96,9 +98,9 @@ async fn divisions_insert_once_and_know_children() {
     assert_eq!(kids[0].level.code(), "village");
 }
 
-#[tokio::test]
-async fn subtree_move_rewrites_paths_and_counts() {
-    let t = TestDb::new().await;
+#[both]
+async fn subtree_move_rewrites_paths_and_counts(on: Backend) {
+    let t = TestDb::on(on).await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
     let a = orgs::insert(&mut tx, &org("A", "district"), None)
@@ -214,9 +216,9 @@ async fn subtree_move_rewrites_paths_and_counts() {
     );
 }
 
-#[tokio::test]
-async fn member_pages_follow_keyset_and_filters() {
-    let t = TestDb::new().await;
+#[both]
+async fn member_pages_follow_keyset_and_filters(on: Backend) {
+    let t = TestDb::on(on).await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
     let a = orgs::insert(&mut tx, &org("A", "district"), None)
@@ -297,9 +299,9 @@ async fn member_pages_follow_keyset_and_filters() {
     assert!(id > 2500);
 }
 
-#[tokio::test]
-async fn unique_id_numbers_and_one_active_registration() {
-    let t = TestDb::new().await;
+#[both]
+async fn unique_id_numbers_and_one_active_registration(on: Backend) {
+    let t = TestDb::on(on).await;
     let mut tx = t.db.write().await.unwrap();
     seed_divisions(&mut tx).await;
     let a = orgs::insert(&mut tx, &org("A", "district"), None)
