@@ -71,7 +71,15 @@ pub fn all_labels() -> Vec<&'static str> {
         cases::LimitUnit::LABELS,
         cases::Action::LABELS,
         grids::TeamRole::LABELS,
+        grids::PlaceKind::LABELS,
         evaluations::Grade::LABELS,
+        cases::StepAction::LABELS,
+        cases::Warning::LABELS,
+        points::EntryStatus::LABELS,
+        assessment::RectificationStatus::LABELS,
+        accounts::TokenScope::LABELS,
+        DivisionLevel::LABELS,
+        wishes::WishStatus::LABELS,
     ] {
         all.extend_from_slice(set);
     }

@@ -155,12 +155,14 @@ pub fn deadline(cal: &Calendar, from: NaiveDateTime, limit: Limit, extra: u32) -
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Warning {
-    OnTime,
-    /// Less than the warning share of the allowed time is left.
-    DueSoon,
-    Overdue,
+labelled_enum! {
+    /// How an open case stands against its deadline: due soon once less than the warning
+    /// share of the allowed time is left.
+    Warning, "warning" {
+        OnTime = "on_time", "按期";
+        DueSoon = "due_soon", "即将超期";
+        Overdue = "overdue", "已超期";
+    }
 }
 
 /// Whether a case due at `due`, started at `from`, needs a warning at `now`: due soon once

@@ -17,8 +17,8 @@ pub struct CaseView {
     #[serde(flatten)]
     pub row: Case,
     pub status_label: &'static str,
-    /// on_time, due_soon or overdue while the case is open with a deadline.
-    pub warning: Option<&'static str>,
+    /// While the case is open with a deadline.
+    pub warning: Option<Warning>,
     /// Whether the reporter's name and phone are masked.
     pub masked: bool,
 }
@@ -39,18 +39,12 @@ pub(crate) fn view(row: CaseRow, warn_share: f64) -> CaseView {
 
 fn view_of(row: Case, warn_share: f64, masked: bool) -> CaseView {
     let warning = match (row.status, row.dispatched_at, row.due_at) {
-        (s, Some(from), Some(due)) if s.is_open() => Some(
-            match warning(
-                from.naive_utc(),
-                due.naive_utc(),
-                clock::now().naive_utc(),
-                warn_share,
-            ) {
-                Warning::OnTime => "on_time",
-                Warning::DueSoon => "due_soon",
-                Warning::Overdue => "overdue",
-            },
-        ),
+        (s, Some(from), Some(due)) if s.is_open() => Some(warning(
+            from.naive_utc(),
+            due.naive_utc(),
+            clock::now().naive_utc(),
+            warn_share,
+        )),
         _ => None,
     };
     CaseView {

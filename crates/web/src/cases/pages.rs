@@ -56,7 +56,7 @@ fn line(v: &Viewer, names: &[(String, String)], c: CaseView) -> Line {
             .and_then(|k| names.iter().find(|(c, _)| c == k))
             .map_or("—".into(), |(_, n)| n.clone()),
         status: translate(v.lang, c.status_label).to_string(),
-        warning: c.warning.unwrap_or(""),
+        warning: c.warning.map_or("", |w| w.code()),
         due: r.due_at.map(local).unwrap_or_default(),
         manual: r.routed == Routing::Manual,
         code: r.code,
@@ -470,7 +470,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
     };
     Ok(render(&CasePage {
         status: tr(d.case.status_label),
-        warning: d.case.warning.unwrap_or(""),
+        warning: d.case.warning.map_or("", |w| w.code()),
         category: c
             .category
             .as_ref()

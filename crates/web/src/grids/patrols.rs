@@ -60,7 +60,7 @@ fn case_lines(v: &Viewer, cases: Vec<jiceng_ops::cases::views::CaseView>) -> Vec
             code: c.row.code,
             title: c.row.title,
             status: translate(v.lang, c.status_label).to_string(),
-            warning: c.warning.unwrap_or(""),
+            warning: c.warning.map_or("", |w| w.code()),
             received: local(c.row.received_at),
         })
         .collect()
