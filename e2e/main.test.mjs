@@ -366,3 +366,26 @@ test('a member claims a micro-wish on the phone and sees it count once fulfilled
   await member.screenshot({ path: join(shots, '23-wish-on-ledger.png'), fullPage: true });
   await member.context().close();
 });
+
+test('the API reference lists every operation and each schema with its typed fields', async () => {
+  const admin = await signIn('admin');
+  await admin.setViewportSize({ width: 1366, height: 768 });
+  await admin.goto(`${base}/api`);
+  const rows = admin.locator('main table tbody tr');
+  assert.ok((await rows.count()) > 150, 'operations and schema fields are listed');
+  const show = admin.locator('main tr', { hasText: '/api/v1/cases/{id}' }).first();
+  assert.match(await show.textContent(), /CaseDetail/);
+  await show.locator('a[href="#schema-CaseDetail"]').click();
+  await admin.waitForURL(/#schema-CaseDetail$/);
+  const ids = admin.locator('#schema-Wish tr', { hasText: 'posted_on' });
+  assert.match(await ids.textContent(), /string\(date\)/, 'dates are typed as dates');
+  const status = admin.locator('#schema-CaseStatus p');
+  assert.match(await status.textContent(), /dispatched/, 'an enumeration lists its codes');
+  await admin.goto(`${base}/api`);
+  await admin.screenshot({ path: join(shots, '24-api-reference.png') });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  const width = await admin.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no horizontal scrolling on a phone (${width}px)`);
+  await admin.screenshot({ path: join(shots, '25-api-reference-phone.png') });
+  await admin.context().close();
+});

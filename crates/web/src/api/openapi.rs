@@ -139,6 +139,13 @@ pub struct OpView {
     pub response: String,
 }
 
+impl OpView {
+    /// The schema a short type names, to link to: `[Token]` names `Token`.
+    pub fn link(ty: &str) -> &str {
+        ty.trim_start_matches('[').trim_end_matches(']')
+    }
+}
+
 /// One schema of the document, for the reference page: each property with its type.
 pub struct SchemaView {
     pub name: String,
