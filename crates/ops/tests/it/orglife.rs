@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use jiceng_ops::orglife::compliance;
+use jiceng_ops::orglife::files;
 use jiceng_ops::orglife::meetings::{self, ListMeetings, NewMeeting};
 use jiceng_ops::{OpsError, members, registrations};
 use jiceng_store::Backend;
@@ -230,4 +231,13 @@ async fn rules_are_data_and_scope_is_checked(on: Backend) {
         .await
         .unwrap_err();
     assert_eq!(field(&e), "frequency");
+}
+
+#[test]
+fn types_are_checked_by_name_and_content() {
+    assert!(files::kind_of("签到表.pdf", b"%PDF-1.7").is_ok());
+    assert!(files::kind_of("photo.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]).is_ok());
+    assert!(files::kind_of("run.exe", b"MZ").is_err());
+    assert!(files::kind_of("fake.pdf", b"MZ\x90\x00").is_err());
+    assert!(files::kind_of("noext", b"%PDF").is_err());
 }
