@@ -31,7 +31,10 @@ impl From<Invalid> for OpsError {
 /// The structured form of an error, as the API and `--json` print it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// invalid, not_found, conflict, forbidden, unauthenticated, unavailable or store; the
+    /// API adds malformed_json, bad_query, too_large and unsupported_media_type.
     pub code: &'static str,
+    /// For people, in the request's language; names the field and the value.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,

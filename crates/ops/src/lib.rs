@@ -25,7 +25,7 @@ pub mod units;
 pub mod wishes;
 
 pub use access::Actor;
-pub use error::OpsError;
+pub use error::{ErrorBody, OpsError};
 pub use jiceng_store::Db;
 
 /// One page of a list, with the key to ask for the next.

@@ -78,16 +78,18 @@ impl TestDb {
                 admin_sql(&admin, &format!("CREATE DATABASE {db_name}")).await;
                 TestDb::at_pg(admin, db_name, dir).await
             }
-            Backend::Sqlite => {
-                let db = Db::open(None, &dir).await.expect("open sqlite");
-                let url = format!("sqlite://{}", dir.join("jiceng.db").display());
-                TestDb {
-                    db,
-                    url,
-                    dir,
-                    pg: None,
-                }
-            }
+            Backend::Sqlite => TestDb::at_sqlite(dir).await,
+        }
+    }
+
+    async fn at_sqlite(dir: PathBuf) -> TestDb {
+        let db = Db::open(None, &dir).await.expect("open sqlite");
+        let url = format!("sqlite://{}", dir.join("jiceng.db").display());
+        TestDb {
+            db,
+            url,
+            dir,
+            pg: None,
         }
     }
 
@@ -122,18 +124,10 @@ impl TestDb {
         }
         match &fixtures[&(key, backend)] {
             Fixture::Sqlite(file) => {
-                let name = unique();
-                let dir = std::env::temp_dir().join(format!("jiceng-test-{name}"));
+                let dir = std::env::temp_dir().join(format!("jiceng-test-{}", unique()));
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 std::fs::copy(file, dir.join("jiceng.db")).expect("copy the fixture");
-                let db = Db::open(None, &dir).await.expect("open sqlite");
-                let url = format!("sqlite://{}", dir.join("jiceng.db").display());
-                TestDb {
-                    db,
-                    url,
-                    dir,
-                    pg: None,
-                }
+                TestDb::at_sqlite(dir).await
             }
             Fixture::Pg(template) => {
                 let admin = postgres_url().expect("JICENG_TEST_DATABASE_URL names the server");

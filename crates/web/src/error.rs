@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiceng_domain::{Lang, msg};
-use jiceng_ops::OpsError;
+use jiceng_ops::{ErrorBody, OpsError};
 use serde::Serialize;
 
 pub struct ApiError(pub OpsError);
@@ -78,17 +78,11 @@ pub struct ErrorReply {
     pub error: ErrorDetail,
 }
 
+/// The error as ops words it (code, message, field, value), and the request's id.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// invalid, not_found, conflict, forbidden, unauthenticated, unavailable, store,
-    /// malformed_json, bad_query, too_large or unsupported_media_type.
-    pub code: &'static str,
-    /// For people, in the request's language; names the field and the value.
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(flatten)]
+    pub body: ErrorBody,
     /// Quote it when reporting a failure: the server's log holds the detail under it.
     pub request_id: Option<String>,
 }
@@ -97,12 +91,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
         let request_id = log_failure(status, &self.0);
-        let body = self.0.body_in(lang());
         let error = ErrorDetail {
-            code: body.code,
-            message: body.message,
-            field: body.field,
-            value: body.value,
+            body: self.0.body_in(lang()),
             request_id: request_id.as_deref().map(str::to_string),
         };
         (status, Json(ErrorReply { error })).into_response()
@@ -116,10 +106,12 @@ pub fn bad_request(
     message: jiceng_domain::Msg,
 ) -> Response {
     let error = ErrorDetail {
-        code,
-        message: message.render(lang()),
-        field: None,
-        value: None,
+        body: ErrorBody {
+            code,
+            message: message.render(lang()),
+            field: None,
+            value: None,
+        },
         request_id: crate::request::current().as_deref().map(str::to_string),
     };
     (status, Json(ErrorReply { error })).into_response()

@@ -1,7 +1,7 @@
 //! /api/v1/session, /me, /tokens, /users and /audit.
 
 use crate::AppState;
-use crate::api::{Body, Params};
+use crate::api::{Body, PageQuery, Params};
 use crate::auth::{Authed, SESSION_COOKIE};
 use crate::error::ApiError;
 use axum::Json;
@@ -186,13 +186,6 @@ pub async fn revoke_token(
 ) -> Result<StatusCode, ApiError> {
     accounts::revoke_token(&s.db, &a.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 #[utoipa::path(

@@ -35,6 +35,14 @@ pub fn routes() -> routes::Table {
     )
 }
 
+/// A numbered page of a list: `page` from 1, `per_page` rows (50 by default).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
 /// JSON body whose rejections (malformed, too large, wrong type) answer in the API's shape.
 pub struct Body<T>(pub T);
 

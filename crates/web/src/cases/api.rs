@@ -2,7 +2,7 @@
 //! rates, and the public tracking and rating by code.
 
 use crate::AppState;
-use crate::api::{Body, Params};
+use crate::api::{Body, PageQuery, Params};
 use crate::auth::Authed;
 use crate::error::ApiError;
 use axum::Json;
@@ -86,13 +86,6 @@ pub async fn make_move(
     Body(m): Body<Move>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(moves::apply(&s.db, &a.actor, id, m).await?))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 #[utoipa::path(
