@@ -114,6 +114,11 @@ impl TestDb {
         F: FnOnce(Db) -> Fut,
         Fut: std::future::Future<Output = ()>,
     {
+        // The key names a PostgreSQL database, so it is an identifier.
+        assert!(
+            key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+            "a fixture key is letters, digits and underscores: {key}"
+        );
         static FIXTURES: OnceLock<tokio::sync::Mutex<HashMap<(&'static str, Backend), Fixture>>> =
             OnceLock::new();
         // Held while a fixture is built and while a database is created from it: PostgreSQL

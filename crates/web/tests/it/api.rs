@@ -5,13 +5,16 @@
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use jiceng_ops::Actor;
 use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::members::{self, NewMember};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
+use jiceng_ops::{Actor, Db};
+use jiceng_store::Backend;
 use jiceng_store::testing::TestDb;
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use tower::ServiceExt;
 
 const PW: &str = "jiceng2026";
@@ -64,7 +67,28 @@ struct App {
 /// D › S › C › (B1, B2, U1 with a unit) and D › S2 › X › XB, with a member in B1, one in XB,
 /// and "me" in B2; one account per role.
 async fn app() -> App {
-    let t = TestDb::new().await;
+    static IDS: OnceLock<Mutex<HashMap<Backend, [i64; 4]>>> = OnceLock::new();
+    let ids = IDS.get_or_init(Default::default);
+    let on = crate::city::backend();
+    let t = TestDb::fixture("api_city", on, |db| async move {
+        let built = build(&db).await;
+        ids.lock().unwrap().insert(on, built);
+    })
+    .await;
+    let [unit_id, inside, outside, me] = ids.lock().unwrap()[&on];
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    App {
+        _db: t,
+        router,
+        unit_id,
+        inside,
+        outside,
+        me,
+    }
+}
+
+/// Writes the city of [`app`] and returns its unit's, inside, outside and own member's ids.
+async fn build(db: &Db) -> [i64; 4] {
     let op = Actor::operator();
     for o in [
         org("D", "district", None, "350302", "regional"),
@@ -77,10 +101,10 @@ async fn app() -> App {
         org("X", "community", Some("S2"), "350302002001", "regional"),
         org("XB", "branch", Some("X"), "350302002001", "grid"),
     ] {
-        orgs::add(&t.db, &op, o).await.unwrap();
+        orgs::add(db, &op, o).await.unwrap();
     }
     let unit = units::add(
-        &t.db,
+        db,
         &op,
         NewUnit {
             name: s("莆田市城市管理局"),
@@ -92,15 +116,15 @@ async fn app() -> App {
     )
     .await
     .unwrap();
-    let inside = members::add(&t.db, &op, member("本辖区", 11, "B1", "350302001001"))
+    let inside = members::add(db, &op, member("本辖区", 11, "B1", "350302001001"))
         .await
         .unwrap()
         .id;
-    let outside = members::add(&t.db, &op, member("外辖区", 13, "XB", "350302002001"))
+    let outside = members::add(db, &op, member("外辖区", 13, "XB", "350302002001"))
         .await
         .unwrap()
         .id;
-    let me = members::add(&t.db, &op, member("我自己", 15, "B2", "350302001001"))
+    let me = members::add(db, &op, member("我自己", 15, "B2", "350302001001"))
         .await
         .unwrap()
         .id;
@@ -116,12 +140,12 @@ async fn app() -> App {
         ("liaison", "unit_liaison", None, None, Some(unit.row.id)),
         ("member", "member", None, Some(me), None),
     ];
-    jiceng_ops::cases::departments::add(&t.db, &op, "cgj", "城市管理局")
+    jiceng_ops::cases::departments::add(db, &op, "cgj", "城市管理局")
         .await
         .unwrap();
     for (username, role, scope, member_id, unit_id) in accounts_spec {
         accounts::create(
-            &t.db,
+            db,
             &op,
             NewUser {
                 username: s(username),
@@ -137,15 +161,7 @@ async fn app() -> App {
         .await
         .unwrap();
     }
-    let router = jiceng_web::router(t.db.clone(), files_dir());
-    App {
-        _db: t,
-        router,
-        unit_id: unit.row.id,
-        inside,
-        outside,
-        me,
-    }
+    [unit.row.id, inside, outside, me]
 }
 
 /// A signed-in browser: its cookie and CSRF token.

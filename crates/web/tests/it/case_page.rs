@@ -4,10 +4,8 @@
 
 use crate::pages::{files_dir, get, post_form, sign_in};
 use axum::http::StatusCode;
-use jiceng_demo::{self as demo, DemoSpec, Quiet};
 use jiceng_ops::Actor;
 use jiceng_ops::cases::intake::{self, NewCase};
-use jiceng_store::testing::TestDb;
 use std::collections::{BTreeMap, BTreeSet};
 
 const ROLES: [&str; 8] = [
@@ -75,16 +73,7 @@ impl World {
 
 #[tokio::test]
 async fn the_case_page_offers_each_role_only_the_moves_it_may_make() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 3,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let mut sessions = BTreeMap::new();
     let mut actors = BTreeMap::new();

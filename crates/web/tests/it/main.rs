@@ -3,5 +3,6 @@
 
 mod api;
 mod case_page;
+mod city;
 mod failures;
 mod pages;

@@ -3,9 +3,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, StatusCode, header};
-use jiceng_demo::{self as demo, DemoSpec, Quiet};
 use jiceng_ops::Actor;
-use jiceng_store::testing::TestDb;
 use tower::ServiceExt;
 
 pub(crate) async fn get(
@@ -60,16 +58,7 @@ pub(crate) async fn sign_in(router: &axum::Router, user: &str, password: &str) -
 
 #[tokio::test]
 async fn every_role_gets_its_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 9,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
 
     let (st, _, location) = get(&router, "/members", "").await;
@@ -225,15 +214,8 @@ pub(crate) async fn post_form(
 #[tokio::test]
 async fn dual_registration_from_the_community_page() {
     use jiceng_ops::members::{self, ListMembers};
-    let t = TestDb::new().await;
+    let (t, summary) = crate::city::demo().await;
     let op = Actor::operator();
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 4,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &op, &spec, &Quiet).await.unwrap();
     let router = jiceng_web::router(t.db.clone(), files_dir());
     // An employed member living in 太平社区 who has not registered yet.
     let mut candidate = None;
@@ -355,16 +337,7 @@ pub(crate) async fn post_redirect(
 
 #[tokio::test]
 async fn orgs_units_and_seats_from_their_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 5,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "secretary", &summary.password).await;
     let token = cookie.split_once('=').unwrap().1.to_string();
@@ -673,16 +646,7 @@ pub(crate) fn files_dir() -> std::path::PathBuf {
 
 #[tokio::test]
 async fn meetings_compliance_ledger_and_attachments_from_the_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 6,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "secretary", &summary.password).await;
     let token = cookie.split_once('=').unwrap().1.to_string();
@@ -832,16 +796,7 @@ async fn meetings_compliance_ledger_and_attachments_from_the_pages() {
 
 #[tokio::test]
 async fn points_ledger_entry_approval_and_ranking_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 8,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let session = |cookie: String| async {
         let token = cookie.split_once('=').unwrap().1.to_string();
@@ -994,16 +949,7 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
 
 #[tokio::test]
 async fn assessment_flags_the_weak_and_records_their_rectification() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 11,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "street", &summary.password).await;
     let token = cookie.split_once('=').unwrap().1.to_string();
@@ -1077,16 +1023,7 @@ async fn assessment_flags_the_weak_and_records_their_rectification() {
 
 #[tokio::test]
 async fn administrators_change_rules_weights_and_schemes_from_settings() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 12,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let sec = sign_in(&router, "secretary", &summary.password).await;
     let (st, _, _) = get(&router, "/settings", &sec).await;
@@ -1215,16 +1152,7 @@ fn hidden(html: &str, name: &str) -> String {
 
 #[tokio::test]
 async fn the_evaluation_desk_grades_a_pair_once() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 5,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "street", &summary.password).await;
     let token = cookie.split_once('=').unwrap().1.to_string();
@@ -1278,16 +1206,7 @@ async fn the_evaluation_desk_grades_a_pair_once() {
 
 #[tokio::test]
 async fn cobuilding_service_and_wishes_from_the_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 5,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     assert!(summary.commitments > 0, "the demo signs agreements");
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let cookie = sign_in(&router, "street", &summary.password).await;
@@ -1305,7 +1224,19 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
         .next()
         .unwrap()
         .to_string();
-    let (_, page, _) = get(&router, &format!("/cobuilding/{link}"), &cookie).await;
+    // A commitment added from the agreement's page, open until it is marked (the demo's own
+    // may all be done late in the year).
+    let today = jiceng_domain::clock::today().to_string();
+    let back = post_redirect(
+        &router,
+        &format!("/cobuilding/{link}/commitments"),
+        &cookie,
+        &csrf,
+        &format!("title=开放党群活动室&due_on={today}"),
+    )
+    .await;
+    assert_eq!(back, format!("/cobuilding/{link}"));
+    let (_, page, _) = get(&router, &back, &cookie).await;
     let pending = page
         .split("<form method=\"post\" action=\"/commitments/")
         .skip(1)
@@ -1325,7 +1256,6 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
     .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("不能晚于今天"), "{page}");
-    let today = jiceng_domain::clock::today().to_string();
     let back = post_redirect(
         &router,
         &format!("/commitments/{pending}/done"),
@@ -1472,16 +1402,7 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
 
 #[tokio::test]
 async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
-    let t = TestDb::new().await;
-    let spec = DemoSpec {
-        city: "莆田市".into(),
-        scale: 0.05,
-        seed: 3,
-        today: None,
-    };
-    let summary = demo::build(&t.db, &Actor::operator(), &spec, &Quiet)
-        .await
-        .unwrap();
+    let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let session = |user: &'static str| {
         let router = router.clone();
