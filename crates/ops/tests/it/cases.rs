@@ -3,6 +3,7 @@
 //! rating, the side paths, refused moves, and the rates kept on write.
 
 use crate::common::*;
+use chrono::{DateTime, Utc};
 use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
@@ -94,16 +95,42 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     .await
     .unwrap();
     assert_eq!(grid.code, format!("{COMMUNITY_DIV}001"));
-    let street = account(&t.db, "street", "street_admin", "S", None).await;
-    let cgj = account(&t.db, "cgj1", "department_handler", "S", Some("cgj")).await;
-    let swj = account(&t.db, "swj1", "department_handler", "S", Some("swj")).await;
-    let gdj = account(&t.db, "gdj1", "department_handler", "S", Some("gdj")).await;
-    let gridder = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+    let l = Loop {
+        street: account(&t.db, "street", "street_admin", "S", None).await,
+        cgj: account(&t.db, "cgj1", "department_handler", "S", Some("cgj")).await,
+        swj: account(&t.db, "swj1", "department_handler", "S", Some("swj")).await,
+        gdj: account(&t.db, "gdj1", "department_handler", "S", Some("gdj")).await,
+        gridder: account(&t.db, "grid1", "grid_worker", "B1", None).await,
+        db: t.db.clone(),
+        a,
+    };
+    let (case, code) = intake_locates_registers_and_refuses_repeats(&l, grid.id).await;
+    let lost = outside_every_grid_it_waits_in_the_manual_queue(&l).await;
+    let due = the_street_whistles_and_each_summoned_department_reports(&l, case).await;
+    one_extension_with_a_reason(&l, case, due).await;
+    feedback_rework_closing_and_the_reporters_rating(&l, case, &code).await;
+    the_side_paths_return_suspend_resume_and_supervise(&l, lost).await;
+    the_rates_come_from_the_counts_kept_on_each_move(&l).await;
+    the_inbox_and_the_audit_trail_hold_every_move_made(&l).await;
+}
 
-    // Intake: located in the grid, registered at once under 市容环境.
+/// The case loop's database and the accounts that work on it.
+struct Loop {
+    db: Db,
+    a: Actor,
+    street: Actor,
+    cgj: Actor,
+    swj: Actor,
+    gdj: Actor,
+    gridder: Actor,
+}
+
+/// Intake: located in the grid and registered at once under 市容环境; the same key again
+/// names the first case; an unknown category is named. Returns the case's id and code.
+async fn intake_locates_registers_and_refuses_repeats(l: &Loop, grid: i64) -> (i64, String) {
     let c = intake::take_in(
-        &t.db,
-        &gridder,
+        &l.db,
+        &l.gridder,
         NewCase {
             idempotency_key: s("k-1"),
             ..report("楼道堆放垃圾", 119.005, 25.405)
@@ -112,12 +139,12 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     .await
     .unwrap();
     assert_eq!((c.status.code(), c.routed.code()), ("registered", "grid"));
-    assert_eq!(c.grid_id, Some(grid.id));
+    assert_eq!(c.grid_id, Some(grid));
     assert!(c.street_org_id.is_some());
     assert_eq!(c.category_top.as_deref(), Some("environment"));
     let again = intake::take_in(
-        &t.db,
-        &gridder,
+        &l.db,
+        &l.gridder,
         NewCase {
             idempotency_key: s("k-1"),
             ..report("楼道堆放垃圾", 119.005, 25.405)
@@ -131,8 +158,8 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         "names the first case: {again}"
     );
     let e = intake::take_in(
-        &t.db,
-        &gridder,
+        &l.db,
+        &l.gridder,
         NewCase {
             category: s("ufo"),
             ..report("不明物体", 119.005, 25.405)
@@ -141,10 +168,14 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     .await
     .unwrap_err();
     assert_eq!(field(&e), "category");
-    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM cases").await, 1);
+    assert_eq!(count(&l.db, "SELECT COUNT(*) FROM cases").await, 1);
+    (c.id, c.code)
+}
 
-    // Outside every grid and with no community: the manual queue, registered by hand later.
-    let lost = intake::take_in(&t.db, &a, report("路灯不亮", 118.0, 24.0))
+/// Outside every grid and with no community: the manual queue, registered by hand later by
+/// whoever writes at the top, who must name the community. Returns the case's id.
+async fn outside_every_grid_it_waits_in_the_manual_queue(l: &Loop) -> i64 {
+    let lost = intake::take_in(&l.db, &l.a, report("路灯不亮", 118.0, 24.0))
         .await
         .unwrap();
     assert_eq!(
@@ -155,20 +186,20 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         ),
         ("received", "manual", "/")
     );
-    let e = moves::apply(&t.db, &street, lost.id, mv("register"))
+    let e = moves::apply(&l.db, &l.street, lost.id, mv("register"))
         .await
         .unwrap_err();
     assert!(
         matches!(e, OpsError::Forbidden(_)),
         "the queue is the top's: {e}"
     );
-    let e = moves::apply(&t.db, &a, lost.id, mv("register"))
+    let e = moves::apply(&l.db, &l.a, lost.id, mv("register"))
         .await
         .unwrap_err();
     assert_eq!(field(&e), "community");
     let placed = moves::apply(
-        &t.db,
-        &a,
+        &l.db,
+        &l.a,
         lost.id,
         Move {
             community: s("C2"),
@@ -182,18 +213,24 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         (placed.status.code(), placed.routed.code()),
         ("registered", "address")
     );
+    lost.id
+}
 
-    // Out of order: nothing to verify yet.
-    let e = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+/// Nothing to verify before dispatch. The street blows the whistle: 城管 leads, 水务 is
+/// summoned too; each reports once, an unsummoned department cannot, and only the lead
+/// accepts. Returns the deadline dispatch set.
+async fn the_street_whistles_and_each_summoned_department_reports(
+    l: &Loop,
+    case: i64,
+) -> DateTime<Utc> {
+    let e = moves::apply(&l.db, &l.gridder, case, mv("verify"))
         .await
         .unwrap_err();
     assert_eq!(field(&e), "action");
-
-    // The street blows the whistle: 城管 leads, 水务 is summoned too; each reports.
     let d = moves::apply(
-        &t.db,
-        &street,
-        c.id,
+        &l.db,
+        &l.street,
+        case,
         Move {
             departments: vec!["cgj".into(), "swj".into()],
             ..mv("dispatch")
@@ -204,74 +241,89 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     assert_eq!(d.status.code(), "dispatched");
     let due = d.due_at.unwrap();
     assert!(due > d.dispatched_at.unwrap());
-    let e = moves::apply(&t.db, &gdj, c.id, mv("report"))
+    let e = moves::apply(&l.db, &l.gdj, case, mv("report"))
         .await
         .unwrap_err();
     assert!(matches!(e, OpsError::Conflict(_)), "not summoned: {e}");
-    moves::apply(&t.db, &swj, c.id, mv("report")).await.unwrap();
-    moves::apply(&t.db, &cgj, c.id, mv("report")).await.unwrap();
+    moves::apply(&l.db, &l.swj, case, mv("report"))
+        .await
+        .unwrap();
+    moves::apply(&l.db, &l.cgj, case, mv("report"))
+        .await
+        .unwrap();
     assert!(
-        moves::apply(&t.db, &cgj, c.id, mv("report")).await.is_err(),
+        moves::apply(&l.db, &l.cgj, case, mv("report"))
+            .await
+            .is_err(),
         "once"
     );
-    let shown = views::show(&t.db, &swj, c.id, false).await.unwrap();
+    let shown = views::show(&l.db, &l.swj, case, false).await.unwrap();
     assert!(shown.summons.iter().all(|x| x.reported_at.is_some()));
-    let e = moves::apply(&t.db, &swj, c.id, mv("accept"))
+    let e = moves::apply(&l.db, &l.swj, case, mv("accept"))
         .await
         .unwrap_err();
     assert!(
         matches!(e, OpsError::Forbidden(_)),
         "only the lead handles: {e}"
     );
-    moves::apply(&t.db, &cgj, c.id, mv("accept")).await.unwrap();
+    moves::apply(&l.db, &l.cgj, case, mv("accept"))
+        .await
+        .unwrap();
+    due
+}
 
-    // One extension, with a reason, approved by the street.
-    let e = moves::apply(&t.db, &cgj, c.id, mv("request_extension"))
+/// One extension, with a reason, approved by the street; the deadline moves out, and a
+/// second request is over the limit.
+async fn one_extension_with_a_reason(l: &Loop, case: i64, due: DateTime<Utc>) {
+    let e = moves::apply(&l.db, &l.cgj, case, mv("request_extension"))
         .await
         .unwrap_err();
     assert_eq!(field(&e), "note");
     moves::apply(
-        &t.db,
-        &cgj,
-        c.id,
+        &l.db,
+        &l.cgj,
+        case,
         noted("request_extension", "需协调物业清运"),
     )
     .await
     .unwrap();
-    let ext = moves::apply(&t.db, &street, c.id, mv("approve_extension"))
+    let ext = moves::apply(&l.db, &l.street, case, mv("approve_extension"))
         .await
         .unwrap();
     assert_eq!(ext.extensions, 1);
     assert!(ext.due_at.unwrap() > due, "the deadline moves out");
-    let e = moves::apply(&t.db, &cgj, c.id, noted("request_extension", "再延"))
+    let e = moves::apply(&l.db, &l.cgj, case, noted("request_extension", "再延"))
         .await
         .unwrap_err();
     assert!(e.to_string().contains("上限"), "{e}");
+}
 
-    // Feedback, a failed check (rework), feedback again, closed, rated by the reporter.
-    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已清运"))
+/// Feedback, a failed check (rework), feedback again, closed, rated by the reporter (a wrong
+/// phone is named); the tracking view lists every step.
+async fn feedback_rework_closing_and_the_reporters_rating(l: &Loop, case: i64, code: &str) {
+    moves::apply(&l.db, &l.cgj, case, noted("feedback", "已清运"))
         .await
         .unwrap();
-    let back = moves::apply(&t.db, &gridder, c.id, noted("rework", "仍有垃圾"))
+    let back = moves::apply(&l.db, &l.gridder, case, noted("rework", "仍有垃圾"))
         .await
         .unwrap();
     assert_eq!((back.status.code(), back.reworks), ("handling", 1));
-    moves::apply(&t.db, &cgj, c.id, noted("feedback", "已全部清运"))
+    moves::apply(&l.db, &l.cgj, case, noted("feedback", "已全部清运"))
         .await
         .unwrap();
-    let closed = moves::apply(&t.db, &gridder, c.id, mv("verify"))
+    let closed = moves::apply(&l.db, &l.gridder, case, mv("verify"))
         .await
         .unwrap();
     assert_eq!(closed.status.code(), "closed");
-    let e = moves::rate_as_reporter(&t.db, &c.code, "0000", "satisfied")
+    let e = moves::rate_as_reporter(&l.db, code, "0000", "satisfied")
         .await
         .unwrap_err();
     assert_eq!(field(&e), "phone");
-    let rated = moves::rate_as_reporter(&t.db, &c.code, "5678", "satisfied")
+    let rated = moves::rate_as_reporter(&l.db, code, "5678", "satisfied")
         .await
         .unwrap();
     assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
-    let tracked = views::track(&t.db, &c.code).await.unwrap();
+    let tracked = views::track(&l.db, code).await.unwrap();
     let actions: Vec<&str> = tracked.steps.iter().map(|s| s.action.code()).collect();
     assert_eq!(
         actions,
@@ -291,12 +343,15 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
             "follow_up"
         ]
     );
+}
 
-    // Side paths on the second case: returned by the department, suspended, resumed.
+/// Side paths on the second case: returned by the department, suspended, resumed, and put
+/// under yellow supervision.
+async fn the_side_paths_return_suspend_resume_and_supervise(l: &Loop, lost: i64) {
     moves::apply(
-        &t.db,
-        &a,
-        lost.id,
+        &l.db,
+        &l.a,
+        lost,
         Move {
             departments: vec!["gdj".into()],
             ..mv("dispatch")
@@ -304,7 +359,7 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     )
     .await
     .unwrap();
-    let returned = moves::apply(&t.db, &gdj, lost.id, noted("return", "非本部门职责"))
+    let returned = moves::apply(&l.db, &l.gdj, lost, noted("return", "非本部门职责"))
         .await
         .unwrap();
     assert_eq!(
@@ -315,12 +370,12 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         ),
         ("registered", 1, None)
     );
-    let parked = moves::apply(&t.db, &a, lost.id, mv("suspend"))
+    let parked = moves::apply(&l.db, &l.a, lost, mv("suspend"))
         .await
         .unwrap();
     assert_eq!(parked.status.code(), "suspended");
     assert_eq!(
-        moves::apply(&t.db, &a, lost.id, mv("resume"))
+        moves::apply(&l.db, &l.a, lost, mv("resume"))
             .await
             .unwrap()
             .status
@@ -328,9 +383,9 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         "registered"
     );
     let yellow = moves::apply(
-        &t.db,
-        &a,
-        lost.id,
+        &l.db,
+        &l.a,
+        lost,
         Move {
             level: s("yellow"),
             ..mv("supervise")
@@ -339,11 +394,14 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     .await
     .unwrap();
     assert_eq!(yellow.supervision.map(|x| x.code()), Some("yellow"));
+}
 
-    // The rates come from the counts kept on each move.
+/// The rates come from the counts kept on each move, for the whole and by department, and
+/// the street sees both cases.
+async fn the_rates_come_from_the_counts_kept_on_each_move(l: &Loop) {
     let r = rates::rates(
-        &t.db,
-        &a,
+        &l.db,
+        &l.a,
         RatesQuery {
             by: s("department"),
             ..Default::default()
@@ -361,22 +419,23 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
     assert_eq!(r.total.on_time_rate, Some(1.0));
     let cg = r.lines.iter().find(|l| l.label == "城市管理局").unwrap();
     assert_eq!((cg.counts.closed, cg.counts.responded_on_time), (1, 1));
-    let by_street = rates::rates(&t.db, &street, RatesQuery::default())
+    let by_street = rates::rates(&l.db, &l.street, RatesQuery::default())
         .await
         .unwrap();
     assert_eq!(
         by_street.total.counts.received, 2,
         "both cases are in street S"
     );
+}
 
-    // The department's inbox holds what it leads or was summoned to.
-    let inbox = views::inbox(&t.db, &swj, 1, 50).await.unwrap();
+/// The department's inbox holds what it leads or was summoned to; two intakes, eleven moves
+/// on the first case and six on the second are audited, and refused moves wrote nothing.
+async fn the_inbox_and_the_audit_trail_hold_every_move_made(l: &Loop) {
+    let inbox = views::inbox(&l.db, &l.swj, 1, 50).await.unwrap();
     assert_eq!(inbox.items.len(), 1);
-    // Two intakes, eleven moves on the first case and six on the second; refused moves
-    // wrote nothing.
     assert_eq!(
         count(
-            &t.db,
+            &l.db,
             "SELECT COUNT(*) FROM audit_log WHERE operation LIKE 'case.%'"
         )
         .await,

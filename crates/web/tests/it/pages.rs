@@ -1400,25 +1400,74 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
     );
 }
 
+/// The accounts the case story works as, signed in: (cookie, CSRF token).
+struct Story {
+    router: axum::Router,
+    db: jiceng_ops::Db,
+    street: (String, String),
+    handler: (String, String),
+    grid: (String, String),
+}
+
+impl Story {
+    async fn session(
+        router: &axum::Router,
+        db: &jiceng_ops::Db,
+        user: &str,
+        pw: &str,
+    ) -> (String, String) {
+        let cookie = sign_in(router, user, pw).await;
+        let token = cookie.split_once('=').unwrap().1.to_string();
+        let (_, csrf) = jiceng_ops::accounts::session_actor(db, &token)
+            .await
+            .unwrap();
+        (cookie, csrf)
+    }
+
+    async fn post(&self, (cookie, csrf): &(String, String), uri: &str, body: &str) -> String {
+        post_redirect(&self.router, uri, cookie, csrf, body).await
+    }
+
+    async fn post_form(
+        &self,
+        (cookie, csrf): &(String, String),
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, String) {
+        post_form(&self.router, uri, cookie, csrf, body).await
+    }
+
+    async fn get(&self, (cookie, _): &(String, String), uri: &str) -> (StatusCode, String) {
+        let (st, body, _) = get(&self.router, uri, cookie).await;
+        (st, body)
+    }
+}
+
 #[tokio::test]
 async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
-    let session = |user: &'static str| {
-        let router = router.clone();
-        let db = t.db.clone();
-        let pw = summary.password.clone();
-        async move {
-            let cookie = sign_in(&router, user, &pw).await;
-            let token = cookie.split_once('=').unwrap().1.to_string();
-            let (_, csrf) = jiceng_ops::accounts::session_actor(&db, &token)
-                .await
-                .unwrap();
-            (cookie, csrf)
-        }
+    let pw = &summary.password;
+    let story = Story {
+        street: Story::session(&router, &t.db, "street", pw).await,
+        handler: Story::session(&router, &t.db, "handler", pw).await,
+        grid: Story::session(&router, &t.db, "grid", pw).await,
+        db: t.db.clone(),
+        router,
     };
-    let (street, street_csrf) = session("street").await;
-    let (_, form, _) = get(&router, "/cases/new", &street).await;
+    let case = the_street_takes_a_case_in_once(&story).await;
+    it_is_whistled_to_two_departments_handled_and_verified(&story, &case).await;
+    let tracking = the_reporter_tracks_and_rates_it_signed_out(&story, &case).await;
+    the_rates_and_the_export_show_it(&story).await;
+    let (grid_code, made) = a_patrol_finding_becomes_a_case(&story).await;
+    the_map_shows_teams_places_and_the_grid_cases(&story, &grid_code, &made).await;
+    the_disclosure_names_no_one(&story, &tracking).await;
+}
+
+/// A case from the street's form: a missing title is named, and the same form sent twice is
+/// one case. Returns the case's page.
+async fn the_street_takes_a_case_in_once(story: &Story) -> String {
+    let (_, form) = story.get(&story.street, "/cases/new").await;
     let key = form
         .split("name=\"idempotency_key\" value=\"")
         .nth(1)
@@ -1430,12 +1479,12 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     assert_eq!(key.len(), 24, "a fresh key per form");
     // A community within the street account's scope.
     let street_actor =
-        jiceng_ops::accounts::session_actor(&t.db, street.split_once('=').unwrap().1)
+        jiceng_ops::accounts::session_actor(&story.db, story.street.0.split_once('=').unwrap().1)
             .await
             .unwrap()
             .0;
     let community = jiceng_ops::orgs::list(
-        &t.db,
+        &story.db,
         &street_actor,
         jiceng_ops::orgs::ListOrgs {
             level: Some("community".into()),
@@ -1451,88 +1500,75 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     let body = format!(
         "channel=hotline&category=water&urgency=normal&title=小区停水&community={community}&reporter_phone=13912345678&idempotency_key={key}"
     );
-    let (st, page) = post_form(
-        &router,
-        "/cases",
-        &street,
-        &street_csrf,
-        &body.replace("title=小区停水&", ""),
-    )
-    .await;
+    let (st, page) = story
+        .post_form(
+            &story.street,
+            "/cases",
+            &body.replace("title=小区停水&", ""),
+        )
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("标题") && page.contains("必填"), "{page}");
-    let case = post_redirect(&router, "/cases", &street, &street_csrf, &body).await;
-    let (_, page) = post_form(&router, "/cases", &street, &street_csrf, &body).await;
+    let case = story.post(&story.street, "/cases", &body).await;
+    let (_, page) = story.post_form(&story.street, "/cases", &body).await;
     assert!(
         page.contains("已受理"),
         "the same form twice is one case: {page}"
     );
-    let (_, page, _) = get(&router, &case, &street).await;
+    case
+}
+
+/// Dispatched to two departments (a whistle), reported and accepted by one, its feedback
+/// refused without a note and taken with one, verified by the street; the handler's inbox.
+async fn it_is_whistled_to_two_departments_handled_and_verified(story: &Story, case: &str) {
+    let moves = format!("{case}/moves");
+    let (_, page) = story.get(&story.street, case).await;
     assert!(
         page.contains("name=\"departments\""),
         "dispatch is offered: {page}"
     );
-    post_redirect(
-        &router,
-        &format!("{case}/moves"),
-        &street,
-        &street_csrf,
-        "action=dispatch&departments=cgj&departments=swj",
-    )
-    .await;
-    let (_, page, _) = get(&router, &case, &street).await;
+    story
+        .post(
+            &story.street,
+            &moves,
+            "action=dispatch&departments=cgj&departments=swj",
+        )
+        .await;
+    let (_, page) = story.get(&story.street, case).await;
     assert!(
         page.contains("吹哨报到") && page.contains("未报到"),
         "{page}"
     );
-    let (handler, handler_csrf) = session("handler").await;
     for action in ["report", "accept"] {
-        post_redirect(
-            &router,
-            &format!("{case}/moves"),
-            &handler,
-            &handler_csrf,
-            &format!("action={action}"),
-        )
-        .await;
+        story
+            .post(&story.handler, &moves, &format!("action={action}"))
+            .await;
     }
-    let (_, page) = post_form(
-        &router,
-        &format!("{case}/moves"),
-        &handler,
-        &handler_csrf,
-        "action=feedback",
-    )
-    .await;
+    let (_, page) = story
+        .post_form(&story.handler, &moves, "action=feedback")
+        .await;
     assert!(
         page.contains("处置反馈须写明处理情况"),
         "a named error: {page}"
     );
-    post_redirect(
-        &router,
-        &format!("{case}/moves"),
-        &handler,
-        &handler_csrf,
-        "action=feedback&note=已恢复供水",
-    )
-    .await;
-    post_redirect(
-        &router,
-        &format!("{case}/moves"),
-        &street,
-        &street_csrf,
-        "action=verify",
-    )
-    .await;
-    let (st, inbox, _) = get(&router, "/inbox", &handler).await;
+    story
+        .post(&story.handler, &moves, "action=feedback&note=已恢复供水")
+        .await;
+    story.post(&story.street, &moves, "action=verify").await;
+    let (st, inbox) = story.get(&story.handler, "/inbox").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         inbox.contains("部门待办") && inbox.contains("data-code="),
         "{inbox}"
     );
-    // The reporter, signed out, tracks the case and rates it.
+}
+
+/// The reporter, signed out, finds the closed case by its tracking code and rates it; a wrong
+/// phone is named. Returns the tracking code.
+async fn the_reporter_tracks_and_rates_it_signed_out(story: &Story, case: &str) -> String {
+    let router = &story.router;
     let code = case.trim_start_matches("/cases/");
-    let (_, page, _) = get(&router, &case, &street).await;
+    let (_, page) = story.get(&story.street, case).await;
     let tracking = page
         .split("<span class=\"muted mono\">")
         .nth(1)
@@ -1542,14 +1578,14 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         .unwrap()
         .to_string();
     assert!(tracking.starts_with('C'), "{code} → {tracking}");
-    let (st, page, _) = get(&router, &format!("/track?code={tracking}"), "").await;
+    let (st, page, _) = get(router, &format!("/track?code={tracking}"), "").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("已结案") && page.contains("name=\"satisfaction\""),
         "{page}"
     );
     let (_, page) = post_form(
-        &router,
+        router,
         "/track/rate",
         "",
         "",
@@ -1558,7 +1594,7 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     .await;
     assert!(page.contains("联系电话"), "a wrong phone is named: {page}");
     let (st, _) = post_form(
-        &router,
+        router,
         "/track/rate",
         "",
         "",
@@ -1566,20 +1602,31 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     )
     .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
-    let (_, page, _) = get(&router, &format!("/track?code={tracking}"), "").await;
+    let (_, page, _) = get(router, &format!("/track?code={tracking}"), "").await;
     assert!(page.contains("感谢您的评价") && !page.contains("name=\"satisfaction\""));
-    let (st, page, _) = get(&router, "/rates?by=department", &street).await;
+    tracking
+}
+
+/// The department's rates link to its cases; closed cases export as a workbook.
+async fn the_rates_and_the_export_show_it(story: &Story) {
+    let (st, page) = story.get(&story.street, "/rates?by=department").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("城市管理局") && page.contains("/cases?department=cgj"),
         "{page}"
     );
-    let (st, sheet, _) = get(&router, "/cases/export.xlsx?status=closed", &street).await;
+    let (st, sheet) = story
+        .get(&story.street, "/cases/export.xlsx?status=closed")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(sheet.starts_with("PK"), "an .xlsx workbook");
-    // A grid worker logs a patrol on the phone page and turns its finding into a case.
-    let (grid, grid_csrf) = session("grid").await;
-    let (st, page, _) = get(&router, "/patrols", &grid).await;
+}
+
+/// A grid worker logs a patrol on the phone page (an inverted time range is named) and turns
+/// its finding into a case. Returns the grid's code and the new case's page.
+async fn a_patrol_finding_becomes_a_case(story: &Story) -> (String, String) {
+    let grid = &story.grid;
+    let (st, page) = story.get(grid, "/patrols").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("<option value=\"350302"),
@@ -1606,13 +1653,13 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
             at(to)
         )
     };
-    let (_, page) = post_form(&router, "/patrols", &grid, &grid_csrf, &walk(10, 40)).await;
+    let (_, page) = story.post_form(grid, "/patrols", &walk(10, 40)).await;
     assert!(
         page.contains("结束时间应晚于开始时间"),
         "a named error: {page}"
     );
-    post_redirect(&router, "/patrols", &grid, &grid_csrf, &walk(40, 10)).await;
-    let (_, page, _) = get(&router, "/patrols", &grid).await;
+    story.post(grid, "/patrols", &walk(40, 10)).await;
+    let (_, page) = story.get(grid, "/patrols").await;
     let patrol = page
         .split("action=\"/patrols/")
         .nth(1)
@@ -1621,43 +1668,44 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         .next()
         .unwrap()
         .to_string();
-    let made = post_redirect(
-        &router,
-        &format!("/patrols/{patrol}/case"),
-        &grid,
-        &grid_csrf,
-        "category=hazard",
-    )
-    .await;
-    let (_, page, _) = get(&router, &made, &grid).await;
+    let made = story
+        .post(grid, &format!("/patrols/{patrol}/case"), "category=hazard")
+        .await;
+    let (_, page) = story.get(grid, &made).await;
     assert!(
         page.contains("楼道堆放杂物") && page.contains("网格员上报"),
         "{page}"
     );
-    let (_, map, _) = get(&router, "/grids", &street).await;
+    (grid_code, made)
+}
+
+/// The street's map links each grid's cases and lists its team (a second leader is refused
+/// by name) and places (a building outside every grid is refused); the worker's phone page
+/// lists the open case of their grids.
+async fn the_map_shows_teams_places_and_the_grid_cases(story: &Story, grid_code: &str, made: &str) {
+    let street = &story.street;
+    let (_, map) = story.get(street, "/grids").await;
     assert!(
         map.contains(&format!("/cases?grid={grid_code}")),
         "the map links each grid's cases"
     );
     assert!(map.contains("网格长 "), "each grid's team is on the map");
-    post_redirect(
-        &router,
-        "/grid-teams",
-        &street,
-        &street_csrf,
-        &format!("grid={grid_code}&role=volunteer&name=志愿者小林&phone=13912345678"),
-    )
-    .await;
-    let (_, map, _) = get(&router, "/grids", &street).await;
+    story
+        .post(
+            street,
+            "/grid-teams",
+            &format!("grid={grid_code}&role=volunteer&name=志愿者小林&phone=13912345678"),
+        )
+        .await;
+    let (_, map) = story.get(street, "/grids").await;
     assert!(map.contains("志愿者小林"), "the new team member is listed");
-    // The worker's phone page lists the open case of their grids.
-    let (_, page, _) = get(&router, "/patrols", &grid).await;
+    let (_, page) = story.get(&story.grid, "/patrols").await;
     assert!(
-        page.contains("网格内未办结案件") && page.contains(&made),
+        page.contains("网格内未办结案件") && page.contains(made),
         "{page}"
     );
     // A grid's places: the demo's buildings, and one more mapped where a building stands.
-    let (_, page, _) = get(&router, &format!("/grids?grid={grid_code}"), &street).await;
+    let (_, page) = story.get(street, &format!("/grids?grid={grid_code}")).await;
     assert!(page.contains("1号楼"), "{page}");
     let at = page
         .split("id=\"places-of-grid\"")
@@ -1671,52 +1719,53 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         .unwrap()
         .to_string();
     let (lon, lat) = at.split_once(", ").unwrap();
-    let (_, page) = post_form(
-        &router,
-        "/grid-places",
-        &street,
-        &street_csrf,
-        "kind=building&name=新建楼&households=30&lon=0&lat=0",
-    )
-    .await;
+    let (_, page) = story
+        .post_form(
+            street,
+            "/grid-places",
+            "kind=building&name=新建楼&households=30&lon=0&lat=0",
+        )
+        .await;
     assert!(page.contains("该位置不在任何网格内"), "{page}");
-    let back = post_redirect(
-        &router,
-        "/grid-places",
-        &street,
-        &street_csrf,
-        &format!("kind=building&name=新建楼&households=30&lon={lon}&lat={lat}"),
-    )
-    .await;
+    let back = story
+        .post(
+            street,
+            "/grid-places",
+            &format!("kind=building&name=新建楼&households=30&lon={lon}&lat={lat}"),
+        )
+        .await;
     assert_eq!(back, format!("/grids?grid={grid_code}"));
-    let (_, page, _) = get(&router, &back, &street).await;
+    let (_, page) = story.get(street, &back).await;
     assert!(page.contains("新建楼"), "{page}");
-    let (_, page) = post_form(
-        &router,
-        "/grid-teams",
-        &street,
-        &street_csrf,
-        &format!("grid={grid_code}&role=leader&name=第二位网格长"),
-    )
-    .await;
+    let (_, page) = story
+        .post_form(
+            street,
+            "/grid-teams",
+            &format!("grid={grid_code}&role=leader&name=第二位网格长"),
+        )
+        .await;
     assert!(page.contains("该网格已有网格长"), "{page}");
-    let (_, list, _) = get(
-        &router,
-        &format!("/cases?grid={grid_code}&status=registered"),
-        &street,
-    )
-    .await;
+    let (_, list) = story
+        .get(
+            street,
+            &format!("/cases?grid={grid_code}&status=registered"),
+        )
+        .await;
     assert!(list.contains("楼道堆放杂物"), "{list}");
-    // The public disclosure: every street and department, signed out, no personal data.
-    let (st, page, _) = get(&router, "/disclosure", "").await;
+}
+
+/// The public disclosure, signed out: every street and department, the closed case by its
+/// tracking code, and no phones.
+async fn the_disclosure_names_no_one(story: &Story, tracking: &str) {
+    let (st, page, _) = get(&story.router, "/disclosure", "").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("/disclosure?street=") && page.contains("/disclosure?department=cgj"),
         "{page}"
     );
-    let (_, page, _) = get(&router, "/disclosure?department=cgj", "").await;
+    let (_, page, _) = get(&story.router, "/disclosure?department=cgj", "").await;
     assert!(
-        page.contains("最近办结的案件") && page.contains(&tracking),
+        page.contains("最近办结的案件") && page.contains(tracking),
         "{page}"
     );
     assert!(!page.contains("13912345678"), "no phones: {page}");
