@@ -339,14 +339,20 @@ pub(crate) async fn post_redirect(
 async fn orgs_units_and_seats_from_their_pages() {
     let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
-    let cookie = sign_in(&router, "secretary", &summary.password).await;
-    let token = cookie.split_once('=').unwrap().1.to_string();
-    let (_, csrf) = jiceng_ops::accounts::session_actor(&t.db, &token)
-        .await
-        .unwrap();
+    let c = Client::sign_in(&router, &t.db, "secretary", &summary.password).await;
     let community = "C350302001001";
+    a_branch_and_group_are_added_and_a_secretary_seated(&c, community).await;
+    an_org_with_children_is_moved_before_it_is_deleted(&c, community).await;
+    a_unit_is_added_searched_shown_and_exported(&c).await;
+    a_unit_registers_with_the_community_and_ends_it(&c, community).await;
+    a_member_is_transferred_from_their_page(&c, &t.db, community).await;
+    accounts_and_tokens_within_the_scope(&c).await;
+}
 
-    let (st, page, _) = get(&router, &format!("/orgs/new?parent={community}"), &cookie).await;
+/// A form with an error keeps what was typed and names the field; two branches and a group
+/// are added under the community, and one secretary seated per org.
+async fn a_branch_and_group_are_added_and_a_secretary_seated(c: &Client, community: &str) {
+    let (st, page) = c.get(&format!("/orgs/new?parent={community}")).await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains(&format!("value=\"{community}\"")),
@@ -357,161 +363,116 @@ async fn orgs_units_and_seats_from_their_pages() {
             "parent={community}&code={code}&name={name}&level={level}&category=regional&division_code=350302001001&founded_on=2020-01-01&elected_on=2023-01-01"
         )
     };
-    // A form with an error keeps what was typed and names the field.
-    let (st, page) = post_form(
-        &router,
-        "/orgs",
-        &cookie,
-        &csrf,
-        &branch("TB1", "测试第一支部", ""),
-    )
-    .await;
+    let (st, page) = c
+        .post_form("/orgs", &branch("TB1", "测试第一支部", ""))
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("组织层级") && page.contains("测试第一支部"),
         "{page}"
     );
-    let to = post_redirect(
-        &router,
-        "/orgs",
-        &cookie,
-        &csrf,
-        &branch("TB1", "测试第一支部", "branch"),
-    )
-    .await;
+    let to = c
+        .post("/orgs", &branch("TB1", "测试第一支部", "branch"))
+        .await;
     assert_eq!(to, "/orgs/TB1");
-    post_redirect(
-        &router,
-        "/orgs",
-        &cookie,
-        &csrf,
-        &branch("TB2", "测试第二支部", "branch"),
-    )
-    .await;
+    c.post("/orgs", &branch("TB2", "测试第二支部", "branch"))
+        .await;
     let group = "parent=TB1&code=TG1&name=测试党小组&level=group&category=regional&division_code=350302001001";
-    post_redirect(&router, "/orgs", &cookie, &csrf, group).await;
+    c.post("/orgs", group).await;
 
-    post_redirect(
-        &router,
+    c.post(
         "/orgs/TB1/seats",
-        &cookie,
-        &csrf,
         "position=secretary&name=郑测试&since=2023-01-01",
     )
     .await;
-    let (_, page, _) = get(&router, "/orgs/TB1", &cookie).await;
+    let (_, page) = c.get("/orgs/TB1").await;
     assert!(
         page.contains("郑测试") && page.contains("测试党小组"),
         "seat and child shown"
     );
-    let (st, page) = post_form(
-        &router,
-        "/orgs/TB1/seats",
-        &cookie,
-        &csrf,
-        "position=secretary&name=林重复",
-    )
-    .await;
+    let (st, page) = c
+        .post_form("/orgs/TB1/seats", "position=secretary&name=林重复")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("该组织已有书记"), "one secretary per org");
+}
 
-    // Deleting an org with children is refused on its page; moving and then deleting works.
-    let (st, page) = post_form(&router, "/orgs/TB1/delete", &cookie, &csrf, "").await;
+/// Deleting an org with children is refused on its page; moving the child and then deleting
+/// works.
+async fn an_org_with_children_is_moved_before_it_is_deleted(c: &Client, community: &str) {
+    let (st, page) = c.post_form("/orgs/TB1/delete", "").await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("个下级党组织，不能删除"), "{page}");
-    let (st, page) = post_form(&router, "/orgs/TG1/move", &cookie, &csrf, "parent=TG1").await;
+    let (st, page) = c.post_form("/orgs/TG1/move", "parent=TG1").await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("不能把党组织移到它自己或它的下级之下"));
-    post_redirect(&router, "/orgs/TG1/move", &cookie, &csrf, "parent=TB2").await;
-    let (_, page, _) = get(&router, "/orgs/TB2", &cookie).await;
+    c.post("/orgs/TG1/move", "parent=TB2").await;
+    let (_, page) = c.get("/orgs/TB2").await;
     assert!(page.contains("测试党小组"), "moved under the second branch");
-    let to = post_redirect(&router, "/orgs/TB1/delete", &cookie, &csrf, "").await;
+    let to = c.post("/orgs/TB1/delete", "").await;
     assert_eq!(to, format!("/orgs/{community}"));
-    let (st, _, _) = get(&router, "/orgs/TB1", &cookie).await;
+    let (st, _) = c.get("/orgs/TB1").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
+}
 
-    // Units: a bad division is named, a good unit is listed, searched, shown and exported.
-    let (st, page) = post_form(
-        &router,
-        "/units",
-        &cookie,
-        &csrf,
-        "name=测试科技公司&category=private_enterprise&division_code=999999999999",
-    )
-    .await;
+/// Units: a bad division is named, a good unit is listed, searched, shown and exported.
+async fn a_unit_is_added_searched_shown_and_exported(c: &Client) {
+    let (st, page) = c
+        .post_form(
+            "/units",
+            "name=测试科技公司&category=private_enterprise&division_code=999999999999",
+        )
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("行政区划代码") && page.contains("999999999999"),
         "{page}"
     );
-    let to = post_redirect(
-        &router,
-        "/units",
-        &cookie,
-        &csrf,
-        "name=测试科技公司&category=private_enterprise&division_code=350302001001&address=胜利路1号",
+    let to = c.post("/units", "name=测试科技公司&category=private_enterprise&division_code=350302001001&address=胜利路1号",
     )
     .await;
     assert!(to.starts_with("/units/"));
-    let (_, page, _) = get(&router, &to, &cookie).await;
+    let (_, page) = c.get(&to).await;
     assert!(
         page.contains("测试科技公司") && page.contains("胜利路1号") && page.contains("非公企业")
     );
-    let (_, page, _) = get(
-        &router,
-        "/units?q=%E6%B5%8B%E8%AF%95%E7%A7%91%E6%8A%80",
-        &cookie,
-    )
-    .await;
+    let (_, page) = c.get("/units?q=%E6%B5%8B%E8%AF%95%E7%A7%91%E6%8A%80").await;
     assert!(page.contains(&format!("href=\"{to}\"")), "found by name");
-    let (_, page, _) = get(&router, "/units?q=nothing-like-this", &cookie).await;
+    let (_, page) = c.get("/units?q=nothing-like-this").await;
     assert!(
         page.contains("没有符合条件的驻区单位"),
         "an empty search says so"
     );
-    let (st, xlsx, _) = get(&router, "/units/export.xlsx?q=%E6%B5%8B%E8%AF%95", &cookie).await;
+    let (st, xlsx) = c.get("/units/export.xlsx?q=%E6%B5%8B%E8%AF%95").await;
     assert_eq!(st, StatusCode::OK);
     assert!(xlsx.starts_with("PK"), "an xlsx file");
+}
 
-    // 双报到 from the unit's side, then ended from the same page.
-    post_redirect(
-        &router,
-        "/orgs",
-        &cookie,
-        &csrf,
-        "parent=C350302001001&code=TU1&name=测试公司党支部&level=branch&category=unit&division_code=350302001001",
+/// 双报到 from the unit's side (an unknown community is named), then ended from the same page.
+async fn a_unit_registers_with_the_community_and_ends_it(c: &Client, community: &str) {
+    c.post("/orgs", "parent=C350302001001&code=TU1&name=测试公司党支部&level=branch&category=unit&division_code=350302001001",
     )
     .await;
-    let unit = post_redirect(
-        &router,
-        "/units",
-        &cookie,
-        &csrf,
-        "name=测试物业公司&category=private_enterprise&division_code=350302001001&org=TU1",
-    )
-    .await;
-    let (st, page) = post_form(
-        &router,
-        &format!("{unit}/register"),
-        &cookie,
-        &csrf,
-        "community=NOPE",
-    )
-    .await;
+    let unit = c
+        .post(
+            "/units",
+            "name=测试物业公司&category=private_enterprise&division_code=350302001001&org=TU1",
+        )
+        .await;
+    let (st, page) = c
+        .post_form(&format!("{unit}/register"), "community=NOPE")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("NOPE") && page.contains("class=\"alert\""),
         "{page}"
     );
-    post_redirect(
-        &router,
+    c.post(
         &format!("{unit}/register"),
-        &cookie,
-        &csrf,
         &format!("community={community}&on=2025-05-01"),
     )
     .await;
-    let (_, page, _) = get(&router, &unit, &cookie).await;
+    let (_, page) = c.get(&unit).await;
     assert!(
         page.contains("2025-05-01") && page.contains("报到中"),
         "{page}"
@@ -522,24 +483,24 @@ async fn orgs_units_and_seats_from_their_pages() {
         .and_then(|r| r.split('/').next())
         .unwrap()
         .to_string();
-    let back = post_redirect(
-        &router,
-        &format!("/registrations/{reg}/end"),
-        &cookie,
-        &csrf,
-        &format!("back={unit}&on=2025-06-01"),
-    )
-    .await;
+    let back = c
+        .post(
+            &format!("/registrations/{reg}/end"),
+            &format!("back={unit}&on=2025-06-01"),
+        )
+        .await;
     assert_eq!(back, unit);
-    let (_, page, _) = get(&router, &unit, &cookie).await;
+    let (_, page) = c.get(&unit).await;
     assert!(
         page.contains("2025-06-01") && !page.contains("报到中"),
         "ended"
     );
+}
 
-    // 组织关系转接 from the member's page.
+/// 组织关系转接 from the member's page: an unknown org is named, a known one takes them.
+async fn a_member_is_transferred_from_their_page(c: &Client, db: &jiceng_ops::Db, community: &str) {
     let someone = jiceng_ops::members::list(
-        &t.db,
+        db,
         &Actor::operator(),
         jiceng_ops::members::ListMembers {
             within: Some(community.into()),
@@ -551,62 +512,40 @@ async fn orgs_units_and_seats_from_their_pages() {
     .unwrap()
     .items
     .remove(0);
-    let (st, page) = post_form(
-        &router,
-        &format!("/members/{}/transfer", someone.id),
-        &cookie,
-        &csrf,
-        "org=NOWHERE",
-    )
-    .await;
+    let transfer = format!("/members/{}/transfer", someone.id);
+    let (st, page) = c.post_form(&transfer, "org=NOWHERE").await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("NOWHERE") && page.contains("class=\"alert\""));
-    post_redirect(
-        &router,
-        &format!("/members/{}/transfer", someone.id),
-        &cookie,
-        &csrf,
-        "org=TB2&reason=工作调动",
-    )
-    .await;
-    let (_, page, _) = get(&router, &format!("/members/{}", someone.id), &cookie).await;
+    c.post(&transfer, "org=TB2&reason=工作调动").await;
+    let (_, page) = c.get(&format!("/members/{}", someone.id)).await;
     assert!(
         page.contains("测试第二支部") && page.contains("工作调动"),
         "{page}"
     );
+}
 
-    // Accounts within the scope, and personal access tokens shown once.
-    let (st, page) = post_form(
-        &router,
-        "/users",
-        &cookie,
-        &csrf,
-        "username=newworker&password=short&role=community_worker&scope=C350302001001",
-    )
-    .await;
+/// Accounts within the scope (a short password is named and not echoed), personal access
+/// tokens shown once and revoked, and another street's units out of scope.
+async fn accounts_and_tokens_within_the_scope(c: &Client) {
+    let (st, page) = c
+        .post_form(
+            "/users",
+            "username=newworker&password=short&role=community_worker&scope=C350302001001",
+        )
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("至少 8 位") && !page.contains("value=\"short\""),
         "{page}"
     );
-    post_redirect(
-        &router,
-        "/users",
-        &cookie,
-        &csrf,
-        "username=newworker&display_name=新社工&password=Abcdefg123&role=community_worker&scope=C350302001001",
+    c.post("/users", "username=newworker&display_name=新社工&password=Abcdefg123&role=community_worker&scope=C350302001001",
     )
     .await;
-    let (_, page, _) = get(&router, "/users", &cookie).await;
+    let (_, page) = c.get("/users").await;
     assert!(page.contains("newworker") && page.contains("新社工"));
-    let (st, page) = post_form(
-        &router,
-        "/tokens",
-        &cookie,
-        &csrf,
-        "name=统计脚本&scope=read&days=30",
-    )
-    .await;
+    let (st, page) = c
+        .post_form("/tokens", "name=统计脚本&scope=read&days=30")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("jct_") && page.contains("统计脚本"), "{page}");
     let id = page
@@ -615,14 +554,14 @@ async fn orgs_units_and_seats_from_their_pages() {
         .and_then(|r| r.split('/').next())
         .unwrap()
         .to_string();
-    post_redirect(&router, &format!("/tokens/{id}/revoke"), &cookie, &csrf, "").await;
-    let (_, page, _) = get(&router, "/tokens", &cookie).await;
+    c.post(&format!("/tokens/{id}/revoke"), "").await;
+    let (_, page) = c.get("/tokens").await;
     assert!(
         page.contains("已吊销") && !page.contains("jct_"),
         "revoked, secret not shown again"
     );
 
-    let (st, _, _) = get(&router, "/units?within=350302002", &cookie).await;
+    let (st, _) = c.get("/units?within=350302002").await;
     assert_eq!(
         st,
         StatusCode::FORBIDDEN,
@@ -1400,47 +1339,63 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
     );
 }
 
-/// The accounts the case story works as, signed in: (cookie, CSRF token).
-struct Story {
+/// A signed-in browser on the router: its cookie and CSRF token.
+pub(crate) struct Client {
     router: axum::Router,
-    db: jiceng_ops::Db,
-    street: (String, String),
-    handler: (String, String),
-    grid: (String, String),
+    cookie: String,
+    csrf: String,
 }
 
-impl Story {
-    async fn session(
+impl Client {
+    pub(crate) async fn sign_in(
         router: &axum::Router,
         db: &jiceng_ops::Db,
         user: &str,
         pw: &str,
-    ) -> (String, String) {
+    ) -> Client {
         let cookie = sign_in(router, user, pw).await;
         let token = cookie.split_once('=').unwrap().1.to_string();
         let (_, csrf) = jiceng_ops::accounts::session_actor(db, &token)
             .await
             .unwrap();
-        (cookie, csrf)
+        Client {
+            router: router.clone(),
+            cookie,
+            csrf,
+        }
     }
 
-    async fn post(&self, (cookie, csrf): &(String, String), uri: &str, body: &str) -> String {
-        post_redirect(&self.router, uri, cookie, csrf, body).await
+    /// Posts a form that must redirect; returns where to.
+    pub(crate) async fn post(&self, uri: &str, body: &str) -> String {
+        post_redirect(&self.router, uri, &self.cookie, &self.csrf, body).await
     }
 
-    async fn post_form(
-        &self,
-        (cookie, csrf): &(String, String),
-        uri: &str,
-        body: &str,
-    ) -> (StatusCode, String) {
-        post_form(&self.router, uri, cookie, csrf, body).await
+    pub(crate) async fn post_form(&self, uri: &str, body: &str) -> (StatusCode, String) {
+        post_form(&self.router, uri, &self.cookie, &self.csrf, body).await
     }
 
-    async fn get(&self, (cookie, _): &(String, String), uri: &str) -> (StatusCode, String) {
-        let (st, body, _) = get(&self.router, uri, cookie).await;
+    pub(crate) async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let (st, body, _) = get(&self.router, uri, &self.cookie).await;
         (st, body)
     }
+
+    /// The account's actor, as its session resolves it.
+    pub(crate) async fn actor(&self, db: &jiceng_ops::Db) -> Actor {
+        let token = self.cookie.split_once('=').unwrap().1;
+        jiceng_ops::accounts::session_actor(db, token)
+            .await
+            .unwrap()
+            .0
+    }
+}
+
+/// The accounts the case story works as, signed in.
+struct Story {
+    router: axum::Router,
+    db: jiceng_ops::Db,
+    street: Client,
+    handler: Client,
+    grid: Client,
 }
 
 #[tokio::test]
@@ -1449,9 +1404,9 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let pw = &summary.password;
     let story = Story {
-        street: Story::session(&router, &t.db, "street", pw).await,
-        handler: Story::session(&router, &t.db, "handler", pw).await,
-        grid: Story::session(&router, &t.db, "grid", pw).await,
+        street: Client::sign_in(&router, &t.db, "street", pw).await,
+        handler: Client::sign_in(&router, &t.db, "handler", pw).await,
+        grid: Client::sign_in(&router, &t.db, "grid", pw).await,
         db: t.db.clone(),
         router,
     };
@@ -1467,7 +1422,7 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
 /// A case from the street's form: a missing title is named, and the same form sent twice is
 /// one case. Returns the case's page.
 async fn the_street_takes_a_case_in_once(story: &Story) -> String {
-    let (_, form) = story.get(&story.street, "/cases/new").await;
+    let (_, form) = story.street.get("/cases/new").await;
     let key = form
         .split("name=\"idempotency_key\" value=\"")
         .nth(1)
@@ -1478,11 +1433,7 @@ async fn the_street_takes_a_case_in_once(story: &Story) -> String {
         .to_string();
     assert_eq!(key.len(), 24, "a fresh key per form");
     // A community within the street account's scope.
-    let street_actor =
-        jiceng_ops::accounts::session_actor(&story.db, story.street.0.split_once('=').unwrap().1)
-            .await
-            .unwrap()
-            .0;
+    let street_actor = story.street.actor(&story.db).await;
     let community = jiceng_ops::orgs::list(
         &story.db,
         &street_actor,
@@ -1501,16 +1452,13 @@ async fn the_street_takes_a_case_in_once(story: &Story) -> String {
         "channel=hotline&category=water&urgency=normal&title=小区停水&community={community}&reporter_phone=13912345678&idempotency_key={key}"
     );
     let (st, page) = story
-        .post_form(
-            &story.street,
-            "/cases",
-            &body.replace("title=小区停水&", ""),
-        )
+        .street
+        .post_form("/cases", &body.replace("title=小区停水&", ""))
         .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("标题") && page.contains("必填"), "{page}");
-    let case = story.post(&story.street, "/cases", &body).await;
-    let (_, page) = story.post_form(&story.street, "/cases", &body).await;
+    let case = story.street.post("/cases", &body).await;
+    let (_, page) = story.street.post_form("/cases", &body).await;
     assert!(
         page.contains("已受理"),
         "the same form twice is one case: {page}"
@@ -1522,40 +1470,37 @@ async fn the_street_takes_a_case_in_once(story: &Story) -> String {
 /// refused without a note and taken with one, verified by the street; the handler's inbox.
 async fn it_is_whistled_to_two_departments_handled_and_verified(story: &Story, case: &str) {
     let moves = format!("{case}/moves");
-    let (_, page) = story.get(&story.street, case).await;
+    let (_, page) = story.street.get(case).await;
     assert!(
         page.contains("name=\"departments\""),
         "dispatch is offered: {page}"
     );
     story
-        .post(
-            &story.street,
-            &moves,
-            "action=dispatch&departments=cgj&departments=swj",
-        )
+        .street
+        .post(&moves, "action=dispatch&departments=cgj&departments=swj")
         .await;
-    let (_, page) = story.get(&story.street, case).await;
+    let (_, page) = story.street.get(case).await;
     assert!(
         page.contains("吹哨报到") && page.contains("未报到"),
         "{page}"
     );
     for action in ["report", "accept"] {
         story
-            .post(&story.handler, &moves, &format!("action={action}"))
+            .handler
+            .post(&moves, &format!("action={action}"))
             .await;
     }
-    let (_, page) = story
-        .post_form(&story.handler, &moves, "action=feedback")
-        .await;
+    let (_, page) = story.handler.post_form(&moves, "action=feedback").await;
     assert!(
         page.contains("处置反馈须写明处理情况"),
         "a named error: {page}"
     );
     story
-        .post(&story.handler, &moves, "action=feedback&note=已恢复供水")
+        .handler
+        .post(&moves, "action=feedback&note=已恢复供水")
         .await;
-    story.post(&story.street, &moves, "action=verify").await;
-    let (st, inbox) = story.get(&story.handler, "/inbox").await;
+    story.street.post(&moves, "action=verify").await;
+    let (st, inbox) = story.handler.get("/inbox").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         inbox.contains("部门待办") && inbox.contains("data-code="),
@@ -1568,7 +1513,7 @@ async fn it_is_whistled_to_two_departments_handled_and_verified(story: &Story, c
 async fn the_reporter_tracks_and_rates_it_signed_out(story: &Story, case: &str) -> String {
     let router = &story.router;
     let code = case.trim_start_matches("/cases/");
-    let (_, page) = story.get(&story.street, case).await;
+    let (_, page) = story.street.get(case).await;
     let tracking = page
         .split("<span class=\"muted mono\">")
         .nth(1)
@@ -1609,15 +1554,13 @@ async fn the_reporter_tracks_and_rates_it_signed_out(story: &Story, case: &str) 
 
 /// The department's rates link to its cases; closed cases export as a workbook.
 async fn the_rates_and_the_export_show_it(story: &Story) {
-    let (st, page) = story.get(&story.street, "/rates?by=department").await;
+    let (st, page) = story.street.get("/rates?by=department").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("城市管理局") && page.contains("/cases?department=cgj"),
         "{page}"
     );
-    let (st, sheet) = story
-        .get(&story.street, "/cases/export.xlsx?status=closed")
-        .await;
+    let (st, sheet) = story.street.get("/cases/export.xlsx?status=closed").await;
     assert_eq!(st, StatusCode::OK);
     assert!(sheet.starts_with("PK"), "an .xlsx workbook");
 }
@@ -1626,7 +1569,7 @@ async fn the_rates_and_the_export_show_it(story: &Story) {
 /// its finding into a case. Returns the grid's code and the new case's page.
 async fn a_patrol_finding_becomes_a_case(story: &Story) -> (String, String) {
     let grid = &story.grid;
-    let (st, page) = story.get(grid, "/patrols").await;
+    let (st, page) = grid.get("/patrols").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("<option value=\"350302"),
@@ -1653,13 +1596,13 @@ async fn a_patrol_finding_becomes_a_case(story: &Story) -> (String, String) {
             at(to)
         )
     };
-    let (_, page) = story.post_form(grid, "/patrols", &walk(10, 40)).await;
+    let (_, page) = grid.post_form("/patrols", &walk(10, 40)).await;
     assert!(
         page.contains("结束时间应晚于开始时间"),
         "a named error: {page}"
     );
-    story.post(grid, "/patrols", &walk(40, 10)).await;
-    let (_, page) = story.get(grid, "/patrols").await;
+    grid.post("/patrols", &walk(40, 10)).await;
+    let (_, page) = grid.get("/patrols").await;
     let patrol = page
         .split("action=\"/patrols/")
         .nth(1)
@@ -1668,10 +1611,10 @@ async fn a_patrol_finding_becomes_a_case(story: &Story) -> (String, String) {
         .next()
         .unwrap()
         .to_string();
-    let made = story
-        .post(grid, &format!("/patrols/{patrol}/case"), "category=hazard")
+    let made = grid
+        .post(&format!("/patrols/{patrol}/case"), "category=hazard")
         .await;
-    let (_, page) = story.get(grid, &made).await;
+    let (_, page) = grid.get(&made).await;
     assert!(
         page.contains("楼道堆放杂物") && page.contains("网格员上报"),
         "{page}"
@@ -1684,28 +1627,27 @@ async fn a_patrol_finding_becomes_a_case(story: &Story) -> (String, String) {
 /// lists the open case of their grids.
 async fn the_map_shows_teams_places_and_the_grid_cases(story: &Story, grid_code: &str, made: &str) {
     let street = &story.street;
-    let (_, map) = story.get(street, "/grids").await;
+    let (_, map) = street.get("/grids").await;
     assert!(
         map.contains(&format!("/cases?grid={grid_code}")),
         "the map links each grid's cases"
     );
     assert!(map.contains("网格长 "), "each grid's team is on the map");
-    story
+    street
         .post(
-            street,
             "/grid-teams",
             &format!("grid={grid_code}&role=volunteer&name=志愿者小林&phone=13912345678"),
         )
         .await;
-    let (_, map) = story.get(street, "/grids").await;
+    let (_, map) = street.get("/grids").await;
     assert!(map.contains("志愿者小林"), "the new team member is listed");
-    let (_, page) = story.get(&story.grid, "/patrols").await;
+    let (_, page) = story.grid.get("/patrols").await;
     assert!(
         page.contains("网格内未办结案件") && page.contains(made),
         "{page}"
     );
     // A grid's places: the demo's buildings, and one more mapped where a building stands.
-    let (_, page) = story.get(street, &format!("/grids?grid={grid_code}")).await;
+    let (_, page) = street.get(&format!("/grids?grid={grid_code}")).await;
     assert!(page.contains("1号楼"), "{page}");
     let at = page
         .split("id=\"places-of-grid\"")
@@ -1719,37 +1661,31 @@ async fn the_map_shows_teams_places_and_the_grid_cases(story: &Story, grid_code:
         .unwrap()
         .to_string();
     let (lon, lat) = at.split_once(", ").unwrap();
-    let (_, page) = story
+    let (_, page) = street
         .post_form(
-            street,
             "/grid-places",
             "kind=building&name=新建楼&households=30&lon=0&lat=0",
         )
         .await;
     assert!(page.contains("该位置不在任何网格内"), "{page}");
-    let back = story
+    let back = street
         .post(
-            street,
             "/grid-places",
             &format!("kind=building&name=新建楼&households=30&lon={lon}&lat={lat}"),
         )
         .await;
     assert_eq!(back, format!("/grids?grid={grid_code}"));
-    let (_, page) = story.get(street, &back).await;
+    let (_, page) = street.get(&back).await;
     assert!(page.contains("新建楼"), "{page}");
-    let (_, page) = story
+    let (_, page) = street
         .post_form(
-            street,
             "/grid-teams",
             &format!("grid={grid_code}&role=leader&name=第二位网格长"),
         )
         .await;
     assert!(page.contains("该网格已有网格长"), "{page}");
-    let (_, list) = story
-        .get(
-            street,
-            &format!("/cases?grid={grid_code}&status=registered"),
-        )
+    let (_, list) = street
+        .get(&format!("/cases?grid={grid_code}&status=registered"))
         .await;
     assert!(list.contains("楼道堆放杂物"), "{list}");
 }
