@@ -55,9 +55,9 @@ pub struct AppState {
 fn tables() -> [routes::Table; 3] {
     [
         routes::table!(routes::Table::new(routes::Kind::Probe, "");
-            GET "/healthz" => healthz;
-            GET "/readyz" => readyz;
-            GET "/metrics" => metrics::render;
+            GET "/healthz" => healthz [Public];
+            GET "/readyz" => readyz [Public];
+            GET "/metrics" => metrics::render [Public];
         ),
         api::routes(),
         pages::routes(),

@@ -1,8 +1,9 @@
 //! The one table of routes. axum cannot list the routes a router serves, so every page and API
 //! route is registered through a [`Table`], which records its method, path, kind and handler
-//! as it adds it to the router. An API route's method and path are read from its handler's
-//! `#[utoipa::path]`, and its description joins the table's OpenAPI paths as it is served, so
-//! the document cannot miss a route. The adversarial suite reads this table too.
+//! as it adds it to the router, with the policy question it asks ([`Asks`]). An API route's
+//! method and path are read from its handler's `#[utoipa::path]`, and its description joins
+//! the table's OpenAPI paths as it is served, so the document cannot miss a route. The
+//! adversarial suite reads this table too: what a route asks says what to attack it with.
 
 use crate::AppState;
 use axum::Router;
@@ -23,6 +24,51 @@ pub enum Kind {
     Probe,
 }
 
+/// The policy question a route asks of the acting user before it reads anything the request
+/// names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "asks", content = "noun")]
+pub enum Asks {
+    /// Nothing: open to anyone, signed in or not (sign-in, public tracking and disclosure,
+    /// the language switch, assets, probes, the API document).
+    Public,
+    /// Only that someone is signed in; it reads or changes the account itself (its session,
+    /// password and tokens).
+    Account,
+    /// What the actor's role and scope allow: a list or figure filtered to the scope, or a
+    /// write whose ids (in the query or body) the feature's policy resolves as the actor.
+    Scope,
+    /// The record the path names, resolved through its feature's policy as the actor; out of
+    /// scope answers as not found.
+    Record(Noun),
+}
+
+/// The records a path can name, each resolved by one feature's policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Noun {
+    Org,
+    Member,
+    Unit,
+    Registration,
+    Token,
+    Meeting,
+    Attachment,
+    Rectification,
+    Case,
+    Agreement,
+    Commitment,
+    Evaluation,
+    Patrol,
+    TeamMember,
+    Place,
+    PointsEntry,
+    ServiceRecord,
+    Wish,
+    /// A rule or scheme of the settings, by its code: city-wide, for administrators.
+    Setting,
+}
+
 /// One method at one path.
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {
@@ -32,6 +78,7 @@ pub struct Route {
     pub kind: Kind,
     /// The handler serving it, by its path within the crate (`cases::pages::show`).
     pub handler: String,
+    pub asks: Asks,
 }
 
 /// `("jiceng_web::cases", "api :: show")`, as `module_path!` and `stringify!` give them, as
@@ -77,6 +124,7 @@ impl Table {
         method: &'static str,
         path: &str,
         handler: (&str, &str),
+        asks: Asks,
         method_router: MethodRouter<AppState>,
     ) -> Table {
         let handler = handler_name(handler);
@@ -85,6 +133,7 @@ impl Table {
             path: format!("{}{path}", self.prefix),
             kind: self.kind,
             handler,
+            asks,
         });
         self.router = self.router.route(path, method_router);
         self
@@ -95,6 +144,7 @@ impl Table {
     pub fn documented(
         mut self,
         handler: (&str, &str),
+        asks: Asks,
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Table {
         let handler = handler_name(handler);
@@ -109,11 +159,17 @@ impl Table {
                 if let Some(op) = op {
                     // Handlers' names repeat across features (`list`); the table's do not.
                     op.operation_id = Some(handler.replace("::api::", "_").replace("::", "_"));
+                    // The question it asks, for clients and for the adversarial suite.
+                    let asked = serde_json::to_value(asks).unwrap_or_default();
+                    op.extensions
+                        .get_or_insert_with(Default::default)
+                        .insert("x-asks".to_string(), asked);
                     self.routes.push(Route {
                         method,
                         path: format!("{}{path}", self.prefix),
                         kind: self.kind,
                         handler: handler.clone(),
+                        asks,
                     });
                 }
             }
@@ -136,13 +192,16 @@ impl Table {
     }
 }
 
-/// `table!(t; GET "/cases/{id}" => cases::show; POST "/x" => x::save, layer(limit); …)` adds
-/// each route to the table `t`, recording the handler's path as written.
+/// `table!(t; GET "/cases/{id}" => cases::show [Record(Case)]; POST "/x" => x::save [Scope],
+/// layer(limit); …)` adds each route to the table `t`, recording the handler's path as written
+/// and the question it asks (an [`Asks`], with its variants and the [`Noun`]s in scope).
 macro_rules! table {
-    ($t:expr; $($method:ident $path:literal => $($h:ident)::+ $(, layer($layer:expr))?;)*) => {{
+    ($t:expr; $($method:ident $path:literal => $($h:ident)::+ [$asks:expr] $(, layer($layer:expr))?;)*) => {{
+        #[allow(unused_imports)]
+        use $crate::routes::{Asks::*, Noun::*};
         let t = $t;
         $(
-            let t = t.add(stringify!($method), $path, (module_path!(), stringify!($($h)::+)), {
+            let t = t.add(stringify!($method), $path, (module_path!(), stringify!($($h)::+)), $asks, {
                 let mr = axum::routing::on(axum::routing::MethodFilter::$method, $($h)::+);
                 $( let mr = mr.layer($layer); )?
                 mr
@@ -154,13 +213,16 @@ macro_rules! table {
 
 pub(crate) use table;
 
-/// `api!(t; cases::show; meetings::attach, layer(limit); …)` serves each handler at the method
-/// and path its `#[utoipa::path]` declares, and keeps its description.
+/// `api!(t; cases::show [Record(Case)]; meetings::attach [Record(Meeting)], layer(limit); …)`
+/// serves each handler at the method and path its `#[utoipa::path]` declares, keeps its
+/// description, and records the question it asks.
 macro_rules! api {
-    ($t:expr; $($($h:ident)::+ $(, layer($layer:expr))?;)*) => {{
+    ($t:expr; $($($h:ident)::+ [$asks:expr] $(, layer($layer:expr))?;)*) => {{
+        #[allow(unused_imports)]
+        use $crate::routes::{Asks::*, Noun::*};
         let t = $t;
         $(
-            let t = t.documented((module_path!(), stringify!($($h)::+)), {
+            let t = t.documented((module_path!(), stringify!($($h)::+)), $asks, {
                 let (schemas, paths, mr) = utoipa_axum::routes!($($h)::+);
                 $( let mr = mr.layer($layer); )?
                 (schemas, paths, mr)

@@ -8,30 +8,30 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/login" => session::login_form;
-        POST "/login" => session::login;
-        POST "/logout" => session::logout;
-        GET "/password" => session::password_form;
-        POST "/password" => session::password;
-        GET "/users" => pages::list;
-        POST "/users" => pages::create;
-        GET "/users/new" => pages::new_form;
-        GET "/tokens" => pages::tokens;
-        POST "/tokens" => pages::create_token;
-        POST "/tokens/{id}/revoke" => pages::revoke_token;
+        GET "/login" => session::login_form [Public];
+        POST "/login" => session::login [Public];
+        POST "/logout" => session::logout [Account];
+        GET "/password" => session::password_form [Account];
+        POST "/password" => session::password [Account];
+        GET "/users" => pages::list [Scope];
+        POST "/users" => pages::create [Scope];
+        GET "/users/new" => pages::new_form [Scope];
+        GET "/tokens" => pages::tokens [Account];
+        POST "/tokens" => pages::create_token [Account];
+        POST "/tokens/{id}/revoke" => pages::revoke_token [Record(Token)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::login;
-        api::logout;
-        api::me;
-        api::change_password;
-        api::tokens;
-        api::create_token;
-        api::revoke_token;
-        api::users;
-        api::create_user;
+        api::login [Public];
+        api::logout [Account];
+        api::me [Account];
+        api::change_password [Account];
+        api::tokens [Account];
+        api::create_token [Account];
+        api::revoke_token [Record(Token)];
+        api::users [Scope];
+        api::create_user [Scope];
     )
 }

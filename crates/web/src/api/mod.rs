@@ -31,7 +31,7 @@ pub fn routes() -> routes::Table {
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::api!(t;
-        openapi::document;
+        openapi::document [Public];
     )
 }
 

@@ -325,6 +325,26 @@ mod tests {
         assert!(stale.is_empty(), "described but not served: {stale:?}");
     }
 
+    /// Each operation carries the question its route asks, as the table records it.
+    #[test]
+    fn each_operation_says_what_it_asks() {
+        let doc = super::json();
+        for r in crate::route_table().into_iter().filter(|r| r.kind == Kind::Api) {
+            let op = &doc["paths"][&r.path][r.method.to_lowercase()];
+            assert_eq!(
+                op["x-asks"],
+                serde_json::to_value(r.asks).unwrap(),
+                "{} {}",
+                r.method,
+                r.path
+            );
+        }
+        assert_eq!(
+            doc["paths"]["/api/v1/cases/{id}"]["get"]["x-asks"],
+            serde_json::json!({"asks": "record", "noun": "case"})
+        );
+    }
+
     /// No two types share a schema name (the document would keep only one of them), and no
     /// two operations share an id.
     #[test]

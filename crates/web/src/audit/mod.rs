@@ -7,13 +7,13 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/audit" => pages::audit;
+        GET "/audit" => pages::audit [Scope];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::audit;
-        api::verify;
+        api::audit [Scope];
+        api::verify [Scope];
     )
 }

@@ -7,31 +7,31 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/track" => pages::track;
-        POST "/track/rate" => pages::rate;
-        GET "/disclosure" => pages::disclosure;
-        GET "/cases" => pages::desk;
-        POST "/cases" => pages::create;
-        GET "/cases/new" => pages::new_form;
-        GET "/cases/export.xlsx" => pages::export;
-        GET "/cases/{id}" => pages::show;
-        POST "/cases/{id}/moves" => pages::make_move;
-        GET "/inbox" => pages::inbox;
-        GET "/rates" => pages::rates_page;
+        GET "/track" => pages::track [Public];
+        POST "/track/rate" => pages::rate [Public];
+        GET "/disclosure" => pages::disclosure [Public];
+        GET "/cases" => pages::desk [Scope];
+        POST "/cases" => pages::create [Scope];
+        GET "/cases/new" => pages::new_form [Scope];
+        GET "/cases/export.xlsx" => pages::export [Scope];
+        GET "/cases/{id}" => pages::show [Record(Case)];
+        POST "/cases/{id}/moves" => pages::make_move [Record(Case)];
+        GET "/inbox" => pages::inbox [Scope];
+        GET "/rates" => pages::rates_page [Scope];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::take_in;
-        api::show;
-        api::make_move;
-        api::inbox;
-        api::rates;
-        api::track;
-        api::rate;
-        api::departments;
-        api::add_department;
+        api::list [Scope];
+        api::take_in [Scope];
+        api::show [Record(Case)];
+        api::make_move [Record(Case)];
+        api::inbox [Scope];
+        api::rates [Scope];
+        api::track [Public];
+        api::rate [Public];
+        api::departments [Scope];
+        api::add_department [Scope];
     )
 }

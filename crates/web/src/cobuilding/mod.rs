@@ -7,21 +7,21 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/cobuilding" => pages::list;
-        POST "/cobuilding" => pages::sign;
-        GET "/cobuilding/{id}" => pages::show;
-        POST "/cobuilding/{id}/commitments" => pages::add_commitment;
-        POST "/commitments/{id}/done" => pages::mark;
+        GET "/cobuilding" => pages::list [Scope];
+        POST "/cobuilding" => pages::sign [Scope];
+        GET "/cobuilding/{id}" => pages::show [Record(Agreement)];
+        POST "/cobuilding/{id}/commitments" => pages::add_commitment [Record(Agreement)];
+        POST "/commitments/{id}/done" => pages::mark [Record(Commitment)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::sign;
-        api::show;
-        api::add_commitment;
-        api::done;
-        api::undo;
+        api::list [Scope];
+        api::sign [Scope];
+        api::show [Record(Agreement)];
+        api::add_commitment [Record(Agreement)];
+        api::done [Record(Commitment)];
+        api::undo [Record(Commitment)];
     )
 }

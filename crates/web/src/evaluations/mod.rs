@@ -7,16 +7,16 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/evaluations" => pages::page;
-        POST "/evaluations" => pages::rate;
-        POST "/evaluations/{id}/withdraw" => pages::withdraw;
+        GET "/evaluations" => pages::page [Scope];
+        POST "/evaluations" => pages::rate [Scope];
+        POST "/evaluations/{id}/withdraw" => pages::withdraw [Record(Evaluation)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::pairs;
-        api::rate;
-        api::withdraw;
+        api::pairs [Scope];
+        api::rate [Scope];
+        api::withdraw [Record(Evaluation)];
     )
 }

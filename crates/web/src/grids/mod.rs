@@ -8,31 +8,31 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/patrols" => patrols::patrols;
-        POST "/patrols" => patrols::log_patrol;
-        POST "/patrols/{id}/case" => patrols::patrol_case;
-        GET "/grids" => pages::grid_map;
-        POST "/grid-teams" => pages::add_team_member;
-        POST "/grid-teams/{id}/remove" => pages::remove_team_member;
-        POST "/grid-places" => pages::add_place;
-        POST "/grid-places/{id}/remove" => pages::remove_place;
+        GET "/patrols" => patrols::patrols [Scope];
+        POST "/patrols" => patrols::log_patrol [Scope];
+        POST "/patrols/{id}/case" => patrols::patrol_case [Record(Patrol)];
+        GET "/grids" => pages::grid_map [Scope];
+        POST "/grid-teams" => pages::add_team_member [Scope];
+        POST "/grid-teams/{id}/remove" => pages::remove_team_member [Record(TeamMember)];
+        POST "/grid-places" => pages::add_place [Scope];
+        POST "/grid-places/{id}/remove" => pages::remove_place [Record(Place)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::my_patrols;
-        api::log_patrol;
-        api::scope_patrols;
-        api::my_cases;
-        api::patrol_case;
-        api::grids;
-        api::add_grid;
-        api::teams;
-        api::add_team_member;
-        api::remove_team_member;
-        api::places;
-        api::add_place;
-        api::remove_place;
+        api::my_patrols [Scope];
+        api::log_patrol [Scope];
+        api::scope_patrols [Scope];
+        api::my_cases [Scope];
+        api::patrol_case [Record(Patrol)];
+        api::grids [Scope];
+        api::add_grid [Scope];
+        api::teams [Scope];
+        api::add_team_member [Scope];
+        api::remove_team_member [Record(TeamMember)];
+        api::places [Scope];
+        api::add_place [Scope];
+        api::remove_place [Record(Place)];
     )
 }

@@ -6,8 +6,8 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/import" => pages::form, layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD));
-        POST "/import" => pages::upload, layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD));
-        GET "/import/template.xlsx" => pages::template;
+        GET "/import" => pages::form [Scope], layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD));
+        POST "/import" => pages::upload [Scope], layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD));
+        GET "/import/template.xlsx" => pages::template [Scope];
     )
 }

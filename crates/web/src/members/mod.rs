@@ -8,26 +8,26 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/members" => pages::members;
-        POST "/members" => pages::member_create;
-        GET "/members/new" => pages::member_new;
-        GET "/members/{id}" => pages::member;
-        POST "/members/{id}" => pages::member_save;
-        GET "/members/{id}/edit" => pages::member_edit;
-        POST "/members/{id}/register" => pages::member_register;
-        GET "/members/{id}/transfer" => transfer::form;
-        POST "/members/{id}/transfer" => transfer::save;
+        GET "/members" => pages::members [Scope];
+        POST "/members" => pages::member_create [Scope];
+        GET "/members/new" => pages::member_new [Scope];
+        GET "/members/{id}" => pages::member [Record(Member)];
+        POST "/members/{id}" => pages::member_save [Record(Member)];
+        GET "/members/{id}/edit" => pages::member_edit [Record(Member)];
+        POST "/members/{id}/register" => pages::member_register [Record(Member)];
+        GET "/members/{id}/transfer" => transfer::form [Record(Member)];
+        POST "/members/{id}/transfer" => transfer::save [Record(Member)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::add;
-        api::show;
-        api::update;
-        api::transfer;
-        api::register;
-        api::end_registration;
+        api::list [Scope];
+        api::add [Scope];
+        api::show [Record(Member)];
+        api::update [Record(Member)];
+        api::transfer [Record(Member)];
+        api::register [Record(Member)];
+        api::end_registration [Record(Registration)];
     )
 }

@@ -9,32 +9,32 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/meetings" => meetings::list;
-        POST "/meetings" => meetings::create;
-        GET "/meetings/new" => meetings::new_form;
-        GET "/meetings/{id}" => meetings::show;
-        POST "/meetings/{id}" => meetings::save;
-        GET "/meetings/{id}/edit" => meetings::edit_form;
-        POST "/meetings/{id}/attachments" => meetings::upload, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
-        GET "/attachments/{id}" => meetings::download;
-        GET "/compliance" => compliance::page;
-        GET "/orgs/{code}/ledger" => compliance::ledger;
-        GET "/orgs/{code}/ledger.xlsx" => compliance::ledger_xlsx;
-        GET "/orgs/{code}/ledger/points" => ledgers::points_ledger;
-        GET "/orgs/{code}/ledger/registrations" => ledgers::registrations_ledger;
+        GET "/meetings" => meetings::list [Scope];
+        POST "/meetings" => meetings::create [Scope];
+        GET "/meetings/new" => meetings::new_form [Scope];
+        GET "/meetings/{id}" => meetings::show [Record(Meeting)];
+        POST "/meetings/{id}" => meetings::save [Record(Meeting)];
+        GET "/meetings/{id}/edit" => meetings::edit_form [Record(Meeting)];
+        POST "/meetings/{id}/attachments" => meetings::upload [Record(Meeting)], layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
+        GET "/attachments/{id}" => meetings::download [Record(Attachment)];
+        GET "/compliance" => compliance::page [Scope];
+        GET "/orgs/{code}/ledger" => compliance::ledger [Record(Org)];
+        GET "/orgs/{code}/ledger.xlsx" => compliance::ledger_xlsx [Record(Org)];
+        GET "/orgs/{code}/ledger/points" => ledgers::points_ledger [Record(Org)];
+        GET "/orgs/{code}/ledger/registrations" => ledgers::registrations_ledger [Record(Org)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::record;
-        api::show;
-        api::update;
-        api::attach, layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
-        api::download;
-        api::compliance;
-        api::rules;
-        api::set_rule;
+        api::list [Scope];
+        api::record [Scope];
+        api::show [Record(Meeting)];
+        api::update [Record(Meeting)];
+        api::attach [Record(Meeting)], layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
+        api::download [Record(Attachment)];
+        api::compliance [Scope];
+        api::rules [Scope];
+        api::set_rule [Record(Setting)];
     )
 }

@@ -42,14 +42,14 @@ pub fn routes() -> routes::Table {
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;
-        GET "/" => home::home;
-        GET "/units/export.xlsx" => export::units_xlsx;
-        GET "/members/export.xlsx" => export::members_xlsx;
-        GET "/orgs/export.xlsx" => export::orgs_xlsx;
-        GET "/audit/export.xlsx" => export::audit_xlsx;
-        GET "/api" => api_docs::api_docs;
-        GET "/lang/{code}" => set_lang;
-        GET "/assets/{file}" => asset;
+        GET "/" => home::home [Scope];
+        GET "/units/export.xlsx" => export::units_xlsx [Scope];
+        GET "/members/export.xlsx" => export::members_xlsx [Scope];
+        GET "/orgs/export.xlsx" => export::orgs_xlsx [Scope];
+        GET "/audit/export.xlsx" => export::audit_xlsx [Scope];
+        GET "/api" => api_docs::api_docs [Public];
+        GET "/lang/{code}" => set_lang [Public];
+        GET "/assets/{file}" => asset [Public];
     )
 }
 

@@ -7,23 +7,23 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/points" => pages::ranking;
-        GET "/points/pending" => pages::pending;
-        POST "/points/entries/{id}/{verdict}" => pages::decide;
-        GET "/members/{id}/points" => pages::ledger;
-        POST "/members/{id}/points" => pages::enter;
+        GET "/points" => pages::ranking [Scope];
+        GET "/points/pending" => pages::pending [Scope];
+        POST "/points/entries/{id}/{verdict}" => pages::decide [Record(PointsEntry)];
+        GET "/members/{id}/points" => pages::ledger [Record(Member)];
+        POST "/members/{id}/points" => pages::enter [Record(Member)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::schemes;
-        api::save_scheme;
-        api::ranking;
-        api::add_entry;
-        api::pending;
-        api::approve;
-        api::reject;
-        api::ledger;
+        api::schemes [Scope];
+        api::save_scheme [Record(Setting)];
+        api::ranking [Scope];
+        api::add_entry [Scope];
+        api::pending [Scope];
+        api::approve [Record(PointsEntry)];
+        api::reject [Record(PointsEntry)];
+        api::ledger [Record(Member)];
     )
 }

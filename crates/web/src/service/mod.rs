@@ -7,16 +7,16 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/service" => pages::list;
-        POST "/service" => pages::record;
-        POST "/service/{id}/delete" => pages::delete;
+        GET "/service" => pages::list [Scope];
+        POST "/service" => pages::record [Scope];
+        POST "/service/{id}/delete" => pages::delete [Record(ServiceRecord)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::record;
-        api::delete;
+        api::list [Scope];
+        api::record [Scope];
+        api::delete [Record(ServiceRecord)];
     )
 }

@@ -7,20 +7,20 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/settings" => pages::page;
-        POST "/settings/rules" => pages::save_rules;
-        POST "/settings/weights" => pages::save_weights;
-        POST "/settings/schemes" => pages::save_scheme;
-        POST "/settings/classification" => pages::save_classification;
-        POST "/settings/calendar" => pages::save_calendar;
+        GET "/settings" => pages::page [Scope];
+        POST "/settings/rules" => pages::save_rules [Scope];
+        POST "/settings/weights" => pages::save_weights [Scope];
+        POST "/settings/schemes" => pages::save_scheme [Scope];
+        POST "/settings/classification" => pages::save_classification [Scope];
+        POST "/settings/calendar" => pages::save_calendar [Scope];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::classification;
-        api::set_classification;
-        api::calendar;
-        api::set_calendar;
+        api::classification [Scope];
+        api::set_classification [Scope];
+        api::calendar [Scope];
+        api::set_calendar [Scope];
     )
 }

@@ -7,20 +7,20 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/units" => pages::list;
-        POST "/units" => pages::create;
-        GET "/units/new" => pages::new_form;
-        GET "/units/{id}" => pages::show;
-        POST "/units/{id}/register" => pages::register;
-        POST "/registrations/{id}/end" => pages::end_registration;
+        GET "/units" => pages::list [Scope];
+        POST "/units" => pages::create [Scope];
+        GET "/units/new" => pages::new_form [Scope];
+        GET "/units/{id}" => pages::show [Record(Unit)];
+        POST "/units/{id}/register" => pages::register [Record(Unit)];
+        POST "/registrations/{id}/end" => pages::end_registration [Record(Registration)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::add;
-        api::show;
-        api::register;
+        api::list [Scope];
+        api::add [Scope];
+        api::show [Record(Unit)];
+        api::register [Record(Unit)];
     )
 }

@@ -7,16 +7,16 @@ use crate::routes::{self, Table};
 
 pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
-        GET "/wishes" => pages::list;
-        POST "/wishes" => pages::post;
-        POST "/wishes/{id}/move" => pages::act;
+        GET "/wishes" => pages::list [Scope];
+        POST "/wishes" => pages::post [Scope];
+        POST "/wishes/{id}/move" => pages::act [Record(Wish)];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
-        api::list;
-        api::post;
-        api::act;
+        api::list [Scope];
+        api::post [Scope];
+        api::act [Record(Wish)];
     )
 }

@@ -6,3 +6,4 @@ mod case_page;
 mod city;
 mod failures;
 mod pages;
+mod routes;
