@@ -69,7 +69,8 @@ impl Actor {
         }
     }
 
-    fn in_scope(&self, path: &str) -> bool {
+    /// Is the org subtree at `path` within this actor's scope (whatever the role may do there)?
+    pub(crate) fn in_scope(&self, path: &str) -> bool {
         let scope = self.scope_path();
         scope == "/" || path.starts_with(scope)
     }

@@ -12,7 +12,7 @@ use jiceng_domain::clock;
 use jiceng_domain::{Invalid, Role, accounts, text};
 use jiceng_domain::{Label, msg};
 use jiceng_store::accounts::{self as store, NewUserRow, UserRow};
-use jiceng_store::{Db, StoreError, Tx, audit, cases, members, orgs, units};
+use jiceng_store::{Db, StoreError, Tx, audit, cases, orgs};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -167,17 +167,22 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
     let hash = hash_password(password)?;
 
+    // May the actor make an account of this role at all (at their own scope)?
+    actor.may_manage_account(role, actor.scope_path())?;
     let mut tx = db.write().await?;
+    // Every id in the request is resolved within the actor's scope before anything is read
+    // from it: one missing and one out of scope are refused alike, naming only the value given.
     let mut scope = match opt(&new.scope) {
         Some(code) => Some(
             orgs::by_code(&mut tx, code)
                 .await?
+                .filter(|o| actor.may_read(&o.path).is_ok())
                 .ok_or_else(|| Invalid::new("scope", code, msg!("没有这个代码的党组织")))?,
         ),
         None => None,
     };
     if let Some(mid) = new.member_id {
-        let m = members::by_id(&mut tx, mid)
+        let m = crate::members::policy::writable(&mut tx, actor, mid)
             .await?
             .ok_or_else(|| Invalid::new("member", mid, msg!("没有这个党员")))?;
         if role == Role::Member {
@@ -187,7 +192,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         return Err(Invalid::new("member", "", msg!("党员账号须关联党员档案")).into());
     }
     if let Some(uid) = new.unit_id {
-        let u = units::by_id(&mut tx, uid)
+        let u = crate::units::policy::writable(&mut tx, actor, uid)
             .await?
             .ok_or_else(|| Invalid::new("unit", uid, msg!("没有这个驻区单位")))?;
         if role == Role::UnitLiaison {
@@ -199,6 +204,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     } else if role == Role::UnitLiaison {
         return Err(Invalid::new("unit", "", msg!("驻区单位联络员账号须关联单位")).into());
     }
+    // Departments are the city's; a handler's cases are bounded by the account's scope.
     let department_id = match crate::input::opt(&new.department) {
         Some(code) => Some(
             cases::department_by_code(&mut tx, code)

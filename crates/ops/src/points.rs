@@ -158,9 +158,7 @@ pub async fn add_entry(db: &Db, actor: &Actor, new: NewPoints) -> Result<Entry, 
         return Err(Invalid::new("points", times, msg!("次数应在 1 到 100 之间")).into());
     }
     let points = item.points * times;
-    let m = members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
     actor.may_write(&m.org_path)?;
     let period = period_of(&scheme, on).to_string();
     if let Some(cap) = item.cap {
@@ -324,10 +322,7 @@ pub async fn ledger(
     let mut tx = db.read().await?;
     let scheme = scheme_in(&mut tx, scheme).await?;
     let period = parse_period(&scheme, period)?;
-    let m = members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
-    actor.may_read_member(m.id, &m.org_path)?;
+    let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
     // The meetings of each org the member belonged to, for the days they belonged to it.
     let transfers: Vec<Transfer> = members::transfers(&mut tx, m.id)
         .await?

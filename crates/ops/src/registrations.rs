@@ -9,7 +9,7 @@ use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
 use jiceng_store::orgs::OrgRow;
 use jiceng_store::registrations::{self, NewRegistration};
-use jiceng_store::{Db, StoreError, Tx, audit, members, units};
+use jiceng_store::{Db, StoreError, Tx, audit, members};
 
 async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
     let org = by_code(tx, "community", code).await?;
@@ -58,9 +58,7 @@ pub async fn residence_community(
     member_id: i64,
 ) -> Result<Option<crate::orgs::Org>, OpsError> {
     let mut tx = db.read().await?;
-    let m = members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
     let Some(res) = m.residence_division else {
         return Ok(None);
     };
@@ -81,9 +79,18 @@ pub async fn register_member(
 ) -> Result<Registration, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
-    let m = members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
+    // The community first, and the actor's right to act there; then the member, whom the
+    // actor reaches by scope or because they live in that community. Nothing about the member
+    // is checked, or named, before.
+    let org = community(&mut tx, community_code).await?;
+    actor.may_act_for(Some(member_id), None, &org.path)?;
+    let m = match crate::members::policy::readable(&mut tx, actor, member_id).await? {
+        Some(m) => m,
+        None => members::by_id(&mut tx, member_id)
+            .await?
+            .filter(|m| m.residence_division.as_deref() == Some(org.division_code.as_str()))
+            .ok_or_else(|| OpsError::not_found("党员", member_id))?,
+    };
     if !Categories(m.categories).contains(Category::Employed) {
         return Err(Invalid::new(
             "categories",
@@ -92,7 +99,6 @@ pub async fn register_member(
         )
         .into());
     }
-    let org = community(&mut tx, community_code).await?;
     if let Some(res) = &m.residence_division
         && res != &org.division_code
     {
@@ -106,7 +112,6 @@ pub async fn register_member(
     if date < m.joined_on {
         return Err(Invalid::new("registered_on", date, msg!("早于入党日期")).into());
     }
-    actor.may_act_for(Some(m.id), None, &org.path)?;
     let r = NewRegistration {
         community_org_id: org.id,
         member_id: Some(m.id),
@@ -128,9 +133,7 @@ pub async fn register_unit(
 ) -> Result<Registration, OpsError> {
     let date = opt_past_date("registered_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
-    let u = units::by_id(&mut tx, unit_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("驻区单位", unit_id))?;
+    let u = crate::units::policy::resolve(&mut tx, actor, unit_id).await?;
     if u.org_id.is_none() {
         return Err(Invalid::new("unit", &u.name, msg!("没有党组织的单位不参加双报到")).into());
     }

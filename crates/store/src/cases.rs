@@ -537,19 +537,25 @@ pub async fn list(
     })?)
 }
 
-/// A department's inbox: cases dispatched to it or summoned by a whistle, open first.
+/// A department's inbox within the subtree at `path` ("/" for all): cases dispatched to it or
+/// summoned by a whistle, open first.
 pub async fn inbox(
     tx: &mut Tx,
     department_id: i64,
+    path: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
     let sql = format!(
         "SELECT {COLS} FROM cases WHERE id IN (SELECT id FROM cases WHERE department_id = $1 \
          UNION SELECT case_id FROM case_summons WHERE department_id = $1) \
+         AND ($2 = '/' OR (org_path >= $2 AND org_path < $3)) \
          ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, due_at, id DESC LIMIT {limit} OFFSET {offset}"
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(department_id).fetch_all(c).await)?)
+    let up = upper(path);
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(department_id).bind(path).bind(&up).fetch_all(c).await)?,
+    )
 }
 
 /// Writes many cases with their ids, for generated cities.

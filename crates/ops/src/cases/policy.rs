@@ -13,11 +13,17 @@ pub(crate) fn may_dispatch(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     actor.may_write(&c.org_path)
 }
 
+/// A department's handler works on its department's cases within the account's scope (a
+/// district's handler on the district's): the department alone opens no case elsewhere.
+fn handles_for_department(actor: &Actor, c: &CaseRow, department: i64) -> bool {
+    actor.department_id() == Some(department) && actor.in_scope(&c.org_path)
+}
+
 /// The party handling the case: its department's handlers, or the community's dispatchers
 /// when no department has it.
 pub(crate) fn may_handle(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     match c.department_id {
-        Some(d) if actor.department_id() == Some(d) => Ok(()),
+        Some(d) if handles_for_department(actor, c, d) => Ok(()),
         Some(_) => Err(OpsError::Forbidden(msg!("该案件不在本部门办理"))),
         None => may_dispatch(actor, c),
     }
@@ -28,9 +34,16 @@ pub(crate) fn may_verify(actor: &Actor, c: &CaseRow) -> Result<(), OpsError> {
     actor.may_work_grid(&c.org_path)
 }
 
-/// A summoned department reports (报到) once, by its own handlers.
-pub(crate) fn may_report(actor: &Actor, summons: &[SummonsRow]) -> Result<(), OpsError> {
-    let Some(d) = actor.department_id() else {
+/// A summoned department reports (报到) once, by its own handlers within their scope.
+pub(crate) fn may_report(
+    actor: &Actor,
+    c: &CaseRow,
+    summons: &[SummonsRow],
+) -> Result<(), OpsError> {
+    let Some(d) = actor
+        .department_id()
+        .filter(|_| actor.in_scope(&c.org_path))
+    else {
         return Err(OpsError::Forbidden(msg!("只有被召集部门的办理人可以报到")));
     };
     match summons.iter().find(|s| s.department_id == d) {
@@ -47,6 +60,7 @@ pub(crate) fn may_report(actor: &Actor, summons: &[SummonsRow]) -> Result<(), Op
 /// department has or was summoned to it.
 pub(crate) fn may_see(actor: &Actor, c: &CaseRow, summons: &[SummonsRow]) -> Result<(), OpsError> {
     if let Some(d) = actor.department_id()
+        && actor.in_scope(&c.org_path)
         && (c.department_id == Some(d) || summons.iter().any(|s| s.department_id == d))
     {
         return Ok(());
@@ -69,7 +83,7 @@ pub fn may_make(
         return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")));
     }
     match action {
-        Action::Report => may_report(actor, summons),
+        Action::Report => may_report(actor, c, summons),
         Action::Accept | Action::Return | Action::RequestExtension | Action::Feedback => {
             may_handle(actor, c)
         }

@@ -234,7 +234,14 @@ pub async fn inbox(
     let share = super::settings::classification_in(&mut tx)
         .await?
         .warn_share;
-    let rows = store::inbox(&mut tx, d, per_page + 1, (page - 1) * per_page).await?;
+    let rows = store::inbox(
+        &mut tx,
+        d,
+        actor.scope_path(),
+        per_page + 1,
+        (page - 1) * per_page,
+    )
+    .await?;
     let rows: Vec<CaseView> = rows.into_iter().map(|r| view(r, share)).collect();
     Ok(Page::numbered(rows, page, per_page))
 }

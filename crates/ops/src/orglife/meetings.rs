@@ -382,10 +382,7 @@ pub async fn upcoming_for_member(
     member_id: i64,
 ) -> Result<Vec<MeetingView>, OpsError> {
     let mut tx = db.read().await?;
-    let m = jiceng_store::members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", member_id))?;
-    actor.may_read_member(m.id, &m.org_path)?;
+    let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
     let ids = OrgPath(m.org_path.clone()).ids();
     let rows = orglife::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
     Ok(rows.into_iter().map(Into::into).collect())

@@ -52,6 +52,11 @@ fn forbidden<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
     matches!(r, Err(OpsError::Forbidden(_)))
 }
 
+/// Out of scope answers as a record that does not exist.
+fn not_found<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
+    matches!(r, Err(OpsError::NotFound { .. }))
+}
+
 #[both]
 async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
     let t = city(on).await;
@@ -209,7 +214,11 @@ async fn accounts_cannot_outrank_or_outreach_their_creator(on: Backend) {
         },
     )
     .await;
-    assert!(forbidden(e));
+    // Another street's org is refused as if it did not exist.
+    assert!(
+        matches!(&e, Err(OpsError::Invalid(i)) if i.field == "scope"),
+        "{e:?}"
+    );
     accounts::create(
         &t.db,
         &street,
@@ -396,7 +405,7 @@ async fn access_matrix(on: Backend) {
             "{role} reads a member out of scope"
         );
         if !reaches_outside {
-            assert!(forbidden(r), "{role}: out of scope is forbidden");
+            assert!(not_found(r), "{role}: out of scope answers as not found");
         }
         let r = members::show(&t.db, a, me.id, false).await;
         let reaches_b2 = reaches_inside && *role != "grid_worker";
@@ -532,8 +541,8 @@ async fn access_matrix(on: Backend) {
     .unwrap();
     assert!(units::show(&t.db, liaison, unit.row.id).await.is_ok());
     assert!(
-        forbidden(units::show(&t.db, liaison, other.row.id).await),
-        "a liaison reads only their own unit"
+        not_found(units::show(&t.db, liaison, other.row.id).await),
+        "a liaison reads only their own unit; another answers as not found"
     );
     let listed = units::list(&t.db, liaison, Default::default())
         .await

@@ -14,4 +14,5 @@ mod orglife;
 mod orgs;
 mod points;
 mod service;
+mod trust;
 mod wishes;

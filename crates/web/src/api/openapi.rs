@@ -329,7 +329,10 @@ mod tests {
     #[test]
     fn each_operation_says_what_it_asks() {
         let doc = super::json();
-        for r in crate::route_table().into_iter().filter(|r| r.kind == Kind::Api) {
+        for r in crate::route_table()
+            .into_iter()
+            .filter(|r| r.kind == Kind::Api)
+        {
             let op = &doc["paths"][&r.path][r.method.to_lowercase()];
             assert_eq!(
                 op["x-asks"],

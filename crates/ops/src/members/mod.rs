@@ -1,5 +1,7 @@
 //! Use cases of members' e-files and their transfers.
 
+pub(crate) mod policy;
+
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
@@ -250,7 +252,7 @@ pub async fn update(
     mut new: NewMember,
 ) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
-    let (before, org) = load(&mut tx, id).await?;
+    let (before, org) = load(&mut tx, actor, id).await?;
     actor.may_write(&before.org_path)?;
     if opt(&new.id_number).is_none() {
         new.id_number = Some(before.id_number.clone());
@@ -299,10 +301,9 @@ pub async fn update(
     Ok(view(after, org.code, org.name, false))
 }
 
-async fn load(tx: &mut Tx, id: i64) -> Result<(MemberRow, orgs::OrgRow), OpsError> {
-    let m = members::by_id(tx, id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党员", id))?;
+/// The member `id` as the actor may reach them (else not found), with their org.
+async fn load(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(MemberRow, orgs::OrgRow), OpsError> {
+    let m = policy::resolve(tx, actor, id).await?;
     let o = orgs::by_id(tx, m.org_id)
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", m.org_id))?;
@@ -318,8 +319,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<Membe
     } else {
         db.read().await?
     };
-    let (m, org) = load(&mut tx, id).await?;
-    actor.may_read_member(m.id, &m.org_path)?;
+    let (m, org) = load(&mut tx, actor, id).await?;
     if reveal && !actor.may_reveal() {
         return Err(OpsError::Forbidden(msg!("查看完整身份证号和电话")));
     }
@@ -458,7 +458,7 @@ pub async fn transfer(
 ) -> Result<MemberView, OpsError> {
     let date = opt_past_date("transferred_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
-    let (m, from) = load(&mut tx, id).await?;
+    let (m, from) = load(&mut tx, actor, id).await?;
     let target = by_code(&mut tx, "org", to).await?;
     actor.may_write(&from.path)?;
     actor.may_write(&target.path)?;

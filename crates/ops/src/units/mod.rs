@@ -1,5 +1,7 @@
 //! Use cases of stationed units (驻区单位).
 
+pub(crate) mod policy;
+
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
@@ -125,10 +127,7 @@ pub(crate) async fn add_in(
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<UnitDetail, OpsError> {
     let mut tx = db.read().await?;
-    let row = units::by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("驻区单位", id))?;
-    actor.may_read_unit(row.id, &row.division_code)?;
+    let row = policy::resolve(&mut tx, actor, id).await?;
     let registrations = registrations::of_unit(&mut tx, id).await?;
     let evaluations = evaluations::of_unit(&mut tx, id).await?;
     let place = jiceng_store::places::of_unit(&mut tx, id).await?;

@@ -1,0 +1,39 @@
+//! Who may reach a member's file. An id from a request is resolved here, as the acting user,
+//! before anything else reads the record: a member who is missing and one out of the actor's
+//! scope answer alike, so no answer tells that a file exists elsewhere.
+
+use crate::{Actor, OpsError};
+use jiceng_store::Tx;
+use jiceng_store::members::{self, MemberRow};
+
+/// The member `id` if the actor may read their file (their own, or within their scope).
+pub(crate) async fn readable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<MemberRow>, OpsError> {
+    Ok(members::by_id(tx, id)
+        .await?
+        .filter(|m| actor.may_read_member(m.id, &m.org_path).is_ok()))
+}
+
+/// The member `id` if the actor may read them, else not found; a write is then asked of
+/// `may_write` on the member's org, which may refuse by name since the actor sees the file.
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<MemberRow, OpsError> {
+    readable(tx, actor, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("党员", id))
+}
+
+/// The member `id` if the actor may change their file, for an id given in a request body
+/// (the account it binds, the member it names): `None` when missing, out of scope or not
+/// writable, which the caller reports as one invalid value.
+pub(crate) async fn writable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<MemberRow>, OpsError> {
+    Ok(members::by_id(tx, id)
+        .await?
+        .filter(|m| actor.may_write(&m.org_path).is_ok()))
+}

@@ -1,0 +1,27 @@
+//! Who may reach a stationed unit. Units are kept by division; an id from a request is
+//! resolved here, as the acting user, before anything else reads the record, and a unit that
+//! is missing answers like one out of scope.
+
+use crate::{Actor, OpsError};
+use jiceng_store::Tx;
+use jiceng_store::units::{self, UnitRow};
+
+/// The unit `id` if the actor may read it, else not found.
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<UnitRow, OpsError> {
+    units::by_id(tx, id)
+        .await?
+        .filter(|u| actor.may_read_unit(u.id, &u.division_code).is_ok())
+        .ok_or_else(|| OpsError::not_found("驻区单位", id))
+}
+
+/// The unit `id` if the actor may change it, for an id given in a request body: `None` when
+/// missing, out of scope or not writable, which the caller reports as one invalid value.
+pub(crate) async fn writable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<UnitRow>, OpsError> {
+    Ok(units::by_id(tx, id)
+        .await?
+        .filter(|u| actor.may_write_division(&u.division_code).is_ok()))
+}

@@ -1,0 +1,203 @@
+//! The findings of the trust review, each as the attack that reproduced it: every one fails
+//! when its fix is reverted.
+
+use crate::common::*;
+use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::cases::intake::{self, NewCase};
+use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::{departments, views};
+use jiceng_ops::units::{self, NewUnit};
+use jiceng_ops::{Actor, Db, OpsError, members};
+use jiceng_store::Backend;
+use jiceng_testkit::both;
+
+const PW: &str = "Correct-horse-42";
+
+async fn account(
+    db: &Db,
+    by: &Actor,
+    name: &str,
+    role: &str,
+    scope: Option<&str>,
+) -> Result<Actor, OpsError> {
+    accounts::create(
+        db,
+        by,
+        NewUser {
+            username: s(name),
+            password: s(PW),
+            role: s(role),
+            scope: scope.map(str::to_string),
+            department: (role == "department_handler").then(|| "cgj".to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let session = accounts::login(db, name, PW).await.unwrap();
+    Ok(accounts::session_actor(db, &session.token).await.unwrap().0)
+}
+
+fn field(e: &OpsError) -> (&'static str, String) {
+    let b = e.body();
+    (b.field.unwrap_or(""), b.message)
+}
+
+/// Finding 1: an account is bound only to a member, unit or scope the creator may write; one
+/// out of scope is refused exactly as one that does not exist, and nothing is written.
+#[both]
+async fn accounts_bind_only_what_their_creator_may_write(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let secretary = account(&t.db, &op, "sec", "community_secretary", Some("C"))
+        .await
+        .unwrap();
+    let elsewhere = members::add(&t.db, &op, new_member("邻社区党员", 21, "C2"))
+        .await
+        .unwrap()
+        .id;
+    let other_unit = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("邻社区公司"),
+            category: s("private_enterprise"),
+            division_code: s(OTHER_COMMUNITY_DIV),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .row
+    .id;
+    let users_before = count(&t.db, "SELECT COUNT(*) FROM users").await;
+    let try_bind = |member_id: Option<i64>, unit_id: Option<i64>, scope: &str, role: &str| {
+        accounts::create(
+            &t.db,
+            &secretary,
+            NewUser {
+                username: s("minted"),
+                password: s(PW),
+                role: s(role),
+                scope: s(scope),
+                member_id,
+                unit_id,
+                ..Default::default()
+            },
+        )
+    };
+    let out_of_scope = try_bind(Some(elsewhere), None, "C", "community_worker")
+        .await
+        .unwrap_err();
+    let missing = try_bind(Some(elsewhere + 1000), None, "C", "community_worker")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&out_of_scope).0, "member");
+    assert_eq!(
+        field(&out_of_scope).1.replace(&elsewhere.to_string(), "N"),
+        field(&missing)
+            .1
+            .replace(&(elsewhere + 1000).to_string(), "N"),
+        "out of scope reads as missing"
+    );
+    let e = try_bind(None, Some(other_unit), "C", "community_worker")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e).0, "unit");
+    assert!(!field(&e).1.contains("邻社区公司"), "{}", field(&e).1);
+    let e = try_bind(None, None, "C2", "community_worker")
+        .await
+        .unwrap_err();
+    let nowhere = try_bind(None, None, "NOWHERE", "community_worker")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field(&e).1.replace("C2", "X"),
+        field(&nowhere).1.replace("NOWHERE", "X")
+    );
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM users").await,
+        users_before
+    );
+}
+
+/// Finding 1, second half: a department handler minted by a community reaches its
+/// department's cases in that community only; a case of the same department next door is
+/// not found, is not in the inbox, and cannot be moved.
+#[both]
+async fn a_department_handler_works_within_its_accounts_scope(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    departments::add(&t.db, &op, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    let secretary = account(&t.db, &op, "sec", "community_secretary", Some("C"))
+        .await
+        .unwrap();
+    let handler = account(
+        &t.db,
+        &secretary,
+        "handler1",
+        "department_handler",
+        Some("C"),
+    )
+    .await
+    .unwrap();
+    let mut cases = Vec::new();
+    for (community, key) in [("C", "k-here"), ("C2", "k-next-door")] {
+        let c = intake::take_in(
+            &t.db,
+            &op,
+            NewCase {
+                channel: s("hotline"),
+                category: s("garbage"),
+                title: s("楼道堆放垃圾"),
+                community: s(community),
+                reporter_phone: s("13912345678"),
+                idempotency_key: s(key),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        moves::apply(
+            &t.db,
+            &op,
+            c.id,
+            Move {
+                action: s("dispatch"),
+                departments: vec!["cgj".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        cases.push(c.id);
+    }
+    let (here, next_door) = (cases[0], cases[1]);
+    assert!(views::show(&t.db, &handler, here, false).await.is_ok());
+    let e = views::show(&t.db, &handler, next_door, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::NotFound { .. } | OpsError::Forbidden(_)),
+        "{e}"
+    );
+    let inbox = views::inbox(&t.db, &handler, 1, 50).await.unwrap();
+    let ids: Vec<i64> = inbox.items.iter().map(|c| c.row.id).collect();
+    assert_eq!(ids, [here]);
+    let e = moves::apply(
+        &t.db,
+        &handler,
+        next_door,
+        Move {
+            action: s("accept"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, OpsError::NotFound { .. } | OpsError::Forbidden(_)),
+        "{e}"
+    );
+}
