@@ -168,8 +168,9 @@ test("a street admin cannot see another street's members", async () => {
   const other = jiceng('member', 'list', '--within', 'S350302002', '--limit', '1').items[0];
   const page = await signIn('street');
   const response = await page.goto(`${base}/members/${other.id}`);
-  assert.equal(response.status(), 403);
-  assert.match(await page.textContent('main'), /超出您的管理范围/);
+  assert.equal(response.status(), 404, 'out of scope answers as not found');
+  assert.match(await page.textContent('main'), /找不到党员/);
+  assert.equal((await page.textContent('body')).includes(other.name), false, 'nothing of the member is shown');
   await page.screenshot({ path: join(shots, '08-out-of-scope.png') });
   await page.goto(`${base}/members?within=S350302002`);
   assert.match(await page.textContent('.alert'), /超出您的管理范围/);
@@ -331,6 +332,37 @@ test('map a building by clicking inside a grid on the map', async () => {
   await street.screenshot({ path: join(shots, '21-grid-places.png'), fullPage: true });
   assert.deepEqual(errors, [], 'no script errors on the map');
   await street.context().close();
+});
+
+test('a building named like a script is drawn as text in the map tooltip', async () => {
+  const worker = await signIn('street');
+  const errors = [];
+  worker.on('pageerror', (e) => errors.push(e.message));
+  await worker.goto(`${base}/grids?within=C350302001001`);
+  await worker.waitForSelector('#map canvas');
+  const box = await worker.locator('#map').boundingBox();
+  await worker.mouse.click(box.x + box.width / 2 + 7, box.y + box.height / 2 + 5);
+  const lon = Number(await worker.inputValue('.place-form input[name=lon]'));
+  const lat = Number(await worker.inputValue('.place-form input[name=lat]'));
+  const evil = '<img src=x onerror="window.__xss=1">';
+  await worker.fill('.place-form input[name=name]', evil);
+  await Promise.all([worker.waitForURL(/\/grids\?grid=\d{15}$/), worker.click('.place-form button[type=submit]')]);
+  await worker.goto(`${base}/grids?within=C350302001001`);
+  await worker.waitForSelector('#map canvas');
+  const at = await worker.evaluate(([x, y]) => {
+    const chart = echarts.getInstanceByDom(document.getElementById('map'));
+    return chart.convertToPixel('geo', [x, y]);
+  }, [lon, lat]);
+  const map = await worker.locator('#map').boundingBox();
+  await worker.mouse.move(map.x + at[0], map.y + at[1]);
+  const tip = worker.locator('#map div', { hasText: 'onerror' }).last();
+  await tip.waitFor();
+  assert.match(await tip.textContent(), /<img src=x onerror=/, 'the name is shown as text');
+  assert.equal(await worker.evaluate(() => window.__xss), undefined, 'no script ran');
+  assert.equal(await worker.locator('#map img').count(), 0, 'no element was made from the name');
+  await worker.screenshot({ path: join(shots, '22-map-tooltip-escaped.png') });
+  assert.deepEqual(errors, []);
+  await worker.context().close();
 });
 
 test('a member claims a micro-wish on the phone and sees it count once fulfilled', async () => {

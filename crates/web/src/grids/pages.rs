@@ -2,7 +2,7 @@
 //! grid's team and open cases, and the forms that change teams and places.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, value};
+use crate::pages::form::{Values, int, script_json, value};
 use crate::pages::{Layout, PageResult, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -99,14 +99,12 @@ async fn map_page(
             .collect::<Vec<_>>()
             .join("、")
     };
-    let points = serde_json::Value::Array(
+    let points = script_json(&serde_json::Value::Array(
         places
             .iter()
             .map(|p| serde_json::json!([p.lon, p.lat, p.name, kind_label(p.kind), p.kind]))
             .collect(),
-    )
-    .to_string()
-    .replace("</", "<\\/");
+    ));
     let picked_places = if picked.is_empty() {
         Vec::new()
     } else {
@@ -134,9 +132,8 @@ async fn map_page(
             }))
         })
         .collect();
-    let geojson = serde_json::json!({ "type": "FeatureCollection", "features": features })
-        .to_string()
-        .replace("</", "<\\/");
+    let geojson =
+        script_json(&serde_json::json!({ "type": "FeatureCollection", "features": features }));
     let team_lines = teams
         .iter()
         .map(|t| {

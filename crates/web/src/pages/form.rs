@@ -135,3 +135,27 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// JSON to embed in a `<script type="application/json">` block: `<`, `>` and `&` written as
+/// JSON escapes, so no name can close the block or open a comment in it.
+pub fn script_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn script_json_cannot_close_its_block() {
+        let v = serde_json::json!({ "name": "</script><!--<script>&" });
+        let s = super::script_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v, "the same value when parsed");
+    }
+}
