@@ -67,6 +67,10 @@ impl FromRequestParts<AppState> for Authed {
     ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer(&parts.headers) {
             let actor = accounts::token_actor(&state.db, token).await?;
+            // The one check of a read-only token: it changes nothing, whatever the route.
+            if actor.read_only() && changes_state(&parts.method) {
+                return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")).into());
+            }
             return Ok(Authed {
                 actor,
                 session: None,
