@@ -15,7 +15,7 @@ use jiceng_domain::clock;
 use jiceng_domain::wishes::{self, WishMove, WishStatus};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::wishes::{self as store, NewWish};
-use jiceng_store::{Db, audit, members, registrations};
+use jiceng_store::{Db, audit};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -95,11 +95,7 @@ pub async fn apply(
     let m = WishMove::parse(required("move", &input.action)?)?;
     let today = clock::today();
     let mut tx = db.write().await?;
-    let before = Wish::from(
-        store::by_id(&mut tx, id)
-            .await?
-            .ok_or_else(|| OpsError::not_found("微心愿", id))?,
-    );
+    let before = policy::resolve(&mut tx, actor, id).await?;
     let from = before.status;
     let to = wishes::next(from, m)?;
     let path = before.community_path.clone();
@@ -141,7 +137,7 @@ pub async fn apply(
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(policy::shown(actor, after))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -166,31 +162,14 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
     let mut tx = db.read().await?;
     if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
         let mut rows = store::claimed_by(&mut tx, me, 100).await?;
-        // The community they live in, and those they are registered with.
-        let mut communities = Vec::new();
-        if let Some(res) = members::by_id(&mut tx, me)
-            .await?
-            .and_then(|m| m.residence_division)
-            && let Some(c) = jiceng_store::orgs::community_at(&mut tx, &res).await?
-        {
-            communities.push(c.path);
-        }
-        for r in registrations::of_member(&mut tx, me).await? {
-            if r.ended_on.is_none()
-                && let Some(c) = jiceng_store::orgs::by_id(&mut tx, r.community_org_id).await?
-                && !communities.contains(&c.path)
-            {
-                communities.push(c.path);
-            }
-        }
-        for path in communities {
+        for (_, path) in policy::member_communities(&mut tx, me).await? {
             rows.extend(store::within(&mut tx, &path, Some("open"), 100, 0).await?);
         }
         rows.retain(|w| status.is_none_or(|s| w.status.code() == s));
-        // Who made a wish is for the community to know, not every member who reads it.
-        for w in &mut rows {
-            w.resident = None;
-        }
+        let rows: Vec<Wish> = rows
+            .into_iter()
+            .map(|w| policy::shown(actor, w.into()))
+            .collect();
         return Ok(Page::numbered(rows, 1, 500));
     }
     let path = match opt(&q.within) {

@@ -4,6 +4,67 @@
 use super::Wish;
 use crate::{Actor, OpsError};
 use jiceng_domain::wishes::{self, WishMove};
+use jiceng_store::{Tx, members, orgs, registrations, wishes as store};
+
+/// The communities whose open wishes a party member sees without a scope to read: the one
+/// they live in and those they are registered with (双报到), as (id, path).
+pub(crate) async fn member_communities(
+    tx: &mut Tx,
+    me: i64,
+) -> Result<Vec<(i64, String)>, OpsError> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    if let Some(res) = members::by_id(tx, me)
+        .await?
+        .and_then(|m| m.residence_division)
+        && let Some(c) = orgs::community_at(tx, &res).await?
+    {
+        out.push((c.id, c.path));
+    }
+    for r in registrations::of_member(tx, me).await? {
+        if r.ended_on.is_none()
+            && !out.iter().any(|(id, _)| *id == r.community_org_id)
+            && let Some(c) = orgs::by_id(tx, r.community_org_id).await?
+        {
+            out.push((c.id, c.path));
+        }
+    }
+    Ok(out)
+}
+
+/// The wish `id` as the actor may reach it, else not found: the readers of its community; a
+/// member without a scope to read reaches the wishes they claimed and the open wishes of the
+/// communities they live in or are registered with. What the actor gets is shown as they may
+/// see it ([`shown`]).
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Wish, OpsError> {
+    let not_found = || OpsError::not_found("微心愿", id);
+    let w = Wish::from(store::by_id(tx, id).await?.ok_or_else(not_found)?);
+    if actor.may_read(&w.community_path).is_ok() {
+        return Ok(w);
+    }
+    let Some(me) = actor.member_id() else {
+        return Err(not_found());
+    };
+    let reached = w.member_id == Some(me)
+        || (w.status == wishes::WishStatus::Open
+            && member_communities(tx, me)
+                .await?
+                .iter()
+                .any(|(c, _)| *c == w.community_org_id));
+    if reached {
+        Ok(shown(actor, w))
+    } else {
+        Err(not_found())
+    }
+}
+
+/// A wish as the actor may see it: who made it is for the community's readers to know, not
+/// for every member who reads the wish.
+pub(crate) fn shown(actor: &Actor, mut w: Wish) -> Wish {
+    if actor.may_read(&w.community_path).is_err() {
+        w.resident = None;
+    }
+    w
+}
 
 /// Posting and withdrawing, confirming a wish fulfilled, and claiming for any member: the
 /// writers of the wish's community.

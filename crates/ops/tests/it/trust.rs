@@ -201,3 +201,78 @@ async fn a_department_handler_works_within_its_accounts_scope(on: Backend) {
         "{e}"
     );
 }
+
+/// Finding 8: a member claims only a wish they can reach (their community's, by residence or
+/// 双报到); one elsewhere answers as not found, and the answer to a claim names no resident.
+#[both]
+async fn a_member_claims_only_the_wishes_of_their_communities(on: Backend) {
+    use jiceng_ops::wishes::{self, NewWishInput, WishMoveInput};
+    let t = city(on).await;
+    let op = actor();
+    let me = members::add(&t.db, &op, new_member("认领人", 31, "B1"))
+        .await
+        .unwrap()
+        .id;
+    accounts::create(
+        &t.db,
+        &op,
+        NewUser {
+            username: s("claimer"),
+            password: s(PW),
+            role: s("member"),
+            member_id: Some(me),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(&t.db, "claimer", PW).await.unwrap();
+    let member = accounts::session_actor(&t.db, &session.token)
+        .await
+        .unwrap()
+        .0;
+    let post = |community: &str| {
+        wishes::post(
+            &t.db,
+            &op,
+            NewWishInput {
+                community: s(community),
+                title: s("想要一台收音机"),
+                resident: s("张阿姨"),
+                ..Default::default()
+            },
+        )
+    };
+    let here = post("C").await.unwrap().id;
+    let elsewhere = post("C2").await.unwrap().id;
+    let claim = |id: i64| {
+        wishes::apply(
+            &t.db,
+            &member,
+            id,
+            WishMoveInput {
+                action: s("claim"),
+                ..Default::default()
+            },
+        )
+    };
+    let e = claim(elsewhere).await.unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+    assert!(!e.to_string().contains("张阿姨"), "{e}");
+    let claimed = claim(here).await.unwrap();
+    assert_eq!(claimed.member_id, Some(me));
+    assert_eq!(
+        claimed.resident, None,
+        "the resident is the community's to know"
+    );
+    assert_eq!(
+        count(
+            &t.db,
+            &format!(
+                "SELECT COUNT(*) FROM wishes WHERE id = {elsewhere} AND member_id IS NOT NULL"
+            )
+        )
+        .await,
+        0
+    );
+}
