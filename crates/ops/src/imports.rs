@@ -111,8 +111,31 @@ pub async fn rows(
         tx.commit().await?;
         rows.len()
     } else {
+        drop(tx);
         0
     };
+    if dry_run {
+        // A dry run writes nothing but is audited like the import it rehearses: it tells
+        // its actor which ID numbers are registered.
+        let mut tx = db.write().await?;
+        jiceng_store::audit::append(
+            &mut tx,
+            jiceng_store::audit::Entry {
+                actor: &actor.audit_name(),
+                operation: "import.dry_run",
+                target: "import",
+                path: Some(actor.scope_path()),
+                before: None,
+                after: Some(format!(
+                    "{{\"rows\":{},\"errors\":{}}}",
+                    rows.len(),
+                    errors.len()
+                )),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
     Ok(Report {
         rows: rows.len(),
         errors,

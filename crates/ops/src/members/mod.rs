@@ -169,7 +169,7 @@ pub(crate) async fn add_in(
     let mut f = fields(new)?;
     let org = by_code(tx, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
-    check_links(tx, new, &mut f, None).await?;
+    check_links(tx, actor, new, &mut f, None).await?;
     let id = members::insert(tx, &f, org.id, &org.path)
         .await
         .map_err(|e| match e {
@@ -201,9 +201,11 @@ pub(crate) async fn add_in(
 }
 
 /// Residence, employer and ID-number uniqueness, checked against the store. `own` is the
-/// member being edited, who may keep their own ID number.
+/// member being edited, who may keep their own ID number. The employer is a unit the actor
+/// reaches; a clash names the other member only to an actor who may read their file.
 async fn check_links(
     tx: &mut Tx,
+    actor: &Actor,
     new: &NewMember,
     f: &mut MemberFields,
     own: Option<i64>,
@@ -221,21 +223,26 @@ async fn check_links(
         f.residence_division = Some(d.code);
     }
     if let Some(uid) = f.employer_unit_id {
-        units::by_id(tx, uid)
+        crate::units::policy::readable(tx, actor, uid)
             .await?
             .ok_or_else(|| Invalid::new("employer_unit", uid, msg!("没有这个驻区单位")))?;
     }
     if let Some(other) = members::by_id_number(tx, &f.id_number).await?
         && Some(other.id) != own
     {
-        return Err(OpsError::conflict(
-            "id_number",
-            id_number::mask(&f.id_number),
+        let message = if actor.may_read_member(other.id, &other.org_path).is_ok() {
             msg!(
                 "已登记为党员 {name}（编号 {id}）",
                 name = &other.name,
                 id = other.id
-            ),
+            )
+        } else {
+            msg!("身份证号已登记，请由其所在党组织办理组织关系转接")
+        };
+        return Err(OpsError::conflict(
+            "id_number",
+            id_number::mask(&f.id_number),
+            message,
         ));
     }
     Ok(())
@@ -271,7 +278,7 @@ pub async fn update(
         )
         .into());
     }
-    check_links(&mut tx, &new, &mut f, Some(id)).await?;
+    check_links(&mut tx, actor, &new, &mut f, Some(id)).await?;
     members::update_fields(&mut tx, id, &f)
         .await
         .map_err(|e| match e {

@@ -6,11 +6,21 @@ use crate::{Actor, OpsError};
 use jiceng_store::Tx;
 use jiceng_store::units::{self, UnitRow};
 
-/// The unit `id` if the actor may read it, else not found.
-pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<UnitRow, OpsError> {
-    units::by_id(tx, id)
+/// The unit `id` if the actor may read it: `None` when missing or out of scope alike.
+pub(crate) async fn readable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<UnitRow>, OpsError> {
+    Ok(units::by_id(tx, id)
         .await?
-        .filter(|u| actor.may_read_unit(u.id, &u.division_code).is_ok())
+        .filter(|u| actor.may_read_unit(u.id, &u.division_code).is_ok()))
+}
+
+/// The unit `id` named by a path if the actor may read it, else not found.
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<UnitRow, OpsError> {
+    readable(tx, actor, id)
+        .await?
         .ok_or_else(|| OpsError::not_found("驻区单位", id))
 }
 

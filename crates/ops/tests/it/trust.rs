@@ -276,3 +276,55 @@ async fn a_member_claims_only_the_wishes_of_their_communities(on: Backend) {
         0
     );
 }
+
+/// Finding 5: an ID number registered out of the actor's scope is refused without naming the
+/// member or their number, by a form and by an import's dry run alike, and the dry run is
+/// audited; within scope the clash still names the member.
+#[both]
+async fn a_registered_id_number_names_no_one_out_of_scope(on: Backend) {
+    use jiceng_ops::imports::{self, Record, Row};
+    let t = city(on).await;
+    let op = actor();
+    let secretary = account(&t.db, &op, "sec", "community_secretary", Some("C"))
+        .await
+        .unwrap();
+    let other = members::add(&t.db, &op, new_member("徐辉睿", 41, "C2"))
+        .await
+        .unwrap();
+    let same_number = new_member("冒名者", 41, "B1");
+    let e = members::add(&t.db, &secretary, same_number.clone())
+        .await
+        .unwrap_err();
+    let said = e.to_string();
+    assert!(matches!(e, OpsError::Conflict(_)), "{said}");
+    assert!(
+        !said.contains("徐辉睿") && !said.contains(&format!("编号 {}", other.id)),
+        "{said}"
+    );
+    let audited = |db: Db| async move {
+        count(
+            &db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation = 'import.dry_run'",
+        )
+        .await
+    };
+    let report = imports::rows(
+        &t.db,
+        &secretary,
+        vec![Row {
+            line: 2,
+            record: Record::Member(same_number.clone()),
+        }],
+        Vec::new(),
+        true,
+    )
+    .await
+    .unwrap();
+    let text = format!("{:?}", report.errors);
+    assert_eq!(report.errors.len(), 1);
+    assert!(!text.contains("徐辉睿"), "{text}");
+    assert_eq!(audited(t.db.clone()).await, 1, "the dry run is audited");
+    // Within scope the clash names the member, to whom the actor may turn.
+    let e = members::add(&t.db, &op, same_number).await.unwrap_err();
+    assert!(e.to_string().contains("徐辉睿"), "{e}");
+}
