@@ -328,3 +328,65 @@ async fn a_registered_id_number_names_no_one_out_of_scope(on: Backend) {
     let e = members::add(&t.db, &op, same_number).await.unwrap_err();
     assert!(e.to_string().contains("徐辉睿"), "{e}");
 }
+
+/// Finding 14: validation that reads a named record runs after the access check, so a seat
+/// or a 双报到 naming a member out of reach tells nothing of them (name, residence,
+/// categories), and an org out of scope answers as not found.
+#[both]
+async fn refusals_name_nothing_of_records_out_of_reach(on: Backend) {
+    use jiceng_ops::orgs::{self, NewSeat};
+    use jiceng_ops::registrations;
+    let t = city(on).await;
+    let op = actor();
+    let secretary = account(&t.db, &op, "sec", "community_secretary", Some("C"))
+        .await
+        .unwrap();
+    let far = members::add(
+        &t.db,
+        &op,
+        jiceng_ops::members::NewMember {
+            residence_division: s(OTHER_COMMUNITY_DIV),
+            categories: s("离退休"),
+            ..new_member("远方党员", 51, "C2")
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let e = orgs::add_seat(
+        &t.db,
+        &secretary,
+        "C",
+        NewSeat {
+            position: s("secretary"),
+            member_id: Some(far),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(!e.to_string().contains("远方党员"), "{e}");
+    assert_eq!(e.body().field, Some("member"));
+    let e = orgs::add_seat(
+        &t.db,
+        &secretary,
+        "C2",
+        NewSeat {
+            position: s("member"),
+            name: s("某"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+    let e = registrations::register_member(&t.db, &secretary, far, "C", None)
+        .await
+        .unwrap_err();
+    let said = e.to_string();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{said}");
+    assert!(
+        !said.contains(OTHER_COMMUNITY_DIV) && !said.contains("离退休") && !said.contains("远方"),
+        "{said}"
+    );
+}

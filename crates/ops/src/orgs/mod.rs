@@ -1,5 +1,7 @@
 //! Use cases of the organisation tree.
 
+pub(crate) mod policy;
+
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
@@ -180,10 +182,7 @@ fn check_division_within(child: &str, parent: &str) -> Result<(), Invalid> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, code: &str) -> Result<OrgDetail, OpsError> {
     let mut tx = db.read().await?;
-    let org = orgs::by_code(&mut tx, code.trim())
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", code))?;
-    actor.may_read(&org.path)?;
+    let org = policy::resolve(&mut tx, actor, code).await?;
     let ids = jiceng_domain::OrgPath(org.path.clone()).ids();
     let ancestors = orgs::by_ids(&mut tx, &ids[..ids.len() - 1]).await?;
     let children = orgs::children(&mut tx, Some(org.id)).await?;
@@ -251,9 +250,7 @@ pub async fn move_to(
     new_parent: &str,
 ) -> Result<OrgView, OpsError> {
     let mut tx = db.write().await?;
-    let org = orgs::by_code(&mut tx, code.trim())
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let org = policy::resolve(&mut tx, actor, code).await?;
     let parent = by_code(&mut tx, "parent", new_parent).await?;
     actor.may_write(&org.path)?;
     actor.may_write(&parent.path)?;
@@ -291,9 +288,7 @@ pub async fn move_to(
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "delete"))]
 pub async fn delete(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
     let mut tx = db.write().await?;
-    let org = orgs::by_code(&mut tx, code.trim())
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", code))?;
+    let org = policy::resolve(&mut tx, actor, code).await?;
     actor.may_write(&org.path)?;
     let children = orgs::child_count(&mut tx, org.id).await?;
     if children > 0 {
@@ -364,13 +359,15 @@ pub async fn add_seat(
     let position = CommitteePosition::parse(required("position", &new.position)?)?;
     let since = opt_past_date("since", &new.since)?;
     let mut tx = db.write().await?;
-    let org = by_code(&mut tx, "org", org_code).await?;
+    let org = policy::resolve(&mut tx, actor, org_code).await?;
     actor.may_write(&org.path)?;
+    // The member and unit named are ones the actor reaches, asked before anything about
+    // them is read or named.
     let name = match (opt(&new.name), new.member_id) {
         (_, Some(mid)) => {
-            let m = jiceng_store::members::by_id(&mut tx, mid)
+            let m = crate::members::policy::readable(&mut tx, actor, mid)
                 .await?
-                .ok_or_else(|| OpsError::not_found("党员", mid))?;
+                .ok_or_else(|| Invalid::new("member", mid, msg!("没有这个党员")))?;
             if !m.org_path.starts_with(&org.path) && new.unit_id.is_none() {
                 return Err(Invalid::new(
                     "name",
@@ -385,7 +382,7 @@ pub async fn add_seat(
         (None, None) => return Err(Invalid::new("name", "", msg!("必填")).into()),
     };
     if let Some(uid) = new.unit_id {
-        units::by_id(&mut tx, uid)
+        crate::units::policy::readable(&mut tx, actor, uid)
             .await?
             .ok_or_else(|| Invalid::new("unit", uid, msg!("没有这个驻区单位")))?;
     }

@@ -1,0 +1,17 @@
+//! Who may reach an org of the tree. An org named by a request's path is resolved here, as
+//! the acting user, before anything else reads it: one missing and one out of scope answer
+//! alike.
+
+use crate::{Actor, OpsError};
+use jiceng_store::Tx;
+use jiceng_store::orgs::{self, OrgRow};
+
+/// The org `code` if the actor may read it, else not found. A role that reads no org at all
+/// (a member) is refused as such, whatever the code.
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, code: &str) -> Result<OrgRow, OpsError> {
+    actor.may_read(actor.scope_path())?;
+    orgs::by_code(tx, code.trim())
+        .await?
+        .filter(|o| actor.may_read(&o.path).is_ok())
+        .ok_or_else(|| OpsError::not_found("党组织", code))
+}
