@@ -50,8 +50,10 @@ pub async fn login_form(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
 
 /// Only local paths are followed after sign-in, never another site.
 fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".into())
+    next.as_deref()
+        .and_then(crate::pages::local_path)
+        .unwrap_or("/")
+        .to_string()
 }
 
 pub async fn login(

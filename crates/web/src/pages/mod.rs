@@ -269,12 +269,32 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
-    let back = headers
+/// `raw` if it is a path on this site: one leading '/', then no second '/' or '\\' (which
+/// browsers read as another host), no backslash or control character anywhere.
+pub fn local_path(raw: &str) -> Option<&str> {
+    let rest = raw.strip_prefix('/')?;
+    let ok = !rest.starts_with('/') && !raw.contains('\\') && !raw.chars().any(|c| c.is_control());
+    ok.then_some(raw)
+}
+
+/// The page the browser came from, when it is on this site: its path and query.
+fn back_on_this_site(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            (Some(authority) == host).then_some(path)
+        })
+        .and_then(local_path)
         .unwrap_or("/")
-        .to_string();
+        .to_string()
+}
+
+async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let back = back_on_this_site(&headers);
     let value = if code == "en" { "en" } else { "zh" };
     (
         [(
@@ -305,4 +325,39 @@ async fn asset(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for ok in ["/", "/members?within=C1", "/cases/12"] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "https://evil.example/",
+            "evil.example",
+            "/\tevil",
+            "",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "jc.local:8080".parse().unwrap());
+        h.insert(
+            header::REFERER,
+            "http://jc.local:8080/orgs?x=1".parse().unwrap(),
+        );
+        assert_eq!(back_on_this_site(&h), "/orgs?x=1");
+        h.insert(
+            header::REFERER,
+            "https://evil.example/jc.local:8080/x".parse().unwrap(),
+        );
+        assert_eq!(back_on_this_site(&h), "/");
+    }
 }

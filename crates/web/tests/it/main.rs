@@ -7,3 +7,4 @@ mod city;
 mod failures;
 mod pages;
 mod routes;
+mod trust;
