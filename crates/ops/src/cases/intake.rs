@@ -119,12 +119,25 @@ pub fn month_of(c: &CaseRow) -> i64 {
     clock::month_key(c.received_at)
 }
 
-/// Refuses a key already used, naming the case it made.
+/// An idempotency key is the sender's own: it is kept with the sender's name before it, so
+/// one sender's key never meets another's case.
+fn stored_key(actor: &Actor, key: &str) -> String {
+    format!("{}{KEY_SEPARATOR}{key}", actor.audit_name())
+}
+
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The key as its sender gave it.
+fn sent_key(stored: &str) -> &str {
+    stored.split_once(KEY_SEPARATOR).map_or(stored, |(_, k)| k)
+}
+
+/// Refuses a key (as stored) the same sender already used, naming the case it made.
 async fn refuse_repeat(tx: &mut Tx, key: &str) -> Result<(), OpsError> {
     match store::by_key(tx, key).await? {
         Some(first) => Err(OpsError::conflict(
             "idempotency_key",
-            key,
+            sent_key(key),
             msg!("这次提交已受理，案件编号 {code}", code = &first.code),
         )),
         None => Ok(()),
@@ -190,6 +203,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
     };
     // Everything that only reads happens before the write lock, which SQLite gives to one
     // writer at a time; the unique key still guards against a race between two sends.
+    let key = key.map(|k| stored_key(actor, &k));
     let mut rx = db.read().await?;
     if let Some(k) = &key {
         refuse_repeat(&mut rx, k).await?;
@@ -278,7 +292,7 @@ async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> 
                 Err(e) => Some(e.into()),
             };
             vec![Err(named.unwrap_or_else(|| {
-                OpsError::conflict("idempotency_key", key, msg!("这次提交已受理"))
+                OpsError::conflict("idempotency_key", sent_key(&key), msg!("这次提交已受理"))
             }))]
         }
         Err(e) => {
@@ -315,7 +329,7 @@ pub(crate) async fn write_in(
             if let Some(code) = seen.get(k) {
                 slots.push(Err(OpsError::conflict(
                     "idempotency_key",
-                    k,
+                    sent_key(k),
                     msg!("这次提交已受理，案件编号 {code}", code = code),
                 )));
                 continue;

@@ -390,3 +390,33 @@ async fn refusals_name_nothing_of_records_out_of_reach(on: Backend) {
         "{said}"
     );
 }
+
+/// Finding 15: an idempotency key is its sender's own: another user sending the same key
+/// makes a case of their own and learns nothing of the first, while the same sender's repeat
+/// is still refused with their case's code.
+#[both]
+async fn idempotency_keys_belong_to_their_sender(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let first = account(&t.db, &op, "first", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let second = account(&t.db, &op, "second", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let new = || NewCase {
+        channel: s("hotline"),
+        category: s("garbage"),
+        title: s("楼道堆放垃圾"),
+        community: s("C"),
+        idempotency_key: s("form-1"),
+        ..Default::default()
+    };
+    let a = intake::take_in(&t.db, &first, new()).await.unwrap();
+    let b = intake::take_in(&t.db, &second, new()).await.unwrap();
+    assert_ne!(a.code, b.code, "the second sender's case is their own");
+    let e = intake::take_in(&t.db, &first, new()).await.unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains(&a.code), "{e}");
+    assert_eq!(e.body().value.as_deref(), Some("form-1"), "the key as sent");
+}
