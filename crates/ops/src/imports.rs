@@ -61,6 +61,12 @@ pub struct Report {
     pub dry_run: bool,
 }
 
+/// May the actor import at all? Importing writes records within the actor's scope, so only the
+/// scope's writers may, and this is asked before an uploaded file is read.
+pub fn may_import(actor: &Actor) -> Result<(), OpsError> {
+    actor.may_write(actor.scope_path())
+}
+
 /// Checks, and unless `dry_run` writes, the rows. `found` holds problems the reader already
 /// met while repairing cells; any of them, or any row the rules refuse, means nothing is
 /// written.
@@ -72,6 +78,7 @@ pub async fn rows(
     found: Vec<RowError>,
     dry_run: bool,
 ) -> Result<Report, OpsError> {
+    may_import(actor)?;
     let mut errors = found;
     let mut tx = db.write().await?;
     let mut seen = std::collections::HashMap::new();

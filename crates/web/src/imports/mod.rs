@@ -1,6 +1,7 @@
 //! imports: its pages and its part of the API, and the routes that serve them.
 
 pub(crate) mod pages;
+mod sheet;
 
 use crate::routes::{self, Table};
 

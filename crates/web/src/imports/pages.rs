@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use calamine::{Data, Reader};
 use jiceng_domain::imports::{self as repair, Cell};
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::OpsError;
@@ -198,6 +197,9 @@ fn page(v: &Viewer) -> Layout {
 }
 
 pub async fn form(v: Viewer) -> Response {
+    if let Err(e) = imports::may_import(&v.actor) {
+        return error_page(v.lang, &e);
+    }
     render(&ImportPage {
         l: page(&v),
         kind: Kind::Members.code(),
@@ -270,58 +272,6 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn cells(name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, Msg> {
-    if name.to_lowercase().ends_with(".csv") {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| msg!("CSV 文件应为 UTF-8 编码（Excel 另存为“CSV UTF-8”）"))?;
-        return Ok(csv_rows(&text)
-            .into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .map(|c| {
-                        if c.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(c)
-                        }
-                    })
-                    .collect()
-            })
-            .collect());
-    }
-    let mut book =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            msg!(
-                "无法读取文件（应为 .xlsx、.xls 或 .csv）：{reason}",
-                reason = e
-            )
-        })?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| msg!("文件中没有工作表"))?
-        .map_err(|e| msg!("无法读取工作表：{reason}", reason = e))?;
-    Ok(range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    Data::DateTime(dt) => dt
-                        .as_datetime()
-                        .map(|t| Cell::Date(t.date()))
-                        .unwrap_or(Cell::Number(dt.as_f64())),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                    Data::Error(e) => Cell::Text(format!("{e:?}")),
-                })
-                .collect()
-        })
-        .collect())
-}
-
 /// Turns sheet rows into records of `kind`, repairing cells and noting what cannot be repaired.
 fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), Msg> {
     let columns = kind.columns();
@@ -391,7 +341,25 @@ fn rows(kind: Kind, sheet: Vec<Vec<Cell>>) -> Result<(Vec<Row>, Vec<RowError>), 
     Ok((out, errors))
 }
 
+/// Uploads parsed at once, each on a blocking thread: more wait their turn.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The sheet's cells, read within the bounds of [`super::sheet`] off the async threads.
+async fn parse(name: String, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, Msg> {
+    let _turn = PARSING
+        .acquire()
+        .await
+        .map_err(|_| msg!("服务器正在关闭"))?;
+    tokio::task::spawn_blocking(move || super::sheet::read(&name, &bytes))
+        .await
+        .map_err(|_| msg!("无法读取文件"))?
+}
+
 pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -> Response {
+    // Asked before a byte of the file is read.
+    if let Err(e) = imports::may_import(&v.actor) {
+        return error_page(v.lang, &e);
+    }
     let mut file = None;
     let mut dry_run = true;
     let mut kind = Kind::Members;
@@ -438,7 +406,9 @@ pub async fn upload(State(s): State<AppState>, v: Viewer, mut form: Multipart) -
     let Some((name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
         return fail(&v, kind, "", msg!("请选择要导入的文件"));
     };
-    let parsed = cells(&name, bytes).and_then(|sheet| rows(kind, sheet));
+    let parsed = parse(name.clone(), bytes)
+        .await
+        .and_then(|sheet| rows(kind, sheet));
     let (rows, found) = match parsed {
         Ok(p) => p,
         Err(message) => return fail(&v, kind, &name, message),

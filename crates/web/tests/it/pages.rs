@@ -1342,8 +1342,8 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
 /// A signed-in browser on the router: its cookie and CSRF token.
 pub(crate) struct Client {
     router: axum::Router,
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Client {

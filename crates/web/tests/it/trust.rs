@@ -40,3 +40,88 @@ async fn sign_in_follows_no_path_to_another_site() {
         "the language switch stays here"
     );
 }
+
+/// An upload of `bytes` as `name` to the import page, as `client`.
+fn import(client: &crate::pages::Client, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "XjicengX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\ndry\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/import")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &client.cookie)
+        .header("x-csrf-token", &client.csrf)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// Finding 3: a 5 KB workbook with cells at A1 and XFD1048576 is refused by name without
+/// building its range, a member may not upload at all, and the server answers on.
+#[tokio::test]
+async fn an_upload_bomb_is_refused_before_it_is_parsed() {
+    let (t, summary) = crate::city::demo().await;
+    let router = jiceng_web::router(t.db.clone(), crate::pages::files_dir());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "姓名").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bomb = book.save_to_buffer().unwrap();
+    assert!(bomb.len() < 16 << 10, "{} bytes", bomb.len());
+    let member = crate::pages::Client::sign_in(&router, &t.db, "member", &summary.password).await;
+    let secretary =
+        crate::pages::Client::sign_in(&router, &t.db, "secretary", &summary.password).await;
+    let members = t.db.clone();
+    let before = jiceng_ops::audit::verify(&members, &jiceng_ops::Actor::operator())
+        .await
+        .unwrap()
+        .entries;
+    let resp = router
+        .clone()
+        .oneshot(import(&member, "bomb.xlsx", &bomb))
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "a member may not import"
+    );
+    for (name, bytes, named) in [
+        ("bomb.xlsx", bomb.clone(), "超过 100000 行"),
+        (
+            "bomb.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec(),
+            "另存为 .xlsx",
+        ),
+        (
+            "members.xlsx",
+            b"MZ\x90\x00 not a workbook".to_vec(),
+            "不是 .xlsx 工作簿",
+        ),
+    ] {
+        let resp = router
+            .clone()
+            .oneshot(import(&secretary, name, &bytes))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let page = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains(named), "{name}: {page}");
+    }
+    let (st, _) = secretary.get("/members").await;
+    assert_eq!(st, StatusCode::OK, "the server answers on");
+    let after = jiceng_ops::audit::verify(&members, &jiceng_ops::Actor::operator())
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(after, before, "nothing was written");
+}
