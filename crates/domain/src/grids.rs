@@ -161,6 +161,128 @@ impl Polygon {
     }
 }
 
+/// Most corners a grid's polygon may have, all rings together: a hand-drawn grid has tens.
+pub const MAX_VERTICES: usize = 2_000;
+/// Widest a grid may be, in degrees of longitude or latitude (about 20 km): a community is a
+/// few kilometres across, so anything larger is a mistake or an attempt to capture others' cases.
+pub const MAX_SPAN_DEGREES: f64 = 0.2;
+
+impl Polygon {
+    /// A grid's shape: at most [`MAX_VERTICES`] corners, no wider than [`MAX_SPAN_DEGREES`],
+    /// and simple — no ring crosses itself or another ring.
+    pub fn check_grid_shape(&self) -> Result<(), Invalid> {
+        let corners: usize = self.rings.iter().map(Vec::len).sum();
+        if corners > MAX_VERTICES {
+            return Err(Invalid::new(
+                "polygon",
+                corners,
+                msg!("顶点过多（最多 {max} 个）", max = MAX_VERTICES),
+            ));
+        }
+        let (x0, y0, x1, y1) = self.bbox();
+        if x1 - x0 > MAX_SPAN_DEGREES || y1 - y0 > MAX_SPAN_DEGREES {
+            return Err(Invalid::new(
+                "polygon",
+                format!("{x0},{y0} – {x1},{y1}"),
+                msg!(
+                    "范围过大（经纬度跨度不超过 {max} 度）",
+                    max = MAX_SPAN_DEGREES
+                ),
+            ));
+        }
+        let edges = self.edges();
+        for (i, a) in edges.iter().enumerate() {
+            // Neighbouring edges share a corner, which is no crossing; one that doubles back
+            // along its neighbour is.
+            for b in &edges[i + 1..] {
+                if segments_cross(a.from, a.to, b.from, b.to) || collinear_overlap(a, b) {
+                    return Err(Invalid::new(
+                        "polygon",
+                        format!("{},{}", a.from.0, a.from.1),
+                        msg!("边线自相交，请重新绘制"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the insides of two polygons overlap. Grids tile their community: sharing an edge
+    /// or a corner is not overlapping.
+    pub fn overlaps(&self, other: &Polygon) -> bool {
+        let (a, b) = (self.bbox(), other.bbox());
+        if a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1 {
+            return false;
+        }
+        let (ea, eb) = (self.edges(), other.edges());
+        if ea.iter().any(|x| {
+            eb.iter()
+                .any(|y| segments_cross(x.from, x.to, y.from, y.to))
+        }) {
+            return true;
+        }
+        // No edges cross: one lies inside the other, or they only touch.
+        let strictly_inside =
+            |p: &Polygon, q: Point| p.contains(q) && !p.edges().iter().any(|e| on_segment(e, q));
+        self.rings[0].iter().any(|v| strictly_inside(other, *v))
+            || other.rings[0].iter().any(|v| strictly_inside(self, *v))
+            || other.contains(self.interior_point())
+            || self.contains(other.interior_point())
+    }
+
+    /// Every edge of every ring, closing open rings.
+    fn edges(&self) -> Vec<Edge> {
+        let mut out = Vec::new();
+        for ring in &self.rings {
+            let closed = ring.first() == ring.last();
+            let n = if closed { ring.len() - 1 } else { ring.len() };
+            for i in 0..n {
+                out.push(Edge {
+                    from: ring[i],
+                    to: ring[(i + 1) % ring.len()],
+                });
+            }
+        }
+        out
+    }
+}
+
+struct Edge {
+    from: Point,
+    to: Point,
+}
+
+fn orient(a: Point, b: Point, c: Point) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Whether two segments cross at a point inside both (touching at an end does not count).
+fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+}
+
+fn on_segment(e: &Edge, p: Point) -> bool {
+    orient(e.from, e.to, p) == 0.0
+        && p.0 >= e.from.0.min(e.to.0)
+        && p.0 <= e.from.0.max(e.to.0)
+        && p.1 >= e.from.1.min(e.to.1)
+        && p.1 <= e.from.1.max(e.to.1)
+}
+
+/// Two edges on one line sharing more than a point: a ring doubling back on itself.
+fn collinear_overlap(a: &Edge, b: &Edge) -> bool {
+    if orient(a.from, a.to, b.from) != 0.0 || orient(a.from, a.to, b.to) != 0.0 {
+        return false;
+    }
+    let key = |p: Point| if a.from.0 != a.to.0 { p.0 } else { p.1 };
+    let (a0, a1) = (key(a.from).min(key(a.to)), key(a.from).max(key(a.to)));
+    let (b0, b1) = (key(b.from).min(key(b.to)), key(b.from).max(key(b.to)));
+    a0.max(b0) < a1.min(b1)
+}
+
 fn ring_contains(ring: &[Point], (px, py): Point) -> bool {
     let mut inside = false;
     let n = ring.len();
@@ -246,6 +368,86 @@ mod tests {
             Polygon::new(vec![vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)]]).unwrap();
         let (x, _) = square.interior_point();
         assert!((x - 1.0).abs() < 1e-9);
+    }
+
+    fn square(x: f64, y: f64, side: f64) -> Polygon {
+        Polygon::new(vec![vec![
+            (x, y),
+            (x + side, y),
+            (x + side, y + side),
+            (x, y + side),
+            (x, y),
+        ]])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_grid_shape_is_small_simple_and_of_few_corners() {
+        assert!(square(119.0, 25.0, 0.01).check_grid_shape().is_ok());
+        let world = Polygon::new(vec![vec![
+            (-180.0, -90.0),
+            (180.0, -90.0),
+            (180.0, 90.0),
+            (-180.0, 90.0),
+        ]])
+        .unwrap();
+        assert!(
+            world
+                .check_grid_shape()
+                .unwrap_err()
+                .message
+                .to_string()
+                .contains("范围过大")
+        );
+        let bow_tie = Polygon::new(vec![vec![
+            (119.0, 25.0),
+            (119.01, 25.01),
+            (119.01, 25.0),
+            (119.0, 25.01),
+        ]])
+        .unwrap();
+        assert!(
+            bow_tie
+                .check_grid_shape()
+                .unwrap_err()
+                .message
+                .to_string()
+                .contains("自相交")
+        );
+        let back_and_forth = Polygon::new(vec![vec![
+            (119.0, 25.0),
+            (119.01, 25.0),
+            (119.005, 25.0),
+            (119.005, 25.01),
+        ]])
+        .unwrap();
+        assert!(
+            back_and_forth.check_grid_shape().is_err(),
+            "an edge doubling back"
+        );
+        let many: Vec<Point> = (0..MAX_VERTICES + 1)
+            .map(|i| {
+                let t = i as f64 / (MAX_VERTICES + 1) as f64 * std::f64::consts::TAU;
+                (119.0 + 0.01 * t.cos(), 25.0 + 0.01 * t.sin())
+            })
+            .collect();
+        let e = Polygon::new(vec![many])
+            .unwrap()
+            .check_grid_shape()
+            .unwrap_err();
+        assert!(e.message.to_string().contains("顶点过多"), "{e}");
+    }
+
+    #[test]
+    fn grids_that_share_an_edge_do_not_overlap_and_those_that_cross_or_nest_do() {
+        let a = square(0.0, 0.0, 1.0);
+        assert!(!a.overlaps(&square(1.0, 0.0, 1.0)), "side by side");
+        assert!(!a.overlaps(&square(1.0, 1.0, 1.0)), "corner to corner");
+        assert!(!a.overlaps(&square(3.0, 3.0, 1.0)), "apart");
+        assert!(a.overlaps(&square(0.5, 0.5, 1.0)), "crossing");
+        assert!(a.overlaps(&square(0.25, 0.25, 0.5)), "inside");
+        assert!(square(0.25, 0.25, 0.5).overlaps(&a), "around");
+        assert!(a.overlaps(&square(0.0, 0.0, 1.0)), "the same");
     }
 
     #[test]

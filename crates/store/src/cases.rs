@@ -68,12 +68,41 @@ pub async fn add_grid(tx: &mut Tx, g: &NewGrid<'_>) -> Result<i64, StoreError> {
 
 const GRID: &str = "SELECT id, code, name, community_org_id, branch_org_id, geometry, households, buildings FROM grids";
 
-/// Grids whose bounding box holds the point; the caller tests the polygons.
-pub async fn grids_around(tx: &mut Tx, lon: f64, lat: f64) -> Result<Vec<GridRow>, StoreError> {
+/// A grid found in the bounding-box index, without its polygon: its box and the polygon's
+/// length are what a cache of parsed polygons checks its copy against.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GridBox {
+    pub id: i64,
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+    pub geometry_len: i64,
+}
+
+/// Grids whose bounding box holds the point, by code, without their polygons.
+pub async fn grid_boxes_around(
+    tx: &mut Tx,
+    lon: f64,
+    lat: f64,
+) -> Result<Vec<GridBox>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, GridBox>(
+        "SELECT id, min_lon, min_lat, max_lon, max_lat, CAST(length(geometry) AS BIGINT) AS geometry_len FROM grids \
+         WHERE min_lon <= $1 AND max_lon >= $1 AND min_lat <= $2 AND max_lat >= $2 ORDER BY code")
+        .bind(lon).bind(lat).fetch_all(c).await)?)
+}
+
+/// Grids whose bounding box meets the box (min lon, min lat, max lon, max lat).
+pub async fn grids_meeting_box(
+    tx: &mut Tx,
+    (x0, y0, x1, y1): (f64, f64, f64, f64),
+) -> Result<Vec<GridRow>, StoreError> {
     let sql = format!(
-        "{GRID} WHERE min_lon <= $1 AND max_lon >= $1 AND min_lat <= $2 AND max_lat >= $2 ORDER BY code"
+        "{GRID} WHERE min_lon < $3 AND max_lon > $1 AND min_lat < $4 AND max_lat > $2 ORDER BY code"
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(lon).bind(lat).fetch_all(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, GridRow>(&sql).bind(x0).bind(y0).bind(x1).bind(y1).fetch_all(c).await)?,
+    )
 }
 
 pub async fn grid_by_code(tx: &mut Tx, code: &str) -> Result<Option<GridRow>, StoreError> {

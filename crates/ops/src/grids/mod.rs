@@ -4,6 +4,7 @@
 
 pub mod patrols;
 pub mod places;
+mod shapes;
 
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
@@ -63,6 +64,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
         .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?
         .to_string();
     let polygon = parse_geometry(&geometry)?;
+    polygon.check_grid_shape()?;
     for (field, n) in [("households", new.households), ("buildings", new.buildings)] {
         if let Some(n) = n {
             return Err(
@@ -81,6 +83,26 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
         .into());
     }
     actor.may_write(&community.path)?;
+    // Grids tile their communities and never overlap, so a point belongs to one grid. The
+    // other grid is named only to an actor who may read it.
+    for other in store::grids_meeting_box(&mut tx, polygon.bbox()).await? {
+        if parse_geometry(&other.geometry).is_ok_and(|p| p.overlaps(&polygon)) {
+            let seen = match jiceng_store::orgs::by_id(&mut tx, other.community_org_id).await? {
+                Some(o) => actor.may_read(&o.path).is_ok(),
+                None => false,
+            };
+            return Err(if seen {
+                Invalid::new(
+                    "polygon",
+                    &other.code,
+                    msg!("与网格 {code} 重叠", code = &other.code),
+                )
+            } else {
+                Invalid::new("polygon", "", msg!("与其他社区的网格重叠"))
+            }
+            .into());
+        }
+    }
     let code = GridCode::new(
         &jiceng_domain::DivisionCode::parse(&community.division_code)?,
         number,
@@ -139,12 +161,10 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
 /// The grid a point lies in, if any: the bounding boxes narrow, the polygons decide.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "locate"))]
 pub(crate) async fn locate(tx: &mut Tx, lon: f64, lat: f64) -> Result<Option<GridRow>, OpsError> {
-    for g in store::grids_around(tx, lon, lat).await? {
-        if parse_geometry(&g.geometry).is_ok_and(|p| p.contains((lon, lat))) {
-            return Ok(Some(g));
-        }
+    match shapes::locate(tx, lon, lat).await? {
+        Some(id) => Ok(store::grid_by_id(tx, id).await?),
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 /// The grids of a scope, for the map.

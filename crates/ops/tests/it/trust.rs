@@ -420,3 +420,125 @@ async fn idempotency_keys_belong_to_their_sender(on: Backend) {
     assert!(e.to_string().contains(&a.code), "{e}");
     assert_eq!(e.body().value.as_deref(), Some("form-1"), "the key as sent");
 }
+
+fn ring(points: &[(f64, f64)]) -> serde_json::Value {
+    let mut ring: Vec<[f64; 2]> = points.iter().map(|(x, y)| [*x, *y]).collect();
+    ring.push(ring[0]);
+    serde_json::json!({ "type": "Polygon", "coordinates": [ring] })
+}
+
+/// Findings 4 and 11: a grid is simple, small, of few corners and overlaps no other grid, so a
+/// worker cannot draw one that captures another community's cases; each refusal is named.
+#[both]
+async fn a_grid_cannot_capture_another_communitys_cases(on: Backend) {
+    use jiceng_ops::grids::{self, NewGridInput};
+    let t = city(on).await;
+    let op = actor();
+    let next_door = grids::add(
+        &t.db,
+        &op,
+        NewGridInput {
+            community: s("C2"),
+            number: Some(1),
+            geometry: Some(ring(&[
+                (119.0, 25.4),
+                (119.01, 25.4),
+                (119.01, 25.41),
+                (119.0, 25.41),
+            ])),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let worker = account(&t.db, &op, "worker", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let draw = |geometry: serde_json::Value| {
+        grids::add(
+            &t.db,
+            &worker,
+            NewGridInput {
+                community: s("C"),
+                number: Some(1),
+                geometry: Some(geometry),
+                ..Default::default()
+            },
+        )
+    };
+    let many: Vec<(f64, f64)> = (0..100_000)
+        .map(|i| {
+            let a = i as f64 / 100_000.0 * std::f64::consts::TAU;
+            (119.1 + 0.005 * a.cos(), 25.5 + 0.005 * a.sin())
+        })
+        .collect();
+    for (geometry, named) in [
+        (
+            ring(&[
+                (-180.0, -90.0),
+                (180.0, -90.0),
+                (180.0, 90.0),
+                (-180.0, 90.0),
+            ]),
+            "范围过大",
+        ),
+        (
+            ring(&[
+                (119.005, 25.405),
+                (119.02, 25.405),
+                (119.02, 25.42),
+                (119.005, 25.42),
+            ]),
+            "与其他社区的网格重叠",
+        ),
+        (
+            ring(&[
+                (119.003, 25.403),
+                (119.006, 25.403),
+                (119.006, 25.406),
+                (119.003, 25.406),
+            ]),
+            "与其他社区的网格重叠",
+        ),
+        (
+            ring(&[
+                (119.1, 25.5),
+                (119.11, 25.51),
+                (119.11, 25.5),
+                (119.1, 25.51),
+            ]),
+            "自相交",
+        ),
+        (ring(&many), "顶点过多"),
+    ] {
+        let e = draw(geometry).await.unwrap_err();
+        assert_eq!(e.body().field, Some("polygon"), "{e}");
+        assert!(e.to_string().contains(named), "{named}: {e}");
+        assert!(!e.to_string().contains(&next_door.code), "{e}");
+    }
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM grids").await, 1);
+    // Beside it, sharing an edge, is allowed; a case next door still goes next door.
+    draw(ring(&[
+        (119.01, 25.4),
+        (119.02, 25.4),
+        (119.02, 25.41),
+        (119.01, 25.41),
+    ]))
+    .await
+    .unwrap();
+    let c = intake::take_in(
+        &t.db,
+        &op,
+        NewCase {
+            channel: s("hotline"),
+            category: s("garbage"),
+            title: s("楼道堆放垃圾"),
+            lon: Some(119.005),
+            lat: Some(25.405),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.grid_id, Some(next_door.id));
+}
