@@ -192,6 +192,19 @@ pub async fn tokens_of(tx: &mut Tx, user_id: i64) -> Result<Vec<TokenRow>, Store
     Ok(on!(tx, c => sqlx::query_as::<_, TokenRow>(&sql).bind(user_id).fetch_all(c).await)?)
 }
 
+pub async fn token_by_id(tx: &mut Tx, id: i64) -> Result<Option<TokenRow>, StoreError> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, TokenRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// Revokes every live token of a user; returns how many.
+pub async fn revoke_tokens_of(tx: &mut Tx, user_id: i64) -> Result<u64, StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(clock::now()).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
 pub async fn revoke_token(tx: &mut Tx, id: i64, user_id: i64) -> Result<u64, StoreError> {
     Ok(
         on!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")

@@ -47,6 +47,8 @@ pub enum Asks {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Noun {
+    /// A user account (one a manager may deactivate).
+    User,
     Org,
     Member,
     Unit,

@@ -542,3 +542,87 @@ async fn a_grid_cannot_capture_another_communitys_cases(on: Backend) {
     .unwrap();
     assert_eq!(c.grid_id, Some(next_door.id));
 }
+
+/// Finding 12: tokens expire by default, die with a password reset or a deactivation, and a
+/// manager in scope revokes another account's tokens; one out of scope cannot, and a revoked
+/// token stops at once even when its actor was cached.
+#[both]
+async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let secretary = account(&t.db, &op, "sec", "community_secretary", Some("C"))
+        .await
+        .unwrap();
+    let worker = account(&t.db, &op, "worker", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let next_door = account(&t.db, &op, "nextdoor", "community_secretary", Some("C2"))
+        .await
+        .unwrap();
+    let Actor::User(w) = &worker else {
+        unreachable!()
+    };
+    let made = accounts::create_token(&t.db, &worker, "脚本", "write", None)
+        .await
+        .unwrap();
+    let days =
+        (made.row.expires_at.expect("expires by default") - jiceng_domain::clock::now()).num_days();
+    assert!((89..=90).contains(&days), "{days}");
+    // Cached by a first use, revoked by the secretary, refused at once.
+    accounts::token_actor(&t.db, &made.token).await.unwrap();
+    let e = accounts::revoke_token(&t.db, &next_door, made.row.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "out of scope: {e}");
+    accounts::revoke_token(&t.db, &secretary, made.row.id)
+        .await
+        .unwrap();
+    assert!(accounts::token_actor(&t.db, &made.token).await.is_err());
+    // A password reset revokes the rest.
+    let second = accounts::create_token(&t.db, &worker, "脚本二", "read", Some(30))
+        .await
+        .unwrap();
+    accounts::token_actor(&t.db, &second.token).await.unwrap();
+    accounts::reset_password(&t.db, &secretary, "worker", "Another-horse-43")
+        .await
+        .unwrap();
+    assert!(accounts::token_actor(&t.db, &second.token).await.is_err());
+    // Deactivation ends sessions and tokens; out of scope it is not found.
+    let third = accounts::create_token(&t.db, &worker, "脚本三", "read", Some(30))
+        .await
+        .unwrap();
+    let session = accounts::login(&t.db, "worker", "Another-horse-43")
+        .await
+        .unwrap();
+    let e = accounts::set_active(&t.db, &next_door, w.id, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+    let off = accounts::set_active(&t.db, &secretary, w.id, false)
+        .await
+        .unwrap();
+    assert!(!off.active);
+    assert!(accounts::token_actor(&t.db, &third.token).await.is_err());
+    assert!(
+        accounts::session_actor(&t.db, &session.token)
+            .await
+            .is_err()
+    );
+    assert!(
+        accounts::login(&t.db, "worker", "Another-horse-43")
+            .await
+            .is_err()
+    );
+    accounts::set_active(&t.db, &secretary, w.id, true)
+        .await
+        .unwrap();
+    assert!(
+        accounts::login(&t.db, "worker", "Another-horse-43")
+            .await
+            .is_ok()
+    );
+    assert!(
+        accounts::token_actor(&t.db, &third.token).await.is_err(),
+        "revoked tokens stay revoked"
+    );
+}

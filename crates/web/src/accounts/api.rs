@@ -230,3 +230,51 @@ pub async fn create_user(
         Json(accounts::create(&s.db, &a.actor, u).await?),
     ))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Activation {
+    /// false deactivates the account: its sessions end and its tokens are revoked.
+    pub active: bool,
+}
+
+#[utoipa::path(
+    post,
+    path = "/users/{id}/active",
+    tag = "账号",
+    summary = "停用或启用账号（停用时结束其会话并吊销其令牌）",
+    params(("id" = i64, Path)),
+    request_body = Activation,
+    responses((status = 200, description = "成功", body = UserView))
+)]
+pub async fn set_active(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(b): Body<Activation>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(
+        accounts::set_active(&s.db, &a.actor, id, b.active).await?,
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Revoked {
+    pub revoked: u64,
+}
+
+#[utoipa::path(
+    delete,
+    path = "/users/{id}/tokens",
+    tag = "账号",
+    summary = "吊销某账号的全部访问令牌",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = Revoked))
+)]
+pub async fn revoke_user_tokens(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<Json<Revoked>, ApiError> {
+    let revoked = accounts::revoke_tokens_of(&s.db, &a.actor, id).await?;
+    Ok(Json(Revoked { revoked }))
+}

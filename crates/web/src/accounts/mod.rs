@@ -19,6 +19,8 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/tokens" => pages::tokens [Account];
         POST "/tokens" => pages::create_token [Account];
         POST "/tokens/{id}/revoke" => pages::revoke_token [Record(Token)];
+        POST "/users/{id}/active" => pages::set_active [Record(User)];
+        POST "/users/{id}/tokens/revoke" => pages::revoke_user_tokens [Record(User)];
     )
 }
 
@@ -33,5 +35,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::revoke_token [Record(Token)];
         api::users [Scope];
         api::create_user [Scope];
+        api::set_active [Record(User)];
+        api::revoke_user_tokens [Record(User)];
     )
 }

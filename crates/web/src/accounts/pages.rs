@@ -17,6 +17,10 @@ use jiceng_ops::OpsError;
 use jiceng_ops::accounts::{self, NewUser};
 
 pub struct UserLine {
+    pub id: i64,
+    pub active: bool,
+    /// The viewer may deactivate it and revoke its tokens (ops' policy said so).
+    pub manageable: bool,
     pub username: String,
     pub name: String,
     pub role: String,
@@ -51,6 +55,9 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
             } else {
                 "user.active"
             },
+            id: u.id,
+            active: u.active,
+            manageable: u.manageable,
             username: u.username,
             name: u.display_name,
             role: translate(v.lang, u.role_label).to_string(),
@@ -249,4 +256,26 @@ pub async fn revoke_token(
         Ok(()) => go(&headers, "/tokens"),
         Err(e) => error_page(v.lang, &e),
     }
+}
+
+pub async fn set_active(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> PageResult {
+    let active = value(&f, "active").as_deref() == Some("1");
+    accounts::set_active(&s.db, &v.actor, id, active).await?;
+    Ok(go(&headers, "/users"))
+}
+
+pub async fn revoke_user_tokens(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> PageResult {
+    accounts::revoke_tokens_of(&s.db, &v.actor, id).await?;
+    Ok(go(&headers, "/users"))
 }

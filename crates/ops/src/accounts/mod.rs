@@ -1,6 +1,8 @@
 //! Accounts: creating them, signing in with lockout, sessions with an idle timeout, password
 //! changes, and personal access tokens for API clients.
 
+mod hashing;
+
 use crate::access::UserActor;
 use crate::input::{opt, required};
 use crate::{Actor, OpsError, Page};
@@ -54,6 +56,8 @@ pub struct UserView {
     pub active: bool,
     pub locked: bool,
     pub created_at: DateTime<Utc>,
+    /// Whether the asking actor may deactivate the account and revoke its tokens.
+    pub manageable: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -62,6 +66,7 @@ impl From<UserRow> for UserView {
             id: u.id,
             role_label: u.role.label(),
             role: u.role,
+            manageable: false,
             locked: u.locked_until.is_some_and(|t| t > clock::now()),
             username: u.username,
             display_name: u.display_name,
@@ -272,7 +277,17 @@ pub async fn list(
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
-    let rows = store::within(&mut tx, &path, per_page + 1, (page - 1) * per_page).await?;
+    let rows: Vec<UserView> = store::within(&mut tx, &path, per_page + 1, (page - 1) * per_page)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let manageable = manages(actor, &u);
+            UserView {
+                manageable,
+                ..u.into()
+            }
+        })
+        .collect();
     Ok(Page::numbered(rows, page, per_page))
 }
 
@@ -294,12 +309,16 @@ fn bad_login() -> OpsError {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "login"))]
 pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, OpsError> {
     let username = username.trim().to_ascii_lowercase();
-    let mut tx = db.write().await?;
-    let Some(user) = store::by_username(&mut tx, &username).await? else {
+    // The account is read, and the password checked, before the write lock is taken: the
+    // hash takes tens of milliseconds that no writer should wait for.
+    let mut rx = db.read().await?;
+    let found = store::by_username(&mut rx, &username).await?;
+    drop(rx);
+    let Some(user) = found else {
         // Spend the same time as a real check so timing does not reveal unknown names.
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("jiceng-dummy-1").unwrap_or_default());
-        let _ = password_matches(password, dummy);
+        let _ = hashing::matches(password, dummy).await?;
         return Err(bad_login());
     };
     let now = clock::now();
@@ -316,7 +335,13 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, O
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     let who = format!("user:{}", user.username);
-    if !password_matches(password, &user.password_hash) {
+    let matched = hashing::matches(password, &user.password_hash).await?;
+    let mut tx = db.write().await?;
+    // Read again under the lock: failures counted meanwhile by other sign-ins stay counted.
+    let user = store::by_id(&mut tx, user.id)
+        .await?
+        .ok_or_else(bad_login)?;
+    if !matched {
         let failed = user.failed_logins + 1;
         let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT);
         store::record_failure(
@@ -432,13 +457,26 @@ pub async fn change_password(
     if old == new {
         return Err(Invalid::new("password", "********", msg!("新密码不能与原密码相同")).into());
     }
-    let hash = hash_password(new)?;
+    let hash = hashing::hash(new).await?;
+    let mut rx = db.read().await?;
+    let stored = store::by_id(&mut rx, me.id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", me.id))?
+        .password_hash;
+    drop(rx);
+    if !hashing::matches(old, &stored).await? {
+        return Err(Invalid::new("old_password", "********", msg!("原密码不正确")).into());
+    }
     let mut tx = db.write().await?;
     let user = store::by_id(&mut tx, me.id)
         .await?
         .ok_or_else(|| OpsError::not_found("账号", me.id))?;
-    if !password_matches(old, &user.password_hash) {
-        return Err(Invalid::new("old_password", "********", msg!("原密码不正确")).into());
+    if user.password_hash != stored {
+        return Err(OpsError::conflict(
+            "password",
+            "********",
+            msg!("密码已在别处修改，请重新登录"),
+        ));
     }
     store::set_password(&mut tx, user.id, &hash).await?;
     store::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
@@ -455,14 +493,23 @@ pub async fn reset_password(
     username: &str,
     new: &str,
 ) -> Result<(), OpsError> {
+    let username = username.trim().to_ascii_lowercase();
+    accounts::password(new, &username)?;
+    let hash = hashing::hash(new).await?;
     let mut tx = db.write().await?;
-    let user = store::by_username(&mut tx, &username.trim().to_ascii_lowercase())
+    // An account out of the actor's reach answers as one that does not exist.
+    let user = store::by_username(&mut tx, &username)
         .await?
-        .ok_or_else(|| OpsError::not_found("账号", username))?;
-    accounts::password(new, &user.username)?;
-    actor.may_manage_account(user.role, user.scope_path.as_deref().unwrap_or("/"))?;
-    store::set_password(&mut tx, user.id, &hash_password(new)?).await?;
+        .filter(|u| {
+            actor
+                .may_manage_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
+                .is_ok()
+        })
+        .ok_or_else(|| OpsError::not_found("账号", &username))?;
+    store::set_password(&mut tx, user.id, &hash).await?;
     store::delete_sessions_of(&mut tx, user.id, None).await?;
+    // Whoever knew the old password may have made tokens with it.
+    store::revoke_tokens_of(&mut tx, user.id).await?;
     append(
         &mut tx,
         &actor.audit_name(),
@@ -472,6 +519,7 @@ pub async fn reset_password(
     )
     .await?;
     tx.commit().await?;
+    clear_token_cache();
     Ok(())
 }
 
@@ -501,13 +549,11 @@ pub async fn create_token(
     if !matches!(scope, "read" | "write") {
         return Err(Invalid::new("scope", scope, msg!("应为 read 或 write")).into());
     }
-    let expires = match days {
-        Some(d) if !(1..=3650).contains(&d) => {
-            return Err(Invalid::new("expires_in_days", d, msg!("应在 1 到 3650 天之间")).into());
-        }
-        Some(d) => Some(clock::now() + Duration::days(d)),
-        None => None,
-    };
+    let days = days.unwrap_or(DEFAULT_TOKEN_DAYS);
+    if !(1..=3650).contains(&days) {
+        return Err(Invalid::new("expires_in_days", days, msg!("应在 1 到 3650 天之间")).into());
+    }
+    let expires = Some(clock::now() + Duration::days(days));
     let token = format!("jct_{}", secret(32));
     let mut tx = db.write().await?;
     let user = store::by_id(&mut tx, me.id)
@@ -552,30 +598,119 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsErro
     let Actor::User(me) = actor else {
         return Err(OpsError::not_found("令牌", id));
     };
+    if me.read_only {
+        return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")));
+    }
     let mut tx = db.write().await?;
-    if let Ok(mut cache) = token_cache().lock() {
-        cache.clear();
-    }
-    if store::revoke_token(&mut tx, id, me.id).await? == 0 {
-        return Err(OpsError::not_found("令牌", id));
-    }
-    let user = store::by_id(&mut tx, me.id)
+    // The actor's own token, or one of an account the actor manages; any other answers as
+    // one that does not exist.
+    let token = store::token_by_id(&mut tx, id)
         .await?
-        .ok_or_else(|| OpsError::not_found("账号", me.id))?;
+        .filter(|t| t.revoked_at.is_none())
+        .ok_or_else(|| OpsError::not_found("令牌", id))?;
+    let owner = store::by_id(&mut tx, token.user_id)
+        .await?
+        .filter(|u| u.id == me.id || manages(actor, u))
+        .ok_or_else(|| OpsError::not_found("令牌", id))?;
+    store::revoke_token(&mut tx, id, owner.id).await?;
     append(
         &mut tx,
         &actor.audit_name(),
         "token.revoke",
-        &user,
+        &owner,
         Some(format!("{{\"token\":{id}}}")),
     )
     .await?;
     tx.commit().await?;
+    // Only once the revoke is written may no cached actor outlive it.
+    clear_token_cache();
     Ok(())
+}
+
+/// May the actor manage this account (not their own): its role and scope within reach.
+fn manages(actor: &Actor, u: &UserRow) -> bool {
+    let own = matches!(actor, Actor::User(me) if me.id == u.id);
+    !own && actor
+        .may_manage_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
+        .is_ok()
+}
+
+fn clear_token_cache() {
+    if let Ok(mut cache) = token_cache().lock() {
+        cache.clear();
+    }
+}
+
+/// Deactivates an account (its sessions end and its tokens are revoked) or activates it
+/// again. An account out of the actor's reach, or the actor's own, answers as not found.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "set_active"))]
+pub async fn set_active(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    active: bool,
+) -> Result<UserView, OpsError> {
+    let mut tx = db.write().await?;
+    let user = store::by_id(&mut tx, id)
+        .await?
+        .filter(|u| manages(actor, u))
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
+    store::set_active(&mut tx, id, active).await?;
+    let revoked = if active {
+        0
+    } else {
+        store::delete_sessions_of(&mut tx, id, None).await?;
+        store::revoke_tokens_of(&mut tx, id).await?
+    };
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        },
+        &user,
+        Some(format!(
+            "{{\"active\":{active},\"tokens_revoked\":{revoked}}}"
+        )),
+    )
+    .await?;
+    let after = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
+    tx.commit().await?;
+    clear_token_cache();
+    Ok(after.into())
+}
+
+/// Revokes every live token of an account the actor manages; returns how many.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "revoke_tokens_of"))]
+pub async fn revoke_tokens_of(db: &Db, actor: &Actor, id: i64) -> Result<u64, OpsError> {
+    let mut tx = db.write().await?;
+    let user = store::by_id(&mut tx, id)
+        .await?
+        .filter(|u| manages(actor, u))
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
+    let revoked = store::revoke_tokens_of(&mut tx, id).await?;
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "token.revoke_all",
+        &user,
+        Some(format!("{{\"tokens_revoked\":{revoked}}}")),
+    )
+    .await?;
+    tx.commit().await?;
+    clear_token_cache();
+    Ok(revoked)
 }
 
 /// How long a checked token is trusted without asking the database again. A revoked token
 /// stops working at once in the process that revoked it, and within this time elsewhere.
+/// Days a token lives when its maker names none.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
 pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 type TokenCache = std::sync::Mutex<HashMap<String, (Actor, std::time::Instant)>>;
