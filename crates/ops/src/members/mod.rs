@@ -38,6 +38,7 @@ pub struct NewMember {
     pub org: Option<String>,
     /// The residence community's division code.
     pub residence_division: Option<String>,
+    /// The employer's unit id; on an update, left out keeps it and 0 removes it.
     pub employer_unit: Option<i64>,
 }
 
@@ -267,6 +268,16 @@ pub async fn update(
     if opt(&new.phone).is_none() {
         new.phone = before.phone.clone();
     }
+    // A field left out keeps what is on file: an edit that does not mention the residence
+    // or the employer does not erase them. A blank residence clears it; employer 0 clears it.
+    if new.residence_division.is_none() {
+        new.residence_division = before.residence_division.clone();
+    }
+    new.employer_unit = match new.employer_unit {
+        None => before.employer_unit_id,
+        Some(0) => None,
+        Some(u) => Some(u),
+    };
     let mut f = fields(&new)?;
     if let Some(code) = opt(&new.org)
         && code != org.code

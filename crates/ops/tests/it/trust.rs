@@ -626,3 +626,66 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
         "revoked tokens stay revoked"
     );
 }
+
+/// Finding 20: an edit that leaves out the residence or the employer keeps them; a blank
+/// residence and employer 0 clear them on purpose.
+#[both]
+async fn an_edit_keeps_what_it_does_not_mention(on: Backend) {
+    use jiceng_ops::members::NewMember;
+    let t = city(on).await;
+    let op = actor();
+    let unit = units::add(
+        &t.db,
+        &op,
+        NewUnit {
+            name: s("雇主公司"),
+            category: s("private_enterprise"),
+            division_code: s(COMMUNITY_DIV),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .row
+    .id;
+    let m = members::add(
+        &t.db,
+        &op,
+        NewMember {
+            employer_unit: Some(unit),
+            ..new_member("在职党员", 61, "B1")
+        },
+    )
+    .await
+    .unwrap();
+    let edit = NewMember {
+        name: s("在职党员改名"),
+        residence_division: None,
+        employer_unit: None,
+        ..new_member("在职党员", 61, "B1")
+    };
+    members::update(&t.db, &op, m.id, edit.clone())
+        .await
+        .unwrap();
+    let shown = members::show(&t.db, &op, m.id, false).await.unwrap();
+    assert_eq!(
+        shown.member.residence_division.as_deref(),
+        Some(COMMUNITY_DIV)
+    );
+    assert_eq!(shown.employer_unit_name.as_deref(), Some("雇主公司"));
+    members::update(
+        &t.db,
+        &op,
+        m.id,
+        NewMember {
+            residence_division: s(""),
+            employer_unit: Some(0),
+            ..edit
+        },
+    )
+    .await
+    .unwrap();
+    let shown = members::show(&t.db, &op, m.id, false).await.unwrap();
+    assert_eq!(shown.member.residence_division, None);
+    assert_eq!(shown.employer_unit_name, None);
+}
