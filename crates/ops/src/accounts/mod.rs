@@ -25,6 +25,8 @@ pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT: Duration = Duration::minutes(15);
 /// A session unused for this long ends.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends this long after sign-in however busy it is.
+pub const MAX_SESSION_AGE: Duration = Duration::hours(12);
 /// Sessions record activity at most this often, to spare the database a write per request.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
@@ -403,11 +405,21 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
         .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
     drop(tx);
     let now = clock::now();
-    if now - session.last_seen > IDLE_TIMEOUT {
+    let expired = if now - session.created_at > MAX_SESSION_AGE {
+        Some(msg!(
+            "登录已超过 {hours} 小时，请重新登录",
+            hours = MAX_SESSION_AGE.num_hours()
+        ))
+    } else if now - session.last_seen > IDLE_TIMEOUT {
+        Some(msg!("长时间未操作，请重新登录"))
+    } else {
+        None
+    };
+    if let Some(why) = expired {
         let mut tx = db.write().await?;
         store::delete_session(&mut tx, &hash).await?;
         tx.commit().await?;
-        return Err(OpsError::Unauthenticated(msg!("长时间未操作，请重新登录")));
+        return Err(OpsError::Unauthenticated(why));
     }
     if !user.active {
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));

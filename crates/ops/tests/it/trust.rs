@@ -689,3 +689,29 @@ async fn an_edit_keeps_what_it_does_not_mention(on: Backend) {
     assert_eq!(shown.member.residence_division, None);
     assert_eq!(shown.employer_unit_name, None);
 }
+
+/// Finding 17, in part: a session ends 12 hours after sign-in however busy it is.
+#[both]
+async fn a_session_ends_twelve_hours_after_sign_in(on: Backend) {
+    use jiceng_domain::clock;
+    let t = city(on).await;
+    let op = actor();
+    account(&t.db, &op, "worker", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let session = accounts::login(&t.db, "worker", PW).await.unwrap();
+    let start = clock::now();
+    // Busy all day: used every 20 minutes, so never idle for 30.
+    for step in 1..=40 {
+        let _at = clock::fix(start + chrono::Duration::minutes(20 * step));
+        let r = accounts::session_actor(&t.db, &session.token).await;
+        if step * 20 < 12 * 60 {
+            assert!(r.is_ok(), "at {} minutes", step * 20);
+        } else {
+            let e = r.unwrap_err();
+            assert!(e.to_string().contains("12 小时"), "{e}");
+            return;
+        }
+    }
+    panic!("the session outlived 12 hours");
+}

@@ -58,16 +58,31 @@ pub async fn list(
     path = "/cases/{id}",
     tag = "案件",
     summary = "一件案件及其全部办理步骤和吹哨报到情况",
-    params(("id" = i64, Path), crate::members::api::ShowQuery),
+    params(("id" = i64, Path)),
     responses((status = 200, description = "成功", body = CaseDetail))
 )]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-    Params(q): Params<crate::members::api::ShowQuery>,
 ) -> Result<Json<CaseDetail>, ApiError> {
-    Ok(Json(views::show(&s.db, &a.actor, id, q.reveal).await?))
+    Ok(Json(views::show(&s.db, &a.actor, id, false).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/reveal",
+    tag = "案件",
+    summary = "显示反映人的完整姓名和电话（记入审计；只能以 POST 请求）",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = CaseDetail))
+)]
+pub async fn reveal(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(views::show(&s.db, &a.actor, id, true).await?))
 }
 
 #[utoipa::path(

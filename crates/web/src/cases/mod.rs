@@ -15,6 +15,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/cases/new" => pages::new_form [Scope];
         GET "/cases/export.xlsx" => pages::export [Scope];
         GET "/cases/{id}" => pages::show [Record(Case)];
+        POST "/cases/{id}/reveal" => pages::reveal [Record(Case)];
         POST "/cases/{id}/moves" => pages::make_move [Record(Case)];
         GET "/inbox" => pages::inbox [Scope];
         GET "/rates" => pages::rates_page [Scope];
@@ -26,6 +27,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::list [Scope];
         api::take_in [Scope];
         api::show [Record(Case)];
+        api::reveal [Record(Case)];
         api::make_move [Record(Case)];
         api::inbox [Scope];
         api::rates [Scope];

@@ -28,28 +28,36 @@ pub async fn list(
     Ok(Json(members::list(&s.db, &a.actor, q).await?))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ShowQuery {
-    #[serde(default)]
-    pub reveal: bool,
-}
-
 #[utoipa::path(
     get,
     path = "/members/{id}",
     tag = "党员",
-    summary = "党员档案、转接历史和双报到；reveal=true 显示完整身份证号和电话（记入审计）",
-    params(("id" = i64, Path), ShowQuery),
+    summary = "党员档案、转接历史和双报到（身份证号和电话按角色遮蔽）",
+    params(("id" = i64, Path)),
     responses((status = 200, description = "成功", body = MemberDetail))
 )]
 pub async fn show(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-    Params(q): Params<ShowQuery>,
 ) -> Result<Json<MemberDetail>, ApiError> {
-    Ok(Json(members::show(&s.db, &a.actor, id, q.reveal).await?))
+    Ok(Json(members::show(&s.db, &a.actor, id, false).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/members/{id}/reveal",
+    tag = "党员",
+    summary = "显示完整身份证号和电话（记入审计；只能以 POST 请求，链接不能触发）",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = MemberDetail))
+)]
+pub async fn reveal(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<Json<MemberDetail>, ApiError> {
+    Ok(Json(members::show(&s.db, &a.actor, id, true).await?))
 }
 
 #[utoipa::path(

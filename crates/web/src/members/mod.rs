@@ -12,6 +12,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/members" => pages::member_create [Scope];
         GET "/members/new" => pages::member_new [Scope];
         GET "/members/{id}" => pages::member [Record(Member)];
+        POST "/members/{id}/reveal" => pages::member_reveal [Record(Member)];
         POST "/members/{id}" => pages::member_save [Record(Member)];
         GET "/members/{id}/edit" => pages::member_edit [Record(Member)];
         POST "/members/{id}/register" => pages::member_register [Record(Member)];
@@ -25,6 +26,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::list [Scope];
         api::add [Scope];
         api::show [Record(Member)];
+        api::reveal [Record(Member)];
         api::update [Record(Member)];
         api::transfer [Record(Member)];
         api::register [Record(Member)];

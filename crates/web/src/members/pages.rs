@@ -211,14 +211,14 @@ fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
     }
 }
 
-pub async fn member(
-    State(s): State<AppState>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let reveal = q.get("reveal").is_some_and(|r| r == "1");
-    member_with(&s, &v, id, reveal, None).await.into_response()
+pub async fn member(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+    member_with(&s, &v, id, false, None).await.into_response()
+}
+
+/// The member page with the whole ID number and phone: a deliberate POST, audited, which no
+/// link can trigger.
+pub async fn member_reveal(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
+    member_with(&s, &v, id, true, None).await.into_response()
 }
 
 /// The member page, with the 双报到 form when the viewer may register this member.
@@ -321,8 +321,9 @@ fn member_form(
 ) -> MemberForm {
     let l = v.layout("members", title);
     let bad = error.and_then(|e| e.body().field);
-    // Editing as a role that sees ID numbers and phones masked: left empty, they stay.
-    let keep = action != "/members" && !v.actor.may_reveal();
+    // Editing shows ID numbers and phones masked (opening a form reveals nothing): left
+    // empty, they stay.
+    let keep = action != "/members";
     let fields = MEMBER_FIELDS
         .iter()
         .map(|(name, key, kind, required)| FieldView {
@@ -407,7 +408,7 @@ pub async fn member_create(
 }
 
 pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
-    let d = members::show(&s.db, &v.actor, id, v.actor.may_reveal()).await?;
+    let d = members::show(&s.db, &v.actor, id, false).await?;
     let m = &d.member;
     let mut values = HashMap::new();
     let mut put = |k: &str, val: String| {

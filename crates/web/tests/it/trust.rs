@@ -125,3 +125,55 @@ async fn an_upload_bomb_is_refused_before_it_is_parsed() {
         .entries;
     assert_eq!(after, before, "nothing was written");
 }
+
+/// Finding 17, in part: a link reveals nothing (a cross-site link cannot plant reveal entries
+/// in the audit trail); the deliberate POST reveals and is audited, and opening the edit form
+/// reveals nothing either.
+#[tokio::test]
+async fn only_a_deliberate_post_reveals_and_is_audited() {
+    let (t, summary) = crate::city::demo().await;
+    let router = jiceng_web::router(t.db.clone(), crate::pages::files_dir());
+    let secretary =
+        crate::pages::Client::sign_in(&router, &t.db, "secretary", &summary.password).await;
+    let actor = secretary.actor(&t.db).await;
+    let member = jiceng_ops::members::list(&t.db, &actor, Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let reveals = || async {
+        jiceng_ops::audit::browse(
+            &t.db,
+            &jiceng_ops::Actor::operator(),
+            jiceng_ops::audit::BrowseAudit {
+                operation: Some("member.reveal".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .len()
+    };
+    let whole = jiceng_ops::members::show(&t.db, &jiceng_ops::Actor::operator(), member.id, true)
+        .await
+        .unwrap()
+        .member
+        .id_number;
+    let before = reveals().await;
+    for link in [
+        format!("/members/{}?reveal=1", member.id),
+        format!("/members/{}/edit", member.id),
+    ] {
+        let (st, page) = secretary.get(&link).await;
+        assert_eq!(st, StatusCode::OK, "{link}");
+        assert!(!page.contains(&whole), "masked: {link}");
+    }
+    assert_eq!(reveals().await, before, "links reveal nothing");
+    let (st, page) = secretary
+        .post_form(&format!("/members/{}/reveal", member.id), "")
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains(&whole), "the whole number is shown");
+    assert_eq!(reveals().await, before + 1, "the POST is audited");
+}
