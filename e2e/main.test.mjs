@@ -265,6 +265,10 @@ test('take a case in, whistle two departments, close it and see the reporter sat
   const caseUrl = street.url();
   const code = (await street.textContent('.muted.mono')).trim();
   assert.match(code, /^C\d{6}[0-9A-Z]{6}$/);
+  // The receipt gives the rating code once, to be read out to the reporter.
+  const secret = (await street.textContent('#rating-secret')).trim();
+  assert.match(secret, /^\d{6}$/);
+  await street.screenshot({ path: join(shots, '17b-case-receipt.png'), fullPage: true });
   await street.check('input[name=departments][value=cgj]');
   await street.check('input[name=departments][value=swj]');
   await makeMove(street, 'form.dispatch');
@@ -305,7 +309,7 @@ test('take a case in, whistle two departments, close it and see the reporter sat
   const phone = await context.newPage();
   await phone.goto(`${base}/track?code=${code}`);
   assert.match(await phone.textContent('.tag'), /已结案/);
-  await phone.fill('input[name=phone]', '5678');
+  await phone.fill('input[name=secret]', secret);
   await phone.selectOption('select[name=satisfaction]', 'satisfied');
   // The page is already at /track?code=…, so wait for what the rating changes, not the address.
   await phone.click('form[action="/track/rate"] button[type=submit]');

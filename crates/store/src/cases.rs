@@ -755,3 +755,47 @@ pub async fn teams_within(tx: &mut Tx, path: &str) -> Result<Vec<TeamRow>, Store
          JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY t.grid_id, t.role, t.id")
         .bind(path).bind(&up).fetch_all(c).await)?)
 }
+
+/// A case's rating secret, as its digest, with the failed tries against it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RatingRow {
+    pub case_id: i64,
+    pub secret_digest: String,
+    pub failures: i32,
+    pub blocked_until: Option<DateTime<Utc>>,
+}
+
+/// Keeps the rating secrets (digests) of cases just taken in.
+pub async fn insert_rating_secrets(tx: &mut Tx, rows: &[(i64, String)]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(400) {
+        let sql = format!(
+            "INSERT INTO case_rating (case_id, secret_digest) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 2)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (id, digest) in chunk {
+                q = q.bind(id).bind(digest);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn rating_of(tx: &mut Tx, case_id: i64) -> Result<Option<RatingRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, RatingRow>(
+        "SELECT case_id, secret_digest, failures, blocked_until FROM case_rating WHERE case_id = $1")
+        .bind(case_id).fetch_optional(c).await)?)
+}
+
+pub async fn set_rating_failures(
+    tx: &mut Tx,
+    case_id: i64,
+    failures: i32,
+    blocked_until: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE case_rating SET failures = $1, blocked_until = $2 WHERE case_id = $3")
+        .bind(failures).bind(blocked_until).bind(case_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

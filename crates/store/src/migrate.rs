@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "wishes",
         sql: include_str!("migrations/0014_wishes.sql"),
     },
+    Migration {
+        version: 15,
+        name: "case_rating",
+        sql: include_str!("migrations/0015_case_rating.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -90,7 +90,7 @@ pub fn secret(bytes: usize) -> String {
 }
 
 /// What is stored of a session or token secret: its SHA-256.
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

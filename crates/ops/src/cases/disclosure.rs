@@ -1,5 +1,6 @@
 //! The public disclosure (晾晒): every street's and department's rates, and for one of them
-//! the months and its latest closed cases — by code and category only, no personal data.
+//! the months and its latest closed cases — by category only: no personal data, and no
+//! tracking code, which is the reporter's to know.
 
 use super::rates::{self, RateLine, Rates, RatesQuery};
 use super::settings;
@@ -12,7 +13,6 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicCase {
-    pub code: String,
     pub category: String,
     pub received_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -93,7 +93,6 @@ pub async fn disclosure(
                         _ => true,
                     },
                     satisfaction: c.satisfaction.map(Satisfaction::label),
-                    code: c.code,
                     received_at: c.received_at,
                     closed_at: c.closed_at,
                 })

@@ -148,6 +148,8 @@ async fn refuse_repeat(tx: &mut Tx, key: &str) -> Result<(), OpsError> {
 pub struct Prepared {
     row: CaseRow,
     registered: bool,
+    /// The reporter's rating secret, kept as a digest and shown once, in the intake's answer.
+    secret: String,
 }
 
 /// Checks and places a new case: everything that only reads, before any write lock.
@@ -250,18 +252,32 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
         ..CaseRow::default()
     };
 
-    Ok(Prepared { row, registered })
+    Ok(Prepared {
+        row,
+        registered,
+        secret: super::rating::fresh(),
+    })
 }
 
 /// Takes one case in; returns it with its reporter masked.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
 pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
     let p = prepare(db, actor, new).await?;
+    let secret = p.secret.clone();
     write(db, vec![p])
         .await
         .pop()
         .expect("one result per case")
-        .map(super::views::masked)
+        .map(|row| receipt(row, secret))
+}
+
+/// The case as its intake answers it: the reporter masked, and the rating secret, which
+/// nothing else ever shows.
+fn receipt(row: CaseRow, secret: String) -> Case {
+    Case {
+        rating_secret: Some(secret),
+        ..super::views::masked(row)
+    }
 }
 
 /// Writes prepared cases in one transaction: their rows, steps, counts and audit entries, a
@@ -270,9 +286,9 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsEr
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write"))]
 async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
-    let keep: Vec<(CaseRow, bool)> = batch
+    let keep: Vec<(CaseRow, bool, String)> = batch
         .iter()
-        .map(|p| (p.row.clone(), p.registered))
+        .map(|p| (p.row.clone(), p.registered, p.secret.clone()))
         .collect();
     match write_all(db, batch).await {
         Ok(results) => results,
@@ -280,8 +296,13 @@ async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> 
         // one by one so only the repeat is refused.
         Err(OpsError::Store(StoreError::Duplicate(_))) if n > 1 => {
             let mut out = Vec::with_capacity(n);
-            for (row, registered) in keep {
-                out.extend(Box::pin(write(db, vec![Prepared { row, registered }])).await);
+            for (row, registered, secret) in keep {
+                let one = Prepared {
+                    row,
+                    registered,
+                    secret,
+                };
+                out.extend(Box::pin(write(db, vec![one])).await);
             }
             out
         }
@@ -324,6 +345,7 @@ pub(crate) async fn write_in(
     let mut slots: Vec<Result<usize, OpsError>> = Vec::with_capacity(batch.len());
     let mut rows: Vec<CaseRow> = Vec::new();
     let mut registered = Vec::new();
+    let mut secrets = Vec::new();
     for p in batch {
         if let Some(k) = &p.row.idempotency_key {
             if let Some(code) = seen.get(k) {
@@ -338,6 +360,7 @@ pub(crate) async fn write_in(
         }
         slots.push(Ok(rows.len()));
         registered.push(p.registered);
+        secrets.push(super::rating::digest(&p.secret));
         rows.push(p.row);
     }
     let ids: std::collections::HashMap<String, i64> =
@@ -371,6 +394,8 @@ pub(crate) async fn write_in(
         .map(|(c, _)| c)
         .collect();
     store::add_steps(tx, &steps).await?;
+    let rating: Vec<(i64, String)> = rows.iter().map(|r| r.id).zip(secrets).collect();
+    store::insert_rating_secrets(tx, &rating).await?;
     stats::bump_received(tx, &counted).await?;
     let targets: Vec<String> = rows.iter().map(|r| format!("case:{}", r.id)).collect();
     let entries: Vec<audit::Entry> = rows
@@ -431,9 +456,13 @@ impl Batcher {
     #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
     pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
         let p = prepare(db, actor, new).await?;
+        let secret = p.secret.clone();
         let (reply, answer) = oneshot::channel();
         let gone = || OpsError::Store(StoreError::Unavailable("intake writer stopped".into()));
         self.queue.send((p, reply)).await.map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?.map(super::views::masked)
+        answer
+            .await
+            .map_err(|_| gone())?
+            .map(|row| receipt(row, secret))
     }
 }

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod moves;
 pub mod policy;
 pub mod rates;
+mod rating;
 mod register;
 pub mod settings;
 pub mod stats;

@@ -93,26 +93,19 @@ pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<Case, Ops
         .map(super::views::masked)
 }
 
-/// The reporter rates a closed case (回访) by its tracking code and their phone's last four
-/// digits; no account needed.
+/// The reporter rates a closed case (回访) by its tracking code and the rating secret given
+/// at intake; no account needed, and wrong secrets soon make further tries wait.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate_as_reporter"))]
 pub async fn rate_as_reporter(
     db: &Db,
     code: &str,
-    phone_tail: &str,
+    secret: &str,
     satisfaction: &str,
 ) -> Result<Case, OpsError> {
     let c = store::by_code(&mut db.read().await?, code.trim())
         .await?
         .ok_or_else(|| OpsError::not_found("案件", code))?;
-    let tail = phone_tail.trim();
-    let matches = tail.len() == 4
-        && c.reporter_phone
-            .as_deref()
-            .is_some_and(|p| p.ends_with(tail));
-    if !matches {
-        return Err(Invalid::new("phone", tail, msg!("与登记的联系电话不符")).into());
-    }
+    super::rating::check(db, c.id, secret).await?;
     let m = Move {
         action: Some("follow_up".into()),
         satisfaction: Some(satisfaction.into()),

@@ -335,6 +335,9 @@ pub struct Case {
     pub returns: i64,
     pub duplicate_of: Option<i64>,
     pub created_by: String,
+    /// The reporter's rating secret: in the answer to an intake only, for the receipt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_secret: Option<String>,
 }
 
 impl From<jiceng_store::cases::CaseRow> for Case {
@@ -377,6 +380,7 @@ impl From<jiceng_store::cases::CaseRow> for Case {
             returns: r.returns,
             duplicate_of: r.duplicate_of,
             created_by: r.created_by,
+            rating_secret: None,
         }
     }
 }

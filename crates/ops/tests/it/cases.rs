@@ -104,11 +104,11 @@ async fn a_case_goes_round_the_loop_with_its_side_paths(on: Backend) {
         db: t.db.clone(),
         a,
     };
-    let (case, code) = intake_locates_registers_and_refuses_repeats(&l, grid.id).await;
+    let (case, code, secret) = intake_locates_registers_and_refuses_repeats(&l, grid.id).await;
     let lost = outside_every_grid_it_waits_in_the_manual_queue(&l).await;
     let due = the_street_whistles_and_each_summoned_department_reports(&l, case).await;
     one_extension_with_a_reason(&l, case, due).await;
-    feedback_rework_closing_and_the_reporters_rating(&l, case, &code).await;
+    feedback_rework_closing_and_the_reporters_rating(&l, case, &code, &secret).await;
     the_side_paths_return_suspend_resume_and_supervise(&l, lost).await;
     the_rates_come_from_the_counts_kept_on_each_move(&l).await;
     the_inbox_and_the_audit_trail_hold_every_move_made(&l).await;
@@ -126,8 +126,12 @@ struct Loop {
 }
 
 /// Intake: located in the grid and registered at once under 市容环境; the same key again
-/// names the first case; an unknown category is named. Returns the case's id and code.
-async fn intake_locates_registers_and_refuses_repeats(l: &Loop, grid: i64) -> (i64, String) {
+/// names the first case; an unknown category is named. Returns the case's id, its code and
+/// the rating secret its receipt gives the reporter.
+async fn intake_locates_registers_and_refuses_repeats(
+    l: &Loop,
+    grid: i64,
+) -> (i64, String, String) {
     let c = intake::take_in(
         &l.db,
         &l.gridder,
@@ -169,7 +173,8 @@ async fn intake_locates_registers_and_refuses_repeats(l: &Loop, grid: i64) -> (i
     .unwrap_err();
     assert_eq!(field(&e), "category");
     assert_eq!(count(&l.db, "SELECT COUNT(*) FROM cases").await, 1);
-    (c.id, c.code)
+    let secret = c.rating_secret.expect("the receipt's rating secret");
+    (c.id, c.code, secret)
 }
 
 /// Outside every grid and with no community: the manual queue, registered by hand later by
@@ -298,9 +303,14 @@ async fn one_extension_with_a_reason(l: &Loop, case: i64, due: DateTime<Utc>) {
     assert!(e.to_string().contains("上限"), "{e}");
 }
 
-/// Feedback, a failed check (rework), feedback again, closed, rated by the reporter (a wrong
-/// phone is named); the tracking view lists every step.
-async fn feedback_rework_closing_and_the_reporters_rating(l: &Loop, case: i64, code: &str) {
+/// Feedback, a failed check (rework), feedback again, closed, rated by the reporter with the
+/// receipt's secret (a wrong one is named); the tracking view lists every step.
+async fn feedback_rework_closing_and_the_reporters_rating(
+    l: &Loop,
+    case: i64,
+    code: &str,
+    secret: &str,
+) {
     moves::apply(&l.db, &l.cgj, case, noted("feedback", "已清运"))
         .await
         .unwrap();
@@ -315,11 +325,16 @@ async fn feedback_rework_closing_and_the_reporters_rating(l: &Loop, case: i64, c
         .await
         .unwrap();
     assert_eq!(closed.status.code(), "closed");
-    let e = moves::rate_as_reporter(&l.db, code, "0000", "satisfied")
+    let wrong = if secret == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    let e = moves::rate_as_reporter(&l.db, code, wrong, "satisfied")
         .await
         .unwrap_err();
-    assert_eq!(field(&e), "phone");
-    let rated = moves::rate_as_reporter(&l.db, code, "5678", "satisfied")
+    assert_eq!(field(&e), "secret");
+    let rated = moves::rate_as_reporter(&l.db, code, secret, "satisfied")
         .await
         .unwrap();
     assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));

@@ -715,3 +715,97 @@ async fn a_session_ends_twelve_hours_after_sign_in(on: Backend) {
     }
     panic!("the session outlived 12 hours");
 }
+
+/// Finding 6: a closed case is rated with the secret its receipt gave the reporter, not with a
+/// phone's last digits; guessing is refused after five wrong tries, the right secret waits
+/// too, and once the wait is over the real reporter rates it.
+#[both]
+async fn a_rating_cannot_be_forged_by_guessing(on: Backend) {
+    use jiceng_domain::clock;
+    let t = city(on).await;
+    let op = actor();
+    let c = intake::take_in(
+        &t.db,
+        &op,
+        NewCase {
+            channel: s("hotline"),
+            category: s("garbage"),
+            title: s("楼道堆放垃圾"),
+            community: s("C"),
+            reporter_phone: s("13912345678"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let secret = c.rating_secret.clone().expect("the receipt's secret");
+    departments::add(&t.db, &op, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    let handler = account(&t.db, &op, "handler1", "department_handler", Some("S"))
+        .await
+        .unwrap();
+    for (by, action, note) in [
+        (&op, "dispatch", None),
+        (&handler, "accept", None),
+        (&handler, "feedback", Some("已处理")),
+        (&op, "verify", None),
+    ] {
+        moves::apply(
+            &t.db,
+            by,
+            c.id,
+            Move {
+                action: s(action),
+                note: note.map(str::to_string),
+                departments: vec!["cgj".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let shown = views::show(&t.db, &op, c.id, false).await.unwrap();
+    assert_eq!(shown.case.row.status.code(), "closed");
+    assert!(
+        views::show(&t.db, &op, c.id, false)
+            .await
+            .unwrap()
+            .case
+            .row
+            .rating_secret
+            .is_none(),
+        "no view but the receipt shows the secret"
+    );
+    let wrong = |i: u32| {
+        format!(
+            "{:06}",
+            (secret.parse::<u32>().unwrap() + 1 + i) % 1_000_000
+        )
+    };
+    let mut refused_by_wait = 0;
+    for i in 0..20 {
+        let e = moves::rate_as_reporter(&t.db, &c.code, &wrong(i), "satisfied")
+            .await
+            .unwrap_err();
+        assert_eq!(e.body().field, Some("secret"));
+        if e.to_string().contains("分钟后再试") {
+            refused_by_wait += 1;
+        }
+    }
+    assert_eq!(refused_by_wait, 16, "five tries, then waiting");
+    let e = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("分钟后再试"),
+        "the right secret waits too: {e}"
+    );
+    {
+        let _later = clock::fix(clock::now() + chrono::Duration::minutes(16));
+        let rated = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied")
+            .await
+            .unwrap();
+        assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
+    }
+}

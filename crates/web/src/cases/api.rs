@@ -160,8 +160,8 @@ pub async fn track(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Rating {
-    /// The last four digits of the phone given at intake.
-    pub phone: String,
+    /// The six-digit rating secret given to the reporter at intake.
+    pub secret: String,
     pub satisfaction: String,
 }
 
@@ -169,7 +169,7 @@ pub struct Rating {
     post,
     path = "/track/{code}/rating",
     tag = "案件",
-    summary = "反映人凭案件编号和电话后四位评价满意度（无需登录）",
+    summary = "反映人凭案件编号和受理时给出的评价码评价满意度（无需登录；评价码连续错误后须等待）",
     params(("code" = String, Path)),
     request_body = Rating,
     responses((status = 200, description = "成功", body = Tracking))
@@ -179,7 +179,7 @@ pub async fn rate(
     Path(code): Path<String>,
     Body(r): Body<Rating>,
 ) -> Result<Json<Tracking>, ApiError> {
-    moves::rate_as_reporter(&s.db, &code, &r.phone, &r.satisfaction).await?;
+    moves::rate_as_reporter(&s.db, &code, &r.secret, &r.satisfaction).await?;
     Ok(Json(views::track(&s.db, &code).await?))
 }
 

@@ -10,7 +10,7 @@ use crate::pages::{
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -348,7 +348,22 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(c) => go(&headers, &format!("/cases/{}", c.id)),
+        // The rating secret rides to the case's page once, in a cookie only that page sees,
+        // which it shows on the receipt and clears.
+        Ok(c) => {
+            let path = format!("/cases/{}", c.id);
+            let secret = c.rating_secret.unwrap_or_default();
+            (
+                [(
+                    header::SET_COOKIE,
+                    format!(
+                        "{RECEIPT_COOKIE}={secret}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=120"
+                    ),
+                )],
+                go(&headers, &path),
+            )
+                .into_response()
+        }
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => intake_page(&s, &v, f, Some(e)).await,
     }
@@ -384,6 +399,8 @@ struct CasePage {
     moves: Vec<&'static str>,
     /// Offer the audited full view of the reporter.
     can_reveal: bool,
+    /// The rating secret, on the page that follows an intake only.
+    receipt: String,
     departments: Vec<Department>,
     groups: Vec<(String, Vec<(String, String)>)>,
     satisfactions: Vec<(&'static str, String)>,
@@ -415,7 +432,14 @@ pub(crate) fn category_groups(c: &Classification) -> Vec<(String, Vec<(String, S
         .collect()
 }
 
-async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: String) -> PageResult {
+async fn case_page(
+    s: &AppState,
+    v: &Viewer,
+    id: i64,
+    reveal: bool,
+    error: String,
+    receipt: String,
+) -> PageResult {
     let d = views::show(&s.db, &v.actor, id, reveal).await?;
     let classification = settings::classification(&s.db).await.ok();
     let can_reveal = d.may_reveal && d.case.masked;
@@ -500,6 +524,7 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
             .collect(),
         moves: d.moves,
         can_reveal,
+        receipt,
         departments: departments::list(&s.db).await.unwrap_or_default(),
         groups,
         satisfactions: choices(Satisfaction::CHOICES),
@@ -511,16 +536,33 @@ async fn case_page(s: &AppState, v: &Viewer, id: i64, reveal: bool, error: Strin
     }))
 }
 
-pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
-    case_page(&s, &v, id, false, String::new())
+/// The cookie that carries an intake's rating secret to the case's page, once.
+const RECEIPT_COOKIE: &str = "jiceng_receipt";
+
+pub async fn show(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let receipt = crate::auth::cookie(&headers, RECEIPT_COOKIE)
+        .filter(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_default();
+    let page = case_page(&s, &v, id, false, String::new(), receipt.clone())
         .await
-        .into_response()
+        .into_response();
+    if receipt.is_empty() {
+        return page;
+    }
+    let clear =
+        format!("{RECEIPT_COOKIE}=; Path=/cases/{id}; HttpOnly; SameSite=Strict; Max-Age=0");
+    ([(header::SET_COOKIE, clear)], page).into_response()
 }
 
 /// The case page with the reporter's whole name and phone: a deliberate POST, audited, which
 /// no link can trigger.
 pub async fn reveal(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Response {
-    case_page(&s, &v, id, true, String::new())
+    case_page(&s, &v, id, true, String::new(), String::new())
         .await
         .into_response()
 }
@@ -557,7 +599,7 @@ pub async fn make_move(
     };
     match moves::apply(&s.db, &v.actor, id, m).await {
         Ok(_) => go(&headers, &format!("/cases/{id}")),
-        Err(e) => case_page(&s, &v, id, false, e.render(v.lang))
+        Err(e) => case_page(&s, &v, id, false, e.render(v.lang), String::new())
             .await
             .into_response(),
     }
@@ -729,7 +771,7 @@ pub async fn rate(
     let result = moves::rate_as_reporter(
         &s.db,
         &code,
-        &value(&f, "phone").unwrap_or_default(),
+        &value(&f, "secret").unwrap_or_default(),
         &value(&f, "satisfaction").unwrap_or_default(),
     )
     .await;
@@ -743,7 +785,6 @@ pub async fn rate(
 }
 
 pub struct PublicLine {
-    pub code: String,
     pub category: String,
     pub received: String,
     pub closed: String,
@@ -813,7 +854,6 @@ pub async fn disclosure(
                     cases
                         .into_iter()
                         .map(|c| PublicLine {
-                            code: c.code,
                             category: c.category,
                             received: local(c.received_at),
                             closed: c.closed_at.map(local).unwrap_or_default(),

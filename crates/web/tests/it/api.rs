@@ -949,6 +949,10 @@ async fn the_case_loop_over_the_api() {
     assert_eq!(body["error"]["field"], "idempotency_key");
     let id = case["id"].as_i64().unwrap();
     let code = case["code"].as_str().unwrap().to_string();
+    let secret = case["rating_secret"]
+        .as_str()
+        .expect("the intake's answer carries the rating secret")
+        .to_string();
     let step = |action: &str| json!({ "action": action, "note": "已处理" });
     let (st, body) = app
         .as_user(
@@ -1024,7 +1028,7 @@ async fn the_case_loop_over_the_api() {
             Method::POST,
             &format!("/api/v1/track/{code}/rating"),
             &[],
-            Some(json!({ "phone": "5678", "satisfaction": "satisfied" })),
+            Some(json!({ "secret": secret, "satisfaction": "satisfied" })),
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{rated}");

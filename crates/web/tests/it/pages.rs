@@ -1410,9 +1410,9 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
         db: t.db.clone(),
         router,
     };
-    let case = the_street_takes_a_case_in_once(&story).await;
+    let (case, secret) = the_street_takes_a_case_in_once(&story).await;
     it_is_whistled_to_two_departments_handled_and_verified(&story, &case).await;
-    let tracking = the_reporter_tracks_and_rates_it_signed_out(&story, &case).await;
+    let tracking = the_reporter_tracks_and_rates_it_signed_out(&story, &case, &secret).await;
     the_rates_and_the_export_show_it(&story).await;
     let (grid_code, made) = a_patrol_finding_becomes_a_case(&story).await;
     the_map_shows_teams_places_and_the_grid_cases(&story, &grid_code, &made).await;
@@ -1420,8 +1420,9 @@ async fn a_case_from_intake_through_a_whistle_to_a_rating_from_the_pages() {
 }
 
 /// A case from the street's form: a missing title is named, and the same form sent twice is
-/// one case. Returns the case's page.
-async fn the_street_takes_a_case_in_once(story: &Story) -> String {
+/// one case, whose page shows the reporter's rating secret once. Returns the case's page and
+/// the secret.
+async fn the_street_takes_a_case_in_once(story: &Story) -> (String, String) {
     let (_, form) = story.street.get("/cases/new").await;
     let key = form
         .split("name=\"idempotency_key\" value=\"")
@@ -1457,13 +1458,59 @@ async fn the_street_takes_a_case_in_once(story: &Story) -> String {
         .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("标题") && page.contains("必填"), "{page}");
-    let case = story.street.post("/cases", &body).await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/cases")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &story.street.cookie)
+        .header("x-csrf-token", &story.street.csrf)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.clone()))
+        .unwrap();
+    let resp = story.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let case = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let receipt = resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        resp.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains(&format!("Path={case};")),
+        "only the case's page sees the receipt"
+    );
+    // The case's page shows the receipt's rating secret once.
+    let (_, page, _) = get(
+        &story.router,
+        &case,
+        &format!("{}; {receipt}", story.street.cookie),
+    )
+    .await;
+    let secret = page
+        .split("id=\"rating-secret\">")
+        .nth(1)
+        .expect("the receipt on the case's page")
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(secret.len(), 6, "{secret}");
+    let (_, again) = story.street.get(&case).await;
+    assert!(!again.contains("rating-secret"), "shown once");
     let (_, page) = story.street.post_form("/cases", &body).await;
     assert!(
         page.contains("已受理"),
         "the same form twice is one case: {page}"
     );
-    case
+    (case, secret)
 }
 
 /// Dispatched to two departments (a whistle), reported and accepted by one, its feedback
@@ -1508,9 +1555,13 @@ async fn it_is_whistled_to_two_departments_handled_and_verified(story: &Story, c
     );
 }
 
-/// The reporter, signed out, finds the closed case by its tracking code and rates it; a wrong
-/// phone is named. Returns the tracking code.
-async fn the_reporter_tracks_and_rates_it_signed_out(story: &Story, case: &str) -> String {
+/// The reporter, signed out, finds the closed case by its tracking code and rates it with the
+/// receipt's secret; a wrong secret is named. Returns the tracking code.
+async fn the_reporter_tracks_and_rates_it_signed_out(
+    story: &Story,
+    case: &str,
+    secret: &str,
+) -> String {
     let router = &story.router;
     let code = case.trim_start_matches("/cases/");
     let (_, page) = story.street.get(case).await;
@@ -1534,16 +1585,19 @@ async fn the_reporter_tracks_and_rates_it_signed_out(story: &Story, case: &str) 
         "/track/rate",
         "",
         "",
-        &format!("code={tracking}&phone=0000&satisfaction=satisfied"),
+        &format!("code={tracking}&secret=x{secret}&satisfaction=satisfied"),
     )
     .await;
-    assert!(page.contains("联系电话"), "a wrong phone is named: {page}");
+    assert!(
+        page.contains("评价码不正确"),
+        "a wrong secret is named: {page}"
+    );
     let (st, _) = post_form(
         router,
         "/track/rate",
         "",
         "",
-        &format!("code={tracking}&phone=5678&satisfaction=satisfied"),
+        &format!("code={tracking}&secret={secret}&satisfaction=satisfied"),
     )
     .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
@@ -1690,8 +1744,8 @@ async fn the_map_shows_teams_places_and_the_grid_cases(story: &Story, grid_code:
     assert!(list.contains("楼道堆放杂物"), "{list}");
 }
 
-/// The public disclosure, signed out: every street and department, the closed case by its
-/// tracking code, and no phones.
+/// The public disclosure, signed out: every street and department, the closed cases without
+/// their tracking codes (which would let anyone try to rate them), and no phones.
 async fn the_disclosure_names_no_one(story: &Story, tracking: &str) {
     let (st, page, _) = get(&story.router, "/disclosure", "").await;
     assert_eq!(st, StatusCode::OK);
@@ -1701,7 +1755,7 @@ async fn the_disclosure_names_no_one(story: &Story, tracking: &str) {
     );
     let (_, page, _) = get(&story.router, "/disclosure?department=cgj", "").await;
     assert!(
-        page.contains("最近办结的案件") && page.contains(tracking),
+        page.contains("最近办结的案件") && !page.contains(tracking),
         "{page}"
     );
     assert!(!page.contains("13912345678"), "no phones: {page}");
