@@ -1,7 +1,42 @@
 //! The audit trail's hash chain: each entry's hash covers the previous entry's hash and every
-//! field of its own, so changing, removing or reordering an entry breaks every later link.
+//! field of its own, so changing, removing or reordering an entry breaks every later link. The
+//! hash is an HMAC under a key kept outside the database, so whoever can write the database
+//! cannot forge a chain that verifies; entries from before keys are plain SHA-256.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+
+/// The key that signs audit entries, known by an id (the first 16 hex digits of its SHA-256)
+/// that each entry records, so verification finds the key an entry was signed with.
+#[derive(Clone)]
+pub struct AuditKey {
+    id: String,
+    secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditKey({})", self.id)
+    }
+}
+
+impl AuditKey {
+    /// A key from at least 16 bytes of secret.
+    pub fn new(secret: &[u8]) -> Option<AuditKey> {
+        (secret.len() >= 16).then(|| AuditKey {
+            id: hex(&Sha256::digest(secret))[..16].to_string(),
+            secret: secret.to_vec(),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The fields of an entry that its hash covers.
 pub struct Link<'a> {
@@ -15,10 +50,25 @@ pub struct Link<'a> {
     pub after: Option<&'a str>,
 }
 
-/// Hex SHA-256 of the previous hash and the entry, each field length-prefixed so no two
-/// different entries serialise alike.
-pub fn hash(prev: &str, e: &Link<'_>) -> String {
-    let mut h = Sha256::new();
+/// Hex HMAC-SHA256 under `key` (or, for entries from before keys, plain SHA-256) of the
+/// previous hash and the entry, each field length-prefixed so no two entries serialise alike.
+pub fn hash(key: Option<&AuditKey>, prev: &str, e: &Link<'_>) -> String {
+    match key {
+        Some(k) => {
+            let mut m =
+                Hmac::<Sha256>::new_from_slice(&k.secret).expect("HMAC takes a key of any length");
+            feed(e, prev, |b| m.update(b));
+            hex(&m.finalize().into_bytes())
+        }
+        None => {
+            let mut h = Sha256::new();
+            feed(e, prev, |b| h.update(b));
+            hex(&h.finalize())
+        }
+    }
+}
+
+fn feed(e: &Link<'_>, prev: &str, mut update: impl FnMut(&[u8])) {
     let seq = e.seq.to_string();
     let at = e.at_micros.to_string();
     let fields = [
@@ -35,13 +85,12 @@ pub fn hash(prev: &str, e: &Link<'_>) -> String {
     for f in fields {
         match f {
             Some(s) => {
-                h.update((s.len() as u64).to_le_bytes());
-                h.update(s.as_bytes());
+                update(&(s.len() as u64).to_le_bytes());
+                update(s.as_bytes());
             }
-            None => h.update(u64::MAX.to_le_bytes()),
+            None => update(&u64::MAX.to_le_bytes()),
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -63,12 +112,27 @@ mod tests {
 
     #[test]
     fn any_change_changes_the_hash() {
-        let base = hash("", &link(Some("x")));
-        assert_eq!(base.len(), 64);
-        assert_eq!(base, hash("", &link(Some("x"))));
-        assert_ne!(base, hash("", &link(Some("y"))));
-        assert_ne!(base, hash("", &link(None)));
-        assert_ne!(base, hash("", &link(Some(""))));
-        assert_ne!(base, hash("0", &link(Some("x"))));
+        let key = AuditKey::new(b"0123456789abcdef").unwrap();
+        for k in [None, Some(&key)] {
+            let base = hash(k, "", &link(Some("x")));
+            assert_eq!(base.len(), 64);
+            assert_eq!(base, hash(k, "", &link(Some("x"))));
+            assert_ne!(base, hash(k, "", &link(Some("y"))));
+            assert_ne!(base, hash(k, "", &link(None)));
+            assert_ne!(base, hash(k, "", &link(Some(""))));
+            assert_ne!(base, hash(k, "0", &link(Some("x"))));
+        }
+    }
+
+    #[test]
+    fn only_the_key_makes_the_keyed_hash() {
+        let key = AuditKey::new(b"0123456789abcdef").unwrap();
+        let other = AuditKey::new(b"0123456789abcdeF").unwrap();
+        let signed = hash(Some(&key), "", &link(Some("x")));
+        assert_ne!(signed, hash(None, "", &link(Some("x"))));
+        assert_ne!(signed, hash(Some(&other), "", &link(Some("x"))));
+        assert_ne!(key.id(), other.id());
+        assert_eq!(key.id().len(), 16);
+        assert!(AuditKey::new(b"short").is_none());
     }
 }

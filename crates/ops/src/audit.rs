@@ -2,11 +2,11 @@
 
 use crate::input::opt;
 use crate::{Actor, OpsError, Page};
-use jiceng_domain::audit::{Link, hash};
+use jiceng_domain::audit::hash;
 use jiceng_domain::msg;
 use jiceng_domain::{Invalid, text};
 use jiceng_store::Db;
-use jiceng_store::audit::{self, AuditFilter, EntryRow};
+use jiceng_store::audit::{self, AuditFilter};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -81,30 +81,27 @@ pub struct Broken {
     pub reason: String,
 }
 
-fn recompute(prev: &str, r: &EntryRow, seq: i64) -> String {
-    hash(
-        prev,
-        &Link {
-            seq,
-            at_micros: r.at.timestamp_micros(),
-            actor: &r.actor,
-            operation: &r.operation,
-            target: &r.target,
-            path: r.path.as_deref(),
-            before: r.before_json.as_deref(),
-            after: r.after_json.as_deref(),
-        },
-    )
-}
-
 /// Walks the whole chain from the first entry and reports the first broken link.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "verify"))]
 pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
     if actor.may_read_audit()? != "/" {
         return Err(OpsError::Forbidden(msg!("校验审计链需要全域权限")));
     }
-    let mut tx = db.read().await?;
+    let key = jiceng_store::audit_key::current()?;
+    // One snapshot for the whole walk: entries appended meanwhile are neither half seen nor
+    // mistaken for deletions.
+    let mut tx = db.snapshot().await?;
     let (head_seq, head_hash) = audit::head(&mut tx).await?;
+    if let Some(id) = audit::unchained(&mut tx).await?.first() {
+        return Ok(Verification {
+            entries: 0,
+            first_broken: Some(Broken {
+                seq: 0,
+                id: *id,
+                reason: "有不在链上的记录（没有序号）".into(),
+            }),
+        });
+    }
     let mut prev = String::new();
     let mut expected = 1i64;
     loop {
@@ -132,9 +129,19 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
                     "前一条记录的哈希不符（前面的记录被改动或删除）".into(),
                 ));
             }
-            let h = recompute(&prev, r, seq);
+            if r.key_id.as_deref() != Some(key.id()) {
+                return Ok(broken(match &r.key_id {
+                    Some(id) => {
+                        format!("签名密钥 {id} 不是本系统的密钥（记录被伪造，或密钥已更换）")
+                    }
+                    None => "未签名的记录（升级前的链已断开，或记录被改写）".into(),
+                }));
+            }
+            let h = hash(Some(key), &prev, &r.link(seq));
             if r.hash.as_deref() != Some(h.as_str()) {
-                return Ok(broken("本条记录的内容与哈希不符（记录被改动）".into()));
+                return Ok(broken(
+                    "本条记录的内容与签名不符（记录被改动，或签名密钥不对）".into(),
+                ));
             }
             prev = h;
             expected += 1;

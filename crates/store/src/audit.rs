@@ -5,7 +5,7 @@
 use crate::db::on;
 use crate::{StoreError, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
-use jiceng_domain::audit::{Link, hash};
+use jiceng_domain::audit::{AuditKey, Link, hash};
 use jiceng_domain::clock;
 
 pub struct Entry<'a> {
@@ -31,10 +31,28 @@ pub struct EntryRow {
     pub after_json: Option<String>,
     pub prev_hash: Option<String>,
     pub hash: Option<String>,
+    /// The id of the key that signed the entry; none for entries from before keys.
+    pub key_id: Option<String>,
 }
 
 const COLUMNS: &str =
-    "id, seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash";
+    "id, seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id";
+
+impl EntryRow {
+    /// The entry as its hash covers it, at `seq`.
+    pub fn link(&self, seq: i64) -> Link<'_> {
+        Link {
+            seq,
+            at_micros: self.at.timestamp_micros(),
+            actor: &self.actor,
+            operation: &self.operation,
+            target: &self.target,
+            path: self.path.as_deref(),
+            before: self.before_json.as_deref(),
+            after: self.after_json.as_deref(),
+        }
+    }
+}
 
 pub async fn append(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     let at = clock::now().trunc_subsecs(6);
@@ -47,6 +65,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     if entries.is_empty() {
         return Ok(());
     }
+    let key = crate::audit_key::current()?;
     let at = clock::now().trunc_subsecs(6);
     let n = entries.len() as i64;
     let (last, mut prev): (i64, String) = on!(tx, c => sqlx::query_as(
@@ -64,19 +83,19 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
             before: e.before.as_deref(),
             after: e.after.as_deref(),
         };
-        let h = hash(&prev, &link);
+        let h = hash(Some(key), &prev, &link);
         rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
     }
     for chunk in rows.chunks(500) {
         let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 10)
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 11)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (seq, e, p, h) in chunk {
                 q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
-                    .bind(&e.before).bind(&e.after).bind(p).bind(h);
+                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id());
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -92,6 +111,7 @@ async fn insert_linked(
     at: DateTime<Utc>,
     e: &Entry<'_>,
 ) -> Result<(), StoreError> {
+    let key = crate::audit_key::current()?;
     let (seq, prev): (i64, String) = on!(tx, c => sqlx::query_as(
         "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash").fetch_one(c).await)?;
     let link = Link {
@@ -104,16 +124,16 @@ async fn insert_linked(
         before: e.before.as_deref(),
         after: e.after.as_deref(),
     };
-    let h = hash(&prev, &link);
+    let h = hash(Some(key), &prev, &link);
     match id {
         None => on!(tx, c => sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9)")
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id) \
+             VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11)")
             .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
-            .bind(&prev).bind(&h).bind(e.path).execute(c).await.map(|r| r.rows_affected()))?,
+            .bind(&prev).bind(&h).bind(e.path).bind(key.id()).execute(c).await.map(|r| r.rows_affected()))?,
         Some(id) => on!(tx, c => sqlx::query(
-            "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4 WHERE id = $5")
-            .bind(seq).bind(at).bind(&prev).bind(&h).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
+            "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $6")
+            .bind(seq).bind(at).bind(&prev).bind(&h).bind(key.id()).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
     };
     on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&h).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -135,6 +155,51 @@ pub async fn seal_unchained(tx: &mut Tx) -> Result<u64, StoreError> {
         insert_linked(tx, Some(r.id), r.at.trunc_subsecs(6), &e).await?;
     }
     Ok(rows.len() as u64)
+}
+
+/// Signs with `key` the entries linked before keys (plain SHA-256), oldest first, as long as
+/// their plain chain holds: a chain already broken keeps its plain hashes from the break on,
+/// for verification to report. Returns how many entries were signed.
+pub async fn sign_plain_entries(tx: &mut Tx, key: &AuditKey) -> Result<u64, StoreError> {
+    let mut plain_prev = String::new();
+    let mut keyed_prev = String::new();
+    let mut signed = 0u64;
+    let mut after = 0i64;
+    loop {
+        let batch = chain_after(tx, after, 5000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq.unwrap_or(after);
+        for r in &batch {
+            let seq = r.seq.unwrap_or(0);
+            if r.key_id.is_some() {
+                // Already signed: the plain part ended before.
+                return Ok(signed);
+            }
+            let plain = hash(None, &plain_prev, &r.link(seq));
+            if r.prev_hash.as_deref() != Some(plain_prev.as_str())
+                || r.hash.as_deref() != Some(&plain)
+            {
+                return Ok(signed);
+            }
+            let keyed = hash(Some(key), &keyed_prev, &r.link(seq));
+            on!(tx, c => sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2, key_id = $3 WHERE id = $4")
+                .bind(&keyed_prev).bind(&keyed).bind(key.id()).bind(r.id).execute(c).await.map(|r| r.rows_affected()))?;
+            plain_prev = plain;
+            keyed_prev = keyed;
+            signed += 1;
+        }
+    }
+    let (_, head_hash) = head(tx).await?;
+    if signed > 0 && head_hash == plain_prev {
+        on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&keyed_prev).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(signed)
+}
+
+/// Entries outside the chain (no sequence number), which verification reports.
+pub async fn unchained(tx: &mut Tx) -> Result<Vec<i64>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT 10").fetch_all(c).await)?)
 }
 
 /// The chain's head: (last sequence number, last hash).

@@ -46,6 +46,8 @@ pub enum Tx {
     Pg(sqlx::Transaction<'static, Postgres>),
     /// A pooled connection in autocommit mode, for reads: no BEGIN and COMMIT round trips.
     SqliteRead(sqlx::pool::PoolConnection<Sqlite>),
+    /// A read-only transaction whose statements all see one snapshot, taking no write lock.
+    SqliteSnapshot(sqlx::Transaction<'static, Sqlite>),
     PgRead(sqlx::pool::PoolConnection<Postgres>),
 }
 
@@ -62,6 +64,10 @@ macro_rules! on {
                 $body
             }
             $crate::Tx::SqliteRead(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::SqliteSnapshot(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -143,6 +149,23 @@ impl Db {
         })
     }
 
+    /// A read-only transaction in which every statement sees the same committed state, for
+    /// reads that must agree with each other across many statements (verifying the audit
+    /// chain while entries are appended), without holding writers back.
+    pub async fn snapshot(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            // A deferred transaction in WAL mode reads one snapshot from its first read on.
+            Db::Sqlite(p, _) => Tx::SqliteSnapshot(p.begin().await?),
+            Db::Pg(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Pg(tx)
+            }
+        })
+    }
+
     /// A transaction that will write: SQLite takes the write lock up front so two writers
     /// queue on the busy timeout instead of failing when one upgrades.
     pub async fn write(&self) -> Result<Tx, StoreError> {
@@ -183,6 +206,7 @@ impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t, _) => t.commit().await?,
+            Tx::SqliteSnapshot(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
             Tx::SqliteRead(_) | Tx::PgRead(_) => {}
         }
@@ -191,7 +215,7 @@ impl Tx {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(..) | Tx::SqliteRead(_) => Backend::Sqlite,
+            Tx::Sqlite(..) | Tx::SqliteRead(_) | Tx::SqliteSnapshot(_) => Backend::Sqlite,
             Tx::Pg(_) | Tx::PgRead(_) => Backend::Postgres,
         }
     }

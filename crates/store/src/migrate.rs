@@ -88,6 +88,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case_rating",
         sql: include_str!("migrations/0015_case_rating.sql"),
     },
+    Migration {
+        version: 16,
+        name: "audit_keys",
+        sql: include_str!("migrations/0016_audit_keys.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -134,6 +139,10 @@ impl Db {
         }
         if !applied.is_empty() {
             let mut tx = self.write().await?;
+            if applied.contains(&16) {
+                let key = crate::audit_key::current()?;
+                crate::audit::sign_plain_entries(&mut tx, key).await?;
+            }
             crate::audit::seal_unchained(&mut tx).await?;
             tx.commit().await?;
         }

@@ -68,6 +68,11 @@ impl TestDb {
 
     /// A database not yet migrated: new, or (for a fixture) about to be copied into.
     async fn empty(backend: Backend) -> TestDb {
+        // Tests sign the audit trail with one key of their own, the same in every test of a
+        // process, so a fixture's copies verify.
+        let key = jiceng_domain::audit::AuditKey::new(b"jiceng-test-audit-key")
+            .expect("a long enough key");
+        crate::audit_key::use_key(key).expect("one test key");
         let name = unique();
         let dir = std::env::temp_dir().join(format!("jiceng-test-{name}"));
         std::fs::create_dir_all(&dir).expect("temp dir");

@@ -108,6 +108,8 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn open(cli: &Cli) -> Result<Db, OpsError> {
+    // The audit trail's signing key, from the environment or the data directory.
+    jiceng_store::audit_key::load(&cli.data_dir)?;
     let db = Db::open(cli.database_url.as_deref(), &cli.data_dir).await?;
     let applied = db.migrate().await?;
     if !applied.is_empty() {

@@ -809,3 +809,99 @@ async fn a_rating_cannot_be_forged_by_guessing(on: Backend) {
         assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
     }
 }
+
+/// Finding 13: the chain is signed with a key kept outside the database, so someone who can
+/// write the database cannot rewrite an entry and its hashes to verify again; an entry signed
+/// with another key, an entry off the chain and a forged head are each reported.
+#[both]
+async fn the_audit_chain_cannot_be_rewritten_without_its_key(on: Backend) {
+    use jiceng_domain::audit::{AuditKey, hash};
+    use jiceng_ops::audit;
+    use jiceng_store::audit::chain_after;
+    let t = city(on).await;
+    let op = actor();
+    members::add(&t.db, &op, new_member("甲", 71, "B1"))
+        .await
+        .unwrap();
+    let v = audit::verify(&t.db, &op).await.unwrap();
+    assert!(v.first_broken.is_none(), "{v:?}");
+    let sql = |sql: String| {
+        let db = t.db.clone();
+        async move {
+            match &db {
+                Db::Sqlite(p, _) => sqlx::query(&sql).execute(p).await.map(|_| ()).unwrap(),
+                Db::Pg(p) => sqlx::query(&sql).execute(p).await.map(|_| ()).unwrap(),
+            }
+        }
+    };
+    // An attacker with the database but not the key edits entry 2 and re-signs the chain
+    // from there with a key of their own (or with plain SHA-256).
+    let entries = chain_after(&mut t.db.read().await.unwrap(), 0, 1000)
+        .await
+        .unwrap();
+    for forger in [AuditKey::new(b"not-the-real-key-at-all").unwrap()] {
+        let mut prev = entries[0].hash.clone().unwrap();
+        for r in &entries[1..] {
+            let mut r = r.clone();
+            if r.seq == Some(2) {
+                r.after_json = Some("{\"forged\":true}".into());
+            }
+            let h = hash(Some(&forger), &prev, &r.link(r.seq.unwrap()));
+            sql(format!(
+                "UPDATE audit_log SET after_json = {}, prev_hash = '{prev}', hash = '{h}', key_id = '{}' WHERE id = {}",
+                r.after_json.as_deref().map_or("NULL".to_string(), |a| format!("'{a}'")),
+                forger.id(),
+                r.id
+            ))
+            .await;
+            prev = h;
+        }
+        sql(format!(
+            "UPDATE audit_head SET last_hash = '{prev}' WHERE id = 1"
+        ))
+        .await;
+        let v = audit::verify(&t.db, &op).await.unwrap();
+        let b = v.first_broken.expect("a chain re-signed with another key");
+        assert_eq!(b.seq, 2, "{b:?}");
+        assert!(b.reason.contains("密钥"), "{}", b.reason);
+        // Now pretend the forger's entries carry the real key's id: the signature fails.
+        let real = jiceng_store::audit_key::current().unwrap();
+        sql(format!("UPDATE audit_log SET key_id = '{}'", real.id())).await;
+        let b = audit::verify(&t.db, &op)
+            .await
+            .unwrap()
+            .first_broken
+            .unwrap();
+        assert_eq!(b.seq, 2);
+        assert!(b.reason.contains("签名不符"), "{}", b.reason);
+    }
+    // An entry written beside the chain, with no sequence number, is reported.
+    let t = city(on).await;
+    members::add(&t.db, &op, new_member("乙", 73, "B1"))
+        .await
+        .unwrap();
+    let sql2 = |sql: &str| {
+        let db = t.db.clone();
+        let sql = sql.to_string();
+        async move {
+            match &db {
+                Db::Sqlite(p, _) => sqlx::query(&sql).execute(p).await.map(|_| ()).unwrap(),
+                Db::Pg(p) => sqlx::query(&sql).execute(p).await.map(|_| ()).unwrap(),
+            }
+        }
+    };
+    sql2("UPDATE audit_head SET last_hash = 'f00d' WHERE id = 1").await;
+    let b = audit::verify(&t.db, &op)
+        .await
+        .unwrap()
+        .first_broken
+        .unwrap();
+    assert!(b.reason.contains("链尾"), "a forged head: {}", b.reason);
+    sql2("INSERT INTO audit_log (at, actor, operation, target) VALUES ('2026-01-01T00:00:00Z', 'x', 'member.delete', 'member:1')").await;
+    let b = audit::verify(&t.db, &op)
+        .await
+        .unwrap()
+        .first_broken
+        .unwrap();
+    assert!(b.reason.contains("不在链上"), "{}", b.reason);
+}
