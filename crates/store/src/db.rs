@@ -36,6 +36,18 @@ impl Db {
 #[derive(Clone, Debug, Default)]
 pub struct Writer(std::sync::Arc<tokio::sync::Mutex<()>>);
 
+/// A held job lease (see [`Db::lease`]); dropping it releases it too.
+pub struct Lease(Option<sqlx::Transaction<'static, Postgres>>);
+
+impl Lease {
+    pub async fn release(self) -> Result<(), StoreError> {
+        if let Some(tx) = self.0 {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
 /// A transaction on either backend. Every store function takes one, so the operations layer
 /// decides what belongs together.
 pub enum Tx {
@@ -184,6 +196,24 @@ impl Db {
                 Tx::Pg(tx)
             }
         })
+    }
+
+    /// The lease on a job that must run once across every process of the deployment
+    /// (escalation): `None` when another process holds it now. On PostgreSQL it is a
+    /// transaction-scoped advisory lock held until the lease is released or dropped; SQLite
+    /// serves one process, which holds it whenever asked.
+    pub async fn lease(&self, job: i64) -> Result<Option<Lease>, StoreError> {
+        match self {
+            Db::Sqlite(..) => Ok(Some(Lease(None))),
+            Db::Pg(p) => {
+                let mut tx = p.begin().await?;
+                let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+                    .bind(job)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Ok(held.then_some(Lease(Some(tx))))
+            }
+        }
     }
 
     /// Whether the database answers a trivial query.

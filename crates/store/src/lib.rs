@@ -25,7 +25,7 @@ pub mod service;
 pub mod units;
 pub mod wishes;
 
-pub use db::{Backend, Db, Tx};
+pub use db::{Backend, Db, Lease, Tx};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};
 

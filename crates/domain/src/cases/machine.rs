@@ -218,6 +218,15 @@ pub fn next(s: &State, action: Action, max_extensions: u32) -> Result<State, Inv
                     msg!("已是红牌督办，不能降为黄牌"),
                 ));
             }
+            // The same level again changes nothing: refused, so two escalations racing each
+            // other write one step between them.
+            if s.supervision == Some(level) {
+                return Err(Invalid::new(
+                    "level",
+                    level.code(),
+                    msg!("已在{level}中", level = crate::Label(level.label())),
+                ));
+            }
             n.supervision = Some(level);
             true
         }
@@ -414,6 +423,8 @@ mod tests {
         .unwrap();
         assert_eq!(s.supervision, Some(Supervision::Red));
         assert!(next(&s, Action::Supervise(Supervision::Yellow), 1).is_err());
+        let again = next(&s, Action::Supervise(Supervision::Red), 1).unwrap_err();
+        assert_eq!(again.field, "level", "the same level again changes nothing");
         let parked = next(&s, Action::Suspend, 1).unwrap();
         assert_eq!(parked.status, S::Suspended);
         assert!(next(&parked, Action::Accept, 1).is_err());

@@ -1,6 +1,8 @@
 //! Escalation (督办升级) by the deployment's rules (`Classification::escalation`): a late case
-//! is put under yellow supervision, then red. The server runs this every few minutes; each
-//! escalation is an ordinary move, recorded and audited, by the system.
+//! is put under yellow supervision, then red. Every server runs this every few minutes, but
+//! only the one holding the job's lease works, and a level a case already has is refused by
+//! the state machine, so each escalation is written once; it is an ordinary move, recorded
+//! and audited, by the system.
 
 use super::moves::{self, Move};
 use crate::{Actor, OpsError};
@@ -9,9 +11,22 @@ use jiceng_domain::cases::Supervision;
 use jiceng_store::Db;
 use jiceng_store::cases as store;
 
-/// Raises supervision on every overdue case that needs it; returns how many were raised.
+/// The lease key of the escalation job.
+const JOB: i64 = 7_231_002;
+
+/// Raises supervision on every overdue case that needs it; returns how many were raised (none
+/// when another process holds the job now).
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "run"))]
 pub async fn run(db: &Db, now: DateTime<Utc>) -> Result<usize, OpsError> {
+    let Some(lease) = db.lease(JOB).await? else {
+        return Ok(0);
+    };
+    let raised = raise(db, now).await;
+    lease.release().await?;
+    raised
+}
+
+async fn raise(db: &Db, now: DateTime<Utc>) -> Result<usize, OpsError> {
     let system = Actor::Operator {
         name: "system:escalation".into(),
     };
@@ -32,8 +47,12 @@ pub async fn run(db: &Db, now: DateTime<Utc>) -> Result<usize, OpsError> {
             note: Some("超过办理时限，自动督办".into()),
             ..Move::default()
         };
-        moves::apply(db, &system, id, m).await?;
-        raised += 1;
+        match moves::apply(db, &system, id, m).await {
+            Ok(_) => raised += 1,
+            // Raised meanwhile (by a server whose lease ended before ours began), or closed.
+            Err(OpsError::Invalid(_)) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(raised)
 }

@@ -905,3 +905,70 @@ async fn the_audit_chain_cannot_be_rewritten_without_its_key(on: Backend) {
         .unwrap();
     assert!(b.reason.contains("不在链上"), "{}", b.reason);
 }
+
+/// Work that must happen once happens once: two servers on one database escalating the same
+/// overdue cases at the same moment write one supervision step per case between them.
+#[both]
+async fn two_servers_escalate_each_overdue_case_once(on: Backend) {
+    use jiceng_ops::cases::escalation;
+    let t = city(on).await;
+    let op = actor();
+    departments::add(&t.db, &op, "cgj", "城市管理局")
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let c = intake::take_in(
+            &t.db,
+            &op,
+            NewCase {
+                channel: s("hotline"),
+                category: s("garbage"),
+                title: s(&format!("垃圾满溢{i}")),
+                community: s("C"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        moves::apply(
+            &t.db,
+            &op,
+            c.id,
+            Move {
+                action: s("dispatch"),
+                departments: vec!["cgj".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut tx = t.db.write().await.unwrap();
+        let mut row = jiceng_store::cases::by_id(&mut tx, c.id)
+            .await
+            .unwrap()
+            .unwrap();
+        row.dispatched_at = Some(now - chrono::Duration::days(10));
+        row.due_at = Some(now - chrono::Duration::days(2));
+        jiceng_store::cases::save(&mut tx, &row).await.unwrap();
+        tx.commit().await.unwrap();
+        ids.push(c.id);
+    }
+    // A second server: its own pool on the same database.
+    let other = Db::open(Some(&t.url), t.dir()).await.unwrap();
+    let (a, b) = tokio::join!(escalation::run(&t.db, now), escalation::run(&other, now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a + b, 12, "{a} + {b}");
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM case_steps WHERE action = 'supervise'"
+        )
+        .await,
+        12,
+        "one step per case"
+    );
+    let (a, b) = tokio::join!(escalation::run(&t.db, now), escalation::run(&other, now));
+    assert_eq!(a.unwrap() + b.unwrap(), 0, "already yellow");
+}
