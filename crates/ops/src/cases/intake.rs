@@ -145,6 +145,7 @@ async fn refuse_repeat(tx: &mut Tx, key: &str) -> Result<(), OpsError> {
 }
 
 /// A case checked, classified and routed, ready to be written.
+#[derive(Clone)]
 pub struct Prepared {
     row: CaseRow,
     registered: bool,
@@ -281,48 +282,56 @@ fn receipt(row: CaseRow, secret: String) -> Case {
 }
 
 /// Writes prepared cases in one transaction: their rows, steps, counts and audit entries, a
-/// few statements for the lot. A repeated idempotency key is refused for that case alone;
-/// any other failure fails them all, and nothing is written.
+/// few statements for the lot. When the batch fails, its cases are written one by one, so one
+/// bad case (a key sent twice at once, a row the database refuses) fails alone; a lost
+/// database fails them all, and nothing is written.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write"))]
 async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
-    let keep: Vec<(CaseRow, bool, String)> = batch
-        .iter()
-        .map(|p| (p.row.clone(), p.registered, p.secret.clone()))
-        .collect();
+    let keep = batch.clone();
     match write_all(db, batch).await {
         Ok(results) => results,
-        // A key sent twice at once slipped past the check before the lock: write the cases
-        // one by one so only the repeat is refused.
-        Err(OpsError::Store(StoreError::Duplicate(_))) if n > 1 => {
+        Err(e) if e.is_unavailable() => {
+            let why = e.to_string();
+            (0..n)
+                .map(|_| Err(OpsError::Store(StoreError::Unavailable(why.clone()))))
+                .collect()
+        }
+        Err(_) if n > 1 => {
             let mut out = Vec::with_capacity(n);
-            for (row, registered, secret) in keep {
-                let one = Prepared {
-                    row,
-                    registered,
-                    secret,
-                };
-                out.extend(Box::pin(write(db, vec![one])).await);
+            for one in keep {
+                out.push(write_one(db, one).await);
             }
             out
         }
-        Err(OpsError::Store(StoreError::Duplicate(_))) => {
-            let key = keep[0].0.idempotency_key.clone().unwrap_or_default();
-            let named = match db.read().await {
-                Ok(mut rx) => refuse_repeat(&mut rx, &key).await.err(),
-                Err(e) => Some(e.into()),
-            };
-            vec![Err(named.unwrap_or_else(|| {
-                OpsError::conflict("idempotency_key", sent_key(&key), msg!("这次提交已受理"))
-            }))]
+        Err(e) => match keep.into_iter().next() {
+            Some(one) if matches!(e, OpsError::Store(StoreError::Duplicate(_))) => {
+                write_one(db, one).await
+            }
+            _ => Err(e),
         }
-        Err(e) => {
-            let why = e.to_string();
-            (0..n)
-                .map(|_| Err(OpsError::Store(StoreError::Other(why.clone()))))
-                .collect()
+        .map_or_else(|e| vec![Err(e)], |row| vec![Ok(row)]),
+    }
+}
+
+/// Writes one case alone. A unique key it breaks is its idempotency key sent twice (refused,
+/// naming the first case) or its tracking code drawn twice (drawn again, a few times).
+async fn write_one(db: &Db, mut p: Prepared) -> Result<CaseRow, OpsError> {
+    for _ in 0..3 {
+        match write_all(db, vec![p.clone()]).await {
+            Ok(mut results) => return results.pop().expect("one result per case"),
+            Err(OpsError::Store(StoreError::Duplicate(_))) => {
+                if let Some(key) = &p.row.idempotency_key {
+                    refuse_repeat(&mut db.read().await?, key).await?;
+                }
+                p.row.code = tracking_code();
+            }
+            Err(e) => return Err(e),
         }
     }
+    Err(OpsError::internal(
+        "three tracking codes drawn in a row were taken",
+    ))
 }
 
 async fn write_all(
