@@ -88,6 +88,22 @@ impl Actor {
         }
     }
 
+    /// A record at the org subtree `path`, named by a request (`what`, `key`): one the actor
+    /// cannot read answers exactly as one that does not exist, so no answer tells that it is
+    /// there. Asked before anything else about the record is read or checked.
+    pub fn reach(
+        &self,
+        path: &str,
+        what: &'static str,
+        key: impl ToString,
+    ) -> Result<(), OpsError> {
+        if self.may_read(path).is_ok() {
+            Ok(())
+        } else {
+            Err(OpsError::not_found(what, key))
+        }
+    }
+
     /// May this actor read the file of member `id` who sits at `path`? Members read their own.
     pub fn may_read_member(&self, id: i64, path: &str) -> Result<(), OpsError> {
         match self {

@@ -308,6 +308,7 @@ pub async fn follow_up(
     let before = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("整改记录", id))?;
+    actor.reach(&before.org_path, "整改记录", id)?;
     actor.may_write(&before.org_path)?;
     if before.status == RectificationStatus::Closed {
         return Err(OpsError::conflict("status", "closed", msg!("整改已销号")));
@@ -341,7 +342,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<Rectification, OpsE
     let r = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("整改记录", id))?;
-    actor.may_read(&r.org_path)?;
+    actor.reach(&r.org_path, "整改记录", id)?;
     Ok(r.into())
 }
 

@@ -146,12 +146,13 @@ async fn detail_in(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<AgreementDe
     })
 }
 
-/// Whoever may see an agreement: its unit's liaison, or readers of the org it is with.
+/// Whoever may see an agreement: its unit's liaison, or readers of the org it is with; to
+/// anyone else it answers as one that does not exist.
 fn may_see(actor: &Actor, a: &Agreement) -> Result<(), OpsError> {
     if actor.unit_id() == Some(a.unit_id) {
         Ok(())
     } else {
-        actor.may_read(&a.org_path)
+        actor.reach(&a.org_path, "共建协议", a.id)
     }
 }
 
@@ -175,6 +176,7 @@ pub async fn add_commitment(
     let a = store::by_id(&mut tx, agreement, today)
         .await?
         .ok_or_else(|| OpsError::not_found("共建协议", agreement))?;
+    actor.reach(&a.org_path, "共建协议", agreement)?;
     actor.may_write(&a.org_path)?;
     let due = text::date("due_on", required("due_on", &c.due_on)?)?;
     let item = rules::commitment(a.year, required("title", &c.title)?, due)?;
@@ -213,7 +215,10 @@ pub async fn set_done(
         .ok_or_else(|| OpsError::not_found("履职事项", id))?;
     let a = store::by_id(&mut tx, before.agreement_id, today)
         .await?
-        .ok_or_else(|| OpsError::not_found("共建协议", before.agreement_id))?;
+        .ok_or_else(|| OpsError::not_found("履职事项", id))?;
+    if actor.unit_id() != Some(a.unit_id) {
+        actor.reach(&a.org_path, "履职事项", id)?;
+    }
     actor.may_act_for(None, Some(a.unit_id), &a.org_path)?;
     let (done, by) = if undo {
         if before.done_on.is_none() {

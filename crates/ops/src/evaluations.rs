@@ -168,7 +168,11 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<Evaluation, Ops
         .ok_or_else(|| OpsError::not_found("双向评价", id))?;
     let community = orgs::by_id(&mut tx, row.community_org_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("党组织", row.community_org_id))?;
+        .ok_or_else(|| OpsError::not_found("双向评价", id))?;
+    // A grade the actor can neither read nor have given answers as one that does not exist.
+    if row.unit_id.is_none_or(|u| actor.unit_id() != Some(u)) {
+        actor.reach(&community.path, "双向评价", id)?;
+    }
     if row.subject == Subject::Community {
         let unit = row.unit_id.expect("a unit grades the community");
         let u = units::by_id(&mut tx, unit)

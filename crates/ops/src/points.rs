@@ -224,6 +224,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     let e = store::entry(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("积分记录", id))?;
+    actor.reach(&e.member_path, "积分记录", id)?;
     actor.may_write(&e.member_path)?;
     if e.created_by == actor.audit_name() {
         return Err(OpsError::Forbidden(msg!("不能审核自己登记的积分")));

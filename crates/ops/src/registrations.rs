@@ -184,7 +184,8 @@ pub async fn end(
     }
     let org = jiceng_store::orgs::by_id(&mut tx, before.community_org_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("党组织", before.community_org_id))?;
+        .ok_or_else(|| OpsError::not_found("报到记录", id))?;
+    actor.reach(&org.path, "报到记录", id)?;
     actor.may_write(&org.path)?;
     registrations::end(&mut tx, id, date).await?;
     let after = registrations::by_id(&mut tx, id)
@@ -219,8 +220,9 @@ pub async fn of_community(
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
-    let org = community(&mut tx, code).await?;
-    actor.may_read(&org.path)?;
+    // The org is resolved within the actor's reach first: another's answers as missing.
+    let org = crate::orgs::policy::resolve(&mut tx, actor, code).await?;
+    let org = community(&mut tx, &org.code).await?;
     let rows = registrations::of_community(
         &mut tx,
         org.id,

@@ -82,6 +82,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<Service, OpsError
     let row = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("志愿服务记录", id))?;
+    actor.reach(&row.community_path, "志愿服务记录", id)?;
     actor.may_write(&row.community_path)?;
     store::delete(&mut tx, id).await?;
     audit::append(

@@ -197,14 +197,14 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     let before = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("案件", id))?;
+    let summons = store::summons(&mut tx, id).await?;
+    // A case the actor cannot see answers as missing before its state says anything.
+    if let By::Actor(a) = &by_whom {
+        policy::reach(a, &before, &summons)?;
+    }
     let classification = settings::classification_in(&mut tx).await?;
     let calendar = settings::calendar_in(&mut tx).await?;
     let after = domain::next(&state_of(&before), action, classification.max_extensions)?;
-    // Only a report reads the summons; the reporter may only rate.
-    let summons = match action {
-        Action::Report => store::summons(&mut tx, id).await?,
-        _ => Vec::new(),
-    };
     if !matches!((&by_whom, action), (By::Reporter(_), Action::FollowUp(_))) {
         by_whom.check(|a| policy::may_make(a, action, &before, &summons))?;
     }

@@ -71,6 +71,12 @@ pub(crate) fn may_see(actor: &Actor, c: &CaseRow, summons: &[SummonsRow]) -> Res
     actor.may_read(&c.org_path)
 }
 
+/// The case named by a request, as the actor may see it: one they cannot see answers exactly
+/// as one that does not exist. Asked before anything else about the case is checked.
+pub(crate) fn reach(actor: &Actor, c: &CaseRow, summons: &[SummonsRow]) -> Result<(), OpsError> {
+    may_see(actor, c, summons).map_err(|_| OpsError::not_found("案件", c.id))
+}
+
 /// May the actor make this kind of move on the case (whatever state it is in)? A read-only
 /// token makes none.
 pub fn may_make(

@@ -79,7 +79,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
         .await?
         .ok_or_else(|| OpsError::not_found("案件", id))?;
     let summons = store::summons(&mut tx, id).await?;
-    policy::may_see(actor, &c, &summons)?;
+    policy::reach(actor, &c, &summons)?;
     if reveal && !actor.may_reveal() {
         return Err(OpsError::Forbidden(msg!("查看报告人的完整姓名和电话")));
     }

@@ -293,7 +293,8 @@ pub async fn remove_team_member(db: &Db, actor: &Actor, id: i64) -> Result<(), O
         .ok_or_else(|| OpsError::not_found("网格", row.grid_id))?;
     let community = jiceng_store::orgs::by_id(&mut tx, grid.community_org_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+        .ok_or_else(|| OpsError::not_found("网格队伍成员", id))?;
+    actor.reach(&community.path, "网格队伍成员", id)?;
     actor.may_write(&community.path)?;
     audit::append(
         &mut tx,

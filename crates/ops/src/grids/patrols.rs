@@ -174,6 +174,10 @@ pub async fn to_case(
     let p = store::by_id(&mut db.read().await?, patrol_id)
         .await?
         .ok_or_else(|| OpsError::not_found("巡查记录", patrol_id))?;
+    // Another beat's patrol answers as one that does not exist.
+    if !actor.reaches_as_grid_worker(&p.community_path, false) {
+        actor.reach(&p.community_path, "巡查记录", patrol_id)?;
+    }
     may_patrol(actor, &p.community_path)?;
     let grid = cases_store::grid_by_code(&mut db.read().await?, &p.grid_code)
         .await?

@@ -137,7 +137,8 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<Place, OpsError> 
         .ok_or_else(|| OpsError::not_found("网格", row.grid_id))?;
     let community = orgs::by_id(&mut tx, grid.community_org_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+        .ok_or_else(|| OpsError::not_found("网格点位", id))?;
+    actor.reach(&community.path, "网格点位", id)?;
     actor.may_write(&community.path)?;
     audit::append(
         &mut tx,

@@ -91,6 +91,7 @@ pub async fn attach(
     let meeting = orglife::by_id(&mut tx, meeting_id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", meeting_id))?;
+    actor.reach(&meeting.org_path, "会议", meeting_id)?;
     actor.may_write(&meeting.org_path)?;
     let stored_as = format!("meetings/{}.{ext}", crate::accounts::secret(16));
     let path = files.join(&stored_as);
@@ -152,8 +153,8 @@ pub async fn open(
         .ok_or_else(|| OpsError::not_found("附件", id))?;
     let meeting = orglife::by_id(&mut tx, row.meeting_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("会议", row.meeting_id))?;
-    actor.may_read(&meeting.org_path)?;
+        .ok_or_else(|| OpsError::not_found("附件", id))?;
+    actor.reach(&meeting.org_path, "附件", id)?;
     let path = files.join(&row.stored_as);
     Ok((row.into(), path))
 }

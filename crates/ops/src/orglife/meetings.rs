@@ -264,6 +264,7 @@ pub async fn update(
     let before = orglife::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", id))?;
+    actor.reach(&before.org_path, "会议", id)?;
     actor.may_write(&before.org_path)?;
     let org = by_code(&mut tx, "org", &before.org_code).await?;
     let c = check(&new, &org)?;
@@ -298,7 +299,7 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<MeetingDetail, OpsE
     let row = orglife::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("会议", id))?;
-    actor.may_read(&row.org_path)?;
+    actor.reach(&row.org_path, "会议", id)?;
     let joint = match row.joint_id {
         Some(j) => orglife::joint(&mut tx, j)
             .await?

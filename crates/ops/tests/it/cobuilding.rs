@@ -165,7 +165,10 @@ async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked(on: Backe
     let e = cobuilding::set_done(&t.db, &stranger, first, s("2025-06-20"), false)
         .await
         .unwrap_err();
-    assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
+    assert!(
+        matches!(e, OpsError::NotFound { .. }),
+        "another unit's commitment answers as missing: {e}"
+    );
     let e = cobuilding::set_done(&t.db, &me, first, s("2099-01-01"), false)
         .await
         .unwrap_err();

@@ -299,6 +299,8 @@ pub async fn ledger_xlsx(
     Query(q): Query<Values>,
 ) -> PageResult {
     let year = year_of(&q);
+    // The org named by the path is resolved first: another's answers as missing.
+    orgs::show(&s.db, &v.actor, &code).await?;
     let details = ledger_rows(&s, &v, &code, year).await?;
     let rows: Vec<Vec<String>> = details
         .iter()

@@ -1199,8 +1199,8 @@ async fn cobuilding_over_the_api() {
         .await;
     assert_eq!(
         st,
-        StatusCode::FORBIDDEN,
-        "a grid worker of a branch does not read the community's agreements"
+        StatusCode::NOT_FOUND,
+        "a grid worker of a branch does not read the community's agreements: they answer as missing"
     );
 }
 

@@ -2,7 +2,7 @@
 //! its path, the public and account-only surfaces are exactly the ones listed here (a new one
 //! must be added knowingly).
 
-use jiceng_web::routes::{Asks, Kind, Route};
+use jiceng_web::routes::{Asks, Kind, Noun, Route};
 use std::collections::BTreeSet;
 
 fn params(path: &str) -> Vec<&str> {
@@ -145,4 +145,308 @@ async fn a_read_only_token_changes_nothing_on_any_route() {
         .unwrap()
         .entries;
     assert_eq!(after, audit, "nothing was written");
+}
+
+/// One query per noun for a record out of the street's scope (`$1`, `$2`: the street's path
+/// and its upper bound), giving the key its path takes; the latest such record is used (a long id, unlike the
+/// small numbers of an error's own text).
+fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
+    Some(match noun {
+        Noun::Org => {
+            "SELECT o.code FROM orgs o WHERE NOT (o.path >= $1 AND o.path < $2) AND o.level = 'community' ORDER BY o.id DESC LIMIT 1"
+        }
+        Noun::Member => {
+            "SELECT CAST(m.id AS TEXT) FROM members m JOIN orgs o ON o.id = m.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY m.id DESC LIMIT 1"
+        }
+        Noun::Unit => {
+            "SELECT CAST(u.id AS TEXT) FROM units u JOIN orgs o ON o.id = u.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY u.id DESC LIMIT 1"
+        }
+        Noun::Registration => {
+            "SELECT CAST(r.id AS TEXT) FROM registrations r JOIN orgs o ON o.id = r.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY r.id DESC LIMIT 1"
+        }
+        Noun::Meeting => {
+            "SELECT CAST(x.id AS TEXT) FROM meetings x JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY x.id DESC LIMIT 1"
+        }
+        Noun::Attachment => {
+            "SELECT CAST(a.id AS TEXT) FROM meeting_attachments a JOIN meetings x ON x.id = a.meeting_id JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY a.id DESC LIMIT 1"
+        }
+        Noun::Rectification => {
+            "SELECT CAST(x.id AS TEXT) FROM rectifications x JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY x.id DESC LIMIT 1"
+        }
+        Noun::Case => {
+            "SELECT CAST(c.id AS TEXT) FROM cases c JOIN orgs o ON o.id = c.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY c.id DESC LIMIT 1"
+        }
+        Noun::Agreement => {
+            "SELECT CAST(x.id AS TEXT) FROM agreements x JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY x.id DESC LIMIT 1"
+        }
+        Noun::Commitment => {
+            "SELECT CAST(c.id AS TEXT) FROM commitments c JOIN agreements x ON x.id = c.agreement_id JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY c.id DESC LIMIT 1"
+        }
+        Noun::Evaluation => {
+            "SELECT CAST(e.id AS TEXT) FROM evaluations e JOIN orgs o ON o.id = e.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY e.id DESC LIMIT 1"
+        }
+        Noun::Patrol => {
+            "SELECT CAST(p.id AS TEXT) FROM patrols p JOIN grids g ON g.id = p.grid_id JOIN orgs o ON o.id = g.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY p.id DESC LIMIT 1"
+        }
+        Noun::TeamMember => {
+            "SELECT CAST(t.id AS TEXT) FROM grid_team t JOIN grids g ON g.id = t.grid_id JOIN orgs o ON o.id = g.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY t.id DESC LIMIT 1"
+        }
+        Noun::Place => {
+            "SELECT CAST(p.id AS TEXT) FROM grid_places p JOIN grids g ON g.id = p.grid_id JOIN orgs o ON o.id = g.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY p.id DESC LIMIT 1"
+        }
+        Noun::PointsEntry => {
+            "SELECT CAST(e.id AS TEXT) FROM points_entries e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY e.id DESC LIMIT 1"
+        }
+        Noun::ServiceRecord => {
+            "SELECT CAST(s.id AS TEXT) FROM service_records s JOIN orgs o ON o.id = s.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY s.id DESC LIMIT 1"
+        }
+        Noun::Wish => {
+            "SELECT CAST(w.id AS TEXT) FROM wishes w JOIN orgs o ON o.id = w.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY w.id DESC LIMIT 1"
+        }
+        Noun::Token => {
+            "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
+        }
+        Noun::User => "SELECT CAST(u.id AS TEXT) FROM users u WHERE u.username = 'districtsecond'",
+        // City-wide settings: named by code, out of nobody's scope.
+        Noun::Setting => return None,
+    })
+}
+
+/// Local time `minutes` before `now`, as the patrol form writes it.
+fn at(now: chrono::NaiveDateTime, minutes: i64) -> String {
+    (now - chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The path with each parameter set to `key`.
+fn with_key(path: &str, key: &str) -> String {
+    path.split('/')
+        .map(|s| match s {
+            "{id}" | "{code}" => key,
+            "{kind}" => "nowhere",
+            "{verdict}" => "approve",
+            s => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The answer with what names the request taken out: the key where an error names it (after
+/// "：", in “”, as a JSON value, or in the address a re-rendered form posts back to), and
+/// request ids.
+fn normalised(body: &str, key: &str) -> String {
+    let mut out = body.to_string();
+    for (from, to) in [
+        (format!("：{key}"), "：KEY".to_string()),
+        (format!("“{key}”"), "“KEY”".to_string()),
+        (
+            format!("\"value\":\"{key}\""),
+            "\"value\":\"KEY\"".to_string(),
+        ),
+        (format!("\"value\":{key}"), "\"value\":KEY".to_string()),
+        // A form re-rendered posts back to the address it was posted to.
+        (format!("/{key}\""), "/KEY\"".to_string()),
+        (format!("/{key}/"), "/KEY/".to_string()),
+    ] {
+        out = out.replace(&from, &to);
+    }
+    while let Some(i) = out.find("request_id") {
+        let end = (i + 40).min(out.len());
+        out.replace_range(i..end, "");
+    }
+    out.split("请求编号").next().unwrap_or("").to_string()
+}
+
+/// The trust review's central rule, over every route of the table that names a record: a
+/// record out of the actor's scope answers exactly as one that does not exist — the same
+/// status and the same words, page and API alike — so no answer tells that it is there.
+/// A street's administrator asks for records of other streets (and of the administrator
+/// above), found in the demo city one per noun; a noun the table names and this test cannot
+/// find a record for fails it.
+#[tokio::test]
+async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Method, Request, header};
+    use jiceng_store::Db;
+    use std::collections::BTreeMap;
+    use tower::ServiceExt;
+
+    let (t, summary) = crate::city::demo().await;
+    let router = jiceng_web::router(t.db.clone(), crate::pages::files_dir());
+    let admin = crate::pages::Client::sign_in(&router, &t.db, "admin", &summary.password).await;
+    let admin_actor = admin.actor(&t.db).await;
+    // Another's tokens, enough that the latest has a two-digit id unlike the page's own digits.
+    for _ in 0..12 {
+        jiceng_ops::accounts::create_token(&t.db, &admin_actor, "他人的令牌", "read", Some(30))
+            .await
+            .unwrap();
+    }
+    // An account above the street, beside the demo's one per role.
+    jiceng_ops::accounts::create(
+        &t.db,
+        &admin_actor,
+        jiceng_ops::accounts::NewUser {
+            username: Some("districtsecond".into()),
+            password: Some("Another-horse-43".into()),
+            role: Some("district_admin".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let street = crate::pages::Client::sign_in(&router, &t.db, "street", &summary.password).await;
+    let scope = street.actor(&t.db).await.scope_path().to_string();
+    let upper = jiceng_domain::path::upper(&scope);
+    let first = |sql: &'static str| {
+        let (db, scope, upper) = (t.db.clone(), scope.clone(), upper.clone());
+        async move {
+            let k: Option<String> = match &db {
+                Db::Sqlite(p, _) => {
+                    sqlx::query_scalar(sql)
+                        .bind(&scope)
+                        .bind(&upper)
+                        .fetch_optional(p)
+                        .await
+                }
+                Db::Pg(p) => {
+                    sqlx::query_scalar(sql)
+                        .bind(&scope)
+                        .bind(&upper)
+                        .fetch_optional(p)
+                        .await
+                }
+            }
+            .unwrap();
+            k
+        }
+    };
+    // What the demo city lacks elsewhere: a patrol and a meeting's attachment in another street.
+    let op = jiceng_ops::Actor::operator();
+    let grid = first("SELECT g.code FROM grids g JOIN orgs o ON o.id = g.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY g.id DESC LIMIT 1").await.expect("a grid elsewhere");
+    let now = jiceng_domain::clock::local(jiceng_domain::clock::now());
+    // Twelve, so the latest has a two-digit id unlike the page's own digits.
+    for i in 0..12i64 {
+        jiceng_ops::grids::patrols::record(
+            &t.db,
+            &op,
+            jiceng_ops::grids::patrols::NewPatrolInput {
+                grid: Some(grid.clone()),
+                started_at: Some(at(now, 600 - 40 * i)),
+                ended_at: Some(at(now, 590 - 40 * i)),
+                findings: Some("井盖缺失".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let meeting: i64 = first(out_of_scope_query(Noun::Meeting).unwrap())
+        .await
+        .expect("a meeting elsewhere")
+        .parse()
+        .unwrap();
+    jiceng_ops::orglife::files::attach(
+        &t.db,
+        &op,
+        &crate::pages::files_dir(),
+        meeting,
+        "签到表.pdf",
+        b"%PDF-1.4 test",
+    )
+    .await
+    .unwrap();
+    let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut checked = 0;
+    for r in jiceng_web::route_table() {
+        let Asks::Record(noun) = r.asks else { continue };
+        let Some(sql) = out_of_scope_query(noun) else {
+            continue;
+        };
+        let key = match keys.get(sql) {
+            Some(k) => k.clone(),
+            None => {
+                let k = first(sql).await;
+                keys.insert(sql.to_string(), k.clone());
+                k
+            }
+        };
+        let Some(key) = key else { continue };
+        let missing = if key.chars().all(|c| c.is_ascii_digit()) {
+            "987654321"
+        } else {
+            "NOWHERE9"
+        };
+        let mut answers = Vec::new();
+        for k in [key.as_str(), missing] {
+            let uri = with_key(&r.path, k);
+            let mut req = Request::builder()
+                .method(Method::from_bytes(r.method.as_bytes()).unwrap())
+                .uri(&uri)
+                .header(header::HOST, "localhost")
+                .header(header::COOKIE, &street.cookie)
+                .header("x-csrf-token", &street.csrf);
+            let body = match (r.kind, r.method) {
+                (_, "GET") => Body::empty(),
+                (Kind::Api, _) => {
+                    req = req.header(header::CONTENT_TYPE, "application/json");
+                    Body::from("{}")
+                }
+                _ => {
+                    req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                    Body::from("note=x")
+                }
+            };
+            let resp = router
+                .clone()
+                .oneshot(req.body(body).unwrap())
+                .await
+                .unwrap();
+            let status = resp.status();
+            let text = to_bytes(resp.into_body(), 8 << 20).await.unwrap();
+            answers.push((status, normalised(&String::from_utf8_lossy(&text), k), uri));
+        }
+        let (out, gone) = (&answers[0], &answers[1]);
+        if out.1 != gone.1 {
+            let i = out
+                .1
+                .bytes()
+                .zip(gone.1.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let around = |t: &str| {
+                t.get(i.saturating_sub(120)..(i + 200).min(t.len()))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            panic!(
+                "{} {}: out of scope and missing answer differently\n{}\n---\n{}",
+                r.method,
+                r.path,
+                around(&out.1),
+                around(&gone.1)
+            );
+        }
+        assert_eq!(
+            (out.0, &out.1),
+            (gone.0, &gone.1),
+            "{} {}: out of scope and missing answer differently",
+            r.method,
+            r.path
+        );
+        checked += 1;
+    }
+    // Rectifications need an org the quarter's assessment flagged; the demo city flags none
+    // in another street, so their two routes go unchecked here (ops tests cover the rule).
+    let missing: Vec<_> = keys
+        .iter()
+        .filter(|(_, k)| k.is_none())
+        .map(|(q, _)| q.clone())
+        .collect();
+    assert_eq!(
+        missing,
+        [out_of_scope_query(Noun::Rectification).unwrap().to_string()],
+        "every other noun the table names has a record to try"
+    );
+    assert!(checked > 70, "{checked} routes checked");
 }
