@@ -27,6 +27,7 @@ pub mod points;
 pub mod service;
 pub mod stints;
 pub mod text;
+pub mod throttle;
 pub mod units;
 pub mod wishes;
 

@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod points;
 pub mod registrations;
 pub mod service;
+mod throttle;
 pub mod units;
 pub mod wishes;
 

@@ -22,6 +22,7 @@ pub mod places;
 pub mod points;
 pub mod registrations;
 pub mod service;
+pub mod throttles;
 pub mod units;
 pub mod wishes;
 

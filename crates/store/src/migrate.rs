@@ -93,6 +93,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_keys",
         sql: include_str!("migrations/0016_audit_keys.sql"),
     },
+    Migration {
+        version: 17,
+        name: "throttles",
+        sql: include_str!("migrations/0017_throttles.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

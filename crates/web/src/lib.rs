@@ -10,6 +10,7 @@ mod assessment;
 mod audit;
 mod auth;
 mod cases;
+mod client;
 mod cobuilding;
 mod error;
 mod evaluations;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub files: Arc<PathBuf>,
     /// Writes API intakes in batches.
     pub intake: jiceng_ops::cases::intake::Batcher,
+    /// Proxies whose `X-Forwarded-For` names the client (see `client.rs`).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The probes, the API and the pages, each as its table of routes.
@@ -73,7 +76,13 @@ pub fn route_table() -> Vec<routes::Route> {
 }
 
 pub fn router(db: Db, files: PathBuf) -> Router {
+    router_behind(db, files, Vec::new())
+}
+
+/// The router, trusting `X-Forwarded-For` from `trusted_proxies` only.
+pub fn router_behind(db: Db, files: PathBuf, trusted_proxies: Vec<std::net::IpAddr>) -> Router {
     let state = AppState {
+        trusted_proxies: Arc::new(trusted_proxies),
         intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
         db,
         files: Arc::new(files),
@@ -130,7 +139,12 @@ async fn readyz(State(s): State<AppState>) -> (StatusCode, Json<serde_json::Valu
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(db: Db, addr: SocketAddr, files: PathBuf) -> std::io::Result<()> {
+pub async fn serve(
+    db: Db,
+    addr: SocketAddr,
+    files: PathBuf,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
     // Overdue cases are escalated every five minutes.
@@ -146,9 +160,13 @@ pub async fn serve(db: Db, addr: SocketAddr, files: PathBuf) -> std::io::Result<
             }
         }
     });
-    axum::serve(listener, router(db, files))
-        .with_graceful_shutdown(shutdown())
-        .await
+    axum::serve(
+        listener,
+        router_behind(db, files, trusted_proxies)
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {

@@ -7,14 +7,12 @@ mod deadline;
 mod escalation;
 mod machine;
 pub mod patrol;
-mod rating;
 
 pub use classification::{CategoryDef, Classification, LimitDef};
 
 pub use deadline::{Calendar, Limit, LimitUnit, Warning, deadline, warning};
 pub use escalation::Escalation;
 pub use machine::{Action, State, next};
-pub use rating::{RATING_FIRST_WAIT, RATING_TRIES, rating_wait};
 
 labelled_enum! {
     /// A recorded step of a case: its intake (受理), then each move by its code.

@@ -48,6 +48,14 @@ enum Command {
         /// Build the demo city first if the database has no orgs yet.
         #[arg(long)]
         demo: bool,
+        /// A reverse proxy whose X-Forwarded-For names the client (repeat for several); the
+        /// header is ignored from anyone else.
+        #[arg(
+            long = "trusted-proxy",
+            env = "JICENG_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Build a demo city into an empty database.
     Demo(demo::DemoArgs),
@@ -88,8 +96,13 @@ pub async fn run(cli: Cli) -> ExitCode {
                 &serde_json::json!({ "version": v }),
             )
         }),
-        Command::Serve { listen, demo } => {
-            serve(&db, &actor, cli.data_dir.join("files"), listen, demo, &out).await
+        Command::Serve {
+            listen,
+            demo,
+            trusted_proxies,
+        } => {
+            let files = cli.data_dir.join("files");
+            serve(&db, &actor, files, listen, demo, trusted_proxies, &out).await
         }
         Command::Demo(args) => demo::run(&db, &actor, args, &out).await,
         Command::Org(cmd) => org::run(&db, &actor, cmd, &out).await,
@@ -124,12 +137,13 @@ async fn serve(
     files: std::path::PathBuf,
     listen: std::net::SocketAddr,
     demo: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
     out: &Out,
 ) -> Result<(), OpsError> {
     if demo {
         demo::ensure(db, actor, out).await?;
     }
-    jiceng_web::serve(db.clone(), listen, files)
+    jiceng_web::serve(db.clone(), listen, files, trusted_proxies)
         .await
         .map_err(|e| {
             OpsError::Invalid(jiceng_domain::Invalid::new(

@@ -3,6 +3,9 @@
 
 mod hashing;
 
+use crate::throttle;
+use jiceng_domain::throttle::{SIGN_IN, SIGN_IN_FROM};
+
 use crate::access::UserActor;
 use crate::input::{opt, required};
 use crate::{Actor, OpsError, Page};
@@ -19,10 +22,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// Failed sign-ins in a row before an account locks.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT: Duration = Duration::minutes(15);
 /// A session unused for this long ends.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after sign-in however busy it is.
@@ -302,81 +301,87 @@ pub struct Session {
     pub user: UserView,
 }
 
+/// A sign-in refused for a while: the same words whether or not the account exists.
+fn throttled(until: chrono::DateTime<chrono::Utc>) -> OpsError {
+    let minutes = (until - clock::now()).num_minutes() + 1;
+    OpsError::Unauthenticated(msg!(
+        "登录失败次数过多，请 {minutes} 分钟后再试",
+        minutes = minutes
+    ))
+}
+
 fn bad_login() -> OpsError {
     OpsError::Unauthenticated(msg!("用户名或密码错误"))
 }
 
-/// Signs in. Five wrong passwords in a row lock the account for fifteen minutes; the answer
-/// never tells whether the username exists.
+/// Signs in from the address `from`. Five wrong passwords for an account from one address
+/// make further tries from there wait (a minute, doubling), as do thirty from one address
+/// whatever the account; the answer never tells whether the username exists.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "login"))]
-pub async fn login(db: &Db, username: &str, password: &str) -> Result<Session, OpsError> {
+pub async fn login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    from: &str,
+) -> Result<Session, OpsError> {
     let username = username.trim().to_ascii_lowercase();
+    // Failures count per account and address (a stranger elsewhere cannot lock the owner
+    // out) and per address (guessing across accounts); the answers are the same whether the
+    // account exists or not.
+    let by_account = format!("login:{username}:{from}");
+    let by_address = format!("login-from:{from}");
     // The account is read, and the password checked, before the write lock is taken: the
     // hash takes tens of milliseconds that no writer should wait for.
     let mut rx = db.read().await?;
+    for key in [&by_account, &by_address] {
+        if let Some(until) = throttle::waiting(&mut rx, key).await? {
+            return Err(throttled(until));
+        }
+    }
     let found = store::by_username(&mut rx, &username).await?;
     drop(rx);
-    let Some(user) = found else {
-        // Spend the same time as a real check so timing does not reveal unknown names.
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy = DUMMY.get_or_init(|| hash_password("jiceng-dummy-1").unwrap_or_default());
-        let _ = hashing::matches(password, dummy).await?;
-        return Err(bad_login());
+    let matched = match &found {
+        Some(user) => hashing::matches(password, &user.password_hash).await?,
+        None => {
+            // Spend the same time as a real check so timing does not reveal unknown names.
+            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let dummy = DUMMY.get_or_init(|| hash_password("jiceng-dummy-1").unwrap_or_default());
+            let _ = hashing::matches(password, dummy).await?;
+            false
+        }
     };
-    let now = clock::now();
-    if let Some(until) = user.locked_until
-        && until > now
-    {
-        let minutes = (until - now).num_minutes() + 1;
-        return Err(OpsError::Unauthenticated(msg!(
-            "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
-            minutes = minutes
-        )));
-    }
+    let Some(user) = found.filter(|_| matched) else {
+        let mut tx = db.write().await?;
+        let account_wait = throttle::fail(&mut tx, &by_account, SIGN_IN).await?;
+        let address_wait = throttle::fail(&mut tx, &by_address, SIGN_IN_FROM).await?;
+        if let Some(user) = store::by_username(&mut tx, &username).await? {
+            let op = if account_wait.is_some() {
+                "auth.locked"
+            } else {
+                "auth.login_failed"
+            };
+            append(
+                &mut tx,
+                &format!("user:{}", user.username),
+                op,
+                &user,
+                Some(format!("{{\"from\":{from:?}}}")),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        return Err(match account_wait.or(address_wait) {
+            Some(until) => throttled(until),
+            None => bad_login(),
+        });
+    };
+    // Said only to whoever knows the password.
     if !user.active {
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     let who = format!("user:{}", user.username);
-    let matched = hashing::matches(password, &user.password_hash).await?;
     let mut tx = db.write().await?;
-    // Read again under the lock: failures counted meanwhile by other sign-ins stay counted.
-    let user = store::by_id(&mut tx, user.id)
-        .await?
-        .ok_or_else(bad_login)?;
-    if !matched {
-        let failed = user.failed_logins + 1;
-        let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT);
-        store::record_failure(
-            &mut tx,
-            user.id,
-            if lock.is_some() { 0 } else { failed },
-            lock,
-        )
-        .await?;
-        let op = if lock.is_some() {
-            "auth.locked"
-        } else {
-            "auth.login_failed"
-        };
-        append(
-            &mut tx,
-            &who,
-            op,
-            &user,
-            Some(format!("{{\"failed_logins\":{failed}}}")),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(if lock.is_some() {
-            OpsError::Unauthenticated(msg!(
-                "密码连续错误 {failures} 次，账号已锁定 {minutes} 分钟",
-                failures = MAX_FAILED_LOGINS,
-                minutes = LOCKOUT.num_minutes()
-            ))
-        } else {
-            bad_login()
-        });
-    }
+    jiceng_store::throttles::clear(&mut tx, &by_account).await?;
     if user.failed_logins > 0 || user.locked_until.is_some() {
         store::record_failure(&mut tx, user.id, 0, None).await?;
     }
@@ -522,6 +527,8 @@ pub async fn reset_password(
     store::delete_sessions_of(&mut tx, user.id, None).await?;
     // Whoever knew the old password may have made tokens with it.
     store::revoke_tokens_of(&mut tx, user.id).await?;
+    // And the owner, given a new password, may sign in at once from anywhere.
+    jiceng_store::throttles::clear_prefix(&mut tx, &format!("login:{}:", user.username)).await?;
     append(
         &mut tx,
         &actor.audit_name(),

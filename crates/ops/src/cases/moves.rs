@@ -101,11 +101,12 @@ pub async fn rate_as_reporter(
     code: &str,
     secret: &str,
     satisfaction: &str,
+    from: &str,
 ) -> Result<Case, OpsError> {
     let c = store::by_code(&mut db.read().await?, code.trim())
         .await?
         .ok_or_else(|| OpsError::not_found("案件", code))?;
-    super::rating::check(db, c.id, secret).await?;
+    super::rating::check(db, c.id, secret, from).await?;
     let m = Move {
         action: Some("follow_up".into()),
         satisfaction: Some(satisfaction.into()),

@@ -1,9 +1,11 @@
 //! The reporter's rating secret: six digits given at intake (on the receipt, read out by the
-//! operator), kept as a digest, and tried a few times before further tries wait. A tracking
-//! code alone, or a phone's last digits, no longer rate a case.
+//! operator), kept as a digest. Wrong secrets make further tries on that case wait, and so do
+//! many from one address whatever the case, so the secret cannot be guessed while the
+//! reporter, who knows it, can still rate later.
 
 use crate::OpsError;
-use jiceng_domain::cases::rating_wait;
+use crate::throttle;
+use jiceng_domain::throttle::{RATING, RATING_FROM};
 use jiceng_domain::{Invalid, clock, msg};
 use jiceng_store::Db;
 use jiceng_store::cases as store;
@@ -19,21 +21,9 @@ pub(crate) fn digest(secret: &str) -> String {
     crate::accounts::digest(secret)
 }
 
-fn waiting(until: chrono::DateTime<chrono::Utc>) -> OpsError {
-    let minutes = (until - clock::now()).num_minutes() + 1;
-    OpsError::Invalid(Invalid::new(
-        "secret",
-        "",
-        msg!(
-            "评价码错误次数过多，请 {minutes} 分钟后再试",
-            minutes = minutes
-        ),
-    ))
-}
-
-/// Checks `secret` against the case's, counting a wrong one; several in a row make further
-/// tries wait, so the secret cannot be guessed, while the reporter can still rate later.
-pub(crate) async fn check(db: &Db, case_id: i64, secret: &str) -> Result<(), OpsError> {
+/// Checks `secret` against the case's, as tried from the address `from`, counting a wrong one
+/// against the case and against the address.
+pub(crate) async fn check(db: &Db, case_id: i64, secret: &str, from: &str) -> Result<(), OpsError> {
     let none = || {
         OpsError::Invalid(Invalid::new(
             "secret",
@@ -42,28 +32,33 @@ pub(crate) async fn check(db: &Db, case_id: i64, secret: &str) -> Result<(), Ops
         ))
     };
     let now = clock::now();
-    // A waiting case is refused on a read, without taking the write lock.
-    let r = store::rating_of(&mut db.read().await?, case_id)
-        .await?
-        .ok_or_else(none)?;
+    let by_address = format!("rate-from:{from}");
+    // A waiting case or address is refused on a read, without taking the write lock.
+    let mut rx = db.read().await?;
+    if let Some(until) = throttle::waiting(&mut rx, &by_address).await? {
+        return Err(throttle::wait_error("secret", until));
+    }
+    let r = store::rating_of(&mut rx, case_id).await?.ok_or_else(none)?;
+    drop(rx);
     if let Some(until) = r.blocked_until.filter(|u| *u > now) {
-        return Err(waiting(until));
+        return Err(throttle::wait_error("secret", until));
     }
     let given = digest(secret.trim());
     let mut tx = db.write().await?;
     let r = store::rating_of(&mut tx, case_id).await?.ok_or_else(none)?;
     if let Some(until) = r.blocked_until.filter(|u| *u > now) {
-        return Err(waiting(until));
+        return Err(throttle::wait_error("secret", until));
     }
     if given == r.secret_digest {
         return Ok(());
     }
     let failures = r.failures + 1;
-    let blocked = rating_wait(failures).map(|w| now + w);
+    let blocked = RATING.wait_after(failures).map(|w| now + w);
     store::set_rating_failures(&mut tx, case_id, failures, blocked).await?;
+    let address_blocked = throttle::fail(&mut tx, &by_address, RATING_FROM).await?;
     tx.commit().await?;
-    Err(match blocked {
-        Some(until) => waiting(until),
+    Err(match blocked.or(address_blocked) {
+        Some(until) => throttle::wait_error("secret", until),
         None => OpsError::Invalid(Invalid::new("secret", "", msg!("评价码不正确"))),
     })
 }

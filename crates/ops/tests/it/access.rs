@@ -44,7 +44,7 @@ async fn account(
     )
     .await
     .unwrap();
-    let session = accounts::login(db, username, PW).await.unwrap();
+    let session = accounts::login(db, username, PW, "test").await.unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
@@ -61,8 +61,10 @@ fn not_found<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
 async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
     let t = city(on).await;
     account(&t.db, "worker1", "community_worker", Some("C"), None, None).await;
-    let unknown = accounts::login(&t.db, "nobody", PW).await.unwrap_err();
-    let wrong = accounts::login(&t.db, "worker1", "wrongpass1")
+    let unknown = accounts::login(&t.db, "nobody", PW, "test")
+        .await
+        .unwrap_err();
+    let wrong = accounts::login(&t.db, "worker1", "wrongpass1", "test")
         .await
         .unwrap_err();
     assert_eq!(
@@ -71,19 +73,34 @@ async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
         "no hint whether the name exists"
     );
     for _ in 0..3 {
-        accounts::login(&t.db, "worker1", "wrongpass1")
+        accounts::login(&t.db, "worker1", "wrongpass1", "test")
             .await
             .unwrap_err();
     }
-    let locked = accounts::login(&t.db, "worker1", "wrongpass1")
+    // Five wrong from one address: that address waits for that account, whether the account
+    // exists or not, with the same words.
+    let locked = accounts::login(&t.db, "worker1", "wrongpass1", "test")
         .await
         .unwrap_err();
-    assert!(locked.to_string().contains("锁定"), "{locked}");
-    let still = accounts::login(&t.db, "worker1", PW).await.unwrap_err();
+    assert!(locked.to_string().contains("分钟后再试"), "{locked}");
+    for _ in 0..5 {
+        let _ = accounts::login(&t.db, "nobody", PW, "test").await;
+    }
+    let nobody = accounts::login(&t.db, "nobody", PW, "test")
+        .await
+        .unwrap_err();
+    assert_eq!(nobody.to_string(), locked.to_string(), "no hint whether the name exists");
+    let still = accounts::login(&t.db, "worker1", PW, "test")
+        .await
+        .unwrap_err();
     assert!(
-        still.to_string().contains("锁定"),
-        "the right password does not open a locked account: {still}"
+        still.to_string().contains("分钟后再试"),
+        "the right password waits too from that address: {still}"
     );
+    // Finding 17: a stranger's failures elsewhere do not lock the owner out.
+    accounts::login(&t.db, "worker1", PW, "the-owners-address")
+        .await
+        .expect("the owner signs in from their own address");
     let ops: Vec<String> = audit::browse(
         &t.db,
         &actor(),
@@ -102,17 +119,17 @@ async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
     accounts::reset_password(&t.db, &actor(), "worker1", "newpass2026")
         .await
         .unwrap();
-    accounts::login(&t.db, "worker1", "newpass2026")
+    accounts::login(&t.db, "worker1", "newpass2026", "test")
         .await
-        .expect("a reset unlocks");
+        .expect("a reset lets the account sign in again from anywhere");
 }
 
 #[both]
 async fn sessions_end_on_logout_and_password_change(on: Backend) {
     let t = city(on).await;
     account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
-    let a = accounts::login(&t.db, "sec1", PW).await.unwrap();
-    let b = accounts::login(&t.db, "sec1", PW).await.unwrap();
+    let a = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
+    let b = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
     let (me, csrf) = accounts::session_actor(&t.db, &a.token).await.unwrap();
     assert_eq!(csrf, a.csrf);
     let e = accounts::change_password(&t.db, &me, "wrongold1", "brandnew2026", Some(&a.token))

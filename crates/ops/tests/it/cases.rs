@@ -33,7 +33,7 @@ async fn account(db: &Db, name: &str, role: &str, scope: &str, department: Optio
     )
     .await
     .unwrap();
-    let session = accounts::login(db, name, PW).await.unwrap();
+    let session = accounts::login(db, name, PW, "test").await.unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
@@ -330,11 +330,11 @@ async fn feedback_rework_closing_and_the_reporters_rating(
     } else {
         "000000"
     };
-    let e = moves::rate_as_reporter(&l.db, code, wrong, "satisfied")
+    let e = moves::rate_as_reporter(&l.db, code, wrong, "satisfied", "test")
         .await
         .unwrap_err();
     assert_eq!(field(&e), "secret");
-    let rated = moves::rate_as_reporter(&l.db, code, secret, "satisfied")
+    let rated = moves::rate_as_reporter(&l.db, code, secret, "satisfied", "test")
         .await
         .unwrap();
     assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));

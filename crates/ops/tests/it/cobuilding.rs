@@ -31,7 +31,9 @@ async fn liaison(db: &Db, name: &str, unit: i64) -> Actor {
     )
     .await
     .unwrap();
-    let session = accounts::login(db, name, "Correct-horse-42").await.unwrap();
+    let session = accounts::login(db, name, "Correct-horse-42", "test")
+        .await
+        .unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
@@ -125,7 +127,7 @@ async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked(on: Backe
         )
         .await
         .unwrap();
-        let session = accounts::login(&t.db, "c2sec", "Correct-horse-42")
+        let session = accounts::login(&t.db, "c2sec", "Correct-horse-42", "test")
             .await
             .unwrap();
         accounts::session_actor(&t.db, &session.token)

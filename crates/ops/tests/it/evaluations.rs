@@ -29,7 +29,7 @@ async fn liaison(db: &Db, unit: i64) -> Actor {
     )
     .await
     .unwrap();
-    let session = accounts::login(db, "liaison", "Correct-horse-42")
+    let session = accounts::login(db, "liaison", "Correct-horse-42", "test")
         .await
         .unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0

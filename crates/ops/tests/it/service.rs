@@ -70,7 +70,7 @@ async fn recorded_service_counts_in_whole_hours_towards_points(on: Backend) {
     )
     .await
     .unwrap();
-    let session = accounts::login(&t.db, "c2sec", "Correct-horse-42")
+    let session = accounts::login(&t.db, "c2sec", "Correct-horse-42", "test")
         .await
         .unwrap();
     let outsider = accounts::session_actor(&t.db, &session.token)

@@ -33,7 +33,7 @@ async fn account(
         },
     )
     .await?;
-    let session = accounts::login(db, name, PW).await.unwrap();
+    let session = accounts::login(db, name, PW, "test").await.unwrap();
     Ok(accounts::session_actor(db, &session.token).await.unwrap().0)
 }
 
@@ -226,7 +226,7 @@ async fn a_member_claims_only_the_wishes_of_their_communities(on: Backend) {
     )
     .await
     .unwrap();
-    let session = accounts::login(&t.db, "claimer", PW).await.unwrap();
+    let session = accounts::login(&t.db, "claimer", PW, "test").await.unwrap();
     let member = accounts::session_actor(&t.db, &session.token)
         .await
         .unwrap()
@@ -591,7 +591,7 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
     let third = accounts::create_token(&t.db, &worker, "脚本三", "read", Some(30))
         .await
         .unwrap();
-    let session = accounts::login(&t.db, "worker", "Another-horse-43")
+    let session = accounts::login(&t.db, "worker", "Another-horse-43", "test")
         .await
         .unwrap();
     let e = accounts::set_active(&t.db, &next_door, w.id, false)
@@ -609,7 +609,7 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
             .is_err()
     );
     assert!(
-        accounts::login(&t.db, "worker", "Another-horse-43")
+        accounts::login(&t.db, "worker", "Another-horse-43", "test")
             .await
             .is_err()
     );
@@ -617,7 +617,7 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
         .await
         .unwrap();
     assert!(
-        accounts::login(&t.db, "worker", "Another-horse-43")
+        accounts::login(&t.db, "worker", "Another-horse-43", "test")
             .await
             .is_ok()
     );
@@ -699,7 +699,7 @@ async fn a_session_ends_twelve_hours_after_sign_in(on: Backend) {
     account(&t.db, &op, "worker", "community_worker", Some("C"))
         .await
         .unwrap();
-    let session = accounts::login(&t.db, "worker", PW).await.unwrap();
+    let session = accounts::login(&t.db, "worker", PW, "test").await.unwrap();
     let start = clock::now();
     // Busy all day: used every 20 minutes, so never idle for 30.
     for step in 1..=40 {
@@ -785,7 +785,7 @@ async fn a_rating_cannot_be_forged_by_guessing(on: Backend) {
     };
     let mut refused_by_wait = 0;
     for i in 0..20 {
-        let e = moves::rate_as_reporter(&t.db, &c.code, &wrong(i), "satisfied")
+        let e = moves::rate_as_reporter(&t.db, &c.code, &wrong(i), "satisfied", "test")
             .await
             .unwrap_err();
         assert_eq!(e.body().field, Some("secret"));
@@ -794,7 +794,7 @@ async fn a_rating_cannot_be_forged_by_guessing(on: Backend) {
         }
     }
     assert_eq!(refused_by_wait, 16, "five tries, then waiting");
-    let e = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied")
+    let e = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied", "test")
         .await
         .unwrap_err();
     assert!(
@@ -803,7 +803,7 @@ async fn a_rating_cannot_be_forged_by_guessing(on: Backend) {
     );
     {
         let _later = clock::fix(clock::now() + chrono::Duration::minutes(16));
-        let rated = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied")
+        let rated = moves::rate_as_reporter(&t.db, &c.code, &secret, "satisfied", "test")
             .await
             .unwrap();
         assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));

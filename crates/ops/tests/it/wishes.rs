@@ -35,7 +35,9 @@ async fn member_account(db: &Db, name: &str, member: i64) -> Actor {
     )
     .await
     .unwrap();
-    let session = accounts::login(db, name, "Correct-horse-42").await.unwrap();
+    let session = accounts::login(db, name, "Correct-horse-42", "test")
+        .await
+        .unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 

@@ -32,8 +32,12 @@ fn session_cookie(token: &str, max_age: i64) -> String {
     request_body = Login,
     responses((status = 200, description = "成功"))
 )]
-pub async fn login(State(s): State<AppState>, Body(l): Body<Login>) -> Result<Response, ApiError> {
-    let session = accounts::login(&s.db, &l.username, &l.password).await?;
+pub async fn login(
+    State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
+    Body(l): Body<Login>,
+) -> Result<Response, ApiError> {
+    let session = accounts::login(&s.db, &l.username, &l.password, &from).await?;
     let cookie = session_cookie(&session.token, 12 * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Json(session)).into_response())
 }

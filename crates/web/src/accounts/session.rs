@@ -58,6 +58,7 @@ fn safe_next(next: Option<String>) -> String {
 
 pub async fn login(
     State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
@@ -72,6 +73,7 @@ pub async fn login(
         &s.db,
         &username,
         f.get("password").map(String::as_str).unwrap_or(""),
+        &from,
     )
     .await
     {

@@ -176,10 +176,11 @@ pub struct Rating {
 )]
 pub async fn rate(
     State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
     Path(code): Path<String>,
     Body(r): Body<Rating>,
 ) -> Result<Json<Tracking>, ApiError> {
-    moves::rate_as_reporter(&s.db, &code, &r.secret, &r.satisfaction).await?;
+    moves::rate_as_reporter(&s.db, &code, &r.secret, &r.satisfaction, &from).await?;
     Ok(Json(views::track(&s.db, &code).await?))
 }
 

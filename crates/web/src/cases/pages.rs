@@ -764,6 +764,7 @@ pub async fn track(
 
 pub async fn rate(
     State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
@@ -773,6 +774,7 @@ pub async fn rate(
         &code,
         &value(&f, "secret").unwrap_or_default(),
         &value(&f, "satisfaction").unwrap_or_default(),
+        &from,
     )
     .await;
     match result {
