@@ -76,20 +76,61 @@ pub fn route_table() -> Vec<routes::Route> {
 }
 
 pub fn router(db: Db, files: PathBuf) -> Router {
-    router_behind(db, files, Vec::new())
+    router_behind(db, files, Deployment::default())
 }
 
-/// The router, trusting `X-Forwarded-For` from `trusted_proxies` only.
-pub fn router_behind(db: Db, files: PathBuf, trusted_proxies: Vec<std::net::IpAddr>) -> Router {
+/// How the server is reached: through which proxies, and at which public address.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    /// Proxies whose `X-Forwarded-For` names the client; the header is ignored from others.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The address users reach the server at; when it is https, cookies are `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl Deployment {
+    fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+}
+
+/// Marks every cookie the server sets `Secure`, so a browser sends it over TLS only.
+async fn secure_cookies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    let cookies: Vec<_> = resp
+        .headers_mut()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok().map(|c| format!("{c}; Secure")))
+        .collect();
+    if !cookies.is_empty() {
+        resp.headers_mut().remove(axum::http::header::SET_COOKIE);
+        for c in cookies {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+                resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+            }
+        }
+    }
+    resp
+}
+
+/// The router as deployed behind `deployment`.
+pub fn router_behind(db: Db, files: PathBuf, deployment: Deployment) -> Router {
+    let https = deployment.https();
     let state = AppState {
-        trusted_proxies: Arc::new(trusted_proxies),
+        trusted_proxies: Arc::new(deployment.trusted_proxies),
         intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
         db,
         files: Arc::new(files),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     let [probes, api, pages] = tables().map(|t| t.into_parts().0);
-    Router::new()
+    let router = Router::new()
         .merge(probes)
         .nest(
             "/api/v1",
@@ -103,7 +144,12 @@ pub fn router_behind(db: Db, files: PathBuf, trusted_proxies: Vec<std::net::IpAd
         ))
         .layer(trace_layer())
         .layer(axum::middleware::from_fn(request::assign))
-        .with_state(state)
+        .with_state(state);
+    if https {
+        router.layer(axum::middleware::from_fn(secure_cookies))
+    } else {
+        router
+    }
 }
 
 /// One span a request, named by its id, logged with status and latency when it is answered.
@@ -143,7 +189,7 @@ pub async fn serve(
     db: Db,
     addr: SocketAddr,
     files: PathBuf,
-    trusted_proxies: Vec<std::net::IpAddr>,
+    deployment: Deployment,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
@@ -162,8 +208,7 @@ pub async fn serve(
     });
     axum::serve(
         listener,
-        router_behind(db, files, trusted_proxies)
-            .into_make_service_with_connect_info::<SocketAddr>(),
+        router_behind(db, files, deployment).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown())
     .await

@@ -56,6 +56,9 @@ enum Command {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// The address users reach jiceng at (https://… makes cookies Secure).
+        #[arg(long, env = "JICENG_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Build a demo city into an empty database.
     Demo(demo::DemoArgs),
@@ -100,9 +103,14 @@ pub async fn run(cli: Cli) -> ExitCode {
             listen,
             demo,
             trusted_proxies,
+            public_url,
         } => {
             let files = cli.data_dir.join("files");
-            serve(&db, &actor, files, listen, demo, trusted_proxies, &out).await
+            let deployment = jiceng_web::Deployment {
+                trusted_proxies,
+                public_url,
+            };
+            serve(&db, &actor, files, listen, demo, deployment, &out).await
         }
         Command::Demo(args) => demo::run(&db, &actor, args, &out).await,
         Command::Org(cmd) => org::run(&db, &actor, cmd, &out).await,
@@ -137,13 +145,13 @@ async fn serve(
     files: std::path::PathBuf,
     listen: std::net::SocketAddr,
     demo: bool,
-    trusted_proxies: Vec<std::net::IpAddr>,
+    deployment: jiceng_web::Deployment,
     out: &Out,
 ) -> Result<(), OpsError> {
     if demo {
         demo::ensure(db, actor, out).await?;
     }
-    jiceng_web::serve(db.clone(), listen, files, trusted_proxies)
+    jiceng_web::serve(db.clone(), listen, files, deployment)
         .await
         .map_err(|e| {
             OpsError::Invalid(jiceng_domain::Invalid::new(

@@ -89,7 +89,11 @@ async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
     let nobody = accounts::login(&t.db, "nobody", PW, "test")
         .await
         .unwrap_err();
-    assert_eq!(nobody.to_string(), locked.to_string(), "no hint whether the name exists");
+    assert_eq!(
+        nobody.to_string(),
+        locked.to_string(),
+        "no hint whether the name exists"
+    );
     let still = accounts::login(&t.db, "worker1", PW, "test")
         .await
         .unwrap_err();

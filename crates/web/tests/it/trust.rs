@@ -177,3 +177,36 @@ async fn only_a_deliberate_post_reveals_and_is_audited() {
     assert!(page.contains(&whole), "the whole number is shown");
     assert_eq!(reveals().await, before + 1, "the POST is audited");
 }
+
+/// Finding 17, in part: behind an https public address every cookie is `Secure`; on plain
+/// http (the default, for a local server) none is.
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let (t, summary) = crate::city::demo().await;
+    for (public_url, secure) in [(Some("https://jiceng.example.gov.cn"), true), (None, false)] {
+        let router = jiceng_web::router_behind(
+            t.db.clone(),
+            crate::pages::files_dir(),
+            jiceng_web::Deployment {
+                public_url: public_url.map(String::from),
+                ..Default::default()
+            },
+        );
+        let req = Request::post("/login")
+            .header(header::HOST, "localhost")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username=street&password={}&next=/",
+                summary.password
+            )))
+            .unwrap();
+        let resp = router.oneshot(req).await.unwrap();
+        let cookie = resp.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert_eq!(
+            cookie.ends_with("; Secure"),
+            secure,
+            "{public_url:?}: {cookie}"
+        );
+        assert!(cookie.contains("HttpOnly"));
+    }
+}
