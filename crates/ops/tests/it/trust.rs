@@ -42,6 +42,35 @@ fn field(e: &OpsError) -> (&'static str, String) {
     (b.field.unwrap_or(""), b.message)
 }
 
+/// A garbage case in `community`, as the hotline takes it in.
+fn garbage(title: &str, community: &str) -> NewCase {
+    NewCase {
+        channel: s("hotline"),
+        category: s("garbage"),
+        title: s(title),
+        community: s(community),
+        ..Default::default()
+    }
+}
+
+/// Takes `new` in and dispatches it to 城管局 (which must exist); returns its id.
+async fn dispatched(db: &Db, by: &Actor, new: NewCase) -> i64 {
+    let c = intake::take_in(db, by, new).await.unwrap();
+    moves::apply(
+        db,
+        by,
+        c.id,
+        Move {
+            action: s("dispatch"),
+            departments: vec!["cgj".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.id
+}
+
 /// Finding 1: an account is bound only to a member, unit or scope the creator may write; one
 /// out of scope is refused exactly as one that does not exist, and nothing is written.
 #[both]
@@ -144,34 +173,12 @@ async fn a_department_handler_works_within_its_accounts_scope(on: Backend) {
     .unwrap();
     let mut cases = Vec::new();
     for (community, key) in [("C", "k-here"), ("C2", "k-next-door")] {
-        let c = intake::take_in(
-            &t.db,
-            &op,
-            NewCase {
-                channel: s("hotline"),
-                category: s("garbage"),
-                title: s("楼道堆放垃圾"),
-                community: s(community),
-                reporter_phone: s("13912345678"),
-                idempotency_key: s(key),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        moves::apply(
-            &t.db,
-            &op,
-            c.id,
-            Move {
-                action: s("dispatch"),
-                departments: vec!["cgj".into()],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        cases.push(c.id);
+        let new = NewCase {
+            reporter_phone: s("13912345678"),
+            idempotency_key: s(key),
+            ..garbage("楼道堆放垃圾", community)
+        };
+        cases.push(dispatched(&t.db, &op, new).await);
     }
     let (here, next_door) = (cases[0], cases[1]);
     assert!(views::show(&t.db, &handler, here, false).await.is_ok());
@@ -917,35 +924,10 @@ async fn two_servers_escalate_each_overdue_case_once(on: Backend) {
         .await
         .unwrap();
     let now = chrono::Utc::now();
-    let mut ids = Vec::new();
     for i in 0..12 {
-        let c = intake::take_in(
-            &t.db,
-            &op,
-            NewCase {
-                channel: s("hotline"),
-                category: s("garbage"),
-                title: s(&format!("垃圾满溢{i}")),
-                community: s("C"),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        moves::apply(
-            &t.db,
-            &op,
-            c.id,
-            Move {
-                action: s("dispatch"),
-                departments: vec!["cgj".into()],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let id = dispatched(&t.db, &op, garbage(&format!("垃圾满溢{i}"), "C")).await;
         let mut tx = t.db.write().await.unwrap();
-        let mut row = jiceng_store::cases::by_id(&mut tx, c.id)
+        let mut row = jiceng_store::cases::by_id(&mut tx, id)
             .await
             .unwrap()
             .unwrap();
@@ -953,7 +935,6 @@ async fn two_servers_escalate_each_overdue_case_once(on: Backend) {
         row.due_at = Some(now - chrono::Duration::days(2));
         jiceng_store::cases::save(&mut tx, &row).await.unwrap();
         tx.commit().await.unwrap();
-        ids.push(c.id);
     }
     // A second server: its own pool on the same database.
     let other = Db::open(Some(&t.url), t.dir()).await.unwrap();
