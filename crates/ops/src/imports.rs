@@ -61,6 +61,9 @@ pub struct Report {
     pub dry_run: bool,
 }
 
+/// Rows of a members' dry run checked under one hold of the write lock.
+const CHUNK: usize = 500;
+
 /// May the actor import at all? Importing writes records within the actor's scope, so only the
 /// scope's writers may, and this is asked before an uploaded file is read.
 pub fn may_import(actor: &Actor) -> Result<(), OpsError> {
@@ -80,9 +83,19 @@ pub async fn rows(
 ) -> Result<Report, OpsError> {
     may_import(actor)?;
     let mut errors = found;
+    let mut bad: std::collections::HashSet<usize> = errors.iter().map(|e| e.line).collect();
+    // A dry run of members, whose rows build on nothing earlier in the file (ID numbers seen
+    // twice are caught in memory), gives the write lock up every CHUNK rows so intake and
+    // other writers go on; orgs and units, which build on earlier rows, keep one transaction,
+    // as does every import that writes.
+    let chunked = dry_run && rows.iter().all(|r| matches!(r.record, Record::Member(_)));
     let mut tx = db.write().await?;
     let mut seen = std::collections::HashMap::new();
-    for row in &rows {
+    for (i, row) in rows.iter().enumerate() {
+        if chunked && i > 0 && i % CHUNK == 0 {
+            drop(tx);
+            tx = db.write().await?;
+        }
         let id = row
             .record
             .id_number()
@@ -96,19 +109,23 @@ pub async fn rows(
                 value: jiceng_domain::id_number::mask(&id),
                 message: msg!("与第 {first} 行重复", first = first),
             });
+            bad.insert(row.line);
             continue;
         }
-        if errors.iter().any(|e| e.line == row.line) {
+        if bad.contains(&row.line) {
             continue;
         }
         match row.record.add(&mut tx, actor).await {
             Ok(_) => {}
-            Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => errors.push(RowError {
-                line: row.line,
-                column: field_label(i.field),
-                value: i.value,
-                message: i.message,
-            }),
+            Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => {
+                bad.insert(row.line);
+                errors.push(RowError {
+                    line: row.line,
+                    column: field_label(i.field),
+                    value: i.value,
+                    message: i.message,
+                });
+            }
             // Access, missing records and the database stop the whole import.
             Err(e) => return Err(e),
         }
