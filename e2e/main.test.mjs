@@ -376,6 +376,45 @@ test('a building named like a script is drawn as text in the map tooltip', async
   await worker.context().close();
 });
 
+test('free text shaped like scripts is shown as text on every page that draws it', async () => {
+  const street = await signIn('street');
+  const errors = [];
+  street.on('pageerror', (e) => errors.push(e.message));
+  street.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await street.goto(`${base}/`);
+  const csrf = await street.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']);
+  const post = async (path, body) => {
+    const r = await street.request.post(`${base}/api/v1${path}`, { data: body, headers: { 'x-csrf-token': csrf } });
+    assert.ok(r.ok(), `${path}: ${r.status()} ${await r.text()}`);
+    return r.json();
+  };
+  const corpus = [
+    '<img src=x onerror="window.__xss=1">',
+    '<script>window.__xss=2</script>',
+    '"><svg onload="window.__xss=3">',
+    "'-alert(4)-'",
+  ];
+  const pages = [];
+  for (const [i, evil] of corpus.entries()) {
+    const c = await post('/cases', { channel: 'hotline', category: 'garbage', title: `案件${evil}`, description: evil, address: evil, community: 'C350302001001', reporter_name: `王${i}`, idempotency_key: `xss-${i}` });
+    pages.push(`/cases/${c.id}`);
+    const u = await post('/units', { name: `单位${evil}`, category: 'private_enterprise', division_code: '350302001001', address: evil });
+    pages.push(`/units/${u.id}`);
+    await post('/wishes', { community: 'C350302001001', title: `心愿${evil}`, detail: evil, resident: `张${i}` });
+  }
+  pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001');
+  for (const path of pages) {
+    await street.goto(`${base}${path}`);
+    const text = await street.textContent('main');
+    assert.ok(corpus.some((evil) => text.includes(evil)), `${path} shows the text as written`);
+    assert.equal(await street.evaluate(() => window.__xss), undefined, `no script ran on ${path}`);
+    assert.equal(await street.locator('main img[src=x], main svg[onload]').count(), 0, `no element was made on ${path}`);
+  }
+  await street.screenshot({ path: join(shots, '23-xss-as-text.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await street.context().close();
+});
+
 test('a member claims a micro-wish on the phone and sees it count once fulfilled', async () => {
   const secretary = await signIn('secretary');
   await secretary.goto(`${base}/wishes`);
