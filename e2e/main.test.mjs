@@ -173,7 +173,7 @@ test("a street admin cannot see another street's members", async () => {
   assert.equal((await page.textContent('body')).includes(other.name), false, 'nothing of the member is shown');
   await page.screenshot({ path: join(shots, '08-out-of-scope.png') });
   await page.goto(`${base}/members?within=S350302002`);
-  assert.match(await page.textContent('.alert'), /超出您的管理范围/);
+  assert.match(await page.textContent('.alert'), /没有这个代码的党组织/, 'another street reads as an unknown code');
   assert.equal(await page.locator('table.members').count(), 0, 'no rows from the other street');
   await page.context().close();
 });

@@ -104,7 +104,11 @@ pub async fn quarter(
     let report = compliance::report(db, actor, within, period).await?;
     let mut tx = db.read().await?;
     let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        Some(code) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     let w = weights_in(&mut tx).await?;

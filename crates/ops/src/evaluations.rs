@@ -253,7 +253,7 @@ pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsErr
     let (path, unit_id) = match (opt(&q.within), actor.own_unit_only()) {
         (_, Some(unit)) => ("/".to_string(), Some(unit)),
         (Some(code), None) => {
-            let org = by_code(&mut tx, "within", code).await?;
+            let org = crate::orgs::policy::filter(&mut tx, actor, "within", code).await?;
             actor.may_read(&org.path)?;
             (org.path, None)
         }

@@ -520,7 +520,11 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     let scheme = scheme_in(&mut tx, q.scheme.as_deref().unwrap_or("accrual")).await?;
     let period = parse_period(&scheme, q.period.as_deref())?;
     let path = match q.within.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => crate::orgs::by_code(&mut tx, "within", code).await?.path,
+        Some(code) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

@@ -128,7 +128,11 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
     let page = q.page.unwrap_or(1).max(1);
     let mut tx = db.read().await?;
     let path = match opt(&q.within) {
-        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        Some(code) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

@@ -186,7 +186,11 @@ pub async fn with_open_cases(
 ) -> Result<Vec<(Grid, i64)>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => by_code(&mut tx, "within", c).await?.path,
+        Some(c) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
@@ -321,7 +325,11 @@ pub async fn teams(
 ) -> Result<Vec<TeamMember>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => by_code(&mut tx, "within", c).await?.path,
+        Some(c) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

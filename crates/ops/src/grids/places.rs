@@ -3,7 +3,6 @@
 //! refused by name, since a place, unlike a case, has nowhere else to go.
 
 use crate::grids::locate;
-use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::{DivisionCode, Invalid, msg, text};
@@ -162,7 +161,11 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<Place, OpsError> 
 pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Place>, OpsError> {
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => by_code(&mut tx, "within", c).await?.path,
+        Some(c) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

@@ -408,14 +408,18 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
         })
         .transpose()?;
     let mut tx = db.read().await?;
-    let (path, total) = match opt(&q.within).or(actor.scope_code()) {
-        Some(code) => {
+    let (path, total) = match (opt(&q.within), actor.scope_code()) {
+        (Some(code), _) => {
+            let o = crate::orgs::policy::filter(&mut tx, actor, "within", code).await?;
+            (o.path, Some(o.subtree_member_count))
+        }
+        (None, Some(code)) => {
             let o = orgs::by_code(&mut tx, code)
                 .await?
                 .ok_or_else(|| OpsError::not_found("党组织", code))?;
             (o.path, Some(o.subtree_member_count))
         }
-        None => ("/".to_string(), None),
+        (None, None) => ("/".to_string(), None),
     };
     actor.may_read(&path)?;
     let cursor = match after {

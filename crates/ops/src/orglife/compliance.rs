@@ -2,7 +2,6 @@
 //! what, and attendance. Meetings are grouped by org, kind and month in one query; the domain
 //! rule then judges each org.
 
-use crate::orgs::by_code;
 use crate::{Actor, OpsError};
 use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
@@ -124,7 +123,11 @@ pub async fn report(
     }
     let mut tx = db.read().await?;
     let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        Some(code) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

@@ -355,7 +355,12 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
             let o = by_code(&mut tx, "org", code).await?;
             (o.path, Some(o.id))
         }
-        (None, Some(code)) => (by_code(&mut tx, "within", code).await?.path, None),
+        (None, Some(code)) => (
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path,
+            None,
+        ),
         (None, None) => (actor.scope_path().to_string(), None),
     };
     actor.may_read(&path)?;

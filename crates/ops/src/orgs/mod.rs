@@ -226,14 +226,15 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
     let mut tx = db.read().await?;
-    let path = match opt(&q.within).or(actor.scope_code()) {
-        Some(code) => {
+    let path = match (opt(&q.within), actor.scope_code()) {
+        (Some(code), _) => policy::filter(&mut tx, actor, "within", code).await?.path,
+        (None, Some(code)) => {
             orgs::by_code(&mut tx, code)
                 .await?
                 .ok_or_else(|| OpsError::not_found("党组织", code))?
                 .path
         }
-        None => "/".to_string(),
+        (None, None) => "/".to_string(),
     };
     actor.may_read(&path)?;
     let rows =

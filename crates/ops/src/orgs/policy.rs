@@ -3,6 +3,7 @@
 //! alike.
 
 use crate::{Actor, OpsError};
+use jiceng_domain::{Invalid, msg};
 use jiceng_store::Tx;
 use jiceng_store::orgs::{self, OrgRow};
 
@@ -14,4 +15,20 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, code: &str) -> Result<Or
         .await?
         .filter(|o| actor.may_read(&o.path).is_ok())
         .ok_or_else(|| OpsError::not_found("党组织", code))
+}
+
+/// The org a filter of a list names (`field`: within, org …), as the actor may read it: one
+/// out of scope is refused exactly as a code that does not exist. A role that reads no org is
+/// refused as such first.
+pub(crate) async fn filter(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    code: &str,
+) -> Result<OrgRow, OpsError> {
+    actor.may_read(actor.scope_path())?;
+    orgs::by_code(tx, code.trim())
+        .await?
+        .filter(|o| actor.may_read(&o.path).is_ok())
+        .ok_or_else(|| Invalid::new(field, code, msg!("没有这个代码的党组织")).into())
 }

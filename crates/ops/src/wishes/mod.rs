@@ -173,7 +173,11 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
         return Ok(Page::numbered(rows, 1, 500));
     }
     let path = match opt(&q.within) {
-        Some(code) => by_code(&mut tx, "within", code).await?.path,
+        Some(code) => {
+            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;

@@ -167,8 +167,9 @@ async fn every_role_gets_its_pages() {
             "{export} is an xlsx file"
         );
     }
-    let (st, _, _) = get(&router, "/members/export.xlsx?within=S350302002", &admin).await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "no export outside the scope");
+    let (st, body, _) = get(&router, "/members/export.xlsx?within=S350302002", &admin).await;
+    assert!(!st.is_success(), "no export outside the scope");
+    assert!(body.contains("没有这个代码的党组织"), "{body}");
     let (st, _, _) = get(&router, "/audit/export.xlsx", &admin).await;
     assert_eq!(
         st,
@@ -728,9 +729,11 @@ async fn meetings_compliance_ledger_and_attachments_from_the_pages() {
     let (st, body, _) = get(&router, &format!("/attachments/{file}"), &cookie).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(body, "%PDF-1.4 test");
-    // Another street's secretary-level view is refused.
-    let (st, _, _) = get(&router, "/compliance?within=S350302002", &cookie).await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
+    // Another street's org is refused exactly as a code that does not exist.
+    let (st, page, _) = get(&router, "/compliance?within=S350302002", &cookie).await;
+    let (st2, missing, _) = get(&router, "/compliance?within=NOWHERE9", &cookie).await;
+    assert_eq!(st, st2);
+    assert!(page.contains("没有这个代码的党组织") && missing.contains("没有这个代码的党组织"));
 }
 
 #[tokio::test]
@@ -837,8 +840,12 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
     .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("table class=\"ranking\""), "{page}");
-    let (st, _, _) = get(&router, "/points?within=S350302002", &sec).await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, page, _) = get(&router, "/points?within=S350302002", &sec).await;
+    assert!(
+        page.contains("没有这个代码的党组织"),
+        "another street reads as missing"
+    );
+    assert!(!page.contains("table class=\"ranking\""), "{st}");
 
     // The yearly ledgers of the community, generated from the same records.
     let (st, page, _) = get(
