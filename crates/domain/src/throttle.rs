@@ -42,6 +42,13 @@ pub const RATING_FROM: Backoff = Backoff {
     longest: Duration::days(1),
 };
 
+/// Lookups of tracking codes that do not exist, from one address: guessing codes.
+pub const TRACK_FROM: Backoff = Backoff {
+    tries: 20,
+    first: Duration::minutes(10),
+    longest: Duration::days(1),
+};
+
 impl Backoff {
     /// The wait after `failures` in all, if they complete a run of tries.
     pub fn wait_after(&self, failures: i32) -> Option<Duration> {

@@ -338,7 +338,7 @@ async fn feedback_rework_closing_and_the_reporters_rating(
         .await
         .unwrap();
     assert_eq!(rated.satisfaction.map(|x| x.code()), Some("satisfied"));
-    let tracked = views::track(&l.db, code).await.unwrap();
+    let tracked = views::track(&l.db, code, "test").await.unwrap();
     let actions: Vec<&str> = tracked.steps.iter().map(|s| s.action.code()).collect();
     assert_eq!(
         actions,

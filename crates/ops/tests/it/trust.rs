@@ -953,3 +953,36 @@ async fn two_servers_escalate_each_overdue_case_once(on: Backend) {
     let (a, b) = tokio::join!(escalation::run(&t.db, now), escalation::run(&other, now));
     assert_eq!(a.unwrap() + b.unwrap(), 0, "already yellow");
 }
+
+/// Public lookups are limited per address: twenty tracking codes that do not exist from one
+/// address make it wait, while whoever holds a real code, elsewhere, looks it up freely.
+#[both]
+async fn guessing_tracking_codes_soon_waits(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let real = intake::take_in(&t.db, &op, garbage("路灯不亮", "C"))
+        .await
+        .unwrap()
+        .code;
+    for i in 0..19 {
+        let e = views::track(&t.db, &format!("C000000GUESS{i}"), "guesser")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+    }
+    let e = views::track(&t.db, "C000000GUESS19", "guesser")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("分钟后再试"), "{e}");
+    assert!(
+        views::track(&t.db, &real, "guesser").await.is_err(),
+        "the guesser waits, real code or not"
+    );
+    assert_eq!(
+        views::track(&t.db, &real, "the-reporter")
+            .await
+            .unwrap()
+            .code,
+        real
+    );
+}

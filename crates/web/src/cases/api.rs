@@ -153,9 +153,10 @@ pub async fn rates(
 )]
 pub async fn track(
     State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
     Path(code): Path<String>,
 ) -> Result<Json<Tracking>, ApiError> {
-    Ok(Json(views::track(&s.db, &code).await?))
+    Ok(Json(views::track(&s.db, &code, &from).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -181,7 +182,7 @@ pub async fn rate(
     Body(r): Body<Rating>,
 ) -> Result<Json<Tracking>, ApiError> {
     moves::rate_as_reporter(&s.db, &code, &r.secret, &r.satisfaction, &from).await?;
-    Ok(Json(views::track(&s.db, &code).await?))
+    Ok(Json(views::track(&s.db, &code, &from).await?))
 }
 
 #[utoipa::path(

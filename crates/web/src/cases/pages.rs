@@ -706,13 +706,19 @@ struct TrackPage {
     error: String,
 }
 
-async fn track_page(s: &AppState, headers: &HeaderMap, code: String, error: String) -> Response {
+async fn track_page(
+    s: &AppState,
+    headers: &HeaderMap,
+    from: &str,
+    code: String,
+    error: String,
+) -> Response {
     let lang = lang_of(headers);
     let l = public_layout(lang, crate::pages::i18n::t(lang, "case.track"));
     let (found, mut error) = if code.trim().is_empty() {
         (None, error)
     } else {
-        match views::track(&s.db, &code).await {
+        match views::track(&s.db, &code, from).await {
             Ok(t) => (Some(t), error),
             Err(e) => (None, e.render(lang)),
         }
@@ -750,12 +756,14 @@ async fn track_page(s: &AppState, headers: &HeaderMap, code: String, error: Stri
 
 pub async fn track(
     State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
     headers: HeaderMap,
     Query(q): Query<Values>,
 ) -> Response {
     track_page(
         &s,
         &headers,
+        &from,
         value(&q, "code").unwrap_or_default(),
         String::new(),
     )
@@ -781,7 +789,7 @@ pub async fn rate(
         Ok(_) => go(&headers, &format!("/track?code={}", encode(&code))),
         Err(e) => {
             let msg = e.render(lang_of(&headers));
-            track_page(&s, &headers, code, msg).await
+            track_page(&s, &headers, &from, code, msg).await
         }
     }
 }
