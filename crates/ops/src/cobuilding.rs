@@ -93,7 +93,8 @@ pub async fn sign(
     let sits_in = DivisionCode::parse(&unit.division_code)?
         .is_within(&DivisionCode::parse(&org.division_code)?);
     if !sits_in {
-        return Err(Invalid::new("unit", &unit.name, msg!("该单位不在这个社区或街道")).into());
+        // Named by the id the request gave: the unit may be one the actor cannot see.
+        return Err(Invalid::new("unit", unit_id, msg!("该单位不在这个社区或街道")).into());
     }
     let id = store::insert(
         &mut tx,

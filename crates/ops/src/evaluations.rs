@@ -68,7 +68,7 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
                 .await?
                 .ok_or_else(|| Invalid::new("member", raw, msg!("没有这名党员")))?;
             actor.may_write(&community.path)?;
-            (Some(m.id), None, "member", m.name)
+            (Some(m.id), None, "member", raw.to_string())
         }
         Subject::Unit | Subject::Community => {
             let raw = required("unit", &new.unit)?;
@@ -79,14 +79,14 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
                 actor.may_write(&community.path)?;
             } else {
                 let org_id = u.org_id.ok_or_else(|| {
-                    Invalid::new("unit", &u.name, msg!("没有党组织的单位不参加双向评价"))
+                    Invalid::new("unit", raw, msg!("没有党组织的单位不参加双向评价"))
                 })?;
                 let org = orgs::by_id(&mut tx, org_id)
                     .await?
                     .ok_or_else(|| OpsError::not_found("党组织", org_id))?;
                 may_grade_community(actor, u.id, &org.path, &community.path)?;
             }
-            (None, Some(u.id), "unit", u.name)
+            (None, Some(u.id), "unit", raw.to_string())
         }
     };
     let (from, to) = (

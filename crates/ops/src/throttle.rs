@@ -16,7 +16,9 @@ pub(crate) async fn waiting(tx: &mut Tx, key: &str) -> Result<Option<DateTime<Ut
         .filter(|u| *u > now))
 }
 
-/// Counts a failure of `key` within the caller's write; returns the wait it starts, if any.
+/// Counts a failure of `key` within the caller's write; returns the wait the key is under
+/// now, if any. A wait already running is never shortened, so attempts that passed the check
+/// together, before the first of them failed, cannot wear a block down.
 pub(crate) async fn fail(
     tx: &mut Tx,
     key: &str,
@@ -25,10 +27,10 @@ pub(crate) async fn fail(
     let now = clock::now();
     let before = throttles::get(tx, key)
         .await?
-        .filter(|t| now - t.updated_at < FORGET_AFTER)
-        .map_or(0, |t| t.failures);
-    let failures = before + 1;
-    let until = rule.wait_after(failures).map(|w| now + w);
+        .filter(|t| now - t.updated_at < FORGET_AFTER);
+    let failures = before.as_ref().map_or(0, |t| t.failures) + 1;
+    let running = before.and_then(|t| t.blocked_until).filter(|u| *u > now);
+    let until = running.max(rule.wait_after(failures).map(|w| now + w));
     throttles::set(tx, key, failures, until).await?;
     Ok(until)
 }

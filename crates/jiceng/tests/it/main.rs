@@ -19,12 +19,16 @@ impl Cli {
 
     fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_jiceng"));
+        // The test kit's audit key, so the CLI and the tests sign one chain; the data
+        // directory is the test's own on either backend, never the working directory.
         c.env_remove("JICENG_DATABASE_URL")
-            .env("JICENG_LOG", "warn");
-        match self.t.backend() {
-            jiceng_store::Backend::Postgres => c.arg("--database-url").arg(&self.t.url),
-            jiceng_store::Backend::Sqlite => c.arg("--data-dir").arg(self.t.dir()),
-        };
+            .env("JICENG_LOG", "warn")
+            .env("JICENG_AUDIT_KEY", "jiceng-test-audit-key")
+            .arg("--data-dir")
+            .arg(self.t.dir());
+        if self.t.backend() == jiceng_store::Backend::Postgres {
+            c.arg("--database-url").arg(&self.t.url);
+        }
         c
     }
 

@@ -381,6 +381,13 @@ pub async fn login(
     }
     let who = format!("user:{}", user.username);
     let mut tx = db.write().await?;
+    // Asked again under the write lock: a block that others' failures started while this
+    // attempt was being hashed holds for it too.
+    for key in [&by_account, &by_address] {
+        if let Some(until) = throttle::waiting(&mut tx, key).await? {
+            return Err(throttled(until));
+        }
+    }
     jiceng_store::throttles::clear(&mut tx, &by_account).await?;
     if user.failed_logins > 0 || user.locked_until.is_some() {
         store::record_failure(&mut tx, user.id, 0, None).await?;

@@ -14,6 +14,7 @@ use jiceng_domain::cases::{
     self as domain, Action, Calendar, Classification, Satisfaction, State, Supervision,
 };
 use jiceng_domain::clock;
+use jiceng_domain::throttle::TRACK_FROM;
 use jiceng_domain::{Invalid, Msg, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, Delta};
 use jiceng_store::{Db, Tx, audit};
@@ -103,9 +104,24 @@ pub async fn rate_as_reporter(
     satisfaction: &str,
     from: &str,
 ) -> Result<Case, OpsError> {
-    let c = store::by_code(&mut db.read().await?, code.trim())
-        .await?
-        .ok_or_else(|| OpsError::not_found("案件", code))?;
+    // A code that does not exist answers like a wrong secret and counts as a guessed code
+    // against the address, so rating is no way to find which codes exist.
+    let tracked = format!("track-from:{from}");
+    let mut rx = db.read().await?;
+    if let Some(until) = crate::throttle::waiting(&mut rx, &tracked).await? {
+        return Err(crate::throttle::wait_error("secret", until));
+    }
+    let found = store::by_code(&mut rx, code.trim()).await?;
+    drop(rx);
+    let Some(c) = found else {
+        let mut tx = db.write().await?;
+        let wait = crate::throttle::fail(&mut tx, &tracked, TRACK_FROM).await?;
+        tx.commit().await?;
+        return Err(match wait {
+            Some(until) => crate::throttle::wait_error("secret", until),
+            None => super::rating::wrong(),
+        });
+    };
     super::rating::check(db, c.id, secret, from).await?;
     let m = Move {
         action: Some("follow_up".into()),

@@ -59,6 +59,11 @@ pub(crate) async fn check(db: &Db, case_id: i64, secret: &str, from: &str) -> Re
     tx.commit().await?;
     Err(match blocked.or(address_blocked) {
         Some(until) => throttle::wait_error("secret", until),
-        None => OpsError::Invalid(Invalid::new("secret", "", msg!("评价码不正确"))),
+        None => wrong(),
     })
+}
+
+/// The answer to a wrong secret, and to a code that does not exist.
+pub(crate) fn wrong() -> OpsError {
+    OpsError::Invalid(Invalid::new("secret", "", msg!("评价码不正确")))
 }

@@ -986,3 +986,58 @@ async fn guessing_tracking_codes_soon_waits(on: Backend) {
         real
     );
 }
+
+/// A throttle cannot be worn down by attempts in flight together: twenty-two wrong passwords
+/// sent at once, all past the first check before any failed, leave the account's block in
+/// place, and the right password waits.
+#[both]
+async fn concurrent_wrong_passwords_cannot_wear_a_block_down(on: Backend) {
+    let t = city(on).await;
+    account(&t.db, &actor(), "worker", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let mut tries = tokio::task::JoinSet::new();
+    for i in 0..22 {
+        let db = t.db.clone();
+        tries.spawn(async move {
+            accounts::login(&db, "worker", &format!("wrong-{i}"), "one-address").await
+        });
+    }
+    while let Some(r) = tries.join_next().await {
+        assert!(r.unwrap().is_err());
+    }
+    let e = accounts::login(&t.db, "worker", PW, "one-address")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("分钟后再试"), "{e}");
+}
+
+/// Rating is no way to find which tracking codes exist: an unknown code answers exactly like
+/// a wrong secret for a real one, and counts as a guessed code against the address.
+#[both]
+async fn rating_answers_an_unknown_code_like_a_wrong_secret(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let c = intake::take_in(&t.db, &op, garbage("路灯不亮", "C"))
+        .await
+        .unwrap();
+    let wrong = if c.rating_secret.as_deref() == Some("000000") {
+        "000001"
+    } else {
+        "000000"
+    };
+    let real = moves::rate_as_reporter(&t.db, &c.code, wrong, "satisfied", "a")
+        .await
+        .unwrap_err();
+    let unknown = moves::rate_as_reporter(&t.db, "C000000NOSUCH", wrong, "satisfied", "b")
+        .await
+        .unwrap_err();
+    assert_eq!(real.to_string(), unknown.to_string());
+    assert_eq!(real.body().field, unknown.body().field);
+    for i in 0..19 {
+        let _ =
+            moves::rate_as_reporter(&t.db, &format!("C000000NO{i}"), wrong, "satisfied", "b").await;
+    }
+    let e = views::track(&t.db, &c.code, "b").await.unwrap_err();
+    assert!(e.to_string().contains("分钟后再试"), "{e}");
+}
