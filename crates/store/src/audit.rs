@@ -161,6 +161,12 @@ pub async fn seal_unchained(tx: &mut Tx) -> Result<u64, StoreError> {
 /// their plain chain holds: a chain already broken keeps its plain hashes from the break on,
 /// for verification to report. Returns how many entries were signed.
 pub async fn sign_plain_entries(tx: &mut Tx, key: &AuditKey) -> Result<u64, StoreError> {
+    // The usual case, asked cheaply at every start: the first entry is signed, or none exists.
+    let first: Option<Option<String>> = on!(tx, c => sqlx::query_scalar::<_, Option<String>>(
+        "SELECT key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq LIMIT 1").fetch_optional(c).await)?;
+    if !matches!(first, Some(None)) {
+        return Ok(0);
+    }
     let mut plain_prev = String::new();
     let mut keyed_prev = String::new();
     let mut signed = 0u64;
@@ -194,6 +200,12 @@ pub async fn sign_plain_entries(tx: &mut Tx, key: &AuditKey) -> Result<u64, Stor
         on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&keyed_prev).execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(signed)
+}
+
+/// The key that signed the newest entry, if any entry is signed.
+pub async fn last_key_id(tx: &mut Tx) -> Result<Option<String>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar::<_, Option<String>>(
+        "SELECT key_id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1").fetch_optional(c).await)?.flatten())
 }
 
 /// Entries outside the chain (no sequence number), which verification reports.

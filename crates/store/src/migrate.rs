@@ -142,15 +142,25 @@ impl Db {
             tx.commit().await?;
             applied.push(m.version);
         }
-        if !applied.is_empty() {
-            let mut tx = self.write().await?;
-            if applied.contains(&16) {
-                let key = crate::audit_key::current()?;
-                crate::audit::sign_plain_entries(&mut tx, key).await?;
-            }
-            crate::audit::seal_unchained(&mut tx).await?;
-            tx.commit().await?;
+        // Entries from before keys are signed at every start until none is left (a start that
+        // stopped between the migration and the signing signs them at the next), and a key the
+        // chain was not signed with is refused rather than used.
+        let mut tx = self.write().await?;
+        let key = crate::audit_key::current()?;
+        crate::audit::sign_plain_entries(&mut tx, key).await?;
+        if let Some(other) = crate::audit::last_key_id(&mut tx)
+            .await?
+            .filter(|id| id != key.id())
+        {
+            return Err(StoreError::Unavailable(format!(
+                "审计日志由密钥 {other} 签名，而本进程加载的是 {}：请使用该部署的 audit.key 或 JICENG_AUDIT_KEY",
+                key.id()
+            )));
         }
+        if !applied.is_empty() {
+            crate::audit::seal_unchained(&mut tx).await?;
+        }
+        tx.commit().await?;
         Ok(applied)
     }
 

@@ -31,14 +31,21 @@ impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        // An IPv4 proxy reached over an IPv6 socket shows as ::ffff:a.b.c.d.
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = parts
+            .map(|c| c.0.ip().to_canonical());
+        // Every X-Forwarded-For line, in order: a proxy may add its own line after the
+        // client's, and the client's own claim is never the last entry.
+        let forwarded: Vec<&str> = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let forwarded = forwarded.join(",");
+        let forwarded = (!forwarded.is_empty()).then_some(forwarded.as_str());
         Ok(ClientAddr(address(peer, forwarded, &state.trusted_proxies)))
     }
 }

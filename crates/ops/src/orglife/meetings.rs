@@ -352,7 +352,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
     let mut tx = db.read().await?;
     let (path, org_id) = match (opt(&q.org), opt(&q.within)) {
         (Some(code), _) => {
-            let o = by_code(&mut tx, "org", code).await?;
+            let o = crate::orgs::policy::filter(&mut tx, actor, "org", code).await?;
             (o.path, Some(o.id))
         }
         (None, Some(code)) => (

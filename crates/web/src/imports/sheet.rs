@@ -49,6 +49,15 @@ fn csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, Msg> {
     if lines > MAX_ROWS + 1 {
         return Err(too_many_rows());
     }
+    // Before any cell is made: a line with far more commas than columns allowed (commas in
+    // quotes counted too, so this only bounds) is refused, so a line of commas cannot make
+    // millions of empty cells.
+    if text
+        .split('\n')
+        .any(|l| l.bytes().filter(|b| *b == b',').count() > 4 * MAX_COLUMNS)
+    {
+        return Err(too_many_columns());
+    }
     let rows = super::pages::csv_rows(text);
     if rows.iter().any(|r| r.len() > MAX_COLUMNS) {
         return Err(too_many_columns());
