@@ -190,6 +190,36 @@ impl Polygon {
                 ),
             ));
         }
+        // A corner repeated, or lying on an edge that does not end at it, pinches the ring.
+        let rings: Vec<&[Point]> = self
+            .rings
+            .iter()
+            .map(|r| match (r.first(), r.last()) {
+                (Some(a), Some(b)) if a == b && r.len() > 1 => &r[..r.len() - 1],
+                _ => &r[..],
+            })
+            .collect();
+        for (ri, ring) in rings.iter().enumerate() {
+            for (i, v) in ring.iter().enumerate() {
+                for (rj, other) in rings.iter().enumerate() {
+                    let n = other.len();
+                    for k in 0..n {
+                        let ends_here = ri == rj && (k == i || (k + 1) % n == i);
+                        let e = Edge {
+                            from: other[k],
+                            to: other[(k + 1) % n],
+                        };
+                        if !ends_here && on_segment(&e, *v) {
+                            return Err(Invalid::new(
+                                "polygon",
+                                format!("{},{}", v.0, v.1),
+                                msg!("边线自相交，请重新绘制"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         let edges = self.edges();
         for (i, a) in edges.iter().enumerate() {
             // Neighbouring edges share a corner, which is no crossing; one that doubles back
@@ -224,8 +254,13 @@ impl Polygon {
         // No edges cross: one lies inside the other, or they only touch.
         let strictly_inside =
             |p: &Polygon, q: Point| p.contains(q) && !p.edges().iter().any(|e| on_segment(e, q));
+        // A corner or an edge's midpoint strictly inside the other: an edge may run from
+        // corner to corner of the other, across its inside, touching its boundary only at ends.
+        let mid = |e: &Edge| ((e.from.0 + e.to.0) / 2.0, (e.from.1 + e.to.1) / 2.0);
         self.rings[0].iter().any(|v| strictly_inside(other, *v))
             || other.rings[0].iter().any(|v| strictly_inside(self, *v))
+            || ea.iter().any(|e| strictly_inside(other, mid(e)))
+            || eb.iter().any(|e| strictly_inside(self, mid(e)))
             || other.contains(self.interior_point())
             || self.contains(other.interior_point())
     }
@@ -425,6 +460,31 @@ mod tests {
             back_and_forth.check_grid_shape().is_err(),
             "an edge doubling back"
         );
+        let s = 1.0 / 64.0;
+        let through_a_corner = Polygon::new(vec![vec![
+            (119.0, 25.0),
+            (119.0 + s, 25.0 + s),
+            (119.0 + 2.0 * s, 25.0 + 2.0 * s),
+            (119.0 + 2.0 * s, 25.0),
+            (119.0, 25.0 + 2.0 * s),
+        ]])
+        .unwrap();
+        assert!(
+            through_a_corner.check_grid_shape().is_err(),
+            "crossing at a corner"
+        );
+        let pinched = Polygon::new(vec![vec![
+            (119.0, 25.0),
+            (119.0 + 4.0 * s, 25.0),
+            (119.0 + 4.0 * s, 25.0 + 2.0 * s),
+            (119.0 + 2.0 * s, 25.0),
+            (119.0, 25.0 + 2.0 * s),
+        ]])
+        .unwrap();
+        assert!(
+            pinched.check_grid_shape().is_err(),
+            "a corner on another edge"
+        );
         let many: Vec<Point> = (0..MAX_VERTICES + 1)
             .map(|i| {
                 let t = i as f64 / (MAX_VERTICES + 1) as f64 * std::f64::consts::TAU;
@@ -448,6 +508,13 @@ mod tests {
         assert!(a.overlaps(&square(0.25, 0.25, 0.5)), "inside");
         assert!(square(0.25, 0.25, 0.5).overlaps(&a), "around");
         assert!(a.overlaps(&square(0.0, 0.0, 1.0)), "the same");
+        // An edge along the other's diagonal, corner to corner, with every corner on its
+        // boundary or outside.
+        let wedge = Polygon::new(vec![vec![(0.0, 0.0), (1.0, 1.0), (3.0, 0.0)]]).unwrap();
+        assert!(
+            a.overlaps(&wedge) && wedge.overlaps(&a),
+            "across the diagonal"
+        );
     }
 
     #[test]
