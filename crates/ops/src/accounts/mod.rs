@@ -171,7 +171,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     accounts::password(password, &username)?;
     let role = Role::parse(required("role", &new.role)?)?;
     let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
-    let hash = hash_password(password)?;
+    let hash = hashing::hash(password).await?;
 
     // May the actor make an account of this role at all (at their own scope)?
     actor.may_manage_account(role, actor.scope_path())?;
