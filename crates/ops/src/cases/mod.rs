@@ -11,6 +11,7 @@ mod handling;
 pub mod intake;
 pub mod moves;
 pub mod policy;
+mod public;
 pub mod rates;
 mod rating;
 mod register;

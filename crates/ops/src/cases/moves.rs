@@ -14,7 +14,6 @@ use jiceng_domain::cases::{
     self as domain, Action, Calendar, Classification, Satisfaction, State, Supervision,
 };
 use jiceng_domain::clock;
-use jiceng_domain::throttle::TRACK_FROM;
 use jiceng_domain::{Invalid, Msg, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, Delta};
 use jiceng_store::{Db, Tx, audit};
@@ -104,24 +103,9 @@ pub async fn rate_as_reporter(
     satisfaction: &str,
     from: &str,
 ) -> Result<Case, OpsError> {
-    // A code that does not exist answers like a wrong secret and counts as a guessed code
-    // against the address, so rating is no way to find which codes exist.
-    let tracked = format!("track-from:{from}");
-    let mut rx = db.read().await?;
-    if let Some(until) = crate::throttle::waiting(&mut rx, &tracked).await? {
-        return Err(crate::throttle::wait_error("secret", until));
-    }
-    let found = store::by_code(&mut rx, code.trim()).await?;
-    drop(rx);
-    let Some(c) = found else {
-        let mut tx = db.write().await?;
-        let wait = crate::throttle::fail(&mut tx, &tracked, TRACK_FROM).await?;
-        tx.commit().await?;
-        return Err(match wait {
-            Some(until) => crate::throttle::wait_error("secret", until),
-            None => super::rating::wrong(),
-        });
-    };
+    // A code that does not exist answers like a wrong secret, so rating is no way to find
+    // which codes exist.
+    let c = super::public::by_code(db, code, from, "secret", super::rating::wrong).await?;
     super::rating::check(db, c.id, secret, from).await?;
     let m = Move {
         action: Some("follow_up".into()),

@@ -7,7 +7,6 @@ use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{Action, CaseStatus, Satisfaction, StepAction, Warning, warning};
 use jiceng_domain::clock;
-use jiceng_domain::throttle::TRACK_FROM;
 use jiceng_domain::{msg, phone, text};
 use jiceng_store::cases::{self as store, CaseFilter, CaseRow};
 use jiceng_store::{Db, audit};
@@ -275,23 +274,9 @@ pub struct TrackedStep {
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "track"))]
 pub async fn track(db: &Db, code: &str, from: &str) -> Result<Tracking, OpsError> {
-    // Codes that do not exist, looked up from one address, soon make it wait: guessing
-    // codes gets nowhere, while whoever holds a code looks it up freely.
-    let by_address = format!("track-from:{from}");
+    let c = super::public::by_code(db, code, from, "code", || OpsError::not_found("案件", code))
+        .await?;
     let mut tx = db.read().await?;
-    if let Some(until) = crate::throttle::waiting(&mut tx, &by_address).await? {
-        return Err(crate::throttle::wait_error("code", until));
-    }
-    let Some(c) = store::by_code(&mut tx, code.trim()).await? else {
-        drop(tx);
-        let mut w = db.write().await?;
-        let wait = crate::throttle::fail(&mut w, &by_address, TRACK_FROM).await?;
-        w.commit().await?;
-        return Err(match wait {
-            Some(until) => crate::throttle::wait_error("code", until),
-            None => OpsError::not_found("案件", code),
-        });
-    };
     let steps = store::steps(&mut tx, c.id)
         .await?
         .into_iter()

@@ -42,6 +42,24 @@ fn field(e: &OpsError) -> (&'static str, String) {
     (b.field.unwrap_or(""), b.message)
 }
 
+/// A private enterprise named `name` at the division `division`; returns its id.
+async fn unit(db: &Db, name: &str, division: &str) -> i64 {
+    units::add(
+        db,
+        &actor(),
+        NewUnit {
+            name: s(name),
+            category: s("private_enterprise"),
+            division_code: s(division),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .row
+    .id
+}
+
 /// A garbage case in `community`, as the hotline takes it in.
 fn garbage(title: &str, community: &str) -> NewCase {
     NewCase {
@@ -84,20 +102,7 @@ async fn accounts_bind_only_what_their_creator_may_write(on: Backend) {
         .await
         .unwrap()
         .id;
-    let other_unit = units::add(
-        &t.db,
-        &op,
-        NewUnit {
-            name: s("邻社区公司"),
-            category: s("private_enterprise"),
-            division_code: s(OTHER_COMMUNITY_DIV),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .row
-    .id;
+    let other_unit = unit(&t.db, "邻社区公司", OTHER_COMMUNITY_DIV).await;
     let users_before = count(&t.db, "SELECT COUNT(*) FROM users").await;
     let try_bind = |member_id: Option<i64>, unit_id: Option<i64>, scope: &str, role: &str| {
         accounts::create(
@@ -641,20 +646,7 @@ async fn an_edit_keeps_what_it_does_not_mention(on: Backend) {
     use jiceng_ops::members::NewMember;
     let t = city(on).await;
     let op = actor();
-    let unit = units::add(
-        &t.db,
-        &op,
-        NewUnit {
-            name: s("雇主公司"),
-            category: s("private_enterprise"),
-            division_code: s(COMMUNITY_DIV),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .row
-    .id;
+    let unit = unit(&t.db, "雇主公司", COMMUNITY_DIV).await;
     let m = members::add(
         &t.db,
         &op,
@@ -923,7 +915,7 @@ async fn two_servers_escalate_each_overdue_case_once(on: Backend) {
     departments::add(&t.db, &op, "cgj", "城市管理局")
         .await
         .unwrap();
-    let now = chrono::Utc::now();
+    let now = jiceng_domain::clock::now();
     for i in 0..12 {
         let id = dispatched(&t.db, &op, garbage(&format!("垃圾满溢{i}"), "C")).await;
         let mut tx = t.db.write().await.unwrap();
