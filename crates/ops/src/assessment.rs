@@ -105,7 +105,7 @@ pub async fn quarter(
     let mut tx = db.read().await?;
     let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }
@@ -260,7 +260,7 @@ pub async fn open(
         return Err(Invalid::new("org", &code, msg!("该组织本期未被列为软弱涣散")).into());
     }
     let mut tx = db.write().await?;
-    let org = by_code(&mut tx, "org", &code).await?;
+    let org = by_code(&mut tx, actor, "org", &code).await?;
     actor.may_write(&org.path)?;
     let id = store::insert(
         &mut tx,

@@ -80,16 +80,14 @@ pub async fn sign(
         .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
     let code = required("org", &new.org)?.to_string();
     let mut tx = db.write().await?;
-    let org = by_code(&mut tx, "org", &code).await?;
+    let org = by_code(&mut tx, actor, "org", &code).await?;
     if org.category != OrgCategory::Regional
         || (org.level != OrgLevel::Community && org.level != OrgLevel::Street)
     {
         return Err(Invalid::new("org", &code, msg!("共建协议应与社区或街道党组织签订")).into());
     }
     actor.may_write(&org.path)?;
-    let unit = units::by_id(&mut tx, unit_id)
-        .await?
-        .ok_or_else(|| Invalid::new("unit", unit_id, msg!("没有这个驻区单位")))?;
+    let unit = crate::units::policy::named(&mut tx, actor, "unit", unit_id).await?;
     let sits_in = DivisionCode::parse(&unit.division_code)?
         .is_within(&DivisionCode::parse(&org.division_code)?);
     if !sits_in {
@@ -299,7 +297,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agre
     }
     let path = match opt(&q.within) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }

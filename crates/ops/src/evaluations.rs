@@ -10,7 +10,7 @@ use jiceng_domain::clock;
 use jiceng_domain::evaluations::{Grade, Subject, check_year};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::evaluations::{self as store, PairQuery};
-use jiceng_store::{Db, StoreError, audit, members, orgs, units};
+use jiceng_store::{Db, StoreError, audit, orgs, units};
 use serde::{Deserialize, Serialize};
 
 /// A grade as forms and the API send it.
@@ -57,24 +57,36 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
         .transpose()?;
     let code = required("community", &new.community)?;
     let mut tx = db.write().await?;
-    let community = by_code(&mut tx, "community", code).await?;
+    // The community grades as the actor may read it; graded, it is named by the unit's side
+    // (its liaison, or its party org's writers), whose scope may lie elsewhere, and who may
+    // grade it only where the unit registered.
+    let community = match subject {
+        Subject::Community => crate::orgs::anywhere(&mut tx, "community", code).await?,
+        _ if actor.unit_id().is_some() => {
+            return Err(OpsError::Forbidden(msg!("驻区单位只评价所在社区")));
+        }
+        _ => by_code(&mut tx, actor, "community", code).await?,
+    };
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", code, msg!("评价的一方应为社区党组织")).into());
     }
     let (member_id, unit_id, field, who) = match subject {
         Subject::Member => {
             let raw = required("member", &new.member)?;
-            let m = members::by_id(&mut tx, id("member", raw)?)
-                .await?
-                .ok_or_else(|| Invalid::new("member", raw, msg!("没有这名党员")))?;
             actor.may_write(&community.path)?;
+            let m = crate::registrations::credited(
+                &mut tx,
+                actor,
+                "member",
+                id("member", raw)?,
+                community.id,
+            )
+            .await?;
             (Some(m.id), None, "member", raw.to_string())
         }
         Subject::Unit | Subject::Community => {
             let raw = required("unit", &new.unit)?;
-            let u = units::by_id(&mut tx, id("unit", raw)?)
-                .await?
-                .ok_or_else(|| Invalid::new("unit", raw, msg!("没有这个驻区单位")))?;
+            let u = crate::units::policy::named(&mut tx, actor, "unit", id("unit", raw)?).await?;
             if subject == Subject::Unit {
                 actor.may_write(&community.path)?;
             } else {
@@ -253,7 +265,7 @@ pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsErr
     let (path, unit_id) = match (opt(&q.within), actor.own_unit_only()) {
         (_, Some(unit)) => ("/".to_string(), Some(unit)),
         (Some(code), None) => {
-            let org = crate::orgs::policy::filter(&mut tx, actor, "within", code).await?;
+            let org = crate::orgs::policy::named(&mut tx, actor, "within", code).await?;
             actor.may_read(&org.path)?;
             (org.path, None)
         }

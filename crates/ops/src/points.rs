@@ -521,7 +521,7 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     let period = parse_period(&scheme, q.period.as_deref())?;
     let path = match q.within.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }

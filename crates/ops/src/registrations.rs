@@ -2,7 +2,6 @@
 //! org registers with the community where the unit sits. Both sides see the record.
 
 use crate::input::opt_past_date;
-use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use jiceng_domain::clock;
 use jiceng_domain::msg;
@@ -11,8 +10,16 @@ use jiceng_store::orgs::OrgRow;
 use jiceng_store::registrations::{self, NewRegistration};
 use jiceng_store::{Db, StoreError, Tx, audit, members};
 
-async fn community(tx: &mut Tx, code: &str) -> Result<OrgRow, OpsError> {
-    let org = by_code(tx, "community", code).await?;
+/// The community a registration names: a member registers where they live and a liaison
+/// where their unit sits, in the actor's scope or not.
+async fn community(
+    tx: &mut Tx,
+    actor: &Actor,
+    member: Option<i64>,
+    unit: Option<i64>,
+    code: &str,
+) -> Result<OrgRow, OpsError> {
+    let org = crate::orgs::policy::named_for(tx, actor, "community", code, member, unit).await?;
     if org.level != OrgLevel::Community || org.category != OrgCategory::Regional {
         return Err(Invalid::new("community", code, msg!("报到对象应为社区党组织")).into());
     }
@@ -82,7 +89,7 @@ pub async fn register_member(
     // The community first, and the actor's right to act there; then the member, whom the
     // actor reaches by scope or because they live in that community. Nothing about the member
     // is checked, or named, before.
-    let org = community(&mut tx, community_code).await?;
+    let org = community(&mut tx, actor, Some(member_id), None, community_code).await?;
     actor.may_act_for(Some(member_id), None, &org.path)?;
     let m = match crate::members::policy::readable(&mut tx, actor, member_id).await? {
         Some(m) => m,
@@ -137,7 +144,7 @@ pub async fn register_unit(
     if u.org_id.is_none() {
         return Err(Invalid::new("unit", &u.name, msg!("没有党组织的单位不参加双报到")).into());
     }
-    let org = community(&mut tx, community_code).await?;
+    let org = community(&mut tx, actor, None, Some(unit_id), community_code).await?;
     let unit_div = DivisionCode::parse(&u.division_code)?;
     let com_div = DivisionCode::parse(&org.division_code)?;
     if !(unit_div.is_within(&com_div) || com_div.is_within(&unit_div)) {
@@ -222,7 +229,7 @@ pub async fn of_community(
     let mut tx = db.read().await?;
     // The org is resolved within the actor's reach first: another's answers as missing.
     let org = crate::orgs::policy::resolve(&mut tx, actor, code).await?;
-    let org = community(&mut tx, &org.code).await?;
+    let org = community(&mut tx, actor, None, None, &org.code).await?;
     let rows = registrations::of_community(
         &mut tx,
         org.id,
@@ -234,31 +241,35 @@ pub async fn of_community(
     Ok(Page::numbered(rows, page, per_page))
 }
 
-/// Whether a community's writers may credit a member with something done there (service, a
-/// wish): the member is within the actor's reach, or is registered (双报到) with the
-/// community and still is.
-pub(crate) async fn may_credit(
+/// The member a community's writers credit with something done there (service, a wish, a
+/// grade), named by a request in `field`: one within the actor's reach, or registered (双报到)
+/// with the community and still. Anyone else is refused exactly as an id that does not exist.
+pub(crate) async fn credited(
     tx: &mut Tx,
     actor: &Actor,
-    member: &jiceng_store::members::MemberRow,
+    field: &'static str,
+    member_id: i64,
     community_org_id: i64,
-) -> Result<(), OpsError> {
+) -> Result<jiceng_store::members::MemberRow, OpsError> {
+    let refused = || {
+        Invalid::new(
+            field,
+            member_id,
+            msg!("不是您管理范围内或已到本社区报到的党员"),
+        )
+    };
+    let member = members::by_id(tx, member_id).await?.ok_or_else(refused)?;
     if actor.may_read_member(member.id, &member.org_path).is_ok() {
-        return Ok(());
+        return Ok(member);
     }
     let registered = registrations::of_member(tx, member.id)
         .await?
         .iter()
         .any(|r| r.community_org_id == community_org_id && r.ended_on.is_none());
     if registered {
-        Ok(())
+        Ok(member)
     } else {
-        Err(Invalid::new(
-            "member",
-            member.id,
-            msg!("该党员不在您的管理范围内，也未到本社区报到"),
-        )
-        .into())
+        Err(refused().into())
     }
 }
 

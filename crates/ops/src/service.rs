@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::service::{self as store, NewService};
-use jiceng_store::{Db, audit, members};
+use jiceng_store::{Db, audit};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -38,15 +38,13 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
         .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
     let code = required("community", &new.community)?.to_string();
     let mut tx = db.write().await?;
-    let community = by_code(&mut tx, "community", &code).await?;
+    let community = by_code(&mut tx, actor, "community", &code).await?;
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
     }
     actor.may_write(&community.path)?;
-    let member = members::by_id(&mut tx, member_id)
-        .await?
-        .ok_or_else(|| Invalid::new("member", member_id, msg!("没有这名党员")))?;
-    crate::registrations::may_credit(&mut tx, actor, &member, community.id).await?;
+    let member =
+        crate::registrations::credited(&mut tx, actor, "member", member_id, community.id).await?;
     let id = store::insert(
         &mut tx,
         &NewService {
@@ -129,7 +127,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
     let mut tx = db.read().await?;
     let path = match opt(&q.within) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }
@@ -157,7 +155,7 @@ pub async fn at_community(
     year: i32,
 ) -> Result<std::collections::HashMap<i64, i64>, OpsError> {
     let mut tx = db.read().await?;
-    let community = by_code(&mut tx, "community", code).await?;
+    let community = by_code(&mut tx, actor, "community", code).await?;
     actor.may_read(&community.path)?;
     let first = NaiveDate::from_ymd_opt(year, 1, 1)
         .ok_or_else(|| Invalid::new("year", year, msg!("年度应不早于 2000 年")))?;

@@ -60,7 +60,7 @@ pub async fn disclosure(
                 );
             let mut tx = db.read().await?;
             let street_org_id = match s {
-                Some(code) => Some(crate::orgs::by_code(&mut tx, "street", code).await?.id),
+                Some(code) => Some(crate::orgs::anywhere(&mut tx, "street", code).await?.id),
                 None => None,
             };
             let department_id = match d {

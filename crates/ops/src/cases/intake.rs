@@ -6,7 +6,7 @@ use super::views::Case;
 use super::{settings, stats};
 use crate::grids;
 use crate::input::{opt, required};
-use crate::orgs::by_code;
+use crate::orgs::anywhere;
 use crate::{Actor, OpsError};
 use jiceng_domain::cases::{CaseStatus, Channel, Routing, Urgency};
 use jiceng_domain::clock;
@@ -90,7 +90,7 @@ pub(crate) async fn route(
     let (routed, org) = match (org, community) {
         (Some(o), _) => (routed, Some(o)),
         (None, Some(code)) => {
-            let o = by_code(tx, "community", code).await?;
+            let o = anywhere(tx, "community", code).await?;
             if o.level != OrgLevel::Community {
                 return Err(Invalid::new("community", code, msg!("应为社区党组织的代码")).into());
             }

@@ -138,11 +138,11 @@ async fn compute(db: &Db, actor: Option<&Actor>, q: RatesQuery) -> Result<Rates,
     // A scoped account sees its own street's figures: the counts are kept per street.
     let mut street = match crate::input::opt(&q.street) {
         Some(code) => {
-            let s = by_code(&mut tx, "street", code).await?;
-            if let Some(a) = actor {
-                a.may_read(&s.path)?;
-            }
-            Some(s)
+            // The public figures name any street; an account names one it may read.
+            Some(match actor {
+                Some(a) => by_code(&mut tx, a, "street", code).await?,
+                None => crate::orgs::anywhere(&mut tx, "street", code).await?,
+            })
         }
         None => None,
     };

@@ -162,7 +162,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
     let mut tx = db.read().await?;
     let path = match crate::input::opt(&q.within) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }
@@ -185,14 +185,14 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         None => None,
     };
     let street_org_id = match crate::input::opt(&q.street) {
-        Some(code) => Some(by_code(&mut tx, "street", code).await?.id),
+        Some(code) => Some(by_code(&mut tx, actor, "street", code).await?.id),
         None => None,
     };
     let grid_id = match crate::input::opt(&q.grid) {
         Some(code) => Some(
-            store::grid_by_code(&mut tx, code)
+            crate::grids::policy::named(&mut tx, actor, "grid", code)
                 .await?
-                .ok_or_else(|| jiceng_domain::Invalid::new("grid", code, msg!("没有这个网格")))?
+                .0
                 .id,
         ),
         None => None,

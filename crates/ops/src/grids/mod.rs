@@ -4,6 +4,7 @@
 
 pub mod patrols;
 pub mod places;
+pub(crate) mod policy;
 mod shapes;
 
 use crate::orgs::by_code;
@@ -73,7 +74,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
         }
     }
     let mut tx = db.write().await?;
-    let community = by_code(&mut tx, "community", &community_code).await?;
+    let community = by_code(&mut tx, actor, "community", &community_code).await?;
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new(
             "community",
@@ -113,7 +114,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
     };
     let branch = match crate::input::opt(&new.branch) {
         Some(b) => {
-            let o = by_code(&mut tx, "branch", b).await?;
+            let o = by_code(&mut tx, actor, "branch", b).await?;
             if !o.path.starts_with(&community.path) {
                 return Err(Invalid::new("branch", b, msg!("网格支部应在本社区之下")).into());
             }
@@ -187,7 +188,7 @@ pub async fn with_open_cases(
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+            crate::orgs::policy::named(&mut tx, actor, "within", c)
                 .await?
                 .path
         }
@@ -234,17 +235,10 @@ pub async fn add_team_member(
         .map(|p| jiceng_domain::Phone::parse(p).map(|p| p.as_str().to_string()))
         .transpose()?;
     let mut tx = db.write().await?;
-    let grid = store::grid_by_code(&mut tx, &code)
-        .await?
-        .ok_or_else(|| Invalid::new("grid", &code, msg!("没有这个网格")))?;
-    let community = jiceng_store::orgs::by_id(&mut tx, grid.community_org_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    let (grid, community) = policy::named(&mut tx, actor, "grid", &code).await?;
     actor.may_write(&community.path)?;
-    if let Some(m) = new.member_id
-        && jiceng_store::members::by_id(&mut tx, m).await?.is_none()
-    {
-        return Err(Invalid::new("member", m, msg!("没有这名党员")).into());
+    if let Some(m) = new.member_id {
+        crate::members::policy::named(&mut tx, actor, "member", m).await?;
     }
     let id = store::add_team_member(
         &mut tx,
@@ -326,7 +320,7 @@ pub async fn teams(
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+            crate::orgs::policy::named(&mut tx, actor, "within", c)
                 .await?
                 .path
         }

@@ -64,12 +64,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patro
         }
     };
     let mut tx = db.write().await?;
-    let grid = cases_store::grid_by_code(&mut tx, &code)
-        .await?
-        .ok_or_else(|| Invalid::new("grid", &code, msg!("没有这个网格")))?;
-    let community = orgs::by_id(&mut tx, grid.community_org_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    let (grid, community) = super::policy::named(&mut tx, actor, "grid", &code).await?;
     may_patrol(actor, &community.path)?;
     let by = actor.audit_name();
     let id = store::insert(

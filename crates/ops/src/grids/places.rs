@@ -7,7 +7,7 @@ use crate::{Actor, OpsError};
 use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::{DivisionCode, Invalid, msg, text};
 use jiceng_store::places::{self as store, NewPlace};
-use jiceng_store::{Db, StoreError, audit, orgs, units};
+use jiceng_store::{Db, StoreError, audit, orgs};
 use serde::Deserialize;
 
 /// The most places a map draws at once.
@@ -66,9 +66,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<Place, Op
             let id = new
                 .unit_id
                 .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
-            let unit = units::by_id(&mut tx, id)
-                .await?
-                .ok_or_else(|| Invalid::new("unit", id, msg!("没有这个驻区单位")))?;
+            let unit = crate::units::policy::named(&mut tx, actor, "unit", id).await?;
             let here = DivisionCode::parse(&community.division_code)?;
             let theirs = DivisionCode::parse(&unit.division_code)?;
             if theirs != here && here.parent().as_ref() != Some(&theirs) {
@@ -162,7 +160,7 @@ pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Pl
     let mut tx = db.read().await?;
     let path = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", c)
+            crate::orgs::policy::named(&mut tx, actor, "within", c)
                 .await?
                 .path
         }
@@ -180,12 +178,7 @@ pub async fn within(db: &Db, actor: &Actor, code: Option<&str>) -> Result<Vec<Pl
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_grid"))]
 pub async fn of_grid(db: &Db, actor: &Actor, code: &str) -> Result<Vec<Place>, OpsError> {
     let mut tx = db.read().await?;
-    let grid = jiceng_store::cases::grid_by_code(&mut tx, code)
-        .await?
-        .ok_or_else(|| Invalid::new("grid", code, msg!("没有这个网格")))?;
-    let community = orgs::by_id(&mut tx, grid.community_org_id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("党组织", grid.community_org_id))?;
+    let (grid, community) = super::policy::named(&mut tx, actor, "grid", code).await?;
     actor.may_read(&community.path)?;
     Ok(store::of_grid(&mut tx, grid.id)
         .await?

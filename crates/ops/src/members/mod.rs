@@ -168,7 +168,7 @@ pub(crate) async fn add_in(
     new: &NewMember,
 ) -> Result<MemberView, OpsError> {
     let mut f = fields(new)?;
-    let org = by_code(tx, "org", required("org", &new.org)?).await?;
+    let org = by_code(tx, actor, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
     check_links(tx, actor, new, &mut f, None).await?;
     let id = members::insert(tx, &f, org.id, &org.path)
@@ -410,7 +410,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMembers) -> Result<Page<MemberV
     let mut tx = db.read().await?;
     let (path, total) = match (opt(&q.within), actor.scope_code()) {
         (Some(code), _) => {
-            let o = crate::orgs::policy::filter(&mut tx, actor, "within", code).await?;
+            let o = crate::orgs::policy::named(&mut tx, actor, "within", code).await?;
             (o.path, Some(o.subtree_member_count))
         }
         (None, Some(code)) => {
@@ -481,7 +481,7 @@ pub async fn transfer(
     let date = opt_past_date("transferred_on", &on_date)?.unwrap_or_else(clock::today);
     let mut tx = db.write().await?;
     let (m, from) = load(&mut tx, actor, id).await?;
-    let target = by_code(&mut tx, "org", to).await?;
+    let target = by_code(&mut tx, actor, "org", to).await?;
     actor.may_write(&from.path)?;
     actor.may_write(&target.path)?;
     if target.id == from.id {

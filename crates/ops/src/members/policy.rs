@@ -3,6 +3,7 @@
 //! scope answer alike, so no answer tells that a file exists elsewhere.
 
 use crate::{Actor, OpsError};
+use jiceng_domain::{Invalid, msg};
 use jiceng_store::Tx;
 use jiceng_store::members::{self, MemberRow};
 
@@ -36,4 +37,17 @@ pub(crate) async fn writable(
     Ok(members::by_id(tx, id)
         .await?
         .filter(|m| actor.may_write(&m.org_path).is_ok()))
+}
+
+/// The member a request body names in `field`, as the actor may read them: one out of scope
+/// is refused exactly as an id that does not exist.
+pub(crate) async fn named(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    id: i64,
+) -> Result<MemberRow, OpsError> {
+    readable(tx, actor, id)
+        .await?
+        .ok_or_else(|| Invalid::new(field, id, msg!("没有这个党员")).into())
 }

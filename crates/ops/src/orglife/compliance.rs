@@ -124,7 +124,7 @@ pub async fn report(
     let mut tx = db.read().await?;
     let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }

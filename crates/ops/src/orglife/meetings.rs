@@ -202,12 +202,12 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingView, OpsError> {
     let mut tx = db.write().await?;
-    let org = by_code(&mut tx, "org", required("org", &new.org)?).await?;
+    let org = by_code(&mut tx, actor, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
     let c = check(&new, &org)?;
     let mut orgs = vec![org];
     for code in new.joint_orgs.iter().filter(|c| !c.trim().is_empty()) {
-        let o = by_code(&mut tx, "orgs", code).await?;
+        let o = by_code(&mut tx, actor, "orgs", code).await?;
         actor.may_write(&o.path)?;
         if !orgs.iter().any(|x| x.id == o.id) {
             orgs.push(o);
@@ -266,7 +266,15 @@ pub async fn update(
         .ok_or_else(|| OpsError::not_found("会议", id))?;
     actor.reach(&before.org_path, "会议", id)?;
     actor.may_write(&before.org_path)?;
-    let org = by_code(&mut tx, "org", &before.org_code).await?;
+    // The org stays: a body naming another, or joint orgs, is refused rather than ignored,
+    // and alike whatever org it names.
+    if let Some(other) = opt(&new.org).filter(|o| o.trim() != before.org_code) {
+        return Err(Invalid::new("org", other, msg!("更正会议不能改变召开会议的组织")).into());
+    }
+    if let Some(j) = new.joint_orgs.iter().find(|j| !j.trim().is_empty()) {
+        return Err(Invalid::new("joint_orgs", j, msg!("更正会议不能改变联合召开的组织")).into());
+    }
+    let org = by_code(&mut tx, actor, "org", &before.org_code).await?;
     let c = check(&new, &org)?;
     let split = attendance(&mut tx, std::slice::from_ref(&org), &c.absent, &c.visitors).await?;
     let (absent, visitors) = &split[0];
@@ -352,11 +360,11 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
     let mut tx = db.read().await?;
     let (path, org_id) = match (opt(&q.org), opt(&q.within)) {
         (Some(code), _) => {
-            let o = crate::orgs::policy::filter(&mut tx, actor, "org", code).await?;
+            let o = crate::orgs::policy::named(&mut tx, actor, "org", code).await?;
             (o.path, Some(o.id))
         }
         (None, Some(code)) => (
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path,
             None,

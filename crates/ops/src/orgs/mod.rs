@@ -67,7 +67,19 @@ pub struct OrgDetail {
     pub registered_units: i64,
 }
 
+/// The org a request names in `field`, as the actor may read it: see [`policy::named`].
 pub(crate) async fn by_code(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    code: &str,
+) -> Result<OrgRow, OpsError> {
+    policy::named(tx, actor, field, code).await
+}
+
+/// An org named where any org may be, whoever asks: the community where a problem is
+/// reported (a hotline answers for the whole city) and the public disclosure's streets.
+pub(crate) async fn anywhere(
     tx: &mut Tx,
     field: &'static str,
     code: &str,
@@ -116,7 +128,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
     }
 
     let parent = match opt(&new.parent) {
-        Some(p) => Some(by_code(tx, "parent", p).await?),
+        Some(p) => Some(by_code(tx, actor, "parent", p).await?),
         None => None,
     };
     let parent_level = parent.as_ref().map(|p| p.level);
@@ -227,7 +239,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
     let page = q.page.unwrap_or(1).max(1);
     let mut tx = db.read().await?;
     let path = match (opt(&q.within), actor.scope_code()) {
-        (Some(code), _) => policy::filter(&mut tx, actor, "within", code).await?.path,
+        (Some(code), _) => policy::named(&mut tx, actor, "within", code).await?.path,
         (None, Some(code)) => {
             orgs::by_code(&mut tx, code)
                 .await?
@@ -252,7 +264,7 @@ pub async fn move_to(
 ) -> Result<OrgView, OpsError> {
     let mut tx = db.write().await?;
     let org = policy::resolve(&mut tx, actor, code).await?;
-    let parent = by_code(&mut tx, "parent", new_parent).await?;
+    let parent = by_code(&mut tx, actor, "parent", new_parent).await?;
     actor.may_write(&org.path)?;
     actor.may_write(&parent.path)?;
     if parent.path.starts_with(&org.path) {

@@ -78,7 +78,7 @@ pub(crate) async fn add_in(
     }
     let org = match opt(&new.org) {
         Some(code) => {
-            let o = by_code(tx, "org", code).await?;
+            let o = by_code(tx, actor, "org", code).await?;
             if o.category != OrgCategory::Unit {
                 return Err(Invalid::new("org", code, msg!("不是单位党组织")).into());
             }

@@ -3,6 +3,7 @@
 //! is missing answers like one out of scope.
 
 use crate::{Actor, OpsError};
+use jiceng_domain::{Invalid, msg};
 use jiceng_store::Tx;
 use jiceng_store::units::{self, UnitRow};
 
@@ -34,4 +35,17 @@ pub(crate) async fn writable(
     Ok(units::by_id(tx, id)
         .await?
         .filter(|u| actor.may_write_division(&u.division_code).is_ok()))
+}
+
+/// The unit a request body names in `field`, as the actor may read it: one out of scope is
+/// refused exactly as an id that does not exist.
+pub(crate) async fn named(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    id: i64,
+) -> Result<UnitRow, OpsError> {
+    readable(tx, actor, id)
+        .await?
+        .ok_or_else(|| Invalid::new(field, id, msg!("没有这个驻区单位")).into())
 }

@@ -4,7 +4,7 @@ use super::{Wish, policy};
 use crate::{Actor, OpsError};
 use chrono::NaiveDate;
 use jiceng_domain::{Invalid, msg};
-use jiceng_store::{Tx, members};
+use jiceng_store::Tx;
 
 /// What a move leaves on the wish: the member who holds it, when they claimed it, and when it
 /// was fulfilled.
@@ -23,10 +23,7 @@ pub(super) async fn claim(
         .or(actor.member_id())
         .ok_or_else(|| Invalid::new("member", "", msg!("必填")))?;
     policy::may_claim(actor, w, member)?;
-    let row = members::by_id(tx, member)
-        .await?
-        .ok_or_else(|| Invalid::new("member", member, msg!("没有这名党员")))?;
-    crate::registrations::may_credit(tx, actor, &row, w.community_org_id).await?;
+    crate::registrations::credited(tx, actor, "member", member, w.community_org_id).await?;
     Ok((Some(member), Some(today), None))
 }
 

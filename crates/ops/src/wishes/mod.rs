@@ -39,7 +39,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
         .transpose()?;
     let code = required("community", &new.community)?.to_string();
     let mut tx = db.write().await?;
-    let community = by_code(&mut tx, "community", &code).await?;
+    let community = by_code(&mut tx, actor, "community", &code).await?;
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
         return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
     }
@@ -174,7 +174,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
     }
     let path = match opt(&q.within) {
         Some(code) => {
-            crate::orgs::policy::filter(&mut tx, actor, "within", code)
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
                 .await?
                 .path
         }

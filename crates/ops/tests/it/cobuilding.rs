@@ -145,7 +145,11 @@ async fn an_agreement_is_signed_once_a_year_and_its_commitments_marked(on: Backe
     )
     .await
     .unwrap_err();
-    assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
+    assert_eq!(
+        field(&e),
+        "org",
+        "a community elsewhere answers as missing: {e}"
+    );
     let listed = cobuilding::list(
         &t.db,
         &a,

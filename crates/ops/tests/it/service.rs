@@ -80,7 +80,11 @@ async fn recorded_service_counts_in_whole_hours_towards_points(on: Backend) {
     let e = service::record(&t.db, &outsider, served("2", None))
         .await
         .unwrap_err();
-    assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
+    assert_eq!(
+        field(&e),
+        "community",
+        "a community elsewhere answers as missing: {e}"
+    );
     let e = service::record(
         &t.db,
         &outsider,

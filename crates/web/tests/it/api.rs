@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use tower::ServiceExt;
 
-const PW: &str = "jiceng2026";
+pub(crate) const PW: &str = "jiceng2026";
 
 fn s(v: &str) -> Option<String> {
     Some(v.to_string())
@@ -35,7 +35,7 @@ fn org(code: &str, level: &str, parent: Option<&str>, division: &str, category: 
     }
 }
 
-fn id_number(seq: u32) -> String {
+pub(crate) fn id_number(seq: u32) -> String {
     let first17 = format!("35030219850304{seq:03}");
     let check = jiceng_domain::id_number::check_char(first17.as_bytes()) as char;
     format!("{first17}{check}")
@@ -55,18 +55,18 @@ fn member(name: &str, seq: u32, org: &str, residence: &str) -> NewMember {
     }
 }
 
-struct App {
-    _db: TestDb,
+pub(crate) struct App {
+    pub(crate) _db: TestDb,
     router: Router,
-    unit_id: i64,
-    inside: i64,
-    outside: i64,
-    me: i64,
+    pub(crate) unit_id: i64,
+    pub(crate) inside: i64,
+    pub(crate) outside: i64,
+    pub(crate) me: i64,
 }
 
 /// D › S › C › (B1, B2, U1 with a unit) and D › S2 › X › XB, with a member in B1, one in XB,
 /// and "me" in B2; one account per role.
-async fn app() -> App {
+pub(crate) async fn app() -> App {
     static IDS: OnceLock<Mutex<HashMap<Backend, [i64; 4]>>> = OnceLock::new();
     let ids = IDS.get_or_init(Default::default);
     let on = crate::city::backend();
@@ -166,13 +166,13 @@ async fn build(db: &Db) -> [i64; 4] {
 
 /// A signed-in browser: its cookie and CSRF token.
 #[derive(Clone)]
-struct Session {
+pub(crate) struct Session {
     cookie: String,
     csrf: String,
 }
 
 impl App {
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         uri: &str,
@@ -202,7 +202,7 @@ impl App {
         (status, headers, value)
     }
 
-    async fn login(&self, username: &str) -> Session {
+    pub(crate) async fn login(&self, username: &str) -> Session {
         let (status, headers, body) = self
             .call(
                 Method::POST,
@@ -221,7 +221,7 @@ impl App {
         }
     }
 
-    async fn as_user(
+    pub(crate) async fn as_user(
         &self,
         s: &Session,
         method: Method,

@@ -2,6 +2,7 @@
 //! through the router as a client would.
 
 mod api;
+mod bodies;
 mod case_page;
 mod city;
 mod failures;

@@ -213,7 +213,7 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
 }
 
 /// Local time `minutes` before `now`, as the patrol form writes it.
-fn at(now: chrono::NaiveDateTime, minutes: i64) -> String {
+pub(crate) fn at(now: chrono::NaiveDateTime, minutes: i64) -> String {
     (now - chrono::Duration::minutes(minutes))
         .format("%Y-%m-%dT%H:%M")
         .to_string()
@@ -235,7 +235,7 @@ fn with_key(path: &str, key: &str) -> String {
 /// The answer with what names the request taken out: the key where an error names it (after
 /// "：", in “”, as a JSON value, or in the address a re-rendered form posts back to), and
 /// request ids.
-fn normalised(body: &str, key: &str) -> String {
+pub(crate) fn normalised(body: &str, key: &str) -> String {
     let mut out = body.to_string();
     for (from, to) in [
         (format!("：{key}"), "：KEY".to_string()),
@@ -251,8 +251,12 @@ fn normalised(body: &str, key: &str) -> String {
     ] {
         out = out.replace(&from, &to);
     }
+    // "request_id":"…" up to the value's closing quote.
     while let Some(i) = out.find("request_id") {
-        let end = (i + 40).min(out.len());
+        let value = i + "request_id\":\"".len();
+        let end = out[value.min(out.len())..]
+            .find('"')
+            .map_or(out.len(), |n| value + n + 1);
         out.replace_range(i..end, "");
     }
     out.split("请求编号").next().unwrap_or("").to_string()
