@@ -433,6 +433,60 @@ async fn idempotency_keys_belong_to_their_sender(on: Backend) {
     assert_eq!(e.body().value.as_deref(), Some("form-1"), "the key as sent");
 }
 
+/// Finding 18: one bad case fails alone. Cases queued while another writer holds the lock go
+/// to the database in one batch; when it refuses one of them (its key was taken while it
+/// waited), the batch is written case by case: that one is refused, naming the case that took
+/// its key, and the rest are written.
+#[both]
+async fn one_bad_case_fails_alone_in_its_batch(on: Backend) {
+    use std::time::Duration;
+    let t = city(on).await;
+    let op = actor();
+    let batcher = intake::Batcher::spawn(t.db.clone());
+    let send = |title: String, key: Option<&str>| {
+        let (b, db) = (batcher.clone(), t.db.clone());
+        let new = NewCase {
+            idempotency_key: key.map(str::to_string),
+            ..garbage(&title, "C")
+        };
+        tokio::spawn(async move { b.take_in(&db, &actor(), new).await })
+    };
+    // The writer takes the first case and waits on the lock held here, so the cases sent
+    // after it queue up for one batch.
+    let mut held = t.db.write().await.unwrap();
+    let first = send("第一件".into(), None);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let keyed = send("带键的".into(), Some("form-9"));
+    let rest: Vec<_> = (0..5).map(|i| send(format!("同批{i}"), None)).collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let taken = jiceng_store::cases::CaseRow {
+        code: "C000000TAKEN".into(),
+        idempotency_key: Some(format!("{}\u{1f}form-9", op.audit_name())),
+        title: "先到的".into(),
+        org_path: "/".into(),
+        received_at: jiceng_domain::clock::now(),
+        created_by: op.audit_name(),
+        ..Default::default()
+    };
+    jiceng_store::cases::insert_new(&mut held, &[taken])
+        .await
+        .unwrap();
+    held.commit().await.unwrap();
+    first.await.unwrap().unwrap();
+    let e = keyed.await.unwrap().unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains("C000000TAKEN"), "{e}");
+    for r in rest {
+        r.await.unwrap().expect("the others in its batch are written");
+    }
+    let written = count(
+        &t.db,
+        "SELECT COUNT(*) FROM cases WHERE title LIKE '同批%' OR title = '第一件'",
+    )
+    .await;
+    assert_eq!(written, 6);
+}
+
 fn ring(points: &[(f64, f64)]) -> serde_json::Value {
     let mut ring: Vec<[f64; 2]> = points.iter().map(|(x, y)| [*x, *y]).collect();
     ring.push(ring[0]);
