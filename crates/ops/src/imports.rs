@@ -10,6 +10,7 @@ use jiceng_domain::error::field_label;
 use jiceng_domain::{Msg, msg};
 use jiceng_store::{Db, Tx};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 /// What one row of a file describes.
 #[derive(Debug, Clone)]
@@ -20,9 +21,29 @@ pub enum Record {
 }
 
 impl Record {
-    fn id_number(&self) -> Option<&str> {
+    /// What no two rows of a file may share, with the column it is in: a member's ID number,
+    /// an org's code, the party org a unit is bound to. Caught in memory, so a dry run's
+    /// chunks need not see each other's rows.
+    fn unique_key(&self) -> Option<(&'static str, String)> {
+        let key = |v: &Option<String>| {
+            v.as_deref()
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty())
+        };
         match self {
-            Record::Member(m) => m.id_number.as_deref(),
+            Record::Member(m) => key(&m.id_number).map(|k| ("id_number", k)),
+            Record::Org(o) => key(&o.code).map(|k| ("code", k)),
+            Record::Unit(u) => key(&u.org).map(|k| ("org", k)),
+        }
+    }
+
+    /// The in-file code of the org this row builds on, if it is an org under another.
+    fn parent(&self) -> Option<String> {
+        match self {
+            Record::Org(o) => o
+                .parent
+                .as_deref()
+                .map(|s| s.trim().to_ascii_uppercase()),
             _ => None,
         }
     }
@@ -61,8 +82,27 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// Rows of a members' dry run checked under one hold of the write lock.
+/// Rows of a dry run checked under one hold of the write lock.
 const CHUNK: usize = 500;
+
+/// The rows of earlier chunks that `chunk`'s orgs build on, nearest the root first: each
+/// row's parent, if the file added it, and that parent's parent, and so on.
+fn ancestors_in_file(rows: &[Row], chunk: &[Row], good_orgs: &HashMap<String, usize>) -> Vec<usize> {
+    let (mut out, mut taken) = (Vec::new(), HashSet::new());
+    for row in chunk {
+        let mut chain = Vec::new();
+        let mut parent = row.record.parent();
+        while let Some(&at) = parent.and_then(|code| good_orgs.get(&code)) {
+            if !taken.insert(at) {
+                break;
+            }
+            chain.push(at);
+            parent = rows[at].record.parent();
+        }
+        out.extend(chain.into_iter().rev());
+    }
+    out
+}
 
 /// May the actor import at all? Importing writes records within the actor's scope, so only the
 /// scope's writers may, and this is asked before an uploaded file is read.
@@ -83,30 +123,37 @@ pub async fn rows(
 ) -> Result<Report, OpsError> {
     may_import(actor)?;
     let mut errors = found;
-    let mut bad: std::collections::HashSet<usize> = errors.iter().map(|e| e.line).collect();
-    // A dry run of members, whose rows build on nothing earlier in the file (ID numbers seen
-    // twice are caught in memory), gives the write lock up every CHUNK rows so intake and
-    // other writers go on; orgs and units, which build on earlier rows, keep one transaction,
-    // as does every import that writes.
-    let chunked = dry_run && rows.iter().all(|r| matches!(r.record, Record::Member(_)));
+    let mut bad: HashSet<usize> = errors.iter().map(|e| e.line).collect();
+    // A dry run gives the write lock up every CHUNK rows, so intake and other writers go on
+    // while a large file is checked, and rolls each chunk back. Rows sharing what must be
+    // unique are caught in memory; an org under an org of an earlier chunk finds it again
+    // because its in-file ancestors are added first, silently, to the chunk's transaction.
+    // An import that writes keeps one transaction: all rows or none.
     let mut tx = db.write().await?;
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut good_orgs: HashMap<String, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        if chunked && i > 0 && i % CHUNK == 0 {
+        if dry_run && i > 0 && i % CHUNK == 0 {
             drop(tx);
             tx = db.write().await?;
+            let chunk = &rows[i..rows.len().min(i + CHUNK)];
+            for earlier in ancestors_in_file(&rows, chunk, &good_orgs) {
+                // Checked already; added again only for the rows that build on it.
+                let _ = rows[earlier].record.add(&mut tx, actor).await;
+            }
         }
-        let id = row
-            .record
-            .id_number()
-            .map(|s| s.trim().to_ascii_uppercase());
-        if let Some(id) = id
-            && let Some(first) = seen.insert(id.clone(), row.line)
+        if let Some((column, key)) = row.record.unique_key()
+            && let Some(first) = seen.insert((column, key.clone()), row.line)
         {
+            let value = if column == "id_number" {
+                jiceng_domain::id_number::mask(&key)
+            } else {
+                key
+            };
             errors.push(RowError {
                 line: row.line,
-                column: field_label("id_number"),
-                value: jiceng_domain::id_number::mask(&id),
+                column: field_label(column),
+                value,
                 message: msg!("与第 {first} 行重复", first = first),
             });
             bad.insert(row.line);
@@ -116,7 +163,11 @@ pub async fn rows(
             continue;
         }
         match row.record.add(&mut tx, actor).await {
-            Ok(_) => {}
+            Ok(_) => {
+                if let (Record::Org(_), Some((_, code))) = (&row.record, row.record.unique_key()) {
+                    good_orgs.insert(code, i);
+                }
+            }
             Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => {
                 bad.insert(row.line);
                 errors.push(RowError {

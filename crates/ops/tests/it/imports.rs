@@ -159,3 +159,67 @@ async fn orgs_and_units_import_in_file_order(on: Backend) {
         "a unit can name an org added earlier in the same file"
     );
 }
+
+/// Finding 10: a dry run gives the write lock up between chunks, so a writer waiting on it
+/// gets in long before a large file is checked; and it reports what a real run would: an org
+/// under an org added chunks earlier in the file is fine, and a code used twice, chunks apart,
+/// is named with the row that used it first.
+#[both]
+async fn a_dry_run_lets_writers_in_and_sees_across_its_chunks(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    // A branch of C, then groups under it, far more than a chunk holds.
+    let mut rows = vec![Row {
+        line: 2,
+        record: Record::Org(new_org("Q0", "branch", Some("C"), COMMUNITY_DIV)),
+    }];
+    for i in 1..2000 {
+        rows.push(Row {
+            line: i + 2,
+            record: Record::Org(new_org(&format!("Q{i}"), "group", Some("Q0"), COMMUNITY_DIV)),
+        });
+    }
+    rows.push(Row {
+        line: 2002,
+        record: Record::Org(new_org("Q5", "group", Some("Q0"), COMMUNITY_DIV)),
+    });
+    let start = std::time::Instant::now();
+    let dry = {
+        let (db, rows) = (t.db.clone(), rows.clone());
+        tokio::spawn(async move {
+            let r = imports::rows(&db, &actor(), rows, vec![], true).await;
+            (r, start.elapsed())
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    jiceng_ops::units::add(
+        &t.db,
+        &a,
+        jiceng_ops::units::NewUnit {
+            name: s("莆田市水务集团"),
+            category: s("国企"),
+            division_code: s(COMMUNITY_DIV),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let waited = start.elapsed();
+    let (report, took) = dry.await.unwrap();
+    let report = report.unwrap();
+    // Four chunks: the writer waits for the first at most, not for the whole file.
+    assert!(
+        waited * 2 < took,
+        "the writer got in after {waited:?} of the dry run's {took:?}"
+    );
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.to_string()))
+            .collect::<Vec<_>>(),
+        vec![(2002, "组织代码", "与第 7 行重复".to_string())],
+        "rows under Q0, added in the first chunk, check in every later one"
+    );
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM orgs WHERE code LIKE 'Q%'").await, 0);
+}
