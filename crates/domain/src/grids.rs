@@ -265,6 +265,30 @@ impl Polygon {
             || self.contains(other.interior_point())
     }
 
+    /// Whether this polygon lies inside `outer`, touching its edges at most: a grid inside its
+    /// community's boundary. No edge crosses the boundary, every corner and every edge's middle
+    /// (an edge may cut across a notch, corner to corner) is inside or on it, and no hole of
+    /// `outer` overlaps it.
+    pub fn within(&self, outer: &Polygon) -> bool {
+        let outer_edges = outer.edges();
+        let inside_or_on =
+            |q: Point| outer.contains(q) || outer_edges.iter().any(|e| on_segment(e, q));
+        let mid = |e: &Edge| ((e.from.0 + e.to.0) / 2.0, (e.from.1 + e.to.1) / 2.0);
+        let edges = self.edges();
+        !edges.iter().any(|x| {
+            outer_edges
+                .iter()
+                .any(|y| segments_cross(x.from, x.to, y.from, y.to))
+        }) && self.rings[0].iter().all(|v| inside_or_on(*v))
+            && edges.iter().all(|e| inside_or_on(mid(e)))
+            && !outer.rings[1..].iter().any(|hole| {
+                Polygon {
+                    rings: vec![hole.clone()],
+                }
+                .overlaps(self)
+            })
+    }
+
     /// Every edge of every ring, closing open rings.
     fn edges(&self) -> Vec<Edge> {
         let mut out = Vec::new();
@@ -528,5 +552,38 @@ mod tests {
             u8::from(left.contains(edge)) + u8::from(right.contains(edge)),
             1
         );
+    }
+
+    #[test]
+    fn a_grid_lies_within_its_communitys_boundary_or_not() {
+        let community = square(0.0, 0.0, 4.0);
+        assert!(square(1.0, 1.0, 1.0).within(&community));
+        assert!(square(0.0, 0.0, 2.0).within(&community), "sharing edges");
+        assert!(community.within(&community), "the whole community");
+        assert!(!square(3.0, 3.0, 2.0).within(&community), "partly outside");
+        assert!(!square(5.0, 5.0, 1.0).within(&community), "wholly outside");
+        assert!(!square(-1.0, -1.0, 6.0).within(&community), "around it");
+        // A U: a grid across the notch has every corner on the boundary, yet lies outside.
+        let u = Polygon::new(vec![vec![
+            (0.0, 0.0),
+            (3.0, 0.0),
+            (3.0, 3.0),
+            (2.0, 3.0),
+            (2.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 3.0),
+            (0.0, 3.0),
+        ]])
+        .unwrap();
+        let across =
+            Polygon::new(vec![vec![(1.0, 2.0), (2.0, 2.0), (2.0, 3.0), (1.0, 3.0)]]).unwrap();
+        assert!(!across.within(&u));
+        let holed = Polygon::new(vec![
+            community.rings[0].clone(),
+            square(1.0, 1.0, 1.0).rings[0].clone(),
+        ])
+        .unwrap();
+        assert!(!square(0.5, 0.5, 2.0).within(&holed), "over the hole");
+        assert!(square(2.5, 2.5, 1.0).within(&holed));
     }
 }

@@ -40,10 +40,7 @@ impl Record {
     /// The in-file code of the org this row builds on, if it is an org under another.
     fn parent(&self) -> Option<String> {
         match self {
-            Record::Org(o) => o
-                .parent
-                .as_deref()
-                .map(|s| s.trim().to_ascii_uppercase()),
+            Record::Org(o) => o.parent.as_deref().map(|s| s.trim().to_ascii_uppercase()),
             _ => None,
         }
     }
@@ -87,7 +84,11 @@ const CHUNK: usize = 500;
 
 /// The rows of earlier chunks that `chunk`'s orgs build on, nearest the root first: each
 /// row's parent, if the file added it, and that parent's parent, and so on.
-fn ancestors_in_file(rows: &[Row], chunk: &[Row], good_orgs: &HashMap<String, usize>) -> Vec<usize> {
+fn ancestors_in_file(
+    rows: &[Row],
+    chunk: &[Row],
+    good_orgs: &HashMap<String, usize>,
+) -> Vec<usize> {
     let (mut out, mut taken) = (Vec::new(), HashSet::new());
     for row in chunk {
         let mut chain = Vec::new();

@@ -176,7 +176,12 @@ async fn a_dry_run_lets_writers_in_and_sees_across_its_chunks(on: Backend) {
     for i in 1..2000 {
         rows.push(Row {
             line: i + 2,
-            record: Record::Org(new_org(&format!("Q{i}"), "group", Some("Q0"), COMMUNITY_DIV)),
+            record: Record::Org(new_org(
+                &format!("Q{i}"),
+                "group",
+                Some("Q0"),
+                COMMUNITY_DIV,
+            )),
         });
     }
     rows.push(Row {
@@ -221,5 +226,8 @@ async fn a_dry_run_lets_writers_in_and_sees_across_its_chunks(on: Backend) {
         vec![(2002, "组织代码", "与第 7 行重复".to_string())],
         "rows under Q0, added in the first chunk, check in every later one"
     );
-    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM orgs WHERE code LIKE 'Q%'").await, 0);
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM orgs WHERE code LIKE 'Q%'").await,
+        0
+    );
 }

@@ -477,7 +477,9 @@ async fn one_bad_case_fails_alone_in_its_batch(on: Backend) {
     assert!(matches!(e, OpsError::Conflict(_)), "{e}");
     assert!(e.to_string().contains("C000000TAKEN"), "{e}");
     for r in rest {
-        r.await.unwrap().expect("the others in its batch are written");
+        r.await
+            .unwrap()
+            .expect("the others in its batch are written");
     }
     let written = count(
         &t.db,

@@ -151,53 +151,60 @@ pub async fn desk(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
 
 /// The filtered list as a spreadsheet, without the reporters' names and phones.
 pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
-    use crate::pages::export::{MAX_ROWS, workbook, xlsx};
+    use crate::pages::export::{MAX_ROWS, stream::Sheet};
     let names = category_names(&s).await;
-    let mut rows = Vec::new();
+    let mut out = Sheet::start("案件", &EXPORT_HEAD).await;
     let mut page = 1;
     let truncated = loop {
         let p = views::list(&s.db, &v.actor, list_query(&q, page, 500)).await?;
-        rows.extend(p.items.into_iter().map(|c| {
-            let status = translate(v.lang, c.status_label).to_string();
-            let r = c.row;
-            vec![
-                r.code,
-                local(r.received_at),
-                r.channel.code().to_string(),
-                r.category
-                    .as_ref()
-                    .and_then(|k| names.iter().find(|(x, _)| x == k))
-                    .map_or(String::new(), |(_, n)| n.clone()),
-                r.urgency.code().to_string(),
-                r.title,
-                status,
-                r.address.unwrap_or_default(),
-                r.due_at.map(local).unwrap_or_default(),
-                r.closed_at.map(local).unwrap_or_default(),
-                r.satisfaction.map_or("", |x| x.code()).to_string(),
-            ]
-        }));
+        out.page(
+            p.items
+                .into_iter()
+                .map(|c| {
+                    let status = translate(v.lang, c.status_label).to_string();
+                    let r = c.row;
+                    vec![
+                        r.code,
+                        local(r.received_at),
+                        r.channel.code().to_string(),
+                        r.category
+                            .as_ref()
+                            .and_then(|k| names.iter().find(|(x, _)| x == k))
+                            .map_or(String::new(), |(_, n)| n.clone()),
+                        r.urgency.code().to_string(),
+                        r.title,
+                        status,
+                        r.address.unwrap_or_default(),
+                        r.due_at.map(local).unwrap_or_default(),
+                        r.closed_at.map(local).unwrap_or_default(),
+                        r.satisfaction.map_or("", |x| x.code()).to_string(),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
         match p.next {
-            Some(_) if rows.len() < MAX_ROWS => page += 1,
+            Some(_) if out.rows() < MAX_ROWS => page += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    let head = [
-        "案件编号",
-        "受理时间",
-        "来源渠道",
-        "类别",
-        "紧急程度",
-        "标题",
-        "状态",
-        "地址",
-        "办理时限",
-        "结案时间",
-        "满意度",
-    ];
-    Ok(xlsx("案件", workbook("案件", &head, &rows, truncated)))
+    Ok(out.finish("案件", truncated).await)
 }
+
+const EXPORT_HEAD: [&str; 11] = [
+    "案件编号",
+    "受理时间",
+    "来源渠道",
+    "类别",
+    "紧急程度",
+    "标题",
+    "状态",
+    "地址",
+    "办理时限",
+    "结案时间",
+    "满意度",
+];
 
 pub async fn inbox(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
     let page = value(&q, "page")

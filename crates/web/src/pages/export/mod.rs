@@ -1,5 +1,8 @@
 //! Excel exports of the list views: the same filters and the same access checks as the page,
-//! read a page at a time through the use cases, capped so one request stays bounded.
+//! read a page at a time through the use cases and streamed (see [`stream`]), capped so one
+//! request stays bounded. Small sheets (ledgers, an import's report) are built in memory.
+
+pub mod stream;
 
 use super::{PageResult, Viewer};
 use crate::AppState;
@@ -13,6 +16,7 @@ use jiceng_ops::units::ListUnits;
 use jiceng_ops::{audit, members, orgs, units};
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::HashMap;
+use stream::Sheet;
 
 /// Most rows one export holds; the sheet says so when it stops there.
 pub const MAX_ROWS: usize = 100_000;
@@ -84,7 +88,7 @@ pub async fn members_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut rows = Vec::new();
+    let mut out = Sheet::start("党员", &MEMBER_HEAD).await;
     let mut after = None;
     let truncated = loop {
         let page = members::list(
@@ -101,57 +105,64 @@ pub async fn members_xlsx(
         )
         .await;
         let page = page?;
-        rows.extend(page.items.into_iter().map(|m| {
-            vec![
-                m.id.to_string(),
-                m.name,
-                m.gender.to_string(),
-                m.ethnicity,
-                m.birth_date.to_string(),
-                m.id_number,
-                m.phone.unwrap_or_default(),
-                m.education.unwrap_or("").to_string(),
-                m.joined_on.to_string(),
-                m.full_on.map(|d| d.to_string()).unwrap_or_default(),
-                m.status.to_string(),
-                m.categories.join("、"),
-                m.org_code,
-                m.org_name,
-                m.residence_division.unwrap_or_default(),
-            ]
-        }));
+        out.page(
+            page.items
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        m.id.to_string(),
+                        m.name,
+                        m.gender.to_string(),
+                        m.ethnicity,
+                        m.birth_date.to_string(),
+                        m.id_number,
+                        m.phone.unwrap_or_default(),
+                        m.education.unwrap_or("").to_string(),
+                        m.joined_on.to_string(),
+                        m.full_on.map(|d| d.to_string()).unwrap_or_default(),
+                        m.status.to_string(),
+                        m.categories.join("、"),
+                        m.org_code,
+                        m.org_name,
+                        m.residence_division.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
         match page.next {
-            Some(n) if rows.len() < MAX_ROWS => after = Some(n),
+            Some(n) if out.rows() < MAX_ROWS => after = Some(n),
             Some(_) => break true,
             None => break false,
         }
     };
-    let head = [
-        "编号",
-        "姓名",
-        "性别",
-        "民族",
-        "出生日期",
-        "身份证号",
-        "联系电话",
-        "学历",
-        "入党日期",
-        "转正日期",
-        "状态",
-        "类别",
-        "党组织代码",
-        "所在党组织",
-        "居住社区",
-    ];
-    Ok(xlsx("党员名册", workbook("党员", &head, &rows, truncated)))
+    Ok(out.finish("党员名册", truncated).await)
 }
+
+const MEMBER_HEAD: [&str; 15] = [
+    "编号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "身份证号",
+    "联系电话",
+    "学历",
+    "入党日期",
+    "转正日期",
+    "状态",
+    "类别",
+    "党组织代码",
+    "所在党组织",
+    "居住社区",
+];
 
 pub async fn orgs_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut rows = Vec::new();
+    let mut out = Sheet::start("党组织", &ORG_HEAD).await;
     let mut page_no = 1;
     let truncated = loop {
         let page = orgs::list(
@@ -169,48 +180,59 @@ pub async fn orgs_xlsx(
         )
         .await;
         let page = page?;
-        rows.extend(page.items.into_iter().map(|o| {
-            let r = o.row;
-            vec![
-                r.code,
-                r.name,
-                o.level_label.to_string(),
-                o.category_label.to_string(),
-                r.division_code,
-                r.founded_on.map(|d| d.to_string()).unwrap_or_default(),
-                r.elected_on.map(|d| d.to_string()).unwrap_or_default(),
-                r.term_due.map(|d| d.to_string()).unwrap_or_default(),
-                r.member_count.to_string(),
-                r.subtree_member_count.to_string(),
-            ]
-        }));
+        out.page(
+            page.items
+                .into_iter()
+                .map(|o| {
+                    let r = o.row;
+                    vec![
+                        r.code,
+                        r.name,
+                        o.level_label.to_string(),
+                        o.category_label.to_string(),
+                        r.division_code,
+                        r.founded_on.map(|d| d.to_string()).unwrap_or_default(),
+                        r.elected_on.map(|d| d.to_string()).unwrap_or_default(),
+                        r.term_due.map(|d| d.to_string()).unwrap_or_default(),
+                        r.member_count.to_string(),
+                        r.subtree_member_count.to_string(),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
         match page.next {
-            Some(_) if rows.len() < MAX_ROWS => page_no += 1,
+            Some(_) if out.rows() < MAX_ROWS => page_no += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    let head = [
-        "代码",
-        "名称",
-        "层级",
-        "类别",
-        "行政区划",
-        "成立日期",
-        "换届日期",
-        "下次换届",
-        "直属党员",
-        "党员总数",
-    ];
-    Ok(xlsx("党组织", workbook("党组织", &head, &rows, truncated)))
+    Ok(out.finish("党组织", truncated).await)
 }
+
+const ORG_HEAD: [&str; 10] = [
+    "代码",
+    "名称",
+    "层级",
+    "类别",
+    "行政区划",
+    "成立日期",
+    "换届日期",
+    "下次换届",
+    "直属党员",
+    "党员总数",
+];
 
 pub async fn audit_xlsx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut rows = Vec::new();
+    let mut out = Sheet::start(
+        "审计",
+        &["序号", "时间", "操作者", "操作", "对象", "修改前", "修改后"],
+    )
+    .await;
     let mut before = None;
     let truncated = loop {
         let page = audit::browse(
@@ -228,25 +250,30 @@ pub async fn audit_xlsx(
         )
         .await;
         let page = page?;
-        rows.extend(page.items.into_iter().map(|e| {
-            vec![
-                e.seq.unwrap_or(0).to_string(),
-                jiceng_domain::clock::stamp(e.at),
-                e.actor,
-                e.operation,
-                e.target,
-                e.before_json.unwrap_or_default(),
-                e.after_json.unwrap_or_default(),
-            ]
-        }));
+        out.page(
+            page.items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.seq.unwrap_or(0).to_string(),
+                        jiceng_domain::clock::stamp(e.at),
+                        e.actor,
+                        e.operation,
+                        e.target,
+                        e.before_json.unwrap_or_default(),
+                        e.after_json.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
         match page.next.and_then(|n| n.parse().ok()) {
-            Some(n) if rows.len() < MAX_ROWS => before = Some(n),
+            Some(n) if out.rows() < MAX_ROWS => before = Some(n),
             Some(_) => break true,
             None => break false,
         }
     };
-    let head = ["序号", "时间", "操作者", "操作", "对象", "修改前", "修改后"];
-    Ok(xlsx("审计日志", workbook("审计", &head, &rows, truncated)))
+    Ok(out.finish("审计日志", truncated).await)
 }
 
 pub async fn units_xlsx(
@@ -254,7 +281,7 @@ pub async fn units_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut rows = Vec::new();
+    let mut out = Sheet::start("驻区单位", &UNIT_HEAD).await;
     let mut page_no = 1;
     let truncated = loop {
         let query = ListUnits {
@@ -264,35 +291,39 @@ pub async fn units_xlsx(
             per_page: Some(500),
         };
         let page = units::list(&s.db, &v.actor, query).await?;
-        rows.extend(page.items.into_iter().map(|u| {
-            let r = u.row;
-            vec![
-                r.id.to_string(),
-                r.name,
-                u.category_label.to_string(),
-                r.division_code,
-                r.address.unwrap_or_default(),
-                r.org_code.unwrap_or_default(),
-                r.org_name.unwrap_or_default(),
-            ]
-        }));
+        out.page(
+            page.items
+                .into_iter()
+                .map(|u| {
+                    let r = u.row;
+                    vec![
+                        r.id.to_string(),
+                        r.name,
+                        u.category_label.to_string(),
+                        r.division_code,
+                        r.address.unwrap_or_default(),
+                        r.org_code.unwrap_or_default(),
+                        r.org_name.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
         match page.next {
-            Some(_) if rows.len() < MAX_ROWS => page_no += 1,
+            Some(_) if out.rows() < MAX_ROWS => page_no += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    let head = [
-        "编号",
-        "单位名称",
-        "类别",
-        "所在区划",
-        "地址",
-        "党组织代码",
-        "党组织",
-    ];
-    Ok(xlsx(
-        "驻区单位",
-        workbook("驻区单位", &head, &rows, truncated),
-    ))
+    Ok(out.finish("驻区单位", truncated).await)
 }
+
+const UNIT_HEAD: [&str; 7] = [
+    "编号",
+    "单位名称",
+    "类别",
+    "所在区划",
+    "地址",
+    "党组织代码",
+    "党组织",
+];
