@@ -394,15 +394,24 @@ test('free text shaped like scripts is shown as text on every page that draws it
     '"><svg onload="window.__xss=3">',
     "'-alert(4)-'",
   ];
+  const get = async (path) => (await street.request.get(`${base}/api/v1${path}`)).json();
+  const first = (await get('/orgs?within=C350302001001&level=branch&per_page=1')).items[0];
+  const branch = first.code ?? first.row.code;
+  const grid = (await get('/grids?within=C350302001001'))[0].code;
   const pages = [];
   for (const [i, evil] of corpus.entries()) {
+    const g = await post('/orgs', { code: `XSS${i}`, name: `小组${evil}`, level: 'group', parent: branch, division_code: '350302001001' });
+    pages.push(`/orgs/${g.code ?? g.row.code}`);
+    const m = await post('/meetings', { org: branch, kind: 'themed_day', held_on: '2025-03-0' + (i + 1), topic: `主题${evil}`, place: evil, host: `主持${i}`, minutes: evil, follow_up: evil });
+    pages.push(`/meetings/${m.id}`);
+    await post('/grid-teams', { grid, role: 'volunteer', name: `志愿${evil}`.slice(0, 40) });
     const c = await post('/cases', { channel: 'hotline', category: 'garbage', title: `案件${evil}`, description: evil, address: evil, community: 'C350302001001', reporter_name: `王${i}`, idempotency_key: `xss-${i}` });
     pages.push(`/cases/${c.id}`);
     const u = await post('/units', { name: `单位${evil}`, category: 'private_enterprise', division_code: '350302001001', address: evil });
     pages.push(`/units/${u.id}`);
     await post('/wishes', { community: 'C350302001001', title: `心愿${evil}`, detail: evil, resident: `张${i}` });
   }
-  pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001');
+  pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001', `/orgs?within=${branch}`, `/meetings?org=${branch}`, '/grids?within=C350302001001');
   for (const path of pages) {
     await street.goto(`${base}${path}`);
     const text = await street.textContent('main');

@@ -79,30 +79,30 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// Rows of a dry run checked under one hold of the write lock.
-const CHUNK: usize = 500;
+/// How long a dry run holds the write lock before letting waiting writers in.
+const HOLD: std::time::Duration = std::time::Duration::from_millis(20);
 
-/// The rows of earlier chunks that `chunk`'s orgs build on, nearest the root first: each
-/// row's parent, if the file added it, and that parent's parent, and so on.
-fn ancestors_in_file(
+/// The rows added in earlier holds of the lock that `row` builds on, nearest the root first:
+/// its parent, if the file added it before `start`, and that parent's parent, and so on; each
+/// at most once per hold (`again` remembers those added since `start`).
+fn ancestors_before(
     rows: &[Row],
-    chunk: &[Row],
+    row: &Row,
+    start: usize,
     good_orgs: &HashMap<String, usize>,
+    again: &mut HashSet<usize>,
 ) -> Vec<usize> {
-    let (mut out, mut taken) = (Vec::new(), HashSet::new());
-    for row in chunk {
-        let mut chain = Vec::new();
-        let mut parent = row.record.parent();
-        while let Some(&at) = parent.and_then(|code| good_orgs.get(&code)) {
-            if !taken.insert(at) {
-                break;
-            }
-            chain.push(at);
-            parent = rows[at].record.parent();
+    let mut chain = Vec::new();
+    let mut parent = row.record.parent();
+    while let Some(&at) = parent.and_then(|code| good_orgs.get(&code)) {
+        if at >= start || !again.insert(at) {
+            break;
         }
-        out.extend(chain.into_iter().rev());
+        chain.push(at);
+        parent = rows[at].record.parent();
     }
-    out
+    chain.reverse();
+    chain
 }
 
 /// May the actor import at all? Importing writes records within the actor's scope, so only the
@@ -125,23 +125,22 @@ pub async fn rows(
     may_import(actor)?;
     let mut errors = found;
     let mut bad: HashSet<usize> = errors.iter().map(|e| e.line).collect();
-    // A dry run gives the write lock up every CHUNK rows, so intake and other writers go on
-    // while a large file is checked, and rolls each chunk back. Rows sharing what must be
-    // unique are caught in memory; an org under an org of an earlier chunk finds it again
-    // because its in-file ancestors are added first, silently, to the chunk's transaction.
-    // An import that writes keeps one transaction: all rows or none.
+    // A dry run gives the write lock up every HOLD, so intake and other writers go on while a
+    // large file is checked, and rolls each hold's rows back. Rows sharing what must be
+    // unique are caught in memory; an org under an org of an earlier hold finds it again
+    // because its in-file ancestors are added first, silently, to the new transaction. An
+    // import that writes keeps one transaction: all rows or none.
     let mut tx = db.write().await?;
+    let (mut held, mut start) = (std::time::Instant::now(), 0);
+    let mut again = HashSet::new();
     let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
     let mut good_orgs: HashMap<String, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        if dry_run && i > 0 && i % CHUNK == 0 {
+        if dry_run && held.elapsed() >= HOLD {
             drop(tx);
             tx = db.write().await?;
-            let chunk = &rows[i..rows.len().min(i + CHUNK)];
-            for earlier in ancestors_in_file(&rows, chunk, &good_orgs) {
-                // Checked already; added again only for the rows that build on it.
-                let _ = rows[earlier].record.add(&mut tx, actor).await;
-            }
+            (held, start) = (std::time::Instant::now(), i);
+            again.clear();
         }
         if let Some((column, key)) = row.record.unique_key()
             && let Some(first) = seen.insert((column, key.clone()), row.line)
@@ -162,6 +161,10 @@ pub async fn rows(
         }
         if bad.contains(&row.line) {
             continue;
+        }
+        for earlier in ancestors_before(&rows, row, start, &good_orgs, &mut again) {
+            // Checked already; added again only for the rows that build on it.
+            let _ = rows[earlier].record.add(&mut tx, actor).await;
         }
         match row.record.add(&mut tx, actor).await {
             Ok(_) => {

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod audit_key;
+pub mod boundaries;
 pub mod cases;
 pub mod cobuilding;
 pub mod committee;

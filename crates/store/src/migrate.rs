@@ -98,6 +98,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "throttles",
         sql: include_str!("migrations/0017_throttles.sql"),
     },
+    Migration {
+        version: 18,
+        name: "community_boundaries",
+        sql: include_str!("migrations/0018_community_boundaries.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -495,6 +495,92 @@ fn ring(points: &[(f64, f64)]) -> serde_json::Value {
     serde_json::json!({ "type": "Polygon", "coordinates": [ring] })
 }
 
+/// The street draws each community's boundary; where one is drawn, the community's grids lie
+/// within it, so no grid reaches into another community. The street's administrator draws
+/// and erases it; a community's worker may not; a boundary that would leave a grid outside,
+/// or overlap another community's, is refused by name, and nothing is written.
+#[both]
+async fn a_community_boundary_holds_its_grids(on: Backend) {
+    use jiceng_ops::grids::{self, NewGridInput, boundaries};
+    let t = city(on).await;
+    let op = actor();
+    let street = account(&t.db, &op, "street", "street_admin", Some("S"))
+        .await
+        .unwrap();
+    let worker = account(&t.db, &op, "worker", "community_worker", Some("C"))
+        .await
+        .unwrap();
+    let square = |x: f64, y: f64, side: f64| {
+        ring(&[(x, y), (x + side, y), (x + side, y + side), (x, y + side)])
+    };
+    let grid = |n: u32, geometry: serde_json::Value| {
+        grids::add(
+            &t.db,
+            &street,
+            NewGridInput {
+                community: s("C"),
+                number: Some(n),
+                geometry: Some(geometry),
+                ..Default::default()
+            },
+        )
+    };
+    grid(1, square(119.0, 25.4, 0.01)).await.unwrap();
+
+    let e = boundaries::draw(&t.db, &worker, "C", Some(&square(119.0, 25.4, 0.05)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::Forbidden(_)),
+        "a community's worker: {e}"
+    );
+    let e = boundaries::draw(&t.db, &street, "C", Some(&square(119.005, 25.4, 0.05)))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e).0, "polygon", "{e}");
+    assert!(
+        e.to_string().contains("不在所画边界之内"),
+        "leaves grid 1 outside: {e}"
+    );
+    assert!(boundaries::of(&t.db, &street, "C").await.unwrap().is_none());
+
+    let drawn = boundaries::draw(&t.db, &street, "C", Some(&square(119.0, 25.4, 0.05)))
+        .await
+        .unwrap();
+    assert_eq!(drawn.community_code, "C");
+    assert_eq!(
+        boundaries::within(&t.db, &worker, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = grid(2, square(119.045, 25.4, 0.01)).await.unwrap_err();
+    assert!(e.to_string().contains("边界之内"), "half outside: {e}");
+    grid(2, square(119.04, 25.4, 0.01)).await.unwrap();
+    let e = boundaries::draw(&t.db, &street, "C2", Some(&square(119.04, 25.44, 0.05)))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("边界重叠"), "over C's: {e}");
+    boundaries::draw(&t.db, &street, "C2", Some(&square(119.05, 25.4, 0.05)))
+        .await
+        .unwrap();
+    let e = boundaries::draw(&t.db, &street, "B1", Some(&square(119.0, 25.4, 0.05)))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e).0, "community", "a branch has no boundary: {e}");
+
+    boundaries::erase(&t.db, &street, "C").await.unwrap();
+    assert!(boundaries::of(&t.db, &street, "C").await.unwrap().is_none());
+    grid(3, square(118.9, 25.3, 0.01)).await.unwrap();
+    let operations = count(
+        &t.db,
+        "SELECT COUNT(*) FROM audit_log WHERE operation LIKE 'boundary.%'",
+    )
+    .await;
+    assert_eq!(operations, 3, "two drawn, one erased");
+}
+
 /// Findings 4 and 11: a grid is simple, small, of few corners and overlaps no other grid, so a
 /// worker cannot draw one that captures another community's cases; each refusal is named.
 #[both]

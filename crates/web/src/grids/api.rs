@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::cases::views::Case;
 use jiceng_ops::grids::Grid;
+use jiceng_ops::grids::boundaries::{self, Boundary};
 use jiceng_ops::grids::{self, NewGridInput};
 use serde::Deserialize;
 
@@ -257,4 +258,64 @@ pub async fn my_cases(
     Ok(Json(
         jiceng_ops::grids::patrols::my_cases(&s.db, &a.actor).await?,
     ))
+}
+
+/// A community's boundary as drawn: a GeoJSON Polygon, WGS-84.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct BoundaryInput {
+    #[schema(value_type = Object)]
+    pub geometry: Option<serde_json::Value>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/communities/{code}/boundary",
+    tag = "网格",
+    summary = "社区边界（未划定时为 null）",
+    params(("code" = String, Path, description = "社区党组织代码")),
+    responses((status = 200, description = "成功", body = Option<Boundary>))
+)]
+pub async fn boundary(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+) -> Result<Json<Option<Boundary>>, ApiError> {
+    Ok(Json(boundaries::of(&s.db, &a.actor, &code).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/communities/{code}/boundary",
+    tag = "网格",
+    summary = "划定或重划社区边界（街道）：社区的网格须在边界之内，且不与其他社区的边界重叠",
+    params(("code" = String, Path, description = "社区党组织代码")),
+    request_body = BoundaryInput,
+    responses((status = 200, description = "成功", body = Boundary))
+)]
+pub async fn draw_boundary(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+    Body(b): Body<BoundaryInput>,
+) -> Result<Json<Boundary>, ApiError> {
+    Ok(Json(
+        boundaries::draw(&s.db, &a.actor, &code, b.geometry.as_ref()).await?,
+    ))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/communities/{code}/boundary",
+    tag = "网格",
+    summary = "撤销社区边界（街道）",
+    params(("code" = String, Path, description = "社区党组织代码")),
+    responses((status = 204, description = "成功"))
+)]
+pub async fn erase_boundary(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    boundaries::erase(&s.db, &a.actor, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

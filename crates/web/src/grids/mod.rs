@@ -16,6 +16,8 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/grid-teams/{id}/remove" => pages::remove_team_member [Record(TeamMember)];
         POST "/grid-places" => pages::add_place [Scope];
         POST "/grid-places/{id}/remove" => pages::remove_place [Record(Place)];
+        POST "/grids/boundary" => pages::draw_boundary [Scope];
+        POST "/grids/boundary/remove" => pages::erase_boundary [Scope];
     )
 }
 
@@ -34,5 +36,8 @@ pub(crate) fn api(t: Table) -> Table {
         api::places [Scope];
         api::add_place [Scope];
         api::remove_place [Record(Place)];
+        api::boundary [Record(Org)];
+        api::draw_boundary [Record(Org)];
+        api::erase_boundary [Record(Org)];
     )
 }

@@ -13,7 +13,7 @@ use axum::response::Response;
 use jiceng_domain::grids::PlaceKind;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
-use jiceng_ops::grids::{self, places};
+use jiceng_ops::grids::{self, boundaries, places};
 
 #[derive(Template)]
 #[template(path = "grids/grids.html")]
@@ -31,6 +31,11 @@ struct GridsPage {
     places: Vec<PlaceLine>,
     /// Every place of the scope as map points: [lon, lat, name, kind label, kind code].
     points: String,
+    /// Communities' boundaries, for the map: [{name, coords}] of their outer rings.
+    outlines: String,
+    /// (community code, community name, drawn by, drawn on).
+    boundaries: Vec<(String, String, String, String)>,
+    may_draw: bool,
     can_write: bool,
     error: String,
 }
@@ -134,6 +139,29 @@ async fn map_page(
         .collect();
     let geojson =
         script_json(&serde_json::json!({ "type": "FeatureCollection", "features": features }));
+    let drawn = boundaries::within(&s.db, &v.actor, Some(within.as_str()))
+        .await
+        .unwrap_or_default();
+    let outlines = script_json(&serde_json::Value::Array(
+        drawn
+            .iter()
+            .map(|b| {
+                let g = if b.geometry["type"] == "Feature" {
+                    &b.geometry["geometry"]
+                } else {
+                    &b.geometry
+                };
+                serde_json::json!({ "name": b.community_name, "coords": g["coordinates"][0] })
+            })
+            .collect(),
+    ));
+    let boundary_lines = drawn
+        .into_iter()
+        .map(|b| {
+            let on = jiceng_domain::clock::local(b.drawn_at).date().to_string();
+            (b.community_code, b.community_name, b.drawn_by, on)
+        })
+        .collect();
     let team_lines = teams
         .iter()
         .map(|t| {
@@ -154,6 +182,9 @@ async fn map_page(
         picked,
         places: place_lines,
         points,
+        outlines,
+        boundaries: boundary_lines,
+        may_draw: boundaries::may_draw_here(&v.actor),
         can_write: v.actor.may_write(v.actor.scope_path()).is_ok(),
         error: if team_error.is_empty() {
             error
@@ -256,6 +287,49 @@ pub async fn remove_place(
 ) -> Response {
     match places::remove(&s.db, &v.actor, id).await {
         Ok(p) => go(&headers, &format!("/grids?grid={}", p.grid_code)),
+        Err(e) => error_page(v.lang, &e),
+    }
+}
+
+/// Draws a community's boundary from the map page (a street's administrator).
+pub async fn draw_boundary(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let code = value(&f, "community").unwrap_or_default();
+    let raw = value(&f, "geometry").unwrap_or_default();
+    let drawn = match serde_json::from_str::<serde_json::Value>(&raw) {
+        Ok(g) => boundaries::draw(&s.db, &v.actor, &code, Some(&g))
+            .await
+            .map(|_| ()),
+        Err(_) => Err(jiceng_domain::Invalid::new(
+            "polygon",
+            raw.chars().take(40).collect::<String>(),
+            jiceng_domain::msg!("应为 GeoJSON Polygon"),
+        )
+        .into()),
+    };
+    match drawn {
+        Ok(()) => go(&headers, "/grids"),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => map_page(&s, &v, String::new(), String::new(), e.render(v.lang))
+            .await
+            .into_response(),
+    }
+}
+
+/// Erases a community's boundary from the map page.
+pub async fn erase_boundary(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let code = value(&f, "community").unwrap_or_default();
+    match boundaries::erase(&s.db, &v.actor, &code).await {
+        Ok(()) => go(&headers, "/grids"),
         Err(e) => error_page(v.lang, &e),
     }
 }

@@ -1,0 +1,229 @@
+//! Communities' boundaries (社区边界). A street draws the boundary of each of its communities;
+//! where one is drawn, the community's grids lie within it, so a grid can never reach into
+//! another community, and no two communities' boundaries overlap.
+
+use super::parse_geometry;
+use crate::{Actor, OpsError};
+use jiceng_domain::grids::Polygon;
+use jiceng_domain::{Invalid, OrgCategory, OrgLevel, clock, msg};
+use jiceng_store::boundaries::{self as store, BoundaryRow};
+use jiceng_store::orgs::{self, OrgRow};
+use jiceng_store::{Db, Tx, audit};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Boundary {
+    pub community_code: String,
+    pub community_name: String,
+    /// The GeoJSON Polygon as drawn.
+    #[schema(value_type = Object)]
+    pub geometry: serde_json::Value,
+    pub drawn_by: String,
+    pub drawn_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<BoundaryRow> for Boundary {
+    fn from(r: BoundaryRow) -> Self {
+        Boundary {
+            community_code: r.org_code,
+            community_name: r.org_name,
+            geometry: serde_json::from_str(&r.geometry).unwrap_or(serde_json::Value::Null),
+            drawn_by: r.drawn_by,
+            drawn_at: r.drawn_at,
+        }
+    }
+}
+
+/// The community `code` as the actor may read it (another answers as missing), and checked
+/// to be a community.
+async fn community(tx: &mut Tx, actor: &Actor, code: &str) -> Result<OrgRow, OpsError> {
+    let c = crate::orgs::policy::resolve(tx, actor, code).await?;
+    if c.level != OrgLevel::Community || c.category != OrgCategory::Regional {
+        return Err(Invalid::new("community", code, msg!("只有社区党组织有社区边界")).into());
+    }
+    Ok(c)
+}
+
+/// May the actor draw this community's boundary? Its street does: whoever writes at the
+/// community's parent.
+pub fn may_draw(actor: &Actor, community: &OrgRow, street_path: &str) -> Result<(), OpsError> {
+    actor.may_write(street_path).map_err(|_| {
+        OpsError::Forbidden(msg!(
+            "{name}的边界由所在街道划定",
+            name = community.name.as_str()
+        ))
+    })
+}
+
+/// Does the map page offer the actor the boundary form? A street's administrators, and
+/// those above them, draw the boundaries of the communities under them.
+pub fn may_draw_here(actor: &Actor) -> bool {
+    use jiceng_domain::accounts::Role;
+    actor.may_write(actor.scope_path()).is_ok()
+        && actor
+            .role()
+            .is_none_or(|r| matches!(r, Role::StreetAdmin | Role::DistrictAdmin))
+}
+
+async fn street_path(tx: &mut Tx, community: &OrgRow) -> Result<String, OpsError> {
+    let parent = match community.parent_id {
+        Some(p) => orgs::by_id(tx, p).await?,
+        None => None,
+    };
+    Ok(parent.map_or_else(|| "/".to_string(), |p| p.path))
+}
+
+/// The community's boundary, if its street drew one.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "boundary_of"))]
+pub async fn of(db: &Db, actor: &Actor, code: &str) -> Result<Option<Boundary>, OpsError> {
+    let mut tx = db.read().await?;
+    let c = community(&mut tx, actor, code).await?;
+    Ok(store::of(&mut tx, c.id).await?.map(Into::into))
+}
+
+/// The boundaries drawn in the actor's scope (or `within` it), for the map.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "boundaries_within"))]
+pub async fn within(
+    db: &Db,
+    actor: &Actor,
+    within: Option<&str>,
+) -> Result<Vec<Boundary>, OpsError> {
+    let mut tx = db.read().await?;
+    let path = match within.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
+        None => {
+            actor.may_read(actor.scope_path())?;
+            actor.scope_path().to_string()
+        }
+    };
+    Ok(store::within(&mut tx, &path)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Draws (or redraws) the community's boundary. It is a simple polygon of bounded size; every
+/// grid the community has lies within it; it overlaps no other community's boundary.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "draw_boundary"))]
+pub async fn draw(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    geometry: Option<&serde_json::Value>,
+) -> Result<Boundary, OpsError> {
+    let geometry = geometry
+        .filter(|g| !g.is_null())
+        .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?
+        .to_string();
+    let mut tx = db.write().await?;
+    let c = community(&mut tx, actor, code).await?;
+    may_draw(actor, &c, &street_path(&mut tx, &c).await?)?;
+    let polygon = parse_geometry(&geometry)?;
+    polygon.check_grid_shape()?;
+    for g in jiceng_store::cases::grids_within(&mut tx, &c.path).await? {
+        if parse_geometry(&g.geometry).is_ok_and(|p| !p.within(&polygon)) {
+            return Err(Invalid::new(
+                "polygon",
+                &g.code,
+                msg!("网格 {code} 不在所画边界之内", code = &g.code),
+            )
+            .into());
+        }
+    }
+    for other in store::meeting_box(&mut tx, polygon.bbox()).await? {
+        if other.org_id != c.id
+            && parse_geometry(&other.geometry).is_ok_and(|p| p.overlaps(&polygon))
+        {
+            // The other community is named only to an actor who may read it.
+            let seen = match orgs::by_id(&mut tx, other.org_id).await? {
+                Some(o) => actor.may_read(&o.path).is_ok(),
+                None => false,
+            };
+            return Err(if seen {
+                Invalid::new(
+                    "polygon",
+                    &other.org_code,
+                    msg!("与{name}的边界重叠", name = other.org_name.as_str()),
+                )
+            } else {
+                Invalid::new("polygon", "", msg!("与其他社区的边界重叠"))
+            }
+            .into());
+        }
+    }
+    let before = store::of(&mut tx, c.id).await?;
+    store::put(
+        &mut tx,
+        c.id,
+        &geometry,
+        polygon.bbox(),
+        &actor.audit_name(),
+        clock::now(),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "boundary.draw",
+            target: &format!("org:{}", c.id),
+            path: Some(&c.path),
+            before: before.map(|b| b.geometry),
+            after: Some(geometry),
+        },
+    )
+    .await?;
+    let row = store::of(&mut tx, c.id).await?.expect("just drawn");
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+/// Erases the community's boundary: its grids are then bounded only by each other.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "erase_boundary"))]
+pub async fn erase(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
+    let mut tx = db.write().await?;
+    let c = community(&mut tx, actor, code).await?;
+    may_draw(actor, &c, &street_path(&mut tx, &c).await?)?;
+    let Some(before) = store::of(&mut tx, c.id).await? else {
+        return Err(OpsError::not_found("社区边界", code));
+    };
+    store::remove(&mut tx, c.id).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "boundary.erase",
+            target: &format!("org:{}", c.id),
+            path: Some(&c.path),
+            before: Some(before.geometry),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses a grid that leaves its community's boundary, where one is drawn.
+pub(crate) async fn check_grid(
+    tx: &mut Tx,
+    community: &OrgRow,
+    grid: &Polygon,
+) -> Result<(), OpsError> {
+    if let Some(b) = store::of(tx, community.id).await?
+        && parse_geometry(&b.geometry).is_ok_and(|p| !grid.within(&p))
+    {
+        return Err(Invalid::new(
+            "polygon",
+            &community.code,
+            msg!("网格应在{name}的边界之内", name = community.name.as_str()),
+        )
+        .into());
+    }
+    Ok(())
+}
