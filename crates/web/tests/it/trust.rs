@@ -62,8 +62,11 @@ fn import(client: &crate::pages::Client, name: &str, bytes: &[u8]) -> Request<Bo
         .unwrap()
 }
 
-/// Finding 3: a 5 KB workbook with cells at A1 and XFD1048576 is refused by name without
-/// building its range, a member may not upload at all, and the server answers on.
+/// Finding 3 and the suite's upload bombs: a 5 KB workbook with cells at A1 and XFD1048576, a
+/// workbook that inflates past the limit, a 200,000-row file at the upload limit and files
+/// whose first bytes are not what their names say are each refused by name within a second,
+/// without building what they declare; a member may not upload at all; the server answers
+/// on and nothing is written.
 #[tokio::test]
 async fn an_upload_bomb_is_refused_before_it_is_parsed() {
     let (t, summary) = crate::city::demo().await;
@@ -92,8 +95,32 @@ async fn an_upload_bomb_is_refused_before_it_is_parsed() {
         StatusCode::FORBIDDEN,
         "a member may not import"
     );
+    // A workbook whose one entry inflates past the limit, from well under a megabyte.
+    let zipped = {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..65 {
+            zip.write_all(&chunk).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    };
+    assert!(zipped.len() < 1 << 20, "{} bytes", zipped.len());
+    // 200,000 rows of a member file, under the 10 MiB upload limit.
+    let line = "林某,350302198001010019,C350302001001,2005-07-01\n";
+    let rows = "姓名,身份证号,党组织代码,入党日期\n".to_string() + &line.repeat(200_000);
+    assert!(rows.len() < 10 << 20, "{} bytes", rows.len());
     for (name, bytes, named) in [
         ("bomb.xlsx", bomb.clone(), "超过 100000 行"),
+        ("zipped.xlsx", zipped, "解压后超过"),
+        ("members.csv", rows.into_bytes(), "超过 100000 行"),
         (
             "bomb.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec(),
@@ -105,12 +132,18 @@ async fn an_upload_bomb_is_refused_before_it_is_parsed() {
             "不是 .xlsx 工作簿",
         ),
     ] {
+        let sent = std::time::Instant::now();
         let resp = router
             .clone()
             .oneshot(import(&secretary, name, &bytes))
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
+        assert!(
+            sent.elapsed() < std::time::Duration::from_secs(1),
+            "{name} refused in {:?}",
+            sent.elapsed()
+        );
         let page = axum::body::to_bytes(resp.into_body(), 1 << 20)
             .await
             .unwrap();
