@@ -338,6 +338,56 @@ test('map a building by clicking inside a grid on the map', async () => {
   await street.context().close();
 });
 
+test("a street draws a community's boundary around its grids, and the map outlines it", async () => {
+  const street = await signIn('street');
+  const errors = [];
+  street.on('pageerror', (e) => errors.push(e.message));
+  const grids = await (await street.request.get(`${base}/api/v1/grids?within=C350302001001`)).json();
+  let [x0, y0, x1, y1] = [180, 90, -180, -90];
+  for (const g of grids) {
+    const geo = JSON.parse(g.geometry);
+    for (const [x, y] of (geo.geometry ?? geo).coordinates[0]) {
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  const m = 0.001;
+  await street.setViewportSize({ width: 1366, height: 768 });
+  const around = { type: 'Polygon', coordinates: [[[x0 - m, y0 - m], [x1 + m, y0 - m], [x1 + m, y1 + m], [x0 - m, y1 + m], [x0 - m, y0 - m]]] };
+  await street.goto(`${base}/grids?within=C350302001001`);
+  await street.waitForSelector('#map canvas');
+  assert.match(await street.textContent('#boundaries'), /还没有划定社区边界/);
+  // A boundary that leaves the grids outside is refused by name, and nothing is drawn.
+  const small = { type: 'Polygon', coordinates: [[[x0, y0], [x0 + 0.0001, y0], [x0 + 0.0001, y0 + 0.0001], [x0, y0]]] };
+  await street.fill('.boundary-form input[name=community]', 'C350302001001');
+  await street.fill('.boundary-form textarea[name=geometry]', JSON.stringify(small));
+  await street.click('.boundary-form button[type=submit]');
+  await street.waitForSelector('p.alert');
+  assert.match(await street.textContent('p.alert'), /不在所画边界之内/);
+  await street.fill('.boundary-form input[name=community]', 'C350302001001');
+  await street.fill('.boundary-form textarea[name=geometry]', JSON.stringify(around));
+  await Promise.all([street.waitForURL(`${base}/grids`), street.click('.boundary-form button[type=submit]')]);
+  await street.goto(`${base}/grids?within=C350302001001`);
+  await street.waitForSelector('#map canvas');
+  assert.match(await street.textContent('table.boundaries'), /C350302001001/);
+  const outlined = await street.evaluate(() => {
+    const chart = echarts.getInstanceByDom(document.getElementById('map'));
+    return chart.getOption().series.filter((x) => x.type === 'lines').map((x) => x.data.length);
+  });
+  assert.deepEqual(outlined, [1], 'one dashed outline on the map');
+  await street.screenshot({ path: join(shots, '24-community-boundary.png'), fullPage: true });
+  await street.setViewportSize({ width: 390, height: 844 });
+  await street.reload();
+  await street.waitForSelector('#map canvas');
+  assert.ok(await street.evaluate(() => document.documentElement.scrollWidth <= 390 + 1), 'no sideways scrolling on a phone');
+  await street.screenshot({ path: join(shots, '25-community-boundary-phone.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await street.context().close();
+  const worker = await signIn('worker');
+  await worker.goto(`${base}/grids`);
+  assert.equal(await worker.locator('.boundary-form').count(), 0, 'a community worker draws no boundary');
+  await worker.context().close();
+});
+
 test('a building named like a script is drawn as text in the map tooltip', async () => {
   const worker = await signIn('street');
   const errors = [];
@@ -411,7 +461,7 @@ test('free text shaped like scripts is shown as text on every page that draws it
     pages.push(`/units/${u.id}`);
     await post('/wishes', { community: 'C350302001001', title: `心愿${evil}`, detail: evil, resident: `张${i}` });
   }
-  pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001', `/orgs?within=${branch}`, `/meetings?org=${branch}`, '/grids?within=C350302001001');
+  pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001', `/orgs/${branch}`, `/meetings?org=${branch}&from=2025-03-01&to=2025-03-05`, '/grids?within=C350302001001');
   for (const path of pages) {
     await street.goto(`${base}${path}`);
     const text = await street.textContent('main');
