@@ -22,9 +22,21 @@ pub fn address(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]
             .and_then(|f| f.rsplit(',').next())
             .and_then(|a| a.trim().parse::<IpAddr>().ok())
     {
-        return last.to_string();
+        return counted(last.to_canonical());
     }
-    peer.to_string()
+    counted(peer)
+}
+
+/// An address as the limits count it: an IPv6 address by its /64, which one subscriber is
+/// given whole, so walking through it does not make a new client at every step.
+fn counted(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -63,5 +75,24 @@ mod tests {
         assert_eq!(address(Some(stranger), chain, &[proxy]), "203.0.113.9");
         assert_eq!(address(Some(proxy), Some("nonsense"), &[proxy]), "10.0.0.1");
         assert_eq!(address(None, chain, &[proxy]), "local");
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_counts_once_across_its_slash_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address(Some(a), None, &[]), address(Some(b), None, &[]));
+        assert_ne!(address(Some(a), None, &[]), address(Some(other), None, &[]));
+        assert_eq!(address(Some(a), None, &[]), "2001:db8:1:2::/64");
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        assert_eq!(
+            address(Some(proxy), Some("2001:db8:1:2::9"), &[proxy]),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            address(Some(proxy), Some("::ffff:192.0.2.4"), &[proxy]),
+            "192.0.2.4"
+        );
     }
 }
