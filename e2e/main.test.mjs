@@ -51,6 +51,13 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// The grid map has drawn its grids once a pixel converts to a longitude and latitude.
+const mapReady = (page) => page.waitForFunction(() => {
+  const el = document.getElementById('map');
+  const chart = el && window.echarts && echarts.getInstanceByDom(el);
+  return Boolean(chart && chart.convertFromPixel('geo', [el.clientWidth / 2, el.clientHeight / 2]));
+});
+
 async function signIn(username) {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
@@ -326,6 +333,7 @@ test('map a building by clicking inside a grid on the map', async () => {
   street.on('pageerror', (e) => errors.push(e.message));
   await street.goto(`${base}/grids?within=C350302001001`);
   await street.waitForSelector('#map canvas');
+  await mapReady(street);
   const box = await street.locator('#map').boundingBox();
   await street.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   assert.match(await street.inputValue('.place-form input[name=lon]'), /^11\d\.\d{6}$/, 'the click fills the longitude');
@@ -394,6 +402,7 @@ test('a building named like a script is drawn as text in the map tooltip', async
   worker.on('pageerror', (e) => errors.push(e.message));
   await worker.goto(`${base}/grids?within=C350302001001`);
   await worker.waitForSelector('#map canvas');
+  await mapReady(worker);
   const box = await worker.locator('#map').boundingBox();
   await worker.mouse.click(box.x + box.width / 2 + 7, box.y + box.height / 2 + 5);
   const evil = '<img src=x onerror="window.__xss=1">';
