@@ -468,6 +468,9 @@ test('free text shaped like scripts is shown as text on every page that draws it
     pages.push(`/cases/${c.id}`);
     const u = await post('/units', { name: `单位${evil}`, category: 'private_enterprise', division_code: '350302001001', address: evil });
     pages.push(`/units/${u.id}`);
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const a = await post('/agreements', { unit_id: u.id, org: 'C350302001001', commitments: [{ title: `承诺${evil}`, due_on: today }] });
+    pages.push(`/cobuilding/${a.id ?? a.agreement.id}`);
     await post('/wishes', { community: 'C350302001001', title: `心愿${evil}`, detail: evil, resident: `张${i}` });
   }
   pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001', `/orgs/${branch}`, `/meetings?org=${branch}&from=2025-03-01&to=2025-03-05`, '/grids?within=C350302001001');
