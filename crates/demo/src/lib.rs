@@ -433,7 +433,8 @@ async fn demo_accounts(
     member: Option<i64>,
     department: Option<i64>,
 ) -> Result<(String, Vec<DemoAccount>), OpsError> {
-    let password = format!("jc{}8", jiceng_ops::accounts::secret(5));
+    // Upper and lower case, digits and a symbol, as the default password policy asks.
+    let password = format!("Jc-{}8", jiceng_ops::accounts::secret(5));
     let hash = jiceng_ops::accounts::hash_password(&password)?;
     let first = |kind: Kind| plan.orgs.iter().find(|o| o.kind == kind);
     let street = first(Kind::Street);
@@ -485,6 +486,7 @@ async fn demo_accounts(
                 department_id: (role == Role::DepartmentHandler)
                     .then_some(department)
                     .flatten(),
+                must_change: false,
             },
         )
         .await?;

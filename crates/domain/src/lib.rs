@@ -21,6 +21,7 @@ pub mod imports;
 pub mod members;
 pub mod orglife;
 pub mod orgs;
+pub mod passwords;
 pub mod path;
 pub mod phone;
 pub mod points;

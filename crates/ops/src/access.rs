@@ -31,6 +31,9 @@ pub struct UserActor {
     pub department_id: Option<i64>,
     /// Acting through a read-only API token.
     pub read_only: bool,
+    /// Signed in with a password that has expired or was reset: until it is changed, the
+    /// front doors let this session do nothing else.
+    pub must_change_password: bool,
 }
 
 fn outside() -> OpsError {
@@ -125,6 +128,11 @@ impl Actor {
     }
 
     /// Acting through a read-only API token.
+    /// Must this session change its password before anything else?
+    pub fn must_change_password(&self) -> bool {
+        matches!(self, Actor::User(u) if u.must_change_password)
+    }
+
     pub fn read_only(&self) -> bool {
         matches!(self, Actor::User(u) if u.read_only)
     }

@@ -8,7 +8,7 @@ use jiceng_domain::clock;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
      o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.department_id, u.failed_logins, u.locked_until, u.active, \
-     u.password_changed_at, u.created_at";
+     u.password_changed_at, u.must_change, u.created_at";
 const USER_FROM: &str = "FROM users u LEFT JOIN orgs o ON o.id = u.scope_org_id";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -30,6 +30,8 @@ pub struct UserRow {
     pub locked_until: Option<DateTime<Utc>>,
     pub active: bool,
     pub password_changed_at: DateTime<Utc>,
+    /// The owner must choose a new password at the next sign-in.
+    pub must_change: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -43,15 +45,20 @@ pub struct NewUserRow {
     pub member_id: Option<i64>,
     pub unit_id: Option<i64>,
     pub department_id: Option<i64>,
+    /// The owner chooses a new password at the first sign-in.
+    pub must_change: bool,
 }
 
+/// Adds the account, keeping its first password in its history.
 pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
     let now = clock::now();
-    Ok(on!(tx, c => sqlx::query_scalar(
+    let id: i64 = on!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, department_id, \
-         password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+         password_changed_at, created_at, must_change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
         .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.role).bind(u.scope_org_id)
-        .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).fetch_one(c).await)?)
+        .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).bind(u.must_change).fetch_one(c).await)?;
+    remember_password(tx, id, &u.password_hash, now).await?;
+    Ok(id)
 }
 
 pub async fn by_username(tx: &mut Tx, username: &str) -> Result<Option<UserRow>, StoreError> {
@@ -91,10 +98,38 @@ pub async fn record_failure(
     Ok(())
 }
 
-pub async fn set_password(tx: &mut Tx, id: i64, hash: &str) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
-        .bind(hash).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+/// Sets the password, and whether its owner must change it at the next sign-in; keeps it in
+/// the account's history.
+pub async fn set_password(
+    tx: &mut Tx,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), StoreError> {
+    let now = clock::now();
+    on!(tx, c => sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL, \
+         must_change = $3 WHERE id = $4")
+        .bind(hash).bind(now).bind(must_change).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    remember_password(tx, id, hash, now).await
+}
+
+/// Keeps a password set for the account, by its hash.
+pub async fn remember_password(
+    tx: &mut Tx,
+    id: i64,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)")
+        .bind(id).bind(hash).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// The hashes of the account's last `n` passwords, newest first.
+pub async fn recent_passwords(tx: &mut Tx, id: i64, n: i64) -> Result<Vec<String>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY changed_at DESC LIMIT $2")
+        .bind(id).bind(n).fetch_all(c).await)?)
 }
 
 pub async fn set_active(tx: &mut Tx, id: i64, active: bool) -> Result<(), StoreError> {
@@ -112,6 +147,8 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
+    /// Signed in with a password that must be changed: nothing else is reached until it is.
+    pub must_change: bool,
 }
 
 pub async fn insert_session(
@@ -119,17 +156,26 @@ pub async fn insert_session(
     token_hash: &str,
     user_id: i64,
     csrf: &str,
+    must_change: bool,
 ) -> Result<(), StoreError> {
     let now = clock::now();
-    on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)")
-        .bind(token_hash).bind(user_id).bind(csrf).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, must_change) \
+         VALUES ($1, $2, $3, $4, $4, $5)")
+        .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(must_change).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, SessionRow>(
-        "SELECT user_id, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = $1")
+        "SELECT user_id, csrf_token, created_at, last_seen, must_change FROM sessions WHERE token_hash = $1")
         .bind(token_hash).fetch_optional(c).await)?)
+}
+
+/// The session's password has been changed: it reaches everything again.
+pub async fn session_changed_password(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE sessions SET must_change = FALSE WHERE token_hash = $1")
+        .bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 pub async fn touch_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {

@@ -103,6 +103,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "community_boundaries",
         sql: include_str!("migrations/0018_community_boundaries.sql"),
     },
+    Migration {
+        version: 19,
+        name: "password_policy",
+        sql: include_str!("migrations/0019_password_policy.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

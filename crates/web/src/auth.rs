@@ -92,6 +92,18 @@ impl FromRequestParts<AppState> for Authed {
                 );
             }
         }
+        // A session signed in with an expired or reset password changes it, reads who it is,
+        // or signs out; nothing else.
+        // Paths as the API's router sees them, under /api/v1.
+        let open = matches!(
+            (&parts.method, parts.uri.path()),
+            (&Method::POST, "/me/password") | (&Method::GET, "/me") | (&Method::DELETE, "/session")
+        );
+        if actor.must_change_password() && !open {
+            return Err(
+                OpsError::Forbidden(msg!("请先修改密码：密码已过期或已由管理员重置")).into(),
+            );
+        }
         Ok(Authed {
             actor,
             session: Some(token),

@@ -48,6 +48,21 @@ pub enum UserCmd {
         #[arg(long, env = "JICENG_PASSWORD")]
         password: Option<String>,
     },
+    /// Show the password policy, or change the parts given.
+    PasswordPolicy {
+        /// Fewest characters (8–64).
+        #[arg(long)]
+        min_length: Option<u32>,
+        /// Kinds of character a password uses at least (3 or 4).
+        #[arg(long)]
+        classes: Option<u32>,
+        /// How many earlier passwords a new one may not repeat (0–24).
+        #[arg(long)]
+        history: Option<u32>,
+        /// Days a password lasts (0–365; 0 for never).
+        #[arg(long)]
+        max_age_days: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,7 +109,8 @@ fn line(u: &UserView) -> String {
 fn password_or_new(given: Option<String>) -> (String, bool) {
     match given {
         Some(p) => (p, false),
-        None => (format!("jc{}8", accounts::secret(6)), true),
+        // Upper and lower case, digits and a symbol, as the default password policy asks.
+        None => (format!("Jc-{}8", accounts::secret(6)), true),
     }
 }
 
@@ -157,6 +173,26 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
                 format!("已重置 {username} 的密码")
             };
             out.message(&text, &serde_json::json!({ "username": username }));
+        }
+        UserCmd::PasswordPolicy {
+            min_length,
+            classes,
+            history,
+            max_age_days,
+        } => {
+            let mut p = accounts::passwords::policy(db).await?;
+            if min_length.is_some()
+                || classes.is_some()
+                || history.is_some()
+                || max_age_days.is_some()
+            {
+                p.min_length = min_length.unwrap_or(p.min_length);
+                p.classes = classes.unwrap_or(p.classes);
+                p.history = history.unwrap_or(p.history);
+                p.max_age_days = max_age_days.unwrap_or(p.max_age_days);
+                p = accounts::passwords::set_policy(db, actor, p).await?;
+            }
+            out.show(&p, |p| p.describe().render(jiceng_domain::msg::Lang::Zh));
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! changes, and personal access tokens for API clients.
 
 mod hashing;
+pub mod passwords;
 
 use crate::throttle;
 use jiceng_domain::throttle::{SIGN_IN, SIGN_IN_FROM};
@@ -139,6 +140,7 @@ pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError
         unit_id: u.unit_id,
         department_id: u.department_id,
         read_only,
+        must_change_password: false,
     }))
 }
 
@@ -168,7 +170,7 @@ async fn append(
 pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, OpsError> {
     let username = accounts::username(required("username", &new.username)?)?;
     let password = required("password", &new.password)?;
-    accounts::password(password, &username)?;
+    passwords::check_new(db, None, &username, password).await?;
     let role = Role::parse(required("role", &new.role)?)?;
     let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
     let hash = hashing::hash(password).await?;
@@ -243,6 +245,8 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         member_id: new.member_id,
         unit_id: new.unit_id,
         department_id,
+        // A password an administrator chose is changed by its owner at the first sign-in.
+        must_change: matches!(actor, Actor::User(_)),
     };
     let id = store::insert(&mut tx, &row).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
@@ -299,6 +303,8 @@ pub struct Session {
     pub token: String,
     pub csrf: String,
     pub user: UserView,
+    /// The password has expired or was reset: this session may only change it (or sign out).
+    pub must_change_password: bool,
 }
 
 /// A sign-in refused for a while: the same words whether or not the account exists.
@@ -394,13 +400,16 @@ pub async fn login(
     }
     let token = secret(32);
     let csrf = secret(16);
-    store::insert_session(&mut tx, &digest(&token), user.id, &csrf).await?;
+    let policy = passwords::policy_in(&mut tx).await?;
+    let must_change = user.must_change || policy.expired(user.password_changed_at, clock::now());
+    store::insert_session(&mut tx, &digest(&token), user.id, &csrf, must_change).await?;
     append(&mut tx, &who, "auth.login", &user, None).await?;
     tx.commit().await?;
     Ok(Session {
         token,
         csrf,
         user: user.into(),
+        must_change_password: must_change,
     })
 }
 
@@ -441,7 +450,11 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
         store::touch_session(&mut tx, &hash).await?;
         tx.commit().await?;
     }
-    Ok((user_actor(&user, false)?, session.csrf_token))
+    let mut actor = user_actor(&user, false)?;
+    if let Actor::User(u) = &mut actor {
+        u.must_change_password = session.must_change;
+    }
+    Ok((actor, session.csrf_token))
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "logout"))]
@@ -477,10 +490,10 @@ pub async fn change_password(
     let Actor::User(me) = actor else {
         return Err(OpsError::Forbidden(msg!("命令行操作员没有密码")));
     };
-    accounts::password(new, &me.username)?;
     if old == new {
         return Err(Invalid::new("password", "********", msg!("新密码不能与原密码相同")).into());
     }
+    passwords::check_new(db, Some(me.id), &me.username, new).await?;
     let hash = hashing::hash(new).await?;
     let mut rx = db.read().await?;
     let stored = store::by_id(&mut rx, me.id)
@@ -502,8 +515,12 @@ pub async fn change_password(
             msg!("密码已在别处修改，请重新登录"),
         ));
     }
-    store::set_password(&mut tx, user.id, &hash).await?;
-    store::delete_sessions_of(&mut tx, user.id, keep_session.map(digest).as_deref()).await?;
+    store::set_password(&mut tx, user.id, &hash, false).await?;
+    let kept = keep_session.map(digest);
+    store::delete_sessions_of(&mut tx, user.id, kept.as_deref()).await?;
+    if let Some(kept) = &kept {
+        store::session_changed_password(&mut tx, kept).await?;
+    }
     append(&mut tx, &actor.audit_name(), "user.password", &user, None).await?;
     tx.commit().await?;
     Ok(())
@@ -518,19 +535,26 @@ pub async fn reset_password(
     new: &str,
 ) -> Result<(), OpsError> {
     let username = username.trim().to_ascii_lowercase();
-    accounts::password(new, &username)?;
+    // An account out of the actor's reach answers as one that does not exist, before its
+    // password history is asked about.
+    let reached = |u: &UserRow| {
+        actor
+            .may_manage_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
+            .is_ok()
+    };
+    let found = store::by_username(&mut db.read().await?, &username)
+        .await?
+        .filter(reached)
+        .ok_or_else(|| OpsError::not_found("账号", &username))?;
+    passwords::check_new(db, Some(found.id), &username, new).await?;
     let hash = hashing::hash(new).await?;
     let mut tx = db.write().await?;
-    // An account out of the actor's reach answers as one that does not exist.
-    let user = store::by_username(&mut tx, &username)
+    let user = store::by_id(&mut tx, found.id)
         .await?
-        .filter(|u| {
-            actor
-                .may_manage_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
-                .is_ok()
-        })
+        .filter(reached)
         .ok_or_else(|| OpsError::not_found("账号", &username))?;
-    store::set_password(&mut tx, user.id, &hash).await?;
+    // The owner chooses their own password at the next sign-in.
+    store::set_password(&mut tx, user.id, &hash, true).await?;
     store::delete_sessions_of(&mut tx, user.id, None).await?;
     // Whoever knew the old password may have made tokens with it.
     store::revoke_tokens_of(&mut tx, user.id).await?;

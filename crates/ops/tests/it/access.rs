@@ -12,7 +12,7 @@ use jiceng_store::Backend;
 use jiceng_store::Db;
 use jiceng_testkit::both;
 
-const PW: &str = "jiceng2026";
+const PW: &str = "Jiceng-2026";
 
 async fn account(
     db: &Db,
@@ -120,12 +120,16 @@ async fn lockout_after_five_failures_and_generic_errors(on: Backend) {
     .map(|e| e.operation)
     .collect();
     assert!(ops.contains(&"auth.locked".to_string()), "{ops:?}");
-    accounts::reset_password(&t.db, &actor(), "worker1", "newpass2026")
+    accounts::reset_password(&t.db, &actor(), "worker1", "New-pass-2026")
         .await
         .unwrap();
-    accounts::login(&t.db, "worker1", "newpass2026", "test")
+    let s = accounts::login(&t.db, "worker1", "New-pass-2026", "test")
         .await
         .expect("a reset lets the account sign in again from anywhere");
+    assert!(
+        s.must_change_password,
+        "an administrator's reset forces a change"
+    );
 }
 
 #[both]
@@ -136,11 +140,11 @@ async fn sessions_end_on_logout_and_password_change(on: Backend) {
     let b = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
     let (me, csrf) = accounts::session_actor(&t.db, &a.token).await.unwrap();
     assert_eq!(csrf, a.csrf);
-    let e = accounts::change_password(&t.db, &me, "wrongold1", "brandnew2026", Some(&a.token))
+    let e = accounts::change_password(&t.db, &me, "wrongold1", "Brand-new-2026", Some(&a.token))
         .await
         .unwrap_err();
     assert_eq!(e.body().field, Some("old_password"));
-    accounts::change_password(&t.db, &me, PW, "brandnew2026", Some(&a.token))
+    accounts::change_password(&t.db, &me, PW, "Brand-new-2026", Some(&a.token))
         .await
         .unwrap();
     assert!(

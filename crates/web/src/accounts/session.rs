@@ -109,14 +109,27 @@ struct PasswordPage {
     l: Layout,
     error: String,
     saved: bool,
+    /// The password policy, as its rule reads.
+    rule: String,
+    /// Signed in with an expired or reset password: nothing else opens until it is changed.
+    forced: bool,
 }
 
-pub async fn password_form(v: Viewer) -> Response {
+async fn rule(s: &AppState, v: &Viewer) -> String {
+    accounts::passwords::policy(&s.db)
+        .await
+        .map(|p| p.describe().render(v.lang))
+        .unwrap_or_default()
+}
+
+pub async fn password_form(State(s): State<AppState>, v: Viewer) -> Response {
     let title = v.layout("", "").t("nav.password").to_string();
     render(&PasswordPage {
         l: v.layout("", title),
         error: String::new(),
         saved: false,
+        rule: rule(&s, &v).await,
+        forced: v.actor.must_change_password(),
     })
 }
 
@@ -129,6 +142,8 @@ pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): Form<Values
             l: v.layout("", title),
             error,
             saved: false,
+            rule: rule(&s, &v).await,
+            forced: v.actor.must_change_password(),
         });
     }
     let old = f.get("old_password").cloned().unwrap_or_default();
@@ -137,11 +152,15 @@ pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): Form<Values
             l: v.layout("", title),
             error: String::new(),
             saved: true,
+            rule: rule(&s, &v).await,
+            forced: false,
         }),
         Err(e) => render(&PasswordPage {
             l: v.layout("", title),
             error: e.render(v.lang),
             saved: false,
+            rule: rule(&s, &v).await,
+            forced: v.actor.must_change_password(),
         }),
     }
 }

@@ -7,6 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
 use jiceng_domain::cases::Classification;
+use jiceng_domain::passwords::PasswordPolicy;
+use jiceng_ops::accounts::passwords;
 use jiceng_ops::cases::settings::{self, CalendarDoc};
 
 #[utoipa::path(
@@ -69,4 +71,34 @@ pub async fn set_calendar(
     Body(c): Body<CalendarDoc>,
 ) -> Result<Json<CalendarDoc>, ApiError> {
     Ok(Json(settings::set_calendar(&s.db, &a.actor, c).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/password-policy",
+    tag = "账号",
+    summary = "密码策略（长度、字符种类、历史、有效天数）",
+    responses((status = 200, description = "成功", body = PasswordPolicy))
+)]
+pub async fn password_policy(
+    State(s): State<AppState>,
+    _a: Authed,
+) -> Result<Json<PasswordPolicy>, ApiError> {
+    Ok(Json(passwords::policy(&s.db).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/password-policy",
+    tag = "账号",
+    summary = "修改密码策略（全域管理员；不低于 8 位、3 种字符）",
+    request_body = PasswordPolicy,
+    responses((status = 200, description = "成功", body = PasswordPolicy))
+)]
+pub async fn set_password_policy(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(p): Body<PasswordPolicy>,
+) -> Result<Json<PasswordPolicy>, ApiError> {
+    Ok(Json(passwords::set_policy(&s.db, &a.actor, p).await?))
 }

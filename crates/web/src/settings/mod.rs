@@ -13,6 +13,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/settings/schemes" => pages::save_scheme [Scope];
         POST "/settings/classification" => pages::save_classification [Scope];
         POST "/settings/calendar" => pages::save_calendar [Scope];
+        POST "/settings/password-policy" => pages::save_password_policy [Scope];
     )
 }
 
@@ -22,5 +23,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::set_classification [Scope];
         api::calendar [Scope];
         api::set_calendar [Scope];
+        api::password_policy [Account];
+        api::set_password_policy [Scope];
     )
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use tower::ServiceExt;
 
-pub(crate) const PW: &str = "jiceng2026";
+pub(crate) const PW: &str = "Jiceng-2026";
 
 fn s(v: &str) -> Option<String> {
     Some(v.to_string())
@@ -203,12 +203,16 @@ impl App {
     }
 
     pub(crate) async fn login(&self, username: &str) -> Session {
+        self.login_with(username, PW).await
+    }
+
+    pub(crate) async fn login_with(&self, username: &str, password: &str) -> Session {
         let (status, headers, body) = self
             .call(
                 Method::POST,
                 "/api/v1/session",
                 &[],
-                Some(json!({ "username": username, "password": PW })),
+                Some(json!({ "username": username, "password": password })),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -1340,4 +1344,176 @@ async fn micro_wishes_over_the_api() {
         )
         .await;
     assert_eq!(listed["items"][0]["resident"], "王奶奶");
+}
+
+/// The password policy: a weak or reused password is refused by name; an administrator's reset
+/// makes the owner change it at the next sign-in, and until then the session reaches only the
+/// password change, who it is, and signing out; the policy is read by anyone signed in and set
+/// by a deployment administrator only, never below its floor.
+#[tokio::test]
+async fn a_reset_password_must_be_changed_before_anything_else() {
+    let app = app().await;
+    let worker = app.login("worker").await;
+    let change = |old: &str, new: &str| json!({ "old_password": old, "new_password": new });
+    for (weak, named) in [
+        ("Sh-1A", "至少"),
+        ("lowercase-only", "至少 3 种"),
+        ("Worker-2026x", "用户名"),
+    ] {
+        let (st, e) = app
+            .as_user(
+                &worker,
+                Method::POST,
+                "/api/v1/me/password",
+                Some(change(PW, weak)),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{weak}: {e}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(named),
+            "{weak}: {e}"
+        );
+    }
+    let (st, _) = app
+        .as_user(
+            &worker,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change(PW, "Second-pass-7")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, e) = app
+        .as_user(
+            &worker,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("Second-pass-7", PW)),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the last passwords are not reused: {e}"
+    );
+
+    jiceng_ops::accounts::reset_password(
+        &app._db.db,
+        &Actor::operator(),
+        "worker",
+        "Reset-by-admin-1",
+    )
+    .await
+    .unwrap();
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            &[],
+            Some(json!({ "username": "worker", "password": "Reset-by-admin-1" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body["must_change_password"], true);
+    let forced = app.login_with("worker", "Reset-by-admin-1").await;
+    let (st, e) = app
+        .as_user(&forced, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("请先修改密码")
+    );
+    let (st, _) = app.as_user(&forced, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _, headers_body) = app
+        .call(Method::GET, "/members", &[("cookie", &forced.cookie)], None)
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::SEE_OTHER,
+        "pages send the session to the password form: {headers_body}"
+    );
+    let (st, _) = app
+        .as_user(
+            &forced,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("Reset-by-admin-1", "Own-choice-2026")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = app
+        .as_user(&forced, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::OK,
+        "changed, the session reaches everything again"
+    );
+
+    let (st, p) = app
+        .as_user(&forced, Method::GET, "/api/v1/password-policy", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(p["min_length"], 8);
+    let stricter = json!({ "min_length": 12, "classes": 4, "history": 5, "max_age_days": 90 });
+    let (st, _) = app
+        .as_user(
+            &forced,
+            Method::PUT,
+            "/api/v1/password-policy",
+            Some(stricter.clone()),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a community worker sets no policy"
+    );
+    let district = app.login("district").await;
+    let (st, _) = app
+        .as_user(
+            &district,
+            Method::PUT,
+            "/api/v1/password-policy",
+            Some(stricter.clone()),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "a district admin is scoped, not deployment-wide"
+    );
+    jiceng_ops::accounts::passwords::set_policy(
+        &app._db.db,
+        &Actor::operator(),
+        serde_json::from_value(stricter).unwrap(),
+    )
+    .await
+    .unwrap();
+    let weaker = json!({ "min_length": 6, "classes": 2, "history": 0, "max_age_days": 0 });
+    let e = jiceng_ops::accounts::passwords::set_policy(
+        &app._db.db,
+        &Actor::operator(),
+        serde_json::from_value(weaker).unwrap(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.body().field, Some("min_length"));
+    let (st, e) = app
+        .as_user(
+            &forced,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(change("Own-choice-2026", "Ownchoice2027x")),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "twelve characters of four kinds now: {e}"
+    );
 }

@@ -79,6 +79,7 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "POST /api/v1/me/password",
         "GET /api/v1/tokens",
         "POST /api/v1/tokens",
+        "GET /api/v1/password-policy",
     ]
     .map(String::from)
     .into();
