@@ -266,21 +266,40 @@ impl Polygon {
     }
 
     /// Whether this polygon lies inside `outer`, touching its edges at most: a grid inside its
-    /// community's boundary. No edge crosses the boundary, every corner and every edge's middle
-    /// (an edge may cut across a notch, corner to corner) is inside or on it, and no hole of
-    /// `outer` overlaps it.
+    /// community's boundary. No edge crosses the boundary; no corner of the boundary lies
+    /// strictly inside (the grid would cover a notch); every corner, and the middle of every
+    /// stretch of edge between the boundary's corners on it, is inside or on the boundary;
+    /// and no hole of `outer` overlaps it.
     pub fn within(&self, outer: &Polygon) -> bool {
         let outer_edges = outer.edges();
         let inside_or_on =
             |q: Point| outer.contains(q) || outer_edges.iter().any(|e| on_segment(e, q));
-        let mid = |e: &Edge| ((e.from.0 + e.to.0) / 2.0, (e.from.1 + e.to.1) / 2.0);
         let edges = self.edges();
-        !edges.iter().any(|x| {
+        let crossing = edges.iter().any(|x| {
             outer_edges
                 .iter()
                 .any(|y| segments_cross(x.from, x.to, y.from, y.to))
-        }) && self.rings[0].iter().all(|v| inside_or_on(*v))
-            && edges.iter().all(|e| inside_or_on(mid(e)))
+        });
+        let corners: Vec<Point> = outer.rings.iter().flatten().copied().collect();
+        let covers_a_corner = corners
+            .iter()
+            .any(|v| self.contains(*v) && !edges.iter().any(|e| on_segment(e, *v)));
+        let stretches_inside = edges.iter().all(|e| {
+            let along = |p: &Point| (p.0 - e.from.0).powi(2) + (p.1 - e.from.1).powi(2);
+            let mut cuts: Vec<Point> = corners
+                .iter()
+                .copied()
+                .filter(|v| on_segment(e, *v))
+                .chain([e.from, e.to])
+                .collect();
+            cuts.sort_by(|a, b| along(a).total_cmp(&along(b)));
+            cuts.windows(2)
+                .all(|w| inside_or_on(((w[0].0 + w[1].0) / 2.0, (w[0].1 + w[1].1) / 2.0)))
+        });
+        !crossing
+            && !covers_a_corner
+            && self.rings[0].iter().all(|v| inside_or_on(*v))
+            && stretches_inside
             && !outer.rings[1..].iter().any(|hole| {
                 Polygon {
                     rings: vec![hole.clone()],
@@ -585,5 +604,32 @@ mod tests {
         .unwrap();
         assert!(!square(0.5, 0.5, 2.0).within(&holed), "over the hole");
         assert!(square(2.5, 2.5, 1.0).within(&holed));
+        // An E: a grid over its two notches has every corner and every edge's middle on the
+        // boundary, and no edge crossing it.
+        let e = Polygon::new(vec![vec![
+            (0.0, 0.0),
+            (5.0, 0.0),
+            (5.0, 3.0),
+            (4.0, 3.0),
+            (4.0, 1.0),
+            (3.0, 1.0),
+            (3.0, 3.0),
+            (2.0, 3.0),
+            (2.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 3.0),
+            (0.0, 3.0),
+        ]])
+        .unwrap();
+        let over =
+            Polygon::new(vec![vec![(0.0, 0.0), (5.0, 0.0), (5.0, 3.0), (0.0, 3.0)]]).unwrap();
+        assert!(!over.within(&e));
+        assert!(square(0.0, 0.0, 1.0).within(&e), "a corner of the E");
+        assert!(
+            Polygon::new(vec![vec![(0.0, 0.0), (5.0, 0.0), (5.0, 1.0), (0.0, 1.0)]])
+                .unwrap()
+                .within(&e),
+            "the E's spine, along its notches' floors"
+        );
     }
 }

@@ -60,6 +60,11 @@ impl OpsError {
         OpsError::Store(StoreError::Other(detail.to_string()))
     }
 
+    /// The server is too busy for this now (503): worth retrying later.
+    pub fn busy(detail: impl ToString) -> OpsError {
+        OpsError::Store(StoreError::Unavailable(detail.to_string()))
+    }
+
     /// The database cannot be reached: worth retrying later.
     pub fn is_unavailable(&self) -> bool {
         matches!(self, OpsError::Store(StoreError::Unavailable(_)))

@@ -57,11 +57,33 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
         .transpose()?;
     let code = required("community", &new.community)?;
     let mut tx = db.write().await?;
-    // The community grades as the actor may read it; graded, it is named by the unit's side
-    // (its liaison, or its party org's writers), whose scope may lie elsewhere, and who may
-    // grade it only where the unit registered.
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("checked year"),
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("checked year"),
+    );
+    // The community grades as the actor may read it. Graded, it is named by the unit's side
+    // (its liaison, or its party org's writers), whose scope may lie elsewhere: the unit is
+    // resolved first, and the community is one the unit registered with that year, every
+    // other code (missing, not a community, elsewhere) refused alike.
     let community = match subject {
-        Subject::Community => crate::orgs::anywhere(&mut tx, "community", code).await?,
+        Subject::Community => {
+            let raw = required("unit", &new.unit)?;
+            let u = crate::units::policy::named(&mut tx, actor, "unit", id("unit", raw)?).await?;
+            let refused = || {
+                Invalid::new(
+                    "community",
+                    code,
+                    msg!("该单位 {year} 年没有在这个代码的社区报到", year = year),
+                )
+            };
+            let c = orgs::by_code(&mut tx, code.trim())
+                .await?
+                .ok_or_else(refused)?;
+            if !store::registered_between(&mut tx, c.id, None, Some(u.id), from, to).await? {
+                return Err(refused().into());
+            }
+            c
+        }
         _ if actor.unit_id().is_some() => {
             return Err(OpsError::Forbidden(msg!("驻区单位只评价所在社区")));
         }
@@ -86,10 +108,20 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
         }
         Subject::Unit | Subject::Community => {
             let raw = required("unit", &new.unit)?;
-            let u = crate::units::policy::named(&mut tx, actor, "unit", id("unit", raw)?).await?;
-            if subject == Subject::Unit {
+            let u = if subject == Subject::Unit {
                 actor.may_write(&community.path)?;
+                crate::registrations::credited_unit(
+                    &mut tx,
+                    actor,
+                    "unit",
+                    id("unit", raw)?,
+                    community.id,
+                )
+                .await?
             } else {
+                crate::units::policy::named(&mut tx, actor, "unit", id("unit", raw)?).await?
+            };
+            if subject == Subject::Community {
                 let org_id = u.org_id.ok_or_else(|| {
                     Invalid::new("unit", raw, msg!("没有党组织的单位不参加双向评价"))
                 })?;
@@ -101,10 +133,6 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
             (None, Some(u.id), "unit", raw.to_string())
         }
     };
-    let (from, to) = (
-        chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("checked year"),
-        chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("checked year"),
-    );
     if !store::registered_between(&mut tx, community.id, member_id, unit_id, from, to).await? {
         return Err(Invalid::new(
             field,

@@ -25,13 +25,15 @@ impl Record {
     /// an org's code, the party org a unit is bound to. Caught in memory, so a dry run's
     /// chunks need not see each other's rows.
     fn unique_key(&self) -> Option<(&'static str, String)> {
+        // ID numbers compare without case (a final x is X); org codes as written.
         let key = |v: &Option<String>| {
             v.as_deref()
-                .map(|s| s.trim().to_ascii_uppercase())
+                .map(str::trim)
                 .filter(|s| !s.is_empty())
+                .map(str::to_string)
         };
         match self {
-            Record::Member(m) => key(&m.id_number).map(|k| ("id_number", k)),
+            Record::Member(m) => key(&m.id_number).map(|k| ("id_number", k.to_ascii_uppercase())),
             Record::Org(o) => key(&o.code).map(|k| ("code", k)),
             Record::Unit(u) => key(&u.org).map(|k| ("org", k)),
         }
@@ -40,7 +42,7 @@ impl Record {
     /// The in-file code of the org this row builds on, if it is an org under another.
     fn parent(&self) -> Option<String> {
         match self {
-            Record::Org(o) => o.parent.as_deref().map(|s| s.trim().to_ascii_uppercase()),
+            Record::Org(o) => o.parent.as_deref().map(|s| s.trim().to_string()),
             _ => None,
         }
     }
@@ -143,7 +145,7 @@ pub async fn rows(
             again.clear();
         }
         if let Some((column, key)) = row.record.unique_key()
-            && let Some(first) = seen.insert((column, key.clone()), row.line)
+            && let Some(&first) = seen.get(&(column, key.clone()))
         {
             let value = if column == "id_number" {
                 jiceng_domain::id_number::mask(&key)
@@ -158,6 +160,9 @@ pub async fn rows(
             });
             bad.insert(row.line);
             continue;
+        }
+        if let Some(k) = row.record.unique_key() {
+            seen.insert(k, row.line);
         }
         if bad.contains(&row.line) {
             continue;

@@ -273,6 +273,34 @@ pub(crate) async fn credited(
     }
 }
 
+/// The unit a community's writers name (to grade it, to map it in a grid), named by a request
+/// in `field`: one the actor may read, or one registered (双报到) with the community at any
+/// time. Anyone else is refused exactly as an id that does not exist.
+pub(crate) async fn credited_unit(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    unit_id: i64,
+    community_org_id: i64,
+) -> Result<jiceng_store::units::UnitRow, OpsError> {
+    let refused = || Invalid::new(field, unit_id, msg!("没有这个驻区单位"));
+    let unit = jiceng_store::units::by_id(tx, unit_id)
+        .await?
+        .ok_or_else(refused)?;
+    if actor.may_read_unit(unit.id, &unit.division_code).is_ok() {
+        return Ok(unit);
+    }
+    let registered = registrations::of_unit(tx, unit.id)
+        .await?
+        .iter()
+        .any(|r| r.community_org_id == community_org_id);
+    if registered {
+        Ok(unit)
+    } else {
+        Err(refused().into())
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Registration {
     pub id: i64,

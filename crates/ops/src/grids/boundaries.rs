@@ -44,15 +44,22 @@ async fn community(tx: &mut Tx, actor: &Actor, code: &str) -> Result<OrgRow, Ops
     Ok(c)
 }
 
-/// May the actor draw this community's boundary? Its street does: whoever writes at the
-/// community's parent.
+/// May the actor draw this community's boundary? Its street does: a street's or district's
+/// administrator (or the deployment's) who writes at the community's parent.
 pub fn may_draw(actor: &Actor, community: &OrgRow, street_path: &str) -> Result<(), OpsError> {
-    actor.may_write(street_path).map_err(|_| {
-        OpsError::Forbidden(msg!(
-            "{name}的边界由所在街道划定",
-            name = community.name.as_str()
-        ))
-    })
+    let by_role = if may_draw_here(actor) {
+        Ok(())
+    } else {
+        Err(OpsError::Forbidden(msg!("超出您的管理范围")))
+    };
+    by_role
+        .and_then(|()| actor.may_write(street_path))
+        .map_err(|_| {
+            OpsError::Forbidden(msg!(
+                "{name}的边界由所在街道划定",
+                name = community.name.as_str()
+            ))
+        })
 }
 
 /// Does the map page offer the actor the boundary form? A street's administrators, and
@@ -135,23 +142,20 @@ pub async fn draw(
             .into());
         }
     }
-    for other in store::meeting_box(&mut tx, polygon.bbox()).await? {
-        if other.org_id != c.id
-            && parse_geometry(&other.geometry).is_ok_and(|p| p.overlaps(&polygon))
+    refuse_overlapping_boundary(&mut tx, actor, c.id, &polygon).await?;
+    // Nor may it take in another community's grid.
+    for g in jiceng_store::cases::grids_meeting_box(&mut tx, polygon.bbox()).await? {
+        if g.community_org_id != c.id
+            && parse_geometry(&g.geometry).is_ok_and(|p| p.overlaps(&polygon))
         {
-            // The other community is named only to an actor who may read it.
-            let seen = match orgs::by_id(&mut tx, other.org_id).await? {
-                Some(o) => actor.may_read(&o.path).is_ok(),
-                None => false,
-            };
-            return Err(if seen {
+            return Err(if seen(&mut tx, actor, g.community_org_id).await? {
                 Invalid::new(
                     "polygon",
-                    &other.org_code,
-                    msg!("与{name}的边界重叠", name = other.org_name.as_str()),
+                    &g.code,
+                    msg!("与网格 {code} 重叠", code = &g.code),
                 )
             } else {
-                Invalid::new("polygon", "", msg!("与其他社区的边界重叠"))
+                Invalid::new("polygon", "", msg!("与其他社区的网格重叠"))
             }
             .into());
         }
@@ -209,12 +213,50 @@ pub async fn erase(db: &Db, actor: &Actor, code: &str) -> Result<(), OpsError> {
     Ok(())
 }
 
-/// Refuses a grid that leaves its community's boundary, where one is drawn.
+/// Whether the actor may read the org `id`, so an error may name its records.
+async fn seen(tx: &mut Tx, actor: &Actor, id: i64) -> Result<bool, OpsError> {
+    Ok(match orgs::by_id(tx, id).await? {
+        Some(o) => actor.may_read(&o.path).is_ok(),
+        None => false,
+    })
+}
+
+/// Refuses a shape that overlaps the boundary of a community other than `community`; the
+/// other community is named only to an actor who may read it.
+async fn refuse_overlapping_boundary(
+    tx: &mut Tx,
+    actor: &Actor,
+    community: i64,
+    shape: &Polygon,
+) -> Result<(), OpsError> {
+    for other in store::meeting_box(tx, shape.bbox()).await? {
+        if other.org_id != community
+            && parse_geometry(&other.geometry).is_ok_and(|p| p.overlaps(shape))
+        {
+            return Err(if seen(tx, actor, other.org_id).await? {
+                Invalid::new(
+                    "polygon",
+                    &other.org_code,
+                    msg!("与{name}的边界重叠", name = other.org_name.as_str()),
+                )
+            } else {
+                Invalid::new("polygon", "", msg!("与其他社区的边界重叠"))
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a grid that leaves its community's boundary, where one is drawn, or reaches into
+/// another community's.
 pub(crate) async fn check_grid(
     tx: &mut Tx,
+    actor: &Actor,
     community: &OrgRow,
     grid: &Polygon,
 ) -> Result<(), OpsError> {
+    refuse_overlapping_boundary(tx, actor, community.id, grid).await?;
     if let Some(b) = store::of(tx, community.id).await?
         && parse_geometry(&b.geometry).is_ok_and(|p| !grid.within(&p))
     {

@@ -85,7 +85,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
         .into());
     }
     actor.may_write(&community.path)?;
-    boundaries::check_grid(&mut tx, &community, &polygon).await?;
+    boundaries::check_grid(&mut tx, actor, &community, &polygon).await?;
     // Grids tile their communities and never overlap, so a point belongs to one grid. The
     // other grid is named only to an actor who may read it.
     for other in store::grids_meeting_box(&mut tx, polygon.bbox()).await? {

@@ -66,7 +66,9 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<Place, Op
             let id = new
                 .unit_id
                 .ok_or_else(|| Invalid::new("unit", "", msg!("必填")))?;
-            let unit = crate::units::policy::named(&mut tx, actor, "unit", id).await?;
+            let unit =
+                crate::registrations::credited_unit(&mut tx, actor, "unit", id, community.id)
+                    .await?;
             let here = DivisionCode::parse(&community.division_code)?;
             let theirs = DivisionCode::parse(&unit.division_code)?;
             if theirs != here && here.parent().as_ref() != Some(&theirs) {

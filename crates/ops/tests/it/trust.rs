@@ -565,6 +565,22 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
     boundaries::draw(&t.db, &street, "C2", Some(&square(119.05, 25.4, 0.05)))
         .await
         .unwrap();
+    let e = grids::add(
+        &t.db,
+        &street,
+        NewGridInput {
+            community: s("C2"),
+            number: Some(1),
+            geometry: Some(square(119.01, 25.42, 0.01)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("边界重叠"),
+        "a C2 grid inside C's boundary: {e}"
+    );
     let e = boundaries::draw(&t.db, &street, "B1", Some(&square(119.0, 25.4, 0.05)))
         .await
         .unwrap_err();
@@ -572,6 +588,13 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
 
     boundaries::erase(&t.db, &street, "C").await.unwrap();
     assert!(boundaries::of(&t.db, &street, "C").await.unwrap().is_none());
+    let e = boundaries::draw(&t.db, &street, "C2", Some(&square(119.0, 25.4, 0.1)))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("重叠"),
+        "C2's boundary over C's grids: {e}"
+    );
     grid(3, square(118.9, 25.3, 0.01)).await.unwrap();
     let operations = count(
         &t.db,

@@ -153,43 +153,47 @@ pub async fn desk(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
 pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
     use crate::pages::export::{MAX_ROWS, stream::Sheet};
     let names = category_names(&s).await;
-    let mut out = Sheet::start("案件", &EXPORT_HEAD).await;
+    let mut out = Sheet::new("案件", &EXPORT_HEAD);
     let mut page = 1;
     let truncated = loop {
         let p = views::list(&s.db, &v.actor, list_query(&q, page, 500)).await?;
-        out.page(
-            p.items
-                .into_iter()
-                .map(|c| {
-                    let status = translate(v.lang, c.status_label).to_string();
-                    let r = c.row;
-                    vec![
-                        r.code,
-                        local(r.received_at),
-                        r.channel.code().to_string(),
-                        r.category
-                            .as_ref()
-                            .and_then(|k| names.iter().find(|(x, _)| x == k))
-                            .map_or(String::new(), |(_, n)| n.clone()),
-                        r.urgency.code().to_string(),
-                        r.title,
-                        status,
-                        r.address.unwrap_or_default(),
-                        r.due_at.map(local).unwrap_or_default(),
-                        r.closed_at.map(local).unwrap_or_default(),
-                        r.satisfaction.map_or("", |x| x.code()).to_string(),
-                    ]
-                })
-                .collect(),
-        )
-        .await;
+        if !out
+            .page(
+                p.items
+                    .into_iter()
+                    .map(|c| {
+                        let status = translate(v.lang, c.status_label).to_string();
+                        let r = c.row;
+                        vec![
+                            r.code,
+                            local(r.received_at),
+                            r.channel.code().to_string(),
+                            r.category
+                                .as_ref()
+                                .and_then(|k| names.iter().find(|(x, _)| x == k))
+                                .map_or(String::new(), |(_, n)| n.clone()),
+                            r.urgency.code().to_string(),
+                            r.title,
+                            status,
+                            r.address.unwrap_or_default(),
+                            r.due_at.map(local).unwrap_or_default(),
+                            r.closed_at.map(local).unwrap_or_default(),
+                            r.satisfaction.map_or("", |x| x.code()).to_string(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?
+        {
+            break false;
+        }
         match p.next {
             Some(_) if out.rows() < MAX_ROWS => page += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    Ok(out.finish("案件", truncated).await)
+    Ok(out.finish("案件", truncated).await?)
 }
 
 const EXPORT_HEAD: [&str; 11] = [

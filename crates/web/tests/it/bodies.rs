@@ -318,6 +318,14 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
             "",
             json!({ "year": year, "subject": "unit", "community": "C", "unit": unit, "grade": "good" }),
         ),
+        // The unit's side grades the community it registered with: its liaison names both.
+        tried(
+            "liaison",
+            "POST",
+            "/api/v1/evaluations",
+            "",
+            json!({ "year": year, "subject": "community", "community": "C", "unit": unit, "grade": "good" }),
+        ),
         tried(
             "street",
             "POST",

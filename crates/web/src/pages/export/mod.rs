@@ -88,7 +88,7 @@ pub async fn members_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut out = Sheet::start("党员", &MEMBER_HEAD).await;
+    let mut out = Sheet::new("党员", &MEMBER_HEAD);
     let mut after = None;
     let truncated = loop {
         let page = members::list(
@@ -105,38 +105,42 @@ pub async fn members_xlsx(
         )
         .await;
         let page = page?;
-        out.page(
-            page.items
-                .into_iter()
-                .map(|m| {
-                    vec![
-                        m.id.to_string(),
-                        m.name,
-                        m.gender.to_string(),
-                        m.ethnicity,
-                        m.birth_date.to_string(),
-                        m.id_number,
-                        m.phone.unwrap_or_default(),
-                        m.education.unwrap_or("").to_string(),
-                        m.joined_on.to_string(),
-                        m.full_on.map(|d| d.to_string()).unwrap_or_default(),
-                        m.status.to_string(),
-                        m.categories.join("、"),
-                        m.org_code,
-                        m.org_name,
-                        m.residence_division.unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        )
-        .await;
+        if !out
+            .page(
+                page.items
+                    .into_iter()
+                    .map(|m| {
+                        vec![
+                            m.id.to_string(),
+                            m.name,
+                            m.gender.to_string(),
+                            m.ethnicity,
+                            m.birth_date.to_string(),
+                            m.id_number,
+                            m.phone.unwrap_or_default(),
+                            m.education.unwrap_or("").to_string(),
+                            m.joined_on.to_string(),
+                            m.full_on.map(|d| d.to_string()).unwrap_or_default(),
+                            m.status.to_string(),
+                            m.categories.join("、"),
+                            m.org_code,
+                            m.org_name,
+                            m.residence_division.unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?
+        {
+            break false;
+        }
         match page.next {
             Some(n) if out.rows() < MAX_ROWS => after = Some(n),
             Some(_) => break true,
             None => break false,
         }
     };
-    Ok(out.finish("党员名册", truncated).await)
+    Ok(out.finish("党员名册", truncated).await?)
 }
 
 const MEMBER_HEAD: [&str; 15] = [
@@ -162,7 +166,7 @@ pub async fn orgs_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut out = Sheet::start("党组织", &ORG_HEAD).await;
+    let mut out = Sheet::new("党组织", &ORG_HEAD);
     let mut page_no = 1;
     let truncated = loop {
         let page = orgs::list(
@@ -180,34 +184,38 @@ pub async fn orgs_xlsx(
         )
         .await;
         let page = page?;
-        out.page(
-            page.items
-                .into_iter()
-                .map(|o| {
-                    let r = o.row;
-                    vec![
-                        r.code,
-                        r.name,
-                        o.level_label.to_string(),
-                        o.category_label.to_string(),
-                        r.division_code,
-                        r.founded_on.map(|d| d.to_string()).unwrap_or_default(),
-                        r.elected_on.map(|d| d.to_string()).unwrap_or_default(),
-                        r.term_due.map(|d| d.to_string()).unwrap_or_default(),
-                        r.member_count.to_string(),
-                        r.subtree_member_count.to_string(),
-                    ]
-                })
-                .collect(),
-        )
-        .await;
+        if !out
+            .page(
+                page.items
+                    .into_iter()
+                    .map(|o| {
+                        let r = o.row;
+                        vec![
+                            r.code,
+                            r.name,
+                            o.level_label.to_string(),
+                            o.category_label.to_string(),
+                            r.division_code,
+                            r.founded_on.map(|d| d.to_string()).unwrap_or_default(),
+                            r.elected_on.map(|d| d.to_string()).unwrap_or_default(),
+                            r.term_due.map(|d| d.to_string()).unwrap_or_default(),
+                            r.member_count.to_string(),
+                            r.subtree_member_count.to_string(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?
+        {
+            break false;
+        }
         match page.next {
             Some(_) if out.rows() < MAX_ROWS => page_no += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    Ok(out.finish("党组织", truncated).await)
+    Ok(out.finish("党组织", truncated).await?)
 }
 
 const ORG_HEAD: [&str; 10] = [
@@ -228,11 +236,10 @@ pub async fn audit_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut out = Sheet::start(
+    let mut out = Sheet::new(
         "审计",
         &["序号", "时间", "操作者", "操作", "对象", "修改前", "修改后"],
-    )
-    .await;
+    );
     let mut before = None;
     let truncated = loop {
         let page = audit::browse(
@@ -250,30 +257,34 @@ pub async fn audit_xlsx(
         )
         .await;
         let page = page?;
-        out.page(
-            page.items
-                .into_iter()
-                .map(|e| {
-                    vec![
-                        e.seq.unwrap_or(0).to_string(),
-                        jiceng_domain::clock::stamp(e.at),
-                        e.actor,
-                        e.operation,
-                        e.target,
-                        e.before_json.unwrap_or_default(),
-                        e.after_json.unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        )
-        .await;
+        if !out
+            .page(
+                page.items
+                    .into_iter()
+                    .map(|e| {
+                        vec![
+                            e.seq.unwrap_or(0).to_string(),
+                            jiceng_domain::clock::stamp(e.at),
+                            e.actor,
+                            e.operation,
+                            e.target,
+                            e.before_json.unwrap_or_default(),
+                            e.after_json.unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?
+        {
+            break false;
+        }
         match page.next.and_then(|n| n.parse().ok()) {
             Some(n) if out.rows() < MAX_ROWS => before = Some(n),
             Some(_) => break true,
             None => break false,
         }
     };
-    Ok(out.finish("审计日志", truncated).await)
+    Ok(out.finish("审计日志", truncated).await?)
 }
 
 pub async fn units_xlsx(
@@ -281,7 +292,7 @@ pub async fn units_xlsx(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
-    let mut out = Sheet::start("驻区单位", &UNIT_HEAD).await;
+    let mut out = Sheet::new("驻区单位", &UNIT_HEAD);
     let mut page_no = 1;
     let truncated = loop {
         let query = ListUnits {
@@ -291,31 +302,35 @@ pub async fn units_xlsx(
             per_page: Some(500),
         };
         let page = units::list(&s.db, &v.actor, query).await?;
-        out.page(
-            page.items
-                .into_iter()
-                .map(|u| {
-                    let r = u.row;
-                    vec![
-                        r.id.to_string(),
-                        r.name,
-                        u.category_label.to_string(),
-                        r.division_code,
-                        r.address.unwrap_or_default(),
-                        r.org_code.unwrap_or_default(),
-                        r.org_name.unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        )
-        .await;
+        if !out
+            .page(
+                page.items
+                    .into_iter()
+                    .map(|u| {
+                        let r = u.row;
+                        vec![
+                            r.id.to_string(),
+                            r.name,
+                            u.category_label.to_string(),
+                            r.division_code,
+                            r.address.unwrap_or_default(),
+                            r.org_code.unwrap_or_default(),
+                            r.org_name.unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?
+        {
+            break false;
+        }
         match page.next {
             Some(_) if out.rows() < MAX_ROWS => page_no += 1,
             Some(_) => break true,
             None => break false,
         }
     };
-    Ok(out.finish("驻区单位", truncated).await)
+    Ok(out.finish("驻区单位", truncated).await?)
 }
 
 const UNIT_HEAD: [&str; 7] = [

@@ -1,19 +1,25 @@
 //! A list exported as it is read. The handler reads the list a page at a time and hands each
 //! page to a blocking thread that writes it into a worksheet kept on disk (rust_xlsxwriter's
 //! constant-memory mode), so no request holds the whole list; the finished file is then sent
-//! from disk in chunks. At most [`AT_ONCE`] exports are built at a time; others wait.
+//! from disk in chunks. At most [`AT_ONCE`] workbooks are built at a time; a request that
+//! waits longer than [`WAIT`] for its turn is answered 503. The writer starts with the first
+//! page, so a request the list refuses (out of scope, a bad filter) starts nothing.
 
 use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jiceng_ops::OpsError;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::io::{Seek, SeekFrom};
 use std::sync::LazyLock;
+use std::time::Duration;
 use tokio::io::AsyncReadExt;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 
-/// Exports built at once across the server.
+/// Workbooks built at once across the server.
 pub const AT_ONCE: usize = 2;
+/// The longest a request waits for its turn to build one.
+pub const WAIT: Duration = Duration::from_secs(30);
 
 static TURNS: LazyLock<std::sync::Arc<Semaphore>> =
     LazyLock::new(|| std::sync::Arc::new(Semaphore::new(AT_ONCE)));
@@ -23,27 +29,41 @@ enum Part {
     End { truncated: bool },
 }
 
-/// A workbook of one sheet being written: a bold header row, then each page as it comes.
-pub struct Sheet {
+struct Writer {
     parts: mpsc::Sender<Part>,
-    built: tokio::task::JoinHandle<Result<std::fs::File, XlsxError>>,
+    built: tokio::task::JoinHandle<Result<Option<std::fs::File>, XlsxError>>,
+}
+
+/// A workbook of one sheet: a bold header row, then each page as it comes.
+pub struct Sheet {
+    name: String,
+    head: Vec<String>,
+    writer: Option<Writer>,
     rows: usize,
-    turn: OwnedSemaphorePermit,
 }
 
 impl Sheet {
-    pub async fn start(name: &str, head: &[&str]) -> Sheet {
-        let turn = TURNS
-            .clone()
-            .acquire_owned()
+    pub fn new(name: &str, head: &[&str]) -> Sheet {
+        Sheet {
+            name: name.to_string(),
+            head: head.iter().map(|h| h.to_string()).collect(),
+            writer: None,
+            rows: 0,
+        }
+    }
+
+    /// Takes a turn and starts the writing thread, which holds the turn until the file is
+    /// built, or until the request is dropped part-way (then it builds nothing).
+    async fn start(&self) -> Result<Writer, OpsError> {
+        let busy = || OpsError::busy("too many exports at once");
+        let turn = tokio::time::timeout(WAIT, TURNS.clone().acquire_owned())
             .await
-            .expect("the semaphore is never closed");
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
         let (parts, mut rx) = mpsc::channel::<Part>(2);
-        let (name, head): (String, Vec<String>) = (
-            name.to_string(),
-            head.iter().map(|h| h.to_string()).collect(),
-        );
+        let (name, head) = (self.name.clone(), self.head.clone());
         let built = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let mut wb = Workbook::new();
             let ws = wb.add_worksheet_with_constant_memory()?;
             ws.set_name(&name)?;
@@ -54,9 +74,9 @@ impl Sheet {
             }
             ws.set_freeze_panes(1, 0)?;
             let mut r: u32 = 1;
-            while let Some(part) = rx.blocking_recv() {
-                match part {
-                    Part::Rows(rows) => {
+            loop {
+                match rx.blocking_recv() {
+                    Some(Part::Rows(rows)) => {
                         for row in rows {
                             for (c, v) in row.iter().enumerate() {
                                 // Text cells, so ID numbers and codes never turn into 3.5E+17.
@@ -65,7 +85,7 @@ impl Sheet {
                             r += 1;
                         }
                     }
-                    Part::End { truncated } => {
+                    Some(Part::End { truncated }) => {
                         if truncated {
                             ws.write_string(
                                 r,
@@ -75,19 +95,16 @@ impl Sheet {
                         }
                         break;
                     }
+                    // The request was dropped: nobody will read the file.
+                    None => return Ok(None),
                 }
             }
             let mut file = tempfile::tempfile()?;
             wb.save_to_writer(&mut file)?;
             file.seek(SeekFrom::Start(0))?;
-            Ok(file)
+            Ok(Some(file))
         });
-        Sheet {
-            parts,
-            built,
-            rows: 0,
-            turn,
-        }
+        Ok(Writer { parts, built })
     }
 
     /// Rows written so far.
@@ -95,38 +112,47 @@ impl Sheet {
         self.rows
     }
 
-    /// Writes a page of rows; waits while the writer is two pages behind.
-    pub async fn page(&mut self, rows: Vec<Vec<String>>) {
+    /// Writes a page of rows, starting the writer with the first; waits while the writer is
+    /// two pages behind. `false` when the writer has stopped (its error comes with `finish`),
+    /// so the list need not be read further.
+    pub async fn page(&mut self, rows: Vec<Vec<String>>) -> Result<bool, OpsError> {
+        if self.writer.is_none() {
+            self.writer = Some(self.start().await?);
+        }
         self.rows += rows.len();
-        // A writer that stopped has an error that `finish` reports.
-        let _ = self.parts.send(Part::Rows(rows)).await;
+        let w = self.writer.as_ref().expect("started");
+        Ok(w.parts.send(Part::Rows(rows)).await.is_ok())
     }
 
     /// Ends the sheet and answers with it as the download `file`.xlsx, or a 500 logged if it
     /// could not be built.
-    pub async fn finish(self, file: &str, truncated: bool) -> Response {
-        let _ = self.parts.send(Part::End { truncated }).await;
-        drop(self.parts);
-        let built = match self.built.await {
-            Ok(Ok(f)) => f,
-            Ok(Err(e)) => return failed(&e),
-            Err(e) => return failed(&e),
+    pub async fn finish(mut self, file: &str, truncated: bool) -> Result<Response, OpsError> {
+        if self.writer.is_none() {
+            // An empty list: the header alone.
+            self.writer = Some(self.start().await?);
+        }
+        let w = self.writer.take().expect("started");
+        let _ = w.parts.send(Part::End { truncated }).await;
+        drop(w.parts);
+        let built = match w.built.await {
+            Ok(Ok(Some(f))) => f,
+            Ok(Ok(None)) => return Ok(failed(&"the writer stopped before the end")),
+            Ok(Err(e)) => return Ok(failed(&e)),
+            Err(e) => return Ok(failed(&e)),
         };
-        let chunks = futures_util::stream::unfold(
-            (tokio::fs::File::from_std(built), self.turn),
-            |(mut f, turn)| async move {
+        let chunks =
+            futures_util::stream::unfold(tokio::fs::File::from_std(built), |mut f| async move {
                 let mut buf = vec![0; 64 * 1024];
                 match f.read(&mut buf).await {
                     Ok(0) => None,
                     Ok(n) => {
                         buf.truncate(n);
-                        Some((Ok(Bytes::from(buf)), (f, turn)))
+                        Some((Ok(Bytes::from(buf)), f))
                     }
-                    Err(e) => Some((Err(e), (f, turn))),
+                    Err(e) => Some((Err(e), f)),
                 }
-            },
-        );
-        (
+            });
+        Ok((
             [
                 (
                     header::CONTENT_TYPE,
@@ -139,7 +165,7 @@ impl Sheet {
             ],
             Body::from_stream(chunks),
         )
-            .into_response()
+            .into_response())
     }
 }
 
