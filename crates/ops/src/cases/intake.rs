@@ -50,7 +50,7 @@ fn may_take_in(actor: &Actor) -> Result<(), OpsError> {
 }
 
 /// A tracking code residents can read out on the phone: date and six letters or digits.
-fn tracking_code() -> String {
+pub fn tracking_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut buf = [0u8; 6];
     getrandom::fill(&mut buf).expect("the OS random source works");
@@ -265,7 +265,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
 pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
     let p = prepare(db, actor, new).await?;
     let secret = p.secret.clone();
-    write(db, vec![p])
+    write(db, vec![p], tracking_code)
         .await
         .pop()
         .expect("one result per case")
@@ -286,7 +286,7 @@ fn receipt(row: CaseRow, secret: String) -> Case {
 /// bad case (a key sent twice at once, a row the database refuses) fails alone; a lost
 /// database fails them all, and nothing is written.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write"))]
-async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> {
+async fn write(db: &Db, batch: Vec<Prepared>, draw: Draw) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
     let keep = batch.clone();
     match write_all(db, batch).await {
@@ -300,13 +300,13 @@ async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> 
         Err(_) if n > 1 => {
             let mut out = Vec::with_capacity(n);
             for one in keep {
-                out.push(write_one(db, one).await);
+                out.push(write_one(db, one, draw).await);
             }
             out
         }
         Err(e) => match keep.into_iter().next() {
             Some(one) if matches!(e, OpsError::Store(StoreError::Duplicate(_))) => {
-                write_one(db, one).await
+                write_one(db, one, draw).await
             }
             _ => Err(e),
         }
@@ -316,7 +316,7 @@ async fn write(db: &Db, batch: Vec<Prepared>) -> Vec<Result<CaseRow, OpsError>> 
 
 /// Writes one case alone. A unique key it breaks is its idempotency key sent twice (refused,
 /// naming the first case) or its tracking code drawn twice (drawn again, a few times).
-async fn write_one(db: &Db, mut p: Prepared) -> Result<CaseRow, OpsError> {
+async fn write_one(db: &Db, mut p: Prepared, draw: Draw) -> Result<CaseRow, OpsError> {
     for _ in 0..3 {
         match write_all(db, vec![p.clone()]).await {
             Ok(mut results) => return results.pop().expect("one result per case"),
@@ -324,7 +324,7 @@ async fn write_one(db: &Db, mut p: Prepared) -> Result<CaseRow, OpsError> {
                 if let Some(key) = &p.row.idempotency_key {
                     refuse_repeat(&mut db.read().await?, key).await?;
                 }
-                p.row.code = tracking_code();
+                p.row.code = draw();
             }
             Err(e) => return Err(e),
         }
@@ -434,14 +434,24 @@ type Waiting = (Prepared, oneshot::Sender<Result<CaseRow, OpsError>>);
 #[derive(Clone)]
 pub struct Batcher {
     queue: mpsc::Sender<Waiting>,
+    draw: Draw,
 }
 
 /// The most cases one transaction carries.
 const BATCH: usize = 256;
 
+/// Draws a tracking code.
+pub type Draw = fn() -> String;
+
 impl Batcher {
     /// Starts the writing task; it ends when every `Batcher` clone is dropped.
     pub fn spawn(db: Db) -> Batcher {
+        Batcher::drawing(db, tracking_code)
+    }
+
+    /// Starts the writing task with its own source of tracking codes, which it draws again
+    /// when a code is taken.
+    pub fn drawing(db: Db, draw: Draw) -> Batcher {
         let (queue, mut rx) = mpsc::channel::<Waiting>(4 * BATCH);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
@@ -453,18 +463,19 @@ impl Batcher {
                     }
                 }
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
-                let results = write(&db, batch).await;
+                let results = write(&db, batch, draw).await;
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
             }
         });
-        Batcher { queue }
+        Batcher { queue, draw }
     }
 
     #[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
     pub async fn take_in(&self, db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsError> {
-        let p = prepare(db, actor, new).await?;
+        let mut p = prepare(db, actor, new).await?;
+        p.row.code = (self.draw)();
         let secret = p.secret.clone();
         let (reply, answer) = oneshot::channel();
         let gone = || OpsError::Store(StoreError::Unavailable("intake writer stopped".into()));

@@ -489,6 +489,48 @@ async fn one_bad_case_fails_alone_in_its_batch(on: Backend) {
     assert_eq!(written, 6);
 }
 
+/// A code source whose first draw on this thread is a code already taken.
+fn taken_then_fresh() -> String {
+    thread_local!(static DRAWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+    let n = DRAWN.with(|d| d.replace(d.get() + 1));
+    if n == 0 {
+        "C000000TAKEN".into()
+    } else {
+        intake::tracking_code()
+    }
+}
+
+/// Finding 18, the other half: a tracking code drawn twice is drawn again, and the case is
+/// written under the new one, not lost.
+#[both]
+async fn a_tracking_code_drawn_twice_is_drawn_again(on: Backend) {
+    let t = city(on).await;
+    let op = actor();
+    let mut tx = t.db.write().await.unwrap();
+    let first = jiceng_store::cases::CaseRow {
+        code: "C000000TAKEN".into(),
+        title: "先到的".into(),
+        org_path: "/".into(),
+        received_at: jiceng_domain::clock::now(),
+        created_by: op.audit_name(),
+        ..Default::default()
+    };
+    jiceng_store::cases::insert_new(&mut tx, &[first])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let batcher = intake::Batcher::drawing(t.db.clone(), taken_then_fresh);
+    let c = batcher
+        .take_in(&t.db, &op, garbage("后到的", "C"))
+        .await
+        .expect("written under a new code");
+    assert_ne!(c.code, "C000000TAKEN");
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM cases WHERE title = '后到的'").await,
+        1
+    );
+}
+
 fn ring(points: &[(f64, f64)]) -> serde_json::Value {
     let mut ring: Vec<[f64; 2]> = points.iter().map(|(x, y)| [*x, *y]).collect();
     ring.push(ring[0]);
