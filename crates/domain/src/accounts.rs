@@ -12,6 +12,16 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// What a line of the login log records.
+    LoginResult, "result" {
+        Success = "success", "登录成功";
+        Failure = "failure", "登录失败";
+        Locked = "locked", "锁定";
+        Logout = "logout", "退出";
+    }
+}
+
+labelled_enum! {
     Role, "role" {
         DistrictAdmin = "district_admin", "区委组织部管理员";
         StreetAdmin = "street_admin", "街道管理员";

@@ -15,6 +15,7 @@ pub mod cobuilding;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;
+pub mod login_log;
 pub mod members;
 pub mod orglife;
 pub mod orgs;

@@ -108,6 +108,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "password_policy",
         sql: include_str!("migrations/0019_password_policy.sql"),
     },
+    Migration {
+        version: 20,
+        name: "login_log",
+        sql: include_str!("migrations/0020_login_log.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

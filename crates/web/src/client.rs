@@ -11,6 +11,23 @@ use std::net::{IpAddr, SocketAddr};
 
 pub struct ClientAddr(pub String);
 
+/// The browser's `User-Agent`, as the login log keeps it; empty when not sent.
+pub struct UserAgent(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(UserAgent(
+            parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
 /// The address of a request from `peer` with the `X-Forwarded-For` value `forwarded`.
 pub fn address(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> String {
     let Some(peer) = peer else {

@@ -2,6 +2,7 @@
 //! changes, and personal access tokens for API clients.
 
 mod hashing;
+pub mod login_log;
 pub mod passwords;
 
 use crate::throttle;
@@ -13,7 +14,7 @@ use crate::{Actor, OpsError, Page};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
-use jiceng_domain::accounts::TokenScope;
+use jiceng_domain::accounts::{LoginResult, TokenScope};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, Role, accounts, text};
 use jiceng_domain::{Label, msg};
@@ -324,13 +325,32 @@ fn bad_login() -> OpsError {
 /// make further tries from there wait (a minute, doubling), as do thirty from one address
 /// whatever the account; the answer never tells whether the username exists.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "login"))]
-pub async fn login(
+pub async fn login<'a>(
     db: &Db,
     username: &str,
     password: &str,
-    from: &str,
+    client: impl Into<login_log::Client<'a>>,
 ) -> Result<Session, OpsError> {
+    let client = client.into();
+    let from = client.address;
     let username = username.trim().to_ascii_lowercase();
+    let log = |user: Option<UserRow>, result: LoginResult, reason: &'static str| {
+        let (db, username) = (db.clone(), username.clone());
+        async move {
+            let mut tx = db.write().await?;
+            login_log::record(
+                &mut tx,
+                &username,
+                user.as_ref(),
+                client,
+                result,
+                Some(reason),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<(), OpsError>(())
+        }
+    };
     // Failures count per account and address (a stranger elsewhere cannot lock the owner
     // out) and per address (guessing across accounts); the answers are the same whether the
     // account exists or not.
@@ -341,6 +361,9 @@ pub async fn login(
     let mut rx = db.read().await?;
     for key in [&by_account, &by_address] {
         if let Some(until) = throttle::waiting(&mut rx, key).await? {
+            let user = store::by_username(&mut rx, &username).await?;
+            drop(rx);
+            log(user, LoginResult::Locked, "尝试过多，等待中").await?;
             return Err(throttled(until));
         }
     }
@@ -360,7 +383,22 @@ pub async fn login(
         let mut tx = db.write().await?;
         let account_wait = throttle::fail(&mut tx, &by_account, SIGN_IN).await?;
         let address_wait = throttle::fail(&mut tx, &by_address, SIGN_IN_FROM).await?;
-        if let Some(user) = store::by_username(&mut tx, &username).await? {
+        let user = store::by_username(&mut tx, &username).await?;
+        let (result, reason) = match (&user, account_wait.or(address_wait)) {
+            (_, Some(_)) => (LoginResult::Locked, "密码错误次数过多，已暂停登录"),
+            (Some(_), None) => (LoginResult::Failure, "密码错误"),
+            (None, None) => (LoginResult::Failure, "用户名不存在"),
+        };
+        login_log::record(
+            &mut tx,
+            &username,
+            user.as_ref(),
+            client,
+            result,
+            Some(reason),
+        )
+        .await?;
+        if let Some(user) = user {
             let op = if account_wait.is_some() {
                 "auth.locked"
             } else {
@@ -383,6 +421,7 @@ pub async fn login(
     };
     // Said only to whoever knows the password.
     if !user.active {
+        log(Some(user), LoginResult::Failure, "账号已停用").await?;
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
     let who = format!("user:{}", user.username);
@@ -404,6 +443,16 @@ pub async fn login(
     let must_change = user.must_change || policy.expired(user.password_changed_at, clock::now());
     store::insert_session(&mut tx, &digest(&token), user.id, &csrf, must_change).await?;
     append(&mut tx, &who, "auth.login", &user, None).await?;
+    let reason = must_change.then_some("须修改密码");
+    login_log::record(
+        &mut tx,
+        &username,
+        Some(&user),
+        client,
+        LoginResult::Success,
+        reason,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Session {
         token,
@@ -458,13 +507,27 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "logout"))]
-pub async fn logout(db: &Db, token: &str) -> Result<(), OpsError> {
+pub async fn logout<'a>(
+    db: &Db,
+    token: &str,
+    client: impl Into<login_log::Client<'a>>,
+) -> Result<(), OpsError> {
     let hash = digest(token);
     let mut tx = db.write().await?;
     if let Some(s) = store::session(&mut tx, &hash).await?
         && let Some(user) = store::by_id(&mut tx, s.user_id).await?
     {
         store::delete_session(&mut tx, &hash).await?;
+        let name = user.username.clone();
+        login_log::record(
+            &mut tx,
+            &name,
+            Some(&user),
+            client.into(),
+            LoginResult::Logout,
+            None,
+        )
+        .await?;
         append(
             &mut tx,
             &format!("user:{}", user.username),

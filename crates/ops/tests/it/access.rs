@@ -155,7 +155,7 @@ async fn sessions_end_on_logout_and_password_change(on: Backend) {
         accounts::session_actor(&t.db, &b.token).await.is_err(),
         "other sessions end"
     );
-    accounts::logout(&t.db, &a.token).await.unwrap();
+    accounts::logout(&t.db, &a.token, "test").await.unwrap();
     assert!(matches!(
         accounts::session_actor(&t.db, &a.token).await,
         Err(OpsError::Unauthenticated(_))
@@ -634,4 +634,106 @@ async fn deleting_the_last_entry_is_noticed(on: Backend) {
     assert_eq!(last, 1);
     let v = audit::verify(&t.db, &op).await.unwrap();
     assert!(v.first_broken.is_some(), "{v:?}");
+}
+
+/// The login log: every sign-in, refusal, lockout and sign-out, with the address and the
+/// browser, in the same transaction as what it records; read within the reader's scope, by
+/// those who read the audit trail, a page at a time.
+#[both]
+async fn the_login_log_records_every_sign_in_and_out(on: Backend) {
+    use jiceng_ops::accounts::login_log::{self, BrowseLogins, Client};
+    let t = city(on).await;
+    account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
+    let street = account(&t.db, "street1", "street_admin", Some("S"), None, None).await;
+    let from = Client {
+        address: "192.0.2.7",
+        agent: "Mozilla/5.0 测试浏览器",
+    };
+    accounts::login(&t.db, "sec1", "Wrong-pass-1", from)
+        .await
+        .unwrap_err();
+    accounts::login(&t.db, "nobody", "Wrong-pass-1", from)
+        .await
+        .unwrap_err();
+    let s = accounts::login(&t.db, "sec1", PW, from).await.unwrap();
+    accounts::logout(&t.db, &s.token, from).await.unwrap();
+    for _ in 0..5 {
+        let _ = accounts::login(&t.db, "sec1", "Wrong-pass-1", "198.51.100.1").await;
+    }
+    let lines = |q: BrowseLogins| {
+        let (db, street) = (t.db.clone(), street.clone());
+        async move { login_log::browse(&db, &street, q).await.unwrap().items }
+    };
+    let mine = lines(BrowseLogins {
+        username: Some("sec1".into()),
+        ..Default::default()
+    })
+    .await;
+    let results: Vec<&str> = mine.iter().rev().map(|e| e.result.code()).collect();
+    assert_eq!(
+        results,
+        [
+            "success", "failure", "success", "logout", "failure", "failure", "failure", "failure",
+            "locked"
+        ],
+        "oldest first here: the test's own sign-in, then the story"
+    );
+    let success = mine.iter().find(|e| e.result.code() == "success").unwrap();
+    assert_eq!(success.address, "192.0.2.7");
+    assert_eq!(success.user_agent, "Mozilla/5.0 测试浏览器");
+    let all = lines(BrowseLogins::default()).await;
+    assert!(
+        all.iter().all(|e| e.username != "nobody"),
+        "a name no account has is the deployment's to read, not a street's"
+    );
+    let root = login_log::browse(
+        &t.db,
+        &actor(),
+        BrowseLogins {
+            username: Some("nobody".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items;
+    assert_eq!(root.len(), 1);
+    assert_eq!(root[0].reason.as_deref(), Some("用户名不存在"));
+    let locked = lines(BrowseLogins {
+        result: Some("locked".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(locked.len(), 1);
+    let page = login_log::browse(
+        &t.db,
+        &street,
+        BrowseLogins {
+            limit: Some(3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let next = page.next.expect("more than three").parse().unwrap();
+    let rest = login_log::browse(
+        &t.db,
+        &street,
+        BrowseLogins {
+            before: Some(next),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        page.items.len() + rest.items.len(),
+        all.len(),
+        "pages add up"
+    );
+    let w = account(&t.db, "worker9", "community_worker", Some("C"), None, None).await;
+    let e = login_log::browse(&t.db, &w, BrowseLogins::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
 }

@@ -35,9 +35,14 @@ fn session_cookie(token: &str, max_age: i64) -> String {
 pub async fn login(
     State(s): State<AppState>,
     crate::client::ClientAddr(from): crate::client::ClientAddr,
+    crate::client::UserAgent(agent): crate::client::UserAgent,
     Body(l): Body<Login>,
 ) -> Result<Response, ApiError> {
-    let session = accounts::login(&s.db, &l.username, &l.password, &from).await?;
+    let client = accounts::login_log::Client {
+        address: &from,
+        agent: &agent,
+    };
+    let session = accounts::login(&s.db, &l.username, &l.password, client).await?;
     let cookie = session_cookie(&session.token, 12 * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Json(session)).into_response())
 }
@@ -49,9 +54,18 @@ pub async fn login(
     summary = "退出登录",
     responses((status = 204, description = "成功"))
 )]
-pub async fn logout(State(s): State<AppState>, a: Authed) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
+    crate::client::UserAgent(agent): crate::client::UserAgent,
+    a: Authed,
+) -> Result<Response, ApiError> {
     if let Some(token) = &a.session {
-        accounts::logout(&s.db, token).await?;
+        let client = accounts::login_log::Client {
+            address: &from,
+            agent: &agent,
+        };
+        accounts::logout(&s.db, token, client).await?;
     }
     Ok((
         [(header::SET_COOKIE, session_cookie("", 0))],

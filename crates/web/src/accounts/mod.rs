@@ -1,6 +1,7 @@
 //! accounts: its pages and its part of the API, and the routes that serve them.
 
 pub(crate) mod api;
+pub(crate) mod login_log;
 pub(crate) mod pages;
 pub(crate) mod session;
 
@@ -21,11 +22,14 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/tokens/{id}/revoke" => pages::revoke_token [Record(Token)];
         POST "/users/{id}/active" => pages::set_active [Record(User)];
         POST "/users/{id}/tokens/revoke" => pages::revoke_user_tokens [Record(User)];
+        GET "/login-log" => login_log::page [Scope];
+        GET "/login-log/export.xlsx" => login_log::export [Scope];
     )
 }
 
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
+        login_log::api [Scope];
         api::login [Public];
         api::logout [Account];
         api::me [Account];

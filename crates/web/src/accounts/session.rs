@@ -59,6 +59,7 @@ fn safe_next(next: Option<String>) -> String {
 pub async fn login(
     State(s): State<AppState>,
     crate::client::ClientAddr(from): crate::client::ClientAddr,
+    crate::client::UserAgent(agent): crate::client::UserAgent,
     headers: HeaderMap,
     Form(f): Form<Values>,
 ) -> Response {
@@ -73,7 +74,10 @@ pub async fn login(
         &s.db,
         &username,
         f.get("password").map(String::as_str).unwrap_or(""),
-        &from,
+        accounts::login_log::Client {
+            address: &from,
+            agent: &agent,
+        },
     )
     .await
     {
@@ -97,8 +101,18 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(s): State<AppState>, v: Viewer, headers: HeaderMap) -> Response {
-    let _ = accounts::logout(&s.db, &v.session).await;
+pub async fn logout(
+    State(s): State<AppState>,
+    crate::client::ClientAddr(from): crate::client::ClientAddr,
+    crate::client::UserAgent(agent): crate::client::UserAgent,
+    v: Viewer,
+    headers: HeaderMap,
+) -> Response {
+    let client = accounts::login_log::Client {
+        address: &from,
+        agent: &agent,
+    };
+    let _ = accounts::logout(&s.db, &v.session, client).await;
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     ([(header::SET_COOKIE, clear)], go(&headers, "/login")).into_response()
 }

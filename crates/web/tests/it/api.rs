@@ -1517,3 +1517,55 @@ async fn a_reset_password_must_be_changed_before_anything_else() {
         "twelve characters of four kinds now: {e}"
     );
 }
+
+/// The login log over HTTP: the API lists a sign-in with the browser that made it, the page
+/// shows it, the export holds it; a community worker reads none of it.
+#[tokio::test]
+async fn the_login_log_is_read_over_the_api_the_page_and_the_export() {
+    let app = app().await;
+    let (st, _, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            &[("user-agent", "测试浏览器/1.0")],
+            Some(json!({ "username": "secretary", "password": "Wrong-pass-1" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let street = app.login("street").await;
+    let (st, page) = app
+        .as_user(
+            &street,
+            Method::GET,
+            "/api/v1/login-log?username=secretary",
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert_eq!(page["items"][0]["result"], "failure");
+    assert_eq!(page["items"][0]["user_agent"], "测试浏览器/1.0");
+    let (st, _, html) = app
+        .call(
+            Method::GET,
+            "/login-log?result=failure",
+            &[("cookie", &street.cookie)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.as_str().unwrap().contains("测试浏览器/1.0"));
+    let req = Request::get("/login-log/export.xlsx")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &street.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = to_bytes(resp.into_body(), 8 << 20).await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let worker = app.login("worker").await;
+    let (st, _) = app
+        .as_user(&worker, Method::GET, "/api/v1/login-log", None)
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}
