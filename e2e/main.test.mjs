@@ -542,3 +542,38 @@ test('the API reference lists every operation and each schema with its typed fie
   await admin.screenshot({ path: join(shots, '25-api-reference-phone.png') });
   await admin.context().close();
 });
+
+test('a reset password must be changed at the next sign-in, and the login log shows it', async () => {
+  jiceng('user', 'reset-password', 'worker', '--password', 'Reset-by-admin-9');
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'worker');
+  await page.fill('input[name=password]', 'Reset-by-admin-9');
+  await Promise.all([page.waitForURL(`${base}/password`), page.click('button[type=submit]')]);
+  assert.match(await page.textContent('main'), /请先修改密码/);
+  await page.goto(`${base}/members`);
+  assert.equal(new URL(page.url()).pathname, '/password', 'nothing else opens until it is changed');
+  await page.fill('input[name=old_password]', 'Reset-by-admin-9');
+  await page.fill('input[name=new_password]', 'weakpass');
+  await page.fill('input[name=confirm]', 'weakpass');
+  await page.click('main button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('至少 3 种'));
+  await page.screenshot({ path: join(shots, '26-forced-password-change-phone.png'), fullPage: true });
+  await page.fill('input[name=old_password]', 'Reset-by-admin-9');
+  await page.fill('input[name=new_password]', 'Own-choice-2026');
+  await page.fill('input[name=confirm]', 'Own-choice-2026');
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('p.ok');
+  await page.goto(`${base}/members`);
+  assert.equal(new URL(page.url()).pathname, '/members', 'changed, the session reaches the rest');
+  await context.close();
+
+  const admin = await signIn('admin');
+  await admin.setViewportSize({ width: 1366, height: 768 });
+  await admin.goto(`${base}/login-log?username=worker`);
+  const rows = await admin.locator('table.login-log tbody tr').allTextContents();
+  assert.ok(rows.some((r) => r.includes('须修改密码')), 'the sign-in that had to change its password');
+  await admin.screenshot({ path: join(shots, '27-login-log.png'), fullPage: true });
+  await admin.context().close();
+});
