@@ -151,18 +151,72 @@ pub struct SessionRow {
     pub must_change: bool,
 }
 
-pub async fn insert_session(
-    tx: &mut Tx,
-    token_hash: &str,
-    user_id: i64,
-    csrf: &str,
-    must_change: bool,
-) -> Result<(), StoreError> {
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub csrf: &'a str,
+    pub must_change: bool,
+    pub address: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>) -> Result<(), StoreError> {
     let now = clock::now();
-    on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, must_change) \
-         VALUES ($1, $2, $3, $4, $4, $5)")
-        .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(must_change).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, must_change, \
+         address, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)")
+        .bind(s.token_hash).bind(s.user_id).bind(s.csrf).bind(now).bind(s.must_change).bind(s.address).bind(s.user_agent)
+        .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// A live session as the list of online sessions shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveSession {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope_path: Option<String>,
+    pub address: String,
+    pub user_agent: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+const LIVE: &str = "SELECT s.token_hash, s.user_id, u.username, u.display_name, u.role, o.path AS scope_path, s.address, \
+     s.user_agent, s.created_at, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id \
+     LEFT JOIN orgs o ON o.id = u.scope_org_id";
+
+/// Sessions used since `seen_after` and begun since `begun_after`, of accounts scoped within
+/// `within` (every account for "/"), or of the one account `user_id`; most recently used first.
+pub async fn live_sessions(
+    tx: &mut Tx,
+    within: &str,
+    user_id: Option<i64>,
+    seen_after: DateTime<Utc>,
+    begun_after: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<LiveSession>, StoreError> {
+    let sql = format!(
+        "{LIVE} WHERE s.last_seen > $1 AND s.created_at > $2 AND ($3 IS NULL OR s.user_id = $3) \
+         AND ($4 = '/' OR (o.path >= $4 AND o.path < $5)) ORDER BY s.last_seen DESC LIMIT $6"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, LiveSession>(&sql)
+        .bind(seen_after).bind(begun_after).bind(user_id).bind(within).bind(jiceng_domain::path::upper(within)).bind(limit)
+        .fetch_all(c).await)?)
+}
+
+/// The live session whose token hash begins with `prefix` (the id the list shows).
+pub async fn session_by_prefix(
+    tx: &mut Tx,
+    prefix: &str,
+) -> Result<Option<LiveSession>, StoreError> {
+    let sql = format!(
+        "{LIVE} WHERE s.token_hash >= $1 AND s.token_hash < $2 ORDER BY s.token_hash LIMIT 1"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, LiveSession>(&sql)
+        .bind(prefix).bind(format!("{prefix}g")).fetch_optional(c).await)?)
 }
 
 pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {

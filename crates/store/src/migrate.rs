@@ -113,6 +113,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "login_log",
         sql: include_str!("migrations/0020_login_log.sql"),
     },
+    Migration {
+        version: 21,
+        name: "session_origin",
+        sql: include_str!("migrations/0021_session_origin.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -69,6 +69,8 @@ pub enum Noun {
     Wish,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.
     Setting,
+    /// A signed-in session, by the id the list of online sessions shows.
+    Session,
 }
 
 /// One method at one path.

@@ -4,6 +4,7 @@
 mod hashing;
 pub mod login_log;
 pub mod passwords;
+pub mod sessions;
 
 use crate::throttle;
 use jiceng_domain::throttle::{SIGN_IN, SIGN_IN_FROM};
@@ -441,7 +442,18 @@ pub async fn login<'a>(
     let csrf = secret(16);
     let policy = passwords::policy_in(&mut tx).await?;
     let must_change = user.must_change || policy.expired(user.password_changed_at, clock::now());
-    store::insert_session(&mut tx, &digest(&token), user.id, &csrf, must_change).await?;
+    store::insert_session(
+        &mut tx,
+        &store::NewSession {
+            token_hash: &digest(&token),
+            user_id: user.id,
+            csrf: &csrf,
+            must_change,
+            address: client.address,
+            user_agent: &client.agent.chars().take(300).collect::<String>(),
+        },
+    )
+    .await?;
     append(&mut tx, &who, "auth.login", &user, None).await?;
     let reason = must_change.then_some("须修改密码");
     login_log::record(

@@ -737,3 +737,92 @@ async fn the_login_log_records_every_sign_in_and_out(on: Backend) {
         .unwrap_err();
     assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
 }
+
+/// Online sessions: an account sees and ends its own; a manager of accounts sees those of
+/// the accounts it manages and signs them out (logged and audited); a session the actor does
+/// not reach answers as one that does not exist.
+#[both]
+async fn sessions_are_listed_and_ended_by_their_owner_or_a_manager(on: Backend) {
+    use jiceng_ops::accounts::login_log::Client;
+    use jiceng_ops::accounts::sessions;
+    let t = city(on).await;
+    let street = account(&t.db, "street1", "street_admin", Some("S"), None, None).await;
+    account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
+    account(&t.db, "district1", "district_admin", Some("D"), None, None).await;
+    let phone = Client {
+        address: "203.0.113.5",
+        agent: "手机浏览器",
+    };
+    let a = accounts::login(&t.db, "sec1", PW, phone).await.unwrap();
+    let b = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
+    let (sec, _) = accounts::session_actor(&t.db, &a.token).await.unwrap();
+    let mine = sessions::list(&t.db, &sec, false, Some(&a.token))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 3, "the test's own sign-in and these two");
+    let here = mine
+        .iter()
+        .find(|s| s.current)
+        .expect("this session is marked");
+    assert_eq!(
+        (here.address.as_str(), here.user_agent.as_str()),
+        ("203.0.113.5", "手机浏览器")
+    );
+    let others = sessions::list(&t.db, &sec, true, None).await.unwrap();
+    assert!(
+        others.iter().all(|s| s.username == "sec1"),
+        "a secretary manages no account here"
+    );
+
+    let seen = sessions::list(&t.db, &street, true, None).await.unwrap();
+    assert!(seen.iter().any(|s| s.username == "sec1"));
+    assert!(
+        seen.iter().all(|s| s.username != "district1"),
+        "an account above the street is not the street's"
+    );
+    let district = sessions::list(&t.db, &actor(), true, None).await.unwrap();
+    let above = district.iter().find(|s| s.username == "district1").unwrap();
+    let e = sessions::end(&t.db, &street, &above.id).await.unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+    let e = sessions::end(&t.db, &street, "0123456789abcdef")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
+
+    let target = seen
+        .iter()
+        .find(|s| s.username == "sec1" && s.address == "test")
+        .unwrap();
+    sessions::end(&t.db, &street, &target.id).await.unwrap();
+    assert!(
+        accounts::session_actor(&t.db, &b.token).await.is_err(),
+        "signed out by the street"
+    );
+    assert!(
+        accounts::session_actor(&t.db, &a.token).await.is_ok(),
+        "the other stays"
+    );
+    let own = sessions::list(&t.db, &sec, false, None).await.unwrap();
+    let phone_id = own
+        .iter()
+        .find(|s| s.address == "203.0.113.5")
+        .unwrap()
+        .id
+        .clone();
+    sessions::end(&t.db, &sec, &phone_id).await.unwrap();
+    assert!(accounts::session_actor(&t.db, &a.token).await.is_err());
+    let forced = count(
+        &t.db,
+        "SELECT COUNT(*) FROM login_log WHERE username = 'sec1' AND reason = '被管理员强制下线'",
+    )
+    .await;
+    assert_eq!(forced, 1);
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM audit_log WHERE operation = 'session.end'"
+        )
+        .await,
+        2
+    );
+}

@@ -4,6 +4,7 @@ pub(crate) mod api;
 pub(crate) mod login_log;
 pub(crate) mod pages;
 pub(crate) mod session;
+pub(crate) mod sessions;
 
 use crate::routes::{self, Table};
 
@@ -22,6 +23,8 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/tokens/{id}/revoke" => pages::revoke_token [Record(Token)];
         POST "/users/{id}/active" => pages::set_active [Record(User)];
         POST "/users/{id}/tokens/revoke" => pages::revoke_user_tokens [Record(User)];
+        GET "/sessions" => sessions::page [Account];
+        POST "/sessions/{id}/end" => sessions::end_from_page [Record(Session)];
         GET "/login-log" => login_log::page [Scope];
         GET "/login-log/export.xlsx" => login_log::export [Scope];
     )
@@ -30,6 +33,8 @@ pub(crate) fn pages(t: Table) -> Table {
 pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
         login_log::api [Scope];
+        sessions::list [Account];
+        sessions::end [Record(Session)];
         api::login [Public];
         api::logout [Account];
         api::me [Account];

@@ -1569,3 +1569,69 @@ async fn the_login_log_is_read_over_the_api_the_page_and_the_export() {
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+/// Online sessions over the API and the page: a secretary lists its own and ends one; the
+/// street's administrator signs the secretary out of another.
+#[tokio::test]
+async fn sessions_are_listed_and_ended_over_the_api() {
+    let app = app().await;
+    let sec = app.login("secretary").await;
+    let other = app.login("secretary").await;
+    let (st, mine) = app
+        .as_user(&sec, Method::GET, "/api/v1/sessions", None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    let mine = mine.as_array().unwrap();
+    assert!(mine.len() >= 2);
+    assert_eq!(mine.iter().filter(|s| s["current"] == true).count(), 1);
+    let street = app.login("street").await;
+    let (_, all) = app
+        .as_user(&street, Method::GET, "/api/v1/sessions?all=true", None)
+        .await;
+    let theirs: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["username"] == "secretary")
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(theirs.len() >= 2, "{all}");
+    let (_, own) = app
+        .as_user(&other, Method::GET, "/api/v1/sessions", None)
+        .await;
+    let other_id = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (st, _) = app
+        .as_user(
+            &street,
+            Method::DELETE,
+            &format!("/api/v1/sessions/{other_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = app.as_user(&other, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "signed out");
+    let (st, _) = app.as_user(&sec, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::OK, "the secretary's other session stays");
+    let (st, _, html) = app
+        .call(
+            Method::GET,
+            "/sessions",
+            &[("cookie", &street.cookie)],
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.as_str().unwrap().contains("强制下线"),
+        "the street manages accounts"
+    );
+}

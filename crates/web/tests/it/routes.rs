@@ -80,6 +80,8 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "GET /api/v1/tokens",
         "POST /api/v1/tokens",
         "GET /api/v1/password-policy",
+        "GET /sessions",
+        "GET /api/v1/sessions",
     ]
     .map(String::from)
     .into();
@@ -208,6 +210,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
         Noun::User => "SELECT CAST(u.id AS TEXT) FROM users u WHERE u.username = 'districtsecond'",
+        Noun::Session => {
+            "SELECT substr(s.token_hash, 1, 16) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'districtsecond' LIMIT 1"
+        }
         // City-wide settings: named by code, out of nobody's scope.
         Noun::Setting => return None,
     })
@@ -300,6 +305,10 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
     )
     .await
     .unwrap();
+    // Signed in, so it has a session to try.
+    jiceng_ops::accounts::login(&t.db, "districtsecond", "Another-horse-43", "test")
+        .await
+        .unwrap();
     let street = crate::pages::Client::sign_in(&router, &t.db, "street", &summary.password).await;
     let scope = street.actor(&t.db).await.scope_path().to_string();
     let upper = jiceng_domain::path::upper(&scope);
