@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -335,7 +336,8 @@ test('map a building by clicking inside a grid on the map', async () => {
   await street.waitForSelector('#map canvas');
   await mapReady(street);
   const box = await street.locator('#map').boundingBox();
-  await street.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await street.locator('#map').click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await street.waitForFunction(() => document.querySelector('.place-form input[name=lon]').value !== '', null, { timeout: 5000 }).catch(() => {});
   assert.match(await street.inputValue('.place-form input[name=lon]'), /^11\d\.\d{6}$/, 'the click fills the longitude');
   await street.fill('.place-form input[name=name]', '浏览器测试楼');
   await street.fill('.place-form input[name=households]', '42');
@@ -404,7 +406,8 @@ test('a building named like a script is drawn as text in the map tooltip', async
   await worker.waitForSelector('#map canvas');
   await mapReady(worker);
   const box = await worker.locator('#map').boundingBox();
-  await worker.mouse.click(box.x + box.width / 2 + 7, box.y + box.height / 2 + 5);
+  await worker.locator('#map').click({ position: { x: box.width / 2 + 7, y: box.height / 2 + 5 } });
+  await worker.waitForFunction(() => document.querySelector('.place-form input[name=lon]').value !== '', null, { timeout: 5000 }).catch(() => {});
   const evil = '<img src=x onerror="window.__xss=1">';
   await worker.fill('.place-form input[name=name]', evil);
   await Promise.all([worker.waitForURL(/\/grids\?grid=\d{15}$/), worker.click('.place-form button[type=submit]')]);
@@ -576,4 +579,68 @@ test('a reset password must be changed at the next sign-in, and the login log sh
   assert.ok(rows.some((r) => r.includes('须修改密码')), 'the sign-in that had to change its password');
   await admin.screenshot({ path: join(shots, '27-login-log.png'), fullPage: true });
   await admin.context().close();
+});
+
+// RFC 6238, as an authenticator app computes it: HMAC-SHA1 over the 30-second step.
+function base32(s) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0; const out = [];
+  for (const c of s.replace(/=+$/, '')) {
+    value = (value << 5) | abc.indexOf(c); bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((value >>> bits) & 255); }
+  }
+  return Buffer.from(out);
+}
+function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigInt64BE(BigInt(step));
+  const h = createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  const n = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1e6).padStart(6, '0');
+}
+
+test('an administrator enrols in the second factor with a QR code, then signs in with a code', async () => {
+  jiceng('user', 'add', '--username', 'totpadmin', '--admin', '--password', 'Totp-admin-2026');
+  jiceng('user', 'password-policy', '--second-factor-for-admins', 'true');
+  try {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const signIn = async () => {
+      await page.goto(`${base}/login`);
+      await page.fill('input[name=username]', 'totpadmin');
+      await page.fill('input[name=password]', 'Totp-admin-2026');
+      await Promise.all([page.waitForURL(`${base}/totp`), page.click('button[type=submit]')]);
+    };
+    await signIn();
+    assert.equal(await page.locator('#totp .qr svg').count(), 1, 'a QR code to scan');
+    await page.goto(`${base}/members`);
+    assert.equal(new URL(page.url()).pathname, '/totp', 'nothing else opens until it is given');
+    const secret = (await page.textContent('code.secret')).trim();
+    await page.screenshot({ path: join(shots, '28-second-factor-enrol-phone.png'), fullPage: true });
+    const step = Math.floor(Date.now() / 30000);
+    await page.fill('input[name=code]', totp(secret, step));
+    await page.click('#totp button[type=submit]');
+    await page.waitForSelector('ul.recovery li');
+    assert.equal(await page.locator('ul.recovery li').count(), 10, 'ten recovery codes, shown once');
+    await Promise.all([page.waitForURL(`${base}/`), page.click('#totp a.button')]);
+    await page.click('header form[action="/logout"] button, header a[href="/logout"]').catch(() => {});
+    await context.clearCookies();
+    await signIn();
+    assert.equal(await page.locator('#totp .qr svg').count(), 0, 'enrolled: only the code is asked');
+    await page.fill('input[name=code]', '000000');
+    await page.click('#totp button[type=submit]');
+    await page.waitForSelector('p.alert');
+    await page.fill('input[name=code]', totp(secret, step + 1));
+    await Promise.all([page.waitForURL(`${base}/`), page.click('#totp button[type=submit]')]);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${base}/login-log?username=totpadmin`);
+    const rows = await page.locator('table.login-log tbody tr').allTextContents();
+    assert.ok(rows.some((r) => r.includes('二次验证通过')), 'the code is in the login log');
+    assert.ok(rows.some((r) => r.includes('二次验证失败')), 'so is the wrong one');
+    await page.screenshot({ path: join(shots, '29-login-log-second-factor.png'), fullPage: true });
+    await context.close();
+  } finally {
+    jiceng('user', 'password-policy', '--second-factor-for-admins', 'false');
+  }
 });

@@ -183,6 +183,18 @@ pub async fn build(
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
+    // A demo is tried without an authenticator app: its administrators sign in with the
+    // password alone. A deployment's default asks them for a second factor.
+    let policy = jiceng_domain::passwords::PasswordPolicy {
+        second_factor_for_admins: false,
+        ..Default::default()
+    };
+    jiceng_store::assessment::set_setting(
+        &mut tx,
+        "password_policy",
+        &serde_json::to_string(&policy).expect("a policy serialises"),
+    )
+    .await?;
     tx.sync_ids(&[
         "orgs",
         "units",

@@ -29,6 +29,7 @@ pub mod service;
 pub mod stints;
 pub mod text;
 pub mod throttle;
+pub mod totp;
 pub mod units;
 pub mod wishes;
 

@@ -18,6 +18,16 @@ pub struct PasswordPolicy {
     pub history: u32,
     /// Days a password lasts before a change is forced at the next sign-in; 0 for never.
     pub max_age_days: u32,
+    /// District and street administrators sign in with a second factor (TOTP) too.
+    #[serde(default = "yes")]
+    pub second_factor_for_admins: bool,
+    /// Every account signs in with a second factor.
+    #[serde(default)]
+    pub second_factor_for_all: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for PasswordPolicy {
@@ -27,6 +37,8 @@ impl Default for PasswordPolicy {
             classes: 3,
             history: 5,
             max_age_days: 90,
+            second_factor_for_admins: true,
+            second_factor_for_all: false,
         }
     }
 }

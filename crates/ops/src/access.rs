@@ -34,6 +34,9 @@ pub struct UserActor {
     /// Signed in with a password that has expired or was reset: until it is changed, the
     /// front doors let this session do nothing else.
     pub must_change_password: bool,
+    /// Signed in with a password but not yet with the second factor its account needs: until
+    /// then, the front doors let this session give it (or enrol one) and nothing else.
+    pub owes_second_factor: bool,
 }
 
 fn outside() -> OpsError {
@@ -128,6 +131,11 @@ impl Actor {
     }
 
     /// Acting through a read-only API token.
+    /// Must this session give its second factor before anything else?
+    pub fn owes_second_factor(&self) -> bool {
+        matches!(self, Actor::User(u) if u.owes_second_factor)
+    }
+
     /// Must this session change its password before anything else?
     pub fn must_change_password(&self) -> bool {
         matches!(self, Actor::User(u) if u.must_change_password)

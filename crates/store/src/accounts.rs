@@ -8,7 +8,7 @@ use jiceng_domain::clock;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
      o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.department_id, u.failed_logins, u.locked_until, u.active, \
-     u.password_changed_at, u.must_change, u.created_at";
+     u.password_changed_at, u.must_change, u.totp_secret, u.totp_pending, u.totp_last_step, u.totp_required, u.created_at";
 const USER_FROM: &str = "FROM users u LEFT JOIN orgs o ON o.id = u.scope_org_id";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -32,6 +32,16 @@ pub struct UserRow {
     pub password_changed_at: DateTime<Utc>,
     /// The owner must choose a new password at the next sign-in.
     pub must_change: bool,
+    /// The enrolled second factor's secret (base32).
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    /// A secret shown for enrolment, not yet confirmed with a code.
+    #[serde(skip)]
+    pub totp_pending: Option<String>,
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
+    /// An administrator requires a second factor of this account.
+    pub totp_required: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -149,6 +159,8 @@ pub struct SessionRow {
     pub last_seen: DateTime<Utc>,
     /// Signed in with a password that must be changed: nothing else is reached until it is.
     pub must_change: bool,
+    /// What the session still owes after the password: 'code' or 'enrol'; none when nothing.
+    pub second_factor: Option<String>,
 }
 
 pub struct NewSession<'a> {
@@ -158,15 +170,82 @@ pub struct NewSession<'a> {
     pub must_change: bool,
     pub address: &'a str,
     pub user_agent: &'a str,
+    pub second_factor: Option<&'a str>,
 }
 
 pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>) -> Result<(), StoreError> {
     let now = clock::now();
     on!(tx, c => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, must_change, \
-         address, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)")
+         address, user_agent, second_factor) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)")
         .bind(s.token_hash).bind(s.user_id).bind(s.csrf).bind(now).bind(s.must_change).bind(s.address).bind(s.user_agent)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(s.second_factor).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// The session has given its second factor (or enrolled one).
+pub async fn session_second_factor_done(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE sessions SET second_factor = NULL WHERE token_hash = $1")
+        .bind(token_hash).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Keeps a secret shown for enrolment (or forgets it, with none).
+pub async fn set_totp_pending(
+    tx: &mut Tx,
+    id: i64,
+    secret: Option<&str>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
+        .bind(secret).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Enrols the pending secret, confirmed by a code of `step`; or, with none, removes the
+/// second factor.
+pub async fn set_totp(
+    tx: &mut Tx,
+    id: i64,
+    secret: Option<&str>,
+    step: Option<i64>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2 WHERE id = $3")
+        .bind(secret).bind(step).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Records the step of a code taken, so it is not taken again.
+pub async fn set_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2")
+        .bind(step).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn set_totp_required(tx: &mut Tx, id: i64, required: bool) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET totp_required = $1 WHERE id = $2")
+        .bind(required).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Replaces the account's recovery codes with these hashes.
+pub async fn replace_recovery_codes(
+    tx: &mut Tx,
+    id: i64,
+    hashes: &[String],
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(id).execute(c).await.map(|_| ()))?;
+    for h in hashes {
+        on!(tx, c => sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(id).bind(h).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Uses the recovery code with this hash, once: whether it was there and unused.
+pub async fn use_recovery_code(tx: &mut Tx, id: i64, hash: &str) -> Result<bool, StoreError> {
+    let n = on!(tx, c => sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
+        .bind(clock::now()).bind(id).bind(hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 /// A live session as the list of online sessions shows it.
@@ -221,7 +300,7 @@ pub async fn session_by_prefix(
 
 pub async fn session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, SessionRow>(
-        "SELECT user_id, csrf_token, created_at, last_seen, must_change FROM sessions WHERE token_hash = $1")
+        "SELECT user_id, csrf_token, created_at, last_seen, must_change, second_factor FROM sessions WHERE token_hash = $1")
         .bind(token_hash).fetch_optional(c).await)?)
 }
 

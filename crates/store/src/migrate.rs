@@ -118,6 +118,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "session_origin",
         sql: include_str!("migrations/0021_session_origin.sql"),
     },
+    Migration {
+        version: 22,
+        name: "second_factor",
+        sql: include_str!("migrations/0022_second_factor.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -99,6 +99,18 @@ impl FromRequestParts<AppState> for Authed {
             (&parts.method, parts.uri.path()),
             (&Method::POST, "/me/password") | (&Method::GET, "/me") | (&Method::DELETE, "/session")
         );
+        // So does one that still owes its second factor, which it gives or enrols first.
+        let second = matches!(
+            (&parts.method, parts.uri.path()),
+            (&Method::POST, "/session/totp")
+                | (&Method::POST, "/me/totp")
+                | (&Method::POST, "/me/totp/confirm")
+                | (&Method::GET, "/me")
+                | (&Method::DELETE, "/session")
+        );
+        if actor.owes_second_factor() && !second {
+            return Err(OpsError::Forbidden(msg!("请先完成二次验证：输入验证器中的动态码")).into());
+        }
         if actor.must_change_password() && !open {
             return Err(
                 OpsError::Forbidden(msg!("请先修改密码：密码已过期或已由管理员重置")).into(),

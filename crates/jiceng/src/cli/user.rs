@@ -62,6 +62,12 @@ pub enum UserCmd {
         /// Days a password lasts (0–365; 0 for never).
         #[arg(long)]
         max_age_days: Option<u32>,
+        /// Whether district and street administrators sign in with a second factor (TOTP).
+        #[arg(long)]
+        second_factor_for_admins: Option<bool>,
+        /// Whether every account signs in with a second factor.
+        #[arg(long)]
+        second_factor_for_all: Option<bool>,
     },
 }
 
@@ -179,17 +185,24 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
             classes,
             history,
             max_age_days,
+            second_factor_for_admins,
+            second_factor_for_all,
         } => {
             let mut p = accounts::passwords::policy(db).await?;
-            if min_length.is_some()
+            let changing = min_length.is_some()
                 || classes.is_some()
                 || history.is_some()
                 || max_age_days.is_some()
-            {
+                || second_factor_for_admins.is_some()
+                || second_factor_for_all.is_some();
+            if changing {
                 p.min_length = min_length.unwrap_or(p.min_length);
                 p.classes = classes.unwrap_or(p.classes);
                 p.history = history.unwrap_or(p.history);
                 p.max_age_days = max_age_days.unwrap_or(p.max_age_days);
+                p.second_factor_for_admins =
+                    second_factor_for_admins.unwrap_or(p.second_factor_for_admins);
+                p.second_factor_for_all = second_factor_for_all.unwrap_or(p.second_factor_for_all);
                 p = accounts::passwords::set_policy(db, actor, p).await?;
             }
             out.show(&p, |p| p.describe().render(jiceng_domain::msg::Lang::Zh));

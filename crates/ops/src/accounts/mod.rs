@@ -4,6 +4,7 @@
 mod hashing;
 pub mod login_log;
 pub mod passwords;
+pub mod second_factor;
 pub mod sessions;
 
 use crate::throttle;
@@ -143,6 +144,7 @@ pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError
         department_id: u.department_id,
         read_only,
         must_change_password: false,
+        owes_second_factor: false,
     }))
 }
 
@@ -307,6 +309,9 @@ pub struct Session {
     pub user: UserView,
     /// The password has expired or was reset: this session may only change it (or sign out).
     pub must_change_password: bool,
+    /// What the session still owes after the password: "code" (a TOTP code) or "enrol" (the
+    /// enrolment of a second factor its account requires); none when it may go on.
+    pub second_factor: Option<&'static str>,
 }
 
 /// A sign-in refused for a while: the same words whether or not the account exists.
@@ -361,10 +366,9 @@ pub async fn login<'a>(
     // hash takes tens of milliseconds that no writer should wait for.
     let mut rx = db.read().await?;
     for key in [&by_account, &by_address] {
+        // Refused while a block runs, without a line each: the lockout was logged when it
+        // began, and a flood of refusals must not queue on the write lock.
         if let Some(until) = throttle::waiting(&mut rx, key).await? {
-            let user = store::by_username(&mut rx, &username).await?;
-            drop(rx);
-            log(user, LoginResult::Locked, "尝试过多，等待中").await?;
             return Err(throttled(until));
         }
     }
@@ -451,6 +455,7 @@ pub async fn login<'a>(
             must_change,
             address: client.address,
             user_agent: &client.agent.chars().take(300).collect::<String>(),
+            second_factor: second_factor::due(&user, &policy),
         },
     )
     .await?;
@@ -469,6 +474,7 @@ pub async fn login<'a>(
     Ok(Session {
         token,
         csrf,
+        second_factor: second_factor::due(&user, &policy),
         user: user.into(),
         must_change_password: must_change,
     })
@@ -514,6 +520,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
     let mut actor = user_actor(&user, false)?;
     if let Actor::User(u) = &mut actor {
         u.must_change_password = session.must_change;
+        u.owes_second_factor = session.second_factor.is_some();
     }
     Ok((actor, session.csrf_token))
 }

@@ -826,3 +826,106 @@ async fn sessions_are_listed_and_ended_by_their_owner_or_a_manager(on: Backend) 
         2
     );
 }
+
+/// The second factor: an administrator signs in owing an enrolment, enrols with a code from
+/// the app and gets ten recovery codes; the next sign-in owes a code, which is taken once (a
+/// replayed code is refused) and near now only; a recovery code is good once; an account an
+/// administrator marks is asked too, and one out of reach answers as missing.
+#[both]
+async fn administrators_sign_in_with_a_second_factor(on: Backend) {
+    use jiceng_domain::totp::{STEP, Secret};
+    use jiceng_ops::accounts::second_factor;
+    let t = city(on).await;
+    account(&t.db, "street1", "street_admin", Some("S"), None, None).await;
+    account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
+    let s = accounts::login(&t.db, "street1", PW, "test").await.unwrap();
+    assert_eq!(
+        s.second_factor,
+        Some("enrol"),
+        "a street administrator must enrol"
+    );
+    let (street, _) = accounts::session_actor(&t.db, &s.token).await.unwrap();
+    assert!(street.owes_second_factor());
+    let e = second_factor::confirm_enrolment(&t.db, &street, "123456", Some(&s.token))
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field, Some("code"), "no enrolment started: {e}");
+    let enrolment = second_factor::start_enrolment(&t.db, &street)
+        .await
+        .unwrap();
+    assert!(enrolment.uri.starts_with("otpauth://totp/"));
+    let secret = Secret::from_base32(&enrolment.secret).unwrap();
+    let now = jiceng_domain::clock::now().timestamp() / STEP;
+    let code = |step: i64| format!("{:06}", secret.code_at_step(step));
+    let wrong = format!("{:06}", (secret.code_at_step(now) + 1) % 1_000_000);
+    assert!(
+        second_factor::confirm_enrolment(&t.db, &street, &wrong, Some(&s.token))
+            .await
+            .is_err()
+    );
+    let recovery = second_factor::confirm_enrolment(&t.db, &street, &code(now), Some(&s.token))
+        .await
+        .unwrap();
+    assert_eq!(recovery.len(), 10);
+    let (street, _) = accounts::session_actor(&t.db, &s.token).await.unwrap();
+    assert!(!street.owes_second_factor(), "enrolling gives the factor");
+
+    let again = accounts::login(&t.db, "street1", PW, "test").await.unwrap();
+    assert_eq!(again.second_factor, Some("code"));
+    let (pending, _) = accounts::session_actor(&t.db, &again.token).await.unwrap();
+    let e = second_factor::give(&t.db, &pending, &again.token, &code(now), "test".into())
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field, Some("code"), "a code is taken once: {e}");
+    second_factor::give(&t.db, &pending, &again.token, &code(now + 1), "test".into())
+        .await
+        .unwrap();
+    assert!(
+        !accounts::session_actor(&t.db, &again.token)
+            .await
+            .unwrap()
+            .0
+            .owes_second_factor()
+    );
+
+    let third = accounts::login(&t.db, "street1", PW, "test").await.unwrap();
+    let (pending, _) = accounts::session_actor(&t.db, &third.token).await.unwrap();
+    second_factor::give(&t.db, &pending, &third.token, &recovery[0], "test".into())
+        .await
+        .expect("a recovery code");
+    let fourth = accounts::login(&t.db, "street1", PW, "test").await.unwrap();
+    let (pending, _) = accounts::session_actor(&t.db, &fourth.token).await.unwrap();
+    assert!(
+        second_factor::give(&t.db, &pending, &fourth.token, &recovery[0], "test".into())
+            .await
+            .is_err(),
+        "a recovery code is good once"
+    );
+
+    let s = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
+    assert_eq!(s.second_factor, None, "a secretary is not asked by default");
+    let sec_id = accounts::session_actor(&t.db, &s.token).await.unwrap().0;
+    let Actor::User(sec_user) = &sec_id else {
+        unreachable!()
+    };
+    let admin = accounts::session_actor(&t.db, &fourth.token)
+        .await
+        .unwrap()
+        .0;
+    second_factor::manage(&t.db, &actor(), sec_user.id, Some(true), false)
+        .await
+        .unwrap();
+    let s = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
+    assert_eq!(s.second_factor, Some("enrol"), "marked by an administrator");
+    let district = account(&t.db, "district1", "district_admin", Some("D"), None, None).await;
+    let Actor::User(d) = &district else {
+        unreachable!()
+    };
+    let e = second_factor::manage(&t.db, &admin, d.id, Some(false), true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, OpsError::NotFound { .. }),
+        "above the street: {e}"
+    );
+}

@@ -3,6 +3,7 @@
 pub(crate) mod api;
 pub(crate) mod login_log;
 pub(crate) mod pages;
+pub(crate) mod second_factor;
 pub(crate) mod session;
 pub(crate) mod sessions;
 
@@ -23,6 +24,9 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/tokens/{id}/revoke" => pages::revoke_token [Record(Token)];
         POST "/users/{id}/active" => pages::set_active [Record(User)];
         POST "/users/{id}/tokens/revoke" => pages::revoke_user_tokens [Record(User)];
+        GET "/totp" => second_factor::page [Account];
+        POST "/totp" => second_factor::submit [Account];
+        POST "/users/{id}/totp" => second_factor::manage_from_page [Record(User)];
         GET "/sessions" => sessions::page [Account];
         POST "/sessions/{id}/end" => sessions::end_from_page [Record(Session)];
         GET "/login-log" => login_log::page [Scope];
@@ -34,6 +38,10 @@ pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
         login_log::api [Scope];
         sessions::list [Account];
+        second_factor::give [Account];
+        second_factor::start [Account];
+        second_factor::confirm [Account];
+        second_factor::manage [Record(User)];
         sessions::end [Record(Session)];
         api::login [Public];
         api::logout [Account];

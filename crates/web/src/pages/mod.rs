@@ -180,6 +180,11 @@ impl FromRequestParts<AppState> for Viewer {
         }
         // A session signed in with an expired or reset password sees the password form, and
         // may sign out, until the password is changed.
+        if actor.owes_second_factor()
+            && !matches!(parts.uri.path(), "/totp" | "/totp/confirm" | "/logout")
+        {
+            return Err(go(&parts.headers, "/totp"));
+        }
         if actor.must_change_password() && !matches!(parts.uri.path(), "/password" | "/logout") {
             return Err(go(&parts.headers, "/password"));
         }

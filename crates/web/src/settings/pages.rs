@@ -288,6 +288,8 @@ pub async fn save_password_policy(
             classes: num("classes")?,
             history: num("history")?,
             max_age_days: num("max_age_days")?,
+            second_factor_for_admins: f.contains_key("second_factor_for_admins"),
+            second_factor_for_all: f.contains_key("second_factor_for_all"),
         })
     })();
     let saved = match policy {

@@ -161,6 +161,17 @@ async fn build(db: &Db) -> [i64; 4] {
         .await
         .unwrap();
     }
+    // These tests sign in with passwords alone; the second factor has its own test.
+    accounts::passwords::set_policy(
+        db,
+        &op,
+        jiceng_domain::passwords::PasswordPolicy {
+            second_factor_for_admins: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     [unit.row.id, inside, outside, me]
 }
 
@@ -1634,4 +1645,73 @@ async fn sessions_are_listed_and_ended_over_the_api() {
         html.as_str().unwrap().contains("强制下线"),
         "the street manages accounts"
     );
+}
+
+/// The second factor over the API: with the default policy a district administrator's
+/// session reaches nothing until it enrols; enrolled with a code from the app, it reaches the
+/// rest, and its next sign-in gives a code to the second step.
+#[tokio::test]
+async fn an_administrator_enrols_a_second_factor_over_the_api() {
+    use jiceng_domain::totp::{STEP, Secret};
+    let app = app().await;
+    accounts::passwords::set_policy(&app._db.db, &Actor::operator(), Default::default())
+        .await
+        .unwrap();
+    let (st, _, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            &[],
+            Some(json!({ "username": "district", "password": PW })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body["second_factor"], "enrol");
+    let d = app.login("district").await;
+    let (st, e) = app.as_user(&d, Method::GET, "/api/v1/members", None).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("二次验证"));
+    let (st, enrol) = app.as_user(&d, Method::POST, "/api/v1/me/totp", None).await;
+    assert_eq!(st, StatusCode::OK, "{enrol}");
+    let secret = Secret::from_base32(enrol["secret"].as_str().unwrap()).unwrap();
+    let now = jiceng_domain::clock::now().timestamp() / STEP;
+    let (st, codes) = app
+        .as_user(
+            &d,
+            Method::POST,
+            "/api/v1/me/totp/confirm",
+            Some(json!({ "code": format!("{:06}", secret.code_at_step(now)) })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{codes}");
+    assert_eq!(codes["recovery_codes"].as_array().unwrap().len(), 10);
+    let (st, _) = app.as_user(&d, Method::GET, "/api/v1/members", None).await;
+    assert_eq!(st, StatusCode::OK, "enrolled, the session goes on");
+    let next = app.login("district").await;
+    let (st, _) = app
+        .as_user(&next, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "the next sign-in owes a code");
+    let (st, e) = app
+        .as_user(
+            &next,
+            Method::POST,
+            "/api/v1/session/totp",
+            Some(json!({ "code": "000000" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (st, _) = app
+        .as_user(
+            &next,
+            Method::POST,
+            "/api/v1/session/totp",
+            Some(json!({ "code": format!("{:06}", secret.code_at_step(now + 1)) })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = app
+        .as_user(&next, Method::GET, "/api/v1/members", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
 }

@@ -82,6 +82,11 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "GET /api/v1/password-policy",
         "GET /sessions",
         "GET /api/v1/sessions",
+        "GET /totp",
+        "POST /totp",
+        "POST /api/v1/session/totp",
+        "POST /api/v1/me/totp",
+        "POST /api/v1/me/totp/confirm",
     ]
     .map(String::from)
     .into();
