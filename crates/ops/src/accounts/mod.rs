@@ -30,6 +30,8 @@ use std::collections::HashMap;
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after sign-in however busy it is.
 pub const MAX_SESSION_AGE: Duration = Duration::hours(12);
+/// How late a sign-in refused while its block runs is answered.
+const REFUSAL_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 /// Sessions record activity at most this often, to spare the database a write per request.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
@@ -367,8 +369,11 @@ pub async fn login<'a>(
     let mut rx = db.read().await?;
     for key in [&by_account, &by_address] {
         // Refused while a block runs, without a line each: the lockout was logged when it
-        // began, and a flood of refusals must not queue on the write lock.
+        // began, and a flood of refusals must not queue on the write lock. The answer comes
+        // late, which costs a waiting task nothing and slows a flood to what it can send.
         if let Some(until) = throttle::waiting(&mut rx, key).await? {
+            drop(rx);
+            tokio::time::sleep(REFUSAL_DELAY).await;
             return Err(throttled(until));
         }
     }
