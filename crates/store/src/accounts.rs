@@ -343,10 +343,12 @@ pub struct TokenRow {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The address it was last used from.
+    pub last_address: Option<String>,
 }
 
 const TOKEN_COLUMNS: &str =
-    "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
+    "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at, last_address";
 
 pub async fn insert_token(
     tx: &mut Tx,
@@ -391,7 +393,9 @@ pub async fn revoke_token(tx: &mut Tx, id: i64, user_id: i64) -> Result<u64, Sto
     )
 }
 
-pub async fn touch_token(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+/// Records a use of the token, from `address`.
+pub async fn touch_token(tx: &mut Tx, id: i64, address: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1, last_address = $2 WHERE id = $3")
+        .bind(clock::now()).bind(address).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -123,6 +123,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "second_factor",
         sql: include_str!("migrations/0022_second_factor.sql"),
     },
+    Migration {
+        version: 23,
+        name: "token_address",
+        sql: include_str!("migrations/0023_token_address.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

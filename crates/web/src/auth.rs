@@ -65,8 +65,12 @@ impl FromRequestParts<AppState> for Authed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(token) = bearer(&parts.headers) {
-            let actor = accounts::token_actor(&state.db, token).await?;
+        if let Some(token) = bearer(&parts.headers).map(str::to_string) {
+            let crate::client::ClientAddr(from) =
+                crate::client::ClientAddr::from_request_parts(parts, state)
+                    .await
+                    .unwrap_or_else(|never| match never {});
+            let actor = accounts::token_actor(&state.db, &token, &from).await?;
             // The one check of a read-only token: it changes nothing, whatever the route.
             if actor.read_only() && changes_state(&parts.method) {
                 return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")).into());

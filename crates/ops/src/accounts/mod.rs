@@ -859,15 +859,16 @@ fn token_cache() -> &'static TokenCache {
 
 /// The actor behind a bearer token.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "token_actor"))]
-pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
-    let key = digest(token);
+pub async fn token_actor(db: &Db, token: &str, from: &str) -> Result<Actor, OpsError> {
+    // Cached per address: a use from another address goes to the database, which logs it.
+    let key = format!("{}|{from}", digest(token));
     if let Ok(cache) = token_cache().lock()
         && let Some((actor, at)) = cache.get(&key)
         && at.elapsed() < TOKEN_CACHE_TTL
     {
         return Ok(actor.clone());
     }
-    let actor = token_actor_uncached(db, token).await?;
+    let actor = token_actor_uncached(db, token, from).await?;
     if let Ok(mut cache) = token_cache().lock() {
         if cache.len() > 10_000 {
             cache.clear();
@@ -877,7 +878,7 @@ pub async fn token_actor(db: &Db, token: &str) -> Result<Actor, OpsError> {
     Ok(actor)
 }
 
-async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
+async fn token_actor_uncached(db: &Db, token: &str, from: &str) -> Result<Actor, OpsError> {
     let mut tx = db.read().await?;
     let t = store::token_by_hash(&mut tx, &digest(token))
         .await?
@@ -896,9 +897,21 @@ async fn token_actor_uncached(db: &Db, token: &str) -> Result<Actor, OpsError> {
     if !user.active {
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
     }
-    if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY) {
+    let new_address = t.last_address.as_deref() != Some(from);
+    if new_address || t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY) {
         let mut tx = db.write().await?;
-        store::touch_token(&mut tx, t.id).await?;
+        store::touch_token(&mut tx, t.id, from).await?;
+        if new_address {
+            login_log::record(
+                &mut tx,
+                &user.username,
+                Some(&user),
+                from.into(),
+                LoginResult::Success,
+                Some("令牌从新地址使用"),
+            )
+            .await?;
+        }
         tx.commit().await?;
     }
     user_actor(&user, t.scope == TokenScope::Read)

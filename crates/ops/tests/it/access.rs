@@ -177,7 +177,9 @@ async fn tokens_carry_their_scope_and_can_be_revoked(on: Backend) {
         .await
         .unwrap();
     assert!(read.token.starts_with("jct_"));
-    let reader = accounts::token_actor(&t.db, &read.token).await.unwrap();
+    let reader = accounts::token_actor(&t.db, &read.token, "test")
+        .await
+        .unwrap();
     assert!(
         members::list(&t.db, &reader, ListMembers::default())
             .await
@@ -186,7 +188,9 @@ async fn tokens_carry_their_scope_and_can_be_revoked(on: Backend) {
     assert!(forbidden(
         members::add(&t.db, &reader, new_member("甲", 41, "B1")).await
     ));
-    let writer = accounts::token_actor(&t.db, &write.token).await.unwrap();
+    let writer = accounts::token_actor(&t.db, &write.token, "test")
+        .await
+        .unwrap();
     members::add(&t.db, &writer, new_member("甲", 41, "B1"))
         .await
         .unwrap();
@@ -194,7 +198,7 @@ async fn tokens_carry_their_scope_and_can_be_revoked(on: Backend) {
         .await
         .unwrap();
     assert!(matches!(
-        accounts::token_actor(&t.db, &write.token).await,
+        accounts::token_actor(&t.db, &write.token, "test").await,
         Err(OpsError::Unauthenticated(_))
     ));
     let e = accounts::create_token(&t.db, &me, "x", "admin", None)
@@ -928,4 +932,26 @@ async fn administrators_sign_in_with_a_second_factor(on: Backend) {
         matches!(e, OpsError::NotFound { .. }),
         "above the street: {e}"
     );
+}
+
+/// A personal access token used from an address it was not last used from is written to the
+/// login log; used again from the same address, it is not.
+#[both]
+async fn a_token_used_from_a_new_address_is_logged(on: Backend) {
+    let t = city(on).await;
+    let sec = account(&t.db, "sec1", "community_secretary", Some("C"), None, None).await;
+    let made = accounts::create_token(&t.db, &sec, "脚本", "read", Some(30))
+        .await
+        .unwrap();
+    for from in ["192.0.2.1", "192.0.2.1", "198.51.100.9", "198.51.100.9"] {
+        accounts::token_actor(&t.db, &made.token, from)
+            .await
+            .unwrap();
+    }
+    let lines = count(
+        &t.db,
+        "SELECT COUNT(*) FROM login_log WHERE username = 'sec1' AND reason = '令牌从新地址使用'",
+    )
+    .await;
+    assert_eq!(lines, 2, "its first address, then the new one");
 }

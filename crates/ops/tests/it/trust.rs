@@ -788,7 +788,9 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
         (made.row.expires_at.expect("expires by default") - jiceng_domain::clock::now()).num_days();
     assert!((89..=90).contains(&days), "{days}");
     // Cached by a first use, revoked by the secretary, refused at once.
-    accounts::token_actor(&t.db, &made.token).await.unwrap();
+    accounts::token_actor(&t.db, &made.token, "test")
+        .await
+        .unwrap();
     let e = accounts::revoke_token(&t.db, &next_door, made.row.id)
         .await
         .unwrap_err();
@@ -796,16 +798,26 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
     accounts::revoke_token(&t.db, &secretary, made.row.id)
         .await
         .unwrap();
-    assert!(accounts::token_actor(&t.db, &made.token).await.is_err());
+    assert!(
+        accounts::token_actor(&t.db, &made.token, "test")
+            .await
+            .is_err()
+    );
     // A password reset revokes the rest.
     let second = accounts::create_token(&t.db, &worker, "脚本二", "read", Some(30))
         .await
         .unwrap();
-    accounts::token_actor(&t.db, &second.token).await.unwrap();
+    accounts::token_actor(&t.db, &second.token, "test")
+        .await
+        .unwrap();
     accounts::reset_password(&t.db, &secretary, "worker", "Another-horse-43")
         .await
         .unwrap();
-    assert!(accounts::token_actor(&t.db, &second.token).await.is_err());
+    assert!(
+        accounts::token_actor(&t.db, &second.token, "test")
+            .await
+            .is_err()
+    );
     // Deactivation ends sessions and tokens; out of scope it is not found.
     let third = accounts::create_token(&t.db, &worker, "脚本三", "read", Some(30))
         .await
@@ -821,7 +833,11 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
         .await
         .unwrap();
     assert!(!off.active);
-    assert!(accounts::token_actor(&t.db, &third.token).await.is_err());
+    assert!(
+        accounts::token_actor(&t.db, &third.token, "test")
+            .await
+            .is_err()
+    );
     assert!(
         accounts::session_actor(&t.db, &session.token)
             .await
@@ -841,7 +857,9 @@ async fn tokens_die_with_their_account_and_expire_by_default(on: Backend) {
             .is_ok()
     );
     assert!(
-        accounts::token_actor(&t.db, &third.token).await.is_err(),
+        accounts::token_actor(&t.db, &third.token, "test")
+            .await
+            .is_err(),
         "revoked tokens stay revoked"
     );
 }
