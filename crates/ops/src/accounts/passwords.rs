@@ -71,11 +71,14 @@ pub(crate) async fn check_new(
     };
     let mut earlier =
         jiceng_store::accounts::recent_passwords(&mut rx, id, i64::from(p.history.max(1))).await?;
-    if let Some(current) = jiceng_store::accounts::by_id(&mut rx, id).await? {
+    // The current password is usually the newest in the history already (accounts from
+    // before the history began have it only here); each hash costs a verification.
+    if let Some(current) = jiceng_store::accounts::by_id(&mut rx, id).await?
+        && !earlier.contains(&current.password_hash)
+    {
         earlier.push(current.password_hash);
     }
     drop(rx);
-    earlier.dedup();
     for hash in &earlier {
         if hashing::matches(new, hash).await? {
             return Err(Invalid::new(

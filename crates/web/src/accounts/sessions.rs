@@ -88,12 +88,15 @@ pub async fn page(State(s): State<AppState>, v: Viewer) -> PageResult {
     let all = sessions::list(&s.db, &v.actor, true, Some(&v.session)).await?;
     let manages = v.layout("", "").can_accounts;
     let title = v.layout("", "").t("sessions.title").to_string();
-    let me = &mine.first().map(|m| m.username.clone()).unwrap_or_default();
+    let me = match &v.actor {
+        jiceng_ops::Actor::User(u) => u.username.as_str(),
+        jiceng_ops::Actor::Operator { .. } => "",
+    };
     Ok(render(&SessionsPage {
         l: v.layout("", title),
         others: all
             .into_iter()
-            .filter(|x| &x.username != me)
+            .filter(|x| x.username != me)
             .map(line)
             .collect(),
         mine: mine.into_iter().map(line).collect(),
