@@ -95,8 +95,8 @@ test('sign in and browse the organisation tree', async () => {
   const childName = (await child.textContent()).trim();
   assert.match(childName, /社区委员会/, 'a street expands into its communities');
   await page.screenshot({ path: join(shots, '03-tree.png') });
-  await child.click();
-  await page.waitForSelector('h1');
+  // The org's own page, not the tree's heading read before the click has navigated.
+  await Promise.all([page.waitForURL(/\/orgs\/[^/?]+$/), child.click()]);
   assert.equal((await page.textContent('h1')).includes(childName), true);
   assert.match(await page.textContent('main'), /委员会/);
   await page.screenshot({ path: join(shots, '04-org.png'), fullPage: true });
