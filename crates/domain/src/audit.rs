@@ -3,8 +3,49 @@
 //! hash is an HMAC under a key kept outside the database, so whoever can write the database
 //! cannot forge a chain that verifies; entries from before keys are plain SHA-256.
 
+use crate::Invalid;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+
+/// Audit entries and login-log lines are kept at least this many days: no archive takes
+/// younger ones (MLPS level 3 asks for six months).
+pub const MIN_RETENTION_DAYS: i64 = 180;
+/// Ten years: the longest retention a setting may ask for.
+pub const MAX_RETENTION_DAYS: i64 = 3650;
+
+/// A retention in days, between the floor and ten years.
+pub fn retention_days(raw: i64) -> Result<i64, Invalid> {
+    if (MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(Invalid::new(
+            "days",
+            raw,
+            msg!(
+                "日志保存期应为 {min}–{max} 天",
+                min = MIN_RETENTION_DAYS,
+                max = MAX_RETENTION_DAYS
+            ),
+        ))
+    }
+}
+
+/// The first day whose entries must still be kept under a retention of `days`: an archive
+/// may take only entries from before it.
+pub fn keep_from(today: chrono::NaiveDate, days: i64) -> chrono::NaiveDate {
+    today - chrono::Days::new(days.max(MIN_RETENTION_DAYS) as u64)
+}
+
+/// What an archive anchor's signature covers: where the live chain starts after it, and the
+/// file it left for.
+pub fn anchor_payload(upto_seq: i64, last_hash: &str, file_digest: &str, entries: i64, logins: i64) -> String {
+    format!("jiceng-audit-anchor|{upto_seq}|{last_hash}|{file_digest}|{entries}|{logins}")
+}
+
+/// What an archive file's signature covers: its content's digest and its summary.
+pub fn archive_payload(digest: &str, upto_seq: i64, last_hash: &str, entries: i64, logins: i64) -> String {
+    format!("jiceng-audit-archive|{digest}|{upto_seq}|{last_hash}|{entries}|{logins}")
+}
 
 /// The key that signs audit entries, known by an id (the first 16 hex digits of its SHA-256)
 /// that each entry records, so verification finds the key an entry was signed with.
@@ -31,6 +72,14 @@ impl AuditKey {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Hex HMAC-SHA256 of `bytes` under this key: the signature of an archive file.
+    pub fn sign(&self, bytes: &[u8]) -> String {
+        let mut m =
+            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes a key of any length");
+        m.update(bytes);
+        hex(&m.finalize().into_bytes())
     }
 }
 
@@ -134,5 +183,26 @@ mod tests {
         assert_ne!(key.id(), other.id());
         assert_eq!(key.id().len(), 16);
         assert!(AuditKey::new(b"short").is_none());
+    }
+
+    #[test]
+    fn retention_has_a_floor_and_archives_keep_it() {
+        assert!(retention_days(179).is_err());
+        assert_eq!(retention_days(180).unwrap(), 180);
+        assert_eq!(retention_days(3650).unwrap(), 3650);
+        assert!(retention_days(3651).is_err());
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(keep_from(today, 180).to_string(), "2026-06-07");
+        assert_eq!(keep_from(today, 10), keep_from(today, 180));
+        assert_eq!(keep_from(today, 365).to_string(), "2025-12-04");
+    }
+
+    #[test]
+    fn a_signature_depends_on_key_and_bytes() {
+        let key = AuditKey::new(b"0123456789abcdef").unwrap();
+        let other = AuditKey::new(b"0123456789abcdeF").unwrap();
+        assert_eq!(key.sign(b"x"), key.sign(b"x"));
+        assert_ne!(key.sign(b"x"), key.sign(b"y"));
+        assert_ne!(key.sign(b"x"), other.sign(b"x"));
     }
 }

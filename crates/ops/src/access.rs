@@ -3,6 +3,7 @@
 //! CLI cannot disagree.
 
 use crate::OpsError;
+use jiceng_domain::accounts::Duty;
 use jiceng_domain::{DivisionCode, Role};
 use jiceng_domain::{Label, msg};
 
@@ -37,6 +38,9 @@ pub struct UserActor {
     /// Signed in with a password but not yet with the second factor its account needs: until
     /// then, the front doors let this session give it (or enrol one) and nothing else.
     pub owes_second_factor: bool,
+    /// The deployment keeps the three administrator duties apart (三员分立): the district
+    /// administrator no longer holds them, each belongs to its own role only.
+    pub duties_split: bool,
 }
 
 fn outside() -> OpsError {
@@ -242,12 +246,15 @@ impl Actor {
         }
     }
 
-    /// Deployment-wide administration: taking in divisions, building the demo.
+    /// Deployment-wide administration: taking in divisions, building the demo, the settings of
+    /// the work. The system administrator holds it beside the district administrator.
     pub fn may_administer(&self) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
             Actor::User(u)
-                if u.role == Role::DistrictAdmin && u.scope_path == "/" && !u.read_only =>
+                if !u.read_only
+                    && (u.role == Role::SystemAdmin
+                        || (u.role == Role::DistrictAdmin && u.scope_path == "/")) =>
             {
                 Ok(())
             }
@@ -255,11 +262,41 @@ impl Actor {
         }
     }
 
-    /// May this actor create or change an account with `role` at the subtree `path`?
+    /// May this actor act in an administrator `duty`? Its own duty role may; until the
+    /// deployment splits the duties, so may the district administrator of the whole
+    /// deployment. A read-only token reads the trails and does nothing else.
+    pub fn may_duty(&self, duty: Duty) -> Result<(), OpsError> {
+        let refused = || {
+            OpsError::Forbidden(msg!(
+                "需要{duty}权限（三员分立）",
+                duty = Label(duty.label())
+            ))
+        };
+        match self {
+            Actor::Operator { .. } => Ok(()),
+            Actor::User(u) if u.read_only && duty != Duty::Audit => Err(refused()),
+            Actor::User(u) if u.role.duty() == Some(duty) => Ok(()),
+            Actor::User(u)
+                if !u.duties_split && u.role == Role::DistrictAdmin && u.scope_path == "/" =>
+            {
+                Ok(())
+            }
+            Actor::User(_) => Err(refused()),
+        }
+    }
+
+    /// May this actor create or change an account with `role` at the subtree `path`? The
+    /// system administrator manages every business account; once the duties are split, no
+    /// business role manages accounts; the duty accounts are the operator's alone.
     pub fn may_manage_account(&self, role: Role, path: &str) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
-            Actor::User(u) if u.read_only || !u.role.manages_accounts() => {
+            Actor::User(u) if u.read_only => Err(OpsError::Forbidden(msg!("不能管理账号"))),
+            Actor::User(_) if role.duty().is_some() => Err(OpsError::Forbidden(msg!(
+                "三员账号只能由服务器操作员在命令行建立和管理"
+            ))),
+            Actor::User(u) if u.role == Role::SystemAdmin => Ok(()),
+            Actor::User(u) if u.duties_split || !u.role.manages_accounts() => {
                 Err(OpsError::Forbidden(msg!("不能管理账号")))
             }
             Actor::User(u) if role.rank() < u.role.rank() => Err(OpsError::Forbidden(msg!(
@@ -271,11 +308,24 @@ impl Actor {
         }
     }
 
-    /// May this actor browse the audit trail? Returns the subtree it may see.
+    /// May this actor change how an account with `role` at `path` is secured: its role and
+    /// scope, its second factor, its sessions? The security administrator's duty; before
+    /// the split, whoever manages the account.
+    pub fn may_secure_account(&self, role: Role, path: &str) -> Result<(), OpsError> {
+        match self {
+            Actor::User(u) if u.role == Role::SecurityAdmin && !u.read_only => Ok(()),
+            Actor::User(u) if u.duties_split => self.may_duty(Duty::Security),
+            _ => self.may_manage_account(role, path),
+        }
+    }
+
+    /// May this actor browse the audit trail and the login log? Returns the subtree it may
+    /// see. Once the duties are split, only the audit administrator reads them.
     pub fn may_read_audit(&self) -> Result<&str, OpsError> {
         match self {
             Actor::Operator { .. } => Ok("/"),
-            Actor::User(u) if u.role.reads_audit() => Ok(&u.scope_path),
+            Actor::User(u) if u.role == Role::AuditAdmin => Ok("/"),
+            Actor::User(u) if u.role.reads_audit() && !u.duties_split => Ok(&u.scope_path),
             Actor::User(_) => Err(OpsError::Forbidden(msg!("不能查看审计日志"))),
         }
     }

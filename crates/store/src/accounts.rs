@@ -147,6 +147,24 @@ pub async fn set_active(tx: &mut Tx, id: i64, active: bool) -> Result<(), StoreE
     Ok(())
 }
 
+/// Gives an account another role and scope org (none: the whole deployment).
+pub async fn set_role(
+    tx: &mut Tx,
+    id: i64,
+    role: Role,
+    scope_org_id: Option<i64>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET role = $1, scope_org_id = $2 WHERE id = $3")
+        .bind(role).bind(scope_org_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// How many active accounts hold `role`.
+pub async fn active_with_role(tx: &mut Tx, role: Role) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND active")
+        .bind(role).fetch_one(c).await)?)
+}
+
 pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await)?)
 }

@@ -18,7 +18,7 @@ pub struct Entry<'a> {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct EntryRow {
     pub id: i64,
     pub seq: Option<i64>,
@@ -83,7 +83,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
             before: e.before.as_deref(),
             after: e.after.as_deref(),
         };
-        let h = hash(Some(key), &prev, &link);
+        let h = hash(Some(&key), &prev, &link);
         rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
     }
     for chunk in rows.chunks(500) {
@@ -124,7 +124,7 @@ async fn insert_linked(
         before: e.before.as_deref(),
         after: e.after.as_deref(),
     };
-    let h = hash(Some(key), &prev, &link);
+    let h = hash(Some(&key), &prev, &link);
     match id {
         None => on!(tx, c => sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id) \

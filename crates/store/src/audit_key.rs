@@ -1,47 +1,129 @@
-//! The key that signs the audit trail, kept outside the database: `JICENG_AUDIT_KEY` (at
-//! least 16 characters) when set, else `audit.key` in the data directory, made on first use
-//! with 32 random bytes and readable by its owner only. Every node of a deployment uses the
-//! same key; back the file up with the database, apart from it.
+//! The keys that sign the audit trail, kept outside the database. The current key is
+//! `JICENG_AUDIT_KEY` (at least 16 characters) when set, else `audit.key` in the data
+//! directory, made on first use with 32 random bytes and readable by its owner only. Keys
+//! retired by `jiceng audit rotate-key` stay in `audit-keys/<id>.key` beside it, so the entries
+//! they signed still verify. Every node of a deployment uses the same files; back them up with
+//! the database, apart from it.
 
 use crate::StoreError;
 use jiceng_domain::audit::AuditKey;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, RwLock};
 
-static KEY: OnceLock<AuditKey> = OnceLock::new();
+/// The current key and the retired ones, with the directory they were read from.
+#[derive(Debug, Clone)]
+pub struct Ring {
+    current: AuditKey,
+    retired: Vec<AuditKey>,
+    dir: Option<PathBuf>,
+}
 
-/// The file the key is kept in, in a data directory.
+static RING: RwLock<Option<Arc<Ring>>> = RwLock::new(None);
+
+const ENV: &str = "JICENG_AUDIT_KEY";
+
+/// The file the current key is kept in, in a data directory.
 pub fn file_in(data_dir: &Path) -> PathBuf {
     data_dir.join("audit.key")
 }
 
-/// Loads (or makes) the deployment's key and uses it for this process.
-pub fn load(data_dir: &Path) -> Result<&'static AuditKey, StoreError> {
-    let key = match std::env::var("JICENG_AUDIT_KEY")
-        .ok()
-        .filter(|k| !k.is_empty())
-    {
-        Some(k) => AuditKey::new(k.as_bytes())
-            .ok_or_else(|| StoreError::Unavailable("JICENG_AUDIT_KEY 至少应有 16 个字符".into()))?,
-        None => from_file(&file_in(data_dir))?,
-    };
-    use_key(key)
+/// The directory retired keys are kept in.
+pub fn retired_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("audit-keys")
 }
 
-fn from_file(path: &Path) -> Result<AuditKey, StoreError> {
-    let unreadable = |e: std::io::Error| {
-        StoreError::Unavailable(format!("无法读取审计签名密钥 {}：{e}", path.display()))
-    };
-    if !path.exists() {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).expect("the OS random source works");
-        let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(unreadable)?;
-        }
-        write_private(path, text.as_bytes()).map_err(unreadable)?;
+fn unreadable(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |e| StoreError::Unavailable(format!("无法读写审计签名密钥 {}：{e}", path.display()))
+}
+
+impl Ring {
+    /// The key new entries are signed with.
+    pub fn current(&self) -> &AuditKey {
+        &self.current
     }
-    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+
+    /// The key with `id`, current or retired.
+    pub fn get(&self, id: &str) -> Option<&AuditKey> {
+        std::iter::once(&self.current)
+            .chain(&self.retired)
+            .find(|k| k.id() == id)
+    }
+
+    /// The ids of every key, the current one first.
+    pub fn ids(&self) -> Vec<String> {
+        std::iter::once(&self.current)
+            .chain(&self.retired)
+            .map(|k| k.id().to_string())
+            .collect()
+    }
+
+    /// Reads the keys of the data directory, making the current key if there is none.
+    pub fn read(data_dir: &Path) -> Result<Ring, StoreError> {
+        let current = match std::env::var(ENV).ok().filter(|k| !k.is_empty()) {
+            Some(k) => AuditKey::new(k.as_bytes())
+                .ok_or_else(|| StoreError::Unavailable(format!("{ENV} 至少应有 16 个字符")))?,
+            None => {
+                let path = file_in(data_dir);
+                if !path.exists() {
+                    write_private(&path, new_secret().as_bytes()).map_err(unreadable(&path))?;
+                }
+                key_in(&path)?
+            }
+        };
+        let mut retired = Vec::new();
+        let dir = retired_dir(data_dir);
+        if dir.exists() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(unreadable(&dir))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "key"))
+                .collect();
+            files.sort();
+            for f in files {
+                let k = key_in(&f)?;
+                if k.id() != current.id() && !retired.iter().any(|r: &AuditKey| r.id() == k.id()) {
+                    retired.push(k);
+                }
+            }
+        }
+        Ok(Ring {
+            current,
+            retired,
+            dir: Some(data_dir.to_path_buf()),
+        })
+    }
+
+    /// Retires the current key of the data directory into `audit-keys/<id>.key` and makes a
+    /// new one; returns the keys as they now are. A key given by `JICENG_AUDIT_KEY` is rotated
+    /// by its keeper instead: the old one goes into `audit-keys/`, the variable gets the new.
+    pub fn rotate(data_dir: &Path) -> Result<Ring, StoreError> {
+        if std::env::var(ENV).is_ok_and(|k| !k.is_empty()) {
+            return Err(StoreError::Unavailable(format!(
+                "当前密钥来自环境变量 {ENV}：请把它存入 {}/<任意名>.key，再为 {ENV} 设新值",
+                retired_dir(data_dir).display()
+            )));
+        }
+        let old = Ring::read(data_dir)?;
+        let dir = retired_dir(data_dir);
+        std::fs::create_dir_all(&dir).map_err(unreadable(&dir))?;
+        let kept = dir.join(format!("{}.key", old.current.id()));
+        let current = file_in(data_dir);
+        // Moved, not copied: between the two steps the old key is already safe among the
+        // retired ones, and a start that finds no current key makes one.
+        std::fs::rename(&current, &kept).map_err(unreadable(&kept))?;
+        write_private(&current, new_secret().as_bytes()).map_err(unreadable(&current))?;
+        Ring::read(data_dir)
+    }
+}
+
+fn new_secret() -> String {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).expect("the OS random source works");
+    secret.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn key_in(path: &Path) -> Result<AuditKey, StoreError> {
+    let text = std::fs::read_to_string(path).map_err(unreadable(path))?;
     AuditKey::new(text.trim().as_bytes())
         .ok_or_else(|| StoreError::Unavailable(format!("审计签名密钥 {} 太短", path.display())))
 }
@@ -50,6 +132,9 @@ fn from_file(path: &Path) -> Result<AuditKey, StoreError> {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -60,24 +145,104 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     std::fs::write(path, bytes)
 }
 
-/// Uses `key` for this process; a process keeps the first key it was given.
-pub fn use_key(key: AuditKey) -> Result<&'static AuditKey, StoreError> {
-    let kept = KEY.get_or_init(|| key.clone());
-    if kept.id() == key.id() {
-        Ok(kept)
-    } else {
-        Err(StoreError::Unavailable(
-            "本进程已使用另一把审计签名密钥".into(),
-        ))
+/// Loads the deployment's keys and uses them for this process.
+pub fn load(data_dir: &Path) -> Result<Arc<Ring>, StoreError> {
+    install(Ring::read(data_dir)?)
+}
+
+/// Rotates the data directory's key and uses the new one in this process.
+pub fn rotate(data_dir: &Path) -> Result<Arc<Ring>, StoreError> {
+    install(Ring::rotate(data_dir)?)
+}
+
+/// Reads the keys again from where they were loaded (another process may have rotated them),
+/// so verification knows every key; a ring not read from files stays as it is.
+pub fn reload() -> Result<Arc<Ring>, StoreError> {
+    let ring = ring()?;
+    match &ring.dir {
+        Some(dir) => install(Ring::read(dir)?),
+        None => Ok(ring),
     }
 }
 
-/// The key in use.
-pub fn current() -> Result<&'static AuditKey, StoreError> {
-    KEY.get().ok_or_else(|| {
-        StoreError::Unavailable("审计签名密钥未加载（见 README：审计签名密钥）".into())
+/// Uses `ring` for this process. A process never drops a key it has used: the new ring must
+/// hold the current key, as its current or a retired one.
+fn install(ring: Ring) -> Result<Arc<Ring>, StoreError> {
+    let mut slot = RING.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(old) = slot.as_ref()
+        && ring.get(old.current.id()).is_none()
+    {
+        return Err(StoreError::Unavailable(
+            "本进程已使用另一把审计签名密钥".into(),
+        ));
+    }
+    let ring = Arc::new(ring);
+    *slot = Some(ring.clone());
+    Ok(ring)
+}
+
+/// Uses `key` for this process unless the keys in use already hold it (tests sign with one
+/// key of their own).
+pub fn use_key(key: AuditKey) -> Result<Arc<Ring>, StoreError> {
+    if let Ok(ring) = ring()
+        && ring.get(key.id()).is_some()
+    {
+        return Ok(ring);
+    }
+    install(Ring {
+        current: key,
+        retired: Vec::new(),
+        dir: None,
     })
+}
+
+/// The keys in use.
+pub fn ring() -> Result<Arc<Ring>, StoreError> {
+    RING.read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| {
+            StoreError::Unavailable("审计签名密钥未加载（见 README：审计签名密钥）".into())
+        })
+}
+
+/// The key new entries are signed with.
+pub fn current() -> Result<AuditKey, StoreError> {
+    Ok(ring()?.current.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_keeps_the_old_key_among_the_retired() {
+        let dir = tempfile_dir();
+        let first = Ring::read(&dir).unwrap();
+        assert_eq!(first.ids().len(), 1);
+        assert_eq!(Ring::read(&dir).unwrap().current.id(), first.current.id());
+        let second = Ring::rotate(&dir).unwrap();
+        assert_ne!(second.current.id(), first.current.id());
+        assert!(second.get(first.current.id()).is_some());
+        let third = Ring::rotate(&dir).unwrap();
+        assert_eq!(third.ids().len(), 3);
+        assert!(retired_dir(&dir).join(format!("{}.key", second.current.id())).exists());
+        // A retired key file lost: its entries can no longer be checked.
+        std::fs::remove_file(retired_dir(&dir).join(format!("{}.key", first.current.id())))
+            .unwrap();
+        assert!(Ring::read(&dir).unwrap().get(first.current.id()).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("jiceng-keys-{}", new_secret()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
 }

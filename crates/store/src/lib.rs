@@ -8,6 +8,7 @@ mod migrate;
 pub mod accounts;
 pub mod assessment;
 pub mod audit;
+pub mod audit_archive;
 pub mod audit_key;
 pub mod boundaries;
 pub mod cases;

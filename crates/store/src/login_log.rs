@@ -5,7 +5,7 @@ use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 use jiceng_domain::accounts::LoginResult;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct LoginRow {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -128,6 +128,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "token_address",
         sql: include_str!("migrations/0023_token_address.sql"),
     },
+    Migration {
+        version: 24,
+        name: "audit_archives",
+        sql: include_str!("migrations/0024_audit_archives.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -176,15 +181,16 @@ impl Db {
         // stopped between the migration and the signing signs them at the next), and a key the
         // chain was not signed with is refused rather than used.
         let mut tx = self.write().await?;
-        let key = crate::audit_key::current()?;
+        let ring = crate::audit_key::ring()?;
+        let key = ring.current();
         crate::audit::sign_plain_entries(&mut tx, key).await?;
         if let Some(other) = crate::audit::last_key_id(&mut tx)
             .await?
-            .filter(|id| id != key.id())
+            .filter(|id| ring.get(id).is_none())
         {
             return Err(StoreError::Unavailable(format!(
-                "审计日志由密钥 {other} 签名，而本进程加载的是 {}：请使用该部署的 audit.key 或 JICENG_AUDIT_KEY",
-                key.id()
+                "审计日志由密钥 {other} 签名，而本进程的密钥（{}）中没有它：请使用该部署的 audit.key、audit-keys/ 或 JICENG_AUDIT_KEY",
+                ring.ids().join("、")
             )));
         }
         if !applied.is_empty() {

@@ -71,6 +71,8 @@ pub enum Noun {
     Setting,
     /// A signed-in session, by the id the list of online sessions shows.
     Session,
+    /// An entry of the audit trail or the login log: no role deletes one, whichever it is.
+    LogEntry,
 }
 
 /// One method at one path.

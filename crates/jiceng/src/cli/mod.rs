@@ -7,6 +7,7 @@ mod member;
 mod org;
 mod output;
 mod unit;
+mod audit;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -79,7 +80,7 @@ enum Command {
     User(user::UserCmd),
     /// The audit trail.
     #[command(subcommand)]
-    Audit(user::AuditCmd),
+    Audit(audit::AuditCmd),
     /// Measure query latencies over the current database.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -119,7 +120,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Division(cmd) => unit::run_division(&db, &actor, cmd, &out).await,
         Command::Bench(cmd) => bench::run(&db, &actor, cmd, &out).await,
         Command::User(cmd) => user::run(&db, &actor, cmd, &out).await,
-        Command::Audit(cmd) => user::run_audit(&db, &actor, cmd, &out).await,
+        Command::Audit(cmd) => audit::run(&db, &actor, cmd, &cli.data_dir, &out).await,
     };
     db.close().await;
     match result {

@@ -1,10 +1,8 @@
-//! `jiceng user …` and `jiceng audit …`
+//! `jiceng user …`
 
 use super::output::Out;
 use clap::Subcommand;
-use jiceng_domain::msg;
 use jiceng_ops::accounts::{self, NewUser, UserView};
-use jiceng_ops::audit::{self, BrowseAudit};
 use jiceng_ops::{Actor, Db, OpsError};
 
 #[derive(Subcommand)]
@@ -19,7 +17,8 @@ pub enum UserCmd {
         #[arg(long)]
         admin: bool,
         /// district_admin, street_admin, community_secretary, community_worker, grid_worker,
-        /// department_handler, unit_liaison, member (or the Chinese names).
+        /// department_handler, unit_liaison, member, or one of the three administrator duty
+        /// roles system_admin, security_admin, audit_admin (or the Chinese names).
         #[arg(long, required_unless_present = "admin")]
         role: Option<String>,
         /// The code of the org the account is bound to.
@@ -48,6 +47,25 @@ pub enum UserCmd {
         #[arg(long, env = "JICENG_PASSWORD")]
         password: Option<String>,
     },
+    /// Give an account (by its id, as `user list` shows) another role and scope.
+    Role {
+        id: i64,
+        /// The new role (code or Chinese name); the three duty roles are fixed.
+        #[arg(long)]
+        role: String,
+        /// The code of the org the account is bound to.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Show who holds the three administrator duties (三员分立), or split / join them.
+    Duties {
+        /// Keep the duties apart: the district administrator no longer holds them.
+        #[arg(long, conflicts_with = "join")]
+        split: bool,
+        /// Let the district administrator hold them again.
+        #[arg(long)]
+        join: bool,
+    },
     /// Show the password policy, or change the parts given.
     PasswordPolicy {
         /// Fewest characters (8–64).
@@ -68,29 +86,6 @@ pub enum UserCmd {
         /// Whether every account signs in with a second factor.
         #[arg(long)]
         second_factor_for_all: Option<bool>,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum AuditCmd {
-    /// Check the hash chain and report the first broken link.
-    Verify,
-    /// Browse the trail, newest first.
-    List {
-        #[arg(long)]
-        actor: Option<String>,
-        #[arg(long)]
-        operation: Option<String>,
-        #[arg(long)]
-        target: Option<String>,
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        before: Option<i64>,
-        #[arg(long, default_value_t = 50)]
-        limit: i64,
     },
 }
 
@@ -180,6 +175,35 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
             };
             out.message(&text, &serde_json::json!({ "username": username }));
         }
+        UserCmd::Role { id, role, scope } => {
+            let a = accounts::roles::AssignRole {
+                role: Some(role),
+                scope,
+            };
+            let u = accounts::roles::assign(db, actor, id, a).await?;
+            out.show(&u, |u| format!("已调整角色：{}", line(u)));
+        }
+        UserCmd::Duties { split, join } => {
+            let d = if split || join {
+                accounts::duties::set_split(db, actor, split).await?
+            } else {
+                accounts::duties::duties(db, actor).await?
+            };
+            out.show(&d, |d| {
+                let mut s = vec![if d.split {
+                    "三员分立：已实行（区委组织部管理员不再兼任三员）".to_string()
+                } else {
+                    "三员分立：未实行（全域的区委组织部管理员兼任三员）".to_string()
+                }];
+                for h in &d.holders {
+                    s.push(format!(
+                        "{}	{}	启用账号 {} 个",
+                        h.duty_label, h.role_label, h.accounts
+                    ));
+                }
+                s.join("\n")
+            });
+        }
         UserCmd::PasswordPolicy {
             min_length,
             classes,
@@ -206,72 +230,6 @@ pub async fn run(db: &Db, actor: &Actor, cmd: UserCmd, out: &Out) -> Result<(), 
                 p = accounts::passwords::set_policy(db, actor, p).await?;
             }
             out.show(&p, |p| p.describe().render(jiceng_domain::msg::Lang::Zh));
-        }
-    }
-    Ok(())
-}
-
-pub async fn run_audit(db: &Db, actor: &Actor, cmd: AuditCmd, out: &Out) -> Result<(), OpsError> {
-    match cmd {
-        AuditCmd::Verify => {
-            let v = audit::verify(db, actor).await?;
-            out.show(&v, |v| match &v.first_broken {
-                None => format!("审计链完整：共 {} 条记录，逐条校验通过", v.entries),
-                Some(b) => format!(
-                    "审计链断裂：第 {} 条（记录 {}）：{}；此前 {} 条完好",
-                    b.seq, b.id, b.reason, v.entries
-                ),
-            });
-            if v.first_broken.is_some() {
-                return Err(OpsError::conflict(
-                    "audit",
-                    "chain",
-                    msg!("审计链校验未通过"),
-                ));
-            }
-        }
-        AuditCmd::List {
-            actor: who,
-            operation,
-            target,
-            from,
-            to,
-            before,
-            limit,
-        } => {
-            let q = BrowseAudit {
-                actor: who,
-                operation,
-                target,
-                from,
-                to,
-                before,
-                limit: Some(limit),
-            };
-            let p = audit::browse(db, actor, q).await?;
-            out.show(&p, |p| {
-                if p.items.is_empty() {
-                    return "没有符合条件的审计记录".into();
-                }
-                let mut s: Vec<String> = p
-                    .items
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{}\t{}\t{}\t{}\t{}",
-                            e.seq.unwrap_or(0),
-                            jiceng_domain::clock::stamp(e.at),
-                            e.actor,
-                            e.operation,
-                            e.target
-                        )
-                    })
-                    .collect();
-                if let Some(n) = &p.next {
-                    s.push(format!("……还有更多，用 --before {n} 查看"));
-                }
-                s.join("\n")
-            });
         }
     }
     Ok(())

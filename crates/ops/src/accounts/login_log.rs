@@ -125,6 +125,14 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseLogins) -> Result<Page<Logi
         to: day("to", &q.to, 1)?,
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    crate::audit::note_reading(
+        db,
+        actor,
+        "login_log.browse",
+        serde_json::json!({"username": filter.username, "result": q.result, "from": q.from,
+            "to": q.to, "before": q.before}),
+    )
+    .await?;
     let mut rows = store::browse(&mut db.read().await?, &filter, q.before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);

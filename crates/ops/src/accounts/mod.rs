@@ -1,9 +1,11 @@
 //! Accounts: creating them, signing in with lockout, sessions with an idle timeout, password
 //! changes, and personal access tokens for API clients.
 
+pub mod duties;
 mod hashing;
 pub mod login_log;
 pub mod passwords;
+pub mod roles;
 pub mod second_factor;
 pub mod sessions;
 
@@ -65,6 +67,8 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
     /// Whether the asking actor may deactivate the account and revoke its tokens.
     pub manageable: bool,
+    /// Whether the asking actor may give the account another role and scope.
+    pub securable: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -74,6 +78,7 @@ impl From<UserRow> for UserView {
             role_label: u.role.label(),
             role: u.role,
             manageable: false,
+            securable: false,
             locked: u.locked_until.is_some_and(|t| t > clock::now()),
             username: u.username,
             display_name: u.display_name,
@@ -132,7 +137,11 @@ fn password_matches(password: &str, hash: &str) -> bool {
     })
 }
 
-pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError> {
+pub(crate) fn user_actor(
+    u: &UserRow,
+    read_only: bool,
+    duties_split: bool,
+) -> Result<Actor, OpsError> {
     Ok(Actor::User(UserActor {
         id: u.id,
         username: u.username.clone(),
@@ -147,6 +156,7 @@ pub(crate) fn user_actor(u: &UserRow, read_only: bool) -> Result<Actor, OpsError
         read_only,
         must_change_password: false,
         owes_second_factor: false,
+        duties_split,
     }))
 }
 
@@ -233,7 +243,10 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         }
         None => None,
     };
-    if scope.is_none() && role != Role::DistrictAdmin {
+    if let (Some(o), Some(_)) = (&scope, role.duty()) {
+        return Err(Invalid::new("scope", &o.code, msg!("三员账号管理全域，不设管理范围")).into());
+    }
+    if scope.is_none() && role.needs_scope() {
         return Err(Invalid::new(
             "scope",
             "",
@@ -284,7 +297,11 @@ pub async fn list(
     per_page: i64,
 ) -> Result<Page<UserView>, OpsError> {
     let path = actor.scope_path().to_string();
-    actor.may_manage_account(Role::Member, &path)?;
+    // Those who manage accounts see them; so does the security administrator, who gives
+    // them roles and scopes.
+    actor
+        .may_manage_account(Role::Member, &path)
+        .or_else(|_| actor.may_duty(jiceng_domain::accounts::Duty::Security))?;
     let per_page = per_page.clamp(1, 500);
     let page = page.max(1);
     let mut tx = db.read().await?;
@@ -293,8 +310,10 @@ pub async fn list(
         .into_iter()
         .map(|u| {
             let manageable = manages(actor, &u);
+            let securable = secures(actor, &u);
             UserView {
                 manageable,
+                securable,
                 ..u.into()
             }
         })
@@ -496,6 +515,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
     let user = store::by_id(&mut tx, session.user_id)
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("请先登录")))?;
+    let split = duties::split_in(&mut tx).await?;
     drop(tx);
     let now = clock::now();
     let expired = if now - session.created_at > MAX_SESSION_AGE {
@@ -522,7 +542,7 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<(Actor, String), OpsE
         store::touch_session(&mut tx, &hash).await?;
         tx.commit().await?;
     }
-    let mut actor = user_actor(&user, false)?;
+    let mut actor = user_actor(&user, false, split)?;
     if let Actor::User(u) = &mut actor {
         u.must_change_password = session.must_change;
         u.owes_second_factor = session.second_factor.is_some();
@@ -764,6 +784,15 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> Result<(), OpsErro
     Ok(())
 }
 
+/// May the actor give this account (not their own, not a duty account) another role?
+fn secures(actor: &Actor, u: &UserRow) -> bool {
+    let own = matches!(actor, Actor::User(me) if me.id == u.id);
+    !own && u.role.duty().is_none()
+        && actor
+            .may_secure_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
+            .is_ok()
+}
+
 /// May the actor manage this account (not their own): its role and scope within reach.
 fn manages(actor: &Actor, u: &UserRow) -> bool {
     let own = matches!(actor, Actor::User(me) if me.id == u.id);
@@ -772,7 +801,7 @@ fn manages(actor: &Actor, u: &UserRow) -> bool {
         .is_ok()
 }
 
-fn clear_token_cache() {
+pub(crate) fn clear_token_cache() {
     if let Ok(mut cache) = token_cache().lock() {
         cache.clear();
     }
@@ -893,6 +922,7 @@ async fn token_actor_uncached(db: &Db, token: &str, from: &str) -> Result<Actor,
     let user = store::by_id(&mut tx, t.user_id)
         .await?
         .ok_or_else(|| OpsError::Unauthenticated(msg!("令牌无效")))?;
+    let split = duties::split_in(&mut tx).await?;
     drop(tx);
     if !user.active {
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
@@ -914,7 +944,7 @@ async fn token_actor_uncached(db: &Db, token: &str, from: &str) -> Result<Actor,
         }
         tx.commit().await?;
     }
-    user_actor(&user, t.scope == TokenScope::Read)
+    user_actor(&user, t.scope == TokenScope::Read, split)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

@@ -33,7 +33,7 @@ pub async fn set_policy(
     actor: &Actor,
     p: PasswordPolicy,
 ) -> Result<PasswordPolicy, OpsError> {
-    actor.may_administer()?;
+    actor.may_duty(jiceng_domain::accounts::Duty::Security)?;
     p.validate()?;
     let value = serde_json::to_string(&p).expect("a policy serialises");
     let mut tx = db.write().await?;

@@ -25,7 +25,8 @@ pub fn required(user: &UserRow, policy: &PasswordPolicy) -> bool {
     user.totp_required
         || policy.second_factor_for_all
         || (policy.second_factor_for_admins
-            && matches!(user.role, Role::DistrictAdmin | Role::StreetAdmin))
+            && (matches!(user.role, Role::DistrictAdmin | Role::StreetAdmin)
+                || user.role.duty().is_some()))
 }
 
 /// What a session signing in as `user` owes: a code if enrolled, an enrolment if required.
@@ -202,7 +203,7 @@ pub async fn manage(
         .await?
         .filter(|u| {
             actor
-                .may_manage_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
+                .may_secure_account(u.role, u.scope_path.as_deref().unwrap_or("/"))
                 .is_ok()
         })
         .ok_or_else(|| OpsError::not_found("账号", user_id))?;

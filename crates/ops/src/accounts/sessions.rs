@@ -50,7 +50,7 @@ fn reaches(actor: &Actor, s: &LiveSession) -> bool {
         Actor::User(u) => {
             u.id == s.user_id
                 || actor
-                    .may_manage_account(s.role, s.scope_path.as_deref().unwrap_or("/"))
+                    .may_secure_account(s.role, s.scope_path.as_deref().unwrap_or("/"))
                     .is_ok()
         }
     }

@@ -9,6 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiceng_ops::accounts::Token;
+use jiceng_ops::accounts::duties::Duties;
+use jiceng_ops::accounts::roles::{self, AssignRole};
 use jiceng_ops::accounts::{self, NewToken, NewUser, UserView};
 use jiceng_ops::{Actor, Page};
 use serde::{Deserialize, Serialize};
@@ -295,4 +297,33 @@ pub async fn revoke_user_tokens(
 ) -> Result<Json<Revoked>, ApiError> {
     let revoked = accounts::revoke_tokens_of(&s.db, &a.actor, id).await?;
     Ok(Json(Revoked { revoked }))
+}
+
+#[utoipa::path(
+    put,
+    path = "/users/{id}/role",
+    tag = "账号",
+    summary = "调整账号的角色和管理范围（安全管理员；三员账号的角色固定）",
+    params(("id" = i64, Path)),
+    request_body = AssignRole,
+    responses((status = 200, description = "成功", body = UserView))
+)]
+pub async fn assign_role(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(b): Body<AssignRole>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(roles::assign(&s.db, &a.actor, id, b).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/duties",
+    tag = "账号",
+    summary = "三员分立：是否实行，以及各职责的启用账号数",
+    responses((status = 200, description = "成功", body = Duties))
+)]
+pub async fn duties(State(s): State<AppState>, a: Authed) -> Result<Json<Duties>, ApiError> {
+    Ok(Json(accounts::duties::duties(&s.db, &a.actor).await?))
 }

@@ -54,5 +54,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::create_user [Scope];
         api::set_active [Record(User)];
         api::revoke_user_tokens [Record(User)];
+        api::assign_role [Record(User)];
+        api::duties [Scope];
     )
 }

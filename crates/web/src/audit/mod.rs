@@ -15,5 +15,10 @@ pub(crate) fn api(t: Table) -> Table {
     routes::api!(t;
         api::audit [Scope];
         api::verify [Scope];
+        api::archives [Scope];
+        api::retention [Scope];
+        api::set_retention [Scope];
+        api::delete_entry [Record(LogEntry)];
+        api::delete_login [Record(LogEntry)];
     )
 }

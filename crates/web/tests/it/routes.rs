@@ -220,6 +220,10 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         }
         // City-wide settings: named by code, out of nobody's scope.
         Noun::Setting => return None,
+        // Refused alike whatever it names: an entry of another street's is no different.
+        Noun::LogEntry => {
+            "SELECT CAST(a.seq AS TEXT) FROM audit_log a WHERE NOT (a.path >= $1 AND a.path < $2) ORDER BY a.seq DESC LIMIT 1"
+        }
     })
 }
 
