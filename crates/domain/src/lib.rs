@@ -50,6 +50,7 @@ pub fn all_labels() -> Vec<&'static str> {
     all.push("字段");
     for set in [
         Role::LABELS,
+        accounts::Duty::LABELS,
         OrgLevel::LABELS,
         OrgCategory::LABELS,
         orgs::CommitteePosition::LABELS,

@@ -308,6 +308,12 @@ impl Actor {
         }
     }
 
+    /// Binds accounts to records anywhere (a scope org, a member, a unit), though it reads
+    /// none of them: the system administrator, whose scope is the whole deployment.
+    pub fn binds_accounts_anywhere(&self) -> bool {
+        matches!(self, Actor::User(u) if u.role == Role::SystemAdmin && !u.read_only)
+    }
+
     /// May this actor change how an account with `role` at `path` is secured: its role and
     /// scope, its second factor, its sessions? The security administrator's duty; before
     /// the split, whoever manages the account.

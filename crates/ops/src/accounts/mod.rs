@@ -200,13 +200,13 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         Some(code) => Some(
             orgs::by_code(&mut tx, code)
                 .await?
-                .filter(|o| actor.may_read(&o.path).is_ok())
+                .filter(|o| actor.binds_accounts_anywhere() || actor.may_read(&o.path).is_ok())
                 .ok_or_else(|| Invalid::new("scope", code, msg!("没有这个代码的党组织")))?,
         ),
         None => None,
     };
     if let Some(mid) = new.member_id {
-        let m = crate::members::policy::writable(&mut tx, actor, mid)
+        let m = crate::members::policy::bindable(&mut tx, actor, mid)
             .await?
             .ok_or_else(|| Invalid::new("member", mid, msg!("没有这个党员")))?;
         if role == Role::Member {
@@ -216,7 +216,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         return Err(Invalid::new("member", "", msg!("党员账号须关联党员档案")).into());
     }
     if let Some(uid) = new.unit_id {
-        let u = crate::units::policy::writable(&mut tx, actor, uid)
+        let u = crate::units::policy::bindable(&mut tx, actor, uid)
             .await?
             .ok_or_else(|| Invalid::new("unit", uid, msg!("没有这个驻区单位")))?;
         if role == Role::UnitLiaison {

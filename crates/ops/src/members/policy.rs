@@ -39,6 +39,18 @@ pub(crate) async fn writable(
         .filter(|m| actor.may_write(&m.org_path).is_ok()))
 }
 
+/// The member an account is bound to: one the actor may write, or any for whoever binds
+/// accounts anywhere.
+pub(crate) async fn bindable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<MemberRow>, OpsError> {
+    Ok(members::by_id(tx, id).await?.filter(|m| {
+        actor.binds_accounts_anywhere() || actor.may_write(&m.org_path).is_ok()
+    }))
+}
+
 /// The member a request body names in `field`, as the actor may read them: one out of scope
 /// is refused exactly as an id that does not exist.
 pub(crate) async fn named(

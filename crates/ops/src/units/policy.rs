@@ -37,6 +37,18 @@ pub(crate) async fn writable(
         .filter(|u| actor.may_write_division(&u.division_code).is_ok()))
 }
 
+/// The unit an account is bound to: one the actor may write, or any for whoever binds
+/// accounts anywhere.
+pub(crate) async fn bindable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<UnitRow>, OpsError> {
+    Ok(units::by_id(tx, id).await?.filter(|u| {
+        actor.binds_accounts_anywhere() || actor.may_write_division(&u.division_code).is_ok()
+    }))
+}
+
 /// The unit a request body names in `field`, as the actor may read it: one out of scope is
 /// refused exactly as an id that does not exist.
 pub(crate) async fn named(

@@ -12,9 +12,9 @@ use jiceng_store::Backend;
 use jiceng_store::Db;
 use jiceng_testkit::both;
 
-const PW: &str = "Jiceng-2026";
+pub(crate) const PW: &str = "Jiceng-2026";
 
-async fn account(
+pub(crate) async fn account(
     db: &Db,
     username: &str,
     role: &str,
@@ -48,12 +48,12 @@ async fn account(
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
-fn forbidden<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
+pub(crate) fn forbidden<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
     matches!(r, Err(OpsError::Forbidden(_)))
 }
 
 /// Out of scope answers as a record that does not exist.
-fn not_found<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
+pub(crate) fn not_found<T: std::fmt::Debug>(r: Result<T, OpsError>) -> bool {
     matches!(r, Err(OpsError::NotFound { .. }))
 }
 

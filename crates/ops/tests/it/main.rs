@@ -7,6 +7,7 @@ mod access;
 mod assessment;
 mod cases;
 mod cobuilding;
+mod duties;
 mod evaluations;
 mod imports;
 mod members;

@@ -4,6 +4,7 @@ pub(crate) mod api;
 pub(crate) mod login_log;
 pub(crate) mod pages;
 pub(crate) mod second_factor;
+pub(crate) mod security;
 pub(crate) mod session;
 pub(crate) mod sessions;
 
@@ -29,6 +30,10 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/users/{id}/totp" => second_factor::manage_from_page [Record(User)];
         GET "/sessions" => sessions::page [Account];
         POST "/sessions/{id}/end" => sessions::end_from_page [Record(Session)];
+        GET "/security" => security::page [Scope];
+        POST "/security/password-policy" => security::save_password_policy [Scope];
+        POST "/security/retention" => security::save_retention [Scope];
+        POST "/users/{id}/role" => pages::assign_role [Record(User)];
         GET "/login-log" => login_log::page [Scope];
         GET "/login-log/export.xlsx" => login_log::export [Scope];
     )

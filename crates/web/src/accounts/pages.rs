@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use jiceng_domain::Role;
-use jiceng_domain::accounts::TokenScope;
+use jiceng_domain::accounts::{BUSINESS_ROLES, TokenScope};
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
 use jiceng_ops::accounts::{self, NewUser};
@@ -21,6 +21,10 @@ pub struct UserLine {
     pub active: bool,
     /// The viewer may deactivate it and revoke its tokens (ops' policy said so).
     pub manageable: bool,
+    /// The viewer may give it another role and scope (ops' policy said so).
+    pub securable: bool,
+    pub role_code: &'static str,
+    pub scope_code: String,
     pub username: String,
     pub name: String,
     pub role: String,
@@ -33,6 +37,10 @@ pub struct UserLine {
 struct UsersPage {
     l: Layout,
     rows: Vec<UserLine>,
+    /// May add accounts (the security administrator only gives roles).
+    can_add: bool,
+    roles: Vec<(&'static str, String)>,
+    error: String,
     page: i64,
     prev_link: String,
     next_link: String,
@@ -43,6 +51,10 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         .and_then(|p| p.parse().ok())
         .unwrap_or(1i64)
         .max(1);
+    users_page(&s, &v, page, String::new()).await
+}
+
+async fn users_page(s: &AppState, v: &Viewer, page: i64, error: String) -> PageResult {
     let p = accounts::list(&s.db, &v.actor, page, 50).await?;
     let rows = p
         .items
@@ -58,6 +70,9 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
             id: u.id,
             active: u.active,
             manageable: u.manageable,
+            securable: u.securable,
+            role_code: u.role.code(),
+            scope_code: u.scope_code.clone().unwrap_or_default(),
             username: u.username,
             name: u.display_name,
             role: translate(v.lang, u.role_label).to_string(),
@@ -72,6 +87,15 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     Ok(render(&UsersPage {
         l: v.layout("users", title),
         rows,
+        can_add: v
+            .actor
+            .may_manage_account(Role::Member, v.actor.scope_path())
+            .is_ok(),
+        roles: BUSINESS_ROLES
+            .iter()
+            .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
+            .collect(),
+        error,
         page,
         prev_link: if page > 1 {
             format!("/users?page={}", page - 1)
@@ -90,7 +114,7 @@ const USER_FIELDS: [Spec; 8] = [
     ("username", "user.username", Input::Text, true),
     ("display_name", "user.name", Input::Text, false),
     ("password", "user.password", Input::Text, true),
-    ("role", "user.role", Input::Choice(Role::CHOICES), true),
+    ("role", "user.role", Input::Choice(BUSINESS_ROLES), true),
     ("scope", "user.scope", Input::Text, false),
     ("member_id", "user.member_id", Input::Text, false),
     ("unit_id", "user.unit_id", Input::Text, false),
@@ -157,6 +181,28 @@ pub async fn create(
                 Some(&e),
             ))
         }
+    }
+}
+
+/// Gives an account another role and scope from its row; a refusal of the values is shown
+/// above the list.
+pub async fn assign_role(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> PageResult {
+    let a = accounts::roles::AssignRole {
+        role: value(&f, "role"),
+        scope: value(&f, "scope"),
+    };
+    match accounts::roles::assign(&s.db, &v.actor, id, a).await {
+        Ok(_) => Ok(go(&headers, "/users")),
+        Err(e @ (OpsError::Invalid(_) | OpsError::Conflict(_))) => {
+            users_page(&s, &v, 1, e.render(v.lang)).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -25,18 +25,7 @@ struct LoginPage {
 
 pub(crate) fn bare_layout(headers: &HeaderMap, key: &str) -> Layout {
     let lang = lang_of(headers);
-    Layout {
-        lang,
-        user: String::new(),
-        role: String::new(),
-        csrf: String::new(),
-        nav: "",
-        title: crate::pages::i18n::t(lang, key).into(),
-        can_audit: false,
-        can_write: false,
-        can_accounts: false,
-        can_administer: false,
-    }
+    crate::pages::public_layout(lang, crate::pages::i18n::t(lang, key))
 }
 
 pub async fn login_form(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {

@@ -29,6 +29,12 @@ struct AuditPage {
     next_link: String,
     error: String,
     export_query: String,
+    /// Reads the whole trail: may verify it and see its archives.
+    whole: bool,
+    /// The outcome of a verification asked for, as it reads.
+    verified: Option<(bool, String)>,
+    /// (up to #, entries, login lines, file, archived on, key)
+    archives: Vec<(i64, i64, i64, String, String, String)>,
 }
 
 pub async fn audit(
@@ -89,6 +95,34 @@ pub async fn audit(
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => (Vec::new(), String::new(), e.render(v.lang)),
     };
+    let whole = v.actor.may_read_audit().is_ok_and(|w| w == "/");
+    let verified = if whole && q.contains_key("verify") {
+        Some(match audit::verify(&s.db, &v.actor).await {
+            Ok(r) => verification(&l, &r),
+            Err(e) => (false, e.render(v.lang)),
+        })
+    } else {
+        None
+    };
+    let archives = if whole {
+        audit::archive::list(&s.db, &v.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| {
+                (
+                    a.upto_seq,
+                    a.entries,
+                    a.logins,
+                    a.file_name,
+                    clock::stamp(a.archived_at),
+                    a.key_id,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(&AuditPage {
         l,
         f,
@@ -96,5 +130,33 @@ pub async fn audit(
         next_link,
         error,
         export_query: base,
+        whole,
+        verified,
+        archives,
     })
+}
+
+/// A verification as one line: whether the chain holds, and how far it was checked.
+fn verification(l: &Layout, r: &audit::Verification) -> (bool, String) {
+    let from = r
+        .archived_upto
+        .map(|n| l.t("audit.archived_before").replace("{n}", &n.to_string()))
+        .unwrap_or_default();
+    match &r.first_broken {
+        None => (
+            true,
+            l.t("audit.chain_ok")
+                .replace("{n}", &r.entries.to_string())
+                .replace("{keys}", &r.keys.join(", "))
+                + &from,
+        ),
+        Some(b) => (
+            false,
+            l.t("audit.chain_broken")
+                .replace("{seq}", &b.seq.to_string())
+                .replace("{reason}", &b.reason)
+                .replace("{n}", &r.entries.to_string())
+                + &from,
+        ),
+    }
 }

@@ -4,7 +4,8 @@ use super::{Layout, Viewer, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiceng_domain::accounts::Duty;
 use jiceng_domain::Lang;
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
@@ -57,6 +58,15 @@ fn due_view(lang: Lang, o: &OrgView) -> DueView {
 }
 
 pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
+    // The three administrators do no business work: each starts at their own duty's page.
+    if let Some(duty) = v.actor.role().and_then(|r| r.duty()) {
+        return Redirect::to(match duty {
+            Duty::System => "/users",
+            Duty::Security => "/security",
+            Duty::Audit => "/audit",
+        })
+        .into_response();
+    }
     let l = v.layout("home", v.layout("", "").t("nav.home").to_string());
     let today = clock::today();
     let scope_org = match v.actor.scope_code() {

@@ -8,6 +8,7 @@ mod home;
 pub(crate) mod i18n;
 
 use crate::AppState;
+use jiceng_domain::accounts::Duty;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};
 use crate::routes;
 use askama::Template;
@@ -65,6 +66,10 @@ pub struct Layout {
     pub can_write: bool,
     pub can_accounts: bool,
     pub can_administer: bool,
+    /// Holds the security administrator's duty: the security settings.
+    pub can_security: bool,
+    /// Works with the records (every role but the three administrator duties).
+    pub business: bool,
 }
 
 impl Layout {
@@ -119,8 +124,11 @@ impl Viewer {
             can_accounts: self
                 .actor
                 .may_manage_account(jiceng_domain::Role::Member, self.actor.scope_path())
-                .is_ok(),
+                .is_ok()
+                || self.actor.may_duty(Duty::Security).is_ok(),
             can_administer: self.actor.may_administer().is_ok(),
+            can_security: self.actor.may_duty(Duty::Security).is_ok(),
+            business: self.actor.role().is_none_or(|r| r.duty().is_none()),
         }
     }
 }
@@ -231,6 +239,8 @@ pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
         can_write: false,
         can_accounts: false,
         can_administer: false,
+        can_security: false,
+        business: false,
     }
 }
 

@@ -13,7 +13,6 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/settings/schemes" => pages::save_scheme [Scope];
         POST "/settings/classification" => pages::save_classification [Scope];
         POST "/settings/calendar" => pages::save_calendar [Scope];
-        POST "/settings/password-policy" => pages::save_password_policy [Scope];
     )
 }
 

@@ -30,9 +30,6 @@ struct SettingsPage {
     /// The case classification and the working-time calendar, as JSON documents.
     classification: String,
     calendar: String,
-    policy: jiceng_domain::passwords::PasswordPolicy,
-    /// The policy as its rule reads.
-    policy_rule: String,
     error: String,
 }
 
@@ -77,12 +74,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
         })
         .collect();
     let title = v.layout("", "").t("nav.settings").to_string();
-    let policy = jiceng_ops::accounts::passwords::policy(&s.db)
-        .await
-        .unwrap_or_default();
     render(&SettingsPage {
-        policy,
-        policy_rule: policy.describe().render(v.lang),
         l: v.layout("settings", title),
         rules: rows,
         frequencies: Frequency::CHOICES
@@ -267,37 +259,4 @@ async fn fail(s: &AppState, v: &Viewer, e: OpsError) -> Response {
         return error_page(v.lang, &e);
     }
     page_with(s, v, e.render(v.lang)).await
-}
-
-/// Saves the password policy; a number that is not one is named with its field.
-pub async fn save_password_policy(
-    State(s): State<AppState>,
-    v: Viewer,
-    headers: HeaderMap,
-    Form(f): Form<Values>,
-) -> Response {
-    let num = |k: &'static str| -> Result<u32, OpsError> {
-        let raw = f.get(k).map(String::as_str).unwrap_or("").trim();
-        raw.parse().map_err(|_| {
-            jiceng_domain::Invalid::new(k, raw, jiceng_domain::msg!("应为非负整数")).into()
-        })
-    };
-    let policy = (|| -> Result<_, OpsError> {
-        Ok(jiceng_domain::passwords::PasswordPolicy {
-            min_length: num("min_length")?,
-            classes: num("classes")?,
-            history: num("history")?,
-            max_age_days: num("max_age_days")?,
-            second_factor_for_admins: f.contains_key("second_factor_for_admins"),
-            second_factor_for_all: f.contains_key("second_factor_for_all"),
-        })
-    })();
-    let saved = match policy {
-        Ok(p) => jiceng_ops::accounts::passwords::set_policy(&s.db, &v.actor, p).await,
-        Err(e) => Err(e),
-    };
-    match saved {
-        Ok(_) => go(&headers, "/settings#password-policy"),
-        Err(e) => fail(&s, &v, e).await,
-    }
 }
