@@ -38,12 +38,24 @@ pub fn keep_from(today: chrono::NaiveDate, days: i64) -> chrono::NaiveDate {
 
 /// What an archive anchor's signature covers: where the live chain starts after it, and the
 /// file it left for.
-pub fn anchor_payload(upto_seq: i64, last_hash: &str, file_digest: &str, entries: i64, logins: i64) -> String {
+pub fn anchor_payload(
+    upto_seq: i64,
+    last_hash: &str,
+    file_digest: &str,
+    entries: i64,
+    logins: i64,
+) -> String {
     format!("jiceng-audit-anchor|{upto_seq}|{last_hash}|{file_digest}|{entries}|{logins}")
 }
 
 /// What an archive file's signature covers: its content's digest and its summary.
-pub fn archive_payload(digest: &str, upto_seq: i64, last_hash: &str, entries: i64, logins: i64) -> String {
+pub fn archive_payload(
+    digest: &str,
+    upto_seq: i64,
+    last_hash: &str,
+    entries: i64,
+    logins: i64,
+) -> String {
     format!("jiceng-audit-archive|{digest}|{upto_seq}|{last_hash}|{entries}|{logins}")
 }
 

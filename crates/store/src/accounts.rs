@@ -161,8 +161,10 @@ pub async fn set_role(
 
 /// How many active accounts hold `role`.
 pub async fn active_with_role(tx: &mut Tx, role: Role) -> Result<i64, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND active")
-        .bind(role).fetch_one(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND active")
+        .bind(role).fetch_one(c).await)?,
+    )
 }
 
 pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {

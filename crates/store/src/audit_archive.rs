@@ -59,8 +59,10 @@ pub async fn insert(tx: &mut Tx, a: &NewAnchor<'_>) -> Result<(), StoreError> {
 
 /// Removes the archived entries, those up to `upto_seq`.
 pub async fn remove_entries(tx: &mut Tx, upto_seq: i64) -> Result<u64, StoreError> {
-    Ok(on!(tx, c => sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
-        .bind(upto_seq).execute(c).await.map(|r| r.rows_affected()))?)
+    Ok(
+        on!(tx, c => sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+        .bind(upto_seq).execute(c).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 /// Login-log lines from before `cutoff`, oldest first, after the id `after`.
@@ -82,12 +84,16 @@ pub async fn remove_logins(
     cutoff: DateTime<Utc>,
     upto_id: i64,
 ) -> Result<u64, StoreError> {
-    Ok(on!(tx, c => sqlx::query("DELETE FROM login_log WHERE at < $1 AND id <= $2")
-        .bind(cutoff).bind(upto_id).execute(c).await.map(|r| r.rows_affected()))?)
+    Ok(
+        on!(tx, c => sqlx::query("DELETE FROM login_log WHERE at < $1 AND id <= $2")
+        .bind(cutoff).bind(upto_id).execute(c).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 /// The lowest sequence number still in the database.
 pub async fn first_live_seq(tx: &mut Tx) -> Result<Option<i64>, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MIN(seq) FROM audit_log")
-        .fetch_one(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MIN(seq) FROM audit_log")
+        .fetch_one(c).await)?,
+    )
 }

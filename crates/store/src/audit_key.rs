@@ -232,7 +232,11 @@ mod tests {
         assert!(second.get(first.current.id()).is_some());
         let third = Ring::rotate(&dir).unwrap();
         assert_eq!(third.ids().len(), 3);
-        assert!(retired_dir(&dir).join(format!("{}.key", second.current.id())).exists());
+        assert!(
+            retired_dir(&dir)
+                .join(format!("{}.key", second.current.id()))
+                .exists()
+        );
         // A retired key file lost: its entries can no longer be checked.
         std::fs::remove_file(retired_dir(&dir).join(format!("{}.key", first.current.id())))
             .unwrap();

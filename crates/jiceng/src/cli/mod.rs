@@ -1,13 +1,13 @@
 //! Command-line front door: parses flags into the operations' inputs and prints results, as
 //! text for people or JSON with `--json`.
 
+mod audit;
 mod bench;
 mod demo;
 mod member;
 mod org;
 mod output;
 mod unit;
-mod audit;
 mod user;
 
 use clap::{Parser, Subcommand};

@@ -408,3 +408,130 @@ async fn acknowledged_cases_survive_kill_9() {
         acked.len()
     );
 }
+
+/// Rotating the audit key keeps every entry verifiable, each with the key that signed it; a
+/// retired key file lost makes its entries fail, naming the key.
+#[tokio::test]
+async fn audit_key_rotation_keeps_the_chain_verifiable() {
+    let cli = Cli::new().await;
+    // This deployment keeps its key in the data directory, as a default install does.
+    let own = |args: &[&str]| {
+        let mut c = cli.cmd();
+        c.env_remove("JICENG_AUDIT_KEY").args(args);
+        c.output().expect("run jiceng")
+    };
+    let ok = |args: &[&str]| {
+        let out = own(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(&[
+        "org",
+        "add",
+        "--code",
+        "D1",
+        "--name",
+        "区委",
+        "--level",
+        "district",
+        "--division",
+        "350302",
+    ]);
+    let rotated: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "audit", "rotate-key"])).unwrap();
+    let (old, new) = (
+        rotated["retired"].as_str().unwrap().to_string(),
+        rotated["current"].as_str().unwrap().to_string(),
+    );
+    assert_ne!(old, new);
+    let retired = cli.t.dir().join("audit-keys").join(format!("{old}.key"));
+    assert!(retired.exists());
+    ok(&[
+        "org",
+        "add",
+        "--code",
+        "S1",
+        "--name",
+        "街道",
+        "--level",
+        "street",
+        "--parent",
+        "D1",
+        "--division",
+        "350302001",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&["--json", "audit", "verify"])).unwrap();
+    assert!(v["first_broken"].is_null(), "{v}");
+    assert_eq!(v["keys"].as_array().unwrap().len(), 2);
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "audit", "list"])).unwrap();
+    let signers: std::collections::BTreeSet<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap().to_string())
+        .collect();
+    assert!(signers.contains("audit.rotate_key"), "{signers:?}");
+    // Without the retired key, the entries it signed cannot be checked: the run says which.
+    let kept = std::fs::read(&retired).unwrap();
+    std::fs::remove_file(&retired).unwrap();
+    let out = own(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&old), "{said}");
+    std::fs::write(&retired, kept).unwrap();
+    ok(&["audit", "verify"]);
+    // A key given by the environment is rotated by whoever keeps it.
+    let other = Cli::new().await;
+    let out = other.run(&["audit", "rotate-key"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("JICENG_AUDIT_KEY"), "{said}");
+    assert!(!other.t.dir().join("audit-keys").exists());
+}
+
+/// The duties and the log retention from the command line: a split needs the three accounts;
+/// the retention has a floor; an archive keeps to it.
+#[tokio::test]
+async fn duties_and_retention_from_the_command_line() {
+    let cli = Cli::new().await;
+    let out = cli.run(&["user", "duties", "--split"]);
+    assert_eq!(out.status.code(), Some(2), "no duty account yet");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("jiceng user add --role system_admin"));
+    for (name, role) in [
+        ("sysadmin", "system_admin"),
+        ("secadmin", "安全管理员"),
+        ("audadmin", "audit_admin"),
+    ] {
+        cli.ok(&["user", "add", "--username", name, "--role", role]);
+    }
+    let d = cli.json(&["user", "duties", "--split"]);
+    assert_eq!(d["split"], true);
+    assert!(cli.ok(&["user", "duties"]).contains("已实行"));
+    let users = cli.json(&["user", "list"]);
+    let sys = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "sysadmin")
+        .unwrap()["id"]
+        .to_string();
+    let out = cli.run(&["--json", "user", "role", &sys, "--role", "audit_admin"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["field"], "role");
+    assert_eq!(err["error"]["value"], "audit_admin");
+
+    let out = cli.run(&["--json", "audit", "retention", "--days", "179"]);
+    assert_eq!(out.status.code(), Some(2));
+    let r = cli.json(&["audit", "retention", "--days", "365"]);
+    assert_eq!(r["days"], 365);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let out = cli.run(&["audit", "archive", "--before", &today]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("365"));
+}

@@ -62,7 +62,11 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, a: AssignRole) -> Result<Us
                 None => None,
             };
             let org_id = unit.and_then(|u| u.org_id).ok_or_else(|| {
-                Invalid::new("role", role.code(), msg!("驻区单位联络员账号须关联有党组织的单位"))
+                Invalid::new(
+                    "role",
+                    role.code(),
+                    msg!("驻区单位联络员账号须关联有党组织的单位"),
+                )
             })?;
             scope = orgs::by_id(&mut tx, org_id).await?;
         }

@@ -132,12 +132,15 @@ pub async fn archive(
     let ring = audit_key::ring()?;
     let key = ring.current();
     let anchor = store::latest(&mut tx).await?;
-    let (from_seq, prev) = anchor
-        .as_ref()
-        .map_or((1, String::new()), |a| (a.upto_seq + 1, a.last_hash.clone()));
+    let (from_seq, prev) = anchor.as_ref().map_or((1, String::new()), |a| {
+        (a.upto_seq + 1, a.last_hash.clone())
+    });
 
     std::fs::create_dir_all(dir).map_err(io_failed(dir))?;
-    let partial = dir.join(format!(".jiceng-audit-{}.partial", crate::accounts::secret(8)));
+    let partial = dir.join(format!(
+        ".jiceng-audit-{}.partial",
+        crate::accounts::secret(8)
+    ));
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -204,7 +207,8 @@ pub async fn archive(
         }
         let upto_seq = walk.next_seq - 1;
         let digest = hex(&out.sha.clone().finalize());
-        let signature = key.sign(archive_payload(&digest, upto_seq, &walk.prev, entries, logins).as_bytes());
+        let signature =
+            key.sign(archive_payload(&digest, upto_seq, &walk.prev, entries, logins).as_bytes());
         out.line(&Record::Trailer(Trailer {
             upto_seq,
             last_hash: walk.prev.clone(),
@@ -231,7 +235,11 @@ pub async fn archive(
     let path = dir.join(&name);
     if path.exists() {
         let _ = std::fs::remove_file(&partial);
-        return Err(OpsError::conflict("out", path.display(), msg!("归档文件已存在")));
+        return Err(OpsError::conflict(
+            "out",
+            path.display(),
+            msg!("归档文件已存在"),
+        ));
     }
     std::fs::rename(&partial, &path).map_err(io_failed(&path))?;
     let committed = async {
@@ -431,10 +439,9 @@ pub async fn verify_archive(db: &Db, actor: &Actor, path: &Path) -> Result<Archi
         return Ok(check);
     }
     check.anchored = check.entries > 0
-        && store::all(&mut db.read().await?)
-            .await?
-            .iter()
-            .any(|a| a.upto_seq == t.upto_seq && a.last_hash == t.last_hash && a.file_digest == digest);
+        && store::all(&mut db.read().await?).await?.iter().any(|a| {
+            a.upto_seq == t.upto_seq && a.last_hash == t.last_hash && a.file_digest == digest
+        });
     Ok(check)
 }
 

@@ -142,10 +142,7 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
                     Some(Broken {
                         seq: a.upto_seq,
                         id: 0,
-                        reason: format!(
-                            "归档 {} 的锚点签名不符（归档记录被改动）",
-                            a.file_name
-                        ),
+                        reason: format!("归档 {} 的锚点签名不符（归档记录被改动）", a.file_name),
                     }),
                 ));
             }

@@ -46,9 +46,9 @@ pub(crate) async fn bindable(
     actor: &Actor,
     id: i64,
 ) -> Result<Option<MemberRow>, OpsError> {
-    Ok(members::by_id(tx, id).await?.filter(|m| {
-        actor.binds_accounts_anywhere() || actor.may_write(&m.org_path).is_ok()
-    }))
+    Ok(members::by_id(tx, id)
+        .await?
+        .filter(|m| actor.binds_accounts_anywhere() || actor.may_write(&m.org_path).is_ok()))
 }
 
 /// The member a request body names in `field`, as the actor may read them: one out of scope

@@ -78,3 +78,11 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
         Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
     }
 }
+
+/// Runs a statement as someone with the database but not the application would.
+pub async fn execute(db: &Db, sql: &str) {
+    match db {
+        Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
+        Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
+    }
+}

@@ -97,7 +97,10 @@ async fn each_duty_to_its_own_role_and_the_district_admin_until_the_split(on: Ba
         },
     )
     .await;
-    assert!(forbidden(made), "a business administrator makes no duty account");
+    assert!(
+        forbidden(made),
+        "a business administrator makes no duty account"
+    );
     assert!(forbidden(duties::set_split(db, &dist, true).await));
 
     let d = duties::set_split(db, &op, true).await.unwrap();
@@ -193,20 +196,36 @@ async fn no_account_holds_two_duties_and_a_refusal_writes_nothing(on: Backend) {
         .items;
     assert_eq!(last[0].operation, "user.role");
     let worker = now_as(db, "worker").await;
-    assert_eq!(worker.scope_code(), Some("C2"), "the new scope takes effect");
+    assert_eq!(
+        worker.scope_code(),
+        Some("C2"),
+        "the new scope takes effect"
+    );
     // A role its account cannot have without its record, and an unknown scope, are refused.
     invalid(
         roles::assign(db, &sec, id_of("worker").await, give("member", None)).await,
         "role",
     );
     invalid(
-        roles::assign(db, &sec, id_of("worker").await, give("grid_worker", Some("NOPE"))).await,
+        roles::assign(
+            db,
+            &sec,
+            id_of("worker").await,
+            give("grid_worker", Some("NOPE")),
+        )
+        .await,
         "scope",
     );
     // Nobody else changes roles after the split; out of reach answers as not found.
     let street = account(db, "street2", "street_admin", Some("S"), None, None).await;
     assert!(not_found(
-        roles::assign(db, &street, id_of("worker").await, give("community_worker", Some("C"))).await
+        roles::assign(
+            db,
+            &street,
+            id_of("worker").await,
+            give("community_worker", Some("C"))
+        )
+        .await
     ));
     // The security administrator ends anyone's session; sees every one.
     let all = sessions::list(db, &sec, true, None).await.unwrap();
@@ -256,11 +275,18 @@ async fn the_audit_administrators_reading_is_audited(on: Backend) {
     // Newest first, after the sign-in that began them.
     assert_eq!(
         ops,
-        ["audit.verify", "login_log.browse", "audit.browse", "auth.login"]
+        [
+            "audit.verify",
+            "login_log.browse",
+            "audit.browse",
+            "auth.login"
+        ]
     );
     assert!(mine[2].after_json.as_deref().unwrap().contains("\"user\""));
     // Another reader's look is not an entry.
-    audit::browse(db, &dist, BrowseAudit::default()).await.unwrap();
+    audit::browse(db, &dist, BrowseAudit::default())
+        .await
+        .unwrap();
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM audit_log").await,
         before + 3

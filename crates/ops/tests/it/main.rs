@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod archive;
 mod assessment;
 mod cases;
 mod cobuilding;

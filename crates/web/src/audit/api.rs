@@ -1,10 +1,10 @@
 //! The audit part of /api/v1.
 
 use crate::AppState;
+use crate::api::Body;
 use crate::api::Params;
 use crate::auth::Authed;
 use crate::error::ApiError;
-use crate::api::Body;
 use axum::Json;
 use axum::extract::{Path, State};
 use jiceng_ops::Page;
@@ -87,10 +87,10 @@ pub async fn delete_login(a: Authed, Path(_id): Path<i64>) -> Result<Json<()>, A
     responses((status = 200, description = "成功", body = Retention))
 )]
 pub async fn retention(State(s): State<AppState>, a: Authed) -> Result<Json<Retention>, ApiError> {
-    a.actor.may_read_audit().map(|_| ()).or_else(|_| {
-        a.actor
-            .may_duty(jiceng_domain::accounts::Duty::Security)
-    })?;
+    a.actor
+        .may_read_audit()
+        .map(|_| ())
+        .or_else(|_| a.actor.may_duty(jiceng_domain::accounts::Duty::Security))?;
     Ok(Json(audit::retention::retention(&s.db).await?))
 }
 

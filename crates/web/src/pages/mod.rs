@@ -8,7 +8,6 @@ mod home;
 pub(crate) mod i18n;
 
 use crate::AppState;
-use jiceng_domain::accounts::Duty;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};
 use crate::routes;
 use askama::Template;
@@ -17,6 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 pub use i18n::Lang;
+use jiceng_domain::accounts::Duty;
 use jiceng_domain::msg::translate;
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::{Actor, OpsError, accounts};
