@@ -652,3 +652,46 @@ test('an administrator enrols in the second factor with a QR code, then signs in
     jiceng('user', 'password-policy', '--second-factor-for-admins', 'false');
   }
 });
+
+test('the security administrator keeps the logs and the audit administrator verifies the chain', async () => {
+  jiceng('user', 'add', '--username', 'secadmin', '--role', 'security_admin', '--password', 'Sec-admin-2026');
+  jiceng('user', 'add', '--username', 'audadmin', '--role', 'audit_admin', '--password', 'Aud-admin-2026');
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const signInAs = async (username, pw, home) => {
+    await context.clearCookies();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', pw);
+    await Promise.all([page.waitForURL(`${base}${home}`), page.click('button[type=submit]')]);
+  };
+  // The security administrator starts at the security settings and sees no business menu.
+  await signInAs('secadmin', 'Sec-admin-2026', '/security');
+  assert.equal(await page.locator('header nav a[href="/members"]').count(), 0, 'no records for a duty administrator');
+  await page.fill('#retention input[name=days]', '90');
+  await page.click('#retention button[type=submit]');
+  await page.waitForSelector('p.alert');
+  assert.match(await page.textContent('p.alert'), /180/, 'the floor is named');
+  await page.fill('#retention input[name=days]', '365');
+  await Promise.all([page.waitForURL(/\/security/), page.click('#retention button[type=submit]')]);
+  assert.equal(await page.inputValue('#retention input[name=days]'), '365');
+  assert.equal(await page.locator('#duties tbody tr').count(), 3, 'the three duties and their holders');
+  await page.screenshot({ path: join(shots, '30-security-settings.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, '31-security-settings-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`${base}/users`);
+  assert.ok(await page.locator('form.role-change').count() > 0, 'roles are changed from the list');
+  assert.equal(await page.locator('a[href="/users/new"]').count(), 0, 'accounts are added by the system administrator');
+  // The audit administrator reads and verifies; that reading is itself in the trail.
+  await signInAs('audadmin', 'Aud-admin-2026', '/audit');
+  await Promise.all([page.waitForURL(/verify=1/), page.click('#chain button[type=submit]')]);
+  assert.match(await page.textContent('#chain [role=status]'), /审计链完整/);
+  await page.goto(`${base}/audit?actor=user:audadmin`);
+  const ops = await page.locator('table tbody tr').allTextContents();
+  assert.ok(ops.some((r) => r.includes('audit.verify')), 'the verification is audited');
+  await page.screenshot({ path: join(shots, '32-audit-admin.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, '33-audit-admin-phone.png'), fullPage: true });
+  await context.close();
+});

@@ -89,6 +89,10 @@ impl Actor {
     pub fn may_read(&self, path: &str) -> Result<(), OpsError> {
         match self {
             Actor::Operator { .. } => Ok(()),
+            Actor::User(u) if u.role.duty().is_some() => Err(OpsError::Forbidden(msg!(
+                "{role}不查看业务记录（三员分立）",
+                role = Label(u.role.label())
+            ))),
             Actor::User(u) if !u.role.reads_records() => Err(OpsError::Forbidden(msg!(
                 "{role}只能查看本人档案",
                 role = Label(u.role.label())

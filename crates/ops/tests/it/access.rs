@@ -410,14 +410,29 @@ async fn access_matrix(on: Backend) {
             "member",
             account(&t.db, "role8", "member", None, Some(me.id), None).await,
         ),
+        // The three administrator duties read and write no record (their own use cases are
+        // in the duties tests).
+        (
+            "system_admin",
+            account(&t.db, "role9", "system_admin", None, None, None).await,
+        ),
+        (
+            "security_admin",
+            account(&t.db, "role10", "security_admin", None, None, None).await,
+        ),
+        (
+            "audit_admin",
+            account(&t.db, "role11", "audit_admin", None, None, None).await,
+        ),
     ];
     for (role, a) in &roles {
-        let reads = *role != "member";
+        let duty = matches!(*role, "system_admin" | "security_admin" | "audit_admin");
+        let reads = *role != "member" && !duty;
         let writes = matches!(
             *role,
             "district_admin" | "street_admin" | "community_secretary" | "community_worker"
         );
-        let reaches_inside = !matches!(*role, "unit_liaison");
+        let reaches_inside = !matches!(*role, "unit_liaison") && !duty;
         let reaches_outside = *role == "district_admin";
 
         let r = members::show(&t.db, a, inside.id, false).await;
@@ -523,7 +538,7 @@ async fn access_matrix(on: Backend) {
         let audit = audit::browse(&t.db, a, BrowseAudit::default()).await;
         assert_eq!(
             audit.is_ok(),
-            matches!(*role, "district_admin" | "street_admin"),
+            matches!(*role, "district_admin" | "street_admin" | "audit_admin"),
             "{role} browses the audit trail"
         );
     }

@@ -140,6 +140,8 @@ struct Extra {
     wish_in: i64,
     scheme: String,
     item: String,
+    /// A community worker's account in the street, to be given another role.
+    user_in: i64,
 }
 
 async fn ok(app: &App, s: &Session, method: Method, uri: &str, body: Value) -> Value {
@@ -226,6 +228,16 @@ async fn extra(app: &App) -> Extra {
     .await["id"]
         .as_i64()
         .unwrap();
+    let user_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/users",
+        json!({ "username": "rolechange", "password": "Another-horse-43", "role": "community_worker", "scope": "C" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     let street = app.login("street").await;
     let (_, quarter) = app
         .as_user(
@@ -271,6 +283,7 @@ async fn extra(app: &App) -> Extra {
         wish_in,
         scheme,
         item,
+        user_in,
     }
 }
 
@@ -468,6 +481,13 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
             "/api/v1/users",
             "",
             json!({ "username": "newliaison", "password": "Another-horse-43", "role": "unit_liaison", "unit_id": unit }),
+        ),
+        tried(
+            "street",
+            "PUT",
+            "/api/v1/users/{id}/role",
+            &x.user_in.to_string(),
+            json!({ "role": "grid_worker", "scope": "C" }),
         ),
         tried(
             "street",
