@@ -26,19 +26,6 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Membe
         .ok_or_else(|| OpsError::not_found("党员", id))
 }
 
-/// The member `id` if the actor may change their file, for an id given in a request body
-/// (the account it binds, the member it names): `None` when missing, out of scope or not
-/// writable, which the caller reports as one invalid value.
-pub(crate) async fn writable(
-    tx: &mut Tx,
-    actor: &Actor,
-    id: i64,
-) -> Result<Option<MemberRow>, OpsError> {
-    Ok(members::by_id(tx, id)
-        .await?
-        .filter(|m| actor.may_write(&m.org_path).is_ok()))
-}
-
 /// The member an account is bound to: one the actor may write, or any for whoever binds
 /// accounts anywhere.
 pub(crate) async fn bindable(

@@ -25,18 +25,6 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<UnitR
         .ok_or_else(|| OpsError::not_found("驻区单位", id))
 }
 
-/// The unit `id` if the actor may change it, for an id given in a request body: `None` when
-/// missing, out of scope or not writable, which the caller reports as one invalid value.
-pub(crate) async fn writable(
-    tx: &mut Tx,
-    actor: &Actor,
-    id: i64,
-) -> Result<Option<UnitRow>, OpsError> {
-    Ok(units::by_id(tx, id)
-        .await?
-        .filter(|u| actor.may_write_division(&u.division_code).is_ok()))
-}
-
 /// The unit an account is bound to: one the actor may write, or any for whoever binds
 /// accounts anywhere.
 pub(crate) async fn bindable(
