@@ -5,6 +5,7 @@ mod api;
 mod bodies;
 mod case_page;
 mod city;
+mod duties;
 mod failures;
 mod pages;
 mod routes;
