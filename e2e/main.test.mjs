@@ -683,6 +683,7 @@ test('the security administrator keeps the logs and the audit administrator veri
   await page.goto(`${base}/users`);
   assert.ok(await page.locator('form.role-change').count() > 0, 'roles are changed from the list');
   assert.equal(await page.locator('a[href="/users/new"]').count(), 0, 'accounts are added by the system administrator');
+  await page.screenshot({ path: join(shots, '34-accounts-role-change.png') });
   // The audit administrator reads and verifies; that reading is itself in the trail.
   await signInAs('audadmin', 'Aud-admin-2026', '/audit');
   await Promise.all([page.waitForURL(/verify=1/), page.click('#chain button[type=submit]')]);
