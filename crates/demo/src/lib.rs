@@ -499,6 +499,7 @@ async fn demo_accounts(
                     .then_some(department)
                     .flatten(),
                 must_change: false,
+                granted: true,
             },
         )
         .await?;

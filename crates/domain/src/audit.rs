@@ -13,6 +13,12 @@ pub const MIN_RETENTION_DAYS: i64 = 180;
 /// Ten years: the longest retention a setting may ask for.
 pub const MAX_RETENTION_DAYS: i64 = 3650;
 
+/// How many entries after the one that retired a key that key may still sign: processes that
+/// took the key just before the rotation finish their writes. Beyond it, an entry signed with
+/// the retired key is refused, so a retired key that leaked cannot re-sign the chain from the
+/// rotation on.
+pub const RETIRED_KEY_GRACE: i64 = 1000;
+
 /// A retention in days, between the floor and ten years.
 pub fn retention_days(raw: i64) -> Result<i64, Invalid> {
     if (MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&raw) {
@@ -36,16 +42,44 @@ pub fn keep_from(today: chrono::NaiveDate, days: i64) -> chrono::NaiveDate {
     today - chrono::Days::new(days.max(MIN_RETENTION_DAYS) as u64)
 }
 
-/// What an archive anchor's signature covers: where the live chain starts after it, and the
-/// file it left for.
-pub fn anchor_payload(
-    upto_seq: i64,
-    last_hash: &str,
-    file_digest: &str,
-    entries: i64,
-    logins: i64,
-) -> String {
-    format!("jiceng-audit-anchor|{upto_seq}|{last_hash}|{file_digest}|{entries}|{logins}")
+/// An archive anchor as its signature covers it: the range it took, where the live chain
+/// goes on from, its file, and the anchor before it.
+pub struct Anchor<'a> {
+    pub from_seq: i64,
+    pub upto_seq: i64,
+    pub last_hash: &'a str,
+    pub file_name: &'a str,
+    pub file_digest: &'a str,
+    pub entries: i64,
+    pub logins: i64,
+    pub prev_signature: &'a str,
+}
+
+impl Anchor<'_> {
+    /// The bytes its signature covers, each field length-prefixed.
+    pub fn payload(&self) -> Vec<u8> {
+        let (from, upto, entries, logins) = (
+            self.from_seq.to_string(),
+            self.upto_seq.to_string(),
+            self.entries.to_string(),
+            self.logins.to_string(),
+        );
+        let mut out = b"jiceng-audit-anchor".to_vec();
+        for f in [
+            from.as_str(),
+            upto.as_str(),
+            self.last_hash,
+            self.file_name,
+            self.file_digest,
+            entries.as_str(),
+            logins.as_str(),
+            self.prev_signature,
+        ] {
+            out.extend((f.len() as u64).to_le_bytes());
+            out.extend(f.as_bytes());
+        }
+        out
+    }
 }
 
 /// What an archive file's signature covers: its content's digest and its summary.

@@ -323,9 +323,20 @@ impl Actor {
     /// the split, whoever manages the account.
     pub fn may_secure_account(&self, role: Role, path: &str) -> Result<(), OpsError> {
         match self {
-            Actor::User(u) if u.role == Role::SecurityAdmin && !u.read_only => Ok(()),
+            Actor::Operator { .. } => Ok(()),
+            // A duty administrator acts only in its own duty, and on business accounts only:
+            // the duty accounts are the operator's.
+            Actor::User(u) if u.role.duty().is_some() => {
+                self.may_duty(Duty::Security)?;
+                if role.duty().is_some() {
+                    return Err(OpsError::Forbidden(msg!(
+                        "三员账号只能由服务器操作员在命令行建立和管理"
+                    )));
+                }
+                Ok(())
+            }
             Actor::User(u) if u.duties_split => self.may_duty(Duty::Security),
-            _ => self.may_manage_account(role, path),
+            Actor::User(_) => self.may_manage_account(role, path),
         }
     }
 

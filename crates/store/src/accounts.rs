@@ -8,7 +8,7 @@ use jiceng_domain::clock;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.code AS scope_code, \
      o.path AS scope_path, o.division_code AS scope_division, u.member_id, u.unit_id, u.department_id, u.failed_logins, u.locked_until, u.active, \
-     u.password_changed_at, u.must_change, u.totp_secret, u.totp_pending, u.totp_last_step, u.totp_required, u.created_at";
+     u.password_changed_at, u.must_change, u.totp_secret, u.totp_pending, u.totp_last_step, u.totp_required, u.granted, u.created_at";
 const USER_FROM: &str = "FROM users u LEFT JOIN orgs o ON o.id = u.scope_org_id";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -32,6 +32,9 @@ pub struct UserRow {
     pub password_changed_at: DateTime<Utc>,
     /// The owner must choose a new password at the next sign-in.
     pub must_change: bool,
+    /// Holds its role: false while an account the system administrator made waits for the
+    /// security administrator to grant it one.
+    pub granted: bool,
     /// The enrolled second factor's secret (base32).
     #[serde(skip)]
     pub totp_secret: Option<String>,
@@ -57,6 +60,8 @@ pub struct NewUserRow {
     pub department_id: Option<i64>,
     /// The owner chooses a new password at the first sign-in.
     pub must_change: bool,
+    /// Holds its role from the start (else it waits for a grant).
+    pub granted: bool,
 }
 
 /// Adds the account, keeping its first password in its history.
@@ -64,9 +69,9 @@ pub async fn insert(tx: &mut Tx, u: &NewUserRow) -> Result<i64, StoreError> {
     let now = clock::now();
     let id: i64 = on!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, scope_org_id, member_id, unit_id, department_id, \
-         password_changed_at, created_at, must_change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
+         password_changed_at, created_at, must_change, granted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id")
         .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.role).bind(u.scope_org_id)
-        .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).bind(u.must_change).fetch_one(c).await)?;
+        .bind(u.member_id).bind(u.unit_id).bind(u.department_id).bind(now).bind(u.must_change).bind(u.granted).fetch_one(c).await)?;
     remember_password(tx, id, &u.password_hash, now).await?;
     Ok(id)
 }
@@ -147,15 +152,25 @@ pub async fn set_active(tx: &mut Tx, id: i64, active: bool) -> Result<(), StoreE
     Ok(())
 }
 
-/// Gives an account another role and scope org (none: the whole deployment).
+/// Grants an account a role and scope org (none: the whole deployment), with the unit and
+/// department bindings the role uses (none for a role that uses none).
 pub async fn set_role(
     tx: &mut Tx,
     id: i64,
     role: Role,
     scope_org_id: Option<i64>,
+    unit_id: Option<i64>,
+    department_id: Option<i64>,
 ) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE users SET role = $1, scope_org_id = $2 WHERE id = $3")
-        .bind(role).bind(scope_org_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("UPDATE users SET role = $1, scope_org_id = $2, unit_id = $3, department_id = $4, granted = TRUE WHERE id = $5")
+        .bind(role).bind(scope_org_id).bind(unit_id).bind(department_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Takes an account's grant away until the security administrator gives it again.
+pub async fn withhold_grant(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE users SET granted = FALSE WHERE id = $1")
+        .bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnchorRow {
     pub id: i64,
+    pub from_seq: i64,
     pub upto_seq: i64,
     pub last_hash: String,
     pub entries: i64,
@@ -18,10 +19,13 @@ pub struct AnchorRow {
     pub file_digest: String,
     pub archived_at: DateTime<Utc>,
     pub key_id: String,
+    /// The signature of the archive before it ("" for the first): anchors chain too.
+    pub prev_signature: String,
     pub signature: String,
 }
 
 pub struct NewAnchor<'a> {
+    pub from_seq: i64,
     pub upto_seq: i64,
     pub last_hash: &'a str,
     pub entries: i64,
@@ -30,10 +34,11 @@ pub struct NewAnchor<'a> {
     pub file_digest: &'a str,
     pub archived_at: DateTime<Utc>,
     pub key_id: &'a str,
+    pub prev_signature: &'a str,
     pub signature: &'a str,
 }
 
-const COLUMNS: &str = "id, upto_seq, last_hash, entries, logins, file_name, file_digest, archived_at, key_id, signature";
+const COLUMNS: &str = "id, from_seq, upto_seq, last_hash, entries, logins, file_name, file_digest, archived_at, key_id, prev_signature, signature";
 
 /// The newest archive: the live chain starts after it.
 pub async fn latest(tx: &mut Tx) -> Result<Option<AnchorRow>, StoreError> {
@@ -41,27 +46,27 @@ pub async fn latest(tx: &mut Tx) -> Result<Option<AnchorRow>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, AnchorRow>(&sql).fetch_optional(c).await)?)
 }
 
-/// Every archive, newest first (one per archiving run: a handful a year).
+/// Every archive, oldest first (one per archiving run: a handful a year).
 pub async fn all(tx: &mut Tx) -> Result<Vec<AnchorRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM audit_archives ORDER BY upto_seq DESC");
+    let sql = format!("SELECT {COLUMNS} FROM audit_archives ORDER BY upto_seq");
     Ok(on!(tx, c => sqlx::query_as::<_, AnchorRow>(&sql).fetch_all(c).await)?)
 }
 
 pub async fn insert(tx: &mut Tx, a: &NewAnchor<'_>) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query(
-        "INSERT INTO audit_archives (upto_seq, last_hash, entries, logins, file_name, file_digest, archived_at, key_id, signature) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(a.upto_seq).bind(a.last_hash).bind(a.entries).bind(a.logins).bind(a.file_name)
-        .bind(a.file_digest).bind(a.archived_at).bind(a.key_id).bind(a.signature)
+        "INSERT INTO audit_archives (from_seq, upto_seq, last_hash, entries, logins, file_name, file_digest, archived_at, key_id, prev_signature, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(a.from_seq).bind(a.upto_seq).bind(a.last_hash).bind(a.entries).bind(a.logins).bind(a.file_name)
+        .bind(a.file_digest).bind(a.archived_at).bind(a.key_id).bind(a.prev_signature).bind(a.signature)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// Removes the archived entries, those up to `upto_seq`.
-pub async fn remove_entries(tx: &mut Tx, upto_seq: i64) -> Result<u64, StoreError> {
+/// Removes the archived entries, those from `from_seq` to `upto_seq`.
+pub async fn remove_entries(tx: &mut Tx, from_seq: i64, upto_seq: i64) -> Result<u64, StoreError> {
     Ok(
-        on!(tx, c => sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
-        .bind(upto_seq).execute(c).await.map(|r| r.rows_affected()))?,
+        on!(tx, c => sqlx::query("DELETE FROM audit_log WHERE seq >= $1 AND seq <= $2")
+        .bind(from_seq).bind(upto_seq).execute(c).await.map(|r| r.rows_affected()))?,
     )
 }
 

@@ -8,14 +8,19 @@
 use crate::StoreError;
 use jiceng_domain::audit::AuditKey;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
 
 /// The current key and the retired ones, with the directory they were read from.
 #[derive(Debug, Clone)]
 pub struct Ring {
     current: AuditKey,
-    retired: Vec<AuditKey>,
+    /// Each retired key, with the sequence number of the entry that retired it when known.
+    retired: Vec<(AuditKey, Option<i64>)>,
     dir: Option<PathBuf>,
+    /// When `audit.key` was last changed, as read: another process's rotation changes it.
+    stamp: Option<SystemTime>,
 }
 
 static RING: RwLock<Option<Arc<Ring>>> = RwLock::new(None);
@@ -42,19 +47,27 @@ impl Ring {
         &self.current
     }
 
+    fn keys(&self) -> impl Iterator<Item = &AuditKey> {
+        std::iter::once(&self.current).chain(self.retired.iter().map(|(k, _)| k))
+    }
+
     /// The key with `id`, current or retired.
     pub fn get(&self, id: &str) -> Option<&AuditKey> {
-        std::iter::once(&self.current)
-            .chain(&self.retired)
-            .find(|k| k.id() == id)
+        self.keys().find(|k| k.id() == id)
+    }
+
+    /// The sequence number of the entry that retired the key `id`, if it is retired and that
+    /// was recorded: it signs nothing much later.
+    pub fn retired_at(&self, id: &str) -> Option<i64> {
+        self.retired
+            .iter()
+            .find(|(k, _)| k.id() == id)
+            .and_then(|(_, at)| *at)
     }
 
     /// The ids of every key, the current one first.
     pub fn ids(&self) -> Vec<String> {
-        std::iter::once(&self.current)
-            .chain(&self.retired)
-            .map(|k| k.id().to_string())
-            .collect()
+        self.keys().map(|k| k.id().to_string()).collect()
     }
 
     /// Reads the keys of the data directory, making the current key if there is none.
@@ -70,7 +83,7 @@ impl Ring {
                 key_in(&path)?
             }
         };
-        let mut retired = Vec::new();
+        let mut retired: Vec<(AuditKey, Option<i64>)> = Vec::new();
         let dir = retired_dir(data_dir);
         if dir.exists() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -81,8 +94,11 @@ impl Ring {
             files.sort();
             for f in files {
                 let k = key_in(&f)?;
-                if k.id() != current.id() && !retired.iter().any(|r: &AuditKey| r.id() == k.id()) {
-                    retired.push(k);
+                if k.id() != current.id() && !retired.iter().any(|(r, _)| r.id() == k.id()) {
+                    let at = std::fs::read_to_string(f.with_extension("retired"))
+                        .ok()
+                        .and_then(|t| t.trim().parse().ok());
+                    retired.push((k, at));
                 }
             }
         }
@@ -90,6 +106,7 @@ impl Ring {
             current,
             retired,
             dir: Some(data_dir.to_path_buf()),
+            stamp: stamp_of(data_dir),
         })
     }
 
@@ -112,8 +129,33 @@ impl Ring {
         // retired ones, and a start that finds no current key makes one.
         std::fs::rename(&current, &kept).map_err(unreadable(&kept))?;
         write_private(&current, new_secret().as_bytes()).map_err(unreadable(&current))?;
+        sync_dir(&dir).map_err(unreadable(&dir))?;
+        sync_dir(data_dir).map_err(unreadable(data_dir))?;
         Ring::read(data_dir)
     }
+}
+
+/// Records in the data directory that the retired key `id` was retired by the entry `seq`.
+pub fn mark_retired(data_dir: &Path, id: &str, seq: i64) -> Result<(), StoreError> {
+    let dir = retired_dir(data_dir);
+    let path = dir.join(format!("{id}.retired"));
+    write_private(&path, seq.to_string().as_bytes()).map_err(unreadable(&path))?;
+    sync_dir(&dir).map_err(unreadable(&dir))
+}
+
+fn stamp_of(data_dir: &Path) -> Option<SystemTime> {
+    std::fs::metadata(file_in(data_dir))
+        .and_then(|m| m.modified())
+        .ok()
+}
+
+/// Makes the files just written or renamed in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 fn new_secret() -> String {
@@ -135,12 +177,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::OpenOptions::new()
+    let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)?
-        .write_all(bytes)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 #[cfg(not(unix))]
@@ -199,6 +242,7 @@ pub fn use_key(key: AuditKey) -> Result<Arc<Ring>, StoreError> {
         current: key,
         retired: Vec::new(),
         dir: None,
+        stamp: None,
     })
 }
 
@@ -212,9 +256,20 @@ pub fn ring() -> Result<Arc<Ring>, StoreError> {
         })
 }
 
-/// The key new entries are signed with.
+/// The last second a process looked whether `audit.key` changed.
+static LOOKED: AtomicI64 = AtomicI64::new(0);
+
+/// The key new entries are signed with. At most once a second a process looks whether another
+/// rotated the key, and signs with the new one from then on.
 pub fn current() -> Result<AuditKey, StoreError> {
-    Ok(ring()?.current.clone())
+    let ring = ring()?;
+    if let Some(dir) = &ring.dir {
+        let now = jiceng_domain::clock::now().timestamp();
+        if LOOKED.swap(now, Ordering::Relaxed) != now && stamp_of(dir) != ring.stamp {
+            return Ok(reload()?.current.clone());
+        }
+    }
+    Ok(ring.current.clone())
 }
 
 #[cfg(test)]

@@ -133,6 +133,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_archives",
         sql: include_str!("migrations/0024_audit_archives.sql"),
     },
+    Migration {
+        version: 25,
+        name: "account_grants",
+        sql: include_str!("migrations/0025_account_grants.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -485,6 +485,25 @@ async fn audit_key_rotation_keeps_the_chain_verifiable() {
     assert!(said.contains(&old), "{said}");
     std::fs::write(&retired, kept).unwrap();
     ok(&["audit", "verify"]);
+    // The rotation recorded where the old key stopped; an entry it signed far beyond that
+    // point is refused (here the point is moved back to make the entries before it "later").
+    let marker = cli
+        .t
+        .dir()
+        .join("audit-keys")
+        .join(format!("{old}.retired"));
+    let at: i64 = std::fs::read_to_string(&marker)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(at > 1, "the rotation's own entry: {at}");
+    std::fs::remove_file(&marker).unwrap();
+    std::fs::write(&marker, "-1001").unwrap();
+    let out = own(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("轮换下来"), "{said}");
     // A key given by the environment is rotated by whoever keeps it.
     let other = Cli::new().await;
     let out = other.run(&["audit", "rotate-key"]);

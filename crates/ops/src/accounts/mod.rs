@@ -69,6 +69,8 @@ pub struct UserView {
     pub manageable: bool,
     /// Whether the asking actor may give the account another role and scope.
     pub securable: bool,
+    /// Holds its role; false while it waits for the security administrator's grant.
+    pub granted: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -79,6 +81,7 @@ impl From<UserRow> for UserView {
             role: u.role,
             manageable: false,
             securable: false,
+            granted: u.granted,
             locked: u.locked_until.is_some_and(|t| t > clock::now()),
             username: u.username,
             display_name: u.display_name,
@@ -266,6 +269,11 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
         department_id,
         // A password an administrator chose is changed by its owner at the first sign-in.
         must_change: matches!(actor, Actor::User(_)),
+        // Made by one who may not also grant its role (the system administrator): it waits
+        // for the security administrator.
+        granted: actor
+            .may_secure_account(role, scope.as_ref().map_or("/", |o| o.path.as_str()))
+            .is_ok(),
     };
     let id = store::insert(&mut tx, &row).await.map_err(|e| match e {
         StoreError::Duplicate(_) => {
@@ -452,6 +460,12 @@ pub async fn login<'a>(
     if !user.active {
         log(Some(user), LoginResult::Failure, "账号已停用").await?;
         return Err(OpsError::Unauthenticated(msg!("账号已停用")));
+    }
+    if !user.granted {
+        log(Some(user), LoginResult::Failure, "待授予角色").await?;
+        return Err(OpsError::Unauthenticated(msg!(
+            "账号尚待安全管理员授予角色和管理范围"
+        )));
     }
     let who = format!("user:{}", user.username);
     let mut tx = db.write().await?;
@@ -662,6 +676,12 @@ pub async fn reset_password(
         .ok_or_else(|| OpsError::not_found("账号", &username))?;
     // The owner chooses their own password at the next sign-in.
     store::set_password(&mut tx, user.id, &hash, true).await?;
+    // One who sets a password but may not grant the role (the system administrator) could
+    // sign in as the account: it waits for the security administrator to grant it again.
+    let path = user.scope_path.as_deref().unwrap_or("/");
+    if actor.may_secure_account(user.role, path).is_err() {
+        store::withhold_grant(&mut tx, user.id).await?;
+    }
     store::delete_sessions_of(&mut tx, user.id, None).await?;
     // Whoever knew the old password may have made tokens with it.
     store::revoke_tokens_of(&mut tx, user.id).await?;

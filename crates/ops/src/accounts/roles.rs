@@ -17,7 +17,7 @@ pub struct AssignRole {
     pub scope: Option<String>,
 }
 
-/// Gives the account `id` the role and scope in `a`. An account out of reach answers as one
+/// Gives the account `id` the role and scope in `a` (granting it, if it waited for one). An account out of reach answers as one
 /// that does not exist; the actor's own account cannot be changed by its owner.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "assign_role"))]
 pub async fn assign(db: &Db, actor: &Actor, id: i64, a: AssignRole) -> Result<UserView, OpsError> {
@@ -90,7 +90,18 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, a: AssignRole) -> Result<Us
     }
     actor.may_secure_account(role, scope.as_ref().map_or("/", |o| o.path.as_str()))?;
     let before = serde_json::json!({"role": user.role, "scope": user.scope_code});
-    store::set_role(&mut tx, id, role, scope.as_ref().map(|o| o.id)).await?;
+    // Bindings the new role does not use go: a former handler keeps no department's cases,
+    // a former liaison acts for no unit. The member record is who the account is, and stays.
+    store::set_role(
+        &mut tx,
+        id,
+        role,
+        scope.as_ref().map(|o| o.id),
+        user.unit_id.filter(|_| role == Role::UnitLiaison),
+        user.department_id
+            .filter(|_| role == Role::DepartmentHandler),
+    )
+    .await?;
     let after = store::by_id(&mut tx, id).await?.ok_or_else(missing)?;
     append(
         &mut tx,

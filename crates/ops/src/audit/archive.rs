@@ -8,19 +8,20 @@
 
 use super::note_reading;
 use super::retention::days_in;
-use super::verify::{Broken, Walk};
+use super::verify::{Broken, Walk, anchors_hold, nothing_below};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, NaiveDate, Utc};
-use jiceng_domain::audit::{anchor_payload, archive_payload, keep_from};
+use jiceng_domain::audit::{Anchor, archive_payload, keep_from};
 use jiceng_domain::{Invalid, clock, msg, text};
 use jiceng_store::audit::{self, EntryRow};
-use jiceng_store::audit_archive::{self as store, NewAnchor};
+use jiceng_store::audit_archive::{self as store, AnchorRow, NewAnchor};
+use jiceng_store::audit_key::Ring;
 use jiceng_store::login_log::LoginRow;
 use jiceng_store::{Db, audit_key};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const FORMAT: &str = "jiceng-audit-archive";
 const BATCH: i64 = 5000;
@@ -97,9 +98,24 @@ fn io_failed(path: &Path) -> impl Fn(std::io::Error) -> OpsError + '_ {
     }
 }
 
+/// What the file phase wrote, for the database phase.
+struct Written {
+    anchor: Option<AnchorRow>,
+    from_seq: i64,
+    upto_seq: i64,
+    last_hash: String,
+    entries: i64,
+    logins: i64,
+    last_login: i64,
+    digest: String,
+    name: String,
+    path: PathBuf,
+}
+
 /// Moves the entries and login-log lines from before the day `before` into a signed file in
 /// `dir`. Only the server operator archives, only past the retention, and only a chain that
-/// verifies up to the cutoff.
+/// verifies up to the cutoff. The file is written from a snapshot, with no lock held; only the
+/// removal takes the write lock, and finds the archives as the snapshot did or stops.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "archive"))]
 pub async fn archive(
     db: &Db,
@@ -113,7 +129,35 @@ pub async fn archive(
         )));
     }
     let day = text::date("before", before)?;
-    let mut tx = db.write().await?;
+    let ring = audit_key::reload()?;
+    let w = write_file(db, &ring, before, day, dir).await?;
+    match remove_archived(db, actor, &ring, &w, day).await {
+        Ok(()) => Ok(Archived {
+            file: w.path.display().to_string(),
+            from_seq: w.from_seq,
+            upto_seq: w.upto_seq,
+            entries: w.entries,
+            logins: w.logins,
+        }),
+        Err(e) => {
+            // The commit may have happened even so (a connection lost after COMMIT): the file
+            // is kept aside, for `verify --archive` and the anchors to settle.
+            let aside = w.path.with_extension("jsonl.uncommitted");
+            let _ = std::fs::rename(&w.path, &aside);
+            Err(e)
+        }
+    }
+}
+
+/// The file phase: checks the anchors and the chain up to the cutoff and writes them out.
+async fn write_file(
+    db: &Db,
+    ring: &Ring,
+    before: &str,
+    day: NaiveDate,
+    dir: &Path,
+) -> Result<Written, OpsError> {
+    let mut tx = db.snapshot().await?;
     let days = days_in(&mut tx).await?;
     let keep = keep_from(clock::today(), days);
     if day > keep {
@@ -129,23 +173,28 @@ pub async fn archive(
         .into());
     }
     let cutoff = clock::start_of(day);
-    let ring = audit_key::ring()?;
+    let broken = |b: Broken| {
+        OpsError::conflict(
+            "before",
+            before,
+            msg!(
+                "审计链在第 {seq} 条断裂（{reason}）：先查明原因，再归档",
+                seq = b.seq,
+                reason = b.reason
+            ),
+        )
+    };
+    let anchors = store::all(&mut tx).await?;
+    let (from_seq, prev) = anchors_hold(ring, &anchors).map_err(broken)?;
+    nothing_below(&mut tx, from_seq).await?.map_err(broken)?;
     let key = ring.current();
-    let anchor = store::latest(&mut tx).await?;
-    let (from_seq, prev) = anchor.as_ref().map_or((1, String::new()), |a| {
-        (a.upto_seq + 1, a.last_hash.clone())
-    });
 
-    std::fs::create_dir_all(dir).map_err(io_failed(dir))?;
+    make_private_dir(dir).map_err(io_failed(dir))?;
     let partial = dir.join(format!(
         ".jiceng-audit-{}.partial",
         crate::accounts::secret(8)
     ));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&partial)
-        .map_err(io_failed(&partial))?;
+    let file = create_private(&partial).map_err(io_failed(&partial))?;
     let mut out = Out {
         file: std::io::BufWriter::new(file),
         sha: Sha256::new(),
@@ -161,7 +210,7 @@ pub async fn archive(
             made_at: clock::now(),
         }))
         .map_err(&fail)?;
-        let mut walk = Walk::new(&ring, from_seq, prev.clone());
+        let mut walk = Walk::new(ring, from_seq, prev.clone());
         'chain: loop {
             let batch = audit::chain_after(&mut tx, walk.next_seq - 1, BATCH).await?;
             if batch.is_empty() {
@@ -171,17 +220,7 @@ pub async fn archive(
                 if r.at >= cutoff {
                     break 'chain;
                 }
-                walk.step(&r).map_err(|b| {
-                    OpsError::conflict(
-                        "before",
-                        before,
-                        msg!(
-                            "审计链在第 {seq} 条断裂（{reason}）：先查明原因，再归档",
-                            seq = b.seq,
-                            reason = b.reason
-                        ),
-                    )
-                })?;
+                walk.step(&r).map_err(broken)?;
                 out.line(&Record::Audit(r)).map_err(&fail)?;
             }
         }
@@ -242,63 +281,139 @@ pub async fn archive(
         ));
     }
     std::fs::rename(&partial, &path).map_err(io_failed(&path))?;
-    let committed = async {
-        if entries > 0 {
-            store::remove_entries(&mut tx, upto_seq).await?;
-            let signature = key.sign(
-                anchor_payload(upto_seq, &last_hash, &digest, entries, logins).as_bytes(),
-            );
-            store::insert(
-                &mut tx,
-                &NewAnchor {
-                    upto_seq,
-                    last_hash: &last_hash,
-                    entries,
-                    logins,
-                    file_name: &name,
-                    file_digest: &digest,
-                    archived_at: clock::now(),
-                    key_id: key.id(),
-                    signature: &signature,
-                },
-            )
-            .await?;
+    // The file is on disk, under its name, before a single entry leaves the database.
+    sync_dir(dir).map_err(io_failed(dir))?;
+    Ok(Written {
+        anchor: anchors.last().cloned(),
+        from_seq,
+        upto_seq,
+        last_hash,
+        entries,
+        logins,
+        last_login,
+        digest,
+        name,
+        path,
+    })
+}
+
+/// The database phase, under the write lock: the archives are as the file phase found them,
+/// the archived entries and lines go, the signed anchor and the archiving's own entry come.
+async fn remove_archived(
+    db: &Db,
+    actor: &Actor,
+    ring: &Ring,
+    w: &Written,
+    day: NaiveDate,
+) -> Result<(), OpsError> {
+    let key = ring.current();
+    let cutoff = clock::start_of(day);
+    let mut tx = db.write().await?;
+    let now = store::latest(&mut tx).await?;
+    if now.as_ref().map(|a| &a.signature) != w.anchor.as_ref().map(|a| &a.signature) {
+        return Err(OpsError::conflict(
+            "before",
+            day,
+            msg!("另一次归档同时完成了：请重新归档"),
+        ));
+    }
+    if w.entries > 0 {
+        let removed = store::remove_entries(&mut tx, w.from_seq, w.upto_seq).await?;
+        if removed as i64 != w.entries {
+            return Err(OpsError::conflict(
+                "before",
+                day,
+                msg!("库中的审计记录与归档文件不符：请先校验审计链"),
+            ));
         }
-        if logins > 0 {
-            store::remove_logins(&mut tx, cutoff, last_login).await?;
-        }
-        audit::append(
+        let prev_signature = w.anchor.as_ref().map_or("", |a| a.signature.as_str());
+        let signature = key.sign(
+            &Anchor {
+                from_seq: w.from_seq,
+                upto_seq: w.upto_seq,
+                last_hash: &w.last_hash,
+                file_name: &w.name,
+                file_digest: &w.digest,
+                entries: w.entries,
+                logins: w.logins,
+                prev_signature,
+            }
+            .payload(),
+        );
+        store::insert(
             &mut tx,
-            audit::Entry {
-                actor: &actor.audit_name(),
-                operation: "audit.archive",
-                target: &format!("audit_archive:{name}"),
-                path: None,
-                before: None,
-                after: Some(
-                    serde_json::json!({"from_seq": from_seq, "upto_seq": upto_seq, "entries": entries,
-                        "logins": logins, "sha256": digest, "before": day})
-                    .to_string(),
-                ),
+            &NewAnchor {
+                from_seq: w.from_seq,
+                upto_seq: w.upto_seq,
+                last_hash: &w.last_hash,
+                entries: w.entries,
+                logins: w.logins,
+                file_name: &w.name,
+                file_digest: &w.digest,
+                archived_at: clock::now(),
+                key_id: key.id(),
+                prev_signature,
+                signature: &signature,
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok::<_, OpsError>(())
     }
-    .await;
-    if let Err(e) = committed {
-        // Nothing left the database: the file is not an archive of anything.
-        let _ = std::fs::remove_file(&path);
-        return Err(e);
+    if w.logins > 0 {
+        store::remove_logins(&mut tx, cutoff, w.last_login).await?;
     }
-    Ok(Archived {
-        file: path.display().to_string(),
-        from_seq,
-        upto_seq,
-        entries,
-        logins,
-    })
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "audit.archive",
+            target: &format!("audit_archive:{}", w.name),
+            path: None,
+            before: None,
+            after: Some(
+                serde_json::json!({"from_seq": w.from_seq, "upto_seq": w.upto_seq, "entries": w.entries,
+                    "logins": w.logins, "sha256": w.digest, "before": day})
+                .to_string(),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The archive directory, readable by its owner only when this makes it.
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// A new file readable by its owner only: archives hold personal data.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// The outcome of checking an archive file.
@@ -438,9 +553,14 @@ pub async fn verify_archive(db: &Db, actor: &Actor, path: &Path) -> Result<Archi
         check.first_broken = Some(broken(0, r));
         return Ok(check);
     }
+    let anchors = store::all(&mut db.read().await?).await?;
     check.anchored = check.entries > 0
-        && store::all(&mut db.read().await?).await?.iter().any(|a| {
-            a.upto_seq == t.upto_seq && a.last_hash == t.last_hash && a.file_digest == digest
+        && anchors_hold(&ring, &anchors).is_ok()
+        && anchors.iter().any(|a| {
+            a.from_seq == check.from_seq
+                && a.upto_seq == t.upto_seq
+                && a.last_hash == t.last_hash
+                && a.file_digest == digest
         });
     Ok(check)
 }
@@ -468,6 +588,7 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Archive>, OpsError> {
     Ok(store::all(&mut db.read().await?)
         .await?
         .into_iter()
+        .rev()
         .map(|a| Archive {
             upto_seq: a.upto_seq,
             entries: a.entries,

@@ -42,7 +42,10 @@ pub async fn rotate(db: &Db, actor: &Actor, data_dir: &Path) -> Result<Rotated, 
         },
     )
     .await?;
+    let (seq, _) = audit::head(&mut tx).await?;
     tx.commit().await?;
+    // Where the old key stopped: verification refuses it on entries well after this one.
+    audit_key::mark_retired(data_dir, &retired, seq)?;
     Ok(Rotated {
         retired,
         current,

@@ -3,11 +3,12 @@
 
 use super::note_reading;
 use crate::{Actor, OpsError};
-use jiceng_domain::audit::{anchor_payload, hash};
+use jiceng_domain::audit::{Anchor, RETIRED_KEY_GRACE, hash};
 use jiceng_domain::msg;
 use jiceng_store::audit::{self, EntryRow};
+use jiceng_store::audit_archive::AnchorRow;
 use jiceng_store::audit_key::{self, Ring};
-use jiceng_store::{Db, audit_archive};
+use jiceng_store::{Db, Tx, audit_archive};
 use serde::Serialize;
 
 /// The outcome of checking the chain.
@@ -80,6 +81,14 @@ impl<'a> Walk<'a> {
                 ));
             }
         };
+        if let Some(at) = r.key_id.as_deref().and_then(|id| self.ring.retired_at(id))
+            && seq > at + RETIRED_KEY_GRACE
+        {
+            return Err(broken(format!(
+                "签名密钥 {} 已在第 {at} 条轮换下来，不应再签第 {seq} 条（旧密钥被冒用）",
+                r.key_id.as_deref().unwrap_or_default()
+            )));
+        }
         let h = hash(Some(key), &self.prev, &r.link(seq));
         if r.hash.as_deref() != Some(h.as_str()) {
             return Err(broken(
@@ -107,7 +116,8 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
     // mistaken for deletions.
     let mut tx = db.snapshot().await?;
     let (head_seq, head_hash) = audit::head(&mut tx).await?;
-    let anchor = audit_archive::latest(&mut tx).await?;
+    let anchors = audit_archive::all(&mut tx).await?;
+    let anchor = anchors.last().cloned();
     let done = |entries: i64, first_broken: Option<Broken>| Verification {
         entries,
         first_broken,
@@ -124,31 +134,9 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
             }),
         ));
     }
-    let (start, prev) = match &anchor {
-        Some(a) => {
-            let payload = anchor_payload(
-                a.upto_seq,
-                &a.last_hash,
-                &a.file_digest,
-                a.entries,
-                a.logins,
-            );
-            let signed = ring
-                .get(&a.key_id)
-                .is_some_and(|k| k.sign(payload.as_bytes()) == a.signature);
-            if !signed {
-                return Ok(done(
-                    0,
-                    Some(Broken {
-                        seq: a.upto_seq,
-                        id: 0,
-                        reason: format!("归档 {} 的锚点签名不符（归档记录被改动）", a.file_name),
-                    }),
-                ));
-            }
-            (a.upto_seq + 1, a.last_hash.clone())
-        }
-        None => (1, String::new()),
+    let (start, prev) = match anchors_hold(&ring, &anchors) {
+        Ok(start) => start,
+        Err(b) => return Ok(done(0, Some(b))),
     };
     let mut walk = Walk::new(&ring, start, prev);
     loop {
@@ -162,19 +150,8 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
             }
         }
     }
-    // Entries below the start that the walk never asked for: left behind by an archive, or
-    // placed there.
-    if let Some(first) = audit_archive::first_live_seq(&mut tx).await?
-        && first < start
-    {
-        return Ok(done(
-            walk.checked,
-            Some(Broken {
-                seq: first,
-                id: 0,
-                reason: format!("第 {first} 条应已归档，却仍在库中"),
-            }),
-        ));
+    if let Err(b) = nothing_below(&mut tx, start).await? {
+        return Ok(done(walk.checked, Some(b)));
     }
     if head_seq != walk.next_seq - 1 || head_hash != walk.prev {
         return Ok(done(
@@ -190,4 +167,62 @@ pub async fn verify(db: &Db, actor: &Actor) -> Result<Verification, OpsError> {
         ));
     }
     Ok(done(walk.checked, None))
+}
+
+/// Checks the archives' anchors, oldest first: each signed, each starting where the one
+/// before ended and naming its signature. Returns where the live chain starts (its first
+/// sequence number and the hash it links to), or the first anchor that does not hold.
+pub(crate) fn anchors_hold(ring: &Ring, anchors: &[AnchorRow]) -> Result<(i64, String), Broken> {
+    let mut from = 1;
+    let mut prev_signature = String::new();
+    let mut last_hash = String::new();
+    for a in anchors {
+        let broken = |reason: String| Broken {
+            seq: a.upto_seq,
+            id: 0,
+            reason,
+        };
+        if a.from_seq != from || a.prev_signature != prev_signature {
+            return Err(broken(format!(
+                "归档锚点不连续：第 {}–{} 条的归档之前应从第 {from} 条起（归档记录被删除或改动）",
+                a.from_seq, a.upto_seq
+            )));
+        }
+        let payload = Anchor {
+            from_seq: a.from_seq,
+            upto_seq: a.upto_seq,
+            last_hash: &a.last_hash,
+            file_name: &a.file_name,
+            file_digest: &a.file_digest,
+            entries: a.entries,
+            logins: a.logins,
+            prev_signature: &a.prev_signature,
+        }
+        .payload();
+        let signed = ring
+            .get(&a.key_id)
+            .is_some_and(|k| k.sign(&payload) == a.signature);
+        if !signed {
+            return Err(broken(format!(
+                "归档 {} 的锚点签名不符（归档记录被改动）",
+                a.file_name
+            )));
+        }
+        from = a.upto_seq + 1;
+        prev_signature = a.signature.clone();
+        last_hash = a.last_hash.clone();
+    }
+    Ok((from, last_hash))
+}
+
+/// Entries below the live chain's start: left behind by an archive, or placed there.
+pub(crate) async fn nothing_below(tx: &mut Tx, start: i64) -> Result<Result<(), Broken>, OpsError> {
+    Ok(match audit_archive::first_live_seq(tx).await? {
+        Some(first) if first < start => Err(Broken {
+            seq: first,
+            id: 0,
+            reason: format!("第 {first} 条应已归档，却仍在库中"),
+        }),
+        _ => Ok(()),
+    })
 }

@@ -168,9 +168,24 @@ async fn entries_past_the_retention_archive_to_a_file_that_verifies(on: Backend)
     std::fs::write(&forged, "not an archive\n").unwrap();
     refused(verify_archive(db, &op, &forged).await, "archive");
 
-    // Moving the live chain's start in the database is found: the anchor is signed.
+    // Moving the live chain's start in the database is found: the anchor is signed, and an
+    // archive will not start from an anchor that does not hold.
     execute(db, "UPDATE audit_archives SET last_hash = 'x'").await;
     let b = audit::verify(db, &op).await.unwrap().first_broken.unwrap();
     assert!(b.reason.contains("锚点"), "{b:?}");
+    assert!(!verify_archive(db, &op, &file).await.unwrap().anchored);
+    let later = (clock::today() - chrono::Days::new(200)).to_string();
+    let e = refused(archive(db, &op, &later, &dir).await, "before");
+    assert!(e.contains("锚点"), "{e}");
+    // Dropping the anchor (with the entries it stood for gone) is found too.
+    execute(db, "DELETE FROM audit_archives").await;
+    let b = audit::verify(db, &op).await.unwrap().first_broken.unwrap();
+    assert!(b.reason.contains("序号不连续"), "{b:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "archives hold personal data");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -117,6 +117,80 @@ async fn each_duty_to_its_own_role_and_the_district_admin_until_the_split(on: Ba
         let a = now_as(db, who).await;
         assert_eq!(row(db, &a, &mut n).await, want, "{who} after the split");
     }
+    // The system administrator makes accounts, but what they may do is the security
+    // administrator's to grant: a district administrator it makes waits, and so does an
+    // account whose password it resets.
+    let sys = now_as(db, "sys").await;
+    accounts::create(
+        db,
+        &sys,
+        NewUser {
+            role: s("district_admin"),
+            scope: None,
+            ..new_worker("sysmade")
+        },
+    )
+    .await
+    .unwrap();
+    let e = accounts::login(db, "sysmade", PW, "test")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("授予角色"), "{e}");
+    let sec = now_as(db, "sec").await;
+    let id = count(db, "SELECT id FROM users WHERE username = 'sysmade'").await;
+    roles::assign(
+        db,
+        &sec,
+        id,
+        AssignRole {
+            role: s("street_admin"),
+            scope: s("S"),
+        },
+    )
+    .await
+    .unwrap();
+    now_as(db, "sysmade").await;
+    accounts::reset_password(db, &sys, "street", "Reset-by-sys-1")
+        .await
+        .unwrap();
+    let e = accounts::login(db, "street", "Reset-by-sys-1", "test")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("授予角色"), "{e}");
+    let id = count(db, "SELECT id FROM users WHERE username = 'street'").await;
+    roles::assign(
+        db,
+        &sec,
+        id,
+        AssignRole {
+            role: s("street_admin"),
+            scope: s("S"),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::login(db, "street", "Reset-by-sys-1", "test")
+        .await
+        .unwrap();
+    // A duty administrator acts on no duty account: the security administrator neither ends
+    // the audit administrator's sessions nor removes its second factor.
+    let aud_session = sessions::list(db, &now_as(db, "aud").await, false, None)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(
+        !sessions::list(db, &sec, true, None)
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.username == "aud")
+    );
+    assert!(not_found(sessions::end(db, &sec, &aud_session.id).await));
+    let aud_id = count(db, "SELECT id FROM users WHERE username = 'aud'").await;
+    assert!(not_found(
+        accounts::second_factor::manage(db, &sec, aud_id, None, true).await
+    ));
+
     // Joining them again gives the district administrator back what it held.
     duties::set_split(db, &op, false).await.unwrap();
     let dist = now_as(db, "dist").await;

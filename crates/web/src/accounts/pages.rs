@@ -62,6 +62,8 @@ async fn users_page(s: &AppState, v: &Viewer, page: i64, error: String) -> PageR
         .map(|u| UserLine {
             state: if !u.active {
                 "user.disabled"
+            } else if !u.granted {
+                "user.pending"
             } else if u.locked {
                 "user.locked"
             } else {
