@@ -94,8 +94,21 @@ async fn the_duties_over_http() {
             Some(json!({ "role": "audit_admin" })),
         )
         .await;
+    // A duty account is the operator's: out of the security administrator's reach, it
+    // answers as one that does not exist.
+    assert_eq!(st, StatusCode::NOT_FOUND, "{r}");
+    // A business account made a duty administrator: refused by name, nothing written.
+    let (st, r) = app
+        .as_user(
+            &sec,
+            Method::PUT,
+            &format!("/api/v1/users/{}/role", id_of("street")),
+            Some(json!({ "role": "audit_admin" })),
+        )
+        .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert_eq!(r["error"]["field"], "role");
+    assert_eq!(r["error"]["value"], "audit_admin");
     assert!(r["error"]["message"].as_str().unwrap().contains("三员分立"));
     let (st, r) = app
         .as_user(
