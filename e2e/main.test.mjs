@@ -673,7 +673,8 @@ test('the security administrator keeps the logs and the audit administrator veri
   await page.waitForSelector('p.alert');
   assert.match(await page.textContent('p.alert'), /180/, 'the floor is named');
   await page.fill('#retention input[name=days]', '365');
-  await Promise.all([page.waitForURL(/\/security/), page.click('#retention button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${base}/security#retention`), page.click('#retention button[type=submit]')]);
+  await page.waitForSelector('#duties tbody tr');
   assert.equal(await page.inputValue('#retention input[name=days]'), '365');
   assert.equal(await page.locator('#duties tbody tr').count(), 3, 'the three duties and their holders');
   await page.screenshot({ path: join(shots, '30-security-settings.png'), fullPage: true });
