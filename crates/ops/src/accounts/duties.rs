@@ -9,7 +9,7 @@ use jiceng_store::assessment::{set_setting, setting};
 use jiceng_store::{Db, Tx, accounts as store, audit};
 use serde::Serialize;
 
-const KEY: &str = "duties_split";
+use jiceng_store::accounts::DUTIES_SPLIT as KEY;
 
 /// The three duty roles, in the order pages list them.
 pub const ROLES: [Role; 3] = [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin];

@@ -327,3 +327,28 @@ pub async fn assign_role(
 pub async fn duties(State(s): State<AppState>, a: Authed) -> Result<Json<Duties>, ApiError> {
     Ok(Json(accounts::duties::duties(&s.db, &a.actor).await?))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Reset {
+    /// The new password, under the password policy; its owner changes it at the next sign-in.
+    pub password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/users/{id}/password",
+    tag = "账号",
+    summary = "重置账号的密码并解锁（下次登录须修改；系统管理员重置的账号须安全管理员重新授权）",
+    params(("id" = i64, Path)),
+    request_body = Reset,
+    responses((status = 204, description = "已重置"))
+)]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(b): Body<Reset>,
+) -> Result<StatusCode, ApiError> {
+    accounts::reset_password_of(&s.db, &a.actor, id, &b.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -34,6 +34,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/security/password-policy" => security::save_password_policy [Scope];
         POST "/security/retention" => security::save_retention [Scope];
         POST "/users/{id}/role" => pages::assign_role [Record(User)];
+        POST "/users/{id}/password" => pages::reset_password [Record(User)];
         GET "/login-log" => login_log::page [Scope];
         GET "/login-log/export.xlsx" => login_log::export [Scope];
     )
@@ -60,6 +61,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::set_active [Record(User)];
         api::revoke_user_tokens [Record(User)];
         api::assign_role [Record(User)];
+        api::reset_password [Record(User)];
         api::duties [Scope];
     )
 }

@@ -208,6 +208,25 @@ pub async fn assign_role(
     }
 }
 
+/// Resets an account's password from its row; a refused password is named above the list
+/// (and never sent back into the page).
+pub async fn reset_password(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> PageResult {
+    let new = value(&f, "password").unwrap_or_default();
+    match accounts::reset_password_of(&s.db, &v.actor, id, &new).await {
+        Ok(()) => Ok(go(&headers, "/users")),
+        Err(e @ (OpsError::Invalid(_) | OpsError::Conflict(_))) => {
+            users_page(&s, &v, 1, e.render(v.lang)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub struct TokenLine {
     pub id: i64,
     pub name: String,

@@ -120,6 +120,39 @@ async fn the_duties_over_http() {
         .await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r["role"], "grid_worker");
+    // A manager resets a password over the API: a weak one is named, a good one is forced to
+    // change at the owner's next sign-in.
+    let street = app.login("street").await;
+    let uri = format!("/api/v1/users/{}/password", id_of("secretary"));
+    let (st, r) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &uri,
+            Some(json!({ "password": "weakpass" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(r["error"]["field"], "password");
+    let (st, r) = app
+        .as_user(
+            &street,
+            Method::POST,
+            &uri,
+            Some(json!({ "password": "Reset-by-street-1" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{r}");
+    let (st, _, signed) = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            &[],
+            Some(json!({ "username": "secretary", "password": "Reset-by-street-1" })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(signed["must_change_password"], true, "{signed}");
     let (st, d) = app.as_user(&sec, Method::GET, "/api/v1/duties", None).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(d["split"], false);
