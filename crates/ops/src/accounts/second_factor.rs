@@ -106,13 +106,7 @@ pub async fn confirm_enrolment(
     let step = pending
         .check(code, clock::now().timestamp(), None)
         .ok_or_else(|| Invalid::new("code", code, msg!("验证码不正确或已过期")))?;
-    let codes: Vec<String> = (0..10)
-        .map(|_| {
-            let s = secret(4);
-            format!("{}-{}", &s[..4], &s[4..])
-        })
-        .collect();
-    let hashes: Vec<String> = codes.iter().map(|c| digest(c)).collect();
+    let (codes, hashes) = recovery_codes();
     let mut tx = db.write().await?;
     store::set_totp(&mut tx, id, Some(&pending.base32()), Some(step)).await?;
     store::replace_recovery_codes(&mut tx, id, &hashes).await?;
@@ -120,6 +114,64 @@ pub async fn confirm_enrolment(
         store::session_second_factor_done(&mut tx, &digest(token)).await?;
     }
     append(&mut tx, &actor.audit_name(), "user.totp_enrol", &u, None).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Ten fresh recovery codes, and what is kept of them (their digests).
+fn recovery_codes() -> (Vec<String>, Vec<String>) {
+    let codes: Vec<String> = (0..10)
+        .map(|_| {
+            let s = secret(4);
+            format!("{}-{}", &s[..4], &s[4..])
+        })
+        .collect();
+    let hashes = codes.iter().map(|c| digest(c)).collect();
+    (codes, hashes)
+}
+
+/// Replaces the actor's recovery codes with ten new ones, shown once: the old ones, used up or
+/// seen by someone else, stop working. Asks for a code from the app (taken once, wrong ones
+/// counted as at sign-in), so a session left open cannot do it alone.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "renew_recovery_codes"))]
+pub async fn renew_recovery_codes(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+) -> Result<Vec<String>, OpsError> {
+    if actor.read_only() {
+        return Err(OpsError::Forbidden(msg!("只读令牌不能更换恢复码")));
+    }
+    let id = me(actor)?;
+    let u = user(db, id).await?;
+    let key = format!("totp:{}", u.username);
+    if let Some(until) = throttle::waiting(&mut db.read().await?, &key).await? {
+        return Err(throttle::wait_error("code", until));
+    }
+    let Some(s) = u.totp_secret.as_deref().and_then(Secret::from_base32) else {
+        return Err(Invalid::new("code", "", msg!("尚未启用二次验证")).into());
+    };
+    let mut tx = db.write().await?;
+    let Some(step) = s.check(code, clock::now().timestamp(), u.totp_last_step) else {
+        let wait = throttle::fail(&mut tx, &key, SIGN_IN).await?;
+        tx.commit().await?;
+        return Err(match wait {
+            Some(until) => throttle::wait_error("code", until),
+            None => Invalid::new("code", code, msg!("验证码不正确或已过期")).into(),
+        });
+    };
+    let (codes, hashes) = recovery_codes();
+    store::set_totp_step(&mut tx, id, step).await?;
+    store::replace_recovery_codes(&mut tx, id, &hashes).await?;
+    jiceng_store::throttles::clear(&mut tx, &key).await?;
+    append(
+        &mut tx,
+        &actor.audit_name(),
+        "user.recovery_codes",
+        &u,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(codes)
 }

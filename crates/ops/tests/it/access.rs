@@ -921,6 +921,39 @@ async fn administrators_sign_in_with_a_second_factor(on: Backend) {
         "a recovery code is good once"
     );
 
+    // Renewed with a fresh code from the app, the recovery codes are new and the old stop
+    // working; a wrong or replayed code renews nothing.
+    let _later = jiceng_domain::clock::fix(
+        jiceng_domain::clock::now() + chrono::Duration::seconds(2 * STEP),
+    );
+    let (verified, _) = accounts::session_actor(&t.db, &again.token).await.unwrap();
+    let e = second_factor::renew_recovery_codes(&t.db, &verified, &wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field, Some("code"), "{e}");
+    let renewed = second_factor::renew_recovery_codes(&t.db, &verified, &code(now + 2))
+        .await
+        .unwrap();
+    assert_eq!(renewed.len(), 10);
+    assert!(renewed.iter().all(|c| !recovery.contains(c)));
+    assert!(
+        second_factor::renew_recovery_codes(&t.db, &verified, &code(now + 2))
+            .await
+            .is_err(),
+        "a code is taken once"
+    );
+    let fifth = accounts::login(&t.db, "street1", PW, "test").await.unwrap();
+    let (pending, _) = accounts::session_actor(&t.db, &fifth.token).await.unwrap();
+    assert!(
+        second_factor::give(&t.db, &pending, &fifth.token, &recovery[1], "test".into())
+            .await
+            .is_err(),
+        "the old codes stopped working"
+    );
+    second_factor::give(&t.db, &pending, &fifth.token, &renewed[0], "test".into())
+        .await
+        .expect("a new recovery code");
+
     let s = accounts::login(&t.db, "sec1", PW, "test").await.unwrap();
     assert_eq!(s.second_factor, None, "a secretary is not asked by default");
     let sec_id = accounts::session_actor(&t.db, &s.token).await.unwrap().0;

@@ -27,6 +27,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/users/{id}/tokens/revoke" => pages::revoke_user_tokens [Record(User)];
         GET "/totp" => second_factor::page [Account];
         POST "/totp" => second_factor::submit [Account];
+        POST "/totp/recovery-codes" => second_factor::renew_from_page [Account];
         POST "/users/{id}/totp" => second_factor::manage_from_page [Record(User)];
         GET "/sessions" => sessions::page [Account];
         POST "/sessions/{id}/end" => sessions::end_from_page [Record(Session)];
@@ -47,6 +48,7 @@ pub(crate) fn api(t: Table) -> Table {
         second_factor::give [Account];
         second_factor::start [Account];
         second_factor::confirm [Account];
+        second_factor::renew [Account];
         second_factor::manage [Record(User)];
         sessions::end [Record(Session)];
         api::login [Public];

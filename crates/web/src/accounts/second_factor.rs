@@ -92,8 +92,10 @@ struct TotpPage {
     /// Enrolling: the QR code (SVG) and the secret to type by hand; empty when giving a code.
     qr: String,
     secret: String,
-    /// Just enrolled: the recovery codes, shown once.
+    /// Just enrolled (or renewed): the recovery codes, shown once.
     recovery: Vec<String>,
+    /// Enrolled and given this session: may renew the recovery codes.
+    renewable: bool,
     error: String,
 }
 
@@ -121,6 +123,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
         qr,
         secret,
         recovery: Vec::new(),
+        renewable: enrolled && !v.actor.owes_second_factor(),
         error,
     }))
 }
@@ -157,11 +160,48 @@ pub async fn submit(
                 qr: String::new(),
                 secret: String::new(),
                 recovery,
+                renewable: false,
                 error: String::new(),
             }))
         }
         Err(e) => page_with(&s, &v, e.render(v.lang)).await,
     }
+}
+
+/// Renews the recovery codes from the page, with a code from the app; the new ones are shown
+/// once.
+pub async fn renew_from_page(
+    State(s): State<AppState>,
+    v: Viewer,
+    Form(f): Form<Values>,
+) -> PageResult {
+    let code = value(&f, "code").unwrap_or_default();
+    match second_factor::renew_recovery_codes(&s.db, &v.actor, &code).await {
+        Ok(recovery) => {
+            let title = v.layout("", "").t("totp.title").to_string();
+            Ok(render(&TotpPage {
+                l: v.layout("", title),
+                qr: String::new(),
+                secret: String::new(),
+                recovery,
+                renewable: false,
+                error: String::new(),
+            }))
+        }
+        Err(e @ jiceng_ops::OpsError::Forbidden(_)) => Err(e.into()),
+        Err(e) => page_with(&s, &v, e.render(v.lang)).await,
+    }
+}
+
+#[utoipa::path(post, path = "/me/totp/recovery-codes", tag = "账号", summary = "以一个动态码更换恢复码：旧的全部作废，新的只显示一次",
+    request_body = Code, responses((status = 200, description = "成功", body = RecoveryCodes)))]
+pub async fn renew(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(c): Body<Code>,
+) -> Result<Json<RecoveryCodes>, ApiError> {
+    let recovery_codes = second_factor::renew_recovery_codes(&s.db, &a.actor, &c.code).await?;
+    Ok(Json(RecoveryCodes { recovery_codes }))
 }
 
 pub async fn manage_from_page(

@@ -87,6 +87,8 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "POST /api/v1/session/totp",
         "POST /api/v1/me/totp",
         "POST /api/v1/me/totp/confirm",
+        "POST /totp/recovery-codes",
+        "POST /api/v1/me/totp/recovery-codes",
     ]
     .map(String::from)
     .into();
