@@ -555,7 +555,17 @@ test('the API reference lists every operation and each schema with its typed fie
 });
 
 test('a reset password must be changed at the next sign-in, and the login log shows it', async () => {
-  jiceng('user', 'reset-password', 'worker', '--password', 'Reset-by-admin-9');
+  // The administrator resets it from the accounts list; a weak one is named first.
+  const reset = await signIn('admin');
+  await reset.goto(`${base}/users`);
+  const row = reset.locator('table.users tbody tr:has(td.mono:text-is("worker"))');
+  await row.locator('form.password-reset input[name=password]').fill('short');
+  await row.locator('form.password-reset button').click();
+  await reset.waitForSelector('p.alert');
+  assert.match(await reset.textContent('p.alert'), /至少 8 位|密码/);
+  await row.locator('form.password-reset input[name=password]').fill('Reset-by-admin-9');
+  await Promise.all([reset.waitForURL(`${base}/users`), row.locator('form.password-reset button').click()]);
+  await reset.context().close();
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   await page.goto(`${base}/login`);
