@@ -70,14 +70,17 @@ impl Ring {
         self.keys().map(|k| k.id().to_string()).collect()
     }
 
-    /// Reads the keys of the data directory, making the current key if there is none.
-    pub fn read(data_dir: &Path) -> Result<Ring, StoreError> {
+    /// Reads the keys of the data directory; at a start (`make`), makes the current key if
+    /// there is none. A reload never makes one: a rotation in another process owns the file.
+    pub fn read(data_dir: &Path, make: bool) -> Result<Ring, StoreError> {
+        // Taken before the key is read: a rotation after it is noticed at the next look.
+        let stamp = stamp_of(data_dir);
         let current = match std::env::var(ENV).ok().filter(|k| !k.is_empty()) {
             Some(k) => AuditKey::new(k.as_bytes())
                 .ok_or_else(|| StoreError::Unavailable(format!("{ENV} 至少应有 16 个字符")))?,
             None => {
                 let path = file_in(data_dir);
-                if !path.exists() {
+                if make && !path.exists() {
                     write_private(&path, new_secret().as_bytes()).map_err(unreadable(&path))?;
                 }
                 key_in(&path)?
@@ -106,7 +109,7 @@ impl Ring {
             current,
             retired,
             dir: Some(data_dir.to_path_buf()),
-            stamp: stamp_of(data_dir),
+            stamp,
         })
     }
 
@@ -114,32 +117,45 @@ impl Ring {
     /// new one; returns the keys as they now are. A key given by `JICENG_AUDIT_KEY` is rotated
     /// by its keeper instead: the old one goes into `audit-keys/`, the variable gets the new.
     pub fn rotate(data_dir: &Path) -> Result<Ring, StoreError> {
-        if std::env::var(ENV).is_ok_and(|k| !k.is_empty()) {
-            return Err(StoreError::Unavailable(format!(
-                "当前密钥来自环境变量 {ENV}：请把它存入 {}/<任意名>.key，再为 {ENV} 设新值",
-                retired_dir(data_dir).display()
-            )));
-        }
-        let old = Ring::read(data_dir)?;
+        rotatable(data_dir)?;
+        let old = Ring::read(data_dir, true)?;
         let dir = retired_dir(data_dir);
         std::fs::create_dir_all(&dir).map_err(unreadable(&dir))?;
         let kept = dir.join(format!("{}.key", old.current.id()));
         let current = file_in(data_dir);
-        // Moved, not copied: between the two steps the old key is already safe among the
-        // retired ones, and a start that finds no current key makes one.
-        std::fs::rename(&current, &kept).map_err(unreadable(&kept))?;
-        write_private(&current, new_secret().as_bytes()).map_err(unreadable(&current))?;
+        let fresh = data_dir.join(format!(".audit.key.{}", new_secret()));
+        write_private(&fresh, new_secret().as_bytes()).map_err(unreadable(&fresh))?;
+        // The old key is linked among the retired ones before the new one replaces it in one
+        // rename: at no moment is there no `audit.key` for another process to find missing.
+        if !kept.exists() {
+            std::fs::hard_link(&current, &kept).map_err(unreadable(&kept))?;
+        }
         sync_dir(&dir).map_err(unreadable(&dir))?;
+        std::fs::rename(&fresh, &current).map_err(unreadable(&current))?;
         sync_dir(data_dir).map_err(unreadable(data_dir))?;
-        Ring::read(data_dir)
+        Ring::read(data_dir, false)
     }
+}
+
+/// Whether this process may rotate the key itself: not when the key comes from the
+/// environment, which its keeper rotates.
+pub fn rotatable(data_dir: &Path) -> Result<(), StoreError> {
+    if std::env::var(ENV).is_ok_and(|k| !k.is_empty()) {
+        return Err(StoreError::Unavailable(format!(
+            "当前密钥来自环境变量 {ENV}：请把它存入 {}/<任意名>.key，再为 {ENV} 设新值",
+            retired_dir(data_dir).display()
+        )));
+    }
+    Ok(())
 }
 
 /// Records in the data directory that the retired key `id` was retired by the entry `seq`.
 pub fn mark_retired(data_dir: &Path, id: &str, seq: i64) -> Result<(), StoreError> {
     let dir = retired_dir(data_dir);
     let path = dir.join(format!("{id}.retired"));
-    write_private(&path, seq.to_string().as_bytes()).map_err(unreadable(&path))?;
+    let fresh = dir.join(format!(".{id}.retired.{}", new_secret()));
+    write_private(&fresh, seq.to_string().as_bytes()).map_err(unreadable(&fresh))?;
+    std::fs::rename(&fresh, &path).map_err(unreadable(&path))?;
     sync_dir(&dir).map_err(unreadable(&dir))
 }
 
@@ -196,7 +212,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Loads the deployment's keys and uses them for this process.
 pub fn load(data_dir: &Path) -> Result<Arc<Ring>, StoreError> {
-    install(Ring::read(data_dir)?)
+    install(Ring::read(data_dir, true)?)
 }
 
 /// Rotates the data directory's key and uses the new one in this process.
@@ -209,7 +225,7 @@ pub fn rotate(data_dir: &Path) -> Result<Arc<Ring>, StoreError> {
 pub fn reload() -> Result<Arc<Ring>, StoreError> {
     let ring = ring()?;
     match &ring.dir {
-        Some(dir) => install(Ring::read(dir)?),
+        Some(dir) => install(Ring::read(dir, false)?),
         None => Ok(ring),
     }
 }
@@ -279,9 +295,12 @@ mod tests {
     #[test]
     fn rotation_keeps_the_old_key_among_the_retired() {
         let dir = tempfile_dir();
-        let first = Ring::read(&dir).unwrap();
+        let first = Ring::read(&dir, true).unwrap();
         assert_eq!(first.ids().len(), 1);
-        assert_eq!(Ring::read(&dir).unwrap().current.id(), first.current.id());
+        assert_eq!(
+            Ring::read(&dir, true).unwrap().current.id(),
+            first.current.id()
+        );
         let second = Ring::rotate(&dir).unwrap();
         assert_ne!(second.current.id(), first.current.id());
         assert!(second.get(first.current.id()).is_some());
@@ -295,7 +314,12 @@ mod tests {
         // A retired key file lost: its entries can no longer be checked.
         std::fs::remove_file(retired_dir(&dir).join(format!("{}.key", first.current.id())))
             .unwrap();
-        assert!(Ring::read(&dir).unwrap().get(first.current.id()).is_none());
+        assert!(
+            Ring::read(&dir, true)
+                .unwrap()
+                .get(first.current.id())
+                .is_none()
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -678,7 +678,8 @@ pub async fn reset_password(
     // One who sets a password but may not grant the role (the system administrator) could
     // sign in as the account: it waits for the security administrator to grant it again.
     let path = user.scope_path.as_deref().unwrap_or("/");
-    if actor.may_secure_account(user.role, path).is_err() {
+    let withheld = actor.may_secure_account(user.role, path).is_err();
+    if withheld {
         store::withhold_grant(&mut tx, user.id).await?;
     }
     store::delete_sessions_of(&mut tx, user.id, None).await?;
@@ -691,7 +692,7 @@ pub async fn reset_password(
         &actor.audit_name(),
         "user.password_reset",
         &user,
-        None,
+        Some(serde_json::json!({ "granted": user.granted && !withheld }).to_string()),
     )
     .await?;
     tx.commit().await?;

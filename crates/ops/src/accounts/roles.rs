@@ -89,7 +89,8 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, a: AssignRole) -> Result<Us
         return Err(Invalid::new("scope", &o.code, msg!("三员账号管理全域，不设管理范围")).into());
     }
     actor.may_secure_account(role, scope.as_ref().map_or("/", |o| o.path.as_str()))?;
-    let before = serde_json::json!({"role": user.role, "scope": user.scope_code});
+    let before =
+        serde_json::json!({"role": user.role, "scope": user.scope_code, "granted": user.granted});
     // Bindings the new role does not use go: a former handler keeps no department's cases,
     // a former liaison acts for no unit. The member record is who the account is, and stays.
     store::set_role(
@@ -109,7 +110,7 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, a: AssignRole) -> Result<Us
         "user.role",
         &after,
         Some(
-            serde_json::json!({"before": before, "role": role, "scope": after.scope_code})
+            serde_json::json!({"before": before, "role": role, "scope": after.scope_code, "granted": true})
                 .to_string(),
         ),
     )

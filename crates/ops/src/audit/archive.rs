@@ -272,15 +272,20 @@ async fn write_file(
     };
     let name = format!("jiceng-audit-{from_seq:09}-{upto_seq:09}-{day}.jsonl");
     let path = dir.join(&name);
-    if path.exists() {
-        let _ = std::fs::remove_file(&partial);
-        return Err(OpsError::conflict(
-            "out",
-            path.display(),
-            msg!("归档文件已存在"),
-        ));
+    // Linked, not renamed: a link never replaces a file of that name (another run's).
+    let linked = std::fs::hard_link(&partial, &path);
+    let _ = std::fs::remove_file(&partial);
+    match linked {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(OpsError::conflict(
+                "out",
+                path.display(),
+                msg!("归档文件已存在"),
+            ));
+        }
+        Err(e) => return Err(io_failed(&path)(e)),
     }
-    std::fs::rename(&partial, &path).map_err(io_failed(&path))?;
     // The file is on disk, under its name, before a single entry leaves the database.
     sync_dir(dir).map_err(io_failed(dir))?;
     Ok(Written {

@@ -17,8 +17,9 @@ pub struct Rotated {
 }
 
 /// Starts a new key for the deployment whose files are in `data_dir`; the rotation is the
-/// first entry the new key signs. Other running processes sign with the old key until they
-/// restart, which verification accepts: every entry is checked with its own key.
+/// first entry the new key signs. Other processes sharing the data directory notice the new
+/// key within a second; the old one is accepted a little past the rotation, for writes begun
+/// before it, and refused after.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rotate_key"))]
 pub async fn rotate(db: &Db, actor: &Actor, data_dir: &Path) -> Result<Rotated, OpsError> {
     if !matches!(actor, Actor::Operator { .. }) {
@@ -26,10 +27,15 @@ pub async fn rotate(db: &Db, actor: &Actor, data_dir: &Path) -> Result<Rotated, 
             "审计签名密钥只能由服务器操作员在命令行轮换"
         )));
     }
+    audit_key::rotatable(data_dir)?;
     let retired = audit_key::current()?.id().to_string();
+    // Under the write lock, no entry comes between: the rotation is the next entry, and the
+    // old key's bound is written before the files change, so a failed commit still leaves it.
+    let mut tx = db.write().await?;
+    let (head, _) = audit::head(&mut tx).await?;
+    audit_key::mark_retired(data_dir, &retired, head + 1)?;
     let ring = audit_key::rotate(data_dir)?;
     let current = ring.current().id().to_string();
-    let mut tx = db.write().await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -42,10 +48,7 @@ pub async fn rotate(db: &Db, actor: &Actor, data_dir: &Path) -> Result<Rotated, 
         },
     )
     .await?;
-    let (seq, _) = audit::head(&mut tx).await?;
     tx.commit().await?;
-    // Where the old key stopped: verification refuses it on entries well after this one.
-    audit_key::mark_retired(data_dir, &retired, seq)?;
     Ok(Rotated {
         retired,
         current,

@@ -202,6 +202,14 @@ pub(crate) fn anchors_hold(ring: &Ring, anchors: &[AnchorRow]) -> Result<(i64, S
         let signed = ring
             .get(&a.key_id)
             .is_some_and(|k| k.sign(&payload) == a.signature);
+        if let Some(at) = ring.retired_at(&a.key_id)
+            && a.upto_seq > at + RETIRED_KEY_GRACE
+        {
+            return Err(broken(format!(
+                "归档 {} 的锚点由已在第 {at} 条轮换下来的密钥签名（旧密钥被冒用）",
+                a.file_name
+            )));
+        }
         if !signed {
             return Err(broken(format!(
                 "归档 {} 的锚点签名不符（归档记录被改动）",
