@@ -191,15 +191,19 @@ pub async fn give(
     client: login_log::Client<'_>,
 ) -> Result<(), OpsError> {
     let id = me(actor)?;
-    let u = user(db, id).await?;
+    // All asked under the write lock: parallel tries neither pass the throttle together nor
+    // take one code twice.
+    let mut tx = db.write().await?;
+    let u = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
     let key = format!("totp:{}", u.username);
-    if let Some(until) = throttle::waiting(&mut db.read().await?, &key).await? {
+    if let Some(until) = throttle::waiting(&mut tx, &key).await? {
         return Err(throttle::wait_error("code", until));
     }
     let Some(s) = u.totp_secret.as_deref().and_then(Secret::from_base32) else {
         return Err(Invalid::new("code", "", msg!("尚未启用二次验证")).into());
     };
-    let mut tx = db.write().await?;
     let by_app = s.check(code, clock::now().timestamp(), u.totp_last_step);
     let by_recovery = by_app.is_none()
         && store::use_recovery_code(
