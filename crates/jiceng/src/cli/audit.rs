@@ -136,7 +136,7 @@ pub async fn run(
         AuditCmd::Retention { days } => {
             let r = match days {
                 Some(d) => audit::retention::set_retention(db, actor, d).await?,
-                None => audit::retention::retention(db).await?,
+                None => audit::retention::retention(db, actor).await?,
             };
             out.show(&r, |r| {
                 format!(

@@ -549,7 +549,7 @@ async fn duties_and_retention_from_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
     let r = cli.json(&["audit", "retention", "--days", "365"]);
     assert_eq!(r["days"], 365);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = jiceng_domain::clock::today().to_string();
     let out = cli.run(&["audit", "archive", "--before", &today]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("365"));

@@ -12,8 +12,8 @@ use jiceng_domain::passwords::PasswordPolicy;
 use jiceng_domain::throttle::SIGN_IN;
 use jiceng_domain::totp::Secret;
 use jiceng_domain::{Invalid, clock, msg};
-use jiceng_store::Db;
 use jiceng_store::accounts::{self as store, UserRow};
+use jiceng_store::{Db, Tx};
 use serde::Serialize;
 
 /// What a session owes after its password.
@@ -118,6 +118,36 @@ pub async fn confirm_enrolment(
     Ok(codes)
 }
 
+/// An enrolled account as a code is checked against it: all asked under the write lock, so
+/// parallel tries neither pass the throttle together nor take one code twice.
+struct Enrolled {
+    tx: Tx,
+    user: UserRow,
+    /// The throttle's key for its codes.
+    key: String,
+    secret: Secret,
+}
+
+async fn enrolled_under_lock(db: &Db, id: i64) -> Result<Enrolled, OpsError> {
+    let mut tx = db.write().await?;
+    let user = store::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("账号", id))?;
+    let key = format!("totp:{}", user.username);
+    if let Some(until) = throttle::waiting(&mut tx, &key).await? {
+        return Err(throttle::wait_error("code", until));
+    }
+    let Some(secret) = user.totp_secret.as_deref().and_then(Secret::from_base32) else {
+        return Err(Invalid::new("code", "", msg!("尚未启用二次验证")).into());
+    };
+    Ok(Enrolled {
+        tx,
+        user,
+        key,
+        secret,
+    })
+}
+
 /// Ten fresh recovery codes, and what is kept of them (their digests).
 fn recovery_codes() -> (Vec<String>, Vec<String>) {
     let codes: Vec<String> = (0..10)
@@ -143,19 +173,12 @@ pub async fn renew_recovery_codes(
         return Err(OpsError::Forbidden(msg!("只读令牌不能更换恢复码")));
     }
     let id = me(actor)?;
-    // All asked under the write lock: parallel tries neither pass the throttle together nor
-    // take one code twice.
-    let mut tx = db.write().await?;
-    let u = store::by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("账号", id))?;
-    let key = format!("totp:{}", u.username);
-    if let Some(until) = throttle::waiting(&mut tx, &key).await? {
-        return Err(throttle::wait_error("code", until));
-    }
-    let Some(s) = u.totp_secret.as_deref().and_then(Secret::from_base32) else {
-        return Err(Invalid::new("code", "", msg!("尚未启用二次验证")).into());
-    };
+    let Enrolled {
+        mut tx,
+        user: u,
+        key,
+        secret: s,
+    } = enrolled_under_lock(db, id).await?;
     let Some(step) = s.check(code, clock::now().timestamp(), u.totp_last_step) else {
         let wait = throttle::fail(&mut tx, &key, SIGN_IN).await?;
         tx.commit().await?;
@@ -191,19 +214,12 @@ pub async fn give(
     client: login_log::Client<'_>,
 ) -> Result<(), OpsError> {
     let id = me(actor)?;
-    // All asked under the write lock: parallel tries neither pass the throttle together nor
-    // take one code twice.
-    let mut tx = db.write().await?;
-    let u = store::by_id(&mut tx, id)
-        .await?
-        .ok_or_else(|| OpsError::not_found("账号", id))?;
-    let key = format!("totp:{}", u.username);
-    if let Some(until) = throttle::waiting(&mut tx, &key).await? {
-        return Err(throttle::wait_error("code", until));
-    }
-    let Some(s) = u.totp_secret.as_deref().and_then(Secret::from_base32) else {
-        return Err(Invalid::new("code", "", msg!("尚未启用二次验证")).into());
-    };
+    let Enrolled {
+        mut tx,
+        user: u,
+        key,
+        secret: s,
+    } = enrolled_under_lock(db, id).await?;
     let by_app = s.check(code, clock::now().timestamp(), u.totp_last_step);
     let by_recovery = by_app.is_none()
         && store::use_recovery_code(

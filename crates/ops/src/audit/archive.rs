@@ -11,7 +11,7 @@ use super::retention::days_in;
 use super::verify::{Broken, Walk, anchors_hold, nothing_below};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, NaiveDate, Utc};
-use jiceng_domain::audit::{Anchor, archive_payload, keep_from};
+use jiceng_domain::audit::{Anchor, archive_payload, hex, keep_from};
 use jiceng_domain::{Invalid, clock, msg, text};
 use jiceng_store::audit::{self, EntryRow};
 use jiceng_store::audit_archive::{self as store, AnchorRow, NewAnchor};
@@ -56,10 +56,6 @@ enum Record {
     Audit(EntryRow),
     Login(LoginRow),
     Trailer(Trailer),
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What an archiving run did.

@@ -37,9 +37,13 @@ fn shown(days: i64) -> Retention {
     }
 }
 
-/// The retention in force.
+/// The retention in force: for those who read the logs or set it.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "retention"))]
-pub async fn retention(db: &Db) -> Result<Retention, OpsError> {
+pub async fn retention(db: &Db, actor: &Actor) -> Result<Retention, OpsError> {
+    actor
+        .may_read_audit()
+        .map(|_| ())
+        .or_else(|_| actor.may_duty(Duty::Security))?;
     Ok(shown(days_in(&mut db.read().await?).await?))
 }
 

@@ -128,6 +128,19 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
     }))
 }
 
+/// Recovery codes just made (at enrolment or renewal), shown this once.
+fn recovery_page(v: &Viewer, recovery: Vec<String>) -> Response {
+    let title = v.layout("", "").t("totp.title").to_string();
+    render(&TotpPage {
+        l: v.layout("", title),
+        qr: String::new(),
+        secret: String::new(),
+        recovery,
+        renewable: false,
+        error: String::new(),
+    })
+}
+
 pub async fn page(State(s): State<AppState>, v: Viewer) -> PageResult {
     page_with(&s, &v, String::new()).await
 }
@@ -153,17 +166,7 @@ pub async fn submit(
         };
     }
     match second_factor::confirm_enrolment(&s.db, &v.actor, &code, Some(&v.session)).await {
-        Ok(recovery) => {
-            let title = v.layout("", "").t("totp.title").to_string();
-            Ok(render(&TotpPage {
-                l: v.layout("", title),
-                qr: String::new(),
-                secret: String::new(),
-                recovery,
-                renewable: false,
-                error: String::new(),
-            }))
-        }
+        Ok(recovery) => Ok(recovery_page(&v, recovery)),
         Err(e) => page_with(&s, &v, e.render(v.lang)).await,
     }
 }
@@ -177,17 +180,7 @@ pub async fn renew_from_page(
 ) -> PageResult {
     let code = value(&f, "code").unwrap_or_default();
     match second_factor::renew_recovery_codes(&s.db, &v.actor, &code).await {
-        Ok(recovery) => {
-            let title = v.layout("", "").t("totp.title").to_string();
-            Ok(render(&TotpPage {
-                l: v.layout("", title),
-                qr: String::new(),
-                secret: String::new(),
-                recovery,
-                renewable: false,
-                error: String::new(),
-            }))
-        }
+        Ok(recovery) => Ok(recovery_page(&v, recovery)),
         Err(e @ jiceng_ops::OpsError::Forbidden(_)) => Err(e.into()),
         Err(e) => page_with(&s, &v, e.render(v.lang)).await,
     }

@@ -39,7 +39,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
     let loaded = async {
         Ok::<_, OpsError>((
             passwords::policy(&s.db).await?,
-            retention::retention(&s.db).await?,
+            retention::retention(&s.db, &v.actor).await?,
             duties::duties(&s.db, &v.actor).await?,
         ))
     };

@@ -87,11 +87,7 @@ pub async fn delete_login(a: Authed, Path(_id): Path<i64>) -> Result<Json<()>, A
     responses((status = 200, description = "成功", body = Retention))
 )]
 pub async fn retention(State(s): State<AppState>, a: Authed) -> Result<Json<Retention>, ApiError> {
-    a.actor
-        .may_read_audit()
-        .map(|_| ())
-        .or_else(|_| a.actor.may_duty(jiceng_domain::accounts::Duty::Security))?;
-    Ok(Json(audit::retention::retention(&s.db).await?))
+    Ok(Json(audit::retention::retention(&s.db, &a.actor).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
