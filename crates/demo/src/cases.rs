@@ -64,7 +64,7 @@ pub async fn load(
     let mut cases: Vec<CaseRow> = Vec::new();
     let mut steps: Vec<StepSeed> = Vec::new();
     let mut summons: Vec<SummonsSeed> = Vec::new();
-    let mut counts: HashMap<(i64, i64, i64, String), Delta> = HashMap::new();
+    let mut counts: HashMap<Key, Delta> = HashMap::new();
     let per_grid = PER_GRID_MONTH * 12;
     let mut total = 0i64;
     for g in &grids {
@@ -88,14 +88,15 @@ pub async fn load(
                 steps: &mut steps,
                 counts: &mut counts,
                 now,
+                summoned: Vec::new(),
             };
             sim.run(rng, &classification, &calendar, departments, &mut summons);
             cases.push(sim.c);
         }
     }
     flush(tx, &mut cases, &mut steps, &mut summons).await?;
-    for ((month, street, dept, top), d) in &counts {
-        store::bump(tx, *month, *street, *dept, top, d).await?;
+    for ((month, street, dept, top, shared), d) in &counts {
+        store::bump(tx, *shared, *month, *street, *dept, top, d).await?;
     }
     Ok(Loaded {
         grids: grids.len(),
@@ -376,12 +377,18 @@ const TITLES: [(&str, &str); 16] = [
     ("other", "其他诉求"),
 ];
 
+/// A row of the counts: month, street, department, category and whether it is a summoned
+/// department's share.
+type Key = (i64, i64, i64, String, bool);
+
 /// One case going round the loop in generated time; stops at the first move after `now`.
 struct Sim<'a> {
     c: CaseRow,
     steps: &'a mut Vec<StepSeed>,
-    counts: &'a mut HashMap<(i64, i64, i64, String), Delta>,
+    counts: &'a mut HashMap<Key, Delta>,
     now: DateTime<Utc>,
+    /// The departments a whistle summoned to the case.
+    summoned: Vec<i64>,
 }
 
 impl Sim<'_> {
@@ -391,6 +398,18 @@ impl Sim<'_> {
         action: Action,
         at: DateTime<Utc>,
         dept: Option<i64>,
+        change: impl FnOnce(&mut CaseRow),
+    ) -> bool {
+        self.step_summoning(action, at, dept, &[], change)
+    }
+
+    /// As [`Sim::step`], summoning `summon` by a whistle in the same move.
+    fn step_summoning(
+        &mut self,
+        action: Action,
+        at: DateTime<Utc>,
+        dept: Option<i64>,
+        summon: &[i64],
         change: impl FnOnce(&mut CaseRow),
     ) -> bool {
         if at > self.now {
@@ -411,16 +430,18 @@ impl Sim<'_> {
         self.c.extension_pending = after.extension_pending;
         self.c.extensions = i64::from(after.extensions);
         self.c.satisfaction = after.satisfaction;
-        let (d, department) = accounting(action, &before, &self.c, dept, at);
-        if d != Delta::default() {
-            let month = jiceng_ops::cases::intake::month_of(&self.c);
+        let was = self.summoned.clone();
+        self.summoned.extend_from_slice(summon);
+        let month = jiceng_ops::cases::intake::month_of(&self.c);
+        for b in accounting(action, &before, &self.c, dept, (&was, &self.summoned), at) {
             let key = (
                 month,
                 self.c.street_org_id.unwrap_or(0),
-                department.unwrap_or(0),
+                b.department,
                 self.c.category_top.clone().unwrap_or_default(),
+                b.shared,
             );
-            *self.counts.entry(key).or_default() += d;
+            *self.counts.entry(key).or_default() += b.delta;
         }
         self.steps
             .push((self.c.id, action.code(), "demo".into(), at, None, dept));
@@ -445,6 +466,7 @@ impl Sim<'_> {
             self.c.street_org_id.unwrap_or(0),
             0,
             self.c.category_top.clone().unwrap_or_default(),
+            false,
         ));
         d.or_default().received += 1;
         let top = self.c.category_top.clone().unwrap_or_default();
@@ -456,33 +478,37 @@ impl Sim<'_> {
         let mut dept =
             (!rng.chance(0.35)).then(|| departments[department_for(&top, rng) % departments.len()]);
         let mut t = t0 + minutes(5, 120, rng);
-        let dispatch = |sim: &mut Sim, t: DateTime<Utc>, d: Option<i64>| {
+        // Some dispatches whistle a second department along with the first.
+        let whistled = dept
+            .filter(|_| rng.chance(0.06))
+            .map(|lead| {
+                (
+                    lead,
+                    departments[rng.below(departments.len() as u64) as usize],
+                )
+            })
+            .filter(|(lead, other)| lead != other);
+        let dispatch = |sim: &mut Sim, t: DateTime<Utc>, d: Option<i64>, summon: &[i64]| {
             let due = domain::deadline(cal, clock::local(t), limit, 0);
-            sim.step(Action::Dispatch, t, d, |c| {
+            sim.step_summoning(Action::Dispatch, t, d, summon, |c| {
                 c.department_id = d;
                 c.dispatched_at = Some(t);
                 c.response_due_at = Some(t + Duration::minutes(i64::from(cl.response_minutes)));
                 c.due_at = Some(clock::from_local(due));
             })
         };
-        if !dispatch(self, t, dept) {
+        let summon: Vec<i64> = whistled.map_or(vec![], |(lead, other)| vec![lead, other]);
+        if !dispatch(self, t, dept, &summon) {
             return;
         }
-        if let Some(lead) = dept
-            && rng.chance(0.06)
-        {
-            let other = departments[rng.below(departments.len() as u64) as usize];
-            if other != lead {
-                let due = t + Duration::minutes(i64::from(cl.report_minutes));
-                for d in [lead, other] {
-                    let rep = t + minutes(5, 45, rng);
-                    let reported = (rep <= self.now).then_some(rep);
-                    summons.push((self.c.id, d, t, due, reported));
-                    if let Some(r) = reported {
-                        self.steps
-                            .push((self.c.id, "report", "demo".into(), r, None, Some(d)));
-                    }
-                }
+        let due = t + Duration::minutes(i64::from(cl.report_minutes));
+        for d in summon {
+            let rep = t + minutes(5, 45, rng);
+            let reported = (rep <= self.now).then_some(rep);
+            summons.push((self.c.id, d, t, due, reported));
+            if let Some(r) = reported {
+                self.steps
+                    .push((self.c.id, "report", "demo".into(), r, None, Some(d)));
             }
         }
         if dept.is_some() && rng.chance(0.04) {
@@ -496,7 +522,7 @@ impl Sim<'_> {
             }
             dept = Some(departments[rng.below(departments.len() as u64) as usize]);
             t += minutes(10, 60, rng);
-            if !dispatch(self, t, dept) {
+            if !dispatch(self, t, dept, &[]) {
                 return;
             }
         }
@@ -598,7 +624,7 @@ pub async fn add_cases(
         let mut cases = Vec::with_capacity(n as usize);
         let mut steps: Vec<StepSeed> = Vec::new();
         let mut summons: Vec<SummonsSeed> = Vec::new();
-        let mut counts: HashMap<(i64, i64, i64, String), Delta> = HashMap::new();
+        let mut counts: HashMap<Key, Delta> = HashMap::new();
         for _ in 0..n {
             let g = &grids[rng.below(grids.len() as u64) as usize];
             let received = start + Duration::minutes(rng.below(365 * 24 * 60) as i64);
@@ -616,6 +642,7 @@ pub async fn add_cases(
                 steps: &mut steps,
                 counts: &mut counts,
                 now,
+                summoned: Vec::new(),
             };
             sim.run(
                 &mut rng,
@@ -630,8 +657,8 @@ pub async fn add_cases(
         let mut tx = db.write().await?;
         store::insert_many(&mut tx, &cases).await?;
         store::add_summons(&mut tx, &summons).await?;
-        for ((month, street, dept, top), d) in &counts {
-            store::bump(&mut tx, *month, *street, *dept, top, d).await?;
+        for ((month, street, dept, top, shared), d) in &counts {
+            store::bump(&mut tx, *shared, *month, *street, *dept, top, d).await?;
         }
         tx.sync_ids(&["cases"]).await?;
         tx.commit().await?;

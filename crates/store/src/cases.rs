@@ -371,9 +371,11 @@ impl Delta {
     }
 }
 
-/// Adds a move's counts to its (month, street, department, category) row.
+/// Adds a move's counts to its (month, street, department, category) row: the holder's in
+/// `case_stats`, or a summoned department's share in `case_shared_stats`.
 pub async fn bump(
     tx: &mut Tx,
+    shared: bool,
     month: i64,
     street: i64,
     department: i64,
@@ -382,12 +384,17 @@ pub async fn bump(
 ) -> Result<(), StoreError> {
     let cols = STAT_COLS.join(", ");
     let params: Vec<String> = (5..5 + STAT_COLS.len()).map(|i| format!("${i}")).collect();
+    let table = if shared {
+        "case_shared_stats"
+    } else {
+        "case_stats"
+    };
     let sets: Vec<String> = STAT_COLS
         .iter()
-        .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "INSERT INTO case_stats (month, street_org_id, department_id, category_top, {cols}) VALUES ($1, $2, $3, $4, {}) \
+        "INSERT INTO {table} (month, street_org_id, department_id, category_top, {cols}) VALUES ($1, $2, $3, $4, {}) \
          ON CONFLICT (month, street_org_id, department_id, category_top) DO UPDATE SET {}",
         params.join(", "),
         sets.join(", ")
@@ -429,6 +436,8 @@ pub enum By {
 }
 
 /// Sums the counts of the months, optionally for one street and/or department, grouped.
+/// Figures by department, or of one, add the summoned departments' shares: a department
+/// answers for the cases it was summoned to as well as those it holds.
 pub async fn stats(
     tx: &mut Tx,
     from_month: i64,
@@ -448,8 +457,17 @@ pub async fn stats(
         .iter()
         .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
         .collect();
+    let cols = format!(
+        "month, street_org_id, department_id, category_top, {}",
+        STAT_COLS.join(", ")
+    );
+    let from = if by == By::Department || department.is_some() {
+        format!("(SELECT {cols} FROM case_stats UNION ALL SELECT {cols} FROM case_shared_stats) s")
+    } else {
+        "case_stats".to_string()
+    };
     let sql = format!(
-        "SELECT {key} AS key, {} FROM case_stats WHERE month >= $1 AND month <= $2 \
+        "SELECT {key} AS key, {} FROM {from} WHERE month >= $1 AND month <= $2 \
          AND ($3 IS NULL OR street_org_id = $3) AND ($4 IS NULL OR department_id = $4) GROUP BY 1 ORDER BY 1",
         sums.join(", ")
     );

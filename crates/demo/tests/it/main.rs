@@ -13,6 +13,17 @@ async fn count(db: &jiceng_ops::Db, sql: &str) -> i64 {
     }
 }
 
+async fn exec(db: &jiceng_ops::Db, sql: &str) {
+    match db {
+        jiceng_ops::Db::Sqlite(p, _) => {
+            sqlx::raw_sql(sql).execute(p).await.unwrap();
+        }
+        jiceng_ops::Db::Pg(p) => {
+            sqlx::raw_sql(sql).execute(p).await.unwrap();
+        }
+    }
+}
+
 async fn build(scale: f64, seed: u64) -> (TestDb, demo::DemoSummary) {
     let t = TestDb::new().await;
     let spec = DemoSpec {
@@ -260,4 +271,133 @@ async fn unknown_city_is_refused() {
     .await
     .unwrap_err();
     assert_eq!(e.body().field, Some("scale"));
+}
+
+/// Every department's line on the rates counts the cases dispatched or whistled to it, as a
+/// recount over the cases and summons finds them; the holders' lines add up to the total and
+/// the department lines to the cases dispatched to departments plus the extra summons.
+#[tokio::test]
+async fn department_lines_match_a_recount_and_add_up() {
+    let (t, _) = build(0.3, 11).await;
+    let r = by_department(&t.db).await;
+    let registered = "c.registered_at IS NOT NULL";
+    let whistled = |d: &str, what: &str| {
+        format!(
+            "SELECT COUNT(*) FROM case_summons s JOIN cases c ON c.id = s.case_id \
+             JOIN departments d ON d.id = s.department_id WHERE d.code = '{d}' \
+             AND (c.department_id IS NULL OR c.department_id <> s.department_id) AND {what}"
+        )
+    };
+    let held = |d: &str, what: &str| {
+        format!(
+            "SELECT COUNT(*) FROM cases c JOIN departments d ON d.id = c.department_id \
+             WHERE d.code = '{d}' AND {what}"
+        )
+    };
+    let mut extra = 0;
+    let mut dispatched = 0;
+    for line in &r.lines {
+        let Some(code) = &line.code else {
+            let own = count(
+                &t.db,
+                &format!(
+                    "SELECT COUNT(*) FROM cases c WHERE c.department_id IS NULL AND {registered}"
+                ),
+            )
+            .await;
+            assert_eq!(line.counts.received, own, "社区、街道自办");
+            continue;
+        };
+        let recount = |what: &'static str| {
+            let (held, whistled) = (held(code, what), whistled(code, what));
+            let db = t.db.clone();
+            async move { (count(&db, &held).await, count(&db, &whistled).await) }
+        };
+        let (h, w) = recount(registered).await;
+        assert_eq!(line.counts.received, h + w, "{} received", line.label);
+        let (hc, wc) = recount("c.closed_at IS NOT NULL").await;
+        assert_eq!(line.counts.closed, hc + wc, "{} closed", line.label);
+        let (hs, ws) = recount("c.satisfaction IN ('satisfied', 'basic')").await;
+        assert_eq!(line.counts.satisfied, hs + ws, "{} satisfied", line.label);
+        assert!(line.resolution_rate.is_some_and(|x| x > 0.5), "{line:?}");
+        extra += w;
+        dispatched += h;
+    }
+    assert!(extra > 0, "some cases were whistled to a second department");
+    let to_departments = count(
+        &t.db,
+        &format!("SELECT COUNT(*) FROM cases c WHERE c.department_id IS NOT NULL AND {registered}"),
+    )
+    .await;
+    assert_eq!(dispatched, to_departments);
+    let lines: i64 = r.lines.iter().map(|l| l.counts.received).sum();
+    assert_eq!(lines, r.total.counts.received + extra);
+    assert_eq!(
+        r.total.counts.received,
+        count(
+            &t.db,
+            &format!("SELECT COUNT(*) FROM cases c WHERE {registered}")
+        )
+        .await
+    );
+}
+
+async fn by_department(db: &jiceng_ops::Db) -> jiceng_ops::cases::rates::Rates {
+    use jiceng_ops::cases::rates::{self, RatesQuery};
+    rates::rates(
+        db,
+        &Actor::operator(),
+        RatesQuery {
+            from: Some("2025-01".into()),
+            to: Some("2026-12".into()),
+            by: Some("department".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A database whose counts were kept the old way (every case's 立案数 under no department,
+/// no summoned shares) is brought to the same figures by the migration as live accounting.
+#[tokio::test]
+async fn the_migration_recounts_department_figures_kept_the_old_way() {
+    let (t, _) = build(0.2, 5).await;
+    let figures = |r: jiceng_ops::cases::rates::Rates| {
+        let mut v: Vec<_> = r
+            .lines
+            .into_iter()
+            .chain([r.total])
+            .map(|l| {
+                let c = l.counts;
+                (
+                    l.label,
+                    c.received,
+                    c.closed,
+                    c.closed_on_time,
+                    c.handling_minutes,
+                    c.satisfied,
+                    c.followed_up,
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let kept = figures(by_department(&t.db).await);
+    exec(
+        &t.db,
+        "UPDATE case_stats SET received = received + COALESCE((SELECT SUM(x.received) FROM case_stats x \
+           WHERE x.month = case_stats.month AND x.street_org_id = case_stats.street_org_id \
+           AND x.category_top = case_stats.category_top AND x.department_id <> 0), 0) \
+         WHERE department_id = 0; \
+         UPDATE case_stats SET received = 0 WHERE department_id <> 0; \
+         DROP TABLE case_shared_stats; \
+         DELETE FROM schema_migrations WHERE version = 26;",
+    )
+    .await;
+    let held = "SELECT CAST(COALESCE(SUM(received), 0) AS BIGINT) FROM case_stats WHERE department_id <> 0";
+    assert_eq!(count(&t.db, held).await, 0, "kept the old way");
+    t.db.migrate().await.unwrap();
+    assert_eq!(figures(by_department(&t.db).await), kept);
 }

@@ -46,6 +46,7 @@ async fn whistle(x: &mut Moving<'_>, targets: &[DepartmentRow]) -> Result<(), Op
                 }
                 e => e.into(),
             })?;
+        x.summoned.push(d.id);
     }
     Ok(())
 }

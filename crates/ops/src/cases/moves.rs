@@ -15,7 +15,7 @@ use jiceng_domain::cases::{
 };
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, Msg, msg, text};
-use jiceng_store::cases::{self as store, CaseRow, Delta};
+use jiceng_store::cases::{self as store, CaseRow};
 use jiceng_store::{Db, Tx, audit};
 use serde::Deserialize;
 
@@ -156,6 +156,10 @@ pub(super) struct Moving<'a> {
     /// The state the machine moves the case to.
     pub after: State,
     pub note: Option<String>,
+    /// The departments a whistle summoned to the case, before the move and as it leaves
+    /// them (a whistle adds to them).
+    pub was_summoned: Vec<i64>,
+    pub summoned: Vec<i64>,
 }
 
 impl Moving<'_> {
@@ -209,6 +213,7 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
     if !matches!((&by_whom, action), (By::Reporter(_), Action::FollowUp(_))) {
         by_whom.check(|a| policy::may_make(a, action, &before, &summons))?;
     }
+    let was_summoned: Vec<i64> = summons.iter().map(|s| s.department_id).collect();
     let mut x = Moving {
         tx,
         by: &by_whom,
@@ -219,6 +224,8 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         calendar,
         after,
         note,
+        summoned: was_summoned.clone(),
+        was_summoned,
     };
     // The department the step is recorded against, where the move has one.
     let step_department = match action {
@@ -255,6 +262,8 @@ async fn save(
         now,
         after,
         note,
+        was_summoned,
+        summoned,
         ..
     } = x;
     c.status = after.status;
@@ -275,14 +284,15 @@ async fn save(
         step_department,
     )
     .await?;
-    let (delta, department) = stats::accounting(action, &before, &c, step_department, now);
-    if delta != Delta::default() {
-        let at = CaseRow {
-            department_id: department,
-            ..c.clone()
-        };
-        stats::bump(&mut tx, &at, delta).await?;
-    }
+    let bumps = stats::accounting(
+        action,
+        &before,
+        &c,
+        step_department,
+        (&was_summoned, &summoned),
+        now,
+    );
+    stats::apply(&mut tx, &c, &bumps).await?;
     audit::append(
         &mut tx,
         audit::Entry {

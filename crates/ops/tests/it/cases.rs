@@ -432,8 +432,40 @@ async fn the_rates_come_from_the_counts_kept_on_each_move(l: &Loop) {
     assert_eq!(r.total.rework_rate, Some(1.0));
     assert_eq!(r.total.return_rate, Some(0.5));
     assert_eq!(r.total.on_time_rate, Some(1.0));
-    let cg = r.lines.iter().find(|l| l.label == "城市管理局").unwrap();
+    let line = |name: &str| r.lines.iter().find(|l| l.label == name).unwrap();
+    let cg = line("城市管理局");
     assert_eq!((cg.counts.closed, cg.counts.responded_on_time), (1, 1));
+    // The whistled case counts for its lead and for the other department summoned, with how
+    // it ended; the case handed back counts for no department, only its return does.
+    assert_eq!((cg.counts.received, cg.resolution_rate), (1, Some(1.0)));
+    let sw = line("水务集团");
+    assert_eq!(
+        (sw.counts.received, sw.counts.closed, sw.counts.satisfied),
+        (1, 1, 1)
+    );
+    assert_eq!((sw.counts.dispatched, sw.counts.responded_on_time), (0, 0));
+    let gd = line("供电公司");
+    assert_eq!(
+        (gd.counts.received, gd.counts.dispatched, gd.counts.returned),
+        (0, 1, 1)
+    );
+    let own = line("社区、街道自办");
+    assert_eq!(own.counts.received, 1, "the case handed back");
+    let departments: i64 = r
+        .lines
+        .iter()
+        .filter(|l| l.code.is_some())
+        .map(|l| l.counts.received)
+        .sum();
+    assert_eq!(
+        departments,
+        1 + 1,
+        "one case dispatched, one more department summoned"
+    );
+    assert_eq!(
+        departments - 1 + own.counts.received,
+        r.total.counts.received
+    );
     let by_street = rates::rates(&l.db, &l.street, RatesQuery::default())
         .await
         .unwrap();

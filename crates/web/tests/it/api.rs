@@ -1061,6 +1061,19 @@ async fn the_case_loop_over_the_api() {
     assert_eq!(st, StatusCode::OK, "{rates}");
     assert_eq!(rates["total"]["satisfaction_rate"], 1.0);
     assert_eq!(rates["total"]["closed"], 1);
+    // The department the case was dispatched to answers for it.
+    let lines = rates["lines"].as_array().unwrap();
+    let held: i64 = lines
+        .iter()
+        .filter(|l| !l["code"].is_null())
+        .map(|l| l["received"].as_i64().unwrap())
+        .sum();
+    assert!(held >= 1, "{rates}");
+    let all: i64 = lines.iter().map(|l| l["received"].as_i64().unwrap()).sum();
+    assert!(
+        all >= rates["total"]["received"].as_i64().unwrap(),
+        "{rates}"
+    );
     // A grid, a building mapped inside it, and one refused outside every grid.
     let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
     let (st, grid) = app

@@ -1621,6 +1621,19 @@ async fn the_rates_and_the_export_show_it(story: &Story) {
         page.contains("城市管理局") && page.contains("/cases?department=cgj"),
         "{page}"
     );
+    assert!(
+        page.contains("各项指标的口径") && page.contains("解决率 = 结案数 ÷ 立案数"),
+        "the definitions are on the page"
+    );
+    let cgj = page
+        .split("/cases?department=cgj\">")
+        .nth(2)
+        .and_then(|s| s.split('<').next())
+        .and_then(|n| n.parse::<i64>().ok());
+    assert!(
+        cgj.is_some_and(|n| n > 0),
+        "the department's line counts the case dispatched to it: {cgj:?}"
+    );
     let (st, sheet) = story.street.get("/cases/export.xlsx?status=closed").await;
     assert_eq!(st, StatusCode::OK);
     assert!(sheet.starts_with("PK"), "an .xlsx workbook");
