@@ -6,16 +6,16 @@ use chrono::{Datelike, Months, NaiveDate};
 
 labelled_enum! {
     Gender, "gender" {
-        Male = "male", "男" | "1" | "M" | "m";
-        Female = "female", "女" | "2" | "F" | "f";
+        Male = "male", "男" | "男性" | "1" | "M" | "m";
+        Female = "female", "女" | "女性" | "2" | "F" | "f";
     }
 }
 
 labelled_enum! {
     Education, "education" {
-        Postgraduate = "postgraduate", "研究生";
+        Postgraduate = "postgraduate", "研究生" | "硕士研究生" | "博士研究生" | "硕士" | "博士" | "研究生及以上";
         Bachelor = "bachelor", "大学本科" | "本科";
-        College = "college", "大学专科" | "大专" | "专科";
+        College = "college", "大学专科" | "大专" | "专科" | "高职";
         Secondary = "secondary", "中专" | "中职";
         HighSchool = "high_school", "高中";
         Primary = "primary", "初中及以下" | "初中" | "小学";
@@ -61,13 +61,16 @@ impl Categories {
             .collect()
     }
 
-    /// Parses "在职,流动" (also with 、 or ；) and checks the combination makes sense.
+    /// Parses "在职,流动" (also with 、 or ；, and as 在职党员、流动党员) and checks the
+    /// combination makes sense.
     pub fn parse(raw: &str) -> Result<Categories, Invalid> {
         let mut set = Categories::default();
         for part in raw
-            .split([',', '，', '、', ';', '；', ' '])
-            .filter(|p| !p.trim().is_empty())
+            .split([',', '，', '、', ';', '；', ' ', '/', '／'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
         {
+            let part = part.strip_suffix("党员").unwrap_or(part);
             let c = Category::parse(part).map_err(|e| Invalid {
                 value: raw.to_string(),
                 ..e
@@ -300,6 +303,14 @@ mod tests {
     fn category_combinations() {
         let c = Categories::parse("在职，流动").unwrap();
         assert!(c.contains(Category::Employed) && c.contains(Category::Mobile));
+        for (written, category) in [
+            ("在职党员", Category::Employed),
+            ("离退休党员", Category::Retired),
+            ("困难党员", Category::Hardship),
+            ("流动党员", Category::Mobile),
+        ] {
+            assert_eq!(Categories::parse(written).unwrap().list(), vec![category]);
+        }
         assert_eq!(c.to_string(), "在职、流动");
         let e = Categories::parse("在职、离退休").unwrap_err();
         assert_eq!(e.field, "categories");
@@ -368,6 +379,21 @@ mod tests {
             "gender"
         );
         assert_eq!(Gender::parse("1").unwrap(), Gender::Male);
+        assert_eq!(Gender::parse("F").unwrap(), Gender::Female);
+        assert_eq!(Gender::parse("女性").unwrap(), Gender::Female);
+        for (written, level) in [
+            ("硕士研究生", Education::Postgraduate),
+            ("博士研究生", Education::Postgraduate),
+            ("研究生", Education::Postgraduate),
+            ("本科", Education::Bachelor),
+            ("大专", Education::College),
+        ] {
+            assert_eq!(Education::parse(written).unwrap(), level, "{written}");
+        }
+        assert_eq!(Ethnicity::parse("汉").unwrap().as_str(), "汉族");
+        assert_eq!(Ethnicity::parse("畲族").unwrap().as_str(), "畲族");
+        assert_eq!(Ethnicity::parse("维吾尔").unwrap().as_str(), "维吾尔族");
+        assert!(Ethnicity::parse("火星").is_err());
     }
 
     #[test]

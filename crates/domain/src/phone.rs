@@ -16,11 +16,25 @@ impl Phone {
             .filter(|c| !c.is_whitespace())
             .map(|c| match c {
                 '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                '－' | '—' => '-',
+                '－' | '—' | '‐' | '–' => '-',
+                '＋' => '+',
                 _ => c,
             })
             .collect();
-        let s = s.strip_prefix("+86").unwrap_or(&s).to_string();
+        let s = s
+            .strip_prefix("+86")
+            .or_else(|| s.strip_prefix("0086"))
+            .map(|rest| rest.trim_start_matches('-'))
+            .unwrap_or(&s)
+            .to_string();
+        // A mobile written in groups (138-0594-1238) is still a mobile; a landline keeps the
+        // hyphen after its area code.
+        let digits: String = s.chars().filter(|c| *c != '-').collect();
+        let s = if digits.len() == 11 && digits.starts_with('1') {
+            digits
+        } else {
+            s
+        };
         let b = s.as_bytes();
         let mobile = b.len() == 11
             && b[0] == b'1'
@@ -105,6 +119,22 @@ mod tests {
         assert_eq!(
             Phone::parse("+8613800138000").unwrap().as_str(),
             "13800138000"
+        );
+        for written in [
+            "+86 138-0594-1238",
+            "＋８６ １３８０５９４１２３８",
+            "0086-13805941238",
+            "138 0594 1238",
+        ] {
+            assert_eq!(
+                Phone::parse(written).unwrap().as_str(),
+                "13805941238",
+                "{written}"
+            );
+        }
+        assert!(
+            Phone::parse("+86 0594-23456").is_err(),
+            "too short a landline"
         );
         assert_eq!(
             Phone::parse("0594-2345678").unwrap().as_str(),

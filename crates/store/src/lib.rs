@@ -16,6 +16,7 @@ pub mod cobuilding;
 pub mod committee;
 pub mod divisions;
 pub mod evaluations;
+pub mod import_jobs;
 pub mod login_log;
 pub mod members;
 pub mod orglife;

@@ -120,6 +120,21 @@ pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<OrgRow>, StoreErr
     Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql).bind(code).fetch_optional(c).await)?)
 }
 
+/// Orgs of exactly this name within the subtree at `path`, a few at most, in tree order.
+pub async fn named_within(
+    tx: &mut Tx,
+    name: &str,
+    path: &str,
+    limit: i64,
+) -> Result<Vec<OrgRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE name = $1 AND path >= $2 AND path < $3 ORDER BY path LIMIT $4"
+    );
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_as::<_, OrgRow>(&sql)
+        .bind(name).bind(path).bind(&up).bind(limit).fetch_all(c).await)?)
+}
+
 pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<OrgRow>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());

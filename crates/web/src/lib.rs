@@ -15,7 +15,7 @@ mod cobuilding;
 mod error;
 mod evaluations;
 mod grids;
-mod imports;
+pub mod imports;
 mod members;
 mod metrics;
 mod orglife;

@@ -67,6 +67,8 @@ pub enum Noun {
     PointsEntry,
     ServiceRecord,
     Wish,
+    /// An import job: its owner's alone.
+    ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.
     Setting,
     /// A signed-in session, by the id the list of online sessions shows.

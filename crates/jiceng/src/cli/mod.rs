@@ -4,6 +4,7 @@
 mod audit;
 mod bench;
 mod demo;
+mod import;
 mod member;
 mod org;
 mod output;
@@ -72,6 +73,8 @@ enum Command {
     /// Stationed units.
     #[command(subcommand)]
     Unit(unit::UnitCmd),
+    /// Import members, orgs or units from an .xlsx or .csv file.
+    Import(import::ImportArgs),
     /// Administrative divisions.
     #[command(subcommand)]
     Division(unit::DivisionCmd),
@@ -117,6 +120,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Org(cmd) => org::run(&db, &actor, cmd, &out).await,
         Command::Member(cmd) => member::run(&db, &actor, cmd, &out).await,
         Command::Unit(cmd) => unit::run(&db, &actor, cmd, &out).await,
+        Command::Import(args) => import::run(&db, &actor, args, &out).await,
         Command::Division(cmd) => unit::run_division(&db, &actor, cmd, &out).await,
         Command::Bench(cmd) => bench::run(&db, &actor, cmd, &out).await,
         Command::User(cmd) => user::run(&db, &actor, cmd, &out).await,

@@ -108,34 +108,88 @@ fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> Mem
     }
 }
 
-/// Validates every field of a new member; dates against each other and the ID number.
-fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
-    let name = text::name("name", required("name", &new.name)?, 30)?;
-    let id = IdNumber::parse(required("id_number", &new.id_number)?)?;
-    let gender = opt(&new.gender).map(Gender::parse).transpose()?;
-    let birth = opt_date("birth_date", &new.birth_date)?;
-    let (birth_date, gender) = check_identity(&id, birth, gender)?;
-    let ethnicity = Ethnicity::parse(opt(&new.ethnicity).unwrap_or("汉族"))?;
-    let phone = opt(&new.phone).map(Phone::parse).transpose()?;
-    let education = opt(&new.education).map(Education::parse).transpose()?;
-    let joined_on = opt_past_date("joined_on", &new.joined_on)?
-        .ok_or_else(|| Invalid::new("joined_on", "", msg!("必填")))?;
-    let full_on = opt_date("full_on", &new.full_on)?;
-    let status = match opt(&new.status) {
-        Some(s) => MemberStatus::parse(s)?,
-        None if full_on.is_some() => MemberStatus::Full,
-        None => MemberStatus::Probationary,
+/// Keeps a value, or notes why not.
+fn ok<T>(problems: &mut Vec<OpsError>, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| problems.push(e.into())).ok()
+}
+
+/// Validates every field of a new member; dates against each other and the ID number. Every
+/// problem is named, not only the first: a spreadsheet row is corrected in one go.
+fn checked(new: &NewMember) -> Result<MemberFields, Vec<OpsError>> {
+    let mut bad = Vec::new();
+    let name = ok(
+        &mut bad,
+        required("name", &new.name).and_then(|n| text::name("name", n, 30)),
+    );
+    let id = ok(
+        &mut bad,
+        required("id_number", &new.id_number).and_then(IdNumber::parse),
+    );
+    let gender = ok(&mut bad, opt(&new.gender).map(Gender::parse).transpose());
+    let birth = ok(&mut bad, opt_date("birth_date", &new.birth_date));
+    let ethnicity = ok(
+        &mut bad,
+        Ethnicity::parse(opt(&new.ethnicity).unwrap_or("汉族")),
+    );
+    let phone = ok(&mut bad, opt(&new.phone).map(Phone::parse).transpose());
+    let education = ok(
+        &mut bad,
+        opt(&new.education).map(Education::parse).transpose(),
+    );
+    let joined_on = ok(
+        &mut bad,
+        opt_past_date("joined_on", &new.joined_on)
+            .and_then(|d| d.ok_or_else(|| Invalid::new("joined_on", "", msg!("必填")))),
+    );
+    let full_on = ok(&mut bad, opt_date("full_on", &new.full_on));
+    let status = ok(
+        &mut bad,
+        match opt(&new.status) {
+            Some(s) => MemberStatus::parse(s),
+            None if full_on.flatten().is_some() => Ok(MemberStatus::Full),
+            None => Ok(MemberStatus::Probationary),
+        },
+    );
+    let categories = ok(
+        &mut bad,
+        Categories::parse(opt(&new.categories).unwrap_or("")),
+    );
+    // What ties fields together is checked once the fields themselves hold.
+    let identity = match (&id, birth, gender) {
+        (Some(id), Some(birth), Some(gender)) => ok(&mut bad, check_identity(id, birth, gender)),
+        _ => None,
     };
-    check_dates(
-        &MemberDates {
+    if let (Some((birth_date, _)), Some(joined_on), Some(full_on), Some(status)) =
+        (identity, joined_on, full_on, status)
+    {
+        let dates = MemberDates {
             birth_date,
             joined_on,
             full_on,
             status,
-        },
-        clock::today(),
-    )?;
-    let categories = Categories::parse(opt(&new.categories).unwrap_or(""))?;
+        };
+        ok(&mut bad, check_dates(&dates, clock::today()));
+    }
+    let (
+        Some(name),
+        Some(id),
+        Some((birth_date, gender)),
+        Some(ethnicity),
+        Some(phone),
+        Some(education),
+        Some(joined_on),
+        Some(full_on),
+        Some(status),
+        Some(categories),
+    ) = (
+        name, id, identity, ethnicity, phone, education, joined_on, full_on, status, categories,
+    )
+    else {
+        return Err(bad);
+    };
+    if !bad.is_empty() {
+        return Err(bad);
+    }
     Ok(MemberFields {
         name,
         gender,
@@ -153,24 +207,91 @@ fn fields(new: &NewMember) -> Result<MemberFields, Invalid> {
     })
 }
 
+/// Why a member file is refused: its problems (invalid or conflicting fields, all of them),
+/// or what stops the whole request.
+pub(crate) enum Refusal {
+    Problems(Vec<OpsError>),
+    Stop(OpsError),
+}
+
+impl Refusal {
+    /// The first problem, for front doors that name one at a time.
+    pub(crate) fn first(self) -> OpsError {
+        match self {
+            Refusal::Problems(mut v) if !v.is_empty() => v.swap_remove(0),
+            Refusal::Problems(_) => OpsError::Invalid(Invalid::new("", "", msg!("无效"))),
+            Refusal::Stop(e) => e,
+        }
+    }
+}
+
+impl From<OpsError> for Refusal {
+    fn from(e: OpsError) -> Self {
+        match e {
+            e @ (OpsError::Invalid(_) | OpsError::Conflict(_)) => Refusal::Problems(vec![e]),
+            e => Refusal::Stop(e),
+        }
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Stop(e.into())
+    }
+}
+
+/// Notes a refusal of one part of a file among the others; a stop goes up at once.
+fn note(problems: &mut Vec<OpsError>, e: OpsError) -> Result<(), Refusal> {
+    match Refusal::from(e) {
+        Refusal::Problems(v) => {
+            problems.extend(v);
+            Ok(())
+        }
+        stop => Err(stop),
+    }
+}
+
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
-    let view = add_in(&mut tx, actor, &new).await?;
+    let view = add_in(&mut tx, actor, &new).await.map_err(Refusal::first)?;
     tx.commit().await?;
     Ok(view)
 }
 
-/// Adds a member inside the caller's transaction (one file, or one row of an import).
+/// Adds a member inside the caller's transaction (one file, or one row of an import). The
+/// org is named by its code, or as a spreadsheet names it (see
+/// [`crate::orgs::policy::named_loosely`]).
 pub(crate) async fn add_in(
     tx: &mut Tx,
     actor: &Actor,
     new: &NewMember,
-) -> Result<MemberView, OpsError> {
-    let mut f = fields(new)?;
-    let org = by_code(tx, actor, "org", required("org", &new.org)?).await?;
-    actor.may_write(&org.path)?;
-    check_links(tx, actor, new, &mut f, None).await?;
+) -> Result<MemberView, Refusal> {
+    let mut problems = Vec::new();
+    let fields = checked(new).map_err(|v| problems.extend(v)).ok();
+    let org = match required("org", &new.org) {
+        Err(i) => {
+            problems.push(i.into());
+            None
+        }
+        Ok(raw) => match crate::orgs::policy::named_loosely(tx, actor, "org", raw).await {
+            Ok(org) => {
+                actor.may_write(&org.path)?;
+                Some(org)
+            }
+            Err(e) => {
+                note(&mut problems, e)?;
+                None
+            }
+        },
+    };
+    let (Some(mut f), Some(org)) = (fields, org) else {
+        return Err(Refusal::Problems(problems));
+    };
+    if let Err(e) = check_links(tx, actor, new, &mut f, None).await {
+        note(&mut problems, e)?;
+        return Err(Refusal::Problems(problems));
+    }
     let id = members::insert(tx, &f, org.id, &org.path)
         .await
         .map_err(|e| match e {
@@ -257,10 +378,26 @@ pub async fn update(
     db: &Db,
     actor: &Actor,
     id: i64,
-    mut new: NewMember,
+    new: NewMember,
 ) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
     let (before, org) = load(&mut tx, actor, id).await?;
+    let shown = update_in(&mut tx, actor, (before, org), new)
+        .await
+        .map_err(Refusal::first)?;
+    tx.commit().await?;
+    Ok(shown)
+}
+
+/// Corrects the member file `before` (of `org`, resolved as the actor) inside the caller's
+/// transaction: one file, or one row of an import that names the member's number.
+pub(crate) async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    (before, org): (MemberRow, orgs::OrgRow),
+    mut new: NewMember,
+) -> Result<MemberView, Refusal> {
+    let id = before.id;
     actor.may_write(&before.org_path)?;
     if opt(&new.id_number).is_none() {
         new.id_number = Some(before.id_number.clone());
@@ -278,19 +415,30 @@ pub async fn update(
         Some(0) => None,
         Some(u) => Some(u),
     };
-    let mut f = fields(&new)?;
-    if let Some(code) = opt(&new.org)
-        && code != org.code
-    {
-        return Err(Invalid::new(
-            "org",
-            code,
-            msg!("修改档案不能变更所在党组织，请办理组织关系转接"),
-        )
-        .into());
+    let mut problems = Vec::new();
+    let fields = checked(&new).map_err(|v| problems.extend(v)).ok();
+    if let Some(raw) = opt(&new.org) {
+        // The org as a code or as the sheet names it: an export names both.
+        let same = raw == org.code
+            || crate::orgs::policy::named_loosely(tx, actor, "org", raw)
+                .await
+                .is_ok_and(|o| o.id == org.id);
+        if !same {
+            problems.push(
+                Invalid::new(
+                    "org",
+                    raw,
+                    msg!("修改档案不能变更所在党组织，请办理组织关系转接"),
+                )
+                .into(),
+            );
+        }
     }
-    check_links(&mut tx, actor, &new, &mut f, Some(id)).await?;
-    members::update_fields(&mut tx, id, &f)
+    let Some(mut f) = fields.filter(|_| problems.is_empty()) else {
+        return Err(Refusal::Problems(problems));
+    };
+    check_links(tx, actor, &new, &mut f, Some(id)).await?;
+    members::update_fields(tx, id, &f)
         .await
         .map_err(|e| match e {
             StoreError::Duplicate(_) => OpsError::conflict(
@@ -300,11 +448,11 @@ pub async fn update(
             ),
             e => e.into(),
         })?;
-    let after = members::by_id(&mut tx, id)
+    let after = members::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党员", id))?;
     audit::append(
-        &mut tx,
+        tx,
         audit::Entry {
             actor: &actor.audit_name(),
             operation: "member.update",
@@ -315,8 +463,36 @@ pub async fn update(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(view(after, org.code, org.name, false))
+}
+
+/// A row of an import that names a member's number (编号, as every export carries): that
+/// member, resolved as the actor (one out of scope is not found), has the row's file. The ID
+/// number and phone an export masks keep what is on file.
+pub(crate) async fn correct_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    number: &str,
+    mut new: NewMember,
+) -> Result<(), Refusal> {
+    let id: i64 = number
+        .trim()
+        .parse()
+        .map_err(|_| OpsError::from(Invalid::new("number", number, msg!("编号应为数字"))))?;
+    let found = match load(tx, actor, id).await {
+        Err(OpsError::NotFound { .. }) => {
+            return Err(Refusal::Problems(vec![
+                Invalid::new("number", number, msg!("没有这个编号的党员")).into(),
+            ]));
+        }
+        found => found?,
+    };
+    for masked in [&mut new.id_number, &mut new.phone] {
+        if masked.as_deref().is_some_and(|v| v.contains('*')) {
+            *masked = None;
+        }
+    }
+    update_in(tx, actor, found, new).await.map(|_| ())
 }
 
 /// The member `id` as the actor may reach them (else not found), with their org.

@@ -33,6 +33,48 @@ pub(crate) async fn named(
         .ok_or_else(|| Invalid::new(field, code, msg!("没有这个代码的党组织")).into())
 }
 
+/// The org a spreadsheet names in `field`: by its code, its full name, or a name only one org
+/// in the actor's scope bears. A name several orgs in scope bear lists them (all readable by
+/// the actor), so the sheet can be corrected with a code; one out of scope is not found.
+pub(crate) async fn named_loosely(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &'static str,
+    raw: &str,
+) -> Result<OrgRow, OpsError> {
+    match named(tx, actor, field, raw).await {
+        Err(OpsError::Invalid(_)) => {}
+        found => return found,
+    }
+    let name = jiceng_domain::imports::normalize(raw);
+    let mut found: Vec<OrgRow> = orgs::named_within(tx, &name, actor.scope_path(), 6)
+        .await?
+        .into_iter()
+        .filter(|o| actor.may_read(&o.path).is_ok())
+        .collect();
+    match found.len() {
+        0 => Err(Invalid::new(field, raw, msg!("没有这个代码或名称的党组织")).into()),
+        1 => Ok(found.remove(0)),
+        n => {
+            let listed: Vec<String> = found
+                .iter()
+                .take(5)
+                .map(|o| format!("{}（{}）", o.name, o.code))
+                .collect();
+            Err(Invalid::new(
+                field,
+                raw,
+                msg!(
+                    "名称对应多个党组织：{orgs}{more}，请填写党组织代码",
+                    orgs = listed.join("、"),
+                    more = if n > 5 { "…" } else { "" }
+                ),
+            )
+            .into())
+        }
+    }
+}
+
 /// The org a request names in `field` where the actor may also act for itself: a member where
 /// they live, a liaison where their unit sits, in the actor's scope or not. Anyone else names
 /// one they may read, as in [`named`], and one they may not answers as missing.

@@ -30,12 +30,12 @@ async fn dry_run_reports_every_row_and_writes_nothing(on: Backend) {
         org: s("NOPE"),
         ..new_member("林三", 15, "B1")
     };
-    let found = vec![RowError {
-        line: 9,
-        column: "身份证号",
-        value: "3.50302E+17".into(),
-        message: jiceng_domain::msg!("{n} 不是有效的日期", n = "丢失"),
-    }];
+    let found = vec![RowError::new(
+        9,
+        "id_number",
+        "3.50302E+17",
+        jiceng_domain::msg!("{n} 不是有效的日期", n = "丢失"),
+    )];
     let report = imports::rows(
         &t.db,
         &a,
@@ -45,7 +45,11 @@ async fn dry_run_reports_every_row_and_writes_nothing(on: Backend) {
     )
     .await
     .unwrap();
-    let lines: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.column)).collect();
+    let lines: Vec<(usize, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
     assert_eq!(
         lines,
         vec![
@@ -139,7 +143,7 @@ async fn orgs_and_units_import_in_file_order(on: Backend) {
         report
             .errors
             .iter()
-            .map(|e| (e.line, e.column))
+            .map(|e| (e.line, e.column.as_str()))
             .collect::<Vec<_>>(),
         vec![(5, "上级党组织")]
     );
@@ -221,7 +225,7 @@ async fn a_dry_run_lets_writers_in_and_sees_across_its_chunks(on: Backend) {
         report
             .errors
             .iter()
-            .map(|e| (e.line, e.column, e.message.to_string()))
+            .map(|e| (e.line, e.column.as_str(), e.message.to_string()))
             .collect::<Vec<_>>(),
         vec![(2002, "组织代码", "与第 7 行重复".to_string())],
         "rows under Q0, added in the first chunk, check in every later one"

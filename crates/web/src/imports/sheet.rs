@@ -9,6 +9,8 @@ use jiceng_domain::imports::Cell;
 use jiceng_domain::{Msg, msg};
 use std::io::Cursor;
 
+/// Largest upload accepted (413 beyond).
+pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 /// Rows of data after the header.
 pub const MAX_ROWS: usize = 100_000;
 /// Columns of a sheet: the widest template has under 30.
@@ -58,7 +60,7 @@ fn csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, Msg> {
     {
         return Err(too_many_columns());
     }
-    let rows = super::pages::csv_rows(text);
+    let rows = csv_rows(text);
     if rows.iter().any(|r| r.len() > MAX_COLUMNS) {
         return Err(too_many_columns());
     }
@@ -170,6 +172,50 @@ fn xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, Msg> {
     Ok(rows)
 }
 
+/// Splits CSV text into rows of cells: quoted fields, doubled quotes, CRLF.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// Uploads parsed at once, each on a blocking thread: more wait their turn.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The sheet's cells, read within the bounds of [`super::sheet`] off the async threads.
+pub async fn parse(name: String, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, Msg> {
+    let _turn = PARSING
+        .acquire()
+        .await
+        .map_err(|_| msg!("服务器正在关闭"))?;
+    tokio::task::spawn_blocking(move || read(&name, &bytes))
+        .await
+        .map_err(|_| msg!("无法读取文件"))?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +307,18 @@ mod tests {
         let big = "姓名\n".to_string() + &"林某\n".repeat(MAX_ROWS + 1);
         let e = read("big.csv", big.as_bytes()).unwrap_err();
         assert!(e.to_string().contains("100000"), "{e}");
+    }
+
+    #[test]
+    fn csv_with_quotes_and_crlf() {
+        let rows = csv_rows("\u{feff}姓名,类别\r\n林一,\"在职,流动\"\r\n\"说\"\"好\"\"\",\n");
+        assert_eq!(
+            rows,
+            vec![
+                vec!["姓名", "类别"],
+                vec!["林一", "在职,流动"],
+                vec!["说\"好\"", ""]
+            ]
+        );
     }
 }

@@ -210,6 +210,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::ServiceRecord => {
             "SELECT CAST(s.id AS TEXT) FROM service_records s JOIN orgs o ON o.id = s.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY s.id DESC LIMIT 1"
         }
+        Noun::ImportJob => {
+            "SELECT CAST(j.id AS TEXT) FROM import_jobs j JOIN users u ON j.owner = 'user:' || CAST(u.id AS TEXT) WHERE u.username = 'admin' ORDER BY j.id DESC LIMIT 1"
+        }
         Noun::Wish => {
             "SELECT CAST(w.id AS TEXT) FROM wishes w JOIN orgs o ON o.id = w.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY w.id DESC LIMIT 1"
         }
@@ -302,6 +305,23 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
         jiceng_ops::accounts::create_token(&t.db, &admin_actor, "他人的令牌", "read", Some(30))
             .await
             .unwrap();
+    }
+    // Another's import jobs, enough that the latest has a two-digit id.
+    let sheet = vec![vec![
+        jiceng_domain::imports::Cell::Text("姓名".into()),
+        jiceng_domain::imports::Cell::Text("身份证号".into()),
+    ]];
+    for _ in 0..12 {
+        jiceng_ops::imports::jobs::start(
+            &t.db,
+            &admin_actor,
+            jiceng_domain::imports::Kind::Members,
+            "他人的文件.csv",
+            "姓名,身份证号\n".as_bytes(),
+            &sheet,
+        )
+        .await
+        .unwrap();
     }
     // An account above the street, beside the demo's one per role.
     jiceng_ops::accounts::create(

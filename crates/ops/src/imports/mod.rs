@@ -1,8 +1,12 @@
 //! Importing members, orgs or units from a spreadsheet: every row is checked by the same rules
-//! as a typed record, in one transaction. A dry run reports every error by row and column and
-//! writes nothing; a real run writes all rows or, if any row fails, none.
+//! as a typed record, in one transaction. A dry run reports every problem by row and column
+//! and writes nothing; a real run writes all rows or, if any row fails, none. [`records`]
+//! turns a sheet's cells into rows; [`jobs`] runs a large file in the background.
 
-use crate::members::NewMember;
+pub mod jobs;
+pub mod records;
+
+use crate::members::{NewMember, Refusal};
 use crate::orgs::NewOrg;
 use crate::units::NewUnit;
 use crate::{Actor, OpsError};
@@ -11,11 +15,14 @@ use jiceng_domain::{Msg, msg};
 use jiceng_store::{Db, Tx};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one row of a file describes.
 #[derive(Debug, Clone)]
 pub enum Record {
     Member(NewMember),
+    /// A row naming a member's number (编号): corrects that member's file.
+    Correction(String, NewMember),
     Org(NewOrg),
     Unit(NewUnit),
 }
@@ -34,6 +41,7 @@ impl Record {
         };
         match self {
             Record::Member(m) => key(&m.id_number).map(|k| ("id_number", k.to_ascii_uppercase())),
+            Record::Correction(n, _) => key(&Some(n.clone())).map(|k| ("number", k)),
             Record::Org(o) => key(&o.code).map(|k| ("code", k)),
             Record::Unit(u) => key(&u.org).map(|k| ("org", k)),
         }
@@ -47,11 +55,12 @@ impl Record {
         }
     }
 
-    async fn add(&self, tx: &mut Tx, actor: &Actor) -> Result<(), OpsError> {
+    async fn add(&self, tx: &mut Tx, actor: &Actor) -> Result<(), Refusal> {
         match self {
             Record::Member(m) => crate::members::add_in(tx, actor, m).await.map(|_| ()),
-            Record::Org(o) => crate::orgs::add_in(tx, actor, o).await.map(|_| ()),
-            Record::Unit(u) => crate::units::add_in(tx, actor, u).await.map(|_| ()),
+            Record::Correction(n, m) => crate::members::correct_in(tx, actor, n, m.clone()).await,
+            Record::Org(o) => Ok(crate::orgs::add_in(tx, actor, o).await.map(|_| ())?),
+            Record::Unit(u) => Ok(crate::units::add_in(tx, actor, u).await.map(|_| ())?),
         }
     }
 }
@@ -63,13 +72,27 @@ pub struct Row {
     pub record: Record,
 }
 
-/// A problem found in a cell (or a whole row). `column` is the column's Chinese label.
+/// A problem found in a cell (or a whole row). `column` is the field's Chinese label; `cell`
+/// the file's column it came from (0 for A), where the file has one.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowError {
     pub line: usize,
-    pub column: &'static str,
+    pub column: String,
+    pub cell: Option<usize>,
     pub value: String,
     pub message: Msg,
+}
+
+impl RowError {
+    pub fn new(line: usize, field: &str, value: impl Into<String>, message: Msg) -> RowError {
+        RowError {
+            line,
+            column: field_label(field).to_string(),
+            cell: None,
+            value: value.into(),
+            message,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +102,12 @@ pub struct Report {
     /// Rows written: all of them, or none.
     pub imported: usize,
     pub dry_run: bool,
+    /// Checking stopped at this line once [`MAX_PROBLEMS`] were found.
+    pub stopped_at: Option<usize>,
 }
+
+/// Problems reported before checking stops: a file with more needs fixing as a whole.
+pub const MAX_PROBLEMS: usize = 10_000;
 
 /// How long a dry run holds the write lock before letting waiting writers in.
 const HOLD: std::time::Duration = std::time::Duration::from_millis(20);
@@ -124,9 +152,24 @@ pub async fn rows(
     found: Vec<RowError>,
     dry_run: bool,
 ) -> Result<Report, OpsError> {
+    checked(db, actor, rows, found, dry_run, &AtomicUsize::new(0)).await
+}
+
+/// As [`rows`], counting the rows done in `done` as it goes, for a progress bar.
+pub async fn checked(
+    db: &Db,
+    actor: &Actor,
+    rows: Vec<Row>,
+    found: Vec<RowError>,
+    dry_run: bool,
+    done: &AtomicUsize,
+) -> Result<Report, OpsError> {
     may_import(actor)?;
+    let mut stopped_at = None;
+    // A cell the reader could not repair is reported once: not again as missing.
+    let repaired: HashSet<(usize, String)> =
+        found.iter().map(|e| (e.line, e.column.clone())).collect();
     let mut errors = found;
-    let mut bad: HashSet<usize> = errors.iter().map(|e| e.line).collect();
     // A dry run gives the write lock up every HOLD, so intake and other writers go on while a
     // large file is checked, and rolls each hold's rows back. Rows sharing what must be
     // unique are caught in memory; an org under an org of an earlier hold finds it again
@@ -138,6 +181,11 @@ pub async fn rows(
     let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
     let mut good_orgs: HashMap<String, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
+        done.store(i, Ordering::Relaxed);
+        if errors.len() >= MAX_PROBLEMS {
+            stopped_at = Some(row.line);
+            break;
+        }
         if dry_run && held.elapsed() >= HOLD {
             drop(tx);
             tx = db.write().await?;
@@ -152,20 +200,16 @@ pub async fn rows(
             } else {
                 key
             };
-            errors.push(RowError {
-                line: row.line,
-                column: field_label(column),
+            errors.push(RowError::new(
+                row.line,
+                column,
                 value,
-                message: msg!("与第 {first} 行重复", first = first),
-            });
-            bad.insert(row.line);
+                msg!("与第 {first} 行重复", first = first),
+            ));
             continue;
         }
         if let Some(k) = row.record.unique_key() {
             seen.insert(k, row.line);
-        }
-        if bad.contains(&row.line) {
-            continue;
         }
         for earlier in ancestors_before(&rows, row, start, &good_orgs, &mut again) {
             // Checked already; added again only for the rows that build on it.
@@ -177,21 +221,23 @@ pub async fn rows(
                     good_orgs.insert(code, i);
                 }
             }
-            Err(OpsError::Invalid(i) | OpsError::Conflict(i)) => {
-                bad.insert(row.line);
-                errors.push(RowError {
-                    line: row.line,
-                    column: field_label(i.field),
-                    value: i.value,
-                    message: i.message,
-                });
+            Err(Refusal::Problems(problems)) => {
+                for p in problems {
+                    if let OpsError::Invalid(i) | OpsError::Conflict(i) = p {
+                        let e = RowError::new(row.line, i.field, i.value, i.message);
+                        if !repaired.contains(&(e.line, e.column.clone())) {
+                            errors.push(e);
+                        }
+                    }
+                }
             }
             // Access, missing records and the database stop the whole import.
-            Err(e) => return Err(e),
+            Err(Refusal::Stop(e)) => return Err(e),
         }
     }
+    done.store(rows.len(), Ordering::Relaxed);
     errors.sort_by_key(|e| e.line);
-    let imported = if errors.is_empty() && !dry_run {
+    let imported = if errors.is_empty() && stopped_at.is_none() && !dry_run {
         tx.commit().await?;
         rows.len()
     } else {
@@ -225,5 +271,6 @@ pub async fn rows(
         errors,
         imported,
         dry_run,
+        stopped_at,
     })
 }
