@@ -138,36 +138,42 @@ function idNumber(birth, seq) {
   return first17 + '10X98765432'[sum % 11];
 }
 
-test('import a file: an error is shown by row and column, then a clean file goes in', async () => {
+test('import a sheet as people keep it: header found, problems by row and column, then a clean file goes in', async () => {
   const page = await signIn('secretary');
   await page.click('header nav a[href="/import"]');
   await page.waitForSelector('#import-form');
-  const header = '姓名,身份证号,党组织代码,入党日期,转正日期,联系电话';
-  const good = `导入甲,${idNumber('19800101', 871)},C350302001001,2005-07-01,2006-07-01,13800000001`;
-  const bad = `导入乙,3.50302E+17,C350302001001,2005-07-01,2006-07-01,13800000002`;
+  const title = '莆田市荔城区党员信息采集表（2026年）';
+  const header = '姓名,公民身份号码,所在党组织,入党时间,转正时间,党员类别,手机号码';
+  const good = `导入甲,${idNumber('19800101', 871)},C350302001001,2005年7月1日,2006-07-01,在职党员,+86 138-0000-0001`;
+  const bad = `导入乙,3.50302E+17,C350302001001,2005-07-01,2006-07-01,流动党员,13800000002`;
   const withError = join(dataDir, 'with-error.csv');
-  writeFileSync(withError, [header, good, bad].join('\r\n'));
+  writeFileSync(withError, [title, header, good, bad].join('\r\n'));
   await page.setInputFiles('input[name=file]', withError);
-  await page.selectOption('select[name=mode]', 'commit');
   await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#mapping-form');
+  assert.equal(await page.locator('#mapping-form select[aria-label="公民身份号码"]').inputValue(), 'id_number');
+  await page.screenshot({ path: join(shots, '09a-import-mapping.png'), fullPage: true });
+  await page.click('#run-form button[value=commit]');
   await page.waitForSelector('table.import-errors');
   const cells = await page.locator('table.import-errors tbody tr:first-child td').allTextContents();
-  assert.equal(cells[0], '3', 'the third line of the file');
-  assert.equal(cells[1], '身份证号');
+  assert.equal(cells[0], '4', 'the fourth line of the file, below the title and the header');
+  assert.equal(cells[1], '身份证号（公民身份号码）');
   assert.match(cells[3], /丢失/);
   assert.match(await page.textContent('#import-report'), /未写入任何数据/);
-  await page.screenshot({ path: join(shots, '09-import-error.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, '09b-import-error.png'), fullPage: true });
   const none = jiceng('member', 'list', '--name', '导入甲');
   assert.equal(none.items.length, 0, 'nothing was written');
 
+  await page.goto(`${base}/import`);
   const clean = join(dataDir, 'clean.csv');
-  writeFileSync(clean, [header, good].join('\r\n'));
+  writeFileSync(clean, [title, header, good].join('\r\n'));
   await page.setInputFiles('input[name=file]', clean);
-  await page.selectOption('select[name=mode]', 'commit');
   await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#run-form');
+  await page.click('#run-form button[value=commit]');
   await page.waitForSelector('#import-report .ok');
   assert.match(await page.textContent('#import-report'), /已全部导入/);
-  await page.screenshot({ path: join(shots, '10-import-done.png') });
+  await page.screenshot({ path: join(shots, '09c-import-done.png') });
   assert.equal(jiceng('member', 'list', '--name', '导入甲').items.length, 1);
   await page.context().close();
 });

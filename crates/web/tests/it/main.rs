@@ -7,6 +7,7 @@ mod case_page;
 mod city;
 mod duties;
 mod failures;
+mod imports;
 mod pages;
 mod routes;
 mod trust;

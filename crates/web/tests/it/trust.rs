@@ -42,7 +42,7 @@ async fn sign_in_follows_no_path_to_another_site() {
 }
 
 /// An upload of `bytes` as `name` to the import page, as `client`.
-fn import(client: &crate::pages::Client, name: &str, bytes: &[u8]) -> Request<Body> {
+pub(crate) fn import(client: &crate::pages::Client, name: &str, bytes: &[u8]) -> Request<Body> {
     let boundary = "XjicengX";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\ndry\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
