@@ -5,6 +5,7 @@
 mod access;
 mod error;
 mod input;
+mod later;
 
 pub mod accounts;
 pub mod assessment;

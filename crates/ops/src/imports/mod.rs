@@ -6,6 +6,7 @@
 pub mod jobs;
 pub mod records;
 
+use crate::later::Later;
 use crate::members::{NewMember, Refusal};
 use crate::orgs::NewOrg;
 use crate::units::NewUnit;
@@ -55,10 +56,14 @@ impl Record {
         }
     }
 
-    async fn add(&self, tx: &mut Tx, actor: &Actor) -> Result<(), Refusal> {
+    async fn add(&self, tx: &mut Tx, actor: &Actor, later: &mut Later) -> Result<(), Refusal> {
         match self {
-            Record::Member(m) => crate::members::add_in(tx, actor, m).await.map(|_| ()),
-            Record::Correction(n, m) => crate::members::correct_in(tx, actor, n, m.clone()).await,
+            Record::Member(m) => crate::members::add_in(tx, actor, m, later)
+                .await
+                .map(|_| ()),
+            Record::Correction(n, m) => {
+                crate::members::correct_in(tx, actor, n, m.clone(), later).await
+            }
             Record::Org(o) => Ok(crate::orgs::add_in(tx, actor, o).await.map(|_| ())?),
             Record::Unit(u) => Ok(crate::units::add_in(tx, actor, u).await.map(|_| ())?),
         }
@@ -176,6 +181,8 @@ pub async fn checked(
     // because its in-file ancestors are added first, silently, to the new transaction. An
     // import that writes keeps one transaction: all rows or none.
     let mut tx = db.write().await?;
+    // Counts and audit entries are written at the end; a dry run, rolled back, needs none.
+    let mut later = Later::default();
     let (mut held, mut start) = (std::time::Instant::now(), 0);
     let mut again = HashSet::new();
     let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
@@ -187,6 +194,7 @@ pub async fn checked(
             break;
         }
         if dry_run && held.elapsed() >= HOLD {
+            later = Later::default();
             drop(tx);
             tx = db.write().await?;
             (held, start) = (std::time::Instant::now(), i);
@@ -213,9 +221,9 @@ pub async fn checked(
         }
         for earlier in ancestors_before(&rows, row, start, &good_orgs, &mut again) {
             // Checked already; added again only for the rows that build on it.
-            let _ = rows[earlier].record.add(&mut tx, actor).await;
+            let _ = rows[earlier].record.add(&mut tx, actor, &mut later).await;
         }
-        match row.record.add(&mut tx, actor).await {
+        match row.record.add(&mut tx, actor, &mut later).await {
             Ok(_) => {
                 if let (Record::Org(_), Some((_, code))) = (&row.record, row.record.unique_key()) {
                     good_orgs.insert(code, i);
@@ -238,6 +246,7 @@ pub async fn checked(
     done.store(rows.len(), Ordering::Relaxed);
     errors.sort_by_key(|e| e.line);
     let imported = if errors.is_empty() && stopped_at.is_none() && !dry_run {
+        later.flush(&mut tx).await?;
         tx.commit().await?;
         rows.len()
     } else {

@@ -3,6 +3,7 @@
 pub(crate) mod policy;
 
 use crate::input::{opt, opt_date, opt_past_date, required};
+use crate::later::Later;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
@@ -254,18 +255,23 @@ fn note(problems: &mut Vec<OpsError>, e: OpsError) -> Result<(), Refusal> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewMember) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
-    let view = add_in(&mut tx, actor, &new).await.map_err(Refusal::first)?;
+    let mut later = Later::default();
+    let view = add_in(&mut tx, actor, &new, &mut later)
+        .await
+        .map_err(Refusal::first)?;
+    later.flush(&mut tx).await?;
     tx.commit().await?;
     Ok(view)
 }
 
-/// Adds a member inside the caller's transaction (one file, or one row of an import). The
-/// org is named by its code, or as a spreadsheet names it (see
-/// [`crate::orgs::policy::named_loosely`]).
+/// Adds a member inside the caller's transaction (one file, or one row of an import), leaving
+/// the org counts and the audit entry to `later`. The org is named by its code, or as a
+/// spreadsheet names it (see [`crate::orgs::policy::named_loosely`]).
 pub(crate) async fn add_in(
     tx: &mut Tx,
     actor: &Actor,
     new: &NewMember,
+    later: &mut Later,
 ) -> Result<MemberView, Refusal> {
     let mut problems = Vec::new();
     let fields = checked(new).map_err(|v| problems.extend(v)).ok();
@@ -302,23 +308,19 @@ pub(crate) async fn add_in(
             ),
             e => e.into(),
         })?;
-    orgs::add_members(tx, &org.path, 1).await?;
+    later.count_members(&org.path, 1);
     let row = members::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党员", id))?;
     let shown = view(row, org.code.clone(), org.name.clone(), false);
-    audit::append(
-        tx,
-        audit::Entry {
-            actor: &actor.audit_name(),
-            operation: "member.add",
-            target: &format!("member:{id}"),
-            path: Some(&org.path),
-            before: None,
-            after: serde_json::to_string(&shown).ok(),
-        },
-    )
-    .await?;
+    later.audit(
+        actor.audit_name(),
+        "member.add",
+        format!("member:{id}"),
+        Some(&org.path),
+        None,
+        serde_json::to_string(&shown).ok(),
+    );
     Ok(shown)
 }
 
@@ -382,20 +384,24 @@ pub async fn update(
 ) -> Result<MemberView, OpsError> {
     let mut tx = db.write().await?;
     let (before, org) = load(&mut tx, actor, id).await?;
-    let shown = update_in(&mut tx, actor, (before, org), new)
+    let mut later = Later::default();
+    let shown = update_in(&mut tx, actor, (before, org), new, &mut later)
         .await
         .map_err(Refusal::first)?;
+    later.flush(&mut tx).await?;
     tx.commit().await?;
     Ok(shown)
 }
 
 /// Corrects the member file `before` (of `org`, resolved as the actor) inside the caller's
-/// transaction: one file, or one row of an import that names the member's number.
+/// transaction, leaving the audit entry to `later`: one file, or one row of an import that
+/// names the member's number.
 pub(crate) async fn update_in(
     tx: &mut Tx,
     actor: &Actor,
     (before, org): (MemberRow, orgs::OrgRow),
     mut new: NewMember,
+    later: &mut Later,
 ) -> Result<MemberView, Refusal> {
     let id = before.id;
     actor.may_write(&before.org_path)?;
@@ -451,18 +457,14 @@ pub(crate) async fn update_in(
     let after = members::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党员", id))?;
-    audit::append(
-        tx,
-        audit::Entry {
-            actor: &actor.audit_name(),
-            operation: "member.update",
-            target: &format!("member:{id}"),
-            path: Some(&org.path),
-            before: serde_json::to_string(&before).ok(),
-            after: serde_json::to_string(&after).ok(),
-        },
-    )
-    .await?;
+    later.audit(
+        actor.audit_name(),
+        "member.update",
+        format!("member:{id}"),
+        Some(&org.path),
+        serde_json::to_string(&before).ok(),
+        serde_json::to_string(&after).ok(),
+    );
     Ok(view(after, org.code, org.name, false))
 }
 
@@ -474,6 +476,7 @@ pub(crate) async fn correct_in(
     actor: &Actor,
     number: &str,
     mut new: NewMember,
+    later: &mut Later,
 ) -> Result<(), Refusal> {
     let id: i64 = number
         .trim()
@@ -492,7 +495,7 @@ pub(crate) async fn correct_in(
             *masked = None;
         }
     }
-    update_in(tx, actor, found, new).await.map(|_| ())
+    update_in(tx, actor, found, new, later).await.map(|_| ())
 }
 
 /// The member `id` as the actor may reach them (else not found), with their org.

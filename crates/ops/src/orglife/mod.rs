@@ -3,4 +3,5 @@
 
 pub mod compliance;
 pub mod files;
+pub mod ledgers;
 pub mod meetings;

@@ -12,6 +12,7 @@ use jiceng_domain::msg;
 use jiceng_ops::orglife::compliance::{self, ComplianceReport};
 use jiceng_ops::orglife::files as meeting_files;
 use jiceng_ops::orglife::files::Attachment;
+use jiceng_ops::orglife::ledgers;
 use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail, MeetingView, NewMeeting};
 use jiceng_ops::{OpsError, Page};
 use serde::{Deserialize, Serialize};
@@ -252,4 +253,76 @@ pub async fn set_rule(
     let rules =
         compliance::set_rule(&s.db, &a.actor, &kind, &level, r.frequency.as_deref()).await?;
     Ok(Json(views(&rules)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerQuery {
+    /// The year; this year by default.
+    pub year: Option<i32>,
+    /// The points ledger's scheme; `accrual` by default.
+    pub scheme: Option<String>,
+}
+
+fn year_of(q: &LedgerQuery) -> i32 {
+    q.year
+        .unwrap_or_else(|| chrono::Datelike::year(&jiceng_domain::clock::today()))
+}
+
+#[utoipa::path(
+    get,
+    path = "/orgs/{code}/ledgers/meetings",
+    tag = "组织生活",
+    summary = "三会一课台账：该组织本年召开的会议（出席、缺席及原因）和是否达标",
+    params(("code" = String, Path), LedgerQuery),
+    responses((status = 200, description = "成功", body = ledgers::MeetingsLedger))
+)]
+pub async fn meetings_ledger(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+    Params(q): Params<LedgerQuery>,
+) -> Result<Json<ledgers::MeetingsLedger>, ApiError> {
+    Ok(Json(
+        ledgers::meetings(&s.db, &a.actor, &code, year_of(&q)).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/orgs/{code}/ledgers/points",
+    tag = "组织生活",
+    summary = "积分台账：该组织（含下级）每名党员本年的积分，从高到低",
+    params(("code" = String, Path), LedgerQuery),
+    responses((status = 200, description = "成功", body = ledgers::PointsLedger))
+)]
+pub async fn points_ledger(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+    Params(q): Params<LedgerQuery>,
+) -> Result<Json<ledgers::PointsLedger>, ApiError> {
+    let scheme = q.scheme.clone().unwrap_or_else(|| "accrual".into());
+    Ok(Json(
+        ledgers::points(&s.db, &a.actor, &code, year_of(&q), &scheme).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/orgs/{code}/ledgers/registrations",
+    tag = "组织生活",
+    summary = "双报到台账：本年在该社区报到的党员和单位党组织，及党员本年在该社区的志愿服务时长",
+    params(("code" = String, Path), LedgerQuery),
+    responses((status = 200, description = "成功", body = ledgers::RegistrationsLedger))
+)]
+pub async fn registrations_ledger(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(code): Path<String>,
+    Params(q): Params<LedgerQuery>,
+) -> Result<Json<ledgers::RegistrationsLedger>, ApiError> {
+    Ok(Json(
+        ledgers::registrations(&s.db, &a.actor, &code, year_of(&q)).await?,
+    ))
 }

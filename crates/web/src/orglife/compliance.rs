@@ -9,9 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
+use jiceng_ops::OpsError;
 use jiceng_ops::orglife::compliance::{self, OrgCompliance};
-use jiceng_ops::orglife::meetings::{self, ListMeetings, MeetingDetail};
-use jiceng_ops::{OpsError, orgs};
+use jiceng_ops::orglife::ledgers;
+use jiceng_ops::orglife::meetings::MeetingDetail;
 use std::collections::HashMap;
 
 type Values = HashMap<String, String>;
@@ -189,42 +190,6 @@ struct LedgerPage {
     missed: String,
 }
 
-/// Every held meeting of the org itself in the year, oldest first, with its absences.
-async fn ledger_rows(
-    s: &AppState,
-    v: &Viewer,
-    code: &str,
-    year: i32,
-) -> Result<Vec<MeetingDetail>, OpsError> {
-    let mut out = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = meetings::list(
-            &s.db,
-            &v.actor,
-            ListMeetings {
-                org: Some(code.to_string()),
-                status: Some("held".into()),
-                from: Some(format!("{year}-01-01")),
-                to: Some(format!("{year}-12-31")),
-                page: Some(page),
-                per_page: Some(500),
-                ..Default::default()
-            },
-        )
-        .await?;
-        for m in &p.items {
-            out.push(meetings::show(&s.db, &v.actor, m.row.id).await?);
-        }
-        if p.next.is_none() {
-            break;
-        }
-        page += 1;
-    }
-    out.sort_by_key(|d| (d.meeting.row.held_on, d.meeting.row.id));
-    Ok(out)
-}
-
 fn ledger_line(v: &Viewer, d: &MeetingDetail) -> LedgerLine {
     let r = &d.meeting.row;
     let sep = if v.lang == jiceng_domain::Lang::Zh {
@@ -264,30 +229,30 @@ pub async fn ledger(
     Query(q): Query<Values>,
 ) -> PageResult {
     let year = year_of(&q);
-    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
-    let details = ledger_rows(&s, &v, &code, year).await?;
-    let (complies, missed) =
-        match compliance::report(&s.db, &v.actor, Some(&code), &year.to_string()).await {
-            Ok(r) => r
-                .orgs
-                .iter()
-                .find(|o| o.org.code == org.code)
-                .map(|o| (o.complies, org_line(&v, o).missed))
-                .unwrap_or((true, String::new())),
-            Err(_) => (true, String::new()),
-        };
+    let l = ledgers::meetings(&s.db, &v.actor, &code, year).await?;
+    let sep = if v.lang == jiceng_domain::Lang::Zh {
+        "、"
+    } else {
+        ", "
+    };
+    let missed = l
+        .missed
+        .iter()
+        .map(|m| format!("{} {}", translate(v.lang, m.kind_label), m.slot))
+        .collect::<Vec<_>>()
+        .join(sep);
     let title = format!(
         "{} · {year} · {}",
-        org.name,
+        l.org.name,
         v.layout("", "").t("ledger.title")
     );
     Ok(render(&LedgerPage {
         l: v.layout("meetings", title),
-        org_code: org.code,
-        org_name: org.name,
+        rows: l.meetings.iter().map(|d| ledger_line(&v, d)).collect(),
+        org_code: l.org.code,
+        org_name: l.org.name,
         year,
-        rows: details.iter().map(|d| ledger_line(&v, d)).collect(),
-        complies,
+        complies: l.complies,
         missed,
     }))
 }
@@ -299,9 +264,9 @@ pub async fn ledger_xlsx(
     Query(q): Query<Values>,
 ) -> PageResult {
     let year = year_of(&q);
-    // The org named by the path is resolved first: another's answers as missing.
-    orgs::show(&s.db, &v.actor, &code).await?;
-    let details = ledger_rows(&s, &v, &code, year).await?;
+    let details = ledgers::meetings(&s.db, &v.actor, &code, year)
+        .await?
+        .meetings;
     let rows: Vec<Vec<String>> = details
         .iter()
         .map(|d| {

@@ -9,8 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jiceng_domain::clock;
-use jiceng_ops::points::{self, RankingQuery};
-use jiceng_ops::{orgs, registrations};
+use jiceng_ops::orglife::ledgers;
 
 use crate::pages::form::Values;
 
@@ -76,39 +75,16 @@ pub async fn points_ledger(
 ) -> PageResult {
     let year = year_of(&q);
     let scheme = q.get("scheme").cloned().unwrap_or_else(|| "accrual".into());
-    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let r = points::ranking(
-            &s.db,
-            &v.actor,
-            RankingQuery {
-                within: Some(code.clone()),
-                scheme: Some(scheme.clone()),
-                period: Some(year.to_string()),
-                page: Some(page),
-                per_page: Some(500),
-                ascending: None,
-            },
-        )
-        .await;
-        let r = r?;
-        let more = page * 500 < r.members;
-        rows.extend(
-            r.items
-                .into_iter()
-                .map(|x| vec![x.rank.to_string(), x.name, x.org_name, x.total.to_string()]),
-        );
-        if !more || rows.len() >= crate::pages::export::MAX_ROWS {
-            break;
-        }
-        page += 1;
-    }
+    let l = ledgers::points(&s.db, &v.actor, &code, year, &scheme).await?;
+    let rows = l
+        .members
+        .into_iter()
+        .map(|x| vec![x.rank.to_string(), x.name, x.org_name, x.total.to_string()])
+        .collect();
     Ok(respond(
         &v,
         &q,
-        (&org.code, &org.name),
+        (&l.org.code, &l.org.name),
         "points",
         year,
         &["名次", "姓名", "所在党组织", "积分"],
@@ -125,46 +101,31 @@ pub async fn registrations_ledger(
     Query(q): Query<Values>,
 ) -> PageResult {
     let year = year_of(&q);
-    let org = orgs::show(&s.db, &v.actor, &code).await?.org.row;
-    let (first, last) = (
-        chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a date"),
-        chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a date"),
-    );
-    let served = jiceng_ops::service::at_community(&s.db, &v.actor, &code, year).await?;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = registrations::of_community(&s.db, &v.actor, &code, false, page, 500).await?;
-        for r in p.items {
-            if r.registered_on > last || r.ended_on.is_some_and(|e| e < first) {
-                continue;
-            }
-            let (who, kind) = match (r.member_name, r.unit_name) {
-                (Some(m), _) => (m, "在职党员"),
-                (None, Some(u)) => (u, "单位党组织"),
-                _ => (String::new(), ""),
-            };
-            let hours = r
-                .member_id
-                .map(|m| crate::service::pages::hours(served.get(&m).copied().unwrap_or(0)))
-                .unwrap_or_default();
-            rows.push(vec![
-                who,
-                kind.to_string(),
+    let l = ledgers::registrations(&s.db, &v.actor, &code, year).await?;
+    let rows = l
+        .lines
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.name,
+                if r.kind == "member" {
+                    "在职党员"
+                } else {
+                    "单位党组织"
+                }
+                .to_string(),
                 r.registered_on.to_string(),
                 r.ended_on.map(|d| d.to_string()).unwrap_or_default(),
-                hours,
-            ]);
-        }
-        if p.next.is_none() {
-            break;
-        }
-        page += 1;
-    }
+                r.service_minutes
+                    .map(crate::service::pages::hours)
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
     Ok(respond(
         &v,
         &q,
-        (&org.code, &org.name),
+        (&l.org.code, &l.org.name),
         "registrations",
         year,
         &[

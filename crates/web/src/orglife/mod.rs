@@ -36,5 +36,8 @@ pub(crate) fn api(t: Table) -> Table {
         api::compliance [Scope];
         api::rules [Scope];
         api::set_rule [Record(Setting)];
+        api::meetings_ledger [Record(Org)];
+        api::points_ledger [Record(Org)];
+        api::registrations_ledger [Record(Org)];
     )
 }

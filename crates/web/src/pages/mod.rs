@@ -48,6 +48,16 @@ pub fn routes() -> routes::Table {
         GET "/members/export.xlsx" => export::members_xlsx [Scope];
         GET "/orgs/export.xlsx" => export::orgs_xlsx [Scope];
         GET "/audit/export.xlsx" => export::audit_xlsx [Scope];
+        GET "/meetings/export.xlsx" => export::lists::meetings [Scope];
+        GET "/compliance/export.xlsx" => export::lists::compliance [Scope];
+        GET "/points/export.xlsx" => export::lists::points [Scope];
+        GET "/assessment/export.xlsx" => export::lists::assessment [Scope];
+        GET "/rates/export.xlsx" => export::lists::rates [Scope];
+        GET "/service/export.xlsx" => export::lists::service [Scope];
+        GET "/wishes/export.xlsx" => export::lists::wishes [Scope];
+        GET "/cobuilding/export.xlsx" => export::lists::cobuilding [Scope];
+        GET "/evaluations/export.xlsx" => export::lists::evaluations [Scope];
+        GET "/patrols/export.xlsx" => export::lists::patrols [Scope];
         GET "/api" => api_docs::api_docs [Public];
         GET "/lang/{code}" => set_lang [Public];
         GET "/assets/{file}" => asset [Public];
@@ -70,6 +80,8 @@ pub struct Layout {
     pub can_security: bool,
     /// Works with the records (every role but the three administrator duties).
     pub business: bool,
+    /// The page's query string (its filters), for its export link.
+    pub query: String,
 }
 
 impl Layout {
@@ -101,6 +113,8 @@ pub struct Viewer {
     pub lang: Lang,
     pub csrf: String,
     pub session: String,
+    /// The page's query string, so its export keeps the filters shown.
+    pub query: String,
 }
 
 impl Viewer {
@@ -129,6 +143,7 @@ impl Viewer {
             can_administer: self.actor.may_administer().is_ok(),
             can_security: self.actor.may_duty(Duty::Security).is_ok(),
             business: self.actor.role().is_none_or(|r| r.duty().is_none()),
+            query: self.query.clone(),
         }
     }
 }
@@ -201,6 +216,7 @@ impl FromRequestParts<AppState> for Viewer {
             lang,
             csrf,
             session: token,
+            query: parts.uri.query().unwrap_or_default().to_string(),
         })
     }
 }
@@ -241,6 +257,7 @@ pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
         can_administer: false,
         can_security: false,
         business: false,
+        query: String::new(),
     }
 }
 

@@ -6,6 +6,7 @@ mod bodies;
 mod case_page;
 mod city;
 mod duties;
+mod exports;
 mod failures;
 mod imports;
 mod pages;

@@ -2,6 +2,7 @@
 //! read a page at a time through the use cases and streamed (see [`stream`]), capped so one
 //! request stays bounded. Small sheets (ledgers, an import's report) are built in memory.
 
+pub mod lists;
 pub mod stream;
 
 use super::{PageResult, Viewer};

@@ -1,0 +1,538 @@
+//! Exports of the work lists and reports: each reads through the same use case as its page,
+//! with the page's filters and the actor's scope, a page at a time into a streamed sheet.
+//! Cells are text; names of people are shown only where the page shows them.
+
+use super::stream::Sheet;
+use super::{MAX_ROWS, field};
+use crate::AppState;
+use crate::pages::{PageResult, Viewer};
+use axum::extract::{Query, State};
+use jiceng_ops::OpsError;
+use std::collections::HashMap;
+
+type Q = Query<HashMap<String, String>>;
+
+/// Rows a page of a paged list holds.
+const PER_PAGE: i64 = 500;
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_default()
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Reads numbered pages from `read` until the last, or until the sheet holds [`MAX_ROWS`].
+async fn paged<F, Fut>(out: &mut Sheet, mut read: F) -> Result<bool, OpsError>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Vec<String>>, bool), OpsError>>,
+{
+    let mut page = 1;
+    loop {
+        let (rows, more) = read(page).await?;
+        if !out.page(rows).await? {
+            return Ok(false);
+        }
+        match more {
+            true if out.rows() < MAX_ROWS => page += 1,
+            true => return Ok(true),
+            false => return Ok(false),
+        }
+    }
+}
+
+pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::orglife::meetings::{self, ListMeetings};
+    let mut out = Sheet::new(
+        "会议",
+        &[
+            "日期",
+            "党组织代码",
+            "党组织",
+            "类型",
+            "状态",
+            "主题",
+            "地点",
+            "主持人",
+            "应到",
+            "缺席",
+            "列席",
+            "实到",
+        ],
+    );
+    let truncated = paged(&mut out, |page| {
+        let q = ListMeetings {
+            within: field(&q, "within"),
+            org: field(&q, "org"),
+            kind: field(&q, "kind"),
+            status: field(&q, "status"),
+            from: field(&q, "from"),
+            to: field(&q, "to"),
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = meetings::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        m.row.held_on.to_string(),
+                        m.row.org_code,
+                        m.row.org_name,
+                        m.kind_label.to_string(),
+                        m.status_label.to_string(),
+                        m.row.topic,
+                        m.row.place.unwrap_or_default(),
+                        m.row.host.unwrap_or_default(),
+                        m.row.expected.to_string(),
+                        m.row.absent.to_string(),
+                        m.row.visitors.to_string(),
+                        m.present.to_string(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next.is_some()))
+        }
+    })
+    .await?;
+    Ok(out.finish("会议记录", truncated).await?)
+}
+
+pub async fn compliance(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::orglife::compliance;
+    let period = field(&q, "period").unwrap_or_else(compliance::current_quarter);
+    let only_missed = field(&q, "missed").is_some();
+    let r = compliance::report(&s.db, &v.actor, field(&q, "within").as_deref(), &period).await?;
+    let mut out = Sheet::new(
+        "三会一课",
+        &[
+            "党组织代码",
+            "党组织",
+            "层级",
+            "党员数",
+            "是否达标",
+            "已完成",
+            "进行中",
+            "缺项",
+            "召开次数",
+            "应到人次",
+            "实到人次",
+        ],
+    );
+    let rows = r
+        .orgs
+        .into_iter()
+        .filter(|o| !only_missed || !o.complies)
+        .map(|o| {
+            vec![
+                o.org.code,
+                o.org.name,
+                o.org.level.label().to_string(),
+                o.org.subtree_member_count.to_string(),
+                if o.complies { "达标" } else { "未达标" }.to_string(),
+                o.met.to_string(),
+                o.pending.to_string(),
+                o.missed
+                    .iter()
+                    .map(|m| format!("{} {}", m.kind_label, m.slot))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                o.held.to_string(),
+                o.expected.to_string(),
+                o.attended.to_string(),
+            ]
+        })
+        .collect();
+    out.page(rows).await?;
+    Ok(out
+        .finish(&format!("三会一课落实情况-{period}"), false)
+        .await?)
+}
+
+pub async fn points(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::points::{self, RankingQuery};
+    let mut out = Sheet::new("积分排名", &["名次", "编号", "姓名", "党组织", "积分"]);
+    let truncated = paged(&mut out, |page| {
+        let q = RankingQuery {
+            within: field(&q, "within"),
+            scheme: field(&q, "scheme"),
+            period: field(&q, "period"),
+            page: Some(page as usize),
+            per_page: Some(PER_PAGE as usize),
+            ascending: field(&q, "ascending").map(|a| a == "1" || a == "true"),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let r = points::ranking(&db, &actor, q).await?;
+            let more = r.page * r.per_page < r.members;
+            let rows = r
+                .items
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        m.rank.to_string(),
+                        m.member_id.to_string(),
+                        m.name,
+                        m.org_name,
+                        m.total.to_string(),
+                    ]
+                })
+                .collect();
+            Ok((rows, more))
+        }
+    })
+    .await?;
+    Ok(out.finish("党员积分排名", truncated).await?)
+}
+
+pub async fn assessment(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    let period = field(&q, "period").unwrap_or_else(crate::assessment::api::last_quarter);
+    let only_weak = field(&q, "weak").is_some();
+    let a =
+        jiceng_ops::assessment::quarter(&s.db, &v.actor, field(&q, "within").as_deref(), &period)
+            .await?;
+    let mut out = Sheet::new(
+        "考核",
+        &[
+            "名次",
+            "党组织代码",
+            "党组织",
+            "得分",
+            "星级",
+            "三会一课",
+            "出勤",
+            "双报到",
+            "双向评价",
+            "案件按期",
+            "共建履约",
+            "末位整改",
+        ],
+    );
+    let rows = a
+        .orgs
+        .into_iter()
+        .filter(|o| !only_weak || o.weak)
+        .map(|o| {
+            vec![
+                o.rank.to_string(),
+                o.org.code,
+                o.org.name,
+                o.score.map(|x| format!("{x:.1}")).unwrap_or_default(),
+                o.stars.map(|x| x.to_string()).unwrap_or_default(),
+                pct(o.compliance),
+                pct(o.attendance),
+                pct(o.registration),
+                pct(o.evaluation),
+                pct(o.cases),
+                pct(o.commitments),
+                if o.weak { "是" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    out.page(rows).await?;
+    Ok(out.finish(&format!("党组织考核-{period}"), false).await?)
+}
+
+pub async fn rates(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::cases::rates::{self, RatesQuery};
+    let r = rates::rates(
+        &s.db,
+        &v.actor,
+        RatesQuery {
+            from: field(&q, "from"),
+            to: field(&q, "to"),
+            by: field(&q, "by"),
+            street: field(&q, "street"),
+            department: field(&q, "department"),
+        },
+    )
+    .await?;
+    let mut out = Sheet::new(
+        "三率",
+        &[
+            "",
+            "立案数",
+            "派遣次数",
+            "结案数",
+            "响应率",
+            "解决率",
+            "满意率",
+            "按期结案率",
+            "返工率",
+            "回退率",
+            "平均办理时长（小时）",
+        ],
+    );
+    let rows = std::iter::once(r.total)
+        .chain(r.lines)
+        .map(|l| {
+            vec![
+                l.label,
+                l.counts.received.to_string(),
+                l.counts.dispatched.to_string(),
+                l.counts.closed.to_string(),
+                pct(l.response_rate),
+                pct(l.resolution_rate),
+                pct(l.satisfaction_rate),
+                pct(l.on_time_rate),
+                pct(l.rework_rate),
+                pct(l.return_rate),
+                l.average_minutes
+                    .map(|m| format!("{:.1}", m / 60.0))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.page(rows).await?;
+    Ok(out
+        .finish(&format!("三率-{}-{}", r.from, r.to), false)
+        .await?)
+}
+
+pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::service::{self, ListService};
+    let mut out = Sheet::new(
+        "志愿服务",
+        &[
+            "日期",
+            "社区",
+            "编号",
+            "党员",
+            "服务内容",
+            "时长（分钟）",
+            "登记人",
+        ],
+    );
+    let truncated = paged(&mut out, |page| {
+        let q = ListService {
+            within: field(&q, "within"),
+            from: field(&q, "from"),
+            to: field(&q, "to"),
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = service::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.served_on.to_string(),
+                        r.community_name,
+                        r.member_id.to_string(),
+                        r.member_name,
+                        r.activity,
+                        r.minutes.to_string(),
+                        r.recorded_by,
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next.is_some()))
+        }
+    })
+    .await?;
+    Ok(out.finish("志愿服务记录", truncated).await?)
+}
+
+pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::wishes::{self, ListWishes};
+    let mut out = Sheet::new(
+        "微心愿",
+        &[
+            "发布日期",
+            "社区",
+            "心愿",
+            "说明",
+            "心愿人",
+            "状态",
+            "认领党员",
+            "认领日期",
+            "实现日期",
+        ],
+    );
+    let truncated = paged(&mut out, |page| {
+        let q = ListWishes {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = wishes::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|w| {
+                    vec![
+                        w.posted_on.to_string(),
+                        w.community_name,
+                        w.title,
+                        w.detail.unwrap_or_default(),
+                        w.resident.unwrap_or_default(),
+                        w.status.label().to_string(),
+                        w.member_name.unwrap_or_default(),
+                        day(w.claimed_on),
+                        day(w.fulfilled_on),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next.is_some()))
+        }
+    })
+    .await?;
+    Ok(out.finish("微心愿", truncated).await?)
+}
+
+/// One row per commitment, with its agreement; an agreement without any keeps a row.
+pub async fn cobuilding(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::cobuilding::{self, ListAgreements};
+    let mut out = Sheet::new(
+        "共驻共建",
+        &[
+            "年度",
+            "驻区单位",
+            "社区党组织",
+            "签订日期",
+            "事项",
+            "承诺期限",
+            "履行日期",
+            "确认人",
+            "是否按期",
+        ],
+    );
+    let year = field(&q, "year").and_then(|y| y.parse().ok());
+    let truncated = paged(&mut out, |page| {
+        let q = ListAgreements {
+            within: field(&q, "within"),
+            year,
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = cobuilding::list(&db, &actor, q).await?;
+            let mut rows = Vec::new();
+            for a in p.items {
+                let d = cobuilding::show(&db, &actor, a.id).await?;
+                let head = [
+                    a.year.to_string(),
+                    a.unit_name.clone(),
+                    a.org_name.clone(),
+                    a.signed_on.to_string(),
+                ];
+                if d.commitments.is_empty() {
+                    rows.push(head.to_vec());
+                }
+                for c in d.commitments {
+                    let on_time = c.done_on.is_some_and(|d| d <= c.due_on);
+                    let mut r = head.to_vec();
+                    r.extend([
+                        c.title,
+                        c.due_on.to_string(),
+                        day(c.done_on),
+                        c.done_by.unwrap_or_default(),
+                        if on_time { "是" } else { "" }.to_string(),
+                    ]);
+                    rows.push(r);
+                }
+            }
+            Ok((rows, p.next.is_some()))
+        }
+    })
+    .await?;
+    Ok(out.finish("共建协议与履约", truncated).await?)
+}
+
+pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::evaluations::{self, ListPairs};
+    let mut out = Sheet::new(
+        "双向评价",
+        &[
+            "评价对象",
+            "社区",
+            "驻区单位",
+            "党员",
+            "等次",
+            "评语",
+            "评价人",
+        ],
+    );
+    let truncated = paged(&mut out, |page| {
+        let q = ListPairs {
+            year: field(&q, "year"),
+            within: field(&q, "within"),
+            subject: field(&q, "subject"),
+            pending: field(&q, "pending").is_some(),
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = evaluations::pairs(&db, &actor, q).await?;
+            let rows = p
+                .page
+                .items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.subject.label().to_string(),
+                        e.community_name,
+                        e.unit_name.unwrap_or_default(),
+                        e.member_name.unwrap_or_default(),
+                        e.grade.map(|g| g.label().to_string()).unwrap_or_default(),
+                        e.comment.unwrap_or_default(),
+                        e.evaluated_by.unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.page.next.is_some()))
+        }
+    })
+    .await?;
+    Ok(out.finish("双向评价", truncated).await?)
+}
+
+pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    let days = field(&q, "days").and_then(|d| d.parse().ok()).unwrap_or(30);
+    let list = jiceng_ops::grids::patrols::within(&s.db, &v.actor, days).await?;
+    let mut out = Sheet::new(
+        "巡查",
+        &[
+            "开始",
+            "结束",
+            "网格编码",
+            "网格",
+            "网格员",
+            "时长（分钟）",
+            "走访户数",
+            "发现问题",
+            "转为案件",
+        ],
+    );
+    let rows = list
+        .into_iter()
+        .map(|p| {
+            vec![
+                jiceng_domain::clock::stamp(p.started_at),
+                jiceng_domain::clock::stamp(p.ended_at),
+                p.grid_code,
+                p.grid_name,
+                p.worker,
+                p.minutes.to_string(),
+                p.visits.to_string(),
+                p.findings.unwrap_or_default(),
+                p.cases.to_string(),
+            ]
+        })
+        .collect();
+    out.page(rows).await?;
+    Ok(out.finish("网格巡查", false).await?)
+}
