@@ -293,7 +293,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agre
             .into_iter()
             .filter(|a| a.year == year)
             .collect();
-        return Ok(Page::numbered(rows, 1, per_page));
+        return Ok(Page::whole(rows));
     }
     let path = match opt(&q.within) {
         Some(code) => {

@@ -6,6 +6,7 @@ mod access;
 mod error;
 mod input;
 mod later;
+mod refusal;
 
 pub mod accounts;
 pub mod assessment;
@@ -43,6 +44,16 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A numbered page from `rows` fetched with one row more than `per_page`, which tells
     /// whether another page follows.
+    /// Every row at once: a list short by nature (a member's own wishes, a unit's own
+    /// agreements), with no page after it.
+    pub(crate) fn whole<R: Into<T>>(rows: Vec<R>) -> Page<T> {
+        Page {
+            total: Some(rows.len() as i64),
+            items: rows.into_iter().map(Into::into).collect(),
+            next: None,
+        }
+    }
+
     pub(crate) fn numbered<R: Into<T>>(mut rows: Vec<R>, page: i64, per_page: i64) -> Page<T> {
         let more = rows.len() as i64 > per_page;
         rows.truncate(per_page as usize);

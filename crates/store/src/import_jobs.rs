@@ -16,6 +16,7 @@ pub struct JobRow {
     pub header: String,
     pub samples: String,
     pub state: String,
+    pub run: i64,
     pub total: i64,
     pub done: i64,
     pub report: Option<String>,
@@ -23,7 +24,7 @@ pub struct JobRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, owner, kind, file_name, header, samples, state, total, done, report, created_at, updated_at";
+const COLUMNS: &str = "id, owner, kind, file_name, header, samples, state, run, total, done, report, created_at, updated_at";
 
 pub struct NewJob<'a> {
     pub owner: &'a str,
@@ -69,34 +70,39 @@ pub async fn set_header(tx: &mut Tx, id: i64, header: &str) -> Result<(), StoreE
     Ok(())
 }
 
-/// Moves the job to `to` if it is in one of `from`; false if it was not (another request
-/// started it first).
-pub async fn claim(tx: &mut Tx, id: i64, from: &[&str], to: &str) -> Result<bool, StoreError> {
-    let list = from
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "UPDATE import_jobs SET state = $1, done = 0, report = NULL, updated_at = $2 WHERE id = $3 AND state IN ({list})"
-    );
-    Ok(
-        on!(tx, c => sqlx::query(&sql).bind(to).bind(clock::now()).bind(id)
-        .execute(c).await.map(|r| r.rows_affected()))?
-            == 1,
-    )
+/// Moves the job to `to` if it is in one of `from` and was last heard from before
+/// `quiet_since`; the new run's number, or none if another request started it first.
+pub async fn claim(
+    tx: &mut Tx,
+    id: i64,
+    from: [&str; 3],
+    quiet_since: DateTime<Utc>,
+    to: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "UPDATE import_jobs SET state = $1, run = run + 1, done = 0, report = NULL, updated_at = $2 \
+         WHERE id = $3 AND state IN ($4, $5, $6) AND updated_at < $7 RETURNING run")
+        .bind(to).bind(clock::now()).bind(id).bind(from[0]).bind(from[1]).bind(from[2]).bind(quiet_since)
+        .fetch_optional(c).await)?)
 }
 
-/// How far a running job got; also tells readers it is alive.
-pub async fn progress(tx: &mut Tx, id: i64, done: i64) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE import_jobs SET done = $1, updated_at = $2 WHERE id = $3")
-        .bind(done).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+/// How far run `run` of a job got; also tells readers it is alive.
+pub async fn progress(tx: &mut Tx, id: i64, run: i64, done: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE import_jobs SET done = $1, updated_at = $2 WHERE id = $3 AND run = $4")
+        .bind(done).bind(clock::now()).bind(id).bind(run).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-pub async fn finish(tx: &mut Tx, id: i64, state: &str, report: &str) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE import_jobs SET state = $1, report = $2, done = total, updated_at = $3 WHERE id = $4")
-        .bind(state).bind(report).bind(clock::now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+/// Ends run `run` of a job; a run a later one replaced writes nothing.
+pub async fn finish(
+    tx: &mut Tx,
+    id: i64,
+    run: i64,
+    state: &str,
+    report: &str,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE import_jobs SET state = $1, report = $2, done = total, updated_at = $3 WHERE id = $4 AND run = $5")
+        .bind(state).bind(report).bind(clock::now()).bind(id).bind(run).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -134,18 +134,25 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
     })
 }
 
+/// The most patrols [`within`] answers with.
+pub const WITHIN_MAX: usize = 500;
+
 /// A supervisor's view: patrols in the scope over the last `days` days.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
 pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<Patrol>, OpsError> {
     actor.may_read(actor.scope_path())?;
     let since = clock::now() - Duration::days(days.clamp(1, 92));
-    Ok(
-        store::list(&mut db.read().await?, actor.scope_path(), None, since, 500)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+    Ok(store::list(
+        &mut db.read().await?,
+        actor.scope_path(),
+        None,
+        since,
+        WITHIN_MAX as i64,
     )
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

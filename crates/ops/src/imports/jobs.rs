@@ -15,8 +15,22 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A job not heard from for this long stopped with the process that ran it.
+/// A check not heard from for this long stopped with the process that ran it: a check
+/// writes its progress twice a second.
 const STALLED_AFTER: i64 = 60;
+/// An import holds the write lock for its whole run, so it cannot write its progress until
+/// it ends (a 100,000-row import takes under a minute): it counts as stopped only after this
+/// long.
+const IMPORT_STALLED_AFTER: i64 = 15 * 60;
+
+/// How long a job in `state` may go unheard before it counts as stopped.
+fn quiet_limit(state: &str) -> Duration {
+    Duration::seconds(if state == "importing" {
+        IMPORT_STALLED_AFTER
+    } else {
+        STALLED_AFTER
+    })
+}
 /// Jobs, their files and reports are kept this long.
 const KEPT_DAYS: i64 = 7;
 
@@ -104,6 +118,12 @@ impl Job {
     }
 }
 
+/// Under what a mapping is remembered: the uploader's, for files with these headers. One
+/// office's correction is not another's default.
+fn remembered_as(actor: &Actor, kind: Kind, header: &Header) -> String {
+    format!("{}|{}", owner(actor), header.signature(kind))
+}
+
 /// What a job keeps, as JSON text.
 fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
@@ -188,7 +208,7 @@ pub async fn start(
         .unwrap_or_default();
     let total = data().count() as i64;
     let mut tx = db.write().await?;
-    if let Some(fields) = store::mapping(&mut tx, &header.signature(kind)).await?
+    if let Some(fields) = store::mapping(&mut tx, &remembered_as(actor, kind, &header)).await?
         && let Ok(fields) = serde_json::from_str::<Vec<Option<String>>>(&fields)
     {
         // A mapping that no longer fits the fields is ignored, not an error.
@@ -261,7 +281,12 @@ pub async fn map(
         .remap(kind, &fields)
         .map_err(|m| OpsError::Invalid(Invalid::new("fields", "", m)))?;
     store::set_header(&mut tx, id, &json(&header)).await?;
-    store::remember(&mut tx, &header.signature(kind), &json(&header.fields)).await?;
+    store::remember(
+        &mut tx,
+        &remembered_as(actor, kind, &header),
+        &json(&header.fields),
+    )
+    .await?;
     let row = store::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("导入任务", id))?;
@@ -270,10 +295,10 @@ pub async fn map(
 }
 
 /// Starts checking (`dry_run`) or importing the job: refused while it runs, after it was
-/// imported, or while a required field has no column. The caller then reads the file
-/// ([`file`]) and hands its cells to [`run`].
+/// imported, or while a required field has no column. Returns the run's number; the caller
+/// then reads the file ([`file`]) and hands its cells to [`run`].
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "begin"))]
-pub async fn begin(db: &Db, actor: &Actor, id: i64, dry_run: bool) -> Result<(), OpsError> {
+pub async fn begin(db: &Db, actor: &Actor, id: i64, dry_run: bool) -> Result<i64, OpsError> {
     let mut tx = db.write().await?;
     let row = resolve(&mut tx, actor, id).await?;
     let job = view(row.clone());
@@ -289,21 +314,28 @@ pub async fn begin(db: &Db, actor: &Actor, id: i64, dry_run: bool) -> Result<(),
         .into());
     }
     let to = if dry_run { "checking" } else { "importing" };
-    // A stalled job may be run again.
-    let from: &[&str] = if job.state == "stalled" {
-        &["checking", "importing"]
+    // A stopped job may be run again, once it has been quiet as long as its state allows;
+    // its old run, should it wake, then writes nothing.
+    let (from, quiet_since) = if job.state == "stalled" {
+        (
+            [row.state.as_str(); 3],
+            clock::now() - quiet_limit(&row.state),
+        )
     } else {
-        &["mapping", "checked", "failed"]
+        (
+            ["mapping", "checked", "failed"],
+            clock::now() + Duration::days(1),
+        )
     };
-    if !store::claim(&mut tx, id, from, to).await? {
+    let Some(run) = store::claim(&mut tx, id, from, quiet_since, to).await? else {
         return Err(OpsError::conflict(
             "state",
             &job.state,
             msg!("任务正在运行或已导入"),
         ));
-    }
+    };
     tx.commit().await?;
-    Ok(())
+    Ok(run)
 }
 
 /// The job's file as uploaded.
@@ -331,8 +363,8 @@ fn problems(report: &Report) -> Vec<Problem> {
         .collect()
 }
 
-/// Ends a job that could not run, saying why.
-pub async fn fail(db: &Db, id: i64, why: &Msg) -> Result<(), OpsError> {
+/// Ends run `run` of a job that could not run, saying why.
+pub async fn fail(db: &Db, id: i64, run: i64, why: &Msg) -> Result<(), OpsError> {
     let report = JobReport {
         rows: 0,
         imported: 0,
@@ -342,7 +374,7 @@ pub async fn fail(db: &Db, id: i64, why: &Msg) -> Result<(), OpsError> {
         problems: vec![],
     };
     let mut tx = db.write().await?;
-    store::finish(&mut tx, id, "failed", &json(&report)).await?;
+    store::finish(&mut tx, id, run, "failed", &json(&report)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -354,7 +386,7 @@ pub async fn fail(db: &Db, id: i64, why: &Msg) -> Result<(), OpsError> {
 pub async fn run(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    (id, run): (i64, i64),
     dry_run: bool,
     sheet: Vec<Vec<Cell>>,
 ) -> Result<(), OpsError> {
@@ -374,7 +406,7 @@ pub async fn run(
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 let n = done.load(Ordering::Relaxed) as i64;
                 if let Ok(mut tx) = db.write().await
-                    && store::progress(&mut tx, id, n).await.is_ok()
+                    && store::progress(&mut tx, id, run, n).await.is_ok()
                 {
                     let _ = tx.commit().await;
                 }
@@ -416,7 +448,7 @@ pub async fn run(
         ),
     };
     let mut tx = db.write().await?;
-    store::finish(&mut tx, id, state, &json(&report)).await?;
+    store::finish(&mut tx, id, run, state, &json(&report)).await?;
     tx.commit().await?;
     Ok(())
 }

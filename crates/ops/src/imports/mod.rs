@@ -7,8 +7,9 @@ pub mod jobs;
 pub mod records;
 
 use crate::later::Later;
-use crate::members::{NewMember, Refusal};
+use crate::members::NewMember;
 use crate::orgs::NewOrg;
+use crate::refusal::Refusal;
 use crate::units::NewUnit;
 use crate::{Actor, OpsError};
 use jiceng_domain::error::field_label;
@@ -64,8 +65,8 @@ impl Record {
             Record::Correction(n, m) => {
                 crate::members::correct_in(tx, actor, n, m.clone(), later).await
             }
-            Record::Org(o) => Ok(crate::orgs::add_in(tx, actor, o).await.map(|_| ())?),
-            Record::Unit(u) => Ok(crate::units::add_in(tx, actor, u).await.map(|_| ())?),
+            Record::Org(o) => crate::orgs::add_in(tx, actor, o).await.map(|_| ()),
+            Record::Unit(u) => crate::units::add_in(tx, actor, u).await.map(|_| ()),
         }
     }
 }
@@ -175,6 +176,13 @@ pub async fn checked(
     let repaired: HashSet<(usize, String)> =
         found.iter().map(|e| (e.line, e.column.clone())).collect();
     let mut errors = found;
+    // The reader's problems count toward the cap too: a file with a bad column in every row
+    // is reported up to it, not row by row to the end.
+    if errors.len() >= MAX_PROBLEMS {
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_PROBLEMS);
+        stopped_at = errors.last().map(|e| e.line);
+    }
     // A dry run gives the write lock up every HOLD, so intake and other writers go on while a
     // large file is checked, and rolls each hold's rows back. Rows sharing what must be
     // unique are caught in memory; an org under an org of an earlier hold finds it again
@@ -189,7 +197,7 @@ pub async fn checked(
     let mut good_orgs: HashMap<String, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         done.store(i, Ordering::Relaxed);
-        if errors.len() >= MAX_PROBLEMS {
+        if stopped_at.is_some_and(|at| row.line > at) || errors.len() >= MAX_PROBLEMS {
             stopped_at = Some(row.line);
             break;
         }

@@ -5,6 +5,7 @@ pub(crate) mod policy;
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::later::Later;
 use crate::orgs::by_code;
+pub(crate) use crate::refusal::Refusal;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::members::{MemberDates, check_dates, check_identity};
@@ -206,39 +207,6 @@ fn checked(new: &NewMember) -> Result<MemberFields, Vec<OpsError>> {
         residence_division: None,
         employer_unit_id: new.employer_unit,
     })
-}
-
-/// Why a member file is refused: its problems (invalid or conflicting fields, all of them),
-/// or what stops the whole request.
-pub(crate) enum Refusal {
-    Problems(Vec<OpsError>),
-    Stop(OpsError),
-}
-
-impl Refusal {
-    /// The first problem, for front doors that name one at a time.
-    pub(crate) fn first(self) -> OpsError {
-        match self {
-            Refusal::Problems(mut v) if !v.is_empty() => v.swap_remove(0),
-            Refusal::Problems(_) => OpsError::Invalid(Invalid::new("", "", msg!("无效"))),
-            Refusal::Stop(e) => e,
-        }
-    }
-}
-
-impl From<OpsError> for Refusal {
-    fn from(e: OpsError) -> Self {
-        match e {
-            e @ (OpsError::Invalid(_) | OpsError::Conflict(_)) => Refusal::Problems(vec![e]),
-            e => Refusal::Stop(e),
-        }
-    }
-}
-
-impl From<StoreError> for Refusal {
-    fn from(e: StoreError) -> Self {
-        Refusal::Stop(e.into())
-    }
 }
 
 /// Notes a refusal of one part of a file among the others; a stop goes up at once.
@@ -490,11 +458,61 @@ pub(crate) async fn correct_in(
         }
         found => found?,
     };
+    // The row must be the member the number names: its ID number, whole or as an export
+    // masks it, or else its name, is theirs. A sheet whose 编号 is only a row count cannot
+    // overwrite someone else's file.
+    let stored = &found.0;
+    let same = match opt(&new.id_number) {
+        Some(given) if given.contains('*') => {
+            given.to_ascii_uppercase() == id_number::mask(&stored.id_number.to_ascii_uppercase())
+        }
+        Some(given) => given.eq_ignore_ascii_case(&stored.id_number),
+        None => opt(&new.name) == Some(stored.name.as_str()),
+    };
+    if !same {
+        return Err(Refusal::Problems(vec![
+            Invalid::new(
+                "number",
+                number,
+                msg!("该编号的党员与此行的身份证号或姓名不符"),
+            )
+            .into(),
+        ]));
+    }
     for masked in [&mut new.id_number, &mut new.phone] {
         if masked.as_deref().is_some_and(|v| v.contains('*')) {
             *masked = None;
         }
     }
+    // What the sheet leaves out (a column it does not have, or an empty cell) keeps what is
+    // on file: a correction changes only what it says.
+    let keep = |v: &mut Option<String>, stored: Option<String>| {
+        if opt(v).is_none() {
+            *v = stored;
+        }
+    };
+    keep(&mut new.gender, Some(stored.gender.code().to_string()));
+    keep(&mut new.ethnicity, Some(stored.ethnicity.clone()));
+    keep(&mut new.birth_date, Some(stored.birth_date.to_string()));
+    keep(
+        &mut new.education,
+        stored.education.map(|e| e.code().to_string()),
+    );
+    keep(&mut new.joined_on, Some(stored.joined_on.to_string()));
+    keep(&mut new.full_on, stored.full_on.map(|d| d.to_string()));
+    keep(&mut new.status, Some(stored.status.code().to_string()));
+    keep(
+        &mut new.categories,
+        Some(
+            Categories(stored.categories)
+                .list()
+                .iter()
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+    );
+    keep(&mut new.name, Some(stored.name.clone()));
     update_in(tx, actor, found, new, later).await.map(|_| ())
 }
 

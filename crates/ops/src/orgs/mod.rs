@@ -3,6 +3,7 @@
 pub(crate) mod policy;
 
 use crate::input::{opt, opt_date, opt_past_date, required};
+use crate::refusal::Refusal;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::orgs::{CommitteePosition, check_placement, check_temporary, term_due};
@@ -96,37 +97,110 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewOrg) -> Result<OrgView, OpsError> {
     let mut tx = db.write().await?;
-    let view = add_in(&mut tx, actor, &new).await?;
+    let view = add_in(&mut tx, actor, &new).await.map_err(Refusal::first)?;
     tx.commit().await?;
     Ok(view)
 }
 
-pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<OrgView, OpsError> {
-    let code = OrgCode::parse(required("code", &new.code)?)?;
-    let name = text::name("name", required("name", &new.name)?, 100)?;
-    let level = OrgLevel::parse(required("level", &new.level)?)?;
-    let category = match opt(&new.category) {
-        Some(c) => OrgCategory::parse(c)?,
-        None => OrgCategory::Regional,
-    };
-    let founded_on = opt_past_date("founded_on", &new.founded_on)?;
-    let elected_on = opt_past_date("elected_on", &new.elected_on)?;
-    let ends_on = opt_date("ends_on", &new.ends_on)?;
-    let project = opt(&new.project)
-        .map(|p| text::name("project", p, 100))
-        .transpose()?;
-    check_temporary(category, project.as_deref(), ends_on, founded_on)?;
-    jiceng_domain::orgs::check_dates(founded_on, elected_on)?;
-    let years = level.term_years(category);
-    if elected_on.is_some() && years.is_none() {
-        return Err(Invalid::new(
-            "elected_on",
-            opt(&new.elected_on).unwrap_or(""),
-            msg!("{level}不实行换届", level = Label(level.label())),
-        )
-        .into());
-    }
+/// An org's own fields, each read on its own.
+struct Own {
+    code: OrgCode,
+    name: String,
+    level: OrgLevel,
+    category: OrgCategory,
+    founded_on: Option<chrono::NaiveDate>,
+    elected_on: Option<chrono::NaiveDate>,
+    ends_on: Option<chrono::NaiveDate>,
+    project: Option<String>,
+}
 
+fn ok<T>(problems: &mut Vec<OpsError>, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| problems.push(e.into())).ok()
+}
+
+/// Reads every field of a new org, naming every problem (a spreadsheet row is corrected in
+/// one go), then what ties them together.
+fn own(new: &NewOrg) -> Result<Own, Vec<OpsError>> {
+    let mut bad = Vec::new();
+    let code = ok(
+        &mut bad,
+        required("code", &new.code).and_then(OrgCode::parse),
+    );
+    let name = ok(
+        &mut bad,
+        required("name", &new.name).and_then(|n| text::name("name", n, 100)),
+    );
+    let level = ok(
+        &mut bad,
+        required("level", &new.level).and_then(OrgLevel::parse),
+    );
+    let category = ok(
+        &mut bad,
+        opt(&new.category).map_or(Ok(OrgCategory::Regional), OrgCategory::parse),
+    );
+    let founded_on = ok(&mut bad, opt_past_date("founded_on", &new.founded_on));
+    let elected_on = ok(&mut bad, opt_past_date("elected_on", &new.elected_on));
+    let ends_on = ok(&mut bad, opt_date("ends_on", &new.ends_on));
+    let project = ok(
+        &mut bad,
+        opt(&new.project)
+            .map(|p| text::name("project", p, 100))
+            .transpose(),
+    );
+    let (
+        Some(code),
+        Some(name),
+        Some(level),
+        Some(category),
+        Some(founded_on),
+        Some(elected_on),
+        Some(ends_on),
+        Some(project),
+    ) = (
+        code, name, level, category, founded_on, elected_on, ends_on, project,
+    )
+    else {
+        return Err(bad);
+    };
+    let together = check_temporary(category, project.as_deref(), ends_on, founded_on)
+        .and_then(|()| jiceng_domain::orgs::check_dates(founded_on, elected_on));
+    if let Err(e) = together {
+        return Err(vec![e.into()]);
+    }
+    if elected_on.is_some() && level.term_years(category).is_none() {
+        return Err(vec![
+            Invalid::new(
+                "elected_on",
+                opt(&new.elected_on).unwrap_or(""),
+                msg!("{level}不实行换届", level = Label(level.label())),
+            )
+            .into(),
+        ]);
+    }
+    Ok(Own {
+        code,
+        name,
+        level,
+        category,
+        founded_on,
+        elected_on,
+        ends_on,
+        project,
+    })
+}
+
+pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<OrgView, Refusal> {
+    let Own {
+        code,
+        name,
+        level,
+        category,
+        founded_on,
+        elected_on,
+        ends_on,
+        project,
+    } = own(new).map_err(Refusal::Problems)?;
+    let years = level.term_years(category);
     let parent = match opt(&new.parent) {
         Some(p) => Some(by_code(tx, actor, "parent", p).await?),
         None => None,
@@ -144,7 +218,7 @@ pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewOrg) -> Result<O
         check_division_within(&division.code, &p.division_code)?;
     }
     if orgs::by_code(tx, code.as_str()).await?.is_some() {
-        return Err(OpsError::conflict("code", &code, msg!("组织代码已被使用")));
+        return Err(OpsError::conflict("code", &code, msg!("组织代码已被使用")).into());
     }
     let fields = OrgFields {
         code: code.to_string(),

@@ -4,6 +4,7 @@ pub(crate) mod policy;
 
 use crate::input::{opt, required};
 use crate::orgs::by_code;
+use crate::refusal::Refusal;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::msg;
@@ -57,25 +58,46 @@ pub struct UnitDetail {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "add"))]
 pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsError> {
     let mut tx = db.write().await?;
-    let view = add_in(&mut tx, actor, &new).await?;
+    let view = add_in(&mut tx, actor, &new).await.map_err(Refusal::first)?;
     tx.commit().await?;
     Ok(view)
 }
 
-pub(crate) async fn add_in(
-    tx: &mut Tx,
-    actor: &Actor,
-    new: &NewUnit,
-) -> Result<UnitView, OpsError> {
-    let name = text::name("name", required("name", &new.name)?, 100)?;
-    let category = UnitCategory::parse(required("category", &new.category)?)?;
-    let raw_div = required("division_code", &new.division_code)?;
-    let division = divisions::existing(tx, "division_code", raw_div).await?;
-    if DivisionCode::parse(&division.code)?.level() < DivisionLevel::Township {
-        return Err(
-            Invalid::new("division_code", raw_div, msg!("驻区单位应落在街道或社区")).into(),
-        );
-    }
+/// Adds a unit inside the caller's transaction (one form, or one row of an import); its own
+/// fields' problems are named all at once.
+pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewUnit) -> Result<UnitView, Refusal> {
+    let mut bad: Vec<OpsError> = Vec::new();
+    let name = required("name", &new.name)
+        .and_then(|n| text::name("name", n, 100))
+        .map_err(|e| bad.push(e.into()))
+        .ok();
+    let category = required("category", &new.category)
+        .and_then(UnitCategory::parse)
+        .map_err(|e| bad.push(e.into()))
+        .ok();
+    let division = match required("division_code", &new.division_code) {
+        Err(e) => {
+            bad.push(e.into());
+            None
+        }
+        Ok(raw) => match divisions::existing(tx, "division_code", raw).await {
+            Ok(d) if DivisionCode::parse(&d.code)?.level() < DivisionLevel::Township => {
+                bad.push(
+                    Invalid::new("division_code", raw, msg!("驻区单位应落在街道或社区")).into(),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e @ (OpsError::Invalid(_) | OpsError::Conflict(_))) => {
+                bad.push(e);
+                None
+            }
+            Err(e) => return Err(Refusal::Stop(e)),
+        },
+    };
+    let (Some(name), Some(category), Some(division)) = (name, category, division) else {
+        return Err(Refusal::Problems(bad));
+    };
     let org = match opt(&new.org) {
         Some(code) => {
             let o = by_code(tx, actor, "org", code).await?;
@@ -83,11 +105,9 @@ pub(crate) async fn add_in(
                 return Err(Invalid::new("org", code, msg!("不是单位党组织")).into());
             }
             if units::by_org(tx, o.id).await?.is_some() {
-                return Err(OpsError::conflict(
-                    "org",
-                    code,
-                    msg!("已是另一驻区单位的党组织"),
-                ));
+                return Err(
+                    OpsError::conflict("org", code, msg!("已是另一驻区单位的党组织")).into(),
+                );
             }
             Some(o)
         }

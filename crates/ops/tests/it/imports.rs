@@ -664,6 +664,28 @@ async fn an_exported_member_list_imports_again_to_the_same_records(on: Backend) 
     };
     assert_eq!(key(&after), key(&before), "the same records, unchanged");
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 3);
+    // A row whose 编号 names another member (a sheet numbering its rows) is refused, not
+    // written over them.
+    let mut stranger = sheet.clone();
+    stranger[1][5] = text(&jiceng_domain::id_number::mask(&id_number(
+        "1990-01-01",
+        77,
+    )));
+    stranger[1][1] = text("外人");
+    let (rows, found) = records(Kind::Members, &header, &stranger);
+    let report = imports::rows(&t.db, &a, rows, found, false).await.unwrap();
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(2, "编号")]
+    );
+    assert_eq!(
+        key(&members::list(&t.db, &a, Default::default()).await.unwrap()),
+        key(&before)
+    );
     // An edit in the sheet corrects that member; a number out of reach is not found.
     sheet[1][1] = text("王一改");
     sheet[2][0] = text("999999");
@@ -732,10 +754,18 @@ async fn an_import_job_is_mapped_run_and_reported_to_its_owner_only(on: Backend)
     ] {
         assert!(matches!(e, OpsError::NotFound { .. }), "{e}");
     }
-    jobs::begin(&t.db, &owner, job.id, true).await.unwrap();
+    let run = jobs::begin(&t.db, &owner, job.id, true).await.unwrap();
     let e = jobs::begin(&t.db, &owner, job.id, true).await.unwrap_err();
     assert!(matches!(e, OpsError::Conflict(_)), "one run at a time: {e}");
-    jobs::run(&t.db, &owner, job.id, true, sheet.clone())
+    // A run that lost its job to a later one writes nothing.
+    jobs::run(&t.db, &owner, (job.id, run - 1), true, sheet.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs::show(&t.db, &owner, job.id).await.unwrap().state,
+        "checking"
+    );
+    jobs::run(&t.db, &owner, (job.id, run), true, sheet.clone())
         .await
         .unwrap();
     let done = jobs::show(&t.db, &owner, job.id).await.unwrap();
@@ -756,4 +786,52 @@ async fn an_import_job_is_mapped_run_and_reported_to_its_owner_only(on: Backend)
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM members").await, 0);
     assert_eq!(jobs::list(&t.db, &owner).await.unwrap().len(), 2);
     assert!(jobs::list(&t.db, &other).await.unwrap().is_empty());
+}
+
+/// An org or unit row names every problem of its own fields at once.
+#[both]
+async fn org_and_unit_rows_name_every_problem(on: Backend) {
+    let t = city(on).await;
+    let rows = vec![
+        Row {
+            line: 2,
+            record: Record::Org(jiceng_ops::orgs::NewOrg {
+                code: s("坏 代码"),
+                level: s("宇宙"),
+                founded_on: s("去年"),
+                ..new_org("X", "branch", Some("C"), COMMUNITY_DIV)
+            }),
+        },
+        Row {
+            line: 3,
+            record: Record::Unit(jiceng_ops::units::NewUnit {
+                name: s(""),
+                category: s("外星企业"),
+                division_code: s("999999999999"),
+                ..Default::default()
+            }),
+        },
+    ];
+    let report = imports::rows(&t.db, &actor(), rows, vec![], true)
+        .await
+        .unwrap();
+    let mut named: Vec<(usize, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        vec![
+            (2, "成立日期"),
+            (2, "组织代码"),
+            (2, "组织层级"),
+            (3, "姓名/名称"),
+            (3, "类别"),
+            (3, "行政区划代码"),
+        ],
+        "{:#?}",
+        report.errors
+    );
 }

@@ -9,20 +9,20 @@ use jiceng_ops::imports::jobs;
 use jiceng_ops::{Actor, OpsError};
 
 pub async fn start(s: &AppState, actor: &Actor, id: i64, dry_run: bool) -> Result<(), OpsError> {
-    jobs::begin(&s.db, actor, id, dry_run).await?;
+    let run = jobs::begin(&s.db, actor, id, dry_run).await?;
     let (db, actor) = (s.db.clone(), actor.clone());
     tokio::spawn(async move {
         let outcome = async {
             let (job, bytes) = jobs::file(&db, &actor, id).await?;
             match sheet::parse(job.file_name, bytes).await {
-                Ok(cells) => jobs::run(&db, &actor, id, dry_run, cells).await,
-                Err(why) => jobs::fail(&db, id, &why).await,
+                Ok(cells) => jobs::run(&db, &actor, (id, run), dry_run, cells).await,
+                Err(why) => jobs::fail(&db, id, run, &why).await,
             }
         }
         .await;
         if let Err(e) = outcome {
             tracing::error!(job = id, error = %e, "import job failed");
-            let _ = jobs::fail(&db, id, &msg!("导入任务未能完成，请重新运行")).await;
+            let _ = jobs::fail(&db, id, run, &msg!("导入任务未能完成，请重新运行")).await;
         }
     });
     Ok(())

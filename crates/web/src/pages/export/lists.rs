@@ -343,6 +343,8 @@ pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
 
 pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
     use jiceng_ops::wishes::{self, ListWishes};
+    // Who made a wish is shown to those who post wishes, as on the page.
+    let can_post = v.actor.may_write(v.actor.scope_path()).is_ok();
     let mut out = Sheet::new(
         "微心愿",
         &[
@@ -376,7 +378,7 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
                         w.community_name,
                         w.title,
                         w.detail.unwrap_or_default(),
-                        w.resident.unwrap_or_default(),
+                        w.resident.filter(|_| can_post).unwrap_or_default(),
                         w.status.label().to_string(),
                         w.member_name.unwrap_or_default(),
                         day(w.claimed_on),
@@ -503,6 +505,7 @@ pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> P
 pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
     let days = field(&q, "days").and_then(|d| d.parse().ok()).unwrap_or(30);
     let list = jiceng_ops::grids::patrols::within(&s.db, &v.actor, days).await?;
+    let truncated = list.len() >= jiceng_ops::grids::patrols::WITHIN_MAX;
     let mut out = Sheet::new(
         "巡查",
         &[
@@ -534,5 +537,5 @@ pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
         })
         .collect();
     out.page(rows).await?;
-    Ok(out.finish("网格巡查", false).await?)
+    Ok(out.finish("网格巡查", truncated).await?)
 }
