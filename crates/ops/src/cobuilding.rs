@@ -155,6 +155,31 @@ fn may_see(actor: &Actor, a: &Agreement) -> Result<(), OpsError> {
     }
 }
 
+/// The commitments of a page of agreements the actor was given by [`list`], each asked of the
+/// policy again, in one read.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "commitments_of"))]
+pub async fn commitments_of(
+    db: &Db,
+    actor: &Actor,
+    agreements: &[Agreement],
+) -> Result<Vec<Commitment>, OpsError> {
+    for a in agreements {
+        may_see(actor, a)?;
+    }
+    let ids: Vec<i64> = agreements.iter().map(|a| a.id).collect();
+    let mut tx = db.read().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            store::commitments_of(&mut tx, chunk)
+                .await?
+                .into_iter()
+                .map(Commitment::from),
+        );
+    }
+    Ok(out)
+}
+
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
     let d = detail_in(&mut db.read().await?, id, clock::today()).await?;

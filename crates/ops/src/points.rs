@@ -515,6 +515,25 @@ static TWO_CONNECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_n
 /// time; `ascending` puts the lowest first (for the 十二分制, who is losing points).
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "ranking"))]
 pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
+    ranked(db, actor, q, 500).await
+}
+
+/// The most members [`ranking_whole`] lists.
+pub const WHOLE_MAX: usize = 100_000;
+
+/// The whole ranking at once, for an export or a ledger: every member's total counted once,
+/// not again for each page.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "ranking_whole"))]
+pub async fn ranking_whole(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
+    let q = RankingQuery {
+        page: Some(1),
+        per_page: Some(WHOLE_MAX),
+        ..q
+    };
+    ranked(db, actor, q, WHOLE_MAX).await
+}
+
+async fn ranked(db: &Db, actor: &Actor, q: RankingQuery, most: usize) -> Result<Ranking, OpsError> {
     let ascending = q.ascending.unwrap_or(false);
     let mut tx = db.read().await?;
     let scheme = scheme_in(&mut tx, q.scheme.as_deref().unwrap_or("accrual")).await?;
@@ -643,7 +662,7 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     }
     let average = (!totals.is_empty())
         .then(|| totals.iter().map(|t| t.1).sum::<i64>() as f64 / totals.len() as f64);
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, most);
     let page = q.page.unwrap_or(1).max(1);
     let start = (page - 1) * per_page;
     let slice: Vec<(i64, i64)> = totals.iter().skip(start).take(per_page).copied().collect();
@@ -653,11 +672,15 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
         totals[..pos].partition_point(|x| if ascending { x.1 < t } else { x.1 > t }) + 1
     };
     let ids: Vec<i64> = slice.iter().map(|s| s.0).collect();
-    let names: HashMap<i64, (String, String)> = store::names(&mut tx, &ids)
-        .await?
-        .into_iter()
-        .map(|(id, n, o)| (id, (n, o)))
-        .collect();
+    let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        names.extend(
+            store::names(&mut tx, chunk)
+                .await?
+                .into_iter()
+                .map(|(id, n, o)| (id, (n, o))),
+        );
+    }
     let items = slice
         .iter()
         .enumerate()

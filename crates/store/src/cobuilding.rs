@@ -126,6 +126,27 @@ pub async fn commitments(tx: &mut Tx, agreement: i64) -> Result<Vec<CommitmentRo
         .bind(agreement).fetch_all(c).await)?)
 }
 
+/// The commitments of several agreements, by agreement and due date.
+pub async fn commitments_of(
+    tx: &mut Tx,
+    agreements: &[i64],
+) -> Result<Vec<CommitmentRow>, StoreError> {
+    if agreements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, agreement_id, title, due_on, done_on, done_by FROM commitments WHERE agreement_id IN ({}) ORDER BY agreement_id, due_on, id",
+        crate::in_list(1, agreements.len())
+    );
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, CommitmentRow>(&sql);
+        for id in agreements {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
 pub async fn commitment(tx: &mut Tx, id: i64) -> Result<Option<CommitmentRow>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, CommitmentRow>(
         "SELECT id, agreement_id, title, due_on, done_on, done_by FROM commitments WHERE id = $1")

@@ -115,29 +115,18 @@ pub async fn points(
     scheme: &str,
 ) -> Result<PointsLedger, OpsError> {
     let org = org(db, actor, code).await?;
-    let mut members = Vec::new();
-    let mut page = 1;
-    loop {
-        let r = points::ranking(
-            db,
-            actor,
-            RankingQuery {
-                within: Some(org.code.clone()),
-                scheme: Some(scheme.to_string()),
-                period: Some(year.to_string()),
-                page: Some(page),
-                per_page: Some(PAGE),
-                ascending: None,
-            },
-        )
-        .await?;
-        let more = page * PAGE < r.members;
-        members.extend(r.items);
-        if !more || members.len() >= MAX_LINES {
-            break;
-        }
-        page += 1;
-    }
+    let members = points::ranking_whole(
+        db,
+        actor,
+        RankingQuery {
+            within: Some(org.code.clone()),
+            scheme: Some(scheme.to_string()),
+            period: Some(year.to_string()),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     Ok(PointsLedger {
         org,
         year,

@@ -156,37 +156,34 @@ pub async fn compliance(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pa
 
 pub async fn points(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
     use jiceng_ops::points::{self, RankingQuery};
-    let mut out = Sheet::new("积分排名", &["名次", "编号", "姓名", "党组织", "积分"]);
-    let truncated = paged(&mut out, |page| {
-        let q = RankingQuery {
+    let r = points::ranking_whole(
+        &s.db,
+        &v.actor,
+        RankingQuery {
             within: field(&q, "within"),
             scheme: field(&q, "scheme"),
             period: field(&q, "period"),
-            page: Some(page as usize),
-            per_page: Some(PER_PAGE as usize),
             ascending: field(&q, "ascending").map(|a| a == "1" || a == "true"),
-        };
-        let (db, actor) = (s.db.clone(), v.actor.clone());
-        async move {
-            let r = points::ranking(&db, &actor, q).await?;
-            let more = r.page * r.per_page < r.members;
-            let rows = r
-                .items
-                .into_iter()
-                .map(|m| {
-                    vec![
-                        m.rank.to_string(),
-                        m.member_id.to_string(),
-                        m.name,
-                        m.org_name,
-                        m.total.to_string(),
-                    ]
-                })
-                .collect();
-            Ok((rows, more))
-        }
-    })
+            ..Default::default()
+        },
+    )
     .await?;
+    let truncated = r.members > r.items.len();
+    let mut out = Sheet::new("积分排名", &["名次", "编号", "姓名", "党组织", "积分"]);
+    let rows = r
+        .items
+        .into_iter()
+        .map(|m| {
+            vec![
+                m.rank.to_string(),
+                m.member_id.to_string(),
+                m.name,
+                m.org_name,
+                m.total.to_string(),
+            ]
+        })
+        .collect();
+    out.page(rows).await?;
     Ok(out.finish("党员积分排名", truncated).await?)
 }
 
@@ -421,19 +418,24 @@ pub async fn cobuilding(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pa
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {
             let p = cobuilding::list(&db, &actor, q).await?;
+            let mut by_agreement: std::collections::HashMap<i64, Vec<cobuilding::Commitment>> =
+                Default::default();
+            for c in cobuilding::commitments_of(&db, &actor, &p.items).await? {
+                by_agreement.entry(c.agreement_id).or_default().push(c);
+            }
             let mut rows = Vec::new();
             for a in p.items {
-                let d = cobuilding::show(&db, &actor, a.id).await?;
                 let head = [
                     a.year.to_string(),
                     a.unit_name.clone(),
                     a.org_name.clone(),
                     a.signed_on.to_string(),
                 ];
-                if d.commitments.is_empty() {
+                let commitments = by_agreement.remove(&a.id).unwrap_or_default();
+                if commitments.is_empty() {
                     rows.push(head.to_vec());
                 }
-                for c in d.commitments {
+                for c in commitments {
                     let on_time = c.done_on.is_some_and(|d| d <= c.due_on);
                     let mut r = head.to_vec();
                     r.extend([
