@@ -67,6 +67,15 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// The dispatcher's desk (first and 100th page; city and one street; with and without a
+    /// status filter), with the city grown by generated cases to each total of `--steps`.
+    Cases {
+        /// Totals of cases to grow the city to, measuring at each: 10000,100000,1000000.
+        #[arg(long, value_delimiter = ',')]
+        steps: Vec<u64>,
+        #[arg(long, default_value_t = 50)]
+        samples: usize,
+    },
 }
 
 #[derive(Serialize)]
@@ -110,6 +119,9 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
         } => return assessment(db, actor, within, period, samples, out).await,
         BenchCmd::Rates { add_cases, samples } => {
             return rates(db, actor, add_cases, samples, out).await;
+        }
+        BenchCmd::Cases { steps, samples } => {
+            return super::bench_cases::run(db, actor, steps, samples, out).await;
         }
     };
     let targets = match within {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bench;
+mod bench_cases;
 mod demo;
 mod import;
 mod member;
