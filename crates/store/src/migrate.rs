@@ -149,6 +149,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_jobs",
         sql: include_str!("migrations/0027_import_jobs.sql"),
     },
+    Migration {
+        version: 28,
+        name: "import_runs",
+        sql: include_str!("migrations/0028_import_runs.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -10,8 +10,6 @@ CREATE TABLE import_jobs (
     header TEXT NOT NULL,
     samples TEXT NOT NULL,
     state TEXT NOT NULL,
-    -- Each run's number: a run that lost its job to a later one writes nothing more.
-    run BIGINT NOT NULL DEFAULT 0,
     total BIGINT NOT NULL DEFAULT 0,
     done BIGINT NOT NULL DEFAULT 0,
     report TEXT,
