@@ -5,6 +5,11 @@ use crate::OpsError;
 use jiceng_domain::{Invalid, msg};
 use jiceng_store::StoreError;
 
+/// Keeps a field's value, or notes why not among the record's other problems.
+pub(crate) fn noted<T>(problems: &mut Vec<OpsError>, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| problems.push(e.into())).ok()
+}
+
 /// Why a record is refused: its problems (invalid or conflicting fields, all of them), or
 /// what stops the whole request.
 pub(crate) enum Refusal {

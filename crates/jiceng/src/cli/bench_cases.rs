@@ -3,6 +3,7 @@
 //! first page and its 100th page (50 a page) are timed for the whole city and for one street,
 //! with and without a status filter, through the use case the page and the API call.
 
+use super::bench::percentile;
 use super::output::Out;
 use jiceng_domain::clock;
 use jiceng_ops::cases::views::{self, ListCases};
@@ -21,10 +22,6 @@ struct DeskTiming {
     p50_ms: f64,
     p95_ms: f64,
     max_ms: f64,
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 async fn cases_now(db: &Db) -> Result<i64, OpsError> {

@@ -6,6 +6,7 @@ use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::later::Later;
 use crate::orgs::by_code;
 pub(crate) use crate::refusal::Refusal;
+use crate::refusal::noted;
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::members::{MemberDates, check_dates, check_identity};
@@ -110,41 +111,36 @@ fn view(row: MemberRow, org_code: String, org_name: String, reveal: bool) -> Mem
     }
 }
 
-/// Keeps a value, or notes why not.
-fn ok<T>(problems: &mut Vec<OpsError>, r: Result<T, Invalid>) -> Option<T> {
-    r.map_err(|e| problems.push(e.into())).ok()
-}
-
 /// Validates every field of a new member; dates against each other and the ID number. Every
 /// problem is named, not only the first: a spreadsheet row is corrected in one go.
 fn checked(new: &NewMember) -> Result<MemberFields, Vec<OpsError>> {
     let mut bad = Vec::new();
-    let name = ok(
+    let name = noted(
         &mut bad,
         required("name", &new.name).and_then(|n| text::name("name", n, 30)),
     );
-    let id = ok(
+    let id = noted(
         &mut bad,
         required("id_number", &new.id_number).and_then(IdNumber::parse),
     );
-    let gender = ok(&mut bad, opt(&new.gender).map(Gender::parse).transpose());
-    let birth = ok(&mut bad, opt_date("birth_date", &new.birth_date));
-    let ethnicity = ok(
+    let gender = noted(&mut bad, opt(&new.gender).map(Gender::parse).transpose());
+    let birth = noted(&mut bad, opt_date("birth_date", &new.birth_date));
+    let ethnicity = noted(
         &mut bad,
         Ethnicity::parse(opt(&new.ethnicity).unwrap_or("汉族")),
     );
-    let phone = ok(&mut bad, opt(&new.phone).map(Phone::parse).transpose());
-    let education = ok(
+    let phone = noted(&mut bad, opt(&new.phone).map(Phone::parse).transpose());
+    let education = noted(
         &mut bad,
         opt(&new.education).map(Education::parse).transpose(),
     );
-    let joined_on = ok(
+    let joined_on = noted(
         &mut bad,
         opt_past_date("joined_on", &new.joined_on)
             .and_then(|d| d.ok_or_else(|| Invalid::new("joined_on", "", msg!("必填")))),
     );
-    let full_on = ok(&mut bad, opt_date("full_on", &new.full_on));
-    let status = ok(
+    let full_on = noted(&mut bad, opt_date("full_on", &new.full_on));
+    let status = noted(
         &mut bad,
         match opt(&new.status) {
             Some(s) => MemberStatus::parse(s),
@@ -152,13 +148,13 @@ fn checked(new: &NewMember) -> Result<MemberFields, Vec<OpsError>> {
             None => Ok(MemberStatus::Probationary),
         },
     );
-    let categories = ok(
+    let categories = noted(
         &mut bad,
         Categories::parse(opt(&new.categories).unwrap_or("")),
     );
     // What ties fields together is checked once the fields themselves hold.
     let identity = match (&id, birth, gender) {
-        (Some(id), Some(birth), Some(gender)) => ok(&mut bad, check_identity(id, birth, gender)),
+        (Some(id), Some(birth), Some(gender)) => noted(&mut bad, check_identity(id, birth, gender)),
         _ => None,
     };
     if let (Some((birth_date, _)), Some(joined_on), Some(full_on), Some(status)) =
@@ -170,7 +166,7 @@ fn checked(new: &NewMember) -> Result<MemberFields, Vec<OpsError>> {
             full_on,
             status,
         };
-        ok(&mut bad, check_dates(&dates, clock::today()));
+        noted(&mut bad, check_dates(&dates, clock::today()));
     }
     let (
         Some(name),

@@ -3,7 +3,7 @@
 pub(crate) mod policy;
 
 use crate::input::{opt, opt_date, opt_past_date, required};
-use crate::refusal::Refusal;
+use crate::refusal::{Refusal, noted};
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::orgs::{CommitteePosition, check_placement, check_temporary, term_due};
@@ -114,34 +114,30 @@ struct Own {
     project: Option<String>,
 }
 
-fn ok<T>(problems: &mut Vec<OpsError>, r: Result<T, Invalid>) -> Option<T> {
-    r.map_err(|e| problems.push(e.into())).ok()
-}
-
 /// Reads every field of a new org, naming every problem (a spreadsheet row is corrected in
 /// one go), then what ties them together.
 fn own(new: &NewOrg) -> Result<Own, Vec<OpsError>> {
     let mut bad = Vec::new();
-    let code = ok(
+    let code = noted(
         &mut bad,
         required("code", &new.code).and_then(OrgCode::parse),
     );
-    let name = ok(
+    let name = noted(
         &mut bad,
         required("name", &new.name).and_then(|n| text::name("name", n, 100)),
     );
-    let level = ok(
+    let level = noted(
         &mut bad,
         required("level", &new.level).and_then(OrgLevel::parse),
     );
-    let category = ok(
+    let category = noted(
         &mut bad,
         opt(&new.category).map_or(Ok(OrgCategory::Regional), OrgCategory::parse),
     );
-    let founded_on = ok(&mut bad, opt_past_date("founded_on", &new.founded_on));
-    let elected_on = ok(&mut bad, opt_past_date("elected_on", &new.elected_on));
-    let ends_on = ok(&mut bad, opt_date("ends_on", &new.ends_on));
-    let project = ok(
+    let founded_on = noted(&mut bad, opt_past_date("founded_on", &new.founded_on));
+    let elected_on = noted(&mut bad, opt_past_date("elected_on", &new.elected_on));
+    let ends_on = noted(&mut bad, opt_date("ends_on", &new.ends_on));
+    let project = noted(
         &mut bad,
         opt(&new.project)
             .map(|p| text::name("project", p, 100))

@@ -4,7 +4,7 @@ pub(crate) mod policy;
 
 use crate::input::{opt, required};
 use crate::orgs::by_code;
-use crate::refusal::Refusal;
+use crate::refusal::{Refusal, noted};
 use crate::{Actor, OpsError, Page, divisions};
 use jiceng_domain::clock;
 use jiceng_domain::msg;
@@ -67,14 +67,14 @@ pub async fn add(db: &Db, actor: &Actor, new: NewUnit) -> Result<UnitView, OpsEr
 /// fields' problems are named all at once.
 pub(crate) async fn add_in(tx: &mut Tx, actor: &Actor, new: &NewUnit) -> Result<UnitView, Refusal> {
     let mut bad: Vec<OpsError> = Vec::new();
-    let name = required("name", &new.name)
-        .and_then(|n| text::name("name", n, 100))
-        .map_err(|e| bad.push(e.into()))
-        .ok();
-    let category = required("category", &new.category)
-        .and_then(UnitCategory::parse)
-        .map_err(|e| bad.push(e.into()))
-        .ok();
+    let name = noted(
+        &mut bad,
+        required("name", &new.name).and_then(|n| text::name("name", n, 100)),
+    );
+    let category = noted(
+        &mut bad,
+        required("category", &new.category).and_then(UnitCategory::parse),
+    );
     let division = match required("division_code", &new.division_code) {
         Err(e) => {
             bad.push(e.into());
