@@ -349,6 +349,10 @@ fn new_case(
         grid_id: Some(g.id),
         community_org_id: Some(g.community_org_id),
         street_org_id: g.street_org_id,
+        district_org_id: jiceng_domain::OrgPath(g.path.clone())
+            .ids()
+            .first()
+            .copied(),
         org_path: g.path.clone(),
         reporter_phone: Some(format!("139{:08}", rng.below(100_000_000))),
         received_at: received,
@@ -505,7 +509,7 @@ impl Sim<'_> {
         for d in summon {
             let rep = t + minutes(5, 45, rng);
             let reported = (rep <= self.now).then_some(rep);
-            summons.push((self.c.id, d, t, due, reported));
+            summons.push((self.c.id, d, t, due, reported, self.c.received_at));
             if let Some(r) = reported {
                 self.steps
                     .push((self.c.id, "report", "demo".into(), r, None, Some(d)));

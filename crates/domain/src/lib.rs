@@ -18,6 +18,7 @@ pub mod evaluations;
 pub mod grids;
 pub mod id_number;
 pub mod imports;
+pub mod keyset;
 pub mod members;
 pub mod orglife;
 pub mod orgs;

@@ -54,6 +54,31 @@ impl<T> Page<T> {
         }
     }
 
+    /// A keyset page from `rows` fetched with one row more than `limit`; `next` is the last
+    /// row's position, as `key` gives it.
+    pub(crate) fn keyset<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        key: impl Fn(&R) -> jiceng_domain::keyset::Cursor,
+        into: impl Fn(R) -> T,
+    ) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|r| {
+                let (at, id) = key(r);
+                jiceng_domain::keyset::write(at, id)
+            })
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(into).collect(),
+            total: None,
+            next,
+        }
+    }
+
     pub(crate) fn numbered<R: Into<T>>(mut rows: Vec<R>, page: i64, per_page: i64) -> Page<T> {
         let more = rows.len() as i64 > per_page;
         rows.truncate(per_page as usize);

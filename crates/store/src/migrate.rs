@@ -154,6 +154,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_runs",
         sql: include_str!("migrations/0028_import_runs.sql"),
     },
+    Migration {
+        version: 29,
+        name: "case_desk_keyset",
+        sql: include_str!("migrations/0029_case_desk_keyset.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

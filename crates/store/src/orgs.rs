@@ -287,8 +287,18 @@ pub async fn move_subtree(
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE meeting_absences SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    // Cases keep their community's path, street and district: the desk filters on them.
+    on!(tx, c => sqlx::query("UPDATE cases SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
+        .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id).bind(clock::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
+    let new_up = upper(&new);
+    on!(tx, c => sqlx::query(
+        "UPDATE cases SET \
+         street_org_id = (SELECT s.id FROM orgs cm JOIN orgs s ON s.id = cm.parent_id \
+                          WHERE cm.id = cases.community_org_id AND s.level = 'street'), \
+         district_org_id = $1 WHERE org_path >= $2 AND org_path < $3")
+        .bind(OrgPath(new.clone()).ids().first().copied()).bind(&new).bind(&new_up).execute(c).await.map(|r| r.rows_affected()))?;
     let old_ancestors = OrgPath(old).ids();
     let new_ancestors = OrgPath(new_parent.path.clone()).ids();
     shift_subtree_totals(

@@ -6,10 +6,19 @@ use jiceng_ops::orgs::ListOrgs;
 use jiceng_ops::{Actor, OpsError, members, orgs};
 use jiceng_store::testing::TestDb;
 
+mod desk;
+
 async fn count(db: &jiceng_ops::Db, sql: &str) -> i64 {
     match db {
         jiceng_ops::Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
         jiceng_ops::Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+async fn ids(db: &jiceng_ops::Db, sql: &str) -> Vec<i64> {
+    match db {
+        jiceng_ops::Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
+        jiceng_ops::Db::Pg(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
     }
 }
 

@@ -1,12 +1,14 @@
-//! `jiceng bench cases`: the dispatcher's desk as the case table grows. The city is grown with
-//! generated cases (the demo's timing) to each of `--steps` totals, and at each the desk's
-//! first page and its 100th page (50 a page) are timed for the whole city and for one street,
-//! with and without a status filter, through the use case the page and the API call.
+//! `jiceng bench cases`: the dispatcher's desk and a department's inbox as the case table
+//! grows. The city is grown with generated cases (the demo's timing) to each of `--steps`
+//! totals, and at each the desk's first page and its 100th page (50 a page, reached by
+//! following `next`) are timed for the whole city and for one street, with and without a
+//! status filter, and the inbox of the department holding the most cases, both its lists,
+//! through the use cases the pages and the API call.
 
 use super::bench::percentile;
 use super::output::Out;
 use jiceng_domain::clock;
-use jiceng_ops::cases::views::{self, ListCases};
+use jiceng_ops::cases::views::{self, InboxQuery, ListCases};
 use jiceng_ops::orgs::{self, ListOrgs};
 use jiceng_ops::{Actor, Db, OpsError};
 use serde::Serialize;
@@ -22,6 +24,129 @@ struct DeskTiming {
     p50_ms: f64,
     p95_ms: f64,
     max_ms: f64,
+}
+
+impl DeskTiming {
+    fn of(cases: i64, scope: &str, status: &str, page: i64, times: &[f64]) -> DeskTiming {
+        DeskTiming {
+            cases,
+            scope: scope.into(),
+            status: status.into(),
+            page,
+            samples: times.len(),
+            p50_ms: percentile(times, 0.5),
+            p95_ms: percentile(times, 0.95),
+            max_ms: percentile(times, 1.0),
+        }
+    }
+}
+
+/// Milliseconds of each of `samples` calls, sorted.
+async fn timed<F, Fut, T>(samples: usize, call: F) -> Result<Vec<f64>, OpsError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, OpsError>>,
+{
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples.max(1) {
+        let t = Instant::now();
+        call().await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times)
+}
+
+/// The `after` that opens the page following `pages` pages of the desk.
+async fn desk_cursor(
+    db: &Db,
+    actor: &Actor,
+    q: &ListCases,
+    pages: usize,
+) -> Result<Option<String>, OpsError> {
+    let mut after = None;
+    for _ in 0..pages {
+        let q = ListCases {
+            after: after.clone(),
+            ..q.clone()
+        };
+        after = views::list(db, actor, q).await?.next;
+        if after.is_none() {
+            break;
+        }
+    }
+    Ok(after)
+}
+
+async fn inbox_cursor(
+    db: &Db,
+    actor: &Actor,
+    q: &InboxQuery,
+    pages: usize,
+) -> Result<Option<String>, OpsError> {
+    let mut after = None;
+    for _ in 0..pages {
+        let q = InboxQuery {
+            after: after.clone(),
+            ..q.clone()
+        };
+        after = views::inbox(db, actor, q).await?.next;
+        if after.is_none() {
+            break;
+        }
+    }
+    Ok(after)
+}
+
+/// A handler of the department holding the most cases (made for the bench, city-wide), and
+/// how many cases it holds.
+async fn busiest_handler(db: &Db) -> Result<(Actor, i64), OpsError> {
+    let mut tx = db.read().await?;
+    let held = jiceng_store::cases::busiest_department(&mut tx).await?;
+    drop(tx);
+    let Some((code, held)) = held else {
+        return Err(OpsError::not_found("部门", "（尚无派遣的案件）"));
+    };
+    let district = orgs::list(
+        db,
+        &Actor::operator(),
+        ListOrgs {
+            level: Some("district".into()),
+            per_page: Some(1),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .next()
+    .map(|o| o.row.code);
+    let name = format!("bench-{code}");
+    let password = "Bench-inbox-2026".to_string();
+    let made = jiceng_ops::accounts::create(
+        db,
+        &Actor::operator(),
+        jiceng_ops::accounts::NewUser {
+            username: Some(name.clone()),
+            password: Some(password.clone()),
+            role: Some("department_handler".into()),
+            department: Some(code),
+            scope: district,
+            ..Default::default()
+        },
+    )
+    .await;
+    match made {
+        Ok(_) | Err(OpsError::Conflict(_)) => {}
+        Err(e) => return Err(e),
+    }
+    let session = jiceng_ops::accounts::login(db, &name, &password, "bench").await?;
+    Ok((
+        jiceng_ops::accounts::session_actor(db, &session.token)
+            .await?
+            .0,
+        held,
+    ))
 }
 
 async fn cases_now(db: &Db) -> Result<i64, OpsError> {
@@ -74,32 +199,57 @@ pub async fn run(
         let cases = cases_now(db).await?;
         for (scope, within) in [("全市", None), ("一个街道", Some(street.clone()))] {
             for status in [None, Some("closed")] {
-                for page in [1, 100] {
-                    let mut times = Vec::with_capacity(samples);
-                    for _ in 0..samples.max(1) {
-                        let q = ListCases {
-                            within: within.clone(),
-                            status: status.map(str::to_string),
-                            page: Some(page),
-                            per_page: Some(50),
-                            ..Default::default()
-                        };
-                        let t = Instant::now();
-                        views::list(db, actor, q).await?;
-                        times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    }
-                    times.sort_by(f64::total_cmp);
-                    results.push(DeskTiming {
+                let q = ListCases {
+                    within: within.clone(),
+                    status: status.map(str::to_string),
+                    limit: Some(50),
+                    ..Default::default()
+                };
+                let pages = [(1, None), (100, desk_cursor(db, actor, &q, 99).await?)];
+                for (page, after) in pages {
+                    let times = timed(samples, || {
+                        views::list(
+                            db,
+                            actor,
+                            ListCases {
+                                after: after.clone(),
+                                ..q.clone()
+                            },
+                        )
+                    })
+                    .await?;
+                    results.push(DeskTiming::of(
                         cases,
-                        scope: scope.into(),
-                        status: status.unwrap_or("全部").into(),
+                        scope,
+                        status.unwrap_or("全部"),
                         page,
-                        samples: times.len(),
-                        p50_ms: percentile(&times, 0.5),
-                        p95_ms: percentile(&times, 0.95),
-                        max_ms: percentile(&times, 1.0),
-                    });
+                        &times,
+                    ));
                 }
+            }
+        }
+        let (handler, held) = busiest_handler(db).await?;
+        for tab in ["open", "all"] {
+            let q = InboxQuery {
+                tab: Some(tab.into()),
+                limit: Some(50),
+                ..Default::default()
+            };
+            let pages = [(1, None), (100, inbox_cursor(db, &handler, &q, 99).await?)];
+            for (page, after) in pages {
+                let times = timed(samples, || {
+                    views::inbox(
+                        db,
+                        &handler,
+                        InboxQuery {
+                            after: after.clone(),
+                            ..q.clone()
+                        },
+                    )
+                })
+                .await?;
+                let scope = format!("部门待办（派给该部门 {held} 件）");
+                results.push(DeskTiming::of(cases, &scope, tab, page, &times));
             }
         }
     }

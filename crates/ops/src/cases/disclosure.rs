@@ -72,14 +72,13 @@ pub async fn disclosure(
                 None => None,
             };
             let f = CaseFilter {
-                path: "/".into(),
                 statuses: vec!["closed".into()],
                 street_org_id,
                 department_id,
                 ..CaseFilter::default()
             };
             let names = settings::classification_in(&mut tx).await?;
-            let cases = store::list(&mut tx, &f, 50, 0)
+            let cases = store::list(&mut tx, &f, None, 50)
                 .await?
                 .into_iter()
                 .map(|c| PublicCase {

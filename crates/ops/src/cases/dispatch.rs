@@ -38,7 +38,7 @@ pub(super) async fn dispatch(
 async fn whistle(x: &mut Moving<'_>, targets: &[DepartmentRow]) -> Result<(), OpsError> {
     let due = x.now + Duration::minutes(i64::from(x.classification.report_minutes));
     for d in targets {
-        store::summon(&mut x.tx, x.c.id, d.id, x.now, due)
+        store::summon(&mut x.tx, x.c.id, d.id, x.now, due, x.c.received_at)
             .await
             .map_err(|e| match e {
                 StoreError::Duplicate(_) => {

@@ -68,6 +68,8 @@ pub(crate) struct Route {
     pub grid_id: Option<i64>,
     pub community_org_id: Option<i64>,
     pub street_org_id: Option<i64>,
+    /// The district at the root of the community's path.
+    pub district_org_id: Option<i64>,
     pub path: String,
 }
 
@@ -109,6 +111,12 @@ pub(crate) async fn route(
         routed,
         grid_id,
         street_org_id: street,
+        district_org_id: org.as_ref().and_then(|o| {
+            jiceng_domain::OrgPath(o.path.clone())
+                .ids()
+                .first()
+                .copied()
+        }),
         community_org_id: org.as_ref().map(|o| o.id),
         path: org.map_or_else(|| "/".to_string(), |o| o.path),
     })
@@ -244,6 +252,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
         grid_id: r.grid_id,
         community_org_id: r.community_org_id,
         street_org_id: r.street_org_id,
+        district_org_id: r.district_org_id,
         org_path: r.path,
         reporter_name,
         reporter_phone,

@@ -28,6 +28,7 @@ pub(super) async fn register(x: &mut Moving<'_>, m: &Move) -> Result<Option<i64>
         x.by.check(|a| a.may_write(&r.path))?;
         (x.c.community_org_id, x.c.street_org_id, x.c.org_path) =
             (r.community_org_id, r.street_org_id, r.path);
+        x.c.district_org_id = r.district_org_id;
         x.c.routed = Routing::Address;
     }
     x.c.registered_at = Some(x.now);

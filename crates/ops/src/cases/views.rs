@@ -7,8 +7,10 @@ use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{Action, CaseStatus, Satisfaction, StepAction, Warning, warning};
 use jiceng_domain::clock;
+use jiceng_domain::{Invalid, OrgLevel, keyset};
 use jiceng_domain::{msg, phone, text};
-use jiceng_store::cases::{self as store, CaseFilter, CaseRow};
+use jiceng_store::Tx;
+use jiceng_store::cases::{self as store, CaseFilter, CaseRow, InboxTab, Scope};
 use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
@@ -145,20 +147,29 @@ pub struct ListCases {
     /// Cases no grid or address placed, waiting for a dispatcher.
     #[serde(default)]
     pub manual: bool,
+    /// Part of a title, code or address, searched within the received dates (the last
+    /// three months unless `from` and `to` say otherwise, a year at most).
     pub q: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
+
+/// A search by text looks back this many days unless dates are given…
+const SEARCH_DAYS: i64 = 92;
+/// …and never over more than this, so it reads a bounded stretch of the scope's cases.
+const SEARCH_MAX_DAYS: i64 = 366;
 
 fn day_start(field: &'static str, raw: &Option<String>) -> Result<Option<DateTime<Utc>>, OpsError> {
     Ok(crate::input::opt_date(field, raw)?.map(clock::start_of))
 }
 
-/// Cases within a scope (the manual queue sits at the top, for deployment-wide dispatchers).
+/// Cases within a scope, newest first, by keyset (the manual queue is a filter of its own).
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>, OpsError> {
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = keyset::read(crate::input::opt(&q.after))?;
     let mut tx = db.read().await?;
     let path = match crate::input::opt(&q.within) {
         Some(code) => {
@@ -170,10 +181,15 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
     };
     actor.may_read(&path)?;
     let statuses = match crate::input::opt(&q.status) {
-        Some(s) => s
-            .split(',')
-            .map(|x| CaseStatus::parse(x).map(|s| s.code().to_string()))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(s) => {
+            let mut v = s
+                .split(',')
+                .map(|x| CaseStatus::parse(x).map(|s| s.code().to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            v.sort();
+            v.dedup();
+            v
+        }
         None => Vec::new(),
     };
     let department_id = match crate::input::opt(&q.department) {
@@ -197,57 +213,109 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         ),
         None => None,
     };
+    let text = crate::input::opt(&q.q).map(str::to_string);
+    let mut from = day_start("from", &q.from)?;
+    let mut to = day_start("to", &q.to)?.map(|t| t + chrono::Duration::days(1));
+    if text.is_some() {
+        let end = to.unwrap_or_else(|| clock::start_of(clock::today()) + chrono::Duration::days(1));
+        let start = from.unwrap_or(end - chrono::Duration::days(SEARCH_DAYS));
+        if end - start > chrono::Duration::days(SEARCH_MAX_DAYS) {
+            return Err(Invalid::new(
+                "from",
+                q.from.clone().unwrap_or_default(),
+                msg!("按文字搜索时，受理日期的范围不能超过一年"),
+            )
+            .into());
+        }
+        (from, to) = (Some(start), Some(end));
+    }
     let f = CaseFilter {
-        path,
+        scope: scope_of(&mut tx, &path).await?,
         statuses,
         department_id,
         street_org_id,
         grid_id,
         category_top: crate::input::opt(&q.category).map(str::to_string),
-        from: day_start("from", &q.from)?,
-        to: day_start("to", &q.to)?.map(|t| t + chrono::Duration::days(1)),
+        from,
+        to,
         late: q.late,
         reworked: q.reworked,
         returned: q.returned,
         unsatisfied: q.unsatisfied,
         manual_queue: q.manual,
-        text: crate::input::opt(&q.q).map(str::to_string),
+        text,
     };
     let share = super::settings::classification_in(&mut tx)
         .await?
         .warn_share;
-    let rows = store::list(&mut tx, &f, per_page + 1, (page - 1) * per_page).await?;
-    let rows: Vec<CaseView> = rows.into_iter().map(|r| view(r, share)).collect();
-    Ok(Page::numbered(rows, page, per_page))
+    let rows = store::list(&mut tx, &f, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |r| (r.received_at, r.id),
+        |r| view(r, share),
+    ))
 }
 
-/// The actor's department inbox.
+/// How a list over cases narrows to the subtree at `path`: equality on the level the cases
+/// keep (district, street, community), or the path range for any other org.
+pub(crate) async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
+    let Some(id) = jiceng_domain::OrgPath(path.to_string())
+        .ids()
+        .last()
+        .copied()
+    else {
+        return Ok(Scope::All);
+    };
+    Ok(
+        match jiceng_store::orgs::by_id(tx, id).await?.map(|o| o.level) {
+            Some(OrgLevel::District) => Scope::District(id),
+            Some(OrgLevel::Street) => Scope::Street(id),
+            Some(OrgLevel::Community) => Scope::Community(id),
+            _ => Scope::Path(path.to_string()),
+        },
+    )
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// `open` (the default): what is still to do, soonest due first; `all`: every case held
+    /// or summoned to, newest first.
+    pub tab: Option<String>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
+}
+
+/// The actor's department inbox: cases dispatched to it and whistles that summoned it.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "inbox"))]
-pub async fn inbox(
-    db: &Db,
-    actor: &Actor,
-    page: i64,
-    per_page: i64,
-) -> Result<Page<CaseView>, OpsError> {
+pub async fn inbox(db: &Db, actor: &Actor, q: InboxQuery) -> Result<Page<CaseView>, OpsError> {
     let Some(d) = actor.department_id() else {
         return Err(OpsError::Forbidden(msg!("只有部门办理人有部门待办")));
     };
-    let per_page = per_page.clamp(1, 500);
-    let page = page.max(1);
+    let tab = match crate::input::opt(&q.tab) {
+        None | Some("open") => InboxTab::Open,
+        Some("all") => InboxTab::All,
+        Some(other) => {
+            return Err(Invalid::new("tab", other, msg!("应为 open（待办）或 all（全部）")).into());
+        }
+    };
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = keyset::read(crate::input::opt(&q.after))?;
     let mut tx = db.read().await?;
     let share = super::settings::classification_in(&mut tx)
         .await?
         .warn_share;
-    let rows = store::inbox(
-        &mut tx,
-        d,
-        actor.scope_path(),
-        per_page + 1,
-        (page - 1) * per_page,
-    )
-    .await?;
-    let rows: Vec<CaseView> = rows.into_iter().map(|r| view(r, share)).collect();
-    Ok(Page::numbered(rows, page, per_page))
+    let scope = scope_of(&mut tx, actor.scope_path()).await?;
+    let rows = store::inbox(&mut tx, d, &scope, tab, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |r| (r.sort_at, r.case.id),
+        |r| view(r.case, share),
+    ))
 }
 
 /// What a resident sees by tracking code: status and steps, no names or phones.

@@ -265,13 +265,14 @@ pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
     let mut tx = db.read().await?;
     let path = beat(&mut tx, actor).await?;
     let share = settings::classification_in(&mut tx).await?.warn_share;
+    let scope = crate::cases::views::scope_of(&mut tx, &path).await?;
     let mut list = async |statuses: &[CaseStatus]| {
         let f = cases_store::CaseFilter {
-            path: path.clone(),
+            scope: scope.clone(),
             statuses: statuses.iter().map(|s| s.code().to_string()).collect(),
             ..Default::default()
         };
-        cases_store::list(&mut tx, &f, MY_CASES, 0)
+        cases_store::list(&mut tx, &f, None, MY_CASES)
             .await
             .map(|rows| {
                 rows.into_iter()

@@ -475,10 +475,17 @@ async fn the_rates_come_from_the_counts_kept_on_each_move(l: &Loop) {
     );
 }
 
+fn all_of_inbox() -> views::InboxQuery {
+    views::InboxQuery {
+        tab: Some("all".into()),
+        ..Default::default()
+    }
+}
+
 /// The department's inbox holds what it leads or was summoned to; two intakes, eleven moves
 /// on the first case and six on the second are audited, and refused moves wrote nothing.
 async fn the_inbox_and_the_audit_trail_hold_every_move_made(l: &Loop) {
-    let inbox = views::inbox(&l.db, &l.swj, 1, 50).await.unwrap();
+    let inbox = views::inbox(&l.db, &l.swj, all_of_inbox()).await.unwrap();
     assert_eq!(inbox.items.len(), 1);
     assert_eq!(
         count(

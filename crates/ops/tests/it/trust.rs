@@ -194,7 +194,16 @@ async fn a_department_handler_works_within_its_accounts_scope(on: Backend) {
         matches!(e, OpsError::NotFound { .. } | OpsError::Forbidden(_)),
         "{e}"
     );
-    let inbox = views::inbox(&t.db, &handler, 1, 50).await.unwrap();
+    let inbox = views::inbox(
+        &t.db,
+        &handler,
+        views::InboxQuery {
+            tab: Some("all".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let ids: Vec<i64> = inbox.items.iter().map(|c| c.row.id).collect();
     assert_eq!(ids, [here]);
     let e = moves::apply(

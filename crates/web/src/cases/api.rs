@@ -2,7 +2,7 @@
 //! rates, and the public tracking and rating by code.
 
 use crate::AppState;
-use crate::api::{Body, PageQuery, Params};
+use crate::api::{Body, Params};
 use crate::auth::Authed;
 use crate::error::ApiError;
 use axum::Json;
@@ -15,7 +15,7 @@ use jiceng_ops::cases::intake::NewCase;
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
 use jiceng_ops::cases::views::Case;
-use jiceng_ops::cases::views::{self, CaseDetail, CaseView, ListCases, Tracking};
+use jiceng_ops::cases::views::{self, CaseDetail, CaseView, InboxQuery, ListCases, Tracking};
 use serde::Deserialize;
 
 #[utoipa::path(
@@ -41,7 +41,7 @@ pub async fn take_in(
     get,
     path = "/cases",
     tag = "案件",
-    summary = "范围内的案件，可按状态、部门、街道、类别、受理日期、超期、返工、回退、不满意、待人工分拨筛选",
+    summary = "范围内的案件，按受理时间倒序，可按状态、部门、街道、网格、类别、受理日期、超期、返工、回退、不满意、待人工分拨筛选，按文字搜索（默认最近三个月，最长一年）；after 翻页",
     params(ListCases),
     responses((status = 200, description = "成功", body = Page<CaseView>))
 )]
@@ -107,24 +107,16 @@ pub async fn make_move(
     get,
     path = "/inbox",
     tag = "案件",
-    summary = "本部门的待办：派给本部门或吹哨召集本部门的案件",
-    params(PageQuery),
+    summary = "本部门的待办（tab=open，按时限先后）或全部（tab=all，按受理时间倒序）：派给本部门或吹哨召集本部门的案件；after 翻页",
+    params(InboxQuery),
     responses((status = 200, description = "成功", body = Page<CaseView>))
 )]
 pub async fn inbox(
     State(s): State<AppState>,
     a: Authed,
-    Params(q): Params<PageQuery>,
+    Params(q): Params<InboxQuery>,
 ) -> Result<Json<Page<CaseView>>, ApiError> {
-    Ok(Json(
-        views::inbox(
-            &s.db,
-            &a.actor,
-            q.page.unwrap_or(1),
-            q.per_page.unwrap_or(50),
-        )
-        .await?,
-    ))
+    Ok(Json(views::inbox(&s.db, &a.actor, q).await?))
 }
 
 #[utoipa::path(

@@ -23,7 +23,7 @@ use jiceng_ops::cases::departments::Department;
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RateLine, RatesQuery};
-use jiceng_ops::cases::views::{self, CaseView, ListCases};
+use jiceng_ops::cases::views::{self, CaseView, InboxQuery, ListCases};
 use jiceng_ops::cases::{departments, settings};
 
 /// Shanghai wall-clock time, to the minute.
@@ -79,9 +79,10 @@ struct ListPage {
     inbox: bool,
     statuses: Vec<(&'static str, String)>,
     rows: Vec<Line>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
+    /// The inbox's list: `open` or `all`.
+    tab: &'static str,
     error: String,
     has_department: bool,
 }
@@ -118,7 +119,7 @@ const FILTERS: [&str; 13] = [
 ];
 
 /// The list's filters from a query string.
-fn list_query(q: &Values, page: i64, per_page: i64) -> ListCases {
+fn list_query(q: &Values, after: Option<String>, limit: i64) -> ListCases {
     let flag = |k: &str| value(q, k).is_some();
     ListCases {
         within: value(q, "within"),
@@ -135,18 +136,14 @@ fn list_query(q: &Values, page: i64, per_page: i64) -> ListCases {
         unsatisfied: flag("unsatisfied"),
         manual: flag("manual"),
         q: value(q, "q"),
-        page: Some(page),
-        per_page: Some(per_page),
+        after,
+        limit: Some(limit),
     }
 }
 
 pub async fn desk(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
-    let result = views::list(&s.db, &v.actor, list_query(&q, page, 50)).await;
-    list_page(&s, &v, q, page, false, result).await
+    let result = views::list(&s.db, &v.actor, list_query(&q, value(&q, "after"), 50)).await;
+    list_page(&s, &v, q, false, result).await
 }
 
 /// The filtered list as a spreadsheet, without the reporters' names and phones.
@@ -154,9 +151,9 @@ pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
     use crate::pages::export::{MAX_ROWS, stream::Sheet};
     let names = category_names(&s).await;
     let mut out = Sheet::new("案件", &EXPORT_HEAD);
-    let mut page = 1;
+    let mut after = None;
     let truncated = loop {
-        let p = views::list(&s.db, &v.actor, list_query(&q, page, 500)).await?;
+        let p = views::list(&s.db, &v.actor, list_query(&q, after.take(), 500)).await?;
         if !out
             .page(
                 p.items
@@ -188,7 +185,7 @@ pub async fn export(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
             break false;
         }
         match p.next {
-            Some(_) if out.rows() < MAX_ROWS => page += 1,
+            Some(n) if out.rows() < MAX_ROWS => after = Some(n),
             Some(_) => break true,
             None => break false,
         }
@@ -211,35 +208,41 @@ const EXPORT_HEAD: [&str; 11] = [
 ];
 
 pub async fn inbox(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
-    let result = views::inbox(&s.db, &v.actor, page, 50).await;
-    list_page(&s, &v, q, page, true, result).await
+    let query = InboxQuery {
+        tab: value(&q, "tab"),
+        after: value(&q, "after"),
+        limit: Some(50),
+    };
+    let result = views::inbox(&s.db, &v.actor, query).await;
+    list_page(&s, &v, q, true, result).await
 }
 
 async fn list_page(
     s: &AppState,
     v: &Viewer,
     q: Values,
-    page: i64,
     inbox: bool,
     result: Result<jiceng_ops::Page<CaseView>, OpsError>,
 ) -> Response {
     let names = category_names(s).await;
-    let (rows, more, error) = match result {
+    let (rows, next, error) = match result {
         Ok(p) => (
             p.items.into_iter().map(|c| line(v, &names, c)).collect(),
-            p.next.is_some(),
+            p.next,
             String::new(),
         ),
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
-        Err(e) => (Vec::new(), false, e.render(v.lang)),
+        Err(e) => (Vec::new(), None, e.render(v.lang)),
     };
     let path = if inbox { "/inbox" } else { "/cases" };
+    let tab = if value(&q, "tab").as_deref() == Some("all") {
+        "all"
+    } else {
+        "open"
+    };
     let base: String = FILTERS
         .iter()
+        .chain(if inbox { &["tab"][..] } else { &[][..] })
         .filter_map(|k| value(&q, k).map(|x| format!("{k}={}", encode(&x))))
         .collect::<Vec<_>>()
         .join("&");
@@ -255,17 +258,15 @@ async fn list_page(
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
             .collect(),
         rows,
-        prev_link: if page > 1 {
-            format!("{path}?{base}&page={}", page - 1)
+        first_link: if value(&q, "after").is_some() {
+            format!("{path}?{base}")
         } else {
             String::new()
         },
-        next_link: if more {
-            format!("{path}?{base}&page={}", page + 1)
-        } else {
-            String::new()
-        },
-        page,
+        next_link: next.map_or_else(String::new, |n: String| {
+            format!("{path}?{base}&after={}", encode(&n))
+        }),
+        tab,
         error,
         has_department: v.actor.department_id().is_some(),
         f: q,

@@ -999,9 +999,18 @@ async fn the_case_loop_over_the_api() {
         assert_eq!(st, StatusCode::OK, "{body}");
     }
     let (_, inbox) = app
-        .as_user(&water, Method::GET, "/api/v1/inbox", None)
+        .as_user(&water, Method::GET, "/api/v1/inbox?tab=all", None)
         .await;
     assert_eq!(inbox["items"][0]["code"], code.as_str());
+    let (_, open) = app
+        .as_user(&water, Method::GET, "/api/v1/inbox", None)
+        .await;
+    assert_eq!(open["items"], json!([]), "a whistle reported to is done: {open}");
+    let (st, bad) = app
+        .as_user(&water, Method::GET, "/api/v1/inbox?tab=later", None)
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["error"]["field"], "tab");
     let (st, body) = app
         .as_user(
             &street,

@@ -1554,7 +1554,7 @@ async fn it_is_whistled_to_two_departments_handled_and_verified(story: &Story, c
         .post(&moves, "action=feedback&note=已恢复供水")
         .await;
     story.street.post(&moves, "action=verify").await;
-    let (st, inbox) = story.handler.get("/inbox").await;
+    let (st, inbox) = story.handler.get("/inbox?tab=all").await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         inbox.contains("部门待办") && inbox.contains("data-code="),

@@ -8,6 +8,9 @@ use jiceng_domain::cases::{CaseStatus, Channel, Routing, Satisfaction, Supervisi
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
+mod desk;
+pub use desk::{CaseFilter, InboxTab, Scope, inbox, list};
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct DepartmentRow {
     pub id: i64,
@@ -144,6 +147,7 @@ pub struct CaseRow {
     pub grid_id: Option<i64>,
     pub community_org_id: Option<i64>,
     pub street_org_id: Option<i64>,
+    pub district_org_id: Option<i64>,
     pub org_path: String,
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
@@ -168,7 +172,7 @@ pub struct CaseRow {
 }
 
 const COLS: &str = "id, code, idempotency_key, channel, category, category_top, urgency, status, title, description, address, \
-     lon, lat, routed, grid_id, community_org_id, street_org_id, org_path, reporter_name, reporter_phone, department_id, \
+     lon, lat, routed, grid_id, community_org_id, street_org_id, district_org_id, org_path, reporter_name, reporter_phone, department_id, \
      received_at, registered_at, dispatched_at, response_due_at, responded_at, due_at, feedback_at, closed_at, extensions, \
      extension_pending, supervision, suspended_from, satisfaction, reworks, returns, duplicate_of, created_by";
 
@@ -188,7 +192,7 @@ pub async fn insert_new(tx: &mut Tx, rows: &[CaseRow]) -> Result<Vec<(String, i6
                 q = q.bind(&r.code).bind(&r.idempotency_key).bind(r.channel).bind(&r.category)
                     .bind(&r.category_top).bind(r.urgency).bind(r.status).bind(&r.title).bind(&r.description)
                     .bind(&r.address).bind(r.lon).bind(r.lat).bind(r.routed).bind(r.grid_id).bind(r.community_org_id)
-                    .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
+                    .bind(r.street_org_id).bind(r.district_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
                     .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
                     .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
                     .bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
@@ -208,12 +212,12 @@ pub async fn save(tx: &mut Tx, r: &CaseRow) -> Result<(), StoreError> {
          community_org_id = $7, street_org_id = $8, org_path = $9, department_id = $10, registered_at = $11, \
          dispatched_at = $12, response_due_at = $13, responded_at = $14, due_at = $15, feedback_at = $16, closed_at = $17, \
          extensions = $18, extension_pending = $19, supervision = $20, suspended_from = $21, satisfaction = $22, \
-         reworks = $23, returns = $24, duplicate_of = $25 WHERE id = $26")
+         reworks = $23, returns = $24, duplicate_of = $25, district_org_id = $26 WHERE id = $27")
         .bind(&r.category).bind(&r.category_top).bind(r.urgency).bind(r.status).bind(r.routed).bind(r.grid_id)
         .bind(r.community_org_id).bind(r.street_org_id).bind(&r.org_path).bind(r.department_id).bind(r.registered_at)
         .bind(r.dispatched_at).bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at)
         .bind(r.closed_at).bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
-        .bind(r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(r.id)
+        .bind(r.satisfaction).bind(r.reworks).bind(r.returns).bind(r.duplicate_of).bind(r.district_org_id).bind(r.id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -283,10 +287,11 @@ pub async fn summon(
     department_id: i64,
     at: DateTime<Utc>,
     due: DateTime<Utc>,
+    received_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query(
-        "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at) VALUES ($1, $2, $3, $4)")
-        .bind(case_id).bind(department_id).bind(at).bind(due).execute(c).await.map(|r| r.rows_affected()))?;
+        "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at, received_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(case_id).bind(department_id).bind(at).bind(due).bind(received_at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -475,136 +480,6 @@ pub async fn stats(
         .bind(from_month).bind(to_month).bind(street).bind(department).fetch_all(c).await)?)
 }
 
-/// Which cases to list; each filter narrows.
-#[derive(Debug, Clone, Default)]
-pub struct CaseFilter {
-    pub path: String,
-    pub statuses: Vec<String>,
-    pub department_id: Option<i64>,
-    pub street_org_id: Option<i64>,
-    pub grid_id: Option<i64>,
-    pub category_top: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    /// Closed after the deadline, or open past it.
-    pub late: bool,
-    pub reworked: bool,
-    pub returned: bool,
-    pub unsatisfied: bool,
-    pub manual_queue: bool,
-    pub text: Option<String>,
-}
-
-/// Cases of a filter, newest first, one page at a time.
-pub async fn list(
-    tx: &mut Tx,
-    f: &CaseFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<CaseRow>, StoreError> {
-    let mut wh = vec!["org_path >= $1 AND org_path < $2".to_string()];
-    let mut n = 2;
-    let mut texts: Vec<String> = Vec::new();
-    let mut ints: Vec<i64> = Vec::new();
-    if !f.statuses.is_empty() {
-        let list: Vec<String> = f
-            .statuses
-            .iter()
-            .map(|s| {
-                texts.push(s.clone());
-                n += 1;
-                format!("${n}")
-            })
-            .collect();
-        wh.push(format!("status IN ({})", list.join(", ")));
-    }
-    if let Some(c) = &f.category_top {
-        texts.push(c.clone());
-        n += 1;
-        wh.push(format!("category_top = ${n}"));
-    }
-    if let Some(t) = &f.text {
-        texts.push(format!("%{t}%"));
-        n += 1;
-        wh.push(format!(
-            "(title LIKE ${n} OR code LIKE ${n} OR address LIKE ${n})"
-        ));
-    }
-    for (col, v) in [
-        ("department_id", f.department_id),
-        ("street_org_id", f.street_org_id),
-        ("grid_id", f.grid_id),
-    ] {
-        if let Some(v) = v {
-            ints.push(v);
-            n += 1;
-            wh.push(format!("{col} = ${n}"));
-        }
-    }
-    let mut times = Vec::new();
-    for (op, v) in [(">=", f.from), ("<", f.to)] {
-        if let Some(v) = v {
-            times.push(v);
-            n += 1;
-            wh.push(format!("received_at {op} ${n}"));
-        }
-    }
-    if f.late {
-        wh.push("due_at IS NOT NULL AND COALESCE(closed_at, CURRENT_TIMESTAMP) > due_at".into());
-    }
-    if f.reworked {
-        wh.push("reworks > 0".into());
-    }
-    if f.returned {
-        wh.push("returns > 0".into());
-    }
-    if f.unsatisfied {
-        wh.push("satisfaction = 'unsatisfied'".into());
-    }
-    if f.manual_queue {
-        wh.push("routed = 'manual'".into());
-    }
-    let sql = format!(
-        "SELECT {COLS} FROM cases WHERE {} ORDER BY received_at DESC, id DESC LIMIT {limit} OFFSET {offset}",
-        wh.join(" AND ")
-    );
-    let up = upper(&f.path);
-    Ok(on!(tx, c => {
-        let mut q = sqlx::query_as::<_, CaseRow>(&sql).bind(&f.path).bind(&up);
-        for t in &texts {
-            q = q.bind(t);
-        }
-        for i in &ints {
-            q = q.bind(i);
-        }
-        for t in &times {
-            q = q.bind(t);
-        }
-        q.fetch_all(c).await
-    })?)
-}
-
-/// A department's inbox within the subtree at `path` ("/" for all): cases dispatched to it or
-/// summoned by a whistle, open first.
-pub async fn inbox(
-    tx: &mut Tx,
-    department_id: i64,
-    path: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<CaseRow>, StoreError> {
-    let sql = format!(
-        "SELECT {COLS} FROM cases WHERE id IN (SELECT id FROM cases WHERE department_id = $1 \
-         UNION SELECT case_id FROM case_summons WHERE department_id = $1) \
-         AND ($2 = '/' OR (org_path >= $2 AND org_path < $3)) \
-         ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, due_at, id DESC LIMIT {limit} OFFSET {offset}"
-    );
-    let up = upper(path);
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, CaseRow>(&sql).bind(department_id).bind(path).bind(&up).fetch_all(c).await)?,
-    )
-}
-
 /// Writes many cases with their ids, for generated cities.
 pub async fn insert_many(tx: &mut Tx, rows: &[CaseRow]) -> Result<(), StoreError> {
     let n = COLS.split(',').count();
@@ -619,7 +494,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[CaseRow]) -> Result<(), StoreError
                 q = q.bind(r.id).bind(&r.code).bind(&r.idempotency_key).bind(r.channel).bind(&r.category)
                     .bind(&r.category_top).bind(r.urgency).bind(r.status).bind(&r.title).bind(&r.description)
                     .bind(&r.address).bind(r.lon).bind(r.lat).bind(r.routed).bind(r.grid_id).bind(r.community_org_id)
-                    .bind(r.street_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
+                    .bind(r.street_org_id).bind(r.district_org_id).bind(&r.org_path).bind(&r.reporter_name).bind(&r.reporter_phone)
                     .bind(r.department_id).bind(r.received_at).bind(r.registered_at).bind(r.dispatched_at)
                     .bind(r.response_due_at).bind(r.responded_at).bind(r.due_at).bind(r.feedback_at).bind(r.closed_at)
                     .bind(r.extensions).bind(r.extension_pending).bind(r.supervision).bind(r.suspended_from)
@@ -659,24 +534,26 @@ pub async fn add_steps(tx: &mut Tx, rows: &[StepSeed]) -> Result<(), StoreError>
 }
 
 /// Summons of generated cases: (case id, department, summoned, due, reported).
+/// A generated summons: case, department, summoned, due, reported, and the case's receipt.
 pub type SummonsSeed = (
     i64,
     i64,
     DateTime<Utc>,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
+    DateTime<Utc>,
 );
 
 pub async fn add_summons(tx: &mut Tx, rows: &[SummonsSeed]) -> Result<(), StoreError> {
     for chunk in rows.chunks(2000) {
         let sql = format!(
-            "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at, reported_at, reported_by) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 6)
+            "INSERT INTO case_summons (case_id, department_id, summoned_at, due_at, reported_at, reported_by, received_at) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 7)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
-            for (id, d, at, due, rep) in chunk {
-                q = q.bind(id).bind(d).bind(at).bind(due).bind(rep).bind(rep.map(|_| "demo"));
+            for (id, d, at, due, rep, received) in chunk {
+                q = q.bind(id).bind(d).bind(at).bind(due).bind(rep).bind(rep.map(|_| "demo")).bind(received);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -706,6 +583,15 @@ pub async fn add_grids(tx: &mut Tx, rows: &[(i64, NewGrid<'_>)]) -> Result<(), S
 }
 
 /// The highest case id so far (0 for none).
+/// The department holding the most cases, by code, with how many (for the bench).
+pub async fn busiest_department(tx: &mut Tx) -> Result<Option<(String, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (String, i64)>(
+        "SELECT d.code, x.n FROM (SELECT department_id, COUNT(*) AS n FROM cases \
+         WHERE department_id IS NOT NULL GROUP BY department_id ORDER BY n DESC LIMIT 1) x \
+         JOIN departments d ON d.id = x.department_id")
+        .fetch_optional(c).await)?)
+}
+
 pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM cases").fetch_one(c).await)?
         .unwrap_or(0))
