@@ -292,9 +292,22 @@ test('take a case in, whistle two departments, close it and see the reporter sat
 
   for (const [user, moves] of [['water', ['report']], ['handler', ['report', 'accept']]]) {
     const page = await signIn(user);
+    if (user === 'water') {
+      // The summoned department finds the whistle on its to-do list, and off it once reported.
+      await page.goto(`${base}/inbox`);
+      assert.equal(await page.locator('table.cases tr', { hasText: '浏览器测试：小区停水' }).count(), 1);
+      await page.screenshot({ path: join(shots, '18b-department-inbox.png'), fullPage: true });
+    }
     await page.goto(caseUrl);
     for (const move of moves) {
       await makeMove(page, `form.move-${move}`);
+    }
+    if (user === 'water') {
+      await page.goto(`${base}/inbox`);
+      assert.equal(await page.locator('table.cases tr', { hasText: '浏览器测试：小区停水' }).count(), 0);
+      await page.click('nav.tabs a[href="/inbox?tab=all"]');
+      await page.waitForURL(/tab=all/);
+      assert.equal(await page.locator('table.cases tr', { hasText: '浏览器测试：小区停水' }).count(), 1);
     }
     if (user === 'handler') {
       await page.fill('form.move-feedback input[name=note]', '已抢修，恢复供水');
@@ -316,6 +329,15 @@ test('take a case in, whistle two departments, close it and see the reporter sat
   assert.match(await grid.textContent('.tag'), /已结案/);
   assert.doesNotMatch(await grid.textContent('table.summons'), /未报到/);
   await grid.context().close();
+  // The desk pages on: the next page starts after the last row of this one.
+  await street.goto(`${base}/cases`);
+  const firstCodes = await street.locator('table.cases tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.code));
+  assert.equal(firstCodes.length, 50);
+  await Promise.all([street.waitForURL(/after=/), street.click('.pager a:has-text("下一页")')]);
+  const nextCodes = await street.locator('table.cases tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.code));
+  assert.ok(nextCodes.length > 0 && nextCodes.every((c) => !firstCodes.includes(c)), 'the second page repeats nothing');
+  assert.equal(await street.locator('.pager a:has-text("第一页")').count(), 1);
+  await street.screenshot({ path: join(shots, '19c-case-desk-page-two.png'), fullPage: true });
   await street.context().close();
 
   // The reporter, not signed in, follows the case by its code and rates it.

@@ -3,7 +3,7 @@
 //! so the next page starts exactly where this one ended, whatever precision the store keeps.
 
 use crate::Invalid;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// The position after a row: its sort time and id.
 pub type Cursor = (DateTime<Utc>, i64);
@@ -31,6 +31,16 @@ pub fn read(raw: Option<&str>) -> Result<Option<Cursor>, Invalid> {
     Ok(Some((at, id)))
 }
 
+/// The `after` text for a row sorted by a date.
+pub fn write_date(on: NaiveDate, id: i64) -> String {
+    write(on.and_time(NaiveTime::MIN).and_utc(), id)
+}
+
+/// Reads `after` as [`write_date`] wrote it.
+pub fn read_date(raw: Option<&str>) -> Result<Option<(NaiveDate, i64)>, Invalid> {
+    Ok(read(raw)?.map(|(at, id)| (at.date_naive(), id)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +50,8 @@ mod tests {
         let at = DateTime::from_timestamp(1_764_900_000, 123_456_789).unwrap();
         assert_eq!(read(Some(&write(at, 42))).unwrap(), Some((at, 42)));
         assert_eq!(read(None).unwrap(), None);
+        let on = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(read_date(Some(&write_date(on, 7))).unwrap(), Some((on, 7)));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod committee;
 pub mod divisions;
 pub mod evaluations;
 pub mod import_jobs;
+pub mod keyset;
 pub mod login_log;
 pub mod members;
 pub mod orglife;

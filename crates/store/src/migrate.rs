@@ -159,6 +159,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case_desk_keyset",
         sql: include_str!("migrations/0029_case_desk_keyset.sql"),
     },
+    Migration {
+        version: 30,
+        name: "org_levels",
+        sql: include_str!("migrations/0030_org_levels.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -3,6 +3,7 @@
 //! reads.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx, in_list, values_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
@@ -62,14 +63,32 @@ pub fn month_key(d: NaiveDate) -> i64 {
 
 pub async fn insert(tx: &mut Tx, f: &MeetingFields) -> Result<i64, StoreError> {
     let now = clock::now();
-    Ok(on!(tx, c => sqlx::query_scalar(
+    let id: i64 = on!(tx, c => sqlx::query_scalar(
         "INSERT INTO meetings (org_id, org_path, kind, status, held_on, month, place, topic, host, minutes, follow_up, joint_id, \
          expected, absent, visitors, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
         .bind(f.org_id).bind(&f.org_path).bind(f.kind).bind(f.status).bind(f.held_on).bind(month_key(f.held_on))
         .bind(&f.place).bind(&f.topic).bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.joint_id)
         .bind(f.expected).bind(f.absent).bind(f.visitors).bind(now).bind(now)
-        .fetch_one(c).await)?)
+        .fetch_one(c).await)?;
+    keep_levels(tx, id, id).await?;
+    Ok(id)
+}
+
+/// Copies the district, street and community of each meeting's org onto the meetings with
+/// ids in `first..=last`, for the lists of a scope.
+async fn keep_levels(tx: &mut Tx, first: i64, last: i64) -> Result<(), StoreError> {
+    let from = |col: &str| {
+        format!("{col} = (SELECT l.{col} FROM org_levels l WHERE l.org_id = meetings.org_id)")
+    };
+    let sql = format!(
+        "UPDATE meetings SET {}, {}, {} WHERE id >= $1 AND id <= $2",
+        from("district_org_id"),
+        from("street_org_id"),
+        from("community_org_id")
+    );
+    on!(tx, c => sqlx::query(&sql).bind(first).bind(last).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Bulk insert with explicit ids, for the demo city.
@@ -91,6 +110,10 @@ pub async fn insert_many(tx: &mut Tx, rows: &[(i64, MeetingFields)]) -> Result<(
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
+        let ids = chunk.iter().map(|(id, _)| *id);
+        if let (Some(first), Some(last)) = (ids.clone().min(), ids.max()) {
+            keep_levels(tx, first, last).await?;
+        }
     }
     Ok(())
 }
@@ -141,29 +164,57 @@ pub async fn joint(tx: &mut Tx, joint_id: i64) -> Result<Vec<MeetingRow>, StoreE
     Ok(on!(tx, c => sqlx::query_as::<_, MeetingRow>(&sql).bind(joint_id).fetch_all(c).await)?)
 }
 
-/// Meetings of orgs within a subtree between two dates, newest first; optionally one org only,
-/// one kind or one status.
-#[allow(clippy::too_many_arguments)]
+/// Which meetings to list.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingFilter<'a> {
+    pub scope: Scope,
+    /// Only this org's own meetings.
+    pub org_id: Option<i64>,
+    pub kind: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Meetings of a filter, latest first: the `limit` after the (held_on, id) cursor.
 pub async fn within(
     tx: &mut Tx,
-    path: &str,
-    org_id: Option<i64>,
-    kind: Option<&str>,
-    status: Option<&str>,
-    from: NaiveDate,
-    to: NaiveDate,
+    f: &MeetingFilter<'_>,
+    after: Option<(NaiveDate, i64)>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<MeetingRow>, StoreError> {
+    let mut a = Args::default();
+    let mut wh: Vec<String> = a.scope("m.", &f.scope).into_iter().collect();
+    if let Some(o) = f.org_id {
+        wh.push(format!("m.org_id = {}", a.int(o)));
+    }
+    if let Some(k) = f.kind {
+        wh.push(format!("m.kind = {}", a.text(k)));
+    }
+    if let Some(st) = f.status {
+        wh.push(format!("m.status = {}", a.text(st)));
+    }
+    if let Some(d) = f.from {
+        wh.push(format!("m.held_on >= {}", a.date(d)));
+    }
+    if let Some(d) = f.to {
+        wh.push(format!("m.held_on <= {}", a.date(d)));
+    }
+    if let Some((d, id)) = after {
+        wh.push(format!(
+            "(m.held_on, m.id) < ({}, {})",
+            a.date(d),
+            a.int(id)
+        ));
+    }
+    if wh.is_empty() {
+        wh.push("1 = 1".into());
+    }
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE m.org_path >= $1 AND m.org_path < $2 AND m.held_on >= $3 AND m.held_on <= $4 \
-         AND ($5 IS NULL OR m.org_id = $5) AND ($6 IS NULL OR m.kind = $6) AND ($7 IS NULL OR m.status = $7) \
-         ORDER BY m.held_on DESC, m.id DESC LIMIT $8 OFFSET $9"
+        "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY m.held_on DESC, m.id DESC LIMIT {limit}",
+        wh.join(" AND ")
     );
-    let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, MeetingRow>(&sql)
-        .bind(path).bind(&up).bind(from).bind(to).bind(org_id).bind(kind).bind(status).bind(limit).bind(offset)
-        .fetch_all(c).await)?)
+    fetch(tx, &sql, &a).await
 }
 
 /// Planned meetings on or after `from` of any of `org_ids`, soonest first.

@@ -67,8 +67,53 @@ pub async fn insert(
         None => OrgPath::root(id),
     };
     on!(tx, c => sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2").bind(&path.0).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    fill_levels(tx, &path.0).await?;
     Ok(id)
 }
+
+/// The district, street and community above each org at or under `path` (`org_levels`), as
+/// the tree now stands: after an org is added or a subtree moves.
+pub async fn fill_levels(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
+    let up = upper(path);
+    on!(tx, c => sqlx::query(
+        "DELETE FROM org_levels WHERE org_id IN (SELECT id FROM orgs WHERE path >= $1 AND path < $2)")
+        .bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "INSERT INTO org_levels (org_id, district_org_id, street_org_id, community_org_id) {LEVELS} \
+         WHERE o.path >= $1 AND o.path < $2"
+    );
+    on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// After the tree changed at or under `path` (a subtree moved, an org's level changed): the
+/// orgs' levels, and the levels kept on the cases and meetings there.
+pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
+    fill_levels(tx, path).await?;
+    let up = upper(path);
+    let from = |t: &str, org: &str, col: &str| {
+        format!("{col} = (SELECT l.{col} FROM org_levels l WHERE l.org_id = {t}.{org})")
+    };
+    for (t, org) in [("cases", "community_org_id"), ("meetings", "org_id")] {
+        let mut set = vec![
+            from(t, org, "district_org_id"),
+            from(t, org, "street_org_id"),
+        ];
+        if t == "meetings" {
+            set.push(from(t, org, "community_org_id"));
+        }
+        let sql = format!(
+            "UPDATE {t} SET {} WHERE org_path >= $1 AND org_path < $2",
+            set.join(", ")
+        );
+        on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Each org's id with the district, street and community at or above it (five parents up
+/// reach a district from a 党员中心户).
+const LEVELS: &str = "SELECT o.id, CASE WHEN o.level = 'district' THEN o.id WHEN p1.level = 'district' THEN p1.id WHEN p2.level = 'district' THEN p2.id WHEN p3.level = 'district' THEN p3.id WHEN p4.level = 'district' THEN p4.id WHEN p5.level = 'district' THEN p5.id END, CASE WHEN o.level = 'street' THEN o.id WHEN p1.level = 'street' THEN p1.id WHEN p2.level = 'street' THEN p2.id WHEN p3.level = 'street' THEN p3.id WHEN p4.level = 'street' THEN p4.id WHEN p5.level = 'street' THEN p5.id END, CASE WHEN o.level = 'community' THEN o.id WHEN p1.level = 'community' THEN p1.id WHEN p2.level = 'community' THEN p2.id WHEN p3.level = 'community' THEN p3.id WHEN p4.level = 'community' THEN p4.id WHEN p5.level = 'community' THEN p5.id END FROM orgs o LEFT JOIN orgs p1 ON p1.id = o.parent_id LEFT JOIN orgs p2 ON p2.id = p1.parent_id LEFT JOIN orgs p3 ON p3.id = p2.parent_id LEFT JOIN orgs p4 ON p4.id = p3.parent_id LEFT JOIN orgs p5 ON p5.id = p4.parent_id";
 
 /// An org with its id and path decided by the caller, for bulk loads into an empty tree.
 pub struct PlacedOrg {
@@ -78,6 +123,7 @@ pub struct PlacedOrg {
     pub fields: OrgFields,
 }
 
+/// Writes the orgs, then their levels (`org_levels`) in one pass.
 pub async fn insert_placed(tx: &mut Tx, orgs: &[PlacedOrg]) -> Result<(), StoreError> {
     let now = clock::now();
     for chunk in orgs.chunks(1000) {
@@ -97,17 +143,22 @@ pub async fn insert_placed(tx: &mut Tx, orgs: &[PlacedOrg]) -> Result<(), StoreE
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
     }
-    Ok(())
+    fill_levels(tx, "/").await
 }
 
+/// Rewrites an org's fields; a new level re-levels its subtree.
 pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<(), StoreError> {
+    let before = by_id(tx, id).await?;
     on!(tx, c => sqlx::query(
         "UPDATE orgs SET code = $1, name = $2, level = $3, category = $4, division_code = $5, founded_on = $6, \
          elected_on = $7, term_years = $8, term_due = $9, project = $10, ends_on = $11, updated_at = $12 WHERE id = $13")
         .bind(&f.code).bind(&f.name).bind(f.level).bind(f.category).bind(&f.division_code).bind(f.founded_on)
         .bind(f.elected_on).bind(f.term_years).bind(f.term_due).bind(&f.project).bind(f.ends_on).bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    match before {
+        Some(b) if b.level != f.level => relevel(tx, &b.path).await,
+        _ => Ok(()),
+    }
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<OrgRow>, StoreError> {
@@ -292,13 +343,7 @@ pub async fn move_subtree(
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id).bind(clock::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
-    let new_up = upper(&new);
-    on!(tx, c => sqlx::query(
-        "UPDATE cases SET \
-         street_org_id = (SELECT s.id FROM orgs cm JOIN orgs s ON s.id = cm.parent_id \
-                          WHERE cm.id = cases.community_org_id AND s.level = 'street'), \
-         district_org_id = $1 WHERE org_path >= $2 AND org_path < $3")
-        .bind(OrgPath(new.clone()).ids().first().copied()).bind(&new).bind(&new_up).execute(c).await.map(|r| r.rows_affected()))?;
+    relevel(tx, &new).await?;
     let old_ancestors = OrgPath(old).ids();
     let new_ancestors = OrgPath(new_parent.path.clone()).ids();
     shift_subtree_totals(
@@ -312,6 +357,7 @@ pub async fn move_subtree(
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
     on!(tx, c => sqlx::query("DELETE FROM committee_seats WHERE org_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("DELETE FROM org_levels WHERE org_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("DELETE FROM orgs WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -229,3 +229,73 @@ where
         jiceng_ops::Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
     }
 }
+
+#[tokio::test]
+async fn meeting_pages_give_each_meeting_of_the_scope_once_in_order() {
+    use jiceng_ops::orglife::meetings::{self, ListMeetings};
+    let (t, _) = build(0.1, 19).await;
+    let a = Actor::operator();
+    let walk = async |q: ListMeetings| {
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let p = meetings::list(
+                &t.db,
+                &a,
+                ListMeetings {
+                    after: after.take(),
+                    limit: Some(113),
+                    ..q.clone()
+                },
+            )
+            .await
+            .unwrap();
+            out.extend(p.items.iter().map(|m| m.row.id));
+            match p.next {
+                Some(n) => after = Some(n),
+                None => return out,
+            }
+        }
+    };
+    let latest = "ORDER BY held_on DESC, id DESC";
+    let scopes: Vec<(String, String)> = sqlx_rows(
+        &t.db,
+        "SELECT code, path FROM (SELECT code, path, level, ROW_NUMBER() OVER (PARTITION BY level ORDER BY id) AS n \
+         FROM orgs WHERE level IN ('district', 'street', 'community', 'branch')) x WHERE n <= 2 ORDER BY path",
+    )
+    .await;
+    assert!(scopes.len() >= 6, "{scopes:?}");
+    for (code, path) in scopes {
+        let recount = ids(
+            &t.db,
+            &format!("SELECT id FROM meetings WHERE org_path LIKE '{path}%' {latest}"),
+        )
+        .await;
+        let got = walk(ListMeetings {
+            within: Some(code.clone()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(got, recount, "{code}");
+        let held_2025 = ids(
+            &t.db,
+            &format!(
+                "SELECT id FROM meetings WHERE org_path LIKE '{path}%' AND status = 'held' \
+                 AND held_on >= '2025-01-01' AND held_on <= '2025-12-31' {latest}"
+            ),
+        )
+        .await;
+        let got = walk(ListMeetings {
+            within: Some(code.clone()),
+            status: Some("held".into()),
+            from: Some("2025-01-01".into()),
+            to: Some("2025-12-31".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(got, held_2025, "{code} in 2025");
+    }
+    let all = ids(&t.db, &format!("SELECT id FROM meetings {latest}")).await;
+    assert!(all.len() > 1000, "{} meetings", all.len());
+    assert_eq!(walk(ListMeetings::default()).await, all);
+}

@@ -57,7 +57,8 @@ where
     Ok(times)
 }
 
-/// The `after` that opens the page following `pages` pages of the desk.
+/// The `after` that opens the page following `pages` pages of the desk; `None` when the
+/// list has fewer pages.
 async fn desk_cursor(
     db: &Db,
     actor: &Actor,
@@ -78,6 +79,7 @@ async fn desk_cursor(
     Ok(after)
 }
 
+/// The same for the inbox; `None` when it has fewer pages.
 async fn inbox_cursor(
     db: &Db,
     actor: &Actor,
@@ -205,8 +207,11 @@ pub async fn run(
                     limit: Some(50),
                     ..Default::default()
                 };
-                let pages = [(1, None), (100, desk_cursor(db, actor, &q, 99).await?)];
-                for (page, after) in pages {
+                let hundredth = desk_cursor(db, actor, &q, 99).await?;
+                for (page, after) in [(1, None), (100, hundredth)] {
+                    if page > 1 && after.is_none() {
+                        continue;
+                    }
                     let times = timed(samples, || {
                         views::list(
                             db,
@@ -235,8 +240,11 @@ pub async fn run(
                 limit: Some(50),
                 ..Default::default()
             };
-            let pages = [(1, None), (100, inbox_cursor(db, &handler, &q, 99).await?)];
-            for (page, after) in pages {
+            let hundredth = inbox_cursor(db, &handler, &q, 99).await?;
+            for (page, after) in [(1, None), (100, hundredth)] {
+                if page > 1 && after.is_none() {
+                    continue;
+                }
                 let times = timed(samples, || {
                     views::inbox(
                         db,

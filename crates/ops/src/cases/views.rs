@@ -7,10 +7,9 @@ use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Utc};
 use jiceng_domain::cases::{Action, CaseStatus, Satisfaction, StepAction, Warning, warning};
 use jiceng_domain::clock;
-use jiceng_domain::{Invalid, OrgLevel, keyset};
+use jiceng_domain::{Invalid, keyset};
 use jiceng_domain::{msg, phone, text};
-use jiceng_store::Tx;
-use jiceng_store::cases::{self as store, CaseFilter, CaseRow, InboxTab, Scope};
+use jiceng_store::cases::{self as store, CaseFilter, CaseRow, InboxTab};
 use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
@@ -204,13 +203,13 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         Some(code) => Some(by_code(&mut tx, actor, "street", code).await?.id),
         None => None,
     };
-    let grid_id = match crate::input::opt(&q.grid) {
-        Some(code) => Some(
-            crate::grids::policy::named(&mut tx, actor, "grid", code)
+    let grid = match crate::input::opt(&q.grid) {
+        Some(code) => {
+            let g = crate::grids::policy::named(&mut tx, actor, "grid", code)
                 .await?
-                .0
-                .id,
-        ),
+                .0;
+            Some((g.id, g.community_org_id))
+        }
         None => None,
     };
     let text = crate::input::opt(&q.q).map(str::to_string);
@@ -230,11 +229,11 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         (from, to) = (Some(start), Some(end));
     }
     let f = CaseFilter {
-        scope: scope_of(&mut tx, &path).await?,
+        scope: crate::orgs::scope_of(&mut tx, &path).await?,
         statuses,
         department_id,
         street_org_id,
-        grid_id,
+        grid,
         category_top: crate::input::opt(&q.category).map(str::to_string),
         from,
         to,
@@ -255,26 +254,6 @@ pub async fn list(db: &Db, actor: &Actor, q: ListCases) -> Result<Page<CaseView>
         |r| (r.received_at, r.id),
         |r| view(r, share),
     ))
-}
-
-/// How a list over cases narrows to the subtree at `path`: equality on the level the cases
-/// keep (district, street, community), or the path range for any other org.
-pub(crate) async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
-    let Some(id) = jiceng_domain::OrgPath(path.to_string())
-        .ids()
-        .last()
-        .copied()
-    else {
-        return Ok(Scope::All);
-    };
-    Ok(
-        match jiceng_store::orgs::by_id(tx, id).await?.map(|o| o.level) {
-            Some(OrgLevel::District) => Scope::District(id),
-            Some(OrgLevel::Street) => Scope::Street(id),
-            Some(OrgLevel::Community) => Scope::Community(id),
-            _ => Scope::Path(path.to_string()),
-        },
-    )
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -308,7 +287,7 @@ pub async fn inbox(db: &Db, actor: &Actor, q: InboxQuery) -> Result<Page<CaseVie
     let share = super::settings::classification_in(&mut tx)
         .await?
         .warn_share;
-    let scope = scope_of(&mut tx, actor.scope_path()).await?;
+    let scope = crate::orgs::scope_of(&mut tx, actor.scope_path()).await?;
     let rows = store::inbox(&mut tx, d, &scope, tab, after, limit + 1).await?;
     Ok(Page::keyset(
         rows,

@@ -265,7 +265,7 @@ pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
     let mut tx = db.read().await?;
     let path = beat(&mut tx, actor).await?;
     let share = settings::classification_in(&mut tx).await?.warn_share;
-    let scope = crate::cases::views::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
     let mut list = async |statuses: &[CaseStatus]| {
         let f = cases_store::CaseFilter {
             scope: scope.clone(),

@@ -50,7 +50,7 @@ pub async fn meetings(
 ) -> Result<MeetingsLedger, OpsError> {
     let org = org(db, actor, code).await?;
     let mut out = Vec::new();
-    let mut page = 1;
+    let mut after = None;
     loop {
         let p = meetings::list(
             db,
@@ -60,8 +60,8 @@ pub async fn meetings(
                 status: Some("held".into()),
                 from: Some(format!("{year}-01-01")),
                 to: Some(format!("{year}-12-31")),
-                page: Some(page),
-                per_page: Some(PAGE as i64),
+                after: after.take(),
+                limit: Some(PAGE as i64),
                 ..Default::default()
             },
         )
@@ -69,10 +69,10 @@ pub async fn meetings(
         for m in &p.items {
             out.push(meetings::show(db, actor, m.row.id).await?);
         }
-        if p.next.is_none() || out.len() >= MAX_LINES {
-            break;
+        match p.next {
+            Some(n) if out.len() < MAX_LINES => after = Some(n),
+            _ => break,
         }
-        page += 1;
     }
     out.sort_by_key(|d| (d.meeting.row.held_on, d.meeting.row.id));
     // A year not yet begun owes nothing; its report is refused, so it complies.

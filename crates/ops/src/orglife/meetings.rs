@@ -345,18 +345,21 @@ pub struct ListMeetings {
     pub status: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
 
+/// Meetings of a scope, latest first, by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<MeetingView>, OpsError> {
     let kind = opt(&q.kind).map(MeetingKind::parse).transpose()?;
     let status = opt(&q.status).map(MeetingStatus::parse).transpose()?;
     let from = opt(&q.from).map(|s| text::date("from", s)).transpose()?;
     let to = opt(&q.to).map(|s| text::date("to", s)).transpose()?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = jiceng_domain::keyset::read_date(opt(&q.after))?;
     let mut tx = db.read().await?;
     let (path, org_id) = match (opt(&q.org), opt(&q.within)) {
         (Some(code), _) => {
@@ -372,20 +375,21 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
         (None, None) => (actor.scope_path().to_string(), None),
     };
     actor.may_read(&path)?;
-    let rows = orglife::within(
-        &mut tx,
-        &path,
+    let f = orglife::MeetingFilter {
+        scope: crate::orgs::scope_of(&mut tx, &path).await?,
         org_id,
-        kind.map(|k| k.code()),
-        status.map(|s| s.code()),
-        // Bounds both backends compare correctly (SQLite keeps dates as text).
-        from.unwrap_or(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date")),
-        to.unwrap_or(chrono::NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date")),
-        per_page + 1,
-        (page - 1) * per_page,
-    )
-    .await?;
-    Ok(Page::numbered(rows, page, per_page))
+        kind: kind.map(|k| k.code()),
+        status: status.map(|s| s.code()),
+        from,
+        to,
+    };
+    let rows = orglife::within(&mut tx, &f, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |m| (m.held_on.and_time(chrono::NaiveTime::MIN).and_utc(), m.id),
+        Into::into,
+    ))
 }
 
 /// The planned meetings a member is expected at: those of their org and the orgs above it.

@@ -1,6 +1,9 @@
 //! Use cases of the organisation tree.
 
 pub(crate) mod policy;
+mod scope;
+
+pub use scope::scope_of;
 
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::refusal::{Refusal, noted};

@@ -306,3 +306,82 @@ async fn committee_with_one_secretary_and_part_time_members(on: Backend) {
     assert!(seats[1].part_time);
     assert_eq!(seats[1].unit_name.as_deref(), Some("莆田市供电公司"));
 }
+
+/// A community moved to another street takes its cases and meetings along: the lists of the
+/// new street hold them (they filter on the street kept on each row), the old street's not.
+#[both]
+async fn a_moved_community_takes_its_cases_and_meetings_to_the_new_street(on: Backend) {
+    use jiceng_ops::cases::intake::NewCase;
+    use jiceng_ops::cases::views::{self, ListCases};
+    use jiceng_ops::orglife::meetings::{self, ListMeetings, NewMeeting};
+    let t = city(on).await;
+    let a = actor();
+    orgs::add(&t.db, &a, new_org("S2", "street", Some("D"), "350302001"))
+        .await
+        .unwrap();
+    let m = meetings::record(
+        &t.db,
+        &a,
+        NewMeeting {
+            org: s("B1"),
+            kind: s("themed_day"),
+            held_on: s("2025-08-01"),
+            topic: s("学习"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let c = jiceng_ops::cases::intake::take_in(
+        &t.db,
+        &a,
+        NewCase {
+            channel: s("hotline"),
+            category: s("garbage"),
+            title: s("楼道堆物"),
+            community: s("C"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let meetings_in = async |street: &str| {
+        meetings::list(
+            &t.db,
+            &a,
+            ListMeetings {
+                within: s(street),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|x| x.row.id)
+        .collect::<Vec<_>>()
+    };
+    let cases_in = async |street: &str| {
+        views::list(
+            &t.db,
+            &a,
+            ListCases {
+                within: s(street),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|x| x.row.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(meetings_in("S").await, [m.row.id]);
+    assert_eq!(cases_in("S").await, [c.id]);
+    orgs::move_to(&t.db, &a, "C", "S2").await.unwrap();
+    assert_eq!(meetings_in("S2").await, [m.row.id]);
+    assert_eq!(cases_in("S2").await, [c.id]);
+    assert!(meetings_in("S").await.is_empty());
+    assert!(cases_in("S").await.is_empty());
+}

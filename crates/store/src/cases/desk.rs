@@ -5,22 +5,10 @@
 //! keyset read per status or per source: each reads at most a page off its index.
 
 use super::{COLS, CaseRow};
-use crate::db::on;
+use crate::keyset::{Args, Scope, fetch, merged};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
-use jiceng_domain::path::upper;
-
-/// Where a list looks: equality on the level a case keeps, or, for an org with no level
-/// column (below a community, or outside the district tree), a range over the path.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum Scope {
-    #[default]
-    All,
-    District(i64),
-    Street(i64),
-    Community(i64),
-    Path(String),
-}
+use jiceng_domain::cases::CaseStatus;
 
 /// Which cases to list; each filter narrows.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +17,8 @@ pub struct CaseFilter {
     pub statuses: Vec<String>,
     pub department_id: Option<i64>,
     pub street_org_id: Option<i64>,
-    pub grid_id: Option<i64>,
+    /// A grid, with its community (whose index the list reads).
+    pub grid: Option<(i64, i64)>,
     pub category_top: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -43,83 +32,23 @@ pub struct CaseFilter {
     pub text: Option<String>,
 }
 
-enum Arg {
-    Text(String),
-    Int(i64),
-    Time(DateTime<Utc>),
-}
-
-/// A statement's arguments, numbered as they are added.
-#[derive(Default)]
-struct Args(Vec<Arg>);
-
-impl Args {
-    fn add(&mut self, a: Arg) -> String {
-        self.0.push(a);
-        format!("${}", self.0.len())
+impl CaseFilter {
+    /// Whether the list reads one (scope, status) index run per status: the city, a district
+    /// or a street with no narrower index to read (a community's, a department's, a flag's).
+    fn by_status(&self) -> bool {
+        let scoped = matches!(
+            self.scope,
+            Scope::All | Scope::District(_) | Scope::Street(_)
+        );
+        let narrower = self.department_id.is_some()
+            || self.grid.is_some()
+            || self.late
+            || self.reworked
+            || self.returned
+            || self.unsatisfied
+            || self.manual_queue;
+        scoped && !narrower
     }
-
-    fn int(&mut self, v: i64) -> String {
-        self.add(Arg::Int(v))
-    }
-
-    fn time(&mut self, v: DateTime<Utc>) -> String {
-        self.add(Arg::Time(v))
-    }
-
-    fn text(&mut self, v: &str) -> String {
-        self.add(Arg::Text(v.to_string()))
-    }
-
-    /// The scope's condition on the case table aliased `t`.
-    fn scope(&mut self, t: &str, scope: &Scope) -> Option<String> {
-        let (col, id) = match scope {
-            Scope::All => return None,
-            Scope::District(id) => ("district_org_id", *id),
-            Scope::Street(id) => ("street_org_id", *id),
-            Scope::Community(id) => ("community_org_id", *id),
-            Scope::Path(p) => {
-                let (lo, hi) = (self.text(p), self.text(&upper(p)));
-                return Some(format!("{t}org_path >= {lo} AND {t}org_path < {hi}"));
-            }
-        };
-        Some(format!("{t}{col} = {}", self.int(id)))
-    }
-}
-
-async fn fetch<R>(tx: &mut Tx, sql: &str, args: &Args) -> Result<Vec<R>, StoreError>
-where
-    R: Send + Unpin,
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
-    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    Ok(on!(tx, c => {
-        let mut q = sqlx::query_as::<_, R>(sql);
-        for a in &args.0 {
-            q = match a {
-                Arg::Text(v) => q.bind(v),
-                Arg::Int(v) => q.bind(v),
-                Arg::Time(v) => q.bind(v),
-            };
-        }
-        q.fetch_all(c).await
-    })?)
-}
-
-/// Reads of one list merged by their sort key: each arm is already sorted and limited.
-fn merged(arms: Vec<String>, order: &str, limit: i64) -> String {
-    if arms.len() == 1 {
-        return arms.into_iter().next().unwrap_or_default();
-    }
-    let parts: Vec<String> = arms
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| format!("SELECT * FROM ({a}) AS arm{i}"))
-        .collect();
-    format!(
-        "{} ORDER BY {order} LIMIT {limit}",
-        parts.join(" UNION ALL ")
-    )
 }
 
 /// Cases of a filter, newest first: the `limit` after the (received_at, id) cursor.
@@ -134,7 +63,8 @@ pub async fn list(
     for (col, v) in [
         ("department_id", f.department_id),
         ("street_org_id", f.street_org_id),
-        ("grid_id", f.grid_id),
+        ("grid_id", f.grid.map(|g| g.0)),
+        ("community_org_id", f.grid.map(|g| g.1)),
     ] {
         if let Some(v) = v {
             wh.push(format!("{col} = {}", a.int(v)));
@@ -178,10 +108,12 @@ pub async fn list(
         ));
     }
     let order = "received_at DESC, id DESC";
-    let statuses: Vec<Option<&String>> = if f.statuses.is_empty() {
-        vec![None]
+    let statuses: Vec<Option<&str>> = if !f.statuses.is_empty() {
+        f.statuses.iter().map(|s| Some(s.as_str())).collect()
+    } else if f.by_status() {
+        CaseStatus::CHOICES.iter().map(|(c, _)| Some(*c)).collect()
     } else {
-        f.statuses.iter().map(Some).collect()
+        vec![None]
     };
     let arms = statuses
         .into_iter()

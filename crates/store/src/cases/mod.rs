@@ -9,7 +9,8 @@ use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 mod desk;
-pub use desk::{CaseFilter, InboxTab, Scope, inbox, list};
+pub use crate::keyset::Scope;
+pub use desk::{CaseFilter, InboxRow, InboxTab, inbox, list};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct DepartmentRow {

@@ -61,8 +61,7 @@ struct MeetingsPage {
     kinds: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     rows: Vec<MeetingLine>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
     error: String,
     can_write: bool,
@@ -79,10 +78,6 @@ fn choices(
 }
 
 pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
     let keys = ["within", "org", "kind", "status", "from", "to"];
     let base: String = keys
         .iter()
@@ -96,17 +91,17 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         status: value(&q, "status"),
         from: value(&q, "from"),
         to: value(&q, "to"),
-        page: Some(page),
-        per_page: Some(50),
+        after: value(&q, "after"),
+        limit: Some(50),
     };
-    let (rows, more, error) = match meetings::list(&s.db, &v.actor, query).await {
+    let (rows, next, error) = match meetings::list(&s.db, &v.actor, query).await {
         Ok(p) => (
             p.items.into_iter().map(|m| line(&v, m)).collect(),
-            p.next.is_some(),
+            p.next,
             String::new(),
         ),
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
-        Err(e) => (Vec::new(), false, e.render(v.lang)),
+        Err(e) => (Vec::new(), None, e.render(v.lang)),
     };
     let title = v.layout("", "").t("nav.meetings").to_string();
     let org = value(&q, "org").or(value(&q, "within")).unwrap_or_default();
@@ -115,17 +110,14 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         kinds: choices(&v, MeetingKind::CHOICES),
         statuses: choices(&v, MeetingStatus::CHOICES),
         rows,
-        prev_link: if page > 1 {
-            format!("/meetings?{base}&page={}", page - 1)
+        first_link: if value(&q, "after").is_some() {
+            format!("/meetings?{base}")
         } else {
             String::new()
         },
-        next_link: if more {
-            format!("/meetings?{base}&page={}", page + 1)
-        } else {
-            String::new()
-        },
-        page,
+        next_link: next.map_or_else(String::new, |n: String| {
+            format!("/meetings?{base}&after={}", encode(&n))
+        }),
         error,
         can_write: v.actor.may_write(v.actor.scope_path()).is_ok(),
         new_link: if org.is_empty() {

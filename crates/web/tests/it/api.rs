@@ -1005,7 +1005,11 @@ async fn the_case_loop_over_the_api() {
     let (_, open) = app
         .as_user(&water, Method::GET, "/api/v1/inbox", None)
         .await;
-    assert_eq!(open["items"], json!([]), "a whistle reported to is done: {open}");
+    assert_eq!(
+        open["items"],
+        json!([]),
+        "a whistle reported to is done: {open}"
+    );
     let (st, bad) = app
         .as_user(&water, Method::GET, "/api/v1/inbox?tab=later", None)
         .await;

@@ -90,7 +90,7 @@ async fn every_list_exports_with_its_filters_within_the_scope() {
         &actor,
         jiceng_ops::orglife::meetings::ListMeetings {
             status: Some("held".into()),
-            per_page: Some(500),
+            limit: Some(500),
             ..Default::default()
         },
     )
@@ -173,7 +173,7 @@ async fn the_three_ledgers_answer_as_json() {
             status: Some("held".into()),
             from: Some(format!("{last}-01-01")),
             to: Some(format!("{last}-12-31")),
-            per_page: Some(1),
+            limit: Some(1),
             ..Default::default()
         },
     )

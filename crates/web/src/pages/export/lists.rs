@@ -23,24 +23,30 @@ fn day(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// Reads numbered pages from `read` until the last, or until the sheet holds [`MAX_ROWS`].
+/// Reads pages from `read`, each from the `next` of the one before (`None` for the first),
+/// until the last, or until the sheet holds [`MAX_ROWS`].
 async fn paged<F, Fut>(out: &mut Sheet, mut read: F) -> Result<bool, OpsError>
 where
-    F: FnMut(i64) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<Vec<String>>, bool), OpsError>>,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Vec<String>>, Option<String>), OpsError>>,
 {
-    let mut page = 1;
+    let mut at = None;
     loop {
-        let (rows, more) = read(page).await?;
+        let (rows, next) = read(at.take()).await?;
         if !out.page(rows).await? {
             return Ok(false);
         }
-        match more {
-            true if out.rows() < MAX_ROWS => page += 1,
-            true => return Ok(true),
-            false => return Ok(false),
+        match next {
+            Some(n) if out.rows() < MAX_ROWS => at = Some(n),
+            Some(_) => return Ok(true),
+            None => return Ok(false),
         }
     }
+}
+
+/// The page number a numbered list's `next` names.
+fn numbered(at: Option<String>) -> Option<i64> {
+    Some(at.and_then(|p| p.parse().ok()).unwrap_or(1))
 }
 
 pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
@@ -62,7 +68,7 @@ pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Page
             "实到",
         ],
     );
-    let truncated = paged(&mut out, |page| {
+    let truncated = paged(&mut out, |at| {
         let q = ListMeetings {
             within: field(&q, "within"),
             org: field(&q, "org"),
@@ -70,8 +76,8 @@ pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Page
             status: field(&q, "status"),
             from: field(&q, "from"),
             to: field(&q, "to"),
-            page: Some(page),
-            per_page: Some(PER_PAGE),
+            after: at,
+            limit: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {
@@ -96,7 +102,7 @@ pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Page
                     ]
                 })
                 .collect();
-            Ok((rows, p.next.is_some()))
+            Ok((rows, p.next))
         }
     })
     .await?;
@@ -305,12 +311,12 @@ pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
             "登记人",
         ],
     );
-    let truncated = paged(&mut out, |page| {
+    let truncated = paged(&mut out, |at| {
         let q = ListService {
             within: field(&q, "within"),
             from: field(&q, "from"),
             to: field(&q, "to"),
-            page: Some(page),
+            page: numbered(at),
             per_page: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
@@ -331,7 +337,7 @@ pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
                     ]
                 })
                 .collect();
-            Ok((rows, p.next.is_some()))
+            Ok((rows, p.next))
         }
     })
     .await?;
@@ -356,11 +362,11 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
             "实现日期",
         ],
     );
-    let truncated = paged(&mut out, |page| {
+    let truncated = paged(&mut out, |at| {
         let q = ListWishes {
             within: field(&q, "within"),
             status: field(&q, "status"),
-            page: Some(page),
+            page: numbered(at),
             per_page: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
@@ -383,7 +389,7 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
                     ]
                 })
                 .collect();
-            Ok((rows, p.next.is_some()))
+            Ok((rows, p.next))
         }
     })
     .await?;
@@ -408,11 +414,11 @@ pub async fn cobuilding(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pa
         ],
     );
     let year = field(&q, "year").and_then(|y| y.parse().ok());
-    let truncated = paged(&mut out, |page| {
+    let truncated = paged(&mut out, |at| {
         let q = ListAgreements {
             within: field(&q, "within"),
             year,
-            page: Some(page),
+            page: numbered(at),
             per_page: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
@@ -448,7 +454,7 @@ pub async fn cobuilding(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pa
                     rows.push(r);
                 }
             }
-            Ok((rows, p.next.is_some()))
+            Ok((rows, p.next))
         }
     })
     .await?;
@@ -469,13 +475,13 @@ pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> P
             "评价人",
         ],
     );
-    let truncated = paged(&mut out, |page| {
+    let truncated = paged(&mut out, |at| {
         let q = ListPairs {
             year: field(&q, "year"),
             within: field(&q, "within"),
             subject: field(&q, "subject"),
             pending: field(&q, "pending").is_some(),
-            page: Some(page),
+            page: numbered(at),
             per_page: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
@@ -497,7 +503,7 @@ pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> P
                     ]
                 })
                 .collect();
-            Ok((rows, p.page.next.is_some()))
+            Ok((rows, p.page.next))
         }
     })
     .await?;

@@ -1,0 +1,26 @@
+//! A scope as the large lists filter it.
+
+use crate::OpsError;
+use jiceng_domain::OrgLevel;
+use jiceng_store::Tx;
+use jiceng_store::keyset::Scope;
+
+/// How a list over a large table narrows to the subtree at `path`: equality on the level its
+/// rows keep (district, street, community), or the path range for an org below a community.
+pub async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
+    let Some(id) = jiceng_domain::OrgPath(path.to_string())
+        .ids()
+        .last()
+        .copied()
+    else {
+        return Ok(Scope::All);
+    };
+    Ok(
+        match jiceng_store::orgs::by_id(tx, id).await?.map(|o| o.level) {
+            Some(OrgLevel::District) => Scope::District(id),
+            Some(OrgLevel::Street) => Scope::Street(id),
+            Some(OrgLevel::Community) => Scope::Community(id),
+            _ => Scope::Path(path.to_string()),
+        },
+    )
+}
