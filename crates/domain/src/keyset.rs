@@ -33,7 +33,12 @@ pub fn read(raw: Option<&str>) -> Result<Option<Cursor>, Invalid> {
 
 /// The `after` text for a row sorted by a date.
 pub fn write_date(on: NaiveDate, id: i64) -> String {
-    write(on.and_time(NaiveTime::MIN).and_utc(), id)
+    write(midnight(on), id)
+}
+
+/// A date as a cursor's time: its first instant, in UTC.
+pub fn midnight(on: NaiveDate) -> DateTime<Utc> {
+    on.and_time(NaiveTime::MIN).and_utc()
 }
 
 /// Reads `after` as [`write_date`] wrote it.

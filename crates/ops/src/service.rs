@@ -106,11 +106,13 @@ pub struct ListService {
     /// Served from / to, as dates; the last 90 days by default.
     pub from: Option<String>,
     pub to: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
 
-/// Service done in the communities of a scope, newest first.
+/// Service done in the communities of a scope, newest first, by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service>, OpsError> {
     let today = clock::today();
@@ -122,8 +124,8 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
         Some(d) => text::date("from", d)?,
         None => to - Duration::days(90),
     };
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = jiceng_domain::keyset::read_date(opt(&q.after))?;
     let mut tx = db.read().await?;
     let path = match opt(&q.within) {
         Some(code) => {
@@ -134,16 +136,14 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
-    let rows = store::within(
-        &mut tx,
-        &path,
-        from,
-        to,
-        per_page + 1,
-        (page - 1) * per_page,
-    )
-    .await?;
-    Ok(Page::numbered(rows, page, per_page))
+    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let rows = store::within(&mut tx, &scope, from, to, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |r| (jiceng_domain::keyset::midnight(r.served_on), r.id),
+        Into::into,
+    ))
 }
 
 /// Minutes each member served at a community in a year, for its 双报到 ledger.

@@ -55,6 +55,11 @@ impl Args {
 
     /// The scope's condition on the table whose columns are prefixed `t` (`""` or `"c."`).
     pub fn scope(&mut self, t: &str, scope: &Scope) -> Option<String> {
+        self.scope_with(t, &format!("{t}org_path"), scope)
+    }
+
+    /// The same where the rows' path is `path` (a joined org's, or a column of another name).
+    pub fn scope_with(&mut self, t: &str, path: &str, scope: &Scope) -> Option<String> {
         let (col, id) = match scope {
             Scope::All => return None,
             Scope::District(id) => ("district_org_id", *id),
@@ -62,7 +67,7 @@ impl Args {
             Scope::Community(id) => ("community_org_id", *id),
             Scope::Path(p) => {
                 let (lo, hi) = (self.text(p), self.text(&upper(p)));
-                return Some(format!("{t}org_path >= {lo} AND {t}org_path < {hi}"));
+                return Some(format!("{path} >= {lo} AND {path} < {hi}"));
             }
         };
         Some(format!("{t}{col} = {}", self.int(id)))

@@ -164,6 +164,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "org_levels",
         sql: include_str!("migrations/0030_org_levels.sql"),
     },
+    Migration {
+        version: 31,
+        name: "community_levels",
+        sql: include_str!("migrations/0031_community_levels.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -87,7 +87,7 @@ pub async fn fill_levels(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
 }
 
 /// After the tree changed at or under `path` (a subtree moved, an org's level changed): the
-/// orgs' levels, and the levels kept on the cases and meetings there.
+/// orgs' levels, and the levels kept on the cases, meetings, service records and wishes there.
 pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
     fill_levels(tx, path).await?;
     let up = upper(path);
@@ -108,7 +108,52 @@ pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
         );
         on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     }
+    for t in ["service_records", "wishes"] {
+        let set = [
+            from(t, "community_org_id", "district_org_id"),
+            from(t, "community_org_id", "street_org_id"),
+        ];
+        let sql = format!(
+            "UPDATE {t} SET {} WHERE community_org_id IN (SELECT id FROM orgs WHERE path >= $1 AND path < $2)",
+            set.join(", ")
+        );
+        on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     Ok(())
+}
+
+/// The district and street above each of `ids` (communities), for rows written in bulk.
+pub async fn streets_of(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (Option<i64>, Option<i64>)>, StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT org_id, district_org_id, street_org_id FROM org_levels WHERE org_id IN ({})",
+            crate::in_list(1, chunk.len())
+        );
+        let rows: Vec<(i64, Option<i64>, Option<i64>)> = on!(tx, c => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows.into_iter().map(|(id, d, s)| (id, (d, s))));
+    }
+    Ok(out)
+}
+
+/// SQL for a row's district and street from the community bound at `param`, as written.
+pub fn levels_of_community(param: &str) -> String {
+    format!(
+        "(SELECT l.district_org_id FROM org_levels l WHERE l.org_id = {param}), \
+         (SELECT l.street_org_id FROM org_levels l WHERE l.org_id = {param})"
+    )
 }
 
 /// Each org's id with the district, street and community at or above it (five parents up

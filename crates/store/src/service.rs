@@ -1,10 +1,10 @@
 //! Volunteer service records (志愿服务记录): who served, where, on which day, for how long.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::NaiveDate;
 use jiceng_domain::clock;
-use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct ServiceRow {
@@ -35,9 +35,12 @@ pub struct NewService<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, s: &NewService<'_>) -> Result<i64, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar(
-        "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+    let sql = format!(
+        "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at, \
+         district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, {}) RETURNING id",
+        crate::orgs::levels_of_community("$2")
+    );
+    Ok(on!(tx, c => sqlx::query_scalar(&sql)
         .bind(s.member_id).bind(s.community_org_id).bind(s.served_on).bind(s.minutes)
         .bind(s.activity).bind(s.by).bind(clock::now()).fetch_one(c).await)?)
 }
@@ -52,24 +55,32 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Service done in the communities of a subtree in the dates, newest first, a page at a time.
+/// Service done in the communities of a scope in the dates, newest first: the `limit` after
+/// the (served_on, id) cursor.
 pub async fn within(
     tx: &mut Tx,
-    path: &str,
+    scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
+    after: Option<(NaiveDate, i64)>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<ServiceRow>, StoreError> {
+    let mut a = Args::default();
+    let mut wh: Vec<String> = a.scope_with("s.", "c.path", scope).into_iter().collect();
+    wh.push(format!("s.served_on >= {}", a.date(from)));
+    wh.push(format!("s.served_on <= {}", a.date(to)));
+    if let Some((d, id)) = after {
+        wh.push(format!(
+            "(s.served_on, s.id) < ({}, {})",
+            a.date(d),
+            a.int(id)
+        ));
+    }
     let sql = format!(
-        "{SELECT} WHERE c.path >= $1 AND c.path < $2 AND s.served_on >= $3 AND s.served_on <= $4 \
-         ORDER BY s.served_on DESC, s.id DESC LIMIT $5 OFFSET $6"
+        "{SELECT} WHERE {} ORDER BY s.served_on DESC, s.id DESC LIMIT {limit}",
+        wh.join(" AND ")
     );
-    let up = upper(path);
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, ServiceRow>(&sql).bind(path).bind(&up).bind(from).bind(to)
-        .bind(limit).bind(offset).fetch_all(c).await)?,
-    )
+    fetch(tx, &sql, &a).await
 }
 
 /// A member's service in the dates, oldest first (their points ledger).
@@ -105,15 +116,20 @@ pub type GeneratedService = (i64, i64, NaiveDate, i64, &'static str);
 
 pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedService]) -> Result<(), StoreError> {
     let now = clock::now();
+    let communities: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let levels = crate::orgs::streets_of(tx, &communities).await?;
     for chunk in rows.chunks(500) {
         let sql = format!(
-            "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 7)
+            "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at, \
+             district_org_id, street_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 9)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (m, community, on, minutes, activity) in chunk {
-                q = q.bind(m).bind(community).bind(on).bind(minutes).bind(*activity).bind("demo").bind(now);
+                let (d, st) = levels.get(community).copied().unwrap_or_default();
+                q = q.bind(m).bind(community).bind(on).bind(minutes).bind(*activity).bind("demo").bind(now)
+                    .bind(d).bind(st);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

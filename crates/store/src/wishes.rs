@@ -1,10 +1,10 @@
 //! 微心愿 records and the counts of fulfilled wishes the points read.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::NaiveDate;
 use jiceng_domain::clock;
-use jiceng_domain::path::upper;
 use jiceng_domain::wishes::WishStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -42,9 +42,12 @@ pub struct NewWish<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, w: &NewWish<'_>) -> Result<i64, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar(
-        "INSERT INTO wishes (community_org_id, community_path, title, detail, resident, status, posted_on, posted_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8) RETURNING id")
+    let sql = format!(
+        "INSERT INTO wishes (community_org_id, community_path, title, detail, resident, status, posted_on, posted_by, \
+         created_at, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, {}) RETURNING id",
+        crate::orgs::levels_of_community("$1")
+    );
+    Ok(on!(tx, c => sqlx::query_scalar(&sql)
         .bind(w.community_org_id).bind(w.community_path).bind(w.title).bind(w.detail).bind(w.resident)
         .bind(w.posted_on).bind(w.by).bind(clock::now()).fetch_one(c).await)?)
 }
@@ -70,23 +73,38 @@ pub async fn set_state(
         .execute(c).await.map(|r| r.rows_affected()))?)
 }
 
-/// Wishes of the communities in a subtree, optionally of one status, newest first.
+/// Wishes of the communities of a scope, optionally of one status, newest first: the
+/// `limit` after the (posted_on, id) cursor.
 pub async fn within(
     tx: &mut Tx,
-    path: &str,
+    scope: &Scope,
     status: Option<&str>,
+    after: Option<(NaiveDate, i64)>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<WishRow>, StoreError> {
+    let mut a = Args::default();
+    let mut wh: Vec<String> = a
+        .scope_with("w.", "w.community_path", scope)
+        .into_iter()
+        .collect();
+    if let Some(st) = status {
+        wh.push(format!("w.status = {}", a.text(st)));
+    }
+    if let Some((d, id)) = after {
+        wh.push(format!(
+            "(w.posted_on, w.id) < ({}, {})",
+            a.date(d),
+            a.int(id)
+        ));
+    }
+    if wh.is_empty() {
+        wh.push("1 = 1".into());
+    }
     let sql = format!(
-        "{SELECT} WHERE w.community_path >= $1 AND w.community_path < $2 AND ($3 IS NULL OR w.status = $3) \
-         ORDER BY w.posted_on DESC, w.id DESC LIMIT $4 OFFSET $5"
+        "{SELECT} WHERE {} ORDER BY w.posted_on DESC, w.id DESC LIMIT {limit}",
+        wh.join(" AND ")
     );
-    let up = upper(path);
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(path).bind(&up).bind(status)
-        .bind(limit).bind(offset).fetch_all(c).await)?,
-    )
+    fetch(tx, &sql, &a).await
 }
 
 /// Wishes a member claimed and saw fulfilled in the dates (their points ledger).
@@ -129,11 +147,13 @@ pub type GeneratedWish = (
 
 pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedWish]) -> Result<(), StoreError> {
     let now = clock::now();
+    let communities: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let levels = crate::orgs::streets_of(tx, &communities).await?;
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO wishes (community_org_id, community_path, title, resident, status, posted_on, member_id, claimed_on, \
-             fulfilled_on, posted_by, created_at) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 11)
+             fulfilled_on, posted_by, created_at, district_org_id, street_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 13)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
@@ -145,7 +165,8 @@ pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedWish]) -> Result<(), St
                 };
                 q = q.bind(community).bind(path).bind(*title).bind(*resident).bind(status).bind(posted)
                     .bind(claim.map(|c| c.0)).bind(claim.map(|c| c.1)).bind(claim.and_then(|c| c.2))
-                    .bind("demo").bind(now);
+                    .bind("demo").bind(now).bind(levels.get(community).and_then(|l| l.0))
+                    .bind(levels.get(community).and_then(|l| l.1));
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

@@ -299,3 +299,85 @@ async fn meeting_pages_give_each_meeting_of_the_scope_once_in_order() {
     assert!(all.len() > 1000, "{} meetings", all.len());
     assert_eq!(walk(ListMeetings::default()).await, all);
 }
+
+#[tokio::test]
+async fn service_and_wish_pages_give_each_row_of_the_scope_once_in_order() {
+    use jiceng_ops::service::{self, ListService};
+    use jiceng_ops::wishes::{self, ListWishes};
+    let (t, _) = build(0.2, 23).await;
+    let a = Actor::operator();
+    let scopes: Vec<(String, String)> = sqlx_rows(
+        &t.db,
+        "SELECT code, path FROM (SELECT code, path, ROW_NUMBER() OVER (PARTITION BY level ORDER BY id) AS n \
+         FROM orgs WHERE level IN ('district', 'street', 'community')) x WHERE n <= 2 ORDER BY path",
+    )
+    .await;
+    for (code, path) in scopes
+        .into_iter()
+        .map(|(c, p)| (Some(c), p))
+        .chain([(None, "/".to_string())])
+    {
+        let mut got = Vec::new();
+        let mut after = None;
+        loop {
+            let p = service::list(
+                &t.db,
+                &a,
+                ListService {
+                    within: code.clone(),
+                    from: Some("2024-01-01".into()),
+                    to: Some("2026-06-30".into()),
+                    after: after.take(),
+                    limit: Some(211),
+                },
+            )
+            .await
+            .unwrap();
+            got.extend(p.items.iter().map(|s| s.id));
+            match p.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let recount = ids(
+            &t.db,
+            &format!(
+                "SELECT s.id FROM service_records s JOIN orgs c ON c.id = s.community_org_id \
+                 WHERE c.path LIKE '{path}%' AND s.served_on >= '2024-01-01' AND s.served_on <= '2026-06-30' \
+                 ORDER BY s.served_on DESC, s.id DESC"
+            ),
+        )
+        .await;
+        assert!(!recount.is_empty(), "{code:?}");
+        assert_eq!(got, recount, "service within {code:?}");
+        let mut got = Vec::new();
+        let mut after = None;
+        loop {
+            let p = wishes::list(
+                &t.db,
+                &a,
+                ListWishes {
+                    within: code.clone(),
+                    after: after.take(),
+                    limit: Some(7),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            got.extend(p.items.iter().map(|w| w.id));
+            match p.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let recount = ids(
+            &t.db,
+            &format!(
+                "SELECT id FROM wishes WHERE community_path LIKE '{path}%' ORDER BY posted_on DESC, id DESC"
+            ),
+        )
+        .await;
+        assert_eq!(got, recount, "wishes within {code:?}");
+    }
+}

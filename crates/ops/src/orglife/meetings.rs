@@ -387,7 +387,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListMeetings) -> Result<Page<Meetin
     Ok(Page::keyset(
         rows,
         limit,
-        |m| (m.held_on.and_time(chrono::NaiveTime::MIN).and_utc(), m.id),
+        |m| (jiceng_domain::keyset::midnight(m.held_on), m.id),
         Into::into,
     ))
 }

@@ -145,8 +145,10 @@ pub async fn apply(
 pub struct ListWishes {
     pub within: Option<String>,
     pub status: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
 
 /// Wishes in a scope, newest first. A party member without a scope to read sees the open
@@ -154,16 +156,17 @@ pub struct ListWishes {
 /// they claimed.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, OpsError> {
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = jiceng_domain::keyset::read_date(opt(&q.after))?;
     let status = opt(&q.status)
         .map(|s| WishStatus::parse(s).map(|s| s.code()))
         .transpose()?;
     let mut tx = db.read().await?;
     if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
         let mut rows = store::claimed_by(&mut tx, me, 100).await?;
-        for (_, path) in policy::member_communities(&mut tx, me).await? {
-            rows.extend(store::within(&mut tx, &path, Some("open"), 100, 0).await?);
+        for (community, _) in policy::member_communities(&mut tx, me).await? {
+            let scope = jiceng_store::keyset::Scope::Community(community);
+            rows.extend(store::within(&mut tx, &scope, Some("open"), None, 100).await?);
         }
         rows.retain(|w| status.is_none_or(|s| w.status.code() == s));
         let rows: Vec<Wish> = rows
@@ -181,8 +184,14 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
-    let rows = store::within(&mut tx, &path, status, per_page + 1, (page - 1) * per_page).await?;
-    Ok(Page::numbered(rows, page, per_page))
+    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |w| (jiceng_domain::keyset::midnight(w.posted_on), w.id),
+        Into::into,
+    ))
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

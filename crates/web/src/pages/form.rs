@@ -112,6 +112,21 @@ pub fn pager(page: i64, more: bool, link: impl Fn(i64) -> String) -> (String, St
     )
 }
 
+/// Links to the first page (when this is not it) and the next page of a keyset list whose
+/// filters are in `base` (`/path?k=v&…`, ending in `?` or `&`).
+pub fn keyset_links(base: &str, q: &Values, next: Option<&str>) -> (String, String) {
+    (
+        if value(q, "after").is_some() {
+            base.trim_end_matches(['?', '&']).to_string()
+        } else {
+            String::new()
+        },
+        next.map_or_else(String::new, |n| {
+            format!("{base}after={}", crate::pages::encode(n))
+        }),
+    )
+}
+
 /// A value or a dash, for a fact that may be missing.
 pub fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "—".to_string(), T::to_string)

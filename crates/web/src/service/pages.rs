@@ -2,7 +2,7 @@
 //! member, and deleting one entered by mistake.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, pager, value};
+use crate::pages::form::{Values, int, keyset_links, value};
 use crate::pages::{Layout, Viewer, encode, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -29,8 +29,7 @@ struct ServicePage {
     f: Values,
     q: Values,
     rows: Vec<Service>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
     can_write: bool,
     error: String,
@@ -51,18 +50,13 @@ impl ServicePage {
 }
 
 async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
     let title = v.layout("", "").t("nav.service").to_string();
     let mut out = ServicePage {
         l: v.layout("points", title),
         f,
         q: q.clone(),
         rows: Vec::new(),
-        page,
-        prev_link: String::new(),
+        first_link: String::new(),
         next_link: String::new(),
         can_write: v.actor.may_write(v.actor.scope_path()).is_ok(),
         error,
@@ -71,19 +65,17 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         within: value(&q, "within"),
         from: value(&q, "from"),
         to: value(&q, "to"),
-        page: Some(page),
-        per_page: Some(50),
+        after: value(&q, "after"),
+        limit: Some(50),
     };
     match service::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let link = |n: i64| {
-                let keep: String = ["within", "from", "to"]
-                    .iter()
-                    .map(|k| format!("{k}={}&", encode(&value(&q, k).unwrap_or_default())))
-                    .collect();
-                format!("/service?{keep}page={n}")
-            };
-            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
+            let keep: String = ["within", "from", "to"]
+                .iter()
+                .map(|k| format!("{k}={}&", encode(&value(&q, k).unwrap_or_default())))
+                .collect();
+            (out.first_link, out.next_link) =
+                keyset_links(&format!("/service?{keep}"), &q, p.next.as_deref());
             out.rows = p.items;
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),

@@ -3,7 +3,7 @@
 //! are registered with and claims one with a tap.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, pager, value};
+use crate::pages::form::{Values, int, keyset_links, value};
 use crate::pages::{Layout, Viewer, encode, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -26,8 +26,7 @@ struct WishesPage {
     statuses: Vec<(&'static str, String)>,
     /// Each wish with its status label and the moves the viewer may make on it.
     rows: Vec<(Wish, String, Vec<&'static str>)>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
     can_post: bool,
     today: String,
@@ -49,10 +48,6 @@ impl WishesPage {
 }
 
 async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
     let title = v.layout("", "").t("nav.wishes").to_string();
     let mut out = WishesPage {
         l: v.layout("points", title),
@@ -63,8 +58,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
             .collect(),
         rows: Vec::new(),
-        page,
-        prev_link: String::new(),
+        first_link: String::new(),
         next_link: String::new(),
         can_post: v.actor.may_write(v.actor.scope_path()).is_ok(),
         today: clock::today().to_string(),
@@ -73,19 +67,17 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     let query = ListWishes {
         within: value(&q, "within"),
         status: value(&q, "status"),
-        page: Some(page),
-        per_page: Some(50),
+        after: value(&q, "after"),
+        limit: Some(50),
     };
     match wishes::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let link = |n: i64| {
-                format!(
-                    "/wishes?within={}&status={}&page={n}",
-                    encode(&value(&q, "within").unwrap_or_default()),
-                    encode(&value(&q, "status").unwrap_or_default())
-                )
-            };
-            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
+            let base = format!(
+                "/wishes?within={}&status={}&",
+                encode(&value(&q, "within").unwrap_or_default()),
+                encode(&value(&q, "status").unwrap_or_default())
+            );
+            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

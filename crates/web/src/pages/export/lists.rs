@@ -316,8 +316,8 @@ pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
             within: field(&q, "within"),
             from: field(&q, "from"),
             to: field(&q, "to"),
-            page: numbered(at),
-            per_page: Some(PER_PAGE),
+            after: at,
+            limit: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {
@@ -366,8 +366,8 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
         let q = ListWishes {
             within: field(&q, "within"),
             status: field(&q, "status"),
-            page: numbered(at),
-            per_page: Some(PER_PAGE),
+            after: at,
+            limit: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {
