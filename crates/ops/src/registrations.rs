@@ -214,31 +214,29 @@ pub async fn end(
     Ok(after.into())
 }
 
-/// The community side: who has registered here.
+/// The community side: who has registered here, latest first, by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "of_community"))]
 pub async fn of_community(
     db: &Db,
     actor: &Actor,
     code: &str,
     active_only: bool,
-    page: i64,
-    per_page: i64,
+    after: Option<&str>,
+    limit: i64,
 ) -> Result<Page<Registration>, OpsError> {
-    let per_page = per_page.clamp(1, 500);
-    let page = page.max(1);
+    let limit = limit.clamp(1, 500);
+    let after = jiceng_domain::keyset::read_date(after)?;
     let mut tx = db.read().await?;
     // The org is resolved within the actor's reach first: another's answers as missing.
     let org = crate::orgs::policy::resolve(&mut tx, actor, code).await?;
     let org = community(&mut tx, actor, None, None, &org.code).await?;
-    let rows = registrations::of_community(
-        &mut tx,
-        org.id,
-        active_only,
-        per_page + 1,
-        (page - 1) * per_page,
-    )
-    .await?;
-    Ok(Page::numbered(rows, page, per_page))
+    let rows = registrations::of_community(&mut tx, org.id, active_only, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |r| (jiceng_domain::keyset::midnight(r.registered_on), r.id),
+        Into::into,
+    ))
 }
 
 /// The member a community's writers credit with something done there (service, a wish, a

@@ -1,6 +1,7 @@
 //! 双报到: members and units registered with a community.
 
 use crate::db::on;
+use crate::keyset::{Args, fetch};
 use crate::{StoreError, Tx, values_list};
 use chrono::NaiveDate;
 
@@ -79,15 +80,26 @@ pub async fn of_community(
     tx: &mut Tx,
     org_id: i64,
     active_only: bool,
+    after: Option<(NaiveDate, i64)>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<RegistrationRow>, StoreError> {
+    let mut a = Args::default();
+    let mut wh = vec![format!("r.community_org_id = {}", a.int(org_id))];
+    if active_only {
+        wh.push("r.ended_on IS NULL".into());
+    }
+    if let Some((d, id)) = after {
+        wh.push(format!(
+            "(r.registered_on, r.id) < ({}, {})",
+            a.date(d),
+            a.int(id)
+        ));
+    }
     let sql = format!(
-        "{SELECT} WHERE r.community_org_id = $1 AND ($2 = FALSE OR r.ended_on IS NULL) ORDER BY r.registered_on DESC, r.id DESC LIMIT $3 OFFSET $4"
+        "{SELECT} WHERE {} ORDER BY r.registered_on DESC, r.id DESC LIMIT {limit}",
+        wh.join(" AND ")
     );
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, RegistrationRow>(&sql).bind(org_id).bind(active_only).bind(limit).bind(offset).fetch_all(c).await)?,
-    )
+    fetch(tx, &sql, &a).await
 }
 
 /// (members, units) actively registered with a community.

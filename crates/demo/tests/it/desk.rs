@@ -381,3 +381,50 @@ async fn service_and_wish_pages_give_each_row_of_the_scope_once_in_order() {
         assert_eq!(got, recount, "wishes within {code:?}");
     }
 }
+
+#[tokio::test]
+async fn a_communitys_registrations_page_by_keyset() {
+    let (t, _) = build(0.2, 29).await;
+    let a = Actor::operator();
+    let (code, id): (String, i64) = sqlx_rows(
+        &t.db,
+        "SELECT o.code, o.id FROM orgs o JOIN registrations r ON r.community_org_id = o.id \
+         GROUP BY o.code, o.id ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .await
+    .into_iter()
+    .next()
+    .unwrap();
+    for active in [true, false] {
+        let mut got = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let p = jiceng_ops::registrations::of_community(
+                &t.db,
+                &a,
+                &code,
+                active,
+                after.as_deref(),
+                9,
+            )
+            .await
+            .unwrap();
+            got.extend(p.items.iter().map(|r| r.id));
+            match p.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let only = if active { "AND ended_on IS NULL" } else { "" };
+        let recount = ids(
+            &t.db,
+            &format!(
+                "SELECT id FROM registrations WHERE community_org_id = {id} {only} \
+                 ORDER BY registered_on DESC, id DESC"
+            ),
+        )
+        .await;
+        assert!(recount.len() > 9, "more than a page");
+        assert_eq!(got, recount, "active only: {active}");
+    }
+}

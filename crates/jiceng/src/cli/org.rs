@@ -45,10 +45,11 @@ pub enum OrgCmd {
         /// Include ended registrations.
         #[arg(long)]
         all: bool,
-        #[arg(long, default_value_t = 1)]
-        page: i64,
+        /// Go on after this position (the last line of the page before says it).
+        #[arg(long)]
+        after: Option<String>,
         #[arg(long, default_value_t = 50)]
-        per_page: i64,
+        limit: i64,
     },
     /// Add a committee seat; --unit makes it a part-time seat from a stationed unit.
     AddSeat {
@@ -235,11 +236,18 @@ pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), O
         OrgCmd::Registrations {
             code,
             all,
-            page,
-            per_page,
+            after,
+            limit,
         } => {
-            let p = jiceng_ops::registrations::of_community(db, actor, &code, !all, page, per_page)
-                .await?;
+            let p = jiceng_ops::registrations::of_community(
+                db,
+                actor,
+                &code,
+                !all,
+                after.as_deref(),
+                limit,
+            )
+            .await?;
             out.show(&p, |p| {
                 if p.items.is_empty() {
                     return "还没有报到记录".into();
@@ -265,7 +273,7 @@ pub async fn run(db: &Db, actor: &Actor, cmd: OrgCmd, out: &Out) -> Result<(), O
                     })
                     .collect();
                 if let Some(n) = &p.next {
-                    s.push(format!("……还有更多，用 --page {n} 查看下一页"));
+                    s.push(format!("……还有更多，用 --after {n} 查看下一页"));
                 }
                 s.join("\n")
             });

@@ -178,10 +178,17 @@ pub async fn registrations(
     };
     let served = crate::service::at_community(db, actor, &org.code, year).await?;
     let mut lines = Vec::new();
-    let mut page = 1;
+    let mut after: Option<String> = None;
     loop {
-        let p = crate::registrations::of_community(db, actor, &org.code, false, page, PAGE as i64)
-            .await?;
+        let p = crate::registrations::of_community(
+            db,
+            actor,
+            &org.code,
+            false,
+            after.as_deref(),
+            PAGE as i64,
+        )
+        .await?;
         for r in p.items {
             if r.registered_on > last || r.ended_on.is_some_and(|e| e < first) {
                 continue;
@@ -201,10 +208,10 @@ pub async fn registrations(
                 ended_on: r.ended_on,
             });
         }
-        if p.next.is_none() || lines.len() >= MAX_LINES {
-            break;
+        match p.next {
+            Some(n) if lines.len() < MAX_LINES => after = Some(n),
+            _ => break,
         }
-        page += 1;
     }
     Ok(RegistrationsLedger { org, year, lines })
 }

@@ -499,7 +499,7 @@ async fn dual_registration_is_seen_from_both_sides(on: Backend) {
         .unwrap();
 
     // The community side.
-    let side = registrations::of_community(&t.db, &a, "C", true, 1, 50)
+    let side = registrations::of_community(&t.db, &a, "C", true, None, 50)
         .await
         .unwrap();
     assert_eq!(side.items.len(), 2);
@@ -527,7 +527,7 @@ async fn dual_registration_is_seen_from_both_sides(on: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        registrations::of_community(&t.db, &a, "C", true, 1, 50)
+        registrations::of_community(&t.db, &a, "C", true, None, 50)
             .await
             .unwrap()
             .items
@@ -535,7 +535,7 @@ async fn dual_registration_is_seen_from_both_sides(on: Backend) {
         1
     );
     assert_eq!(
-        registrations::of_community(&t.db, &a, "C", false, 1, 50)
+        registrations::of_community(&t.db, &a, "C", false, None, 50)
             .await
             .unwrap()
             .items

@@ -19,3 +19,5 @@ CREATE INDEX wishes_recent ON wishes (posted_on, id);
 CREATE INDEX wishes_district_recent ON wishes (district_org_id, posted_on, id);
 CREATE INDEX wishes_street_recent ON wishes (street_org_id, posted_on, id);
 CREATE INDEX wishes_community_recent ON wishes (community_org_id, posted_on, id);
+DROP INDEX registrations_community;
+CREATE INDEX registrations_community ON registrations (community_org_id, registered_on, id);

@@ -132,15 +132,17 @@ pub async fn add_seat(
 pub struct RegistrationQuery {
     #[serde(default)]
     pub all: bool,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
 
 #[utoipa::path(
     get,
     path = "/orgs/{code}/registrations",
     tag = "双报到",
-    summary = "社区的报到记录",
+    summary = "社区的报到记录，最新报到在前；after 翻页",
     params(("code" = String, Path), RegistrationQuery),
     responses((status = 200, description = "成功", body = Page<Registration>))
 )]
@@ -155,8 +157,8 @@ pub async fn registrations(
         &a.actor,
         &code,
         !q.all,
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(50),
+        q.after.as_deref(),
+        q.limit.unwrap_or(50),
     )
     .await?;
     Ok(Json(page))

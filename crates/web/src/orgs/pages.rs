@@ -176,7 +176,7 @@ pub(crate) async fn org_with(
     let r = &d.org.row;
     let is_community = r.level == OrgLevel::Community && r.category == OrgCategory::Regional;
     let registrations = if is_community {
-        match jiceng_ops::registrations::of_community(&s.db, &v.actor, code, true, 1, 50).await {
+        match jiceng_ops::registrations::of_community(&s.db, &v.actor, code, true, None, 50).await {
             Ok(p) => p
                 .items
                 .into_iter()

@@ -872,7 +872,7 @@ async fn points_ledger_entry_approval_and_ranking_pages() {
         &Actor::operator(),
         "C350302001001",
         false,
-        1,
+        None,
         500,
     )
     .await
