@@ -16,6 +16,7 @@ use std::time::Instant;
 
 #[derive(Serialize)]
 struct DeskTiming {
+    use_case: &'static str,
     cases: i64,
     scope: String,
     status: String,
@@ -27,8 +28,16 @@ struct DeskTiming {
 }
 
 impl DeskTiming {
-    fn of(cases: i64, scope: &str, status: &str, page: i64, times: &[f64]) -> DeskTiming {
+    fn of(
+        use_case: &'static str,
+        cases: i64,
+        scope: &str,
+        status: &str,
+        page: i64,
+        times: &[f64],
+    ) -> DeskTiming {
         DeskTiming {
+            use_case,
             cases,
             scope: scope.into(),
             status: status.into(),
@@ -224,6 +233,7 @@ pub async fn run(
                     })
                     .await?;
                     results.push(DeskTiming::of(
+                        "cases::views::list",
                         cases,
                         scope,
                         status.unwrap_or("全部"),
@@ -257,7 +267,14 @@ pub async fn run(
                 })
                 .await?;
                 let scope = format!("部门待办（派给该部门 {held} 件）");
-                results.push(DeskTiming::of(cases, &scope, tab, page, &times));
+                results.push(DeskTiming::of(
+                    "cases::views::inbox",
+                    cases,
+                    &scope,
+                    tab,
+                    page,
+                    &times,
+                ));
             }
         }
     }
@@ -265,7 +282,8 @@ pub async fn run(
         rs.iter()
             .map(|t| {
                 format!(
-                    "cases::views::list {} 件 · {} · 状态 {} · 第 {} 页，{} 次：p50 {:.2} ms，p95 {:.2} ms，最大 {:.2} ms",
+                    "{} {} 件 · {} · {} · 第 {} 页，{} 次：p50 {:.2} ms，p95 {:.2} ms，最大 {:.2} ms",
+                    t.use_case,
                     t.cases, t.scope, t.status, t.page, t.samples, t.p50_ms, t.p95_ms, t.max_ms
                 )
             })
