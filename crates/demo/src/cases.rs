@@ -669,5 +669,10 @@ pub async fn add_cases(
         written += n;
         progress.advance(n);
     }
+    // The planner's statistics, refreshed after a bulk load as after the demo's build: read
+    // with the figures of an empty table, a grown one can be planned as a scan.
+    let mut tx = db.write().await?;
+    tx.analyze().await?;
+    tx.commit().await?;
     Ok(written)
 }
