@@ -115,7 +115,11 @@ pub async fn list(
     } else {
         vec![None]
     };
-    let arms = statuses
+    // Several runs merge on their keys alone, which the (scope, status, received_at, id)
+    // indexes hold, so only the page's own rows are read whole.
+    let several = statuses.len() > 1;
+    let cols = if several { "received_at, id" } else { COLS };
+    let arms: Vec<String> = statuses
         .into_iter()
         .map(|s| {
             let mut w = wh.clone();
@@ -126,12 +130,20 @@ pub async fn list(
                 w.push("1 = 1".into());
             }
             format!(
-                "SELECT {COLS} FROM cases WHERE {} ORDER BY {order} LIMIT {limit}",
+                "SELECT {cols} FROM cases WHERE {} ORDER BY {order} LIMIT {limit}",
                 w.join(" AND ")
             )
         })
         .collect();
-    fetch(tx, &merged(arms, order, limit), &a).await
+    let sql = if several {
+        format!(
+            "SELECT {COLS} FROM cases WHERE id IN (SELECT id FROM ({}) AS page) ORDER BY {order}",
+            merged(arms, order, limit)
+        )
+    } else {
+        merged(arms, order, limit)
+    };
+    fetch(tx, &sql, &a).await
 }
 
 /// A department's inbox lists: what it has to do, soonest due first (cases it holds that are
