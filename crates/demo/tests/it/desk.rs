@@ -6,23 +6,17 @@ use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::cases::views::{self, InboxQuery, ListCases};
 use jiceng_ops::{Actor, Page};
 
-/// Every page of the desk for `q`, followed by `next`, 97 a page.
-async fn walk(db: &jiceng_ops::Db, a: &Actor, q: ListCases) -> Vec<i64> {
+/// The ids of every page of a list, each read from the `next` of the one before.
+async fn every_page<T, F, Fut>(mut read: F, id: impl Fn(&T) -> i64) -> Vec<i64>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, jiceng_ops::OpsError>>,
+{
     let mut out = Vec::new();
     let mut after = None;
     loop {
-        let p = views::list(
-            db,
-            a,
-            ListCases {
-                after: after.take(),
-                limit: Some(97),
-                ..q.clone()
-            },
-        )
-        .await
-        .unwrap();
-        out.extend(p.items.iter().map(|c| c.row.id));
+        let p = read(after.take()).await.unwrap();
+        out.extend(p.items.iter().map(&id));
         match p.next {
             Some(n) => after = Some(n),
             None => return out,
@@ -30,27 +24,41 @@ async fn walk(db: &jiceng_ops::Db, a: &Actor, q: ListCases) -> Vec<i64> {
     }
 }
 
+/// Every page of the desk for `q`, 97 a page.
+async fn walk(db: &jiceng_ops::Db, a: &Actor, q: ListCases) -> Vec<i64> {
+    every_page(
+        |after| {
+            views::list(
+                db,
+                a,
+                ListCases {
+                    after,
+                    limit: Some(97),
+                    ..q.clone()
+                },
+            )
+        },
+        |c| c.row.id,
+    )
+    .await
+}
+
 async fn walk_inbox(db: &jiceng_ops::Db, a: &Actor, tab: &str) -> Vec<i64> {
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let p: Page<_> = views::inbox(
-            db,
-            a,
-            InboxQuery {
-                tab: Some(tab.into()),
-                after: after.take(),
-                limit: Some(13),
-            },
-        )
-        .await
-        .unwrap();
-        out.extend(p.items.iter().map(|c| c.row.id));
-        match p.next {
-            Some(n) => after = Some(n),
-            None => return out,
-        }
-    }
+    every_page(
+        |after| {
+            views::inbox(
+                db,
+                a,
+                InboxQuery {
+                    tab: Some(tab.into()),
+                    after,
+                    limit: Some(13),
+                },
+            )
+        },
+        |c| c.row.id,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -243,26 +251,21 @@ async fn meeting_pages_give_each_meeting_of_the_scope_once_in_order() {
     let (t, _) = build(0.1, 19).await;
     let a = Actor::operator();
     let walk = async |q: ListMeetings| {
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let p = meetings::list(
-                &t.db,
-                &a,
-                ListMeetings {
-                    after: after.take(),
-                    limit: Some(113),
-                    ..q.clone()
-                },
-            )
-            .await
-            .unwrap();
-            out.extend(p.items.iter().map(|m| m.row.id));
-            match p.next {
-                Some(n) => after = Some(n),
-                None => return out,
-            }
-        }
+        every_page(
+            |after| {
+                meetings::list(
+                    &t.db,
+                    &a,
+                    ListMeetings {
+                        after,
+                        limit: Some(113),
+                        ..q.clone()
+                    },
+                )
+            },
+            |m| m.row.id,
+        )
+        .await
     };
     let latest = "ORDER BY held_on DESC, id DESC";
     let scopes: Vec<(String, String)> = sqlx_rows(
@@ -324,28 +327,23 @@ async fn service_and_wish_pages_give_each_row_of_the_scope_once_in_order() {
         .map(|(c, p)| (Some(c), p))
         .chain([(None, "/".to_string())])
     {
-        let mut got = Vec::new();
-        let mut after = None;
-        loop {
-            let p = service::list(
-                &t.db,
-                &a,
-                ListService {
-                    within: code.clone(),
-                    from: Some("2024-01-01".into()),
-                    to: Some("2026-06-30".into()),
-                    after: after.take(),
-                    limit: Some(211),
-                },
-            )
-            .await
-            .unwrap();
-            got.extend(p.items.iter().map(|s| s.id));
-            match p.next {
-                Some(n) => after = Some(n),
-                None => break,
-            }
-        }
+        let got = every_page(
+            |after| {
+                service::list(
+                    &t.db,
+                    &a,
+                    ListService {
+                        within: code.clone(),
+                        from: Some("2024-01-01".into()),
+                        to: Some("2026-06-30".into()),
+                        after,
+                        limit: Some(211),
+                    },
+                )
+            },
+            |s| s.id,
+        )
+        .await;
         let recount = ids(
             &t.db,
             &format!(
@@ -357,27 +355,22 @@ async fn service_and_wish_pages_give_each_row_of_the_scope_once_in_order() {
         .await;
         assert!(!recount.is_empty(), "{code:?}");
         assert_eq!(got, recount, "service within {code:?}");
-        let mut got = Vec::new();
-        let mut after = None;
-        loop {
-            let p = wishes::list(
-                &t.db,
-                &a,
-                ListWishes {
-                    within: code.clone(),
-                    after: after.take(),
-                    limit: Some(7),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-            got.extend(p.items.iter().map(|w| w.id));
-            match p.next {
-                Some(n) => after = Some(n),
-                None => break,
-            }
-        }
+        let got = every_page(
+            |after| {
+                wishes::list(
+                    &t.db,
+                    &a,
+                    ListWishes {
+                        within: code.clone(),
+                        after,
+                        limit: Some(7),
+                        ..Default::default()
+                    },
+                )
+            },
+            |w| w.id,
+        )
+        .await;
         let recount = ids(
             &t.db,
             &format!(
@@ -403,25 +396,25 @@ async fn a_communitys_registrations_page_by_keyset() {
     .next()
     .unwrap();
     for active in [true, false] {
-        let mut got = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let p = jiceng_ops::registrations::of_community(
-                &t.db,
-                &a,
-                &code,
-                active,
-                after.as_deref(),
-                9,
-            )
-            .await
-            .unwrap();
-            got.extend(p.items.iter().map(|r| r.id));
-            match p.next {
-                Some(n) => after = Some(n),
-                None => break,
-            }
-        }
+        let got = every_page(
+            |after| {
+                let code = code.clone();
+                let (db, a) = (t.db.clone(), a.clone());
+                async move {
+                    jiceng_ops::registrations::of_community(
+                        &db,
+                        &a,
+                        &code,
+                        active,
+                        after.as_deref(),
+                        9,
+                    )
+                    .await
+                }
+            },
+            |r| r.id,
+        )
+        .await;
         let only = if active { "AND ended_on IS NULL" } else { "" };
         let recount = ids(
             &t.db,

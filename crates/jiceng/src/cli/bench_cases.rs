@@ -66,21 +66,16 @@ where
     Ok(times)
 }
 
-/// The `after` that opens the page following `pages` pages of the desk; `None` when the
-/// list has fewer pages.
-async fn desk_cursor(
-    db: &Db,
-    actor: &Actor,
-    q: &ListCases,
-    pages: usize,
-) -> Result<Option<String>, OpsError> {
+/// The `after` that opens the page following `pages` pages of a list `read` gives from an
+/// `after`; `None` when the list has fewer pages.
+async fn cursor_after<T, F, Fut>(pages: usize, mut read: F) -> Result<Option<String>, OpsError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<jiceng_ops::Page<T>, OpsError>>,
+{
     let mut after = None;
     for _ in 0..pages {
-        let q = ListCases {
-            after: after.clone(),
-            ..q.clone()
-        };
-        after = views::list(db, actor, q).await?.next;
+        after = read(after.take()).await?.next;
         if after.is_none() {
             break;
         }
@@ -88,29 +83,8 @@ async fn desk_cursor(
     Ok(after)
 }
 
-/// The same for the inbox; `None` when it has fewer pages.
-async fn inbox_cursor(
-    db: &Db,
-    actor: &Actor,
-    q: &InboxQuery,
-    pages: usize,
-) -> Result<Option<String>, OpsError> {
-    let mut after = None;
-    for _ in 0..pages {
-        let q = InboxQuery {
-            after: after.clone(),
-            ..q.clone()
-        };
-        after = views::inbox(db, actor, q).await?.next;
-        if after.is_none() {
-            break;
-        }
-    }
-    Ok(after)
-}
-
-/// A handler of the department holding the most cases (made for the bench, city-wide), and
-/// how many cases it holds.
+/// A handler of the department holding the most cases (made for the bench, its scope the first
+/// district), and how many cases the department holds city-wide.
 async fn busiest_handler(db: &Db) -> Result<(Actor, i64), OpsError> {
     let mut tx = db.read().await?;
     let held = jiceng_store::cases::busiest_department(&mut tx).await?;
@@ -216,7 +190,10 @@ pub async fn run(
                     limit: Some(50),
                     ..Default::default()
                 };
-                let hundredth = desk_cursor(db, actor, &q, 99).await?;
+                let hundredth = cursor_after(99, |after| {
+                    views::list(db, actor, ListCases { after, ..q.clone() })
+                })
+                .await?;
                 for (page, after) in [(1, None), (100, hundredth)] {
                     if page > 1 && after.is_none() {
                         continue;
@@ -250,7 +227,10 @@ pub async fn run(
                 limit: Some(50),
                 ..Default::default()
             };
-            let hundredth = inbox_cursor(db, &handler, &q, 99).await?;
+            let hundredth = cursor_after(99, |after| {
+                views::inbox(db, &handler, InboxQuery { after, ..q.clone() })
+            })
+            .await?;
             for (page, after) in [(1, None), (100, hundredth)] {
                 if page > 1 && after.is_none() {
                     continue;

@@ -534,7 +534,6 @@ pub async fn add_steps(tx: &mut Tx, rows: &[StepSeed]) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Summons of generated cases: (case id, department, summoned, due, reported).
 /// A generated summons: case, department, summoned, due, reported, and the case's receipt.
 pub type SummonsSeed = (
     i64,
