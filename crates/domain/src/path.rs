@@ -34,6 +34,21 @@ impl OrgPath {
     }
 }
 
+/// The deepest path every one of `paths` lies under ("/" when they share no org).
+pub fn common<'a>(paths: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out: Option<&str> = None;
+    for p in paths {
+        out = Some(match out {
+            None => p,
+            Some(o) => {
+                let same = o.bytes().zip(p.bytes()).take_while(|(a, b)| a == b).count();
+                &o[..=o[..same].rfind('/').unwrap_or(0)]
+            }
+        });
+    }
+    out.unwrap_or("/").to_string()
+}
+
 pub fn upper(path: &str) -> String {
     format!("{}0", &path[..path.len() - 1])
 }
@@ -56,5 +71,15 @@ mod tests {
         }
         assert_eq!(p.ids(), vec![1, 23]);
         assert!(p.contains(&p.child(4)));
+    }
+
+    #[test]
+    fn the_common_path_ends_at_a_whole_org() {
+        assert_eq!(common(["/1/23/4/", "/1/23/5/"]), "/1/23/");
+        assert_eq!(common(["/1/23/", "/1/230/"]), "/1/");
+        assert_eq!(common(["/1/23/4/"]), "/1/23/4/");
+        assert_eq!(common(["/1/23/4/", "/1/23/"]), "/1/23/");
+        assert_eq!(common(["/1/", "/2/"]), "/");
+        assert_eq!(common([]), "/");
     }
 }

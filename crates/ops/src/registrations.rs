@@ -42,6 +42,9 @@ async fn record(
     let row = registrations::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("报到记录", id))?;
+    if let Some(m) = row.member_id {
+        crate::points::kept::registered(tx, m, row.registered_on).await?;
+    }
     audit::append(
         tx,
         audit::Entry {
@@ -195,6 +198,9 @@ pub async fn end(
     actor.reach(&org.path, "报到记录", id)?;
     actor.may_write(&org.path)?;
     registrations::end(&mut tx, id, date).await?;
+    if let Some(m) = before.member_id {
+        crate::points::kept::registered(&mut tx, m, date).await?;
+    }
     let after = registrations::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("报到记录", id))?;

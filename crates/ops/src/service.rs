@@ -58,6 +58,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     )
     .await?;
     let row = store::by_id(&mut tx, id).await?.expect("just written");
+    crate::points::kept::members(&mut tx, &[row.member_id], Some(row.served_on)).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -83,6 +84,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<Service, OpsError
     actor.reach(&row.community_path, "志愿服务记录", id)?;
     actor.may_write(&row.community_path)?;
     store::delete(&mut tx, id).await?;
+    crate::points::kept::members(&mut tx, &[row.member_id], Some(row.served_on)).await?;
     audit::append(
         &mut tx,
         audit::Entry {

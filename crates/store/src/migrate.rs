@@ -169,6 +169,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "community_levels",
         sql: include_str!("migrations/0031_community_levels.sql"),
     },
+    Migration {
+        version: 32,
+        name: "points_totals",
+        sql: include_str!("migrations/0032_points_totals.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

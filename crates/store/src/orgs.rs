@@ -426,3 +426,10 @@ pub async fn max_id(tx: &mut Tx) -> Result<i64, StoreError> {
         on!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM orgs").fetch_one(c).await)?;
     Ok(v.unwrap_or(0))
 }
+
+/// How many orgs have no parent: one for a city's tree.
+pub async fn roots(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL").fetch_one(c).await)?,
+    )
+}

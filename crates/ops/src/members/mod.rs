@@ -273,6 +273,7 @@ pub(crate) async fn add_in(
             e => e.into(),
         })?;
     later.count_members(&org.path, 1);
+    later.added(id, &org.path);
     let row = members::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("党员", id))?;
@@ -697,6 +698,7 @@ pub async fn transfer(
     members::record_transfer(&mut tx, id, from.id, target.id, date, opt(&reason)).await?;
     orgs::add_members(&mut tx, &from.path, -1).await?;
     orgs::add_members(&mut tx, &target.path, 1).await?;
+    crate::points::kept::members(&mut tx, &[id], None).await?;
     audit::append(
         &mut tx,
         audit::Entry {

@@ -227,6 +227,9 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         let id = orglife::insert(&mut tx, &f).await?;
         orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
         orglife::replace_visitors(&mut tx, id, visitors).await?;
+        if c.status == MeetingStatus::Held {
+            crate::points::kept::subtree(&mut tx, &org.path, Some(&[f.held_on]), visitors).await?;
+        }
         let row = orglife::by_id(&mut tx, id).await?.expect("just written");
         audit::append(
             &mut tx,
@@ -281,9 +284,25 @@ pub async fn update(
     let mut f = c.fields;
     f.absent = absent.len() as i64;
     f.visitors = visitors.len() as i64;
+    let visited_before: Vec<i64> = orglife::visitors(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|v| v.0)
+        .collect();
     orglife::update(&mut tx, id, &f).await?;
     orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
     orglife::replace_visitors(&mut tx, id, visitors).await?;
+    if before.status == MeetingStatus::Held || c.status == MeetingStatus::Held {
+        let mut touched = visited_before;
+        touched.extend(visitors);
+        crate::points::kept::subtree(
+            &mut tx,
+            &org.path,
+            Some(&[before.held_on, f.held_on]),
+            &touched,
+        )
+        .await?;
+    }
     let after = orglife::by_id(&mut tx, id).await?.expect("just written");
     audit::append(
         &mut tx,

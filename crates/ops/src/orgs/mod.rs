@@ -354,6 +354,8 @@ pub async fn move_to(
     let moved = orgs::by_id(&mut tx, org.id)
         .await?
         .ok_or_else(|| OpsError::not_found("党组织", code))?;
+    // The members moved under other orgs, whose meetings they now owe, and other levels.
+    crate::points::kept::subtree(&mut tx, &moved.path, None, &[]).await?;
     audit::append(
         &mut tx,
         audit::Entry {

@@ -123,7 +123,20 @@ pub async fn apply(
             msg!("心愿已被他人处理，请刷新"),
         ));
     }
-    let after = Wish::from(store::by_id(&mut tx, id).await?.expect("still there"));
+    let row = store::by_id(&mut tx, id).await?.expect("still there");
+    // A fulfilled wish counts for the member who claimed it, on the day it was fulfilled.
+    let counted = [
+        (before.status, before.member_id, before.fulfilled_on),
+        (row.status, row.member_id, row.fulfilled_on),
+    ];
+    for (status, member, on) in counted {
+        if status == WishStatus::Fulfilled
+            && let (Some(m), Some(on)) = (member, on)
+        {
+            crate::points::kept::members(&mut tx, &[m], Some(on)).await?;
+        }
+    }
+    let after = Wish::from(row);
     audit::append(
         &mut tx,
         audit::Entry {

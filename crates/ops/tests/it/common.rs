@@ -86,3 +86,11 @@ pub async fn execute(db: &Db, sql: &str) {
         Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()).unwrap(),
     }
 }
+
+/// One column of integers, as someone with the database would read it.
+pub async fn ints(db: &Db, sql: &str) -> Vec<i64> {
+    match db {
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
+    }
+}

@@ -13,11 +13,16 @@ use jiceng_domain::points::{
 };
 use jiceng_domain::stints::{Transfer, stints};
 use jiceng_domain::{Invalid, msg, text};
-use jiceng_store::orglife::month_key;
 use jiceng_store::points::{self as store, NewEntry};
 use jiceng_store::{Db, Tx, audit, members};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+pub(crate) mod kept;
+mod ranking;
+mod totals;
+
+pub use ranking::{Ranked, Ranking, RankingQuery, WHOLE_MAX, ranking, ranking_whole};
 
 /// The deployment's schemes: stored ones replace the shipped scheme of the same code.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "schemes_in"))]
@@ -63,6 +68,7 @@ pub async fn save_scheme(db: &Db, actor: &Actor, scheme: Scheme) -> Result<Schem
         .find(|s| s.code == scheme.code);
     let doc = serde_json::to_string(&scheme).expect("a scheme serialises");
     store::save_scheme(&mut tx, &scheme.code, &scheme.name, &doc).await?;
+    kept::scheme(&mut tx, &scheme).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -87,16 +93,20 @@ fn period_of(scheme: &Scheme, d: chrono::NaiveDate) -> Period {
     }
 }
 
+/// Whether a period is one the scheme counts in.
+fn fits(scheme: &Scheme, p: Period) -> bool {
+    matches!(
+        (scheme.period, p),
+        (SchemePeriod::Year, Period::Year(_)) | (SchemePeriod::Quarter, Period::Quarter(..))
+    )
+}
+
 fn parse_period(scheme: &Scheme, raw: Option<&str>) -> Result<Period, OpsError> {
     let p = match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(r) => Period::parse(r)?,
         None => period_of(scheme, clock::today()),
     };
-    let fits = matches!(
-        (scheme.period, p),
-        (SchemePeriod::Year, Period::Year(_)) | (SchemePeriod::Quarter, Period::Quarter(..))
-    );
-    if !fits {
+    if !fits(scheme, p) {
         return Err(Invalid::new("period", p, msg!("与积分方案的周期不符")).into());
     }
     Ok(p)
@@ -233,6 +243,9 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     if store::decide(&mut tx, id, status, &actor.audit_name()).await? == 0 {
         return Err(OpsError::conflict("status", e.status, msg!("该记录已审核")));
     }
+    if approve {
+        kept::entry(&mut tx, e.member_id, &e.scheme, &e.period).await?;
+    }
     let after = store::entry(&mut tx, id).await?.expect("just written");
     audit::append(
         &mut tx,
@@ -324,8 +337,18 @@ pub async fn ledger(
     let scheme = scheme_in(&mut tx, scheme).await?;
     let period = parse_period(&scheme, period)?;
     let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
+    ledger_in(&mut tx, &scheme, period, m).await
+}
+
+/// A member's ledger, read in `tx`: also how a kept total is counted again for one member.
+pub(crate) async fn ledger_in(
+    tx: &mut Tx,
+    scheme: &Scheme,
+    period: Period,
+    m: jiceng_store::members::MemberRow,
+) -> Result<Ledger, OpsError> {
     // The meetings of each org the member belonged to, for the days they belonged to it.
-    let transfers: Vec<Transfer> = members::transfers(&mut tx, m.id)
+    let transfers: Vec<Transfer> = members::transfers(tx, m.id)
         .await?
         .into_iter()
         .map(|t| (t.from_org_id, t.to_org_id, t.transferred_on))
@@ -335,13 +358,13 @@ pub async fn ledger(
         let path = if org == m.org_id {
             m.org_path.clone()
         } else {
-            match jiceng_store::orgs::by_id(&mut tx, org).await? {
+            match jiceng_store::orgs::by_id(tx, org).await? {
                 Some(o) => o.path,
                 None => continue,
             }
         };
         let orgs = OrgPath(path).ids();
-        meetings.extend(store::member_meetings(&mut tx, m.id, &orgs, from, to).await?);
+        meetings.extend(store::member_meetings(tx, m.id, &orgs, from, to).await?);
     }
     let attended = meetings.iter().filter(|l| !l.absent).count() as i64;
     let unexcused = meetings
@@ -349,24 +372,22 @@ pub async fn ledger(
         .filter(|l| l.absent && l.reason.is_none())
         .count() as i64;
     let registered =
-        store::member_registered(&mut tx, m.id, period.first_day(), period.last_day()).await?;
+        store::member_registered(tx, m.id, period.first_day(), period.last_day()).await?;
     let service =
-        jiceng_store::service::of_member(&mut tx, m.id, period.first_day(), period.last_day())
-            .await?;
+        jiceng_store::service::of_member(tx, m.id, period.first_day(), period.last_day()).await?;
     let service_hours =
         jiceng_domain::service::whole_hours(service.iter().map(|s| s.minutes).sum());
     let wishes =
-        jiceng_store::wishes::fulfilled_by(&mut tx, m.id, period.first_day(), period.last_day())
-            .await?;
-    let entries = store::entries_of(&mut tx, m.id, &scheme.code, &period.to_string()).await?;
+        jiceng_store::wishes::fulfilled_by(tx, m.id, period.first_day(), period.last_day()).await?;
+    let entries = store::entries_of(tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
     for e in entries.iter().filter(|e| e.status == EntryStatus::Approved) {
         *manual.entry(e.item.clone()).or_default() += e.points;
     }
     let Total { base, items, total } = calc::total(
-        &scheme,
+        scheme,
         &raw_points(
-            &scheme,
+            scheme,
             Counts {
                 attended,
                 unexcused,
@@ -406,303 +427,6 @@ pub async fn ledger(
         registered,
         service: service.into_iter().map(Into::into).collect(),
         wishes: wishes.into_iter().map(Into::into).collect(),
-    })
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Ranked {
-    pub rank: usize,
-    pub member_id: i64,
-    pub name: String,
-    pub org_name: String,
-    pub total: i64,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Ranking {
-    pub scheme: String,
-    pub period: String,
-    pub members: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub items: Vec<Ranked>,
-    /// Average total over the scope's members.
-    pub average: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RankingQuery {
-    /// An org code; the actor's scope by default.
-    pub within: Option<String>,
-    /// A scheme code; `accrual` by default.
-    pub scheme: Option<String>,
-    pub period: Option<String>,
-    pub page: Option<usize>,
-    pub per_page: Option<usize>,
-    pub ascending: Option<bool>,
-}
-
-/// Meetings owed over the period by the scope's members who transferred during it (or after
-/// it, which tells where they were during it): each org's meetings within the scope, for the
-/// days they belonged to it.
-async fn moved_expected(
-    tx: &mut Tx,
-    path: &str,
-    parents: &HashMap<i64, Option<i64>>,
-    first: chrono::NaiveDate,
-    last: chrono::NaiveDate,
-) -> Result<HashMap<i64, i64>, OpsError> {
-    let rows = store::transfers_within(tx, path, first).await?;
-    if rows.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut by_member: HashMap<i64, Vec<Transfer>> = HashMap::new();
-    for (member, from, to, on) in rows {
-        by_member.entry(member).or_default().push((from, to, on));
-    }
-    let current: HashMap<i64, i64> =
-        members::orgs_of(tx, &by_member.keys().copied().collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .collect();
-    // Each org with its ancestors inside the scope; orgs outside it count nothing here.
-    let chain = |org: i64| {
-        let mut out = Vec::new();
-        let mut at = Some(org);
-        while let Some(o) = at.filter(|o| parents.contains_key(o)) {
-            out.push(o);
-            at = parents.get(&o).copied().flatten();
-        }
-        out
-    };
-    let mut stints_of = HashMap::new();
-    let mut orgs = std::collections::BTreeSet::new();
-    for (member, transfers) in &by_member {
-        let Some(&now) = current.get(member) else {
-            continue;
-        };
-        let spans = stints(now, transfers, first, last);
-        for (org, _, _) in &spans {
-            orgs.extend(chain(*org));
-        }
-        stints_of.insert(*member, spans);
-    }
-    let mut days: HashMap<i64, Vec<chrono::NaiveDate>> = HashMap::new();
-    let ids: Vec<i64> = orgs.into_iter().collect();
-    for (org, on) in store::held_days(tx, &ids, first, last).await? {
-        days.entry(org).or_default().push(on);
-    }
-    Ok(stints_of
-        .into_iter()
-        .map(|(member, spans)| {
-            let owed = spans
-                .iter()
-                .flat_map(|(org, from, to)| chain(*org).into_iter().map(move |o| (o, *from, *to)))
-                .map(|(o, from, to)| {
-                    days.get(&o)
-                        .map_or(0, |d| d.iter().filter(|x| **x >= from && **x <= to).count())
-                })
-                .sum::<usize>();
-            (member, owed as i64)
-        })
-        .collect())
-}
-
-static TWO_CONNECTIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-
-/// Every member of a scope ranked by points for a period (ties share a rank), a page at a
-/// time; `ascending` puts the lowest first (for the 十二分制, who is losing points).
-#[tracing::instrument(name = "ops", skip_all, fields(use_case = "ranking"))]
-pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
-    ranked(db, actor, q, 500).await
-}
-
-/// The most members [`ranking_whole`] lists.
-pub const WHOLE_MAX: usize = 100_000;
-
-/// The whole ranking at once, for an export or a ledger: every member's total counted once,
-/// not again for each page.
-#[tracing::instrument(name = "ops", skip_all, fields(use_case = "ranking_whole"))]
-pub async fn ranking_whole(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking, OpsError> {
-    let q = RankingQuery {
-        page: Some(1),
-        per_page: Some(WHOLE_MAX),
-        ..q
-    };
-    ranked(db, actor, q, WHOLE_MAX).await
-}
-
-async fn ranked(db: &Db, actor: &Actor, q: RankingQuery, most: usize) -> Result<Ranking, OpsError> {
-    let ascending = q.ascending.unwrap_or(false);
-    let mut tx = db.read().await?;
-    let scheme = scheme_in(&mut tx, q.scheme.as_deref().unwrap_or("accrual")).await?;
-    let period = parse_period(&scheme, q.period.as_deref())?;
-    let path = match q.within.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
-    let (first, last) = (period.first_day(), period.last_day());
-    let uses = |source: Source| scheme.items.iter().any(|i| i.source == source);
-    // Holding one connection while waiting for another could starve the pool when several
-    // rankings run at once; so this one lets go of its first, and one ranking at a time reads
-    // on two.
-    drop(tx);
-    let _two = TWO_CONNECTIONS.acquire().await.expect("never closed");
-    let mut tx = db.read().await?;
-    // The records that do not hang off the meetings are read on a second connection while the
-    // meetings are read on this one; each is skipped when no item of the scheme counts it.
-    let side = async {
-        let mut tx = db.read().await?;
-        let registered: std::collections::HashSet<i64> = if uses(Source::Registration) {
-            store::registered_between(&mut tx, first, last)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            Default::default()
-        };
-        let service: HashMap<i64, i64> = if uses(Source::ServiceHours) {
-            store::service_within(&mut tx, &path, first, last)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let wishes: HashMap<i64, i64> = if uses(Source::WishFulfilled) {
-            jiceng_store::wishes::fulfilled_between(&mut tx, first, last)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        Ok::<_, OpsError>((registered, service, wishes))
-    };
-    let meetings = async {
-        // Meetings each member was expected at: those held by their org and every org above
-        // it within the scope, summed down the tree.
-        let held: HashMap<i64, i64> = store::held_per_org(&mut tx, &path, from, to)
-            .await?
-            .into_iter()
-            .collect();
-        let mut cumulative: HashMap<i64, i64> = HashMap::new();
-        let mut parents: HashMap<i64, Option<i64>> = HashMap::new();
-        for (id, parent) in store::org_parents(&mut tx, &path).await? {
-            let above = parent
-                .and_then(|p| cumulative.get(&p).copied())
-                .unwrap_or(0);
-            cumulative.insert(id, above + held.get(&id).copied().unwrap_or(0));
-            parents.insert(id, parent);
-        }
-        let moved = moved_expected(&mut tx, &path, &parents, first, last).await?;
-        let members = store::members_within(&mut tx, &path).await?;
-        let absences: HashMap<i64, (i64, i64)> = store::absences_within(&mut tx, &path, from, to)
-            .await?
-            .into_iter()
-            .map(|(m, all, unexcused)| (m, (all, unexcused)))
-            .collect();
-        // Meetings visited elsewhere (as a registered in-service member) count as attended, as
-        // in the member's ledger.
-        let visits: HashMap<i64, i64> = store::visits_within(&mut tx, &path, from, to)
-            .await?
-            .into_iter()
-            .collect();
-        let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
-        for (m, item, pts) in
-            store::approved_within(&mut tx, &path, &scheme.code, &period.to_string()).await?
-        {
-            if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
-                manual.entry(m).or_default().push((i, pts));
-            }
-        }
-        Ok::<_, OpsError>((cumulative, moved, members, absences, visits, manual))
-    };
-    let ((registered, service, wishes), (cumulative, moved, members, absences, visits, manual)) =
-        tokio::try_join!(side, meetings)?;
-    let mut totals: Vec<(i64, i64)> = members
-        .iter()
-        .map(|(id, org)| {
-            let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
-            let counts = Counts {
-                attended: moved
-                    .get(id)
-                    .or_else(|| cumulative.get(org))
-                    .copied()
-                    .unwrap_or(0)
-                    - absent
-                    + visits.get(id).copied().unwrap_or(0),
-                unexcused,
-                registered: registered.contains(id),
-                service_hours: jiceng_domain::service::whole_hours(
-                    service.get(id).copied().unwrap_or(0),
-                ),
-                wishes: wishes.get(id).copied().unwrap_or(0),
-            };
-            let mine = manual.get(id);
-            let total = calc::total_of(&scheme, counts, |i| {
-                mine.map_or(0, |v| {
-                    v.iter().filter(|(x, _)| *x == i).map(|(_, p)| p).sum()
-                })
-            });
-            (*id, total)
-        })
-        .collect();
-    if ascending {
-        totals.sort_by_key(|(id, t)| (*t, *id));
-    } else {
-        totals.sort_by_key(|(id, t)| (-*t, *id));
-    }
-    let average = (!totals.is_empty())
-        .then(|| totals.iter().map(|t| t.1).sum::<i64>() as f64 / totals.len() as f64);
-    let per_page = q.per_page.unwrap_or(50).clamp(1, most);
-    let page = q.page.unwrap_or(1).max(1);
-    let start = (page - 1) * per_page;
-    let slice: Vec<(i64, i64)> = totals.iter().skip(start).take(per_page).copied().collect();
-    // Competition ranking: the rank of the first member with the same total.
-    let rank_of = |pos: usize| -> usize {
-        let t = totals[pos].1;
-        totals[..pos].partition_point(|x| if ascending { x.1 < t } else { x.1 > t }) + 1
-    };
-    let ids: Vec<i64> = slice.iter().map(|s| s.0).collect();
-    let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        names.extend(
-            store::names(&mut tx, chunk)
-                .await?
-                .into_iter()
-                .map(|(id, n, o)| (id, (n, o))),
-        );
-    }
-    let items = slice
-        .iter()
-        .enumerate()
-        .map(|(i, (id, total))| {
-            let (name, org_name) = names.get(id).cloned().unwrap_or_default();
-            Ranked {
-                rank: rank_of(start + i),
-                member_id: *id,
-                name,
-                org_name,
-                total: *total,
-            }
-        })
-        .collect();
-    Ok(Ranking {
-        scheme: scheme.code,
-        period: period.to_string(),
-        members: totals.len(),
-        page,
-        per_page,
-        items,
-        average,
     })
 }
 

@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
+pub mod kept;
+
 pub async fn schemes(tx: &mut Tx) -> Result<Vec<(String, String)>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, (String, String)>(
         "SELECT code, document FROM points_schemes ORDER BY code").fetch_all(c).await)?)
@@ -447,4 +449,60 @@ pub async fn held_days(
         q.fetch_all(c).await
     })
     .map_err(Into::into)
+}
+
+/// Per member now in a subtree: absences (all, and without a reason) at any meeting in the
+/// months, wherever it was held.
+pub async fn member_absences_within(
+    tx: &mut Tx,
+    path: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let up = upper(path);
+    let sql = as_json(
+        tx,
+        "member_id, n, unexcused",
+        "SELECT a.member_id, COUNT(*) AS n, CAST(SUM(a.unexcused) AS BIGINT) AS unexcused FROM meeting_absences a \
+         JOIN members p ON p.id = a.member_id WHERE a.month >= $1 AND a.month <= $2 \
+         AND p.org_path >= $3 AND p.org_path < $4 GROUP BY a.member_id",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
+}
+
+/// Approved manual points per (member, item) of the members now in a subtree.
+pub async fn member_approved_within(
+    tx: &mut Tx,
+    path: &str,
+    scheme: &str,
+    period: &str,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let up = upper(path);
+    let sql = as_json(
+        tx,
+        "member_id, item, n",
+        "SELECT e.member_id, e.item, CAST(SUM(e.points) AS BIGINT) AS n FROM points_entries e \
+         JOIN members p ON p.id = e.member_id WHERE e.scheme = $1 AND e.period = $2 AND e.status = 'approved' \
+         AND p.org_path >= $3 AND p.org_path < $4 GROUP BY e.member_id, e.item",
+    );
+    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(scheme).bind(period).bind(path).bind(&up).fetch_one(c).await)?;
+    parse(json)
+}
+
+/// Members who left a subtree after a day (transferred from an org in it) and are now
+/// elsewhere: their stints there still count the subtree's meetings.
+pub async fn left_within(
+    tx: &mut Tx,
+    path: &str,
+    after: NaiveDate,
+) -> Result<Vec<i64>, StoreError> {
+    let up = upper(path);
+    Ok(on!(tx, c => sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT t.member_id FROM transfers t JOIN orgs o ON o.id = t.from_org_id \
+         JOIN members p ON p.id = t.member_id WHERE o.path >= $1 AND o.path < $2 AND t.transferred_on > $3 \
+         AND NOT (p.org_path >= $1 AND p.org_path < $2) ORDER BY t.member_id")
+        .bind(path).bind(&up).bind(after).fetch_all(c).await)?)
 }

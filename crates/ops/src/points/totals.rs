@@ -1,0 +1,189 @@
+//! Every member's total for a period, set-based, for the members now in a subtree: the count
+//! the kept totals are written from. It agrees with each member's ledger: meetings of their
+//! org and of every org above it (above the subtree too), over the days they belonged there.
+
+use crate::OpsError;
+use jiceng_domain::orglife::Period;
+use jiceng_domain::path::OrgPath;
+use jiceng_domain::points::calc::{self, Counts};
+use jiceng_domain::points::{Scheme, Source};
+use jiceng_domain::stints::{Transfer, stints};
+use jiceng_store::orglife::month_key;
+use jiceng_store::points as store;
+use jiceng_store::{Tx, members};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// (member, total) for every member now in the subtree at `path`.
+pub async fn within(
+    tx: &mut Tx,
+    scheme: &Scheme,
+    period: Period,
+    path: &str,
+) -> Result<Vec<(i64, i64)>, OpsError> {
+    let (from, to) = (month_key(period.first_day()), month_key(period.last_day()));
+    let (first, last) = (period.first_day(), period.last_day());
+    let uses = |source: Source| scheme.items.iter().any(|i| i.source == source);
+    // Meetings each member was expected at: those held by their org and every org above it,
+    // summed down the tree from what the orgs above the subtree held.
+    let above: Vec<i64> = {
+        let mut ids = OrgPath(path.to_string()).ids();
+        ids.pop();
+        ids
+    };
+    let held_above = store::held_days(tx, &above, first, last).await?.len() as i64;
+    let held: HashMap<i64, i64> = store::held_per_org(tx, path, from, to)
+        .await?
+        .into_iter()
+        .collect();
+    let mut cumulative: HashMap<i64, i64> = HashMap::new();
+    for (id, parent) in store::org_parents(tx, path).await? {
+        let over = parent
+            .and_then(|p| cumulative.get(&p).copied())
+            .unwrap_or(held_above);
+        cumulative.insert(id, over + held.get(&id).copied().unwrap_or(0));
+    }
+    let moved = moved_expected(tx, path, first, last).await?;
+    let members = store::members_within(tx, path).await?;
+    let absences: HashMap<i64, (i64, i64)> = store::member_absences_within(tx, path, from, to)
+        .await?
+        .into_iter()
+        .map(|(m, all, unexcused)| (m, (all, unexcused)))
+        .collect();
+    // Meetings visited elsewhere (as a registered in-service member) count as attended.
+    let visits: HashMap<i64, i64> = store::visits_within(tx, path, from, to)
+        .await?
+        .into_iter()
+        .collect();
+    let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
+    for (m, item, pts) in
+        store::member_approved_within(tx, path, &scheme.code, &period.to_string()).await?
+    {
+        if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
+            manual.entry(m).or_default().push((i, pts));
+        }
+    }
+    let registered: HashSet<i64> = if uses(Source::Registration) {
+        store::registered_between(tx, first, last)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let service: HashMap<i64, i64> = if uses(Source::ServiceHours) {
+        store::service_within(tx, path, first, last)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let wishes: HashMap<i64, i64> = if uses(Source::WishFulfilled) {
+        jiceng_store::wishes::fulfilled_between(tx, first, last)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(members
+        .iter()
+        .map(|(id, org)| {
+            let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
+            let counts = Counts {
+                attended: moved
+                    .get(id)
+                    .or_else(|| cumulative.get(org))
+                    .copied()
+                    .unwrap_or(0)
+                    - absent
+                    + visits.get(id).copied().unwrap_or(0),
+                unexcused,
+                registered: registered.contains(id),
+                service_hours: jiceng_domain::service::whole_hours(
+                    service.get(id).copied().unwrap_or(0),
+                ),
+                wishes: wishes.get(id).copied().unwrap_or(0),
+            };
+            let mine = manual.get(id);
+            let total = calc::total_of(scheme, counts, |i| {
+                mine.map_or(0, |v| {
+                    v.iter().filter(|(x, _)| *x == i).map(|(_, p)| p).sum()
+                })
+            });
+            (*id, total)
+        })
+        .collect())
+}
+
+/// Meetings owed over the period by the subtree's members who transferred during it (or after
+/// it, which tells where they were during it): each org's meetings and those above it, for
+/// the days they belonged to it.
+async fn moved_expected(
+    tx: &mut Tx,
+    path: &str,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> Result<HashMap<i64, i64>, OpsError> {
+    let rows = store::transfers_within(tx, path, first).await?;
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut by_member: HashMap<i64, Vec<Transfer>> = HashMap::new();
+    for (member, from, to, on) in rows {
+        by_member.entry(member).or_default().push((from, to, on));
+    }
+    let current: HashMap<i64, i64> =
+        members::orgs_of(tx, &by_member.keys().copied().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .collect();
+    let mut stints_of = HashMap::new();
+    let mut orgs = BTreeSet::new();
+    for (member, transfers) in &by_member {
+        let Some(&now) = current.get(member) else {
+            continue;
+        };
+        let spans = stints(now, transfers, first, last);
+        orgs.extend(spans.iter().map(|s| s.0));
+        stints_of.insert(*member, spans);
+    }
+    // Each org with the orgs above it, from its path.
+    let mut chain: HashMap<i64, Vec<i64>> = HashMap::new();
+    for org in &orgs {
+        if let Some(o) = jiceng_store::orgs::by_id(tx, *org).await? {
+            chain.insert(*org, OrgPath(o.path).ids());
+        }
+    }
+    let ids: Vec<i64> = chain
+        .values()
+        .flatten()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut days: HashMap<i64, Vec<chrono::NaiveDate>> = HashMap::new();
+    for (org, on) in store::held_days(tx, &ids, first, last).await? {
+        days.entry(org).or_default().push(on);
+    }
+    Ok(stints_of
+        .into_iter()
+        .map(|(member, spans)| {
+            let owed = spans
+                .iter()
+                .flat_map(|(org, from, to)| {
+                    chain
+                        .get(org)
+                        .into_iter()
+                        .flatten()
+                        .map(move |o| (*o, *from, *to))
+                })
+                .map(|(o, from, to)| {
+                    days.get(&o)
+                        .map_or(0, |d| d.iter().filter(|x| **x >= from && **x <= to).count())
+                })
+                .sum::<usize>();
+            (member, owed as i64)
+        })
+        .collect())
+}
