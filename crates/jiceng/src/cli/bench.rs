@@ -36,6 +36,10 @@ pub enum BenchCmd {
         samples: usize,
         #[arg(long, default_value_t = 500)]
         ledgers: usize,
+        /// Meetings to record (held in the period, at branches and communities of the largest
+        /// district) once the period is kept, timing what keeping it costs a write.
+        #[arg(long, default_value_t = 0)]
+        writes: usize,
     },
     /// 三会一课 compliance of every org in a scope for one period, computed afresh each time.
     Compliance {
@@ -111,7 +115,8 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             period,
             samples,
             ledgers,
-        } => return points(db, actor, &scheme, period, samples, ledgers, out).await,
+            writes,
+        } => return points(db, actor, &scheme, period, (samples, ledgers, writes), out).await,
         BenchCmd::Assessment {
             within,
             period,
@@ -303,8 +308,7 @@ async fn points(
     actor: &Actor,
     scheme: &str,
     period: Option<String>,
-    samples: usize,
-    ledgers: usize,
+    (samples, ledgers, writes): (usize, usize, usize),
     out: &Out,
 ) -> Result<(), OpsError> {
     use jiceng_ops::points::{self, RankingQuery};
@@ -365,6 +369,49 @@ async fn points(
                 within: within
                     .as_ref()
                     .map_or("全市".into(), |c| format!("{c} {}", largest.row.name)),
+                members,
+                samples: times.len(),
+                p50_ms: percentile(&times, 0.5),
+                p95_ms: percentile(&times, 0.95),
+                max_ms: percentile(&times, 1.0),
+            });
+        }
+    }
+    for level in ["branch", "community"] {
+        if writes == 0 {
+            break;
+        }
+        let q = ListOrgs {
+            within: Some(largest.row.code.clone()),
+            level: Some(level.into()),
+            per_page: Some(writes as i64),
+            ..Default::default()
+        };
+        let mut times = Vec::new();
+        let mut members = 0;
+        for org in orgs::list(db, actor, q).await?.items {
+            let held_on = format!("{}-06-15", &period[..4]);
+            let t = Instant::now();
+            jiceng_ops::orglife::meetings::record(
+                db,
+                actor,
+                jiceng_ops::orglife::meetings::NewMeeting {
+                    org: Some(org.row.code.clone()),
+                    kind: Some("themed_day".into()),
+                    held_on: Some(held_on),
+                    topic: Some("基准测试".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            members = members.max(org.row.subtree_member_count as usize);
+        }
+        times.sort_by(f64::total_cmp);
+        if !times.is_empty() {
+            results.push(PointsTiming {
+                operation: format!("meetings::record at a {level}, {period} kept"),
+                within: format!("{} {}", largest.row.code, largest.row.name),
                 members,
                 samples: times.len(),
                 p50_ms: percentile(&times, 0.5),

@@ -62,13 +62,20 @@ pub async fn within(
             manual.entry(m).or_default().push((i, pts));
         }
     }
-    let registered: HashSet<i64> = if uses(Source::Registration) {
+    // The whole city reads the period's records unjoined; a subtree joins its members.
+    let city = path == "/";
+    let registered: HashSet<i64> = if !uses(Source::Registration) {
+        HashSet::new()
+    } else if city {
         store::registered_between(tx, first, last)
             .await?
             .into_iter()
             .collect()
     } else {
-        HashSet::new()
+        store::registered_within(tx, path, first, last)
+            .await?
+            .into_iter()
+            .collect()
     };
     let service: HashMap<i64, i64> = if uses(Source::ServiceHours) {
         store::service_within(tx, path, first, last)
@@ -78,13 +85,18 @@ pub async fn within(
     } else {
         HashMap::new()
     };
-    let wishes: HashMap<i64, i64> = if uses(Source::WishFulfilled) {
+    let wishes: HashMap<i64, i64> = if !uses(Source::WishFulfilled) {
+        HashMap::new()
+    } else if city {
         jiceng_store::wishes::fulfilled_between(tx, first, last)
             .await?
             .into_iter()
             .collect()
     } else {
-        HashMap::new()
+        store::wishes_within(tx, path, first, last)
+            .await?
+            .into_iter()
+            .collect()
     };
     Ok(members
         .iter()

@@ -506,3 +506,31 @@ pub async fn left_within(
          AND NOT (p.org_path >= $1 AND p.org_path < $2) ORDER BY t.member_id")
         .bind(path).bind(&up).bind(after).fetch_all(c).await)?)
 }
+
+/// Members now in a subtree with a 双报到 registration active at some time in the dates: a
+/// subtree's recount reads only its members' registrations, not the city's.
+pub async fn registered_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT r.member_id FROM registrations r JOIN members p ON p.id = r.member_id \
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)")
+        .bind(path).bind(upper(path)).bind(to).bind(from).fetch_all(c).await)?)
+}
+
+/// Per member now in a subtree: wishes they claimed and saw fulfilled in the dates.
+pub async fn wishes_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT w.member_id, COUNT(*) FROM wishes w JOIN members p ON p.id = w.member_id \
+         WHERE p.org_path >= $1 AND p.org_path < $2 AND w.status = 'fulfilled' AND w.fulfilled_on >= $3 \
+         AND w.fulfilled_on <= $4 GROUP BY w.member_id")
+        .bind(path).bind(upper(path)).bind(from).bind(to).fetch_all(c).await)?)
+}
