@@ -248,6 +248,11 @@ pub async fn build(
     let mut tx = db.write().await?;
     tx.analyze().await?;
     tx.commit().await?;
+    // The points of this year and last, kept before anyone ranks them.
+    let year = chrono::Datelike::year(&today);
+    for (scheme, y) in [("accrual", year), ("accrual", year - 1), ("twelve", year)] {
+        jiceng_ops::points::keep(db, actor, scheme, &y.to_string()).await?;
+    }
     progress.advance(1);
     Ok(DemoSummary {
         seconds: started.elapsed().as_secs_f64(),

@@ -22,7 +22,7 @@ pub(crate) mod kept;
 mod ranking;
 mod totals;
 
-pub use ranking::{Ranked, Ranking, RankingQuery, WHOLE_MAX, ranking, ranking_whole};
+pub use ranking::{Ranked, Ranking, RankingQuery, WHOLE_MAX, keep, ranking, ranking_whole};
 
 /// The deployment's schemes: stored ones replace the shipped scheme of the same code.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "schemes_in"))]

@@ -49,6 +49,20 @@ pub async fn ranking(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ranking,
     ranked(db, actor, q, 500).await
 }
 
+/// Keeps a scheme's period ahead of its first ranking (a new year, a demo city): counting
+/// every member of a large city takes seconds, which no one should wait for on a page.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "keep"))]
+pub async fn keep(db: &Db, actor: &Actor, scheme: &str, period: &str) -> Result<(), OpsError> {
+    actor.may_administer()?;
+    let (scheme, period) = {
+        let mut tx = db.read().await?;
+        let scheme = scheme_in(&mut tx, scheme).await?;
+        let period = parse_period(&scheme, Some(period))?;
+        (scheme, period)
+    };
+    kept::ensure(db, &scheme, period).await
+}
+
 /// The most members [`ranking_whole`] lists.
 pub const WHOLE_MAX: usize = 100_000;
 

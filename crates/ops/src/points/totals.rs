@@ -44,26 +44,32 @@ pub async fn within(
     }
     let moved = moved_expected(tx, path, first, last).await?;
     let members = store::members_within(tx, path).await?;
-    let absences: HashMap<i64, (i64, i64)> = store::member_absences_within(tx, path, from, to)
-        .await?
-        .into_iter()
-        .map(|(m, all, unexcused)| (m, (all, unexcused)))
-        .collect();
+    // The whole city reads the period's records unjoined; a subtree joins its members.
+    let city = path == "/";
+    let absences: HashMap<i64, (i64, i64)> = if city {
+        store::absences_within(tx, path, from, to).await?
+    } else {
+        store::member_absences_within(tx, path, from, to).await?
+    }
+    .into_iter()
+    .map(|(m, all, unexcused)| (m, (all, unexcused)))
+    .collect();
     // Meetings visited elsewhere (as a registered in-service member) count as attended.
     let visits: HashMap<i64, i64> = store::visits_within(tx, path, from, to)
         .await?
         .into_iter()
         .collect();
     let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
-    for (m, item, pts) in
+    let approved = if city {
+        store::approved_within(tx, path, &scheme.code, &period.to_string()).await?
+    } else {
         store::member_approved_within(tx, path, &scheme.code, &period.to_string()).await?
-    {
+    };
+    for (m, item, pts) in approved {
         if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
             manual.entry(m).or_default().push((i, pts));
         }
     }
-    // The whole city reads the period's records unjoined; a subtree joins its members.
-    let city = path == "/";
     let registered: HashSet<i64> = if !uses(Source::Registration) {
         HashSet::new()
     } else if city {
@@ -98,7 +104,7 @@ pub async fn within(
             .into_iter()
             .collect()
     };
-    Ok(members
+    let mut totals: Vec<(i64, i64)> = members
         .iter()
         .map(|(id, org)| {
             let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
@@ -125,7 +131,10 @@ pub async fn within(
             });
             (*id, total)
         })
-        .collect())
+        .collect();
+    // Written in the order of the primary key, each index page is filled once.
+    totals.sort_unstable();
+    Ok(totals)
 }
 
 /// Meetings owed over the period by the subtree's members who transferred during it (or after
