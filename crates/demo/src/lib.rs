@@ -175,6 +175,7 @@ pub async fn build(
     progress.stage("统计", 1);
     orgs::recount(&mut tx).await?;
     let meetings = orglife::load(&mut tx, &mut rng, today, progress).await?;
+    jiceng_store::orglife::recount_months(&mut tx).await?;
     let points_entries = points::load(&mut tx, &mut rng, today).await?;
     let evaluations = evaluations::load(&mut tx, today).await?;
     let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;

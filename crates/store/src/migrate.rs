@@ -174,6 +174,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "points_totals",
         sql: include_str!("migrations/0032_points_totals.sql"),
     },
+    Migration {
+        version: 33,
+        name: "meeting_months",
+        sql: include_str!("migrations/0033_meeting_months.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -206,6 +211,7 @@ fn render(sql: &str, backend: Backend) -> String {
         .replace("{{received_month}}", month)
         .replace("{{closed_on_time}}", on_time)
         .replace("{{handling_minutes}}", minutes)
+        .replace("{{month_tally}}", &crate::orglife::month_tally())
 }
 
 impl Db {

@@ -242,33 +242,95 @@ pub async fn upcoming_of(
     .map_err(Into::into)
 }
 
-/// One (org, kind, month) with meetings held, and their attendance sums.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct HeldMonth {
+/// One org's held meetings in one month, as kept in `meeting_months`: the kinds held (one
+/// bit a kind), how many, and the attendances owed and missed.
+#[derive(Debug, Clone)]
+pub struct MonthTally {
     pub org_id: i64,
-    pub kind: MeetingKind,
     pub month: i64,
+    pub kinds: i64,
     pub held: i64,
     pub expected: i64,
     pub absent: i64,
 }
 
-/// Held meetings of a subtree between two months (YYYYMM, inclusive), grouped by org, kind and
-/// month: what compliance and attendance rates are computed from.
-pub async fn held_months(
+/// The aggregate columns of `meeting_months` over a group of held meetings.
+pub(crate) fn month_tally() -> String {
+    let bits: Vec<String> = MeetingKind::ALL
+        .iter()
+        .map(|k| format!("WHEN '{}' THEN {}", k.code(), k.bit()))
+        .collect();
+    format!(
+        "SUM(DISTINCT CASE kind {} END), COUNT(*), CAST(SUM(expected) AS BIGINT), CAST(SUM(absent) AS BIGINT)",
+        bits.join(" ")
+    )
+}
+
+/// Counts an org's month again from its meetings, after one of them was written.
+pub async fn recount_month(tx: &mut Tx, org_id: i64, month: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM meeting_months WHERE org_id = $1 AND month = $2")
+        .bind(org_id).bind(month).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "INSERT INTO meeting_months (org_id, month, kinds, held, expected, absent) \
+         SELECT org_id, month, {} FROM meetings WHERE org_id = $1 AND month = $2 AND status = 'held' \
+         GROUP BY org_id, month",
+        month_tally()
+    );
+    on!(tx, c => sqlx::query(&sql).bind(org_id).bind(month).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Counts every org's months again, after meetings were loaded in bulk.
+pub async fn recount_months(tx: &mut Tx) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM meeting_months").execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "INSERT INTO meeting_months (org_id, month, kinds, held, expected, absent) \
+         SELECT org_id, month, {} FROM meetings WHERE status = 'held' GROUP BY org_id, month",
+        month_tally()
+    );
+    on!(tx, c => sqlx::query(&sql).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The kept months (YYYYMM, inclusive) of the orgs in a subtree, or of every org when `path`
+/// is `None`: what compliance and attendance rates are computed from.
+pub async fn month_tallies(
     tx: &mut Tx,
-    path: &str,
+    path: Option<&str>,
     from_month: i64,
     to_month: i64,
-) -> Result<Vec<HeldMonth>, StoreError> {
-    let up = upper(path);
-    Ok(on!(tx, c => sqlx::query_as::<_, HeldMonth>(
-        "SELECT org_id, kind, month, COUNT(*) AS held, CAST(SUM(expected) AS BIGINT) AS expected, \
-         CAST(SUM(absent) AS BIGINT) AS absent FROM meetings \
-         WHERE status = 'held' AND month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 \
-         GROUP BY org_id, kind, month")
-        .bind(from_month).bind(to_month).bind(path).bind(&up)
-        .fetch_all(c).await)?)
+) -> Result<Vec<MonthTally>, StoreError> {
+    let cols = "org_id, month, kinds, held, expected, absent";
+    let inner = match path {
+        None => format!(
+            "SELECT {cols} FROM meeting_months WHERE month >= $1 AND month <= $2"
+        ),
+        Some(_) => "SELECT t.org_id, t.month, t.kinds, t.held, t.expected, t.absent FROM meeting_months t \
+             JOIN orgs o ON o.id = t.org_id WHERE t.month >= $1 AND t.month <= $2 AND o.path >= $3 AND o.path < $4"
+            .to_string(),
+    };
+    let sql = crate::points::as_json(tx, cols, &inner);
+    let json: Option<String> = match path {
+        None => {
+            on!(tx, c => sqlx::query_scalar(&sql).bind(from_month).bind(to_month).fetch_one(c).await)?
+        }
+        Some(p) => on!(tx, c => sqlx::query_scalar(&sql)
+            .bind(from_month).bind(to_month).bind(p).bind(upper(p)).fetch_one(c).await)?,
+    };
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = crate::points::parse(json)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(org_id, month, kinds, held, expected, absent)| MonthTally {
+                org_id,
+                month,
+                kinds,
+                held,
+                expected,
+                absent,
+            },
+        )
+        .collect())
 }
 
 /// An org that owes meetings: the fields compliance shows.

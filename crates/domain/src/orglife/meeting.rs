@@ -24,6 +24,30 @@ labelled_enum! {
     }
 }
 
+impl MeetingKind {
+    /// The kind's bit in a month's tally of the kinds an org held (`meeting_months.kinds`):
+    /// stored, so fixed per kind.
+    pub fn bit(self) -> i64 {
+        match self {
+            MeetingKind::BranchAssembly => 1,
+            MeetingKind::BranchCommittee => 2,
+            MeetingKind::GroupMeeting => 4,
+            MeetingKind::PartyLecture => 8,
+            MeetingKind::ThemedDay => 16,
+            MeetingKind::LifeMeeting => 32,
+            MeetingKind::DemocraticReview => 64,
+        }
+    }
+
+    /// The kinds whose bits are set.
+    pub fn in_bits(bits: i64) -> impl Iterator<Item = MeetingKind> {
+        MeetingKind::ALL
+            .iter()
+            .copied()
+            .filter(move |k| bits & k.bit() != 0)
+    }
+}
+
 /// A meeting recorded as held must not be dated in the future; a planned one may be.
 pub fn check_date(status: MeetingStatus, date: NaiveDate, today: NaiveDate) -> Result<(), Invalid> {
     if status == MeetingStatus::Held && date > today {
@@ -39,6 +63,21 @@ pub fn check_date(status: MeetingStatus, date: NaiveDate, today: NaiveDate) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_has_its_own_bit() {
+        let all: i64 = MeetingKind::ALL.iter().map(|k| k.bit()).sum();
+        assert_eq!(
+            all,
+            (1 << MeetingKind::ALL.len()) - 1,
+            "distinct single bits"
+        );
+        let some = MeetingKind::ThemedDay.bit() | MeetingKind::BranchAssembly.bit();
+        assert_eq!(
+            MeetingKind::in_bits(some).collect::<Vec<_>>(),
+            [MeetingKind::BranchAssembly, MeetingKind::ThemedDay]
+        );
+    }
 
     #[test]
     fn a_held_meeting_cannot_be_in_the_future() {

@@ -1,12 +1,13 @@
 //! 三会一课 compliance for a scope and a period: which orgs held what they owe, which missed
-//! what, and attendance. Meetings are grouped by org, kind and month in one query; the domain
-//! rule then judges each org.
+//! what, and attendance. Each org's held meetings are kept per month (`meeting_months`, one
+//! row an org and month, recounted as meetings are written); the domain rule judges each org.
 
 use crate::{Actor, OpsError};
 use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::orglife::{self, Frequency, MeetingKind, Period, Rules, State};
 use jiceng_domain::{OrgLevel, msg};
+use jiceng_store::keyset::Scope;
 use jiceng_store::orglife::{self as store, SubjectOrg, month_key};
 use jiceng_store::{Db, Tx, audit};
 use serde::Serialize;
@@ -134,9 +135,10 @@ pub async fn report(
     let rules = rules_in(&mut tx).await?;
     let levels: Vec<&str> = rules.levels().iter().map(|l| l.code()).collect();
     let orgs = store::subject_orgs(&mut tx, &path, &levels).await?;
-    let held = store::held_months(
+    let whole = crate::orgs::scope_of(&mut tx, &path).await? == Scope::All;
+    let held = store::month_tallies(
         &mut tx,
-        &path,
+        (!whole).then_some(path.as_str()),
         month_key(period.first_day()),
         month_key(period.last_day()),
     )
@@ -153,11 +155,11 @@ fn month_start(key: i64) -> Option<NaiveDate> {
 fn judge(
     rules: &Rules,
     orgs: Vec<SubjectOrg>,
-    held: &[store::HeldMonth],
+    held: &[store::MonthTally],
     period: Period,
     today: NaiveDate,
 ) -> ComplianceReport {
-    let mut by_org: HashMap<i64, Vec<&store::HeldMonth>> = HashMap::new();
+    let mut by_org: HashMap<i64, Vec<&store::MonthTally>> = HashMap::new();
     for h in held {
         by_org.entry(h.org_id).or_default().push(h);
     }
@@ -179,7 +181,8 @@ fn judge(
         let mine = by_org.remove(&org.id).unwrap_or_default();
         let dated: Vec<(MeetingKind, NaiveDate)> = mine
             .iter()
-            .filter_map(|h| Some((h.kind, month_start(h.month)?)))
+            .filter_map(|h| Some((h.kinds, month_start(h.month)?)))
+            .flat_map(|(kinds, on)| MeetingKind::in_bits(kinds).map(move |k| (k, on)))
             .collect();
         let reqs = orglife::evaluate(rules, level, &dated, period, today);
         let mut missed = Vec::new();

@@ -227,6 +227,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         let id = orglife::insert(&mut tx, &f).await?;
         orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
         orglife::replace_visitors(&mut tx, id, visitors).await?;
+        orglife::recount_month(&mut tx, org.id, month_key(f.held_on)).await?;
         if c.status == MeetingStatus::Held {
             crate::points::kept::subtree(&mut tx, &org.path, Some(&[f.held_on]), visitors).await?;
         }
@@ -292,6 +293,9 @@ pub async fn update(
     orglife::update(&mut tx, id, &f).await?;
     orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
     orglife::replace_visitors(&mut tx, id, visitors).await?;
+    for month in [month_key(before.held_on), month_key(f.held_on)] {
+        orglife::recount_month(&mut tx, org.id, month).await?;
+    }
     if before.status == MeetingStatus::Held || c.status == MeetingStatus::Held {
         let mut touched = visited_before;
         touched.extend(visitors);

@@ -94,3 +94,11 @@ pub async fn ints(db: &Db, sql: &str) -> Vec<i64> {
         Db::Pg(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
     }
 }
+
+/// Rows of six integers, as someone with the database would read them.
+pub async fn rows6(db: &Db, sql: &str) -> Vec<(i64, i64, i64, i64, i64, i64)> {
+    match db {
+        Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}

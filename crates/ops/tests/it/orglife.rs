@@ -241,3 +241,83 @@ fn types_are_checked_by_name_and_content() {
     assert!(files::kind_of("fake.pdf", b"MZ\x90\x00").is_err());
     assert!(files::kind_of("noext", b"%PDF").is_err());
 }
+
+/// The kept months against a recount over the meetings themselves.
+async fn months_agree(t: &jiceng_store::testing::TestDb, after: &str) {
+    let kept = rows6(
+        &t.db,
+        "SELECT org_id, month, kinds, held, expected, absent FROM meeting_months ORDER BY org_id, month",
+    )
+    .await;
+    let kinds = jiceng_domain::orglife::MeetingKind::ALL;
+    let mut recount: std::collections::BTreeMap<(i64, i64), (i64, i64, i64, i64)> =
+        Default::default();
+    for (i, k) in kinds.iter().enumerate() {
+        let held = rows6(
+            &t.db,
+            &format!(
+                "SELECT org_id, month, CAST({i} AS BIGINT), CAST(1 AS BIGINT), expected, absent FROM meetings \
+                 WHERE status = 'held' AND kind = '{}'",
+                k.code()
+            ),
+        )
+        .await;
+        for (org, month, _, _, expected, absent) in held {
+            let e = recount.entry((org, month)).or_default();
+            e.0 |= k.bit();
+            e.1 += 1;
+            e.2 += expected;
+            e.3 += absent;
+        }
+    }
+    let recount: Vec<_> = recount
+        .into_iter()
+        .map(|((o, m), (k, h, e, a))| (o, m, k, h, e, a))
+        .collect();
+    assert_eq!(kept, recount, "after {after}");
+}
+
+#[both]
+async fn kept_months_equal_a_recount_after_every_meeting_write(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    let absent = members::add(&t.db, &a, new_member("缺席", 11, "B1"))
+        .await
+        .unwrap()
+        .id;
+    members::add(&t.db, &a, new_member("到会", 13, "B1"))
+        .await
+        .unwrap();
+    full_quarter(&t, "B1").await;
+    months_agree(&t, "a quarter recorded").await;
+    let mut second = meeting("B1", "themed_day", "2025-08-20");
+    second.absent = vec![absent.to_string()];
+    let m = meetings::record(&t.db, &a, second).await.unwrap();
+    months_agree(&t, "a second meeting of a kind in a month").await;
+    let mut moved = meeting("B1", "party_lecture", "2025-10-05");
+    moved.absent = vec![];
+    meetings::update(&t.db, &a, m.row.id, moved).await.unwrap();
+    months_agree(&t, "a meeting moved to another month and kind").await;
+    let mut planned = meeting("B2", "branch_assembly", "2025-09-30");
+    planned.status = s("planned");
+    let p = meetings::record(&t.db, &a, planned).await.unwrap();
+    months_agree(&t, "a planned meeting").await;
+    meetings::update(
+        &t.db,
+        &a,
+        p.row.id,
+        meeting("B2", "branch_assembly", "2025-09-29"),
+    )
+    .await
+    .unwrap();
+    months_agree(&t, "a planned meeting held").await;
+    let mut joint = meeting("B1", "party_lecture", "2025-11-11");
+    joint.joint_orgs = vec!["B2".into()];
+    meetings::record(&t.db, &a, joint).await.unwrap();
+    months_agree(&t, "a joint meeting").await;
+    let q3 = compliance::report(&t.db, &a, Some("C"), "2025-Q3")
+        .await
+        .unwrap();
+    let b1 = q3.orgs.iter().find(|o| o.org.code == "B1").unwrap();
+    assert_eq!((b1.held, b1.complies), (8, true), "{:?}", b1.missed);
+}

@@ -115,7 +115,7 @@ pub async fn pending_within(
 /// Runs `inner` (a SELECT of `cols`) and hands back all its rows as one JSON array in one row:
 /// for the hundreds of thousands of rows a ranking reads, the SQLite driver's per-row cost is
 /// larger than the query's.
-fn as_json(tx: &Tx, cols: &str, inner: &str) -> String {
+pub(crate) fn as_json(tx: &Tx, cols: &str, inner: &str) -> String {
     let (agg, array) = match tx.backend() {
         crate::Backend::Sqlite => ("json_group_array", "json_array"),
         crate::Backend::Postgres => ("json_agg", "json_build_array"),
@@ -123,7 +123,9 @@ fn as_json(tx: &Tx, cols: &str, inner: &str) -> String {
     format!("SELECT CAST({agg}({array}({cols})) AS TEXT) FROM ({inner}) t")
 }
 
-fn parse<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Vec<T>, StoreError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    json: Option<String>,
+) -> Result<Vec<T>, StoreError> {
     match json {
         None => Ok(Vec::new()),
         Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Other(e.to_string())),
