@@ -179,6 +179,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "meeting_months",
         sql: include_str!("migrations/0033_meeting_months.sql"),
     },
+    Migration {
+        version: 34,
+        name: "pending_entries",
+        sql: include_str!("migrations/0034_pending_entries.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

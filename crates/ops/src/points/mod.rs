@@ -267,16 +267,34 @@ pub async fn decide(db: &Db, actor: &Actor, id: i64, approve: bool) -> Result<En
     Ok(after.into())
 }
 
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PendingQuery {
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
+}
+
+/// The entries waiting for approval in the actor's scope, oldest first, by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "pending"))]
-pub async fn pending(db: &Db, actor: &Actor) -> Result<Vec<Entry>, OpsError> {
+pub async fn pending(
+    db: &Db,
+    actor: &Actor,
+    q: PendingQuery,
+) -> Result<crate::Page<Entry>, OpsError> {
     let path = actor.scope_path().to_string();
     actor.may_write(&path)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = jiceng_domain::keyset::read(opt(&q.after))?;
     let mut tx = db.read().await?;
-    Ok(store::pending_within(&mut tx, &path, 200)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    let rows = store::pending_within(&mut tx, &path, after, limit + 1).await?;
+    Ok(crate::Page::keyset(
+        rows,
+        limit,
+        |r| (r.created_at, r.id),
+        Into::into,
+    ))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -31,10 +31,15 @@ pub async fn within(
         ids
     };
     let held_above = store::held_days(tx, &above, first, last).await?.len() as i64;
-    let held: HashMap<i64, i64> = store::held_per_org(tx, path, from, to)
-        .await?
-        .into_iter()
-        .collect();
+    // The whole city reads the period's records unjoined; a subtree joins its members.
+    let city = path == "/";
+    let held: HashMap<i64, i64> = if city {
+        store::held_per_org(tx, path, from, to).await?
+    } else {
+        store::held_per_org_within(tx, path, first, last).await?
+    }
+    .into_iter()
+    .collect();
     let mut cumulative: HashMap<i64, i64> = HashMap::new();
     for (id, parent) in store::org_parents(tx, path).await? {
         let over = parent
@@ -44,8 +49,6 @@ pub async fn within(
     }
     let moved = moved_expected(tx, path, first, last).await?;
     let members = store::members_within(tx, path).await?;
-    // The whole city reads the period's records unjoined; a subtree joins its members.
-    let city = path == "/";
     let absences: HashMap<i64, (i64, i64)> = if city {
         store::absences_within(tx, path, from, to).await?
     } else {
@@ -83,13 +86,18 @@ pub async fn within(
             .into_iter()
             .collect()
     };
-    let service: HashMap<i64, i64> = if uses(Source::ServiceHours) {
+    let service: HashMap<i64, i64> = if !uses(Source::ServiceHours) {
+        HashMap::new()
+    } else if city {
         store::service_within(tx, path, first, last)
             .await?
             .into_iter()
             .collect()
     } else {
-        HashMap::new()
+        store::member_service_within(tx, path, first, last)
+            .await?
+            .into_iter()
+            .collect()
     };
     let wishes: HashMap<i64, i64> = if !uses(Source::WishFulfilled) {
         HashMap::new()

@@ -359,3 +359,78 @@ async fn a_member_transferred_mid_year_owes_each_branch_its_own_months(on: Backe
     assert_eq!(stayed.meetings.len(), 4);
     assert_eq!(total(stayer), stayed.total);
 }
+
+#[both]
+async fn the_approval_queue_pages_oldest_first_by_keyset(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    let m = members::add(&t.db, &a, new_member("登记", 11, "B1"))
+        .await
+        .unwrap()
+        .id;
+    let m2 = members::add(&t.db, &a, new_member("再登记", 13, "B2"))
+        .await
+        .unwrap()
+        .id;
+    let mut entered = Vec::new();
+    for day in 1..=5 {
+        // Four entries of one item reach its cap; two members share them.
+        let m = if day % 2 == 0 { m2 } else { m };
+        let e = points::add_entry(
+            &t.db,
+            &a,
+            NewPoints {
+                scheme: s("accrual"),
+                item: s("volunteer"),
+                member_id: Some(m),
+                occurred_on: Some(format!("2025-03-0{day}")),
+                evidence: s("照片"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        entered.push(e.id);
+    }
+    // One decided leaves the queue.
+    points::decide(&t.db, &other(), entered[1], false)
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = points::pending(
+            &t.db,
+            &other(),
+            points::PendingQuery {
+                after: after.clone(),
+                limit: Some(2),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|e| e.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let waiting: Vec<i64> = entered
+        .iter()
+        .copied()
+        .filter(|id| *id != entered[1])
+        .collect();
+    assert_eq!(seen, waiting, "each waiting entry once, oldest first");
+    let err = points::pending(
+        &t.db,
+        &other(),
+        points::PendingQuery {
+            after: s("昨天"),
+            limit: None,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&err), "after");
+}

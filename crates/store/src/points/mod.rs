@@ -97,19 +97,31 @@ pub async fn entries_of(
     )
 }
 
-/// Pending entries within a subtree, oldest first.
+/// Pending entries within a subtree, oldest first, a page after `after` (entered at, id).
 pub async fn pending_within(
     tx: &mut Tx,
     path: &str,
+    after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Vec<EntryRow>, StoreError> {
+    let mut a = crate::keyset::Args::default();
+    let mut cond = vec![
+        "e.status = 'pending'".to_string(),
+        format!("e.member_path >= {}", a.text(path)),
+        format!("e.member_path < {}", a.text(&upper(path))),
+    ];
+    if let Some((at, id)) = after {
+        let (t, i) = (a.time(at), a.int(id));
+        cond.push(format!(
+            "(e.created_at > {t} OR (e.created_at = {t} AND e.id > {i}))"
+        ));
+    }
     let sql = format!(
-        "{ENTRY} WHERE e.status = 'pending' AND e.member_path >= $1 AND e.member_path < $2 ORDER BY e.id LIMIT $3"
+        "{ENTRY} WHERE {} ORDER BY e.created_at, e.id LIMIT {}",
+        cond.join(" AND "),
+        a.int(limit)
     );
-    let up = upper(path);
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql).bind(path).bind(&up).bind(limit).fetch_all(c).await)?,
-    )
+    crate::keyset::fetch(tx, &sql, &a).await
 }
 
 /// Runs `inner` (a SELECT of `cols`) and hands back all its rows as one JSON array in one row:
@@ -534,5 +546,35 @@ pub async fn wishes_within(
         "SELECT w.member_id, COUNT(*) FROM wishes w JOIN members p ON p.id = w.member_id \
          WHERE p.org_path >= $1 AND p.org_path < $2 AND w.status = 'fulfilled' AND w.fulfilled_on >= $3 \
          AND w.fulfilled_on <= $4 GROUP BY w.member_id")
+        .bind(path).bind(upper(path)).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// Meetings held per org of a subtree between two dates, read org by org on `meetings_org`
+/// (org, date): a subtree's months of meetings are a small part of the city's.
+pub async fn held_per_org_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT m.org_id, COUNT(*) FROM orgs o JOIN meetings m ON m.org_id = o.id \
+         WHERE o.path >= $1 AND o.path < $2 AND m.held_on >= $3 AND m.held_on <= $4 AND m.status = 'held' \
+         GROUP BY m.org_id")
+        .bind(path).bind(upper(path)).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// The same per member of a subtree, read member by member on `service_member` (member,
+/// date): `CROSS JOIN` keeps SQLite from reading the whole city's year of service instead.
+pub async fn member_service_within(
+    tx: &mut Tx,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT s.member_id, CAST(SUM(s.minutes) AS BIGINT) FROM members p CROSS JOIN service_records s \
+         WHERE s.member_id = p.id AND p.org_path >= $1 AND p.org_path < $2 AND s.served_on >= $3 AND s.served_on <= $4 \
+         GROUP BY s.member_id")
         .bind(path).bind(upper(path)).bind(from).bind(to).fetch_all(c).await)?)
 }

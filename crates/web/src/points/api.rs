@@ -8,8 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_domain::points::Scheme;
+use jiceng_ops::Page;
 use jiceng_ops::points::Entry;
-use jiceng_ops::points::{self, Ledger, NewPoints, Ranking, RankingQuery};
+use jiceng_ops::points::{self, Ledger, NewPoints, PendingQuery, Ranking, RankingQuery};
 use serde::Deserialize;
 
 #[utoipa::path(
@@ -109,10 +110,15 @@ pub async fn add_entry(
     path = "/points/pending",
     tag = "党员积分",
     summary = "范围内待审核的积分登记",
-    responses((status = 200, description = "成功", body = Vec<Entry>))
+    params(PendingQuery),
+    responses((status = 200, description = "成功", body = Page<Entry>))
 )]
-pub async fn pending(State(s): State<AppState>, a: Authed) -> Result<Json<Vec<Entry>>, ApiError> {
-    Ok(Json(points::pending(&s.db, &a.actor).await?))
+pub async fn pending(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<PendingQuery>,
+) -> Result<Json<Page<Entry>>, ApiError> {
+    Ok(Json(points::pending(&s.db, &a.actor, q).await?))
 }
 
 #[utoipa::path(

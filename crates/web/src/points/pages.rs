@@ -265,21 +265,31 @@ pub async fn enter(
 struct PendingPage {
     l: Layout,
     rows: Vec<jiceng_ops::points::Entry>,
+    first_link: String,
+    next_link: String,
     error: String,
 }
 
-async fn pending_page(s: &AppState, v: &Viewer, error: String) -> PageResult {
-    let rows = points::pending(&s.db, &v.actor).await?;
+async fn pending_page(s: &AppState, v: &Viewer, q: &Values, error: String) -> PageResult {
+    let query = points::PendingQuery {
+        after: crate::pages::form::value(q, "after"),
+        limit: Some(50),
+    };
+    let page = points::pending(&s.db, &v.actor, query).await?;
+    let (first_link, next_link) =
+        crate::pages::form::keyset_links("/points/pending?", q, page.next.as_deref());
     let title = v.layout("", "").t("points.pending").to_string();
     Ok(render(&PendingPage {
         l: v.layout("points", title),
-        rows,
+        rows: page.items,
+        first_link,
+        next_link,
         error,
     }))
 }
 
-pub async fn pending(State(s): State<AppState>, v: Viewer) -> PageResult {
-    pending_page(&s, &v, String::new()).await
+pub async fn pending(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> PageResult {
+    pending_page(&s, &v, &q, String::new()).await
 }
 
 pub async fn decide(
@@ -290,6 +300,8 @@ pub async fn decide(
 ) -> Response {
     match points::decide(&s.db, &v.actor, id, verdict == "approve").await {
         Ok(_) => go(&headers, "/points/pending"),
-        Err(e) => pending_page(&s, &v, e.render(v.lang)).await.into_response(),
+        Err(e) => pending_page(&s, &v, &Values::new(), e.render(v.lang))
+            .await
+            .into_response(),
     }
 }
