@@ -559,6 +559,35 @@ test('a member claims a micro-wish on the phone and sees it count once fulfilled
   await member.context().close();
 });
 
+test("a street ranks its members by points: ranks carry across pages and each total is the member's ledger", async () => {
+  const street = await signIn('street');
+  await street.setViewportSize({ width: 1366, height: 768 });
+  await street.goto(`${base}/points`);
+  assert.match(await street.textContent('main'), /同分同名次/, 'the definition is on the page');
+  const rows = street.locator('table.ranking tbody tr');
+  assert.ok(await rows.count() > 1);
+  const cell = async (row, i) => (await rows.nth(row).locator('td').nth(i).textContent()).trim();
+  assert.equal(await cell(0, 0), '1');
+  const first = { name: await cell(0, 1), total: await cell(0, 3) };
+  await street.screenshot({ path: join(shots, '24-ranking-street.png'), fullPage: true });
+  const lastRank = Number(await cell((await rows.count()) - 1, 0));
+  const lastTotal = Number(await cell((await rows.count()) - 1, 3));
+  await Promise.all([street.waitForURL(/page=2/), street.click('main .pager a:has-text("下一页")')]);
+  const next = street.locator('table.ranking tbody tr').first();
+  const nextRank = Number((await next.locator('td').nth(0).textContent()).trim());
+  const nextTotal = Number((await next.locator('td').nth(3).textContent()).trim());
+  assert.ok(nextTotal <= lastTotal, 'the second page goes on down');
+  assert.equal(nextRank, nextTotal === lastTotal ? lastRank : 51, 'a rank carries across the page');
+  await street.goBack();
+  await Promise.all([street.waitForURL(/\/points\?/), street.click(`table.ranking tbody tr:first-child a`)]);
+  assert.match(await street.textContent('main'), new RegExp(first.name));
+  assert.match(await street.textContent('main'), new RegExp(`${first.total}`), "the ledger's total is the ranking's");
+  await street.setViewportSize({ width: 390, height: 844 });
+  await street.goto(`${base}/points`);
+  await street.screenshot({ path: join(shots, '25-ranking-phone.png'), fullPage: true });
+  await street.context().close();
+});
+
 test('the API reference lists every operation and each schema with its typed fields', async () => {
   const admin = await signIn('admin');
   await admin.setViewportSize({ width: 1366, height: 768 });

@@ -216,6 +216,18 @@ impl Db {
         }
     }
 
+    /// After a table was filled in bulk: PostgreSQL's statistics and visibility map, so its
+    /// index-only scans need not visit the table (autovacuum would, later); SQLite needs
+    /// nothing. `table` is a name from the code, never from a request.
+    pub async fn vacuum(&self, table: &'static str) -> Result<(), StoreError> {
+        if let Db::Pg(p) = self {
+            sqlx::query(&format!("VACUUM (ANALYZE) {table}"))
+                .execute(p)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         match self {

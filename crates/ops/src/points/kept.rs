@@ -28,6 +28,7 @@ pub(crate) async fn ensure(db: &Db, scheme: &Scheme, period: Period) -> Result<(
     rewrite(&mut tx, scheme, period).await?;
     store::mark(&mut tx, &scheme.code, &key).await?;
     tx.commit().await?;
+    db.vacuum("points_totals").await?;
     Ok(())
 }
 
