@@ -7,7 +7,6 @@ use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::orglife::{self, Frequency, MeetingKind, Period, Rules, State};
 use jiceng_domain::{OrgLevel, msg};
-use jiceng_store::keyset::Scope;
 use jiceng_store::orglife::{self as store, SubjectOrg, month_key};
 use jiceng_store::{Db, Tx, audit};
 use serde::Serialize;
@@ -135,7 +134,7 @@ pub async fn report(
     let rules = rules_in(&mut tx).await?;
     let levels: Vec<&str> = rules.levels().iter().map(|l| l.code()).collect();
     let orgs = store::subject_orgs(&mut tx, &path, &levels).await?;
-    let whole = crate::orgs::scope_of(&mut tx, &path).await? == Scope::All;
+    let whole = crate::orgs::whole_tree(&mut tx, &path).await?;
     let held = store::month_tallies(
         &mut tx,
         (!whole).then_some(path.as_str()),

@@ -3,7 +3,7 @@
 pub(crate) mod policy;
 mod scope;
 
-pub use scope::scope_of;
+pub use scope::{org_rows_scope, scope_of, whole_tree};
 
 use crate::input::{opt, opt_date, opt_past_date, required};
 use crate::refusal::{Refusal, noted};

@@ -7,15 +7,14 @@ use jiceng_store::keyset::Scope;
 
 /// How a list over a large table narrows to the subtree at `path`: equality on the level its
 /// rows keep (district, street, community), or the path range for an org below a community.
-/// The root of the only tree is everything.
 pub async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
-    let ids = jiceng_domain::OrgPath(path.to_string()).ids();
-    let Some(&id) = ids.last() else {
+    let Some(id) = jiceng_domain::OrgPath(path.to_string())
+        .ids()
+        .last()
+        .copied()
+    else {
         return Ok(Scope::All);
     };
-    if ids.len() == 1 && jiceng_store::orgs::roots(tx).await? == 1 {
-        return Ok(Scope::All);
-    }
     Ok(
         match jiceng_store::orgs::by_id(tx, id).await?.map(|o| o.level) {
             Some(OrgLevel::District) => Scope::District(id),
@@ -24,4 +23,20 @@ pub async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
             _ => Scope::Path(path.to_string()),
         },
     )
+}
+
+/// Whether the subtree at `path` holds every org: the whole deployment, or the root of its
+/// only tree. Lists whose rows all hang under an org (points, compliance) may then read
+/// without a filter; lists with rows outside the tree (cases waiting at "/") may not.
+pub async fn whole_tree(tx: &mut Tx, path: &str) -> Result<bool, OpsError> {
+    let ids = jiceng_domain::OrgPath(path.to_string()).ids();
+    Ok(ids.is_empty() || (ids.len() == 1 && jiceng_store::orgs::roots(tx).await? == 1))
+}
+
+/// The scope of a list whose rows all hang under an org.
+pub async fn org_rows_scope(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
+    if whole_tree(tx, path).await? {
+        return Ok(Scope::All);
+    }
+    scope_of(tx, path).await
 }

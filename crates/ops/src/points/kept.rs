@@ -1,42 +1,68 @@
-//! Keeping points totals up to date: a scheme's period is kept from its first ranking on, and
-//! every write that changes what points count recomputes the totals it touched, in its own
-//! transaction: a subtree's members when a meeting there changes or the tree moves, single
-//! members when their transfers, 双报到, service, wishes or manual points change.
+//! Keeping points totals up to date: a scheme's current and previous period are kept from
+//! their first ranking on (an administrator may keep others), and every write that changes
+//! what points count recomputes the totals it touched, in its own transaction: a subtree's
+//! members when a meeting there changes or the tree moves, single members when their
+//! transfers, 双报到, service, wishes or manual points change.
 
-use super::{ledger_in, schemes_in, totals};
+use super::{fits, ledger_in, schemes_in, totals};
 use crate::OpsError;
 use chrono::NaiveDate;
 use jiceng_domain::orglife::Period;
 use jiceng_domain::points::Scheme;
+use jiceng_domain::{Invalid, msg};
 use jiceng_store::points::kept as store;
 use jiceng_store::{Db, Tx, members};
 
-/// Makes sure a scheme's period is kept, counting it whole the first time. Writers queue on
-/// one lock, so no write can slip between the count and the mark.
-pub(crate) async fn ensure(db: &Db, scheme: &Scheme, period: Period) -> Result<(), OpsError> {
-    let key = period.to_string();
+fn doc(scheme: &Scheme) -> String {
+    serde_json::to_string(scheme).expect("a scheme serialises")
+}
+
+/// Whether a period is kept under the scheme as it stands.
+async fn is_kept(tx: &mut Tx, scheme: &Scheme, period: Period) -> Result<bool, OpsError> {
+    let kept = store::kept_doc(tx, &scheme.code, &period.to_string()).await?;
+    Ok(kept.is_some_and(|d| d == doc(scheme)))
+}
+
+/// Whether a period was ever kept, under this scheme or an earlier version of it.
+pub(crate) async fn was_kept(tx: &mut Tx, scheme: &str, period: Period) -> Result<bool, OpsError> {
+    Ok(store::kept_doc(tx, scheme, &period.to_string())
+        .await?
+        .is_some())
+}
+
+/// Makes sure a scheme's period is kept under the scheme as it stands, counting it whole the
+/// first time (or after the scheme changed, as a new release may change a shipped one).
+/// Writers queue on one lock, and the scheme is read again under it, so no write or scheme
+/// change can slip between the count and the mark.
+pub(crate) async fn ensure(db: &Db, code: &str, period: Period) -> Result<(), OpsError> {
     {
         let mut tx = db.read().await?;
-        if store::is_kept(&mut tx, &scheme.code, &key).await? {
+        let scheme = super::scheme_in(&mut tx, code).await?;
+        if is_kept(&mut tx, &scheme, period).await? {
             return Ok(());
         }
     }
     let mut tx = db.write().await?;
-    if store::is_kept(&mut tx, &scheme.code, &key).await? {
+    let scheme = super::scheme_in(&mut tx, code).await?;
+    if !fits(&scheme, period) {
+        return Err(Invalid::new("period", period, msg!("与积分方案的周期不符")).into());
+    }
+    if is_kept(&mut tx, &scheme, period).await? {
         return Ok(());
     }
-    rewrite(&mut tx, scheme, period).await?;
-    store::mark(&mut tx, &scheme.code, &key).await?;
+    rewrite(&mut tx, &scheme, period).await?;
     tx.commit().await?;
     db.vacuum("points_totals").await?;
     Ok(())
 }
 
+/// Counts a period whole and marks it kept under the scheme.
 async fn rewrite(tx: &mut Tx, scheme: &Scheme, period: Period) -> Result<(), OpsError> {
     let key = period.to_string();
     let rows = totals::within(tx, scheme, period, "/").await?;
     store::clear(tx, &scheme.code, &key).await?;
     store::put(tx, &scheme.code, &key, &rows).await?;
+    store::mark(tx, &scheme.code, &key, &doc(scheme)).await?;
     Ok(())
 }
 
@@ -96,6 +122,9 @@ pub(crate) async fn members(
     ids: &[i64],
     on: Option<NaiveDate>,
 ) -> Result<(), OpsError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let reached = |_: &Scheme, p: Period| on.is_none_or(|d| holds(p, d));
     for (scheme, period) in kept(tx, reached).await? {
         refresh(tx, &scheme, period, ids).await?;

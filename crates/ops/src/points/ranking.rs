@@ -1,9 +1,14 @@
-//! Members of a scope ranked by points for a period, read from the kept totals: a page is a
+//! Members of a scope ranked by points for a period. A kept period (a scheme's current and
+//! previous ones, and any an administrator keeps) is read from its kept totals: a page is a
 //! range of one index, the count and average one aggregate over it, and a rank the count of
-//! totals ahead of it.
+//! totals ahead of it. Any other period is counted afresh for the scope, as rarely as
+//! someone looks that far back, without keeping it.
 
-use super::{kept, parse_period, scheme_in};
+use super::{kept, parse_period, period_of, scheme_in, totals};
 use crate::{Actor, OpsError};
+use jiceng_domain::clock;
+use jiceng_domain::orglife::Period;
+use jiceng_domain::points::Scheme;
 use jiceng_store::Db;
 use jiceng_store::points::kept as store;
 use serde::{Deserialize, Serialize};
@@ -60,7 +65,7 @@ pub async fn keep(db: &Db, actor: &Actor, scheme: &str, period: &str) -> Result<
         let period = parse_period(&scheme, Some(period))?;
         (scheme, period)
     };
-    kept::ensure(db, &scheme, period).await
+    kept::ensure(db, &scheme.code, period).await
 }
 
 /// The most members [`ranking_whole`] lists.
@@ -79,7 +84,9 @@ pub async fn ranking_whole(db: &Db, actor: &Actor, q: RankingQuery) -> Result<Ra
 
 async fn ranked(db: &Db, actor: &Actor, q: RankingQuery, most: usize) -> Result<Ranking, OpsError> {
     let ascending = q.ascending.unwrap_or(false);
-    let (scheme, period, scope) = {
+    let per_page = q.per_page.unwrap_or(50).clamp(1, most);
+    let page = q.page.unwrap_or(1).max(1);
+    let (scheme, period, path, scope, kept_before) = {
         let mut tx = db.read().await?;
         let scheme = scheme_in(&mut tx, q.scheme.as_deref().unwrap_or("accrual")).await?;
         let period = parse_period(&scheme, q.period.as_deref())?;
@@ -92,15 +99,19 @@ async fn ranked(db: &Db, actor: &Actor, q: RankingQuery, most: usize) -> Result<
             None => actor.scope_path().to_string(),
         };
         actor.may_read(&path)?;
-        let scope = crate::orgs::scope_of(&mut tx, &path).await?;
-        (scheme, period, scope)
+        let scope = crate::orgs::org_rows_scope(&mut tx, &path).await?;
+        let kept_before = kept::was_kept(&mut tx, &scheme.code, period).await?;
+        (scheme, period, path, scope, kept_before)
     };
-    kept::ensure(db, &scheme, period).await?;
+    let current = period_of(&scheme, clock::today());
+    if !(kept_before || period == current || period == current.previous()) {
+        return afresh(db, &scheme, period, &path, ascending, page, per_page).await;
+    }
+    kept::ensure(db, &scheme.code, period).await?;
     let key = period.to_string();
-    let mut tx = db.read().await?;
+    // One snapshot, so the count, the page and the ranks agree while writes go on.
+    let mut tx = db.snapshot().await?;
     let (members, sum) = store::summary(&mut tx, &scheme.code, &key, &scope).await?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, most);
-    let page = q.page.unwrap_or(1).max(1);
     let start = (page - 1) * per_page;
     let rows = store::page(
         &mut tx,
@@ -140,5 +151,64 @@ async fn ranked(db: &Db, actor: &Actor, q: RankingQuery, most: usize) -> Result<
         per_page,
         items,
         average: (members > 0).then(|| sum as f64 / members as f64),
+    })
+}
+
+/// A period not kept, counted for the scope on each request and ordered as a kept one is.
+async fn afresh(
+    db: &Db,
+    scheme: &Scheme,
+    period: Period,
+    path: &str,
+    ascending: bool,
+    page: usize,
+    per_page: usize,
+) -> Result<Ranking, OpsError> {
+    let mut tx = db.snapshot().await?;
+    let mut totals = totals::within(&mut tx, scheme, period, path).await?;
+    if ascending {
+        totals.sort_by_key(|(id, t)| (*t, -id));
+    } else {
+        totals.sort_by_key(|(id, t)| (-t, *id));
+    }
+    let start = (page - 1) * per_page;
+    let slice: Vec<(i64, i64)> = totals.iter().skip(start).take(per_page).copied().collect();
+    let ids: Vec<i64> = slice.iter().map(|s| s.0).collect();
+    let mut names = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for (id, name, org) in jiceng_store::points::names(&mut tx, chunk).await? {
+            names.insert(id, (name, org));
+        }
+    }
+    let items = slice
+        .iter()
+        .enumerate()
+        .map(|(i, (id, total))| {
+            let ahead = totals[..start + i].partition_point(|x| {
+                if ascending {
+                    x.1 < *total
+                } else {
+                    x.1 > *total
+                }
+            });
+            let (name, org_name) = names.remove(id).unwrap_or_default();
+            Ranked {
+                rank: ahead + 1,
+                member_id: *id,
+                name,
+                org_name,
+                total: *total,
+            }
+        })
+        .collect();
+    let sum: i64 = totals.iter().map(|t| t.1).sum();
+    Ok(Ranking {
+        scheme: scheme.code.clone(),
+        period: period.to_string(),
+        members: totals.len(),
+        page,
+        per_page,
+        items,
+        average: (!totals.is_empty()).then(|| sum as f64 / totals.len() as f64),
     })
 }

@@ -1,13 +1,14 @@
 //! Every member's total for a period, set-based, for the members now in a subtree: the count
 //! the kept totals are written from. It agrees with each member's ledger: meetings of their
-//! org and of every org above it (above the subtree too), over the days they belonged there.
+//! org and of every org above it (above the subtree too), and absences at those meetings.
+//! Members who moved during or since the period are few: each is counted by their ledger,
+//! stint by stint.
 
 use crate::OpsError;
 use jiceng_domain::orglife::Period;
 use jiceng_domain::path::OrgPath;
 use jiceng_domain::points::calc::{self, Counts};
 use jiceng_domain::points::{Scheme, Source};
-use jiceng_domain::stints::{Transfer, stints};
 use jiceng_store::orglife::month_key;
 use jiceng_store::points as store;
 use jiceng_store::{Tx, members};
@@ -47,16 +48,17 @@ pub async fn within(
             .unwrap_or(held_above);
         cumulative.insert(id, over + held.get(&id).copied().unwrap_or(0));
     }
-    let moved = moved_expected(tx, path, first, last).await?;
+    let moved: BTreeSet<i64> = store::transfers_within(tx, path, first)
+        .await?
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
     let members = store::members_within(tx, path).await?;
-    let absences: HashMap<i64, (i64, i64)> = if city {
-        store::absences_within(tx, path, from, to).await?
-    } else {
-        store::member_absences_within(tx, path, from, to).await?
-    }
-    .into_iter()
-    .map(|(m, all, unexcused)| (m, (all, unexcused)))
-    .collect();
+    let absences: HashMap<i64, (i64, i64)> = store::member_absences_within(tx, path, from, to)
+        .await?
+        .into_iter()
+        .map(|(m, all, unexcused)| (m, (all, unexcused)))
+        .collect();
     // Meetings visited elsewhere (as a registered in-service member) count as attended.
     let visits: HashMap<i64, i64> = store::visits_within(tx, path, from, to)
         .await?
@@ -114,15 +116,11 @@ pub async fn within(
     };
     let mut totals: Vec<(i64, i64)> = members
         .iter()
+        .filter(|(id, _)| !moved.contains(id))
         .map(|(id, org)| {
             let (absent, unexcused) = absences.get(id).copied().unwrap_or((0, 0));
             let counts = Counts {
-                attended: moved
-                    .get(id)
-                    .or_else(|| cumulative.get(org))
-                    .copied()
-                    .unwrap_or(0)
-                    - absent
+                attended: cumulative.get(org).copied().unwrap_or(0) - absent
                     + visits.get(id).copied().unwrap_or(0),
                 unexcused,
                 registered: registered.contains(id),
@@ -140,79 +138,12 @@ pub async fn within(
             (*id, total)
         })
         .collect();
+    for id in moved {
+        if let Some(m) = members::by_id(tx, id).await? {
+            totals.push((id, super::ledger_in(tx, scheme, period, m).await?.total));
+        }
+    }
     // Written in the order of the primary key, each index page is filled once.
     totals.sort_unstable();
     Ok(totals)
-}
-
-/// Meetings owed over the period by the subtree's members who transferred during it (or after
-/// it, which tells where they were during it): each org's meetings and those above it, for
-/// the days they belonged to it.
-async fn moved_expected(
-    tx: &mut Tx,
-    path: &str,
-    first: chrono::NaiveDate,
-    last: chrono::NaiveDate,
-) -> Result<HashMap<i64, i64>, OpsError> {
-    let rows = store::transfers_within(tx, path, first).await?;
-    if rows.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut by_member: HashMap<i64, Vec<Transfer>> = HashMap::new();
-    for (member, from, to, on) in rows {
-        by_member.entry(member).or_default().push((from, to, on));
-    }
-    let current: HashMap<i64, i64> =
-        members::orgs_of(tx, &by_member.keys().copied().collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .collect();
-    let mut stints_of = HashMap::new();
-    let mut orgs = BTreeSet::new();
-    for (member, transfers) in &by_member {
-        let Some(&now) = current.get(member) else {
-            continue;
-        };
-        let spans = stints(now, transfers, first, last);
-        orgs.extend(spans.iter().map(|s| s.0));
-        stints_of.insert(*member, spans);
-    }
-    // Each org with the orgs above it, from its path.
-    let mut chain: HashMap<i64, Vec<i64>> = HashMap::new();
-    for org in &orgs {
-        if let Some(o) = jiceng_store::orgs::by_id(tx, *org).await? {
-            chain.insert(*org, OrgPath(o.path).ids());
-        }
-    }
-    let ids: Vec<i64> = chain
-        .values()
-        .flatten()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut days: HashMap<i64, Vec<chrono::NaiveDate>> = HashMap::new();
-    for (org, on) in store::held_days(tx, &ids, first, last).await? {
-        days.entry(org).or_default().push(on);
-    }
-    Ok(stints_of
-        .into_iter()
-        .map(|(member, spans)| {
-            let owed = spans
-                .iter()
-                .flat_map(|(org, from, to)| {
-                    chain
-                        .get(org)
-                        .into_iter()
-                        .flatten()
-                        .map(move |o| (*o, *from, *to))
-                })
-                .map(|(o, from, to)| {
-                    days.get(&o)
-                        .map_or(0, |d| d.iter().filter(|x| **x >= from && **x <= to).count())
-                })
-                .sum::<usize>();
-            (member, owed as i64)
-        })
-        .collect())
 }

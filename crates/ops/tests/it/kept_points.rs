@@ -174,7 +174,9 @@ async fn kept_totals_equal_a_recount_after_every_kind_of_write(on: Backend) {
         .await
         .unwrap();
     agrees(&t, "a branch meeting").await;
-    meetings::record(&t.db, &a, meeting("C", day(2), vec![]))
+    // b2 misses the community's meeting: once their branch moves to another community, that
+    // meeting is no longer theirs, nor is the absence.
+    meetings::record(&t.db, &a, meeting("C", day(2), vec![b2.to_string()]))
         .await
         .unwrap();
     let street = meetings::record(&t.db, &a, meeting("S", day(3), vec![format!("{s}:出差")]))
@@ -202,6 +204,11 @@ async fn kept_totals_equal_a_recount_after_every_kind_of_write(on: Backend) {
         .await
         .unwrap();
     agrees(&t, "a new member and a transfer").await;
+    // A meeting of b1's new branch from before they came, with them marked absent: not theirs.
+    meetings::record(&t.db, &a, meeting("B2", day(1), vec![b1.to_string()]))
+        .await
+        .unwrap();
+    agrees(&t, "a meeting from before a transfer").await;
     let reg = ints(
         &t.db,
         &format!("SELECT id FROM registrations WHERE member_id = {c2}"),
@@ -311,4 +318,50 @@ async fn kept_totals_equal_a_recount_after_every_kind_of_write(on: Backend) {
         ranks_as_recounted(&t, within, &period, false).await;
     }
     ranks_as_recounted(&t, Some("S"), &period, true).await;
+
+    // A period long past is counted afresh, alike, and not kept by being looked at.
+    let past = (year - 2).to_string();
+    meetings::record(
+        &t.db,
+        &a,
+        meeting("B1", format!("{past}-05-05"), vec![b1b.to_string()]),
+    )
+    .await
+    .unwrap();
+    for within in [None, Some("C"), Some("B1")] {
+        ranks_as_recounted(&t, within, &past, false).await;
+    }
+    ranks_as_recounted(&t, Some("C"), &past, true).await;
+    let kept = {
+        let mut tx = t.db.read().await.unwrap();
+        jiceng_store::points::kept::periods(&mut tx).await.unwrap()
+    };
+    assert!(!kept.iter().any(|(_, p)| *p == past), "{kept:?}");
+
+    // A period kept under another version of its scheme (a release changed a shipped one) is
+    // counted again at its next ranking.
+    execute(
+        &t.db,
+        &format!(
+            "UPDATE points_kept SET scheme_doc = '{{}}' WHERE scheme = 'twelve' AND period = '{year}'"
+        ),
+    )
+    .await;
+    execute(
+        &t.db,
+        &format!("UPDATE points_totals SET total = total + 100 WHERE scheme = 'twelve' AND member_id = {b1}"),
+    )
+    .await;
+    points::ranking(
+        &t.db,
+        &a,
+        RankingQuery {
+            scheme: Some("twelve".into()),
+            period: Some(year.to_string()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    agrees(&t, "a scheme changed by a release").await;
 }

@@ -1,11 +1,13 @@
 -- Points totals kept per scheme, period and member, so a ranking of any scope is a range of
--- one index. A (scheme, period) is kept from the first time it is ranked (`points_kept`);
--- from then on every write that changes a member's points recomputes theirs in the same
--- transaction. Members keep their org's district, street and community here, as cases do.
+-- one index. The current and previous period of a scheme are kept from their first ranking
+-- (`points_kept`; an administrator may keep others); from then on every write that changes
+-- a member's points recomputes theirs in the same transaction. Members keep their org's district, street and community here, as cases do.
 CREATE TABLE points_kept (
     scheme TEXT NOT NULL,
     period TEXT NOT NULL,
     built_at TIMESTAMPTZ NOT NULL,
+    -- The scheme as it was counted: a kept period whose scheme changed is counted again.
+    scheme_doc TEXT NOT NULL,
     PRIMARY KEY (scheme, period)
 );
 CREATE TABLE points_totals (

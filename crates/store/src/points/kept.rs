@@ -7,18 +7,23 @@ use crate::{StoreError, Tx, in_list};
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
-/// Whether a scheme's period is kept.
-pub async fn is_kept(tx: &mut Tx, scheme: &str, period: &str) -> Result<bool, StoreError> {
-    let n: i64 = on!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM points_kept WHERE scheme = $1 AND period = $2")
-        .bind(scheme).bind(period).fetch_one(c).await)?;
-    Ok(n > 0)
+/// The scheme document a period was kept under, if it is kept.
+pub async fn kept_doc(
+    tx: &mut Tx,
+    scheme: &str,
+    period: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "SELECT scheme_doc FROM points_kept WHERE scheme = $1 AND period = $2")
+        .bind(scheme).bind(period).fetch_optional(c).await)?)
 }
 
-/// Marks a period kept, its totals just written.
-pub async fn mark(tx: &mut Tx, scheme: &str, period: &str) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("INSERT INTO points_kept (scheme, period, built_at) VALUES ($1, $2, $3)")
-        .bind(scheme).bind(period).bind(clock::now()).execute(c).await.map(|r| r.rows_affected()))?;
+/// Marks a period kept under a scheme document, its totals just written.
+pub async fn mark(tx: &mut Tx, scheme: &str, period: &str, doc: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM points_kept WHERE scheme = $1 AND period = $2")
+        .bind(scheme).bind(period).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(tx, c => sqlx::query("INSERT INTO points_kept (scheme, period, built_at, scheme_doc) VALUES ($1, $2, $3, $4)")
+        .bind(scheme).bind(period).bind(clock::now()).bind(doc).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -235,25 +235,6 @@ async fn pg_members_within(
     Ok(ids.into_iter().zip(orgs).collect())
 }
 
-/// Per member: absences (all, and without a reason) at meetings of the subtree in the months.
-pub async fn absences_within(
-    tx: &mut Tx,
-    path: &str,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let up = upper(path);
-    let sql = as_json(
-        tx,
-        "member_id, n, unexcused",
-        "SELECT +member_id AS member_id, COUNT(*) AS n, CAST(SUM(unexcused) AS BIGINT) AS unexcused FROM meeting_absences \
-         WHERE month >= $1 AND month <= $2 AND org_path >= $3 AND org_path < $4 GROUP BY +member_id",
-    );
-    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
-        .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
-    parse(json)
-}
-
 /// Per member of a subtree: visits to meetings held in the months (at any org).
 pub async fn visits_within(
     tx: &mut Tx,
@@ -465,8 +446,8 @@ pub async fn held_days(
     .map_err(Into::into)
 }
 
-/// Per member now in a subtree: absences (all, and without a reason) at any meeting in the
-/// months, wherever it was held.
+/// Per member now in a subtree: absences (all, and without a reason) in the months at
+/// meetings of their org or an org above it, as their ledger lists them.
 pub async fn member_absences_within(
     tx: &mut Tx,
     path: &str,
@@ -479,7 +460,8 @@ pub async fn member_absences_within(
         "member_id, n, unexcused",
         "SELECT a.member_id, COUNT(*) AS n, CAST(SUM(a.unexcused) AS BIGINT) AS unexcused FROM meeting_absences a \
          JOIN members p ON p.id = a.member_id WHERE a.month >= $1 AND a.month <= $2 \
-         AND p.org_path >= $3 AND p.org_path < $4 GROUP BY a.member_id",
+         AND p.org_path >= $3 AND p.org_path < $4 AND substr(p.org_path, 1, length(a.org_path)) = a.org_path \
+         GROUP BY a.member_id",
     );
     let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
         .bind(from).bind(to).bind(path).bind(&up).fetch_one(c).await)?;
