@@ -184,6 +184,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "pending_entries",
         sql: include_str!("migrations/0034_pending_entries.sql"),
     },
+    Migration {
+        version: 35,
+        name: "patrol_levels",
+        sql: include_str!("migrations/0035_patrol_levels.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -87,7 +87,8 @@ pub async fn fill_levels(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
 }
 
 /// After the tree changed at or under `path` (a subtree moved, an org's level changed): the
-/// orgs' levels, and the levels kept on the cases, meetings, service records and wishes there.
+/// orgs' levels, and the levels kept on the cases, meetings, service records, wishes and
+/// patrols there.
 pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
     fill_levels(tx, path).await?;
     let up = upper(path);
@@ -108,7 +109,7 @@ pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
         );
         on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     }
-    for t in ["service_records", "wishes"] {
+    for t in ["service_records", "wishes", "patrols"] {
         let set = [
             from(t, "community_org_id", "district_org_id"),
             from(t, "community_org_id", "street_org_id"),

@@ -1,10 +1,10 @@
 //! Patrols logged by grid workers, their daily totals, and the cases their findings became.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 use jiceng_domain::clock;
-use jiceng_domain::path::upper;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct PatrolRow {
@@ -42,8 +42,10 @@ pub struct NewPatrol<'a> {
 
 pub async fn insert(tx: &mut Tx, p: &NewPatrol<'_>) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
-        "INSERT INTO patrols (grid_id, worker_user_id, worker, started_at, ended_at, minutes, visits, findings, track, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+        "INSERT INTO patrols (grid_id, worker_user_id, worker, started_at, ended_at, minutes, visits, findings, track, created_at, \
+         community_org_id, street_org_id, district_org_id) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, g.community_org_id, l.street_org_id, l.district_org_id \
+         FROM grids g LEFT JOIN org_levels l ON l.org_id = g.community_org_id WHERE g.id = $1 RETURNING id")
         .bind(p.grid_id).bind(p.worker_user_id).bind(p.worker).bind(p.started_at).bind(p.ended_at).bind(p.minutes)
         .bind(p.visits).bind(p.findings).bind(p.track).bind(clock::now()).fetch_one(c).await)?)
 }
@@ -53,22 +55,34 @@ pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<PatrolRow>, StoreError
     Ok(on!(tx, c => sqlx::query_as::<_, PatrolRow>(&sql).bind(id).fetch_optional(c).await)?)
 }
 
-/// Patrols in a subtree's grids since a moment, newest first; one worker's if named.
+/// Patrols of a scope's grids since a moment, newest first (one worker's if named), a page
+/// after `after` (started at, id), read off the index of the scope's level.
 pub async fn list(
     tx: &mut Tx,
-    path: &str,
+    scope: &Scope,
     worker: Option<&str>,
     since: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Vec<PatrolRow>, StoreError> {
+    let mut a = Args::default();
+    let mut cond = vec![format!("p.started_at >= {}", a.time(since))];
+    cond.extend(a.scope_with("p.", "o.path", scope));
+    if let Some(w) = worker {
+        cond.push(format!("p.worker = {}", a.text(w)));
+    }
+    if let Some((at, id)) = after {
+        let (t, i) = (a.time(at), a.int(id));
+        cond.push(format!(
+            "(p.started_at < {t} OR (p.started_at = {t} AND p.id < {i}))"
+        ));
+    }
     let sql = format!(
-        "{SELECT} WHERE o.path >= $1 AND o.path < $2 AND p.started_at >= $3 AND ($4 IS NULL OR p.worker = $4) \
-         ORDER BY p.started_at DESC, p.id DESC LIMIT {limit}"
+        "{SELECT} WHERE {} ORDER BY p.started_at DESC, p.id DESC LIMIT {}",
+        cond.join(" AND "),
+        a.int(limit)
     );
-    let up = upper(path);
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, PatrolRow>(&sql).bind(path).bind(&up).bind(since).bind(worker).fetch_all(c).await)?,
-    )
+    fetch(tx, &sql, &a).await
 }
 
 pub async fn link_case(tx: &mut Tx, patrol_id: i64, case_id: i64) -> Result<(), StoreError> {

@@ -4,12 +4,13 @@
 use crate::cases::intake::{self, NewCase};
 use crate::cases::settings;
 use crate::input::{opt, required};
-use crate::{Actor, OpsError};
+use crate::{Actor, OpsError, Page};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use jiceng_domain::cases::{CaseStatus, patrol};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::cases::{self as cases_store};
+use jiceng_store::keyset::Scope;
 use jiceng_store::patrols::{self as store, NewPatrol, PatrolRow};
 use jiceng_store::{Db, audit, orgs};
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,16 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
     let target = i64::from(settings::classification_in(&mut tx).await?.patrol_minutes);
     let midnight = clock::start_of(clock::today());
     let me = actor.audit_name();
-    let patrols = store::list(&mut tx, "/", Some(&me), midnight - Duration::days(6), 200).await?;
+    // A worker logs a handful of patrols a day: a week's fit one read.
+    let patrols = store::list(
+        &mut tx,
+        &Scope::All,
+        Some(&me),
+        midnight - Duration::days(6),
+        None,
+        200,
+    )
+    .await?;
     let today: Vec<&PatrolRow> = patrols
         .iter()
         .filter(|p| p.started_at >= midnight)
@@ -134,25 +144,33 @@ pub async fn my_day(db: &Db, actor: &Actor) -> Result<Day, OpsError> {
     })
 }
 
-/// The most patrols [`within`] answers with.
-pub const WITHIN_MAX: usize = 500;
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScopePatrols {
+    /// The last so many days (1–92), 7 unless asked.
+    pub days: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
+}
 
-/// A supervisor's view: patrols in the scope over the last `days` days.
+/// A supervisor's view: patrols in the scope over the last days, newest first, by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "within"))]
-pub async fn within(db: &Db, actor: &Actor, days: i64) -> Result<Vec<Patrol>, OpsError> {
+pub async fn within(db: &Db, actor: &Actor, q: ScopePatrols) -> Result<Page<Patrol>, OpsError> {
     actor.may_read(actor.scope_path())?;
-    let since = clock::now() - Duration::days(days.clamp(1, 92));
-    Ok(store::list(
-        &mut db.read().await?,
-        actor.scope_path(),
-        None,
-        since,
-        WITHIN_MAX as i64,
-    )
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
+    let since = clock::now() - Duration::days(q.days.unwrap_or(7).clamp(1, 92));
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let after = jiceng_domain::keyset::read(opt(&q.after))?;
+    let mut tx = db.read().await?;
+    let scope = crate::orgs::scope_of(&mut tx, actor.scope_path()).await?;
+    let rows = store::list(&mut tx, &scope, None, since, after, limit + 1).await?;
+    Ok(Page::keyset(
+        rows,
+        limit,
+        |r| (r.started_at, r.id),
+        Into::into,
+    ))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -611,8 +611,53 @@ async fn patrols_are_logged_measured_and_turn_findings_into_cases(on: Backend) {
     let out = account(&t.db, "grid2", "grid_worker", "B2", None).await;
     let e = patrols::record(&t.db, &out, walk(40, 10)).await;
     assert!(e.is_ok(), "B2 is in the same community as the grid");
+    // Three more starting the same minute: the supervisor's list pages newest first by keyset,
+    // ties broken by id, each patrol once.
+    let mut logged = vec![p.id, e.unwrap().id];
+    for _ in 0..3 {
+        logged.push(patrols::record(&t.db, &out, walk(40, 10)).await.unwrap().id);
+    }
+    let walk_pages = |actor: jiceng_ops::Actor| {
+        let db = t.db.clone();
+        async move {
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let q = patrols::ScopePatrols {
+                    days: Some(7),
+                    after: after.clone(),
+                    limit: Some(2),
+                };
+                let page = patrols::within(&db, &actor, q).await.unwrap();
+                seen.extend(page.items.iter().map(|p| p.id));
+                match page.next {
+                    Some(n) => after = Some(n),
+                    None => return seen,
+                }
+            }
+        }
+    };
+    logged.sort_unstable_by(|a, b| b.cmp(a));
     let street = account(&t.db, "viewer", "street_admin", "S", None).await;
-    assert_eq!(patrols::within(&t.db, &street, 7).await.unwrap().len(), 2);
+    assert_eq!(
+        walk_pages(street).await,
+        logged,
+        "all five, newest and then highest id first"
+    );
+    let community = account(&t.db, "cviewer", "community_secretary", "C", None).await;
+    assert_eq!(walk_pages(community).await, logged);
+    let other = account(&t.db, "c2viewer", "community_secretary", "C2", None).await;
+    assert!(
+        walk_pages(other).await.is_empty(),
+        "another community's grids only"
+    );
+    let bad = patrols::ScopePatrols {
+        after: s("昨天"),
+        ..Default::default()
+    };
+    let viewer = account(&t.db, "viewer2", "street_admin", "S", None).await;
+    let e = patrols::within(&t.db, &viewer, bad).await.unwrap_err();
+    assert_eq!(field(&e), "after");
 }
 
 #[both]

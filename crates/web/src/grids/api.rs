@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use jiceng_ops::cases::views::Case;
 use jiceng_ops::grids::Grid;
 use jiceng_ops::grids::boundaries::{self, Boundary};
+use jiceng_ops::grids::patrols::ScopePatrols;
 use jiceng_ops::grids::{self, NewGridInput};
 use serde::Deserialize;
 
@@ -91,27 +92,21 @@ pub async fn my_patrols(
     ))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Days {
-    pub days: Option<i64>,
-}
-
 #[utoipa::path(
     get,
     path = "/patrols/scope",
     tag = "网格",
     summary = "范围内近若干天的巡查",
-    params(Days),
-    responses((status = 200, description = "成功", body = Vec<jiceng_ops::grids::patrols::Patrol>))
+    params(ScopePatrols),
+    responses((status = 200, description = "成功", body = jiceng_ops::Page<jiceng_ops::grids::patrols::Patrol>))
 )]
 pub async fn scope_patrols(
     State(s): State<AppState>,
     a: Authed,
-    Params(q): Params<Days>,
-) -> Result<Json<Vec<jiceng_ops::grids::patrols::Patrol>>, ApiError> {
+    Params(q): Params<ScopePatrols>,
+) -> Result<Json<jiceng_ops::Page<jiceng_ops::grids::patrols::Patrol>>, ApiError> {
     Ok(Json(
-        jiceng_ops::grids::patrols::within(&s.db, &a.actor, q.days.unwrap_or(7)).await?,
+        jiceng_ops::grids::patrols::within(&s.db, &a.actor, q).await?,
     ))
 }
 

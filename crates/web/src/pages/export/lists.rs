@@ -511,9 +511,8 @@ pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> P
 }
 
 pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::grids::patrols::{self, ScopePatrols};
     let days = field(&q, "days").and_then(|d| d.parse().ok()).unwrap_or(30);
-    let list = jiceng_ops::grids::patrols::within(&s.db, &v.actor, days).await?;
-    let truncated = list.len() >= jiceng_ops::grids::patrols::WITHIN_MAX;
     let mut out = Sheet::new(
         "巡查",
         &[
@@ -528,22 +527,35 @@ pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
             "转为案件",
         ],
     );
-    let rows = list
-        .into_iter()
-        .map(|p| {
-            vec![
-                jiceng_domain::clock::stamp(p.started_at),
-                jiceng_domain::clock::stamp(p.ended_at),
-                p.grid_code,
-                p.grid_name,
-                p.worker,
-                p.minutes.to_string(),
-                p.visits.to_string(),
-                p.findings.unwrap_or_default(),
-                p.cases.to_string(),
-            ]
-        })
-        .collect();
-    out.page(rows).await?;
+    let truncated = paged(&mut out, |at| {
+        let (s, v) = (&s, &v);
+        async move {
+            let q = ScopePatrols {
+                days: Some(days),
+                after: at,
+                limit: Some(500),
+            };
+            let p = patrols::within(&s.db, &v.actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        jiceng_domain::clock::stamp(p.started_at),
+                        jiceng_domain::clock::stamp(p.ended_at),
+                        p.grid_code,
+                        p.grid_name,
+                        p.worker,
+                        p.minutes.to_string(),
+                        p.visits.to_string(),
+                        p.findings.unwrap_or_default(),
+                        p.cases.to_string(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
     Ok(out.finish("网格巡查", truncated).await?)
 }
