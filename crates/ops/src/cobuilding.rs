@@ -8,6 +8,7 @@ use crate::{Actor, OpsError, Page};
 use chrono::{Datelike, NaiveDate};
 use jiceng_domain::clock;
 use jiceng_domain::cobuilding::{self as rules, NewCommitment};
+use jiceng_domain::path::OrgPath;
 use jiceng_domain::{DivisionCode, Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::cobuilding::{self as store, AgreementRow, NewAgreement};
 use jiceng_store::{Db, StoreError, Tx, audit, units};
@@ -300,17 +301,19 @@ pub async fn set_done(
 pub struct ListAgreements {
     pub within: Option<String>,
     pub year: Option<i32>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
+    /// The `next` of the page before.
+    pub after: Option<String>,
+    /// Rows a page, 50 unless asked (1–500).
+    pub limit: Option<i64>,
 }
 
-/// The year's agreements in a scope (a liaison sees their own unit's), a page at a time.
+/// The year's agreements in a scope (a liaison sees their own unit's), by org, a page at a
+/// time by keyset.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agreement>, OpsError> {
     let today = clock::today();
     let year = q.year.unwrap_or(today.year());
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let mut tx = db.read().await?;
     if let Some(unit) = actor.unit_id() {
         let rows: Vec<AgreementRow> = store::of_unit(&mut tx, unit, today)
@@ -329,16 +332,35 @@ pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agre
         None => actor.scope_path().to_string(),
     };
     actor.may_read(&path)?;
+    // The cursor is the last agreement shown: one outside this list (another scope, another
+    // year, or none) is refused alike, naming nothing about it.
+    let after = match opt(&q.after) {
+        None => None,
+        Some(raw) => {
+            let bad = || Invalid::new("after", raw, msg!("翻页位置无效，请从第一页重新开始"));
+            let id: i64 = raw.parse().map_err(|_| bad())?;
+            let row = store::by_id(&mut tx, id, today).await?.ok_or_else(bad)?;
+            if row.year != year || !OrgPath(path.clone()).contains(&OrgPath(row.org_path.clone())) {
+                return Err(bad().into());
+            }
+            Some((row.org_path, row.id))
+        }
+    };
     let rows = store::within(
         &mut tx,
         &path,
         year,
         today,
-        per_page + 1,
-        (page - 1) * per_page,
+        after.as_ref().map(|(p, id)| (p.as_str(), *id)),
+        limit + 1,
     )
     .await?;
-    Ok(Page::numbered(rows, page, per_page))
+    Ok(Page::after_last(
+        rows,
+        limit,
+        |a| a.id.to_string(),
+        Into::into,
+    ))
 }
 
 /// A unit's agreements, for its page.

@@ -57,21 +57,32 @@ impl<T> Page<T> {
     /// A keyset page from `rows` fetched with one row more than `limit`; `next` is the last
     /// row's position, as `key` gives it.
     pub(crate) fn keyset<R>(
-        mut rows: Vec<R>,
+        rows: Vec<R>,
         limit: i64,
         key: impl Fn(&R) -> jiceng_domain::keyset::Cursor,
         into: impl Fn(R) -> T,
     ) -> Page<T> {
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next = if more {
-            rows.last().map(|r| {
+        Page::after_last(
+            rows,
+            limit,
+            |r| {
                 let (at, id) = key(r);
                 jiceng_domain::keyset::write(at, id)
-            })
-        } else {
-            None
-        };
+            },
+            into,
+        )
+    }
+
+    /// The same with the cursor as `next_of` writes it for the last row.
+    pub(crate) fn after_last<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        next_of: impl Fn(&R) -> String,
+        into: impl Fn(R) -> T,
+    ) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next = if more { rows.last().map(next_of) } else { None };
         Page {
             items: rows.into_iter().map(into).collect(),
             total: None,

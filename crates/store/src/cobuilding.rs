@@ -88,23 +88,26 @@ pub async fn by_id(
     )
 }
 
-/// Agreements made with the orgs of a subtree in a year, by org and unit name.
+/// Agreements made with the orgs of a subtree in a year, by org and then as signed (id), a
+/// page after `after` (org path, id).
 pub async fn within(
     tx: &mut Tx,
     path: &str,
     year: i32,
     today: NaiveDate,
+    after: Option<(&str, i64)>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<AgreementRow>, StoreError> {
-    let sql = format!(
-        "{SELECT} WHERE a.org_path >= $2 AND a.org_path < $3 AND a.year = $4 {GROUP} \
-         ORDER BY a.org_path, u.name, a.id LIMIT $5 OFFSET $6"
-    );
     let up = upper(path);
+    let (from, id) = after.unwrap_or((path, 0));
+    let sql = format!(
+        "{SELECT} WHERE a.year = $2 AND a.org_path >= $3 AND a.org_path < $4 \
+         AND (a.org_path > $5 OR (a.org_path = $5 AND a.id > $6)) {GROUP} \
+         ORDER BY a.org_path, a.id LIMIT $7"
+    );
     Ok(
-        on!(tx, c => sqlx::query_as::<_, AgreementRow>(&sql).bind(today).bind(path).bind(&up).bind(year)
-        .bind(limit).bind(offset).fetch_all(c).await)?,
+        on!(tx, c => sqlx::query_as::<_, AgreementRow>(&sql).bind(today).bind(year).bind(path).bind(&up)
+        .bind(from).bind(id).bind(limit).fetch_all(c).await)?,
     )
 }
 

@@ -189,6 +189,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "patrol_levels",
         sql: include_str!("migrations/0035_patrol_levels.sql"),
     },
+    Migration {
+        version: 36,
+        name: "agreement_pages",
+        sql: include_str!("migrations/0036_agreement_pages.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -311,3 +311,72 @@ async fn commitments_kept_on_time_raise_the_unit_orgs_score(on: Backend) {
     assert!(of("U1").score.unwrap() > of("U2").score.unwrap());
     assert_eq!(of("B1").commitments, None, "no agreement, no part");
 }
+
+#[both]
+async fn a_years_agreements_page_by_keyset_in_the_order_of_their_orgs(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    let sign = |unit: i64, org: &'static str, year: i32| {
+        let db = t.db.clone();
+        let a = a.clone();
+        async move {
+            cobuilding::sign(
+                &db,
+                &a,
+                NewAgreementInput {
+                    unit_id: Some(unit),
+                    org: s(org),
+                    year: Some(year),
+                    signed_on: Some(format!("{year}-01-15")),
+                    lines: s(&format!("开放停车场|{year}-06-30")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .agreement
+        }
+    };
+    let mut signed = Vec::new();
+    for (name, div, org) in [
+        ("甲单位", COMMUNITY_DIV, "C"),
+        ("乙单位", OTHER_COMMUNITY_DIV, "C2"),
+        ("丙单位", COMMUNITY_DIV, "C"),
+        ("丁单位", COMMUNITY_DIV, "C"),
+    ] {
+        let u = unit(&t.db, name, div, None).await;
+        signed.push(sign(u, org, 2025).await);
+    }
+    let earlier = sign(signed[0].unit_id, "C", 2024).await;
+    signed.sort_by(|x, y| (&x.org_path, x.id).cmp(&(&y.org_path, y.id)));
+    let want: Vec<i64> = signed.iter().map(|x| x.id).collect();
+    let list = |within: &'static str, after: Option<String>| ListAgreements {
+        within: s(within),
+        year: Some(2025),
+        after,
+        limit: Some(1),
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = cobuilding::list(&t.db, &a, list("S", after.clone()))
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 1);
+        seen.extend(page.items.iter().map(|x| x.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, want, "each once, by org and then as signed");
+    // A cursor that is not a row of this list (no number, another year, another scope) is
+    // refused alike.
+    let c2 = signed.iter().find(|x| x.org_code == "C2").unwrap().id;
+    for bad in ["三".to_string(), earlier.id.to_string(), c2.to_string()] {
+        let e = cobuilding::list(&t.db, &a, list("C", Some(bad.clone())))
+            .await
+            .unwrap_err();
+        assert_eq!(field(&e), "after", "{bad}: {e}");
+    }
+}

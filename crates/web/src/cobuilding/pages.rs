@@ -2,7 +2,7 @@
 //! new one, and an agreement's commitments marked fulfilled (or taken back) in place.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, pager, value};
+use crate::pages::form::{Values, int, keyset_links, value};
 use crate::pages::{Layout, PageResult, Viewer, encode, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -24,8 +24,7 @@ struct ListPage {
     f: Values,
     year: i32,
     rows: Vec<Agreement>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
     can_sign: bool,
     error: String,
@@ -42,10 +41,6 @@ fn year_of(f: &Values) -> Result<Option<i32>, OpsError> {
 }
 
 async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: String) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
     let (year, error) = match year_of(&q) {
         Ok(y) => (y.unwrap_or_else(|| clock::today().year()), error),
         Err(e) => (clock::today().year(), e.render(v.lang)),
@@ -56,8 +51,7 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
         f: if form.is_empty() { q.clone() } else { form },
         year,
         rows: Vec::new(),
-        page,
-        prev_link: String::new(),
+        first_link: String::new(),
         next_link: String::new(),
         can_sign: v.actor.may_write(v.actor.scope_path()).is_ok(),
         error,
@@ -65,18 +59,16 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
     let query = ListAgreements {
         within: value(&q, "within"),
         year: Some(year),
-        page: Some(page),
-        per_page: Some(50),
+        after: value(&q, "after"),
+        limit: Some(50),
     };
     match cobuilding::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let link = |n: i64| {
-                format!(
-                    "/cobuilding?year={year}&within={}&page={n}",
-                    encode(&value(&q, "within").unwrap_or_default())
-                )
-            };
-            (out.prev_link, out.next_link) = pager(page, p.next.is_some(), link);
+            let base = format!(
+                "/cobuilding?year={year}&within={}&",
+                encode(&value(&q, "within").unwrap_or_default())
+            );
+            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
             out.rows = p.items;
         }
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),

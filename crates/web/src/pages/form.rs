@@ -100,18 +100,6 @@ pub fn int(m: &Values, k: &'static str) -> Result<Option<i64>, jiceng_ops::OpsEr
     }
 }
 
-/// Links to the previous and next pages of a numbered list, empty where there is none.
-pub fn pager(page: i64, more: bool, link: impl Fn(i64) -> String) -> (String, String) {
-    (
-        if page > 1 {
-            link(page - 1)
-        } else {
-            String::new()
-        },
-        if more { link(page + 1) } else { String::new() },
-    )
-}
-
 /// Links to the first page (when this is not it) and the next page of a keyset list whose
 /// filters are in `base` (`/path?k=v&…`, ending in `?` or `&`).
 pub fn keyset_links(base: &str, q: &Values, next: Option<&str>) -> (String, String) {

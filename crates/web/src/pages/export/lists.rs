@@ -418,8 +418,8 @@ pub async fn cobuilding(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pa
         let q = ListAgreements {
             within: field(&q, "within"),
             year,
-            page: numbered(at),
-            per_page: Some(PER_PAGE),
+            after: at,
+            limit: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {
