@@ -52,6 +52,12 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         samples: usize,
     },
+    /// The two-way evaluation pairs of last year (双向评价), pages 1 and 100 of the whole city,
+    /// counted per request.
+    Evaluations {
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+    },
     /// The quarterly assessment of every org in a scope (default: the whole deployment, the
     /// last full quarter), computed afresh each time.
     Assessment {
@@ -117,6 +123,7 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             ledgers,
             writes,
         } => return points(db, actor, &scheme, period, (samples, ledgers, writes), out).await,
+        BenchCmd::Evaluations { samples } => return evaluations(db, actor, samples, out).await,
         BenchCmd::Assessment {
             within,
             period,
@@ -550,6 +557,51 @@ struct AssessmentTiming {
     samples: usize,
     p50_ms: f64,
     max_ms: f64,
+}
+
+async fn evaluations(db: &Db, actor: &Actor, samples: usize, out: &Out) -> Result<(), OpsError> {
+    use jiceng_ops::evaluations::{self, ListPairs};
+    let mut results = Vec::new();
+    for page in [1, 100] {
+        let mut times = Vec::new();
+        let mut shown = 0;
+        for _ in 0..samples.max(1) {
+            let t = Instant::now();
+            let r = evaluations::pairs(
+                db,
+                actor,
+                ListPairs {
+                    page: Some(page),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            shown = r.page.items.len();
+        }
+        times.sort_by(f64::total_cmp);
+        results.push(PointsTiming {
+            operation: format!("evaluations::pairs, page {page}"),
+            within: "全市".into(),
+            members: shown,
+            samples: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: percentile(&times, 1.0),
+        });
+    }
+    out.show(&results, |rs| {
+        rs.iter()
+            .map(|r| {
+                format!(
+                    "{} 于 {}（本页 {} 对），{} 次：p50 {:.1} ms，p95 {:.1} ms，最大 {:.1} ms",
+                    r.operation, r.within, r.members, r.samples, r.p50_ms, r.p95_ms, r.max_ms
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
 }
 
 async fn assessment(
