@@ -89,9 +89,9 @@ pub async fn ranking(State(s): State<AppState>, v: Viewer, Query(q): Query<Value
                 .collect();
             let base = format!(
                 "/points?within={}&scheme={}&period={}{}",
-                out.within,
-                out.scheme,
-                out.period,
+                crate::pages::encode(&out.within),
+                crate::pages::encode(&out.scheme),
+                crate::pages::encode(&out.period),
                 if ascending { "&ascending=1" } else { "" }
             );
             if page > 1 {
