@@ -102,7 +102,7 @@ pub async fn within(
     let (from, id) = after.unwrap_or((path, 0));
     let sql = format!(
         "{SELECT} WHERE a.year = $2 AND a.org_path >= $3 AND a.org_path < $4 \
-         AND (a.org_path > $5 OR (a.org_path = $5 AND a.id > $6)) {GROUP} \
+         AND (a.org_path, a.id) > ($5, $6) {GROUP} \
          ORDER BY a.org_path, a.id LIMIT $7"
     );
     Ok(

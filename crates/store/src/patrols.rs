@@ -72,9 +72,10 @@ pub async fn list(
         cond.push(format!("p.worker = {}", a.text(w)));
     }
     if let Some((at, id)) = after {
-        let (t, i) = (a.time(at), a.int(id));
         cond.push(format!(
-            "(p.started_at < {t} OR (p.started_at = {t} AND p.id < {i}))"
+            "(p.started_at, p.id) < ({}, {})",
+            a.time(at),
+            a.int(id)
         ));
     }
     let sql = format!(

@@ -310,6 +310,25 @@ struct PointsTiming {
     max_ms: f64,
 }
 
+impl PointsTiming {
+    /// The percentiles of `times` (ms, in any order); `None` when nothing was timed.
+    fn of(operation: String, within: String, members: usize, mut times: Vec<f64>) -> Option<Self> {
+        if times.is_empty() {
+            return None;
+        }
+        times.sort_by(f64::total_cmp);
+        Some(PointsTiming {
+            operation,
+            within,
+            members,
+            samples: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p95_ms: percentile(&times, 0.95),
+            max_ms: percentile(&times, 1.0),
+        })
+    }
+}
+
 async fn points(
     db: &Db,
     actor: &Actor,
@@ -350,16 +369,12 @@ async fn points(
     // runs find it kept and time only a read.
     let t = Instant::now();
     let first = ranking(None, 1).await?;
-    let build_ms = t.elapsed().as_secs_f64() * 1000.0;
-    results.push(PointsTiming {
-        operation: format!("points::ranking {scheme} {period}, first (keeps the period)"),
-        within: "全市".into(),
-        members: first.members,
-        samples: 1,
-        p50_ms: build_ms,
-        p95_ms: build_ms,
-        max_ms: build_ms,
-    });
+    results.extend(PointsTiming::of(
+        format!("points::ranking {scheme} {period}, first (keeps the period)"),
+        "全市".into(),
+        first.members,
+        vec![t.elapsed().as_secs_f64() * 1000.0],
+    ));
     for within in [Some(largest.row.code.clone()), None] {
         for page in [1, 100] {
             let mut times = Vec::new();
@@ -370,18 +385,14 @@ async fn points(
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 members = r.members;
             }
-            times.sort_by(f64::total_cmp);
-            results.push(PointsTiming {
-                operation: format!("points::ranking {scheme} {period}, page {page}"),
-                within: within
+            results.extend(PointsTiming::of(
+                format!("points::ranking {scheme} {period}, page {page}"),
+                within
                     .as_ref()
                     .map_or("全市".into(), |c| format!("{c} {}", largest.row.name)),
                 members,
-                samples: times.len(),
-                p50_ms: percentile(&times, 0.5),
-                p95_ms: percentile(&times, 0.95),
-                max_ms: percentile(&times, 1.0),
-            });
+                times,
+            ));
         }
     }
     for level in ["branch", "community"] {
@@ -414,18 +425,12 @@ async fn points(
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             members = members.max(org.row.subtree_member_count as usize);
         }
-        times.sort_by(f64::total_cmp);
-        if !times.is_empty() {
-            results.push(PointsTiming {
-                operation: format!("meetings::record at a {level}, {period} kept"),
-                within: format!("{} {}", largest.row.code, largest.row.name),
-                members,
-                samples: times.len(),
-                p50_ms: percentile(&times, 0.5),
-                p95_ms: percentile(&times, 0.95),
-                max_ms: percentile(&times, 1.0),
-            });
-        }
+        results.extend(PointsTiming::of(
+            format!("meetings::record at a {level}, {period} kept"),
+            format!("{} {}", largest.row.code, largest.row.name),
+            members,
+            times,
+        ));
     }
     // Ledgers of members spread over the city: the first of every page of 500.
     let mut ids = Vec::new();
@@ -455,18 +460,12 @@ async fn points(
         std::hint::black_box(points::ledger(db, actor, *id, scheme, Some(&period)).await?);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    times.sort_by(f64::total_cmp);
-    if !times.is_empty() {
-        results.push(PointsTiming {
-            operation: format!("points::ledger {scheme} {period}"),
-            within: "全市".into(),
-            members: 1,
-            samples: times.len(),
-            p50_ms: percentile(&times, 0.5),
-            p95_ms: percentile(&times, 0.95),
-            max_ms: percentile(&times, 1.0),
-        });
-    }
+    results.extend(PointsTiming::of(
+        format!("points::ledger {scheme} {period}"),
+        "全市".into(),
+        1,
+        times,
+    ));
     out.show(&results, |rs| {
         rs.iter()
             .map(|r| {
@@ -579,16 +578,12 @@ async fn evaluations(db: &Db, actor: &Actor, samples: usize, out: &Out) -> Resul
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             shown = r.page.items.len();
         }
-        times.sort_by(f64::total_cmp);
-        results.push(PointsTiming {
-            operation: format!("evaluations::pairs, page {page}"),
-            within: "全市".into(),
-            members: shown,
-            samples: times.len(),
-            p50_ms: percentile(&times, 0.5),
-            p95_ms: percentile(&times, 0.95),
-            max_ms: percentile(&times, 1.0),
-        });
+        results.extend(PointsTiming::of(
+            format!("evaluations::pairs, page {page}"),
+            "全市".into(),
+            shown,
+            times,
+        ));
     }
     out.show(&results, |rs| {
         rs.iter()

@@ -65,12 +65,9 @@ pub async fn within(
         .into_iter()
         .collect();
     let mut manual: HashMap<i64, Vec<(usize, i64)>> = HashMap::new();
-    let approved = if city {
-        store::approved_within(tx, path, &scheme.code, &period.to_string()).await?
-    } else {
+    for (m, item, pts) in
         store::member_approved_within(tx, path, &scheme.code, &period.to_string()).await?
-    };
-    for (m, item, pts) in approved {
+    {
         if let Some(i) = scheme.items.iter().position(|x| x.code == item) {
             manual.entry(m).or_default().push((i, pts));
         }

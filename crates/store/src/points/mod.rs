@@ -111,9 +111,10 @@ pub async fn pending_within(
         format!("e.member_path < {}", a.text(&upper(path))),
     ];
     if let Some((at, id)) = after {
-        let (t, i) = (a.time(at), a.int(id));
         cond.push(format!(
-            "(e.created_at > {t} OR (e.created_at = {t} AND e.id > {i}))"
+            "(e.created_at, e.id) > ({}, {})",
+            a.time(at),
+            a.int(id)
         ));
     }
     let sql = format!(
@@ -142,25 +143,6 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
         None => Ok(Vec::new()),
         Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Other(e.to_string())),
     }
-}
-
-/// Approved manual points per (member, item) within a subtree for a scheme and period.
-pub async fn approved_within(
-    tx: &mut Tx,
-    path: &str,
-    scheme: &str,
-    period: &str,
-) -> Result<Vec<(i64, String, i64)>, StoreError> {
-    let up = upper(path);
-    let sql = as_json(
-        tx,
-        "member_id, item, n",
-        "SELECT member_id, item, CAST(SUM(points) AS BIGINT) AS n FROM points_entries WHERE scheme = $1 AND period = $2 \
-         AND status = 'approved' AND member_path >= $3 AND member_path < $4 GROUP BY member_id, item",
-    );
-    let json: Option<String> = on!(tx, c => sqlx::query_scalar(&sql)
-        .bind(scheme).bind(period).bind(path).bind(&up).fetch_one(c).await)?;
-    parse(json)
 }
 
 /// Meetings held per org within a subtree between two months (YYYYMM). Grouping by `+org_id`
