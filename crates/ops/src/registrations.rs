@@ -45,6 +45,8 @@ async fn record(
     if let Some(m) = row.member_id {
         crate::points::kept::registered(tx, m, row.registered_on).await?;
     }
+    jiceng_store::evaluations::pairs::refresh(tx, row.community_org_id, row.member_id, row.unit_id)
+        .await?;
     audit::append(
         tx,
         audit::Entry {
@@ -201,6 +203,13 @@ pub async fn end(
     if let Some(m) = before.member_id {
         crate::points::kept::registered(&mut tx, m, date).await?;
     }
+    jiceng_store::evaluations::pairs::refresh(
+        &mut tx,
+        before.community_org_id,
+        before.member_id,
+        before.unit_id,
+    )
+    .await?;
     let after = registrations::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("报到记录", id))?;

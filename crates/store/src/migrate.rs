@@ -194,6 +194,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "agreement_pages",
         sql: include_str!("migrations/0036_agreement_pages.sql"),
     },
+    Migration {
+        version: 37,
+        name: "evaluation_pairs",
+        sql: include_str!("migrations/0037_evaluation_pairs.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -387,6 +387,7 @@ pub async fn move_subtree(
     // Cases keep their community's path, street and district: the desk filters on them.
     on!(tx, c => sqlx::query("UPDATE cases SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    crate::evaluations::pairs::moved(tx, &old, &new).await?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id).bind(clock::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;
     relevel(tx, &new).await?;

@@ -52,11 +52,14 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         samples: usize,
     },
-    /// The two-way evaluation pairs of last year (双向评价), pages 1 and 100 of the whole city,
-    /// counted per request.
+    /// The two-way evaluation pairs of last year (双向评价): pages 1 and 100 of the city and
+    /// the largest district, all, one subject and pending; then `--writes` grades, withdrawals
+    /// and registrations ended and begun again in that district.
     Evaluations {
         #[arg(long, default_value_t = 5)]
         samples: usize,
+        #[arg(long, default_value_t = 0)]
+        writes: usize,
     },
     /// The quarterly assessment of every org in a scope (default: the whole deployment, the
     /// last full quarter), computed afresh each time.
@@ -123,7 +126,9 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             ledgers,
             writes,
         } => return points(db, actor, &scheme, period, (samples, ledgers, writes), out).await,
-        BenchCmd::Evaluations { samples } => return evaluations(db, actor, samples, out).await,
+        BenchCmd::Evaluations { samples, writes } => {
+            return super::bench_evaluations::run(db, actor, samples, writes, out).await;
+        }
         BenchCmd::Assessment {
             within,
             period,
@@ -556,47 +561,6 @@ struct AssessmentTiming {
     samples: usize,
     p50_ms: f64,
     max_ms: f64,
-}
-
-async fn evaluations(db: &Db, actor: &Actor, samples: usize, out: &Out) -> Result<(), OpsError> {
-    use jiceng_ops::evaluations::{self, ListPairs};
-    let mut results = Vec::new();
-    for page in [1, 100] {
-        let mut times = Vec::new();
-        let mut shown = 0;
-        for _ in 0..samples.max(1) {
-            let t = Instant::now();
-            let r = evaluations::pairs(
-                db,
-                actor,
-                ListPairs {
-                    page: Some(page),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-            shown = r.page.items.len();
-        }
-        results.extend(PointsTiming::of(
-            format!("evaluations::pairs, page {page}"),
-            "全市".into(),
-            shown,
-            times,
-        ));
-    }
-    out.show(&results, |rs| {
-        rs.iter()
-            .map(|r| {
-                format!(
-                    "{} 于 {}（本页 {} 对），{} 次：p50 {:.1} ms，p95 {:.1} ms，最大 {:.1} ms",
-                    r.operation, r.within, r.members, r.samples, r.p50_ms, r.p95_ms, r.max_ms
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
-    Ok(())
 }
 
 async fn assessment(

@@ -4,6 +4,7 @@
 mod audit;
 mod bench;
 mod bench_cases;
+mod bench_evaluations;
 mod demo;
 mod import;
 mod member;

@@ -11,6 +11,7 @@ mod cobuilding;
 mod duties;
 mod evaluations;
 mod imports;
+mod kept_pairs;
 mod kept_points;
 mod members;
 mod orglife;

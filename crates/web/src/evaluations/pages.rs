@@ -2,7 +2,7 @@
 //! progress per side; a grade can be withdrawn and given again.
 
 use crate::AppState;
-use crate::pages::form::{Values, value};
+use crate::pages::form::{Values, keyset_links, value};
 use crate::pages::{Layout, Viewer, encode, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -38,8 +38,7 @@ struct Page {
     grades: Vec<(&'static str, String)>,
     progress: Vec<(String, i64, i64)>,
     rows: Vec<Line>,
-    page: i64,
-    prev_link: String,
+    first_link: String,
     next_link: String,
     error: String,
 }
@@ -55,20 +54,16 @@ impl Page {
     }
 }
 
-const KEPT: [&str; 5] = ["year", "within", "subject", "pending", "page"];
+const KEPT: [&str; 5] = ["year", "within", "subject", "pending", "after"];
 
 async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
-    let page = value(&q, "page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1i64)
-        .max(1);
     let query = ListPairs {
         year: value(&q, "year"),
         within: value(&q, "within"),
         subject: value(&q, "subject"),
         pending: value(&q, "pending").is_some(),
-        page: Some(page),
-        per_page: Some(50),
+        after: value(&q, "after"),
+        limit: Some(50),
     };
     let label = |s: Subject| -> String { translate(v.lang, s.label()).into() };
     let title = v.layout("", "").t("nav.evaluations").to_string();
@@ -85,8 +80,7 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
             .collect(),
         progress: Vec::new(),
         rows: Vec::new(),
-        page,
-        prev_link: String::new(),
+        first_link: String::new(),
         next_link: String::new(),
         error,
         f: q,
@@ -105,12 +99,11 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
                 .filter_map(|k| value(&out.f, k).map(|x| format!("{k}={}", encode(&x))))
                 .collect::<Vec<_>>()
                 .join("&");
-            if page > 1 {
-                out.prev_link = format!("/evaluations?{base}&page={}", page - 1);
-            }
-            if p.page.next.is_some() {
-                out.next_link = format!("/evaluations?{base}&page={}", page + 1);
-            }
+            (out.first_link, out.next_link) = keyset_links(
+                &format!("/evaluations?{base}&"),
+                &out.f,
+                p.page.next.as_deref(),
+            );
             out.rows = p
                 .page
                 .items

@@ -44,11 +44,6 @@ where
     }
 }
 
-/// The page number a numbered list's `next` names.
-fn numbered(at: Option<String>) -> Option<i64> {
-    Some(at.and_then(|p| p.parse().ok()).unwrap_or(1))
-}
-
 pub async fn meetings(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
     use jiceng_ops::orglife::meetings::{self, ListMeetings};
     let mut out = Sheet::new(
@@ -481,8 +476,8 @@ pub async fn evaluations(State(s): State<AppState>, v: Viewer, Query(q): Q) -> P
             within: field(&q, "within"),
             subject: field(&q, "subject"),
             pending: field(&q, "pending").is_some(),
-            page: numbered(at),
-            per_page: Some(PER_PAGE),
+            after: at,
+            limit: Some(PER_PAGE),
         };
         let (db, actor) = (s.db.clone(), v.actor.clone());
         async move {

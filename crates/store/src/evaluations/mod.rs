@@ -8,6 +8,8 @@ use jiceng_domain::clock;
 use jiceng_domain::evaluations::{Grade, Subject};
 use jiceng_domain::path::upper;
 
+pub mod pairs;
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct EvaluationRow {
     pub id: i64,
@@ -86,142 +88,6 @@ pub async fn registered_between(
          AND registered_on <= $4 AND (ended_on IS NULL OR ended_on >= $5)")
         .bind(community_org_id).bind(member_id).bind(unit_id).bind(to).bind(from).fetch_one(c).await)?;
     Ok(n > 0)
-}
-
-/// Which pairs to list: those a year owes whose rater sits in a subtree.
-pub struct PairQuery<'a> {
-    pub year: i32,
-    pub path: &'a str,
-    pub subject: Option<&'a str>,
-    /// Only this unit's pairs (a unit liaison's view).
-    pub unit_id: Option<i64>,
-    pub pending_only: bool,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct PairRow {
-    pub subject: Subject,
-    pub community_org_id: i64,
-    pub community_code: String,
-    pub community_name: String,
-    pub unit_id: Option<i64>,
-    pub unit_name: Option<String>,
-    pub member_id: Option<i64>,
-    pub member_name: Option<String>,
-    pub evaluation_id: Option<i64>,
-    pub grade: Option<Grade>,
-    pub comment: Option<String>,
-    pub evaluated_by: Option<String>,
-}
-
-const PAIR_COLS: &str = "subject, community_org_id, community_code, community_name, unit_id, unit_name, member_id, member_name, \
-     evaluation_id, grade, comment, evaluated_by";
-
-/// The pairs as one set: a registration active in the year owes the community's grade of the
-/// member or unit, and a unit's grade of the community; `None` when the query asks for no
-/// pair at all (a unit's view of member pairs). Binds $1 year, $2/$3 the year's first
-/// and last day, $4/$5 the rater's subtree range.
-fn pairs_sql(q: &PairQuery<'_>) -> Option<String> {
-    let reg = "registrations r JOIN orgs c ON c.id = r.community_org_id";
-    let active = "r.registered_on <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $2)";
-    let ev = "e.id AS evaluation_id, e.grade, e.comment, e.evaluated_by";
-    let com = "c.id AS community_org_id, c.code AS community_code, c.name AS community_name";
-    let mut branches = Vec::new();
-    let wants = |s: &str| q.subject.is_none_or(|x| x == s);
-    if wants("member") && q.unit_id.is_none() {
-        branches.push(format!(
-            "SELECT DISTINCT 'member' AS subject, {com}, CAST(NULL AS BIGINT) AS unit_id, CAST(NULL AS TEXT) AS unit_name, \
-             m.id AS member_id, m.name AS member_name, {ev} FROM {reg} JOIN members m ON m.id = r.member_id \
-             LEFT JOIN evaluations e ON e.member_id = m.id AND e.year = $1 AND e.community_org_id = c.id \
-             WHERE {active} AND c.path >= $4 AND c.path < $5"
-        ));
-    }
-    let unit_filter = if q.unit_id.is_some() {
-        " AND u.id = $6"
-    } else {
-        ""
-    };
-    if wants("unit") {
-        branches.push(format!(
-            "SELECT DISTINCT 'unit' AS subject, {com}, u.id AS unit_id, u.name AS unit_name, \
-             CAST(NULL AS BIGINT) AS member_id, CAST(NULL AS TEXT) AS member_name, {ev} FROM {reg} JOIN units u ON u.id = r.unit_id \
-             LEFT JOIN evaluations e ON e.unit_id = u.id AND e.year = $1 AND e.subject = 'unit' AND e.community_org_id = c.id \
-             WHERE {active} AND c.path >= $4 AND c.path < $5{unit_filter}"
-        ));
-    }
-    if wants("community") {
-        branches.push(format!(
-            "SELECT DISTINCT 'community' AS subject, {com}, u.id AS unit_id, u.name AS unit_name, \
-             CAST(NULL AS BIGINT) AS member_id, CAST(NULL AS TEXT) AS member_name, {ev} FROM {reg} JOIN units u ON u.id = r.unit_id \
-             JOIN orgs uo ON uo.id = u.org_id \
-             LEFT JOIN evaluations e ON e.unit_id = u.id AND e.year = $1 AND e.subject = 'community' AND e.community_org_id = c.id \
-             WHERE {active} AND uo.path >= $4 AND uo.path < $5{unit_filter}"
-        ));
-    }
-    if branches.is_empty() {
-        return None;
-    }
-    let pending = if q.pending_only {
-        " WHERE evaluation_id IS NULL"
-    } else {
-        ""
-    };
-    Some(format!(
-        "SELECT {PAIR_COLS} FROM ({}) p{pending}",
-        branches.join(" UNION ALL ")
-    ))
-}
-
-macro_rules! bind_pairs {
-    ($q:expr, $pq:expr, $up:expr) => {{
-        let from = NaiveDate::from_ymd_opt($pq.year, 1, 1).expect("valid year");
-        let to = NaiveDate::from_ymd_opt($pq.year, 12, 31).expect("valid year");
-        let q = $q
-            .bind($pq.year)
-            .bind(from)
-            .bind(to)
-            .bind($pq.path)
-            .bind($up);
-        match $pq.unit_id {
-            Some(u) => q.bind(u),
-            None => q,
-        }
-    }};
-}
-
-/// One page of the pairs, by community, then who is rated.
-pub async fn pairs(
-    tx: &mut Tx,
-    q: &PairQuery<'_>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<PairRow>, StoreError> {
-    let Some(pairs) = pairs_sql(q) else {
-        return Ok(Vec::new());
-    };
-    let up = upper(q.path);
-    let sql = format!(
-        "{pairs} ORDER BY community_code, subject, COALESCE(unit_name, member_name), COALESCE(unit_id, member_id) \
-         LIMIT {limit} OFFSET {offset}"
-    );
-    Ok(on!(tx, c => bind_pairs!(sqlx::query_as::<_, PairRow>(&sql), q, &up).fetch_all(c).await)?)
-}
-
-/// Pairs owed and done per subject, for the progress line above the list.
-pub async fn progress(
-    tx: &mut Tx,
-    q: &PairQuery<'_>,
-) -> Result<Vec<(Subject, i64, i64)>, StoreError> {
-    let Some(pairs) = pairs_sql(q) else {
-        return Ok(Vec::new());
-    };
-    let up = upper(q.path);
-    let sql = format!(
-        "SELECT subject, COUNT(*), COUNT(evaluation_id) FROM ({pairs}) x GROUP BY subject ORDER BY subject"
-    );
-    Ok(
-        on!(tx, c => bind_pairs!(sqlx::query_as::<_, (Subject, i64, i64)>(&sql), q, &up).fetch_all(c).await)?,
-    )
 }
 
 /// Grades received by the orgs of a subtree in the given years, counted per org, year and

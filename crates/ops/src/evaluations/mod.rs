@@ -4,14 +4,18 @@
 
 use crate::input::{opt, required, text_or_number};
 use crate::orgs::by_code;
-use crate::{Actor, OpsError, Page};
+use crate::{Actor, OpsError};
+
+mod pairs;
 use chrono::Datelike;
 use jiceng_domain::clock;
 use jiceng_domain::evaluations::{Grade, Subject, check_year};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
-use jiceng_store::evaluations::{self as store, PairQuery};
+use jiceng_store::evaluations::pairs::{self as kept, PairKey};
+use jiceng_store::evaluations::{self as store};
 use jiceng_store::{Db, StoreError, audit, orgs, units};
-use serde::{Deserialize, Serialize};
+pub use pairs::{ListPairs, Pair, Pairs, Progress, pairs};
+use serde::Deserialize;
 
 /// A grade as forms and the API send it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -169,6 +173,7 @@ pub async fn rate(db: &Db, actor: &Actor, new: NewEvaluation) -> Result<Evaluati
         e => e.into(),
     })?;
     let row = store::by_id(&mut tx, id).await?.expect("just written");
+    kept::graded(&mut tx, &key_of(&row), Some(id)).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -197,6 +202,19 @@ fn may_grade_community(
         return Err(OpsError::Forbidden(msg!("社区不能替驻区单位评价自己")));
     }
     actor.may_act_for(None, Some(unit), unit_org_path)
+}
+
+/// The pair a grade answers.
+fn key_of(row: &store::EvaluationRow) -> PairKey {
+    PairKey {
+        year: row.year,
+        subject: row.subject,
+        community_org_id: row.community_org_id,
+        rated_id: row
+            .member_id
+            .or(row.unit_id)
+            .expect("a grade names who it grades"),
+    }
 }
 
 /// Withdraws a grade so it can be given again; only whoever may give it may withdraw it.
@@ -232,6 +250,7 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<Evaluation, Ops
         actor.may_write(&community.path)?;
     }
     store::delete(&mut tx, id).await?;
+    kept::graded(&mut tx, &key_of(&row), None).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -246,84 +265,6 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<Evaluation, Ops
     .await?;
     tx.commit().await?;
     Ok(row.into())
-}
-
-/// Which pairs to list.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListPairs {
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub year: Option<String>,
-    /// An org code: pairs whose grading side sits in its subtree. Defaults to the scope.
-    pub within: Option<String>,
-    pub subject: Option<String>,
-    /// Only the pairs still owing a grade.
-    #[serde(default)]
-    pub pending: bool,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Progress {
-    pub subject: jiceng_domain::evaluations::Subject,
-    pub owed: i64,
-    pub done: i64,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Pairs {
-    pub year: i32,
-    pub progress: Vec<Progress>,
-    pub page: Page<Pair>,
-}
-
-/// The pairs a year owes within a scope, with the grades given so far.
-#[tracing::instrument(name = "ops", skip_all, fields(use_case = "pairs"))]
-pub async fn pairs(db: &Db, actor: &Actor, q: ListPairs) -> Result<Pairs, OpsError> {
-    let year = match opt(&q.year) {
-        Some(y) => self::year(y)?,
-        // Evaluations are made at the turn of the year, about the year just ended.
-        None => clock::today().year() - 1,
-    };
-    let subject = opt(&q.subject).map(Subject::parse).transpose()?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
-    let mut tx = db.read().await?;
-    let (path, unit_id) = match (opt(&q.within), actor.own_unit_only()) {
-        (_, Some(unit)) => ("/".to_string(), Some(unit)),
-        (Some(code), None) => {
-            let org = crate::orgs::policy::named(&mut tx, actor, "within", code).await?;
-            actor.may_read(&org.path)?;
-            (org.path, None)
-        }
-        (None, None) => {
-            actor.may_read(actor.scope_path())?;
-            (actor.scope_path().to_string(), None)
-        }
-    };
-    let pq = PairQuery {
-        year,
-        path: &path,
-        subject: subject.map(|s| s.code()),
-        unit_id,
-        pending_only: q.pending,
-    };
-    let progress = store::progress(&mut tx, &pq)
-        .await?
-        .into_iter()
-        .map(|(subject, owed, done)| Progress {
-            subject,
-            owed,
-            done,
-        })
-        .collect();
-    let rows = store::pairs(&mut tx, &pq, per_page + 1, (page - 1) * per_page).await?;
-    Ok(Pairs {
-        year,
-        progress,
-        page: Page::numbered(rows, page, per_page),
-    })
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -361,41 +302,6 @@ impl From<jiceng_store::evaluations::EvaluationRow> for Evaluation {
             comment: r.comment,
             evaluated_by: r.evaluated_by,
             evaluated_at: r.evaluated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Pair {
-    pub subject: jiceng_domain::evaluations::Subject,
-    pub community_org_id: i64,
-    pub community_code: String,
-    pub community_name: String,
-    pub unit_id: Option<i64>,
-    pub unit_name: Option<String>,
-    pub member_id: Option<i64>,
-    pub member_name: Option<String>,
-    pub evaluation_id: Option<i64>,
-    pub grade: Option<jiceng_domain::evaluations::Grade>,
-    pub comment: Option<String>,
-    pub evaluated_by: Option<String>,
-}
-
-impl From<jiceng_store::evaluations::PairRow> for Pair {
-    fn from(r: jiceng_store::evaluations::PairRow) -> Self {
-        Pair {
-            subject: r.subject,
-            community_org_id: r.community_org_id,
-            community_code: r.community_code,
-            community_name: r.community_name,
-            unit_id: r.unit_id,
-            unit_name: r.unit_name,
-            member_id: r.member_id,
-            member_name: r.member_name,
-            evaluation_id: r.evaluation_id,
-            grade: r.grade,
-            comment: r.comment,
-            evaluated_by: r.evaluated_by,
         }
     }
 }
