@@ -878,6 +878,38 @@ async fn two_way_evaluation_over_the_api() {
     let progress = pairs["progress"].as_array().unwrap();
     assert_eq!(progress.len(), 3);
     assert!(progress.iter().all(|p| p["done"] == p["owed"]), "{pairs}");
+    // One pair a page, following `next`: every pair once; a cursor the list does not hold
+    // is refused by name.
+    let base = "/api/v1/evaluations?year=2025&within=C&limit=1";
+    let (mut seen, mut url) = (Vec::new(), base.to_string());
+    loop {
+        let (st, p) = app.as_user(&sec, Method::GET, &url, None).await;
+        assert_eq!(st, StatusCode::OK, "{p}");
+        for i in p["page"]["items"].as_array().unwrap() {
+            seen.push(format!(
+                "{}{}{}",
+                i["subject"], i["member_id"], i["unit_id"]
+            ));
+        }
+        match p["page"]["next"].as_str() {
+            Some(n) => url = format!("{base}&after={n}"),
+            None => break,
+        }
+    }
+    let total: i64 = progress.iter().map(|p| p["owed"].as_i64().unwrap()).sum();
+    assert_eq!(seen.len() as i64, total, "{seen:?}");
+    seen.dedup();
+    assert_eq!(seen.len() as i64, total, "no pair twice: {seen:?}");
+    let (st, e) = app
+        .as_user(
+            &sec,
+            Method::GET,
+            &format!("{base}&after=member.1.999999"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "after");
     let (_, file) = app
         .as_user(
             &sec,
