@@ -3,6 +3,7 @@
 //! holds its row lock until commit, SQLite has one writer at a time anyway.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
 use jiceng_domain::audit::{AuditKey, Link, hash};
@@ -70,6 +71,14 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     let n = entries.len() as i64;
     let (last, mut prev): (i64, String) = on!(tx, c => sqlx::query_as(
         "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash").bind(n).fetch_one(c).await)?;
+    let mut levels = std::collections::HashMap::new();
+    for e in entries {
+        if let Some(p) = e.path
+            && !levels.contains_key(p)
+        {
+            levels.insert(p, crate::orgs::levels_at(tx, Some(p)).await?);
+        }
+    }
     let mut rows = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let seq = last - n + 1 + i as i64;
@@ -88,14 +97,16 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     }
     for chunk in rows.chunks(500) {
         let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 11)
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
+             district_org_id, street_org_id, community_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 14)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (seq, e, p, h) in chunk {
+                let (d, st, co) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
                 q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
-                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id());
+                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st).bind(co);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -126,11 +137,16 @@ async fn insert_linked(
     };
     let h = hash(Some(&key), &prev, &link);
     match id {
-        None => on!(tx, c => sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id) \
-             VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11)")
-            .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
-            .bind(&prev).bind(&h).bind(e.path).bind(key.id()).execute(c).await.map(|r| r.rows_affected()))?,
+        None => {
+            let (d, st, co) = crate::orgs::levels_at(tx, e.path).await?;
+            on!(tx, c => sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
+                 district_org_id, street_org_id, community_org_id) \
+                 VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11, $12, $13, $14)")
+                .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
+                .bind(&prev).bind(&h).bind(e.path).bind(key.id()).bind(d).bind(st).bind(co)
+                .execute(c).await.map(|r| r.rows_affected()))?
+        }
         Some(id) => on!(tx, c => sqlx::query(
             "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $6")
             .bind(seq).bind(at).bind(&prev).bind(&h).bind(key.id()).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
@@ -232,8 +248,8 @@ pub async fn chain_after(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Entr
 /// Filters for browsing the trail.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    /// Only entries under this org path ("/" or none: all, including those with no path).
-    pub within: Option<String>,
+    /// Only entries written under this scope (`All`: every entry, those with no path too).
+    pub scope: Scope,
     pub actor: Option<String>,
     pub operation: Option<String>,
     pub target: Option<String>,
@@ -242,21 +258,40 @@ pub struct AuditFilter {
 }
 
 /// Newest first, a page at a time: `before` is the seq of the last entry of the previous page.
+/// A scope reads its own level's `(level, seq)` index backwards; an actor, its `(actor, seq)`.
 pub async fn browse(
     tx: &mut Tx,
     f: &AuditFilter,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<EntryRow>, StoreError> {
-    let within = f.within.as_deref().filter(|p| *p != "/");
+    let mut a = Args::default();
+    let mut w = vec!["seq IS NOT NULL".to_string()];
+    w.extend(a.scope_with("", "path", &f.scope));
+    if let Some(b) = before {
+        w.push(format!("seq < {}", a.int(b)));
+    }
+    if let Some(x) = &f.actor {
+        w.push(format!("actor = {}", a.text(x)));
+    }
+    if let Some(x) = &f.operation {
+        w.push(format!("operation LIKE {} || '%'", a.text(x)));
+    }
+    if let Some(x) = &f.target {
+        w.push(format!("target = {}", a.text(x)));
+    }
+    if let Some(x) = f.from {
+        w.push(format!("at >= {}", a.time(x)));
+    }
+    if let Some(x) = f.to {
+        w.push(format!("at < {}", a.time(x)));
+    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE seq < $1 AND ($8 IS NULL OR (path >= $8 AND path < $9)) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR operation LIKE $3 || '%') \
-         AND ($4 IS NULL OR target = $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) ORDER BY seq DESC LIMIT $7"
+        "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT {}",
+        w.join(" AND "),
+        a.int(limit)
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, EntryRow>(&sql)
-        .bind(before.unwrap_or(i64::MAX)).bind(&f.actor).bind(&f.operation).bind(&f.target).bind(f.from).bind(f.to).bind(limit)
-        .bind(within).bind(within.map(jiceng_domain::path::upper))
-        .fetch_all(c).await)?)
+    fetch(tx, &sql, &a).await
 }
 
 pub async fn for_target(tx: &mut Tx, target: &str) -> Result<Vec<EntryRow>, StoreError> {

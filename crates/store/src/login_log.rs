@@ -1,6 +1,7 @@
 //! The login log: appended to by sign-ins and sign-outs, read newest first, never deleted.
 
 use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 use jiceng_domain::accounts::LoginResult;
@@ -30,38 +31,59 @@ pub struct NewLogin<'a> {
 }
 
 pub async fn append(tx: &mut Tx, e: &NewLogin<'_>) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query(
-        "INSERT INTO login_log (at, username, user_id, path, address, user_agent, result, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    let (d, s, c) = crate::orgs::levels_at(tx, e.path).await?;
+    on!(tx, conn => sqlx::query(
+        "INSERT INTO login_log (at, username, user_id, path, address, user_agent, result, reason, \
+         district_org_id, street_org_id, community_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
         .bind(e.at).bind(e.username).bind(e.user_id).bind(e.path).bind(e.address).bind(e.user_agent)
-        .bind(e.result).bind(e.reason).execute(c).await.map(|_| ()))?;
+        .bind(e.result).bind(e.reason).bind(d).bind(s).bind(c).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct LoginFilter {
-    /// A scope path: only lines of accounts within it; none or "/" for every line.
-    pub within: Option<String>,
+    /// Only lines of accounts within this scope (`All`: every line).
+    pub scope: Scope,
     pub username: Option<String>,
     pub result: Option<LoginResult>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Lines newest first, before the id `before`, on the index of the filter that leads.
+/// Lines newest first, before the id `before`: a scope reads its level's `(level, id)` index
+/// backwards, a name its `(username, id)`.
 pub async fn browse(
     tx: &mut Tx,
     f: &LoginFilter,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<LoginRow>, StoreError> {
-    let within = f.within.as_deref().filter(|p| *p != "/");
-    let sql = "SELECT id, at, username, user_id, address, user_agent, result, reason FROM login_log \
-         WHERE id < $1 AND ($2 IS NULL OR (path >= $2 AND path < $3)) AND ($4 IS NULL OR username = $4) \
-         AND ($5 IS NULL OR result = $5) AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7) \
-         ORDER BY id DESC LIMIT $8";
-    Ok(on!(tx, c => sqlx::query_as::<_, LoginRow>(sql)
-        .bind(before.unwrap_or(i64::MAX)).bind(within).bind(within.map(jiceng_domain::path::upper))
-        .bind(&f.username).bind(f.result).bind(f.from).bind(f.to).bind(limit)
-        .fetch_all(c).await)?)
+    let mut a = Args::default();
+    let mut w: Vec<String> = a.scope_with("", "path", &f.scope).into_iter().collect();
+    if let Some(b) = before {
+        w.push(format!("id < {}", a.int(b)));
+    }
+    if let Some(x) = &f.username {
+        w.push(format!("username = {}", a.text(x)));
+    }
+    if let Some(x) = f.result {
+        w.push(format!("result = {}", a.text(x.code())));
+    }
+    if let Some(x) = f.from {
+        w.push(format!("at >= {}", a.time(x)));
+    }
+    if let Some(x) = f.to {
+        w.push(format!("at < {}", a.time(x)));
+    }
+    let filter = if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT id, at, username, user_id, address, user_agent, result, reason FROM login_log \
+         {filter} ORDER BY id DESC LIMIT {}",
+        a.int(limit)
+    );
+    fetch(tx, &sql, &a).await
 }

@@ -199,6 +199,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "evaluation_pairs",
         sql: include_str!("migrations/0037_evaluation_pairs.sql"),
     },
+    Migration {
+        version: 38,
+        name: "log_levels",
+        sql: include_str!("migrations/0038_log_levels.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -149,6 +149,22 @@ pub async fn streets_of(
     Ok(out)
 }
 
+/// The district, street and community at or above the org whose path is `path`, for a line
+/// written under it (an audit entry, a login); none for a path no org has.
+pub async fn levels_at(
+    tx: &mut Tx,
+    path: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>, Option<i64>), StoreError> {
+    let Some(path) = path else {
+        return Ok((None, None, None));
+    };
+    let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = on!(tx, c => sqlx::query_as(
+        "SELECT l.district_org_id, l.street_org_id, l.community_org_id FROM orgs o JOIN org_levels l ON l.org_id = o.id \
+         WHERE o.path = $1")
+        .bind(path).fetch_optional(c).await)?;
+    Ok(row.unwrap_or((None, None, None)))
+}
+
 /// SQL for a row's district and street from the community bound at `param`, as written.
 pub fn levels_of_community(param: &str) -> String {
     format!(

@@ -117,8 +117,9 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseLogins) -> Result<Page<Logi
         .may_read_audit()
         .map_err(|_| OpsError::Forbidden(msg!("不能查看登录日志")))?
         .to_string();
+    let mut tx = db.read().await?;
     let filter = LoginFilter {
-        within: Some(within),
+        scope: crate::orgs::scope_of(&mut tx, &within).await?,
         username: opt(&q.username).map(|u| u.to_ascii_lowercase()),
         result: opt(&q.result).map(LoginResult::parse).transpose()?,
         from: day("from", &q.from, 0)?,
@@ -133,7 +134,7 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseLogins) -> Result<Page<Logi
             "to": q.to, "before": q.before}),
     )
     .await?;
-    let mut rows = store::browse(&mut db.read().await?, &filter, q.before, limit + 1).await?;
+    let mut rows = store::browse(&mut tx, &filter, q.before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = more

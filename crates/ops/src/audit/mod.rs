@@ -48,8 +48,9 @@ fn day_start(
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "browse"))]
 pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<AuditEntry>, OpsError> {
     let within = actor.may_read_audit()?.to_string();
+    let mut tx = db.read().await?;
     let filter = AuditFilter {
-        within: Some(within),
+        scope: crate::orgs::scope_of(&mut tx, &within).await?,
         actor: opt(&q.actor).map(str::to_string),
         operation: opt(&q.operation).map(str::to_string),
         target: opt(&q.target).map(str::to_string),
@@ -65,7 +66,6 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<Audit
             "from": q.from, "to": q.to, "before": q.before}),
     )
     .await?;
-    let mut tx = db.read().await?;
     let mut rows = audit::browse(&mut tx, &filter, q.before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);

@@ -95,6 +95,14 @@ pub async fn ints(db: &Db, sql: &str) -> Vec<i64> {
     }
 }
 
+/// One text column, as someone with the database would read it.
+pub async fn texts(db: &Db, sql: &str) -> Vec<String> {
+    match db {
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
+    }
+}
+
 /// Rows of six integers, as someone with the database would read them.
 pub async fn rows6(db: &Db, sql: &str) -> Vec<(i64, i64, i64, i64, i64, i64)> {
     match db {

@@ -11,14 +11,6 @@ use jiceng_ops::{Actor, Db, OpsError, members, registrations};
 use jiceng_store::Backend;
 use jiceng_testkit::both;
 
-/// One text column, as someone with the database would read it.
-async fn texts(db: &Db, sql: &str) -> Vec<String> {
-    match db {
-        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-        Db::Pg(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-    }
-}
-
 /// The pairs a year owes, recounted from the registrations and grades as
 /// `subject:community:rated:rater path:grade or -`.
 fn recount(year: i32) -> String {

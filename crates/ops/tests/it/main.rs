@@ -13,6 +13,7 @@ mod evaluations;
 mod imports;
 mod kept_pairs;
 mod kept_points;
+mod log_scopes;
 mod members;
 mod orglife;
 mod orgs;
