@@ -6,6 +6,7 @@ pub mod cases;
 mod cobuilding;
 mod departments;
 mod evaluations;
+pub mod logs;
 mod names;
 mod orglife;
 mod people;

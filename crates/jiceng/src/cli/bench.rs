@@ -52,6 +52,16 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         samples: usize,
     },
+    /// The audit trail and the login log, grown by years of use, read by the whole
+    /// deployment, the largest district and its largest and smallest street.
+    Logs {
+        #[arg(long, default_value_t = 0)]
+        add_entries: u64,
+        #[arg(long, default_value_t = 0)]
+        add_logins: u64,
+        #[arg(long, default_value_t = 20)]
+        samples: usize,
+    },
     /// The two-way evaluation pairs of last year (双向评价): pages 1 and 100 of the city and
     /// the largest district, all, one subject and pending; then `--writes` grades, withdrawals
     /// and registrations ended and begun again in that district.
@@ -126,6 +136,14 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             ledgers,
             writes,
         } => return points(db, actor, &scheme, period, (samples, ledgers, writes), out).await,
+        BenchCmd::Logs {
+            add_entries,
+            add_logins,
+            samples,
+        } => {
+            return super::bench_logs::run(db, actor, (add_entries, add_logins), samples, out)
+                .await;
+        }
         BenchCmd::Evaluations { samples, writes } => {
             return super::bench_evaluations::run(db, actor, samples, writes, out).await;
         }
