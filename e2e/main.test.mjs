@@ -588,6 +588,43 @@ test("a street ranks its members by points: ranks carry across pages and each to
   await street.context().close();
 });
 
+test("a community grades last year's registered members and units and progress counts each grade", async () => {
+  const sec = await signIn('secretary');
+  await sec.setViewportSize({ width: 1366, height: 768 });
+  const year = new Date().getFullYear() - 1;
+  await sec.goto(`${base}/evaluations?year=${year}`);
+  const main = sec.locator('main');
+  assert.match(await main.textContent(), /应评：当年任何一天在社区报到/, 'the definition is on the page');
+  const progress = async () => {
+    const line = (await sec.locator('main p.muted').first().textContent()).replace(/\s+/g, ' ');
+    return [...line.matchAll(/(\d+) \/ (\d+)/g)].reduce((acc, m) => [acc[0] + Number(m[1]), acc[1] + Number(m[2])], [0, 0]);
+  };
+  const [done, owed] = await progress();
+  assert.ok(owed > 0 && done < owed, `pairs owed and some pending: ${done} / ${owed}`);
+  await sec.goto(`${base}/evaluations?year=${year}&pending=1`);
+  const pending = sec.locator('table.evaluations tbody tr');
+  const firstRated = await pending.first().getAttribute('data-rated');
+  await pending.first().locator('select[name=grade]').selectOption('good');
+  await pending.first().locator('input[name=comment]').fill('报到后参加了三次社区活动');
+  await Promise.all([
+    // The grade posts, then the desk loads again as it was filtered.
+    sec.waitForEvent('load'),
+    pending.first().locator('button[type=submit]').click(),
+  ]);
+  await sec.goto(`${base}/evaluations?year=${year}`);
+  const [doneAfter, owedAfter] = await progress();
+  assert.deepEqual([doneAfter, owedAfter], [done + 1, owed], 'one more graded, as many owed');
+  await sec.goto(`${base}/evaluations?year=${year}`);
+  const graded = sec.locator(`table.evaluations tbody tr[data-rated="${firstRated}"]`);
+  assert.match(await graded.first().textContent(), /报到后参加了三次社区活动/, 'the grade shows on its pair');
+  await sec.screenshot({ path: join(shots, '34-evaluations.png'), fullPage: true });
+  assert.ok(firstRated, 'a pending pair was there to grade');
+  await sec.setViewportSize({ width: 390, height: 844 });
+  await sec.goto(`${base}/evaluations?year=${year}`);
+  await sec.screenshot({ path: join(shots, '35-evaluations-phone.png'), fullPage: true });
+  await sec.context().close();
+});
+
 test('the API reference lists every operation and each schema with its typed fields', async () => {
   const admin = await signIn('admin');
   await admin.setViewportSize({ width: 1366, height: 768 });
