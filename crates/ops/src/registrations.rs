@@ -3,6 +3,7 @@
 
 use crate::input::opt_past_date;
 use crate::{Actor, OpsError, Page};
+use chrono::Datelike;
 use jiceng_domain::clock;
 use jiceng_domain::msg;
 use jiceng_domain::{Categories, Category, DivisionCode, Invalid, OrgCategory, OrgLevel};
@@ -45,8 +46,14 @@ async fn record(
     if let Some(m) = row.member_id {
         crate::points::kept::registered(tx, m, row.registered_on).await?;
     }
-    jiceng_store::evaluations::pairs::refresh(tx, row.community_org_id, row.member_id, row.unit_id)
-        .await?;
+    jiceng_store::evaluations::pairs::refresh(
+        tx,
+        row.community_org_id,
+        row.member_id,
+        row.unit_id,
+        row.registered_on.year(),
+    )
+    .await?;
     audit::append(
         tx,
         audit::Entry {
@@ -203,11 +210,13 @@ pub async fn end(
     if let Some(m) = before.member_id {
         crate::points::kept::registered(&mut tx, m, date).await?;
     }
+    // The years after the end no longer owe the pair; the year it ended still does.
     jiceng_store::evaluations::pairs::refresh(
         &mut tx,
         before.community_org_id,
         before.member_id,
         before.unit_id,
+        date.year(),
     )
     .await?;
     let after = registrations::by_id(&mut tx, id)

@@ -98,15 +98,15 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     for chunk in rows.chunks(500) {
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
-             district_org_id, street_org_id, community_org_id) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 14)
+             district_org_id, street_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 13)
         );
         on!(tx, c => {
             let mut q = sqlx::query(&sql);
             for (seq, e, p, h) in chunk {
-                let (d, st, co) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
+                let (d, st) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
                 q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
-                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st).bind(co);
+                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -138,13 +138,13 @@ async fn insert_linked(
     let h = hash(Some(&key), &prev, &link);
     match id {
         None => {
-            let (d, st, co) = crate::orgs::levels_at(tx, e.path).await?;
+            let (d, st) = crate::orgs::levels_at(tx, e.path).await?;
             on!(tx, c => sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
-                 district_org_id, street_org_id, community_org_id) \
-                 VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11, $12, $13, $14)")
+                 district_org_id, street_org_id) \
+                 VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11, $12, $13)")
                 .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
-                .bind(&prev).bind(&h).bind(e.path).bind(key.id()).bind(d).bind(st).bind(co)
+                .bind(&prev).bind(&h).bind(e.path).bind(key.id()).bind(d).bind(st)
                 .execute(c).await.map(|r| r.rows_affected()))?
         }
         Some(id) => on!(tx, c => sqlx::query(
@@ -249,6 +249,7 @@ pub async fn chain_after(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Entr
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     /// Only entries written under this scope (`All`: every entry, those with no path too).
+    /// Entries keep their district and street; a narrower scope is a `Path`.
     pub scope: Scope,
     pub actor: Option<String>,
     pub operation: Option<String>,

@@ -31,18 +31,19 @@ pub struct NewLogin<'a> {
 }
 
 pub async fn append(tx: &mut Tx, e: &NewLogin<'_>) -> Result<(), StoreError> {
-    let (d, s, c) = crate::orgs::levels_at(tx, e.path).await?;
+    let (d, s) = crate::orgs::levels_at(tx, e.path).await?;
     on!(tx, conn => sqlx::query(
         "INSERT INTO login_log (at, username, user_id, path, address, user_agent, result, reason, \
-         district_org_id, street_org_id, community_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+         district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(e.at).bind(e.username).bind(e.user_id).bind(e.path).bind(e.address).bind(e.user_agent)
-        .bind(e.result).bind(e.reason).bind(d).bind(s).bind(c).execute(conn).await.map(|_| ()))?;
+        .bind(e.result).bind(e.reason).bind(d).bind(s).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct LoginFilter {
-    /// Only lines of accounts within this scope (`All`: every line).
+    /// Only lines of accounts within this scope (`All`: every line). Lines keep their
+    /// district and street; a narrower scope is a `Path`.
     pub scope: Scope,
     pub username: Option<String>,
     pub result: Option<LoginResult>,

@@ -149,20 +149,32 @@ pub async fn streets_of(
     Ok(out)
 }
 
-/// The district, street and community at or above the org whose path is `path`, for a line
-/// written under it (an audit entry, a login); none for a path no org has.
+/// The district and street among the orgs a path names, for a line written under it (an
+/// audit entry, a login): read from the path's own ids, so a line about an org deleted or
+/// moved in the same transaction still lands where it was written.
 pub async fn levels_at(
     tx: &mut Tx,
     path: Option<&str>,
-) -> Result<(Option<i64>, Option<i64>, Option<i64>), StoreError> {
-    let Some(path) = path else {
-        return Ok((None, None, None));
-    };
-    let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = on!(tx, c => sqlx::query_as(
-        "SELECT l.district_org_id, l.street_org_id, l.community_org_id FROM orgs o JOIN org_levels l ON l.org_id = o.id \
-         WHERE o.path = $1")
-        .bind(path).fetch_optional(c).await)?;
-    Ok(row.unwrap_or((None, None, None)))
+) -> Result<(Option<i64>, Option<i64>), StoreError> {
+    let ids = path
+        .map(|p| OrgPath(p.to_string()).ids())
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Ok((None, None));
+    }
+    let sql = format!(
+        "SELECT id, level FROM orgs WHERE id IN ({}) AND level IN ('district', 'street')",
+        crate::in_list(1, ids.len())
+    );
+    let rows: Vec<(i64, OrgLevel)> = on!(tx, c => {
+        let mut q = sqlx::query_as(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?;
+    let at = |l: OrgLevel| rows.iter().find(|r| r.1 == l).map(|r| r.0);
+    Ok((at(OrgLevel::District), at(OrgLevel::Street)))
 }
 
 /// SQL for a row's district and street from the community bound at `param`, as written.

@@ -1,7 +1,9 @@
 //! `jiceng bench evaluations`: the 双向评价 list of last year, for the whole city and its
 //! largest district, all pairs, one subject and the pending ones, its first page and its
 //! 100th (50 a page, reached by following `next`); then the writes that keep the pairs:
-//! grading and withdrawing, ending a registration and registering again.
+//! grading and withdrawing, ending a registration and registering again. Those writes stay
+//! in the database (a grade given and withdrawn, a registration ended and begun the same
+//! day): run it on a demo city.
 
 use super::bench::percentile;
 use super::output::Out;
@@ -154,7 +156,12 @@ pub async fn run(
         evaluations::withdraw(db, actor, e.id).await?;
         withdrawn.push(ms(t));
         let detail = members::show(db, actor, member, false).await?;
-        let Some(active) = detail.registrations.iter().find(|r| r.ended_on.is_none()) else {
+        // Registered again where they are registered now: members who moved on are skipped.
+        let Some(active) = detail
+            .registrations
+            .iter()
+            .find(|r| r.ended_on.is_none() && r.community_org_id == pair.community_org_id)
+        else {
             continue;
         };
         let t = Instant::now();

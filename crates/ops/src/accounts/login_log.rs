@@ -119,7 +119,7 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseLogins) -> Result<Page<Logi
         .to_string();
     let mut tx = db.read().await?;
     let filter = LoginFilter {
-        scope: crate::orgs::scope_of(&mut tx, &within).await?,
+        scope: crate::audit::log_scope(&mut tx, &within).await?,
         username: opt(&q.username).map(|u| u.to_ascii_lowercase()),
         result: opt(&q.result).map(LoginResult::parse).transpose()?,
         from: day("from", &q.from, 0)?,

@@ -12,8 +12,9 @@ use crate::input::opt;
 use crate::{Actor, OpsError, Page};
 use jiceng_domain::msg;
 use jiceng_domain::{Invalid, Role, text};
-use jiceng_store::Db;
 use jiceng_store::audit::{self, AuditFilter};
+use jiceng_store::keyset::Scope;
+use jiceng_store::{Db, Tx};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -50,7 +51,7 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<Audit
     let within = actor.may_read_audit()?.to_string();
     let mut tx = db.read().await?;
     let filter = AuditFilter {
-        scope: crate::orgs::scope_of(&mut tx, &within).await?,
+        scope: log_scope(&mut tx, &within).await?,
         actor: opt(&q.actor).map(str::to_string),
         operation: opt(&q.operation).map(str::to_string),
         target: opt(&q.target).map(str::to_string),
@@ -78,6 +79,15 @@ pub async fn browse(db: &Db, actor: &Actor, q: BrowseAudit) -> Result<Page<Audit
         items: rows.into_iter().map(Into::into).collect(),
         total: None,
         next,
+    })
+}
+
+/// Where a reader of the logs looks: lines keep the district and street they were written
+/// under, and a scope below a street reads a range over the path.
+pub(crate) async fn log_scope(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
+    Ok(match crate::orgs::scope_of(tx, path).await? {
+        Scope::Community(_) => Scope::Path(path.to_string()),
+        scope => scope,
     })
 }
 

@@ -124,4 +124,19 @@ async fn scoped_logs_hold_exactly_the_lines_in_scope(on: Backend) {
     reads_as_recounted(db, &district, &d, "after the move").await;
     reads_as_recounted(db, &street, &s1, "after the move").await;
     reads_as_recounted(db, &street2, &s2, "after the move").await;
+
+    // An org deleted: its entry is written under its path as the org goes, and stays there.
+    orgs::add(db, &a, new_org("G9", "group", Some("B1"), COMMUNITY_DIV))
+        .await
+        .unwrap();
+    orgs::delete(db, &a, "G9").await.unwrap();
+    let deleted = ints(
+        db,
+        "SELECT seq FROM audit_log WHERE operation = 'org.delete' ORDER BY seq DESC",
+    )
+    .await;
+    assert_eq!(deleted.len(), 1);
+    assert!(audit_pages(db, &street2).await.contains(&deleted[0]));
+    reads_as_recounted(db, &district, &d, "after a delete").await;
+    reads_as_recounted(db, &street2, &s2, "after a delete").await;
 }

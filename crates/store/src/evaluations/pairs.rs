@@ -95,14 +95,15 @@ pub async fn forget(tx: &mut Tx, year: i32) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes again, for every kept year, the pairs one community owes with one member or one
-/// unit, after a registration between them began or ended, and recounts the tallies of both
-/// grading sides.
+/// Writes again, for every kept year from `from_year` on, the pairs one community owes with
+/// one member or one unit, after a registration between them began or ended that year, and
+/// recounts the tallies of both grading sides.
 pub async fn refresh(
     tx: &mut Tx,
     community_org_id: i64,
     member_id: Option<i64>,
     unit_id: Option<i64>,
+    from_year: i32,
 ) -> Result<(), StoreError> {
     let [member, unit, community] = owed(true);
     let (subjects, rated, statements) = match (member_id, unit_id) {
@@ -115,7 +116,7 @@ pub async fn refresh(
         "SELECT path FROM orgs WHERE id = $1 \
          UNION SELECT o.path FROM units u JOIN orgs o ON o.id = u.org_id WHERE u.id = $2")
         .bind(community_org_id).bind(unit_id).fetch_all(c).await)?;
-    for year in years(tx).await? {
+    for year in years(tx).await?.into_iter().filter(|y| *y >= from_year) {
         let delete = format!(
             "DELETE FROM evaluation_pairs WHERE rated_id = $1 AND community_org_id = $2 AND year = $3 \
              AND subject IN ({subjects})"
