@@ -14,7 +14,7 @@ fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
 
-async fn liaison(db: &Db, unit: i64) -> Actor {
+pub(crate) async fn liaison(db: &Db, unit: i64) -> Actor {
     accounts::create(
         db,
         &actor(),

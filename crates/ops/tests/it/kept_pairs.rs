@@ -3,7 +3,7 @@
 //! scope and filter, on SQLite or PostgreSQL.
 
 use crate::common::*;
-use jiceng_ops::accounts::{self, NewUser};
+use crate::evaluations::liaison;
 use jiceng_ops::evaluations::{self, ListPairs, NewEvaluation};
 use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
@@ -180,27 +180,6 @@ async fn lists_as_recounted(
         got, progress,
         "progress of {year} within {within}, {subject:?}"
     );
-}
-
-async fn liaison(db: &Db, unit: i64) -> Actor {
-    accounts::create(
-        db,
-        &actor(),
-        NewUser {
-            username: s("liaison"),
-            password: s("Correct-horse-42"),
-            role: s("unit_liaison"),
-            scope: s("C"),
-            unit_id: Some(unit),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let session = accounts::login(db, "liaison", "Correct-horse-42", "test")
-        .await
-        .unwrap();
-    accounts::session_actor(db, &session.token).await.unwrap().0
 }
 
 fn grade(year: i32, subject: &str, who: i64) -> NewEvaluation {
