@@ -86,7 +86,7 @@ test('sign in and browse the organisation tree', async () => {
   const page = await signIn('street');
   assert.match(await page.textContent('main'), /中共龙桥街道工作委员会/, 'home shows the scope');
   await page.screenshot({ path: join(shots, '02-home.png') });
-  await page.click('header nav a[href="/orgs"]');
+  await page.click('aside.side a[href="/orgs"]');
   await page.waitForURL(`${base}/orgs`);
   const root = page.locator('ul.tree > li').first();
   await root.locator('button.twisty').click();
@@ -105,7 +105,7 @@ test('sign in and browse the organisation tree', async () => {
 
 test('edit a member: an invalid phone is named, then the fix is saved', async () => {
   const page = await signIn('secretary');
-  await page.click('header nav a[href="/members"]');
+  await page.click('aside.side a[href="/members"]');
   await page.waitForSelector('table.members tbody tr');
   await page.screenshot({ path: join(shots, '05-members.png') });
   await page.click('table.members tbody tr:first-child a');
@@ -140,7 +140,7 @@ function idNumber(birth, seq) {
 
 test('import a sheet as people keep it: header found, problems by row and column, then a clean file goes in', async () => {
   const page = await signIn('secretary');
-  await page.click('header nav a[href="/import"]');
+  await page.click('aside.side a[href="/import"]');
   await page.waitForSelector('#import-form');
   const title = '莆田市荔城区党员信息采集表（2026年）';
   const header = '姓名,公民身份号码,所在党组织,入党时间,转正时间,党员类别,手机号码';
@@ -194,7 +194,7 @@ test("a street admin cannot see another street's members", async () => {
 
 test('add a stationed unit, find it, and read the page in English', async () => {
   const page = await signIn('secretary');
-  await page.click('header nav a[href="/units"]');
+  await page.click('aside.side a[href="/units"]');
   await page.waitForSelector('h1');
   await page.click('a[href="/units/new"]');
   await page.fill('input[name=name]', '浏览器测试公司');
@@ -771,7 +771,7 @@ test('the security administrator keeps the logs and the audit administrator veri
   };
   // The security administrator starts at the security settings and sees no business menu.
   await signInAs('secadmin', 'Sec-admin-2026', '/security');
-  assert.equal(await page.locator('header nav a[href="/members"]').count(), 0, 'no records for a duty administrator');
+  assert.equal(await page.locator('aside.side a[href="/members"]').count(), 0, 'no records for a duty administrator');
   await page.fill('#retention input[name=days]', '90');
   await page.click('#retention button[type=submit]');
   await page.waitForSelector('p.alert');

@@ -13,6 +13,7 @@ pub mod assessment;
 pub mod audit;
 pub mod cases;
 pub mod cobuilding;
+pub mod console;
 pub mod divisions;
 pub mod evaluations;
 pub mod grids;

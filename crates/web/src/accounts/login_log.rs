@@ -70,7 +70,7 @@ pub async fn page(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let l = v.layout("audit", v.layout("", "").t("loginlog.title").to_string());
+    let l = v.layout(v.t("loginlog.title").to_string());
     let f = Filters {
         username: value(&q, "username").unwrap_or_default(),
         result: value(&q, "result").unwrap_or_default(),

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod login_log;
+pub(crate) mod me;
 pub(crate) mod pages;
 pub(crate) mod second_factor;
 pub(crate) mod security;
@@ -30,6 +31,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/totp/recovery-codes" => second_factor::renew_from_page [Account];
         POST "/users/{id}/totp" => second_factor::manage_from_page [Record(User)];
         GET "/sessions" => sessions::page [Account];
+        GET "/me" => me::page [Account];
         POST "/sessions/{id}/end" => sessions::end_from_page [Record(Session)];
         GET "/security" => security::page [Scope];
         POST "/security/password-policy" => security::save_password_policy [Scope];

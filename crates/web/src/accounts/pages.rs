@@ -85,9 +85,9 @@ async fn users_page(s: &AppState, v: &Viewer, page: i64, error: String) -> PageR
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let title = v.layout("", "").t("nav.users").to_string();
+    let title = v.t("nav.users").to_string();
     Ok(render(&UsersPage {
-        l: v.layout("users", title),
+        l: v.layout(title),
         rows,
         can_add: v
             .actor
@@ -137,7 +137,6 @@ fn number(f: &Values, k: &'static str, field: &'static str) -> Result<Option<i64
 pub async fn new_form(v: Viewer) -> Response {
     render(&form_page(
         &v,
-        "users",
         "user.add",
         ("/users".into(), "/users".into()),
         &USER_FIELDS,
@@ -175,7 +174,6 @@ pub async fn create(
             kept.remove("password");
             render(&form_page(
                 &v,
-                "users",
                 "user.add",
                 ("/users".into(), "/users".into()),
                 &USER_FIELDS,
@@ -258,9 +256,9 @@ fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 async fn tokens_page(s: &AppState, v: &Viewer, fresh: String, error: String) -> PageResult {
     let rows = accounts::tokens(&s.db, &v.actor).await?;
-    let title = v.layout("", "").t("nav.tokens").to_string();
+    let title = v.t("nav.tokens").to_string();
     Ok(render(&TokensPage {
-        l: v.layout("", title),
+        l: v.layout(title),
         rows: rows
             .into_iter()
             .map(|t| TokenLine {

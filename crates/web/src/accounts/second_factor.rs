@@ -110,7 +110,7 @@ fn qr_svg(uri: &str) -> String {
 }
 
 async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
-    let title = v.layout("", "").t("totp.title").to_string();
+    let title = v.t("totp.title").to_string();
     let enrolled = jiceng_ops::accounts::second_factor::enrolled(&s.db, &v.actor).await?;
     let (qr, secret) = if enrolled {
         (String::new(), String::new())
@@ -119,7 +119,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
         (qr_svg(&e.uri), e.secret)
     };
     Ok(render(&TotpPage {
-        l: v.layout("", title),
+        l: v.layout(title),
         qr,
         secret,
         recovery: Vec::new(),
@@ -130,9 +130,9 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
 
 /// Recovery codes just made (at enrolment or renewal), shown this once.
 fn recovery_page(v: &Viewer, recovery: Vec<String>) -> Response {
-    let title = v.layout("", "").t("totp.title").to_string();
+    let title = v.t("totp.title").to_string();
     render(&TotpPage {
-        l: v.layout("", title),
+        l: v.layout(title),
         qr: String::new(),
         secret: String::new(),
         recovery,

@@ -47,7 +47,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
         Ok(x) => x,
         Err(e) => return error_page(v.lang, &e),
     };
-    let title = v.layout("", "").t("nav.security").to_string();
+    let title = v.t("nav.security").to_string();
     render(&SecurityPage {
         policy_rule: policy.describe().render(v.lang),
         policy,
@@ -64,7 +64,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
                 )
             })
             .collect(),
-        l: v.layout("security", title),
+        l: v.layout(title),
         error,
     })
 }

@@ -126,9 +126,9 @@ async fn rule(s: &AppState, v: &Viewer) -> String {
 }
 
 pub async fn password_form(State(s): State<AppState>, v: Viewer) -> Response {
-    let title = v.layout("", "").t("nav.password").to_string();
+    let title = v.t("nav.password").to_string();
     render(&PasswordPage {
-        l: v.layout("", title),
+        l: v.layout(title),
         error: String::new(),
         saved: false,
         rule: rule(&s, &v).await,
@@ -137,12 +137,12 @@ pub async fn password_form(State(s): State<AppState>, v: Viewer) -> Response {
 }
 
 pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): Form<Values>) -> Response {
-    let title = v.layout("", "").t("nav.password").to_string();
+    let title = v.t("nav.password").to_string();
     let new = f.get("new_password").cloned().unwrap_or_default();
     if f.get("confirm") != Some(&new) {
-        let error = v.layout("", "").t("password.mismatch").to_string();
+        let error = v.t("password.mismatch").to_string();
         return render(&PasswordPage {
-            l: v.layout("", title),
+            l: v.layout(title),
             error,
             saved: false,
             rule: rule(&s, &v).await,
@@ -152,14 +152,14 @@ pub async fn password(State(s): State<AppState>, v: Viewer, Form(f): Form<Values
     let old = f.get("old_password").cloned().unwrap_or_default();
     match accounts::change_password(&s.db, &v.actor, &old, &new, Some(&v.session)).await {
         Ok(()) => render(&PasswordPage {
-            l: v.layout("", title),
+            l: v.layout(title),
             error: String::new(),
             saved: true,
             rule: rule(&s, &v).await,
             forced: false,
         }),
         Err(e) => render(&PasswordPage {
-            l: v.layout("", title),
+            l: v.layout(title),
             error: e.render(v.lang),
             saved: false,
             rule: rule(&s, &v).await,

@@ -86,14 +86,14 @@ fn line(s: OnlineSession) -> Line {
 pub async fn page(State(s): State<AppState>, v: Viewer) -> PageResult {
     let mine = sessions::list(&s.db, &v.actor, false, Some(&v.session)).await?;
     let all = sessions::list(&s.db, &v.actor, true, Some(&v.session)).await?;
-    let manages = v.layout("", "").can_accounts;
-    let title = v.layout("", "").t("sessions.title").to_string();
+    let manages = jiceng_ops::console::may_use(&v.actor, jiceng_ops::console::Area::Users);
+    let title = v.t("sessions.title").to_string();
     let me = match &v.actor {
         jiceng_ops::Actor::User(u) => u.username.as_str(),
         jiceng_ops::Actor::Operator { .. } => "",
     };
     Ok(render(&SessionsPage {
-        l: v.layout("", title),
+        l: v.layout(title),
         others: all
             .into_iter()
             .filter(|x| x.username != me)

@@ -61,9 +61,9 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
     let within = value(&q, "within").unwrap_or_default();
     let period = value(&q, "period").unwrap_or_else(crate::assessment::api::last_quarter);
     let only_weak = value(&q, "weak").is_some();
-    let title = v.layout("", "").t("nav.assessment").to_string();
+    let title = v.t("nav.assessment").to_string();
     let mut out = Page {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         within: within.clone(),
         period: period.clone(),
         only_weak,
@@ -141,9 +141,9 @@ struct RectPage {
 }
 
 pub async fn new_form(v: Viewer, Query(q): Query<Values>) -> Response {
-    let title = v.layout("", "").t("assessment.rectify").to_string();
+    let title = v.t("assessment.rectify").to_string();
     render(&RectPage {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         r: None,
         org: value(&q, "org").unwrap_or_default(),
         period: value(&q, "period").unwrap_or_default(),
@@ -168,9 +168,9 @@ pub async fn create(
         Ok(r) => go(&headers, &format!("/rectifications/{}", r.id)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => {
-            let title = v.layout("", "").t("assessment.rectify").to_string();
+            let title = v.t("assessment.rectify").to_string();
             render(&RectPage {
-                l: v.layout("meetings", title),
+                l: v.layout(title),
                 r: None,
                 org: value(&f, "org").unwrap_or_default(),
                 period: value(&f, "period").unwrap_or_default(),
@@ -186,7 +186,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResu
     let r = assessment::show(&s.db, &v.actor, id).await?;
     let can_write = v.actor.may_write(&r.org_path).is_ok() && r.status == RectificationStatus::Open;
     Ok(render(&RectPage {
-        l: v.layout("meetings", format!("{} · {}", r.org_name, r.period)),
+        l: v.layout(format!("{} · {}", r.org_name, r.period)),
         org: r.org_code.clone(),
         period: r.period.clone(),
         plan: String::new(),

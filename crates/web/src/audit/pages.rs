@@ -42,7 +42,7 @@ pub async fn audit(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let l = v.layout("audit", v.layout("", "").t("nav.audit").to_string());
+    let l = v.layout(v.t("nav.audit").to_string());
     let f = AuditFilters {
         actor: value(&q, "actor").unwrap_or_default(),
         operation: value(&q, "operation").unwrap_or_default(),

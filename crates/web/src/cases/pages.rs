@@ -247,11 +247,10 @@ async fn list_page(
         .collect::<Vec<_>>()
         .join("&");
     let title = v
-        .layout("", "")
         .t(if inbox { "case.inbox" } else { "nav.cases" })
         .to_string();
     render(&ListPage {
-        l: v.layout("cases", title),
+        l: v.layout(title),
         inbox,
         statuses: CaseStatus::CHOICES
             .iter()
@@ -294,14 +293,14 @@ impl IntakePage {
 async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError>) -> Response {
     let c = settings::classification(&s.db).await.ok();
     let groups = c.as_ref().map(category_groups).unwrap_or_default();
-    let title = v.layout("", "").t("case.new").to_string();
+    let title = v.t("case.new").to_string();
     let choices = |all: &'static [(&'static str, &'static str)]| {
         all.iter()
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
             .collect()
     };
     render(&IntakePage {
-        l: v.layout("cases", title),
+        l: v.layout(title),
         channels: choices(Channel::CHOICES),
         urgencies: choices(Urgency::CHOICES),
         groups,
@@ -469,7 +468,7 @@ async fn case_page(
         .as_ref()
         .map(category_groups)
         .unwrap_or_default();
-    let l = v.layout("cases", format!("{} · {}", c.code, c.title));
+    let l = v.layout(format!("{} · {}", c.code, c.title));
     let tr = |zh: &str| translate(v.lang, zh).to_string();
     let mut facts = vec![
         (l.t("case.channel").to_string(), tr(c.channel.label())),
@@ -681,9 +680,9 @@ pub async fn rates_page(State(s): State<AppState>, v: Viewer, Query(q): Query<Va
         street: value(&q, "street"),
         department: value(&q, "department"),
     };
-    let title = v.layout("", "").t("case.rates").to_string();
+    let title = v.t("case.rates").to_string();
     let mut page = RatesPage {
-        l: v.layout("cases", title),
+        l: v.layout(title),
         filter: match by.as_str() {
             "street" => "street",
             "department" => "department",

@@ -45,9 +45,9 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, form: Values, error: Str
         Ok(y) => (y.unwrap_or_else(|| clock::today().year()), error),
         Err(e) => (clock::today().year(), e.render(v.lang)),
     };
-    let title = v.layout("", "").t("nav.cobuilding").to_string();
+    let title = v.t("nav.cobuilding").to_string();
     let mut out = ListPage {
-        l: v.layout("units", title),
+        l: v.layout(title),
         f: if form.is_empty() { q.clone() } else { form },
         year,
         rows: Vec::new(),
@@ -139,7 +139,7 @@ async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult 
     let d = cobuilding::show(&s.db, &v.actor, id).await?;
     let a = d.agreement;
     Ok(render(&DetailPage {
-        l: v.layout("units", format!("{} · {}", a.unit_name, a.year)),
+        l: v.layout(format!("{} · {}", a.unit_name, a.year)),
         can_write: v.actor.may_write(&a.org_path).is_ok(),
         can_mark: v
             .actor

@@ -66,9 +66,9 @@ async fn desk(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
         limit: Some(50),
     };
     let label = |s: Subject| -> String { translate(v.lang, s.label()).into() };
-    let title = v.layout("", "").t("nav.evaluations").to_string();
+    let title = v.t("nav.evaluations").to_string();
     let mut out = Page {
-        l: v.layout("units", title),
+        l: v.layout(title),
         year: 0,
         subjects: Subject::CHOICES
             .iter()

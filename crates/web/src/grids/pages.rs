@@ -72,7 +72,7 @@ async fn map_page(
     picked: String,
     team_error: String,
 ) -> PageResult {
-    let title = v.layout("", "").t("grid.map").to_string();
+    let title = v.t("grid.map").to_string();
     let (rows, error) = match grids::with_open_cases(&s.db, &v.actor, Some(within.as_str())).await {
         Ok(r) => (r, String::new()),
         Err(e @ OpsError::Forbidden(_)) => return Err(e.into()),
@@ -170,7 +170,7 @@ async fn map_page(
         })
         .collect();
     Ok(render(&GridsPage {
-        l: v.layout("cases", title),
+        l: v.layout(title),
         within,
         geojson,
         rows,

@@ -87,9 +87,9 @@ async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Pag
         .as_ref()
         .map(category_groups)
         .unwrap_or_default();
-    let title = v.layout("", "").t("patrol.title").to_string();
+    let title = v.t("patrol.title").to_string();
     Ok(render(&PatrolsPage {
-        l: v.layout("cases", title),
+        l: v.layout(title),
         grids,
         groups,
         minutes: day.minutes,

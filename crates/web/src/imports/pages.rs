@@ -66,8 +66,8 @@ impl JobPage {
 }
 
 fn layout(v: &Viewer) -> Layout {
-    let title = v.layout("", "").t("import.title").to_string();
-    v.layout("import", title)
+    let title = v.t("import.title").to_string();
+    v.layout(title)
 }
 
 async fn import_page(s: &AppState, v: &Viewer, kind: Kind, error: String) -> Response {

@@ -55,7 +55,7 @@ pub async fn members(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let l = v.layout("members", v.layout("", "").t("nav.members").to_string());
+    let l = v.layout(v.t("nav.members").to_string());
     let f = Filters {
         within: value(&q, "within").unwrap_or_default(),
         name: value(&q, "name").unwrap_or_default(),
@@ -163,7 +163,7 @@ struct MemberPage {
 fn member_page(v: &Viewer, d: MemberDetail, can_edit: bool) -> MemberPage {
     let m = d.member;
     MemberPage {
-        l: v.layout("members", m.name.clone()),
+        l: v.layout(m.name.clone()),
         phone: dash(&m.phone),
         education: translate(v.lang, m.education.unwrap_or("—")).to_string(),
         full_on: dash(&m.full_on),
@@ -319,7 +319,7 @@ fn member_form(
     values: &HashMap<String, String>,
     error: Option<&OpsError>,
 ) -> MemberForm {
-    let l = v.layout("members", title);
+    let l = v.layout(title);
     let bad = error.and_then(|e| e.body().field);
     // Editing shows ID numbers and phones masked (opening a form reveals nothing): left
     // empty, they stay.
@@ -374,7 +374,7 @@ fn new_member(f: &HashMap<String, String>) -> NewMember {
 }
 
 pub async fn member_new(v: Viewer, Query(q): Query<HashMap<String, String>>) -> Response {
-    let title = v.layout("", "").t("member.add").to_string();
+    let title = v.t("member.add").to_string();
     render(&member_form(
         &v,
         title,
@@ -394,7 +394,7 @@ pub async fn member_create(
     match members::add(&s.db, &v.actor, new_member(&f)).await {
         Ok(m) => go(&headers, &format!("/members/{}", m.id)),
         Err(e) => {
-            let title = v.layout("", "").t("member.add").to_string();
+            let title = v.t("member.add").to_string();
             render(&member_form(
                 &v,
                 title,
@@ -447,7 +447,7 @@ pub async fn member_edit(State(s): State<AppState>, v: Viewer, Path(id): Path<i6
         "residence_division",
         m.residence_division.clone().unwrap_or_default(),
     );
-    let title = v.layout("", "").t("member.edit").to_string();
+    let title = v.t("member.edit").to_string();
     Ok(render(&member_form(
         &v,
         title,
@@ -468,7 +468,7 @@ pub async fn member_save(
     match members::update(&s.db, &v.actor, id, new_member(&f)).await {
         Ok(_) => go(&headers, &format!("/members/{id}")),
         Err(e) => {
-            let title = v.layout("", "").t("member.edit").to_string();
+            let title = v.t("member.edit").to_string();
             render(&member_form(
                 &v,
                 title,

@@ -19,7 +19,6 @@ const FIELDS: [Spec; 3] = [
 pub async fn form(v: Viewer, Path(id): Path<i64>) -> Response {
     render(&form_page(
         &v,
-        "members",
         "transfer.title",
         (format!("/members/{id}/transfer"), format!("/members/{id}")),
         &FIELDS,
@@ -42,7 +41,6 @@ pub async fn save(
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => render(&form_page(
             &v,
-            "members",
             "transfer.title",
             (format!("/members/{id}/transfer"), format!("/members/{id}")),
             &FIELDS,

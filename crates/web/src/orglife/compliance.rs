@@ -88,8 +88,8 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         .and_then(|p| p.parse().ok())
         .unwrap_or(1usize)
         .max(1);
-    let title = v.layout("", "").t("nav.compliance").to_string();
-    let l = v.layout("meetings", title);
+    let title = v.t("nav.compliance").to_string();
+    let l = v.layout(title);
     let report = compliance::report(
         &s.db,
         &v.actor,
@@ -241,13 +241,9 @@ pub async fn ledger(
         .map(|m| format!("{} {}", translate(v.lang, m.kind_label), m.slot))
         .collect::<Vec<_>>()
         .join(sep);
-    let title = format!(
-        "{} · {year} · {}",
-        l.org.name,
-        v.layout("", "").t("ledger.title")
-    );
+    let title = format!("{} · {year} · {}", l.org.name, v.t("ledger.title"));
     Ok(render(&LedgerPage {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         rows: l.meetings.iter().map(|d| ledger_line(&v, d)).collect(),
         org_code: l.org.code,
         org_name: l.org.name,

@@ -48,15 +48,14 @@ fn respond(
             workbook(&format!("{year}"), head, &rows, false),
         );
     }
-    let probe = v.layout("", "");
-    let title = format!("{name} · {year} · {}", probe.t(&format!("ledger.{kind}")));
+    let title = format!("{name} · {year} · {}", v.t(&format!("ledger.{kind}")));
     let query = q
         .iter()
         .filter(|(k, _)| k.as_str() != "format" && k.as_str() != "year")
         .map(|(k, val)| format!("&{k}={val}"))
         .collect::<String>();
     render(&LedgerTable {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         org_code: code.to_string(),
         kind,
         year,

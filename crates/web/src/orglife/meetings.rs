@@ -103,10 +103,10 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => (Vec::new(), None, e.render(v.lang)),
     };
-    let title = v.layout("", "").t("nav.meetings").to_string();
+    let title = v.t("nav.meetings").to_string();
     let org = value(&q, "org").or(value(&q, "within")).unwrap_or_default();
     render(&MeetingsPage {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         kinds: choices(&v, MeetingKind::CHOICES),
         statuses: choices(&v, MeetingStatus::CHOICES),
         rows,
@@ -212,9 +212,9 @@ async fn form_page(
 ) -> Response {
     let org = value(&f, "org").unwrap_or_default();
     let (attendees, more_members) = attendees(s, v, &org, &absent).await;
-    let title = v.layout("", "").t(title_key).to_string();
+    let title = v.t(title_key).to_string();
     render(&MeetingForm {
-        l: v.layout("meetings", title),
+        l: v.layout(title),
         action,
         back,
         kinds: choices(v, MeetingKind::CHOICES),
@@ -447,7 +447,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResu
     );
     let m = line(v, d.meeting);
     Ok(render(&MeetingPage {
-        l: v.layout("meetings", m.topic.clone()),
+        l: v.layout(m.topic.clone()),
         m,
         place,
         host,

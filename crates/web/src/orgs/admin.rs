@@ -38,7 +38,6 @@ pub async fn new_form(v: Viewer, Query(q): Query<Values>) -> Response {
     let back = back_to(&q);
     render(&form_page(
         &v,
-        "orgs",
         "org.add",
         ("/orgs".into(), back),
         &ORG_FIELDS,
@@ -70,7 +69,6 @@ pub async fn create(
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => render(&form_page(
             &v,
-            "orgs",
             "org.add",
             ("/orgs".into(), back_to(&f)),
             &ORG_FIELDS,
@@ -85,7 +83,6 @@ const MOVE_FIELDS: [Spec; 1] = [("parent", "org.new_parent", Input::Text, true)]
 pub async fn move_form(v: Viewer, Path(code): Path<String>) -> Response {
     render(&form_page(
         &v,
-        "orgs",
         "org.move",
         (format!("/orgs/{code}/move"), format!("/orgs/{code}")),
         &MOVE_FIELDS,
@@ -107,7 +104,6 @@ pub async fn move_to(
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => render(&form_page(
             &v,
-            "orgs",
             "org.move",
             (format!("/orgs/{code}/move"), format!("/orgs/{code}")),
             &MOVE_FIELDS,
@@ -156,7 +152,6 @@ const SEAT_FIELDS: [Spec; 5] = [
 pub async fn seat_form(v: Viewer, Path(code): Path<String>) -> Response {
     render(&form_page(
         &v,
-        "orgs",
         "seat.add",
         (format!("/orgs/{code}/seats"), format!("/orgs/{code}")),
         &SEAT_FIELDS,
@@ -203,7 +198,6 @@ pub async fn add_seat(
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => render(&form_page(
             &v,
-            "orgs",
             "seat.add",
             (format!("/orgs/{code}/seats"), format!("/orgs/{code}")),
             &SEAT_FIELDS,

@@ -56,7 +56,7 @@ pub async fn orgs(
     v: Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let l = v.layout("orgs", v.layout("", "").t("nav.orgs").to_string());
+    let l = v.layout(v.t("nav.orgs").to_string());
     let text = value(&q, "q");
     let result = match (&text, v.actor.scope_code()) {
         (Some(t), _) => orgs::list(
@@ -107,7 +107,7 @@ pub async fn org_children(
 ) -> Response {
     match orgs::show(&s.db, &v.actor, &code).await {
         Ok(d) => render(&OrgChildren {
-            l: v.layout("orgs", ""),
+            l: v.layout(""),
             nodes: d.children.iter().map(|o| node(v.lang, o)).collect(),
         }),
         Err(e) => error_page(v.lang, &e),
@@ -186,17 +186,13 @@ pub(crate) async fn org_with(
                         format!(
                             "{}（{}）",
                             x.member_name.unwrap_or_default(),
-                            v.layout("", "").t("reg.member")
+                            v.t("reg.member")
                         ),
                         format!("/members/{m}"),
                     ),
                     (_, unit) => (
                         x.registered_on.to_string(),
-                        format!(
-                            "{}（{}）",
-                            x.unit_name.unwrap_or_default(),
-                            v.layout("", "").t("reg.unit")
-                        ),
+                        format!("{}（{}）", x.unit_name.unwrap_or_default(), v.t("reg.unit")),
                         unit.map(|u| format!("/units/{u}")).unwrap_or_default(),
                     ),
                 })
@@ -264,7 +260,7 @@ pub(crate) async fn org_with(
     } else {
         (Vec::new(), false)
     };
-    let l = v.layout("orgs", r.name.clone());
+    let l = v.layout(r.name.clone());
     Ok(render(&OrgPage {
         l,
         is_community,

@@ -42,15 +42,13 @@ pub struct FormPage {
 
 pub fn form_page(
     v: &Viewer,
-    nav: &'static str,
     title_key: &str,
     (action, back): (String, String),
     specs: &[Spec],
     values: &Values,
     error: Option<&OpsError>,
 ) -> FormPage {
-    let probe = v.layout("", "");
-    let l = v.layout(nav, probe.t(title_key).to_string());
+    let l = v.layout(v.t(title_key).to_string());
     let bad = error.and_then(|e| e.body().field);
     let fields = specs
         .iter()

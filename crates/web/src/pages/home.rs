@@ -67,7 +67,7 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         })
         .into_response();
     }
-    let l = v.layout("home", v.layout("", "").t("nav.home").to_string());
+    let l = v.layout(v.t("nav.home").to_string());
     let today = clock::today();
     let scope_org = match v.actor.scope_code() {
         Some(code) => orgs::show(&s.db, &v.actor, code)

@@ -2,6 +2,7 @@
 //! binary. Handlers call the same use cases as the API; access is decided there.
 
 mod api_docs;
+pub mod console;
 pub(crate) mod export;
 pub(crate) mod form;
 mod home;
@@ -16,7 +17,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 pub use i18n::Lang;
-use jiceng_domain::accounts::Duty;
 use jiceng_domain::msg::translate;
 use jiceng_domain::{Msg, msg};
 use jiceng_ops::{Actor, OpsError, accounts};
@@ -70,16 +70,15 @@ pub struct Layout {
     pub user: String,
     pub role: String,
     pub csrf: String,
-    pub nav: &'static str,
     pub title: String,
-    pub can_audit: bool,
-    pub can_write: bool,
-    pub can_accounts: bool,
-    pub can_administer: bool,
-    /// Holds the security administrator's duty: the security settings.
-    pub can_security: bool,
-    /// Works with the records (every role but the three administrator duties).
-    pub business: bool,
+    /// The sidebar: the areas the actor's console offers, by domain.
+    pub sidebar: Vec<console::Group>,
+    /// The group and link of the sidebar leading to this page, for the trail above it.
+    pub trail: Option<(&'static str, console::Link)>,
+    /// The phone's tab bar, for the roles that work on phones.
+    pub tabs: Vec<console::Link>,
+    /// The page is the home page.
+    pub at_home: bool,
     /// The page's query string (its filters), for its export link.
     pub query: String,
 }
@@ -105,6 +104,13 @@ impl Layout {
     pub fn other_lang(&self) -> &'static str {
         self.lang.other()
     }
+
+    /// Whether the trail's link is this page itself (its title adds nothing to the trail).
+    pub fn at_trail_end(&self) -> bool {
+        self.trail
+            .as_ref()
+            .is_some_and(|(_, l)| self.t(l.label) == self.title)
+    }
 }
 
 /// A signed-in person viewing pages; anyone else is sent to the sign-in page.
@@ -115,10 +121,17 @@ pub struct Viewer {
     pub session: String,
     /// The page's query string, so its export keeps the filters shown.
     pub query: String,
+    /// The page's path, for the console to mark where the viewer is.
+    pub path: String,
 }
 
 impl Viewer {
-    pub fn layout(&self, nav: &'static str, title: impl Into<String>) -> Layout {
+    /// A string of the catalogue in the viewer's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
         let (user, role) = match &self.actor {
             Actor::User(u) => (
                 u.display_name.clone(),
@@ -126,23 +139,17 @@ impl Viewer {
             ),
             Actor::Operator { name } => (name.clone(), String::new()),
         };
+        let sidebar = console::sidebar(&self.actor, &self.path);
         Layout {
             lang: self.lang,
             user,
             role,
             csrf: self.csrf.clone(),
-            nav,
             title: title.into(),
-            can_audit: self.actor.may_read_audit().is_ok(),
-            can_write: self.actor.may_write(self.actor.scope_path()).is_ok(),
-            can_accounts: self
-                .actor
-                .may_manage_account(jiceng_domain::Role::Member, self.actor.scope_path())
-                .is_ok()
-                || self.actor.may_duty(Duty::Security).is_ok(),
-            can_administer: self.actor.may_administer().is_ok(),
-            can_security: self.actor.may_duty(Duty::Security).is_ok(),
-            business: self.actor.role().is_none_or(|r| r.duty().is_none()),
+            trail: console::trail(&sidebar),
+            sidebar,
+            tabs: console::tabs(&self.actor, &self.path),
+            at_home: self.path == "/",
             query: self.query.clone(),
         }
     }
@@ -217,6 +224,7 @@ impl FromRequestParts<AppState> for Viewer {
             csrf,
             session: token,
             query: parts.uri.query().unwrap_or_default().to_string(),
+            path: parts.uri.path().to_string(),
         })
     }
 }
@@ -249,14 +257,11 @@ pub fn public_layout(lang: Lang, title: impl Into<String>) -> Layout {
         user: String::new(),
         role: String::new(),
         csrf: String::new(),
-        nav: "",
         title: title.into(),
-        can_audit: false,
-        can_write: false,
-        can_accounts: false,
-        can_administer: false,
-        can_security: false,
-        business: false,
+        sidebar: Vec::new(),
+        trail: None,
+        tabs: Vec::new(),
+        at_home: false,
         query: String::new(),
     }
 }

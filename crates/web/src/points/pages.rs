@@ -58,9 +58,9 @@ pub async fn ranking(State(s): State<AppState>, v: Viewer, Query(q): Query<Value
         per_page: Some(50),
         ascending: Some(ascending),
     };
-    let title = v.layout("", "").t("nav.points").to_string();
+    let title = v.t("nav.points").to_string();
     let mut out = RankingPage {
-        l: v.layout("points", title),
+        l: v.layout(title),
         within: value(&q, "within").unwrap_or_default(),
         scheme: scheme.clone(),
         period: value(&q, "period").unwrap_or_default(),
@@ -174,11 +174,11 @@ async fn ledger_page(
             let kind = translate(v.lang, m.kind.label()).to_string();
             let state = if m.absent {
                 match &m.reason {
-                    Some(r) => format!("{}（{r}）", v.layout("", "").t("points.absent")),
-                    None => v.layout("", "").t("points.unexcused").to_string(),
+                    Some(r) => format!("{}（{r}）", v.t("points.absent")),
+                    None => v.t("points.unexcused").to_string(),
                 }
             } else {
-                v.layout("", "").t("points.attended").to_string()
+                v.t("points.attended").to_string()
             };
             (m.held_on.to_string(), kind, m.topic.clone(), state)
         })
@@ -198,7 +198,7 @@ async fn ledger_page(
         .collect();
     let can_enter = v.actor.may_write(v.actor.scope_path()).is_ok();
     Ok(render(&LedgerPage {
-        l: v.layout("points", d.member_name.clone()),
+        l: v.layout(d.member_name.clone()),
         schemes: schemes
             .iter()
             .map(|x| (x.code.clone(), x.name.clone()))
@@ -278,9 +278,9 @@ async fn pending_page(s: &AppState, v: &Viewer, q: &Values, error: String) -> Pa
     let page = points::pending(&s.db, &v.actor, query).await?;
     let (first_link, next_link) =
         crate::pages::form::keyset_links("/points/pending?", q, page.next.as_deref());
-    let title = v.layout("", "").t("points.pending").to_string();
+    let title = v.t("points.pending").to_string();
     Ok(render(&PendingPage {
-        l: v.layout("points", title),
+        l: v.layout(title),
         rows: page.items,
         first_link,
         next_link,

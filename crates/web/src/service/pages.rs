@@ -50,9 +50,9 @@ impl ServicePage {
 }
 
 async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> Response {
-    let title = v.layout("", "").t("nav.service").to_string();
+    let title = v.t("nav.service").to_string();
     let mut out = ServicePage {
-        l: v.layout("points", title),
+        l: v.layout(title),
         f,
         q: q.clone(),
         rows: Vec::new(),

@@ -73,9 +73,9 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> Response {
             )
         })
         .collect();
-    let title = v.layout("", "").t("nav.settings").to_string();
+    let title = v.t("nav.settings").to_string();
     render(&SettingsPage {
-        l: v.layout("settings", title),
+        l: v.layout(title),
         rules: rows,
         frequencies: Frequency::CHOICES
             .iter()

@@ -90,9 +90,9 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
         Err(e @ OpsError::Forbidden(_)) => return error_page(v.lang, &e),
         Err(e) => (Vec::new(), false, e.render(v.lang)),
     };
-    let title = v.layout("", "").t("nav.units").to_string();
+    let title = v.t("nav.units").to_string();
     render(&UnitsPage {
-        l: v.layout("units", title),
+        l: v.layout(title),
         prev_link: if page > 1 {
             format!("/units?{base}&page={}", page - 1)
         } else {
@@ -161,7 +161,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, reg_error: Option<String>)
     let agreements = d.agreements;
     let u = row(v, d.unit);
     Ok(render(&UnitPage {
-        l: v.layout("units", u.name.clone()),
+        l: v.layout(u.name.clone()),
         u,
         registrations,
         evaluations,
@@ -223,7 +223,6 @@ const UNIT_FIELDS: [Spec; 5] = [
 pub async fn new_form(v: Viewer, Query(q): Query<Values>) -> Response {
     render(&form_page(
         &v,
-        "units",
         "unit.add",
         ("/units".into(), "/units".into()),
         &UNIT_FIELDS,
@@ -250,7 +249,6 @@ pub async fn create(
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => render(&form_page(
             &v,
-            "units",
             "unit.add",
             ("/units".into(), "/units".into()),
             &UNIT_FIELDS,

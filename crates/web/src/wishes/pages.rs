@@ -48,9 +48,9 @@ impl WishesPage {
 }
 
 async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> Response {
-    let title = v.layout("", "").t("nav.wishes").to_string();
+    let title = v.t("nav.wishes").to_string();
     let mut out = WishesPage {
-        l: v.layout("points", title),
+        l: v.layout(title),
         f,
         q: q.clone(),
         statuses: WishStatus::CHOICES

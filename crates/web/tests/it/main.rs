@@ -5,6 +5,7 @@ mod api;
 mod bodies;
 mod case_page;
 mod city;
+mod console;
 mod duties;
 mod exports;
 mod failures;

@@ -81,6 +81,7 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "POST /api/v1/tokens",
         "GET /api/v1/password-policy",
         "GET /sessions",
+        "GET /me",
         "GET /api/v1/sessions",
         "GET /totp",
         "POST /totp",
