@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = process.env.JICENG_BIN ?? join(here, '..', 'target', 'debug', 'jiceng');
 const shots = join(here, 'screenshots');
 const dataDir = mkdtempSync(join(tmpdir(), 'jiceng-e2e-'));
-let server, browser, base, password;
+let server, browser, base, password, accounts;
 
 const jiceng = (...args) => JSON.parse(execFileSync(bin, ['--data-dir', dataDir, '--json', ...args], { env: { ...process.env, JICENG_LOG: 'warn' } }).toString());
 
@@ -36,6 +36,7 @@ async function waitFor(url) {
 before(async () => {
   const demo = jiceng('demo', '--city', '莆田市', '--scale', '0.1', '--seed', '5');
   password = demo.password;
+  accounts = demo.accounts.map((a) => a.username);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, JICENG_LOG: 'warn' } });
@@ -800,4 +801,41 @@ test('the security administrator keeps the logs and the audit administrator veri
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(shots, '33-audit-admin-phone.png'), fullPage: true });
   await context.close();
+});
+
+test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
+  const dir = join(shots, 'console');
+  mkdirSync(dir, { recursive: true });
+  const failures = [];
+  for (const username of accounts) {
+    for (const [width, height] of [[1366, 768], [390, 844]]) {
+      const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height } });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${base}/login`);
+      await page.fill('input[name=username]', username);
+      await page.fill('input[name=password]', password);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+      const hrefs = await page.$$eval('aside.side a, nav.tabbar a', (as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
+      assert.ok(hrefs.length > 1, `${username} has a console`);
+      for (const href of hrefs) {
+        errors.length = 0;
+        const response = await page.goto(`${base}${href}`);
+        await page.waitForLoadState('load');
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const slug = href.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
+        await page.screenshot({ path: join(dir, `${username}-${width}-${slug}.png`) });
+        // Two of them for the README.
+        if (username === 'admin' && width === 1366 && href === '/members') await page.screenshot({ path: join(shots, '36-console-desk.png') });
+        if (username === 'grid' && width === 390 && href === '/patrols') await page.screenshot({ path: join(shots, '37-console-grid-phone.png') });
+        if (response.status() !== 200) failures.push(`${username} ${width} ${href}: status ${response.status()}`);
+        if (over > 0) failures.push(`${username} ${width} ${href}: ${over}px wider than the screen`);
+        if (errors.length) failures.push(`${username} ${width} ${href}: ${errors.join(' | ')}`);
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(failures, []);
 });
