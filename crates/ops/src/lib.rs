@@ -17,6 +17,7 @@ pub mod console;
 pub mod divisions;
 pub mod evaluations;
 pub mod grids;
+pub mod home;
 pub mod imports;
 pub mod members;
 pub mod orglife;

@@ -123,6 +123,20 @@ pub async fn me(a: Authed) -> Json<Me> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/agenda",
+    tag = "账号",
+    summary = "我的待办：网格员的巡查与待核查、部门的到期案件、党员本年积分与双报到",
+    responses((status = 200, description = "成功", body = jiceng_ops::home::Agenda))
+)]
+pub async fn agenda(
+    State(s): State<AppState>,
+    a: Authed,
+) -> Result<Json<jiceng_ops::home::Agenda>, ApiError> {
+    Ok(Json(jiceng_ops::home::agenda(&s.db, &a.actor).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     pub old_password: String,

@@ -56,6 +56,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::login [Public];
         api::logout [Account];
         api::me [Account];
+        api::agenda [Account];
         api::change_password [Account];
         api::tokens [Account];
         api::create_token [Account];

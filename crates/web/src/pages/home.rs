@@ -37,6 +37,40 @@ struct HomePage {
     /// Orgs of the scope that fell short of 三会一课 last quarter, and that quarter.
     short: Option<(usize, usize, String)>,
     upcoming: Vec<(i64, String, String, String)>,
+    /// What waits on a grid worker, a department handler or a member; none for the desk roles,
+    /// whose home is their scope's figures.
+    agenda: jiceng_ops::home::Agenda,
+    /// The cases the agenda lists: id, code, title, status, warning.
+    cases: Vec<(i64, String, String, String, String)>,
+}
+
+impl HomePage {
+    /// The home is the scope's figures (the desk roles), not a role's own agenda.
+    fn desk(&self) -> bool {
+        self.agenda.grid.is_none()
+            && self.agenda.department.is_none()
+            && self.agenda.member.is_none()
+    }
+}
+
+fn case_lines(
+    lang: Lang,
+    cases: &[jiceng_ops::cases::views::CaseView],
+) -> Vec<(i64, String, String, String, String)> {
+    cases
+        .iter()
+        .map(|c| {
+            (
+                c.row.id,
+                c.row.code.clone(),
+                c.row.title.clone(),
+                translate(lang, c.status_label).to_string(),
+                c.warning
+                    .map(|w| translate(lang, w.label()).to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 fn due_view(lang: Lang, o: &OrgView) -> DueView {
@@ -68,6 +102,52 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         .into_response();
     }
     let l = v.layout(v.t("nav.home").to_string());
+    let agenda = match jiceng_ops::home::agenda(&s.db, &v.actor).await {
+        Ok(a) => a,
+        Err(e) => return super::error_page(v.lang, &e),
+    };
+    let cases = case_lines(
+        v.lang,
+        match (&agenda.grid, &agenda.department) {
+            (Some(g), _) => &g.cases,
+            (_, Some(d)) => &d.cases,
+            _ => &[],
+        },
+    );
+    let upcoming = match v.actor.member_id() {
+        Some(id) => jiceng_ops::orglife::meetings::upcoming_for_member(&s.db, &v.actor, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                (
+                    m.row.id,
+                    m.row.held_on.to_string(),
+                    translate(v.lang, m.kind_label).to_string(),
+                    m.row.topic,
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut page = HomePage {
+        l,
+        scope: String::new(),
+        members: String::new(),
+        overdue: Vec::new(),
+        overdue_more: false,
+        due: Vec::new(),
+        due_more: false,
+        member_id: v.actor.member_id(),
+        short: None,
+        upcoming,
+        agenda,
+        cases,
+    };
+    if !page.desk() {
+        return render(&page);
+    }
+    let l = &page.l;
     let today = clock::today();
     let scope_org = match v.actor.scope_code() {
         Some(code) => orgs::show(&s.db, &v.actor, code)
@@ -146,32 +226,10 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         }
         _ => None,
     };
-    let upcoming = match v.actor.member_id() {
-        Some(id) => jiceng_ops::orglife::meetings::upcoming_for_member(&s.db, &v.actor, id)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| {
-                (
-                    m.row.id,
-                    m.row.held_on.to_string(),
-                    translate(v.lang, m.kind_label).to_string(),
-                    m.row.topic,
-                )
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    render(&HomePage {
-        l,
-        scope,
-        members,
-        overdue,
-        overdue_more,
-        due,
-        due_more,
-        member_id: v.actor.member_id(),
-        short,
-        upcoming,
-    })
+    page.scope = scope;
+    page.members = members;
+    (page.overdue, page.overdue_more) = (overdue, overdue_more);
+    (page.due, page.due_more) = (due, due_more);
+    page.short = short;
+    render(&page)
 }

@@ -70,3 +70,88 @@ async fn each_role_sees_only_links_it_may_open() {
         "the closest link is marked, not /points"
     );
 }
+
+/// The number shown in the stat card whose label is `label`.
+fn stat(page: &str, label: &str) -> Option<String> {
+    let at = page.find(&format!("<div class=\"label\">{label}</div>"))?;
+    let rest = &page[at..];
+    let value = &rest[rest.find("<div class=\"value")?..];
+    let value = &value[value.find('>')? + 1..];
+    Some(
+        value
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '+')
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn each_role_s_home_shows_its_own_work() {
+    use crate::pages::Client;
+    let (t, summary) = crate::city::demo().await;
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    for account in &summary.accounts {
+        let role = jiceng_domain::Role::parse(account.role).unwrap();
+        let client = Client::sign_in(&router, &t.db, &account.username, &summary.password).await;
+        let actor = client.actor(&t.db).await;
+        let (st, home) = client.get("/").await;
+        assert_eq!(st, StatusCode::OK);
+        let scope_figures = home.contains("范围内党员");
+        match role.code() {
+            "grid_worker" => {
+                let day = jiceng_ops::grids::patrols::my_day(&t.db, &actor)
+                    .await
+                    .unwrap();
+                let mine = jiceng_ops::grids::patrols::my_cases(&t.db, &actor)
+                    .await
+                    .unwrap();
+                assert_eq!(stat(&home, "今日巡查"), Some(day.minutes.to_string()));
+                assert_eq!(
+                    stat(&home, "待我核查"),
+                    Some(mine.verifying.len().to_string())
+                );
+                let late = mine
+                    .open
+                    .iter()
+                    .filter(|c| c.warning == Some(jiceng_domain::cases::Warning::Overdue))
+                    .count();
+                assert_eq!(stat(&home, "网格内超期案件"), Some(late.to_string()));
+                assert!(!scope_figures, "a grid worker's home is their day");
+            }
+            "department_handler" => {
+                let q = jiceng_ops::cases::views::InboxQuery {
+                    limit: Some(200),
+                    ..Default::default()
+                };
+                let inbox = jiceng_ops::cases::views::inbox(&t.db, &actor, q)
+                    .await
+                    .unwrap();
+                let late = inbox
+                    .items
+                    .iter()
+                    .filter(|c| c.warning == Some(jiceng_domain::cases::Warning::Overdue))
+                    .count();
+                assert_eq!(stat(&home, "已超期"), Some(late.to_string()), "{home}");
+                assert!(home.contains("href=\"/inbox\""));
+                assert!(!scope_figures, "a handler's home is the department's inbox");
+            }
+            "member" => {
+                let id = actor.member_id().unwrap();
+                let year = chrono::Datelike::year(&jiceng_domain::clock::today()).to_string();
+                let ledger = jiceng_ops::points::ledger(&t.db, &actor, id, "accrual", Some(&year))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    stat(&home, &format!("{year} 年积分")),
+                    Some(ledger.total.to_string())
+                );
+                assert!(home.contains("双报到社区"));
+                assert!(
+                    !scope_figures && !home.contains("全域"),
+                    "a member is shown their own year, not a scope"
+                );
+            }
+            _ => assert!(scope_figures, "{}: the scope's figures", account.username),
+        }
+    }
+}

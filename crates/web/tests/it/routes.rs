@@ -76,6 +76,7 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "POST /tokens",
         "DELETE /api/v1/session",
         "GET /api/v1/me",
+        "GET /api/v1/me/agenda",
         "POST /api/v1/me/password",
         "GET /api/v1/tokens",
         "POST /api/v1/tokens",

@@ -1,0 +1,141 @@
+//! 待办: what waits on the signed-in person, by what their role does — a grid worker's patrol
+//! day, cases to verify and overdue cases in their grids; a department's cases overdue and due
+//! today; a member's points this year and their 双报到. Each part is read through the use case
+//! that owns it, as the actor, so the agenda shows nothing its pages would not.
+
+use crate::cases::views::{self, CaseView, InboxQuery};
+use crate::{Actor, OpsError};
+use chrono::Datelike;
+use jiceng_domain::Role;
+use jiceng_domain::cases::Warning;
+use jiceng_domain::clock;
+use jiceng_store::Db;
+use serde::Serialize;
+
+/// How many cases of a kind the agenda lists; the count says how many there are (up to the
+/// list the owning page reads).
+const SHOWN: usize = 5;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Agenda {
+    pub grid: Option<GridWork>,
+    pub department: Option<DepartmentWork>,
+    pub member: Option<MemberWork>,
+}
+
+/// A grid worker's day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GridWork {
+    pub minutes: i64,
+    pub target_minutes: i64,
+    pub to_verify: i64,
+    pub overdue: i64,
+    /// The first cases waiting for verification, then the first overdue ones.
+    pub cases: Vec<CaseView>,
+}
+
+/// A department handler's inbox as it stands today.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DepartmentWork {
+    pub overdue: i64,
+    pub due_today: i64,
+    /// More cases are due than the first page counted (the counts are "at least").
+    pub more: bool,
+    pub cases: Vec<CaseView>,
+}
+
+/// A member's own year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MemberWork {
+    pub member_id: i64,
+    pub year: i32,
+    pub points: i64,
+    /// The community they are registered with now (双报到), and since when.
+    pub registered_with: Option<(String, chrono::NaiveDate)>,
+}
+
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "agenda"))]
+pub async fn agenda(db: &Db, actor: &Actor) -> Result<Agenda, OpsError> {
+    let mut agenda = Agenda {
+        grid: None,
+        department: None,
+        member: None,
+    };
+    match actor.role() {
+        Some(Role::GridWorker) => agenda.grid = Some(grid(db, actor).await?),
+        Some(Role::DepartmentHandler) => agenda.department = Some(department(db, actor).await?),
+        Some(Role::Member) => {
+            if let Some(id) = actor.member_id() {
+                agenda.member = Some(member(db, actor, id).await?);
+            }
+        }
+        _ => {}
+    }
+    Ok(agenda)
+}
+
+fn overdue(c: &CaseView) -> bool {
+    c.warning == Some(Warning::Overdue)
+}
+
+async fn grid(db: &Db, actor: &Actor) -> Result<GridWork, OpsError> {
+    use crate::grids::patrols;
+    let day = patrols::my_day(db, actor).await?;
+    let mine = patrols::my_cases(db, actor).await?;
+    let late: Vec<CaseView> = mine.open.into_iter().filter(overdue).collect();
+    Ok(GridWork {
+        minutes: day.minutes,
+        target_minutes: day.target_minutes,
+        to_verify: mine.verifying.len() as i64,
+        overdue: late.len() as i64,
+        cases: mine
+            .verifying
+            .into_iter()
+            .take(SHOWN)
+            .chain(late.into_iter().take(SHOWN))
+            .collect(),
+    })
+}
+
+async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> {
+    // The open tab is soonest due first: what is overdue or due today leads it.
+    let page = views::inbox(
+        db,
+        actor,
+        InboxQuery {
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let end_of_today = clock::start_of(clock::today() + chrono::Days::new(1));
+    let due: Vec<CaseView> = page
+        .items
+        .into_iter()
+        .filter(|c| c.row.due_at.is_some_and(|d| d < end_of_today))
+        .collect();
+    let overdue = due.iter().filter(|c| overdue(c)).count() as i64;
+    Ok(DepartmentWork {
+        overdue,
+        due_today: due.len() as i64 - overdue,
+        more: page.next.is_some() && due.len() == 200,
+        cases: due.into_iter().take(SHOWN).collect(),
+    })
+}
+
+async fn member(db: &Db, actor: &Actor, id: i64) -> Result<MemberWork, OpsError> {
+    let year = clock::today().year();
+    let ledger = crate::points::ledger(db, actor, id, "accrual", Some(&year.to_string())).await?;
+    let file = crate::members::show(db, actor, id, false).await?;
+    let registered_with = file
+        .registrations
+        .into_iter()
+        .find(|r| r.ended_on.is_none())
+        .map(|r| (r.community_name, r.registered_on));
+    Ok(MemberWork {
+        member_id: id,
+        year,
+        points: ledger.total,
+        registered_with,
+    })
+}
