@@ -34,13 +34,16 @@ pub struct GridWork {
     pub cases: Vec<CaseView>,
 }
 
-/// A department handler's inbox as it stands today.
+/// A department handler's inbox as it stands today: cases held and summonses to answer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DepartmentWork {
+    /// Open in the inbox (held or summoned to), overdue, and due by the end of today.
+    pub open: i64,
     pub overdue: i64,
     pub due_today: i64,
-    /// More cases are due than the first page counted (the counts are "at least").
+    /// The inbox holds more than the first page counted (the counts are "at least").
     pub more: bool,
+    /// The first cases, soonest due first.
     pub cases: Vec<CaseView>,
 }
 
@@ -109,17 +112,18 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
     )
     .await?;
     let end_of_today = clock::start_of(clock::today() + chrono::Days::new(1));
-    let due: Vec<CaseView> = page
+    let due = page
         .items
-        .into_iter()
+        .iter()
         .filter(|c| c.row.due_at.is_some_and(|d| d < end_of_today))
-        .collect();
-    let overdue = due.iter().filter(|c| overdue(c)).count() as i64;
+        .count() as i64;
+    let overdue = page.items.iter().filter(|c| overdue(c)).count() as i64;
     Ok(DepartmentWork {
+        open: page.items.len() as i64,
         overdue,
-        due_today: due.len() as i64 - overdue,
-        more: page.next.is_some() && due.len() == 200,
-        cases: due.into_iter().take(SHOWN).collect(),
+        due_today: due - overdue,
+        more: page.next.is_some(),
+        cases: page.items.into_iter().take(SHOWN).collect(),
     })
 }
 

@@ -132,6 +132,18 @@ async fn each_role_s_home_shows_its_own_work() {
                     .filter(|c| c.warning == Some(jiceng_domain::cases::Warning::Overdue))
                     .count();
                 assert_eq!(stat(&home, "已超期"), Some(late.to_string()), "{home}");
+                let open = format!(
+                    "{}{}",
+                    inbox.items.len(),
+                    if inbox.next.is_some() { "+" } else { "" }
+                );
+                assert_eq!(stat(&home, "待办（含吹哨报到）"), Some(open));
+                for c in inbox.items.iter().take(5) {
+                    assert!(
+                        home.contains(&format!("href=\"/cases/{}\"", c.row.id)),
+                        "the first cases are listed"
+                    );
+                }
                 assert!(home.contains("href=\"/inbox\""));
                 assert!(!scope_figures, "a handler's home is the department's inbox");
             }
