@@ -649,6 +649,43 @@ test('the API reference lists every operation and each schema with its typed fie
   await admin.context().close();
 });
 
+test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
+  const dir = join(shots, 'console');
+  mkdirSync(dir, { recursive: true });
+  const failures = [];
+  for (const username of accounts) {
+    for (const [width, height] of [[1366, 768], [390, 844]]) {
+      const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height } });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${base}/login`);
+      await page.fill('input[name=username]', username);
+      await page.fill('input[name=password]', password);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+      const hrefs = await page.$$eval('aside.side a, nav.tabbar a', (as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
+      assert.ok(hrefs.length > 1, `${username} has a console`);
+      for (const href of hrefs) {
+        errors.length = 0;
+        const response = await page.goto(`${base}${href}`);
+        await page.waitForLoadState('load');
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const slug = href.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
+        await page.screenshot({ path: join(dir, `${username}-${width}-${slug}.png`) });
+        // Two of them for the README.
+        if (username === 'admin' && width === 1366 && href === '/members') await page.screenshot({ path: join(shots, '36-console-desk.png') });
+        if (username === 'grid' && width === 390 && href === '/patrols') await page.screenshot({ path: join(shots, '37-console-grid-phone.png') });
+        if (response.status() !== 200) failures.push(`${username} ${width} ${href}: status ${response.status()}`);
+        if (over > 0) failures.push(`${username} ${width} ${href}: ${over}px wider than the screen`);
+        if (errors.length) failures.push(`${username} ${width} ${href}: ${errors.join(' | ')}`);
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('a reset password must be changed at the next sign-in, and the login log shows it', async () => {
   // The administrator resets it from the accounts list; a weak one is named first.
   const reset = await signIn('admin');
@@ -801,41 +838,4 @@ test('the security administrator keeps the logs and the audit administrator veri
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(shots, '33-audit-admin-phone.png'), fullPage: true });
   await context.close();
-});
-
-test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
-  const dir = join(shots, 'console');
-  mkdirSync(dir, { recursive: true });
-  const failures = [];
-  for (const username of accounts) {
-    for (const [width, height] of [[1366, 768], [390, 844]]) {
-      const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height } });
-      const page = await context.newPage();
-      const errors = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`${base}/login`);
-      await page.fill('input[name=username]', username);
-      await page.fill('input[name=password]', password);
-      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
-      const hrefs = await page.$$eval('aside.side a, nav.tabbar a', (as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
-      assert.ok(hrefs.length > 1, `${username} has a console`);
-      for (const href of hrefs) {
-        errors.length = 0;
-        const response = await page.goto(`${base}${href}`);
-        await page.waitForLoadState('load');
-        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        const slug = href.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
-        await page.screenshot({ path: join(dir, `${username}-${width}-${slug}.png`) });
-        // Two of them for the README.
-        if (username === 'admin' && width === 1366 && href === '/members') await page.screenshot({ path: join(shots, '36-console-desk.png') });
-        if (username === 'grid' && width === 390 && href === '/patrols') await page.screenshot({ path: join(shots, '37-console-grid-phone.png') });
-        if (response.status() !== 200) failures.push(`${username} ${width} ${href}: status ${response.status()}`);
-        if (over > 0) failures.push(`${username} ${width} ${href}: ${over}px wider than the screen`);
-        if (errors.length) failures.push(`${username} ${width} ${href}: ${errors.join(' | ')}`);
-      }
-      await context.close();
-    }
-  }
-  assert.deepEqual(failures, []);
 });
