@@ -649,6 +649,22 @@ test('the API reference lists every operation and each schema with its typed fie
   await admin.context().close();
 });
 
+test('an org is picked by typing its name, not its code', async () => {
+  const page = await signIn('street');
+  await page.goto(`${base}/members`);
+  const field = page.locator('.picker input[name=within]');
+  await field.pressSequentially('社区', { delay: 30 });
+  const first = page.locator('.picks button[data-code]').first();
+  await first.waitFor();
+  const code = await first.getAttribute('data-code');
+  await page.screenshot({ path: join(shots, '38-org-picker.png') });
+  await first.click();
+  assert.equal(await field.inputValue(), code, 'the picked org\'s code is in the field');
+  await Promise.all([page.waitForURL(/within=/), page.click('form.filters button[type=submit]')]);
+  assert.ok(await page.locator('table tbody tr').count() > 0, 'members of the picked org');
+  await page.context().close();
+});
+
 test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
   const dir = join(shots, 'console');
   mkdirSync(dir, { recursive: true });

@@ -3,6 +3,7 @@
 pub(crate) mod admin;
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod pick;
 
 use crate::routes::{self, Table};
 
@@ -11,6 +12,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/orgs" => pages::orgs [Scope];
         POST "/orgs" => admin::create [Scope];
         GET "/orgs/new" => admin::new_form [Scope];
+        GET "/orgs/pick" => pick::pick [Scope];
         GET "/orgs/{code}" => pages::org [Record(Org)];
         GET "/orgs/{code}/move" => admin::move_form [Record(Org)];
         POST "/orgs/{code}/move" => admin::move_to [Record(Org)];

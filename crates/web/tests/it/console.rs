@@ -167,3 +167,46 @@ async fn each_role_s_home_shows_its_own_work() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
+    use crate::pages::Client;
+    let (t, summary) = crate::city::demo().await;
+    let router = jiceng_web::router(t.db.clone(), files_dir());
+    let street = Client::sign_in(&router, &t.db, "street", &summary.password).await;
+    let scope = street.actor(&t.db).await.scope_path().to_string();
+    let all = jiceng_ops::orgs::list(
+        &t.db,
+        &jiceng_ops::Actor::operator(),
+        jiceng_ops::orgs::ListOrgs {
+            level: Some("community".into()),
+            per_page: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items;
+    let inside = all.iter().find(|o| o.row.path.starts_with(&scope)).unwrap();
+    let outside = all
+        .iter()
+        .find(|o| !o.row.path.starts_with(&scope))
+        .unwrap();
+    // Percent-encoded as a browser sends it.
+    let ask = |name: &str| {
+        let q: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+        format!("/orgs/pick?name=q&level=community&q={q}")
+    };
+    let (st, found) = street.get(&ask(&inside.row.name)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        found.contains(&format!("data-code=\"{}\"", inside.row.code)),
+        "{found}"
+    );
+    let (_, other) = street.get(&ask(&outside.row.name)).await;
+    assert!(
+        !other.contains(&format!("data-code=\"{}\"", outside.row.code)),
+        "another street's community is not offered: {other}"
+    );
+    assert!(other.contains("范围内没有匹配的党组织"), "{other}");
+}
