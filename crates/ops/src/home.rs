@@ -1,6 +1,7 @@
 //! 待办: what waits on the signed-in person, by what their role does — a grid worker's patrol
 //! day, cases to verify and overdue cases in their grids; a department's cases overdue and due
-//! today; a member's points this year and their 双报到. Each part is read through the use case
+//! today; a community's meetings owed this month, points entries to approve, wishes to
+//! confirm and commitments coming due; a member's points this year and their 双报到. Each part is read through the use case
 //! that owns it, as the actor, so the agenda shows nothing its pages would not.
 
 use crate::cases::views::{self, CaseView, InboxQuery};
@@ -20,8 +21,31 @@ const SHOWN: usize = 5;
 pub struct Agenda {
     pub grid: Option<GridWork>,
     pub department: Option<DepartmentWork>,
+    pub community: Option<CommunityWork>,
     pub member: Option<MemberWork>,
 }
+
+/// A community secretary's or worker's month. Counts of lists are of their first page of
+/// `COUNTED` and say `more` beyond it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CommunityWork {
+    /// This month, as compliance names it (`2026-12`).
+    pub month: String,
+    /// Orgs of the scope that have not yet held this month's 三会一课, of how many.
+    pub meetings_owed: i64,
+    pub orgs: i64,
+    pub points_to_approve: i64,
+    pub points_more: bool,
+    /// Wishes claimed and waiting for the community to confirm them fulfilled.
+    pub wishes_to_confirm: i64,
+    pub wishes_more: bool,
+    /// Commitments of this year's co-building agreements not yet done and due within 30 days
+    /// (or overdue).
+    pub commitments_due: i64,
+}
+
+/// How many rows of a list a count reads before it says "more".
+const COUNTED: i64 = 200;
 
 /// A grid worker's day.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -62,11 +86,15 @@ pub async fn agenda(db: &Db, actor: &Actor) -> Result<Agenda, OpsError> {
     let mut agenda = Agenda {
         grid: None,
         department: None,
+        community: None,
         member: None,
     };
     match actor.role() {
         Some(Role::GridWorker) => agenda.grid = Some(grid(db, actor).await?),
         Some(Role::DepartmentHandler) => agenda.department = Some(department(db, actor).await?),
+        Some(Role::CommunitySecretary | Role::CommunityWorker) => {
+            agenda.community = Some(community(db, actor).await?);
+        }
         Some(Role::Member) => {
             if let Some(id) = actor.member_id() {
                 agenda.member = Some(member(db, actor, id).await?);
@@ -124,6 +152,57 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
         due_today: due - overdue,
         more: page.next.is_some(),
         cases: page.items.into_iter().take(SHOWN).collect(),
+    })
+}
+
+async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
+    let today = clock::today();
+    let month = jiceng_domain::orglife::Period::Month(today.year(), today.month()).to_string();
+    let report = crate::orglife::compliance::report(db, actor, None, &month).await?;
+    let pending = crate::points::pending(
+        db,
+        actor,
+        crate::points::PendingQuery {
+            limit: Some(COUNTED),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let claimed = crate::wishes::list(
+        db,
+        actor,
+        crate::wishes::ListWishes {
+            status: Some("claimed".into()),
+            limit: Some(COUNTED),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let agreements = crate::cobuilding::list(
+        db,
+        actor,
+        crate::cobuilding::ListAgreements {
+            year: Some(today.year()),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let soon = today + chrono::Days::new(30);
+    let commitments_due = crate::cobuilding::commitments_of(db, actor, &agreements.items)
+        .await?
+        .iter()
+        .filter(|c| c.done_on.is_none() && c.due_on <= soon)
+        .count() as i64;
+    Ok(CommunityWork {
+        month,
+        meetings_owed: (report.orgs.len() - report.complying) as i64,
+        orgs: report.orgs.len() as i64,
+        points_to_approve: pending.items.len() as i64,
+        points_more: pending.next.is_some(),
+        wishes_to_confirm: claimed.items.len() as i64,
+        wishes_more: claimed.next.is_some(),
+        commitments_due,
     })
 }
 

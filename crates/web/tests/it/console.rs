@@ -163,6 +163,57 @@ async fn each_role_s_home_shows_its_own_work() {
                     "a member is shown their own year, not a scope"
                 );
             }
+            "community_secretary" | "community_worker" => {
+                let today = jiceng_domain::clock::today();
+                let month = format!(
+                    "{}-{:02}",
+                    chrono::Datelike::year(&today),
+                    chrono::Datelike::month(&today)
+                );
+                let report = jiceng_ops::orglife::compliance::report(&t.db, &actor, None, &month)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    stat(&home, "本月三会一课未完成"),
+                    Some((report.orgs.len() - report.complying).to_string())
+                );
+                let q = jiceng_ops::points::PendingQuery {
+                    limit: Some(200),
+                    ..Default::default()
+                };
+                let pending = jiceng_ops::points::pending(&t.db, &actor, q).await.unwrap();
+                assert_eq!(
+                    stat(&home, "待审批积分"),
+                    Some(pending.items.len().to_string())
+                );
+                let q = jiceng_ops::wishes::ListWishes {
+                    status: Some("claimed".into()),
+                    limit: Some(200),
+                    ..Default::default()
+                };
+                let claimed = jiceng_ops::wishes::list(&t.db, &actor, q).await.unwrap();
+                assert_eq!(
+                    stat(&home, "待确认心愿"),
+                    Some(claimed.items.len().to_string())
+                );
+                let q = jiceng_ops::cobuilding::ListAgreements {
+                    year: Some(chrono::Datelike::year(&today)),
+                    limit: Some(500),
+                    ..Default::default()
+                };
+                let agreements = jiceng_ops::cobuilding::list(&t.db, &actor, q)
+                    .await
+                    .unwrap();
+                let soon = today + chrono::Days::new(30);
+                let due = jiceng_ops::cobuilding::commitments_of(&t.db, &actor, &agreements.items)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c.done_on.is_none() && c.due_on <= soon)
+                    .count();
+                assert_eq!(stat(&home, "30 天内到期的共建承诺"), Some(due.to_string()));
+                assert!(scope_figures, "and the scope's figures below");
+            }
             _ => assert!(scope_figures, "{}: the scope's figures", account.username),
         }
     }
