@@ -77,6 +77,9 @@ pub struct MemberWork {
     pub member_id: i64,
     pub year: i32,
     pub points: i64,
+    /// Their rank among the members of their org (and those under it) and how many are
+    /// ranked; none until the year's totals are kept.
+    pub place: Option<(i64, i64)>,
     /// The community they are registered with now (双报到), and since when.
     pub registered_with: Option<(String, chrono::NaiveDate)>,
 }
@@ -215,10 +218,12 @@ async fn member(db: &Db, actor: &Actor, id: i64) -> Result<MemberWork, OpsError>
         .into_iter()
         .find(|r| r.ended_on.is_none())
         .map(|r| (r.community_name, r.registered_on));
+    let place = crate::points::own_place(db, actor, id, ledger.total).await?;
     Ok(MemberWork {
         member_id: id,
         year,
         points: ledger.total,
+        place,
         registered_with,
     })
 }

@@ -18,7 +18,11 @@ fn doc(scheme: &Scheme) -> String {
 }
 
 /// Whether a period is kept under the scheme as it stands.
-async fn is_kept(tx: &mut Tx, scheme: &Scheme, period: Period) -> Result<bool, OpsError> {
+pub(crate) async fn is_kept(
+    tx: &mut Tx,
+    scheme: &Scheme,
+    period: Period,
+) -> Result<bool, OpsError> {
     let kept = store::kept_doc(tx, &scheme.code, &period.to_string()).await?;
     Ok(kept.is_some_and(|d| d == doc(scheme)))
 }

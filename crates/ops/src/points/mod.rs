@@ -22,6 +22,7 @@ pub(crate) mod kept;
 mod ranking;
 mod totals;
 
+pub(crate) use ranking::own_place;
 pub use ranking::{Ranked, Ranking, RankingQuery, WHOLE_MAX, keep, ranking, ranking_whole};
 
 /// The deployment's schemes: stored ones replace the shipped scheme of the same code.

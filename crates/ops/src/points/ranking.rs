@@ -212,3 +212,27 @@ async fn afresh(
         average: (!totals.is_empty()).then(|| sum as f64 / totals.len() as f64),
     })
 }
+
+/// A member's own place among the members of their org (and the orgs under it) for the
+/// current year's accrual points: their rank and how many are ranked, read from the kept
+/// totals; `None` while the year is not kept. Only the member themself (or whoever may read
+/// their file) asks.
+pub(crate) async fn own_place(
+    db: &Db,
+    actor: &Actor,
+    member_id: i64,
+    total: i64,
+) -> Result<Option<(i64, i64)>, OpsError> {
+    let mut tx = db.read().await?;
+    let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
+    let period = Period::Year(chrono::Datelike::year(&clock::today()));
+    let scheme = scheme_in(&mut tx, "accrual").await?;
+    if !kept::is_kept(&mut tx, &scheme, period).await? {
+        return Ok(None);
+    }
+    let scope = jiceng_store::keyset::Scope::Path(m.org_path.clone());
+    let p = period.to_string();
+    let ahead = store::ahead(&mut tx, "accrual", &p, &scope, false, total).await?;
+    let (ranked, _) = store::summary(&mut tx, "accrual", &p, &scope).await?;
+    Ok(Some((ahead + 1, ranked)))
+}

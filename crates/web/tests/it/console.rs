@@ -158,6 +158,22 @@ async fn each_role_s_home_shows_its_own_work() {
                     Some(ledger.total.to_string())
                 );
                 assert!(home.contains("双报到社区"));
+                // The place among the branch's members, as the branch's ranking has it.
+                let file = jiceng_ops::members::show(&t.db, &actor, id, false)
+                    .await
+                    .unwrap();
+                let q = jiceng_ops::points::RankingQuery {
+                    within: Some(file.member.org_code.clone()),
+                    period: Some(year.clone()),
+                    per_page: Some(500),
+                    ..Default::default()
+                };
+                let ranking = jiceng_ops::points::ranking(&t.db, &jiceng_ops::Actor::operator(), q)
+                    .await
+                    .unwrap();
+                let mine = ranking.items.iter().find(|r| r.member_id == id).unwrap();
+                let place = format!("在本支部 {} 名党员中排第 {} 名", ranking.members, mine.rank);
+                assert!(home.contains(&place), "{place}: {home}");
                 assert!(
                     !scope_figures && !home.contains("全域"),
                     "a member is shown their own year, not a scope"
