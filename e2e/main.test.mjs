@@ -665,6 +665,43 @@ test('an org is picked by typing its name, not its code', async () => {
   await page.context().close();
 });
 
+test('a grid worker reports a case from the phone: located, a category, a title, in a few taps', async () => {
+  // A point inside a grid of the demo's first community.
+  const desk = await signIn('street');
+  await desk.goto(`${base}/grids?within=C350302001001`);
+  const grids = JSON.parse(await desk.textContent('#grids'));
+  const ring = grids.features[0].geometry.coordinates[0];
+  const [longitude, latitude] = ring.slice(0, -1).reduce(([x, y], [a, b]) => [x + a / (ring.length - 1), y + b / (ring.length - 1)], [0, 0]);
+  await desk.context().close();
+
+  const context = await browser.newContext({
+    locale: 'zh-CN', viewport: { width: 390, height: 844 }, permissions: ['geolocation'], geolocation: { longitude, latitude },
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'grid');
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  let taps = 0;
+  const tap = async (locator) => { taps += 1; await locator.click(); };
+  await tap(page.locator('nav.tabbar a', { hasText: '上报' }));
+  await page.waitForURL(/\/cases\/new$/);
+  await page.waitForFunction(() => document.querySelector('input[name=lon]').value !== '');
+  assert.match(await page.textContent('#located'), /已定位/, 'located without a tap');
+  taps += 2; // a select is opened, then a category chosen
+  await page.selectOption('select[name=category]', { index: 1 });
+  await tap(page.locator('input[name=title]'));
+  await page.keyboard.type('楼道堆放杂物');
+  await page.screenshot({ path: join(shots, '39-case-from-phone.png'), fullPage: true });
+  taps += 1;
+  await Promise.all([page.waitForURL(/\/cases\/\d+/), page.click('form button.primary')]);
+  assert.ok(taps <= 6, `${taps} taps`);
+  const main = await page.textContent('main');
+  assert.match(main, /楼道堆放杂物/);
+  assert.match(main, /网格员上报/, "the channel follows the role");
+  await context.close();
+});
+
 test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
   const dir = join(shots, 'console');
   mkdirSync(dir, { recursive: true });

@@ -165,7 +165,10 @@ pub struct Prepared {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "prepare"))]
 pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, OpsError> {
     may_take_in(actor)?;
-    let channel = Channel::parse(required("channel", &new.channel)?)?;
+    let channel = match opt(&new.channel) {
+        Some(raw) => Channel::parse(raw)?,
+        None => super::policy::channel_for(actor),
+    };
     let urgency = opt(&new.urgency)
         .map(Urgency::parse)
         .transpose()?

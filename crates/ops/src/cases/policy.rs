@@ -121,3 +121,13 @@ pub(crate) fn moves(
         .filter(|a| may_make(actor, *a, c, summons).is_ok())
         .collect()
 }
+
+/// The channel a case comes in by when the one taking it in names none: a grid worker's
+/// cases are 网格员上报, a member's come from their phone, the desk's by the hotline.
+pub fn channel_for(actor: &Actor) -> domain::Channel {
+    match actor.role() {
+        Some(jiceng_domain::Role::GridWorker) => domain::Channel::GridWorker,
+        Some(jiceng_domain::Role::Member) => domain::Channel::Web,
+        _ => domain::Channel::Hotline,
+    }
+}

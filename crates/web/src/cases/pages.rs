@@ -278,6 +278,8 @@ struct IntakePage {
     l: Layout,
     f: Values,
     channels: Vec<(&'static str, String)>,
+    /// A grid worker's cases always come in as 网格员上报: no choice to make.
+    fixed_channel: bool,
     urgencies: Vec<(&'static str, String)>,
     groups: Vec<(String, Vec<(String, String)>)>,
     error: String,
@@ -301,6 +303,7 @@ async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError
     };
     render(&IntakePage {
         l: v.layout(title),
+        fixed_channel: v.actor.role() == Some(jiceng_domain::Role::GridWorker),
         channels: choices(Channel::CHOICES),
         urgencies: choices(Urgency::CHOICES),
         groups,
@@ -312,10 +315,18 @@ async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError
 
 /// A fresh form carries a fresh idempotency key, so sending it twice makes one case.
 pub async fn new_form(State(s): State<AppState>, v: Viewer) -> Response {
-    let f = Values::from([(
-        "idempotency_key".to_string(),
-        jiceng_ops::accounts::secret(12),
-    )]);
+    let f = Values::from([
+        (
+            "idempotency_key".to_string(),
+            jiceng_ops::accounts::secret(12),
+        ),
+        (
+            "channel".to_string(),
+            jiceng_ops::cases::policy::channel_for(&v.actor)
+                .code()
+                .to_string(),
+        ),
+    ]);
     intake_page(&s, &v, f, None).await
 }
 

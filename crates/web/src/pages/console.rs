@@ -89,15 +89,25 @@ const GROUPS: &[(&str, &[Entry])] = &[
 
 /// Whether `href` is the page at `path` or a page below it (`/cases` for `/cases/12`).
 fn leads_to(href: &str, path: &str) -> bool {
-    let href = href.split('?').next().unwrap_or(href);
+    let href = path_of(href);
     path == href || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
 }
 
-/// Marks the one link that leads to `path` most closely.
+/// The path a link leads to, without its query.
+fn path_of(href: &str) -> &str {
+    href.split('?').next().unwrap_or(href)
+}
+
+/// Marks the one link that leads to `path` most closely (by its path: the query of a link
+/// filters its page, it does not make it closer).
 fn mark<'a>(links: impl Iterator<Item = &'a mut Link>, path: &str) {
     let mut best: Option<&mut Link> = None;
     for l in links {
-        if leads_to(&l.href, path) && best.as_ref().is_none_or(|b| l.href.len() > b.href.len()) {
+        if leads_to(&l.href, path)
+            && best
+                .as_ref()
+                .is_none_or(|b| path_of(&l.href).len() > path_of(&b.href).len())
+        {
             best = Some(l);
         }
     }
@@ -194,6 +204,24 @@ mod tests {
         assert_eq!(
             links.iter().map(|l| l.on).collect::<Vec<_>>(),
             [false, true]
+        );
+        let mut tabs = [
+            Link {
+                href: "/cases?status=verifying".into(),
+                label: "a",
+                on: false,
+            },
+            Link {
+                href: "/cases/new".into(),
+                label: "b",
+                on: false,
+            },
+        ];
+        mark(tabs.iter_mut(), "/cases/new");
+        assert_eq!(
+            tabs.iter().map(|l| l.on).collect::<Vec<_>>(),
+            [false, true],
+            "a query does not bring a link closer"
         );
     }
 }
