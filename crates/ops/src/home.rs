@@ -82,6 +82,11 @@ pub struct MemberWork {
     pub place: Option<(i64, i64)>,
     /// The community they are registered with now (双报到), and since when.
     pub registered_with: Option<(String, chrono::NaiveDate)>,
+    /// Minutes of volunteer service recorded for them this year.
+    pub service_minutes: i64,
+    /// Open micro-wishes they may claim (where they live and where they are registered).
+    pub open_wishes: i64,
+    pub wishes_more: bool,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "agenda"))]
@@ -219,11 +224,34 @@ async fn member(db: &Db, actor: &Actor, id: i64) -> Result<MemberWork, OpsError>
         .find(|r| r.ended_on.is_none())
         .map(|r| (r.community_name, r.registered_on));
     let place = crate::points::own_place(db, actor, id, ledger.total).await?;
+    let service_minutes = {
+        let mut tx = db.read().await?;
+        let m = crate::members::policy::resolve(&mut tx, actor, id).await?;
+        let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a year's first day");
+        jiceng_store::service::of_member(&mut tx, m.id, from, clock::today())
+            .await?
+            .iter()
+            .map(|s| s.minutes)
+            .sum()
+    };
+    let wishes = crate::wishes::list(
+        db,
+        actor,
+        crate::wishes::ListWishes {
+            status: Some("open".into()),
+            limit: Some(COUNTED),
+            ..Default::default()
+        },
+    )
+    .await?;
     Ok(MemberWork {
         member_id: id,
         year,
         points: ledger.total,
         place,
         registered_with,
+        service_minutes,
+        open_wishes: wishes.items.len() as i64,
+        wishes_more: wishes.next.is_some(),
     })
 }

@@ -174,6 +174,47 @@ async fn each_role_s_home_shows_its_own_work() {
                 let mine = ranking.items.iter().find(|r| r.member_id == id).unwrap();
                 let place = format!("在本支部 {} 名党员中排第 {} 名", ranking.members, mine.rank);
                 assert!(home.contains(&place), "{place}: {home}");
+                let q = jiceng_ops::wishes::ListWishes {
+                    status: Some("open".into()),
+                    limit: Some(200),
+                    ..Default::default()
+                };
+                let open = jiceng_ops::wishes::list(&t.db, &actor, q).await.unwrap();
+                assert_eq!(
+                    stat(&home, "可认领的微心愿"),
+                    Some(format!(
+                        "{}{}",
+                        open.items.len(),
+                        if open.next.is_some() { "+" } else { "" }
+                    ))
+                );
+                // Service this year, from the city's records as the operator pages them.
+                let (mut minutes, mut after) = (0, None);
+                loop {
+                    let q = jiceng_ops::service::ListService {
+                        from: Some(format!("{year}-01-01")),
+                        after: after.take(),
+                        limit: Some(500),
+                        ..Default::default()
+                    };
+                    let p = jiceng_ops::service::list(&t.db, &jiceng_ops::Actor::operator(), q)
+                        .await
+                        .unwrap();
+                    minutes += p
+                        .items
+                        .iter()
+                        .filter(|s| s.member_id == id)
+                        .map(|s| s.minutes)
+                        .sum::<i64>();
+                    match p.next {
+                        Some(n) => after = Some(n),
+                        None => break,
+                    }
+                }
+                assert_eq!(
+                    stat(&home, "本年志愿服务"),
+                    Some((minutes / 60).to_string())
+                );
                 assert!(
                     !scope_figures && !home.contains("全域"),
                     "a member is shown their own year, not a scope"
