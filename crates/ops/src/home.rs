@@ -31,7 +31,7 @@ pub struct Agenda {
 pub struct CommunityWork {
     /// This month, as compliance names it (`2026-12`).
     pub month: String,
-    /// Orgs of the scope that have not yet held this month's 三会一课, of how many.
+    /// Orgs of the scope with 三会一课 still to hold this month (or missed), of how many.
     pub meetings_owed: i64,
     pub orgs: i64,
     pub points_to_approve: i64,
@@ -53,7 +53,12 @@ pub struct GridWork {
     pub minutes: i64,
     pub target_minutes: i64,
     pub to_verify: i64,
+    /// More wait for verification than the list the patrol page reads (the count is "at least").
+    pub verify_more: bool,
+    /// Overdue among the open cases the patrol page reads (the newest); `overdue_more` when
+    /// that list is full, so older ones may be overdue too.
     pub overdue: i64,
+    pub overdue_more: bool,
     /// The first cases waiting for verification, then the first overdue ones.
     pub cases: Vec<CaseView>,
 }
@@ -121,12 +126,16 @@ async fn grid(db: &Db, actor: &Actor) -> Result<GridWork, OpsError> {
     use crate::grids::patrols;
     let day = patrols::my_day(db, actor).await?;
     let mine = patrols::my_cases(db, actor).await?;
+    let full = patrols::MY_CASES as usize;
+    let overdue_more = mine.open.len() >= full;
     let late: Vec<CaseView> = mine.open.into_iter().filter(overdue).collect();
     Ok(GridWork {
         minutes: day.minutes,
         target_minutes: day.target_minutes,
         to_verify: mine.verifying.len() as i64,
+        verify_more: mine.verifying.len() >= full,
         overdue: late.len() as i64,
+        overdue_more,
         cases: mine
             .verifying
             .into_iter()
@@ -148,10 +157,11 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
     )
     .await?;
     let end_of_today = clock::start_of(clock::today() + chrono::Days::new(1));
+    // Only cases running against a deadline (a warning) are due; one on hold is not.
     let due = page
         .items
         .iter()
-        .filter(|c| c.row.due_at.is_some_and(|d| d < end_of_today))
+        .filter(|c| c.warning.is_some() && c.row.due_at.is_some_and(|d| d < end_of_today))
         .count() as i64;
     let overdue = page.items.iter().filter(|c| overdue(c)).count() as i64;
     Ok(DepartmentWork {
@@ -204,7 +214,12 @@ async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
         .count() as i64;
     Ok(CommunityWork {
         month,
-        meetings_owed: (report.orgs.len() - report.complying) as i64,
+        // A month in progress misses nothing yet: what it owes is what is still to hold.
+        meetings_owed: report
+            .orgs
+            .iter()
+            .filter(|o| o.pending > 0 || !o.missed.is_empty())
+            .count() as i64,
         orgs: report.orgs.len() as i64,
         points_to_approve: pending.items.len() as i64,
         points_more: pending.next.is_some(),

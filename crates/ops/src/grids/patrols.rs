@@ -273,7 +273,7 @@ pub struct MyCases {
 }
 
 /// At most this many of each list.
-const MY_CASES: i64 = 50;
+pub const MY_CASES: i64 = 50;
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "my_cases"))]
 pub async fn my_cases(db: &Db, actor: &Actor) -> Result<MyCases, OpsError> {
