@@ -165,9 +165,24 @@ pub struct Prepared {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "prepare"))]
 pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, OpsError> {
     may_take_in(actor)?;
+    let own = super::policy::channel_for(actor);
     let channel = match opt(&new.channel) {
-        Some(raw) => Channel::parse(raw)?,
-        None => super::policy::channel_for(actor),
+        Some(raw) => {
+            let c = Channel::parse(raw)?;
+            if super::policy::channel_fixed(actor) && c != own {
+                return Err(Invalid::new(
+                    "channel",
+                    raw,
+                    msg!(
+                        "本角色上报的案件渠道为{channel}",
+                        channel = jiceng_domain::Label(own.label())
+                    ),
+                )
+                .into());
+            }
+            c
+        }
+        None => own,
     };
     let urgency = opt(&new.urgency)
         .map(Urgency::parse)

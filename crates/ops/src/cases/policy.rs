@@ -122,6 +122,15 @@ pub(crate) fn moves(
         .collect()
 }
 
+/// Whether the actor's cases always come in by their role's channel (grid workers and
+/// members); the desk names the channel a case came in by.
+pub fn channel_fixed(actor: &Actor) -> bool {
+    matches!(
+        actor.role(),
+        Some(jiceng_domain::Role::GridWorker | jiceng_domain::Role::Member)
+    )
+}
+
 /// The channel a case comes in by when the one taking it in names none: a grid worker's
 /// cases are 网格员上报, a member's come from their phone, the desk's by the hotline.
 pub fn channel_for(actor: &Actor) -> domain::Channel {

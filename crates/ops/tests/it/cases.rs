@@ -137,6 +137,7 @@ async fn intake_locates_registers_and_refuses_repeats(
         &l.gridder,
         NewCase {
             idempotency_key: s("k-1"),
+            channel: s("grid_worker"),
             ..report("楼道堆放垃圾", 119.005, 25.405)
         },
     )
@@ -151,6 +152,7 @@ async fn intake_locates_registers_and_refuses_repeats(
         &l.gridder,
         NewCase {
             idempotency_key: s("k-1"),
+            channel: s("grid_worker"),
             ..report("楼道堆放垃圾", 119.005, 25.405)
         },
     )
@@ -166,6 +168,7 @@ async fn intake_locates_registers_and_refuses_repeats(
         &l.gridder,
         NewCase {
             category: s("ufo"),
+            channel: s("grid_worker"),
             ..report("不明物体", 119.005, 25.405)
         },
     )
@@ -918,4 +921,34 @@ async fn places_are_mapped_into_the_grid_that_holds_them_and_keep_its_totals(on:
         totals(grids::within(&t.db, &a, Some("C")).await.unwrap()),
         (1, 36)
     );
+}
+
+/// A grid worker's cases come in as 网格员上报: named by default, and another channel is
+/// refused by name; the desk names any channel.
+#[both]
+async fn a_grid_worker_s_cases_come_in_by_their_channel(on: Backend) {
+    let t = city(on).await;
+    let grid = account(&t.db, "grid1", "grid_worker", "C", None).await;
+    let by_hand = |channel: Option<&str>| NewCase {
+        channel: channel.map(str::to_string),
+        community: s("C"),
+        ..report("楼道堆放杂物", 0.0, 0.0)
+    };
+    let no_point = |mut c: NewCase| {
+        c.lon = None;
+        c.lat = None;
+        c
+    };
+    let c = intake::take_in(&t.db, &grid, no_point(by_hand(None)))
+        .await
+        .unwrap();
+    assert_eq!(c.channel.code(), "grid_worker");
+    let e = intake::take_in(&t.db, &grid, no_point(by_hand(Some("hotline"))))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "channel", "{e}");
+    let c = intake::take_in(&t.db, &actor(), no_point(by_hand(None)))
+        .await
+        .unwrap();
+    assert_eq!(c.channel.code(), "hotline", "the desk's default");
 }
