@@ -521,6 +521,14 @@ test('free text shaped like scripts is shown as text on every page that draws it
     assert.equal(await street.evaluate(() => window.__xss), undefined, `no script ran on ${path}`);
     assert.equal(await street.locator('main img[src=x], main svg[onload]').count(), 0, `no element was made on ${path}`);
   }
+  // The org picker's list draws the same names, swapped in by htmx.
+  await street.goto(`${base}/members`);
+  await street.locator('.picker input[name=within]').pressSequentially('小组', { delay: 30 });
+  await street.locator('.picks button[data-code^="XSS"]').first().waitFor();
+  const picks = await street.textContent('.picks');
+  assert.ok(corpus.some((evil) => picks.includes(evil)), 'the picker shows the names as written');
+  assert.equal(await street.evaluate(() => window.__xss), undefined, 'no script ran in the picker');
+  assert.equal(await street.locator('.picks img[src=x], .picks svg[onload]').count(), 0, 'no element was made in the picker');
   await street.screenshot({ path: join(shots, '23-xss-as-text.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await street.context().close();
