@@ -80,6 +80,7 @@ pub fn all_labels() -> Vec<&'static str> {
         evaluations::Grade::LABELS,
         cases::StepAction::LABELS,
         cases::Warning::LABELS,
+        cases::PhotoStage::LABELS,
         points::EntryStatus::LABELS,
         assessment::RectificationStatus::LABELS,
         accounts::TokenScope::LABELS,

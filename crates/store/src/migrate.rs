@@ -204,6 +204,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "log_levels",
         sql: include_str!("migrations/0038_log_levels.sql"),
     },
+    Migration {
+        version: 39,
+        name: "case_photos",
+        sql: include_str!("migrations/0039_case_photos.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

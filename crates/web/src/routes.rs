@@ -58,6 +58,8 @@ pub enum Noun {
     Attachment,
     Rectification,
     Case,
+    /// A photo of a case's steps: resolved through its case.
+    CasePhoto,
     Agreement,
     Commitment,
     Evaluation,

@@ -7,12 +7,14 @@ mod deadline;
 mod escalation;
 mod machine;
 pub mod patrol;
+mod photos;
 
 pub use classification::{CategoryDef, Classification, LimitDef};
 
 pub use deadline::{Calendar, Limit, LimitUnit, Warning, deadline, warning};
 pub use escalation::Escalation;
 pub use machine::{Action, State, next};
+pub use photos::{MAX_PER_STEP, PhotoStage};
 
 labelled_enum! {
     /// A recorded step of a case: its intake (受理), then each move by its code.

@@ -2,6 +2,7 @@
 //! street, and is registered (立案) at once when its category is known. A case no grid holds
 //! is routed by the community named with it, or waits in the manual queue: never dropped.
 
+use super::photos::{self, Shrunk, Upload};
 use super::views::Case;
 use super::{settings, stats};
 use crate::grids;
@@ -14,6 +15,7 @@ use jiceng_domain::{Invalid, OrgLevel, Phone, Role, msg, text};
 use jiceng_store::cases::{self as store, CaseRow, StepSeed};
 use jiceng_store::{Db, StoreError, Tx, audit, orgs};
 use serde::Deserialize;
+use std::path::Path;
 use tokio::sync::{mpsc, oneshot};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -33,6 +35,8 @@ pub struct NewCase {
     pub reporter_phone: Option<String>,
     /// The same key sent twice is one case: the second is refused, naming the first.
     pub idempotency_key: Option<String>,
+    /// The reporter lets the case's photos show on the public tracking page.
+    pub photos_public: Option<bool>,
 }
 
 /// Who may take cases in: dispatchers, grid workers and members reporting as residents.
@@ -159,6 +163,8 @@ pub struct Prepared {
     registered: bool,
     /// The reporter's rating secret, kept as a digest and shown once, in the intake's answer.
     secret: String,
+    photos: Vec<Shrunk>,
+    photos_public: bool,
 }
 
 /// Checks and places a new case: everything that only reads, before any write lock.
@@ -284,6 +290,8 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
         row,
         registered,
         secret: super::rating::fresh(),
+        photos: Vec::new(),
+        photos_public: new.photos_public.unwrap_or(false),
     })
 }
 
@@ -297,6 +305,23 @@ pub async fn take_in(db: &Db, actor: &Actor, new: NewCase) -> Result<Case, OpsEr
         .pop()
         .expect("one result per case")
         .map(|row| receipt(row, secret))
+}
+
+/// Takes one case in with the photos taken at intake, kept under `files` in the case's own
+/// transaction: the case and its photos are written together or not at all.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "take_in"))]
+pub async fn take_in_with_photos(
+    db: &Db,
+    actor: &Actor,
+    files: &Path,
+    new: NewCase,
+    uploads: Vec<Upload>,
+) -> Result<Case, OpsError> {
+    let mut p = prepare(db, actor, new).await?;
+    p.photos = photos::prepare(None, uploads).await?;
+    let secret = p.secret.clone();
+    let row = write_one(db, p, tracking_code, Some(files)).await?;
+    Ok(receipt(row, secret))
 }
 
 /// The case as its intake answers it: the reporter masked, and the rating secret, which
@@ -316,7 +341,7 @@ fn receipt(row: CaseRow, secret: String) -> Case {
 async fn write(db: &Db, batch: Vec<Prepared>, draw: Draw) -> Vec<Result<CaseRow, OpsError>> {
     let n = batch.len();
     let keep = batch.clone();
-    match write_all(db, batch).await {
+    match write_all(db, batch, None).await {
         Ok(results) => results,
         Err(e) if e.is_unavailable() => {
             let why = e.to_string();
@@ -327,13 +352,13 @@ async fn write(db: &Db, batch: Vec<Prepared>, draw: Draw) -> Vec<Result<CaseRow,
         Err(_) if n > 1 => {
             let mut out = Vec::with_capacity(n);
             for one in keep {
-                out.push(write_one(db, one, draw).await);
+                out.push(write_one(db, one, draw, None).await);
             }
             out
         }
         Err(e) => match keep.into_iter().next() {
             Some(one) if matches!(e, OpsError::Store(StoreError::Duplicate(_))) => {
-                write_one(db, one, draw).await
+                write_one(db, one, draw, None).await
             }
             _ => Err(e),
         }
@@ -343,9 +368,14 @@ async fn write(db: &Db, batch: Vec<Prepared>, draw: Draw) -> Vec<Result<CaseRow,
 
 /// Writes one case alone. A unique key it breaks is its idempotency key sent twice (refused,
 /// naming the first case) or its tracking code drawn twice (drawn again, a few times).
-async fn write_one(db: &Db, mut p: Prepared, draw: Draw) -> Result<CaseRow, OpsError> {
+async fn write_one(
+    db: &Db,
+    mut p: Prepared,
+    draw: Draw,
+    files: Option<&Path>,
+) -> Result<CaseRow, OpsError> {
     for _ in 0..3 {
-        match write_all(db, vec![p.clone()]).await {
+        match write_all(db, vec![p.clone()], files).await {
             Ok(mut results) => return results.pop().expect("one result per case"),
             Err(OpsError::Store(StoreError::Duplicate(_))) => {
                 if let Some(key) = &p.row.idempotency_key {
@@ -361,20 +391,33 @@ async fn write_one(db: &Db, mut p: Prepared, draw: Draw) -> Result<CaseRow, OpsE
     ))
 }
 
+/// Writes prepared cases in one transaction; photos (which only single cases carry) are kept
+/// under `files`, and their files removed again when the transaction fails.
 async fn write_all(
     db: &Db,
     batch: Vec<Prepared>,
+    files: Option<&Path>,
 ) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
-    let mut tx = db.write().await?;
-    let out = write_in(&mut tx, batch).await?;
-    tx.commit().await?;
-    Ok(out)
+    let mut written = photos::Written::default();
+    let done = async {
+        let mut tx = db.write().await?;
+        let out = write_in(&mut tx, batch, files, &mut written).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+    .await;
+    if done.is_err() {
+        written.discard();
+    }
+    done
 }
 
 /// Writes prepared cases within the caller's transaction.
 pub(crate) async fn write_in(
     tx: &mut Tx,
     batch: Vec<Prepared>,
+    files: Option<&Path>,
+    written: &mut photos::Written,
 ) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
     // Keys were checked before the lock; this catches the same key twice in one batch.
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -382,6 +425,7 @@ pub(crate) async fn write_in(
     let mut rows: Vec<CaseRow> = Vec::new();
     let mut registered = Vec::new();
     let mut secrets = Vec::new();
+    let mut pictures = Vec::new();
     for p in batch {
         if let Some(k) = &p.row.idempotency_key {
             if let Some(code) = seen.get(k) {
@@ -397,6 +441,7 @@ pub(crate) async fn write_in(
         slots.push(Ok(rows.len()));
         registered.push(p.registered);
         secrets.push(super::rating::digest(&p.secret));
+        pictures.push((p.photos, p.photos_public));
         rows.push(p.row);
     }
     let ids: std::collections::HashMap<String, i64> =
@@ -430,6 +475,29 @@ pub(crate) async fn write_in(
         .map(|(c, _)| c)
         .collect();
     store::add_steps(tx, &steps).await?;
+    for (row, (shrunk, public)) in rows.iter().zip(&pictures) {
+        if *public {
+            store::photos::consent(tx, row.id).await?;
+        }
+        if shrunk.is_empty() {
+            continue;
+        }
+        let Some(files) = files else {
+            return Err(OpsError::internal(
+                "photos sent without a place to keep them",
+            ));
+        };
+        photos::keep(
+            tx,
+            files,
+            row.id,
+            &row.created_by,
+            row.received_at,
+            shrunk,
+            written,
+        )
+        .await?;
+    }
     let rating: Vec<(i64, String)> = rows.iter().map(|r| r.id).zip(secrets).collect();
     store::insert_rating_secrets(tx, &rating).await?;
     stats::bump_received(tx, &counted).await?;

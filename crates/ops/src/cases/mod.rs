@@ -10,6 +10,7 @@ mod extension;
 mod handling;
 pub mod intake;
 pub mod moves;
+pub mod photos;
 pub mod policy;
 mod public;
 pub mod rates;

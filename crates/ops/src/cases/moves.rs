@@ -4,6 +4,7 @@
 //! `closing.rs`), and saves it with its step, the counts behind the rates and the audit entry,
 //! all in one transaction.
 
+use super::photos::{self, Shrunk, Upload};
 use super::views::Case;
 use super::{closing, dispatch, extension, handling, register};
 use super::{policy, settings, stats};
@@ -18,6 +19,7 @@ use jiceng_domain::{Invalid, Msg, msg, text};
 use jiceng_store::cases::{self as store, CaseRow};
 use jiceng_store::{Db, Tx, audit};
 use serde::Deserialize;
+use std::path::Path;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct Move {
@@ -88,7 +90,26 @@ pub(crate) fn state_of(c: &CaseRow) -> State {
 /// Makes one move on case `id`; returns the case as it now stands, its reporter masked.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "apply"))]
 pub async fn apply(db: &Db, actor: &Actor, id: i64, m: Move) -> Result<Case, OpsError> {
-    make(db, By::Actor(actor), id, m)
+    make(db, By::Actor(actor), id, m, None)
+        .await
+        .map(super::views::masked)
+}
+
+/// Makes one move carrying photos (处置前/后 with 处置反馈, 核查 photos with 核查), kept under
+/// `files` in the move's transaction: the move and its photos are written together or not
+/// at all.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "apply"))]
+pub async fn apply_with_photos(
+    db: &Db,
+    actor: &Actor,
+    files: &Path,
+    id: i64,
+    m: Move,
+    uploads: Vec<Upload>,
+) -> Result<Case, OpsError> {
+    let action = action_of(&m)?;
+    let shrunk = photos::prepare(Some(action), uploads).await?;
+    make(db, By::Actor(actor), id, m, Some((files, shrunk)))
         .await
         .map(super::views::masked)
 }
@@ -112,9 +133,15 @@ pub async fn rate_as_reporter(
         satisfaction: Some(satisfaction.into()),
         ..Move::default()
     };
-    make(db, By::Reporter(format!("reporter:{}", c.code)), c.id, m)
-        .await
-        .map(super::views::masked)
+    make(
+        db,
+        By::Reporter(format!("reporter:{}", c.code)),
+        c.id,
+        m,
+        None,
+    )
+    .await
+    .map(super::views::masked)
 }
 
 /// Who makes a move: a signed-in actor, or the reporter (who may only rate).
@@ -193,7 +220,13 @@ impl Moving<'_> {
 
 /// Loads the case, asks the state machine and the policy, applies the move's own rule, and
 /// saves the case with its step, counts and audit entry, all in one transaction.
-async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, OpsError> {
+async fn make(
+    db: &Db,
+    by_whom: By<'_>,
+    id: i64,
+    m: Move,
+    pictures: Option<(&Path, Vec<Shrunk>)>,
+) -> Result<CaseRow, OpsError> {
     let action = action_of(&m)?;
     let note = opt(&m.note)
         .map(|n| text::long("note", n, 2000))
@@ -246,13 +279,20 @@ async fn make(db: &Db, by_whom: By<'_>, id: i64, m: Move) -> Result<CaseRow, Ops
         | Action::Resume
         | Action::Invalid => None,
     };
-    save(x, action, step_department).await
+    let mut written = photos::Written::default();
+    let saved = save(x, action, step_department, pictures, &mut written).await;
+    if saved.is_err() {
+        written.discard();
+    }
+    saved
 }
 
 async fn save(
     x: Moving<'_>,
     action: Action,
     step_department: Option<i64>,
+    pictures: Option<(&Path, Vec<Shrunk>)>,
+    written: &mut photos::Written,
 ) -> Result<CaseRow, OpsError> {
     let Moving {
         mut tx,
@@ -284,6 +324,9 @@ async fn save(
         step_department,
     )
     .await?;
+    if let Some((files, shrunk)) = pictures {
+        photos::keep(&mut tx, files, c.id, &by, now, &shrunk, written).await?;
+    }
     let bumps = stats::accounting(
         action,
         &before,

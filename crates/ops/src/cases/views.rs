@@ -1,6 +1,7 @@
 //! Reading cases: one case with its steps, lists by scope and filter, a department's inbox,
 //! and the public tracking view by code, which shows no personal data.
 
+use super::photos::Photo;
 use super::policy;
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
@@ -65,6 +66,10 @@ pub struct CaseDetail {
     pub moves: Vec<&'static str>,
     /// May this actor ask for the reporter's full name and phone.
     pub may_reveal: bool,
+    /// The photos of its steps, in the order they were taken.
+    pub photos: Vec<Photo>,
+    /// The reporter lets them show on the public tracking page.
+    pub photos_public: bool,
 }
 
 /// One case with its steps and summons. `reveal` shows the reporter's full name and phone to
@@ -85,6 +90,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
         return Err(OpsError::Forbidden(msg!("查看报告人的完整姓名和电话")));
     }
     let steps = store::steps(&mut tx, id).await?;
+    let photos = super::photos::of_case(&mut tx, id).await?;
+    let photos_public = store::photos::public(&mut tx, id).await?;
     let classification = super::settings::classification_in(&mut tx).await?;
     let state = super::moves::state_of(&c);
     let moves = policy::moves(actor, &c, &state, classification.max_extensions, &summons)
@@ -118,6 +125,8 @@ pub async fn show(db: &Db, actor: &Actor, id: i64, reveal: bool) -> Result<CaseD
         summons: summons.into_iter().map(Into::into).collect(),
         moves,
         may_reveal: has_reporter && actor.may_reveal(),
+        photos,
+        photos_public,
     })
 }
 
@@ -308,6 +317,8 @@ pub struct Tracking {
     pub closed_at: Option<DateTime<Utc>>,
     pub satisfaction: Option<Satisfaction>,
     pub steps: Vec<TrackedStep>,
+    /// The case's photos, when its reporter lets them show here; fetched by the tracking code.
+    pub photos: Vec<Photo>,
 }
 
 /// One step as the public tracking page shows it: what was done, when, and by which
@@ -333,6 +344,11 @@ pub async fn track(db: &Db, code: &str, from: &str) -> Result<Tracking, OpsError
             department: s.department_name,
         })
         .collect();
+    let photos = if store::photos::public(&mut tx, c.id).await? {
+        super::photos::of_case(&mut tx, c.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Tracking {
         status_label: c.status.label(),
         code: c.code,
@@ -342,6 +358,7 @@ pub async fn track(db: &Db, code: &str, from: &str) -> Result<Tracking, OpsError
         closed_at: c.closed_at,
         satisfaction: c.satisfaction,
         steps,
+        photos,
     })
 }
 

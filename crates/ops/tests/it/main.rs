@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod archive;
 mod assessment;
+mod case_photos;
 mod cases;
 mod cobuilding;
 mod duties;

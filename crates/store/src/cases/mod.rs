@@ -9,6 +9,7 @@ use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
 mod desk;
+pub mod photos;
 pub use crate::keyset::Scope;
 pub use desk::{CaseFilter, InboxRow, InboxTab, inbox, list};
 

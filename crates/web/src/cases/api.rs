@@ -1,6 +1,7 @@
 //! /api/v1/cases and what the loop needs around them: departments, grids, the settings, the
 //! rates, and the public tracking and rating by code.
 
+use super::photos::WithPhotos;
 use crate::AppState;
 use crate::api::{Body, Params};
 use crate::auth::Authed;
@@ -11,7 +12,7 @@ use axum::http::StatusCode;
 use jiceng_ops::Page;
 use jiceng_ops::cases::departments;
 use jiceng_ops::cases::departments::Department;
-use jiceng_ops::cases::intake::NewCase;
+use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, Rates, RatesQuery};
 use jiceng_ops::cases::views::Case;
@@ -22,19 +23,24 @@ use serde::Deserialize;
     post,
     path = "/cases",
     tag = "案件",
-    summary = "受理一件诉求或事件：按网格、社区定位，有类别时即立案；同一提交标识只受理一次",
-    request_body = NewCase,
+    summary = "受理一件诉求或事件：按网格、社区定位，有类别时即立案；同一提交标识只受理一次。带照片时以 multipart 提交：json 部分为案件，photo_intake 部分为照片",
+    request_body(content(
+        (NewCase = "application/json"),
+        (NewCaseWithPhotos = "multipart/form-data")
+    )),
     responses((status = 201, description = "成功", body = Case))
 )]
 pub async fn take_in(
     State(s): State<AppState>,
     a: Authed,
-    Body(new): Body<NewCase>,
+    WithPhotos(new, photos): WithPhotos<NewCase>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.intake.take_in(&s.db, &a.actor, new).await?),
-    ))
+    let case = if photos.is_empty() {
+        s.intake.take_in(&s.db, &a.actor, new).await?
+    } else {
+        intake::take_in_with_photos(&s.db, &a.actor, &s.files, new, photos).await?
+    };
+    Ok((StatusCode::CREATED, Json(case)))
 }
 
 #[utoipa::path(
@@ -91,16 +97,55 @@ pub async fn reveal(
     tag = "案件",
     summary = "办理一步：立案、派遣（多个部门即吹哨）、报到、响应、回退、延期、督办、处置反馈、核查、返工、回访、挂账、恢复、作废、重复",
     params(("id" = i64, Path)),
-    request_body = Move,
+    request_body(content(
+        (Move = "application/json"),
+        (MoveWithPhotos = "multipart/form-data")
+    )),
     responses((status = 200, description = "成功", body = Case))
 )]
 pub async fn make_move(
     State(s): State<AppState>,
     a: Authed,
     Path(id): Path<i64>,
-    Body(m): Body<Move>,
+    WithPhotos(m, photos): WithPhotos<Move>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(moves::apply(&s.db, &a.actor, id, m).await?))
+    Ok(Json(if photos.is_empty() {
+        moves::apply(&s.db, &a.actor, id, m).await?
+    } else {
+        moves::apply_with_photos(&s.db, &a.actor, &s.files, id, m, photos).await?
+    }))
+}
+
+/// A case taken in with its photos, as multipart parts.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes a multipart body in the API document only"
+)]
+pub(crate) struct NewCaseWithPhotos {
+    /// The case as the JSON body would give it (NewCase).
+    json: String,
+    /// Up to 6 JPG or PNG photos of 10 MB at most, one part each.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo_intake: Vec<String>,
+}
+
+/// A move with its photos, as multipart parts: 处置前/后 photos ride with feedback, 核查
+/// photos with verify and rework.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes a multipart body in the API document only"
+)]
+pub(crate) struct MoveWithPhotos {
+    /// The move as the JSON body would give it (Move).
+    json: String,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo_before: Vec<String>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo_after: Vec<String>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo_verify: Vec<String>,
 }
 
 #[utoipa::path(

@@ -2,6 +2,7 @@
 //! the forms for the moves its state allows, the rates with links to the cases behind them,
 //! the public tracking page and the public disclosure page.
 
+use super::photos::Posted;
 use crate::AppState;
 use crate::pages::form::{Values, value};
 use crate::pages::{
@@ -22,6 +23,7 @@ use jiceng_ops::OpsError;
 use jiceng_ops::cases::departments::Department;
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
+use jiceng_ops::cases::photos::Photo;
 use jiceng_ops::cases::rates::{self, RateLine, RatesQuery};
 use jiceng_ops::cases::views::{self, CaseView, InboxQuery, ListCases};
 use jiceng_ops::cases::{departments, settings};
@@ -349,9 +351,13 @@ pub async fn create(
     State(s): State<AppState>,
     v: Viewer,
     headers: HeaderMap,
-    Form(f): Form<Values>,
+    Posted(sent): Posted,
 ) -> Response {
+    let f = sent.values();
     let result = async {
+        if let Some(problem) = sent.problem {
+            return Err(problem);
+        }
         let new = NewCase {
             channel: value(&f, "channel"),
             category: value(&f, "category"),
@@ -365,8 +371,13 @@ pub async fn create(
             reporter_name: value(&f, "reporter_name"),
             reporter_phone: value(&f, "reporter_phone"),
             idempotency_key: value(&f, "idempotency_key"),
+            photos_public: Some(value(&f, "photos_public").is_some()),
         };
-        intake::take_in(&s.db, &v.actor, new).await
+        if sent.photos.is_empty() {
+            intake::take_in(&s.db, &v.actor, new).await
+        } else {
+            intake::take_in_with_photos(&s.db, &v.actor, &s.files, new, sent.photos).await
+        }
     }
     .await;
     match result {
@@ -399,6 +410,26 @@ pub struct StepLine {
     pub department: String,
 }
 
+/// A photo as the case and tracking pages draw it.
+pub struct PhotoLine {
+    pub id: i64,
+    pub stage: String,
+    pub at: String,
+    pub name: String,
+}
+
+fn photo_lines(lang: jiceng_domain::Lang, photos: &[Photo]) -> Vec<PhotoLine> {
+    photos
+        .iter()
+        .map(|p| PhotoLine {
+            id: p.id,
+            stage: translate(lang, p.stage.label()).to_string(),
+            at: local(p.taken_at),
+            name: p.file_name.clone(),
+        })
+        .collect()
+}
+
 pub struct SummonsLine {
     pub department: String,
     pub due: String,
@@ -428,6 +459,8 @@ struct CasePage {
     satisfactions: Vec<(&'static str, String)>,
     levels: Vec<(&'static str, String)>,
     urgencies: Vec<(&'static str, String)>,
+    photos: Vec<PhotoLine>,
+    photos_public: bool,
     error: String,
 }
 
@@ -552,6 +585,8 @@ async fn case_page(
         satisfactions: choices(Satisfaction::CHOICES),
         levels: choices(Supervision::CHOICES),
         urgencies: choices(Urgency::CHOICES),
+        photos: photo_lines(v.lang, &d.photos),
+        photos_public: d.photos_public,
         error,
         l,
         c,
@@ -595,8 +630,14 @@ pub async fn make_move(
     v: Viewer,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Posted(sent): Posted,
 ) -> Response {
+    if let Some(problem) = sent.problem {
+        return case_page(&s, &v, id, false, problem.render(v.lang), String::new())
+            .await
+            .into_response();
+    }
+    let pairs = sent.fields;
     let one = |k: &str| {
         pairs
             .iter()
@@ -619,7 +660,12 @@ pub async fn make_move(
         satisfaction: one("satisfaction"),
         duplicate_of: one("duplicate_of"),
     };
-    match moves::apply(&s.db, &v.actor, id, m).await {
+    let made = if sent.photos.is_empty() {
+        moves::apply(&s.db, &v.actor, id, m).await
+    } else {
+        moves::apply_with_photos(&s.db, &v.actor, &s.files, id, m, sent.photos).await
+    };
+    match made {
         Ok(_) => go(&headers, &format!("/cases/{id}")),
         Err(e) => case_page(&s, &v, id, false, e.render(v.lang), String::new())
             .await
@@ -725,6 +771,7 @@ struct TrackPage {
     found: Option<views::Tracking>,
     steps: Vec<(String, String, String)>,
     satisfactions: Vec<(&'static str, String)>,
+    photos: Vec<PhotoLine>,
     error: String,
 }
 
@@ -763,7 +810,12 @@ async fn track_page(
                 .collect()
         })
         .unwrap_or_default();
+    let photos = found
+        .as_ref()
+        .map(|t| photo_lines(lang, &t.photos))
+        .unwrap_or_default();
     render(&TrackPage {
+        photos,
         satisfactions: Satisfaction::CHOICES
             .iter()
             .map(|(c, x)| (*c, translate(lang, x).to_string()))
