@@ -1,9 +1,13 @@
 //! The web crate's black-box tests, one binary: the JSON API and the pages, each driven
 //! through the router as a client would.
 
+/// A phone photo: 640×480 with EXIF orientation 6 and a GPS block.
+pub(crate) const PHONE_PHOTO: &[u8] = include_bytes!("../../../ops/tests/fixtures/phone.jpg");
+
 mod api;
 mod bodies;
 mod case_page;
+mod case_photos;
 mod city;
 mod console;
 mod duties;

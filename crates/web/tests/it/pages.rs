@@ -1347,6 +1347,7 @@ async fn cobuilding_service_and_wishes_from_the_pages() {
 }
 
 /// A signed-in browser on the router: its cookie and CSRF token.
+#[derive(Clone)]
 pub(crate) struct Client {
     router: axum::Router,
     pub(crate) cookie: String,
@@ -1384,6 +1385,74 @@ impl Client {
     pub(crate) async fn get(&self, uri: &str) -> (StatusCode, String) {
         let (st, body, _) = get(&self.router, uri, &self.cookie).await;
         (st, body)
+    }
+
+    /// Sends a multipart body (text fields, then files as (field, file name, bytes)); the
+    /// status, where it redirects and the body's bytes.
+    pub(crate) async fn post_multipart(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (StatusCode, Option<String>, Vec<u8>) {
+        let boundary = "XjicengPhotosX";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .into_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                    .into_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").into_bytes());
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_string());
+        let bytes = to_bytes(resp.into_body(), 8 << 20).await.unwrap().to_vec();
+        (status, location, bytes)
+    }
+
+    /// A GET's status, content type and bytes.
+    pub(crate) async fn fetch(&self, uri: &str) -> (StatusCode, String, Vec<u8>) {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(uri)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let kind = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map_or(String::new(), |c| c.to_str().unwrap().to_string());
+        let bytes = to_bytes(resp.into_body(), 8 << 20).await.unwrap().to_vec();
+        (status, kind, bytes)
     }
 
     /// The account's actor, as its session resolves it.

@@ -55,6 +55,7 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "GET /login",
         "POST /login",
         "GET /track",
+        "GET /track/photos/{id}",
         "POST /track/rate",
         "GET /disclosure",
         "GET /lang/{code}",
@@ -62,6 +63,7 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "GET /api",
         "POST /api/v1/session",
         "GET /api/v1/track/{code}",
+        "GET /api/v1/track/{code}/photos/{id}",
         "POST /api/v1/track/{code}/rating",
         "GET /api/v1/openapi.json",
     ]
@@ -184,6 +186,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         }
         Noun::Rectification => {
             "SELECT CAST(x.id AS TEXT) FROM rectifications x JOIN orgs o ON o.id = x.org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY x.id DESC LIMIT 1"
+        }
+        Noun::CasePhoto => {
+            "SELECT CAST(p.id AS TEXT) FROM case_photos p JOIN cases c ON c.id = p.case_id JOIN orgs o ON o.id = c.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY p.id DESC LIMIT 1"
         }
         Noun::Case => {
             "SELECT CAST(c.id AS TEXT) FROM cases c JOIN orgs o ON o.id = c.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY c.id DESC LIMIT 1"
@@ -403,6 +408,31 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
     )
     .await
     .unwrap();
+    // Photos of cases in another community: twelve, so the latest id has two digits.
+    let community = first(out_of_scope_query(Noun::Org).unwrap())
+        .await
+        .expect("a community elsewhere");
+    for title in ["井盖缺失", "路灯不亮"] {
+        jiceng_ops::cases::intake::take_in_with_photos(
+            &t.db,
+            &op,
+            &crate::pages::files_dir(),
+            jiceng_ops::cases::intake::NewCase {
+                title: Some(title.into()),
+                community: Some(community.clone()),
+                ..Default::default()
+            },
+            (0..6)
+                .map(|_| jiceng_ops::cases::photos::Upload {
+                    stage: jiceng_domain::cases::PhotoStage::Intake,
+                    file_name: "IMG.jpg".into(),
+                    bytes: crate::PHONE_PHOTO.to_vec(),
+                })
+                .collect(),
+        )
+        .await
+        .unwrap();
+    }
     // And a rectification: of an org of another street flagged weak last quarter.
     let today = jiceng_domain::clock::today();
     let (y, q) = (
