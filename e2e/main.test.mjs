@@ -16,6 +16,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = process.env.JICENG_BIN ?? join(here, '..', 'target', 'debug', 'jiceng');
 const shots = join(here, 'screenshots');
 const dataDir = mkdtempSync(join(tmpdir(), 'jiceng-e2e-'));
+// A phone photo: 640×480 with EXIF orientation and a GPS block.
+const phonePhoto = join(here, '..', 'crates', 'ops', 'tests', 'fixtures', 'phone.jpg');
+// Every photo drawn on the page has loaded (a broken one has no natural width).
+const photosShown = (page) => page.$$eval('.photo-strip img', (imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
 let server, browser, base, password, accounts;
 
 const jiceng = (...args) => JSON.parse(execFileSync(bin, ['--data-dir', dataDir, '--json', ...args], { env: { ...process.env, JICENG_LOG: 'warn' } }).toString());
@@ -311,9 +315,15 @@ test('take a case in, whistle two departments, close it and see the reporter sat
       assert.equal(await page.locator('table.cases tr', { hasText: '浏览器测试：小区停水' }).count(), 1);
     }
     if (user === 'handler') {
+      // The department answers with photos from before and after the work.
       await page.fill('form.move-feedback input[name=note]', '已抢修，恢复供水');
+      await page.setInputFiles('form.move-feedback input[name=photo_before]', phonePhoto);
+      await page.setInputFiles('form.move-feedback input[name=photo_after]', phonePhoto);
       await makeMove(page, 'form.move-feedback');
       assert.match(await page.textContent('.tag'), /待核查/);
+      await page.waitForFunction(() => [...document.querySelectorAll('.photo-strip img')].every((i) => i.complete));
+      assert.deepEqual(await photosShown(page), [true, true], 'both photos drawn');
+      assert.match(await page.textContent('.photo-strip'), /处置前.*处置后/s);
       await page.screenshot({ path: join(shots, '19-case-feedback.png'), fullPage: true });
     }
     await page.context().close();
@@ -673,7 +683,7 @@ test('an org is picked by typing its name, not its code', async () => {
   await page.context().close();
 });
 
-test('a grid worker reports a case from the phone: located, a category, a title, in a few taps', async () => {
+test('a grid worker reports a case from the phone: located, a photo, a category, a title, in six taps', async () => {
   // A point inside a grid of the demo's first community.
   const desk = await signIn('street');
   await desk.goto(`${base}/grids?within=C350302001001`);
@@ -696,8 +706,14 @@ test('a grid worker reports a case from the phone: located, a category, a title,
   await page.waitForURL(/\/cases\/new$/);
   await page.waitForFunction(() => document.querySelector('input[name=lon]').value !== '');
   assert.match(await page.textContent('#located'), /已定位/, 'located without a tap');
-  taps += 2; // a select is opened, then a category chosen
-  await page.selectOption('select[name=category]', { index: 1 });
+  taps += 2; // the photo button, then the camera's shutter (or a photo of the album)
+  await page.setInputFiles('input[name=photo_intake]', phonePhoto);
+  await page.locator('#photo-preview img').waitFor();
+  const common = page.locator('#common-categories button').first();
+  const category = await common.getAttribute('data-category');
+  await tap(common);
+  assert.equal(await page.inputValue('select[name=category]'), category, 'one tap chose the category');
+  assert.equal(await common.getAttribute('aria-pressed'), 'true');
   await tap(page.locator('input[name=title]'));
   await page.keyboard.type('楼道堆放杂物');
   await page.screenshot({ path: join(shots, '39-case-from-phone.png'), fullPage: true });
@@ -707,6 +723,9 @@ test('a grid worker reports a case from the phone: located, a category, a title,
   const main = await page.textContent('main');
   assert.match(main, /楼道堆放杂物/);
   assert.match(main, /网格员上报/, "the channel follows the role");
+  await page.waitForFunction(() => [...document.querySelectorAll('.photo-strip img')].every((i) => i.complete));
+  assert.deepEqual(await photosShown(page), [true], 'the photo is on the case');
+  await page.screenshot({ path: join(shots, '39b-case-with-photo.png'), fullPage: true });
   await context.close();
 });
 

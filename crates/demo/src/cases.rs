@@ -98,6 +98,7 @@ pub async fn load(
     for ((month, street, dept, top, shared), d) in &counts {
         store::bump(tx, *shared, *month, *street, *dept, top, d).await?;
     }
+    store::category_uses::recount(tx).await?;
     Ok(Loaded {
         grids: grids.len(),
         cases: total as usize,
@@ -658,9 +659,18 @@ pub async fn add_cases(
             cases.push(sim.c);
             steps.clear();
         }
+        let mut uses: HashMap<&str, i64> = HashMap::new();
+        for c in &cases {
+            if let Some(k) = &c.category {
+                *uses.entry(k).or_default() += 1;
+            }
+        }
         let mut tx = db.write().await?;
         store::insert_many(&mut tx, &cases).await?;
         store::add_summons(&mut tx, &summons).await?;
+        for (category, n) in uses {
+            store::category_uses::bump(&mut tx, category, n).await?;
+        }
         for ((month, street, dept, top, shared), d) in &counts {
             store::bump(&mut tx, *shared, *month, *street, *dept, top, d).await?;
         }

@@ -19,12 +19,15 @@ pub const MAX_PER_STEP: usize = 6;
 impl PhotoStage {
     /// The move a photo of this stage travels with; intake photos travel with the intake.
     pub fn carried_by(self, action: Option<Action>) -> bool {
-        match (self, action) {
-            (PhotoStage::Intake, None) => true,
-            (PhotoStage::Before | PhotoStage::After, Some(Action::Feedback)) => true,
-            (PhotoStage::Verify, Some(Action::Verify { .. })) => true,
-            _ => false,
-        }
+        matches!(
+            (self, action),
+            (PhotoStage::Intake, None)
+                | (
+                    PhotoStage::Before | PhotoStage::After,
+                    Some(Action::Feedback)
+                )
+                | (PhotoStage::Verify, Some(Action::Verify { .. }))
+        )
     }
 }
 

@@ -475,6 +475,9 @@ pub(crate) async fn write_in(
         .map(|(c, _)| c)
         .collect();
     store::add_steps(tx, &steps).await?;
+    for category in rows.iter().filter_map(|r| r.category.as_deref()) {
+        store::category_uses::bump(tx, category, 1).await?;
+    }
     for (row, (shrunk, public)) in rows.iter().zip(&pictures) {
         if *public {
             store::photos::consent(tx, row.id).await?;

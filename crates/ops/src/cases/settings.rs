@@ -29,6 +29,13 @@ pub async fn classification(db: &Db) -> Result<Classification, OpsError> {
     classification_in(&mut db.read().await?).await
 }
 
+/// The `n` categories (小类 codes) most often chosen for cases, most used first, for the
+/// short list a phone's case form offers.
+pub async fn most_used_categories(db: &Db, n: i64) -> Result<Vec<String>, OpsError> {
+    let mut tx = db.read().await?;
+    Ok(jiceng_store::cases::category_uses::most_used(&mut tx, n).await?)
+}
+
 /// The calendar as the API and settings page carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CalendarDoc {

@@ -952,3 +952,65 @@ async fn a_grid_worker_s_cases_come_in_by_their_channel(on: Backend) {
         .unwrap();
     assert_eq!(c.channel.code(), "hotline", "the desk's default");
 }
+
+/// The categories a phone's form offers first are the ones most used: the kept uses equal a
+/// recount over the cases after intakes and a registration.
+#[both]
+async fn the_most_used_categories_are_kept_as_cases_come_in(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    let taken = |category: Option<&str>| NewCase {
+        category: category.map(str::to_string),
+        community: s("C"),
+        ..report("井盖缺失", 0.0, 0.0)
+    };
+    let no_point = |mut c: NewCase| {
+        c.lon = None;
+        c.lat = None;
+        c
+    };
+    for c in [
+        "water",
+        "garbage",
+        "water",
+        "water",
+        "garbage",
+        "streetlight",
+    ] {
+        intake::take_in(&t.db, &a, no_point(taken(Some(c))))
+            .await
+            .unwrap();
+    }
+    let waiting = intake::take_in(&t.db, &a, no_point(taken(None)))
+        .await
+        .unwrap();
+    moves::apply(
+        &t.db,
+        &a,
+        waiting.id,
+        Move {
+            category: s("streetlight"),
+            ..mv("register")
+        },
+    )
+    .await
+    .unwrap();
+    let kept = jiceng_ops::cases::settings::most_used_categories(&t.db, 6)
+        .await
+        .unwrap();
+    assert_eq!(kept, ["water", "garbage", "streetlight"]);
+    let mut recount: std::collections::BTreeMap<String, i64> = Default::default();
+    for c in views::list(&t.db, &a, Default::default())
+        .await
+        .unwrap()
+        .items
+    {
+        *recount.entry(c.row.category.unwrap()).or_default() += 1;
+    }
+    let mut by_count: Vec<(i64, String)> = recount.into_iter().map(|(k, n)| (-n, k)).collect();
+    by_count.sort();
+    assert_eq!(
+        kept,
+        by_count.into_iter().map(|(_, k)| k).collect::<Vec<_>>()
+    );
+}

@@ -8,6 +8,7 @@ use jiceng_domain::cases::{CaseStatus, Channel, Routing, Satisfaction, Supervisi
 use jiceng_domain::clock;
 use jiceng_domain::path::upper;
 
+pub mod category_uses;
 mod desk;
 pub mod photos;
 pub use crate::keyset::Scope;

@@ -18,3 +18,12 @@ CREATE INDEX case_photos_case ON case_photos (case_id, id);
 
 -- Whether the reporter lets the case's photos show on the public tracking page.
 ALTER TABLE cases ADD COLUMN photos_public BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- How often each category (小类) was chosen for a case, kept on intake and registration, so a
+-- phone's case form offers the most used first without counting cases.
+CREATE TABLE case_category_uses (
+    category TEXT PRIMARY KEY,
+    uses BIGINT NOT NULL
+);
+INSERT INTO case_category_uses (category, uses)
+    SELECT category, COUNT(*) FROM cases WHERE category IS NOT NULL GROUP BY category;

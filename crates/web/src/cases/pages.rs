@@ -284,6 +284,8 @@ struct IntakePage {
     fixed_channel: bool,
     urgencies: Vec<(&'static str, String)>,
     groups: Vec<(String, Vec<(String, String)>)>,
+    /// The most used categories, most used first, as (code, name): one tap each.
+    common: Vec<(String, String)>,
     error: String,
     bad: &'static str,
 }
@@ -297,6 +299,19 @@ impl IntakePage {
 async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError>) -> Response {
     let c = settings::classification(&s.db).await.ok();
     let groups = c.as_ref().map(category_groups).unwrap_or_default();
+    let leaf_name = |code: &str| {
+        groups
+            .iter()
+            .flat_map(|(_, leaves)| leaves)
+            .find(|(c, _)| c == code)
+            .map(|(c, n)| (c.clone(), n.clone()))
+    };
+    let common = settings::most_used_categories(&s.db, COMMON_CATEGORIES)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| leaf_name(c))
+        .collect();
     let title = v.t("case.new").to_string();
     let choices = |all: &'static [(&'static str, &'static str)]| {
         all.iter()
@@ -309,11 +324,15 @@ async fn intake_page(s: &AppState, v: &Viewer, f: Values, error: Option<OpsError
         channels: choices(Channel::CHOICES),
         urgencies: choices(Urgency::CHOICES),
         groups,
+        common,
         bad: error.as_ref().and_then(|e| e.body().field).unwrap_or(""),
         error: error.map(|e| e.render(v.lang)).unwrap_or_default(),
         f,
     })
 }
+
+/// How many of the most used categories the case form offers as one-tap choices.
+const COMMON_CATEGORIES: i64 = 6;
 
 /// A fresh form carries a fresh idempotency key, so sending it twice makes one case.
 pub async fn new_form(State(s): State<AppState>, v: Viewer) -> Response {
