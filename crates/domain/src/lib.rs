@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cases;
 pub mod clock;
 pub mod cobuilding;
+pub mod datum;
 pub mod division;
 pub mod error;
 pub mod evaluations;
@@ -81,6 +82,7 @@ pub fn all_labels() -> Vec<&'static str> {
         cases::StepAction::LABELS,
         cases::Warning::LABELS,
         cases::PhotoStage::LABELS,
+        datum::Datum::LABELS,
         points::EntryStatus::LABELS,
         assessment::RectificationStatus::LABELS,
         accounts::TokenScope::LABELS,

@@ -29,6 +29,9 @@ pub struct NewCase {
     pub address: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
+    /// The coordinates' system: wgs84 (phones; the default) or gcj02 (Chinese web maps and
+    /// the systems built on them), converted to WGS-84.
+    pub crs: Option<String>,
     /// The community org's code, when the location is given as an address.
     pub community: Option<String>,
     pub reporter_name: Option<String>,
@@ -220,7 +223,7 @@ pub async fn prepare(db: &Db, actor: &Actor, new: NewCase) -> Result<Prepared, O
         (Some(lon), Some(lat))
             if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
         {
-            Some((lon, lat))
+            Some(crate::grids::datum(&new.crs)?.to_wgs84((lon, lat)))
         }
         (None, None) => None,
         (lon, lat) => {

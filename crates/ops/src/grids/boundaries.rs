@@ -4,6 +4,7 @@
 
 use super::parse_geometry;
 use crate::{Actor, OpsError};
+use jiceng_domain::datum::Datum;
 use jiceng_domain::grids::Polygon;
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, clock, msg};
 use jiceng_store::boundaries::{self as store, BoundaryRow};
@@ -122,15 +123,15 @@ pub async fn draw(
     actor: &Actor,
     code: &str,
     geometry: Option<&serde_json::Value>,
+    datum: Datum,
 ) -> Result<Boundary, OpsError> {
     let geometry = geometry
         .filter(|g| !g.is_null())
-        .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?
-        .to_string();
+        .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?;
     let mut tx = db.write().await?;
     let c = community(&mut tx, actor, code).await?;
     may_draw(actor, &c, &street_path(&mut tx, &c).await?)?;
-    let polygon = parse_geometry(&geometry)?;
+    let (geometry, polygon) = super::geometry_in(geometry, datum)?;
     polygon.check_grid_shape()?;
     for g in jiceng_store::cases::grids_within(&mut tx, &c.path).await? {
         if parse_geometry(&g.geometry).is_ok_and(|p| !p.within(&polygon)) {

@@ -10,6 +10,7 @@ mod shapes;
 
 use crate::orgs::by_code;
 use crate::{Actor, OpsError};
+use jiceng_domain::datum::Datum;
 use jiceng_domain::grids::{GridCode, Polygon};
 use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
 use jiceng_store::cases::{self as store, GridRow, NewGrid};
@@ -38,6 +39,32 @@ pub fn parse_geometry(raw: &str) -> Result<Polygon, Invalid> {
     Polygon::new(rings)
 }
 
+/// The coordinate system data comes in: WGS-84 unless it says GCJ-02.
+pub fn datum(crs: &Option<String>) -> Result<Datum, Invalid> {
+    crate::input::opt(crs)
+        .map(Datum::parse)
+        .transpose()
+        .map(|d| d.unwrap_or(Datum::Wgs84))
+}
+
+/// A GeoJSON Polygon given in `datum`, checked and kept in WGS-84: the text to store and the
+/// polygon it holds.
+pub fn geometry_in(raw: &serde_json::Value, datum: Datum) -> Result<(String, Polygon), Invalid> {
+    let text = raw.to_string();
+    let polygon = parse_geometry(&text)?;
+    if datum == Datum::Wgs84 {
+        return Ok((text, polygon));
+    }
+    let polygon = datum.polygon_to_wgs84(polygon);
+    let coordinates: Vec<Vec<[f64; 2]>> = polygon
+        .rings
+        .iter()
+        .map(|r| r.iter().map(|&(x, y)| [x, y]).collect())
+        .collect();
+    let text = serde_json::json!({ "type": "Polygon", "coordinates": coordinates }).to_string();
+    Ok((text, polygon))
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewGridInput {
     /// The community org's code.
@@ -47,8 +74,10 @@ pub struct NewGridInput {
     pub name: Option<String>,
     /// The grid's branch (一网格一支部), by org code.
     pub branch: Option<String>,
-    /// A GeoJSON Polygon, WGS-84.
+    /// A GeoJSON Polygon, in WGS-84 unless `crs` says otherwise.
     pub geometry: Option<serde_json::Value>,
+    /// wgs84 (the default) or gcj02 (Chinese web maps' coordinates), converted to WGS-84.
+    pub crs: Option<String>,
     /// Refused: the figures come from the buildings mapped in the grid.
     pub households: Option<i64>,
     pub buildings: Option<i64>,
@@ -60,12 +89,12 @@ pub async fn add(db: &Db, actor: &Actor, new: NewGridInput) -> Result<Grid, OpsE
     let number = new
         .number
         .ok_or_else(|| Invalid::new("grid_code", "", msg!("必填")))?;
-    let geometry = new
-        .geometry
-        .as_ref()
-        .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?
-        .to_string();
-    let polygon = parse_geometry(&geometry)?;
+    let (geometry, polygon) = geometry_in(
+        new.geometry
+            .as_ref()
+            .ok_or_else(|| Invalid::new("polygon", "", msg!("必填")))?,
+        datum(&new.crs)?,
+    )?;
     polygon.check_grid_shape()?;
     for (field, n) in [("households", new.households), ("buildings", new.buildings)] {
         if let Some(n) = n {

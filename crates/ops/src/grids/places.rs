@@ -22,6 +22,8 @@ pub struct NewPlaceInput {
     pub unit_id: Option<i64>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
+    /// wgs84 (the default) or gcj02 (Chinese web maps' coordinates), converted to WGS-84.
+    pub crs: Option<String>,
     pub households: Option<i64>,
 }
 
@@ -29,7 +31,7 @@ pub struct NewPlaceInput {
 pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<Place, OpsError> {
     let kind = PlaceKind::parse(crate::input::required("place_kind", &new.kind)?)?;
     let (lon, lat) = match (new.lon, new.lat) {
-        (Some(x), Some(y)) => (x, y),
+        (Some(x), Some(y)) => super::datum(&new.crs)?.to_wgs84((x, y)),
         (None, _) => return Err(Invalid::new("lon", "", msg!("必填")).into()),
         (_, None) => return Err(Invalid::new("lat", "", msg!("必填")).into()),
     };

@@ -1014,3 +1014,79 @@ async fn the_most_used_categories_are_kept_as_cases_come_in(on: Backend) {
         by_count.into_iter().map(|(_, k)| k).collect::<Vec<_>>()
     );
 }
+
+/// Coordinates from Chinese web maps (GCJ-02) are kept in WGS-84: a grid drawn on such a map,
+/// and a case reported with such a point, meet where the phone would have put them.
+#[both]
+async fn gcj02_coordinates_are_converted_to_wgs84_on_the_way_in(on: Backend) {
+    use jiceng_domain::datum::wgs84_to_gcj02;
+    let t = city(on).await;
+    let a = actor();
+    // The square in WGS-84, sent as a web map would give it.
+    let wgs = [
+        (119.0, 25.4),
+        (119.01, 25.4),
+        (119.01, 25.41),
+        (119.0, 25.41),
+        (119.0, 25.4),
+    ];
+    let gcj: Vec<[f64; 2]> = wgs
+        .iter()
+        .map(|&p| {
+            let (x, y) = wgs84_to_gcj02(p);
+            [x, y]
+        })
+        .collect();
+    let grid = grids::add(
+        &t.db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            branch: s("B1"),
+            geometry: Some(json!({ "type": "Polygon", "coordinates": [gcj] })),
+            crs: s("gcj02"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let kept: serde_json::Value = serde_json::from_str(&grid.geometry).unwrap();
+    for (k, w) in kept["coordinates"][0].as_array().unwrap().iter().zip(wgs) {
+        let (x, y) = (k[0].as_f64().unwrap(), k[1].as_f64().unwrap());
+        assert!(
+            (x - w.0).abs() < 1e-7 && (y - w.1).abs() < 1e-7,
+            "{k} vs {w:?}"
+        );
+    }
+    // A point just inside the square's edge in WGS-84: its GCJ-02 image lies ~500 m east,
+    // outside the square, so only a converted point finds the grid.
+    let inside = (119.0098, 25.405);
+    let (gx, gy) = wgs84_to_gcj02(inside);
+    assert!(gx > 119.01, "the shift carries it out of the square");
+    let case = intake::take_in(
+        &t.db,
+        &a,
+        NewCase {
+            lon: Some(gx),
+            lat: Some(gy),
+            crs: s("gcj02"),
+            ..report("井盖缺失", 0.0, 0.0)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(case.grid_id, Some(grid.id));
+    assert!((case.lon.unwrap() - inside.0).abs() < 1e-7);
+    let e = intake::take_in(
+        &t.db,
+        &a,
+        NewCase {
+            crs: s("bd09"),
+            ..report("井盖缺失", inside.0, inside.1)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "crs", "{e}");
+}

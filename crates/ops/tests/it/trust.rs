@@ -2,6 +2,7 @@
 //! when its fix is reverted.
 
 use crate::common::*;
+use jiceng_domain::datum::Datum;
 use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
@@ -578,16 +579,28 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
     };
     grid(1, square(119.0, 25.4, 0.01)).await.unwrap();
 
-    let e = boundaries::draw(&t.db, &worker, "C", Some(&square(119.0, 25.4, 0.05)))
-        .await
-        .unwrap_err();
+    let e = boundaries::draw(
+        &t.db,
+        &worker,
+        "C",
+        Some(&square(119.0, 25.4, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(e, OpsError::Forbidden(_)),
         "a community's worker: {e}"
     );
-    let e = boundaries::draw(&t.db, &street, "C", Some(&square(119.005, 25.4, 0.05)))
-        .await
-        .unwrap_err();
+    let e = boundaries::draw(
+        &t.db,
+        &street,
+        "C",
+        Some(&square(119.005, 25.4, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field(&e).0, "polygon", "{e}");
     assert!(
         e.to_string().contains("不在所画边界之内"),
@@ -595,9 +608,15 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
     );
     assert!(boundaries::of(&t.db, &street, "C").await.unwrap().is_none());
 
-    let drawn = boundaries::draw(&t.db, &street, "C", Some(&square(119.0, 25.4, 0.05)))
-        .await
-        .unwrap();
+    let drawn = boundaries::draw(
+        &t.db,
+        &street,
+        "C",
+        Some(&square(119.0, 25.4, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap();
     assert_eq!(drawn.community_code, "C");
     assert_eq!(
         boundaries::within(&t.db, &worker, None)
@@ -609,13 +628,25 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
     let e = grid(2, square(119.045, 25.4, 0.01)).await.unwrap_err();
     assert!(e.to_string().contains("边界之内"), "half outside: {e}");
     grid(2, square(119.04, 25.4, 0.01)).await.unwrap();
-    let e = boundaries::draw(&t.db, &street, "C2", Some(&square(119.04, 25.44, 0.05)))
-        .await
-        .unwrap_err();
+    let e = boundaries::draw(
+        &t.db,
+        &street,
+        "C2",
+        Some(&square(119.04, 25.44, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("边界重叠"), "over C's: {e}");
-    boundaries::draw(&t.db, &street, "C2", Some(&square(119.05, 25.4, 0.05)))
-        .await
-        .unwrap();
+    boundaries::draw(
+        &t.db,
+        &street,
+        "C2",
+        Some(&square(119.05, 25.4, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap();
     let e = grids::add(
         &t.db,
         &street,
@@ -632,16 +663,28 @@ async fn a_community_boundary_holds_its_grids(on: Backend) {
         e.to_string().contains("边界重叠"),
         "a C2 grid inside C's boundary: {e}"
     );
-    let e = boundaries::draw(&t.db, &street, "B1", Some(&square(119.0, 25.4, 0.05)))
-        .await
-        .unwrap_err();
+    let e = boundaries::draw(
+        &t.db,
+        &street,
+        "B1",
+        Some(&square(119.0, 25.4, 0.05)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field(&e).0, "community", "a branch has no boundary: {e}");
 
     boundaries::erase(&t.db, &street, "C").await.unwrap();
     assert!(boundaries::of(&t.db, &street, "C").await.unwrap().is_none());
-    let e = boundaries::draw(&t.db, &street, "C2", Some(&square(119.0, 25.4, 0.1)))
-        .await
-        .unwrap_err();
+    let e = boundaries::draw(
+        &t.db,
+        &street,
+        "C2",
+        Some(&square(119.0, 25.4, 0.1)),
+        Datum::Wgs84,
+    )
+    .await
+    .unwrap_err();
     assert!(
         e.to_string().contains("重叠"),
         "C2's boundary over C's grids: {e}"

@@ -386,6 +386,8 @@ pub async fn create(
             address: value(&f, "address"),
             lon: number(&f, "lon")?,
             lat: number(&f, "lat")?,
+            // The form's coordinates are the phone's, in WGS-84.
+            crs: None,
             community: value(&f, "community"),
             reporter_name: value(&f, "reporter_name"),
             reporter_phone: value(&f, "reporter_phone"),

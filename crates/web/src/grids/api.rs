@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiceng_ops::OpsError;
 use jiceng_ops::cases::views::Case;
 use jiceng_ops::grids::Grid;
 use jiceng_ops::grids::boundaries::{self, Boundary};
@@ -260,6 +261,8 @@ pub async fn my_cases(
 pub struct BoundaryInput {
     #[schema(value_type = Object)]
     pub geometry: Option<serde_json::Value>,
+    /// wgs84 (the default) or gcj02 (Chinese web maps' coordinates), converted to WGS-84.
+    pub crs: Option<String>,
 }
 
 #[utoipa::path(
@@ -294,7 +297,14 @@ pub async fn draw_boundary(
     Body(b): Body<BoundaryInput>,
 ) -> Result<Json<Boundary>, ApiError> {
     Ok(Json(
-        boundaries::draw(&s.db, &a.actor, &code, b.geometry.as_ref()).await?,
+        boundaries::draw(
+            &s.db,
+            &a.actor,
+            &code,
+            b.geometry.as_ref(),
+            jiceng_ops::grids::datum(&b.crs).map_err(OpsError::from)?,
+        )
+        .await?,
     ))
 }
 

@@ -268,6 +268,7 @@ pub async fn add_place(
         unit_id,
         lon,
         lat,
+        crs: None,
         households,
     };
     match places::add(&s.db, &v.actor, new).await {
@@ -301,9 +302,15 @@ pub async fn draw_boundary(
     let code = value(&f, "community").unwrap_or_default();
     let raw = value(&f, "geometry").unwrap_or_default();
     let drawn = match serde_json::from_str::<serde_json::Value>(&raw) {
-        Ok(g) => boundaries::draw(&s.db, &v.actor, &code, Some(&g))
-            .await
-            .map(|_| ()),
+        Ok(g) => boundaries::draw(
+            &s.db,
+            &v.actor,
+            &code,
+            Some(&g),
+            jiceng_domain::datum::Datum::Wgs84,
+        )
+        .await
+        .map(|_| ()),
         Err(_) => Err(jiceng_domain::Invalid::new(
             "polygon",
             raw.chars().take(40).collect::<String>(),
