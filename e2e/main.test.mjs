@@ -729,6 +729,34 @@ test('a grid worker reports a case from the phone: located, a photo, a category,
   await context.close();
 });
 
+test('the case form shows the position on a small map of the grids, and a tap corrects it', async () => {
+  const desk = await signIn('street');
+  await desk.goto(`${base}/grids?within=C350302001001`);
+  const grids = JSON.parse(await desk.textContent('#grids'));
+  const ring = grids.features[0].geometry.coordinates[0];
+  const [longitude, latitude] = ring.slice(0, -1).reduce(([x, y], [a, b]) => [x + a / (ring.length - 1), y + b / (ring.length - 1)], [0, 0]);
+  await desk.context().close();
+  const context = await browser.newContext({
+    locale: 'zh-CN', viewport: { width: 390, height: 844 }, permissions: ['geolocation'], geolocation: { longitude, latitude },
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'grid');
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  await page.goto(`${base}/cases/new`);
+  await page.locator('#case-map canvas').waitFor();
+  assert.match(await page.textContent('#case-grid'), /所在网格：.+（\d+）/, 'the grid holding the position is named');
+  const before = Number(await page.inputValue('input[name=lon]'));
+  await page.locator('#case-map').scrollIntoViewIfNeeded();
+  const box = await page.locator('#case-map').boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + 40, box.y + box.height / 2);
+  await page.waitForFunction((x) => Number(document.querySelector('input[name=lon]').value) > x, before);
+  assert.ok(Number(await page.inputValue('input[name=lon]')) - before < 0.01, 'moved a little east');
+  await page.screenshot({ path: join(shots, '39c-case-map-corrected.png'), fullPage: true });
+  await context.close();
+});
+
 test('every page of every role, at 1366×768 and 390×844: nothing overflows sideways and the console logs no error', async () => {
   const dir = join(shots, 'console');
   mkdirSync(dir, { recursive: true });

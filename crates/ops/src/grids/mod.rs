@@ -65,6 +65,44 @@ pub fn geometry_in(raw: &serde_json::Value, datum: Datum) -> Result<(String, Pol
     Ok((text, polygon))
 }
 
+/// How far around a point `near` looks, in degrees (about a kilometre), and how many grids
+/// it gives at most.
+const NEAR: f64 = 0.01;
+const NEAR_MAX: usize = 50;
+
+/// The grids within about a kilometre of a point that the actor reads or works: what the
+/// case form's small map draws around the phone's position.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "near"))]
+pub async fn near(db: &Db, actor: &Actor, lon: f64, lat: f64) -> Result<Vec<Grid>, OpsError> {
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(
+            Invalid::new("location", format!("{lon},{lat}"), msg!("经纬度超出范围")).into(),
+        );
+    }
+    let mut tx = db.read().await?;
+    let around = (lon - NEAR, lat - NEAR, lon + NEAR, lat + NEAR);
+    let mut paths: std::collections::HashMap<i64, Option<String>> = Default::default();
+    let mut out = Vec::new();
+    for g in store::grids_meeting_box(&mut tx, around).await? {
+        if let std::collections::hash_map::Entry::Vacant(e) = paths.entry(g.community_org_id) {
+            let path = jiceng_store::orgs::by_id(&mut tx, g.community_org_id)
+                .await?
+                .map(|c| c.path);
+            e.insert(path);
+        }
+        let reached = paths[&g.community_org_id]
+            .as_deref()
+            .is_some_and(|p| actor.may_read(p).is_ok() || actor.reaches_as_grid_worker(p, false));
+        if reached {
+            out.push(g.into());
+            if out.len() == NEAR_MAX {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewGridInput {
     /// The community org's code.

@@ -1090,3 +1090,54 @@ async fn gcj02_coordinates_are_converted_to_wgs84_on_the_way_in(on: Backend) {
     .unwrap_err();
     assert_eq!(field(&e), "crs", "{e}");
 }
+
+/// The small map of the case form: the grids around a point that the actor reads or works
+/// (as `grids::policy::named` resolves a grid); another street's administrator sees none.
+#[both]
+async fn the_grids_near_a_point_are_those_the_actor_reaches(on: Backend) {
+    let t = city(on).await;
+    let a = actor();
+    let square = |x: f64| json!({ "type": "Polygon", "coordinates": [[[x, 25.4], [x + 0.005, 25.4], [x + 0.005, 25.405], [x, 25.405], [x, 25.4]]] });
+    for (n, branch, x) in [(1, "B1", 119.0), (2, "B2", 119.006)] {
+        grids::add(
+            &t.db,
+            &a,
+            NewGridInput {
+                community: s("C"),
+                number: Some(n),
+                branch: s(branch),
+                geometry: Some(square(x)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    jiceng_ops::orgs::add(&t.db, &a, new_org("S2", "street", Some("D"), "350302002"))
+        .await
+        .unwrap();
+    let gridder = account(&t.db, "grid1", "grid_worker", "B1", None).await;
+    let street = account(&t.db, "street", "street_admin", "S", None).await;
+    let elsewhere = account(&t.db, "street2", "street_admin", "S2", None).await;
+    let codes = |g: Vec<jiceng_ops::grids::Grid>| g.into_iter().map(|g| g.code).collect::<Vec<_>>();
+    let (x, y) = (119.004, 25.402);
+    let all = codes(grids::near(&t.db, &street, x, y).await.unwrap());
+    assert_eq!(all.len(), 2, "{all:?}");
+    // A grid worker works the grids of their branch's community.
+    assert_eq!(
+        codes(grids::near(&t.db, &gridder, x, y).await.unwrap()),
+        all
+    );
+    assert!(
+        grids::near(&t.db, &elsewhere, x, y)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        codes(grids::near(&t.db, &street, 119.5, 25.9).await.unwrap()).is_empty(),
+        "far away"
+    );
+    let e = grids::near(&t.db, &street, 190.0, 25.4).await.unwrap_err();
+    assert_eq!(field(&e), "location");
+}

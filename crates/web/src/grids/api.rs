@@ -39,6 +39,30 @@ pub async fn grids(
     ))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Near {
+    /// WGS-84.
+    pub lon: f64,
+    pub lat: f64,
+}
+
+#[utoipa::path(
+    get,
+    path = "/grids/near",
+    tag = "网格",
+    summary = "某点周围约一公里内、本人可见的网格（最多 50 个）：上报案件时在小地图上显示和修正位置",
+    params(Near),
+    responses((status = 200, description = "成功", body = Vec<Grid>))
+)]
+pub async fn near(
+    State(s): State<AppState>,
+    a: Authed,
+    Params(q): Params<Near>,
+) -> Result<Json<Vec<Grid>>, ApiError> {
+    Ok(Json(grids::near(&s.db, &a.actor, q.lon, q.lat).await?))
+}
+
 #[utoipa::path(
     post,
     path = "/grids",

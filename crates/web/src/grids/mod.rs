@@ -29,6 +29,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::my_cases [Scope];
         api::patrol_case [Record(Patrol)];
         api::grids [Scope];
+        api::near [Scope];
         api::add_grid [Scope];
         api::teams [Scope];
         api::add_team_member [Scope];
