@@ -327,6 +327,29 @@ pub async fn list(db: &Db, actor: &Actor, q: ListOrgs) -> Result<Page<OrgView>, 
     Ok(Page::numbered(rows, page, per_page))
 }
 
+/// The communities whose name holds `text` (or whose code it is), anywhere in the city, at
+/// most 10: a case and a registration may name any community, whoever sends them, so their
+/// pickers look beyond the sender's scope. Only names and codes are given, to anyone signed
+/// in (the front doors ask for a session).
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "communities_named"))]
+pub async fn communities_named(db: &Db, text: &str) -> Result<Vec<OrgView>, OpsError> {
+    let filter = OrgFilter {
+        level: Some(OrgLevel::Community),
+        category: None,
+        text: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+        term_due_before: None,
+    };
+    if filter.text.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut tx = db.read().await?;
+    Ok(orgs::in_subtree(&mut tx, "/", &filter, 10, 0)
+        .await?
+        .into_iter()
+        .map(OrgView::from)
+        .collect())
+}
+
 /// Moves an org, with its whole subtree and their members, under another parent.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "move_to"))]
 pub async fn move_to(

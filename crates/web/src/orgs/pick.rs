@@ -19,10 +19,13 @@ struct Picks {
     typed: bool,
 }
 
-/// `name`: the field whose value is the text; `level`: only orgs of this level.
+/// `name`: the field whose value is the text; `level`: only orgs of this level;
+/// `anywhere`: communities anywhere in the city (the fields of a case's or a registration's
+/// community, which may name any).
 pub async fn pick(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>) -> Response {
     let text = value(&q, "name").and_then(|n| value(&q, &n));
-    let orgs = match &text {
+    let found = match &text {
+        Some(t) if value(&q, "anywhere").is_some() => orgs::communities_named(&s.db, t).await,
         Some(t) => orgs::list(
             &s.db,
             &v.actor,
@@ -34,8 +37,12 @@ pub async fn pick(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
             },
         )
         .await
-        .map(|p| {
-            p.items
+        .map(|p| p.items),
+        None => Ok(Vec::new()),
+    };
+    let orgs = found
+        .map(|items| {
+            items
                 .into_iter()
                 .map(|o| {
                     (
@@ -46,9 +53,7 @@ pub async fn pick(State(s): State<AppState>, v: Viewer, Query(q): Query<Values>)
                 })
                 .collect()
         })
-        .unwrap_or_default(),
-        None => Vec::new(),
-    };
+        .unwrap_or_default();
     render(&Picks {
         l: v.layout(""),
         orgs,

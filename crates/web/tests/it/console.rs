@@ -320,4 +320,22 @@ async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
         "another street's community is not offered: {other}"
     );
     assert!(other.contains("范围内没有匹配的党组织"), "{other}");
+    // A case's or a registration's community may be any: that picker finds it for a grid
+    // worker too, by name, and offers nothing but communities.
+    let grid = Client::sign_in(&router, &t.db, "grid", &summary.password).await;
+    let q: String = outside
+        .row
+        .name
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    let (st, found) = grid
+        .get(&format!("/orgs/pick?name=q&anywhere=1&q={q}"))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        found.contains(&format!("data-code=\"{}\"", outside.row.code)),
+        "{found}"
+    );
+    assert!(!found.contains("党支部"), "{found}");
 }
