@@ -72,6 +72,10 @@ pub struct DepartmentWork {
     pub due_today: i64,
     /// The inbox holds more than the first page counted (the counts are "at least").
     pub more: bool,
+    /// Whistles that summoned the department and wait for its report (报到), and those of
+    /// them past their report deadline.
+    pub summons_to_report: i64,
+    pub summons_late: i64,
     /// The first cases, soonest due first.
     pub cases: Vec<CaseView>,
 }
@@ -164,11 +168,15 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
         .filter(|c| c.warning.is_some() && c.row.due_at.is_some_and(|d| d < end_of_today))
         .count() as i64;
     let overdue = page.items.iter().filter(|c| overdue(c)).count() as i64;
+    let summons = views::summons_to_report(db, actor).await?;
+    let now = clock::now();
     Ok(DepartmentWork {
         open: page.items.len() as i64,
         overdue,
         due_today: due - overdue,
         more: page.next.is_some(),
+        summons_to_report: summons.len() as i64,
+        summons_late: summons.iter().filter(|d| **d < now).count() as i64,
         cases: page.items.into_iter().take(SHOWN).collect(),
     })
 }

@@ -277,6 +277,17 @@ pub struct InboxQuery {
     pub limit: Option<i64>,
 }
 
+/// The report deadlines of the whistles that summoned the actor's department and wait for its
+/// report, within its scope, soonest first (at most 200).
+pub async fn summons_to_report(db: &Db, actor: &Actor) -> Result<Vec<DateTime<Utc>>, OpsError> {
+    let Some(d) = actor.department_id() else {
+        return Err(OpsError::Forbidden(msg!("只有部门办理人有部门待办")));
+    };
+    let mut tx = db.read().await?;
+    let scope = crate::orgs::scope_of(&mut tx, actor.scope_path()).await?;
+    Ok(store::summons_to_report(&mut tx, d, &scope, 200).await?)
+}
+
 /// The actor's department inbox: cases dispatched to it and whistles that summoned it.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "inbox"))]
 pub async fn inbox(db: &Db, actor: &Actor, q: InboxQuery) -> Result<Page<CaseView>, OpsError> {

@@ -219,3 +219,34 @@ pub async fn inbox(
     )
     .await
 }
+
+/// The report deadlines of a department's summonses still to answer (报到) on open cases
+/// within `scope`, soonest first, at most `limit`: read off the summonses' (department,
+/// report time) index, where unanswered ones are few.
+pub async fn summons_to_report(
+    tx: &mut Tx,
+    department_id: i64,
+    scope: &Scope,
+    limit: i64,
+) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Due {
+        due_at: DateTime<Utc>,
+    }
+    let mut a = Args::default();
+    let d = a.int(department_id);
+    let mut cond = vec![format!(
+        "s.department_id = {d} AND s.reported_at IS NULL AND c.closed_at IS NULL"
+    )];
+    cond.extend(a.scope("c.", scope));
+    let sql = format!(
+        "SELECT s.due_at FROM case_summons s JOIN cases c ON c.id = s.case_id WHERE {} \
+         ORDER BY s.due_at LIMIT {limit}",
+        cond.join(" AND ")
+    );
+    Ok(fetch::<Due>(tx, &sql, &a)
+        .await?
+        .into_iter()
+        .map(|r| r.due_at)
+        .collect())
+}

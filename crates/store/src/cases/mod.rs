@@ -12,7 +12,7 @@ pub mod category_uses;
 mod desk;
 pub mod photos;
 pub use crate::keyset::Scope;
-pub use desk::{CaseFilter, InboxRow, InboxTab, inbox, list};
+pub use desk::{CaseFilter, InboxRow, InboxTab, inbox, list, summons_to_report};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct DepartmentRow {

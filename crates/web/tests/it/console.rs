@@ -146,6 +146,26 @@ async fn each_role_s_home_shows_its_own_work() {
                 }
                 assert!(home.contains("href=\"/inbox\""));
                 assert!(!scope_figures, "a handler's home is the department's inbox");
+                // Summonses to report: recounted over the inbox's cases, whose summonses
+                // for this department are not yet answered.
+                let mine = actor.department_id().unwrap();
+                let mut waiting = 0;
+                for c in &inbox.items {
+                    let d = jiceng_ops::cases::views::show(&t.db, &actor, c.row.id, false)
+                        .await
+                        .unwrap();
+                    waiting += d
+                        .summons
+                        .iter()
+                        .filter(|s| s.department_id == mine && s.reported_at.is_none())
+                        .count();
+                }
+                assert!(inbox.next.is_none(), "the demo's inbox is one page");
+                assert_eq!(
+                    stat(&home, "吹哨待报到"),
+                    Some(waiting.to_string()),
+                    "{home}"
+                );
             }
             "member" => {
                 let id = actor.member_id().unwrap();
