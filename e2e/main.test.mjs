@@ -680,6 +680,18 @@ test('an org is picked by typing its name, not its code', async () => {
   assert.equal(await field.inputValue(), code, 'the picked org\'s code is in the field');
   await Promise.all([page.waitForURL(/within=/), page.click('form.filters button[type=submit]')]);
   assert.ok(await page.locator('table tbody tr').count() > 0, 'members of the picked org');
+  // Or browsed as a tree: the top of the scope opens to the orgs below it.
+  await page.locator('.picker input[name=within]').fill('');
+  await page.click('.picker button.browse');
+  const open = page.locator('.picks button.open').first();
+  await open.waitFor();
+  await open.click();
+  const child = page.locator('.picks .sub button[data-code]').first();
+  await child.waitFor();
+  const childCode = await child.getAttribute('data-code');
+  await page.screenshot({ path: join(shots, '38b-org-picker-tree.png') });
+  await child.click();
+  assert.equal(await page.locator('.picker input[name=within]').inputValue(), childCode, 'picked from the tree');
   await page.context().close();
 });
 

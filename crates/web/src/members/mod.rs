@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod pick;
 pub(crate) mod transfer;
 
 use crate::routes::{self, Table};
@@ -11,6 +12,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/members" => pages::members [Scope];
         POST "/members" => pages::member_create [Scope];
         GET "/members/new" => pages::member_new [Scope];
+        GET "/members/pick" => pick::pick [Scope];
         GET "/members/{id}" => pages::member [Record(Member)];
         POST "/members/{id}/reveal" => pages::member_reveal [Record(Member)];
         POST "/members/{id}" => pages::member_save [Record(Member)];

@@ -4,6 +4,7 @@ pub(crate) mod api;
 pub(crate) mod compliance;
 pub(crate) mod ledgers;
 pub(crate) mod meetings;
+pub(crate) mod mine;
 
 use crate::routes::{self, Table};
 
@@ -17,6 +18,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/meetings/{id}/edit" => meetings::edit_form [Record(Meeting)];
         POST "/meetings/{id}/attachments" => meetings::upload [Record(Meeting)], layer(axum::extract::DefaultBodyLimit::max( jiceng_ops::orglife::files::MAX_BYTES + 64 * 1024, ));
         GET "/attachments/{id}" => meetings::download [Record(Attachment)];
+        GET "/members/{id}/meetings" => mine::page [Record(Member)];
         GET "/compliance" => compliance::page [Scope];
         GET "/orgs/{code}/ledger" => compliance::ledger [Record(Org)];
         GET "/orgs/{code}/ledger.xlsx" => compliance::ledger_xlsx [Record(Org)];

@@ -162,6 +162,7 @@ pub fn tabs(actor: &Actor, path: &str) -> Vec<Link> {
         ],
         (Some(Role::Member), Some(id)) => vec![
             link("/".into(), "tab.home"),
+            link(format!("/members/{id}/meetings"), "tab.meetings"),
             link(format!("/members/{id}/points"), "tab.points"),
             link("/wishes".into(), "tab.wishes"),
             link("/me".into(), "tab.me"),

@@ -7,6 +7,7 @@ pub(crate) mod export;
 pub(crate) mod form;
 mod home;
 pub(crate) mod i18n;
+pub(crate) mod picks;
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, same_origin};

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod pick;
 
 use crate::routes::{self, Table};
 
@@ -10,6 +11,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/units" => pages::list [Scope];
         POST "/units" => pages::create [Scope];
         GET "/units/new" => pages::new_form [Scope];
+        GET "/units/pick" => pick::pick [Scope];
         GET "/units/{id}" => pages::show [Record(Unit)];
         POST "/units/{id}/register" => pages::register [Record(Unit)];
         POST "/registrations/{id}/end" => pages::end_registration [Record(Registration)];

@@ -50,8 +50,9 @@ async fn each_role_sees_only_links_it_may_open() {
                 "the grid worker's tab bar"
             ),
             "member" => {
-                assert_eq!(tabs.len(), 4, "the member's tab bar: {tabs:?}");
-                assert!(tabs[1].ends_with("/points"), "{tabs:?}");
+                assert_eq!(tabs.len(), 5, "the member's tab bar: {tabs:?}");
+                assert!(tabs[1].ends_with("/meetings"), "{tabs:?}");
+                assert!(tabs[2].ends_with("/points"), "{tabs:?}");
             }
             _ => assert!(tabs.is_empty(), "{role} works at a desk: {tabs:?}"),
         }
@@ -178,6 +179,24 @@ async fn each_role_s_home_shows_its_own_work() {
                     Some(ledger.total.to_string())
                 );
                 assert!(home.contains("双报到社区"));
+                // The 会议 tab lists the meetings planned for the member, soonest first.
+                let planned = jiceng_ops::orglife::meetings::upcoming_for_member(&t.db, &actor, id)
+                    .await
+                    .unwrap();
+                let (st, mine) = client.get(&format!("/members/{id}/meetings")).await;
+                assert_eq!(st, StatusCode::OK);
+                assert_eq!(
+                    mine.matches("<li><strong>").count(),
+                    planned.len(),
+                    "{mine}"
+                );
+                let mut at = 0;
+                for m in &planned {
+                    let found = mine[at..]
+                        .find(&m.row.topic)
+                        .unwrap_or_else(|| panic!("{} in order", m.row.topic));
+                    at += found;
+                }
                 // The place among the branch's members, as the branch's ranking has it.
                 let file = jiceng_ops::members::show(&t.db, &actor, id, false)
                     .await
@@ -358,4 +377,129 @@ async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
         "{found}"
     );
     assert!(!found.contains("党支部"), "{found}");
+
+    // Browsing the tree: the top of the street's scope, whose node opens to its communities,
+    // which are picked; another street's node does not open.
+    let street_code = street.actor(&t.db).await.scope_code().unwrap().to_string();
+    let (_, top) = street
+        .get("/orgs/pick?browse=1&name=community&level=community")
+        .await;
+    assert!(top.contains(&format!("under={street_code}")), "{top}");
+    assert!(
+        !top.contains(&format!("data-code=\"{street_code}\"")),
+        "a street is not a community"
+    );
+    let (_, below) = street
+        .get(&format!(
+            "/orgs/pick?browse=1&name=community&level=community&under={street_code}"
+        ))
+        .await;
+    assert!(
+        below.contains(&format!("data-code=\"{}\"", inside.row.code)),
+        "{below}"
+    );
+    let other_street = outside
+        .row
+        .path
+        .trim_matches('/')
+        .split('/')
+        .nth(1)
+        .unwrap();
+    let other_street = jiceng_ops::orgs::list(
+        &t.db,
+        &jiceng_ops::Actor::operator(),
+        jiceng_ops::orgs::ListOrgs {
+            level: Some("street".into()),
+            per_page: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .find(|o| o.row.id.to_string() == other_street)
+    .unwrap();
+    let (_, refused) = street
+        .get(&format!(
+            "/orgs/pick?browse=1&name=community&level=community&under={}",
+            other_street.row.code
+        ))
+        .await;
+    assert!(!refused.contains("data-code"), "{refused}");
+
+    // Members and units are picked by name within the scope.
+    let street_actor = street.actor(&t.db).await;
+    let op = jiceng_ops::Actor::operator();
+    let members_of = |who: jiceng_ops::Actor| {
+        let db = t.db.clone();
+        async move {
+            jiceng_ops::members::list(
+                &db,
+                &who,
+                jiceng_ops::members::ListMembers {
+                    limit: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+        }
+    };
+    let mine = members_of(street_actor.clone()).await;
+    let all = members_of(op.clone()).await;
+    let near = &mine[0];
+    let far = all
+        .iter()
+        .find(|m| !mine.iter().any(|x| x.id == m.id))
+        .unwrap();
+    let ask = |path: &str, name: &str| {
+        let q: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+        format!("{path}?name=q&q={q}")
+    };
+    let (_, found) = street.get(&ask("/members/pick", &near.name)).await;
+    assert!(
+        found.contains(&format!("data-code=\"{}\"", near.id)),
+        "{found}"
+    );
+    let (_, other) = street.get(&ask("/members/pick", &far.name)).await;
+    assert!(
+        !other.contains(&format!("data-code=\"{}\"", far.id)),
+        "{other}"
+    );
+    let units_of = |who: jiceng_ops::Actor| {
+        let db = t.db.clone();
+        async move {
+            jiceng_ops::units::list(
+                &db,
+                &who,
+                jiceng_ops::units::ListUnits {
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+        }
+    };
+    let ours = units_of(street_actor).await;
+    let theirs = units_of(op).await;
+    let unit = &ours[0];
+    let (_, found) = street.get(&ask("/units/pick", &unit.row.name)).await;
+    assert!(
+        found.contains(&format!("data-code=\"{}\"", unit.row.id)),
+        "{found}"
+    );
+    if let Some(far) = theirs
+        .iter()
+        .find(|u| !ours.iter().any(|x| x.row.id == u.row.id))
+    {
+        let (_, other) = street.get(&ask("/units/pick", &far.row.name)).await;
+        assert!(
+            !other.contains(&format!("data-code=\"{}\"", far.row.id)),
+            "{other}"
+        );
+    }
 }
