@@ -692,6 +692,15 @@ test('an org is picked by typing its name, not its code', async () => {
   await page.screenshot({ path: join(shots, '38b-org-picker-tree.png') });
   await child.click();
   assert.equal(await page.locator('.picker input[name=within]').inputValue(), childCode, 'picked from the tree');
+  // The meeting form redraws for the org picked: its members are listed for marking absences.
+  await page.goto(`${base}/meetings/new`);
+  await page.locator('.picker input[name=org]').pressSequentially('支部', { delay: 30 });
+  const branch = page.locator('.picks button[data-code]').first();
+  await branch.waitFor();
+  const branchCode = await branch.getAttribute('data-code');
+  await branch.click();
+  await page.locator('input[name=absent]').first().waitFor();
+  assert.equal(await page.locator('.picker input[name=org]').inputValue(), branchCode);
   await page.context().close();
 });
 

@@ -116,8 +116,15 @@ async fn patrols_page(s: &AppState, v: &Viewer, f: Values, error: String) -> Pag
     }))
 }
 
+/// The form opens on the last hour, to the minute, in Shanghai time as yyyy-mm-dd hh:mm.
 pub async fn patrols(State(s): State<AppState>, v: Viewer) -> PageResult {
-    patrols_page(&s, &v, Values::new(), String::new()).await
+    let now = jiceng_domain::clock::local(jiceng_domain::clock::now());
+    let at = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    let f = Values::from([
+        ("started_at".to_string(), at(now - chrono::Duration::hours(1))),
+        ("ended_at".to_string(), at(now)),
+    ]);
+    patrols_page(&s, &v, f, String::new()).await
 }
 
 pub async fn log_patrol(
