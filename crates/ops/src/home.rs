@@ -76,6 +76,8 @@ pub struct DepartmentWork {
     /// them past their report deadline.
     pub summons_to_report: i64,
     pub summons_late: i64,
+    /// More summonses wait than were counted (the counts are "at least").
+    pub summons_more: bool,
     /// The first cases, soonest due first.
     pub cases: Vec<CaseView>,
 }
@@ -177,6 +179,7 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
         more: page.next.is_some(),
         summons_to_report: summons.len() as i64,
         summons_late: summons.iter().filter(|d| **d < now).count() as i64,
+        summons_more: summons.len() as i64 >= views::SUMMONS_COUNTED,
         cases: page.items.into_iter().take(SHOWN).collect(),
     })
 }

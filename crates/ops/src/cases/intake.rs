@@ -395,24 +395,18 @@ async fn write_one(
 }
 
 /// Writes prepared cases in one transaction; photos (which only single cases carry) are kept
-/// under `files`, and their files removed again when the transaction fails.
+/// under `files`, and their files removed again unless the transaction commits.
 async fn write_all(
     db: &Db,
     batch: Vec<Prepared>,
     files: Option<&Path>,
 ) -> Result<Vec<Result<CaseRow, OpsError>>, OpsError> {
     let mut written = photos::Written::default();
-    let done = async {
-        let mut tx = db.write().await?;
-        let out = write_in(&mut tx, batch, files, &mut written).await?;
-        tx.commit().await?;
-        Ok(out)
-    }
-    .await;
-    if done.is_err() {
-        written.discard();
-    }
-    done
+    let mut tx = db.write().await?;
+    let out = write_in(&mut tx, batch, files, &mut written).await?;
+    tx.commit().await?;
+    written.keep();
+    Ok(out)
 }
 
 /// Writes prepared cases within the caller's transaction.

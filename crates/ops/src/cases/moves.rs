@@ -108,10 +108,27 @@ pub async fn apply_with_photos(
     uploads: Vec<Upload>,
 ) -> Result<Case, OpsError> {
     let action = action_of(&m)?;
+    // Photos are decoded only for a move this actor may make on the case as it stands (it is
+    // checked again when the move is written).
+    may_now(db, actor, id, action).await?;
     let shrunk = photos::prepare(Some(action), uploads).await?;
     make(db, By::Actor(actor), id, m, Some((files, shrunk)))
         .await
         .map(super::views::masked)
+}
+
+/// Whether the actor may make `action` on case `id` as it stands: the case in reach, the move
+/// legal from its state and the actor's to make.
+async fn may_now(db: &Db, actor: &Actor, id: i64, action: Action) -> Result<(), OpsError> {
+    let mut rx = db.read().await?;
+    let c = store::by_id(&mut rx, id)
+        .await?
+        .ok_or_else(|| OpsError::not_found("案件", id))?;
+    let summons = store::summons(&mut rx, id).await?;
+    policy::reach(actor, &c, &summons)?;
+    let max = settings::classification_in(&mut rx).await?.max_extensions;
+    domain::next(&state_of(&c), action, max)?;
+    policy::may_make(actor, action, &c, &summons)
 }
 
 /// The reporter rates a closed case (回访) by its tracking code and the rating secret given
@@ -280,11 +297,9 @@ async fn make(
         | Action::Invalid => None,
     };
     let mut written = photos::Written::default();
-    let saved = save(x, action, step_department, pictures, &mut written).await;
-    if saved.is_err() {
-        written.discard();
-    }
-    saved
+    let saved = save(x, action, step_department, pictures, &mut written).await?;
+    written.keep();
+    Ok(saved)
 }
 
 async fn save(

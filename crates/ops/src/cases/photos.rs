@@ -71,7 +71,12 @@ pub async fn prepare(
     if uploads.is_empty() {
         return Ok(Vec::new());
     }
-    // Decoding and encoding take the CPU for a while: off the async workers.
+    // Decoding and encoding take the CPU and up to a few hundred MB for a large picture: one
+    // step's photos at a time, off the async workers.
+    let _turn = decoding()
+        .acquire()
+        .await
+        .map_err(|e| OpsError::internal(format!("photo queue: {e}")))?;
     tokio::task::spawn_blocking(move || {
         uploads
             .into_iter()
@@ -81,6 +86,13 @@ pub async fn prepare(
     .await
     .map_err(|e| OpsError::internal(format!("photo worker: {e}")))?
     .map_err(OpsError::from)
+}
+
+/// The one permit to decode photos: a few uploads at once wait their turn rather than decode
+/// side by side.
+fn decoding() -> &'static tokio::sync::Semaphore {
+    static TURN: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    TURN.get_or_init(|| tokio::sync::Semaphore::new(1))
 }
 
 fn shrink(u: Upload) -> Result<Shrunk, Invalid> {
@@ -165,13 +177,21 @@ fn jpeg(p: &image::DynamicImage, quality: u8) -> Vec<u8> {
     out
 }
 
-/// Files written for a step not yet committed, removed if it is not.
+/// Files written for a step: removed when it is dropped before [`Written::keep`] (the step
+/// failed, or its request went away before the commit).
 #[derive(Default)]
 pub struct Written(Vec<PathBuf>);
 
 impl Written {
-    pub fn discard(self) {
-        for p in self.0 {
+    /// The step committed: its files stay.
+    pub fn keep(mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        for p in self.0.drain(..) {
             let _ = std::fs::remove_file(p);
         }
     }
@@ -193,12 +213,13 @@ pub(crate) async fn keep(
         let thumb_as = format!("cases/{name}-t.jpg");
         for (rel, bytes) in [(&shown_as, &p.shown), (&thumb_as, &p.thumb)] {
             let path = files.join(rel);
+            // Known before it is written, so a file half written is removed too.
+            written.0.push(path.clone());
             std::fs::create_dir_all(path.parent().expect("a parent"))
                 .and_then(|_| std::fs::write(&path, bytes))
                 .map_err(|e| {
                     OpsError::Store(StoreError::Other(format!("{}: {e}", path.display())))
                 })?;
-            written.0.push(path);
         }
         kept::insert(
             tx,
@@ -245,6 +266,36 @@ impl From<kept::PhotoRow> for Photo {
     }
 }
 
+/// A photo as the public tracking page gives it: what was photographed when, no file name.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicPhoto {
+    pub id: i64,
+    pub stage: PhotoStage,
+    pub taken_at: DateTime<Utc>,
+}
+
+/// The stages shown publicly where the reporter allows: what was reported and the work done.
+fn public_stage(s: PhotoStage) -> bool {
+    matches!(s, PhotoStage::Intake | PhotoStage::After)
+}
+
+/// The photos of a case its reporter lets show publicly, or none.
+pub(crate) async fn public_of(tx: &mut Tx, case_id: i64) -> Result<Vec<PublicPhoto>, OpsError> {
+    if !kept::public(tx, case_id).await? {
+        return Ok(Vec::new());
+    }
+    Ok(kept::of_case(tx, case_id)
+        .await?
+        .into_iter()
+        .filter(|p| public_stage(p.stage))
+        .map(|p| PublicPhoto {
+            id: p.id,
+            stage: p.stage,
+            taken_at: p.created_at,
+        })
+        .collect())
+}
+
 pub(crate) async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Vec<Photo>, OpsError> {
     Ok(kept::of_case(tx, case_id)
         .await?
@@ -288,7 +339,7 @@ pub async fn open_public(
     let c = super::public::by_code(db, code, from, "code", missing).await?;
     let mut tx = db.read().await?;
     let p = kept::by_id(&mut tx, id).await?.ok_or_else(missing)?;
-    if p.case_id != c.id || !kept::public(&mut tx, c.id).await? {
+    if p.case_id != c.id || !public_stage(p.stage) || !kept::public(&mut tx, c.id).await? {
         return Err(missing());
     }
     Ok(files.join(if thumb { p.thumb_as } else { p.shown_as }))
@@ -373,6 +424,23 @@ mod tests {
         assert!(shrink(upload(png)).is_err());
         assert!(shrink(upload(Vec::new())).is_err());
         assert!(shrink(upload(vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0])).is_err());
+    }
+
+    #[test]
+    fn written_files_stay_only_when_their_step_commits() {
+        let dir = std::env::temp_dir().join(format!("jiceng-written-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = |n: &str| {
+            let p = dir.join(n);
+            std::fs::write(&p, b"x").unwrap();
+            p
+        };
+        let (a, b, c) = (file("a.jpg"), file("b.jpg"), file("c.jpg"));
+        drop(Written(vec![a.clone(), b.clone()]));
+        assert!(!a.exists() && !b.exists(), "a failed step leaves no file");
+        Written(vec![c.clone()]).keep();
+        assert!(c.exists(), "a committed step keeps its files");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

@@ -15,8 +15,11 @@ pub(super) async fn register(x: &mut Moving<'_>, m: &Move) -> Result<Option<i64>
     };
     let (leaf, top) = x.classification.leaf(category)?;
     (x.c.category, x.c.category_top) = (Some(leaf.code.clone()), Some(top.code.clone()));
-    // A category chosen now (not the one it came in with) counts as one more use.
+    // The uses count each case once, under the category it has now.
     if x.before.category.as_deref() != Some(leaf.code.as_str()) {
+        if let Some(old) = &x.before.category {
+            jiceng_store::cases::category_uses::bump(&mut x.tx, old, -1).await?;
+        }
         jiceng_store::cases::category_uses::bump(&mut x.tx, &leaf.code, 1).await?;
     }
     if let Some(u) = opt(&m.urgency) {

@@ -277,15 +277,18 @@ pub struct InboxQuery {
     pub limit: Option<i64>,
 }
 
+/// The most summonses [`summons_to_report`] counts.
+pub const SUMMONS_COUNTED: i64 = 200;
+
 /// The report deadlines of the whistles that summoned the actor's department and wait for its
-/// report, within its scope, soonest first (at most 200).
+/// report, within its scope, soonest first (at most [`SUMMONS_COUNTED`]).
 pub async fn summons_to_report(db: &Db, actor: &Actor) -> Result<Vec<DateTime<Utc>>, OpsError> {
     let Some(d) = actor.department_id() else {
         return Err(OpsError::Forbidden(msg!("只有部门办理人有部门待办")));
     };
     let mut tx = db.read().await?;
     let scope = crate::orgs::scope_of(&mut tx, actor.scope_path()).await?;
-    Ok(store::summons_to_report(&mut tx, d, &scope, 200).await?)
+    Ok(store::summons_to_report(&mut tx, d, &scope, SUMMONS_COUNTED).await?)
 }
 
 /// The actor's department inbox: cases dispatched to it and whistles that summoned it.
@@ -328,8 +331,9 @@ pub struct Tracking {
     pub closed_at: Option<DateTime<Utc>>,
     pub satisfaction: Option<Satisfaction>,
     pub steps: Vec<TrackedStep>,
-    /// The case's photos, when its reporter lets them show here; fetched by the tracking code.
-    pub photos: Vec<Photo>,
+    /// The photos of what was reported and of the work done, when the reporter lets them show
+    /// here; fetched by the tracking code.
+    pub photos: Vec<super::photos::PublicPhoto>,
 }
 
 /// One step as the public tracking page shows it: what was done, when, and by which
@@ -355,11 +359,7 @@ pub async fn track(db: &Db, code: &str, from: &str) -> Result<Tracking, OpsError
             department: s.department_name,
         })
         .collect();
-    let photos = if store::photos::public(&mut tx, c.id).await? {
-        super::photos::of_case(&mut tx, c.id).await?
-    } else {
-        Vec::new()
-    };
+    let photos = super::photos::public_of(&mut tx, c.id).await?;
     Ok(Tracking {
         status_label: c.status.label(),
         code: c.code,

@@ -222,15 +222,11 @@ pub async fn to_case(
     };
     let prepared = intake::prepare(db, actor, new).await?;
     let mut tx = db.write().await?;
-    let row = intake::write_in(
-        &mut tx,
-        vec![prepared],
-        None,
-        &mut crate::cases::photos::Written::default(),
-    )
-    .await?
-    .pop()
-    .expect("one case")?;
+    let mut no_photos = crate::cases::photos::Written::default();
+    let row = intake::write_in(&mut tx, vec![prepared], None, &mut no_photos)
+        .await?
+        .pop()
+        .expect("one case")?;
     store::link_case(&mut tx, p.id, row.id).await?;
     tx.commit().await?;
     Ok(row.into())

@@ -127,7 +127,8 @@ async fn photos_ride_with_their_steps_and_are_shown_only_where_allowed(on: Backe
     .unwrap_err();
     assert_eq!(field(&e), "photo", "{e}");
     assert!(kept_files(&files).is_empty());
-    // A case refused after its photos were shrunk leaves no file either.
+    // A case refused on its own fields leaves no file either (photos are decoded only after
+    // the case is checked).
     let e = intake::take_in_with_photos(
         &t.db,
         &gridder,
@@ -290,10 +291,23 @@ async fn photos_ride_with_their_steps_and_are_shown_only_where_allowed(on: Backe
     photos::open_public(&t.db, &files, &case.code, "198.51.100.7", id, true)
         .await
         .unwrap();
+    // What was reported and the work done show; the department's before and the
+    // verification photos stay inside the case, even by their ids.
     let tracked = views::track(&t.db, &case.code, "198.51.100.7")
         .await
         .unwrap();
-    assert_eq!(tracked.photos.len(), 5);
+    let shown: Vec<PhotoStage> = tracked.photos.iter().map(|p| p.stage).collect();
+    assert_eq!(
+        shown,
+        [PhotoStage::Intake, PhotoStage::Intake, PhotoStage::After]
+    );
+    for inside in [d.photos[2].id, d.photos[4].id] {
+        assert!(
+            photos::open_public(&t.db, &files, &case.code, "198.51.100.7", inside, false)
+                .await
+                .is_err()
+        );
+    }
     let private = intake::take_in_with_photos(
         &t.db,
         &gridder,

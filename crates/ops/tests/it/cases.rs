@@ -995,10 +995,30 @@ async fn the_most_used_categories_are_kept_as_cases_come_in(on: Backend) {
     )
     .await
     .unwrap();
+    // A case that came in as water with no place (so not registered) is registered as
+    // garbage: it counts once, under garbage.
+    let unplaced = NewCase {
+        community: None,
+        ..no_point(taken(Some("water")))
+    };
+    let moved = intake::take_in(&t.db, &a, unplaced).await.unwrap();
+    assert_eq!(moved.status.code(), "received");
+    moves::apply(
+        &t.db,
+        &a,
+        moved.id,
+        Move {
+            category: s("garbage"),
+            community: s("C"),
+            ..mv("register")
+        },
+    )
+    .await
+    .unwrap();
     let kept = jiceng_ops::cases::settings::most_used_categories(&t.db, 6)
         .await
         .unwrap();
-    assert_eq!(kept, ["water", "garbage", "streetlight"]);
+    assert_eq!(kept, ["garbage", "water", "streetlight"]);
     let mut recount: std::collections::BTreeMap<String, i64> = Default::default();
     for c in views::list(&t.db, &a, Default::default())
         .await

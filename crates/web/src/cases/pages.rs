@@ -833,7 +833,17 @@ async fn track_page(
         .unwrap_or_default();
     let photos = found
         .as_ref()
-        .map(|t| photo_lines(lang, &t.photos))
+        .map(|t| {
+            t.photos
+                .iter()
+                .map(|p| PhotoLine {
+                    id: p.id,
+                    stage: translate(lang, p.stage.label()).to_string(),
+                    at: local(p.taken_at),
+                    name: String::new(),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     render(&TrackPage {
         photos,

@@ -45,82 +45,104 @@ fn stage_of(field: &str) -> Option<PhotoStage> {
     PhotoStage::parse(field.strip_prefix("photo_")?).ok()
 }
 
-/// Reads a multipart body part by part. A photo field left empty (no file chosen) is
-/// skipped; a photo over the size limit or one too many is named, without reading it whole.
+/// The most fields other than photos one form sends.
+const MAX_FIELDS: usize = 64;
+
+/// Reads a field's bytes, at most `max`: `None` when it holds more or breaks off.
+async fn bounded(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() <= max => bytes.extend_from_slice(&chunk),
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) => return Some(bytes),
+        }
+    }
+}
+
+/// Reads a multipart body part by part, each bounded as it is read. A photo field left
+/// empty (no file chosen) is skipped; a photo over the size limit, one too many or a field
+/// too long is named and skipped (the other fields are kept, so the form comes back filled
+/// in); past the most fields a form sends, the rest is not read.
 async fn read(mut form: Multipart) -> Sent {
     let mut sent = Sent::default();
+    let problem = |sent: &mut Sent, e: Invalid| {
+        sent.problem.get_or_insert(e.into());
+    };
     loop {
         let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                sent.problem.get_or_insert(
-                    Invalid::new(
-                        "photos",
-                        "",
-                        msg!(
-                            "上传失败（每张照片上限 {mb} MB，每步最多 {n} 张）：{reason}",
-                            mb = MAX_BYTES >> 20,
-                            n = MAX_PER_STEP,
-                            reason = e.body_text()
-                        ),
-                    )
-                    .into(),
+                let why = msg!(
+                    "上传失败（每张照片上限 {mb} MB，每步最多 {n} 张）：{reason}",
+                    mb = MAX_BYTES >> 20,
+                    n = MAX_PER_STEP,
+                    reason = e.body_text()
                 );
+                problem(&mut sent, Invalid::new("photos", "", why));
                 break;
             }
         };
         let name = field.name().unwrap_or("").to_string();
         if let Some(stage) = stage_of(&name) {
             let file_name = field.file_name().unwrap_or("").to_string();
-            let mut bytes = Vec::new();
-            let mut over = false;
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if bytes.len() + chunk.len() > MAX_BYTES {
-                    over = true;
-                } else if !over {
-                    bytes.extend_from_slice(&chunk);
-                }
+            let Some(bytes) = bounded(&mut field, MAX_BYTES).await else {
+                let why = msg!("文件超过 {mb} MB", mb = MAX_BYTES >> 20);
+                problem(&mut sent, Invalid::new("photo", &file_name, why));
+                continue;
+            };
+            if file_name.is_empty() && bytes.is_empty() {
+                continue;
             }
-            if over {
-                sent.problem.get_or_insert(
-                    Invalid::new(
-                        "photo",
-                        &file_name,
-                        msg!("文件超过 {mb} MB", mb = MAX_BYTES >> 20),
-                    )
-                    .into(),
+            if sent.photos.len() == MAX_PER_STEP {
+                let why = msg!("每一步最多 {n} 张照片", n = MAX_PER_STEP);
+                problem(
+                    &mut sent,
+                    Invalid::new("photos", (MAX_PER_STEP + 1).to_string(), why),
                 );
-            } else if !(file_name.is_empty() && bytes.is_empty()) {
-                if sent.photos.len() == MAX_PER_STEP {
-                    sent.problem.get_or_insert(
-                        Invalid::new(
-                            "photos",
-                            (MAX_PER_STEP + 1).to_string(),
-                            msg!("每一步最多 {n} 张照片", n = MAX_PER_STEP),
-                        )
-                        .into(),
-                    );
-                } else {
-                    sent.photos.push(Upload {
-                        stage,
-                        file_name,
-                        bytes,
-                    });
-                }
+                continue;
             }
+            sent.photos.push(Upload {
+                stage,
+                file_name,
+                bytes,
+            });
         } else {
-            match field.text().await {
-                Ok(t) if t.len() <= MAX_TEXT => sent.fields.push((name, t)),
-                _ => {
-                    sent.problem.get_or_insert(
-                        Invalid::new("form", &name, msg!("内容过长或无法读取")).into(),
-                    );
-                }
+            if sent.fields.len() == MAX_FIELDS {
+                problem(
+                    &mut sent,
+                    Invalid::new("form", &name, msg!("内容过长或无法读取")),
+                );
+                break;
+            }
+            match bounded(&mut field, MAX_TEXT).await.map(String::from_utf8) {
+                Some(Ok(t)) => sent.fields.push((name, t)),
+                _ => problem(
+                    &mut sent,
+                    Invalid::new("form", &name, msg!("内容过长或无法读取")),
+                ),
             }
         }
     }
     sent
+}
+
+/// The largest body a form or JSON request without photos may send.
+const MAX_PLAIN: usize = 1 << 20;
+
+/// The request with its body read, at most [`MAX_PLAIN`]: a route that takes photos allows a
+/// large body, which only a multipart one may use.
+async fn plain(req: Request) -> Result<Request, Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_PLAIN).await.map_err(|_| {
+        crate::error::bad_request(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            msg!("请求体超过上限 {limit} 字节", limit = MAX_PLAIN),
+        )
+    })?;
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
 fn is_multipart(req: &Request) -> bool {
@@ -143,7 +165,7 @@ impl FromRequest<AppState> for Posted {
                 .map_err(IntoResponse::into_response)?;
             return Ok(Posted(read(form).await));
         }
-        let Form(fields) = Form::<Vec<(String, String)>>::from_request(req, state)
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(plain(req).await?, state)
             .await
             .map_err(IntoResponse::into_response)?;
         Ok(Posted(Sent {
@@ -162,7 +184,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for WithPhotos<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         if !is_multipart(&req) {
-            let crate::api::Body(v) = crate::api::Body::<T>::from_request(req, state).await?;
+            let crate::api::Body(v) =
+                crate::api::Body::<T>::from_request(plain(req).await?, state).await?;
             return Ok(WithPhotos(v, Vec::new()));
         }
         let form = Multipart::from_request(req, state)

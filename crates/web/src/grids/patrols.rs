@@ -121,7 +121,10 @@ pub async fn patrols(State(s): State<AppState>, v: Viewer) -> PageResult {
     let now = jiceng_domain::clock::local(jiceng_domain::clock::now());
     let at = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
     let f = Values::from([
-        ("started_at".to_string(), at(now - chrono::Duration::hours(1))),
+        (
+            "started_at".to_string(),
+            at(now - chrono::Duration::hours(1)),
+        ),
         ("ended_at".to_string(), at(now)),
     ]);
     patrols_page(&s, &v, f, String::new()).await

@@ -91,6 +91,32 @@ async fn each_role_s_home_shows_its_own_work() {
     use crate::pages::Client;
     let (t, summary) = crate::city::demo().await;
     let router = jiceng_web::router(t.db.clone(), files_dir());
+    // A fresh whistle to two departments, the demo handler's among them, waits for reports.
+    let op = jiceng_ops::Actor::operator();
+    let whistled = jiceng_ops::cases::intake::take_in(
+        &t.db,
+        &op,
+        jiceng_ops::cases::intake::NewCase {
+            title: Some("路面塌陷".into()),
+            category: Some("road".into()),
+            community: Some("C350302001001".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    jiceng_ops::cases::moves::apply(
+        &t.db,
+        &op,
+        whistled.id,
+        jiceng_ops::cases::moves::Move {
+            action: Some("dispatch".into()),
+            departments: vec!["cgj".into(), "zjj".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     for account in &summary.accounts {
         let role = jiceng_domain::Role::parse(account.role).unwrap();
         let client = Client::sign_in(&router, &t.db, &account.username, &summary.password).await;
@@ -162,6 +188,7 @@ async fn each_role_s_home_shows_its_own_work() {
                         .count();
                 }
                 assert!(inbox.next.is_none(), "the demo's inbox is one page");
+                assert!(waiting > 0, "the demo's department has whistles to answer");
                 assert_eq!(
                     stat(&home, "吹哨待报到"),
                     Some(waiting.to_string()),
@@ -183,6 +210,7 @@ async fn each_role_s_home_shows_its_own_work() {
                 let planned = jiceng_ops::orglife::meetings::upcoming_for_member(&t.db, &actor, id)
                     .await
                     .unwrap();
+                assert!(!planned.is_empty(), "the demo plans meetings for its member");
                 let (st, mine) = client.get(&format!("/members/{id}/meetings")).await;
                 assert_eq!(st, StatusCode::OK);
                 assert_eq!(
