@@ -210,7 +210,10 @@ async fn each_role_s_home_shows_its_own_work() {
                 let planned = jiceng_ops::orglife::meetings::upcoming_for_member(&t.db, &actor, id)
                     .await
                     .unwrap();
-                assert!(!planned.is_empty(), "the demo plans meetings for its member");
+                assert!(
+                    !planned.is_empty(),
+                    "the demo plans meetings for its member"
+                );
                 let (st, mine) = client.get(&format!("/members/{id}/meetings")).await;
                 assert_eq!(st, StatusCode::OK);
                 assert_eq!(
