@@ -170,7 +170,9 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
         .filter(|c| c.warning.is_some() && c.row.due_at.is_some_and(|d| d < end_of_today))
         .count() as i64;
     let overdue = page.items.iter().filter(|c| overdue(c)).count() as i64;
-    let summons = views::summons_to_report(db, actor).await?;
+    let mut summons = views::summons_to_report(db, actor).await?;
+    let summons_more = summons.len() as i64 > views::SUMMONS_COUNTED;
+    summons.truncate(views::SUMMONS_COUNTED as usize);
     let now = clock::now();
     Ok(DepartmentWork {
         open: page.items.len() as i64,
@@ -179,7 +181,7 @@ async fn department(db: &Db, actor: &Actor) -> Result<DepartmentWork, OpsError> 
         more: page.next.is_some(),
         summons_to_report: summons.len() as i64,
         summons_late: summons.iter().filter(|d| **d < now).count() as i64,
-        summons_more: summons.len() as i64 >= views::SUMMONS_COUNTED,
+        summons_more,
         cases: page.items.into_iter().take(SHOWN).collect(),
     })
 }

@@ -73,11 +73,13 @@ pub async fn prepare(
     }
     // Decoding and encoding take the CPU and up to a few hundred MB for a large picture: one
     // step's photos at a time, off the async workers.
-    let _turn = decoding()
+    // The permit goes with the work, so a request that goes away does not free it early.
+    let turn = decoding()
         .acquire()
         .await
         .map_err(|e| OpsError::internal(format!("photo queue: {e}")))?;
     tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         uploads
             .into_iter()
             .map(shrink)

@@ -281,14 +281,15 @@ pub struct InboxQuery {
 pub const SUMMONS_COUNTED: i64 = 200;
 
 /// The report deadlines of the whistles that summoned the actor's department and wait for its
-/// report, within its scope, soonest first (at most [`SUMMONS_COUNTED`]).
+/// report, within its scope, soonest first (one more than [`SUMMONS_COUNTED`] at most, which
+/// says there are more).
 pub async fn summons_to_report(db: &Db, actor: &Actor) -> Result<Vec<DateTime<Utc>>, OpsError> {
     let Some(d) = actor.department_id() else {
         return Err(OpsError::Forbidden(msg!("只有部门办理人有部门待办")));
     };
     let mut tx = db.read().await?;
     let scope = crate::orgs::scope_of(&mut tx, actor.scope_path()).await?;
-    Ok(store::summons_to_report(&mut tx, d, &scope, SUMMONS_COUNTED).await?)
+    Ok(store::summons_to_report(&mut tx, d, &scope, SUMMONS_COUNTED + 1).await?)
 }
 
 /// The actor's department inbox: cases dispatched to it and whistles that summoned it.

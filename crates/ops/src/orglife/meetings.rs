@@ -425,6 +425,15 @@ pub async fn upcoming_for_member(
     let mut tx = db.read().await?;
     let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
     let ids = OrgPath(m.org_path.clone()).ids();
+    // The member sees every org above them; anyone else only the orgs they may read.
+    let own = actor.member_id() == Some(member_id);
+    let ids: Vec<i64> = (0..ids.len())
+        .filter(|&i| {
+            let path: String = ids[..=i].iter().map(|id| format!("/{id}")).collect();
+            own || actor.may_read(&format!("{path}/")).is_ok()
+        })
+        .map(|i| ids[i])
+        .collect();
     let rows = orglife::upcoming_of(&mut tx, &ids, clock::today(), 20).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }

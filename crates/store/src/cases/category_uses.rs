@@ -15,7 +15,7 @@ pub async fn bump(tx: &mut Tx, category: &str, by: i64) -> Result<(), StoreError
 /// The `n` most used categories, most used first.
 pub async fn most_used(tx: &mut Tx, n: i64) -> Result<Vec<String>, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
-        "SELECT category FROM case_category_uses ORDER BY uses DESC, category LIMIT $1")
+        "SELECT category FROM case_category_uses WHERE uses > 0 ORDER BY uses DESC, category LIMIT $1")
         .bind(n).fetch_all(c).await)?)
 }
 

@@ -226,7 +226,7 @@ async fn each_role_s_home_shows_its_own_work() {
                     let found = mine[at..]
                         .find(&m.row.topic)
                         .unwrap_or_else(|| panic!("{} in order", m.row.topic));
-                    at += found;
+                    at += found + m.row.topic.len();
                 }
                 // The place among the branch's members, as the branch's ranking has it.
                 let file = jiceng_ops::members::show(&t.db, &actor, id, false)
@@ -451,13 +451,15 @@ async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
     .into_iter()
     .find(|o| o.row.id.to_string() == other_street)
     .unwrap();
-    let (_, refused) = street
+    let (st, refused) = street
         .get(&format!(
             "/orgs/pick?browse=1&name=community&level=community&under={}",
             other_street.row.code
         ))
         .await;
+    assert_eq!(st, StatusCode::OK);
     assert!(!refused.contains("data-code"), "{refused}");
+    assert!(refused.contains("范围内没有匹配的党组织"), "{refused}");
 
     // Members and units are picked by name within the scope.
     let street_actor = street.actor(&t.db).await;
@@ -494,7 +496,8 @@ async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
         found.contains(&format!("data-code=\"{}\"", near.id)),
         "{found}"
     );
-    let (_, other) = street.get(&ask("/members/pick", &far.name)).await;
+    let (st, other) = street.get(&ask("/members/pick", &far.name)).await;
+    assert_eq!(st, StatusCode::OK);
     assert!(
         !other.contains(&format!("data-code=\"{}\"", far.id)),
         "{other}"
@@ -523,14 +526,14 @@ async fn the_org_picker_offers_the_orgs_of_the_scope_alone() {
         found.contains(&format!("data-code=\"{}\"", unit.row.id)),
         "{found}"
     );
-    if let Some(far) = theirs
+    let far = theirs
         .iter()
         .find(|u| !ours.iter().any(|x| x.row.id == u.row.id))
-    {
-        let (_, other) = street.get(&ask("/units/pick", &far.row.name)).await;
-        assert!(
-            !other.contains(&format!("data-code=\"{}\"", far.row.id)),
-            "{other}"
-        );
-    }
+        .expect("a unit of another street");
+    let (st, other) = street.get(&ask("/units/pick", &far.row.name)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        !other.contains(&format!("data-code=\"{}\"", far.row.id)),
+        "{other}"
+    );
 }
