@@ -704,15 +704,15 @@ test('an org is picked by typing its name, not its code', async () => {
   await page.context().close();
 });
 
-test('a grid worker reports a case from the phone: located, a photo, a category, a title, in six taps', async () => {
-  // A point inside a grid of the demo's first community.
+// The demo's grid worker signed in on a 390×844 phone whose position (granted) is a point
+// inside a grid of the demo's first community.
+async function gridWorkerOnPhone() {
   const desk = await signIn('street');
   await desk.goto(`${base}/grids?within=C350302001001`);
   const grids = JSON.parse(await desk.textContent('#grids'));
   const ring = grids.features[0].geometry.coordinates[0];
   const [longitude, latitude] = ring.slice(0, -1).reduce(([x, y], [a, b]) => [x + a / (ring.length - 1), y + b / (ring.length - 1)], [0, 0]);
   await desk.context().close();
-
   const context = await browser.newContext({
     locale: 'zh-CN', viewport: { width: 390, height: 844 }, permissions: ['geolocation'], geolocation: { longitude, latitude },
   });
@@ -721,6 +721,11 @@ test('a grid worker reports a case from the phone: located, a photo, a category,
   await page.fill('input[name=username]', 'grid');
   await page.fill('input[name=password]', password);
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  return { context, page };
+}
+
+test('a grid worker reports a case from the phone: located, a photo, a category, a title, in six taps', async () => {
+  const { context, page } = await gridWorkerOnPhone();
   let taps = 0;
   const tap = async (locator) => { taps += 1; await locator.click(); };
   await tap(page.locator('nav.tabbar a', { hasText: '上报' }));
@@ -751,20 +756,7 @@ test('a grid worker reports a case from the phone: located, a photo, a category,
 });
 
 test('the case form shows the position on a small map of the grids, and a tap corrects it', async () => {
-  const desk = await signIn('street');
-  await desk.goto(`${base}/grids?within=C350302001001`);
-  const grids = JSON.parse(await desk.textContent('#grids'));
-  const ring = grids.features[0].geometry.coordinates[0];
-  const [longitude, latitude] = ring.slice(0, -1).reduce(([x, y], [a, b]) => [x + a / (ring.length - 1), y + b / (ring.length - 1)], [0, 0]);
-  await desk.context().close();
-  const context = await browser.newContext({
-    locale: 'zh-CN', viewport: { width: 390, height: 844 }, permissions: ['geolocation'], geolocation: { longitude, latitude },
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=username]', 'grid');
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  const { context, page } = await gridWorkerOnPhone();
   await page.goto(`${base}/cases/new`);
   await page.locator('#case-map canvas').waitFor();
   assert.match(await page.textContent('#case-grid'), /所在网格：.+（\d+）/, 'the grid holding the position is named');

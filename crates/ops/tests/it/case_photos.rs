@@ -5,40 +5,20 @@
 
 use crate::common::*;
 use jiceng_domain::cases::PhotoStage;
-use jiceng_ops::accounts::{self, NewUser};
+use jiceng_ops::OpsError;
+use jiceng_ops::accounts;
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::photos::{self, Upload};
 use jiceng_ops::cases::{departments, views};
 use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::orgs;
-use jiceng_ops::{Actor, Db, OpsError};
 use jiceng_store::Backend;
 use jiceng_testkit::both;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-const PW: &str = "Correct-horse-42";
 const PHONE: &[u8] = include_bytes!("../fixtures/phone.jpg");
-
-async fn account(db: &Db, name: &str, role: &str, scope: &str, department: Option<&str>) -> Actor {
-    accounts::create(
-        db,
-        &actor(),
-        NewUser {
-            username: s(name),
-            password: s(PW),
-            role: s(role),
-            scope: s(scope),
-            department: department.map(str::to_string),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let session = accounts::login(db, name, PW, "test").await.unwrap();
-    accounts::session_actor(db, &session.token).await.unwrap().0
-}
 
 fn photo(stage: PhotoStage, name: &str) -> Upload {
     Upload {
@@ -62,10 +42,6 @@ fn kept_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir.join("cases"))
         .map(|r| r.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default()
-}
-
-fn field(e: &OpsError) -> &'static str {
-    e.body().field.unwrap_or("")
 }
 
 #[both]

@@ -4,7 +4,6 @@
 
 use crate::common::*;
 use chrono::{DateTime, Utc};
-use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::cases::intake::{self, NewCase};
 use jiceng_ops::cases::moves::{self, Move};
 use jiceng_ops::cases::rates::{self, RatesQuery};
@@ -15,31 +14,6 @@ use jiceng_ops::{Actor, Db, OpsError};
 use jiceng_store::Backend;
 use jiceng_testkit::both;
 use serde_json::json;
-
-const PW: &str = "Correct-horse-42";
-
-async fn account(db: &Db, name: &str, role: &str, scope: &str, department: Option<&str>) -> Actor {
-    accounts::create(
-        db,
-        &actor(),
-        NewUser {
-            username: s(name),
-            password: s(PW),
-            role: s(role),
-            scope: s(scope),
-            department: department.map(str::to_string),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let session = accounts::login(db, name, PW, "test").await.unwrap();
-    accounts::session_actor(db, &session.token).await.unwrap().0
-}
-
-fn field(e: &OpsError) -> &'static str {
-    e.body().field.unwrap_or("")
-}
 
 fn mv(action: &str) -> Move {
     Move {

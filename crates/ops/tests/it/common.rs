@@ -1,7 +1,8 @@
 //! A small city for use-case tests: one district, street, community and branch in Putian.
 
+use jiceng_ops::accounts::{self, NewUser};
 use jiceng_ops::orgs::{self, NewOrg};
-use jiceng_ops::{Actor, Db};
+use jiceng_ops::{Actor, Db, OpsError};
 use jiceng_store::Backend;
 use jiceng_store::testing::TestDb;
 
@@ -109,4 +110,38 @@ pub async fn rows6(db: &Db, sql: &str) -> Vec<(i64, i64, i64, i64, i64, i64)> {
         Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
         Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
     }
+}
+
+/// The password of the accounts [`account`] makes.
+pub const PW: &str = "Correct-horse-42";
+
+/// An account made by the operator and signed in: its actor.
+pub async fn account(
+    db: &Db,
+    name: &str,
+    role: &str,
+    scope: &str,
+    department: Option<&str>,
+) -> Actor {
+    accounts::create(
+        db,
+        &actor(),
+        NewUser {
+            username: s(name),
+            password: s(PW),
+            role: s(role),
+            scope: s(scope),
+            department: department.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(db, name, PW, "test").await.unwrap();
+    accounts::session_actor(db, &session.token).await.unwrap().0
+}
+
+/// The field an error names.
+pub fn field(e: &OpsError) -> &'static str {
+    e.body().field.unwrap_or("")
 }
