@@ -34,10 +34,12 @@ labelled_enum! {
         SystemAdmin = "system_admin", "系统管理员";
         SecurityAdmin = "security_admin", "安全管理员";
         AuditAdmin = "audit_admin", "审计管理员";
+        Resident = "resident", "居民";
     }
 }
 
-/// The business roles, for forms: the duty roles are the server operator's to give.
+/// The business roles, for forms: the duty roles are the server operator's to give, and a
+/// resident's account is their own to open with a code.
 pub const BUSINESS_ROLES: &[(&str, &str)] = Role::CHOICES.split_at(8).0;
 
 labelled_enum! {
@@ -80,7 +82,7 @@ impl Role {
 
     /// May read the records within the scope (a member reads only their own file).
     pub fn reads_records(self) -> bool {
-        self != Role::Member && self.duty().is_none()
+        !matches!(self, Role::Member | Role::Resident) && self.duty().is_none()
     }
 
     /// Needs whole ID numbers and phones for the work: organisers who handle transfers and
@@ -116,6 +118,13 @@ impl Role {
 pub fn role_change(from: Role, to: Role) -> Result<(), Invalid> {
     if from == to {
         return Ok(());
+    }
+    if from == Role::Resident || to == Role::Resident {
+        return Err(Invalid::new(
+            "role",
+            to.code(),
+            msg!("居民账号由本人用手机验证码注册，不能与工作人员账号互改角色"),
+        ));
     }
     match (from.duty(), to.duty()) {
         (Some(_), Some(_)) => Err(Invalid::new(
@@ -186,9 +195,10 @@ mod tests {
 
     #[test]
     fn forms_offer_the_business_roles_only() {
-        assert_eq!(BUSINESS_ROLES.len() + 3, Role::CHOICES.len());
+        assert_eq!(BUSINESS_ROLES.len() + 4, Role::CHOICES.len());
         for (code, _) in BUSINESS_ROLES {
-            assert!(Role::parse(code).unwrap().duty().is_none(), "{code}");
+            let role = Role::parse(code).unwrap();
+            assert!(role.duty().is_none() && role != Role::Resident, "{code}");
         }
     }
 
@@ -202,6 +212,8 @@ mod tests {
             (StreetAdmin, SystemAdmin, true),
             (StreetAdmin, CommunityWorker, false),
             (AuditAdmin, AuditAdmin, false),
+            (Member, Resident, true),
+            (Resident, CommunityWorker, true),
         ] {
             assert_eq!(role_change(from, to).is_err(), refused, "{from:?} → {to:?}");
         }

@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod path;
 pub mod phone;
 pub mod points;
+pub mod residents;
 pub mod service;
 pub mod stints;
 pub mod text;
@@ -88,6 +89,8 @@ pub fn all_labels() -> Vec<&'static str> {
         accounts::TokenScope::LABELS,
         DivisionLevel::LABELS,
         wishes::WishStatus::LABELS,
+        residents::ResidentStatus::LABELS,
+        residents::Review::LABELS,
     ] {
         all.extend_from_slice(set);
     }

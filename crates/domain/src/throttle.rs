@@ -49,6 +49,28 @@ pub const TRACK_FROM: Backoff = Backoff {
     longest: Duration::days(1),
 };
 
+/// Sign-in codes sent to one number: five, then an hour's wait (doubling up to a day). Each
+/// send is counted, not only failures: every text costs the city and reaches a stranger.
+pub const CODE_SENDS: Backoff = Backoff {
+    tries: 5,
+    first: Duration::hours(1),
+    longest: Duration::days(1),
+};
+
+/// Sign-in codes asked for from one address, whatever the number: texting strangers.
+pub const CODE_SENDS_FROM: Backoff = Backoff {
+    tries: 20,
+    first: Duration::hours(1),
+    longest: Duration::days(1),
+};
+
+/// Wrong sign-in codes from one address, whatever the number: guessing across numbers.
+pub const CODE_WRONG_FROM: Backoff = Backoff {
+    tries: 20,
+    first: Duration::minutes(30),
+    longest: Duration::days(1),
+};
+
 impl Backoff {
     /// The wait after `failures` in all, if they complete a run of tries.
     pub fn wait_after(&self, failures: i32) -> Option<Duration> {

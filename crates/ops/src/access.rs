@@ -299,6 +299,7 @@ impl Actor {
             Actor::User(_) if role.duty().is_some() => Err(OpsError::Forbidden(msg!(
                 "三员账号只能由服务器操作员在命令行建立和管理"
             ))),
+
             Actor::User(u) if u.role == Role::SystemAdmin => Ok(()),
             Actor::User(u) if u.duties_split || !u.role.manages_accounts() => {
                 Err(OpsError::Forbidden(msg!("不能管理账号")))

@@ -22,6 +22,7 @@ pub enum Area {
     Cobuilding,
     Service,
     Wishes,
+    Residents,
     Cases,
     NewCase,
     Inbox,
@@ -68,7 +69,8 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         ),
         Area::Evaluations => organiser(role) || role == Role::UnitLiaison,
         Area::Cobuilding => organiser(role) || role == Role::UnitLiaison,
-        Area::Wishes => !duty && role != Role::DepartmentHandler,
+        Area::Wishes => !duty && !matches!(role, Role::DepartmentHandler | Role::Resident),
+        Area::Residents => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {
@@ -81,6 +83,8 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Security => actor.may_duty(Duty::Security).is_ok(),
         Area::Audit | Area::LoginLog => actor.may_read_audit().is_ok(),
         // Tokens and the API document are for those who connect other systems.
-        Area::Tokens | Area::ApiDocs => !matches!(role, Role::Member | Role::GridWorker),
+        Area::Tokens | Area::ApiDocs => {
+            !matches!(role, Role::Member | Role::GridWorker | Role::Resident)
+        }
     }
 }

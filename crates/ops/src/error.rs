@@ -18,6 +18,9 @@ pub enum OpsError {
     Forbidden(Msg),
     #[error("{0}")]
     Unauthenticated(Msg),
+    /// A service the use case needs (the SMS gateway) cannot be reached: worth retrying.
+    #[error("{0}")]
+    Unavailable(Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -77,6 +80,7 @@ impl OpsError {
             OpsError::Conflict(_) => "conflict",
             OpsError::Forbidden(_) => "forbidden",
             OpsError::Unauthenticated(_) => "unauthenticated",
+            OpsError::Unavailable(_) => "unavailable",
             OpsError::Store(StoreError::Unavailable(_)) => "unavailable",
             OpsError::Store(_) => "store",
         }
@@ -90,7 +94,7 @@ impl OpsError {
                 msg!("找不到{what}：{key}", what = Label(what), key = key)
             }
             OpsError::Forbidden(m) => msg!("无权操作：{why}", why = m.render(lang)),
-            OpsError::Unauthenticated(m) => m.clone(),
+            OpsError::Unauthenticated(m) | OpsError::Unavailable(m) => m.clone(),
             OpsError::Store(e) => store_msg(e),
         };
         m.render(lang)

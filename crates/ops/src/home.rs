@@ -42,6 +42,9 @@ pub struct CommunityWork {
     /// Commitments of this year's co-building agreements not yet done and due within 30 days
     /// (or overdue).
     pub commitments_due: i64,
+    /// Residents who signed up and wait for the community to confirm them.
+    pub residents_pending: i64,
+    pub residents_more: bool,
 }
 
 /// How many rows of a list a count reads before it says "more".
@@ -219,6 +222,15 @@ async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
         },
     )
     .await?;
+    let waiting = crate::residents::list(
+        db,
+        actor,
+        crate::residents::ListResidents {
+            limit: Some(COUNTED),
+            ..Default::default()
+        },
+    )
+    .await?;
     let soon = today + chrono::Days::new(30);
     let commitments_due = crate::cobuilding::commitments_of(db, actor, &agreements.items)
         .await?
@@ -239,6 +251,8 @@ async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
         wishes_to_confirm: claimed.items.len() as i64,
         wishes_more: claimed.next.is_some(),
         commitments_due,
+        residents_pending: waiting.items.len() as i64,
+        residents_more: waiting.next.is_some(),
     })
 }
 

@@ -24,6 +24,7 @@ pub mod orglife;
 pub mod orgs;
 pub mod points;
 pub mod registrations;
+pub mod residents;
 pub mod service;
 mod throttle;
 pub mod units;

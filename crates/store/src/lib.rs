@@ -26,6 +26,7 @@ pub mod patrols;
 pub mod places;
 pub mod points;
 pub mod registrations;
+pub mod residents;
 pub mod service;
 pub mod throttles;
 pub mod units;

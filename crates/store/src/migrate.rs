@@ -209,6 +209,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case_photos",
         sql: include_str!("migrations/0039_case_photos.sql"),
     },
+    Migration {
+        version: 40,
+        name: "residents",
+        sql: include_str!("migrations/0040_residents.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

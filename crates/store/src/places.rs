@@ -11,6 +11,7 @@ pub struct PlaceRow {
     pub id: i64,
     pub grid_id: i64,
     pub grid_code: String,
+    pub grid_name: String,
     pub kind: PlaceKind,
     pub name: String,
     pub lon: f64,
@@ -29,7 +30,7 @@ pub struct NewPlace<'a> {
     pub unit_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT p.id, p.grid_id, g.code AS grid_code, p.kind, p.name, p.lon, p.lat, p.households, p.unit_id \
+const SELECT: &str = "SELECT p.id, p.grid_id, g.code AS grid_code, g.name AS grid_name, p.kind, p.name, p.lon, p.lat, p.households, p.unit_id \
      FROM grid_places p JOIN grids g ON g.id = p.grid_id";
 
 /// Adds a place; a building adds itself and its households to the grid's totals.

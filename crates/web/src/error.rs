@@ -55,6 +55,7 @@ pub fn status_of(e: &OpsError) -> StatusCode {
         OpsError::Conflict(_) => StatusCode::CONFLICT,
         OpsError::Forbidden(_) => StatusCode::FORBIDDEN,
         OpsError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        OpsError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Store(_) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         OpsError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -23,6 +23,7 @@ mod orgs;
 mod pages;
 mod points;
 mod request;
+mod residents;
 pub mod routes;
 mod service;
 mod settings;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub intake: jiceng_ops::cases::intake::Batcher,
     /// Proxies whose `X-Forwarded-For` names the client (see `client.rs`).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Where residents' sign-in codes go.
+    pub codes: Arc<jiceng_ops::residents::CodeSender>,
 }
 
 /// The probes, the API and the pages, each as its table of routes.
@@ -86,6 +89,8 @@ pub struct Deployment {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The address users reach the server at; when it is https, cookies are `Secure`.
     pub public_url: Option<String>,
+    /// Where residents' sign-in codes go: the log unless an SMS adapter is set.
+    pub codes: jiceng_ops::residents::CodeSender,
 }
 
 impl Deployment {
@@ -124,6 +129,7 @@ pub fn router_behind(db: Db, files: PathBuf, deployment: Deployment) -> Router {
     let https = deployment.https();
     let state = AppState {
         trusted_proxies: Arc::new(deployment.trusted_proxies),
+        codes: Arc::new(deployment.codes),
         intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
         db,
         files: Arc::new(files),

@@ -69,6 +69,8 @@ pub enum Noun {
     PointsEntry,
     ServiceRecord,
     Wish,
+    /// A resident who signed in with a phone code: resolved through the residents' policy.
+    Resident,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -64,6 +64,16 @@ enum Command {
         /// The address users reach jiceng at (https://… makes cookies Secure).
         #[arg(long, env = "JICENG_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The adapter for the city's SMS gateway that residents' sign-in codes are posted to
+        /// (http://host:port/path on the local network); without it codes go to the log.
+        #[arg(long, env = "JICENG_SMS_ADAPTER", requires_all = ["sms_key", "sms_template"])]
+        sms_adapter: Option<String>,
+        /// The key that signs each request to the SMS adapter (HMAC-SHA256, 16+ characters).
+        #[arg(long, env = "JICENG_SMS_KEY", hide_env_values = true)]
+        sms_key: Option<String>,
+        /// The gateway's template for sign-in codes, as registered there (模板编号).
+        #[arg(long, env = "JICENG_SMS_TEMPLATE")]
+        sms_template: Option<String>,
     },
     /// Build a demo city into an empty database.
     Demo(demo::DemoArgs),
@@ -111,11 +121,31 @@ pub async fn run(cli: Cli) -> ExitCode {
             demo,
             trusted_proxies,
             public_url,
+            sms_adapter,
+            sms_key,
+            sms_template,
         } => {
             let files = cli.data_dir.join("files");
+            // Codes go to the adapter when one is set; otherwise to the log, and a demo shows
+            // them on the page too.
+            let codes = match sms_adapter {
+                Some(url) => match jiceng_ops::residents::HttpSender::new(
+                    &url,
+                    sms_key.as_deref().unwrap_or(""),
+                    sms_template.as_deref().unwrap_or(""),
+                ) {
+                    Ok(h) => jiceng_ops::residents::CodeSender::Http(h),
+                    Err(why) => {
+                        eprintln!("错误：{why}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => jiceng_ops::residents::CodeSender::Log { shown: demo },
+            };
             let deployment = jiceng_web::Deployment {
                 trusted_proxies,
                 public_url,
+                codes,
             };
             serve(&db, &actor, files, listen, demo, deployment, &out).await
         }

@@ -39,7 +39,7 @@ impl Out {
             OpsError::Invalid(_) | OpsError::Conflict(_) => 2,
             OpsError::NotFound { .. } => 3,
             OpsError::Forbidden(_) | OpsError::Unauthenticated(_) => 4,
-            OpsError::Store(_) => 5,
+            OpsError::Store(_) | OpsError::Unavailable(_) => 5,
         })
     }
 }

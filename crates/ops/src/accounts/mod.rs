@@ -191,6 +191,14 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, Op
     let password = required("password", &new.password)?;
     passwords::check_new(db, None, &username, password).await?;
     let role = Role::parse(required("role", &new.role)?)?;
+    if role == Role::Resident {
+        return Err(Invalid::new(
+            "role",
+            role.code(),
+            msg!("居民账号由本人用手机验证码注册，不由管理员建立"),
+        )
+        .into());
+    }
     let display_name = text::name("name", opt(&new.display_name).unwrap_or(&username), 30)?;
     let hash = hashing::hash(password).await?;
 

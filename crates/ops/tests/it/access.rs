@@ -7,7 +7,7 @@ use jiceng_ops::audit::{self, BrowseAudit};
 use jiceng_ops::members::{self, ListMembers};
 use jiceng_ops::orgs::{self, ListOrgs, NewOrg};
 use jiceng_ops::units::{self, NewUnit};
-use jiceng_ops::{Actor, OpsError, registrations};
+use jiceng_ops::{Actor, OpsError, registrations, residents};
 use jiceng_store::Backend;
 use jiceng_store::Db;
 use jiceng_testkit::both;
@@ -424,10 +424,16 @@ async fn access_matrix(on: Backend) {
             "audit_admin",
             account(&t.db, "role11", "audit_admin", None, None, None).await,
         ),
+        // A resident of C, signed in with a phone code: reads and writes no record.
+        (
+            "resident",
+            resident(&t.db, "13500135001", "居民甲", "C", None).await.0,
+        ),
     ];
+    let (_, neighbour) = resident(&t.db, "13500135002", "居民乙", "C", None).await;
     for (role, a) in &roles {
         let duty = matches!(*role, "system_admin" | "security_admin" | "audit_admin");
-        let reads = *role != "member" && !duty;
+        let reads = !matches!(*role, "member" | "resident") && !duty;
         let writes = matches!(
             *role,
             "district_admin" | "street_admin" | "community_secretary" | "community_worker"
@@ -528,6 +534,23 @@ async fn access_matrix(on: Backend) {
             writes && reaches_outside,
             "{role} adds an org out of scope"
         );
+
+        // A resident of C: read by the readers whose scope holds C, reviewed by its writers.
+        let reaches_c = matches!(
+            *role,
+            "district_admin"
+                | "street_admin"
+                | "community_secretary"
+                | "community_worker"
+                | "department_handler"
+        );
+        let r = residents::get(&t.db, a, neighbour.id, false).await;
+        assert_eq!(r.is_ok(), reaches_c, "{role} reads a resident of C");
+        if !reaches_c {
+            assert!(not_found(r), "{role}: a resident out of reach is not found");
+        }
+        let r = residents::list(&t.db, a, Default::default()).await;
+        assert_eq!(r.is_ok(), reads, "{role} lists the residents of its scope");
 
         let reveal = members::show(&t.db, a, inside.id, true).await;
         let sees = matches!(

@@ -145,3 +145,34 @@ pub async fn account(
 pub fn field(e: &OpsError) -> &'static str {
     e.body().field.unwrap_or("")
 }
+
+/// A resident signed in with a code (shown, as in the demo) on their first sign-in, living in
+/// `community` (in `building`, where it has mapped buildings).
+pub async fn resident(
+    db: &Db,
+    phone: &str,
+    name: &str,
+    community: &str,
+    building: Option<i64>,
+) -> (Actor, jiceng_ops::residents::ResidentView) {
+    use jiceng_ops::residents::{self, CodeSender, SignInInput};
+    let shown = CodeSender::Log { shown: true };
+    let sent = residents::send_code(db, &shown, phone, "test")
+        .await
+        .unwrap();
+    let session = residents::sign_in(
+        db,
+        SignInInput {
+            phone: s(phone),
+            sms_code: sent.shown_code,
+            name: s(name),
+            community: s(community),
+            place_id: building,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let actor = accounts::session_actor(db, &session.token).await.unwrap().0;
+    (actor, session.resident)
+}

@@ -19,6 +19,7 @@ mod members;
 mod orglife;
 mod orgs;
 mod points;
+mod residents;
 mod service;
 mod trust;
 mod wishes;

@@ -60,6 +60,7 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Cobuilding, "/cobuilding", "nav.cobuilding"),
             (Area::Service, "/service", "nav.service"),
             (Area::Wishes, "/wishes", "nav.wishes"),
+            (Area::Residents, "/residents", "nav.residents"),
         ],
     ),
     (

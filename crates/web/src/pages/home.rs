@@ -101,6 +101,9 @@ pub async fn home(State(s): State<AppState>, v: Viewer) -> Response {
         })
         .into_response();
     }
+    if v.actor.role() == Some(jiceng_domain::Role::Resident) {
+        return Redirect::to("/resident").into_response();
+    }
     let l = v.layout(v.t("nav.home").to_string());
     let agenda = match jiceng_ops::home::agenda(&s.db, &v.actor).await {
         Ok(a) => a,

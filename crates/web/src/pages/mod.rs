@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 16] = [
+    let features: [fn(routes::Table) -> routes::Table; 17] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -41,6 +41,7 @@ pub fn routes() -> routes::Table {
         crate::settings::pages,
         crate::units::pages,
         crate::wishes::pages,
+        crate::residents::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;
@@ -187,6 +188,10 @@ impl FromRequestParts<AppState> for Viewer {
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or("/");
+            // A resident signs in with a code, on their own page.
+            if parts.uri.path().starts_with("/resident") {
+                return go(&parts.headers, "/resident/login");
+            }
             go(&parts.headers, &format!("/login?next={}", encode(next)))
         };
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {

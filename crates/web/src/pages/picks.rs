@@ -42,12 +42,18 @@ struct Picks {
 /// The choices for the typed text. When nothing is typed (the field was cleared) the answer
 /// is 204, which htmx leaves unswapped: a list being browsed is not wiped by a late answer.
 pub(crate) fn offer(v: &Viewer, choices: Vec<Choice>, typed: bool, none: &'static str) -> Response {
+    offer_in(v.layout(""), choices, typed, none)
+}
+
+/// The same in a given layout: a public page's picker, for someone not signed in.
+pub(crate) fn offer_in(
+    l: Layout,
+    choices: Vec<Choice>,
+    typed: bool,
+    none: &'static str,
+) -> Response {
     if !typed {
         return StatusCode::NO_CONTENT.into_response();
     }
-    render(&Picks {
-        l: v.layout(""),
-        choices,
-        none,
-    })
+    render(&Picks { l, choices, none })
 }
