@@ -15,5 +15,6 @@ mod exports;
 mod failures;
 mod imports;
 mod pages;
+mod residents;
 mod routes;
 mod trust;

@@ -66,6 +66,14 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "GET /api/v1/track/{code}/photos/{id}",
         "POST /api/v1/track/{code}/rating",
         "GET /api/v1/openapi.json",
+        "GET /resident/login",
+        "POST /resident/code",
+        "POST /resident/login",
+        "GET /resident/communities",
+        "GET /resident/buildings",
+        "POST /api/v1/resident/code",
+        "POST /api/v1/resident/session",
+        "GET /api/v1/resident/buildings",
     ]
     .map(String::from)
     .into();
@@ -93,6 +101,8 @@ fn the_public_and_account_surfaces_are_the_listed_ones() {
         "POST /api/v1/me/totp/confirm",
         "POST /totp/recovery-codes",
         "POST /api/v1/me/totp/recovery-codes",
+        "GET /resident",
+        "GET /api/v1/resident/me",
     ]
     .map(String::from)
     .into();
@@ -222,6 +232,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         }
         Noun::Wish => {
             "SELECT CAST(w.id AS TEXT) FROM wishes w JOIN orgs o ON o.id = w.community_org_id WHERE NOT (o.path >= $1 AND o.path < $2) ORDER BY w.id DESC LIMIT 1"
+        }
+        Noun::Resident => {
+            "SELECT CAST(r.id AS TEXT) FROM residents r WHERE NOT (r.community_path >= $1 AND r.community_path < $2) ORDER BY r.id DESC LIMIT 1"
         }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
@@ -463,6 +476,35 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
     )
     .await
     .unwrap();
+    // Residents who signed up in another community: twelve, so the latest id has two digits.
+    let community = first("SELECT o.code FROM orgs o WHERE o.level = 'community' AND o.category = 'regional' AND NOT (o.path >= $1 AND o.path < $2) ORDER BY o.id DESC LIMIT 1")
+        .await
+        .expect("a community elsewhere");
+    let building = jiceng_ops::residents::buildings(&t.db, &community)
+        .await
+        .unwrap()
+        .first()
+        .map(|b| b.id);
+    for n in 0..12 {
+        let phone = format!("1390000{n:04}");
+        let shown = jiceng_ops::residents::CodeSender::Log { shown: true };
+        let sent = jiceng_ops::residents::send_code(&t.db, &shown, &phone, "test")
+            .await
+            .unwrap();
+        jiceng_ops::residents::sign_in(
+            &t.db,
+            jiceng_ops::residents::SignInInput {
+                phone: Some(phone),
+                sms_code: sent.shown_code,
+                name: Some("他处居民".into()),
+                community: Some(community.clone()),
+                place_id: building,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    }
     let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut checked = 0;
     for r in jiceng_web::route_table() {
