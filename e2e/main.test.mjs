@@ -20,7 +20,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'jiceng-e2e-'));
 const phonePhoto = join(here, '..', 'crates', 'ops', 'tests', 'fixtures', 'phone.jpg');
 // Every photo drawn on the page has loaded (a broken one has no natural width).
 const photosShown = (page) => page.$$eval('.photo-strip img', (imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
-let server, browser, base, password, accounts;
+let server, browser, base, password, accounts, scopes;
 
 const jiceng = (...args) => JSON.parse(execFileSync(bin, ['--data-dir', dataDir, '--json', ...args], { env: { ...process.env, JICENG_LOG: 'warn' } }).toString());
 
@@ -41,9 +41,10 @@ before(async () => {
   const demo = jiceng('demo', '--city', '莆田市', '--scale', '0.1', '--seed', '5');
   password = demo.password;
   accounts = demo.accounts.map((a) => a.username);
+  scopes = Object.fromEntries(demo.accounts.map((a) => [a.username, a.scope]));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore', env: { ...process.env, JICENG_LOG: 'warn' } });
+  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`, '--show-codes'], { stdio: 'ignore', env: { ...process.env, JICENG_LOG: 'warn' } });
   await waitFor(`${base}/healthz`);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -576,6 +577,47 @@ test('a member claims a micro-wish on the phone and sees it count once fulfilled
   assert.match(await member.textContent('table.wishes'), /浏览器测试：想要一副老花镜/);
   await member.screenshot({ path: join(shots, '23-wish-on-ledger.png'), fullPage: true });
   await member.context().close();
+});
+
+test('a resident signs up on a phone with a code, and the community worker confirms them', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto(`${base}/resident`);
+  assert.match(phone.url(), /\/resident\/login$/, 'a signed-out resident is sent to the code sign-in');
+  await phone.fill('input[name=phone]', '13812340001');
+  await Promise.all([phone.waitForSelector('#demo-code'), phone.click('button:has-text("获取验证码")')]);
+  assert.match(await phone.textContent('main'), /138\*\*\*\*0001/);
+  const code = (await phone.textContent('#demo-code')).trim();
+  await phone.fill('input[name=sms_code]', code);
+  await Promise.all([phone.waitForSelector('input[name=name]'), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  await phone.fill('input[name=name]', '林阿姨');
+  // The community is picked by name; its mapped buildings then fill the building field.
+  const community = scopes.worker.replace(/^中共/, '').replace(/委员会$/, '');
+  await phone.fill('input[name=community]', community);
+  await phone.locator('.picks button[data-code]').first().click();
+  await phone.waitForFunction(() => document.querySelectorAll('#place_id option[value]:not([value=""])').length > 0);
+  const building = await phone.$eval('#place_id option[value]:not([value=""])', (o) => o.value);
+  await phone.selectOption('#place_id', building);
+  await phone.screenshot({ path: join(shots, '40-resident-sign-up-phone.png'), fullPage: true });
+  await Promise.all([phone.waitForURL(`${base}/resident`), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  assert.match(await phone.textContent('main'), /林阿姨[\s\S]*待确认/);
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing overflows sideways');
+  await phone.screenshot({ path: join(shots, '41-resident-pending-phone.png'), fullPage: true });
+
+  const worker = await signIn('worker');
+  await worker.goto(`${base}/`);
+  await worker.click('main a[href="/residents"]');
+  const row = worker.locator('tr[data-resident]', { hasText: '林阿姨' });
+  assert.match(await row.textContent(), /138\*\*\*\*0001/, 'the phone is masked');
+  await worker.screenshot({ path: join(shots, '42-residents-to-confirm.png'), fullPage: true });
+  await row.locator('button', { hasText: '确认' }).first().click();
+  // Confirmed, they leave the queue.
+  await worker.locator('tr[data-resident]', { hasText: '林阿姨' }).waitFor({ state: 'detached' });
+  await worker.context().close();
+
+  await phone.reload();
+  assert.match(await phone.textContent('main'), /已确认/);
+  await context.close();
 });
 
 test("a street ranks its members by points: ranks carry across pages and each total is the member's ledger", async () => {

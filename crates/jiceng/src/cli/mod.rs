@@ -74,6 +74,10 @@ enum Command {
         /// The gateway's template for sign-in codes, as registered there (模板编号).
         #[arg(long, env = "JICENG_SMS_TEMPLATE")]
         sms_template: Option<String>,
+        /// Show residents' sign-in codes on the page (demos and tests only: anyone could sign
+        /// in as anyone). `--demo` shows them too, unless an SMS adapter is set.
+        #[arg(long)]
+        show_codes: bool,
     },
     /// Build a demo city into an empty database.
     Demo(demo::DemoArgs),
@@ -124,6 +128,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             sms_adapter,
             sms_key,
             sms_template,
+            show_codes,
         } => {
             let files = cli.data_dir.join("files");
             // Codes go to the adapter when one is set; otherwise to the log, and a demo shows
@@ -140,7 +145,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                         return ExitCode::from(2);
                     }
                 },
-                None => jiceng_ops::residents::CodeSender::Log { shown: demo },
+                None => jiceng_ops::residents::CodeSender::Log {
+                    shown: demo || show_codes,
+                },
             };
             let deployment = jiceng_web::Deployment {
                 trusted_proxies,

@@ -157,13 +157,17 @@ pub async fn submit(
         Err(e) => {
             let register = asks_registration(&e);
             let community = value(&f, "community");
+            // The first time the page asks for the registration it explains, without an alarm;
+            // the registration's own refusals are named.
+            let first_ask = register && !f.contains_key("name");
             let mut p = page(
                 &headers,
                 if register { Step::Register } else { Step::Code },
                 f,
             );
-            // The first time the page asks for the registration, it says so without an alarm.
-            p.error = e.render(lang);
+            if !first_ask {
+                p.error = e.render(lang);
+            }
             if register && let Some(c) = community {
                 p.buildings = residents::buildings(&s.db, &c).await.unwrap_or_default();
             }
