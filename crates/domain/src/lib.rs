@@ -21,6 +21,7 @@ pub mod id_number;
 pub mod imports;
 pub mod keyset;
 pub mod members;
+pub mod needs;
 pub mod orglife;
 pub mod orgs;
 pub mod passwords;
@@ -91,6 +92,11 @@ pub fn all_labels() -> Vec<&'static str> {
         wishes::WishStatus::LABELS,
         residents::ResidentStatus::LABELS,
         residents::Review::LABELS,
+        needs::NeedStatus::LABELS,
+        needs::NeedUrgency::LABELS,
+        needs::NeedSource::LABELS,
+        needs::MetBy::LABELS,
+        needs::NeedMove::LABELS,
     ] {
         all.extend_from_slice(set);
     }

@@ -20,6 +20,7 @@ pub mod grids;
 pub mod home;
 pub mod imports;
 pub mod members;
+pub mod needs;
 pub mod orglife;
 pub mod orgs;
 pub mod points;

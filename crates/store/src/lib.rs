@@ -20,6 +20,7 @@ pub mod import_jobs;
 pub mod keyset;
 pub mod login_log;
 pub mod members;
+pub mod needs;
 pub mod orglife;
 pub mod orgs;
 pub mod patrols;

@@ -214,6 +214,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "residents",
         sql: include_str!("migrations/0040_residents.sql"),
     },
+    Migration {
+        version: 41,
+        name: "needs",
+        sql: include_str!("migrations/0041_needs.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

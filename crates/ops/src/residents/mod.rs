@@ -67,16 +67,22 @@ impl From<ResidentRow> for ResidentView {
     }
 }
 
+/// The acting resident's own record; refused for anyone else.
+pub(crate) async fn own(tx: &mut jiceng_store::Tx, actor: &Actor) -> Result<ResidentRow, OpsError> {
+    let refused = || OpsError::Forbidden(msg!("仅居民本人可查看"));
+    match actor {
+        Actor::User(u) if u.role == jiceng_domain::Role::Resident => {
+            store::by_user(tx, u.id).await?.ok_or_else(refused)
+        }
+        _ => Err(refused()),
+    }
+}
+
 /// The signed-in resident's own record.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "resident_me"))]
 pub async fn me(db: &Db, actor: &Actor) -> Result<ResidentView, OpsError> {
-    let Actor::User(u) = actor else {
-        return Err(OpsError::Forbidden(msg!("仅居民本人可查看")));
-    };
     let mut tx = db.read().await?;
-    let row = store::by_user(&mut tx, u.id)
-        .await?
-        .ok_or_else(|| OpsError::Forbidden(msg!("仅居民本人可查看")))?;
+    let row = own(&mut tx, actor).await?;
     Ok(policy::shown(actor, row, false))
 }
 
@@ -233,7 +239,7 @@ pub struct Building {
 }
 
 /// Most buildings one community offers to choose from.
-const BUILDINGS: i64 = 2000;
+pub(crate) const BUILDINGS: i64 = 2000;
 
 /// The buildings a community has mapped, for a resident choosing where they live (before they
 /// have an account: building names are what a visitor reads on the gate).

@@ -176,3 +176,38 @@ pub async fn resident(
     let actor = accounts::session_actor(db, &session.token).await.unwrap().0;
     (actor, session.resident)
 }
+
+/// A grid in community C with two mapped buildings; their ids.
+pub async fn buildings(db: &Db) -> (i64, i64) {
+    use jiceng_ops::grids::places::{self, NewPlaceInput};
+    use jiceng_ops::grids::{self, NewGridInput};
+    let a = actor();
+    let square = serde_json::json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
+    grids::add(
+        db,
+        &a,
+        NewGridInput {
+            community: s("C"),
+            number: Some(1),
+            geometry: Some(square),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let building = |name: &str, lon: f64| NewPlaceInput {
+        kind: s("building"),
+        name: s(name),
+        lon: Some(lon),
+        lat: Some(25.405),
+        households: Some(20),
+        ..Default::default()
+    };
+    let b1 = places::add(db, &a, building("1号楼", 119.002))
+        .await
+        .unwrap();
+    let b2 = places::add(db, &a, building("2号楼", 119.008))
+        .await
+        .unwrap();
+    (b1.id, b2.id)
+}

@@ -16,6 +16,7 @@ mod kept_pairs;
 mod kept_points;
 mod log_scopes;
 mod members;
+mod needs;
 mod orglife;
 mod orgs;
 mod points;

@@ -5,16 +5,13 @@
 use crate::common::*;
 use jiceng_domain::clock;
 use jiceng_domain::residents::ResidentStatus;
+use jiceng_ops::OpsError;
 use jiceng_ops::accounts::{self, NewUser};
-use jiceng_ops::grids::places::{self, NewPlaceInput};
-use jiceng_ops::grids::{self, NewGridInput};
 use jiceng_ops::residents::{
     self, CodeSender, HttpSender, ListResidents, ReviewInput, SignInInput,
 };
-use jiceng_ops::{Db, OpsError};
 use jiceng_store::Backend;
 use jiceng_testkit::both;
-use serde_json::json;
 
 const SHOWN: CodeSender = CodeSender::Log { shown: true };
 
@@ -24,39 +21,6 @@ fn sign(phone: &str, code: Option<String>) -> SignInInput {
         sms_code: code,
         ..Default::default()
     }
-}
-
-/// A grid in community C with two mapped buildings; their ids.
-async fn buildings(db: &Db) -> (i64, i64) {
-    let a = actor();
-    let square = json!({ "type": "Polygon", "coordinates": [[[119.0, 25.4], [119.01, 25.4], [119.01, 25.41], [119.0, 25.41]]] });
-    grids::add(
-        db,
-        &a,
-        NewGridInput {
-            community: s("C"),
-            number: Some(1),
-            geometry: Some(square),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let building = |name: &str, lon: f64| NewPlaceInput {
-        kind: s("building"),
-        name: s(name),
-        lon: Some(lon),
-        lat: Some(25.405),
-        households: Some(20),
-        ..Default::default()
-    };
-    let b1 = places::add(db, &a, building("1号楼", 119.002))
-        .await
-        .unwrap();
-    let b2 = places::add(db, &a, building("2号楼", 119.008))
-        .await
-        .unwrap();
-    (b1.id, b2.id)
 }
 
 #[both]

@@ -1,0 +1,54 @@
+//! The resident who posted a need rates what was done, once it is met: one to five stars and
+//! a note. Rated once.
+
+use super::{Need, policy};
+use crate::input::opt;
+use crate::{Actor, OpsError};
+use jiceng_domain::needs::{self, NeedStatus};
+use jiceng_domain::{Invalid, msg, text};
+use jiceng_store::needs as store;
+use jiceng_store::{Db, audit};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct RatingInput {
+    /// 1–5 stars.
+    pub rating: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate_need"))]
+pub async fn rate(db: &Db, actor: &Actor, id: i64, input: RatingInput) -> Result<Need, OpsError> {
+    let rating = needs::rating(
+        input
+            .rating
+            .ok_or_else(|| Invalid::new("rating", "", msg!("必填")))?,
+    )?;
+    let note = opt(&input.note)
+        .map(|n| text::long("note", n, 300))
+        .transpose()?;
+    let mut tx = db.write().await?;
+    let need = policy::resolve(&mut tx, actor, id).await?;
+    policy::may_rate(actor, &need)?;
+    if need.status != NeedStatus::Met {
+        return Err(Invalid::new("rating", rating, msg!("需求满足后才能评价")).into());
+    }
+    if need.rating.is_some() || store::rate(&mut tx, id, rating, note.as_deref()).await? == 0 {
+        return Err(OpsError::conflict("rating", rating, msg!("已评价过")));
+    }
+    let row = store::by_id(&mut tx, id).await?.expect("still there");
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "need.rate",
+            target: &format!("need:{id}"),
+            path: Some(&need.community_path),
+            before: None,
+            after: Some(format!("{{\"rating\":{rating}}}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(policy::shown(actor, Need::from(row)))
+}

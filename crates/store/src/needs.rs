@@ -1,0 +1,322 @@
+//! 需求清单 records, their categories, and the figures kept as they change.
+
+use crate::db::on;
+use crate::keyset::{Args, Scope, fetch};
+use crate::{StoreError, Tx};
+use chrono::NaiveDate;
+use jiceng_domain::clock;
+use jiceng_domain::needs::{MetBy, NeedSource, NeedStatus, NeedUrgency};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CategoryRow {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub position: i64,
+}
+
+/// Every category, the top ones first, each followed in order by its subcategories.
+pub async fn categories(tx: &mut Tx) -> Result<Vec<CategoryRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, CategoryRow>(
+        "SELECT k.code, k.name, k.parent_code, k.position FROM need_categories k \
+         LEFT JOIN need_categories t ON t.code = k.parent_code \
+         ORDER BY COALESCE(t.position, k.position), COALESCE(k.parent_code, k.code), k.parent_code IS NOT NULL, \
+         k.position, k.code")
+        .fetch_all(c).await)?)
+}
+
+pub async fn category(tx: &mut Tx, code: &str) -> Result<Option<CategoryRow>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, CategoryRow>(
+        "SELECT code, name, parent_code, position FROM need_categories WHERE code = $1")
+        .bind(code).fetch_optional(c).await)?)
+}
+
+pub async fn add_category(
+    tx: &mut Tx,
+    code: &str,
+    name: &str,
+    parent: Option<&str>,
+) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "INSERT INTO need_categories (code, name, parent_code, position) VALUES ($1, $2, $3, \
+         (SELECT COALESCE(MAX(position), 0) + 1 FROM need_categories WHERE parent_code IS NOT DISTINCT FROM $3))")
+        .bind(code).bind(name).bind(parent).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn rename_category(tx: &mut Tx, code: &str, name: &str) -> Result<u64, StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query("UPDATE need_categories SET name = $1 WHERE code = $2")
+        .bind(name).bind(code).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NeedRow {
+    pub id: i64,
+    pub community_org_id: i64,
+    pub community_name: String,
+    pub community_path: String,
+    pub street_org_id: Option<i64>,
+    pub district_org_id: Option<i64>,
+    pub category: String,
+    pub category_name: String,
+    pub top_category: String,
+    pub title: String,
+    pub detail: Option<String>,
+    pub place_id: Option<i64>,
+    pub place_name: Option<String>,
+    pub grid_id: Option<i64>,
+    pub grid_name: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub urgency: NeedUrgency,
+    pub people: i64,
+    pub supporters: i64,
+    pub wanted_from: Option<NaiveDate>,
+    pub wanted_until: Option<NaiveDate>,
+    pub source: NeedSource,
+    pub resident_id: Option<i64>,
+    pub resident_user_id: Option<i64>,
+    pub resident_name: Option<String>,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub status: NeedStatus,
+    pub merged_into: Option<i64>,
+    pub met_by: Option<MetBy>,
+    pub met_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    pub rating: Option<i64>,
+    pub rating_note: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub posted_on: NaiveDate,
+    pub year: i64,
+    pub posted_by: String,
+}
+
+const SELECT: &str = "SELECT n.id, n.community_org_id, c.name AS community_name, n.community_path, n.street_org_id, \
+     n.district_org_id, n.category, k.name AS category_name, n.top_category, n.title, n.detail, n.place_id, \
+     p.name AS place_name, n.grid_id, g.name AS grid_name, n.lon, n.lat, n.urgency, n.people, n.supporters, \
+     n.wanted_from, n.wanted_until, n.source, n.resident_id, r.user_id AS resident_user_id, r.name AS resident_name, \
+     n.unit_id, u.name AS unit_name, n.status, n.merged_into, n.met_by, n.met_on, n.outcome, n.rating, n.rating_note, \
+     n.reviewed_by, n.posted_on, n.year, n.posted_by \
+     FROM needs n JOIN orgs c ON c.id = n.community_org_id JOIN need_categories k ON k.code = n.category \
+     LEFT JOIN grid_places p ON p.id = n.place_id LEFT JOIN grids g ON g.id = n.grid_id \
+     LEFT JOIN residents r ON r.id = n.resident_id LEFT JOIN units u ON u.id = n.unit_id";
+
+pub struct NewNeed<'a> {
+    pub community_org_id: i64,
+    pub community_path: &'a str,
+    pub category: &'a str,
+    pub top_category: &'a str,
+    pub title: &'a str,
+    pub title_key: &'a str,
+    pub detail: Option<&'a str>,
+    pub place_id: Option<i64>,
+    pub grid_id: Option<i64>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub urgency: NeedUrgency,
+    pub people: i64,
+    pub wanted_from: Option<NaiveDate>,
+    pub wanted_until: Option<NaiveDate>,
+    pub source: NeedSource,
+    pub resident_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub status: NeedStatus,
+    pub posted_on: NaiveDate,
+    pub by: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, n: &NewNeed<'_>) -> Result<i64, StoreError> {
+    let sql = format!(
+        "INSERT INTO needs (community_org_id, community_path, category, top_category, title, title_key, detail, place_id, \
+         grid_id, lon, lat, urgency, people, wanted_from, wanted_until, source, resident_id, unit_id, status, posted_on, \
+         year, posted_by, created_at, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, {}) RETURNING id",
+        crate::orgs::levels_of_community("$1")
+    );
+    use chrono::Datelike;
+    Ok(on!(tx, c => sqlx::query_scalar(&sql)
+        .bind(n.community_org_id).bind(n.community_path).bind(n.category).bind(n.top_category).bind(n.title)
+        .bind(n.title_key).bind(n.detail).bind(n.place_id).bind(n.grid_id).bind(n.lon).bind(n.lat).bind(n.urgency)
+        .bind(n.people).bind(n.wanted_from).bind(n.wanted_until).bind(n.source).bind(n.resident_id).bind(n.unit_id)
+        .bind(n.status).bind(n.posted_on).bind(i64::from(n.posted_on.year())).bind(n.by).bind(clock::now())
+        .fetch_one(c).await)?)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<NeedRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE n.id = $1");
+    Ok(on!(tx, c => sqlx::query_as::<_, NeedRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// An open (or pending) need of the community with the same title: the one a repeat joins.
+pub async fn same(tx: &mut Tx, community: i64, title_key: &str) -> Result<Option<i64>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM needs WHERE community_org_id = $1 AND title_key = $2 AND status IN ('open', 'pending') \
+         ORDER BY id LIMIT 1")
+        .bind(community).bind(title_key).fetch_optional(c).await)?)
+}
+
+/// A repeat of the need joins it: one more supporter, and its people.
+pub async fn join(tx: &mut Tx, id: i64, people: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE needs SET supporters = supporters + 1, people = people + $1 WHERE id = $2")
+        .bind(people).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// What a move writes.
+pub struct Change<'a> {
+    pub status: NeedStatus,
+    pub merged_into: Option<i64>,
+    pub met_by: Option<MetBy>,
+    pub met_on: Option<NaiveDate>,
+    pub outcome: Option<&'a str>,
+    pub reviewed_by: Option<&'a str>,
+}
+
+/// Writes a move; `from` guards against a concurrent one (0 rows when it lost).
+pub async fn set_state(
+    tx: &mut Tx,
+    id: i64,
+    from: NeedStatus,
+    c: &Change<'_>,
+) -> Result<u64, StoreError> {
+    Ok(on!(tx, conn => sqlx::query(
+        "UPDATE needs SET status = $1, merged_into = COALESCE($2, merged_into), met_by = COALESCE($3, met_by), \
+         met_on = COALESCE($4, met_on), outcome = COALESCE($5, outcome), reviewed_by = COALESCE($6, reviewed_by) \
+         WHERE id = $7 AND status = $8")
+        .bind(c.status).bind(c.merged_into).bind(c.met_by).bind(c.met_on).bind(c.outcome).bind(c.reviewed_by)
+        .bind(id).bind(from).execute(conn).await.map(|r| r.rows_affected()))?)
+}
+
+/// Rates a met need once (0 rows when it was rated meanwhile).
+pub async fn rate(
+    tx: &mut Tx,
+    id: i64,
+    rating: i64,
+    note: Option<&str>,
+) -> Result<u64, StoreError> {
+    Ok(on!(tx, c => sqlx::query(
+        "UPDATE needs SET rating = $1, rating_note = $2 WHERE id = $3 AND rating IS NULL AND status = 'met'")
+        .bind(rating).bind(note).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// What a list of needs is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<NeedStatus>,
+    pub top_category: Option<String>,
+}
+
+/// Needs of a scope, newest first: the `limit` after the id `after`.
+pub async fn within(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<NeedRow>, StoreError> {
+    let mut a = Args::default();
+    let mut wh: Vec<String> = a
+        .scope_with("n.", "n.community_path", scope)
+        .into_iter()
+        .collect();
+    if let Some(s) = f.status {
+        wh.push(format!("n.status = {}", a.text(s.code())));
+    }
+    if let Some(t) = &f.top_category {
+        wh.push(format!("n.top_category = {}", a.text(t)));
+    }
+    if let Some(id) = after {
+        wh.push(format!("n.id < {}", a.int(id)));
+    }
+    if wh.is_empty() {
+        wh.push("1 = 1".into());
+    }
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY n.id DESC LIMIT {limit}",
+        wh.join(" AND ")
+    );
+    fetch(tx, &sql, &a).await
+}
+
+/// A resident's own needs, newest first.
+pub async fn of_resident(
+    tx: &mut Tx,
+    resident: i64,
+    limit: i64,
+) -> Result<Vec<NeedRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE n.resident_id = $1 ORDER BY n.id DESC LIMIT $2");
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, NeedRow>(&sql).bind(resident).bind(limit).fetch_all(c).await)?,
+    )
+}
+
+/// The orgs a need's figures are kept for: its community, street and district, and the city
+/// (0).
+pub fn tally_orgs(n: &NeedRow) -> Vec<i64> {
+    [
+        Some(n.community_org_id),
+        n.street_org_id,
+        n.district_org_id,
+        Some(0),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Adds to the figures of `orgs` for a year and top category.
+pub async fn tally(
+    tx: &mut Tx,
+    orgs: &[i64],
+    year: i64,
+    top: &str,
+    collected: i64,
+    met: i64,
+) -> Result<(), StoreError> {
+    for org in orgs {
+        on!(tx, c => sqlx::query(
+            "INSERT INTO need_tallies (org_id, year, top_category, collected, met) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (org_id, year, top_category) DO UPDATE SET collected = need_tallies.collected + $4, \
+             met = need_tallies.met + $5")
+            .bind(org).bind(year).bind(top).bind(collected).bind(met).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Adds `n` needs met in `days` to the histograms of `orgs` for a year.
+pub async fn tally_days(
+    tx: &mut Tx,
+    orgs: &[i64],
+    year: i64,
+    days: i64,
+    n: i64,
+) -> Result<(), StoreError> {
+    for org in orgs {
+        on!(tx, c => sqlx::query(
+            "INSERT INTO need_met_days (org_id, year, days, n) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id, year, days) DO UPDATE SET n = need_met_days.n + $4")
+            .bind(org).bind(year).bind(days).bind(n).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// An org's kept figures for a year: (top category, collected, met).
+pub async fn tallies(
+    tx: &mut Tx,
+    org: i64,
+    year: i64,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT top_category, collected, met FROM need_tallies WHERE org_id = $1 AND year = $2 ORDER BY top_category")
+        .bind(org).bind(year).fetch_all(c).await)?)
+}
+
+/// An org's histogram of days to meet for a year: (days, needs).
+pub async fn met_days(tx: &mut Tx, org: i64, year: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT days, n FROM need_met_days WHERE org_id = $1 AND year = $2 AND n > 0 ORDER BY days")
+        .bind(org).bind(year).fetch_all(c).await)?)
+}
