@@ -23,6 +23,8 @@ pub enum Area {
     Service,
     Wishes,
     Residents,
+    Needs,
+    NeedFigures,
     Cases,
     NewCase,
     Inbox,
@@ -71,6 +73,10 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Cobuilding => organiser(role) || role == Role::UnitLiaison,
         Area::Wishes => !duty && !matches!(role, Role::DepartmentHandler | Role::Resident),
         Area::Residents => organiser(role),
+        Area::Needs => {
+            organiser(role) || matches!(role, Role::GridWorker | Role::UnitLiaison | Role::Resident)
+        }
+        Area::NeedFigures => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

@@ -18,6 +18,7 @@ mod grids;
 pub mod imports;
 mod members;
 mod metrics;
+mod needs;
 mod orglife;
 mod orgs;
 mod pages;

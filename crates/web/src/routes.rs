@@ -71,6 +71,8 @@ pub enum Noun {
     Wish,
     /// A resident who signed in with a phone code: resolved through the residents' policy.
     Resident,
+    /// A need of the 需求清单: its community's readers, or the resident who posted it.
+    Need,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -189,3 +189,24 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<Need, OpsError> {
     let mut tx = db.read().await?;
     policy::resolve(&mut tx, actor, id).await
 }
+
+/// Needs the need `id` may repeat, for merging it: the open ones of its community and top
+/// category, newest first, a page at most. Asked by those who may merge it.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "need_repeats"))]
+pub async fn repeats(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Need>, OpsError> {
+    let mut tx = db.read().await?;
+    let n = policy::resolve(&mut tx, actor, id).await?;
+    policy::may_manage(actor, &n)?;
+    let filter = Filter {
+        status: Some(NeedStatus::Open),
+        top_category: Some(n.top_category.clone()),
+    };
+    let scope = jiceng_store::keyset::Scope::Community(n.community_org_id);
+    Ok(store::within(&mut tx, &scope, &filter, None, 21)
+        .await?
+        .into_iter()
+        .filter(|r| r.id != id)
+        .take(20)
+        .map(|r| policy::shown(actor, Need::from(r)))
+        .collect())
+}

@@ -52,6 +52,21 @@ pub fn may_post(actor: &Actor, path: &str) -> Result<(), OpsError> {
     }
 }
 
+/// Whether the actor posts needs anywhere: the pages offer the form to those who do.
+pub fn posts_needs(actor: &Actor) -> bool {
+    match actor {
+        Actor::Operator { .. } => true,
+        Actor::User(u) if u.read_only => false,
+        Actor::User(u) => {
+            u.role.writes_records()
+                || matches!(
+                    u.role,
+                    Role::GridWorker | Role::UnitLiaison | Role::Resident
+                )
+        }
+    }
+}
+
 /// Reviewing, merging, meeting and closing: the writers of the need's community.
 pub fn may_manage(actor: &Actor, n: &Need) -> Result<(), OpsError> {
     actor.may_write(&n.community_path)

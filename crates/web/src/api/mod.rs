@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 17] = [
+    let features: [fn(routes::Table) -> routes::Table; 18] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -29,6 +29,7 @@ pub fn routes() -> routes::Table {
         crate::units::api,
         crate::wishes::api,
         crate::residents::api,
+        crate::needs::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

@@ -61,6 +61,8 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Service, "/service", "nav.service"),
             (Area::Wishes, "/wishes", "nav.wishes"),
             (Area::Residents, "/residents", "nav.residents"),
+            (Area::Needs, "/needs", "nav.needs"),
+            (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),
     (
@@ -160,6 +162,10 @@ pub fn tabs(actor: &Actor, path: &str) -> Vec<Link> {
             link("/cases?status=verifying".into(), "tab.verify"),
             link("/cases/new".into(), "tab.report"),
             link("/me".into(), "tab.me"),
+        ],
+        (Some(Role::Resident), _) => vec![
+            link("/resident".into(), "tab.home"),
+            link("/needs".into(), "tab.needs"),
         ],
         (Some(Role::Member), Some(id)) => vec![
             link("/".into(), "tab.home"),

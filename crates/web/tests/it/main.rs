@@ -14,6 +14,7 @@ mod duties;
 mod exports;
 mod failures;
 mod imports;
+mod needs;
 mod pages;
 mod residents;
 mod routes;

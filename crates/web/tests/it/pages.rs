@@ -1373,6 +1373,56 @@ impl Client {
         }
     }
 
+    /// The client of a session already open (a resident's, signed in with a code).
+    pub(crate) async fn with_cookie(
+        router: &axum::Router,
+        db: &jiceng_ops::Db,
+        cookie: &str,
+    ) -> Client {
+        let token = cookie.split_once('=').unwrap().1.to_string();
+        let (_, csrf) = jiceng_ops::accounts::session_actor(db, &token)
+            .await
+            .unwrap();
+        Client {
+            router: router.clone(),
+            cookie: cookie.to_string(),
+            csrf,
+        }
+    }
+
+    /// A JSON request of the API on the session (a null body sends none); the answer parsed.
+    pub(crate) async fn json(
+        &self,
+        method: &str,
+        uri: &str,
+        body: &serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let req = Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(uri)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header(header::CONTENT_TYPE, "application/json");
+        let body = if body.is_null() {
+            Body::empty()
+        } else {
+            Body::from(body.to_string())
+        };
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = to_bytes(resp.into_body(), 8 << 20).await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// Posts a form that must redirect; returns where to.
     pub(crate) async fn post(&self, uri: &str, body: &str) -> String {
         post_redirect(&self.router, uri, &self.cookie, &self.csrf, body).await

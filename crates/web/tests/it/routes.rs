@@ -236,6 +236,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Resident => {
             "SELECT CAST(r.id AS TEXT) FROM residents r WHERE NOT (r.community_path >= $1 AND r.community_path < $2) ORDER BY r.id DESC LIMIT 1"
         }
+        Noun::Need => {
+            "SELECT CAST(n.id AS TEXT) FROM needs n WHERE NOT (n.community_path >= $1 AND n.community_path < $2) ORDER BY n.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -501,6 +504,21 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 place_id: building,
             },
             "test",
+        )
+        .await
+        .unwrap();
+    }
+    // Needs of that community: twelve, so the latest id has two digits.
+    for n in 0..12 {
+        jiceng_ops::needs::post(
+            &t.db,
+            &op,
+            jiceng_ops::needs::NewNeedInput {
+                community: Some(community.clone()),
+                category: Some("convenience.haircut".into()),
+                title: Some(format!("他处需求{n}")),
+                ..Default::default()
+            },
         )
         .await
         .unwrap();

@@ -554,3 +554,69 @@ pub async fn patrols(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
     .await?;
     Ok(out.finish("网格巡查", truncated).await?)
 }
+
+/// 需求清单 as the page filters it; who posted a need shows as the page shows it.
+pub async fn needs(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::needs::{self, ListNeeds};
+    let mut out = Sheet::new(
+        "需求清单",
+        &[
+            "编号",
+            "发布日期",
+            "社区",
+            "类别",
+            "需求",
+            "说明",
+            "楼栋",
+            "紧急程度",
+            "涉及人数",
+            "提出次数",
+            "来源",
+            "提出居民",
+            "状态",
+            "满足方式",
+            "满足日期",
+            "评价",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListNeeds {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            category: field(&q, "category"),
+            after: at,
+            limit: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = needs::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|n| {
+                    vec![
+                        n.id.to_string(),
+                        n.posted_on.to_string(),
+                        n.community_name,
+                        n.category_name,
+                        n.title,
+                        n.detail.unwrap_or_default(),
+                        n.place_name.unwrap_or_default(),
+                        n.urgency.label().to_string(),
+                        n.people.to_string(),
+                        n.supporters.to_string(),
+                        n.source.label().to_string(),
+                        n.resident_name.unwrap_or_default(),
+                        n.status.label().to_string(),
+                        n.met_by.map(|m| m.label().to_string()).unwrap_or_default(),
+                        day(n.met_on),
+                        n.rating.map(|r| r.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("需求清单", truncated).await?)
+}
