@@ -20,6 +20,7 @@ pub mod grids;
 pub mod id_number;
 pub mod imports;
 pub mod keyset;
+pub mod matching;
 pub mod members;
 pub mod needs;
 pub mod orglife;
@@ -29,6 +30,7 @@ pub mod path;
 pub mod phone;
 pub mod points;
 pub mod residents;
+pub mod resources;
 pub mod service;
 pub mod stints;
 pub mod text;
@@ -36,6 +38,7 @@ pub mod throttle;
 pub mod totp;
 pub mod units;
 pub mod wishes;
+pub mod words;
 
 pub use accounts::Role;
 pub use division::{Division, DivisionCode, DivisionLevel, TownshipKind};
@@ -97,6 +100,9 @@ pub fn all_labels() -> Vec<&'static str> {
         needs::NeedSource::LABELS,
         needs::MetBy::LABELS,
         needs::NeedMove::LABELS,
+        resources::ResourceKind::LABELS,
+        resources::OwnerKind::LABELS,
+        resources::ResourceStatus::LABELS,
     ] {
         all.extend_from_slice(set);
     }
