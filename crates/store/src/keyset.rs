@@ -25,6 +25,7 @@ pub enum Arg {
     Int(i64),
     Time(DateTime<Utc>),
     Date(NaiveDate),
+    Float(f64),
 }
 
 /// A statement's arguments, numbered as they are added.
@@ -47,6 +48,10 @@ impl Args {
 
     pub fn date(&mut self, v: NaiveDate) -> String {
         self.add(Arg::Date(v))
+    }
+
+    pub fn float(&mut self, v: f64) -> String {
+        self.add(Arg::Float(v))
     }
 
     pub fn text(&mut self, v: &str) -> String {
@@ -88,6 +93,7 @@ where
                 Arg::Int(v) => q.bind(v),
                 Arg::Time(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
+                Arg::Float(v) => q.bind(v),
             };
         }
         q.fetch_all(c).await

@@ -219,6 +219,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "needs",
         sql: include_str!("migrations/0041_needs.sql"),
     },
+    Migration {
+        version: 42,
+        name: "resources",
+        sql: include_str!("migrations/0042_resources.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -92,6 +92,8 @@ pub struct NeedRow {
     pub posted_on: NaiveDate,
     pub year: i64,
     pub posted_by: String,
+    /// The words of title and detail, space-separated.
+    pub words: String,
 }
 
 const SELECT: &str = "SELECT n.id, n.community_org_id, c.name AS community_name, n.community_path, n.street_org_id, \
@@ -99,7 +101,7 @@ const SELECT: &str = "SELECT n.id, n.community_org_id, c.name AS community_name,
      p.name AS place_name, n.grid_id, g.name AS grid_name, n.lon, n.lat, n.urgency, n.people, n.supporters, \
      n.wanted_from, n.wanted_until, n.source, n.resident_id, r.user_id AS resident_user_id, r.name AS resident_name, \
      n.unit_id, u.name AS unit_name, n.status, n.merged_into, n.met_by, n.met_on, n.outcome, n.rating, n.rating_note, \
-     n.reviewed_by, n.posted_on, n.year, n.posted_by \
+     n.reviewed_by, n.posted_on, n.year, n.posted_by, n.words \
      FROM needs n JOIN orgs c ON c.id = n.community_org_id JOIN need_categories k ON k.code = n.category \
      LEFT JOIN grid_places p ON p.id = n.place_id LEFT JOIN grids g ON g.id = n.grid_id \
      LEFT JOIN residents r ON r.id = n.resident_id LEFT JOIN units u ON u.id = n.unit_id";
@@ -112,6 +114,7 @@ pub struct NewNeed<'a> {
     pub title: &'a str,
     pub title_key: &'a str,
     pub detail: Option<&'a str>,
+    pub words: &'a str,
     pub place_id: Option<i64>,
     pub grid_id: Option<i64>,
     pub lon: Option<f64>,
@@ -132,8 +135,8 @@ pub async fn insert(tx: &mut Tx, n: &NewNeed<'_>) -> Result<i64, StoreError> {
     let sql = format!(
         "INSERT INTO needs (community_org_id, community_path, category, top_category, title, title_key, detail, place_id, \
          grid_id, lon, lat, urgency, people, wanted_from, wanted_until, source, resident_id, unit_id, status, posted_on, \
-         year, posted_by, created_at, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, {}) RETURNING id",
+         year, posted_by, created_at, words, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, {}) RETURNING id",
         crate::orgs::levels_of_community("$1")
     );
     use chrono::Datelike;
@@ -142,7 +145,7 @@ pub async fn insert(tx: &mut Tx, n: &NewNeed<'_>) -> Result<i64, StoreError> {
         .bind(n.title_key).bind(n.detail).bind(n.place_id).bind(n.grid_id).bind(n.lon).bind(n.lat).bind(n.urgency)
         .bind(n.people).bind(n.wanted_from).bind(n.wanted_until).bind(n.source).bind(n.resident_id).bind(n.unit_id)
         .bind(n.status).bind(n.posted_on).bind(i64::from(n.posted_on.year())).bind(n.by).bind(clock::now())
-        .fetch_one(c).await)?)
+        .bind(n.words).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<NeedRow>, StoreError> {
@@ -319,4 +322,32 @@ pub async fn met_days(tx: &mut Tx, org: i64, year: i64) -> Result<Vec<(i64, i64)
     Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
         "SELECT days, n FROM need_met_days WHERE org_id = $1 AND year = $2 AND n > 0 ORDER BY days")
         .bind(org).bind(year).fetch_all(c).await)?)
+}
+
+/// What matching reads of an open need.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Matchable {
+    pub id: i64,
+    pub category: String,
+    pub top_category: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub people: i64,
+    pub wanted_from: Option<NaiveDate>,
+    pub wanted_until: Option<NaiveDate>,
+    pub words: String,
+}
+
+/// Open needs, a page at a time by id.
+pub async fn open_page(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Matchable>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, Matchable>(
+        "SELECT id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs \
+         WHERE status = 'open' AND id > $1 ORDER BY id LIMIT $2")
+        .bind(after).bind(limit).fetch_all(c).await)?)
+}
+
+pub async fn matchable(tx: &mut Tx, id: i64) -> Result<Option<Matchable>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, Matchable>(
+        "SELECT id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?)
 }

@@ -114,6 +114,7 @@ pub async fn apply(
     if (c0, m0) != (c1, m1) {
         figures::count(&mut tx, &row, c1 - c0, m1 - m0).await?;
     }
+    crate::matching::rescore(&mut tx, id, row.status).await?;
     let after = policy::shown(actor, Need::from(row));
     audit::append(
         &mut tx,

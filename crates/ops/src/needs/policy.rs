@@ -33,22 +33,36 @@ pub(crate) fn shown(actor: &Actor, mut n: Need) -> Need {
     n
 }
 
-/// Posting to the community at `path`: its writers; a grid worker or a unit's liaison whose
-/// scope lies inside it; a resident of it once confirmed (asked by the caller, who knows the
-/// resident).
-pub fn may_post(actor: &Actor, path: &str) -> Result<(), OpsError> {
+/// Posting to the community `(id, path)`: its writers; a grid worker whose scope lies inside
+/// it; a unit's liaison for a community the unit serves; a resident of it (once confirmed,
+/// asked by the caller, who knows the resident).
+pub(crate) async fn may_post(
+    tx: &mut Tx,
+    actor: &Actor,
+    community: (i64, &str),
+) -> Result<(), OpsError> {
     match actor {
         Actor::Operator { .. } => Ok(()),
         Actor::User(u) if u.read_only => Err(OpsError::Forbidden(msg!("只读令牌不能修改数据"))),
         Actor::User(u)
-            if matches!(
-                u.role,
-                Role::GridWorker | Role::UnitLiaison | Role::Resident
-            ) && u.scope_path.starts_with(path) =>
+            if matches!(u.role, Role::GridWorker | Role::Resident)
+                && u.scope_path.starts_with(community.1) =>
         {
             Ok(())
         }
-        Actor::User(_) => actor.may_write(path),
+        Actor::User(u) if u.role == Role::UnitLiaison => {
+            let serves = crate::resources::policy::unit_communities(tx, u.unit_id.unwrap_or(0))
+                .await?
+                .contains(&community.0);
+            if serves {
+                Ok(())
+            } else {
+                Err(OpsError::Forbidden(msg!(
+                    "只能向本单位所在或已报到的社区发布"
+                )))
+            }
+        }
+        Actor::User(_) => actor.may_write(community.1),
     }
 }
 

@@ -106,13 +106,15 @@ pub async fn post(
             Invalid::new("community", &community.code, msg!("应为社区党组织的代码")).into(),
         );
     }
-    policy::may_post(actor, &community.path).map_err(|e| match e {
-        // A community the actor may not post to is named as the field it came in.
-        OpsError::Forbidden(_) => {
-            Invalid::new("community", &community.code, msg!("无权向该社区发布需求")).into()
-        }
-        e => e,
-    })?;
+    policy::may_post(&mut tx, actor, (community.id, &community.path))
+        .await
+        .map_err(|e| match e {
+            // A community the actor may not post to is named as the field it came in.
+            OpsError::Forbidden(_) => {
+                Invalid::new("community", &community.code, msg!("无权向该社区发布需求")).into()
+            }
+            e => e,
+        })?;
     let place_id = new
         .place_id
         .or_else(|| resident.as_ref().and_then(|r| r.place_id));
@@ -124,6 +126,9 @@ pub async fn post(
         _ => (NeedSource::Community, NeedStatus::Open, None),
     };
     let key = needs::title_key(&title);
+    let words =
+        jiceng_domain::words::keywords(&format!("{title} {}", detail.as_deref().unwrap_or("")))
+            .join(" ");
     let today = clock::today();
     // The same need again joins the one already open or waiting.
     if let Some(same) = store::same(&mut tx, community.id, &key).await? {
@@ -154,6 +159,7 @@ pub async fn post(
             title: &title,
             title_key: &key,
             detail: detail.as_deref(),
+            words: &words,
             place_id,
             grid_id,
             lon: point.map(|p| p.0),
@@ -175,6 +181,7 @@ pub async fn post(
     if status.collected() {
         super::figures::count(&mut tx, &row, 1, 0).await?;
     }
+    crate::matching::rescore(&mut tx, id, status).await?;
     let need = Need::from(row);
     audit::append(
         &mut tx,

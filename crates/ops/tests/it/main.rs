@@ -21,6 +21,7 @@ mod orglife;
 mod orgs;
 mod points;
 mod residents;
+mod resources;
 mod service;
 mod trust;
 mod wishes;

@@ -47,6 +47,8 @@ CREATE TABLE needs (
     title TEXT NOT NULL,
     title_key TEXT NOT NULL,
     detail TEXT,
+    -- The words of title and detail (jieba), space-separated, for matching.
+    words TEXT NOT NULL,
     place_id BIGINT REFERENCES grid_places(id),
     grid_id BIGINT REFERENCES grids(id),
     lon DOUBLE PRECISION,

@@ -1,0 +1,148 @@
+//! Every open need scored again against every active resource, in bulk: the resources are
+//! read once into memory, by top category and by the map cells their reach covers, so each
+//! need is scored only against resources of its category that could reach it; the needs are
+//! read and their best five written a page at a time. Run by the scheduled job (once across
+//! processes, under a lease), by an administrator, and by `jiceng match refresh`.
+
+use super::{need_side, resource_side, rows_of, split};
+use crate::{Actor, OpsError};
+use jiceng_domain::matching::{self, DEFAULT_REACH_M, Scored};
+use jiceng_store::needs as needs_store;
+use jiceng_store::resources::{self as resources_store, Candidate};
+use jiceng_store::{Db, matching as store};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// The lease key of the refresh job.
+const JOB: i64 = 7_231_016;
+
+/// Degrees a map cell spans: about 3 km, the default reach.
+const CELL: f64 = 0.03;
+
+/// Needs read and written at a time.
+const PAGE: i64 = 5000;
+
+fn cell(p: (f64, f64)) -> (i32, i32) {
+    ((p.0 / CELL).floor() as i32, (p.1 / CELL).floor() as i32)
+}
+
+/// The resources of one top category: by map cell (each under every cell its reach covers),
+/// and those with no point, which may serve any need.
+#[derive(Default)]
+struct Pool {
+    cells: HashMap<(i32, i32), Vec<usize>>,
+    anywhere: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RefreshReport {
+    pub needs: i64,
+    pub resources: i64,
+    pub suggestions: i64,
+    /// Resource–need pairs scored.
+    pub scored: i64,
+    pub millis: i64,
+}
+
+/// Refreshes the suggestions of every open need, if no other process is doing it now.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "refresh_suggestions"))]
+pub async fn all(db: &Db, actor: &Actor) -> Result<Option<RefreshReport>, OpsError> {
+    actor.may_administer()?;
+    let Some(lease) = db.lease(JOB).await? else {
+        return Ok(None);
+    };
+    let report = run(db).await;
+    lease.release().await?;
+    report.map(Some)
+}
+
+async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
+    let start = Instant::now();
+    let mut resources: Vec<(Candidate, Vec<String>)> = Vec::new();
+    let mut tx = db.read().await?;
+    let mut after = 0;
+    loop {
+        let page = resources_store::candidates(&mut tx, None, after, 5000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        resources.extend(page.into_iter().map(|c| {
+            let w = split(&c.words);
+            (c, w)
+        }));
+    }
+    drop(tx);
+    let mut pools: HashMap<String, Pool> = HashMap::new();
+    for (i, (c, _)) in resources.iter().enumerate() {
+        let pool = pools.entry(c.top_category.clone()).or_default();
+        match c.lon.zip(c.lat) {
+            Some(p) => {
+                let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
+                let (x0, y0, x1, y1) = super::bbox(p, reach);
+                let (lo, hi) = (cell((x0, y0)), cell((x1, y1)));
+                for cx in lo.0..=hi.0 {
+                    for cy in lo.1..=hi.1 {
+                        pool.cells.entry((cx, cy)).or_default().push(i);
+                    }
+                }
+            }
+            None => pool.anywhere.push(i),
+        }
+    }
+    let (mut needs, mut suggestions, mut scored_pairs) = (0i64, 0i64, 0i64);
+    let mut after = 0;
+    loop {
+        let mut rx = db.read().await?;
+        let page = needs_store::open_page(&mut rx, after, PAGE).await?;
+        drop(rx);
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let mut rows = Vec::new();
+        let ids: Vec<i64> = page.iter().map(|n| n.id).collect();
+        for n in &page {
+            let words = split(&n.words);
+            let side = need_side(n, &words);
+            let Some(pool) = pools.get(&n.top_category) else {
+                continue;
+            };
+            let near: &[usize] = match n.lon.zip(n.lat) {
+                Some(p) => pool.cells.get(&cell(p)).map_or(&[], Vec::as_slice),
+                // A need with no point is matched with every resource of its category.
+                None => &[],
+            };
+            let everywhere: Vec<usize>;
+            let candidates: Box<dyn Iterator<Item = &usize>> = if n.lon.is_none() {
+                everywhere = pool.cells.values().flatten().copied().collect();
+                Box::new(everywhere.iter().chain(pool.anywhere.iter()))
+            } else {
+                Box::new(near.iter().chain(pool.anywhere.iter()))
+            };
+            let mut scored: Vec<(i64, Scored)> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for &i in candidates {
+                if !seen.insert(i) {
+                    continue;
+                }
+                let (c, w) = &resources[i];
+                scored_pairs += 1;
+                if let Some(s) = matching::score(&side, &resource_side(c, w)) {
+                    scored.push((c.id, s));
+                }
+            }
+            let best = rows_of(n.id, matching::best(scored));
+            suggestions += best.len() as i64;
+            rows.extend(best);
+        }
+        needs += page.len() as i64;
+        let mut tx = db.write().await?;
+        store::replace(&mut tx, &ids, &rows).await?;
+        tx.commit().await?;
+    }
+    Ok(RefreshReport {
+        needs,
+        resources: resources.len() as i64,
+        suggestions,
+        scored: scored_pairs,
+        millis: start.elapsed().as_millis() as i64,
+    })
+}
