@@ -24,6 +24,7 @@ pub enum Area {
     Wishes,
     Residents,
     Needs,
+    Resources,
     NeedFigures,
     Cases,
     NewCase,
@@ -77,6 +78,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
             organiser(role) || matches!(role, Role::GridWorker | Role::UnitLiaison | Role::Resident)
         }
         Area::NeedFigures => organiser(role),
+        Area::Resources => organiser(role) || role == Role::UnitLiaison,
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

@@ -25,6 +25,7 @@ mod pages;
 mod points;
 mod request;
 mod residents;
+mod resources;
 pub mod routes;
 mod service;
 mod settings;
@@ -210,6 +211,25 @@ pub async fn serve(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "已自动督办超期案件"),
                 Err(e) => tracing::warn!(error = %e, "自动督办失败"),
+            }
+        }
+    });
+    // Every open need's suggestions are scored again every hour, once across processes.
+    let matching = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match jiceng_ops::matching::refresh::all(&matching, &jiceng_ops::Actor::operator())
+                .await
+            {
+                Ok(Some(r)) => tracing::info!(
+                    needs = r.needs,
+                    millis = r.millis,
+                    "已重新计算需求的推荐资源"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "重新计算推荐资源失败"),
             }
         }
     });

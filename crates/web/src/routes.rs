@@ -73,6 +73,8 @@ pub enum Noun {
     Resident,
     /// A need of the 需求清单: its community's readers, or the resident who posted it.
     Need,
+    /// A resource of the 资源清单: its community's readers, or its unit's liaison.
+    Resource,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -8,6 +8,7 @@ mod bench_evaluations;
 mod bench_logs;
 mod demo;
 mod import;
+mod matching;
 mod member;
 mod org;
 mod output;
@@ -101,6 +102,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// Suggesting resources for open needs.
+    #[command(subcommand)]
+    Match(matching::MatchCmd),
     /// Measure query latencies over the current database.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -165,6 +169,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Bench(cmd) => bench::run(&db, &actor, cmd, &out).await,
         Command::User(cmd) => user::run(&db, &actor, cmd, &out).await,
         Command::Audit(cmd) => audit::run(&db, &actor, cmd, &cli.data_dir, &out).await,
+        Command::Match(cmd) => matching::run(&db, &actor, cmd, &out).await,
     };
     db.close().await;
     match result {

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 18] = [
+    let features: [fn(routes::Table) -> routes::Table; 19] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -30,6 +30,7 @@ pub fn routes() -> routes::Table {
         crate::wishes::api,
         crate::residents::api,
         crate::needs::api,
+        crate::resources::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

@@ -154,6 +154,9 @@ struct NeedPage {
     met_by: String,
     ways: Choices,
     repeats: Vec<Need>,
+    suggestions: Vec<jiceng_ops::matching::Suggestion>,
+    /// The viewer may score the need again (its community's writers).
+    may_manage: bool,
     today: String,
     error: String,
 }
@@ -176,8 +179,13 @@ async fn need_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Response
     } else {
         Vec::new()
     };
+    let suggestions = jiceng_ops::matching::suggestions(&s.db, &v.actor, id)
+        .await
+        .unwrap_or_default();
     render(&NeedPage {
         l: v.layout(n.title.clone()),
+        suggestions,
+        may_manage: needs::policy::may_manage(&v.actor, &n).is_ok(),
         status: translate(v.lang, n.status.label()).to_string(),
         urgency: translate(v.lang, n.urgency.label()).to_string(),
         source: translate(v.lang, n.source.label()).to_string(),

@@ -62,6 +62,7 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Wishes, "/wishes", "nav.wishes"),
             (Area::Residents, "/residents", "nav.residents"),
             (Area::Needs, "/needs", "nav.needs"),
+            (Area::Resources, "/resources", "nav.resources"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),

@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 18] = [
+    let features: [fn(routes::Table) -> routes::Table; 19] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -43,6 +43,7 @@ pub fn routes() -> routes::Table {
         crate::wishes::pages,
         crate::residents::pages,
         crate::needs::pages,
+        crate::resources::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;
@@ -53,6 +54,7 @@ pub fn routes() -> routes::Table {
         GET "/audit/export.xlsx" => export::audit_xlsx [Scope];
         GET "/meetings/export.xlsx" => export::lists::meetings [Scope];
         GET "/needs/export.xlsx" => export::lists::needs [Scope];
+        GET "/resources/export.xlsx" => export::lists::resources [Scope];
         GET "/compliance/export.xlsx" => export::lists::compliance [Scope];
         GET "/points/export.xlsx" => export::lists::points [Scope];
         GET "/assessment/export.xlsx" => export::lists::assessment [Scope];

@@ -17,5 +17,6 @@ mod imports;
 mod needs;
 mod pages;
 mod residents;
+mod resources;
 mod routes;
 mod trust;

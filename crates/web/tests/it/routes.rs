@@ -239,6 +239,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Need => {
             "SELECT CAST(n.id AS TEXT) FROM needs n WHERE NOT (n.community_path >= $1 AND n.community_path < $2) ORDER BY n.id DESC LIMIT 1"
         }
+        Noun::Resource => {
+            "SELECT CAST(r.id AS TEXT) FROM resources r WHERE NOT (r.community_path >= $1 AND r.community_path < $2) ORDER BY r.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -517,6 +520,23 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 community: Some(community.clone()),
                 category: Some("convenience.haircut".into()),
                 title: Some(format!("他处需求{n}")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // And its resources.
+    for n in 0..12 {
+        jiceng_ops::resources::post(
+            &t.db,
+            &op,
+            jiceng_ops::resources::NewResourceInput {
+                community: Some(community.clone()),
+                kind: Some("venue".into()),
+                category: Some("convenience.haircut".into()),
+                title: Some(format!("他处资源{n}")),
+                capacity: Some(10),
                 ..Default::default()
             },
         )

@@ -620,3 +620,69 @@ pub async fn needs(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRes
     .await?;
     Ok(out.finish("需求清单", truncated).await?)
 }
+
+/// 资源清单 as the page filters it.
+pub async fn resources(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::resources::{self, ListResources};
+    let mut out = Sheet::new(
+        "资源清单",
+        &[
+            "编号",
+            "提供日期",
+            "社区",
+            "提供方",
+            "提供方类型",
+            "资源类型",
+            "类别",
+            "资源",
+            "说明",
+            "总量",
+            "已用",
+            "单位",
+            "开放日",
+            "开始日期",
+            "截止日期",
+            "状态",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListResources {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            category: field(&q, "category"),
+            after: at,
+            limit: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = resources::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.posted_on.to_string(),
+                        r.community_name,
+                        r.owner_name,
+                        r.owner_kind.label().to_string(),
+                        r.kind.label().to_string(),
+                        r.category_name,
+                        r.title,
+                        r.detail.unwrap_or_default(),
+                        r.capacity.to_string(),
+                        r.used.to_string(),
+                        r.measure,
+                        jiceng_domain::resources::days_label(&r.days),
+                        day(r.available_from),
+                        day(r.available_until),
+                        r.status.label().to_string(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("资源清单", truncated).await?)
+}
