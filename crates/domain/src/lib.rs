@@ -29,6 +29,7 @@ pub mod passwords;
 pub mod path;
 pub mod phone;
 pub mod points;
+pub mod projects;
 pub mod residents;
 pub mod resources;
 pub mod service;
@@ -103,6 +104,8 @@ pub fn all_labels() -> Vec<&'static str> {
         resources::ResourceKind::LABELS,
         resources::OwnerKind::LABELS,
         resources::ResourceStatus::LABELS,
+        projects::ProjectStatus::LABELS,
+        projects::ProjectMove::LABELS,
     ] {
         all.extend_from_slice(set);
     }

@@ -25,6 +25,7 @@ pub mod needs;
 pub mod orglife;
 pub mod orgs;
 pub mod points;
+pub mod projects;
 pub mod registrations;
 pub mod residents;
 pub mod resources;

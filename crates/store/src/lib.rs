@@ -27,6 +27,7 @@ pub mod orgs;
 pub mod patrols;
 pub mod places;
 pub mod points;
+pub mod projects;
 pub mod registrations;
 pub mod residents;
 pub mod resources;

@@ -224,6 +224,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "resources",
         sql: include_str!("migrations/0042_resources.sql"),
     },
+    Migration {
+        version: 43,
+        name: "projects",
+        sql: include_str!("migrations/0043_projects.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

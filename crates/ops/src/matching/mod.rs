@@ -4,6 +4,7 @@
 //! and from the command line, with the resources held in memory by category and by map cell.
 //! The rules are the domain's (`jiceng_domain::matching`); each need keeps its best five.
 
+pub mod meeting;
 pub mod refresh;
 
 use crate::needs::policy as needs_policy;

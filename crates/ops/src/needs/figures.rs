@@ -66,6 +66,8 @@ pub struct NeedFigures {
     pub share_met: Option<f64>,
     /// Median whole days from posting to meeting, over the needs met.
     pub median_days: Option<f64>,
+    /// Resources drawn on by the year's projects (each once).
+    pub resources_used: i64,
     pub by_category: Vec<CategoryFigure>,
 }
 
@@ -105,6 +107,7 @@ pub async fn figures(db: &Db, actor: &Actor, q: FiguresQuery) -> Result<NeedFigu
     let rows = store::tallies(&mut tx, org_id, i64::from(year)).await?;
     let days = store::met_days(&mut tx, org_id, i64::from(year)).await?;
     let names = store::categories(&mut tx).await?;
+    let resources_used = jiceng_store::projects::uses(&mut tx, org_id, i64::from(year)).await?;
     let collected: i64 = rows.iter().map(|r| r.1).sum();
     let met: i64 = rows.iter().map(|r| r.2).sum();
     let share = |n: i64| (collected > 0).then(|| n as f64 / collected as f64);
@@ -137,6 +140,7 @@ pub async fn figures(db: &Db, actor: &Actor, q: FiguresQuery) -> Result<NeedFigu
         met,
         share_met: share(met),
         median_days: needs::median_days(&days),
+        resources_used,
         by_category,
     })
 }

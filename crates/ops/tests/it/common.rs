@@ -211,3 +211,51 @@ pub async fn buildings(db: &Db) -> (i64, i64) {
         .unwrap();
     (b1.id, b2.id)
 }
+
+/// A unit of C with its own party org, and its liaison.
+pub async fn liaison(db: &Db) -> Actor {
+    use jiceng_ops::units::{self, NewUnit};
+    let op = actor();
+    orgs::add(
+        db,
+        &op,
+        NewOrg {
+            category: s("unit"),
+            ..new_org("U1", "branch", Some("C"), COMMUNITY_DIV)
+        },
+    )
+    .await
+    .unwrap();
+    let unit = units::add(
+        db,
+        &op,
+        NewUnit {
+            name: s("莆田理发学校"),
+            category: s("事业单位"),
+            division_code: s(COMMUNITY_DIV),
+            org: s("U1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    accounts_with_unit(db, "liaison_u1", unit.row.id).await
+}
+
+pub async fn accounts_with_unit(db: &Db, name: &str, unit: i64) -> Actor {
+    accounts::create(
+        db,
+        &actor(),
+        NewUser {
+            username: s(name),
+            password: s(PW),
+            role: s("unit_liaison"),
+            unit_id: Some(unit),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(db, name, PW, "test").await.unwrap();
+    accounts::session_actor(db, &session.token).await.unwrap().0
+}

@@ -20,6 +20,7 @@ mod needs;
 mod orglife;
 mod orgs;
 mod points;
+mod projects;
 mod residents;
 mod resources;
 mod service;

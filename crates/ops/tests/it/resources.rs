@@ -3,64 +3,14 @@
 //! On SQLite or PostgreSQL.
 
 use crate::common::*;
+use jiceng_ops::OpsError;
 use jiceng_ops::matching::{self, refresh};
 use jiceng_ops::needs::{self, NeedMoveInput, NewNeedInput};
-use jiceng_ops::orgs::{self, NewOrg};
 use jiceng_ops::resources::{self, NewResourceInput};
-use jiceng_ops::units::{self, NewUnit};
-use jiceng_ops::{Actor, Db, OpsError};
 use jiceng_store::Backend;
 use jiceng_testkit::both;
 
-/// A unit of C with its own party org, and its liaison.
-async fn liaison(db: &Db) -> Actor {
-    let op = actor();
-    orgs::add(
-        db,
-        &op,
-        NewOrg {
-            category: s("unit"),
-            ..new_org("U1", "branch", Some("C"), COMMUNITY_DIV)
-        },
-    )
-    .await
-    .unwrap();
-    let unit = units::add(
-        db,
-        &op,
-        NewUnit {
-            name: s("莆田理发学校"),
-            category: s("事业单位"),
-            division_code: s(COMMUNITY_DIV),
-            org: s("U1"),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    accounts_with_unit(db, "liaison_u1", unit.row.id).await
-}
-
-async fn accounts_with_unit(db: &Db, name: &str, unit: i64) -> Actor {
-    use jiceng_ops::accounts::{self, NewUser};
-    accounts::create(
-        db,
-        &actor(),
-        NewUser {
-            username: s(name),
-            password: s(PW),
-            role: s("unit_liaison"),
-            unit_id: Some(unit),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let session = accounts::login(db, name, PW, "test").await.unwrap();
-    accounts::session_actor(db, &session.token).await.unwrap().0
-}
-
-fn offer(community: &str, title: &str, category: &str) -> NewResourceInput {
+pub(crate) fn offer(community: &str, title: &str, category: &str) -> NewResourceInput {
     NewResourceInput {
         community: s(community),
         kind: s("expertise"),

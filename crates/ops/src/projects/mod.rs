@@ -1,0 +1,164 @@
+//! 项目清单: a community's writers meet open needs with resources in a project (`create.rs`,
+//! also from the matching meeting), and run it (`moves.rs`): started, finished (its needs are
+//! met, and counted so), or dropped (its needs open again, its resources are given back).
+//! The residents' ratings of its needs are its rating.
+
+mod create;
+mod moves;
+pub mod policy;
+
+pub(crate) use create::create_in;
+pub use create::{DrawInput, NewProjectInput, create};
+pub use moves::{ProjectMoveInput, apply};
+
+use crate::input::opt;
+use crate::{Actor, OpsError, Page};
+use chrono::NaiveDate;
+use jiceng_domain::projects::ProjectStatus;
+use jiceng_domain::{Invalid, msg};
+use jiceng_store::projects::{self as store, ProjectRow};
+use jiceng_store::{Db, Tx};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProjectNeed {
+    pub id: i64,
+    pub title: String,
+    pub status: jiceng_domain::needs::NeedStatus,
+    pub rating: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Drawn {
+    pub resource_id: i64,
+    pub title: String,
+    pub owner_name: String,
+    pub amount: i64,
+    pub measure: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Project {
+    pub id: i64,
+    pub community_org_id: i64,
+    pub community_name: String,
+    #[serde(skip)]
+    pub community_path: String,
+    pub title: String,
+    pub owner_name: String,
+    pub owner_unit_id: Option<i64>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: ProjectStatus,
+    pub outcome: Option<String>,
+    pub done_on: Option<NaiveDate>,
+    pub needs: Vec<ProjectNeed>,
+    pub resources: Vec<Drawn>,
+    /// The residents' average rating of its needs, 1–5, and how many rated.
+    pub rating: Option<f64>,
+    pub ratings: i64,
+    pub offers: Vec<&'static str>,
+}
+
+/// A project with its needs, resources and rating.
+pub(crate) async fn filled(tx: &mut Tx, r: ProjectRow) -> Result<Project, OpsError> {
+    let mut needs = Vec::new();
+    for id in store::needs_of(tx, r.id).await? {
+        if let Some(n) = jiceng_store::needs::by_id(tx, id).await? {
+            needs.push(ProjectNeed {
+                id,
+                title: n.title,
+                status: n.status,
+                rating: n.rating,
+            });
+        }
+    }
+    let resources = store::resources_of(tx, r.id)
+        .await?
+        .into_iter()
+        .map(|(resource_id, title, owner_name, amount, measure)| Drawn {
+            resource_id,
+            title,
+            owner_name,
+            amount,
+            measure,
+        })
+        .collect();
+    let (sum, count) = store::rating(tx, r.id).await?;
+    Ok(Project {
+        id: r.id,
+        community_org_id: r.community_org_id,
+        community_name: r.community_name,
+        community_path: r.community_path,
+        title: r.title,
+        owner_name: r.owner_name,
+        owner_unit_id: r.owner_unit_id,
+        starts_on: r.starts_on,
+        ends_on: r.ends_on,
+        status: r.status,
+        outcome: r.outcome,
+        done_on: r.done_on,
+        needs,
+        resources,
+        rating: (count > 0).then(|| sum as f64 / count as f64),
+        ratings: count,
+        offers: Vec::new(),
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListProjects {
+    pub within: Option<String>,
+    /// planned, under_way, done or dropped; every status by default.
+    pub status: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "projects"))]
+pub async fn list(db: &Db, actor: &Actor, q: ListProjects) -> Result<Page<Project>, OpsError> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let status = opt(&q.status).map(ProjectStatus::parse).transpose()?;
+    let after = opt(&q.after)
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
+        })
+        .transpose()?;
+    let mut tx = db.read().await?;
+    let path = match opt(&q.within) {
+        Some(code) => {
+            crate::orgs::policy::named(&mut tx, actor, "within", code)
+                .await?
+                .path
+        }
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    let mut items = Vec::new();
+    for r in rows.into_iter().take(limit as usize) {
+        let mut p = filled(&mut tx, r).await?;
+        p.offers = policy::offers(actor, &p);
+        items.push(p);
+    }
+    let next = if more {
+        items.last().map(|p: &Project| p.id.to_string())
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        total: None,
+        next,
+    })
+}
+
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "project"))]
+pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<Project, OpsError> {
+    let mut tx = db.read().await?;
+    policy::resolve(&mut tx, actor, id).await
+}
