@@ -25,6 +25,8 @@ pub enum Area {
     Residents,
     Needs,
     Resources,
+    Projects,
+    Matching,
     NeedFigures,
     Cases,
     NewCase,
@@ -79,6 +81,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         }
         Area::NeedFigures => organiser(role),
         Area::Resources => organiser(role) || role == Role::UnitLiaison,
+        Area::Projects | Area::Matching => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

@@ -23,6 +23,7 @@ mod orglife;
 mod orgs;
 mod pages;
 mod points;
+mod projects;
 mod request;
 mod residents;
 mod resources;

@@ -75,6 +75,8 @@ pub enum Noun {
     Need,
     /// A resource of the 资源清单: its community's readers, or its unit's liaison.
     Resource,
+    /// A project of the 项目清单: its community's readers.
+    Project,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

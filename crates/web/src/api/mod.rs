@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 19] = [
+    let features: [fn(routes::Table) -> routes::Table; 20] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -31,6 +31,7 @@ pub fn routes() -> routes::Table {
         crate::residents::api,
         crate::needs::api,
         crate::resources::api,
+        crate::projects::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

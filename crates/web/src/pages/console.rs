@@ -63,6 +63,8 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Residents, "/residents", "nav.residents"),
             (Area::Needs, "/needs", "nav.needs"),
             (Area::Resources, "/resources", "nav.resources"),
+            (Area::Projects, "/projects", "nav.projects"),
+            (Area::Matching, "/matching", "nav.matching"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),

@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 19] = [
+    let features: [fn(routes::Table) -> routes::Table; 20] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -44,6 +44,7 @@ pub fn routes() -> routes::Table {
         crate::residents::pages,
         crate::needs::pages,
         crate::resources::pages,
+        crate::projects::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;
@@ -55,6 +56,7 @@ pub fn routes() -> routes::Table {
         GET "/meetings/export.xlsx" => export::lists::meetings [Scope];
         GET "/needs/export.xlsx" => export::lists::needs [Scope];
         GET "/resources/export.xlsx" => export::lists::resources [Scope];
+        GET "/projects/export.xlsx" => export::lists::projects [Scope];
         GET "/compliance/export.xlsx" => export::lists::compliance [Scope];
         GET "/points/export.xlsx" => export::lists::points [Scope];
         GET "/assessment/export.xlsx" => export::lists::assessment [Scope];

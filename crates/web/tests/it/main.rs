@@ -16,6 +16,7 @@ mod failures;
 mod imports;
 mod needs;
 mod pages;
+mod projects;
 mod residents;
 mod resources;
 mod routes;

@@ -242,6 +242,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Resource => {
             "SELECT CAST(r.id AS TEXT) FROM resources r WHERE NOT (r.community_path >= $1 AND r.community_path < $2) ORDER BY r.id DESC LIMIT 1"
         }
+        Noun::Project => {
+            "SELECT CAST(p.id AS TEXT) FROM projects p WHERE NOT (p.community_path >= $1 AND p.community_path < $2) ORDER BY p.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -512,8 +515,9 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
         .unwrap();
     }
     // Needs of that community: twelve, so the latest id has two digits.
+    let mut elsewhere = Vec::new();
     for n in 0..12 {
-        jiceng_ops::needs::post(
+        let need = jiceng_ops::needs::post(
             &t.db,
             &op,
             jiceng_ops::needs::NewNeedInput {
@@ -525,10 +529,11 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
         )
         .await
         .unwrap();
+        elsewhere.push(need.id);
     }
-    // And its resources.
-    for n in 0..12 {
-        jiceng_ops::resources::post(
+    // And its resources, each drawn on by a project of one of those needs.
+    for (n, need) in elsewhere.iter().enumerate() {
+        let resource = jiceng_ops::resources::post(
             &t.db,
             &op,
             jiceng_ops::resources::NewResourceInput {
@@ -538,6 +543,23 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 title: Some(format!("他处资源{n}")),
                 capacity: Some(10),
                 ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        jiceng_ops::projects::create(
+            &t.db,
+            &op,
+            jiceng_ops::projects::NewProjectInput {
+                title: Some(format!("他处项目{n}")),
+                owner: None,
+                needs: vec![*need],
+                resources: vec![jiceng_ops::projects::DrawInput {
+                    resource_id: resource.id,
+                    amount: 1,
+                }],
+                starts_on: Some("2026-01-01".into()),
+                ends_on: Some("2026-12-31".into()),
             },
         )
         .await

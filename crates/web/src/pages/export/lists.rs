@@ -686,3 +686,74 @@ pub async fn resources(State(s): State<AppState>, v: Viewer, Query(q): Q) -> Pag
     .await?;
     Ok(out.finish("资源清单", truncated).await?)
 }
+
+/// 项目清单 as the page filters it.
+pub async fn projects(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
+    use jiceng_ops::projects::{self, ListProjects};
+    let mut out = Sheet::new(
+        "项目清单",
+        &[
+            "编号",
+            "社区",
+            "项目",
+            "责任方",
+            "开始日期",
+            "完成期限",
+            "状态",
+            "完成日期",
+            "办理结果",
+            "需求编号",
+            "动用资源",
+            "居民评价",
+            "评价人数",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListProjects {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            after: at,
+            limit: Some(200),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = projects::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.community_name,
+                        p.title,
+                        p.owner_name,
+                        p.starts_on.to_string(),
+                        p.ends_on.to_string(),
+                        p.status.label().to_string(),
+                        day(p.done_on),
+                        p.outcome.unwrap_or_default(),
+                        p.needs
+                            .iter()
+                            .map(|n| n.id.to_string())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        p.resources
+                            .iter()
+                            .map(|r| format!("{}×{}{}", r.title, r.amount, r.measure))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                        p.rating.map(|r| format!("{r:.1}")).unwrap_or_default(),
+                        p.ratings.to_string(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("项目清单", truncated).await?)
+}
