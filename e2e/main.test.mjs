@@ -620,6 +620,97 @@ test('a resident signs up on a phone with a code, and the community worker confi
   await context.close();
 });
 
+test('a resident posts a need on a phone, the worker matches it to a unit\'s resource at the quarterly meeting, the project meets it, and the resident rates it', async () => {
+  const users = jiceng('user', 'list').items;
+  const worker = users.find((u) => u.username === 'worker');
+  const liaisonUnit = users.find((u) => u.username === 'liaison').unit_id;
+  // The liaison's unit serves the worker's community (双报到), unless it sits there already.
+  try { jiceng('unit', 'register', String(liaisonUnit), '--community', worker.scope_code); } catch { /* already serving it */ }
+
+  // The resident signs up on the phone and is confirmed.
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto(`${base}/resident/login`);
+  await phone.fill('input[name=phone]', '13812340002');
+  await Promise.all([phone.waitForSelector('#demo-code'), phone.click('button:has-text("获取验证码")')]);
+  await phone.fill('input[name=sms_code]', (await phone.textContent('#demo-code')).trim());
+  await Promise.all([phone.waitForSelector('input[name=name]'), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  await phone.fill('input[name=name]', '郑大爷');
+  await phone.fill('input[name=community]', scopes.worker.replace(/^中共/, '').replace(/委员会$/, ''));
+  await phone.locator('.picks button[data-code]').first().click();
+  await phone.waitForFunction(() => document.querySelectorAll('#place_id option[value]:not([value=""])').length > 0);
+  await phone.selectOption('#place_id', await phone.$eval('#place_id option[value]:not([value=""])', (o) => o.value));
+  await Promise.all([phone.waitForURL(`${base}/resident`), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  const desk = await signIn('worker');
+  await desk.setViewportSize({ width: 1366, height: 768 });
+  await desk.goto(`${base}/residents`);
+  await desk.locator('tr[data-resident]', { hasText: '郑大爷' }).locator('button', { hasText: '确认' }).first().click();
+  await desk.locator('tr[data-resident]', { hasText: '郑大爷' }).waitFor({ state: 'detached' });
+
+  // The resident posts a need from the phone; it waits for review.
+  await phone.reload();
+  await Promise.all([phone.waitForURL(`${base}/needs`), phone.click('main a[href="/needs"]')]);
+  await phone.selectOption('select[name=category]', 'convenience.haircut');
+  await phone.fill('input[name=title]', '浏览器测试：老伴卧床，需要上门理发');
+  await phone.fill('input[name=people]', '2');
+  await Promise.all([phone.waitForURL(/\/needs\/\d+$/), phone.click('.need-form button[type=submit]')]);
+  const needId = phone.url().split('/').pop();
+  assert.match(await phone.textContent('main'), /待审核/);
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing overflows sideways');
+  await phone.screenshot({ path: join(shots, '43-resident-need-phone.png'), fullPage: true });
+
+  // The worker approves it; the unit's liaison offers a resource to the community.
+  await desk.goto(`${base}/needs/${needId}`);
+  await desk.click('button:has-text("审核通过")');
+  await desk.locator('h1 .tag', { hasText: '待对接' }).waitFor();
+  const liaison = await signIn('liaison');
+  await liaison.setViewportSize({ width: 1366, height: 768 });
+  await liaison.goto(`${base}/resources`);
+  await liaison.click('.resource-form summary');
+  await liaison.fill('.resource-form input[name=community]', worker.scope_code);
+  await liaison.selectOption('.resource-form select[name=kind]', 'volunteers');
+  await liaison.selectOption('.resource-form select[name=category]', 'convenience.haircut');
+  await liaison.fill('.resource-form input[name=title]', '浏览器测试：周末志愿理发队，为卧床老人上门理发');
+  await liaison.fill('.resource-form input[name=capacity]', '30');
+  await liaison.check('.resource-form input[name=day6]');
+  await liaison.check('.resource-form input[name=day7]');
+  await Promise.all([liaison.waitForURL(/\/resources\/\d+$/), liaison.click('.resource-form button[type=submit]')]);
+  const resourceId = liaison.url().split('/').pop();
+  await liaison.context().close();
+
+  // At the quarterly meeting the worker ticks the need with the suggested resource.
+  await desk.goto(`${base}/matching`);
+  const item = desk.locator(`section.match[data-need="${needId}"]`);
+  await item.waitFor();
+  assert.equal(await item.locator(`input[name="resource_${needId}"][value="${resourceId}"]`).isChecked(), true, 'the unit\'s resource is suggested first');
+  assert.match(await item.textContent(), /同类.*周六、周日可用.*关键词/s);
+  await item.locator(`input[name="accept_${needId}"]`).check();
+  await item.screenshot({ path: join(shots, '44-matching-meeting.png') });
+  await Promise.all([desk.waitForURL(/\/projects\?status=planned&made=1$/), desk.click('button:has-text("确认对接，转为项目")')]);
+  await desk.screenshot({ path: join(shots, '45-projects-made.png'), fullPage: true });
+  await desk.locator('tr[data-project] a', { hasText: '浏览器测试：老伴卧床' }).click();
+  await desk.waitForURL(/\/projects\/\d+$/);
+  await desk.click('button:has-text("开始实施")');
+  await desk.locator('.finish-form').waitFor();
+  await desk.fill('.finish-form textarea[name=note]', '志愿者周六上门，为两位老人理发');
+  await desk.click('.finish-form button[type=submit]');
+  await desk.locator('h1 .tag', { hasText: '已完成' }).waitFor();
+
+  // The resident sees it met and rates what was done.
+  await phone.goto(`${base}/needs/${needId}`);
+  assert.match(await phone.textContent('main'), /已满足/);
+  await phone.check('.rate-form input[name=rating][value="5"]');
+  await phone.fill('.rate-form input[name=note]', '很耐心，谢谢');
+  await phone.click('.rate-form button[type=submit]');
+  await phone.locator('.rate-form').waitFor({ state: 'detached' });
+  assert.match(await phone.textContent('main'), /★★★★★/);
+  await phone.screenshot({ path: join(shots, '46-resident-rated-phone.png'), fullPage: true });
+  await desk.reload();
+  assert.match(await desk.textContent('main'), /5\.0/, 'the project carries the resident\'s rating');
+  await desk.context().close();
+  await context.close();
+});
+
 test("a street ranks its members by points: ranks carry across pages and each total is the member's ledger", async () => {
   const street = await signIn('street');
   await street.setViewportSize({ width: 1366, height: 768 });

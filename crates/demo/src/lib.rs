@@ -459,7 +459,17 @@ async fn demo_accounts(
     let street = first(Kind::Street);
     let community = first(Kind::Community);
     let grid = first(Kind::Grid);
-    let unit = first(Kind::Unit);
+    // The liaison's unit sits in the community whose secretary and worker sign in, so the
+    // demo's co-building, needs and resources meet in one place.
+    let unit = plan
+        .orgs
+        .iter()
+        .find(|o| {
+            o.kind == Kind::Unit
+                && o.community.is_some()
+                && o.community == community.and_then(|c| c.community.clone())
+        })
+        .or_else(|| first(Kind::Unit));
     let member_org = grid;
     // (username, role, scope org, member, unit)
     type Spec<'a> = (
