@@ -14,6 +14,7 @@ pub mod clock;
 pub mod cobuilding;
 pub mod datum;
 pub mod division;
+pub mod errands;
 pub mod error;
 pub mod evaluations;
 pub mod grids;
@@ -106,6 +107,9 @@ pub fn all_labels() -> Vec<&'static str> {
         resources::ResourceStatus::LABELS,
         projects::ProjectStatus::LABELS,
         projects::ProjectMove::LABELS,
+        errands::ErrandStatus::LABELS,
+        errands::ErrandKind::LABELS,
+        errands::ErrandMove::LABELS,
     ] {
         all.extend_from_slice(set);
     }

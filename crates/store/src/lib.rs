@@ -15,6 +15,7 @@ pub mod cases;
 pub mod cobuilding;
 pub mod committee;
 pub mod divisions;
+pub mod errands;
 pub mod evaluations;
 pub mod import_jobs;
 pub mod keyset;

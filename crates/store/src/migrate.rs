@@ -229,6 +229,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "projects",
         sql: include_str!("migrations/0043_projects.sql"),
     },
+    Migration {
+        version: 44,
+        name: "errands",
+        sql: include_str!("migrations/0044_errands.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

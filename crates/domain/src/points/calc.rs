@@ -38,6 +38,8 @@ pub struct Counts {
     pub service_hours: i64,
     /// Micro-wishes the member claimed and saw fulfilled.
     pub wishes: i64,
+    /// Red errands the member did and the resident confirmed.
+    pub errands: i64,
 }
 
 /// The total alone, without allocating: rankings compute it for every member of a scope.
@@ -65,6 +67,7 @@ pub fn raw(item: &Item, c: Counts, manual: i64) -> i64 {
         Source::Registration => i64::from(c.registered) * item.points,
         Source::ServiceHours => c.service_hours * item.points,
         Source::WishFulfilled => c.wishes * item.points,
+        Source::ErrandDone => c.errands * item.points,
         Source::Manual => manual,
     }
 }
@@ -149,6 +152,7 @@ mod tests {
                 registered: true,
                 service_hours: 7,
                 wishes: 2,
+                errands: 4,
             };
             let mut r = HashMap::new();
             for i in &s.items {
@@ -158,6 +162,7 @@ mod tests {
                     Source::Registration => i.points,
                     Source::ServiceHours => c.service_hours * i.points,
                     Source::WishFulfilled => c.wishes * i.points,
+                    Source::ErrandDone => c.errands * i.points,
                     Source::Manual => i.points,
                 };
                 r.insert(i.code.clone(), v);

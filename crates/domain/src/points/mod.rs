@@ -41,6 +41,7 @@ labelled_enum! {
         Registration = "registration", "到居住社区报到";
         ServiceHours = "service_hours", "志愿服务时长";
         WishFulfilled = "wish_fulfilled", "认领并实现微心愿";
+        ErrandDone = "errand_done", "完成红色代办";
     }
 }
 
@@ -241,6 +242,16 @@ pub fn accrual_scheme() -> Scheme {
                 false,
                 false,
                 WishFulfilled,
+            ),
+            item(
+                "errand",
+                "完成红色代办",
+                "service",
+                2,
+                Some(20),
+                false,
+                false,
+                ErrandDone,
             ),
             // Kept from the first version of the scheme, so approved entries made under it
             // still count; service a community recorded counts through `service_hours`.

@@ -111,6 +111,19 @@ pub async fn within(
             .into_iter()
             .collect()
     };
+    let errands: HashMap<i64, i64> = if !uses(Source::ErrandDone) {
+        HashMap::new()
+    } else if city {
+        jiceng_store::errands::confirmed_between(tx, first, last)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        jiceng_store::errands::confirmed_within(tx, path, first, last)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let mut totals: Vec<(i64, i64)> = members
         .iter()
         .filter(|(id, _)| !moved.contains(id))
@@ -125,6 +138,7 @@ pub async fn within(
                     service.get(id).copied().unwrap_or(0),
                 ),
                 wishes: wishes.get(id).copied().unwrap_or(0),
+                errands: errands.get(id).copied().unwrap_or(0),
             };
             let mine = manual.get(id);
             let total = calc::total_of(scheme, counts, |i| {
