@@ -149,20 +149,43 @@ mod tests {
         let taken = t("2026-12-05T10:00:00Z");
         let hold = hold_until(taken, due);
         assert_eq!(hold, t("2026-12-06T10:00:00Z"));
-        assert_eq!(hold_until(t("2026-12-10T00:00:00Z"), due), due, "never past the deadline");
+        assert_eq!(
+            hold_until(t("2026-12-10T00:00:00Z"), due),
+            due,
+            "never past the deadline"
+        );
         use ErrandStatus::*;
-        assert_eq!(overtaken(Taken, Some(hold), due, t("2026-12-06T09:59:00Z")), None);
-        assert_eq!(overtaken(Taken, Some(hold), due, t("2026-12-06T10:00:00Z")), Some(Open));
-        assert_eq!(overtaken(Open, None, due, t("2026-12-10T10:00:00Z")), Some(Lapsed));
-        assert_eq!(overtaken(Taken, Some(hold), due, t("2026-12-11T00:00:00Z")), Some(Lapsed));
-        assert_eq!(overtaken(Done, None, due, t("2026-12-11T00:00:00Z")), None, "done in time");
+        assert_eq!(
+            overtaken(Taken, Some(hold), due, t("2026-12-06T09:59:00Z")),
+            None
+        );
+        assert_eq!(
+            overtaken(Taken, Some(hold), due, t("2026-12-06T10:00:00Z")),
+            Some(Open)
+        );
+        assert_eq!(
+            overtaken(Open, None, due, t("2026-12-10T10:00:00Z")),
+            Some(Lapsed)
+        );
+        assert_eq!(
+            overtaken(Taken, Some(hold), due, t("2026-12-11T00:00:00Z")),
+            Some(Lapsed)
+        );
+        assert_eq!(
+            overtaken(Done, None, due, t("2026-12-11T00:00:00Z")),
+            None,
+            "done in time"
+        );
     }
 
     #[test]
     fn deadlines() {
         let now = t("2026-12-05T10:00:00Z");
         assert_eq!(deadline(now, now).unwrap_err().field, "due_at");
-        assert_eq!(deadline(now + Duration::days(31), now).unwrap_err().field, "due_at");
+        assert_eq!(
+            deadline(now + Duration::days(31), now).unwrap_err().field,
+            "due_at"
+        );
         assert!(deadline(now + Duration::hours(3), now).is_ok());
     }
 }

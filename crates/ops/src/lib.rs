@@ -15,6 +15,7 @@ pub mod cases;
 pub mod cobuilding;
 pub mod console;
 pub mod divisions;
+pub mod errands;
 pub mod evaluations;
 pub mod grids;
 pub mod home;

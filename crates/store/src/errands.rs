@@ -134,19 +134,31 @@ pub async fn within(
     fetch(tx, &sql, &a).await
 }
 
-pub async fn of_resident(tx: &mut Tx, resident: i64, limit: i64) -> Result<Vec<ErrandRow>, StoreError> {
+pub async fn of_resident(
+    tx: &mut Tx,
+    resident: i64,
+    limit: i64,
+) -> Result<Vec<ErrandRow>, StoreError> {
     let sql = format!("{SELECT} WHERE e.resident_id = $1 ORDER BY e.id DESC LIMIT $2");
-    Ok(on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(resident).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(resident).bind(limit).fetch_all(c).await)?,
+    )
 }
 
 pub async fn of_member(tx: &mut Tx, member: i64, limit: i64) -> Result<Vec<ErrandRow>, StoreError> {
     let sql = format!("{SELECT} WHERE e.member_id = $1 ORDER BY e.id DESC LIMIT $2");
-    Ok(on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(member).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(member).bind(limit).fetch_all(c).await)?,
+    )
 }
 
 /// Errands time has overtaken by `now`: taken ones past their hold, and open or taken ones
 /// past their deadline, a batch at a time.
-pub async fn overtaken(tx: &mut Tx, now: DateTime<Utc>, limit: i64) -> Result<Vec<ErrandRow>, StoreError> {
+pub async fn overtaken(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ErrandRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE (e.status = 'taken' AND e.hold_until <= $1) OR (e.status IN ('open', 'taken', 'pending') \
          AND e.due_at <= $1) ORDER BY e.id LIMIT $2"
@@ -165,7 +177,9 @@ pub async fn confirmed_by(
         "{SELECT} WHERE e.member_id = $1 AND e.status = 'confirmed' AND e.confirmed_on >= $2 AND e.confirmed_on <= $3 \
          ORDER BY e.confirmed_on, e.id"
     );
-    Ok(on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(member).bind(from).bind(to).fetch_all(c).await)?)
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, ErrandRow>(&sql).bind(member).bind(from).bind(to).fetch_all(c).await)?,
+    )
 }
 
 /// Errands confirmed in the dates per member (any member; the caller keeps its scope).

@@ -398,9 +398,10 @@ pub(crate) async fn ledger_in(
         jiceng_domain::service::whole_hours(service.iter().map(|s| s.minutes).sum());
     let wishes =
         jiceng_store::wishes::fulfilled_by(tx, m.id, period.first_day(), period.last_day()).await?;
-    let errands = jiceng_store::errands::confirmed_by(tx, m.id, period.first_day(), period.last_day())
-        .await?
-        .len() as i64;
+    let errands =
+        jiceng_store::errands::confirmed_by(tx, m.id, period.first_day(), period.last_day())
+            .await?
+            .len() as i64;
     let entries = store::entries_of(tx, m.id, &scheme.code, &period.to_string()).await?;
     let mut manual: HashMap<String, i64> = HashMap::new();
     for e in entries.iter().filter(|e| e.status == EntryStatus::Approved) {

@@ -10,6 +10,7 @@ mod case_photos;
 mod cases;
 mod cobuilding;
 mod duties;
+mod errands;
 mod evaluations;
 mod imports;
 mod kept_pairs;
