@@ -27,6 +27,7 @@ pub enum Area {
     Resources,
     Projects,
     Matching,
+    Errands,
     NeedFigures,
     Cases,
     NewCase,
@@ -82,6 +83,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::NeedFigures => organiser(role),
         Area::Resources => organiser(role) || role == Role::UnitLiaison,
         Area::Projects | Area::Matching => organiser(role),
+        Area::Errands => organiser(role) || matches!(role, Role::Member | Role::Resident),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod client;
 mod cobuilding;
+mod errands;
 mod error;
 mod evaluations;
 mod grids;
@@ -202,7 +203,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
-    // Overdue cases are escalated every five minutes.
+    // Overdue cases are escalated, and errands overtaken by time written so, every five
+    // minutes.
     let escalating = db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -212,6 +214,12 @@ pub async fn serve(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "已自动督办超期案件"),
                 Err(e) => tracing::warn!(error = %e, "自动督办失败"),
+            }
+            // Errands held past their hold return to the pool; late ones lapse.
+            match jiceng_ops::errands::sweep(&escalating, clock::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "已处理超时的红色代办"),
+                Err(e) => tracing::warn!(error = %e, "处理超时的红色代办失败"),
             }
         }
     });

@@ -77,6 +77,9 @@ pub enum Noun {
     Resource,
     /// A project of the 项目清单: its community's readers.
     Project,
+    /// A red errand: its community's readers, the resident who asked, the member who took it,
+    /// and while open the members in reach.
+    Errand,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 20] = [
+    let features: [fn(routes::Table) -> routes::Table; 21] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -32,6 +32,7 @@ pub fn routes() -> routes::Table {
         crate::needs::api,
         crate::resources::api,
         crate::projects::api,
+        crate::errands::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

@@ -65,6 +65,7 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Resources, "/resources", "nav.resources"),
             (Area::Projects, "/projects", "nav.projects"),
             (Area::Matching, "/matching", "nav.matching"),
+            (Area::Errands, "/errands", "nav.errands"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),
@@ -169,6 +170,7 @@ pub fn tabs(actor: &Actor, path: &str) -> Vec<Link> {
         (Some(Role::Resident), _) => vec![
             link("/resident".into(), "tab.home"),
             link("/needs".into(), "tab.needs"),
+            link("/errands".into(), "tab.errands"),
         ],
         (Some(Role::Member), Some(id)) => vec![
             link("/".into(), "tab.home"),

@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 20] = [
+    let features: [fn(routes::Table) -> routes::Table; 21] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -45,6 +45,7 @@ pub fn routes() -> routes::Table {
         crate::needs::pages,
         crate::resources::pages,
         crate::projects::pages,
+        crate::errands::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;

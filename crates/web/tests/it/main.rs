@@ -11,6 +11,7 @@ mod case_photos;
 mod city;
 mod console;
 mod duties;
+mod errands;
 mod exports;
 mod failures;
 mod imports;

@@ -245,6 +245,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Project => {
             "SELECT CAST(p.id AS TEXT) FROM projects p WHERE NOT (p.community_path >= $1 AND p.community_path < $2) ORDER BY p.id DESC LIMIT 1"
         }
+        Noun::Errand => {
+            "SELECT CAST(e.id AS TEXT) FROM errands e WHERE NOT (e.community_path >= $1 AND e.community_path < $2) ORDER BY e.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -560,6 +563,26 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 }],
                 starts_on: Some("2026-01-01".into()),
                 ends_on: Some("2026-12-31".into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // And errands asked there.
+    let due = jiceng_domain::clock::local(jiceng_domain::clock::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    for n in 0..12 {
+        jiceng_ops::errands::post(
+            &t.db,
+            &op,
+            jiceng_ops::errands::NewErrandInput {
+                community: Some(community.clone()),
+                kind: Some("bills".into()),
+                title: Some(format!("他处代办{n}")),
+                due_at: Some(due.clone()),
+                for_whom: Some("他处居民".into()),
+                ..Default::default()
             },
         )
         .await
