@@ -30,6 +30,7 @@ pub mod passwords;
 pub mod path;
 pub mod phone;
 pub mod points;
+pub mod problems;
 pub mod projects;
 pub mod residents;
 pub mod resources;
@@ -110,6 +111,8 @@ pub fn all_labels() -> Vec<&'static str> {
         errands::ErrandStatus::LABELS,
         errands::ErrandKind::LABELS,
         errands::ErrandMove::LABELS,
+        problems::ProblemStatus::LABELS,
+        problems::ProblemMove::LABELS,
     ] {
         all.extend_from_slice(set);
     }

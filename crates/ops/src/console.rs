@@ -28,6 +28,7 @@ pub enum Area {
     Projects,
     Matching,
     Errands,
+    Problems,
     NeedFigures,
     Cases,
     NewCase,
@@ -84,6 +85,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Resources => organiser(role) || role == Role::UnitLiaison,
         Area::Projects | Area::Matching => organiser(role),
         Area::Errands => organiser(role) || matches!(role, Role::Member | Role::Resident),
+        Area::Problems => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

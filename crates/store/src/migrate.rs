@@ -234,6 +234,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "errands",
         sql: include_str!("migrations/0044_errands.sql"),
     },
+    Migration {
+        version: 45,
+        name: "problems",
+        sql: include_str!("migrations/0045_problems.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -80,6 +80,9 @@ pub enum Noun {
     /// A red errand: its community's readers, the resident who asked, the member who took it,
     /// and while open the members in reach.
     Errand,
+    /// A problem of the 问题清单: its community's readers, or the liaison of the unit that
+    /// raised it.
+    Problem,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -21,6 +21,7 @@ mod needs;
 mod orglife;
 mod orgs;
 mod points;
+mod problems;
 mod projects;
 mod residents;
 mod resources;

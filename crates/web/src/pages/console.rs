@@ -66,6 +66,7 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Projects, "/projects", "nav.projects"),
             (Area::Matching, "/matching", "nav.matching"),
             (Area::Errands, "/errands", "nav.errands"),
+            (Area::Problems, "/problems", "nav.problems"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),

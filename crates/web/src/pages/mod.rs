@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 21] = [
+    let features: [fn(routes::Table) -> routes::Table; 22] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -46,6 +46,7 @@ pub fn routes() -> routes::Table {
         crate::resources::pages,
         crate::projects::pages,
         crate::errands::pages,
+        crate::problems::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;

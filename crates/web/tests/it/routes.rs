@@ -248,6 +248,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Errand => {
             "SELECT CAST(e.id AS TEXT) FROM errands e WHERE NOT (e.community_path >= $1 AND e.community_path < $2) ORDER BY e.id DESC LIMIT 1"
         }
+        Noun::Problem => {
+            "SELECT CAST(p.id AS TEXT) FROM problems p WHERE NOT (p.community_path >= $1 AND p.community_path < $2) ORDER BY p.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -582,6 +585,22 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 title: Some(format!("他处代办{n}")),
                 due_at: Some(due.clone()),
                 for_whom: Some("他处居民".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // And problems raised there.
+    for n in 0..12 {
+        jiceng_ops::problems::post(
+            &t.db,
+            &op,
+            jiceng_ops::problems::NewProblemInput {
+                community: Some(community.clone()),
+                title: Some(format!("他处问题{n}")),
+                owner: Some("城管局".into()),
+                due_on: Some("2026-12-31".into()),
                 ..Default::default()
             },
         )

@@ -1,0 +1,25 @@
+-- 问题清单: matters needing units and departments to coordinate, each with who answers for
+-- it and by when; one turned into a case keeps the case.
+CREATE TABLE problems (
+    id {{id}},
+    community_org_id BIGINT NOT NULL REFERENCES orgs(id),
+    community_path {{path}} NOT NULL,
+    street_org_id BIGINT,
+    district_org_id BIGINT,
+    title TEXT NOT NULL,
+    detail TEXT,
+    owner_name TEXT NOT NULL,
+    due_on DATE NOT NULL,
+    unit_id BIGINT REFERENCES units(id),
+    status TEXT NOT NULL,
+    case_id BIGINT REFERENCES cases(id),
+    note TEXT,
+    year BIGINT NOT NULL,
+    posted_by TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX problems_community ON problems (community_org_id, status, id);
+CREATE INDEX problems_street ON problems (street_org_id, status, id);
+CREATE INDEX problems_district ON problems (district_org_id, status, id);
+CREATE INDEX problems_status ON problems (status, id);
+CREATE INDEX problems_case ON problems (case_id);
