@@ -40,6 +40,27 @@ pub struct NewAgreementInput {
 pub struct AgreementDetail {
     pub agreement: Agreement,
     pub commitments: Vec<Commitment>,
+    /// Its content: the unit's needs, resources, projects and problems of the year in the
+    /// agreement's community or street (the open ones of the year before carried over).
+    pub lists: Vec<ListItem>,
+}
+
+/// One item of an agreement's lists.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ListItem {
+    /// needs, resources, projects or problems.
+    pub list: String,
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+}
+
+/// Makes a unit's items of a year the content of its agreement of that year, if it has one.
+pub(crate) async fn link_unit(tx: &mut Tx, unit: i64, year: i64) -> Result<(), OpsError> {
+    if let Some((id, path)) = store::of_unit_year(tx, unit, year).await? {
+        store::attach(tx, id, unit, &path, year).await?;
+    }
+    Ok(())
 }
 
 fn items(year: i32, new: &NewAgreementInput) -> Result<Vec<NewCommitment>, Invalid> {
@@ -118,6 +139,7 @@ pub async fn sign(
     for c in &list {
         store::add_commitment(&mut tx, id, &c.title, c.due_on).await?;
     }
+    store::attach(&mut tx, id, unit_id, &org.path, i64::from(year)).await?;
     let detail = detail_in(&mut tx, id, today).await?;
     audit::append(
         &mut tx,
@@ -135,14 +157,90 @@ pub async fn sign(
     Ok(detail)
 }
 
+/// Renews an agreement for the next year: the commitments not yet done move to the same day
+/// of the next year, and what is still open of its needs, resources, projects and problems is
+/// carried over to the new agreement; the unit's items of the new year join it too.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "renew"))]
+pub async fn renew(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
+    let today = clock::today();
+    let mut tx = db.write().await?;
+    let old = detail_in(&mut tx, id, today).await?;
+    may_see(actor, &old.agreement)?;
+    let a = &old.agreement;
+    actor.may_write(&a.org_path)?;
+    let year = a.year + 1;
+    if year > today.year() + 1 {
+        return Err(Invalid::new("year", year, msg!("年度应在 2000 年到明年之间")).into());
+    }
+    let new_id = store::insert(
+        &mut tx,
+        &NewAgreement {
+            unit_id: a.unit_id,
+            org_id: a.org_id,
+            org_path: &a.org_path,
+            year,
+            signed_on: today,
+            by: &actor.audit_name(),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Duplicate(_) => OpsError::conflict(
+            "year",
+            year,
+            msg!("该单位 {year} 年已签订共建协议", year = year),
+        ),
+        e => e.into(),
+    })?;
+    for c in old.commitments.iter().filter(|c| c.done_on.is_none()) {
+        let due = c
+            .due_on
+            .with_year(year)
+            .or_else(|| c.due_on.pred_opt().and_then(|d| d.with_year(year)))
+            .unwrap_or(c.due_on);
+        store::add_commitment(&mut tx, new_id, &c.title, due).await?;
+    }
+    store::attach(&mut tx, new_id, a.unit_id, &a.org_path, i64::from(year)).await?;
+    let carried = store::carry(&mut tx, id, new_id).await?;
+    let detail = detail_in(&mut tx, new_id, today).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "agreement.renew",
+            target: &format!("agreement:{new_id}"),
+            path: Some(&a.org_path),
+            before: Some(format!("agreement:{id}")),
+            after: Some(format!(
+                "{{\"needs\":{},\"resources\":{},\"projects\":{},\"problems\":{}}}",
+                carried[0], carried[1], carried[2], carried[3]
+            )),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
 async fn detail_in(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<AgreementDetail, OpsError> {
     let agreement = store::by_id(tx, id, today)
         .await?
         .ok_or_else(|| OpsError::not_found("共建协议", id))?;
     let commitments = store::commitments(tx, id).await?;
+    let lists = store::lists(tx, id)
+        .await?
+        .into_iter()
+        .map(|i| ListItem {
+            list: i.list,
+            id: i.id,
+            title: i.title,
+            status: i.status,
+        })
+        .collect();
     Ok(AgreementDetail {
         agreement: agreement.into(),
         commitments: commitments.into_iter().map(Into::into).collect(),
+        lists,
     })
 }
 

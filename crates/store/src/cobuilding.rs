@@ -260,3 +260,82 @@ pub async fn communities(tx: &mut Tx) -> Result<Vec<(i64, String)>, StoreError> 
         "SELECT id, path FROM orgs WHERE level = 'community' AND category = 'regional' ORDER BY id")
         .fetch_all(c).await)?)
 }
+
+/// The lists kept as an agreement's content: (table, the column naming the unit, the
+/// statuses still open).
+const LISTS: [(&str, &str, &str); 4] = [
+    ("needs", "unit_id", "'pending', 'open', 'in_project'"),
+    ("resources", "unit_id", "'active'"),
+    ("projects", "owner_unit_id", "'planned', 'under_way'"),
+    ("problems", "unit_id", "'open', 'in_case'"),
+];
+
+/// A unit's agreement of a year: (id, the path of the org it is with).
+pub async fn of_unit_year(
+    tx: &mut Tx,
+    unit: i64,
+    year: i64,
+) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, org_path FROM agreements WHERE unit_id = $1 AND year = $2")
+        .bind(unit).bind(year).fetch_optional(c).await)?)
+}
+
+/// Makes a unit's needs, resources, projects and problems of a year, in the agreement's org
+/// subtree and of no agreement yet, the agreement's content.
+pub async fn attach(
+    tx: &mut Tx,
+    agreement: i64,
+    unit: i64,
+    path: &str,
+    year: i64,
+) -> Result<(), StoreError> {
+    let up = upper(path);
+    for (table, unit_col, _) in LISTS {
+        let sql = format!(
+            "UPDATE {table} SET agreement_id = $1 WHERE {unit_col} = $2 AND year = $3 AND community_path >= $4 \
+             AND community_path < $5 AND agreement_id IS NULL"
+        );
+        on!(tx, c => sqlx::query(&sql).bind(agreement).bind(unit).bind(year).bind(path).bind(&up)
+            .execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Carries what is still open of an agreement's lists over to another; how many of each.
+pub async fn carry(tx: &mut Tx, from: i64, to: i64) -> Result<[u64; 4], StoreError> {
+    let mut out = [0; 4];
+    for (i, (table, _, open)) in LISTS.into_iter().enumerate() {
+        let sql = format!(
+            "UPDATE {table} SET agreement_id = $1 WHERE agreement_id = $2 AND status IN ({open})"
+        );
+        out[i] = on!(tx, c => sqlx::query(&sql).bind(to).bind(from).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(out)
+}
+
+/// One item of an agreement's lists.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListItem {
+    pub list: String,
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+}
+
+/// Most items of each list an agreement's page shows.
+const SHOWN: i64 = 200;
+
+/// An agreement's content: its needs, resources, projects and problems, newest first.
+pub async fn lists(tx: &mut Tx, agreement: i64) -> Result<Vec<ListItem>, StoreError> {
+    let mut out = Vec::new();
+    for (table, _, _) in LISTS {
+        let sql = format!(
+            "SELECT '{table}' AS list, id, title, status FROM {table} WHERE agreement_id = $1 ORDER BY id DESC LIMIT {SHOWN}"
+        );
+        out.extend(
+            on!(tx, c => sqlx::query_as::<_, ListItem>(&sql).bind(agreement).fetch_all(c).await)?,
+        );
+    }
+    Ok(out)
+}

@@ -177,6 +177,10 @@ pub async fn post(
         },
     )
     .await?;
+    if let Some(unit) = unit_id {
+        crate::cobuilding::link_unit(&mut tx, unit, i64::from(chrono::Datelike::year(&today)))
+            .await?;
+    }
     let row = store::by_id(&mut tx, id).await?.expect("just written");
     if status.collected() {
         super::figures::count(&mut tx, &row, 1, 0).await?;

@@ -122,6 +122,9 @@ pub async fn post(db: &Db, actor: &Actor, new: NewProblemInput) -> Result<Proble
         },
     )
     .await?;
+    if let Some(unit) = unit_id {
+        crate::cobuilding::link_unit(&mut tx, unit, i64::from(clock::today().year())).await?;
+    }
     audit::append(
         &mut tx,
         audit::Entry {

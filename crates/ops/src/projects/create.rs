@@ -148,6 +148,9 @@ pub(crate) async fn create_in(
         crate::matching::rescore(tx, n.id, NeedStatus::InProject).await?;
     }
     let row = store::by_id(tx, id).await?.expect("just written");
+    if let Some(unit) = owner_unit {
+        crate::cobuilding::link_unit(tx, unit, row.year).await?;
+    }
     let orgs: Vec<i64> = [
         Some(row.community_org_id),
         row.street_org_id,

@@ -230,6 +230,10 @@ pub async fn post(db: &Db, actor: &Actor, new: NewResourceInput) -> Result<Resou
         },
     )
     .await?;
+    if let Some(unit) = unit_id {
+        let year = i64::from(chrono::Datelike::year(&clock::today()));
+        crate::cobuilding::link_unit(&mut tx, unit, year).await?;
+    }
     rescore_around(&mut tx, community.id, needs::top_of(&category)).await?;
     let row = Resource::from(store::by_id(&mut tx, id).await?.expect("just written"));
     audit::append(

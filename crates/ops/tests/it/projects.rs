@@ -361,3 +361,146 @@ async fn the_meeting_accepts_matches_as_projects_and_the_resident_rates_them(on:
     let rated = projects::show(&t.db, &worker, p.id).await.unwrap();
     assert_eq!((rated.rating, rated.ratings), (Some(5.0), 1));
 }
+
+#[both]
+async fn a_units_lists_are_its_agreement_and_open_items_carry_over(on: Backend) {
+    use jiceng_ops::cobuilding::{self, CommitmentInput, NewAgreementInput};
+    use jiceng_ops::problems::{self, NewProblemInput};
+    let t = city(on).await;
+    let worker = account(&t.db, "worker_c", "community_worker", "C", None).await;
+    let l = liaison(&t.db).await;
+    let unit = l.unit_id().unwrap();
+    let year = chrono::Datelike::year(&jiceng_domain::clock::today());
+    // Posted before the agreement is signed: it joins when it is.
+    let early = needs::post(
+        &t.db,
+        &l,
+        NewNeedInput {
+            community: s("C"),
+            category: s("employment.training"),
+            title: s("员工子女暑期托管"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let signed = cobuilding::sign(
+        &t.db,
+        &worker,
+        NewAgreementInput {
+            unit_id: Some(unit),
+            org: s("C"),
+            year: Some(year),
+            commitments: vec![
+                CommitmentInput {
+                    title: s("开放职工食堂"),
+                    due_on: s(&format!("{year}-06-30")),
+                },
+                CommitmentInput {
+                    title: s("捐赠图书"),
+                    due_on: s(&format!("{year}-09-30")),
+                },
+            ],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = signed.agreement.id;
+    let listed = |d: &cobuilding::AgreementDetail, list: &str| {
+        d.lists
+            .iter()
+            .filter(|i| i.list == list)
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed(&signed, "needs"), vec![early]);
+    // Posted after: joins at once; a project the unit owns and a problem it raises too.
+    let r = resources::post(
+        &t.db,
+        &l,
+        NewResourceInput {
+            capacity: Some(20),
+            ..offer("C", "职业技能培训", "employment.training")
+        },
+    )
+    .await
+    .unwrap();
+    let met = needs::post(
+        &t.db,
+        &l,
+        NewNeedInput {
+            community: s("C"),
+            category: s("employment.training"),
+            title: s("电工培训"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let p = projects::create(&t.db, &worker, project(vec![met], vec![(r.id, 5)]))
+        .await
+        .unwrap();
+    let problem = problems::post(
+        &t.db,
+        &l,
+        NewProblemInput {
+            community: s("C"),
+            title: s("门前停车"),
+            owner: s("交警大队"),
+            due_on: s(&format!("{year}-12-31")),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let d = cobuilding::show(&t.db, &worker, id).await.unwrap();
+    assert_eq!(listed(&d, "needs").len(), 2);
+    assert_eq!(listed(&d, "resources"), vec![r.id]);
+    assert_eq!(listed(&d, "projects"), vec![p.id]);
+    assert_eq!(listed(&d, "problems"), vec![problem.id]);
+    // The project finished, its need is met; renewing carries what is still open.
+    projects::apply(&t.db, &worker, p.id, mv("start", None))
+        .await
+        .unwrap();
+    projects::apply(&t.db, &worker, p.id, mv("finish", Some("培训 5 人")))
+        .await
+        .unwrap();
+    cobuilding::set_done(&t.db, &worker, signed.commitments[0].id, None, false)
+        .await
+        .unwrap();
+    {
+        let renewed = cobuilding::renew(&t.db, &worker, id).await.unwrap();
+        assert_eq!(renewed.agreement.year, year + 1);
+        assert_eq!(
+            renewed
+                .commitments
+                .iter()
+                .map(|c| c.title.as_str())
+                .collect::<Vec<_>>(),
+            vec!["捐赠图书"]
+        );
+        assert_eq!(
+            listed(&renewed, "needs"),
+            vec![early],
+            "the open need, not the met one"
+        );
+        assert_eq!(listed(&renewed, "resources"), vec![r.id]);
+        assert!(
+            listed(&renewed, "projects").is_empty(),
+            "the project is done"
+        );
+        assert_eq!(listed(&renewed, "problems"), vec![problem.id]);
+        let old = cobuilding::show(&t.db, &worker, id).await.unwrap();
+        assert_eq!(listed(&old, "needs"), vec![met]);
+        let e = cobuilding::renew(&t.db, &worker, id).await.unwrap_err();
+        assert_eq!(field(&e), "year", "renewed once");
+        let other = account(&t.db, "worker_c2", "community_worker", "C2", None).await;
+        assert!(matches!(
+            cobuilding::renew(&t.db, &other, id).await,
+            Err(OpsError::NotFound { .. })
+        ));
+    }
+}

@@ -62,6 +62,8 @@ CREATE TABLE needs (
     source TEXT NOT NULL,
     resident_id BIGINT REFERENCES residents(id),
     unit_id BIGINT REFERENCES units(id),
+    -- The year's co-building agreement of the unit that raised or offers it (its content).
+    agreement_id BIGINT REFERENCES agreements(id),
     status TEXT NOT NULL,
     merged_into BIGINT REFERENCES needs(id),
     met_by TEXT,
@@ -106,3 +108,5 @@ CREATE TABLE need_met_days (
     n BIGINT NOT NULL,
     PRIMARY KEY (org_id, year, days)
 );
+CREATE INDEX needs_agreement ON needs (agreement_id, status);
+CREATE INDEX needs_unit ON needs (unit_id, year);

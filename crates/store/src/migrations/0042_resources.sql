@@ -9,6 +9,8 @@ CREATE TABLE resources (
     district_org_id BIGINT,
     owner_kind TEXT NOT NULL,
     unit_id BIGINT REFERENCES units(id),
+    -- The year's co-building agreement of the unit that raised or offers it (its content).
+    agreement_id BIGINT REFERENCES agreements(id),
     owner_name TEXT NOT NULL,
     kind TEXT NOT NULL,
     category TEXT NOT NULL REFERENCES need_categories(code),
@@ -50,3 +52,4 @@ CREATE TABLE need_suggestions (
     PRIMARY KEY (need_id, rank)
 );
 CREATE INDEX need_suggestions_resource ON need_suggestions (resource_id);
+CREATE INDEX resources_agreement ON resources (agreement_id, status);

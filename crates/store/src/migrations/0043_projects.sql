@@ -9,6 +9,8 @@ CREATE TABLE projects (
     title TEXT NOT NULL,
     owner_name TEXT NOT NULL,
     owner_unit_id BIGINT REFERENCES units(id),
+    -- The year's co-building agreement of the unit that raised or offers it (its content).
+    agreement_id BIGINT REFERENCES agreements(id),
     starts_on DATE NOT NULL,
     ends_on DATE NOT NULL,
     status TEXT NOT NULL,
@@ -49,3 +51,5 @@ CREATE TABLE resource_uses (
     resource_id BIGINT NOT NULL,
     PRIMARY KEY (org_id, year, resource_id)
 );
+CREATE INDEX projects_agreement ON projects (agreement_id, status);
+CREATE INDEX projects_unit ON projects (owner_unit_id, year);

@@ -11,6 +11,8 @@ CREATE TABLE problems (
     owner_name TEXT NOT NULL,
     due_on DATE NOT NULL,
     unit_id BIGINT REFERENCES units(id),
+    -- The year's co-building agreement of the unit that raised or offers it (its content).
+    agreement_id BIGINT REFERENCES agreements(id),
     status TEXT NOT NULL,
     case_id BIGINT REFERENCES cases(id),
     note TEXT,
@@ -23,3 +25,5 @@ CREATE INDEX problems_street ON problems (street_org_id, status, id);
 CREATE INDEX problems_district ON problems (district_org_id, status, id);
 CREATE INDEX problems_status ON problems (status, id);
 CREATE INDEX problems_case ON problems (case_id);
+CREATE INDEX problems_agreement ON problems (agreement_id, status);
+CREATE INDEX problems_unit ON problems (unit_id, year);

@@ -131,3 +131,19 @@ pub async fn undo(
         cobuilding::set_done(&s.db, &a.actor, id, None, true).await?,
     ))
 }
+
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/renew",
+    tag = "共驻共建",
+    summary = "续签下一年度协议：未完成的履职事项顺延，需求、资源、项目、问题清单中未办结的转入新协议",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "成功", body = AgreementDetail))
+)]
+pub async fn renew(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    Ok(Json(cobuilding::renew(&s.db, &a.actor, id).await?))
+}

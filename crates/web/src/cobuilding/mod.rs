@@ -11,6 +11,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/cobuilding" => pages::sign [Scope];
         GET "/cobuilding/{id}" => pages::show [Record(Agreement)];
         POST "/cobuilding/{id}/commitments" => pages::add_commitment [Record(Agreement)];
+        POST "/cobuilding/{id}/renew" => pages::renew [Record(Agreement)];
         POST "/commitments/{id}/done" => pages::mark [Record(Commitment)];
     )
 }
@@ -21,6 +22,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::sign [Scope];
         api::show [Record(Agreement)];
         api::add_commitment [Record(Agreement)];
+        api::renew [Record(Agreement)];
         api::done [Record(Commitment)];
         api::undo [Record(Commitment)];
     )

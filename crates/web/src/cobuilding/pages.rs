@@ -122,6 +122,8 @@ struct DetailPage {
     can_write: bool,
     can_mark: bool,
     error: String,
+    /// The agreement's content, each with where it leads and its status.
+    lists: Vec<(jiceng_ops::cobuilding::ListItem, String, String)>,
 }
 
 impl DetailPage {
@@ -135,6 +137,18 @@ impl DetailPage {
     }
 }
 
+/// An item's status as its own list labels it, in the viewer's language.
+fn status_label(v: &Viewer, list: &str, code: &str) -> String {
+    use jiceng_domain::msg::translate;
+    let label = match list {
+        "needs" => jiceng_domain::needs::NeedStatus::parse(code).map(|s| s.label()),
+        "resources" => jiceng_domain::resources::ResourceStatus::parse(code).map(|s| s.label()),
+        "projects" => jiceng_domain::projects::ProjectStatus::parse(code).map(|s| s.label()),
+        _ => jiceng_domain::problems::ProblemStatus::parse(code).map(|s| s.label()),
+    };
+    label.map_or_else(|_| code.to_string(), |l| translate(v.lang, l).to_string())
+}
+
 async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult {
     let d = cobuilding::show(&s.db, &v.actor, id).await?;
     let a = d.agreement;
@@ -145,6 +159,15 @@ async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult 
             .actor
             .may_act_for(None, Some(a.unit_id), &a.org_path)
             .is_ok(),
+        lists: d
+            .lists
+            .into_iter()
+            .map(|i| {
+                let href = format!("/{}/{}", i.list, i.id);
+                let status = status_label(v, &i.list, &i.status);
+                (i, href, status)
+            })
+            .collect(),
         a,
         items: d.commitments,
         today: clock::today().to_string(),
@@ -154,6 +177,20 @@ async fn detail(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResult 
 
 pub async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     detail(&s, &v, id, String::new()).await
+}
+
+/// Renews the agreement for the next year, carrying over what is still open.
+pub async fn renew(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    match cobuilding::renew(&s.db, &v.actor, id).await {
+        Ok(d) => go(&headers, &format!("/cobuilding/{}", d.agreement.id)),
+        Err(e @ (OpsError::Forbidden(_) | OpsError::NotFound { .. })) => error_page(v.lang, &e),
+        Err(e) => detail(&s, &v, id, e.render(v.lang)).await.into_response(),
+    }
 }
 
 pub async fn add_commitment(
