@@ -6,6 +6,7 @@ pub mod cases;
 mod cobuilding;
 mod departments;
 mod evaluations;
+mod lists;
 pub mod logs;
 mod names;
 mod orglife;
@@ -62,6 +63,10 @@ pub struct DemoSummary {
     pub commitments: u64,
     pub service_records: usize,
     pub wishes: usize,
+    pub needs: usize,
+    pub resources: usize,
+    pub projects: usize,
+    pub errands: usize,
     pub grids: usize,
     pub cases: usize,
     /// One account per role, all with `password`.
@@ -182,6 +187,9 @@ pub async fn build(
     let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;
     let service_records = service::load(&mut tx, &mut rng, today).await?;
     let wishes = wishes::load(&mut tx, &mut rng, today).await?;
+    progress.stage("需求、资源与项目", 1);
+    let lists = lists::load(&mut tx, &mut rng, today, spec.scale).await?;
+    progress.advance(1);
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
@@ -225,6 +233,10 @@ pub async fn build(
         commitments,
         service_records,
         wishes,
+        needs: lists.needs,
+        resources: lists.resources,
+        projects: lists.projects,
+        errands: lists.errands,
         grids: loaded.grids,
         cases: loaded.cases,
         accounts,
@@ -255,6 +267,8 @@ pub async fn build(
     for (scheme, y) in [("accrual", year), ("accrual", year - 1), ("twelve", year)] {
         jiceng_ops::points::keep(db, actor, scheme, &y.to_string()).await?;
     }
+    // Every open need's suggested resources, as the hourly refresh keeps them.
+    jiceng_ops::matching::refresh::all(db, actor).await?;
     progress.advance(1);
     Ok(DemoSummary {
         seconds: started.elapsed().as_secs_f64(),

@@ -339,3 +339,10 @@ pub async fn lists(tx: &mut Tx, agreement: i64) -> Result<Vec<ListItem>, StoreEr
     }
     Ok(out)
 }
+
+/// Every agreement: (id, unit, org path, year).
+pub async fn all(tx: &mut Tx) -> Result<Vec<(i64, i64, String, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64, String, i64)>(
+        "SELECT id, unit_id, org_path, CAST(year AS BIGINT) FROM agreements ORDER BY id")
+        .fetch_all(c).await)?)
+}

@@ -328,6 +328,7 @@ pub async fn met_days(tx: &mut Tx, org: i64, year: i64) -> Result<Vec<(i64, i64)
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Matchable {
     pub id: i64,
+    pub community_org_id: i64,
     pub category: String,
     pub top_category: String,
     pub lon: Option<f64>,
@@ -341,13 +342,120 @@ pub struct Matchable {
 /// Open needs, a page at a time by id.
 pub async fn open_page(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Matchable>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, Matchable>(
-        "SELECT id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs \
+        "SELECT id, community_org_id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs \
          WHERE status = 'open' AND id > $1 ORDER BY id LIMIT $2")
         .bind(after).bind(limit).fetch_all(c).await)?)
 }
 
 pub async fn matchable(tx: &mut Tx, id: i64) -> Result<Option<Matchable>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, Matchable>(
-        "SELECT id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs WHERE id = $1")
+        "SELECT id, community_org_id, category, top_category, lon, lat, people, wanted_from, wanted_until, words FROM needs WHERE id = $1")
         .bind(id).fetch_optional(c).await)?)
+}
+
+/// A need of a generated city, written as it stands.
+pub struct GeneratedNeed {
+    pub community_org_id: i64,
+    pub community_path: String,
+    pub category: &'static str,
+    pub title: String,
+    pub words: String,
+    pub place: Option<(i64, i64, f64, f64)>,
+    pub urgency: NeedUrgency,
+    pub people: i64,
+    pub source: NeedSource,
+    pub unit_id: Option<i64>,
+    pub status: NeedStatus,
+    pub met_by: Option<MetBy>,
+    pub met_on: Option<NaiveDate>,
+    pub rating: Option<i64>,
+    pub posted_on: NaiveDate,
+}
+
+/// Writes generated needs (their figures are recounted after, see [`recount`]).
+pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedNeed]) -> Result<(), StoreError> {
+    use chrono::Datelike;
+    let now = clock::now();
+    let communities: Vec<i64> = rows.iter().map(|r| r.community_org_id).collect();
+    let levels = crate::orgs::streets_of(tx, &communities).await?;
+    for chunk in rows.chunks(400) {
+        let sql = format!(
+            "INSERT INTO needs (community_org_id, community_path, category, top_category, title, title_key, words, place_id, \
+             grid_id, lon, lat, urgency, people, source, unit_id, status, met_by, met_on, rating, posted_on, year, posted_by, \
+             created_at, district_org_id, street_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 25)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                let level = levels.get(&r.community_org_id);
+                q = q.bind(r.community_org_id).bind(&r.community_path).bind(r.category)
+                    .bind(jiceng_domain::needs::top_of(r.category)).bind(&r.title)
+                    .bind(jiceng_domain::needs::title_key(&r.title)).bind(&r.words)
+                    .bind(r.place.map(|p| p.0)).bind(r.place.map(|p| p.1)).bind(r.place.map(|p| p.2))
+                    .bind(r.place.map(|p| p.3)).bind(r.urgency).bind(r.people).bind(r.source).bind(r.unit_id)
+                    .bind(r.status).bind(r.met_by).bind(r.met_on).bind(r.rating).bind(r.posted_on)
+                    .bind(i64::from(r.posted_on.year())).bind("demo").bind(now)
+                    .bind(level.and_then(|l| l.0)).bind(level.and_then(|l| l.1));
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
+/// A community's needs of one status, oldest first: (id, people).
+pub async fn ids_of(
+    tx: &mut Tx,
+    community: i64,
+    status: NeedStatus,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT id, people FROM needs WHERE community_org_id = $1 AND status = $2 ORDER BY id")
+        .bind(community).bind(status).fetch_all(c).await)?)
+}
+
+/// Rebuilds the kept figures from the needs themselves: after needs were written in bulk.
+pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
+    let collected = "'open', 'in_project', 'met', 'closed'";
+    for sql in [
+        "DELETE FROM need_tallies".to_string(),
+        "DELETE FROM need_met_days".to_string(),
+    ] {
+        on!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))?;
+    }
+    for level in ["community_org_id", "street_org_id", "district_org_id", "0"] {
+        // The city is org 0; a constant is no GROUP BY term (SQLite reads a number as a column).
+        let (org, filter, by) = if level == "0" {
+            ("0".to_string(), "1 = 1".to_string(), String::new())
+        } else {
+            (
+                level.to_string(),
+                format!("{level} IS NOT NULL"),
+                format!("{level}, "),
+            )
+        };
+        let tallies = format!(
+            "INSERT INTO need_tallies (org_id, year, top_category, collected, met) \
+             SELECT {org}, year, top_category, SUM(CASE WHEN status IN ({collected}) THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN status = 'met' THEN 1 ELSE 0 END) FROM needs WHERE {filter} GROUP BY {by}year, top_category"
+        );
+        on!(tx, c => sqlx::query(&tallies).execute(c).await.map(|_| ()))?;
+        let days = format!(
+            "INSERT INTO need_met_days (org_id, year, days, n) SELECT {org}, year, {}, COUNT(*) FROM needs \
+             WHERE status = 'met' AND {filter} GROUP BY {by}year, {}",
+            days_between(tx.backend()),
+            days_between(tx.backend())
+        );
+        on!(tx, c => sqlx::query(&days).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Whole days from `posted_on` to `met_on`, as each backend writes it.
+fn days_between(b: crate::Backend) -> &'static str {
+    match b {
+        crate::Backend::Sqlite => "CAST(julianday(met_on) - julianday(posted_on) AS INTEGER)",
+        crate::Backend::Postgres => "(met_on - posted_on)",
+    }
 }

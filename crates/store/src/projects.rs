@@ -179,3 +179,31 @@ pub async fn uses(tx: &mut Tx, org: i64, year: i64) -> Result<i64, StoreError> {
         "SELECT COUNT(*) FROM resource_uses WHERE org_id = $1 AND year = $2")
         .bind(org).bind(year).fetch_one(c).await)?)
 }
+
+/// Rebuilds the resources used per org and year, and each resource's `used`, from the
+/// projects: after projects were written in bulk.
+pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("DELETE FROM resource_uses").execute(c).await.map(|_| ()))?;
+    for level in [
+        "p.community_org_id",
+        "p.street_org_id",
+        "p.district_org_id",
+        "0",
+    ] {
+        let filter = if level == "0" {
+            "1 = 1".to_string()
+        } else {
+            format!("{level} IS NOT NULL")
+        };
+        let sql = format!(
+            "INSERT INTO resource_uses (org_id, year, resource_id) SELECT DISTINCT {level}, p.year, pr.resource_id \
+             FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE {filter}"
+        );
+        on!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))?;
+    }
+    on!(tx, c => sqlx::query(
+        "UPDATE resources SET used = COALESCE((SELECT SUM(pr.amount) FROM project_resources pr \
+         JOIN projects p ON p.id = pr.project_id WHERE pr.resource_id = resources.id AND p.status <> 'dropped'), 0)")
+        .execute(c).await.map(|_| ()))?;
+    Ok(())
+}

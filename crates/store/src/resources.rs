@@ -159,6 +159,7 @@ pub async fn of_unit(tx: &mut Tx, unit: i64, limit: i64) -> Result<Vec<ResourceR
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Candidate {
     pub id: i64,
+    pub community_org_id: i64,
     pub category: String,
     pub top_category: String,
     pub words: String,
@@ -172,7 +173,7 @@ pub struct Candidate {
     pub reach_m: Option<f64>,
 }
 
-const CANDIDATE: &str = "SELECT id, category, top_category, words, capacity, used, days, available_from, available_until, \
+const CANDIDATE: &str = "SELECT id, community_org_id, category, top_category, words, capacity, used, days, available_from, available_until, \
      lon, lat, reach_m FROM resources";
 
 /// The active resources of a top category with capacity left, for matching, a page at a time
@@ -200,10 +201,12 @@ pub async fn candidates(
 }
 
 /// The candidates of one need: its top category's active resources with capacity left,
-/// those without a point and those within the box `(min_lon, min_lat, max_lon, max_lat)`.
+/// offered to its community, or placed within the box `(min_lon, min_lat, max_lon, max_lat)`
+/// around it.
 pub async fn near(
     tx: &mut Tx,
     top_category: &str,
+    community: i64,
     bbox: Option<(f64, f64, f64, f64)>,
 ) -> Result<Vec<Candidate>, StoreError> {
     let mut a = Args::default();
@@ -212,14 +215,16 @@ pub async fn near(
         "status = 'active'".to_string(),
         "used < capacity".to_string(),
     ];
-    if let Some((x0, y0, x1, y1)) = bbox {
-        wh.push(format!(
-            "(lon IS NULL OR (lon >= {} AND lon <= {} AND lat >= {} AND lat <= {}))",
+    let here = format!("community_org_id = {}", a.int(community));
+    match bbox {
+        Some((x0, y0, x1, y1)) => wh.push(format!(
+            "({here} OR (lon >= {} AND lon <= {} AND lat >= {} AND lat <= {}))",
             a.float(x0),
             a.float(x1),
             a.float(y0),
             a.float(y1)
-        ));
+        )),
+        None => wh.push(here),
     }
     let sql = format!("{CANDIDATE} WHERE {} ORDER BY id", wh.join(" AND "));
     fetch(tx, &sql, &a).await

@@ -147,13 +147,9 @@ pub async fn post(db: &Db, actor: &Actor, new: NewErrandInput) -> Result<Errand,
         );
     }
     if resident.is_none() {
-        actor.may_write(&community.path).map_err(|_| {
-            OpsError::from(Invalid::new(
-                "community",
-                &community.code,
-                msg!("无权为该社区登记代办"),
-            ))
-        })?;
+        actor
+            .may_write(&community.path)
+            .map_err(|_| crate::orgs::unknown_community(&community.code))?;
         if for_whom.is_none() {
             return Err(Invalid::new("for_whom", "", msg!("请写明为谁代办")).into());
         }

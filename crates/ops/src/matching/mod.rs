@@ -74,7 +74,9 @@ pub(crate) fn rows_of(need: i64, best: Vec<(i64, Scored)>) -> Vec<store::Suggest
         .collect()
 }
 
-/// Scores one need again and keeps its best five; a need no longer open keeps none.
+/// Scores one need again and keeps its best five; a need no longer open keeps none. Its
+/// candidates are the resources of its top category offered to its community, and those
+/// placed near it; a resource with no place serves only its own community.
 pub(crate) async fn rescore(tx: &mut Tx, need: i64, status: NeedStatus) -> Result<(), OpsError> {
     if status != NeedStatus::Open {
         store::clear(tx, need).await?;
@@ -85,7 +87,7 @@ pub(crate) async fn rescore(tx: &mut Tx, need: i64, status: NeedStatus) -> Resul
     };
     let words = split(&n.words);
     let around = n.lon.zip(n.lat).map(|p| bbox(p, MAX_REACH_M));
-    let candidates = resources_store::near(tx, &n.top_category, around).await?;
+    let candidates = resources_store::near(tx, &n.top_category, n.community_org_id, around).await?;
     let side = need_side(&n, &words);
     let scored: Vec<(i64, Scored)> = candidates
         .iter()

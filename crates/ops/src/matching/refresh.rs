@@ -28,11 +28,11 @@ fn cell(p: (f64, f64)) -> (i32, i32) {
 }
 
 /// The resources of one top category: by map cell (each under every cell its reach covers),
-/// and those with no point, which may serve any need.
+/// and by the community they are offered to.
 #[derive(Default)]
 struct Pool {
     cells: HashMap<(i32, i32), Vec<usize>>,
-    anywhere: Vec<usize>,
+    communities: HashMap<i64, Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -75,6 +75,10 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
     let mut pools: HashMap<String, Pool> = HashMap::new();
     for (i, (c, _)) in resources.iter().enumerate() {
         let pool = pools.entry(c.top_category.clone()).or_default();
+        pool.communities
+            .entry(c.community_org_id)
+            .or_default()
+            .push(i);
         match c.lon.zip(c.lat) {
             Some(p) => {
                 let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
@@ -86,7 +90,7 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
                     }
                 }
             }
-            None => pool.anywhere.push(i),
+            None => {}
         }
     }
     let (mut needs, mut suggestions, mut scored_pairs) = (0i64, 0i64, 0i64);
@@ -105,18 +109,16 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
             let Some(pool) = pools.get(&n.top_category) else {
                 continue;
             };
+            // Those placed near it, and those offered to its community.
             let near: &[usize] = match n.lon.zip(n.lat) {
                 Some(p) => pool.cells.get(&cell(p)).map_or(&[], Vec::as_slice),
-                // A need with no point is matched with every resource of its category.
                 None => &[],
             };
-            let everywhere: Vec<usize>;
-            let candidates: Box<dyn Iterator<Item = &usize>> = if n.lon.is_none() {
-                everywhere = pool.cells.values().flatten().copied().collect();
-                Box::new(everywhere.iter().chain(pool.anywhere.iter()))
-            } else {
-                Box::new(near.iter().chain(pool.anywhere.iter()))
-            };
+            let here: &[usize] = pool
+                .communities
+                .get(&n.community_org_id)
+                .map_or(&[], Vec::as_slice);
+            let candidates = near.iter().chain(here.iter());
             let mut scored: Vec<(i64, Scored)> = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for &i in candidates {

@@ -110,9 +110,7 @@ pub async fn post(
         .await
         .map_err(|e| match e {
             // A community the actor may not post to is named as the field it came in.
-            OpsError::Forbidden(_) => {
-                Invalid::new("community", &community.code, msg!("无权向该社区发布需求")).into()
-            }
+            OpsError::Forbidden(_) => crate::orgs::unknown_community(&community.code),
             e => e,
         })?;
     let place_id = new

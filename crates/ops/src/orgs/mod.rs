@@ -93,6 +93,12 @@ pub(crate) async fn anywhere(
         .ok_or_else(|| Invalid::new(field, code, msg!("没有这个代码的党组织")).into())
 }
 
+/// A community a request names that the actor may not post to answers as one that does not
+/// exist, in the words [`anywhere`] uses for a code it does not know.
+pub(crate) fn unknown_community(code: &str) -> OpsError {
+    Invalid::new("community", code, msg!("没有这个代码的党组织")).into()
+}
+
 fn audit_json<T: Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }

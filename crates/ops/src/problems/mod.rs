@@ -91,19 +91,13 @@ pub async fn post(db: &Db, actor: &Actor, new: NewProblemInput) -> Result<Proble
         Some(Role::UnitLiaison) => {
             crate::resources::policy::may_offer(&mut tx, actor, (community.id, &community.path))
                 .await
-                .map_err(|_| {
-                    Invalid::new(
-                        "community",
-                        code,
-                        msg!("只能向本单位所在或已报到的社区发布"),
-                    )
-                })?;
+                .map_err(|_| crate::orgs::unknown_community(code))?;
             actor.unit_id()
         }
         _ => {
             actor
                 .may_write(&community.path)
-                .map_err(|_| Invalid::new("community", code, msg!("无权向该社区发布问题")))?;
+                .map_err(|_| crate::orgs::unknown_community(code))?;
             None
         }
     };

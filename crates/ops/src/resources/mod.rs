@@ -171,7 +171,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewResourceInput) -> Result<Resou
     policy::may_offer(&mut tx, actor, (community.id, &community.path))
         .await
         .map_err(|e| match e {
-            OpsError::Forbidden(m) => OpsError::Invalid(Invalid::new("community", code, m)),
+            OpsError::Forbidden(_) => crate::orgs::unknown_community(code),
             e => e,
         })?;
     let (unit_id, owner_name) = match owner_kind {

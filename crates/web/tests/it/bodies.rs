@@ -27,6 +27,10 @@ enum Names {
     Grid,
     /// A case's tracking code.
     CaseCode,
+    /// A need of the 需求清单.
+    Need,
+    /// A place mapped in a grid (a building).
+    Place,
     /// Shared by the whole deployment, so in nobody's scope and nobody's to hide: departments,
     /// administrative divisions, and a token's scope (read or write).
     Shared,
@@ -48,6 +52,10 @@ fn names(path: &str, field: &str) -> Option<Names> {
         // Registering a case from the manual queue puts it in a community.
         "community" if path == "/api/v1/cases/{id}/moves" => Unscoped,
         "community" if path == "/api/v1/cases" => Anywhere,
+        // A resident signing up names where they live, before they have any scope.
+        "community" | "place_id" if path == "/api/v1/resident/session" => Anywhere,
+        "need_id" => Need,
+        "place_id" => Place,
         "community" => Community,
         "org" | "parent" | "branch" | "to" | "scope" | "joint_orgs" => Org,
         "member_id" | "member" | "visitors" => Member,
@@ -67,7 +75,8 @@ fn looks_like_a_reference(path: &str, field: &str) -> bool {
         || field.ends_with("_unit")
         || field.ends_with("_orgs")
         || field.ends_with("_division")
-        || (field.ends_with("_code") && field != "code")
+        // A code texted to a phone is a secret, no record.
+        || (field.ends_with("_code") && field != "code" && field != "sms_code")
         || names(path, field).is_some()
         || field == "scope"
 }
@@ -142,6 +151,14 @@ struct Extra {
     item: String,
     /// A community worker's account in the street, to be given another role.
     user_in: i64,
+    /// Buildings mapped in C and in X.
+    place_in: i64,
+    place_out: i64,
+    /// Open needs of C and of X.
+    need_in: i64,
+    need_out: i64,
+    /// An open errand of C.
+    errand_in: i64,
 }
 
 async fn ok(app: &App, s: &Session, method: Method, uri: &str, body: Value) -> Value {
@@ -238,6 +255,61 @@ async fn extra(app: &App) -> Extra {
     .await["id"]
         .as_i64()
         .unwrap();
+    let building = |lon: f64, name: &str| json!({ "kind": "building", "name": name, "lon": lon, "lat": 25.405, "households": 10 });
+    let place_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/grid-places",
+        building(119.005, "本辖区楼栋"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let place_out = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/grid-places",
+        building(119.105, "外辖区楼栋"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let need = |community: &str, title: &str| json!({ "community": community, "category": "convenience.errands", "title": title });
+    let need_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/needs",
+        need("C", "本辖区代缴水费"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let need_out = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/needs",
+        need("X", "外辖区代缴水费"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let due = jiceng_domain::clock::local(jiceng_domain::clock::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let errand_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/errands",
+        json!({ "community": "C", "kind": "bills", "title": "代交电费", "due_at": due, "for_whom": "张阿姨" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     let street = app.login("street").await;
     let (_, quarter) = app
         .as_user(
@@ -284,6 +356,11 @@ async fn extra(app: &App) -> Extra {
         scheme,
         item,
         user_in,
+        place_in,
+        place_out,
+        need_in,
+        need_out,
+        errand_in,
     }
 }
 
@@ -302,7 +379,45 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
         json!({ "name": "新党员", "id_number": id_number(seq), "org": "B1", "joined_on": "2015-06-01",
                                     "full_on": "2016-06-01", "categories": "在职", "employer_unit": unit, "residence_division": "350302001001" })
     };
+    let due = jiceng_domain::clock::local(jiceng_domain::clock::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
     vec![
+        tried(
+            "street",
+            "POST",
+            "/api/v1/needs",
+            "",
+            json!({ "community": "C", "category": "convenience.haircut", "title": "上门理发", "place_id": x.place_in }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/resources",
+            "",
+            json!({ "community": "C", "kind": "venue", "category": "convenience.haircut", "title": "理发室", "capacity": 10, "place_id": x.place_in }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/problems",
+            "",
+            json!({ "community": "C", "title": "排水沟堵塞", "owner": "城管局", "due_on": "2026-12-31" }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/errands",
+            "",
+            json!({ "community": "C", "kind": "bills", "title": "代缴水费", "due_at": due, "for_whom": "李大爷", "need_id": x.need_in }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/errands/{id}/moves",
+            &x.errand_in.to_string(),
+            json!({ "move": "take", "member_id": inside }),
+        ),
         tried(
             "street",
             "POST",
@@ -519,6 +634,8 @@ fn out_and_missing(app: &App, x: &Extra, names: Names, base: &Value) -> (Value, 
         Names::Unit => (json!(x.unit_out), json!(987654321)),
         Names::Grid => (json!(x.grid_out), json!("NOWHERE9")),
         Names::CaseCode => (json!(x.case_code_out), json!("C000000000000")),
+        Names::Need => (json!(x.need_out), json!(987654321)),
+        Names::Place => (json!(x.place_out), json!(987654321)),
         Names::Shared | Names::Unscoped | Names::Anywhere => unreachable!(),
     };
     let as_base = |v: Value, like: &Value| match (like, v) {

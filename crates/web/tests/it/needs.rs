@@ -212,3 +212,75 @@ async fn the_api_posts_moves_and_lists_needs() {
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "a worker keeps no categories");
 }
+
+/// The demo's lists are Yiwu's proportions and its kept figures are a recount of its rows.
+#[tokio::test]
+async fn the_demo_lists_add_up() {
+    use jiceng_ops::needs::figures::{self, FiguresQuery};
+    let (t, summary) = crate::city::demo().await;
+    assert!(summary.needs >= 8 * summary.communities);
+    assert!(summary.resources >= 3 * summary.communities);
+    assert!(summary.projects > 0 && summary.errands > 0);
+    let op = jiceng_ops::Actor::operator();
+    let count = |sql: &'static str| {
+        let db = t.db.clone();
+        async move {
+            match &db {
+                jiceng_store::Db::Sqlite(p, _) => sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+                jiceng_store::Db::Pg(p) => sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+            }
+        }
+    };
+    let year = chrono::Datelike::year(&jiceng_domain::clock::today());
+    let mut collected = 0;
+    let mut met = 0;
+    for y in [year - 1, year] {
+        let f = figures::figures(
+            &t.db,
+            &op,
+            FiguresQuery {
+                within: None,
+                year: Some(y),
+            },
+        )
+        .await
+        .unwrap();
+        collected += f.collected;
+        met += f.met;
+    }
+    assert_eq!(
+        collected,
+        count("SELECT COUNT(*) FROM needs WHERE status IN ('open', 'in_project', 'met', 'closed')")
+            .await
+    );
+    assert_eq!(
+        met,
+        count("SELECT COUNT(*) FROM needs WHERE status = 'met'").await
+    );
+    assert!(
+        met * 10 >= collected * 6,
+        "most needs met, as in Yiwu: {met} of {collected}"
+    );
+    assert_eq!(
+        count("SELECT COALESCE(SUM(used), 0) FROM resources").await,
+        count("SELECT COALESCE(SUM(pr.amount), 0) FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE p.status <> 'dropped'").await,
+        "what resources have used is what projects drew"
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM need_suggestions").await > 0,
+        "open needs have suggestions"
+    );
+    let culture = count("SELECT COUNT(*) FROM needs WHERE top_category = 'culture'").await as f64;
+    let all = count("SELECT COUNT(*) FROM needs").await as f64;
+    assert!(
+        (culture / all - 0.39).abs() < 0.06,
+        "文化娱乐 about 39%: {}",
+        culture / all
+    );
+}

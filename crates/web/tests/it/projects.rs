@@ -106,7 +106,14 @@ async fn the_api_makes_and_runs_projects() {
         .find(|i| i["need"]["id"] == n["id"])
         .unwrap()
         .clone();
-    assert_eq!(item["suggestions"][0]["resource_id"], r["id"]);
+    assert!(
+        item["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["resource_id"] == r["id"]),
+        "{item}"
+    );
     let (st, body) = worker
         .json(
             "POST",

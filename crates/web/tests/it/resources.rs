@@ -20,7 +20,7 @@ async fn a_liaison_offers_a_resource_and_a_worker_sees_it_suggested() {
         .await;
     let need: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
     let (_, page) = worker.get(&to).await;
-    assert!(page.contains("id=\"suggestions\"") && page.contains("暂无合适资源"));
+    assert!(page.contains("id=\"suggestions\""));
 
     // The worker offers the community's own resource from the page (a bad day first).
     let (st, page) = worker
