@@ -6,7 +6,7 @@ pub mod cases;
 mod cobuilding;
 mod departments;
 mod evaluations;
-mod lists;
+pub mod lists;
 pub mod logs;
 mod names;
 mod orglife;

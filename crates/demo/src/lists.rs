@@ -428,3 +428,120 @@ pub async fn load(
     }
     Ok(out)
 }
+
+/// Grows the city by `needs` generated needs (a share `open` of them open, the rest met) and
+/// `resources` resources, spread over its communities at their buildings, for the benchmarks;
+/// the figures are recounted after. Returns what was added.
+pub async fn grow(
+    db: &jiceng_store::Db,
+    needs: u64,
+    resources: u64,
+    open: f64,
+    seed: u64,
+) -> Result<(u64, u64), OpsError> {
+    let mut rng = Rng::new(seed);
+    let today = jiceng_domain::clock::today();
+    let start = today - Duration::days(365);
+    let weights: Vec<(usize, u32)> = KINDS.iter().enumerate().map(|(i, k)| (i, k.1)).collect();
+    let mut places: Vec<(i64, String, Vec<(i64, i64, f64, f64)>)> = Vec::new();
+    {
+        let mut tx = db.read().await?;
+        for (community, path) in jiceng_store::cobuilding::communities(&mut tx).await? {
+            let here = jiceng_store::places::within(&mut tx, &path, 2000)
+                .await?
+                .into_iter()
+                .filter(|p| p.kind == jiceng_domain::grids::PlaceKind::Building)
+                .map(|p| (p.id, p.grid_id, p.lon, p.lat))
+                .collect();
+            places.push((community, path, here));
+        }
+    }
+    if places.is_empty() {
+        return Ok((0, 0));
+    }
+    // Titles and their words, segmented once.
+    let titles: Vec<Vec<(String, String)>> = KINDS
+        .iter()
+        .map(|k| k.2.iter().map(|t| (t.to_string(), words(t))).collect())
+        .collect();
+    let mut tx = db.write().await?;
+    for i in 0..resources {
+        let (community, path, here) = &places[(i % places.len() as u64) as usize];
+        let k = &KINDS[*rng.weighted(&weights)];
+        let (title, kind) = *rng.pick(k.3);
+        let at = (!here.is_empty()).then(|| *rng.pick(here));
+        jiceng_store::resources::insert(
+            &mut tx,
+            &jiceng_store::resources::NewResource {
+                community_org_id: *community,
+                community_path: path,
+                owner_kind: OwnerKind::Community,
+                unit_id: None,
+                owner_name: "社区党委",
+                kind,
+                category: k.0,
+                top_category: jiceng_domain::needs::top_of(k.0),
+                title,
+                detail: None,
+                words: &words(title),
+                capacity: 100 + rng.below(1000) as i64,
+                measure: "人次",
+                days: "",
+                available_from: None,
+                available_until: None,
+                place_id: at.map(|p| p.0),
+                lon: at.map(|p| p.2),
+                lat: at.map(|p| p.3),
+                reach_m: None,
+                posted_on: start,
+                by: "bench",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let mut added = 0;
+    while added < needs {
+        let batch = (needs - added).min(20_000);
+        let mut rows = Vec::with_capacity(batch as usize);
+        for j in 0..batch {
+            let (community, path, here) = &places[((added + j) % places.len() as u64) as usize];
+            let ki = *rng.weighted(&weights);
+            let (title, w) = rng.pick(&titles[ki]).clone();
+            let posted = start + Duration::days(rng.below(365) as i64);
+            let is_open = rng.chance(open);
+            rows.push(GeneratedNeed {
+                community_org_id: *community,
+                community_path: path.clone(),
+                category: KINDS[ki].0,
+                title,
+                words: w,
+                place: (!here.is_empty()).then(|| *rng.pick(here)),
+                urgency: NeedUrgency::Normal,
+                people: 1 + rng.below(10) as i64,
+                source: NeedSource::GridWorker,
+                unit_id: None,
+                status: if is_open {
+                    NeedStatus::Open
+                } else {
+                    NeedStatus::Met
+                },
+                met_by: (!is_open).then_some(MetBy::Volunteering),
+                met_on: (!is_open)
+                    .then(|| (posted + Duration::days(rng.below(21) as i64)).min(today)),
+                rating: None,
+                posted_on: posted,
+            });
+        }
+        let mut tx = db.write().await?;
+        jiceng_store::needs::add_generated(&mut tx, &rows).await?;
+        tx.commit().await?;
+        added += batch;
+    }
+    let mut tx = db.write().await?;
+    jiceng_store::needs::recount(&mut tx).await?;
+    tx.commit().await?;
+    db.vacuum("needs").await?;
+    db.vacuum("resources").await?;
+    Ok((needs, resources))
+}

@@ -459,3 +459,23 @@ fn days_between(b: crate::Backend) -> &'static str {
         crate::Backend::Postgres => "(met_on - posted_on)",
     }
 }
+
+/// Needs in all, and open ones (the benchmarks' report).
+pub async fn totals(tx: &mut Tx) -> Result<(i64, i64), StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) FROM needs")
+        .fetch_one(c).await)?)
+}
+
+/// Open needs' ids, every `step`-th by id, at most `limit` (samples spread over the city).
+pub async fn open_sample(tx: &mut Tx, step: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
+    let sql = match tx.backend() {
+        crate::Backend::Sqlite => {
+            "SELECT id FROM needs WHERE status = 'open' AND id % $1 = 0 ORDER BY id LIMIT $2"
+        }
+        crate::Backend::Postgres => {
+            "SELECT id FROM needs WHERE status = 'open' AND id % $1 = 0 ORDER BY id LIMIT $2"
+        }
+    };
+    Ok(on!(tx, c => sqlx::query_scalar(sql).bind(step.max(1)).bind(limit).fetch_all(c).await)?)
+}

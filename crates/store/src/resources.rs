@@ -229,3 +229,8 @@ pub async fn near(
     let sql = format!("{CANDIDATE} WHERE {} ORDER BY id", wh.join(" AND "));
     fetch(tx, &sql, &a).await
 }
+
+/// Resources in all (the benchmarks' report).
+pub async fn total(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM resources").fetch_one(c).await)?)
+}

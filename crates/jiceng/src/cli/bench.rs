@@ -90,6 +90,20 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// The needs and resources lists: the needs list's first page, one need's suggestions,
+    /// the full refresh of every open need's suggestions, and a resident's code check, with
+    /// the city first grown by generated needs and resources.
+    Lists {
+        #[arg(long, default_value_t = 0)]
+        add_needs: u64,
+        #[arg(long, default_value_t = 0)]
+        add_resources: u64,
+        /// The share of added needs left open (the rest met).
+        #[arg(long, default_value_t = 0.1)]
+        open: f64,
+        #[arg(long, default_value_t = 50)]
+        samples: usize,
+    },
     /// The dispatcher's desk (first and 100th page; city and one street; with and without a
     /// status filter), with the city grown by generated cases to each total of `--steps`.
     Cases {
@@ -129,6 +143,21 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             period,
             samples,
         } => return compliance(db, actor, within, period, samples, out).await,
+        BenchCmd::Lists {
+            add_needs,
+            add_resources,
+            open,
+            samples,
+        } => {
+            return super::bench_lists::run(
+                db,
+                actor,
+                (add_needs, add_resources, open),
+                samples,
+                out,
+            )
+            .await;
+        }
         BenchCmd::Points {
             scheme,
             period,

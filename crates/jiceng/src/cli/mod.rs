@@ -5,6 +5,7 @@ mod audit;
 mod bench;
 mod bench_cases;
 mod bench_evaluations;
+mod bench_lists;
 mod bench_logs;
 mod demo;
 mod import;
