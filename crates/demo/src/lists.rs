@@ -15,8 +15,16 @@ use jiceng_store::Tx;
 use jiceng_store::needs::GeneratedNeed;
 use std::collections::HashMap;
 
+/// A subcategory, its weight among needs, what residents ask under it and what is offered.
+type Kind = (
+    &'static str,
+    u32,
+    &'static [&'static str],
+    &'static [(&'static str, ResourceKind)],
+);
+
 /// Subcategories with what residents ask under them and what is offered for them.
-const KINDS: &[(&str, u32, &[&str], &[(&str, ResourceKind)])] = &[
+const KINDS: &[Kind] = &[
     (
         "culture.arts",
         12,
@@ -291,7 +299,7 @@ pub async fn load(
                 category: k.0,
                 words: words(&title),
                 title,
-                place: place(rng),
+                place: place(rng).map(|p| (Some(p.0), Some(p.1), p.2, p.3)),
                 urgency: if rng.chance(0.1) {
                     NeedUrgency::Urgent
                 } else {
@@ -443,19 +451,27 @@ pub async fn grow(
     let today = jiceng_domain::clock::today();
     let start = today - Duration::days(365);
     let weights: Vec<(usize, u32)> = KINDS.iter().enumerate().map(|(i, k)| (i, k.1)).collect();
-    let mut places: Vec<(i64, String, Vec<(i64, i64, f64, f64)>)> = Vec::new();
+    // Each community's items lie within about a kilometre of its centre, a point of a lattice
+    // 4 km apart over the city, as a city's communities sit side by side.
+    let mut places: Vec<(i64, String, (f64, f64))> = Vec::new();
     {
         let mut tx = db.read().await?;
-        for (community, path) in jiceng_store::cobuilding::communities(&mut tx).await? {
-            let here = jiceng_store::places::within(&mut tx, &path, 2000)
-                .await?
-                .into_iter()
-                .filter(|p| p.kind == jiceng_domain::grids::PlaceKind::Building)
-                .map(|p| (p.id, p.grid_id, p.lon, p.lat))
-                .collect();
-            places.push((community, path, here));
+        for (i, (community, path)) in jiceng_store::cobuilding::communities(&mut tx)
+            .await?
+            .into_iter()
+            .enumerate()
+        {
+            let centre = (
+                118.80 + (i % 12) as f64 * 0.04,
+                25.20 + (i / 12) as f64 * 0.04,
+            );
+            places.push((community, path, centre));
         }
     }
+    let near = |rng: &mut Rng, c: (f64, f64)| {
+        let jitter = |rng: &mut Rng| (rng.below(1601) as f64 - 800.0) / 100_000.0;
+        (c.0 + jitter(rng), c.1 + jitter(rng))
+    };
     if places.is_empty() {
         return Ok((0, 0));
     }
@@ -466,10 +482,10 @@ pub async fn grow(
         .collect();
     let mut tx = db.write().await?;
     for i in 0..resources {
-        let (community, path, here) = &places[(i % places.len() as u64) as usize];
+        let (community, path, centre) = &places[(i % places.len() as u64) as usize];
         let k = &KINDS[*rng.weighted(&weights)];
         let (title, kind) = *rng.pick(k.3);
-        let at = (!here.is_empty()).then(|| *rng.pick(here));
+        let at = near(&mut rng, *centre);
         jiceng_store::resources::insert(
             &mut tx,
             &jiceng_store::resources::NewResource {
@@ -489,9 +505,9 @@ pub async fn grow(
                 days: "",
                 available_from: None,
                 available_until: None,
-                place_id: at.map(|p| p.0),
-                lon: at.map(|p| p.2),
-                lat: at.map(|p| p.3),
+                place_id: None,
+                lon: Some(at.0),
+                lat: Some(at.1),
                 reach_m: None,
                 posted_on: start,
                 by: "bench",
@@ -505,7 +521,7 @@ pub async fn grow(
         let batch = (needs - added).min(20_000);
         let mut rows = Vec::with_capacity(batch as usize);
         for j in 0..batch {
-            let (community, path, here) = &places[((added + j) % places.len() as u64) as usize];
+            let (community, path, centre) = &places[((added + j) % places.len() as u64) as usize];
             let ki = *rng.weighted(&weights);
             let (title, w) = rng.pick(&titles[ki]).clone();
             let posted = start + Duration::days(rng.below(365) as i64);
@@ -516,7 +532,10 @@ pub async fn grow(
                 category: KINDS[ki].0,
                 title,
                 words: w,
-                place: (!here.is_empty()).then(|| *rng.pick(here)),
+                place: Some({
+                    let p = near(&mut rng, *centre);
+                    (None, None, p.0, p.1)
+                }),
                 urgency: NeedUrgency::Normal,
                 people: 1 + rng.below(10) as i64,
                 source: NeedSource::GridWorker,

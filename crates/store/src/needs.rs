@@ -161,10 +161,10 @@ pub async fn same(tx: &mut Tx, community: i64, title_key: &str) -> Result<Option
         .bind(community).bind(title_key).fetch_optional(c).await)?)
 }
 
-/// A repeat of the need joins it: one more supporter, and its people.
-pub async fn join(tx: &mut Tx, id: i64, people: i64) -> Result<(), StoreError> {
-    on!(tx, c => sqlx::query("UPDATE needs SET supporters = supporters + 1, people = people + $1 WHERE id = $2")
-        .bind(people).bind(id).execute(c).await.map(|_| ()))?;
+/// Repeats of the need join it: their supporters, and their people.
+pub async fn join(tx: &mut Tx, id: i64, supporters: i64, people: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE needs SET supporters = supporters + $1, people = people + $2 WHERE id = $3")
+        .bind(supporters).bind(people).bind(id).execute(c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -360,7 +360,8 @@ pub struct GeneratedNeed {
     pub category: &'static str,
     pub title: String,
     pub words: String,
-    pub place: Option<(i64, i64, f64, f64)>,
+    /// Where it is: (building, grid, longitude, latitude); a generated point has no building.
+    pub place: Option<(Option<i64>, Option<i64>, f64, f64)>,
     pub urgency: NeedUrgency,
     pub people: i64,
     pub source: NeedSource,
@@ -392,7 +393,7 @@ pub async fn add_generated(tx: &mut Tx, rows: &[GeneratedNeed]) -> Result<(), St
                 q = q.bind(r.community_org_id).bind(&r.community_path).bind(r.category)
                     .bind(jiceng_domain::needs::top_of(r.category)).bind(&r.title)
                     .bind(jiceng_domain::needs::title_key(&r.title)).bind(&r.words)
-                    .bind(r.place.map(|p| p.0)).bind(r.place.map(|p| p.1)).bind(r.place.map(|p| p.2))
+                    .bind(r.place.and_then(|p| p.0)).bind(r.place.and_then(|p| p.1)).bind(r.place.map(|p| p.2))
                     .bind(r.place.map(|p| p.3)).bind(r.urgency).bind(r.people).bind(r.source).bind(r.unit_id)
                     .bind(r.status).bind(r.met_by).bind(r.met_on).bind(r.rating).bind(r.posted_on)
                     .bind(i64::from(r.posted_on.year())).bind("demo").bind(now)
@@ -478,4 +479,27 @@ pub async fn open_sample(tx: &mut Tx, step: i64, limit: i64) -> Result<Vec<i64>,
         }
     };
     Ok(on!(tx, c => sqlx::query_scalar(sql).bind(step.max(1)).bind(limit).fetch_all(c).await)?)
+}
+
+/// Which of `ids` are open now.
+pub async fn still_open(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id FROM needs WHERE status = 'open' AND id IN ({})",
+            crate::in_list(1, chunk.len())
+        );
+        let found: Vec<i64> = on!(tx, c => {
+            let mut q = sqlx::query_scalar(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(found);
+    }
+    Ok(out)
 }

@@ -200,14 +200,18 @@ pub async fn candidates(
     fetch(tx, &sql, &a).await
 }
 
+/// A box of the map: (min_lon, min_lat, max_lon, max_lat).
+pub type MapBox = (f64, f64, f64, f64);
+
 /// The candidates of one need: its top category's active resources with capacity left,
-/// offered to its community, or placed within the box `(min_lon, min_lat, max_lon, max_lat)`
-/// around it.
+/// offered to its community, or placed within `near` of it (the box of the default reach),
+/// or within `far` of it reaching farther than `reach` metres (boxes are `(min_lon,
+/// min_lat, max_lon, max_lat)`).
 pub async fn near(
     tx: &mut Tx,
     top_category: &str,
     community: i64,
-    bbox: Option<(f64, f64, f64, f64)>,
+    boxes: Option<(MapBox, MapBox, f64)>,
 ) -> Result<Vec<Candidate>, StoreError> {
     let mut a = Args::default();
     let mut wh = vec![
@@ -216,14 +220,23 @@ pub async fn near(
         "used < capacity".to_string(),
     ];
     let here = format!("community_org_id = {}", a.int(community));
-    match bbox {
-        Some((x0, y0, x1, y1)) => wh.push(format!(
-            "({here} OR (lon >= {} AND lon <= {} AND lat >= {} AND lat <= {}))",
-            a.float(x0),
-            a.float(x1),
-            a.float(y0),
-            a.float(y1)
-        )),
+    match boxes {
+        Some((n, f, reach)) => {
+            let mut inside = |b: MapBox| {
+                format!(
+                    "lon >= {} AND lon <= {} AND lat >= {} AND lat <= {}",
+                    a.float(b.0),
+                    a.float(b.2),
+                    a.float(b.1),
+                    a.float(b.3)
+                )
+            };
+            let (near, far) = (inside(n), inside(f));
+            wh.push(format!(
+                "({here} OR ({near}) OR (reach_m > {} AND {far}))",
+                a.float(reach)
+            ));
+        }
         None => wh.push(here),
     }
     let sql = format!("{CANDIDATE} WHERE {} ORDER BY id", wh.join(" AND "));
@@ -233,4 +246,30 @@ pub async fn near(
 /// Resources in all (the benchmarks' report).
 pub async fn total(tx: &mut Tx) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM resources").fetch_one(c).await)?)
+}
+
+/// Which of `ids` are still offered with capacity left.
+pub async fn still_offered(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut unique: Vec<i64> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut out = std::collections::HashSet::new();
+    for chunk in unique.chunks(500) {
+        let sql = format!(
+            "SELECT id FROM resources WHERE status = 'active' AND used < capacity AND id IN ({})",
+            crate::in_list(1, chunk.len())
+        );
+        let found: Vec<i64> = on!(tx, c => {
+            let mut q = sqlx::query_scalar(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(found);
+    }
+    Ok(out)
 }

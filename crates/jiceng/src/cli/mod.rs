@@ -150,9 +150,16 @@ pub async fn run(cli: Cli) -> ExitCode {
                         return ExitCode::from(2);
                     }
                 },
-                None => jiceng_ops::residents::CodeSender::Log {
-                    shown: demo || show_codes,
-                },
+                None => {
+                    if demo || show_codes {
+                        tracing::warn!(
+                            "居民登录验证码将显示在页面上：仅供演示和测试，切勿用于居民实际使用的部署"
+                        );
+                    }
+                    jiceng_ops::residents::CodeSender::Log {
+                        shown: demo || show_codes,
+                    }
+                }
             };
             let deployment = jiceng_web::Deployment {
                 trusted_proxies,

@@ -674,6 +674,15 @@ pub async fn reset_password(
         .await?
         .filter(reached)
         .ok_or_else(|| OpsError::not_found("账号", &username))?;
+    // A resident signs in with codes sent to their phone only: no password opens it.
+    if found.role == Role::Resident {
+        return Err(Invalid::new(
+            "role",
+            found.role.code(),
+            msg!("居民账号用手机验证码登录，没有密码"),
+        )
+        .into());
+    }
     passwords::check_new(db, Some(found.id), &username, new).await?;
     let hash = hashing::hash(new).await?;
     let mut tx = db.write().await?;

@@ -142,9 +142,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewErrandInput) -> Result<Errand,
         (None, None) => return Err(Invalid::new("community", "", msg!("必填")).into()),
     };
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
-        return Err(
-            Invalid::new("community", &community.code, msg!("应为社区党组织的代码")).into(),
-        );
+        return Err(crate::orgs::not_a_community(actor, &community));
     }
     if resident.is_none() {
         actor
@@ -314,7 +312,7 @@ pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u64, OpsError> {
                 continue;
             };
             let keep_taker = to != ErrandStatus::Open;
-            changed += store::set_state(
+            let n = store::set_state(
                 &mut tx,
                 r.id,
                 r.status,
@@ -330,6 +328,10 @@ pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u64, OpsError> {
                 },
             )
             .await?;
+            if n == 0 {
+                continue;
+            }
+            changed += n;
             audit::append(
                 &mut tx,
                 audit::Entry {

@@ -86,7 +86,14 @@ pub(crate) async fn rescore(tx: &mut Tx, need: i64, status: NeedStatus) -> Resul
         return Ok(());
     };
     let words = split(&n.words);
-    let around = n.lon.zip(n.lat).map(|p| bbox(p, MAX_REACH_M));
+    // Resources within the default reach, and those reaching farther within the farthest.
+    let around = n.lon.zip(n.lat).map(|p| {
+        (
+            bbox(p, matching::DEFAULT_REACH_M),
+            bbox(p, MAX_REACH_M),
+            matching::DEFAULT_REACH_M,
+        )
+    });
     let candidates = resources_store::near(tx, &n.top_category, n.community_org_id, around).await?;
     let side = need_side(&n, &words);
     let scored: Vec<(i64, Scored)> = candidates
@@ -121,9 +128,12 @@ pub async fn suggestions(db: &Db, actor: &Actor, need: i64) -> Result<Vec<Sugges
     let mut tx = db.read().await?;
     let n = needs_policy::resolve(&mut tx, actor, need).await?;
     actor.may_read(&n.community_path)?;
+    // Only the resources the viewer reaches (those of a neighbouring scope wait for a
+    // meeting that reads both).
     Ok(store::of_need(&mut tx, need)
         .await?
         .into_iter()
+        .filter(|s| actor.may_read(&s.community_path).is_ok())
         .map(|s| {
             let why: Why = serde_json::from_str(&s.why).unwrap_or(Why {
                 same_sub: false,

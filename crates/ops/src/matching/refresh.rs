@@ -79,18 +79,15 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
             .entry(c.community_org_id)
             .or_default()
             .push(i);
-        match c.lon.zip(c.lat) {
-            Some(p) => {
-                let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
-                let (x0, y0, x1, y1) = super::bbox(p, reach);
-                let (lo, hi) = (cell((x0, y0)), cell((x1, y1)));
-                for cx in lo.0..=hi.0 {
-                    for cy in lo.1..=hi.1 {
-                        pool.cells.entry((cx, cy)).or_default().push(i);
-                    }
+        if let Some(p) = c.lon.zip(c.lat) {
+            let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
+            let (x0, y0, x1, y1) = super::bbox(p, reach);
+            let (lo, hi) = (cell((x0, y0)), cell((x1, y1)));
+            for cx in lo.0..=hi.0 {
+                for cy in lo.1..=hi.1 {
+                    pool.cells.entry((cx, cy)).or_default().push(i);
                 }
             }
-            None => {}
         }
     }
     let (mut needs, mut suggestions, mut scored_pairs) = (0i64, 0i64, 0i64);
@@ -126,6 +123,17 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
                     continue;
                 }
                 let (c, w) = &resources[i];
+                // Plainly out of reach (by a flat approximation, with a margin the exact
+                // distance decides within): no candidate, not scored.
+                if let (Some(a), Some(b)) = (n.lon.zip(n.lat), c.lon.zip(c.lat)) {
+                    let m = 111_195.0;
+                    let dx = (a.0 - b.0) * m * a.1.to_radians().cos();
+                    let dy = (a.1 - b.1) * m;
+                    let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M) * 1.01;
+                    if dx * dx + dy * dy > reach * reach {
+                        continue;
+                    }
+                }
                 scored_pairs += 1;
                 if let Some(s) = matching::score(&side, &resource_side(c, w)) {
                     scored.push((c.id, s));
@@ -136,7 +144,17 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
             rows.extend(best);
         }
         needs += page.len() as i64;
+        // Needs and resources moved since they were read keep what their move left them.
         let mut tx = db.write().await?;
+        let open = needs_store::still_open(&mut tx, &ids).await?;
+        let offered =
+            resources_store::still_offered(&mut tx, &rows.iter().map(|r| r.2).collect::<Vec<_>>())
+                .await?;
+        let ids: Vec<i64> = ids.into_iter().filter(|id| open.contains(id)).collect();
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|r| open.contains(&r.0) && offered.contains(&r.2))
+            .collect();
         store::replace(&mut tx, &ids, &rows).await?;
         tx.commit().await?;
     }

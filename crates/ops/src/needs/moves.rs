@@ -79,7 +79,7 @@ pub async fn apply(
                 )
                 .into());
             }
-            store::join(&mut tx, into, before.people).await?;
+            store::join(&mut tx, into, before.supporters, before.people).await?;
             change.merged_into = Some(into);
         }
         NeedMove::Meet => {

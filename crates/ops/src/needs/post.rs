@@ -102,9 +102,7 @@ pub async fn post(
             .ok_or_else(|| Invalid::new("community", "", msg!("必填")))?,
     };
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
-        return Err(
-            Invalid::new("community", &community.code, msg!("应为社区党组织的代码")).into(),
-        );
+        return Err(crate::orgs::not_a_community(actor, &community));
     }
     policy::may_post(&mut tx, actor, (community.id, &community.path))
         .await
@@ -128,10 +126,18 @@ pub async fn post(
         jiceng_domain::words::keywords(&format!("{title} {}", detail.as_deref().unwrap_or("")))
             .join(" ");
     let today = clock::today();
-    // The same need again joins the one already open or waiting.
-    if let Some(same) = store::same(&mut tx, community.id, &key).await? {
-        store::join(&mut tx, same, people).await?;
+    // The same need again joins the one already open or waiting, for those who read the
+    // community's needs; a resident's or a liaison's post stays their own (the community
+    // merges repeats among them).
+    let same = if actor.may_read(&community.path).is_ok() {
+        store::same(&mut tx, community.id, &key).await?
+    } else {
+        None
+    };
+    if let Some(same) = same {
+        store::join(&mut tx, same, 1, people).await?;
         let row = store::by_id(&mut tx, same).await?.expect("still there");
+        crate::matching::rescore(&mut tx, same, row.status).await?;
         audit::append(
             &mut tx,
             audit::Entry {

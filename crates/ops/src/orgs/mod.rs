@@ -99,6 +99,16 @@ pub(crate) fn unknown_community(code: &str) -> OpsError {
     Invalid::new("community", code, msg!("没有这个代码的党组织")).into()
 }
 
+/// An org named as a community that is none: said so to those who read it, and to anyone
+/// else answered as a code that does not exist.
+pub(crate) fn not_a_community(actor: &Actor, org: &OrgRow) -> OpsError {
+    if actor.may_read(&org.path).is_ok() {
+        Invalid::new("community", &org.code, msg!("应为社区党组织的代码")).into()
+    } else {
+        unknown_community(&org.code)
+    }
+}
+
 fn audit_json<T: Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }

@@ -12,7 +12,7 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Probl
     let row = jiceng_store::problems::by_id(tx, id)
         .await?
         .ok_or_else(|| OpsError::not_found("问题", id))?;
-    let own_unit = row.unit_id.is_some() && row.unit_id == actor.unit_id();
+    let own_unit = row.unit_id.is_some() && row.unit_id == actor.own_unit_only();
     if !own_unit {
         actor.reach(&row.community_path, "问题", id)?;
     }

@@ -166,7 +166,7 @@ pub async fn post(db: &Db, actor: &Actor, new: NewResourceInput) -> Result<Resou
     let code = required("community", &new.community)?;
     let community = crate::orgs::anywhere(&mut tx, "community", code).await?;
     if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
-        return Err(Invalid::new("community", code, msg!("应为社区党组织的代码")).into());
+        return Err(crate::orgs::not_a_community(actor, &community));
     }
     policy::may_offer(&mut tx, actor, (community.id, &community.path))
         .await

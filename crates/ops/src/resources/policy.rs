@@ -30,7 +30,7 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Resou
     let row = jiceng_store::resources::by_id(tx, id)
         .await?
         .ok_or_else(not_found)?;
-    let own_unit = row.unit_id.is_some() && row.unit_id == actor.unit_id();
+    let own_unit = row.unit_id.is_some() && row.unit_id == actor.own_unit_only();
     if own_unit || actor.may_read(&row.community_path).is_ok() {
         let mut r = Resource::from(row);
         r.offers = offers(actor, &r);
@@ -65,7 +65,7 @@ pub(crate) async fn may_offer(
 
 /// Withdrawing: the community's writers, or the liaison of the unit that offers it.
 pub fn may_withdraw(actor: &Actor, r: &Resource) -> Result<(), OpsError> {
-    if r.unit_id.is_some() && r.unit_id == actor.unit_id() && !actor.read_only() {
+    if r.unit_id.is_some() && r.unit_id == actor.own_unit_only() && !actor.read_only() {
         return Ok(());
     }
     actor.may_write(&r.community_path)

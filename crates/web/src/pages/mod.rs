@@ -59,6 +59,9 @@ pub fn routes() -> routes::Table {
         GET "/needs/export.xlsx" => export::lists::needs [Scope];
         GET "/resources/export.xlsx" => export::lists::resources [Scope];
         GET "/projects/export.xlsx" => export::lists::projects [Scope];
+        GET "/errands/export.xlsx" => export::lists::errands [Scope];
+        GET "/problems/export.xlsx" => export::lists::problems [Scope];
+        GET "/residents/export.xlsx" => export::lists::residents [Scope];
         GET "/compliance/export.xlsx" => export::lists::compliance [Scope];
         GET "/points/export.xlsx" => export::lists::points [Scope];
         GET "/assessment/export.xlsx" => export::lists::assessment [Scope];

@@ -67,6 +67,12 @@ async fn every_list_exports_with_its_filters_within_the_scope() {
             true,
         ),
         ("/patrols/export.xlsx?days=30".to_string(), "开始", false),
+        ("/needs/export.xlsx".to_string(), "编号", true),
+        ("/resources/export.xlsx".to_string(), "编号", true),
+        ("/projects/export.xlsx".to_string(), "编号", true),
+        ("/errands/export.xlsx".to_string(), "编号", true),
+        ("/problems/export.xlsx".to_string(), "编号", false),
+        ("/residents/export.xlsx".to_string(), "编号", false),
     ] {
         let (st, body) = fetch(&router, &street.cookie, &uri).await;
         assert_eq!(
@@ -98,6 +104,37 @@ async fn every_list_exports_with_its_filters_within_the_scope() {
     .unwrap();
     assert!(rows.len() > 1, "held meetings");
     assert!(rows[1..].iter().all(|r| r[4] == "已召开"), "{:?}", &rows[1]);
+    if listed.next.is_none() {
+        assert_eq!(rows.len() - 1, listed.items.len());
+    }
+    // Needs filtered by status hold that status alone, and as many as the list.
+    let (_, body) = fetch(
+        &router,
+        &street.cookie,
+        "/needs/export.xlsx?status=open&category=culture",
+    )
+    .await;
+    let rows = cells(&body);
+    assert!(rows.len() > 1, "open culture needs");
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r[12] == "待对接" && !r[3].is_empty()),
+        "{:?}",
+        &rows[1]
+    );
+    let listed = jiceng_ops::needs::list(
+        &t.db,
+        &actor,
+        jiceng_ops::needs::ListNeeds {
+            status: Some("open".into()),
+            category: Some("culture".into()),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     if listed.next.is_none() {
         assert_eq!(rows.len() - 1, listed.items.len());
     }

@@ -757,3 +757,164 @@ pub async fn projects(
     .await?;
     Ok(out.finish("项目清单", truncated).await?)
 }
+
+/// 红色代办 as the page filters it; who asked shows as the page shows it.
+pub async fn errands(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::errands::{self, ListErrands};
+    let mut out = Sheet::new(
+        "红色代办",
+        &[
+            "编号",
+            "社区",
+            "类型",
+            "代办事项",
+            "代办对象",
+            "期限",
+            "状态",
+            "办理党员",
+            "办理情况",
+            "确认完成日期",
+            "评价",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListErrands {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            after: at,
+            limit: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = errands::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.community_name,
+                        e.kind.label().to_string(),
+                        e.title,
+                        e.resident_name.or(e.for_whom).unwrap_or_default(),
+                        jiceng_domain::clock::stamp(e.due_at),
+                        e.status.label().to_string(),
+                        e.member_name.unwrap_or_default(),
+                        e.done_note.unwrap_or_default(),
+                        day(e.confirmed_on),
+                        e.rating.map(|r| r.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("红色代办", truncated).await?)
+}
+
+/// 问题清单 as the page filters it.
+pub async fn problems(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::problems::{self, ListProblems};
+    let mut out = Sheet::new(
+        "问题清单",
+        &[
+            "编号",
+            "社区",
+            "问题",
+            "说明",
+            "责任方",
+            "办结期限",
+            "提出单位",
+            "状态",
+            "案件编号",
+            "结果",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListProblems {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            after: at,
+            limit: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = problems::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.community_name,
+                        p.title,
+                        p.detail.unwrap_or_default(),
+                        p.owner_name,
+                        p.due_on.to_string(),
+                        p.unit_name.unwrap_or_default(),
+                        p.status.label().to_string(),
+                        p.case_code.unwrap_or_default(),
+                        p.note.unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("问题清单", truncated).await?)
+}
+
+/// Residents of one status, phones masked as on the page.
+pub async fn residents(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageResult {
+    use jiceng_ops::residents::{self, ListResidents};
+    let mut out = Sheet::new(
+        "居民",
+        &[
+            "编号",
+            "姓名",
+            "手机号",
+            "社区",
+            "楼栋",
+            "网格",
+            "状态",
+            "注册时间",
+            "审核人",
+            "未通过理由",
+        ],
+    );
+    let truncated = paged(&mut out, |at| {
+        let q = ListResidents {
+            within: field(&q, "within"),
+            status: field(&q, "status"),
+            after: at,
+            limit: Some(PER_PAGE),
+        };
+        let (db, actor) = (s.db.clone(), v.actor.clone());
+        async move {
+            let p = residents::list(&db, &actor, q).await?;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.name,
+                        r.phone,
+                        r.community_name,
+                        r.place_name.unwrap_or_default(),
+                        r.grid_name.unwrap_or_default(),
+                        r.status.label().to_string(),
+                        jiceng_domain::clock::stamp(r.created_at),
+                        r.reviewed_by.unwrap_or_default(),
+                        r.refusal.unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok((rows, p.next))
+        }
+    })
+    .await?;
+    Ok(out.finish("居民", truncated).await?)
+}
