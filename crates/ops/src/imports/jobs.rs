@@ -53,7 +53,7 @@ pub struct JobColumn {
 
 /// A problem as the report keeps it, in both languages.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Problem {
+pub struct RowProblem {
     pub line: usize,
     pub column: String,
     pub cell: Option<usize>,
@@ -62,7 +62,7 @@ pub struct Problem {
     pub message_en: String,
 }
 
-impl Problem {
+impl RowProblem {
     pub fn text(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.message_en,
@@ -79,7 +79,7 @@ pub struct JobReport {
     pub stopped_at: Option<usize>,
     /// What stopped the whole job, if anything did.
     pub failure: Option<String>,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<RowProblem>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -348,11 +348,11 @@ pub async fn file(db: &Db, actor: &Actor, id: i64) -> Result<(Job, Vec<u8>), Ops
     Ok((view(row), bytes))
 }
 
-fn problems(report: &Report) -> Vec<Problem> {
+fn problems(report: &Report) -> Vec<RowProblem> {
     report
         .errors
         .iter()
-        .map(|e| Problem {
+        .map(|e| RowProblem {
             line: e.line,
             column: e.column.clone(),
             cell: e.cell,

@@ -28,15 +28,15 @@ pub struct AgendaQuery {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AgendaItem {
+pub struct MatchingItem {
     pub need: Need,
     pub suggestions: Vec<Suggestion>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Agenda {
+pub struct MatchingAgenda {
     pub quarter: String,
-    pub items: Vec<AgendaItem>,
+    pub items: Vec<MatchingItem>,
     pub next: Option<String>,
 }
 
@@ -59,7 +59,7 @@ fn quarter_of(raw: Option<&str>) -> Result<Period, Invalid> {
 /// The open needs of a scope posted by the quarter's end, newest first, with their
 /// suggestions.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "matching_agenda"))]
-pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<Agenda, OpsError> {
+pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<MatchingAgenda, OpsError> {
     let quarter = quarter_of(opt(&q.quarter))?;
     let after = opt(&q.after)
         .map(|a| {
@@ -107,9 +107,9 @@ pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<Agenda, Op
     for r in rows {
         let need = crate::needs::policy::shown(actor, Need::from(r));
         let suggestions = suggestions(db, actor, need.id).await?;
-        items.push(AgendaItem { need, suggestions });
+        items.push(MatchingItem { need, suggestions });
     }
-    Ok(Agenda {
+    Ok(MatchingAgenda {
         quarter: quarter.to_string(),
         items,
         next,

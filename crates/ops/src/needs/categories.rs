@@ -11,19 +11,19 @@ use jiceng_store::{Db, audit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Category {
+pub struct NeedCategory {
     pub code: String,
     pub name: String,
     /// The top category of a subcategory; none for a top category.
     pub parent: Option<String>,
 }
 
-pub async fn list(db: &Db) -> Result<Vec<Category>, OpsError> {
+pub async fn list(db: &Db) -> Result<Vec<NeedCategory>, OpsError> {
     let mut tx = db.read().await?;
     Ok(store::categories(&mut tx)
         .await?
         .into_iter()
-        .map(|c| Category {
+        .map(|c| NeedCategory {
             code: c.code,
             name: c.name,
             parent: c.parent_code,
@@ -40,7 +40,7 @@ pub struct CategoryInput {
 
 /// Adds a category, or renames one that exists.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "put_need_category"))]
-pub async fn put(db: &Db, actor: &Actor, input: CategoryInput) -> Result<Category, OpsError> {
+pub async fn put(db: &Db, actor: &Actor, input: CategoryInput) -> Result<NeedCategory, OpsError> {
     actor.may_administer()?;
     let code = category_code(required("code", &input.code)?)?;
     let name = text::name("name", required("name", &input.name)?, 20)?;
@@ -73,5 +73,5 @@ pub async fn put(db: &Db, actor: &Actor, input: CategoryInput) -> Result<Categor
     )
     .await?;
     tx.commit().await?;
-    Ok(Category { code, name, parent })
+    Ok(NeedCategory { code, name, parent })
 }

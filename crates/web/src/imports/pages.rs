@@ -44,7 +44,7 @@ struct JobPage {
 }
 
 impl JobPage {
-    fn shown_problems(&self) -> impl Iterator<Item = &jiceng_ops::imports::jobs::Problem> {
+    fn shown_problems(&self) -> impl Iterator<Item = &jiceng_ops::imports::jobs::RowProblem> {
         self.job
             .report
             .iter()
@@ -52,12 +52,12 @@ impl JobPage {
             .take(SHOWN)
     }
 
-    fn text<'a>(&self, p: &'a jiceng_ops::imports::jobs::Problem) -> &'a str {
+    fn text<'a>(&self, p: &'a jiceng_ops::imports::jobs::RowProblem) -> &'a str {
         p.text(self.l.lang)
     }
 
     /// The file's own header for the column a problem is in, in brackets.
-    fn title_of(&self, p: &jiceng_ops::imports::jobs::Problem) -> String {
+    fn title_of(&self, p: &jiceng_ops::imports::jobs::RowProblem) -> String {
         p.cell
             .and_then(|c| self.job.columns.get(c))
             .map(|c| format!("（{}）", c.title))

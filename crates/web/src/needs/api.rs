@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
-use jiceng_ops::needs::categories::{self, Category, CategoryInput};
+use jiceng_ops::needs::categories::{self, CategoryInput, NeedCategory};
 use jiceng_ops::needs::figures::{self, FiguresQuery, NeedFigures};
 use jiceng_ops::needs::{self, ListNeeds, Need, NeedMoveInput, NewNeedInput, RatingInput};
 
@@ -68,12 +68,12 @@ pub async fn figures(
     path = "/need-categories",
     tag = "需求清单",
     summary = "需求与资源的类别（大类及其小类）",
-    responses((status = 200, description = "成功", body = Vec<Category>))
+    responses((status = 200, description = "成功", body = Vec<NeedCategory>))
 )]
 pub async fn categories(
     State(s): State<AppState>,
     _a: Authed,
-) -> Result<Json<Vec<Category>>, ApiError> {
+) -> Result<Json<Vec<NeedCategory>>, ApiError> {
     Ok(Json(categories::list(&s.db).await?))
 }
 
@@ -83,13 +83,13 @@ pub async fn categories(
     tag = "需求清单",
     summary = "新增或改名一个类别（管理员）",
     request_body = CategoryInput,
-    responses((status = 200, description = "成功", body = Category))
+    responses((status = 200, description = "成功", body = NeedCategory))
 )]
 pub async fn put_category(
     State(s): State<AppState>,
     a: Authed,
     Body(c): Body<CategoryInput>,
-) -> Result<Json<Category>, ApiError> {
+) -> Result<Json<NeedCategory>, ApiError> {
     Ok(Json(categories::put(&s.db, &a.actor, c).await?))
 }
 

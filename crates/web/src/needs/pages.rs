@@ -14,7 +14,7 @@ use jiceng_domain::Role;
 use jiceng_domain::msg::translate;
 use jiceng_domain::needs::{MetBy, NeedStatus, NeedUrgency};
 use jiceng_ops::OpsError;
-use jiceng_ops::needs::categories::{self, Category, CategoryInput};
+use jiceng_ops::needs::categories::{self, CategoryInput, NeedCategory};
 use jiceng_ops::needs::figures::{self, FiguresQuery, NeedFigures};
 use jiceng_ops::needs::{self, ListNeeds, Need, NeedMoveInput, NewNeedInput, RatingInput};
 
@@ -34,7 +34,7 @@ struct NeedsPage {
     q: Values,
     statuses: Choices,
     urgencies: Choices,
-    categories: Vec<Category>,
+    categories: Vec<NeedCategory>,
     rows: Vec<(Need, String)>,
     first_link: String,
     next_link: String,
@@ -304,7 +304,7 @@ pub async fn figures(State(s): State<AppState>, v: Viewer, Query(q): Query<Value
 #[template(path = "needs/categories.html")]
 struct CategoriesPage {
     l: Layout,
-    categories: Vec<Category>,
+    categories: Vec<NeedCategory>,
     may_edit: bool,
     f: Values,
     error: String,

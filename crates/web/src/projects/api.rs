@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
-use jiceng_ops::matching::meeting::{self, AcceptInput, Agenda, AgendaQuery};
+use jiceng_ops::matching::meeting::{self, AcceptInput, AgendaQuery, MatchingAgenda};
 use jiceng_ops::projects::{self, ListProjects, NewProjectInput, Project, ProjectMoveInput};
 
 #[utoipa::path(
@@ -53,13 +53,13 @@ pub async fn create(
     tag = "项目清单",
     summary = "季度服务项目对接会：范围内待对接的需求及其推荐资源",
     params(AgendaQuery),
-    responses((status = 200, description = "成功", body = Agenda))
+    responses((status = 200, description = "成功", body = MatchingAgenda))
 )]
 pub async fn agenda(
     State(s): State<AppState>,
     a: Authed,
     Params(q): Params<AgendaQuery>,
-) -> Result<Json<Agenda>, ApiError> {
+) -> Result<Json<MatchingAgenda>, ApiError> {
     Ok(Json(meeting::agenda(&s.db, &a.actor, q).await?))
 }
 

@@ -11,14 +11,14 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use jiceng_ops::OpsError;
-use jiceng_ops::matching::meeting::{self, AcceptInput, Agenda, AgendaQuery, Match};
+use jiceng_ops::matching::meeting::{self, AcceptInput, AgendaQuery, Match, MatchingAgenda};
 
 #[derive(Template)]
 #[template(path = "projects/meeting.html")]
 struct MeetingPage {
     l: Layout,
     q: Values,
-    agenda: Option<Agenda>,
+    agenda: Option<MatchingAgenda>,
     next_link: String,
     error: String,
 }

@@ -14,7 +14,7 @@ use jiceng_domain::msg::translate;
 use jiceng_domain::resources::{OwnerKind, ResourceKind, ResourceStatus};
 use jiceng_ops::OpsError;
 use jiceng_ops::matching::{self, refresh};
-use jiceng_ops::needs::categories::{self, Category};
+use jiceng_ops::needs::categories::{self, NeedCategory};
 use jiceng_ops::resources::{self, ListResources, NewResourceInput, Resource};
 
 type Choices = Vec<(&'static str, String)>;
@@ -46,7 +46,7 @@ struct ResourcesPage {
     statuses: Choices,
     kinds: Choices,
     owners: Choices,
-    categories: Vec<Category>,
+    categories: Vec<NeedCategory>,
     rows: Vec<(Resource, String, String)>,
     first_link: String,
     next_link: String,
