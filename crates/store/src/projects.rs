@@ -153,7 +153,7 @@ pub async fn within(
 /// Residents' ratings of a project's needs: (sum, count).
 pub async fn rating(tx: &mut Tx, project: i64) -> Result<(i64, i64), StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
-        "SELECT COALESCE(SUM(n.rating), 0), COUNT(n.rating) FROM project_needs pn JOIN needs n ON n.id = pn.need_id \
+        "SELECT CAST(COALESCE(SUM(n.rating), 0) AS BIGINT), COUNT(n.rating) FROM project_needs pn JOIN needs n ON n.id = pn.need_id \
          WHERE pn.project_id = $1")
         .bind(project).fetch_one(c).await)?)
 }

@@ -268,8 +268,8 @@ async fn the_demo_lists_add_up() {
         "most needs met, as in Yiwu: {met} of {collected}"
     );
     assert_eq!(
-        count("SELECT COALESCE(SUM(used), 0) FROM resources").await,
-        count("SELECT COALESCE(SUM(pr.amount), 0) FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE p.status <> 'dropped'").await,
+        count("SELECT CAST(COALESCE(SUM(used), 0) AS BIGINT) FROM resources").await,
+        count("SELECT CAST(COALESCE(SUM(pr.amount), 0) AS BIGINT) FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE p.status <> 'dropped'").await,
         "what resources have used is what projects drew"
     );
     assert!(
