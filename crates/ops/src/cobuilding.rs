@@ -421,15 +421,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListAgreements) -> Result<Page<Agre
             .collect();
         return Ok(Page::whole(rows));
     }
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
+    let path = crate::orgs::within_path(&mut tx, actor, &q.within).await?;
     // The cursor is the last agreement shown: one outside this list (another scope, another
     // year, or none) is refused alike, naming nothing about it.
     let after = match opt(&q.after) {

@@ -25,6 +25,16 @@ pub fn opt_past_date(
         .transpose()
 }
 
+/// A list's `after` as its previous page gave it: the last row's id.
+pub fn after_id(raw: &Option<String>) -> Result<Option<i64>, Invalid> {
+    opt(raw)
+        .map(|a| {
+            a.parse::<i64>()
+                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
+        })
+        .transpose()
+}
+
 pub fn required<'a>(field: &'static str, raw: &'a Option<String>) -> Result<&'a str, Invalid> {
     opt(raw).ok_or_else(|| Invalid::new(field, "", msg!("必填")))
 }

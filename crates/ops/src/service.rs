@@ -129,16 +129,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListService) -> Result<Page<Service
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let after = jiceng_domain::keyset::read_date(opt(&q.after))?;
     let mut tx = db.read().await?;
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, from, to, after, limit + 1).await?;
     Ok(Page::keyset(
         rows,

@@ -218,12 +218,7 @@ pub struct ListErrands {
 pub async fn list(db: &Db, actor: &Actor, q: ListErrands) -> Result<Page<Errand>, OpsError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let status = opt(&q.status).map(ErrandStatus::parse).transpose()?;
-    let after = opt(&q.after)
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
-        })
-        .transpose()?;
+    let after = crate::input::after_id(&q.after)?;
     let mut tx = db.read().await?;
     let mut shown = Vec::new();
     let personal = match actor.role() {
@@ -256,16 +251,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListErrands) -> Result<Page<Errand>
         }
         return Ok(Page::whole(shown));
     }
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     for r in rows.into_iter().take(limit as usize) {

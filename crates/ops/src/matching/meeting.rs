@@ -61,23 +61,9 @@ fn quarter_of(raw: Option<&str>) -> Result<Period, Invalid> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "matching_agenda"))]
 pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<MatchingAgenda, OpsError> {
     let quarter = quarter_of(opt(&q.quarter))?;
-    let after = opt(&q.after)
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
-        })
-        .transpose()?;
+    let after = crate::input::after_id(&q.after)?;
     let mut tx = db.read().await?;
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let filter = Filter {
         status: Some(NeedStatus::Open),
         top_category: None,

@@ -18,7 +18,6 @@ pub use rate::{RatingInput, rate};
 use crate::input::opt;
 use crate::{Actor, OpsError, Page};
 use chrono::NaiveDate;
-use jiceng_domain::msg;
 use jiceng_domain::needs::{MetBy, NeedSource, NeedStatus, NeedUrgency};
 use jiceng_store::Db;
 use jiceng_store::needs::{self as store, Filter, NeedRow};
@@ -143,12 +142,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListNeeds) -> Result<Page<Need>, Op
                 .map(|c| jiceng_domain::needs::top_of(&c).to_string())
         })
         .transpose()?;
-    let after = opt(&q.after)
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| jiceng_domain::Invalid::new("after", a, msg!("应为上一页给出的 next")))
-        })
-        .transpose()?;
+    let after = crate::input::after_id(&q.after)?;
     let mut tx = db.read().await?;
     if actor.role() == Some(jiceng_domain::Role::Resident) {
         let me = crate::residents::own(&mut tx, actor).await?;
@@ -160,16 +154,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListNeeds) -> Result<Page<Need>, Op
                 .collect::<Vec<Need>>(),
         ));
     }
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let filter = Filter {
         status,
         top_category,

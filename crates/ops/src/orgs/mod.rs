@@ -3,6 +3,7 @@
 pub(crate) mod policy;
 mod scope;
 
+pub(crate) use scope::{list_scope, within_path};
 pub use scope::{org_rows_scope, scope_of, whole_tree};
 
 use crate::input::{opt, opt_date, opt_past_date, required};

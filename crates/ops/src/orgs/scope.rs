@@ -1,6 +1,7 @@
 //! A scope as the large lists filter it.
 
-use crate::OpsError;
+use crate::input::opt;
+use crate::{Actor, OpsError};
 use jiceng_domain::OrgLevel;
 use jiceng_store::Tx;
 use jiceng_store::keyset::Scope;
@@ -23,6 +24,31 @@ pub async fn scope_of(tx: &mut Tx, path: &str) -> Result<Scope, OpsError> {
             _ => Scope::Path(path.to_string()),
         },
     )
+}
+
+/// The subtree a list reads: the org `within` names (resolved through the orgs' policy as the
+/// actor), or the actor's whole scope; the actor must read it.
+pub(crate) async fn within_path(
+    tx: &mut Tx,
+    actor: &Actor,
+    within: &Option<String>,
+) -> Result<String, OpsError> {
+    let path = match opt(within) {
+        Some(code) => super::policy::named(tx, actor, "within", code).await?.path,
+        None => actor.scope_path().to_string(),
+    };
+    actor.may_read(&path)?;
+    Ok(path)
+}
+
+/// The same, as the scope a list over a large table narrows to.
+pub(crate) async fn list_scope(
+    tx: &mut Tx,
+    actor: &Actor,
+    within: &Option<String>,
+) -> Result<Scope, OpsError> {
+    let path = within_path(tx, actor, within).await?;
+    scope_of(tx, &path).await
 }
 
 /// Whether the subtree at `path` holds every org: the whole deployment, or the root of its

@@ -15,7 +15,6 @@ use crate::input::opt;
 use crate::{Actor, OpsError, Page};
 use chrono::NaiveDate;
 use jiceng_domain::projects::ProjectStatus;
-use jiceng_domain::{Invalid, msg};
 use jiceng_store::projects::{self as store, ProjectRow};
 use jiceng_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
@@ -120,23 +119,9 @@ pub struct ListProjects {
 pub async fn list(db: &Db, actor: &Actor, q: ListProjects) -> Result<Page<Project>, OpsError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let status = opt(&q.status).map(ProjectStatus::parse).transpose()?;
-    let after = opt(&q.after)
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
-        })
-        .transpose()?;
+    let after = crate::input::after_id(&q.after)?;
     let mut tx = db.read().await?;
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let mut items = Vec::new();

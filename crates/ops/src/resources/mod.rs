@@ -317,12 +317,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListResources) -> Result<Page<Resou
     let top = opt(&q.category)
         .map(|c| needs::category_code(c).map(|c| needs::top_of(&c).to_string()))
         .transpose()?;
-    let after = opt(&q.after)
-        .map(|a| {
-            a.parse::<i64>()
-                .map_err(|_| Invalid::new("after", a, msg!("应为上一页给出的 next")))
-        })
-        .transpose()?;
+    let after = crate::input::after_id(&q.after)?;
     let mut tx = db.read().await?;
     let shown = |r: ResourceRow| {
         let mut r = Resource::from(r);
@@ -334,16 +329,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListResources) -> Result<Page<Resou
         rows.retain(|r| status.is_none_or(|s| r.status == s));
         return Ok(Page::whole(rows.into_iter().map(shown).collect::<Vec<_>>()));
     }
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, status, top.as_deref(), after, limit + 1).await?;
     Ok(Page::after_last(rows, limit, |r| r.id.to_string(), shown))
 }

@@ -188,16 +188,7 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
             .collect();
         return Ok(Page::whole(rows));
     }
-    let path = match opt(&q.within) {
-        Some(code) => {
-            crate::orgs::policy::named(&mut tx, actor, "within", code)
-                .await?
-                .path
-        }
-        None => actor.scope_path().to_string(),
-    };
-    actor.may_read(&path)?;
-    let scope = crate::orgs::scope_of(&mut tx, &path).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
     Ok(Page::keyset(
         rows,
