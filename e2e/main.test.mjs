@@ -523,7 +523,18 @@ test('free text shaped like scripts is shown as text on every page that draws it
     const a = await post('/agreements', { unit_id: u.id, org: 'C350302001001', commitments: [{ title: `承诺${evil}`, due_on: today }] });
     pages.push(`/cobuilding/${a.id ?? a.agreement.id}`);
     await post('/wishes', { community: 'C350302001001', title: `心愿${evil}`, detail: evil, resident: `张${i}` });
+    // The four lists and red errands.
+    const n = await post('/needs', { community: 'C350302001001', category: 'convenience.haircut', title: `需求${evil}`, detail: evil });
+    pages.push(`/needs/${n.id}`);
+    const r = await post('/resources', { community: 'C350302001001', kind: 'venue', category: 'convenience.haircut', title: `资源${evil}`, detail: evil, capacity: 10 });
+    pages.push(`/resources/${r.id}`);
+    const pr = await post('/problems', { community: 'C350302001001', title: `问题${evil}`, detail: evil, owner: `牵头${evil}`.slice(0, 30), due_on: new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10) });
+    pages.push(`/problems/${pr.id}`);
+    const due = new Date(Date.now() + 48 * 3600e3).toISOString();
+    const e = await post('/errands', { community: 'C350302001001', kind: 'bills', title: `代办${evil}`, detail: evil, due_at: due, for_whom: `李${i}` });
+    pages.push(`/errands/${e.id}`);
   }
+  pages.push('/needs?within=C350302001001', '/resources?within=C350302001001', '/problems?within=C350302001001', '/errands?within=C350302001001', '/matching?within=C350302001001');
   pages.push('/cases', '/units?q=%E5%8D%95%E4%BD%8D', '/wishes?within=C350302001001', `/orgs/${branch}`, `/meetings?org=${branch}&from=2025-03-01&to=2025-03-05`, '/grids?within=C350302001001');
   for (const path of pages) {
     await street.goto(`${base}${path}`);
@@ -620,6 +631,30 @@ test('a resident signs up on a phone with a code, and the community worker confi
   await context.close();
 });
 
+/** A resident signs up on a phone in the community of `confirmer` (a desk account), who
+ * confirms them; the phone's context and page, and the confirmer's page. */
+async function confirmedResidentOnPhone(number, name, confirmer) {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto(`${base}/resident/login`);
+  await phone.fill('input[name=phone]', number);
+  await Promise.all([phone.waitForSelector('#demo-code'), phone.click('button:has-text("获取验证码")')]);
+  await phone.fill('input[name=sms_code]', (await phone.textContent('#demo-code')).trim());
+  await Promise.all([phone.waitForSelector('input[name=name]'), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  await phone.fill('input[name=name]', name);
+  await phone.fill('input[name=community]', scopes[confirmer].replace(/^中共/, '').replace(/委员会$/, ''));
+  await phone.locator('.picks button[data-code]').first().click();
+  await phone.waitForFunction(() => document.querySelectorAll('#place_id option[value]:not([value=""])').length > 0);
+  await phone.selectOption('#place_id', await phone.$eval('#place_id option[value]:not([value=""])', (o) => o.value));
+  await Promise.all([phone.waitForURL(`${base}/resident`), phone.click('form[action="/resident/login"] button[type=submit]')]);
+  const desk = await signIn(confirmer);
+  await desk.setViewportSize({ width: 1366, height: 768 });
+  await desk.goto(`${base}/residents`);
+  await desk.locator('tr[data-resident]', { hasText: name }).locator('button', { hasText: '确认' }).first().click();
+  await desk.locator('tr[data-resident]', { hasText: name }).waitFor({ state: 'detached' });
+  return { context, phone, desk };
+}
+
 test('a resident posts a need on a phone, the worker matches it to a unit\'s resource at the quarterly meeting, the project meets it, and the resident rates it', async () => {
   const users = jiceng('user', 'list').items;
   const worker = users.find((u) => u.username === 'worker');
@@ -628,24 +663,7 @@ test('a resident posts a need on a phone, the worker matches it to a unit\'s res
   try { jiceng('unit', 'register', String(liaisonUnit), '--community', worker.scope_code); } catch { /* already serving it */ }
 
   // The resident signs up on the phone and is confirmed.
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const phone = await context.newPage();
-  await phone.goto(`${base}/resident/login`);
-  await phone.fill('input[name=phone]', '13812340002');
-  await Promise.all([phone.waitForSelector('#demo-code'), phone.click('button:has-text("获取验证码")')]);
-  await phone.fill('input[name=sms_code]', (await phone.textContent('#demo-code')).trim());
-  await Promise.all([phone.waitForSelector('input[name=name]'), phone.click('form[action="/resident/login"] button[type=submit]')]);
-  await phone.fill('input[name=name]', '郑大爷');
-  await phone.fill('input[name=community]', scopes.worker.replace(/^中共/, '').replace(/委员会$/, ''));
-  await phone.locator('.picks button[data-code]').first().click();
-  await phone.waitForFunction(() => document.querySelectorAll('#place_id option[value]:not([value=""])').length > 0);
-  await phone.selectOption('#place_id', await phone.$eval('#place_id option[value]:not([value=""])', (o) => o.value));
-  await Promise.all([phone.waitForURL(`${base}/resident`), phone.click('form[action="/resident/login"] button[type=submit]')]);
-  const desk = await signIn('worker');
-  await desk.setViewportSize({ width: 1366, height: 768 });
-  await desk.goto(`${base}/residents`);
-  await desk.locator('tr[data-resident]', { hasText: '郑大爷' }).locator('button', { hasText: '确认' }).first().click();
-  await desk.locator('tr[data-resident]', { hasText: '郑大爷' }).waitFor({ state: 'detached' });
+  const { context, phone, desk } = await confirmedResidentOnPhone('13812340002', '郑大爷', 'worker');
 
   // The resident posts a need from the phone; it waits for review.
   await phone.reload();
@@ -707,6 +725,51 @@ test('a resident posts a need on a phone, the worker matches it to a unit\'s res
   await phone.screenshot({ path: join(shots, '46-resident-rated-phone.png'), fullPage: true });
   await desk.reload();
   assert.match(await desk.textContent('main'), /5\.0/, 'the project carries the resident\'s rating');
+  await desk.context().close();
+  await context.close();
+});
+
+test('a resident posts a micro-wish on a phone; the community approves it, a member takes it, and the resident rates it', async () => {
+  const { context, phone, desk } = await confirmedResidentOnPhone('13812340003', '吴奶奶', 'secretary');
+  await phone.reload();
+  await Promise.all([phone.waitForURL(`${base}/wishes`), phone.click('main a[href="/wishes"]')]);
+  await phone.fill('.wish-form input[name=title]', '浏览器测试：想要一台收音机');
+  await Promise.all([phone.waitForURL(/\/wishes\?status=pending$/), phone.click('.wish-form button[type=submit]')]);
+  assert.match(await phone.textContent('.wish-cards'), /浏览器测试：想要一台收音机[\s\S]*待审核/);
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing overflows sideways');
+  await phone.screenshot({ path: join(shots, '47-resident-wish-phone.png'), fullPage: true });
+
+  // Members see nothing of it until the community approves it.
+  const member = await signIn('member');
+  await member.setViewportSize({ width: 390, height: 844 });
+  await member.goto(`${base}/wishes`);
+  assert.doesNotMatch(await member.textContent('main'), /浏览器测试：想要一台收音机/);
+  await desk.goto(`${base}/`);
+  await Promise.all([desk.waitForURL(/\/wishes\?status=pending$/), desk.click('main a[href="/wishes?status=pending"]')]);
+  const waiting = desk.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' });
+  assert.match(await waiting.textContent(), /吴奶奶/, 'the community sees who asked');
+  await waiting.locator('button', { hasText: '审核通过' }).click();
+  await waiting.waitFor({ state: 'detached' });
+
+  await member.goto(`${base}/wishes?status=open`);
+  const card = member.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' });
+  assert.doesNotMatch(await card.textContent(), /吴奶奶/, 'the resident is not shown to members');
+  await card.locator('button', { hasText: '我来认领' }).click();
+  await member.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' }).locator('.tag', { hasText: '已认领' }).waitFor();
+  await desk.goto(`${base}/wishes?status=claimed`);
+  await desk.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' }).locator('button', { hasText: '确认实现' }).click();
+  await desk.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' }).locator('.tag', { hasText: '已实现' }).waitFor();
+
+  // The resident rates it from the phone, once.
+  await phone.goto(`${base}/wishes`);
+  const mine = phone.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' });
+  await mine.locator('input[name=rating][value="4"]').check();
+  await mine.locator('input[name=note]').fill('谢谢党员同志');
+  await mine.locator('button', { hasText: '评价' }).click();
+  await phone.locator('.wish-cards li .rate-form').waitFor({ state: 'detached' });
+  assert.match(await phone.textContent('.wish-cards'), /★★★★☆ 谢谢党员同志/);
+  await phone.screenshot({ path: join(shots, '48-resident-wish-rated-phone.png'), fullPage: true });
+  await member.context().close();
   await desk.context().close();
   await context.close();
 });

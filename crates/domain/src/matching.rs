@@ -52,7 +52,7 @@ pub struct ResourceSide<'a> {
     pub words: &'a [String],
 }
 
-/// Why a resource suits a need: kept with the suggestion and drawn in the reader's language.
+/// Why a resource suits a need: drawn, in the reader's language, for the suggestions shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Why {
@@ -66,6 +66,16 @@ pub struct Why {
     pub days: String,
     /// Words the two texts share.
     pub words: Vec<String>,
+}
+
+/// What a resource scores for a need: worked out for every candidate, so it allocates
+/// nothing; why it suits is drawn only for the few kept ([`why`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rated {
+    /// 0–100.
+    pub score: f64,
+    /// Each factor's value, 0–1, in the order of the table above.
+    pub factors: [f64; 5],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,22 +97,32 @@ pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6_371_008.8 * h.sqrt().asin()
 }
 
-/// The score of `r` for `n`, or none when it is no candidate.
+/// The score of `r` for `n` with why, or none when it is no candidate.
 pub fn score(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Option<Scored> {
+    let rated = rate(n, r)?;
+    Some(Scored {
+        score: rated.score,
+        factors: rated.factors,
+        why: why(n, r),
+    })
+}
+
+/// The score of `r` for `n`, or none when it is no candidate.
+pub fn rate(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Option<Rated> {
     if top_of(n.category) != top_of(r.category) {
         return None;
     }
-    let same_sub = n.category == r.category;
-    let category = if same_sub { 1.0 } else { 0.5 };
+    let category = if n.category == r.category { 1.0 } else { 0.5 };
     let reach = r.reach_m.unwrap_or(DEFAULT_REACH_M).max(1.0);
-    let apart = match (n.point, r.point) {
-        (Some(a), Some(b)) => Some(metres(a, b)),
-        _ => None,
-    };
-    let distance = match apart {
-        Some(d) if d > reach => return None,
-        Some(d) => 1.0 - d / reach,
-        None => 0.5,
+    let distance = match (n.point, r.point) {
+        (Some(a), Some(b)) => {
+            let d = metres(a, b);
+            if d > reach {
+                return None;
+            }
+            1.0 - d / reach
+        }
+        _ => 0.5,
     };
     let left = r.capacity - r.used;
     if left <= 0 {
@@ -113,20 +133,26 @@ pub fn score(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Option<Scored> {
         return None;
     }
     let availability = 1.0;
-    let (shared, alike) = words::overlap(n.words, r.words);
+    let alike = words::alike(n.words, r.words);
     let factors = [category, distance, capacity, availability, alike];
     let score = factors.iter().zip(WEIGHTS).map(|(f, w)| f * w).sum::<f64>() * 100.0;
-    Some(Scored {
+    Some(Rated {
         score: (score * 10.0).round() / 10.0,
         factors,
-        why: Why {
-            same_sub,
-            metres: apart.map(|m| m.round()),
-            left,
-            days: r.days.to_string(),
-            words: shared.into_iter().take(5).map(str::to_string).collect(),
-        },
     })
+}
+
+/// Why `r` suits `n`: the same subcategory or not, how far, how much is left, when it opens,
+/// the words the two share.
+pub fn why(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Why {
+    let shared = words::shared(n.words, r.words);
+    Why {
+        same_sub: n.category == r.category,
+        metres: n.point.zip(r.point).map(|(a, b)| metres(a, b).round()),
+        left: r.capacity - r.used,
+        days: r.days.to_string(),
+        words: shared.into_iter().take(5).map(str::to_string).collect(),
+    }
 }
 
 /// The reasons as they read in Chinese: "同类 · 1.2 公里 · 周六、周日可用 · 关键词：老人、理发".
@@ -185,10 +211,9 @@ pub fn reasons_en(w: &Why) -> String {
 }
 
 /// The best `KEPT` of scored candidates, best first (ties by the lower id).
-pub fn best(mut scored: Vec<(i64, Scored)>) -> Vec<(i64, Scored)> {
+pub fn best(mut scored: Vec<(i64, f64)>) -> Vec<(i64, f64)> {
     scored.sort_by(|a, b| {
-        b.1.score
-            .partial_cmp(&a.1.score)
+        b.1.partial_cmp(&a.1)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.0.cmp(&b.0))
     });
@@ -384,14 +409,19 @@ mod tests {
     }
 
     #[test]
+    fn the_rating_alone_is_the_score_without_why() {
+        let w = vec!["老人".to_string(), "理发".to_string()];
+        let r = vec!["理发".to_string(), "志愿".to_string()];
+        let s = score(&need(&w), &resource(&r)).unwrap();
+        let rated = rate(&need(&w), &resource(&r)).unwrap();
+        assert_eq!((rated.score, rated.factors), (s.score, s.factors));
+        assert_eq!(s.why.words, vec!["理发".to_string()]);
+        assert!((rated.factors[4] - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn the_best_five_best_first() {
-        let w = vec![];
-        let s = |x: f64| Scored {
-            score: x,
-            factors: [0.0; 5],
-            why: score(&need(&w), &resource(&w)).unwrap().why,
-        };
-        let got = best((1..=8).map(|i| (i, s(i as f64 % 4.0))).collect());
+        let got = best((1..=8).map(|i| (i, i as f64 % 4.0)).collect());
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
             vec![3, 7, 2, 6, 1]

@@ -1,22 +1,27 @@
-//! 微心愿 (micro-wishes): a resident's small wish, posted by their community, claimed by a
-//! party member, and confirmed fulfilled by the community. A fulfilled wish counts towards the
-//! claiming member's points.
+//! 微心愿 (micro-wishes): a resident's small wish, posted by their community or by the resident
+//! (theirs waits for the community's review before members see it), claimed by a party
+//! member, and confirmed fulfilled by the community. A fulfilled wish counts towards the
+//! claiming member's points; the resident who posted it rates it.
 
 use crate::Invalid;
 use chrono::NaiveDate;
 
 labelled_enum! {
     WishStatus, "wish_status" {
+        Pending = "pending", "待审核";
         Open = "open", "待认领";
         Claimed = "claimed", "已认领";
         Fulfilled = "fulfilled", "已实现";
         Withdrawn = "withdrawn", "已撤回";
+        Refused = "refused", "未通过";
     }
 }
 
 labelled_enum! {
     /// What can be done to a wish.
     WishMove, "move" {
+        Approve = "approve", "审核通过";
+        Refuse = "refuse", "不予通过";
         Claim = "claim", "认领";
         Release = "release", "放弃认领";
         Fulfil = "fulfil", "确认实现";
@@ -29,10 +34,12 @@ pub fn next(from: WishStatus, m: WishMove) -> Result<WishStatus, Invalid> {
     use WishMove::*;
     use WishStatus::*;
     match (from, m) {
+        (Pending, Approve) => Ok(Open),
+        (Pending, Refuse) => Ok(Refused),
         (Open, Claim) => Ok(Claimed),
         (Claimed, Release) => Ok(Open),
         (Claimed, Fulfil) => Ok(Fulfilled),
-        (Open, Withdraw) => Ok(Withdrawn),
+        (Pending | Open, Withdraw) => Ok(Withdrawn),
         _ => Err(Invalid::new(
             "move",
             m.code(),
@@ -76,7 +83,15 @@ mod tests {
         assert_eq!(next(Claimed, Release).unwrap(), Open);
         assert_eq!(next(Claimed, Fulfil).unwrap(), Fulfilled);
         assert_eq!(next(Open, Withdraw).unwrap(), Withdrawn);
+        assert_eq!(next(Pending, Approve).unwrap(), Open);
+        assert_eq!(next(Pending, Refuse).unwrap(), Refused);
+        assert_eq!(next(Pending, Withdraw).unwrap(), Withdrawn);
         for (from, m) in [
+            (Pending, Claim),
+            (Pending, Fulfil),
+            (Open, Approve),
+            (Refused, Approve),
+            (Refused, Withdraw),
             (Open, Fulfil),
             (Claimed, Claim),
             (Claimed, Withdraw),

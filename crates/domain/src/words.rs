@@ -33,20 +33,23 @@ pub fn keywords(text: &str) -> Vec<String> {
     out
 }
 
-/// The words two texts share, and how alike their words are (Jaccard: shared ÷ all), 0–1.
-pub fn overlap<'a>(a: &'a [String], b: &[String]) -> (Vec<&'a str>, f64) {
-    let shared: Vec<&str> = a
-        .iter()
-        .filter(|w| b.contains(w))
-        .map(String::as_str)
-        .collect();
-    let union = a.len() + b.len() - shared.len();
-    let score = if union == 0 {
+/// How alike two texts' words are (Jaccard: shared ÷ all), 0–1.
+pub fn alike(a: &[String], b: &[String]) -> f64 {
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
         0.0
     } else {
-        shared.len() as f64 / union as f64
-    };
-    (shared, score)
+        shared as f64 / union as f64
+    }
+}
+
+/// The words two texts share, in the first one's order.
+pub fn shared<'a>(a: &'a [String], b: &[String]) -> Vec<&'a str> {
+    a.iter()
+        .filter(|w| b.contains(w))
+        .map(String::as_str)
+        .collect()
 }
 
 #[cfg(test)]
@@ -68,17 +71,17 @@ mod tests {
     }
 
     #[test]
-    fn overlap_is_shared_over_all() {
+    fn alike_is_shared_over_all() {
         let a = keywords("老人上门理发");
         let b = keywords("志愿理发队为老人理发");
-        let (shared, score) = overlap(&a, &b);
-        assert!(
-            shared.contains(&"理发") && shared.contains(&"老人"),
-            "{shared:?}"
-        );
-        assert!(score > 0.0 && score <= 1.0);
-        assert_eq!(overlap(&[], &[]).1, 0.0);
+        let both = shared(&a, &b);
+        assert!(both.contains(&"理发") && both.contains(&"老人"), "{both:?}");
+        let score = alike(&a, &b);
+        let union = a.len() + b.len() - both.len();
+        assert_eq!(score, both.len() as f64 / union as f64);
+        assert!(score > 0.0 && score < 1.0);
+        assert_eq!(alike(&[], &[]), 0.0);
         let same = keywords("电工技能培训");
-        assert_eq!(overlap(&same, &same).1, 1.0);
+        assert_eq!(alike(&same, &same), 1.0);
     }
 }

@@ -164,8 +164,8 @@ pub async fn sign(
 pub async fn renew(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
     let today = clock::today();
     let mut tx = db.write().await?;
+    resolve(&mut tx, actor, id, today).await?;
     let old = detail_in(&mut tx, id, today).await?;
-    may_see(actor, &old.agreement)?;
     let a = &old.agreement;
     actor.may_write(&a.org_path)?;
     let year = a.year + 1;
@@ -244,6 +244,22 @@ async fn detail_in(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<AgreementDe
     })
 }
 
+/// The agreement `id` as the actor may see it, else not found: asked before anything else of
+/// it (its commitments, its lists) is read.
+async fn resolve(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Agreement, OpsError> {
+    let a: Agreement = store::by_id(tx, id, today)
+        .await?
+        .ok_or_else(|| OpsError::not_found("共建协议", id))?
+        .into();
+    may_see(actor, &a)?;
+    Ok(a)
+}
+
 /// Whoever may see an agreement: its unit's liaison, or readers of the org it is with; to
 /// anyone else it answers as one that does not exist.
 fn may_see(actor: &Actor, a: &Agreement) -> Result<(), OpsError> {
@@ -281,9 +297,9 @@ pub async fn commitments_of(
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "show"))]
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<AgreementDetail, OpsError> {
-    let d = detail_in(&mut db.read().await?, id, clock::today()).await?;
-    may_see(actor, &d.agreement)?;
-    Ok(d)
+    let (mut tx, today) = (db.read().await?, clock::today());
+    resolve(&mut tx, actor, id, today).await?;
+    detail_in(&mut tx, id, today).await
 }
 
 /// Adds a commitment to a signed agreement.

@@ -45,6 +45,9 @@ pub struct CommunityWork {
     /// Residents who signed up and wait for the community to confirm them.
     pub residents_pending: i64,
     pub residents_more: bool,
+    /// Wishes residents posted that wait for the community's review.
+    pub wishes_to_review: i64,
+    pub wishes_to_review_more: bool,
 }
 
 /// How many rows of a list a count reads before it says "more".
@@ -212,6 +215,16 @@ async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
         },
     )
     .await?;
+    let to_review = crate::wishes::list(
+        db,
+        actor,
+        crate::wishes::ListWishes {
+            status: Some("pending".into()),
+            limit: Some(COUNTED),
+            ..Default::default()
+        },
+    )
+    .await?;
     let agreements = crate::cobuilding::list(
         db,
         actor,
@@ -253,6 +266,8 @@ async fn community(db: &Db, actor: &Actor) -> Result<CommunityWork, OpsError> {
         commitments_due,
         residents_pending: waiting.items.len() as i64,
         residents_more: waiting.next.is_some(),
+        wishes_to_review: to_review.items.len() as i64,
+        wishes_to_review_more: to_review.next.is_some(),
     })
 }
 

@@ -57,3 +57,11 @@ pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
         }),
     )
 }
+
+/// A resident's rating of what was done for them (a need met, a wish fulfilled).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct RatingInput {
+    /// 1–5 stars.
+    pub rating: Option<i64>,
+    pub note: Option<String>,
+}

@@ -239,6 +239,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "problems",
         sql: include_str!("migrations/0045_problems.sql"),
     },
+    Migration {
+        version: 46,
+        name: "resident_wishes",
+        sql: include_str!("migrations/0046_resident_wishes.sql"),
+    },
+    Migration {
+        version: 47,
+        name: "suggestions_kept",
+        sql: include_str!("migrations/0047_suggestions_kept.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

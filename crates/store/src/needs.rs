@@ -482,24 +482,15 @@ pub async fn open_sample(tx: &mut Tx, step: i64, limit: i64) -> Result<Vec<i64>,
 }
 
 /// Which of `ids` are open now.
-pub async fn still_open(
+/// The open needs with ids in `(after, last]`, a page of the bulk refresh read again under
+/// the write lock (one range of the status index, not a list of ids).
+pub async fn open_between(
     tx: &mut Tx,
-    ids: &[i64],
+    after: i64,
+    last: i64,
 ) -> Result<std::collections::HashSet<i64>, StoreError> {
-    let mut out = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT id FROM needs WHERE status = 'open' AND id IN ({})",
-            crate::in_list(1, chunk.len())
-        );
-        let found: Vec<i64> = on!(tx, c => {
-            let mut q = sqlx::query_scalar(&sql);
-            for id in chunk {
-                q = q.bind(id);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(found);
-    }
-    Ok(out)
+    let ids: Vec<i64> = on!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM needs WHERE status = 'open' AND id > $1 AND id <= $2")
+        .bind(after).bind(last).fetch_all(c).await)?;
+    Ok(ids.into_iter().collect())
 }

@@ -158,7 +158,7 @@ pub async fn rating(tx: &mut Tx, project: i64) -> Result<(i64, i64), StoreError>
         .bind(project).fetch_one(c).await)?)
 }
 
-/// Counts a resource as used by `orgs` in a year (once).
+/// Counts a resource as used by `orgs` in a year (once; projects dropped do not count).
 pub async fn count_use(
     tx: &mut Tx,
     orgs: &[i64],
@@ -169,6 +169,30 @@ pub async fn count_use(
         on!(tx, c => sqlx::query(
             "INSERT INTO resource_uses (org_id, year, resource_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(org).bind(year).bind(resource).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// A dropped project's resources count as used no more, by its community, street, district
+/// and the city that year, unless another project there, not dropped, draws on them.
+pub async fn uncount_uses(tx: &mut Tx, project: i64) -> Result<(), StoreError> {
+    for level in [
+        Some("community_org_id"),
+        Some("street_org_id"),
+        Some("district_org_id"),
+        None,
+    ] {
+        let (org, same) = match level {
+            Some(col) => (col.to_string(), format!("p.{col} = resource_uses.org_id")),
+            None => ("0".to_string(), "1 = 1".to_string()),
+        };
+        let sql = format!(
+            "DELETE FROM resource_uses WHERE resource_id IN (SELECT resource_id FROM project_resources WHERE project_id = $1) \
+             AND year = (SELECT year FROM projects WHERE id = $1) AND org_id = (SELECT {org} FROM projects WHERE id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM project_resources pr JOIN projects p ON p.id = pr.project_id \
+             WHERE pr.resource_id = resource_uses.resource_id AND p.year = resource_uses.year AND p.status <> 'dropped' AND {same})"
+        );
+        on!(tx, c => sqlx::query(&sql).bind(project).execute(c).await.map(|_| ()))?;
     }
     Ok(())
 }
@@ -197,7 +221,7 @@ pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
         };
         let sql = format!(
             "INSERT INTO resource_uses (org_id, year, resource_id) SELECT DISTINCT {level}, p.year, pr.resource_id \
-             FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE {filter}"
+             FROM project_resources pr JOIN projects p ON p.id = pr.project_id WHERE p.status <> 'dropped' AND {filter}"
         );
         on!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))?;
     }

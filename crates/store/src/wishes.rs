@@ -25,11 +25,19 @@ pub struct WishRow {
     pub claimed_on: Option<NaiveDate>,
     pub fulfilled_on: Option<NaiveDate>,
     pub posted_by: String,
+    /// The resident who posted it themself, and their account.
+    pub resident_id: Option<i64>,
+    pub resident_user_id: Option<i64>,
+    pub refusal: Option<String>,
+    pub rating: Option<i64>,
+    pub rating_note: Option<String>,
 }
 
 const SELECT: &str = "SELECT w.id, w.community_org_id, c.name AS community_name, w.community_path, w.title, w.detail, \
-     w.resident, w.status, w.posted_on, w.member_id, m.name AS member_name, w.claimed_on, w.fulfilled_on, w.posted_by \
-     FROM wishes w JOIN orgs c ON c.id = w.community_org_id LEFT JOIN members m ON m.id = w.member_id";
+     w.resident, w.status, w.posted_on, w.member_id, m.name AS member_name, w.claimed_on, w.fulfilled_on, w.posted_by, \
+     w.resident_id, r.user_id AS resident_user_id, w.refusal, w.rating, w.rating_note \
+     FROM wishes w JOIN orgs c ON c.id = w.community_org_id LEFT JOIN members m ON m.id = w.member_id \
+     LEFT JOIN residents r ON r.id = w.resident_id";
 
 pub struct NewWish<'a> {
     pub community_org_id: i64,
@@ -37,6 +45,9 @@ pub struct NewWish<'a> {
     pub title: &'a str,
     pub detail: Option<&'a str>,
     pub resident: Option<&'a str>,
+    /// The resident who posts it themself (theirs starts pending).
+    pub resident_id: Option<i64>,
+    pub status: WishStatus,
     pub posted_on: NaiveDate,
     pub by: &'a str,
 }
@@ -44,12 +55,12 @@ pub struct NewWish<'a> {
 pub async fn insert(tx: &mut Tx, w: &NewWish<'_>) -> Result<i64, StoreError> {
     let sql = format!(
         "INSERT INTO wishes (community_org_id, community_path, title, detail, resident, status, posted_on, posted_by, \
-         created_at, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, {}) RETURNING id",
+         created_at, resident_id, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {}) RETURNING id",
         crate::orgs::levels_of_community("$1")
     );
     Ok(on!(tx, c => sqlx::query_scalar(&sql)
         .bind(w.community_org_id).bind(w.community_path).bind(w.title).bind(w.detail).bind(w.resident)
-        .bind(w.posted_on).bind(w.by).bind(clock::now()).fetch_one(c).await)?)
+        .bind(w.status.code()).bind(w.posted_on).bind(w.by).bind(clock::now()).bind(w.resident_id).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<WishRow>, StoreError> {
@@ -71,6 +82,35 @@ pub async fn set_state(
         "UPDATE wishes SET status = $1, member_id = $2, claimed_on = $3, fulfilled_on = $4 WHERE id = $5 AND status = $6")
         .bind(status).bind(member_id).bind(claimed_on).bind(fulfilled_on).bind(id).bind(from)
         .execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Why the community refused a resident's wish.
+pub async fn set_refusal(tx: &mut Tx, id: i64, reason: &str) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE wishes SET refusal = $1 WHERE id = $2")
+        .bind(reason).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The resident's rating of a fulfilled wish, once (0 rows when it was rated already).
+pub async fn rate(
+    tx: &mut Tx,
+    id: i64,
+    rating: i64,
+    note: Option<&str>,
+) -> Result<u64, StoreError> {
+    Ok(on!(tx, c => sqlx::query(
+        "UPDATE wishes SET rating = $1, rating_note = $2 WHERE id = $3 AND status = 'fulfilled' AND rating IS NULL")
+        .bind(rating).bind(note).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// A resident's own wishes, newest first (a resident posts a few).
+pub async fn of_resident(
+    tx: &mut Tx,
+    resident: i64,
+    limit: i64,
+) -> Result<Vec<WishRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE w.resident_id = $1 ORDER BY w.id DESC LIMIT {limit}");
+    Ok(on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(resident).fetch_all(c).await)?)
 }
 
 /// Wishes of the communities of a scope, optionally of one status, newest first: the

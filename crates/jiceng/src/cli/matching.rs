@@ -18,8 +18,8 @@ pub async fn run(db: &Db, actor: &Actor, cmd: MatchCmd, out: &Out) -> Result<(),
             let report = refresh::all(db, actor).await?;
             out.show(&report, |r| match r {
                 Some(r) => format!(
-                    "已为 {} 条待对接需求计算推荐：{} 项资源，评分 {} 对，保留 {} 条推荐，用时 {} 毫秒",
-                    r.needs, r.resources, r.scored, r.suggestions, r.millis
+                    "已为 {} 条待对接需求计算推荐：{} 项资源，评分 {} 对，保留 {} 条推荐（{} 条需求的推荐有变），用时 {} 毫秒",
+                    r.needs, r.resources, r.scored, r.suggestions, r.changed, r.millis
                 ),
                 None => "另一进程正在计算推荐，稍后再试".into(),
             });

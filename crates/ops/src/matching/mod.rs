@@ -9,7 +9,7 @@ pub mod refresh;
 
 use crate::needs::policy as needs_policy;
 use crate::{Actor, OpsError};
-use jiceng_domain::matching::{self, NeedSide, ResourceSide, Scored, Why};
+use jiceng_domain::matching::{self, NeedSide, ResourceSide, Why};
 use jiceng_domain::needs::NeedStatus;
 use jiceng_store::needs::{self as needs_store, Matchable};
 use jiceng_store::resources::{self as resources_store, Candidate};
@@ -59,18 +59,10 @@ pub(crate) fn resource_side<'a>(c: &'a Candidate, words: &'a [String]) -> Resour
 }
 
 /// The rows a need's best suggestions are kept as.
-pub(crate) fn rows_of(need: i64, best: Vec<(i64, Scored)>) -> Vec<store::SuggestionRow> {
+pub(crate) fn rows_of(need: i64, best: Vec<(i64, f64)>) -> Vec<store::SuggestionRow> {
     best.into_iter()
         .enumerate()
-        .map(|(i, (resource, s))| {
-            (
-                need,
-                i as i64 + 1,
-                resource,
-                s.score,
-                serde_json::to_string(&s.why).unwrap_or_default(),
-            )
-        })
+        .map(|(i, (resource, score))| (need, i as i64 + 1, resource, score))
         .collect()
 }
 
@@ -96,11 +88,11 @@ pub(crate) async fn rescore(tx: &mut Tx, need: i64, status: NeedStatus) -> Resul
     });
     let candidates = resources_store::near(tx, &n.top_category, n.community_org_id, around).await?;
     let side = need_side(&n, &words);
-    let scored: Vec<(i64, Scored)> = candidates
+    let scored: Vec<(i64, f64)> = candidates
         .iter()
         .filter_map(|c| {
             let w = split(&c.words);
-            matching::score(&side, &resource_side(c, &w)).map(|s| (c.id, s))
+            matching::rate(&side, &resource_side(c, &w)).map(|s| (c.id, s.score))
         })
         .collect();
     store::replace(tx, &[need], &rows_of(need, matching::best(scored))).await?;
@@ -122,12 +114,18 @@ pub struct Suggestion {
     pub reasons: String,
 }
 
-/// The suggestions kept for a need, best first, for those who see the need.
+/// The suggestions kept for a need, best first, for those who see the need, each saying why
+/// it suits the need as both stand now.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "suggestions"))]
 pub async fn suggestions(db: &Db, actor: &Actor, need: i64) -> Result<Vec<Suggestion>, OpsError> {
     let mut tx = db.read().await?;
     let n = needs_policy::resolve(&mut tx, actor, need).await?;
     actor.may_read(&n.community_path)?;
+    let Some(m) = needs_store::matchable(&mut tx, need).await? else {
+        return Ok(Vec::new());
+    };
+    let words = split(&m.words);
+    let side = need_side(&m, &words);
     // Only the resources the viewer reaches (those of a neighbouring scope wait for a
     // meeting that reads both).
     Ok(store::of_need(&mut tx, need)
@@ -135,20 +133,15 @@ pub async fn suggestions(db: &Db, actor: &Actor, need: i64) -> Result<Vec<Sugges
         .into_iter()
         .filter(|s| actor.may_read(&s.community_path).is_ok())
         .map(|s| {
-            let why: Why = serde_json::from_str(&s.why).unwrap_or(Why {
-                same_sub: false,
-                metres: None,
-                left: s.capacity - s.used,
-                days: String::new(),
-                words: Vec::new(),
-            });
+            let w = split(&s.resource.words);
+            let why = matching::why(&side, &resource_side(&s.resource, &w));
             Suggestion {
                 rank: s.rank,
-                resource_id: s.resource_id,
+                resource_id: s.resource.id,
                 title: s.title,
                 owner_name: s.owner_name,
                 score: s.score,
-                left: s.capacity - s.used,
+                left: s.resource.capacity - s.resource.used,
                 measure: s.measure,
                 reasons: matching::reasons_zh(&why),
                 why,

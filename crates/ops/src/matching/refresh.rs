@@ -1,17 +1,21 @@
 //! Every open need scored again against every active resource, in bulk: the resources are
 //! read once into memory, by top category and by the map cells their reach covers, so each
-//! need is scored only against resources of its category that could reach it; the needs are
-//! read and their best five written a page at a time. Run by the scheduled job (once across
-//! processes, under a lease), by an administrator, and by `jiceng match refresh`.
+//! need is scored only against resources of its category that could reach it. The needs are
+//! read a page at a time; a page is scored on a worker thread while the page before it is
+//! written, and only the needs whose best five changed are written again. Run by the
+//! scheduled job (once across processes, under a lease), by an administrator, and by
+//! `jiceng match refresh`.
 
 use super::{need_side, resource_side, rows_of, split};
 use crate::{Actor, OpsError};
-use jiceng_domain::matching::{self, DEFAULT_REACH_M, Scored};
-use jiceng_store::needs as needs_store;
+use jiceng_domain::matching::{self, DEFAULT_REACH_M};
+use jiceng_store::matching::SuggestionRow;
+use jiceng_store::needs::{self as needs_store, Matchable};
 use jiceng_store::resources::{self as resources_store, Candidate};
 use jiceng_store::{Db, matching as store};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The lease key of the refresh job.
@@ -35,14 +39,123 @@ struct Pool {
     communities: HashMap<i64, Vec<usize>>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// The active resources, held for one refresh.
+struct Index {
+    resources: Vec<(Candidate, Vec<String>)>,
+    pools: HashMap<String, Pool>,
+}
+
+impl Index {
+    fn new(resources: Vec<(Candidate, Vec<String>)>) -> Self {
+        let mut pools: HashMap<String, Pool> = HashMap::new();
+        for (i, (c, _)) in resources.iter().enumerate() {
+            let pool = pools.entry(c.top_category.clone()).or_default();
+            pool.communities
+                .entry(c.community_org_id)
+                .or_default()
+                .push(i);
+            if let Some(p) = c.lon.zip(c.lat) {
+                let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
+                let (x0, y0, x1, y1) = super::bbox(p, reach);
+                let (lo, hi) = (cell((x0, y0)), cell((x1, y1)));
+                for cx in lo.0..=hi.0 {
+                    for cy in lo.1..=hi.1 {
+                        pool.cells.entry((cx, cy)).or_default().push(i);
+                    }
+                }
+            }
+        }
+        Index { resources, pools }
+    }
+
+    /// A page's best suggestions, and how many pairs were scored for them.
+    fn score(&self, page: &[Matchable]) -> (Vec<SuggestionRow>, i64) {
+        let (mut rows, mut pairs) = (Vec::new(), 0);
+        // The need each resource was last a candidate of: a candidate both near and offered
+        // to the community is scored once.
+        let mut last_seen = vec![0i64; self.resources.len()];
+        for n in page {
+            let Some(pool) = self.pools.get(&n.top_category) else {
+                continue;
+            };
+            let words = split(&n.words);
+            let side = need_side(n, &words);
+            let flat = n.lon.zip(n.lat).map(Flat::at);
+            // Those placed near it, and those offered to its community.
+            let near: &[usize] = match n.lon.zip(n.lat) {
+                Some(p) => pool.cells.get(&cell(p)).map_or(&[], Vec::as_slice),
+                None => &[],
+            };
+            let here: &[usize] = pool
+                .communities
+                .get(&n.community_org_id)
+                .map_or(&[], Vec::as_slice);
+            let mut scored: Vec<(i64, f64)> = Vec::new();
+            for &i in near.iter().chain(here.iter()) {
+                if last_seen[i] == n.id {
+                    continue;
+                }
+                last_seen[i] = n.id;
+                let (c, w) = &self.resources[i];
+                if flat.as_ref().is_some_and(|f| f.beyond(c)) {
+                    continue;
+                }
+                pairs += 1;
+                if let Some(s) = matching::rate(&side, &resource_side(c, w)) {
+                    scored.push((c.id, s.score));
+                }
+            }
+            rows.extend(rows_of(n.id, matching::best(scored)));
+        }
+        (rows, pairs)
+    }
+}
+
+/// A need's point on a flat map around it, to drop resources plainly out of reach before
+/// they are scored (with a margin the exact distance decides within).
+struct Flat {
+    lon: f64,
+    lat: f64,
+    /// Metres per degree of longitude at the need's latitude.
+    per_lon: f64,
+}
+
+const METRES_PER_DEGREE: f64 = 111_195.0;
+
+impl Flat {
+    fn at((lon, lat): (f64, f64)) -> Self {
+        Flat {
+            lon,
+            lat,
+            per_lon: METRES_PER_DEGREE * lat.to_radians().cos(),
+        }
+    }
+
+    fn beyond(&self, c: &Candidate) -> bool {
+        let Some((lon, lat)) = c.lon.zip(c.lat) else {
+            return false;
+        };
+        let dx = (self.lon - lon) * self.per_lon;
+        let dy = (self.lat - lat) * METRES_PER_DEGREE;
+        let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M) * 1.01;
+        dx * dx + dy * dy > reach * reach
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct RefreshReport {
     pub needs: i64,
     pub resources: i64,
     pub suggestions: i64,
     /// Resource–need pairs scored.
     pub scored: i64,
+    /// Needs whose best five changed, and so were written again.
+    pub changed: i64,
     pub millis: i64,
+    /// Of which scoring (on a worker thread, beside the writing).
+    pub scoring_millis: i64,
+    /// Of which writing the changed suggestions.
+    pub writing_millis: i64,
 }
 
 /// Refreshes the suggestions of every open need, if no other process is doing it now.
@@ -57,112 +170,113 @@ pub async fn all(db: &Db, actor: &Actor) -> Result<Option<RefreshReport>, OpsErr
     report.map(Some)
 }
 
+/// A scored page: the ids it read (the range `(after, last]` of open needs), its rows.
+struct Scoring {
+    after: i64,
+    ids: Vec<i64>,
+    rows: Vec<SuggestionRow>,
+    pairs: i64,
+    millis: i64,
+}
+
 async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
     let start = Instant::now();
-    let mut resources: Vec<(Candidate, Vec<String>)> = Vec::new();
+    let index = Arc::new(Index::new(resources(db).await?));
+    let mut report = RefreshReport {
+        resources: index.resources.len() as i64,
+        ..RefreshReport::default()
+    };
+    let mut pending: Option<tokio::task::JoinHandle<Scoring>> = None;
+    let mut after = 0;
+    loop {
+        let mut rx = db.read().await?;
+        let page = needs_store::open_page(&mut rx, after, PAGE).await?;
+        drop(rx);
+        let next = page.last().map(|n| n.id).map(|last| {
+            let (index, from) = (index.clone(), after);
+            after = last;
+            tokio::task::spawn_blocking(move || {
+                let t = Instant::now();
+                let (rows, pairs) = index.score(&page);
+                Scoring {
+                    after: from,
+                    ids: page.iter().map(|n| n.id).collect(),
+                    rows,
+                    pairs,
+                    millis: t.elapsed().as_millis() as i64,
+                }
+            })
+        });
+        // The page before is written while this one is scored.
+        if let Some(done) = pending.take() {
+            write(db, done.await.map_err(OpsError::internal)?, &mut report).await?;
+        }
+        match next {
+            Some(next) => pending = Some(next),
+            None => break,
+        }
+    }
+    report.millis = start.elapsed().as_millis() as i64;
+    Ok(report)
+}
+
+async fn resources(db: &Db) -> Result<Vec<(Candidate, Vec<String>)>, OpsError> {
+    let mut out = Vec::new();
     let mut tx = db.read().await?;
     let mut after = 0;
     loop {
         let page = resources_store::candidates(&mut tx, None, after, 5000).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
-        resources.extend(page.into_iter().map(|c| {
+        out.extend(page.into_iter().map(|c| {
             let w = split(&c.words);
             (c, w)
         }));
     }
-    drop(tx);
-    let mut pools: HashMap<String, Pool> = HashMap::new();
-    for (i, (c, _)) in resources.iter().enumerate() {
-        let pool = pools.entry(c.top_category.clone()).or_default();
-        pool.communities
-            .entry(c.community_org_id)
-            .or_default()
-            .push(i);
-        if let Some(p) = c.lon.zip(c.lat) {
-            let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M).min(super::MAX_REACH_M);
-            let (x0, y0, x1, y1) = super::bbox(p, reach);
-            let (lo, hi) = (cell((x0, y0)), cell((x1, y1)));
-            for cx in lo.0..=hi.0 {
-                for cy in lo.1..=hi.1 {
-                    pool.cells.entry((cx, cy)).or_default().push(i);
-                }
-            }
+    Ok(out)
+}
+
+/// Writes a scored page's suggestions where they changed. Needs and resources that moved
+/// since they were read keep what their move left them.
+async fn write(db: &Db, page: Scoring, report: &mut RefreshReport) -> Result<(), OpsError> {
+    let t = Instant::now();
+    let Some(&last) = page.ids.last() else {
+        return Ok(());
+    };
+    let mut tx = db.write().await?;
+    let open = needs_store::open_between(&mut tx, page.after, last).await?;
+    let offered =
+        resources_store::still_offered(&mut tx, &page.rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .await?;
+    let mut fresh: HashMap<i64, Vec<SuggestionRow>> = HashMap::new();
+    for r in page.rows {
+        if offered.contains(&r.2) {
+            let best = fresh.entry(r.0).or_default();
+            best.push((r.0, best.len() as i64 + 1, r.2, r.3));
         }
     }
-    let (mut needs, mut suggestions, mut scored_pairs) = (0i64, 0i64, 0i64);
-    let mut after = 0;
-    loop {
-        let mut rx = db.read().await?;
-        let page = needs_store::open_page(&mut rx, after, PAGE).await?;
-        drop(rx);
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        let mut rows = Vec::new();
-        let ids: Vec<i64> = page.iter().map(|n| n.id).collect();
-        for n in &page {
-            let words = split(&n.words);
-            let side = need_side(n, &words);
-            let Some(pool) = pools.get(&n.top_category) else {
-                continue;
-            };
-            // Those placed near it, and those offered to its community.
-            let near: &[usize] = match n.lon.zip(n.lat) {
-                Some(p) => pool.cells.get(&cell(p)).map_or(&[], Vec::as_slice),
-                None => &[],
-            };
-            let here: &[usize] = pool
-                .communities
-                .get(&n.community_org_id)
-                .map_or(&[], Vec::as_slice);
-            let candidates = near.iter().chain(here.iter());
-            let mut scored: Vec<(i64, Scored)> = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for &i in candidates {
-                if !seen.insert(i) {
-                    continue;
-                }
-                let (c, w) = &resources[i];
-                // Plainly out of reach (by a flat approximation, with a margin the exact
-                // distance decides within): no candidate, not scored.
-                if let (Some(a), Some(b)) = (n.lon.zip(n.lat), c.lon.zip(c.lat)) {
-                    let m = 111_195.0;
-                    let dx = (a.0 - b.0) * m * a.1.to_radians().cos();
-                    let dy = (a.1 - b.1) * m;
-                    let reach = c.reach_m.unwrap_or(DEFAULT_REACH_M) * 1.01;
-                    if dx * dx + dy * dy > reach * reach {
-                        continue;
-                    }
-                }
-                scored_pairs += 1;
-                if let Some(s) = matching::score(&side, &resource_side(c, w)) {
-                    scored.push((c.id, s));
-                }
-            }
-            let best = rows_of(n.id, matching::best(scored));
-            suggestions += best.len() as i64;
-            rows.extend(best);
-        }
-        needs += page.len() as i64;
-        // Needs and resources moved since they were read keep what their move left them.
-        let mut tx = db.write().await?;
-        let open = needs_store::still_open(&mut tx, &ids).await?;
-        let offered =
-            resources_store::still_offered(&mut tx, &rows.iter().map(|r| r.2).collect::<Vec<_>>())
-                .await?;
-        let ids: Vec<i64> = ids.into_iter().filter(|id| open.contains(id)).collect();
-        let rows: Vec<_> = rows
-            .into_iter()
-            .filter(|r| open.contains(&r.0) && offered.contains(&r.2))
-            .collect();
-        store::replace(&mut tx, &ids, &rows).await?;
-        tx.commit().await?;
+    let mut kept: HashMap<i64, Vec<SuggestionRow>> = HashMap::new();
+    for r in store::between(&mut tx, page.after, last).await? {
+        kept.entry(r.0).or_default().push(r);
     }
-    Ok(RefreshReport {
-        needs,
-        resources: resources.len() as i64,
-        suggestions,
-        scored: scored_pairs,
-        millis: start.elapsed().as_millis() as i64,
-    })
+    let (mut clear, mut rows) = (Vec::new(), Vec::new());
+    for id in page.ids.iter().filter(|id| open.contains(id)) {
+        let new = fresh.remove(id).unwrap_or_default();
+        let old = kept.remove(id).unwrap_or_default();
+        report.suggestions += new.len() as i64;
+        if new != old {
+            report.changed += 1;
+            if !old.is_empty() {
+                clear.push(*id);
+            }
+            rows.extend(new);
+        }
+    }
+    store::replace(&mut tx, &clear, &rows).await?;
+    tx.commit().await?;
+    report.needs += page.ids.len() as i64;
+    report.scored += page.pairs;
+    report.scoring_millis += page.millis;
+    report.writing_millis += t.elapsed().as_millis() as i64;
+    Ok(())
 }

@@ -11,9 +11,10 @@ pub mod policy;
 mod post;
 mod rate;
 
+pub use crate::input::RatingInput;
 pub use moves::{NeedMoveInput, apply};
 pub use post::{NewNeedInput, post};
-pub use rate::{RatingInput, rate};
+pub use rate::rate;
 
 use crate::input::opt;
 use crate::{Actor, OpsError, Page};

@@ -2,20 +2,12 @@
 //! a note. Rated once.
 
 use super::{Need, policy};
-use crate::input::opt;
+use crate::input::{RatingInput, opt};
 use crate::{Actor, OpsError};
 use jiceng_domain::needs::{self, NeedStatus};
 use jiceng_domain::{Invalid, msg, text};
 use jiceng_store::needs as store;
 use jiceng_store::{Db, audit};
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct RatingInput {
-    /// 1–5 stars.
-    pub rating: Option<i64>,
-    pub note: Option<String>,
-}
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate_need"))]
 pub async fn rate(db: &Db, actor: &Actor, id: i64, input: RatingInput) -> Result<Need, OpsError> {

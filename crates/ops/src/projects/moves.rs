@@ -118,6 +118,7 @@ pub async fn apply(
         for r in &before.resources {
             jiceng_store::resources::draw(&mut tx, r.resource_id, -r.amount).await?;
         }
+        store::uncount_uses(&mut tx, id).await?;
     }
     let after = policy::resolve(&mut tx, actor, id).await?;
     audit::append(

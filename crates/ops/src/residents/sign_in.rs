@@ -122,8 +122,15 @@ pub struct ResidentSession {
     pub created: bool,
 }
 
-fn lapsed() -> OpsError {
-    Invalid::new("sms_code", "", msg!("验证码已失效，请重新获取")).into()
+/// One answer for a wrong code, a lapsed one, one voided by wrong tries and none sent: which
+/// it was would tell a stranger whether someone asked for a code for that number.
+fn refused(code: &str) -> OpsError {
+    Invalid::new(
+        "sms_code",
+        code,
+        msg!("验证码不正确或已失效，请核对后重试或重新获取"),
+    )
+    .into()
 }
 
 /// Signs a resident in with the code sent to their phone, opening their account on the
@@ -146,13 +153,14 @@ pub async fn sign_in<'a>(
     }
     let kept = store::code_of(&mut tx, phone)
         .await?
-        .filter(|c| c.expires_at > clock::now())
-        .ok_or_else(lapsed)?;
-    if kept.wrong_tries >= CODE_TRIES {
-        return Err(lapsed());
-    }
-    if !same(&kept.code_hash, &code_hash(phone, &code)) {
-        let tries = store::wrong_try(&mut tx, phone).await?;
+        .filter(|c| c.expires_at > clock::now() && c.wrong_tries < CODE_TRIES);
+    if !kept
+        .as_ref()
+        .is_some_and(|k| same(&k.code_hash, &code_hash(phone, &code)))
+    {
+        if kept.is_some() {
+            store::wrong_try(&mut tx, phone).await?;
+        }
         throttle::fail(&mut tx, &from_key, CODE_WRONG_FROM).await?;
         login_log::record(
             &mut tx,
@@ -164,17 +172,7 @@ pub async fn sign_in<'a>(
         )
         .await?;
         tx.commit().await?;
-        let left = CODE_TRIES - tries;
-        return Err(Invalid::new(
-            "sms_code",
-            &code,
-            if left > 0 {
-                msg!("验证码错误，还可尝试 {left} 次", left = left)
-            } else {
-                msg!("验证码错误次数过多，已失效，请重新获取")
-            },
-        )
-        .into());
+        return Err(refused(&code));
     }
     let (user, row, created) = match store::by_phone(&mut tx, phone).await? {
         Some(row) => {

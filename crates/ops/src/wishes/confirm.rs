@@ -1,5 +1,5 @@
 //! The community's word on a wish: fulfilled (on a day between its claim and today), or
-//! withdrawn.
+//! withdrawn (by the community, or by the resident who posted it).
 
 use super::claim::Claim;
 use super::{Wish, policy};
@@ -24,6 +24,6 @@ pub(super) fn fulfil(
 }
 
 pub(super) fn withdraw(actor: &Actor, w: &Wish) -> Result<Claim, OpsError> {
-    policy::may_manage(actor, w)?;
+    policy::may_withdraw(actor, w)?;
     Ok((None, None, None))
 }

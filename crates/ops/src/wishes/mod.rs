@@ -1,26 +1,33 @@
-//! 微心愿: a community's writers post a resident's wish; a party member claims it (a member
-//! for themself, the community's writers for any member); the community confirms it fulfilled,
-//! which counts towards the member's points; a claim can be given up and an open wish
-//! withdrawn. [`apply`] checks each move against the domain's rules, hands it to its own rule
-//! (`claim.rs`: claim and release; `confirm.rs`: fulfil and withdraw), and saves and audits it.
+//! 微心愿: a community's writers post a resident's wish, or a confirmed resident posts their
+//! own, which waits for the community's review before members see it; a party member claims
+//! it (a member for themself, the community's writers for any member); the community confirms
+//! it fulfilled, which counts towards the member's points, and the resident who posted it
+//! rates it; a claim can be given up and an open wish withdrawn. [`apply`] checks each move
+//! against the domain's rules, hands it to its own rule (`review.rs`: approve and refuse;
+//! `claim.rs`: claim and release; `confirm.rs`: fulfil and withdraw), and saves and audits it.
 
 mod claim;
 mod confirm;
 pub mod policy;
+mod rate;
+mod review;
+
+pub use rate::rate;
 
 use crate::input::{opt, required};
 use crate::orgs::by_code;
 use crate::{Actor, OpsError, Page};
 use jiceng_domain::clock;
+use jiceng_domain::residents::ResidentStatus;
 use jiceng_domain::wishes::{self, WishMove, WishStatus};
-use jiceng_domain::{Invalid, OrgCategory, OrgLevel, msg, text};
+use jiceng_domain::{Invalid, OrgCategory, OrgLevel, Role, msg, text};
 use jiceng_store::wishes::{self as store, NewWish};
 use jiceng_store::{Db, audit};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewWishInput {
-    /// The community's org code.
+    /// The community's org code (a resident posts to their own and names none).
     pub community: Option<String>,
     pub title: Option<String>,
     pub detail: Option<String>,
@@ -37,13 +44,25 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
     let resident = opt(&new.resident)
         .map(|r| text::name("resident", r, 30))
         .transpose()?;
-    let code = required("community", &new.community)?.to_string();
     let mut tx = db.write().await?;
-    let community = by_code(&mut tx, actor, "community", &code).await?;
-    if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
-        return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
-    }
-    actor.may_write(&community.path)?;
+    let (community, resident, resident_id, status) = if actor.role() == Some(Role::Resident) {
+        let me = crate::residents::own(&mut tx, actor).await?;
+        if me.status != ResidentStatus::Confirmed {
+            return Err(OpsError::Forbidden(msg!("社区确认您的身份后才能发布心愿")));
+        }
+        let community = jiceng_store::orgs::by_id(&mut tx, me.community_org_id)
+            .await?
+            .ok_or_else(|| OpsError::internal("a resident's community is gone"))?;
+        (community, Some(me.name), Some(me.id), WishStatus::Pending)
+    } else {
+        let code = required("community", &new.community)?.to_string();
+        let community = by_code(&mut tx, actor, "community", &code).await?;
+        if community.level != OrgLevel::Community || community.category != OrgCategory::Regional {
+            return Err(Invalid::new("community", &code, msg!("应为社区党组织的代码")).into());
+        }
+        actor.may_write(&community.path)?;
+        (community, resident, None, WishStatus::Open)
+    };
     let id = store::insert(
         &mut tx,
         &NewWish {
@@ -52,6 +71,8 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
             title: &title,
             detail: detail.as_deref(),
             resident: resident.as_deref(),
+            resident_id,
+            status,
             posted_on: clock::today(),
             by: &actor.audit_name(),
         },
@@ -71,14 +92,16 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
     )
     .await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(policy::shown(actor, row))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct WishMoveInput {
-    /// claim, release, fulfil or withdraw.
+    /// approve, refuse, claim, release, fulfil or withdraw.
     #[serde(rename = "move")]
     pub action: Option<String>,
+    /// refuse: why, told to the resident who posted it.
+    pub reason: Option<String>,
     /// Who claims; the acting member by default.
     pub member_id: Option<i64>,
     /// The day it was fulfilled; today by default.
@@ -100,7 +123,13 @@ pub async fn apply(
     let to = wishes::next(from, m)?;
     let path = before.community_path.clone();
     // Each move's rule: who may make it, and the claim and fulfilment it leaves.
+    let mut refusal = None;
     let (member, claimed, fulfilled) = match m {
+        WishMove::Approve => review::approve(actor, &before)?,
+        WishMove::Refuse => {
+            refusal = Some(review::refuse(actor, &before, &input.reason)?);
+            (None, None, None)
+        }
         WishMove::Claim => claim::claim(&mut tx, actor, &before, input.member_id, today).await?,
         WishMove::Release => claim::release(actor, &before)?,
         WishMove::Fulfil => confirm::fulfil(actor, &before, opt(&input.on), today)?,
@@ -122,6 +151,9 @@ pub async fn apply(
             id,
             msg!("心愿已被他人处理，请刷新"),
         ));
+    }
+    if let Some(reason) = &refusal {
+        store::set_refusal(&mut tx, id, reason).await?;
     }
     let row = store::by_id(&mut tx, id).await?.expect("still there");
     // A fulfilled wish counts for the member who claimed it, on the day it was fulfilled.
@@ -166,7 +198,7 @@ pub struct ListWishes {
 
 /// Wishes in a scope, newest first. A party member without a scope to read sees the open
 /// wishes of the community they live in and those they are registered with, and the wishes
-/// they claimed.
+/// they claimed; a resident sees their own.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, OpsError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
@@ -175,6 +207,16 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
         .map(|s| WishStatus::parse(s).map(|s| s.code()))
         .transpose()?;
     let mut tx = db.read().await?;
+    if actor.role() == Some(Role::Resident) {
+        let me = crate::residents::own(&mut tx, actor).await?;
+        let mut rows = store::of_resident(&mut tx, me.id, 200).await?;
+        rows.retain(|w| status.is_none_or(|s| w.status.code() == s));
+        let rows: Vec<Wish> = rows
+            .into_iter()
+            .map(|w| policy::shown(actor, w.into()))
+            .collect();
+        return Ok(Page::whole(rows));
+    }
     if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
         let mut rows = store::claimed_by(&mut tx, me, 100).await?;
         for (community, _) in policy::member_communities(&mut tx, me).await? {
@@ -217,6 +259,15 @@ pub struct Wish {
     pub claimed_on: Option<chrono::NaiveDate>,
     pub fulfilled_on: Option<chrono::NaiveDate>,
     pub posted_by: String,
+    /// Posted by the resident themself (their account, which the policy asks).
+    pub resident_post: bool,
+    #[serde(skip)]
+    pub resident_user_id: Option<i64>,
+    /// Why the community refused it.
+    pub refusal: Option<String>,
+    /// The resident's rating, 1–5, and note.
+    pub rating: Option<i64>,
+    pub rating_note: Option<String>,
 }
 
 impl From<jiceng_store::wishes::WishRow> for Wish {
@@ -236,6 +287,11 @@ impl From<jiceng_store::wishes::WishRow> for Wish {
             claimed_on: r.claimed_on,
             fulfilled_on: r.fulfilled_on,
             posted_by: r.posted_by,
+            resident_post: r.resident_id.is_some(),
+            resident_user_id: r.resident_user_id,
+            refusal: r.refusal,
+            rating: r.rating,
+            rating_note: r.rating_note,
         }
     }
 }

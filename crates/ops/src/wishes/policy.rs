@@ -31,15 +31,15 @@ pub(crate) async fn member_communities(
     Ok(out)
 }
 
-/// The wish `id` as the actor may reach it, else not found: the readers of its community; a
-/// member without a scope to read reaches the wishes they claimed and the open wishes of the
-/// communities they live in or are registered with. What the actor gets is shown as they may
+/// The wish `id` as the actor may reach it, else not found: the readers of its community; the
+/// resident who posted it; a member without a scope to read reaches the wishes they claimed
+/// and the open wishes of the communities they live in or are registered with. What the actor gets is shown as they may
 /// see it ([`shown`]).
 pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Wish, OpsError> {
     let not_found = || OpsError::not_found("微心愿", id);
     let w = Wish::from(store::by_id(tx, id).await?.ok_or_else(not_found)?);
-    if actor.may_read(&w.community_path).is_ok() {
-        return Ok(w);
+    if actor.may_read(&w.community_path).is_ok() || own(actor, &w) {
+        return Ok(shown(actor, w));
     }
     let Some(me) = actor.member_id() else {
         return Err(not_found());
@@ -57,19 +57,44 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Wish,
     }
 }
 
-/// A wish as the actor may see it: who made it is for the community's readers to know, not
-/// for every member who reads the wish.
+/// The resident who posted it themself.
+pub(crate) fn own(actor: &Actor, w: &Wish) -> bool {
+    matches!(actor, Actor::User(u) if w.resident_user_id == Some(u.id))
+}
+
+/// A wish as the actor may see it: who made it (and how they rated it) is for the
+/// community's readers and the resident to know, not for every member who reads the wish.
 pub(crate) fn shown(actor: &Actor, mut w: Wish) -> Wish {
-    if actor.may_read(&w.community_path).is_err() {
+    if actor.may_read(&w.community_path).is_err() && !own(actor, &w) {
         w.resident = None;
+        w.rating_note = None;
     }
     w
 }
 
-/// Posting and withdrawing, confirming a wish fulfilled, and claiming for any member: the
-/// writers of the wish's community.
+/// Posting, reviewing a resident's wish, confirming a wish fulfilled, and claiming for any
+/// member: the writers of the wish's community.
 pub fn may_manage(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
     actor.may_write(&w.community_path)
+}
+
+/// Withdrawing: the community's writers, or the resident who posted it.
+pub fn may_withdraw(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
+    if own(actor, w) {
+        return Ok(());
+    }
+    may_manage(actor, w)
+}
+
+/// Rating a fulfilled wish: the resident who posted it, only.
+pub fn may_rate(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
+    if own(actor, w) {
+        Ok(())
+    } else {
+        Err(OpsError::Forbidden(jiceng_domain::msg!(
+            "仅发布心愿的居民本人可评价"
+        )))
+    }
 }
 
 /// A claim for `member`: the member themself, or the community's writers. (That the member
@@ -83,12 +108,18 @@ pub fn may_release(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
     actor.may_act_for(w.member_id, None, &w.community_path)
 }
 
-/// What the actor may do to this wish now, as the page offers it: `claim` (for themself),
-/// `claim_for` (a member the writer names), `release`, `fulfil`, `withdraw`.
+/// What the actor may do to this wish now, as the page offers it: `approve`, `refuse`,
+/// `claim` (for themself), `claim_for` (a member the writer names), `release`, `fulfil`,
+/// `withdraw`, `rate`.
 pub fn offers(actor: &Actor, w: &Wish) -> Vec<&'static str> {
     let status = w.status;
     let allowed = |m: WishMove| wishes::next(status, m).is_ok();
     let mut out = Vec::new();
+    for (m, code) in [(WishMove::Approve, "approve"), (WishMove::Refuse, "refuse")] {
+        if allowed(m) && may_manage(actor, w).is_ok() {
+            out.push(code);
+        }
+    }
     if allowed(WishMove::Claim) {
         if let Some(me) = actor.member_id()
             && may_claim(actor, w, me).is_ok()
@@ -102,13 +133,14 @@ pub fn offers(actor: &Actor, w: &Wish) -> Vec<&'static str> {
     if allowed(WishMove::Release) && may_release(actor, w).is_ok() {
         out.push("release");
     }
-    for (m, code) in [
-        (WishMove::Fulfil, "fulfil"),
-        (WishMove::Withdraw, "withdraw"),
-    ] {
-        if allowed(m) && may_manage(actor, w).is_ok() {
-            out.push(code);
-        }
+    if allowed(WishMove::Fulfil) && may_manage(actor, w).is_ok() {
+        out.push("fulfil");
+    }
+    if allowed(WishMove::Withdraw) && may_withdraw(actor, w).is_ok() {
+        out.push("withdraw");
+    }
+    if status == wishes::WishStatus::Fulfilled && w.rating.is_none() && may_rate(actor, w).is_ok() {
+        out.push("rate");
     }
     out
 }

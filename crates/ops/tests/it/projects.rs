@@ -198,6 +198,21 @@ async fn a_dropped_project_gives_back_what_it_drew(on: Backend) {
     let p = projects::create(&t.db, &worker, project(vec![n], vec![(r.id, 6)]))
         .await
         .unwrap();
+    let year = chrono::Datelike::year(&jiceng_domain::clock::today());
+    let used = || async {
+        figures::figures(
+            &t.db,
+            &worker,
+            FiguresQuery {
+                within: None,
+                year: Some(year),
+            },
+        )
+        .await
+        .unwrap()
+        .resources_used
+    };
+    assert_eq!(used().await, 1);
     let e = projects::apply(&t.db, &worker, p.id, mv("drop", None))
         .await
         .unwrap_err();
@@ -206,6 +221,8 @@ async fn a_dropped_project_gives_back_what_it_drew(on: Backend) {
         .await
         .unwrap();
     assert_eq!(resources::show(&t.db, &worker, r.id).await.unwrap().used, 0);
+    assert_eq!(used().await, 0, "a dropped project used nothing");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM resource_uses").await, 0);
     let back = needs::show(&t.db, &worker, n).await.unwrap();
     assert_eq!(back.status, NeedStatus::Open);
     let sugg = jiceng_ops::matching::suggestions(&t.db, &worker, n)
@@ -216,6 +233,20 @@ async fn a_dropped_project_gives_back_what_it_drew(on: Backend) {
         Some(r.id),
         "scored again once open"
     );
+    // Drawn on by two projects, the resource counts once, and still once one is dropped.
+    let n2 = need(&t.db, &worker, "老人上门剪指甲", 2).await;
+    let p1 = projects::create(&t.db, &worker, project(vec![n], vec![(r.id, 3)]))
+        .await
+        .unwrap();
+    projects::create(&t.db, &worker, project(vec![n2], vec![(r.id, 2)]))
+        .await
+        .unwrap();
+    assert_eq!(used().await, 1);
+    projects::apply(&t.db, &worker, p1.id, mv("drop", Some("改期")))
+        .await
+        .unwrap();
+    assert_eq!(used().await, 1, "the other project still draws on it");
+    assert_eq!(resources::show(&t.db, &worker, r.id).await.unwrap().used, 2);
 }
 
 #[both]

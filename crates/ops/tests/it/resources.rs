@@ -403,4 +403,31 @@ async fn the_full_refresh_agrees_with_scoring_each_need(on: Backend) {
         report.suggestions,
         bulk.iter().map(Vec::len).sum::<usize>() as i64
     );
+    // Each need was scored just before, so none changed; run again at once, still none.
+    assert_eq!(report.changed, 0, "{report:?}");
+    let again = refresh::all(&t.db, &actor()).await.unwrap().unwrap();
+    assert_eq!((again.changed, again.suggestions), (0, report.suggestions));
+    // Suggestions lost (as for needs never scored) are all written again, the same.
+    let ids: Vec<i64> = need_ids.iter().map(|(_, id)| *id).collect();
+    let mut tx = t.db.write().await.unwrap();
+    jiceng_store::matching::replace(&mut tx, &ids, &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let cold = refresh::all(&t.db, &actor()).await.unwrap().unwrap();
+    let with_some = one_by_one.iter().filter(|s| !s.is_empty()).count() as i64;
+    assert_eq!(
+        (cold.changed, cold.suggestions),
+        (with_some, report.suggestions)
+    );
+    let mut rewritten = Vec::new();
+    for (who, id) in &need_ids {
+        let got = matching::suggestions(&t.db, who, *id).await.unwrap();
+        rewritten.push(
+            got.iter()
+                .map(|s| (s.resource_id, s.score))
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(rewritten, one_by_one);
 }

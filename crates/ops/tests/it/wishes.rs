@@ -181,3 +181,192 @@ async fn a_wish_is_claimed_by_a_member_fulfilled_and_counted(on: Backend) {
     .unwrap();
     assert!(open.items.is_empty());
 }
+
+/// A confirmed resident of C in `building`.
+async fn confirmed_resident(db: &Db, phone: &str, building: i64) -> Actor {
+    use jiceng_ops::residents::{self, ReviewInput};
+    let (r, view) = resident(db, phone, "居民", "C", Some(building)).await;
+    residents::review(
+        db,
+        &actor(),
+        view.id,
+        ReviewInput {
+            decision: s("confirm"),
+            reason: None,
+        },
+    )
+    .await
+    .unwrap();
+    r
+}
+
+#[both]
+async fn a_residents_wish_waits_for_review_then_is_fulfilled_and_rated_by_them(on: Backend) {
+    use jiceng_ops::needs::RatingInput;
+    let t = city(on).await;
+    let a = actor();
+    let (b1, _) = buildings(&t.db).await;
+    let giver = members::add(&t.db, &a, new_member("热心", 11, "B1"))
+        .await
+        .unwrap()
+        .id;
+    registrations::register_member(&t.db, &a, giver, "C", None)
+        .await
+        .unwrap();
+    let me = member_account(&t.db, "giver", giver).await;
+    let wish = |title: &str| NewWishInput {
+        title: s(title),
+        detail: s("腿脚不便"),
+        ..Default::default()
+    };
+
+    // Not before the community confirms them.
+    let (unconfirmed, _) = resident(&t.db, "13800000011", "未确认", "C", Some(b1)).await;
+    let e = wishes::post(&t.db, &unconfirmed, wish("想要一副老花镜"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, OpsError::Forbidden(_)), "{e}");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM wishes").await, 0);
+
+    // Posted to their own community (whatever they name), pending, with their name.
+    let r = confirmed_resident(&t.db, "13800000012", b1).await;
+    let w = wishes::post(
+        &t.db,
+        &r,
+        NewWishInput {
+            community: s("B1"),
+            ..wish("想要一副老花镜")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (w.status.code(), w.community_name.as_str(), w.resident_post),
+        ("pending", "测试组织C", true)
+    );
+    assert_eq!(w.resident.as_deref(), Some("居民"));
+    assert_eq!(
+        wishes::policy::offers(&r, &w),
+        vec!["withdraw"],
+        "the resident may withdraw it while it waits"
+    );
+
+    // Members see nothing of it while it waits; the resident sees their own.
+    let seen = wishes::list(&t.db, &me, ListWishes::default())
+        .await
+        .unwrap();
+    assert!(seen.items.is_empty());
+    assert!(matches!(
+        wishes::apply(&t.db, &me, w.id, mv("claim"))
+            .await
+            .unwrap_err(),
+        OpsError::NotFound { .. }
+    ));
+    let mine = wishes::list(&t.db, &r, ListWishes::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.items.iter().map(|w| w.id).collect::<Vec<_>>(),
+        vec![w.id]
+    );
+
+    // Another resident reaches neither it nor its moves.
+    let other = confirmed_resident(&t.db, "13800000013", b1).await;
+    assert!(
+        wishes::list(&t.db, &other, ListWishes::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    for m in ["withdraw", "approve"] {
+        assert!(matches!(
+            wishes::apply(&t.db, &other, w.id, mv(m)).await.unwrap_err(),
+            OpsError::NotFound { .. }
+        ));
+    }
+    // The resident may not approve their own; the community refuses only with a reason.
+    assert!(matches!(
+        wishes::apply(&t.db, &r, w.id, mv("approve"))
+            .await
+            .unwrap_err(),
+        OpsError::Forbidden(_)
+    ));
+    let e = wishes::apply(&t.db, &a, w.id, mv("refuse"))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "reason");
+    let still = wishes::list(&t.db, &r, ListWishes::default())
+        .await
+        .unwrap();
+    assert_eq!(still.items[0].status.code(), "pending", "nothing written");
+
+    // Approved, it opens to members; claimed, fulfilled, counted, then rated once by them.
+    let open = wishes::apply(&t.db, &a, w.id, mv("approve")).await.unwrap();
+    assert_eq!(open.status.code(), "open");
+    let seen = wishes::list(&t.db, &me, ListWishes::default())
+        .await
+        .unwrap();
+    assert_eq!(seen.items.len(), 1);
+    assert_eq!(seen.items[0].resident, None, "the member does not see who");
+    wishes::apply(&t.db, &me, w.id, mv("claim")).await.unwrap();
+    let rating = |n: i64| RatingInput {
+        rating: Some(n),
+        note: s("很及时"),
+    };
+    let e = wishes::rate(&t.db, &r, w.id, rating(5)).await.unwrap_err();
+    assert_eq!(field(&e), "rating", "not before it is fulfilled");
+    wishes::apply(&t.db, &a, w.id, mv("fulfil")).await.unwrap();
+    assert!(matches!(
+        wishes::rate(&t.db, &me, w.id, rating(5)).await.unwrap_err(),
+        OpsError::Forbidden(_)
+    ));
+    assert_eq!(
+        field(&wishes::rate(&t.db, &r, w.id, rating(6)).await.unwrap_err()),
+        "rating"
+    );
+    let rated = wishes::rate(&t.db, &r, w.id, rating(4)).await.unwrap();
+    assert_eq!(
+        (rated.rating, rated.rating_note.as_deref()),
+        (Some(4), Some("很及时"))
+    );
+    let e = wishes::rate(&t.db, &r, w.id, rating(5)).await.unwrap_err();
+    assert_eq!(field(&e), "rating", "rated once: {e}");
+    assert_eq!(
+        count(
+            &t.db,
+            &format!("SELECT rating FROM wishes WHERE id = {}", w.id)
+        )
+        .await,
+        4
+    );
+
+    // A refused wish tells the resident why; one still waiting the resident may withdraw.
+    let w2 = wishes::post(&t.db, &r, wish("帮忙买菜")).await.unwrap();
+    let refused = wishes::apply(
+        &t.db,
+        &a,
+        w2.id,
+        WishMoveInput {
+            reason: s("请改为红色代办"),
+            ..mv("refuse")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (refused.status.code(), refused.refusal.as_deref()),
+        ("refused", Some("请改为红色代办"))
+    );
+    let w3 = wishes::post(&t.db, &r, wish("修收音机")).await.unwrap();
+    let gone = wishes::apply(&t.db, &r, w3.id, mv("withdraw"))
+        .await
+        .unwrap();
+    assert_eq!(gone.status.code(), "withdrawn");
+    let audit = count(
+        &t.db,
+        "SELECT COUNT(*) FROM audit_log WHERE operation IN ('wish.approve', 'wish.refuse', 'wish.rate')",
+    )
+    .await;
+    assert_eq!(audit, 3);
+}

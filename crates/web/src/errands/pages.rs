@@ -3,8 +3,8 @@
 //! reviews, records errands for residents without phones, and sees them all.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, int, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -81,12 +81,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     };
     match errands::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/errands?within={}&status={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default())
-            );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
+            (out.first_link, out.next_link) =
+                filtered_links("/errands", &["within", "status"], &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

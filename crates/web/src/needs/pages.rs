@@ -3,8 +3,8 @@
 //! viewer may make; the figures; the categories.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, int, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -82,13 +82,12 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     };
     match needs::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/needs?within={}&status={}&category={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default()),
-                encode(&value(&q, "category").unwrap_or_default())
+            (out.first_link, out.next_link) = filtered_links(
+                "/needs",
+                &["within", "status", "category"],
+                &q,
+                p.next.as_deref(),
             );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

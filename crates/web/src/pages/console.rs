@@ -171,6 +171,7 @@ pub fn tabs(actor: &Actor, path: &str) -> Vec<Link> {
         (Some(Role::Resident), _) => vec![
             link("/resident".into(), "tab.home"),
             link("/needs".into(), "tab.needs"),
+            link("/wishes".into(), "tab.wishes"),
             link("/errands".into(), "tab.errands"),
         ],
         (Some(Role::Member), Some(id)) => vec![

@@ -113,6 +113,23 @@ pub fn keyset_links(base: &str, q: &Values, next: Option<&str>) -> (String, Stri
     )
 }
 
+/// [`keyset_links`] of a list at `path` filtered by the query's `keys`, which its links keep.
+pub fn filtered_links(
+    path: &str,
+    keys: &[&str],
+    q: &Values,
+    next: Option<&str>,
+) -> (String, String) {
+    let mut base = format!("{path}?");
+    for k in keys {
+        base.push_str(&format!(
+            "{k}={}&",
+            crate::pages::encode(&value(q, k).unwrap_or_default())
+        ));
+    }
+    keyset_links(&base, q, next)
+}
+
 /// A value or a dash, for a fact that may be missing.
 pub fn dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "—".to_string(), T::to_string)

@@ -2,8 +2,8 @@
 //! project's page with its needs, what it draws, the residents' rating and the moves.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, int, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -63,12 +63,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     };
     match projects::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/projects?within={}&status={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default())
-            );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
+            (out.first_link, out.next_link) =
+                filtered_links("/projects", &["within", "status"], &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

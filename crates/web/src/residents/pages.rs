@@ -2,8 +2,8 @@
 //! queue first: each pending resident confirmed, or refused with a reason, in place.
 
 use crate::AppState;
-use crate::pages::form::{Values, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -80,12 +80,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
     };
     match residents::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/residents?within={}&status={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default())
-            );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
+            (out.first_link, out.next_link) =
+                filtered_links("/residents", &["within", "status"], &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

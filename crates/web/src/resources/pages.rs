@@ -2,8 +2,8 @@
 //! page; and the buttons that score a need (or every need) again.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, int, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -105,13 +105,12 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     };
     match resources::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/resources?within={}&status={}&category={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default()),
-                encode(&value(&q, "category").unwrap_or_default())
+            (out.first_link, out.next_link) = filtered_links(
+                "/resources",
+                &["within", "status", "category"],
+                &q,
+                p.next.as_deref(),
             );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()

@@ -1,4 +1,5 @@
-//! /api/v1/wishes: 微心愿 posted, listed and moved (claim, release, fulfil, withdraw).
+//! /api/v1/wishes: 微心愿 posted (by a community, or by a resident for review), listed, moved
+//! (approve, refuse, claim, release, fulfil, withdraw) and rated by the resident.
 
 use crate::AppState;
 use crate::api::{Body, Params};
@@ -8,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
+use jiceng_ops::needs::RatingInput;
 use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
 
@@ -31,7 +33,7 @@ pub async fn list(
     post,
     path = "/wishes",
     tag = "党员积分",
-    summary = "社区发布一个微心愿",
+    summary = "社区发布一个微心愿；已确认的居民发布自己的心愿，经社区审核后党员才能看到",
     request_body = NewWishInput,
     responses((status = 201, description = "成功", body = Wish))
 )]
@@ -50,7 +52,7 @@ pub async fn post(
     post,
     path = "/wishes/{id}/moves",
     tag = "党员积分",
-    summary = "认领、放弃认领、确认实现或撤回；实现的心愿计入认领党员的积分",
+    summary = "审核通过或不予通过（须写明理由）、认领、放弃认领、确认实现或撤回；实现的心愿计入认领党员的积分",
     params(("id" = i64, Path)),
     request_body = WishMoveInput,
     responses((status = 200, description = "成功", body = Wish))
@@ -62,4 +64,22 @@ pub async fn act(
     Body(m): Body<WishMoveInput>,
 ) -> Result<Json<Wish>, ApiError> {
     Ok(Json(wishes::apply(&s.db, &a.actor, id, m).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/wishes/{id}/rating",
+    tag = "党员积分",
+    summary = "发布心愿的居民评价实现情况（1–5 星，一次）",
+    params(("id" = i64, Path)),
+    request_body = RatingInput,
+    responses((status = 200, description = "成功", body = Wish))
+)]
+pub async fn rate(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(r): Body<RatingInput>,
+) -> Result<Json<Wish>, ApiError> {
+    Ok(Json(wishes::rate(&s.db, &a.actor, id, r).await?))
 }

@@ -10,6 +10,7 @@ pub(crate) fn pages(t: Table) -> Table {
         GET "/wishes" => pages::list [Scope];
         POST "/wishes" => pages::post [Scope];
         POST "/wishes/{id}/move" => pages::act [Record(Wish)];
+        POST "/wishes/{id}/rating" => pages::rate [Record(Wish)];
     )
 }
 
@@ -18,5 +19,6 @@ pub(crate) fn api(t: Table) -> Table {
         api::list [Scope];
         api::post [Scope];
         api::act [Record(Wish)];
+        api::rate [Record(Wish)];
     )
 }

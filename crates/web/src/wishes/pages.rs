@@ -1,10 +1,11 @@
-//! 微心愿 pages: the scope's wishes by status with the moves each allows in place, and
-//! posting a new one. A party member on a phone sees the open wishes of the communities they
-//! are registered with and claims one with a tap.
+//! 微心愿 pages: the scope's wishes by status with the moves each allows in place (a
+//! resident's wish reviewed, claimed, fulfilled), and posting a new one. A party member on a
+//! phone sees the open wishes of the communities they are registered with and claims one with
+//! a tap; a resident posts their own wishes, follows them and rates them once fulfilled.
 
 use crate::AppState;
-use crate::pages::form::{Values, int, keyset_links, value};
-use crate::pages::{Layout, Viewer, encode, error_page, go, render};
+use crate::pages::form::{Values, filtered_links, int, value};
+use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -14,6 +15,7 @@ use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_domain::wishes::WishStatus;
 use jiceng_ops::OpsError;
+use jiceng_ops::needs::RatingInput;
 use jiceng_ops::wishes::Wish;
 use jiceng_ops::wishes::{self, ListWishes, NewWishInput, WishMoveInput};
 
@@ -29,6 +31,8 @@ struct WishesPage {
     first_link: String,
     next_link: String,
     can_post: bool,
+    /// A resident, who posts to their own community and sees their own wishes.
+    resident: bool,
     today: String,
     error: String,
 }
@@ -61,6 +65,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         first_link: String::new(),
         next_link: String::new(),
         can_post: v.actor.may_write(v.actor.scope_path()).is_ok(),
+        resident: v.actor.role() == Some(jiceng_domain::Role::Resident),
         today: clock::today().to_string(),
         error,
     };
@@ -72,12 +77,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
     };
     match wishes::list(&s.db, &v.actor, query).await {
         Ok(p) => {
-            let base = format!(
-                "/wishes?within={}&status={}&",
-                encode(&value(&q, "within").unwrap_or_default()),
-                encode(&value(&q, "status").unwrap_or_default())
-            );
-            (out.first_link, out.next_link) = keyset_links(&base, &q, p.next.as_deref());
+            (out.first_link, out.next_link) =
+                filtered_links("/wishes", &["within", "status"], &q, p.next.as_deref());
             out.rows = p
                 .items
                 .into_iter()
@@ -115,7 +116,7 @@ pub async fn post(
         resident: value(&f, "resident"),
     };
     match wishes::post(&s.db, &v.actor, new).await {
-        Ok(_) => go(&headers, "/wishes?status=open"),
+        Ok(w) => go(&headers, &format!("/wishes?status={}", w.status.code())),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => page(&s, &v, Values::new(), f, e.render(v.lang)).await,
     }
@@ -144,6 +145,7 @@ pub async fn act(
         action: value(&f, "move"),
         member_id,
         on: value(&f, "on"),
+        reason: value(&f, "reason"),
     };
     let back = value(&f, "back").unwrap_or_else(|| "/wishes".into());
     let back = if back.starts_with("/wishes") {
@@ -154,6 +156,28 @@ pub async fn act(
     match wishes::apply(&s.db, &v.actor, id, m).await {
         Ok(_) => go(&headers, &back),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
+    }
+}
+
+/// The resident rates a fulfilled wish of theirs.
+pub async fn rate(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> Response {
+    let input = match int(&f, "rating") {
+        Ok(rating) => RatingInput {
+            rating,
+            note: value(&f, "note"),
+        },
+        Err(e) => return page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
+    };
+    match wishes::rate(&s.db, &v.actor, id, input).await {
+        Ok(_) => go(&headers, "/wishes"),
+        Err(e @ (OpsError::Forbidden(_) | OpsError::NotFound { .. })) => error_page(v.lang, &e),
         Err(e) => page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
     }
 }

@@ -104,7 +104,7 @@ async fn a_resident_signs_up_on_a_phone_and_a_worker_confirms_them() {
     )
     .await;
     assert!(cookie.is_none());
-    assert!(page.contains("还可尝试 4 次"), "{page}");
+    assert!(page.contains("验证码不正确或已失效"), "{page}");
     // The right code for a new number asks who and where.
     let (_, page, _, cookie) = post_public(
         &router,
