@@ -530,7 +530,7 @@ test('free text shaped like scripts is shown as text on every page that draws it
     pages.push(`/resources/${r.id}`);
     const pr = await post('/problems', { community: 'C350302001001', title: `问题${evil}`, detail: evil, owner: `牵头${evil}`.slice(0, 30), due_on: new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10) });
     pages.push(`/problems/${pr.id}`);
-    const due = new Date(Date.now() + 48 * 3600e3).toISOString();
+    const due = new Date(Date.now() + 56 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
     const e = await post('/errands', { community: 'C350302001001', kind: 'bills', title: `代办${evil}`, detail: evil, due_at: due, for_whom: `李${i}` });
     pages.push(`/errands/${e.id}`);
   }
@@ -749,7 +749,7 @@ test('a resident posts a micro-wish on a phone; the community approves it, a mem
   const waiting = desk.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' });
   assert.match(await waiting.textContent(), /吴奶奶/, 'the community sees who asked');
   await waiting.locator('button', { hasText: '审核通过' }).click();
-  await waiting.waitFor({ state: 'detached' });
+  await desk.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' }).locator('.tag', { hasText: '待认领' }).waitFor();
 
   await member.goto(`${base}/wishes?status=open`);
   const card = member.locator('.wish-cards li', { hasText: '浏览器测试：想要一台收音机' });
