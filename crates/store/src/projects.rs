@@ -78,24 +78,55 @@ pub async fn add_resource(
     Ok(())
 }
 
-/// The needs a project meets.
-pub async fn needs_of(tx: &mut Tx, project: i64) -> Result<Vec<i64>, StoreError> {
-    Ok(on!(tx, c => sqlx::query_scalar(
-        "SELECT need_id FROM project_needs WHERE project_id = $1 ORDER BY need_id")
-        .bind(project).fetch_all(c).await)?)
+/// A need a project meets, as its page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NeedOf {
+    pub project_id: i64,
+    pub need_id: i64,
+    pub title: String,
+    pub status: jiceng_domain::needs::NeedStatus,
+    pub rating: Option<i64>,
 }
 
-/// What a project draws: (resource, title, owner, amount, measure).
-pub async fn resources_of(
-    tx: &mut Tx,
-    project: i64,
-) -> Result<Vec<(i64, String, String, i64, String)>, StoreError> {
-    Ok(
-        on!(tx, c => sqlx::query_as::<_, (i64, String, String, i64, String)>(
-        "SELECT r.id, r.title, r.owner_name, pr.amount, r.measure FROM project_resources pr \
-         JOIN resources r ON r.id = pr.resource_id WHERE pr.project_id = $1 ORDER BY r.id")
-        .bind(project).fetch_all(c).await)?,
-    )
+/// The needs of a page of projects, in one read (by project and need).
+pub async fn needs_of(tx: &mut Tx, projects: &[i64]) -> Result<Vec<NeedOf>, StoreError> {
+    if projects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT pn.project_id, pn.need_id, n.title, n.status, n.rating FROM project_needs pn \
+         JOIN needs n ON n.id = pn.need_id WHERE pn.project_id IN ({}) ORDER BY pn.project_id, pn.need_id",
+        crate::in_list(1, projects.len())
+    );
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, NeedOf>(&sql);
+        for id in projects {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+/// What a page of projects draws, in one read: (project, resource, title, owner, amount,
+/// measure), by project and resource.
+pub type DrawnRow = (i64, i64, String, String, i64, String);
+
+pub async fn resources_of(tx: &mut Tx, projects: &[i64]) -> Result<Vec<DrawnRow>, StoreError> {
+    if projects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT pr.project_id, r.id, r.title, r.owner_name, pr.amount, r.measure FROM project_resources pr \
+         JOIN resources r ON r.id = pr.resource_id WHERE pr.project_id IN ({}) ORDER BY pr.project_id, r.id",
+        crate::in_list(1, projects.len())
+    );
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as::<_, DrawnRow>(&sql);
+        for id in projects {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 /// The project meeting a need, if any.
@@ -148,14 +179,6 @@ pub async fn within(
         wh.join(" AND ")
     );
     fetch(tx, &sql, &a).await
-}
-
-/// Residents' ratings of a project's needs: (sum, count).
-pub async fn rating(tx: &mut Tx, project: i64) -> Result<(i64, i64), StoreError> {
-    Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
-        "SELECT CAST(COALESCE(SUM(n.rating), 0) AS BIGINT), COUNT(n.rating) FROM project_needs pn JOIN needs n ON n.id = pn.need_id \
-         WHERE pn.project_id = $1")
-        .bind(project).fetch_one(c).await)?)
 }
 
 /// Counts a resource as used by `orgs` in a year (once; projects dropped do not count).

@@ -2,7 +2,7 @@
 //! best suggestions, a page at a time; the matches the meeting accepts become projects in one
 //! step — one project a need, drawing on the resource accepted for it — all or none.
 
-use super::{Suggestion, suggestions};
+use super::{Suggestion, kept_for};
 use crate::input::opt;
 use crate::needs::Need;
 use crate::projects::{self, DrawInput, NewProjectInput, Project};
@@ -81,7 +81,6 @@ pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<MatchingAg
             break;
         }
     }
-    drop(tx);
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let next = if more {
@@ -92,7 +91,7 @@ pub async fn agenda(db: &Db, actor: &Actor, q: AgendaQuery) -> Result<MatchingAg
     let mut items = Vec::new();
     for r in rows {
         let need = crate::needs::policy::shown(actor, Need::from(r));
-        let suggestions = suggestions(db, actor, need.id).await?;
+        let suggestions = kept_for(&mut tx, actor, need.id).await?;
         items.push(MatchingItem { need, suggestions });
     }
     Ok(MatchingAgenda {

@@ -121,14 +121,23 @@ pub async fn suggestions(db: &Db, actor: &Actor, need: i64) -> Result<Vec<Sugges
     let mut tx = db.read().await?;
     let n = needs_policy::resolve(&mut tx, actor, need).await?;
     actor.may_read(&n.community_path)?;
-    let Some(m) = needs_store::matchable(&mut tx, need).await? else {
+    kept_for(&mut tx, actor, need).await
+}
+
+/// The suggestions kept for a need the actor was given, as [`suggestions`] shows them.
+pub(crate) async fn kept_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    need: i64,
+) -> Result<Vec<Suggestion>, OpsError> {
+    let Some(m) = needs_store::matchable(tx, need).await? else {
         return Ok(Vec::new());
     };
     let words = split(&m.words);
     let side = need_side(&m, &words);
     // Only the resources the viewer reaches (those of a neighbouring scope wait for a
     // meeting that reads both).
-    Ok(store::of_need(&mut tx, need)
+    Ok(store::of_need(tx, need)
         .await?
         .into_iter()
         .filter(|s| actor.may_read(&s.community_path).is_ok())

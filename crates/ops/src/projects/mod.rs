@@ -18,6 +18,7 @@ use jiceng_domain::projects::ProjectStatus;
 use jiceng_store::projects::{self as store, ProjectRow};
 use jiceng_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProjectNeed {
@@ -59,50 +60,58 @@ pub struct Project {
     pub offers: Vec<&'static str>,
 }
 
-/// A project with its needs, resources and rating.
-pub(crate) async fn filled(tx: &mut Tx, r: ProjectRow) -> Result<Project, OpsError> {
-    let mut needs = Vec::new();
-    for id in store::needs_of(tx, r.id).await? {
-        if let Some(n) = jiceng_store::needs::by_id(tx, id).await? {
-            needs.push(ProjectNeed {
-                id,
-                title: n.title,
-                status: n.status,
-                rating: n.rating,
-            });
-        }
+/// A page of projects with their needs, resources and rating, in two reads.
+pub(crate) async fn filled(tx: &mut Tx, rows: Vec<ProjectRow>) -> Result<Vec<Project>, OpsError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut needs: HashMap<i64, Vec<ProjectNeed>> = HashMap::new();
+    for n in store::needs_of(tx, &ids).await? {
+        needs.entry(n.project_id).or_default().push(ProjectNeed {
+            id: n.need_id,
+            title: n.title,
+            status: n.status,
+            rating: n.rating,
+        });
     }
-    let resources = store::resources_of(tx, r.id)
-        .await?
-        .into_iter()
-        .map(|(resource_id, title, owner_name, amount, measure)| Drawn {
+    let mut drawn: HashMap<i64, Vec<Drawn>> = HashMap::new();
+    for (project, resource_id, title, owner_name, amount, measure) in
+        store::resources_of(tx, &ids).await?
+    {
+        drawn.entry(project).or_default().push(Drawn {
             resource_id,
             title,
             owner_name,
             amount,
             measure,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let needs = needs.remove(&r.id).unwrap_or_default();
+            // The residents' ratings of its needs.
+            let rated: Vec<i64> = needs.iter().filter_map(|n| n.rating).collect();
+            Project {
+                id: r.id,
+                community_org_id: r.community_org_id,
+                community_name: r.community_name,
+                community_path: r.community_path,
+                title: r.title,
+                owner_name: r.owner_name,
+                owner_unit_id: r.owner_unit_id,
+                starts_on: r.starts_on,
+                ends_on: r.ends_on,
+                status: r.status,
+                outcome: r.outcome,
+                done_on: r.done_on,
+                resources: drawn.remove(&r.id).unwrap_or_default(),
+                rating: (!rated.is_empty())
+                    .then(|| rated.iter().sum::<i64>() as f64 / rated.len() as f64),
+                ratings: rated.len() as i64,
+                needs,
+                offers: Vec::new(),
+            }
         })
-        .collect();
-    let (sum, count) = store::rating(tx, r.id).await?;
-    Ok(Project {
-        id: r.id,
-        community_org_id: r.community_org_id,
-        community_name: r.community_name,
-        community_path: r.community_path,
-        title: r.title,
-        owner_name: r.owner_name,
-        owner_unit_id: r.owner_unit_id,
-        starts_on: r.starts_on,
-        ends_on: r.ends_on,
-        status: r.status,
-        outcome: r.outcome,
-        done_on: r.done_on,
-        needs,
-        resources,
-        rating: (count > 0).then(|| sum as f64 / count as f64),
-        ratings: count,
-        offers: Vec::new(),
-    })
+        .collect())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -124,11 +133,9 @@ pub async fn list(db: &Db, actor: &Actor, q: ListProjects) -> Result<Page<Projec
     let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
     let rows = store::within(&mut tx, &scope, status, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
-    let mut items = Vec::new();
-    for r in rows.into_iter().take(limit as usize) {
-        let mut p = filled(&mut tx, r).await?;
-        p.offers = policy::offers(actor, &p);
-        items.push(p);
+    let mut items = filled(&mut tx, rows.into_iter().take(limit as usize).collect()).await?;
+    for p in &mut items {
+        p.offers = policy::offers(actor, p);
     }
     let next = if more {
         items.last().map(|p: &Project| p.id.to_string())

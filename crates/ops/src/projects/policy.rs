@@ -12,7 +12,10 @@ pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Proje
         .await?
         .ok_or_else(|| OpsError::not_found("项目", id))?;
     actor.reach(&row.community_path, "项目", id)?;
-    let mut p = super::filled(tx, row).await?;
+    let mut p = super::filled(tx, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| OpsError::internal("a project read is gone"))?;
     p.offers = offers(actor, &p);
     Ok(p)
 }

@@ -31,39 +31,14 @@ async fn a_residents_errand_is_run_by_a_member_and_counted() {
     };
     let admin = Client::sign_in(&router, &t.db, "admin", &summary.password).await;
     // A resident of that community signs up and is confirmed.
-    let cookie = {
-        use jiceng_ops::residents::{self, CodeSender, SignInInput};
-        let shown = CodeSender::Log { shown: true };
-        let sent = residents::send_code(&t.db, &shown, "13622223333", "test")
-            .await
-            .unwrap();
-        let building = residents::buildings(&t.db, &community)
-            .await
-            .unwrap()
-            .first()
-            .map(|b| b.id);
-        let s = residents::sign_in(
-            &t.db,
-            SignInInput {
-                phone: Some("13622223333".into()),
-                sms_code: sent.shown_code,
-                name: Some("钱奶奶".into()),
-                community: Some(community.clone()),
-                place_id: building,
-            },
-            "test",
+    let (resident, view) =
+        Client::resident(&router, &t.db, "13622223333", "钱奶奶", &community).await;
+    admin
+        .post(
+            &format!("/residents/{}/review", view.id),
+            "decision=confirm",
         )
-        .await
-        .unwrap();
-        admin
-            .post(
-                &format!("/residents/{}/review", s.resident.id),
-                "decision=confirm",
-            )
-            .await;
-        format!("jiceng_session={}", s.token)
-    };
-    let resident = Client::with_cookie(&router, &t.db, &cookie).await;
+        .await;
     let (st, page) = resident
         .post_form("/errands", "kind=bills&title=x&due_at=2000-01-01+10%3A00")
         .await;

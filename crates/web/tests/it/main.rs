@@ -23,3 +23,4 @@ mod residents;
 mod resources;
 mod routes;
 mod trust;
+mod wishes;

@@ -68,29 +68,8 @@ async fn a_worker_posts_a_need_a_resident_posts_one_and_rates_it_met() {
     assert!(page.contains(&format!("<div class=\"value\">{}</div>", fig.collected)));
 
     // A confirmed resident posts from the phone; it waits for review; once met they rate it.
-    let (r, view) = {
-        use jiceng_ops::residents::{self, CodeSender, SignInInput};
-        let shown = CodeSender::Log { shown: true };
-        let sent = residents::send_code(&t.db, &shown, "13611112222", "test")
-            .await
-            .unwrap();
-        let building = residents::buildings(&t.db, &community).await.unwrap()[0].id;
-        let s = residents::sign_in(
-            &t.db,
-            SignInInput {
-                phone: Some("13611112222".into()),
-                sms_code: sent.shown_code,
-                name: Some("周阿姨".into()),
-                community: Some(community.clone()),
-                place_id: Some(building),
-            },
-            "test",
-        )
-        .await
-        .unwrap();
-        (format!("jiceng_session={}", s.token), s.resident)
-    };
-    let resident = Client::with_cookie(&router, &t.db, &r).await;
+    let (resident, view) =
+        Client::resident(&router, &t.db, "13611112222", "周阿姨", &community).await;
     let (st, page) = resident
         .post_form(
             "/needs",

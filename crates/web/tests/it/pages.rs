@@ -1390,6 +1390,42 @@ impl Client {
         }
     }
 
+    /// A resident of `community` signed up with a code (in its first mapped building): their
+    /// client and record, not yet confirmed.
+    pub(crate) async fn resident(
+        router: &axum::Router,
+        db: &jiceng_ops::Db,
+        phone: &str,
+        name: &str,
+        community: &str,
+    ) -> (Client, jiceng_ops::residents::ResidentView) {
+        use jiceng_ops::residents::{self, CodeSender, SignInInput};
+        let shown = CodeSender::Log { shown: true };
+        let sent = residents::send_code(db, &shown, phone, "test")
+            .await
+            .unwrap();
+        let building = residents::buildings(db, community)
+            .await
+            .unwrap()
+            .first()
+            .map(|b| b.id);
+        let s = residents::sign_in(
+            db,
+            SignInInput {
+                phone: Some(phone.into()),
+                sms_code: sent.shown_code,
+                name: Some(name.into()),
+                community: Some(community.into()),
+                place_id: building,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+        let cookie = format!("jiceng_session={}", s.token);
+        (Client::with_cookie(router, db, &cookie).await, s.resident)
+    }
+
     /// A JSON request of the API on the session (a null body sends none); the answer parsed.
     pub(crate) async fn json(
         &self,

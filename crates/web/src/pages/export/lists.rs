@@ -355,6 +355,9 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
             "认领党员",
             "认领日期",
             "实现日期",
+            "居民自行发布",
+            "不予通过的理由",
+            "居民评价",
         ],
     );
     let truncated = paged(&mut out, |at| {
@@ -381,6 +384,9 @@ pub async fn wishes(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageRe
                         w.member_name.unwrap_or_default(),
                         day(w.claimed_on),
                         day(w.fulfilled_on),
+                        if w.resident_post { "是" } else { "否" }.to_string(),
+                        w.refusal.unwrap_or_default(),
+                        w.rating.map(|r| r.to_string()).unwrap_or_default(),
                     ]
                 })
                 .collect();
