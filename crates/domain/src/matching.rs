@@ -78,15 +78,6 @@ pub struct Rated {
     pub factors: [f64; 5],
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scored {
-    /// 0–100.
-    pub score: f64,
-    /// Each factor's value, 0–1, in the order of the table above.
-    pub factors: [f64; 5],
-    pub why: Why,
-}
-
 /// Metres between two points (longitude, latitude in degrees) on a sphere of the Earth's
 /// mean radius.
 pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -95,16 +86,6 @@ pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
     let h = ((lat2 - lat1) / 2.0).sin().powi(2)
         + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6_371_008.8 * h.sqrt().asin()
-}
-
-/// The score of `r` for `n` with why, or none when it is no candidate.
-pub fn score(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Option<Scored> {
-    let rated = rate(n, r)?;
-    Some(Scored {
-        score: rated.score,
-        factors: rated.factors,
-        why: why(n, r),
-    })
 }
 
 /// The score of `r` for `n`, or none when it is no candidate.
@@ -224,6 +205,23 @@ pub fn best(mut scored: Vec<(i64, f64)>) -> Vec<(i64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A score with why, as a suggestion shown carries both.
+    #[derive(Debug)]
+    struct Scored {
+        score: f64,
+        factors: [f64; 5],
+        why: Why,
+    }
+
+    fn score(n: &NeedSide<'_>, r: &ResourceSide<'_>) -> Option<Scored> {
+        let rated = rate(n, r)?;
+        Some(Scored {
+            score: rated.score,
+            factors: rated.factors,
+            why: why(n, r),
+        })
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -409,14 +407,14 @@ mod tests {
     }
 
     #[test]
-    fn the_rating_alone_is_the_score_without_why() {
+    fn why_names_the_shared_words_the_score_counted() {
         let w = vec!["老人".to_string(), "理发".to_string()];
         let r = vec!["理发".to_string(), "志愿".to_string()];
-        let s = score(&need(&w), &resource(&r)).unwrap();
         let rated = rate(&need(&w), &resource(&r)).unwrap();
-        assert_eq!((rated.score, rated.factors), (s.score, s.factors));
-        assert_eq!(s.why.words, vec!["理发".to_string()]);
         assert!((rated.factors[4] - 1.0 / 3.0).abs() < 1e-9);
+        let why = why(&need(&w), &resource(&r));
+        assert_eq!(why.words, vec!["理发".to_string()]);
+        assert!(why.same_sub);
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         ),
         Area::Evaluations => organiser(role) || role == Role::UnitLiaison,
         Area::Cobuilding => organiser(role) || role == Role::UnitLiaison,
-        Area::Wishes => !duty && !matches!(role, Role::DepartmentHandler | Role::Resident),
+        Area::Wishes => !duty && role != Role::DepartmentHandler,
         Area::Residents => organiser(role),
         Area::Needs => {
             organiser(role) || matches!(role, Role::GridWorker | Role::UnitLiaison | Role::Resident)

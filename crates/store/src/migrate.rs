@@ -249,6 +249,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "suggestions_kept",
         sql: include_str!("migrations/0047_suggestions_kept.sql"),
     },
+    Migration {
+        version: 48,
+        name: "resource_uses_recount",
+        sql: include_str!("migrations/0048_resource_uses_recount.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

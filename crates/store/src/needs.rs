@@ -3,7 +3,7 @@
 use crate::db::on;
 use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use jiceng_domain::clock;
 use jiceng_domain::needs::{MetBy, NeedSource, NeedStatus, NeedUrgency};
 
@@ -481,16 +481,24 @@ pub async fn open_sample(tx: &mut Tx, step: i64, limit: i64) -> Result<Vec<i64>,
     Ok(on!(tx, c => sqlx::query_scalar(sql).bind(step.max(1)).bind(limit).fetch_all(c).await)?)
 }
 
-/// Which of `ids` are open now.
-/// The open needs with ids in `(after, last]`, a page of the bulk refresh read again under
-/// the write lock (one range of the status index, not a list of ids).
+/// The open needs with ids in `(after, last]` not scored on their own since `since`: a page
+/// of the bulk refresh read again under the write lock (one range of the status index).
 pub async fn open_between(
     tx: &mut Tx,
     after: i64,
     last: i64,
+    since: DateTime<Utc>,
 ) -> Result<std::collections::HashSet<i64>, StoreError> {
     let ids: Vec<i64> = on!(tx, c => sqlx::query_scalar(
-        "SELECT id FROM needs WHERE status = 'open' AND id > $1 AND id <= $2")
-        .bind(after).bind(last).fetch_all(c).await)?;
+        "SELECT id FROM needs WHERE status = 'open' AND id > $1 AND id <= $2 AND (scored_at IS NULL OR scored_at <= $3)")
+        .bind(after).bind(last).bind(since).fetch_all(c).await)?;
     Ok(ids.into_iter().collect())
+}
+
+/// When a need was last scored on its own (its suggestions written then are fresher than a
+/// bulk refresh begun before).
+pub async fn scored(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE needs SET scored_at = $1 WHERE id = $2")
+        .bind(at).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
 }

@@ -103,14 +103,32 @@ pub async fn rate(
         .bind(rating).bind(note).bind(id).execute(c).await.map(|r| r.rows_affected()))?)
 }
 
-/// A resident's own wishes, newest first (a resident posts a few).
+/// A resident's own wishes, optionally of one status, newest first: the `limit` after the
+/// (posted_on, id) cursor.
 pub async fn of_resident(
     tx: &mut Tx,
     resident: i64,
+    status: Option<&str>,
+    after: Option<(NaiveDate, i64)>,
     limit: i64,
 ) -> Result<Vec<WishRow>, StoreError> {
-    let sql = format!("{SELECT} WHERE w.resident_id = $1 ORDER BY w.id DESC LIMIT {limit}");
-    Ok(on!(tx, c => sqlx::query_as::<_, WishRow>(&sql).bind(resident).fetch_all(c).await)?)
+    let mut a = Args::default();
+    let mut wh = vec![format!("w.resident_id = {}", a.int(resident))];
+    if let Some(st) = status {
+        wh.push(format!("w.status = {}", a.text(st)));
+    }
+    if let Some((d, id)) = after {
+        wh.push(format!(
+            "(w.posted_on, w.id) < ({}, {})",
+            a.date(d),
+            a.int(id)
+        ));
+    }
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY w.posted_on DESC, w.id DESC LIMIT {limit}",
+        wh.join(" AND ")
+    );
+    fetch(tx, &sql, &a).await
 }
 
 /// Wishes of the communities of a scope, optionally of one status, newest first: the

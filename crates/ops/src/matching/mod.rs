@@ -96,6 +96,7 @@ pub(crate) async fn rescore(tx: &mut Tx, need: i64, status: NeedStatus) -> Resul
         })
         .collect();
     store::replace(tx, &[need], &rows_of(need, matching::best(scored))).await?;
+    needs_store::scored(tx, need, jiceng_domain::clock::now()).await?;
     Ok(())
 }
 

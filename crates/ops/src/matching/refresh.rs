@@ -8,6 +8,7 @@
 
 use super::{need_side, resource_side, rows_of, split};
 use crate::{Actor, OpsError};
+use chrono::{DateTime, Utc};
 use jiceng_domain::matching::{self, DEFAULT_REACH_M};
 use jiceng_store::matching::SuggestionRow;
 use jiceng_store::needs::{self as needs_store, Matchable};
@@ -181,6 +182,7 @@ struct Scoring {
 
 async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
     let start = Instant::now();
+    let began = jiceng_domain::clock::now();
     let index = Arc::new(Index::new(resources(db).await?));
     let mut report = RefreshReport {
         resources: index.resources.len() as i64,
@@ -209,7 +211,13 @@ async fn run(db: &Db) -> Result<RefreshReport, OpsError> {
         });
         // The page before is written while this one is scored.
         if let Some(done) = pending.take() {
-            write(db, done.await.map_err(OpsError::internal)?, &mut report).await?;
+            write(
+                db,
+                done.await.map_err(OpsError::internal)?,
+                began,
+                &mut report,
+            )
+            .await?;
         }
         match next {
             Some(next) => pending = Some(next),
@@ -236,15 +244,21 @@ async fn resources(db: &Db) -> Result<Vec<(Candidate, Vec<String>)>, OpsError> {
     Ok(out)
 }
 
-/// Writes a scored page's suggestions where they changed. Needs and resources that moved
-/// since they were read keep what their move left them.
-async fn write(db: &Db, page: Scoring, report: &mut RefreshReport) -> Result<(), OpsError> {
+/// Writes a scored page's suggestions where they changed. A need no longer open, or scored on
+/// its own since the refresh `began` (as a need, or a resource around it, moved), keeps what
+/// that left it; a resource no longer offered is no suggestion.
+async fn write(
+    db: &Db,
+    page: Scoring,
+    began: DateTime<Utc>,
+    report: &mut RefreshReport,
+) -> Result<(), OpsError> {
     let t = Instant::now();
     let Some(&last) = page.ids.last() else {
         return Ok(());
     };
     let mut tx = db.write().await?;
-    let open = needs_store::open_between(&mut tx, page.after, last).await?;
+    let open = needs_store::open_between(&mut tx, page.after, last, began).await?;
     let offered =
         resources_store::still_offered(&mut tx, &page.rows.iter().map(|r| r.2).collect::<Vec<_>>())
             .await?;

@@ -356,7 +356,14 @@ pub async fn ledger(
     let scheme = scheme_in(&mut tx, scheme).await?;
     let period = parse_period(&scheme, period)?;
     let m = crate::members::policy::resolve(&mut tx, actor, member_id).await?;
-    ledger_in(&mut tx, &scheme, period, m).await
+    let mut l = ledger_in(&mut tx, &scheme, period, m).await?;
+    // Who made a wish (and how they rated it) is the community's to know, not the member's.
+    l.wishes = l
+        .wishes
+        .into_iter()
+        .map(|w| crate::wishes::policy::shown(actor, w))
+        .collect();
+    Ok(l)
 }
 
 /// A member's ledger, read in `tx`: also how a kept total is counted again for one member.

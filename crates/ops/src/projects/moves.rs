@@ -84,6 +84,14 @@ pub async fn apply(
             msg!("项目已被他人处理，请刷新"),
         ));
     }
+    // What a dropped project drew is given back first, so its needs, open again, are scored
+    // with it.
+    if to == ProjectStatus::Dropped {
+        for r in &before.resources {
+            jiceng_store::resources::draw(&mut tx, r.resource_id, -r.amount).await?;
+        }
+        store::uncount_uses(&mut tx, id).await?;
+    }
     for n in &before.needs {
         let change = match to {
             ProjectStatus::Done => Change {
@@ -113,12 +121,6 @@ pub async fn apply(
             }
             crate::matching::rescore(&mut tx, n.id, row.status).await?;
         }
-    }
-    if to == ProjectStatus::Dropped {
-        for r in &before.resources {
-            jiceng_store::resources::draw(&mut tx, r.resource_id, -r.amount).await?;
-        }
-        store::uncount_uses(&mut tx, id).await?;
     }
     let after = policy::resolve(&mut tx, actor, id).await?;
     audit::append(

@@ -50,6 +50,9 @@ pub async fn post(db: &Db, actor: &Actor, new: NewWishInput) -> Result<Wish, Ops
         if me.status != ResidentStatus::Confirmed {
             return Err(OpsError::Forbidden(msg!("社区确认您的身份后才能发布心愿")));
         }
+        if actor.read_only() {
+            return Err(OpsError::Forbidden(msg!("只读令牌不能发布心愿")));
+        }
         let community = jiceng_store::orgs::by_id(&mut tx, me.community_org_id)
             .await?
             .ok_or_else(|| OpsError::internal("a resident's community is gone"))?;
@@ -209,13 +212,13 @@ pub async fn list(db: &Db, actor: &Actor, q: ListWishes) -> Result<Page<Wish>, O
     let mut tx = db.read().await?;
     if actor.role() == Some(Role::Resident) {
         let me = crate::residents::own(&mut tx, actor).await?;
-        let mut rows = store::of_resident(&mut tx, me.id, 200).await?;
-        rows.retain(|w| status.is_none_or(|s| w.status.code() == s));
-        let rows: Vec<Wish> = rows
-            .into_iter()
-            .map(|w| policy::shown(actor, w.into()))
-            .collect();
-        return Ok(Page::whole(rows));
+        let rows = store::of_resident(&mut tx, me.id, status, after, limit + 1).await?;
+        return Ok(Page::keyset(
+            rows,
+            limit,
+            |w| (jiceng_domain::keyset::midnight(w.posted_on), w.id),
+            |w| policy::shown(actor, w.into()),
+        ));
     }
     if let (Some(me), Err(_)) = (actor.member_id(), actor.may_read(actor.scope_path())) {
         let mut rows = store::claimed_by(&mut tx, me, 100).await?;

@@ -62,6 +62,11 @@ pub(crate) fn own(actor: &Actor, w: &Wish) -> bool {
     matches!(actor, Actor::User(u) if w.resident_user_id == Some(u.id))
 }
 
+/// The resident who posted it, acting (not on a read-only token).
+fn own_acting(actor: &Actor, w: &Wish) -> bool {
+    own(actor, w) && !actor.read_only()
+}
+
 /// A wish as the actor may see it: who made it (and how they rated it) is for the
 /// community's readers and the resident to know, not for every member who reads the wish.
 pub(crate) fn shown(actor: &Actor, mut w: Wish) -> Wish {
@@ -78,17 +83,23 @@ pub fn may_manage(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
     actor.may_write(&w.community_path)
 }
 
-/// Withdrawing: the community's writers, or the resident who posted it.
+/// Withdrawing: the resident who posted it; the community's writers once it is open (one
+/// still waiting for review they refuse, with a reason).
 pub fn may_withdraw(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
-    if own(actor, w) {
+    if own_acting(actor, w) {
         return Ok(());
+    }
+    if w.status == wishes::WishStatus::Pending {
+        return Err(OpsError::Forbidden(jiceng_domain::msg!(
+            "待审核的心愿请审核通过或写明理由不予通过"
+        )));
     }
     may_manage(actor, w)
 }
 
 /// Rating a fulfilled wish: the resident who posted it, only.
 pub fn may_rate(actor: &Actor, w: &Wish) -> Result<(), OpsError> {
-    if own(actor, w) {
+    if own_acting(actor, w) {
         Ok(())
     } else {
         Err(OpsError::Forbidden(jiceng_domain::msg!(

@@ -189,7 +189,8 @@ async fn a_dropped_project_gives_back_what_it_drew(on: Backend) {
         &t.db,
         &worker,
         NewResourceInput {
-            capacity: Some(10),
+            // All of it: the need, open again, finds it whole.
+            capacity: Some(6),
             ..offer("C", "志愿理发", "convenience.haircut")
         },
     )

@@ -430,4 +430,26 @@ async fn the_full_refresh_agrees_with_scoring_each_need(on: Backend) {
         );
     }
     assert_eq!(rewritten, one_by_one);
+    // A need scored on its own after a refresh began (as it, or a resource around it, moved)
+    // keeps what that left it: here, as if it had lost every suggestion since.
+    let (who, first) = &need_ids[0];
+    {
+        let _later =
+            jiceng_domain::clock::fix(jiceng_domain::clock::now() + chrono::Duration::hours(1));
+        matching::suggest(&t.db, who, *first).await.unwrap();
+    }
+    let mut tx = t.db.write().await.unwrap();
+    jiceng_store::matching::replace(&mut tx, &[*first], &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let skipped = refresh::all(&t.db, &actor()).await.unwrap().unwrap();
+    assert!(
+        matching::suggestions(&t.db, who, *first)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the fresher state stands"
+    );
+    assert_eq!(skipped.changed, 0, "{skipped:?}");
 }

@@ -285,6 +285,13 @@ async fn a_residents_wish_waits_for_review_then_is_fulfilled_and_rated_by_them(o
             OpsError::NotFound { .. }
         ));
     }
+    // The community does not withdraw a wish waiting for review: it refuses it, with a reason.
+    assert!(matches!(
+        wishes::apply(&t.db, &a, w.id, mv("withdraw"))
+            .await
+            .unwrap_err(),
+        OpsError::Forbidden(_)
+    ));
     // The resident may not approve their own; the community refuses only with a reason.
     assert!(matches!(
         wishes::apply(&t.db, &r, w.id, mv("approve"))

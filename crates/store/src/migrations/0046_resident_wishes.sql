@@ -4,4 +4,4 @@ ALTER TABLE wishes ADD COLUMN resident_id BIGINT REFERENCES residents(id);
 ALTER TABLE wishes ADD COLUMN refusal TEXT;
 ALTER TABLE wishes ADD COLUMN rating BIGINT;
 ALTER TABLE wishes ADD COLUMN rating_note TEXT;
-CREATE INDEX wishes_resident ON wishes (resident_id, id);
+CREATE INDEX wishes_resident ON wishes (resident_id, posted_on, id);

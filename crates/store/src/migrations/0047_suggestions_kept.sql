@@ -16,3 +16,5 @@ INSERT INTO need_suggestions_kept (need_id, rank, resource_id, score)
 DROP TABLE need_suggestions;
 ALTER TABLE need_suggestions_kept RENAME TO need_suggestions;
 CREATE INDEX need_suggestions_resource ON need_suggestions (resource_id);
+-- When each need was last scored on its own: a bulk refresh begun before leaves it alone.
+ALTER TABLE needs ADD COLUMN scored_at TIMESTAMPTZ;

@@ -53,7 +53,16 @@ async fn a_residents_wish_is_reviewed_on_the_page_and_rated_through_the_api() {
         .post_form(&format!("/wishes/{mine}/move"), "move=refuse&reason=")
         .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("reason"), "the field is named");
+    assert!(
+        page.contains("role=\"alert\"") && page.contains("（reason）"),
+        "the field is named: {}",
+        &page[..400.min(page.len())]
+    );
+    let (_, page) = worker.get("/wishes?status=pending").await;
+    assert!(
+        page.contains(&format!("data-wish=\"{mine}\"")),
+        "still waiting: nothing written"
+    );
     worker
         .post(&format!("/wishes/{mine}/move"), "move=approve")
         .await;
