@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
+pub mod circle;
 pub mod clock;
 pub mod cobuilding;
 pub mod datum;
@@ -30,6 +31,7 @@ pub mod passwords;
 pub mod path;
 pub mod phone;
 pub mod points;
+pub mod positions;
 pub mod problems;
 pub mod projects;
 pub mod residents;
@@ -96,6 +98,8 @@ pub fn all_labels() -> Vec<&'static str> {
         accounts::TokenScope::LABELS,
         DivisionLevel::LABELS,
         wishes::WishStatus::LABELS,
+        wishes::WishMove::LABELS,
+        positions::PositionKind::LABELS,
         residents::ResidentStatus::LABELS,
         residents::Review::LABELS,
         needs::NeedStatus::LABELS,

@@ -29,6 +29,8 @@ pub enum Area {
     Matching,
     Errands,
     Problems,
+    Positions,
+    Circle,
     NeedFigures,
     Cases,
     NewCase,
@@ -86,6 +88,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Projects | Area::Matching => organiser(role),
         Area::Errands => organiser(role) || matches!(role, Role::Member | Role::Resident),
         Area::Problems => organiser(role),
+        Area::Positions | Area::Circle => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

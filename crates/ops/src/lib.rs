@@ -26,6 +26,7 @@ pub mod needs;
 pub mod orglife;
 pub mod orgs;
 pub mod points;
+pub mod positions;
 pub mod problems;
 pub mod projects;
 pub mod registrations;

@@ -28,6 +28,7 @@ pub mod orgs;
 pub mod patrols;
 pub mod places;
 pub mod points;
+pub mod positions;
 pub mod problems;
 pub mod projects;
 pub mod registrations;

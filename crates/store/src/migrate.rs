@@ -254,6 +254,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "resource_uses_recount",
         sql: include_str!("migrations/0048_resource_uses_recount.sql"),
     },
+    Migration {
+        version: 49,
+        name: "positions",
+        sql: include_str!("migrations/0049_positions.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

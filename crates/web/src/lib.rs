@@ -24,6 +24,7 @@ mod orglife;
 mod orgs;
 mod pages;
 mod points;
+mod positions;
 mod problems;
 mod projects;
 mod request;

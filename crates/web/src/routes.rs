@@ -83,6 +83,8 @@ pub enum Noun {
     /// A problem of the 问题清单: its community's readers, or the liaison of the unit that
     /// raised it.
     Problem,
+    /// A service position (阵地): the readers of the org that runs it.
+    Position,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -104,6 +104,18 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 50)]
         samples: usize,
     },
+    /// The service circle over a generated city in memory: coverage by positions, and the
+    /// best new sites among every building.
+    Circle {
+        #[arg(long, default_value_t = 200_000)]
+        buildings: usize,
+        #[arg(long, default_value_t = 2_000)]
+        positions: usize,
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        #[arg(long, default_value_t = 20)]
+        samples: usize,
+    },
     /// The dispatcher's desk (first and 100th page; city and one street; with and without a
     /// status filter), with the city grown by generated cases to each total of `--steps`.
     Cases {
@@ -143,6 +155,12 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             period,
             samples,
         } => return compliance(db, actor, within, period, samples, out).await,
+        BenchCmd::Circle {
+            buildings,
+            positions,
+            k,
+            samples,
+        } => return super::bench_circle::run((buildings, positions, k), samples, out),
         BenchCmd::Lists {
             add_needs,
             add_resources,

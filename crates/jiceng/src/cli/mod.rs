@@ -4,6 +4,7 @@
 mod audit;
 mod bench;
 mod bench_cases;
+mod bench_circle;
 mod bench_evaluations;
 mod bench_lists;
 mod bench_logs;

@@ -21,6 +21,7 @@ mod needs;
 mod orglife;
 mod orgs;
 mod points;
+mod positions;
 mod problems;
 mod projects;
 mod residents;

@@ -67,6 +67,8 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Matching, "/matching", "nav.matching"),
             (Area::Errands, "/errands", "nav.errands"),
             (Area::Problems, "/problems", "nav.problems"),
+            (Area::Positions, "/positions", "nav.positions"),
+            (Area::Circle, "/circle", "nav.circle"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),

@@ -98,6 +98,16 @@ pub fn int(m: &Values, k: &'static str) -> Result<Option<i64>, jiceng_ops::OpsEr
     }
 }
 
+/// A decimal field (a coordinate, a factor), named when it is not one.
+pub fn decimal(m: &Values, k: &'static str) -> Result<Option<f64>, jiceng_ops::OpsError> {
+    match value(m, k) {
+        None => Ok(None),
+        Some(raw) => raw.parse::<f64>().map(Some).map_err(|_| {
+            jiceng_domain::Invalid::new(k, &raw, jiceng_domain::msg!("应为数字")).into()
+        }),
+    }
+}
+
 /// Links to the first page (when this is not it) and the next page of a keyset list whose
 /// filters are in `base` (`/path?k=v&…`, ending in `?` or `&`).
 pub fn keyset_links(base: &str, q: &Values, next: Option<&str>) -> (String, String) {

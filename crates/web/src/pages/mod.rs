@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 22] = [
+    let features: [fn(routes::Table) -> routes::Table; 23] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -47,6 +47,7 @@ pub fn routes() -> routes::Table {
         crate::projects::pages,
         crate::errands::pages,
         crate::problems::pages,
+        crate::positions::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;

@@ -400,6 +400,20 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
         tried(
             "street",
             "POST",
+            "/api/v1/positions",
+            "",
+            json!({ "kind": "micro", "name": "微阵地", "org": "C", "unit_id": x.unit_in, "lon": 119.0, "lat": 25.4, "area_m2": 60 }),
+        ),
+        tried(
+            "street",
+            "PUT",
+            "/api/v1/position-standards",
+            "",
+            json!({ "org": "S", "kind": "centre", "min_area_m2": 600 }),
+        ),
+        tried(
+            "street",
+            "POST",
             "/api/v1/problems",
             "",
             json!({ "community": "C", "title": "排水沟堵塞", "owner": "城管局", "due_on": "2026-12-31" }),

@@ -17,6 +17,7 @@ mod failures;
 mod imports;
 mod needs;
 mod pages;
+mod positions;
 mod problems;
 mod projects;
 mod residents;

@@ -251,6 +251,9 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Problem => {
             "SELECT CAST(p.id AS TEXT) FROM problems p WHERE NOT (p.community_path >= $1 AND p.community_path < $2) ORDER BY p.id DESC LIMIT 1"
         }
+        Noun::Position => {
+            "SELECT CAST(p.id AS TEXT) FROM positions p WHERE NOT (p.org_path >= $1 AND p.org_path < $2) ORDER BY p.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -585,6 +588,24 @@ async fn out_of_scope_answers_as_missing_on_every_route_that_names_a_record() {
                 title: Some(format!("他处代办{n}")),
                 due_at: Some(due.clone()),
                 for_whom: Some("他处居民".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // And positions run from there.
+    for n in 0..12 {
+        jiceng_ops::positions::register(
+            &t.db,
+            &op,
+            jiceng_ops::positions::NewPositionInput {
+                kind: Some("micro".into()),
+                name: Some(format!("他处阵地{n}")),
+                org: Some(community.clone()),
+                lon: Some(119.0),
+                lat: Some(25.4),
+                area_m2: Some(60),
                 ..Default::default()
             },
         )
