@@ -12,6 +12,7 @@ mod names;
 mod orglife;
 mod people;
 mod points;
+mod positions;
 mod rng;
 mod service;
 mod tree;
@@ -189,6 +190,7 @@ pub async fn build(
     let wishes = wishes::load(&mut tx, &mut rng, today).await?;
     progress.stage("需求、资源与项目", 1);
     let lists = lists::load(&mut tx, &mut rng, today, spec.scale).await?;
+    positions::load(&mut tx, &mut rng).await?;
     progress.advance(1);
     progress.stage("网格与案件", 1);
     let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;

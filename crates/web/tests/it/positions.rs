@@ -11,9 +11,11 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
     let router = jiceng_web::router(t.db.clone(), files_dir());
     let worker = Client::sign_in(&router, &t.db, "worker", &summary.password).await;
     let community = worker.actor(&t.db).await.scope_code().unwrap().to_string();
+    // The demo's: a 微阵地 and 支部家院 of the community (and its street's centre, run from the
+    // street, beyond the worker).
     let (st, page) = worker.get("/positions").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("position-form"));
+    assert!(page.contains("position-form") && page.contains("微阵地") && page.contains("支部家院"));
     let (st, page) = worker
         .post_form(
             "/positions",
@@ -86,7 +88,7 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
-    assert_eq!(body["positions"], 1);
+    assert_eq!(body["positions"], 1, "the one centre run from the community");
     let (st, body) = worker
         .json(
             "GET",
@@ -100,5 +102,11 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
         .json("GET", "/api/v1/positions", &serde_json::Value::Null)
         .await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(body["items"][0]["below_standard"], true);
+    let ours = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "<i>党群中心</i>")
+        .expect("listed");
+    assert_eq!(ours["below_standard"], true);
 }
