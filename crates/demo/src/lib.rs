@@ -188,12 +188,13 @@ pub async fn build(
     let commitments = cobuilding::load(&mut tx, &mut rng, today).await?;
     let service_records = service::load(&mut tx, &mut rng, today).await?;
     let wishes = wishes::load(&mut tx, &mut rng, today).await?;
+    progress.stage("网格与案件", 1);
+    let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
+    progress.advance(1);
+    // Needs, resources and positions stand at the mapped buildings, which the grids bring.
     progress.stage("需求、资源与项目", 1);
     let lists = lists::load(&mut tx, &mut rng, today, spec.scale).await?;
     positions::load(&mut tx, &mut rng).await?;
-    progress.advance(1);
-    progress.stage("网格与案件", 1);
-    let loaded = cases::load(&mut tx, &mut rng, &plan, &departments, today).await?;
     progress.advance(1);
     // A demo is tried without an authenticator app: its administrators sign in with the
     // password alone. A deployment's default asks them for a second factor.

@@ -130,17 +130,19 @@ pub async fn add(db: &Db, actor: &Actor, new: NewPlaceInput) -> Result<Place, Op
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "remove"))]
 pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<Place, OpsError> {
     let mut tx = db.write().await?;
-    let Some(row) = store::remove(&mut tx, id).await? else {
-        return Err(OpsError::not_found("网格点位", id));
-    };
-    let grid = jiceng_store::cases::grid_by_id(&mut tx, row.grid_id)
+    // Reached as the actor before anything is written: a place out of scope that other
+    // records name must answer as one that does not exist, not as one still in use.
+    let not_found = || OpsError::not_found("网格点位", id);
+    let place = store::by_id(&mut tx, id).await?.ok_or_else(not_found)?;
+    let grid = jiceng_store::cases::grid_by_id(&mut tx, place.grid_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("网格", row.grid_id))?;
+        .ok_or_else(not_found)?;
     let community = orgs::by_id(&mut tx, grid.community_org_id)
         .await?
-        .ok_or_else(|| OpsError::not_found("网格点位", id))?;
+        .ok_or_else(not_found)?;
     actor.reach(&community.path, "网格点位", id)?;
     actor.may_write(&community.path)?;
+    let row = store::remove(&mut tx, id).await?.ok_or_else(not_found)?;
     audit::append(
         &mut tx,
         audit::Entry {

@@ -15,7 +15,11 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
     // street, beyond the worker).
     let (st, page) = worker.get("/positions").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("position-form") && page.contains("微阵地") && page.contains("支部家院"));
+    assert!(page.contains("position-form"));
+    assert!(
+        page.contains("微阵地</a>") && page.contains("支部家院</a>"),
+        "the demo's positions are listed"
+    );
     let (st, page) = worker
         .post_form(
             "/positions",
@@ -88,7 +92,10 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
-    assert_eq!(body["positions"], 1, "the one centre run from the community");
+    assert_eq!(
+        body["positions"], 1,
+        "the one centre run from the community"
+    );
     let (st, body) = worker
         .json(
             "GET",
