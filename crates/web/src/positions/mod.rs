@@ -10,6 +10,7 @@ pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
         GET "/positions" => pages::list [Scope];
         POST "/positions" => pages::register [Scope];
+        POST "/positions/standards" => pages::set_standard [Scope];
         GET "/positions/{id}" => pages::show [Record(Position)];
         GET "/circle" => pages::circle [Scope];
     )

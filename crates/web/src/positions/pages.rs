@@ -13,7 +13,7 @@ use jiceng_domain::msg::translate;
 use jiceng_domain::positions::PositionKind;
 use jiceng_ops::OpsError;
 use jiceng_ops::positions::circle::{self, CircleQuery, CircleReport, Site, SitingReport};
-use jiceng_ops::positions::standards::{self, Standard};
+use jiceng_ops::positions::standards::{self, Standard, StandardInput};
 use jiceng_ops::positions::{self, ListPositions, NewPositionInput, Position};
 
 type Choices = Vec<(&'static str, String)>;
@@ -37,6 +37,7 @@ struct PositionsPage {
     first_link: String,
     next_link: String,
     can_register: bool,
+    can_set_standard: bool,
     error: String,
 }
 
@@ -69,6 +70,8 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         first_link: String::new(),
         next_link: String::new(),
         can_register: v.actor.may_write(v.actor.scope_path()).is_ok(),
+        can_set_standard: positions::policy::may_set_standard(&v.actor, v.actor.scope_path())
+            .is_ok(),
         error,
     };
     let query = ListPositions {
@@ -131,6 +134,28 @@ pub async fn register(
     };
     match positions::register(&s.db, &v.actor, new).await {
         Ok(p) => go(&headers, &format!("/positions/{}", p.id)),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => page(&s, &v, Values::new(), f, e.render(v.lang)).await,
+    }
+}
+
+/// A floor-area standard set (or, with no area, taken away) from the page.
+pub async fn set_standard(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let input = match int(&f, "min_area_m2") {
+        Ok(m2) => StandardInput {
+            org: value(&f, "org"),
+            kind: value(&f, "kind"),
+            min_area_m2: m2,
+        },
+        Err(e) => return page(&s, &v, Values::new(), f, e.render(v.lang)).await,
+    };
+    match standards::set(&s.db, &v.actor, input).await {
+        Ok(_) => go(&headers, "/positions"),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => page(&s, &v, Values::new(), f, e.render(v.lang)).await,
     }

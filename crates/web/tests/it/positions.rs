@@ -55,6 +55,22 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
     let (_, list) = worker.get("/positions").await;
     assert!(list.contains("data-position=") && list.contains("低于标准"));
 
+    // The street sets a standard for micro positions there; the worker is offered no form.
+    assert!(!list.contains("standard-form"));
+    let street = Client::sign_in(&router, &t.db, "street", &summary.password).await;
+    let street_code = street.actor(&t.db).await.scope_code().unwrap().to_string();
+    let (_, page) = street.get("/positions").await;
+    assert!(page.contains("standard-form"));
+    let to = street
+        .post(
+            "/positions/standards",
+            &format!("org={street_code}&kind=micro&min_area_m2=60"),
+        )
+        .await;
+    assert_eq!(to, "/positions");
+    let (_, page) = street.get("/positions").await;
+    assert!(page.contains("≥ 60 m²"), "the standard is listed");
+
     // The circle of the community: what the page shows is what the use case counts.
     let (st, page) = worker
         .get(&format!("/circle?within={community}&k=2&minutes=10"))
