@@ -51,6 +51,8 @@ pub struct CircleReport {
     /// Buildings beyond 15 minutes (the first 2,000 for the map) and how many in all.
     pub beyond: Vec<Beyond>,
     pub beyond_count: i64,
+    /// Where the positions counted stand (longitude, latitude).
+    pub position_points: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -154,6 +156,7 @@ pub async fn coverage(db: &Db, actor: &Actor, q: CircleQuery) -> Result<CircleRe
                 households: rows[i].2,
             })
             .collect(),
+        position_points: sites,
     })
 }
 

@@ -2,7 +2,7 @@
 //! floor-area standard flagged), a position's page, and the service circle with siting.
 
 use crate::AppState;
-use crate::pages::form::{Values, decimal, filtered_links, int, value};
+use crate::pages::form::{Values, decimal, filtered_links, int, script_json, value};
 use crate::pages::{Layout, Viewer, error_page, go, render};
 use askama::Template;
 use axum::Form;
@@ -190,6 +190,8 @@ struct CirclePage {
     siting: Option<SitingReport>,
     /// Each suggested site with what it is, in the viewer's language.
     sites: Vec<(Site, String)>,
+    /// The map's points as JSON for a script block: positions, buildings beyond, new sites.
+    map: String,
     error: String,
 }
 
@@ -212,6 +214,7 @@ pub async fn circle(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
         report: None,
         siting: None,
         sites: Vec::new(),
+        map: String::new(),
         error: String::new(),
     };
     let asked = (
@@ -257,6 +260,20 @@ pub async fn circle(State(s): State<AppState>, v: Viewer, Query(q): Query<Values
             }
             Err(e) => out.error = e.render(v.lang),
         }
+    }
+    if let Some(r) = &out.report {
+        let sites: Vec<serde_json::Value> = out
+            .sites
+            .iter()
+            .map(|(s, what)| {
+                serde_json::json!([s.lon, s.lat, format!("{}（{what}）", s.name), s.adds])
+            })
+            .collect();
+        out.map = script_json(&serde_json::json!({
+            "positions": r.position_points.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>(),
+            "beyond": r.beyond.iter().map(|b| serde_json::json!([b.lon, b.lat, b.households])).collect::<Vec<_>>(),
+            "sites": sites,
+        }));
     }
     render(&out)
 }

@@ -95,6 +95,10 @@ async fn a_worker_registers_a_position_and_reads_the_service_circle() {
         report.within[0].buildings
     )));
     assert!(page.contains("新阵地选址"));
+    assert!(
+        page.contains("id=\"circle-map\"") && page.contains("\"positions\":[["),
+        "the map's points are on the page"
+    );
     let (st, page) = worker.get("/circle?detour=9").await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("（detour）"), "a bad factor is named");
