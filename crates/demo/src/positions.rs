@@ -10,9 +10,7 @@ use jiceng_store::Tx;
 use jiceng_store::positions::{self as store, NewPosition};
 use std::collections::BTreeMap;
 
-/// Positions written.
-pub async fn load(tx: &mut Tx, rng: &mut Rng) -> Result<usize, OpsError> {
-    let mut written = 0;
+pub async fn load(tx: &mut Tx, rng: &mut Rng) -> Result<(), OpsError> {
     let mut streets_done = std::collections::HashSet::new();
     for (community, path) in jiceng_store::cobuilding::communities(tx).await? {
         let buildings: Vec<(i64, String, f64, f64)> = jiceng_store::places::within(tx, &path, 2000)
@@ -96,7 +94,6 @@ pub async fn load(tx: &mut Tx, rng: &mut Rng) -> Result<usize, OpsError> {
             )
             .await?;
         }
-        written += rows.len();
     }
-    Ok(written)
+    Ok(())
 }

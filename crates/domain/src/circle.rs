@@ -80,6 +80,11 @@ fn apart(a: (f64, f64), b: (f64, f64)) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
+/// Within `minutes`' walk: the one test coverage and siting both use.
+fn within(walk: &Walk, metres: f64, minutes: f64) -> bool {
+    walk.minutes(metres) <= minutes + 1e-9
+}
+
 /// Points by square cells of a side, for the points within that distance of a place.
 struct Cells {
     side: f64,
@@ -147,6 +152,7 @@ pub fn coverage(homes: &[Home], sites: &[(f64, f64)], walk: &Walk) -> Coverage {
                 .map(|d| walk.minutes(d))
         })
         .collect();
+    let c_within = |n: Option<f64>, m: u32| n.is_some_and(|n| n <= f64::from(m) + 1e-9);
     let within = BANDS
         .iter()
         .map(|&m| {
@@ -155,7 +161,7 @@ pub fn coverage(homes: &[Home], sites: &[(f64, f64)], walk: &Walk) -> Coverage {
                 ..Within::default()
             };
             for (h, n) in homes.iter().zip(&nearest) {
-                if n.is_some_and(|n| n <= f64::from(m) + 1e-9) {
+                if c_within(*n, m) {
                     w.buildings += 1;
                     w.households += h.households;
                 }
@@ -174,8 +180,8 @@ pub fn coverage(homes: &[Home], sites: &[(f64, f64)], walk: &Walk) -> Coverage {
 /// Where k new positions would reach most households still beyond `minutes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Siting {
-    /// The candidates chosen (their indexes), each with the households it adds where it was
-    /// chosen.
+    /// The candidates chosen (their indexes), each with the households it adds to those
+    /// before it (they sum to `reached − today`).
     pub chosen: Vec<(usize, i64)>,
     /// Households within the walk today.
     pub today: i64,
@@ -198,7 +204,9 @@ pub fn siting(
     walk: &Walk,
 ) -> Siting {
     let flat = Flat::of(homes);
-    let reach = walk.reach(f64::from(minutes));
+    let limit = f64::from(minutes);
+    // Cells a little wider than the walk, so the test below decides at the edge.
+    let reach = walk.reach(limit) * (1.0 + 1e-6);
     let site_cells: Vec<(f64, f64)> = sites.iter().map(|p| flat.xy(*p)).collect();
     let site_index = Cells::new(&site_cells, reach);
     let home_xy: Vec<(f64, f64)> = homes.iter().map(|h| flat.xy(h.point)).collect();
@@ -207,25 +215,26 @@ pub fn siting(
         .filter(|&h| {
             !site_index
                 .around(home_xy[h])
-                .any(|s| apart(home_xy[h], site_cells[s]) <= reach)
+                .any(|s| within(walk, apart(home_xy[h], site_cells[s]), limit))
         })
         .collect();
     let total: i64 = homes.iter().map(|h| h.households).sum();
     let today = total - beyond.iter().map(|&h| homes[h].households).sum::<i64>();
     let beyond_xy: Vec<(f64, f64)> = beyond.iter().map(|&h| home_xy[h]).collect();
     let home_index = Cells::new(&beyond_xy, reach);
-    // What each candidate would reach (indexes into `beyond`), for those that reach any.
-    let reaches: Vec<Vec<usize>> = candidates
+    // What each candidate would reach (indexes into `beyond`, as u32 to halve the memory).
+    let reaches: Vec<Vec<u32>> = candidates
         .iter()
         .map(|c| {
             let at = flat.xy(*c);
             home_index
                 .around(at)
-                .filter(|&b| apart(at, beyond_xy[b]) <= reach)
+                .filter(|&b| within(walk, apart(at, beyond_xy[b]), limit))
+                .map(|b| b as u32)
                 .collect()
         })
         .collect();
-    let worth = |b: &usize| homes[beyond[*b]].households;
+    let worth = |b: &u32| homes[beyond[*b as usize]].households;
     let single: Vec<i64> = reaches.iter().map(|r| r.iter().map(worth).sum()).collect();
     // Greedy, lazily: a candidate's gain only falls as others are chosen, so one whose fresh
     // gain still tops every stale one is the best.
@@ -236,7 +245,7 @@ pub fn siting(
     let gain = |c: usize, covered: &[u32]| -> i64 {
         reaches[c]
             .iter()
-            .filter(|b| covered[**b] == 0)
+            .filter(|b| covered[**b as usize] == 0)
             .map(worth)
             .sum()
     };
@@ -249,7 +258,7 @@ pub fn siting(
                 break;
             }
             for &b in &reaches[c] {
-                covered[b] += 1;
+                covered[b as usize] += 1;
             }
             chosen.push((c, g));
         } else {
@@ -258,6 +267,8 @@ pub fn siting(
         }
     }
     let greedy_gain: i64 = chosen.iter().map(|(_, g)| g).sum();
+    // The homes the site being swapped out reaches, marked for the loop over replacements.
+    let mut of_site = vec![false; beyond.len()];
     // Swaps: a chosen site for a candidate adding more than it does, given the others; among
     // the candidates whose single gain could beat it.
     let mut improved = true;
@@ -269,9 +280,12 @@ pub fn siting(
             let (site, _) = chosen[slot];
             let own: i64 = reaches[site]
                 .iter()
-                .filter(|b| covered[**b] == 1)
+                .filter(|b| covered[**b as usize] == 1)
                 .map(worth)
                 .sum();
+            for &b in &reaches[site] {
+                of_site[b as usize] = true;
+            }
             let mut best: Option<(usize, i64)> = None;
             for &c in order.iter().take_while(|&&c| single[c] > own) {
                 if chosen.iter().any(|(s, _)| *s == c) {
@@ -280,7 +294,8 @@ pub fn siting(
                 let add: i64 = reaches[c]
                     .iter()
                     .filter(|b| {
-                        covered[**b] == 0 || (covered[**b] == 1 && reaches[site].contains(b))
+                        let b = **b as usize;
+                        covered[b] == 0 || (covered[b] == 1 && of_site[b])
                     })
                     .map(worth)
                     .sum();
@@ -288,25 +303,36 @@ pub fn siting(
                     best = Some((c, add));
                 }
             }
+            for &b in &reaches[site] {
+                of_site[b as usize] = false;
+            }
             if let Some((c, add)) = best {
                 for &b in &reaches[site] {
-                    covered[b] -= 1;
+                    covered[b as usize] -= 1;
                 }
                 for &b in &reaches[c] {
-                    covered[b] += 1;
+                    covered[b as usize] += 1;
                 }
                 chosen[slot] = (c, add);
                 improved = true;
             }
         }
     }
-    let reached_beyond: i64 = (0..beyond.len())
-        .filter(|&b| covered[b] > 0)
-        .map(|b| worth(&b))
-        .sum();
+    // What each chosen site adds, replayed in order: they sum to what all of them reach.
+    let mut replay = vec![false; beyond.len()];
+    for (c, adds) in &mut chosen {
+        *adds = 0;
+        for &b in &reaches[*c] {
+            if !replay[b as usize] {
+                replay[b as usize] = true;
+                *adds += worth(&b);
+            }
+        }
+    }
+    let reached_beyond: i64 = chosen.iter().map(|(_, a)| a).sum();
     let best_singles: i64 = order.iter().take(k).map(|&c| single[c]).sum();
     let by_greedy = today as f64 + greedy_gain as f64 / (1.0 - (-1.0f64).exp());
-    let bound = (by_greedy.floor() as i64)
+    let bound = ((by_greedy + 1e-6).floor() as i64)
         .min(today + best_singles)
         .min(total);
     Siting {
@@ -410,6 +436,10 @@ mod tests {
         assert_eq!(s.today, band(&sites));
         assert_eq!(s.reached, band(&with));
         assert!(s.reached > s.today && s.reached <= s.bound, "{s:?}");
+        assert_eq!(
+            s.chosen.iter().map(|(_, a)| a).sum::<i64>(),
+            s.reached - s.today
+        );
         // No pair of candidates (k = 2, every pair tried) beats its bound.
         let two = siting(&homes, &sites, &candidates, 2, 10, &walk);
         let mut best = 0;

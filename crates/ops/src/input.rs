@@ -65,3 +65,17 @@ pub struct RatingInput {
     pub rating: Option<i64>,
     pub note: Option<String>,
 }
+
+impl RatingInput {
+    /// The stars and the note, checked before anything is read.
+    pub(crate) fn checked(&self) -> Result<(i64, Option<String>), Invalid> {
+        let rating = jiceng_domain::needs::rating(
+            self.rating
+                .ok_or_else(|| Invalid::new("rating", "", msg!("必填")))?,
+        )?;
+        let note = opt(&self.note)
+            .map(|n| text::long("note", n, 300))
+            .transpose()?;
+        Ok((rating, note))
+    }
+}

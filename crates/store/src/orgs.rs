@@ -415,6 +415,25 @@ pub async fn move_subtree(
     // Cases keep their community's path, street and district: the desk filters on them.
     on!(tx, c => sqlx::query("UPDATE cases SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
         .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    // The records that carry the path of the org they hang under: what the policies read.
+    for (table, col) in [
+        ("agreements", "org_path"),
+        ("positions", "org_path"),
+        ("position_standards", "org_path"),
+        ("wishes", "community_path"),
+        ("residents", "community_path"),
+        ("needs", "community_path"),
+        ("resources", "community_path"),
+        ("projects", "community_path"),
+        ("errands", "community_path"),
+        ("problems", "community_path"),
+    ] {
+        let sql = format!(
+            "UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)) WHERE {col} >= $3 AND {col} < $4"
+        );
+        on!(tx, c => sqlx::query(&sql)
+            .bind(&new).bind(old_len + 1).bind(&old).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     crate::evaluations::pairs::moved(tx, &old, &new).await?;
     on!(tx, c => sqlx::query("UPDATE orgs SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent.id).bind(clock::now()).bind(org.id).execute(c).await.map(|r| r.rows_affected()))?;

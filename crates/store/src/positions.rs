@@ -107,7 +107,10 @@ pub async fn points(
         let list: Vec<String> = kinds.iter().map(|k| a.text(k.code())).collect();
         wh.push(format!("kind IN ({})", list.join(", ")));
     }
-    let sql = format!("SELECT lon, lat FROM positions WHERE {}", wh.join(" AND "));
+    let sql = format!(
+        "SELECT lon, lat FROM positions WHERE {} ORDER BY id",
+        wh.join(" AND ")
+    );
     fetch(tx, &sql, &a).await
 }
 
@@ -140,7 +143,7 @@ pub async fn set_standard(
 pub async fn buildings(tx: &mut Tx, path: &str) -> Result<Vec<(f64, f64, i64, i64)>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, (f64, f64, i64, i64)>(
         "SELECT p.lon, p.lat, p.households, p.id FROM grid_places p JOIN grids g ON g.id = p.grid_id \
-         JOIN orgs o ON o.id = g.community_org_id WHERE p.kind = 'building' AND o.path >= $1 AND o.path < $2")
+         JOIN orgs o ON o.id = g.community_org_id WHERE p.kind = 'building' AND o.path >= $1 AND o.path < $2 ORDER BY p.id")
         .bind(path).bind(upper(path)).fetch_all(c).await)?)
 }
 
@@ -153,7 +156,7 @@ pub async fn sites(tx: &mut Tx, path: &str) -> Result<Vec<(String, String, f64, 
         "SELECT p.kind, p.name, p.lon, p.lat FROM grid_places p JOIN grids g ON g.id = p.grid_id \
          JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 \
          UNION ALL SELECT 'grid', g.name, (g.min_lon + g.max_lon) / 2, (g.min_lat + g.max_lat) / 2 FROM grids g \
-         JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2")
+         JOIN orgs o ON o.id = g.community_org_id WHERE o.path >= $1 AND o.path < $2 ORDER BY 1, 3, 4, 2")
         .bind(path).bind(upper(path)).fetch_all(c).await)?,
     )
 }

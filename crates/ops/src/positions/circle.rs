@@ -111,6 +111,15 @@ fn homes_of(rows: &[(f64, f64, i64, i64)]) -> Vec<Home> {
         .collect()
 }
 
+/// Seconds of arithmetic over a city's buildings, off the threads that answer requests.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, OpsError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(OpsError::internal)
+}
+
 fn share(n: i64, of: i64) -> Option<f64> {
     (of > 0).then(|| n as f64 / of as f64)
 }
@@ -124,8 +133,9 @@ pub async fn coverage(db: &Db, actor: &Actor, q: CircleQuery) -> Result<CircleRe
     let sites = store::points(&mut tx, &a.path, &a.kinds).await?;
     drop(tx);
     let homes = homes_of(&rows);
-    let c = circle::coverage(&homes, &sites, &a.walk);
-    let beyond: Vec<usize> = (0..homes.len())
+    let (walk, at) = (a.walk, sites.clone());
+    let c = blocking(move || circle::coverage(&homes, &at, &walk)).await?;
+    let beyond: Vec<usize> = (0..c.nearest.len())
         .filter(|&i| c.nearest[i].is_none())
         .collect();
     Ok(CircleReport {
@@ -206,13 +216,18 @@ pub async fn siting(db: &Db, actor: &Actor, q: CircleQuery) -> Result<SitingRepo
     let candidates = store::sites(&mut tx, &a.path).await?;
     drop(tx);
     let homes = homes_of(&rows);
+    let households = homes.iter().map(|h| h.households).sum();
     let points: Vec<(f64, f64)> = candidates.iter().map(|c| (c.2, c.3)).collect();
-    let s = circle::siting(&homes, &sites, &points, k as usize, minutes as u32, &a.walk);
+    let walk = a.walk;
+    let s = blocking(move || {
+        circle::siting(&homes, &sites, &points, k as usize, minutes as u32, &walk)
+    })
+    .await?;
     Ok(SitingReport {
         detour: a.walk.detour,
         speed: a.walk.speed,
         minutes: minutes as u32,
-        households: homes.iter().map(|h| h.households).sum(),
+        households,
         today: s.today,
         reached: s.reached,
         bound: s.bound,

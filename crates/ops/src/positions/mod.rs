@@ -118,9 +118,7 @@ pub async fn register(db: &Db, actor: &Actor, new: NewPositionInput) -> Result<P
     let org = crate::orgs::policy::named(&mut tx, actor, "org", code).await?;
     policy::may_register(actor, &org.path)?;
     if let Some(unit) = new.unit_id {
-        crate::units::policy::resolve(&mut tx, actor, unit)
-            .await
-            .map_err(|_| Invalid::new("unit_id", unit, msg!("没有这个驻区单位")))?;
+        crate::units::policy::named(&mut tx, actor, "unit_id", unit).await?;
     }
     let id = store::insert(
         &mut tx,

@@ -18,12 +18,19 @@ pub struct Standard {
     pub min_area_m2: i64,
 }
 
-/// The standards, the city's first.
+/// The standards that bear on the actor's scope: the city's, those of the orgs above it, and
+/// those set within it; the city's first.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "position_standards"))]
-pub async fn list(db: &Db) -> Result<Vec<Standard>, OpsError> {
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Standard>, OpsError> {
+    let scope = actor.scope_path();
+    actor.may_read(scope)?;
     let mut tx = db.read().await?;
     let mut out = Vec::new();
     for (path, kind, m2) in store::standards(&mut tx).await? {
+        let bears = scope.starts_with(&path) || actor.may_read(&path).is_ok();
+        if !bears {
+            continue;
+        }
         let org = match jiceng_domain::OrgPath(path.clone()).ids().last() {
             Some(id) => jiceng_store::orgs::by_id(&mut tx, *id).await?,
             None => None,
@@ -31,6 +38,10 @@ pub async fn list(db: &Db) -> Result<Vec<Standard>, OpsError> {
         let Ok(kind) = PositionKind::parse(&kind) else {
             continue;
         };
+        // An org taken away since takes its standard with it.
+        if !path.is_empty() && org.is_none() {
+            continue;
+        }
         out.push(Standard {
             org_code: org.as_ref().map(|o| o.code.clone()),
             org_name: org.map(|o| o.name),
@@ -82,5 +93,5 @@ pub async fn set(db: &Db, actor: &Actor, input: StandardInput) -> Result<Vec<Sta
     )
     .await?;
     tx.commit().await?;
-    list(db).await
+    list(db, actor).await
 }

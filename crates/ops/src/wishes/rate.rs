@@ -2,23 +2,16 @@
 //! note, once.
 
 use super::{Wish, policy};
-use crate::input::{RatingInput, opt};
+use crate::input::RatingInput;
 use crate::{Actor, OpsError};
 use jiceng_domain::wishes::WishStatus;
-use jiceng_domain::{Invalid, msg, text};
+use jiceng_domain::{Invalid, msg};
 use jiceng_store::wishes as store;
 use jiceng_store::{Db, audit};
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "rate_wish"))]
 pub async fn rate(db: &Db, actor: &Actor, id: i64, input: RatingInput) -> Result<Wish, OpsError> {
-    let rating = jiceng_domain::needs::rating(
-        input
-            .rating
-            .ok_or_else(|| Invalid::new("rating", "", msg!("必填")))?,
-    )?;
-    let note = opt(&input.note)
-        .map(|n| text::long("note", n, 300))
-        .transpose()?;
+    let (rating, note) = input.checked()?;
     let mut tx = db.write().await?;
     let wish = policy::resolve(&mut tx, actor, id).await?;
     policy::may_rate(actor, &wish)?;

@@ -77,8 +77,29 @@ async fn positions_are_registered_flagged_below_standard_and_kept_in_scope(on: B
         (again.standard_m2, again.below_standard),
         (Some(400), false)
     );
-    // Another community's worker reaches none of them.
+    // Another community's worker reaches none of them, nor a standard set for C alone.
     let other = account(&t.db, "worker_c2", "community_worker", "C2", None).await;
+    standards::set(
+        &t.db,
+        &district,
+        StandardInput {
+            org: s("C"),
+            kind: s("micro"),
+            min_area_m2: Some(30),
+        },
+    )
+    .await
+    .unwrap();
+    let seen = |list: Vec<standards::Standard>| -> Vec<(Option<String>, &'static str)> {
+        list.into_iter()
+            .map(|st| (st.org_code, st.kind.code()))
+            .collect()
+    };
+    let c_sees = seen(standards::list(&t.db, &worker).await.unwrap());
+    let c2_sees = seen(standards::list(&t.db, &other).await.unwrap());
+    assert!(c_sees.contains(&(s("C"), "micro")) && c_sees.contains(&(s("D"), "centre")));
+    assert!(!c2_sees.contains(&(s("C"), "micro")), "{c2_sees:?}");
+    assert!(c2_sees.contains(&(s("D"), "centre")) && c2_sees.contains(&(None, "centre")));
     assert!(matches!(
         positions::show(&t.db, &other, small.id).await.unwrap_err(),
         OpsError::NotFound { .. }

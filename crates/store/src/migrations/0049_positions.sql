@@ -18,7 +18,7 @@ CREATE TABLE positions (
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX positions_scope ON positions (org_path, id);
-CREATE INDEX positions_kind ON positions (kind, org_path);
+CREATE INDEX positions_kind ON positions (kind, org_path, id);
 
 CREATE TABLE position_standards (
     org_path {{path}} NOT NULL,

@@ -130,7 +130,45 @@ async fn subtree_move_rewrites_paths_and_counts(on: Backend) {
     assert_eq!(b.subtree_member_count, 3);
 
     let x = orgs::by_id(&mut tx, x.id).await.unwrap().unwrap();
+    // A position run from the org, and a standard set for it, move with it.
+    let position = jiceng_store::positions::insert(
+        &mut tx,
+        &jiceng_store::positions::NewPosition {
+            kind: jiceng_domain::positions::PositionKind::Micro,
+            name: "微阵地",
+            org_id: x.id,
+            org_path: &x.path,
+            unit_id: None,
+            point: (119.0, 25.4),
+            area_m2: 40,
+            rooms: None,
+            facilities: None,
+            hours: None,
+            by: "test",
+        },
+    )
+    .await
+    .unwrap();
+    jiceng_store::positions::set_standard(
+        &mut tx,
+        &x.path,
+        jiceng_domain::positions::PositionKind::Micro,
+        Some(30),
+    )
+    .await
+    .unwrap();
     orgs::move_subtree(&mut tx, &x, &c).await.unwrap();
+    let kept = jiceng_store::positions::by_id(&mut tx, position)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.org_path, format!("/{}/{}/{}/", a.id, c.id, x.id));
+    let standards = jiceng_store::positions::standards(&mut tx).await.unwrap();
+    assert!(
+        standards
+            .iter()
+            .any(|(p, k, _)| *p == kept.org_path && k == "micro")
+    );
     let moved = orgs::by_id(&mut tx, x.id).await.unwrap().unwrap();
     assert_eq!(moved.path, format!("/{}/{}/{}/", a.id, c.id, x.id));
     assert_eq!(moved.parent_id, Some(c.id));

@@ -73,9 +73,9 @@ pub async fn show(
 )]
 pub async fn standards(
     State(s): State<AppState>,
-    _a: Authed,
+    a: Authed,
 ) -> Result<Json<Vec<Standard>>, ApiError> {
-    Ok(Json(standards::list(&s.db).await?))
+    Ok(Json(standards::list(&s.db, &a.actor).await?))
 }
 
 #[utoipa::path(

@@ -58,7 +58,7 @@ async fn page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String) -> 
         q: q.clone(),
         kinds: kinds(v),
         rows: Vec::new(),
-        standards: standards::list(&s.db)
+        standards: standards::list(&s.db, &v.actor)
             .await
             .unwrap_or_default()
             .into_iter()
