@@ -54,7 +54,8 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Standard>, OpsError> {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StandardInput {
-    /// The org it holds for (a district or below); the whole city when none.
+    /// The org it holds for; the actor's own when none (the whole city for the whole
+    /// deployment).
     pub org: Option<String>,
     pub kind: Option<String>,
     /// The least floor area, m²; none takes the standard away.
@@ -72,10 +73,24 @@ pub async fn set(db: &Db, actor: &Actor, input: StandardInput) -> Result<Vec<Sta
                 .await?
                 .path
         }
-        None => String::new(),
+        // The actor's own org's subtree; the whole city for the whole deployment.
+        None if actor.scope_path() == "/" => String::new(),
+        None => actor.scope_path().to_string(),
     };
     policy::may_set_standard(actor, if path.is_empty() { "/" } else { &path })?;
+    let was = store::standards(&mut tx)
+        .await?
+        .into_iter()
+        .find(|(at, k, _)| *at == path && k == kind.code())
+        .map(|(_, _, m2)| m2);
     store::set_standard(&mut tx, &path, kind, m2).await?;
+    let entry = |m2: Option<i64>| {
+        format!(
+            "{{\"kind\":\"{}\",\"min_area_m2\":{}}}",
+            kind.code(),
+            m2.map_or("null".into(), |m| m.to_string())
+        )
+    };
     audit::append(
         &mut tx,
         audit::Entry {
@@ -83,12 +98,8 @@ pub async fn set(db: &Db, actor: &Actor, input: StandardInput) -> Result<Vec<Sta
             operation: "position.standard",
             target: &format!("position-standard:{}", kind.code()),
             path: Some(if path.is_empty() { "/" } else { &path }),
-            before: None,
-            after: Some(format!(
-                "{{\"kind\":\"{}\",\"min_area_m2\":{}}}",
-                kind.code(),
-                m2.map_or("null".into(), |m| m.to_string())
-            )),
+            before: Some(entry(was)),
+            after: Some(entry(m2)),
         },
     )
     .await?;

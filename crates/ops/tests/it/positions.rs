@@ -96,6 +96,27 @@ async fn positions_are_registered_flagged_below_standard_and_kept_in_scope(on: B
             .collect()
     };
     let c_sees = seen(standards::list(&t.db, &worker).await.unwrap());
+    // Naming no org sets it for the setter's own (the district's); the audit keeps what it was.
+    standards::set(
+        &t.db,
+        &district,
+        StandardInput {
+            org: None,
+            kind: s("centre"),
+            min_area_m2: Some(450),
+        },
+    )
+    .await
+    .unwrap();
+    let before = texts(
+        &t.db,
+        "SELECT before_json FROM audit_log WHERE operation = 'position.standard' ORDER BY seq DESC LIMIT 1",
+    )
+    .await;
+    assert_eq!(
+        before,
+        vec!["{\"kind\":\"centre\",\"min_area_m2\":400}".to_string()]
+    );
     let c2_sees = seen(standards::list(&t.db, &other).await.unwrap());
     assert!(c_sees.contains(&(s("C"), "micro")) && c_sees.contains(&(s("D"), "centre")));
     assert!(!c2_sees.contains(&(s("C"), "micro")), "{c2_sees:?}");
