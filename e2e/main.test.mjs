@@ -486,6 +486,45 @@ test('a building named like a script is drawn as text in the map tooltip', async
   await worker.context().close();
 });
 
+test('a suggested site named like a script is drawn as text in the service circle and its map tooltip', async () => {
+  const street = await signIn('street');
+  const errors = [];
+  street.on('pageerror', (e) => errors.push(e.message));
+  street.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await street.goto(`${base}/`);
+  const csrf = await street.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']);
+  const scope = 'within=C350302001001&k=1&minutes=5';
+  const first = await (await street.request.get(`${base}/api/v1/circle/siting?${scope}`)).json();
+  assert.equal(first.sites.length, 1, JSON.stringify(first));
+  // A building at the very point of the best site: as good a site, and listed before it (a
+  // quote sorts before every other name), so siting now suggests it.
+  const evil = '"><img src=x onerror="window.__xss=5">';
+  const r = await street.request.post(`${base}/api/v1/grid-places`, {
+    data: { kind: 'building', name: evil, lon: first.sites[0].lon, lat: first.sites[0].lat, households: 1 },
+    headers: { 'x-csrf-token': csrf },
+  });
+  assert.ok(r.ok(), `${r.status()} ${await r.text()}`);
+  await street.goto(`${base}/circle?${scope}`);
+  await street.waitForSelector('#circle-map canvas');
+  assert.match(await street.textContent('.siting'), /"><img src=x onerror="window.__xss=5">/, 'the table shows the name as written');
+  const shown = await street.evaluate(() => {
+    const chart = echarts.getInstanceByDom(document.getElementById('circle-map'));
+    const sites = chart.getOption().series[2].data;
+    if (sites.length !== 1) return false;
+    chart.dispatchAction({ type: 'showTip', seriesIndex: 2, dataIndex: 0 });
+    return true;
+  });
+  assert.equal(shown, true, 'the suggested site is on the map');
+  const tip = street.locator('#circle-map div', { hasText: 'onerror' }).last();
+  await tip.waitFor();
+  assert.match(await tip.textContent(), /<img src=x onerror=/, 'the tooltip shows the name as text');
+  assert.equal(await street.evaluate(() => window.__xss), undefined, 'no script ran');
+  assert.equal(await street.locator('main img[src=x]').count(), 0, 'no element was made from the name');
+  await street.screenshot({ path: join(shots, '49-circle-site-escaped.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await street.context().close();
+});
+
 test('free text shaped like scripts is shown as text on every page that draws it', async () => {
   const street = await signIn('street');
   const errors = [];
