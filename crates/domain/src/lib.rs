@@ -7,6 +7,7 @@ pub mod msg;
 mod labels;
 
 pub mod accounts;
+pub mod activities;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
@@ -100,6 +101,10 @@ pub fn all_labels() -> Vec<&'static str> {
         wishes::WishStatus::LABELS,
         wishes::WishMove::LABELS,
         positions::PositionKind::LABELS,
+        activities::SignupState::LABELS,
+        activities::Audience::LABELS,
+        activities::ActivityStatus::LABELS,
+        activities::Scan::LABELS,
         residents::ResidentStatus::LABELS,
         residents::Review::LABELS,
         needs::NeedStatus::LABELS,

@@ -31,6 +31,8 @@ pub enum Area {
     Problems,
     Positions,
     Circle,
+    Volunteers,
+    Activities,
     NeedFigures,
     Cases,
     NewCase,
@@ -88,7 +90,8 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Projects | Area::Matching => organiser(role),
         Area::Errands => organiser(role) || matches!(role, Role::Member | Role::Resident),
         Area::Problems => organiser(role),
-        Area::Positions | Area::Circle => organiser(role),
+        Area::Positions | Area::Circle | Area::Volunteers => organiser(role),
+        Area::Activities => organiser(role) || matches!(role, Role::Member | Role::Resident),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

@@ -79,3 +79,25 @@ impl RatingInput {
         Ok((rating, note))
     }
 }
+
+/// A list's `after` cursor written as `path~id` (lists by org path, then id).
+pub fn path_cursor(raw: &Option<String>) -> Result<Option<(String, i64)>, Invalid> {
+    match opt(raw) {
+        Some(raw) => Ok(Some(
+            raw.rsplit_once('~')
+                .and_then(|(p, id)| Some((p.to_string(), id.parse::<i64>().ok()?)))
+                .ok_or_else(|| Invalid::new("after", raw, msg!("应为上一页给出的 next")))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A `path~id` cursor must lie within the subtree the list reads.
+pub fn cursor_within(after: &Option<(String, i64)>, path: &str) -> Result<(), Invalid> {
+    match after {
+        Some((p, _)) if !p.starts_with(path) => {
+            Err(Invalid::new("after", p, msg!("应为上一页给出的 next")))
+        }
+        _ => Ok(()),
+    }
+}

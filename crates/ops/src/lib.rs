@@ -9,6 +9,7 @@ mod later;
 mod refusal;
 
 pub mod accounts;
+pub mod activities;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
@@ -35,6 +36,7 @@ pub mod resources;
 pub mod service;
 mod throttle;
 pub mod units;
+pub mod volunteers;
 pub mod wishes;
 
 pub use access::Actor;

@@ -45,10 +45,14 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     actor.may_write(&community.path)?;
     let member =
         crate::registrations::credited(&mut tx, actor, "member", member_id, community.id).await?;
+    let volunteer_id = jiceng_store::volunteers::of_member(&mut tx, member.id)
+        .await?
+        .map(|v| v.id);
     let id = store::insert(
         &mut tx,
         &NewService {
             member_id: member.id,
+            volunteer_id,
             community_org_id: community.id,
             served_on,
             minutes,
@@ -58,7 +62,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewServiceInput) -> Result<Serv
     )
     .await?;
     let row = store::by_id(&mut tx, id).await?.expect("just written");
-    crate::points::kept::members(&mut tx, &[row.member_id], Some(row.served_on)).await?;
+    crate::points::kept::members(&mut tx, &[member.id], Some(row.served_on)).await?;
     audit::append(
         &mut tx,
         audit::Entry {
@@ -84,13 +88,17 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<Service, OpsError
     actor.reach(&row.community_path, "志愿服务记录", id)?;
     actor.may_write(&row.community_path)?;
     store::delete(&mut tx, id).await?;
-    crate::points::kept::members(&mut tx, &[row.member_id], Some(row.served_on)).await?;
+    let members: Vec<i64> = row.member_id.into_iter().collect();
+    crate::points::kept::members(&mut tx, &members, Some(row.served_on)).await?;
     audit::append(
         &mut tx,
         audit::Entry {
             actor: &actor.audit_name(),
             operation: "service.delete",
-            target: &format!("member:{}", row.member_id),
+            target: &match (row.member_id, row.volunteer_id) {
+                (Some(m), _) => format!("member:{m}"),
+                (None, v) => format!("volunteer:{}", v.unwrap_or_default()),
+            },
             path: Some(&row.community_path),
             before: serde_json::to_string(&row).ok(),
             after: None,
@@ -162,8 +170,13 @@ pub async fn at_community(
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Service {
     pub id: i64,
-    pub member_id: i64,
+    /// The member who served; none for a resident volunteer (whose hours reach no points).
+    pub member_id: Option<i64>,
+    pub volunteer_id: Option<i64>,
+    /// The member's or volunteer's name.
     pub member_name: String,
+    /// The activity whose confirmed hours it records, if any.
+    pub activity_id: Option<i64>,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -179,7 +192,9 @@ impl From<jiceng_store::service::ServiceRow> for Service {
         Service {
             id: r.id,
             member_id: r.member_id,
+            volunteer_id: r.volunteer_id,
             member_name: r.member_name,
+            activity_id: r.activity_id,
             community_org_id: r.community_org_id,
             community_code: r.community_code,
             community_name: r.community_name,

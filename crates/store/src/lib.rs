@@ -6,6 +6,7 @@ mod error;
 mod migrate;
 
 pub mod accounts;
+pub mod activities;
 pub mod assessment;
 pub mod audit;
 pub mod audit_archive;
@@ -37,6 +38,7 @@ pub mod resources;
 pub mod service;
 pub mod throttles;
 pub mod units;
+pub mod volunteers;
 pub mod wishes;
 
 pub use db::{Backend, Db, Lease, Tx};

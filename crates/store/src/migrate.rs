@@ -1,7 +1,7 @@
 //! Versioned, forward-only migrations. Each is one SQL file for both backends; the only
 //! dialect differences are spelled as tokens: `{{id}}` (an auto-numbered primary key),
 //! `{{path}}` (text compared byte-wise, so materialized-path ranges work under any locale)
-//! and `{{bytes}}` (a binary column).
+//! and `{{bytes}}` (a binary column); `{{ids_after T}}` follows a table rebuilt with its ids.
 
 use crate::db::on;
 use crate::{Backend, Db, StoreError};
@@ -259,6 +259,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "positions",
         sql: include_str!("migrations/0049_positions.sql"),
     },
+    Migration {
+        version: 50,
+        name: "volunteers",
+        sql: include_str!("migrations/0050_volunteers.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -285,7 +290,16 @@ fn render(sql: &str, backend: Backend) -> String {
             "CAST(FLOOR(EXTRACT(EPOCH FROM (c.closed_at - c.received_at)) / 60) AS BIGINT)",
         ),
     };
-    sql.replace("{{id}}", id)
+    // A table rebuilt with its rows' ids: PostgreSQL's identity goes on past the last one
+    // (SQLite's rowid does by itself).
+    let rebuilt = |table: &str| match backend {
+        Backend::Sqlite => String::new(),
+        Backend::Postgres => format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false);"
+        ),
+    };
+    sql.replace("{{ids_after service_records}}", &rebuilt("service_records"))
+        .replace("{{id}}", id)
         .replace("{{path}}", path)
         .replace("{{bytes}}", bytes)
         .replace("{{received_month}}", month)

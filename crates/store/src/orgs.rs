@@ -482,3 +482,16 @@ pub async fn roots(tx: &mut Tx) -> Result<i64, StoreError> {
         on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL").fetch_one(c).await)?,
     )
 }
+
+/// The district, street and community at or above the org `id`.
+pub async fn levels_of(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<(Option<i64>, Option<i64>, Option<i64>), StoreError> {
+    Ok(
+        on!(tx, c => sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<i64>)>(
+        "SELECT district_org_id, street_org_id, community_org_id FROM org_levels WHERE org_id = $1")
+        .bind(id).fetch_optional(c).await)?
+        .unwrap_or_default(),
+    )
+}

@@ -9,8 +9,11 @@ use jiceng_domain::clock;
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct ServiceRow {
     pub id: i64,
-    pub member_id: i64,
+    /// The member who served, when the volunteer is one (only their hours reach points).
+    pub member_id: Option<i64>,
+    pub volunteer_id: Option<i64>,
     pub member_name: String,
+    pub activity_id: Option<i64>,
     pub community_org_id: i64,
     pub community_code: String,
     pub community_name: String,
@@ -21,12 +24,16 @@ pub struct ServiceRow {
     pub recorded_by: String,
 }
 
-const SELECT: &str = "SELECT s.id, s.member_id, m.name AS member_name, s.community_org_id, c.code AS community_code, \
+const SELECT: &str = "SELECT s.id, s.member_id, s.volunteer_id, COALESCE(m.name, v.name) AS member_name, s.activity_id, \
+     s.community_org_id, c.code AS community_code, \
      c.name AS community_name, c.path AS community_path, s.served_on, s.minutes, s.activity, s.recorded_by \
-     FROM service_records s JOIN members m ON m.id = s.member_id JOIN orgs c ON c.id = s.community_org_id";
+     FROM service_records s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN volunteers v ON v.id = s.volunteer_id \
+     JOIN orgs c ON c.id = s.community_org_id";
 
 pub struct NewService<'a> {
     pub member_id: i64,
+    /// The member's volunteer record, when they registered as one.
+    pub volunteer_id: Option<i64>,
     pub community_org_id: i64,
     pub served_on: NaiveDate,
     pub minutes: i64,
@@ -37,12 +44,12 @@ pub struct NewService<'a> {
 pub async fn insert(tx: &mut Tx, s: &NewService<'_>) -> Result<i64, StoreError> {
     let sql = format!(
         "INSERT INTO service_records (member_id, community_org_id, served_on, minutes, activity, recorded_by, created_at, \
-         district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, {}) RETURNING id",
+         volunteer_id, district_org_id, street_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {}) RETURNING id",
         crate::orgs::levels_of_community("$2")
     );
     Ok(on!(tx, c => sqlx::query_scalar(&sql)
         .bind(s.member_id).bind(s.community_org_id).bind(s.served_on).bind(s.minutes)
-        .bind(s.activity).bind(s.by).bind(clock::now()).fetch_one(c).await)?)
+        .bind(s.activity).bind(s.by).bind(clock::now()).bind(s.volunteer_id).fetch_one(c).await)?)
 }
 
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<ServiceRow>, StoreError> {
@@ -51,6 +58,8 @@ pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<ServiceRow>, StoreErro
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    // A record an activity's confirmation wrote leaves its sign-up without one.
+    on!(tx, c => sqlx::query("UPDATE signups SET service_id = NULL WHERE service_id = $1").bind(id).execute(c).await.map(|_| ()))?;
     on!(tx, c => sqlx::query("DELETE FROM service_records WHERE id = $1").bind(id).execute(c).await.map(|_| ()))?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 mod accounts;
+mod activities;
 mod api;
 mod assessment;
 mod audit;
@@ -34,6 +35,7 @@ pub mod routes;
 mod service;
 mod settings;
 mod units;
+mod volunteers;
 mod wishes;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -205,8 +207,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "jiceng 正在监听");
-    // Overdue cases are escalated, and errands overtaken by time written so, every five
-    // minutes.
+    // Overdue cases are escalated, errands overtaken by time and lapsed offers of activity
+    // places written so, every five minutes.
     let escalating = db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -222,6 +224,12 @@ pub async fn serve(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "已处理超时的红色代办"),
                 Err(e) => tracing::warn!(error = %e, "处理超时的红色代办失败"),
+            }
+            // Places offered from a waiting line and not confirmed in time pass to the next.
+            match jiceng_ops::activities::signup::sweep(&escalating, clock::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "已处理逾期未确认的候补名额"),
+                Err(e) => tracing::warn!(error = %e, "处理逾期的候补名额失败"),
             }
         }
     });

@@ -85,6 +85,13 @@ pub enum Noun {
     Problem,
     /// A service position (阵地): the readers of the org that runs it.
     Position,
+    /// A volunteer: the readers of their community, or the member or resident themselves.
+    Volunteer,
+    /// A volunteer team: the readers of its community.
+    Team,
+    /// A volunteer activity: its community's readers; the members and residents of its
+    /// district while it is published; anyone signed up for it.
+    Activity,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

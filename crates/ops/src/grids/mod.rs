@@ -324,6 +324,18 @@ pub async fn add_team_member(
         }
         e => e.into(),
     })?;
+    if role == jiceng_domain::grids::TeamRole::Volunteer {
+        crate::volunteers::from_grid_team(
+            &mut tx,
+            actor,
+            id,
+            &name,
+            phone.as_deref(),
+            new.member_id,
+            &community,
+        )
+        .await?;
+    }
     let row = jiceng_store::cases::TeamRow {
         id,
         grid_id: grid.id,

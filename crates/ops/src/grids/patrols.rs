@@ -5,7 +5,7 @@ use crate::cases::intake::{self, NewCase};
 use crate::cases::settings;
 use crate::input::{opt, required};
 use crate::{Actor, OpsError, Page};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::Duration;
 use jiceng_domain::cases::{CaseStatus, patrol};
 use jiceng_domain::clock;
 use jiceng_domain::{Invalid, msg, text};
@@ -28,14 +28,6 @@ pub struct NewPatrolInput {
     pub track: Option<serde_json::Value>,
 }
 
-fn local_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, Invalid> {
-    let t = raw.trim().replace(' ', "T");
-    let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| Invalid::new(field, raw, msg!("时间应写作 2026-11-23 08:30")))?;
-    Ok(clock::from_local(naive))
-}
-
 /// Grid workers patrol the grids of their community; dispatchers may log for them.
 fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
     actor.may_work_grid(community_path)
@@ -44,8 +36,9 @@ fn may_patrol(actor: &Actor, community_path: &str) -> Result<(), OpsError> {
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewPatrolInput) -> Result<Patrol, OpsError> {
     let code = required("grid", &new.grid)?.to_string();
-    let started = local_time("started_at", required("started_at", &new.started_at)?)?;
-    let ended = local_time("ended_at", required("ended_at", &new.ended_at)?)?;
+    let started =
+        jiceng_domain::text::local_time("started_at", required("started_at", &new.started_at)?)?;
+    let ended = jiceng_domain::text::local_time("ended_at", required("ended_at", &new.ended_at)?)?;
     let visits = new.visits.unwrap_or(0);
     let minutes = patrol::check(started, ended, visits, clock::now())?;
     let findings = opt(&new.findings)

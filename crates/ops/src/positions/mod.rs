@@ -175,21 +175,10 @@ pub struct ListPositions {
 pub async fn list(db: &Db, actor: &Actor, q: ListPositions) -> Result<Page<Position>, OpsError> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let kind = opt(&q.kind).map(PositionKind::parse).transpose()?;
-    let after = match opt(&q.after) {
-        Some(raw) => Some(
-            raw.rsplit_once('~')
-                .and_then(|(p, id)| Some((p.to_string(), id.parse::<i64>().ok()?)))
-                .ok_or_else(|| Invalid::new("after", raw, msg!("应为上一页给出的 next")))?,
-        ),
-        None => None,
-    };
+    let after = crate::input::path_cursor(&q.after)?;
     let mut tx = db.read().await?;
     let path = crate::orgs::within_path(&mut tx, actor, &q.within).await?;
-    if let Some((p, _)) = &after
-        && !p.starts_with(&path)
-    {
-        return Err(Invalid::new("after", p, msg!("应为上一页给出的 next")).into());
-    }
+    crate::input::cursor_within(&after, &path)?;
     let rows = store::within(&mut tx, &path, kind, after, limit + 1).await?;
     let standards = store::standards(&mut tx).await?;
     Ok(Page::after_last(

@@ -99,16 +99,6 @@ struct TotpPage {
     error: String,
 }
 
-fn qr_svg(uri: &str) -> String {
-    qrcode::QrCode::new(uri.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color>()
-                .min_dimensions(200, 200)
-                .build()
-        })
-        .unwrap_or_default()
-}
-
 async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
     let title = v.t("totp.title").to_string();
     let enrolled = jiceng_ops::accounts::second_factor::enrolled(&s.db, &v.actor).await?;
@@ -116,7 +106,7 @@ async fn page_with(s: &AppState, v: &Viewer, error: String) -> PageResult {
         (String::new(), String::new())
     } else {
         let e = second_factor::start_enrolment(&s.db, &v.actor).await?;
-        (qr_svg(&e.uri), e.secret)
+        (crate::pages::qr_svg(&e.uri), e.secret)
     };
     Ok(render(&TotpPage {
         l: v.layout(title),

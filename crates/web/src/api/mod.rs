@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 23] = [
+    let features: [fn(routes::Table) -> routes::Table; 25] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -35,6 +35,8 @@ pub fn routes() -> routes::Table {
         crate::errands::api,
         crate::problems::api,
         crate::positions::api,
+        crate::volunteers::api,
+        crate::activities::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 23] = [
+    let features: [fn(routes::Table) -> routes::Table; 25] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -48,6 +48,8 @@ pub fn routes() -> routes::Table {
         crate::errands::pages,
         crate::problems::pages,
         crate::positions::pages,
+        crate::volunteers::pages,
+        crate::activities::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;
@@ -317,6 +319,17 @@ pub fn error_page(lang: Lang, e: &OpsError) -> Response {
         }),
     )
         .into_response()
+}
+
+/// A link drawn as a QR code (SVG), for a phone's camera.
+pub fn qr_svg(uri: &str) -> String {
+    qrcode::QrCode::new(uri.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build()
+        })
+        .unwrap_or_default()
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

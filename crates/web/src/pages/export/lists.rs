@@ -324,7 +324,7 @@ pub async fn service(State(s): State<AppState>, v: Viewer, Query(q): Q) -> PageR
                     vec![
                         r.served_on.to_string(),
                         r.community_name,
-                        r.member_id.to_string(),
+                        r.member_id.map(|m| m.to_string()).unwrap_or_default(),
                         r.member_name,
                         r.activity,
                         r.minutes.to_string(),
