@@ -16,6 +16,7 @@ mod positions;
 mod rng;
 mod service;
 mod tree;
+mod volunteers;
 mod wishes;
 
 use chrono::Days;
@@ -68,6 +69,10 @@ pub struct DemoSummary {
     pub resources: usize,
     pub projects: usize,
     pub errands: usize,
+    pub volunteers: usize,
+    /// Volunteer activities, past and to come, and their sign-ups.
+    pub activities: usize,
+    pub signups: usize,
     pub grids: usize,
     pub cases: usize,
     /// One account per role, all with `password`.
@@ -195,6 +200,9 @@ pub async fn build(
     progress.stage("需求、资源与项目", 1);
     let lists = lists::load(&mut tx, &mut rng, today, spec.scale).await?;
     positions::load(&mut tx, &mut rng).await?;
+    // Volunteers serve from the positions: their activities are held there.
+    let (volunteers, _teams, activities, signups) =
+        volunteers::load(&mut tx, &mut rng, today).await?;
     progress.advance(1);
     // A demo is tried without an authenticator app: its administrators sign in with the
     // password alone. A deployment's default asks them for a second factor.
@@ -240,6 +248,9 @@ pub async fn build(
         resources: lists.resources,
         projects: lists.projects,
         errands: lists.errands,
+        volunteers,
+        activities,
+        signups,
         grids: loaded.grids,
         cases: loaded.cases,
         accounts,

@@ -80,6 +80,20 @@ pub fn past_date(
     Ok(d)
 }
 
+/// A moment as people write it in Shanghai time: `2026-11-23 08:30` (seconds optional, a `T`
+/// for the space too).
+pub fn local_time(
+    field: &'static str,
+    raw: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, Invalid> {
+    use chrono::NaiveDateTime;
+    let t = raw.trim().replace(' ', "T");
+    let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| Invalid::new(field, raw, msg!("时间应写作 2026-11-23 08:30")))?;
+    Ok(crate::clock::from_local(naive))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,18 +121,4 @@ mod tests {
         assert!(date("date", "2020-02-30").is_err());
         assert!(past_date("date", "2027-01-01", today).is_err());
     }
-}
-
-/// A moment as people write it in Shanghai time: `2026-11-23 08:30` (seconds optional, a `T`
-/// for the space too).
-pub fn local_time(
-    field: &'static str,
-    raw: &str,
-) -> Result<chrono::DateTime<chrono::Utc>, Invalid> {
-    use chrono::NaiveDateTime;
-    let t = raw.trim().replace(' ', "T");
-    let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| Invalid::new(field, raw, msg!("时间应写作 2026-11-23 08:30")))?;
-    Ok(crate::clock::from_local(naive))
 }

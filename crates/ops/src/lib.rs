@@ -39,7 +39,7 @@ pub mod units;
 pub mod volunteers;
 pub mod wishes;
 
-pub use access::Actor;
+pub use access::{Actor, UserActor};
 pub use error::{ErrorBody, OpsError};
 pub use jiceng_store::Db;
 

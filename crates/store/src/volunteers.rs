@@ -288,3 +288,16 @@ pub async fn served(
     Ok(on!(tx, c => sqlx::query_as::<_, ServedRow>(sql)
         .bind(volunteer).bind(member.unwrap_or(-1)).bind(from).bind(to).fetch_all(c).await)?)
 }
+
+/// Who in a community might volunteer, for a generated city: the members registered there
+/// (双报到) and its confirmed residents: (community, member, resident, name, phone).
+pub type Candidate = (i64, Option<i64>, Option<i64>, String, Option<String>);
+
+pub async fn candidates(tx: &mut Tx) -> Result<Vec<Candidate>, StoreError> {
+    Ok(on!(tx, c => sqlx::query_as::<_, Candidate>(
+        "SELECT r.community_org_id, m.id, CAST(NULL AS BIGINT), m.name, m.phone FROM registrations r \
+         JOIN members m ON m.id = r.member_id WHERE r.ended_on IS NULL \
+         UNION ALL SELECT x.community_org_id, CAST(NULL AS BIGINT), x.id, x.name, x.phone FROM residents x \
+         WHERE x.status = 'confirmed' ORDER BY 1, 2, 3")
+        .fetch_all(c).await)?)
+}

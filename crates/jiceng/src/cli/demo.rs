@@ -53,7 +53,7 @@ fn render(s: &DemoSummary) -> String {
             .map(|a| format!("  {:<10} {}（{}）", a.username, a.role, a.scope)),
     );
     let head = format!(
-        "已生成演示城市 {}（{}）：{} 个街道、{} 个社区、{} 个党组织、{} 个驻区单位、{} 名党员、{} 个委员席位、{} 条双报到记录、{} 次会议、{} 条积分登记、{} 项双向评价、{} 项共建履职事项、{} 条志愿服务记录、{} 个微心愿、{} 个网格、{} 件案件，用时 {:.1} 秒",
+        "已生成演示城市 {}（{}）：{} 个街道、{} 个社区、{} 个党组织、{} 个驻区单位、{} 名党员、{} 个委员席位、{} 条双报到记录、{} 次会议、{} 条积分登记、{} 项双向评价、{} 项共建履职事项、{} 条志愿服务记录、{} 名志愿者、{} 项志愿活动（{} 人次报名）、{} 个微心愿、{} 个网格、{} 件案件，用时 {:.1} 秒",
         s.city,
         s.city_code,
         s.streets,
@@ -68,6 +68,9 @@ fn render(s: &DemoSummary) -> String {
         s.evaluations,
         s.commitments,
         s.service_records,
+        s.volunteers,
+        s.activities,
+        s.signups,
         s.wishes,
         s.grids,
         s.cases,

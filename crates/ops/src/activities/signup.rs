@@ -152,7 +152,7 @@ pub async fn cancel(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, O
     let now = clock::now();
     if s.state.holds_place() && !rules::may_cancel(a.starts_at, a.cancel_before_minutes, now) {
         return Err(Invalid::new(
-            "activity",
+            "activity_id",
             id,
             msg!(
                 "活动开始前 {hours} 小时起不能再取消",

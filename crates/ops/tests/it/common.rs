@@ -259,3 +259,65 @@ pub async fn accounts_with_unit(db: &Db, name: &str, unit: i64) -> Actor {
     let session = accounts::login(db, name, PW, "test").await.unwrap();
     accounts::session_actor(db, &session.token).await.unwrap().0
 }
+
+/// `n` party members of B1, written in bulk and acting as themselves without accounts (no
+/// password to hash): many people at once, for the concurrency tests.
+pub async fn many_members(db: &Db, n: usize) -> Vec<Actor> {
+    use jiceng_domain::{Gender, MemberStatus};
+    use jiceng_store::members::MemberFields;
+    let mut tx = db.write().await.unwrap();
+    let org = jiceng_store::orgs::by_code(&mut tx, "B1")
+        .await
+        .unwrap()
+        .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap();
+    let rows: Vec<(i64, i64, &str, MemberFields)> = (0..n)
+        .map(|i| {
+            let birth = (day + chrono::Duration::days((i / 900) as i64)).to_string();
+            (
+                1_000_000 + i as i64,
+                org.id,
+                org.path.as_str(),
+                MemberFields {
+                    name: format!("志愿者{i}"),
+                    gender: Gender::Male,
+                    ethnicity: "汉族".into(),
+                    birth_date: day,
+                    id_number: id_number(&birth, (i % 900) as u32 + 1),
+                    phone: None,
+                    education: None,
+                    joined_on: day,
+                    full_on: None,
+                    status: MemberStatus::Full,
+                    categories: 0,
+                    residence_division: None,
+                    employer_unit_id: None,
+                },
+            )
+        })
+        .collect();
+    jiceng_store::members::insert_many(&mut tx, &rows)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    rows.iter()
+        .map(|(id, _, path, f)| {
+            Actor::User(jiceng_ops::UserActor {
+                id: *id,
+                username: format!("m{id}"),
+                display_name: f.name.clone(),
+                role: jiceng_domain::Role::Member,
+                scope_path: path.to_string(),
+                scope_code: None,
+                scope_division: None,
+                member_id: Some(*id),
+                unit_id: None,
+                department_id: None,
+                read_only: false,
+                must_change_password: false,
+                owes_second_factor: false,
+                duties_split: false,
+            })
+        })
+        .collect()
+}

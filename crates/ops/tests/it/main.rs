@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod activities;
 mod archive;
 mod assessment;
 mod case_photos;
@@ -28,4 +29,5 @@ mod residents;
 mod resources;
 mod service;
 mod trust;
+mod volunteers;
 mod wishes;

@@ -31,6 +31,16 @@ enum Names {
     Need,
     /// A place mapped in a grid (a building).
     Place,
+    /// A service position (阵地).
+    Position,
+    /// A volunteer team.
+    Team,
+    /// A volunteer.
+    Volunteer,
+    /// A role of the activity the path names.
+    Role,
+    /// A sign-up for the activity the path names.
+    Signup,
     /// Shared by the whole deployment, so in nobody's scope and nobody's to hide: departments,
     /// administrative divisions, and a token's scope (read or write).
     Shared,
@@ -56,6 +66,11 @@ fn names(path: &str, field: &str) -> Option<Names> {
         "community" | "place_id" if path == "/api/v1/resident/session" => Anywhere,
         "need_id" => Need,
         "place_id" => Place,
+        "position_id" => Position,
+        "team_id" => Team,
+        "volunteer_id" => Volunteer,
+        "role_id" => Role,
+        "signup_id" => Signup,
         "community" => Community,
         "org" | "parent" | "branch" | "to" | "scope" | "joint_orgs" => Org,
         "member_id" | "member" | "visitors" => Member,
@@ -159,6 +174,23 @@ struct Extra {
     need_out: i64,
     /// An open errand of C.
     errand_in: i64,
+    /// Service positions and volunteer teams of C and of X.
+    position_in: i64,
+    position_out: i64,
+    team_in: i64,
+    team_out: i64,
+    /// The member's volunteer record (in C) and a grid volunteer of X.
+    volunteer_in: i64,
+    volunteer_out: i64,
+    /// Activities of C: one to sign up for, one the member holds a place in (starting within
+    /// the hour, so attendance is taken).
+    activity_open: i64,
+    activity_held: i64,
+    role_open: i64,
+    signup_held: i64,
+    /// A role of an activity of X and the member's sign-up for it.
+    role_out: i64,
+    signup_out: i64,
 }
 
 async fn ok(app: &App, s: &Session, method: Method, uri: &str, body: Value) -> Value {
@@ -342,7 +374,140 @@ async fn extra(app: &App) -> Extra {
             )
         })
         .expect("a scheme with an item entered by hand");
+    let m = app.login("member").await;
+    let position = |org: &str, name: &str| json!({ "kind": "micro", "name": name, "org": org, "lon": 119.0, "lat": 25.4, "area_m2": 60 });
+    let position_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/positions",
+        position("C", "本辖区微阵地"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let position_out = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/positions",
+        position("X", "外辖区微阵地"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let team = |community: &str, name: &str| json!({ "name": name, "kind": "convenience", "community": community });
+    let team_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/teams",
+        team("C", "本辖区服务队"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let team_out = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/teams",
+        team("X", "外辖区服务队"),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    ok(app, &d, Method::POST, "/api/v1/grid-teams", json!({ "grid": grid_out, "role": "volunteer", "name": "外辖区志愿者", "phone": "13900000009" })).await;
+    let sql = "SELECT id FROM volunteers WHERE name = '外辖区志愿者'";
+    let volunteer_out: i64 = match &app._db.db {
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await,
+        Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+    }
+    .unwrap();
+    let local = |minutes: i64| {
+        jiceng_domain::clock::local(
+            jiceng_domain::clock::now() + chrono::Duration::minutes(minutes),
+        )
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+    };
+    let activity = |community: &str, title: &str, start: i64| {
+        json!({ "title": title, "community": community, "place": "广场",
+        "starts_at": local(start), "ends_at": local(start + 120), "roles": [{ "name": "引导员", "places": 3 }] })
+    };
+    let opened = |v: Value| {
+        (
+            v["activity"]["id"].as_i64().unwrap(),
+            v["roles"][0]["id"].as_i64().unwrap(),
+        )
+    };
+    let (activity_open, role_open) = opened(
+        ok(
+            app,
+            &d,
+            Method::POST,
+            "/api/v1/activities",
+            activity("C", "本辖区活动", 2 * 24 * 60),
+        )
+        .await,
+    );
+    let (activity_held, _) = opened(
+        ok(
+            app,
+            &d,
+            Method::POST,
+            "/api/v1/activities",
+            activity("C", "本辖区即将开始的活动", 30),
+        )
+        .await,
+    );
+    let (activity_out, role_out) = opened(
+        ok(
+            app,
+            &d,
+            Method::POST,
+            "/api/v1/activities",
+            activity("X", "外辖区活动", 2 * 24 * 60),
+        )
+        .await,
+    );
+    let signed = |v: Value| v["mine"]["id"].as_i64().unwrap();
+    let signup_held = signed(
+        ok(
+            app,
+            &m,
+            Method::POST,
+            &format!("/api/v1/activities/{activity_held}/signup"),
+            json!({}),
+        )
+        .await,
+    );
+    let signup_out = signed(
+        ok(
+            app,
+            &m,
+            Method::POST,
+            &format!("/api/v1/activities/{activity_out}/signup"),
+            json!({}),
+        )
+        .await,
+    );
+    let volunteer_in = ok(app, &m, Method::PUT, "/api/v1/volunteers/me", json!({})).await["id"]
+        .as_i64()
+        .unwrap();
     Extra {
+        position_in,
+        position_out,
+        team_in,
+        team_out,
+        volunteer_in,
+        volunteer_out,
+        activity_open,
+        activity_held,
+        role_open,
+        signup_held,
+        role_out,
+        signup_out,
         weak,
         grid_in,
         grid_out,
@@ -382,6 +547,11 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
     let due = jiceng_domain::clock::local(jiceng_domain::clock::now() + chrono::Duration::days(1))
         .format("%Y-%m-%d %H:%M")
         .to_string();
+    let due_end = jiceng_domain::clock::local(
+        jiceng_domain::clock::now() + chrono::Duration::days(1) + chrono::Duration::hours(2),
+    )
+    .format("%Y-%m-%d %H:%M")
+    .to_string();
     vec![
         tried(
             "street",
@@ -403,6 +573,42 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
             "/api/v1/positions",
             "",
             json!({ "kind": "micro", "name": "微阵地", "org": "C", "unit_id": x.unit_in, "lon": 119.0, "lat": 25.4, "area_m2": 60 }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/activities",
+            "",
+            json!({ "title": "本辖区义诊", "community": "C", "team_id": x.team_in, "position_id": x.position_in, "grid": x.grid_in,
+                    "starts_at": due, "ends_at": due_end, "roles": [{ "name": "医生", "places": 2 }] }),
+        ),
+        tried(
+            "member",
+            "POST",
+            "/api/v1/activities/{id}/signup",
+            &x.activity_open.to_string(),
+            json!({ "role_id": x.role_open }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/activities/{id}/attendance",
+            &x.activity_held.to_string(),
+            json!({ "signup_id": x.signup_held, "checked_in_at": now.format("%Y-%m-%d %H:%M").to_string() }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/teams",
+            "",
+            json!({ "name": "本辖区新队", "kind": "elderly", "community": "C", "unit_id": x.unit_in }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/teams/{id}/members",
+            &x.team_in.to_string(),
+            json!({ "volunteer_id": x.volunteer_in }),
         ),
         tried(
             "street",
@@ -650,6 +856,11 @@ fn out_and_missing(app: &App, x: &Extra, names: Names, base: &Value) -> (Value, 
         Names::CaseCode => (json!(x.case_code_out), json!("C000000000000")),
         Names::Need => (json!(x.need_out), json!(987654321)),
         Names::Place => (json!(x.place_out), json!(987654321)),
+        Names::Position => (json!(x.position_out), json!(987654321)),
+        Names::Team => (json!(x.team_out), json!(987654321)),
+        Names::Volunteer => (json!(x.volunteer_out), json!(987654321)),
+        Names::Role => (json!(x.role_out), json!(987654321)),
+        Names::Signup => (json!(x.signup_out), json!(987654321)),
         Names::Shared | Names::Unscoped | Names::Anywhere => unreachable!(),
     };
     let as_base = |v: Value, like: &Value| match (like, v) {

@@ -50,7 +50,8 @@ async fn each_role_sees_only_links_it_may_open() {
                 "the grid worker's tab bar"
             ),
             "member" => {
-                assert_eq!(tabs.len(), 5, "the member's tab bar: {tabs:?}");
+                assert_eq!(tabs.len(), 6, "the member's tab bar: {tabs:?}");
+                assert_eq!(tabs[4], "/activities", "{tabs:?}");
                 assert!(tabs[1].ends_with("/meetings"), "{tabs:?}");
                 assert!(tabs[2].ends_with("/points"), "{tabs:?}");
             }
@@ -273,7 +274,7 @@ async fn each_role_s_home_shows_its_own_work() {
                     minutes += p
                         .items
                         .iter()
-                        .filter(|s| s.member_id == id)
+                        .filter(|s| s.member_id == Some(id))
                         .map(|s| s.minutes)
                         .sum::<i64>();
                     match p.next {

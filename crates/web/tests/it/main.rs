@@ -4,6 +4,7 @@
 /// A phone photo: 640×480 with EXIF orientation 6 and a GPS block.
 pub(crate) const PHONE_PHOTO: &[u8] = include_bytes!("../../../ops/tests/fixtures/phone.jpg");
 
+mod activities;
 mod api;
 mod bodies;
 mod case_page;

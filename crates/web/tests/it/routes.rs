@@ -254,6 +254,15 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Position => {
             "SELECT CAST(p.id AS TEXT) FROM positions p WHERE NOT (p.org_path >= $1 AND p.org_path < $2) ORDER BY p.id DESC LIMIT 1"
         }
+        Noun::Volunteer => {
+            "SELECT CAST(v.id AS TEXT) FROM volunteers v WHERE NOT (v.org_path >= $1 AND v.org_path < $2) ORDER BY v.id DESC LIMIT 1"
+        }
+        Noun::Team => {
+            "SELECT CAST(t.id AS TEXT) FROM volunteer_teams t WHERE NOT (t.org_path >= $1 AND t.org_path < $2) ORDER BY t.id DESC LIMIT 1"
+        }
+        Noun::Activity => {
+            "SELECT CAST(a.id AS TEXT) FROM activities a WHERE NOT (a.org_path >= $1 AND a.org_path < $2) ORDER BY a.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
@@ -281,7 +290,7 @@ pub(crate) fn at(now: chrono::NaiveDateTime, minutes: i64) -> String {
 fn with_key(path: &str, key: &str) -> String {
     path.split('/')
         .map(|s| match s {
-            "{id}" | "{code}" => key,
+            "{id}" | "{code}" | "{volunteer_id}" => key,
             "{kind}" => "nowhere",
             "{verdict}" => "approve",
             s => s,
