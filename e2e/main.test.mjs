@@ -813,6 +813,99 @@ test('a resident posts a micro-wish on a phone; the community approves it, a mem
   await context.close();
 });
 
+/** Time passes for an activity: its times, and the check-ins taken so far, move `minutes`
+ * into the past, as if the morning had gone by (the server reads the clock; the test cannot
+ * wait three hours). */
+function timePasses(activity, minutes) {
+  const shift = (col) => `${col} = strftime('%Y-%m-%dT%H:%M:%S+00:00', ${col}, '-${minutes} minutes')`;
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'jiceng.db'),
+    `UPDATE activities SET ${shift('starts_at')}, ${shift('ends_at')} WHERE id = ${activity};
+     UPDATE signups SET ${shift('checked_in_at')} WHERE activity_id = ${activity} AND checked_in_at IS NOT NULL;`]);
+}
+
+test('a member signs up for a full activity, is waitlisted, promoted when someone cancels, checks in and out by QR on a phone, and finds the hours on the points ledger', async () => {
+  // The worker publishes an activity with one place, starting in twenty minutes.
+  const worker = await signIn('worker');
+  await worker.setViewportSize({ width: 1366, height: 768 });
+  await worker.goto(`${base}/activities`);
+  const local = (min) => new Date(Date.now() + min * 60000 + 8 * 3600000).toISOString().slice(0, 16).replace('T', ' ');
+  await worker.click('.activity-form summary');
+  await worker.fill('.activity-form input[name=title]', '浏览器测试：敬老院探访');
+  await worker.fill('.activity-form input[name=community]', 'C350302001001');
+  await worker.fill('.activity-form input[name=place]', '城厢区敬老院');
+  await worker.fill('.activity-form input[name=starts_at]', local(20));
+  await worker.fill('.activity-form input[name=ends_at]', local(200));
+  await worker.fill('.activity-form input[name=cancel_before_hours]', '0');
+  await worker.fill('.activity-form textarea[name=roles]', '陪护员 1');
+  await worker.screenshot({ path: join(shots, '60-activity-publish.png'), fullPage: true });
+  await Promise.all([worker.waitForURL(/\/activities\/\d+$/), worker.click('.activity-form button[type=submit]')]);
+  const activityUrl = worker.url();
+  const id = Number(activityUrl.split('/').pop());
+
+  // A resident takes the one place from the phone.
+  const { context: residentContext, phone: resident, desk } = await confirmedResidentOnPhone('13812340077', '郑阿姨', 'worker');
+  await desk.context().close();
+  await resident.goto(`${base}/activities`);
+  await Promise.all([resident.waitForURL(activityUrl), resident.click(`li[data-activity="${id}"] a`)]);
+  await resident.click('.signup-form button[type=submit]');
+  await resident.waitForSelector('.mine[data-state="confirmed"]');
+
+  // The member finds it full and joins the waiting line.
+  const member = await signIn('member');
+  await member.setViewportSize({ width: 390, height: 844 });
+  await member.click('nav.tabbar a[href="/activities"]');
+  await Promise.all([member.waitForURL(activityUrl), member.click(`li[data-activity="${id}"] a`)]);
+  assert.match(await member.textContent('.signup-form button'), /已满员/);
+  await member.click('.signup-form button[type=submit]');
+  await member.waitForSelector('.mine[data-state="waiting"]');
+  assert.match(await member.textContent('.mine'), /候补顺位 1/);
+  await member.screenshot({ path: join(shots, '61-activity-waitlisted-phone.png'), fullPage: true });
+
+  // The resident cancels: the place is offered to the member, who takes it.
+  await resident.click('.mine button[type=submit]:has-text("取消报名")');
+  await resident.waitForSelector('.signup-form');
+  await residentContext.close();
+  await member.reload();
+  await member.waitForSelector('.mine[data-state="offered"]');
+  assert.match(await member.textContent('.mine'), /请在此时间前确认/);
+  await member.screenshot({ path: join(shots, '62-activity-offered-phone.png'), fullPage: true });
+  await member.click('.mine button:has-text("确认递补名额")');
+  await member.waitForSelector('.mine[data-state="confirmed"]');
+
+  // At the door the worker shows the QR codes; the member's phone opens the check-in link.
+  const codeLink = async (what) => {
+    await worker.goto(`${base}/activities/${id}/codes`);
+    const link = await worker.locator('.qr', { hasText: what }).getAttribute('data-link');
+    assert.match(link, new RegExp(`/activities/${id}/scan\\?code=`));
+    return link.replace(/^https?:\/\/[^/]+/, base);
+  };
+  const checkIn = await codeLink('签到');
+  await worker.screenshot({ path: join(shots, '63-activity-codes.png'), fullPage: true });
+  await member.goto(checkIn);
+  await Promise.all([member.waitForURL(activityUrl), member.click('main button.primary:has-text("签到")')]);
+  assert.match(await member.textContent('.mine'), /签到 ✓/);
+
+  // The morning goes by; the member checks out by the fresh code, and the worker confirms.
+  timePasses(id, 250);
+  await member.goto(await codeLink('签退'));
+  await Promise.all([member.waitForURL(activityUrl), member.click('main button.primary:has-text("签退")')]);
+  assert.match(await member.textContent('.mine'), /签退 ✓[\s\S]*3\.0 小时/);
+  await member.screenshot({ path: join(shots, '64-activity-checked-out-phone.png'), fullPage: true });
+  await worker.goto(activityUrl);
+  await Promise.all([worker.waitForURL(activityUrl), worker.click('button:has-text("确认工时")')]);
+  assert.match(await worker.locator('tr[data-signup]', { hasNotText: '郑阿姨' }).textContent(), /已报名[\s\S]*3\.0/);
+  await worker.screenshot({ path: join(shots, '65-activity-hours-confirmed.png'), fullPage: true });
+  await worker.context().close();
+
+  // The hours are on the member's points ledger.
+  await member.click('nav.tabbar a[href$="/points"]');
+  await member.waitForSelector('main');
+  assert.match(await member.textContent('main'), /浏览器测试：敬老院探访/);
+  await member.screenshot({ path: join(shots, '66-activity-hours-on-ledger-phone.png'), fullPage: true });
+  assert.equal(await member.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing overflows sideways');
+  await member.context().close();
+});
+
 test("a street ranks its members by points: ranks carry across pages and each total is the member's ledger", async () => {
   const street = await signIn('street');
   await street.setViewportSize({ width: 1366, height: 768 });

@@ -116,6 +116,16 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20)]
         samples: usize,
     },
+    /// Signing up for volunteer activities: each sign-up timed with `--clients` at once, then
+    /// all `--people` at once for one activity of `--places` places.
+    Signup {
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+        #[arg(long, default_value_t = 100)]
+        clients: usize,
+        #[arg(long, default_value_t = 100)]
+        places: i64,
+    },
     /// The dispatcher's desk (first and 100th page; city and one street; with and without a
     /// status filter), with the city grown by generated cases to each total of `--steps`.
     Cases {
@@ -202,6 +212,11 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
         BenchCmd::Rates { add_cases, samples } => {
             return rates(db, actor, add_cases, samples, out).await;
         }
+        BenchCmd::Signup {
+            people,
+            clients,
+            places,
+        } => return super::bench_signup::run(db, actor, (people, clients, places), out).await,
         BenchCmd::Cases { steps, samples } => {
             return super::bench_cases::run(db, actor, steps, samples, out).await;
         }

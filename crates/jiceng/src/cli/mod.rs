@@ -8,6 +8,7 @@ mod bench_circle;
 mod bench_evaluations;
 mod bench_lists;
 mod bench_logs;
+mod bench_signup;
 mod demo;
 mod import;
 mod matching;
