@@ -2,6 +2,7 @@
 //! members, committees and 双报到 in the Putian study's proportions times `scale`. The same
 //! seed gives the same city. It loads into an empty database in one transaction.
 
+mod bookings;
 pub mod cases;
 mod cobuilding;
 mod departments;
@@ -203,6 +204,8 @@ pub async fn build(
     // Volunteers serve from the positions: their activities are held there.
     let (volunteers, _teams, activities, signups) =
         volunteers::load(&mut tx, &mut rng, today).await?;
+    // Units and street centres open rooms to the communities around them.
+    bookings::load(&mut tx, &mut rng, today).await?;
     progress.advance(1);
     // A demo is tried without an authenticator app: its administrators sign in with the
     // password alone. A deployment's default asks them for a second factor.

@@ -31,7 +31,6 @@ labelled_enum! {
     ActivityStatus, "status" {
         Published = "published", "已发布";
         Closed = "closed", "工时已确认";
-        Cancelled = "cancelled", "已取消";
     }
 }
 

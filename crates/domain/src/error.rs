@@ -213,6 +213,20 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("skills", "特长"),
     ("availability", "可服务时间"),
     ("detail", "说明"),
+    ("purpose", "用途"),
+    ("count", "次数"),
+    ("repeat", "重复"),
+    ("reason", "理由"),
+    ("day", "日期"),
+    ("opens", "开放时间"),
+    ("closes", "闭馆时间"),
+    ("closed_weekdays", "每周闭馆日"),
+    ("buffer_minutes", "场地间隔"),
+    ("release_minutes", "释放时限"),
+    ("capacity", "容纳人数"),
+    ("facilities", "设施"),
+    ("max_no_shows", "未到场次数上限"),
+    ("pause_days", "暂停报名天数"),
 ];
 
 /// Chinese label of a field code name.

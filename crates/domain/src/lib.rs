@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod activities;
 pub mod assessment;
 pub mod audit;
+pub mod bookings;
 pub mod cases;
 pub mod circle;
 pub mod clock;
@@ -105,6 +106,8 @@ pub fn all_labels() -> Vec<&'static str> {
         activities::Audience::LABELS,
         activities::ActivityStatus::LABELS,
         activities::Scan::LABELS,
+        bookings::BookingState::LABELS,
+        bookings::Repeat::LABELS,
         residents::ResidentStatus::LABELS,
         residents::Review::LABELS,
         needs::NeedStatus::LABELS,

@@ -33,6 +33,8 @@ pub enum Area {
     Circle,
     Volunteers,
     Activities,
+    Rooms,
+    Bookings,
     NeedFigures,
     Cases,
     NewCase,
@@ -92,6 +94,8 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Problems => organiser(role),
         Area::Positions | Area::Circle | Area::Volunteers => organiser(role),
         Area::Activities => organiser(role) || matches!(role, Role::Member | Role::Resident),
+        Area::Rooms => organiser(role) || role == Role::UnitLiaison,
+        Area::Bookings => organiser(role),
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

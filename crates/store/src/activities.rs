@@ -1,6 +1,7 @@
 //! Activities, their roles and the sign-ups. A role's places taken and its line's length are
-//! kept on the role and changed by one conditional update, which is what keeps a place from
-//! being given twice when many sign up at once.
+//! kept on the role; a place is taken by one conditional update (`taken < places`), so even
+//! two writers at once could not both take the last one (the writer's lock serialises them
+//! besides).
 
 use crate::db::on;
 use crate::keyset::{Args, Scope, fetch};
@@ -171,8 +172,7 @@ pub async fn roles(tx: &mut Tx, activity: i64) -> Result<Vec<RoleRow>, StoreErro
         .bind(activity).fetch_all(c).await)?)
 }
 
-/// Takes one of the role's places if one is free: whether it did. One statement, so two
-/// sign-ups at once cannot both take the last place.
+/// Takes one of the role's places if one is free: whether it did.
 pub async fn take_place(tx: &mut Tx, role: i64) -> Result<bool, StoreError> {
     let n = on!(tx, c => sqlx::query(
         "UPDATE activity_roles SET taken = taken + 1 WHERE id = $1 AND taken < places")
@@ -232,6 +232,26 @@ pub async fn signup_of(
     )
 }
 
+/// The sign-ups of an activity holding a place (confirmed, or offered), for confirming its
+/// hours: at most the places of its roles.
+pub async fn holding(tx: &mut Tx, activity: i64) -> Result<Vec<SignupRow>, StoreError> {
+    let sql = format!(
+        "{SIGNUP} WHERE s.activity_id = $1 AND s.state IN ('confirmed', 'offered') ORDER BY s.id"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, SignupRow>(&sql).bind(activity).fetch_all(c).await)?)
+}
+
+/// Ends the line of an activity that is over: those still waiting lapse (the roles' counts
+/// follow).
+pub async fn end_lines(tx: &mut Tx, activity: i64) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query(
+        "UPDATE signups SET state = 'lapsed', updated_at = $2 WHERE activity_id = $1 AND state = 'waiting'")
+        .bind(activity).bind(clock::now()).execute(c).await.map(|_| ()))?;
+    on!(tx, c => sqlx::query("UPDATE activity_roles SET waiting = 0 WHERE activity_id = $1")
+        .bind(activity).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// An activity's sign-ups by role, then the line's order.
 pub async fn roster(tx: &mut Tx, activity: i64, limit: i64) -> Result<Vec<SignupRow>, StoreError> {
     let sql = format!(
@@ -254,7 +274,8 @@ pub async fn put_signup(
         "INSERT INTO signups (activity_id, role_id, volunteer_id, state, queued_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5, $5) \
          ON CONFLICT (activity_id, volunteer_id) DO UPDATE SET role_id = excluded.role_id, state = excluded.state, \
-         queued_at = excluded.queued_at, offer_until = NULL, updated_at = excluded.updated_at RETURNING id")
+         queued_at = excluded.queued_at, offer_until = NULL, checked_in_at = NULL, checked_out_at = NULL, minutes = NULL, \
+         no_show = FALSE, service_id = NULL, updated_at = excluded.updated_at RETURNING id")
         .bind(activity).bind(role).bind(volunteer).bind(state.code()).bind(now).fetch_one(c).await)?)
 }
 

@@ -18,6 +18,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             let msg = db.message().to_string();
+            // PostgreSQL's exclusion constraint (two bookings of a room overlapping) is a
+            // conflict with an existing record, as a unique key's is.
+            if db.code().as_deref() == Some("23P01") {
+                return StoreError::Duplicate(msg);
+            }
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => return StoreError::Duplicate(msg),
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::Referenced(msg),

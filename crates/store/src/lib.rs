@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod audit;
 pub mod audit_archive;
 pub mod audit_key;
+pub mod bookings;
 pub mod boundaries;
 pub mod cases;
 pub mod cobuilding;

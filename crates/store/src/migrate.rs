@@ -1,7 +1,8 @@
 //! Versioned, forward-only migrations. Each is one SQL file for both backends; the only
 //! dialect differences are spelled as tokens: `{{id}}` (an auto-numbered primary key),
 //! `{{path}}` (text compared byte-wise, so materialized-path ranges work under any locale)
-//! and `{{bytes}}` (a binary column); `{{ids_after T}}` follows a table rebuilt with its ids.
+//! and `{{bytes}}` (a binary column); `{{ids_after T}}` follows a table rebuilt with its ids;
+//! `{{booking_exclusion}}` is PostgreSQL's constraint keeping bookings apart.
 
 use crate::db::on;
 use crate::{Backend, Db, StoreError};
@@ -264,6 +265,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "volunteers",
         sql: include_str!("migrations/0050_volunteers.sql"),
     },
+    Migration {
+        version: 51,
+        name: "bookings",
+        sql: include_str!("migrations/0051_bookings.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -298,7 +304,19 @@ fn render(sql: &str, backend: Backend) -> String {
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false);"
         ),
     };
+    // Two live bookings of a room never overlap: PostgreSQL holds it as a constraint (its
+    // btree_gist gives the room's equality a GiST operator); SQLite's check is in the code.
+    let exclusion = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => {
+            "CREATE EXTENSION IF NOT EXISTS btree_gist;
+ALTER TABLE bookings ADD CONSTRAINT bookings_apart EXCLUDE USING gist
+    (room_id WITH =, tstzrange(starts_at, blocked_until) WITH &&)
+    WHERE (state IN ('pending', 'approved', 'checked_in'));"
+        }
+    };
     sql.replace("{{ids_after service_records}}", &rebuilt("service_records"))
+        .replace("{{booking_exclusion}}", exclusion)
         .replace("{{id}}", id)
         .replace("{{path}}", path)
         .replace("{{bytes}}", bytes)

@@ -87,7 +87,7 @@ pub async fn fill_levels(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
 }
 
 /// After the tree changed at or under `path` (a subtree moved, an org's level changed): the
-/// orgs' levels, and the levels kept on the cases, meetings, service records, wishes and
+/// orgs' levels, and the levels kept on the cases, meetings, service records, wishes, activities and
 /// patrols there.
 pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
     fill_levels(tx, path).await?;
@@ -109,7 +109,7 @@ pub async fn relevel(tx: &mut Tx, path: &str) -> Result<(), StoreError> {
         );
         on!(tx, c => sqlx::query(&sql).bind(path).bind(&up).execute(c).await.map(|r| r.rows_affected()))?;
     }
-    for t in ["service_records", "wishes", "patrols"] {
+    for t in ["service_records", "wishes", "patrols", "activities"] {
         let set = [
             from(t, "community_org_id", "district_org_id"),
             from(t, "community_org_id", "street_org_id"),
@@ -427,6 +427,12 @@ pub async fn move_subtree(
         ("projects", "community_path"),
         ("errands", "community_path"),
         ("problems", "community_path"),
+        ("volunteers", "org_path"),
+        ("volunteer_teams", "org_path"),
+        ("activities", "org_path"),
+        ("no_show_policies", "org_path"),
+        ("rooms", "org_path"),
+        ("bookings", "org_path"),
     ] {
         let sql = format!(
             "UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)) WHERE {col} >= $3 AND {col} < $4"

@@ -115,7 +115,7 @@ pub async fn at_community(
     to: NaiveDate,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, (i64, i64)>(
-        "SELECT member_id, CAST(SUM(minutes) AS BIGINT) FROM service_records WHERE community_org_id = $1 AND served_on >= $2 AND served_on <= $3 \
+        "SELECT member_id, CAST(SUM(minutes) AS BIGINT) FROM service_records WHERE community_org_id = $1 AND member_id IS NOT NULL AND served_on >= $2 AND served_on <= $3 \
          GROUP BY member_id")
         .bind(community).bind(from).bind(to).fetch_all(c).await)?)
 }

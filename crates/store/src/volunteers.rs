@@ -91,11 +91,13 @@ pub async fn within(
         a.text(path),
         a.text(&upper(path))
     )];
+    // A name's start, within the scope's volunteers (the path range bounds the read).
     if let Some(q) = q {
+        let n = q.chars().count() as i64;
         wh.push(format!(
-            "v.name >= {} AND v.name < {}",
-            a.text(q),
-            a.text(&upper(q))
+            "substr(v.name, 1, CAST({} AS INTEGER)) = {}",
+            a.int(n),
+            a.text(q)
         ));
     }
     if let Some((at, id)) = after {
@@ -266,6 +268,7 @@ pub async fn set_kind(tx: &mut Tx, code: &str, name: &str) -> Result<(), StoreEr
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServedRow {
+    pub community_path: String,
     pub served_on: NaiveDate,
     pub minutes: i64,
     pub activity: String,
@@ -273,7 +276,8 @@ pub struct ServedRow {
 }
 
 /// The service of a volunteer (or, before they registered, of the member they are) in the
-/// dates, oldest first; a certificate holds a year or so, a few hundred rows at most.
+/// dates, oldest first. A certificate covers at most five years; a volunteer serving every
+/// day of them has under 2,000 records.
 pub async fn served(
     tx: &mut Tx,
     volunteer: i64,
@@ -281,7 +285,7 @@ pub async fn served(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ServedRow>, StoreError> {
-    let sql = "SELECT s.served_on, s.minutes, s.activity, c.name AS community_name FROM service_records s \
+    let sql = "SELECT c.path AS community_path, s.served_on, s.minutes, s.activity, c.name AS community_name FROM service_records s \
          JOIN orgs c ON c.id = s.community_org_id \
          WHERE (s.volunteer_id = $1 OR (s.member_id IS NOT NULL AND s.member_id = $2)) AND s.served_on >= $3 AND s.served_on <= $4 \
          ORDER BY s.served_on, s.id LIMIT 5000";

@@ -10,6 +10,7 @@ mod api;
 mod assessment;
 mod audit;
 mod auth;
+mod bookings;
 mod cases;
 mod client;
 mod cobuilding;
@@ -230,6 +231,12 @@ pub async fn serve(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "已处理逾期未确认的候补名额"),
                 Err(e) => tracing::warn!(error = %e, "处理逾期的候补名额失败"),
+            }
+            // Approved bookings nobody checked into are released for others.
+            match jiceng_ops::bookings::decide::sweep(&escalating, clock::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "已释放无人签到的场地预约"),
+                Err(e) => tracing::warn!(error = %e, "释放场地预约失败"),
             }
         }
     });

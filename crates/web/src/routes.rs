@@ -92,6 +92,10 @@ pub enum Noun {
     /// A volunteer activity: its community's readers; the members and residents of its
     /// district while it is published; anyone signed up for it.
     Activity,
+    /// A room opened for booking: shared ones to every desk that books, others to their keepers.
+    Room,
+    /// A booking of a room: the booking org's readers and the room's keepers.
+    Booking,
     /// An import job: its owner's alone.
     ImportJob,
     /// A rule or scheme of the settings, by its code: city-wide, for administrators.

@@ -3,6 +3,7 @@
 //! themselves. First, `--clients` of them at a time sign up for activities of ample places,
 //! each sign-up timed; then all of them sign up at once for one activity of `--places`
 //! places: the time until every one is answered, and the places given, counted over the rows.
+//! The members, volunteers and activities it adds stay: run it on a database for measuring.
 
 use super::bench::percentile;
 use super::output::Out;
@@ -71,6 +72,7 @@ async fn people(db: &Db, n: usize) -> Result<(String, Vec<Actor>), OpsError> {
         .collect();
     jiceng_store::members::insert_many(&mut tx, &rows).await?;
     tx.sync_ids(&["members"]).await?;
+    jiceng_store::orgs::recount(&mut tx).await?;
     tx.commit().await?;
     let actors = rows
         .iter()
@@ -130,8 +132,8 @@ pub async fn run(
     for batch in people.chunks(clients.max(1)) {
         let id = publish(db, actor, &community, 1000).await?;
         let mut set = tokio::task::JoinSet::new();
-        for who in batch.iter().cloned() {
-            let db = db.clone();
+        for who in batch {
+            let (db, who) = (db.clone(), who.clone());
             set.spawn(async move {
                 let t = Instant::now();
                 signup::sign_up(&db, &who, id, SignupInput::default())
@@ -140,7 +142,7 @@ pub async fn run(
             });
         }
         while let Some(r) = set.join_next().await {
-            let took = r.map_err(|e| OpsError::internal(&e.to_string()))??;
+            let took = r.map_err(OpsError::internal)??;
             latencies.push(took.as_secs_f64() * 1000.0);
         }
     }
@@ -149,13 +151,13 @@ pub async fn run(
     let rush = publish(db, actor, &community, places).await?;
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
-    for who in people.iter().cloned() {
-        let db = db.clone();
+    for who in &people {
+        let (db, who) = (db.clone(), who.clone());
         set.spawn(async move { signup::sign_up(&db, &who, rush, SignupInput::default()).await });
     }
     let (mut confirmed, mut waiting) = (0, 0);
     while let Some(r) = set.join_next().await {
-        let d = r.map_err(|e| OpsError::internal(&e.to_string()))??;
+        let d = r.map_err(OpsError::internal)??;
         match d.mine.map(|m| m.state) {
             Some(jiceng_domain::activities::SignupState::Confirmed) => confirmed += 1,
             _ => waiting += 1,

@@ -128,7 +128,7 @@ async fn attend(
     by: &str,
 ) -> Result<(), OpsError> {
     if a.status != ActivityStatus::Published {
-        return Err(Invalid::new("activity_id", a.id, msg!("活动工时已确认或活动已取消")).into());
+        return Err(Invalid::new("activity_id", a.id, msg!("本活动的工时已确认")).into());
     }
     if !rules::in_window(checked_in, a.starts_at, a.ends_at) {
         return Err(Invalid::new(
@@ -213,6 +213,9 @@ pub async fn record(
     let hours = opt(&input.hours)
         .map(jiceng_domain::service::minutes)
         .transpose()?;
+    if hours.is_some() && checked_out.is_none() {
+        return Err(Invalid::new("checked_out_at", "", msg!("写工时须同时写签退时间")).into());
+    }
     let mut tx = db.write().await?;
     let (a, _) = policy::resolve(&mut tx, actor, id).await?;
     policy::may_organise(actor, &a)?;
@@ -248,7 +251,7 @@ pub async fn confirm(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, 
     let (a, _) = policy::resolve(&mut tx, actor, id).await?;
     policy::may_organise(actor, &a)?;
     if a.status != ActivityStatus::Published {
-        return Err(Invalid::new("activity_id", id, msg!("活动工时已确认或活动已取消")).into());
+        return Err(Invalid::new("activity_id", id, msg!("本活动的工时已确认")).into());
     }
     if clock::now() < a.ends_at {
         return Err(Invalid::new("activity_id", id, msg!("活动结束后才能确认工时")).into());
@@ -256,22 +259,21 @@ pub async fn confirm(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, 
     let served_on = clock::local(a.starts_at).date();
     let mut members = Vec::new();
     let (mut records, mut no_shows) = (0, 0);
-    for s in store::roster(&mut tx, id, i64::MAX / 2).await? {
-        match s.state {
-            SignupState::Confirmed => {}
-            SignupState::Offered => {
-                store::set_state(
-                    &mut tx,
-                    s.id,
-                    SignupState::Offered,
-                    SignupState::Lapsed,
-                    None,
-                )
-                .await?;
+    for s in store::holding(&mut tx, id).await? {
+        if s.state == SignupState::Offered {
+            // An offer never confirmed lapses; it was no promise to come.
+            if store::set_state(
+                &mut tx,
+                s.id,
+                SignupState::Offered,
+                SignupState::Lapsed,
+                None,
+            )
+            .await?
+            {
                 store::count(&mut tx, s.role_id, -1, 0).await?;
-                continue;
             }
-            _ => continue,
+            continue;
         }
         match (s.checked_in_at, s.minutes) {
             (None, _) => {
@@ -301,6 +303,7 @@ pub async fn confirm(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, 
             (Some(_), _) => {}
         }
     }
+    store::end_lines(&mut tx, id).await?;
     store::set_status(&mut tx, id, ActivityStatus::Closed).await?;
     crate::points::kept::members(&mut tx, &members, Some(served_on)).await?;
     audit::append(

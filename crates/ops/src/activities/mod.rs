@@ -4,6 +4,7 @@
 //! records in `attendance.rs`.
 
 pub mod attendance;
+pub mod no_shows;
 pub mod policy;
 pub mod signup;
 
@@ -144,8 +145,8 @@ impl Signup {
     }
 }
 
-/// The longest roster a page shows (an activity's places are at most 20 × 1,000; the line
-/// behind them is read up to here).
+/// The most sign-ups a roster shows, in the line's order. An activity is rarely past a few
+/// hundred; one of thousands shows its first 5,000 (the hours are confirmed over all).
 const ROSTER: i64 = 5000;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -264,18 +265,23 @@ pub async fn publish(
         )
         .into());
     }
+    // The place is the community's own, or a position above it (the street's centre).
     if let Some(p) = new.position_id {
-        crate::positions::policy::resolve(&mut tx, actor, p)
+        let at = crate::positions::policy::resolve(&mut tx, actor, p)
             .await
             .map_err(|_| Invalid::new("position_id", p, msg!("没有这个阵地")))?;
+        if !at.org_path.starts_with(&community.path) && !community.path.starts_with(&at.org_path) {
+            return Err(Invalid::new("position_id", p, msg!("应为本社区或其上级的阵地")).into());
+        }
     }
     let grid = match opt(&new.grid) {
-        Some(g) => Some(
-            crate::grids::policy::named(&mut tx, actor, "grid", g)
-                .await?
-                .0
-                .id,
-        ),
+        Some(g) => {
+            let (grid, _) = crate::grids::policy::named(&mut tx, actor, "grid", g).await?;
+            if grid.community_org_id != community.id {
+                return Err(Invalid::new("grid", g, msg!("应为本社区的网格")).into());
+            }
+            Some(grid.id)
+        }
         None => None,
     };
     if new.position_id.is_none() && grid.is_none() && point.is_none() && place.is_none() {
@@ -346,7 +352,7 @@ pub(crate) async fn detail_of(
         false => None,
     };
     let roster = match reach {
-        Reach::Organiser { .. } => with_lines(store::roster(tx, id, ROSTER).await?, now),
+        Reach::Organiser => with_lines(store::roster(tx, id, ROSTER).await?, now),
         Reach::Volunteer => Vec::new(),
     };
     let mine = match mine {

@@ -12,7 +12,7 @@ use jiceng_store::activities::{self as store, ActivityRow};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// Reads its community's records (and may organise it if they write them).
-    Organiser { writes: bool },
+    Organiser,
     /// A member or resident who may sign up.
     Volunteer,
 }
@@ -26,8 +26,7 @@ pub(crate) async fn resolve(
     let missing = || OpsError::not_found("志愿活动", id);
     let row = store::by_id(tx, id).await?.ok_or_else(missing)?;
     if actor.may_read(&row.org_path).is_ok() {
-        let writes = actor.may_write(&row.org_path).is_ok();
-        return Ok((row, Reach::Organiser { writes }));
+        return Ok((row, Reach::Organiser));
     }
     if !signs_up(actor) {
         return Err(missing());
@@ -36,8 +35,9 @@ pub(crate) async fn resolve(
         Some(v) => store::signup_of(tx, id, v.id).await?.is_some(),
         None => false,
     };
-    let open = row.status == ActivityStatus::Published
-        && home_district(tx, actor).await? == row.district_org_id;
+    let home = home_district(tx, actor).await?;
+    let open =
+        row.status == ActivityStatus::Published && home.is_some() && home == row.district_org_id;
     if mine || open {
         Ok((row, Reach::Volunteer))
     } else {

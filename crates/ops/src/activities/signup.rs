@@ -6,9 +6,7 @@
 use super::{ActivityDetail, Signup, detail_of, policy};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Utc};
-use jiceng_domain::activities::{
-    self as rules, ActivityStatus, Audience, NoShowPolicy, SignupState,
-};
+use jiceng_domain::activities::{self as rules, ActivityStatus, Audience, SignupState};
 use jiceng_domain::{Invalid, clock, msg};
 use jiceng_store::activities::{self as store, ActivityRow, SignupRow};
 use jiceng_store::{Db, Tx, audit};
@@ -111,16 +109,7 @@ async fn paused_until(
     volunteer: i64,
     path: &str,
 ) -> Result<Option<chrono::NaiveDate>, OpsError> {
-    let policies = store::no_show_policies(tx).await?;
-    let Some(p) = policies
-        .iter()
-        .filter(|(at, _, _)| path.starts_with(at.as_str()))
-        .max_by_key(|(at, _, _)| at.len())
-        .map(|(_, max, days)| NoShowPolicy {
-            max: *max,
-            pause_days: *days,
-        })
-    else {
+    let Some(p) = super::no_shows::at(tx, path).await? else {
         return Ok(None);
     };
     let today = clock::today();
@@ -150,6 +139,9 @@ pub async fn cancel(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, O
     let (a, _) = policy::resolve(&mut tx, actor, id).await?;
     let s = own_signup(&mut tx, actor, &a).await?;
     let now = clock::now();
+    if s.checked_in_at.is_some() {
+        return Err(Invalid::new("activity_id", id, msg!("签到后不能取消报名")).into());
+    }
     if s.state.holds_place() && !rules::may_cancel(a.starts_at, a.cancel_before_minutes, now) {
         return Err(Invalid::new(
             "activity_id",
@@ -224,14 +216,19 @@ async fn offer_next(
         return Ok(());
     }
     let until = rules::offer_deadline(now, a.starts_at);
-    store::set_state(
+    if !store::set_state(
         tx,
         next,
         SignupState::Waiting,
         SignupState::Offered,
         Some(until),
     )
-    .await?;
+    .await?
+    {
+        return Err(OpsError::internal(
+            "the first in line moved under the writer's lock",
+        ));
+    }
     store::count(tx, role, 0, -1).await?;
     audit::append(
         tx,
@@ -270,14 +267,19 @@ pub async fn accept(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, O
         )
         .into());
     }
-    store::set_state(
+    if !store::set_state(
         &mut tx,
         s.id,
         SignupState::Offered,
         SignupState::Confirmed,
         None,
     )
-    .await?;
+    .await?
+    {
+        return Err(
+            Invalid::new("signup_state", s.state.code(), msg!("没有待确认的递补名额")).into(),
+        );
+    }
     audit::append(
         &mut tx,
         audit::Entry {

@@ -70,10 +70,14 @@ pub async fn issue(
             Volunteer::of(row, actor)
         }
     };
+    // A reader other than the volunteer is shown the service done where they may read.
+    let own =
+        super::policy::is_own(actor, volunteer.member_id, volunteer.resident_id, &mut tx).await?;
     let records: Vec<Served> =
         jiceng_store::volunteers::served(&mut tx, volunteer.id, volunteer.member_id, from, to)
             .await?
             .into_iter()
+            .filter(|r| own || actor.may_read(&r.community_path).is_ok())
             .map(|r| Served {
                 served_on: r.served_on,
                 minutes: r.minutes,

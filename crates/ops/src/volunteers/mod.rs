@@ -21,6 +21,8 @@ pub struct Volunteer {
     pub member_id: Option<i64>,
     /// Whether the volunteer signed up as a resident.
     pub resident: bool,
+    #[serde(skip)]
+    pub resident_id: Option<i64>,
     pub name: String,
     /// Masked unless it is the actor's own record.
     pub phone: Option<String>,
@@ -40,6 +42,7 @@ impl Volunteer {
             id: r.id,
             member_id: r.member_id,
             resident: r.resident_id.is_some(),
+            resident_id: r.resident_id,
             name: r.name,
             phone: r.phone.map(|p| {
                 if own {
@@ -205,6 +208,9 @@ pub async fn register_me(
     actor: &Actor,
     input: VolunteerInput,
 ) -> Result<Volunteer, OpsError> {
+    if actor.read_only() {
+        return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")));
+    }
     let skills = long("skills", &input.skills)?;
     let availability = long("availability", &input.availability)?;
     let mut tx = db.write().await?;
@@ -277,9 +283,12 @@ pub struct VolunteerDetail {
 pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<VolunteerDetail, OpsError> {
     let mut tx = db.read().await?;
     let volunteer = policy::resolve(&mut tx, actor, id).await?;
+    // Teams elsewhere are shown to the volunteer alone.
+    let own = policy::is_own(actor, volunteer.member_id, volunteer.resident_id, &mut tx).await?;
     let teams = store::teams_of(&mut tx, id)
         .await?
         .into_iter()
+        .filter(|t| own || actor.may_read(&t.org_path).is_ok())
         .map(|t| Team::of(t, actor))
         .collect();
     Ok(VolunteerDetail { volunteer, teams })

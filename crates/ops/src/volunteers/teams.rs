@@ -142,9 +142,10 @@ pub async fn join(
     let v = policy::resolve(&mut tx, actor, vid)
         .await
         .map_err(|_| Invalid::new("volunteer_id", vid, msg!("没有这个志愿者")))?;
-    actor
-        .may_read(&v.org_path)
-        .map_err(|_| Invalid::new("volunteer_id", vid, msg!("没有这个志愿者")))?;
+    // A team is its community's volunteers: one of elsewhere answers as no such volunteer.
+    if v.community_org_id != t.community_org_id || actor.may_read(&v.org_path).is_err() {
+        return Err(Invalid::new("volunteer_id", vid, msg!("没有这个志愿者")).into());
+    }
     let joined = store::join(&mut tx, team, vid, clock::today()).await?;
     if input.leader {
         store::set_leader(&mut tx, team, Some(vid)).await?;

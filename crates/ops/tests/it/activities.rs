@@ -325,6 +325,12 @@ async fn check_in_and_out_by_qr_give_hours_that_become_service_records(on: Backe
     assert_eq!(ledger.service.len(), 1);
     let e = attendance::confirm(&t.db, &worker, a.id).await.unwrap_err();
     assert_eq!(field(&e), "activity_id", "{e}");
+    // The 双报到 ledger reads members' hours alone; a resident's are no member's.
+    let at_c = jiceng_ops::service::at_community(&t.db, &worker, "C", clock::today().year())
+        .await
+        .unwrap();
+    assert_eq!(at_c.get(&member_id), Some(&120));
+    assert_eq!(at_c.values().sum::<i64>(), 120);
     // The certificate adds up the resident's service.
     let c = certificate::issue(&t.db, &resident, None, CertificateQuery::default())
         .await

@@ -7,6 +7,7 @@ mod access;
 mod activities;
 mod archive;
 mod assessment;
+mod bookings;
 mod case_photos;
 mod cases;
 mod cobuilding;

@@ -128,6 +128,26 @@ async fn members_and_grid_teams_make_volunteers_who_form_teams(on: Backend) {
         .find(|v| v.member_id.is_none())
         .unwrap()
         .id;
+    // A name's start finds them, in Chinese too.
+    let named = |q: &str| ListVolunteers {
+        q: s(q),
+        ..Default::default()
+    };
+    let found = volunteers::list(&t.db, &worker, named("网格"))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        found.iter().map(|v| v.id).collect::<Vec<_>>(),
+        [grid_volunteer]
+    );
+    assert!(
+        volunteers::list(&t.db, &worker, named("格"))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert!(
         volunteers::list(&t.db, &other, ListVolunteers::default())
             .await
@@ -178,6 +198,15 @@ async fn members_and_grid_teams_make_volunteers_who_form_teams(on: Backend) {
         teams::join(&t.db, &other, team.id, join(me.id, false)).await,
         Err(OpsError::NotFound { .. })
     ));
+    // A volunteer of another community is not one of C's team, even for whoever reaches both.
+    let street = account(&t.db, "street_s", "street_admin", "S", None).await;
+    let elsewhere = teams::found(&t.db, &street, new("relief", "C2"))
+        .await
+        .unwrap();
+    let e = teams::join(&t.db, &street, elsewhere.id, join(me.id, false))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "volunteer_id", "{e}");
     let left = teams::leave(&t.db, &worker, team.id, me.id).await.unwrap();
     assert_eq!((left.members, left.leader_id), (1, None), "the leader left");
     assert_eq!(

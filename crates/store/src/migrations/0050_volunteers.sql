@@ -20,16 +20,19 @@ CREATE UNIQUE INDEX volunteers_member ON volunteers (member_id) WHERE member_id 
 CREATE UNIQUE INDEX volunteers_resident ON volunteers (resident_id) WHERE resident_id IS NOT NULL;
 CREATE INDEX volunteers_scope ON volunteers (org_path, id);
 
+-- One volunteer per member however many grids list them (the member's first entry).
+CREATE INDEX grid_team_member ON grid_team (member_id, role, id);
 INSERT INTO volunteers (member_id, name, phone, community_org_id, org_path, grid_team_id, created_by, created_at)
     SELECT t.member_id, t.name, t.phone, g.community_org_id, o.path, t.id, 'migration', t.created_at
     FROM grid_team t JOIN grids g ON g.id = t.grid_id JOIN orgs o ON o.id = g.community_org_id
     WHERE t.role = 'volunteer'
-      AND (t.member_id IS NULL OR t.id = (SELECT MIN(u.id) FROM grid_team u WHERE u.role = 'volunteer' AND u.member_id = t.member_id));
+      AND (t.member_id IS NULL OR t.id = (SELECT MIN(u.id) FROM grid_team u WHERE u.member_id = t.member_id AND u.role = 'volunteer'));
+CREATE INDEX volunteers_carried ON volunteers (grid_team_id);
 ALTER TABLE grid_team ADD COLUMN volunteer_id BIGINT REFERENCES volunteers(id);
-UPDATE grid_team SET volunteer_id = (
-    SELECT v.id FROM volunteers v
-    WHERE v.grid_team_id = grid_team.id OR (grid_team.member_id IS NOT NULL AND v.member_id = grid_team.member_id))
-WHERE role = 'volunteer';
+UPDATE grid_team SET volunteer_id = (SELECT v.id FROM volunteers v WHERE v.grid_team_id = grid_team.id)
+    WHERE role = 'volunteer' AND member_id IS NULL;
+UPDATE grid_team SET volunteer_id = (SELECT v.id FROM volunteers v WHERE v.member_id = grid_team.member_id)
+    WHERE role = 'volunteer' AND member_id IS NOT NULL;
 
 -- 志愿服务队: types are data (the seeds' five and two more to begin with).
 CREATE TABLE team_kinds (
@@ -100,6 +103,8 @@ CREATE INDEX activities_street ON activities (street_org_id, starts_at, id);
 CREATE INDEX activities_district ON activities (district_org_id, starts_at, id);
 CREATE INDEX activities_recent ON activities (starts_at, id);
 CREATE INDEX activities_team ON activities (team_id, starts_at, id);
+-- A scope below a community (a branch's) holds no activity: its empty range is read on this.
+CREATE INDEX activities_scope ON activities (org_path, starts_at, id);
 
 CREATE TABLE activity_roles (
     id {{id}},

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
 use jiceng_ops::activities::attendance::{self, AttendanceInput, Codes, ScanInput};
+use jiceng_ops::activities::no_shows::{self, NoShowInput, NoShowRule};
 use jiceng_ops::activities::signup::{self, SignupInput};
 use jiceng_ops::activities::{
     self, Activity, ActivityDetail, ListActivities, ListUpcoming, NewActivityInput, Signup,
@@ -209,4 +210,34 @@ pub async fn confirm(
     Path(id): Path<i64>,
 ) -> Result<Json<ActivityDetail>, ApiError> {
     Ok(Json(attendance::confirm(&s.db, &a.actor, id).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/no-show-policy",
+    tag = "志愿服务",
+    summary = "本范围适用的未到场规则（本季度未到场几次后暂停报名多少天）",
+    responses((status = 200, description = "成功", body = NoShowRule))
+)]
+pub async fn no_show_policy(
+    State(s): State<AppState>,
+    a: Authed,
+) -> Result<Json<NoShowRule>, ApiError> {
+    Ok(Json(no_shows::show(&s.db, &a.actor).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/no-show-policy",
+    tag = "志愿服务",
+    summary = "设定本区（街道）的未到场规则",
+    request_body = NoShowInput,
+    responses((status = 200, description = "成功", body = NoShowRule))
+)]
+pub async fn set_no_show_policy(
+    State(s): State<AppState>,
+    a: Authed,
+    Body(input): Body<NoShowInput>,
+) -> Result<Json<NoShowRule>, ApiError> {
+    Ok(Json(no_shows::set(&s.db, &a.actor, input).await?))
 }

@@ -10,6 +10,7 @@ pub(crate) fn pages(t: Table) -> Table {
     routes::table!(t;
         GET "/activities" => pages::list [Scope];
         POST "/activities" => pages::publish [Scope];
+        POST "/activities/no-show-policy" => pages::set_no_show_policy [Scope];
         GET "/activities/{id}" => pages::show [Record(Activity)];
         POST "/activities/{id}/signup" => pages::sign_up [Record(Activity)];
         POST "/activities/{id}/cancel" => pages::cancel [Record(Activity)];
@@ -36,5 +37,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::scan [Record(Activity)];
         api::attendance [Record(Activity)];
         api::confirm [Record(Activity)];
+        api::no_show_policy [Scope];
+        api::set_no_show_policy [Scope];
     )
 }

@@ -41,6 +41,8 @@ struct ListPage {
     teams: Vec<Team>,
     positions: Vec<Position>,
     audiences: Vec<(&'static str, String)>,
+    /// The no-show policy of the scope, for organisers.
+    rule: Option<jiceng_ops::activities::no_shows::NoShowRule>,
     first_link: String,
     next_link: String,
     error: String,
@@ -68,6 +70,13 @@ async fn list_page(s: &AppState, v: &Viewer, q: Values, f: Values, error: String
         rows: Vec::new(),
         teams: Vec::new(),
         positions: Vec::new(),
+        rule: if organiser {
+            jiceng_ops::activities::no_shows::show(&s.db, &v.actor)
+                .await
+                .ok()
+        } else {
+            None
+        },
         audiences: Audience::CHOICES
             .iter()
             .map(|(c, l)| (*c, translate(v.lang, l).to_string()))
@@ -193,6 +202,30 @@ pub async fn publish(
         Ok(d) => go(&headers, &format!("/activities/{}", d.activity.id)),
         Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
         Err(e) => list_page(&s, &v, Values::new(), f, e.render(v.lang)).await,
+    }
+}
+
+/// The no-show policy set from the activities page.
+pub async fn set_no_show_policy(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<Values>,
+) -> Response {
+    let number = |k: &'static str| crate::pages::form::int(&f, k);
+    let input = match (number("max_no_shows"), number("pause_days")) {
+        (Ok(max_no_shows), Ok(pause_days)) => jiceng_ops::activities::no_shows::NoShowInput {
+            max_no_shows,
+            pause_days,
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            return list_page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await;
+        }
+    };
+    match jiceng_ops::activities::no_shows::set(&s.db, &v.actor, input).await {
+        Ok(_) => go(&headers, "/activities"),
+        Err(e @ OpsError::Forbidden(_)) => error_page(v.lang, &e),
+        Err(e) => list_page(&s, &v, Values::new(), Values::new(), e.render(v.lang)).await,
     }
 }
 

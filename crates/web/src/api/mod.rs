@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Api, "/api/v1");
-    let features: [fn(routes::Table) -> routes::Table; 25] = [
+    let features: [fn(routes::Table) -> routes::Table; 26] = [
         crate::accounts::api,
         crate::assessment::api,
         crate::audit::api,
@@ -37,6 +37,7 @@ pub fn routes() -> routes::Table {
         crate::positions::api,
         crate::volunteers::api,
         crate::activities::api,
+        crate::bookings::api,
         crate::imports::api,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));

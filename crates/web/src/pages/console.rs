@@ -72,6 +72,8 @@ const GROUPS: &[(&str, &[Entry])] = &[
             (Area::Volunteers, "/volunteers", "nav.volunteers"),
             (Area::Volunteers, "/teams", "nav.teams"),
             (Area::Activities, "/activities", "nav.activities"),
+            (Area::Rooms, "/rooms", "nav.rooms"),
+            (Area::Bookings, "/bookings", "nav.bookings"),
             (Area::NeedFigures, "/needs/figures", "nav.need_figures"),
         ],
     ),

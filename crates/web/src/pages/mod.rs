@@ -24,7 +24,7 @@ use jiceng_ops::{Actor, OpsError, accounts};
 
 pub fn routes() -> routes::Table {
     let t = routes::Table::new(routes::Kind::Page, "");
-    let features: [fn(routes::Table) -> routes::Table; 25] = [
+    let features: [fn(routes::Table) -> routes::Table; 26] = [
         crate::accounts::pages,
         crate::assessment::pages,
         crate::audit::pages,
@@ -50,6 +50,7 @@ pub fn routes() -> routes::Table {
         crate::positions::pages,
         crate::volunteers::pages,
         crate::activities::pages,
+        crate::bookings::pages,
     ];
     let t = features.into_iter().fold(t, |t, add| add(t));
     routes::table!(t;

@@ -191,6 +191,8 @@ struct Extra {
     /// A role of an activity of X and the member's sign-up for it.
     role_out: i64,
     signup_out: i64,
+    /// A shared room of C, to book.
+    room_in: i64,
 }
 
 async fn ok(app: &App, s: &Session, method: Method, uri: &str, body: Value) -> Value {
@@ -495,7 +497,18 @@ async fn extra(app: &App) -> Extra {
     let volunteer_in = ok(app, &m, Method::PUT, "/api/v1/volunteers/me", json!({})).await["id"]
         .as_i64()
         .unwrap();
+    let room_in = ok(
+        app,
+        &d,
+        Method::POST,
+        "/api/v1/rooms",
+        json!({ "name": "本辖区活动室", "org": "C", "shared": true }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     Extra {
+        room_in,
         position_in,
         position_out,
         team_in,
@@ -547,6 +560,8 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
     let due = jiceng_domain::clock::local(jiceng_domain::clock::now() + chrono::Duration::days(1))
         .format("%Y-%m-%d %H:%M")
         .to_string();
+    let tomorrow = jiceng_domain::clock::today() + chrono::Duration::days(1);
+    let room_at = |h: u32| format!("{tomorrow} {h:02}:00");
     let due_end = jiceng_domain::clock::local(
         jiceng_domain::clock::now() + chrono::Duration::days(1) + chrono::Duration::hours(2),
     )
@@ -595,6 +610,34 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
             "/api/v1/activities/{id}/attendance",
             &x.activity_held.to_string(),
             json!({ "signup_id": x.signup_held, "checked_in_at": now.format("%Y-%m-%d %H:%M").to_string() }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/rooms",
+            "",
+            json!({ "name": "阵地会议室", "org": "C", "position_id": x.position_in, "shared": true }),
+        ),
+        tried(
+            "liaison",
+            "POST",
+            "/api/v1/rooms",
+            "",
+            json!({ "name": "单位会议室", "unit_id": unit, "shared": true }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/rooms/{id}/bookings/preview",
+            &x.room_in.to_string(),
+            json!({ "org": "C", "purpose": "党员大会", "starts_at": room_at(10), "ends_at": room_at(11) }),
+        ),
+        tried(
+            "street",
+            "POST",
+            "/api/v1/rooms/{id}/bookings",
+            &x.room_in.to_string(),
+            json!({ "org": "C", "purpose": "党员大会", "starts_at": room_at(10), "ends_at": room_at(11) }),
         ),
         tried(
             "street",

@@ -263,6 +263,13 @@ fn out_of_scope_query(noun: Noun) -> Option<&'static str> {
         Noun::Activity => {
             "SELECT CAST(a.id AS TEXT) FROM activities a WHERE NOT (a.org_path >= $1 AND a.org_path < $2) ORDER BY a.id DESC LIMIT 1"
         }
+        // A room not shared, kept elsewhere (a shared one is open to every desk that books).
+        Noun::Room => {
+            "SELECT CAST(r.id AS TEXT) FROM rooms r WHERE NOT r.shared AND NOT (r.org_path >= $1 AND r.org_path < $2) ORDER BY r.id DESC LIMIT 1"
+        }
+        Noun::Booking => {
+            "SELECT CAST(b.id AS TEXT) FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE NOT (b.org_path >= $1 AND b.org_path < $2) AND NOT (r.org_path >= $1 AND r.org_path < $2) ORDER BY b.id DESC LIMIT 1"
+        }
         Noun::Token => {
             "SELECT CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.id DESC LIMIT 1"
         }
