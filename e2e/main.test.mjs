@@ -906,6 +906,66 @@ test('a member signs up for a full activity, is waitlisted, promoted when someon
   await member.context().close();
 });
 
+test("a community's booking of a unit's room is refused for a conflict, then approved for a free slot", async () => {
+  // The unit's liaison opens its meeting room to the communities, bookings to be approved.
+  const liaison = await signIn('liaison');
+  await liaison.setViewportSize({ width: 1366, height: 768 });
+  await liaison.goto(`${base}/rooms`);
+  await liaison.click('.room-form summary');
+  await liaison.fill('.room-form input[name=name]', '浏览器测试：三楼会议室');
+  await liaison.fill('.room-form input[name=opens]', '08:30');
+  await liaison.fill('.room-form input[name=closes]', '17:30');
+  await liaison.fill('.room-form input[name=buffer_minutes]', '15');
+  await Promise.all([liaison.waitForURL(/\/rooms\/\d+$/), liaison.click('.room-form button[type=submit]')]);
+  const roomUrl = liaison.url();
+
+  const day = new Date(Date.now() + 8 * 3600000 + 2 * 86400000).toISOString().slice(0, 10);
+  const book = async (page, purpose, from, to, action) => {
+    await page.fill('.booking-form input[name=org]', 'C350302001001');
+    await page.fill('.booking-form input[name=purpose]', purpose);
+    await page.fill('.booking-form input[name=starts_at]', `${day} ${from}`);
+    await page.fill('.booking-form input[name=ends_at]', `${day} ${to}`);
+    await page.click(`.booking-form button[value=${action}]`);
+  };
+  // The community's secretary holds 10:00–11:00 already.
+  const secretary = await signIn('secretary');
+  await secretary.goto(roomUrl);
+  await book(secretary, '党员大会', '10:00', '11:00', 'book');
+  await secretary.waitForSelector('li[data-booking][data-state="pending"]');
+  await secretary.context().close();
+
+  // The worker asks for 10:30: refused, the busy time named with the room's buffer.
+  const worker = await signIn('worker');
+  await worker.setViewportSize({ width: 1366, height: 768 });
+  await worker.goto(roomUrl);
+  await book(worker, '浏览器测试：居民议事会', '10:30', '11:30', 'book');
+  await worker.waitForSelector('.alert');
+  assert.match(await worker.textContent('.alert'), /与已有预约冲突：10:00–11:15/);
+  await worker.screenshot({ path: join(shots, '67-booking-conflict.png'), fullPage: true });
+  // 13:00 is free: the preview says so, and the booking waits for the unit.
+  await book(worker, '浏览器测试：居民议事会', '13:00', '14:00', 'preview');
+  await worker.waitForSelector('table.preview');
+  assert.match(await worker.textContent('table.preview'), /可预约/);
+  await Promise.all([worker.waitForURL(roomUrl), worker.click('.booking-form button[value=book]')]);
+  const mine = worker.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' });
+  assert.equal(await mine.getAttribute('data-state'), 'pending');
+
+  // The liaison approves it.
+  await liaison.reload();
+  const asked = liaison.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' });
+  await liaison.screenshot({ path: join(shots, '68-booking-to-approve.png'), fullPage: true });
+  await Promise.all([liaison.waitForURL(roomUrl), asked.locator('button', { hasText: '批准' }).click()]);
+  assert.equal(await liaison.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' }).getAttribute('data-state'), 'approved');
+  await liaison.context().close();
+
+  await worker.goto(`${base}/bookings`);
+  const row = worker.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' });
+  assert.equal(await row.getAttribute('data-state'), 'approved');
+  assert.match(await row.textContent(), /已批准/);
+  await worker.screenshot({ path: join(shots, '69-booking-approved.png'), fullPage: true });
+  await worker.context().close();
+});
+
 test("a street ranks its members by points: ranks carry across pages and each total is the member's ledger", async () => {
   const street = await signIn('street');
   await street.setViewportSize({ width: 1366, height: 768 });
