@@ -285,3 +285,8 @@ pub async fn units_with_orgs(
         .fetch_all(c).await)?,
     )
 }
+
+/// How many bookings there are, for the bench's report.
+pub async fn count(tx: &mut Tx) -> Result<i64, StoreError> {
+    Ok(on!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM bookings").fetch_one(c).await)?)
+}

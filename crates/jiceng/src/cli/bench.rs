@@ -126,6 +126,15 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 100)]
         places: i64,
     },
+    /// The conflict check of a room booking over `--bookings` bookings in `--rooms` rooms.
+    Bookings {
+        #[arg(long, default_value_t = 100_000)]
+        bookings: u64,
+        #[arg(long, default_value_t = 100)]
+        rooms: usize,
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+    },
     /// The dispatcher's desk (first and 100th page; city and one street; with and without a
     /// status filter), with the city grown by generated cases to each total of `--steps`.
     Cases {
@@ -217,6 +226,11 @@ pub async fn run(db: &Db, actor: &Actor, cmd: BenchCmd, out: &Out) -> Result<(),
             clients,
             places,
         } => return super::bench_signup::run(db, actor, (people, clients, places), out).await,
+        BenchCmd::Bookings {
+            bookings,
+            rooms,
+            samples,
+        } => return super::bench_bookings::run(db, actor, (rooms, bookings), samples, out).await,
         BenchCmd::Cases { steps, samples } => {
             return super::bench_cases::run(db, actor, steps, samples, out).await;
         }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bench;
+mod bench_bookings;
 mod bench_cases;
 mod bench_circle;
 mod bench_evaluations;
