@@ -144,8 +144,15 @@ pub async fn load(
                 },
             )
             .await?;
-            if state == BookingState::Refused {
-                store::set_state(tx, id, state, state, Some("当天单位自用"), "demo").await?;
+            match state {
+                BookingState::Refused => {
+                    store::set_state(tx, id, state, state, Some("当天单位自用"), "demo").await?;
+                }
+                // Checked in (when the demo is built, for the past ones).
+                BookingState::CheckedIn => {
+                    store::set_state(tx, id, state, state, None, "demo").await?;
+                }
+                _ => {}
             }
             bookings += 1;
         }

@@ -38,6 +38,14 @@ impl BookingState {
 
 /// The longest booking: a day's opening.
 pub const LONGEST_MINUTES: i64 = 16 * 60;
+/// The longest buffer a room may keep after each booking.
+pub const MAX_BUFFER_MINUTES: i64 = 240;
+/// The most a booking can block its room: the conflict check reads the bookings that start
+/// this long before the asked time, which must stay under a day.
+pub const MAX_BLOCK_MINUTES: i64 = LONGEST_MINUTES + MAX_BUFFER_MINUTES;
+const _: () = assert!(MAX_BLOCK_MINUTES < 24 * 60);
+/// How far ahead a booking may be made.
+pub const HORIZON_DAYS: i64 = 366;
 /// The most occurrences a recurring booking may have.
 pub const MOST_OCCURRENCES: u32 = 52;
 
@@ -59,6 +67,20 @@ impl Opening {
     pub fn admits(&self, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), Invalid> {
         let (s, e) = (crate::clock::local(starts), crate::clock::local(ends));
         let length = (ends - starts).num_minutes();
+        if s.second() != 0 || e.second() != 0 {
+            return Err(Invalid::new(
+                "starts_at",
+                crate::clock::stamp(starts),
+                msg!("预约时间精确到分钟"),
+            ));
+        }
+        if starts > crate::clock::now() + Duration::days(HORIZON_DAYS) {
+            return Err(Invalid::new(
+                "starts_at",
+                crate::clock::stamp(starts),
+                msg!("只能预约一年以内的时段"),
+            ));
+        }
         if length <= 0 || length > LONGEST_MINUTES {
             return Err(Invalid::new(
                 "ends_at",
@@ -172,9 +194,15 @@ pub fn released(starts: DateTime<Utc>, release_minutes: i64, now: DateTime<Utc>)
     now >= starts + Duration::minutes(release_minutes)
 }
 
-/// Check-in opens a quarter of an hour before the start and closes at the end.
-pub fn may_check_in(starts: DateTime<Utc>, ends: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    now >= starts - Duration::minutes(15) && now < ends
+/// Check-in opens a quarter of an hour before the start and closes when the booking is
+/// released (or at the end, if that comes first).
+pub fn may_check_in(
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    release_minutes: i64,
+    now: DateTime<Utc>,
+) -> bool {
+    now >= starts - Duration::minutes(15) && now < ends && !released(starts, release_minutes, now)
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub fn may_use(actor: &Actor, area: Area) -> bool {
         Area::Positions | Area::Circle | Area::Volunteers => organiser(role),
         Area::Activities => organiser(role) || matches!(role, Role::Member | Role::Resident),
         Area::Rooms => organiser(role) || role == Role::UnitLiaison,
-        Area::Bookings => organiser(role),
+        Area::Bookings => organiser(role) || role == Role::UnitLiaison,
         Area::Cases | Area::NewCase | Area::Grids | Area::Patrols => grid_side(role),
         Area::Inbox => role == Role::DepartmentHandler,
         Area::Users => {

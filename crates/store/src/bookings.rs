@@ -1,7 +1,7 @@
 //! Rooms opened for booking, their closed days, and the bookings that hold them.
 
 use crate::db::on;
-use crate::keyset::{Args, fetch};
+use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use jiceng_domain::bookings::BookingState;
@@ -69,12 +69,13 @@ pub async fn room(tx: &mut Tx, id: i64) -> Result<Option<RoomRow>, StoreError> {
     Ok(on!(tx, c => sqlx::query_as::<_, RoomRow>(&sql).bind(id).fetch_optional(c).await)?)
 }
 
-/// Rooms after the id cursor: the shared ones, and those kept in the subtree at `path` (or of
-/// the unit `unit`).
+/// Rooms after the id cursor: those kept in the subtree at `path` or of the unit `unit`, and
+/// (`shared`) every shared one.
 pub async fn rooms(
     tx: &mut Tx,
     path: Option<&str>,
     unit: Option<i64>,
+    shared: bool,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<RoomRow>, StoreError> {
@@ -90,7 +91,12 @@ pub async fn rooms(
     if let Some(u) = unit {
         own.push(format!("r.unit_id = {}", a.int(u)));
     }
-    own.push("r.shared".into());
+    if shared {
+        own.push("r.shared".into());
+    }
+    if own.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut wh = vec![format!("({})", own.join(" OR "))];
     if let Some(id) = after {
         wh.push(format!("r.id > {}", a.int(id)));
@@ -141,8 +147,9 @@ const BOOKING: &str = "SELECT b.id, b.room_id, r.name AS room_name, r.org_path A
      b.series_id, b.checked_in_at, b.decided_by, r.release_minutes \
      FROM bookings b JOIN rooms r ON r.id = b.room_id JOIN orgs o ON o.id = b.org_id";
 
-/// The live bookings of a room that overlap `[from, until)`; a booking lasts at most a day,
-/// so only those starting in the day before `until` are read (on `bookings_room`).
+/// The live bookings of a room that overlap `[from, until)`. None blocks its room longer than
+/// `MAX_BLOCK_MINUTES`, so only those starting that long before `from` or later are read (on
+/// `bookings_room`).
 pub async fn overlapping(
     tx: &mut Tx,
     room: i64,
@@ -154,7 +161,8 @@ pub async fn overlapping(
          AND b.state IN ('pending', 'approved', 'checked_in') ORDER BY b.starts_at LIMIT 20"
     );
     Ok(on!(tx, c => sqlx::query_as::<_, BookingRow>(&sql)
-        .bind(room).bind(from - Duration::days(1)).bind(until).bind(from).fetch_all(c).await)?)
+        .bind(room).bind(from - Duration::minutes(jiceng_domain::bookings::MAX_BLOCK_MINUTES)).bind(until).bind(from)
+        .fetch_all(c).await)?)
 }
 
 pub struct NewBooking<'a> {
@@ -172,8 +180,10 @@ pub struct NewBooking<'a> {
 
 pub async fn insert(tx: &mut Tx, b: &NewBooking<'_>) -> Result<i64, StoreError> {
     Ok(on!(tx, c => sqlx::query_scalar(
-        "INSERT INTO bookings (room_id, org_id, org_path, purpose, starts_at, ends_at, blocked_until, state, series_id, booked_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
+        "INSERT INTO bookings (room_id, org_id, org_path, purpose, starts_at, ends_at, blocked_until, state, series_id, booked_by, created_at, \
+         district_org_id, street_org_id, community_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         (SELECT l.district_org_id FROM org_levels l WHERE l.org_id = $2), (SELECT l.street_org_id FROM org_levels l WHERE l.org_id = $2), \
+         (SELECT l.community_org_id FROM org_levels l WHERE l.org_id = $2)) RETURNING id")
         .bind(b.room_id).bind(b.org_id).bind(b.org_path).bind(b.purpose).bind(b.starts_at).bind(b.ends_at)
         .bind(b.blocked_until).bind(b.state.code()).bind(b.series_id).bind(b.by).bind(clock::now()).fetch_one(c).await)?)
 }
@@ -235,19 +245,15 @@ pub async fn of_room(
     fetch(tx, &sql, &a).await
 }
 
-/// The bookings made by orgs of the subtree at `path`, latest start first, after the cursor.
+/// The bookings made by orgs of a scope, latest start first, after the cursor.
 pub async fn booked_within(
     tx: &mut Tx,
-    path: &str,
+    scope: &Scope,
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Vec<BookingRow>, StoreError> {
     let mut a = Args::default();
-    let mut wh = vec![format!(
-        "b.org_path >= {} AND b.org_path < {}",
-        a.text(path),
-        a.text(&upper(path))
-    )];
+    let mut wh: Vec<String> = a.scope("b.", scope).into_iter().collect();
     if let Some((at, id)) = after {
         wh.push(format!(
             "(b.starts_at, b.id) < ({}, {})",
@@ -255,11 +261,55 @@ pub async fn booked_within(
             a.int(id)
         ));
     }
+    let cond = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
+    let sql = format!("{BOOKING} {cond} ORDER BY b.starts_at DESC, b.id DESC LIMIT {limit}");
+    fetch(tx, &sql, &a).await
+}
+
+/// Bookings waiting for a decision in rooms of the unit `unit` or kept in the subtree at
+/// `path`, soonest first (a keeper's queue: pending ones lapse at their start, so few).
+pub async fn to_decide(
+    tx: &mut Tx,
+    path: Option<&str>,
+    unit: Option<i64>,
+    limit: i64,
+) -> Result<Vec<BookingRow>, StoreError> {
+    let mut a = Args::default();
+    let mut own = Vec::new();
+    if let Some(p) = path {
+        own.push(format!(
+            "(r.unit_id IS NULL AND r.org_path >= {} AND r.org_path < {})",
+            a.text(p),
+            a.text(&upper(p))
+        ));
+    }
+    if let Some(u) = unit {
+        own.push(format!("r.unit_id = {}", a.int(u)));
+    }
+    if own.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = format!(
-        "{BOOKING} WHERE {} ORDER BY b.starts_at DESC, b.id DESC LIMIT {limit}",
-        wh.join(" AND ")
+        "{BOOKING} WHERE b.state = 'pending' AND ({}) ORDER BY b.starts_at, b.id LIMIT {limit}",
+        own.join(" OR ")
     );
     fetch(tx, &sql, &a).await
+}
+
+/// Pending bookings whose start has come: nobody decided them in time.
+pub async fn undecided(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<BookingRow>, StoreError> {
+    let sql = format!(
+        "{BOOKING} WHERE b.state = 'pending' AND b.starts_at <= $1 ORDER BY b.starts_at LIMIT {limit}"
+    );
+    Ok(on!(tx, c => sqlx::query_as::<_, BookingRow>(&sql).bind(now).fetch_all(c).await)?)
 }
 
 /// Approved bookings nobody checked into that started before `before`.

@@ -11,8 +11,10 @@ use jiceng_domain::orglife::{MeetingKind, MeetingStatus};
 use jiceng_domain::path::upper;
 
 const COLUMNS: &str = "m.id, m.org_id, o.code AS org_code, o.name AS org_name, m.org_path, m.kind, m.status, m.held_on, \
-     m.place, m.topic, m.host, m.minutes, m.follow_up, m.joint_id, m.expected, m.absent, m.visitors, m.created_at, m.updated_at";
-const FROM: &str = "FROM meetings m JOIN orgs o ON o.id = m.org_id";
+     m.place, m.position_id, p.name AS position_name, m.topic, m.host, m.minutes, m.follow_up, m.joint_id, m.expected, m.absent, \
+     m.visitors, m.created_at, m.updated_at";
+const FROM: &str =
+    "FROM meetings m JOIN orgs o ON o.id = m.org_id LEFT JOIN positions p ON p.id = m.position_id";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct MeetingRow {
@@ -25,6 +27,9 @@ pub struct MeetingRow {
     pub status: MeetingStatus,
     pub held_on: NaiveDate,
     pub place: Option<String>,
+    /// The registered service position it is held at, if one was chosen.
+    pub position_id: Option<i64>,
+    pub position_name: Option<String>,
     pub topic: String,
     pub host: Option<String>,
     pub minutes: Option<String>,
@@ -132,6 +137,13 @@ pub async fn update(tx: &mut Tx, id: i64, f: &MeetingFields) -> Result<(), Store
         .bind(&f.host).bind(&f.minutes).bind(&f.follow_up).bind(f.expected).bind(f.absent).bind(f.visitors)
         .bind(clock::now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Where a meeting is held, when at a registered service position.
+pub async fn set_position(tx: &mut Tx, id: i64, position: Option<i64>) -> Result<(), StoreError> {
+    on!(tx, c => sqlx::query("UPDATE meetings SET position_id = $2 WHERE id = $1")
+        .bind(id).bind(position).execute(c).await.map(|_| ()))?;
     Ok(())
 }
 

@@ -92,7 +92,8 @@ pub enum Noun {
     /// A volunteer activity: its community's readers; the members and residents of its
     /// district while it is published; anyone signed up for it.
     Activity,
-    /// A room opened for booking: shared ones to every desk that books, others to their keepers.
+    /// A room opened for booking: shared ones to every desk that books, others to their keepers
+    /// and the readers of their org.
     Room,
     /// A booking of a room: the booking org's readers and the room's keepers.
     Booking,

@@ -3,7 +3,7 @@
 //! Once the activity ends the organiser confirms the hours: each held place checked in and out
 //! becomes a service record (members' reach their points), each one never checked in a no-show.
 
-use super::{ActivityDetail, detail_of, policy};
+use super::{ActivityDetail, policy};
 use crate::input::{opt, required};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Duration, Utc};
@@ -111,9 +111,9 @@ pub async fn scan(
         &actor.audit_name(),
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }
 
 /// Writes a sign-up's check-in and check-out (and the minutes they give, or the organiser's
@@ -238,9 +238,9 @@ pub async fn record(
         &actor.audit_name(),
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }
 
 /// The organiser confirms the hours once the activity has ended: service records for those
@@ -318,7 +318,7 @@ pub async fn confirm(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, 
         },
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }

@@ -3,7 +3,7 @@
 //! (a cancellation, an offer not confirmed in time) is offered to the first in line, who
 //! confirms it by a deadline; the five-minute sweep passes lapsed offers on.
 
-use super::{ActivityDetail, Signup, detail_of, policy};
+use super::{ActivityDetail, Signup, policy};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Utc};
 use jiceng_domain::activities::{self as rules, ActivityStatus, Audience, SignupState};
@@ -98,9 +98,9 @@ pub async fn sign_up(
         },
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }
 
 /// Until when sign-up is paused for the volunteer, by the policy for where they serve.
@@ -162,9 +162,9 @@ pub async fn cancel(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, O
         &actor.audit_name(),
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }
 
 /// Moves a live sign-up out (`to`), giving its place to the next in line.
@@ -292,9 +292,9 @@ pub async fn accept(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, O
         },
     )
     .await?;
-    let detail = detail_of(&mut tx, actor, id).await?;
     tx.commit().await?;
-    Ok(detail)
+    // Read back after the commit: the writer's lock is not held for it.
+    super::show(db, actor, id).await
 }
 
 /// A waiting sign-up's place in its role's line (1 is next).

@@ -181,9 +181,10 @@ pub async fn book(
             ),
             e => e.into(),
         })?;
-        if a.times.len() > 1 {
-            let s = *series.get_or_insert(id);
-            store::set_series(&mut tx, id, s).await?;
+        // The first of a series names it; the rest were written with its id.
+        if a.times.len() > 1 && series.is_none() {
+            series = Some(id);
+            store::set_series(&mut tx, id, id).await?;
         }
         made.push(id);
     }
@@ -233,14 +234,31 @@ pub async fn list(db: &Db, actor: &Actor, q: ListBookings) -> Result<Page<Bookin
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let after = jiceng_domain::keyset::read(opt(&q.after))?;
     let mut tx = db.read().await?;
-    let path = crate::orgs::within_path(&mut tx, actor, &q.within).await?;
-    let rows = store::booked_within(&mut tx, &path, after, limit + 1).await?;
+    let scope = crate::orgs::list_scope(&mut tx, actor, &q.within).await?;
+    let rows = store::booked_within(&mut tx, &scope, after, limit + 1).await?;
     Ok(Page::keyset(
         rows,
         limit,
         |b| (b.starts_at, b.id),
         |b| Booking::of(b, actor),
     ))
+}
+
+/// The bookings waiting for the actor's decision: of the rooms they keep, soonest first.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "bookings_to_decide"))]
+pub async fn to_decide(db: &Db, actor: &Actor) -> Result<Vec<Booking>, OpsError> {
+    let mut tx = db.read().await?;
+    let liaison = actor.role() == Some(jiceng_domain::Role::UnitLiaison) && !actor.read_only();
+    let path = actor
+        .may_write(actor.scope_path())
+        .is_ok()
+        .then(|| actor.scope_path().to_string());
+    let unit = actor.unit_id().filter(|_| liaison);
+    Ok(store::to_decide(&mut tx, path.as_deref(), unit, 200)
+        .await?
+        .into_iter()
+        .map(|b| Booking::of(b, actor))
+        .collect())
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "booking"))]

@@ -107,7 +107,8 @@ pub async fn decide(
 /// The lease key of the sweep.
 const SWEEP: i64 = 7_231_051;
 
-/// Releases approved bookings nobody checked into in time, once across processes: how many.
+/// Releases approved bookings nobody checked into in time, and refuses those nobody decided
+/// before their start, once across processes: how many.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "sweep_bookings"))]
 pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u64, OpsError> {
     let Some(lease) = db.lease(SWEEP).await? else {
@@ -115,6 +116,34 @@ pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u64, OpsError> {
     };
     let mut tx = db.write().await?;
     let mut released = 0;
+    // Bookings nobody decided before their start lapse, as refused.
+    for b in store::undecided(&mut tx, now, 500).await? {
+        let why = "开始前未获审批";
+        if store::set_state(
+            &mut tx,
+            b.id,
+            BookingState::Pending,
+            BookingState::Refused,
+            Some(why),
+            "system:bookings",
+        )
+        .await?
+        {
+            released += 1;
+            audit::append(
+                &mut tx,
+                audit::Entry {
+                    actor: "system:bookings",
+                    operation: "booking.lapsed",
+                    target: &format!("booking:{}", b.id),
+                    path: Some(&b.org_path),
+                    before: Some(BookingState::Pending.code().to_string()),
+                    after: Some(format!("{}：{why}", BookingState::Refused.code())),
+                },
+            )
+            .await?;
+        }
+    }
     for b in store::unattended(&mut tx, now, 500).await? {
         if !rules::released(b.starts_at, b.release_minutes, now) {
             continue;

@@ -36,12 +36,33 @@ pub struct Booking {
 }
 
 impl Booking {
+    /// Another org's booking as a room's calendar shows it to those who do not reach it: the
+    /// time it holds the room, nothing of who or why.
+    pub(crate) fn busy(b: BookingRow) -> Booking {
+        Booking {
+            id: b.id,
+            room_id: b.room_id,
+            room_name: b.room_name,
+            org_name: String::new(),
+            purpose: String::new(),
+            starts_at: b.starts_at,
+            ends_at: b.ends_at,
+            blocked_until: b.blocked_until,
+            state: b.state,
+            reason: None,
+            series_id: None,
+            checked_in_at: None,
+            offers: Vec::new(),
+        }
+    }
+
     pub(crate) fn of(b: BookingRow, actor: &crate::Actor) -> Booking {
         let keeps = policy::keeps(actor, &b.room_path, b.room_unit_id);
         let books = actor.may_write(&b.org_path).is_ok();
         let now = jiceng_domain::clock::now();
         let mut offers = Vec::new();
-        if keeps && b.state == BookingState::Pending {
+        // A booking is decided before it starts; one left pending then lapses (the sweep).
+        if keeps && b.state == BookingState::Pending && now < b.starts_at {
             offers.extend(["approve", "refuse"]);
         }
         if books
@@ -52,7 +73,7 @@ impl Booking {
         }
         if books
             && b.state == BookingState::Approved
-            && jiceng_domain::bookings::may_check_in(b.starts_at, b.ends_at, now)
+            && jiceng_domain::bookings::may_check_in(b.starts_at, b.ends_at, b.release_minutes, now)
         {
             offers.push("check_in");
         }

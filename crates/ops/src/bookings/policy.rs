@@ -1,5 +1,5 @@
-//! Who reaches a room and its bookings. A shared room is open to every desk that books
-//! (organisers and units' liaisons); a room not shared to its keepers alone. A room's keepers
+//! Who reaches a room and its bookings. A shared room is open to every desk that books (the
+//! organisers); a room not shared to its keepers and the readers of its org. A room's keepers
 //! (a unit venue's liaison; a position room's org writers) register it, close its days and
 //! approve its bookings; a booking is the booking org's readers' and the room's keepers'.
 
@@ -22,11 +22,11 @@ pub fn keeps(actor: &Actor, room_path: &str, room_unit: Option<i64>) -> bool {
     }
 }
 
-/// Whether the actor works at a desk that books rooms.
+/// Whether the actor works at a desk that books rooms (for the orgs whose records they write).
 pub fn books(actor: &Actor) -> bool {
     match actor.role() {
         None => true,
-        Some(r) => r.writes_records() || r == Role::UnitLiaison,
+        Some(r) => r.writes_records(),
     }
 }
 

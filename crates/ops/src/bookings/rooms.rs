@@ -118,7 +118,7 @@ pub async fn register(db: &Db, actor: &Actor, new: NewRoomInput) -> Result<Room,
     }
     let closed = rules::weekdays(opt(&new.closed_weekdays).unwrap_or(""))?;
     let buffer = new.buffer_minutes.unwrap_or(15);
-    if !(0..=240).contains(&buffer) {
+    if !(0..=rules::MAX_BUFFER_MINUTES).contains(&buffer) {
         return Err(Invalid::new("buffer_minutes", buffer, msg!("应为 0 到 240 分钟")).into());
     }
     let release = new.release_minutes.unwrap_or(30);
@@ -134,8 +134,11 @@ pub async fn register(db: &Db, actor: &Actor, new: NewRoomInput) -> Result<Room,
         None => None,
     };
     let org = match (opt(&new.org), &unit) {
-        (Some(code), _) => crate::orgs::policy::named(&mut tx, actor, "org", code).await?,
-        (None, Some(u)) => match u.org_id {
+        (Some(code), None) => crate::orgs::policy::named(&mut tx, actor, "org", code).await?,
+        (Some(code), Some(u)) if Some(code) != u.org_code.as_deref() => {
+            return Err(Invalid::new("org", code, msg!("单位的场地由单位的党组织管理")).into());
+        }
+        (_, Some(u)) => match u.org_id {
             Some(o) => jiceng_store::orgs::by_id(&mut tx, o)
                 .await?
                 .ok_or_else(|| OpsError::internal("a unit's org is gone"))?,
@@ -156,9 +159,15 @@ pub async fn register(db: &Db, actor: &Actor, new: NewRoomInput) -> Result<Room,
         )));
     }
     if let Some(p) = new.position_id {
-        crate::positions::policy::resolve(&mut tx, actor, p)
-            .await
-            .map_err(|_| Invalid::new("position_id", p, msg!("没有这个阵地")))?;
+        let at = match crate::positions::policy::resolve(&mut tx, actor, p).await {
+            Err(OpsError::NotFound { .. }) => {
+                return Err(Invalid::new("position_id", p, msg!("没有这个阵地")).into());
+            }
+            other => other?,
+        };
+        if !at.org_path.starts_with(&org.path) {
+            return Err(Invalid::new("position_id", p, msg!("应为所属党组织的阵地")).into());
+        }
     }
     let id = store::insert_room(
         &mut tx,
@@ -210,8 +219,9 @@ pub struct ListRooms {
 /// The rooms the actor may book or keeps: every shared room and the rooms of their scope.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "list_rooms"))]
 pub async fn list(db: &Db, actor: &Actor, q: ListRooms) -> Result<Page<Room>, OpsError> {
-    if !policy::books(actor) {
-        return Err(OpsError::Forbidden(msg!("党员和居民不预约场地")));
+    let liaison = actor.role() == Some(jiceng_domain::Role::UnitLiaison);
+    if !policy::books(actor) && !liaison {
+        return Err(OpsError::Forbidden(msg!("本角色不预约场地")));
     }
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let after = crate::input::after_id(&q.after)?;
@@ -223,7 +233,8 @@ pub async fn list(db: &Db, actor: &Actor, q: ListRooms) -> Result<Page<Room>, Op
     let unit = (actor.role() == Some(jiceng_domain::Role::UnitLiaison))
         .then(|| actor.unit_id())
         .flatten();
-    let rows = store::rooms(&mut tx, path.as_deref(), unit, after, limit + 1).await?;
+    // A liaison keeps their unit's rooms and books none: theirs alone.
+    let rows = store::rooms(&mut tx, path.as_deref(), unit, !liaison, after, limit + 1).await?;
     Ok(Page::after_last(
         rows,
         limit,
@@ -251,15 +262,15 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<RoomDetail, OpsErro
     let calendar = store::of_room(&mut tx, id, from, None, 100)
         .await?
         .into_iter()
-        .map(|b| {
+        .filter_map(|b| {
             let seen = actor.may_read(&b.org_path).is_ok()
                 || policy::keeps(actor, &b.room_path, b.room_unit_id);
-            let mut b = Booking::of(b, actor);
-            if !seen {
-                b.org_name = String::new();
-                b.purpose = String::new();
+            if seen {
+                Some(Booking::of(b, actor))
+            } else {
+                // Another's booking shows as the time it holds the room, and only while it does.
+                b.state.live().then(|| Booking::busy(b))
             }
-            b
         })
         .collect();
     Ok(RoomDetail {

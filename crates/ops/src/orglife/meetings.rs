@@ -24,6 +24,8 @@ pub struct NewMeeting {
     pub status: Option<String>,
     pub held_on: Option<String>,
     pub place: Option<String>,
+    /// A registered service position it is held at (the place in words stays for others).
+    pub position_id: Option<i64>,
     pub topic: Option<String>,
     pub host: Option<String>,
     pub minutes: Option<String>,
@@ -198,6 +200,23 @@ fn audit_json<T: Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }
 
+/// The service position a meeting names, as the actor may reach it.
+async fn held_at(
+    tx: &mut Tx,
+    actor: &Actor,
+    position: Option<i64>,
+) -> Result<Option<i64>, OpsError> {
+    match position {
+        Some(p) => {
+            crate::positions::policy::resolve(tx, actor, p)
+                .await
+                .map_err(|_| Invalid::new("position_id", p, msg!("没有这个阵地")))?;
+            Ok(Some(p))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Plans or records a meeting; with `joint_orgs`, one meeting per org sharing a joint id.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "record"))]
 pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingView, OpsError> {
@@ -205,6 +224,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
     let org = by_code(&mut tx, actor, "org", required("org", &new.org)?).await?;
     actor.may_write(&org.path)?;
     let c = check(&new, &org)?;
+    let position = held_at(&mut tx, actor, new.position_id).await?;
     let mut orgs = vec![org];
     for code in new.joint_orgs.iter().filter(|c| !c.trim().is_empty()) {
         let o = by_code(&mut tx, actor, "orgs", code).await?;
@@ -225,6 +245,7 @@ pub async fn record(db: &Db, actor: &Actor, new: NewMeeting) -> Result<MeetingVi
         f.absent = absent.len() as i64;
         f.visitors = visitors.len() as i64;
         let id = orglife::insert(&mut tx, &f).await?;
+        orglife::set_position(&mut tx, id, position).await?;
         orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
         orglife::replace_visitors(&mut tx, id, visitors).await?;
         orglife::recount_month(&mut tx, org.id, month_key(f.held_on)).await?;
@@ -280,6 +301,7 @@ pub async fn update(
     }
     let org = by_code(&mut tx, actor, "org", &before.org_code).await?;
     let c = check(&new, &org)?;
+    let position = held_at(&mut tx, actor, new.position_id).await?;
     let split = attendance(&mut tx, std::slice::from_ref(&org), &c.absent, &c.visitors).await?;
     let (absent, visitors) = &split[0];
     let mut f = c.fields;
@@ -291,6 +313,7 @@ pub async fn update(
         .map(|v| v.0)
         .collect();
     orglife::update(&mut tx, id, &f).await?;
+    orglife::set_position(&mut tx, id, position).await?;
     orglife::replace_absences(&mut tx, id, month_key(f.held_on), &org.path, absent).await?;
     orglife::replace_visitors(&mut tx, id, visitors).await?;
     for month in [month_key(before.held_on), month_key(f.held_on)] {
@@ -449,6 +472,9 @@ pub struct Meeting {
     pub status: jiceng_domain::orglife::MeetingStatus,
     pub held_on: chrono::NaiveDate,
     pub place: Option<String>,
+    /// The registered service position it is held at, if one was chosen.
+    pub position_id: Option<i64>,
+    pub position_name: Option<String>,
     pub topic: String,
     pub host: Option<String>,
     pub minutes: Option<String>,
@@ -459,6 +485,17 @@ pub struct Meeting {
     pub visitors: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Meeting {
+    /// Where it is held, as people read it: the service position, then the place in words.
+    pub fn where_held(&self) -> String {
+        [self.position_name.as_deref(), self.place.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
 }
 
 impl From<jiceng_store::orglife::MeetingRow> for Meeting {
@@ -473,6 +510,8 @@ impl From<jiceng_store::orglife::MeetingRow> for Meeting {
             status: r.status,
             held_on: r.held_on,
             place: r.place,
+            position_id: r.position_id,
+            position_name: r.position_name,
             topic: r.topic,
             host: r.host,
             minutes: r.minutes,

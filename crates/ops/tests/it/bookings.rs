@@ -166,7 +166,19 @@ async fn a_communitys_booking_of_a_units_room_keeps_clear_of_others(on: Backend)
     assert_eq!(made[0].series_id, made[1].series_id);
     assert!(made[0].series_id.is_some());
 
-    // The keepers decide: a refusal needs a reason; the other community sees none of C's.
+    // The booker does not approve their own; the keepers decide: a refusal needs a reason.
+    let e = decide::decide(
+        &t.db,
+        &worker,
+        first[0].id,
+        DecisionInput {
+            decision: s("approve"),
+            reason: None,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, OpsError::Conflict(_)), "{e}");
     let e = decide::decide(
         &t.db,
         &liaison,
@@ -225,6 +237,16 @@ async fn a_communitys_booking_of_a_units_room_keeps_clear_of_others(on: Backend)
         matches!(e, OpsError::Conflict(_)),
         "the booker does not approve their own: {e}"
     );
+    // The other community sees C's booking on the calendar as a busy time alone; C does not
+    // see C2's refused one at all.
+    let cal = rooms::show(&t.db, &other, room.id).await.unwrap().calendar;
+    let c_row = cal.iter().find(|b| b.id == first[0].id).unwrap();
+    assert!(c_row.org_name.is_empty() && c_row.purpose.is_empty() && c_row.offers.is_empty());
+    let cal_w = rooms::show(&t.db, &worker, room.id).await.unwrap().calendar;
+    assert!(
+        cal_w.iter().all(|b| b.id != free[0].id),
+        "C does not see C2's refused booking"
+    );
     // The refused slot is free again.
     book::book(&t.db, &other, room.id, slot("C2", monday(10, 15), 60))
         .await
@@ -272,7 +294,27 @@ async fn a_communitys_booking_of_a_units_room_keeps_clear_of_others(on: Backend)
     .unwrap();
     assert_eq!(used.state, BookingState::CheckedIn);
     let _t = clock::fix(later[0].starts_at + Duration::minutes(40));
-    assert_eq!(decide::sweep(&t.db, clock::now()).await.unwrap(), 0);
+    // (The sweep now also lapses the day's bookings C2 left undecided: 13:30, 10:15.)
+    decide::sweep(&t.db, clock::now()).await.unwrap();
+    assert_eq!(
+        book::show(&t.db, &worker, later[0].id).await.unwrap().state,
+        BookingState::CheckedIn,
+        "one checked in stays"
+    );
+    // One left pending lapses at its start.
+    let late = book::book(&t.db, &worker, room.id, slot("C", monday(16, 30), 30))
+        .await
+        .unwrap();
+    assert_eq!(late[0].state, BookingState::Pending);
+    {
+        let _t = clock::fix(late[0].starts_at);
+        decide::sweep(&t.db, clock::now()).await.unwrap();
+        let lapsed = book::show(&t.db, &worker, late[0].id).await.unwrap();
+        assert_eq!(
+            (lapsed.state, lapsed.reason.as_deref()),
+            (BookingState::Refused, Some("开始前未获审批"))
+        );
+    }
 }
 
 #[both]

@@ -261,3 +261,42 @@ async fn the_circle_counts_the_mapped_buildings_and_siting_adds_what_it_says(on:
     assert_eq!(super::common::field(&e), "within", "{e}");
     let _ = (b1, b2);
 }
+
+#[both]
+async fn a_meeting_is_held_at_a_registered_position_within_reach(on: Backend) {
+    use jiceng_ops::orglife::meetings::{self, NewMeeting};
+    let t = city(on).await;
+    let worker = account(&t.db, "worker_c", "community_worker", "C", None).await;
+    let other = account(&t.db, "worker_c2", "community_worker", "C2", None).await;
+    let home = positions::register(
+        &t.db,
+        &worker,
+        at("支部家院", "branch_home", "B1", 119.0, 80),
+    )
+    .await
+    .unwrap();
+    let elsewhere = positions::register(&t.db, &other, at("他处阵地", "micro", "C2", 119.1, 60))
+        .await
+        .unwrap();
+    let held = |position| NewMeeting {
+        org: s("B1"),
+        kind: s("themed_day"),
+        status: s("held"),
+        held_on: s("2025-04-01"),
+        topic: s("学习"),
+        place: s("二楼"),
+        position_id: Some(position),
+        ..Default::default()
+    };
+    let before = count(&t.db, "SELECT COUNT(*) FROM meetings").await;
+    let e = meetings::record(&t.db, &worker, held(elsewhere.id))
+        .await
+        .unwrap_err();
+    assert_eq!(super::common::field(&e), "position_id", "beyond reach: {e}");
+    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM meetings").await, before);
+    let m = meetings::record(&t.db, &worker, held(home.id))
+        .await
+        .unwrap();
+    assert_eq!(m.row.position_name.as_deref(), Some("支部家院"));
+    assert_eq!(m.row.where_held(), "支部家院 · 二楼");
+}

@@ -2,9 +2,9 @@
 -- their opening hours (minutes from midnight, Shanghai), closed weekdays (a bit per weekday,
 -- Monday the lowest), closed days, the buffer left after each booking and how long an
 -- unattended booking holds. A booking blocks its room from its start to its end plus the
--- buffer while pending, approved or checked in: on PostgreSQL an exclusion constraint keeps
--- two such ranges of one room apart; on SQLite the check runs in the writing transaction,
--- which SQLite serialises.
+-- buffer while pending, approved or checked in. The check runs in the writing transaction
+-- (writers are serialised, on both backends); on PostgreSQL an exclusion constraint holds the
+-- same rule in the database itself, against any writer.
 CREATE TABLE rooms (
     id {{id}},
     name TEXT NOT NULL,
@@ -49,10 +49,24 @@ CREATE TABLE bookings (
     checked_in_at TIMESTAMPTZ,
     decided_by TEXT,
     booked_by TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at TIMESTAMPTZ NOT NULL,
+    -- The booking org's district, street and community, for the lists of a scope.
+    district_org_id BIGINT,
+    street_org_id BIGINT,
+    community_org_id BIGINT
 );
--- The conflict check reads a room's bookings starting in a window before the asked end.
+-- The conflict check reads a room's bookings starting from the longest block before the asked
+-- start up to its end.
 CREATE INDEX bookings_room ON bookings (room_id, starts_at, id);
 CREATE INDEX bookings_booker ON bookings (org_path, starts_at, id);
+CREATE INDEX bookings_district ON bookings (district_org_id, starts_at, id);
+CREATE INDEX bookings_street ON bookings (street_org_id, starts_at, id);
+CREATE INDEX bookings_community ON bookings (community_org_id, starts_at, id);
+CREATE INDEX bookings_recent ON bookings (starts_at, id);
+-- What waits for a keeper's decision.
+CREATE INDEX bookings_pending ON bookings (starts_at, id) WHERE state = 'pending';
 CREATE INDEX bookings_due ON bookings (starts_at) WHERE state = 'approved' AND checked_in_at IS NULL;
 {{booking_exclusion}}
+
+-- A meeting may be held at a registered service position (its place in words stays for others).
+ALTER TABLE meetings ADD COLUMN position_id BIGINT REFERENCES positions(id);

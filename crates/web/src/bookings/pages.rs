@@ -258,6 +258,10 @@ pub async fn close_day(
 struct BookingsPage {
     l: Layout,
     q: Values,
+    /// Waiting for the actor's decision, in the rooms they keep.
+    queue: Vec<Shown>,
+    /// Whether the actor reads the bookings of a scope (a unit's liaison keeps rooms only).
+    lists: bool,
     rows: Vec<Shown>,
     first_link: String,
     next_link: String,
@@ -271,14 +275,25 @@ impl BookingsPage {
 }
 
 async fn bookings_page(s: &AppState, v: &Viewer, q: Values, error: String) -> Response {
+    let lists = v.actor.may_read(v.actor.scope_path()).is_ok();
     let mut out = BookingsPage {
         l: v.layout(v.t("nav.bookings").to_string()),
         q: q.clone(),
+        queue: book::to_decide(&s.db, &v.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| shown(v, b))
+            .collect(),
+        lists,
         rows: Vec::new(),
         first_link: String::new(),
         next_link: String::new(),
         error,
     };
+    if !lists {
+        return render(&out);
+    }
     let query = ListBookings {
         within: value(&q, "within"),
         after: value(&q, "after"),

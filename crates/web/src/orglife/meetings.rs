@@ -160,6 +160,8 @@ struct MeetingForm {
     statuses: Vec<(&'static str, String)>,
     attendees: Vec<AttendeeRow>,
     more_members: bool,
+    /// The registered service positions of the scope, to hold the meeting at (the first 200).
+    positions: Vec<(i64, String)>,
     editing: bool,
     error: String,
     bad: String,
@@ -213,7 +215,16 @@ async fn form_page(
     let org = value(&f, "org").unwrap_or_default();
     let (attendees, more_members) = attendees(s, v, &org, &absent).await;
     let title = v.t(title_key).to_string();
+    let q = jiceng_ops::positions::ListPositions {
+        limit: Some(200),
+        ..Default::default()
+    };
+    let positions = jiceng_ops::positions::list(&s.db, &v.actor, q)
+        .await
+        .map(|p| p.items.into_iter().map(|p| (p.id, p.name)).collect())
+        .unwrap_or_default();
     render(&MeetingForm {
+        positions,
         l: v.layout(title),
         action,
         back,
@@ -289,6 +300,7 @@ fn parse(pairs: &[(String, String)]) -> (Values, NewMeeting, HashMap<i64, String
         status: value(&f, "status"),
         held_on: value(&f, "held_on"),
         place: value(&f, "place"),
+        position_id: value(&f, "position_id").and_then(|p| p.parse().ok()),
         topic: value(&f, "topic"),
         host: value(&f, "host"),
         minutes: value(&f, "minutes"),
@@ -343,6 +355,9 @@ pub async fn edit_form(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>
     f.insert("status".into(), status.into());
     f.insert("held_on".into(), r.held_on.to_string());
     f.insert("topic".into(), r.topic.clone());
+    if let Some(p) = r.position_id {
+        f.insert("position_id".into(), p.to_string());
+    }
     for (k, val) in [
         ("place", &r.place),
         ("host", &r.host),
@@ -440,7 +455,7 @@ async fn show_with(s: &AppState, v: &Viewer, id: i64, error: String) -> PageResu
     let planned = d.meeting.row.status == MeetingStatus::Planned;
     let r = &d.meeting.row;
     let (place, host, minutes, follow_up) = (
-        r.place.clone().unwrap_or_default(),
+        r.where_held(),
         r.host.clone().unwrap_or_default(),
         r.minutes.clone().unwrap_or_default(),
         r.follow_up.clone().unwrap_or_default(),

@@ -31,9 +31,9 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<i64>) -> 
         .map(|m| Upcoming {
             on: m.row.held_on.to_string(),
             kind: translate(v.lang, m.kind_label).to_string(),
+            place: m.row.where_held(),
             topic: m.row.topic,
             org: m.row.org_name,
-            place: m.row.place.unwrap_or_default(),
         })
         .collect();
     Ok(render(&MinePage {

@@ -549,7 +549,7 @@ fn tries(app: &App, x: &Extra) -> Vec<Try> {
     let now = jiceng_domain::clock::local(jiceng_domain::clock::now());
     let year = chrono::Datelike::year(&jiceng_domain::clock::today());
     let (inside, unit, me) = (app.inside, app.unit_id, app.me);
-    let meeting = json!({ "org": "B1", "kind": "themed_day", "held_on": "2025-04-01", "topic": "学习",
+    let meeting = json!({ "org": "B1", "kind": "themed_day", "held_on": "2025-04-01", "topic": "学习", "position_id": x.position_in,
                           "absent": [format!("{inside}:病假")], "visitors": [me.to_string()], "joint_orgs": ["B2"] });
     let mut correction = meeting.clone();
     correction["joint_orgs"] = json!([]);
