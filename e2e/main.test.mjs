@@ -892,7 +892,9 @@ test('a member signs up for a full activity, is waitlisted, promoted when someon
   assert.match(await member.textContent('.mine'), /签退 ✓[\s\S]*3\.0 小时/);
   await member.screenshot({ path: join(shots, '64-activity-checked-out-phone.png'), fullPage: true });
   await worker.goto(activityUrl);
-  await Promise.all([worker.waitForURL(activityUrl), worker.click('button:has-text("确认工时")')]);
+  await worker.click('button:has-text("确认工时")');
+  // The same address reloads: wait for what it shows once the hours are confirmed.
+  await worker.locator('h1 .tag', { hasText: '工时已确认' }).waitFor();
   assert.match(await worker.locator('tr[data-signup]', { hasNotText: '郑阿姨' }).textContent(), /已报名[\s\S]*3\.0/);
   await worker.screenshot({ path: join(shots, '65-activity-hours-confirmed.png'), fullPage: true });
   await worker.context().close();
@@ -946,16 +948,16 @@ test("a community's booking of a unit's room is refused for a conflict, then app
   await book(worker, '浏览器测试：居民议事会', '13:00', '14:00', 'preview');
   await worker.waitForSelector('table.preview');
   assert.match(await worker.textContent('table.preview'), /可预约/);
-  await Promise.all([worker.waitForURL(roomUrl), worker.click('.booking-form button[value=book]')]);
-  const mine = worker.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' });
-  assert.equal(await mine.getAttribute('data-state'), 'pending');
+  await worker.click('.booking-form button[value=book]');
+  // The room's page again, the booking on its calendar waiting for the unit.
+  await worker.locator('li[data-booking][data-state="pending"]', { hasText: '浏览器测试：居民议事会' }).waitFor();
 
   // The liaison approves it.
   await liaison.reload();
   const asked = liaison.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' });
   await liaison.screenshot({ path: join(shots, '68-booking-to-approve.png'), fullPage: true });
-  await Promise.all([liaison.waitForURL(roomUrl), asked.locator('button', { hasText: '批准' }).click()]);
-  assert.equal(await liaison.locator('li[data-booking]', { hasText: '浏览器测试：居民议事会' }).getAttribute('data-state'), 'approved');
+  await asked.locator('button', { hasText: '批准' }).click();
+  await liaison.locator('li[data-booking][data-state="approved"]', { hasText: '浏览器测试：居民议事会' }).waitFor();
   await liaison.context().close();
 
   await worker.goto(`${base}/bookings`);
