@@ -336,6 +336,15 @@ pub async fn decide(
     match decide::decide(&s.db, &v.actor, id, input).await {
         Ok(_) => go(&headers, &back),
         Err(e @ (OpsError::Forbidden(_) | OpsError::NotFound { .. })) => error_page(v.lang, &e),
-        Err(e) => bookings_page(&s, &v, Values::new(), e.render(v.lang)).await,
+        // The error is shown on the page the decision was made from.
+        Err(e) => match back
+            .strip_prefix("/rooms/")
+            .and_then(|r| r.parse::<i64>().ok())
+        {
+            Some(room) => {
+                room_page(&s, &v, room, Values::new(), Vec::new(), e.render(v.lang)).await
+            }
+            None => bookings_page(&s, &v, Values::new(), e.render(v.lang)).await,
+        },
     }
 }

@@ -7,6 +7,7 @@ pub(crate) const PHONE_PHOTO: &[u8] = include_bytes!("../../../ops/tests/fixture
 mod activities;
 mod api;
 mod bodies;
+mod bookings;
 mod case_page;
 mod case_photos;
 mod city;
