@@ -31,6 +31,7 @@ labelled_enum! {
     ActivityStatus, "status" {
         Published = "published", "已发布";
         Closed = "closed", "工时已确认";
+        Cancelled = "cancelled", "已取消";
     }
 }
 

@@ -33,6 +33,7 @@ pub struct ActivityRow {
     pub audience: Audience,
     pub cancel_before_minutes: i64,
     pub status: ActivityStatus,
+    pub cancel_reason: Option<String>,
     pub secret: String,
     pub places: i64,
     pub taken: i64,
@@ -42,7 +43,7 @@ pub struct ActivityRow {
 const SELECT: &str = "SELECT a.id, a.title, a.detail, a.community_org_id, c.name AS community_name, a.org_path, \
      a.district_org_id, a.team_id, t.name AS team_name, a.position_id, p.name AS position_name, a.grid_id, \
      g.name AS grid_name, a.lon, a.lat, a.place, a.starts_at, a.ends_at, a.audience, a.cancel_before_minutes, \
-     a.status, a.secret, \
+     a.status, a.cancel_reason, a.secret, \
      CAST((SELECT COALESCE(SUM(r.places), 0) FROM activity_roles r WHERE r.activity_id = a.id) AS BIGINT) AS places, \
      CAST((SELECT COALESCE(SUM(r.taken), 0) FROM activity_roles r WHERE r.activity_id = a.id) AS BIGINT) AS taken, \
      CAST((SELECT COALESCE(SUM(r.waiting), 0) FROM activity_roles r WHERE r.activity_id = a.id) AS BIGINT) AS waiting \
@@ -95,6 +96,20 @@ pub async fn add_role(
 pub async fn by_id(tx: &mut Tx, id: i64) -> Result<Option<ActivityRow>, StoreError> {
     let sql = format!("{SELECT} WHERE a.id = $1");
     Ok(on!(tx, c => sqlx::query_as::<_, ActivityRow>(&sql).bind(id).fetch_optional(c).await)?)
+}
+
+/// Calls an activity off: every sign-up still in it is cancelled and the roles emptied.
+pub async fn call_off(tx: &mut Tx, id: i64, reason: &str) -> Result<(), StoreError> {
+    let now = clock::now();
+    on!(tx, c => sqlx::query("UPDATE activities SET status = 'cancelled', cancel_reason = $2 WHERE id = $1")
+        .bind(id).bind(reason).execute(c).await.map(|_| ()))?;
+    on!(tx, c => sqlx::query(
+        "UPDATE signups SET state = 'cancelled', offer_until = NULL, updated_at = $2 \
+         WHERE activity_id = $1 AND state IN ('confirmed', 'offered', 'waiting')")
+        .bind(id).bind(now).execute(c).await.map(|_| ()))?;
+    on!(tx, c => sqlx::query("UPDATE activity_roles SET taken = 0, waiting = 0 WHERE activity_id = $1")
+        .bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
 }
 
 pub async fn set_status(tx: &mut Tx, id: i64, status: ActivityStatus) -> Result<(), StoreError> {

@@ -128,7 +128,7 @@ async fn attend(
     by: &str,
 ) -> Result<(), OpsError> {
     if a.status != ActivityStatus::Published {
-        return Err(Invalid::new("activity_id", a.id, msg!("本活动的工时已确认")).into());
+        return Err(Invalid::new("activity_id", a.id, msg!("本活动已确认工时或已取消")).into());
     }
     if !rules::in_window(checked_in, a.starts_at, a.ends_at) {
         return Err(Invalid::new(
@@ -243,6 +243,45 @@ pub async fn record(
     super::show(db, actor, id).await
 }
 
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CallOffInput {
+    /// Why, shown to those signed up.
+    pub reason: Option<String>,
+}
+
+/// The organiser calls the activity off before it ends: every sign-up is cancelled (nobody is
+/// a no-show), and the reason is shown on its page.
+#[tracing::instrument(name = "ops", skip_all, fields(use_case = "call_off_activity"))]
+pub async fn call_off(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: CallOffInput,
+) -> Result<ActivityDetail, OpsError> {
+    let reason = text::long("reason", required("reason", &input.reason)?, 200)?;
+    let mut tx = db.write().await?;
+    let (a, _) = policy::resolve(&mut tx, actor, id).await?;
+    policy::may_organise(actor, &a)?;
+    if a.status != ActivityStatus::Published || clock::now() >= a.ends_at {
+        return Err(Invalid::new("activity_id", id, msg!("只能取消尚未结束的活动")).into());
+    }
+    store::call_off(&mut tx, id, &reason).await?;
+    audit::append(
+        &mut tx,
+        audit::Entry {
+            actor: &actor.audit_name(),
+            operation: "activity.call_off",
+            target: &format!("activity:{id}"),
+            path: Some(&a.org_path),
+            before: Some(ActivityStatus::Published.code().to_string()),
+            after: Some(format!("{}：{reason}", ActivityStatus::Cancelled.code())),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    super::show(db, actor, id).await
+}
+
 /// The organiser confirms the hours once the activity has ended: service records for those
 /// who came (half an hour or more), no-shows for those who held a place and never checked in.
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "confirm_hours"))]
@@ -251,7 +290,7 @@ pub async fn confirm(db: &Db, actor: &Actor, id: i64) -> Result<ActivityDetail, 
     let (a, _) = policy::resolve(&mut tx, actor, id).await?;
     policy::may_organise(actor, &a)?;
     if a.status != ActivityStatus::Published {
-        return Err(Invalid::new("activity_id", id, msg!("本活动的工时已确认")).into());
+        return Err(Invalid::new("activity_id", id, msg!("本活动已确认工时或已取消")).into());
     }
     if clock::now() < a.ends_at {
         return Err(Invalid::new("activity_id", id, msg!("活动结束后才能确认工时")).into());

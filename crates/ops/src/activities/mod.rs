@@ -40,6 +40,8 @@ pub struct Activity {
     /// Sign-ups may be cancelled until this many minutes before the start.
     pub cancel_before_minutes: i64,
     pub status: ActivityStatus,
+    /// Why the organiser called it off.
+    pub cancel_reason: Option<String>,
     pub places: i64,
     pub taken: i64,
     pub waiting: i64,
@@ -67,6 +69,7 @@ impl From<ActivityRow> for Activity {
             audience: r.audience,
             cancel_before_minutes: r.cancel_before_minutes,
             status: r.status,
+            cancel_reason: r.cancel_reason,
             places: r.places,
             taken: r.taken,
             waiting: r.waiting,

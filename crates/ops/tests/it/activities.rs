@@ -493,3 +493,54 @@ async fn a_thousand_signing_up_at_once_never_share_a_place(on: Backend) {
     counts_add_up(&t.db, a.id).await;
     eprintln!("1000 sign-ups for 100 places on {on:?}: {took:?}");
 }
+
+#[both]
+async fn an_activity_called_off_cancels_its_sign_ups_and_counts_no_no_show(on: Backend) {
+    let t = city(on).await;
+    let worker = account(&t.db, "worker_c", "community_worker", "C", None).await;
+    let a = activities::publish(&t.db, &worker, activity("雨天取消", Duration::days(2), 1))
+        .await
+        .unwrap()
+        .activity;
+    let (first, _) = member_account(&t.db, "rain_1", 41).await;
+    let (second, _) = member_account(&t.db, "rain_2", 42).await;
+    for who in [&first, &second] {
+        signup::sign_up(&t.db, who, a.id, SignupInput::default())
+            .await
+            .unwrap();
+    }
+    let call = |reason: Option<&str>| attendance::CallOffInput {
+        reason: reason.map(str::to_string),
+    };
+    let e = attendance::call_off(&t.db, &worker, a.id, call(None))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "reason", "{e}");
+    assert!(matches!(
+        attendance::call_off(&t.db, &first, a.id, call(Some("雨"))).await,
+        Err(OpsError::Forbidden(_))
+    ));
+    let off = attendance::call_off(&t.db, &worker, a.id, call(Some("暴雨预警")))
+        .await
+        .unwrap();
+    assert_eq!(off.activity.cancel_reason.as_deref(), Some("暴雨预警"));
+    assert_eq!((off.roles[0].taken, off.roles[0].waiting), (0, 0));
+    counts_add_up(&t.db, a.id).await;
+    let mine = activities::show(&t.db, &second, a.id).await.unwrap();
+    assert_eq!(
+        state(&mine),
+        Some(SignupState::Cancelled),
+        "those signed up still reach it"
+    );
+    let e = signup::sign_up(&t.db, &first, a.id, SignupInput::default())
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "activity_id", "{e}");
+    let _t = clock::fix(a.ends_at + Duration::minutes(5));
+    let e = attendance::confirm(&t.db, &worker, a.id).await.unwrap_err();
+    assert_eq!(field(&e), "activity_id", "{e}");
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM signups WHERE no_show").await,
+        0
+    );
+}

@@ -93,6 +93,8 @@ CREATE TABLE activities (
     audience TEXT NOT NULL,
     cancel_before_minutes BIGINT NOT NULL,
     status TEXT NOT NULL,
+    -- Why the organiser called it off, shown to those signed up.
+    cancel_reason TEXT,
     -- Signs the activity's check-in links; never shown.
     secret TEXT NOT NULL,
     created_by TEXT NOT NULL,

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jiceng_ops::Page;
-use jiceng_ops::activities::attendance::{self, AttendanceInput, Codes, ScanInput};
+use jiceng_ops::activities::attendance::{self, AttendanceInput, CallOffInput, Codes, ScanInput};
 use jiceng_ops::activities::no_shows::{self, NoShowInput, NoShowRule};
 use jiceng_ops::activities::signup::{self, SignupInput};
 use jiceng_ops::activities::{
@@ -210,6 +210,26 @@ pub async fn confirm(
     Path(id): Path<i64>,
 ) -> Result<Json<ActivityDetail>, ApiError> {
     Ok(Json(attendance::confirm(&s.db, &a.actor, id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/activities/{id}/call-off",
+    tag = "志愿服务",
+    summary = "组织者取消尚未结束的活动（需写明原因）：全部报名随之取消，不记未到场",
+    params(("id" = i64, Path)),
+    request_body = CallOffInput,
+    responses((status = 200, description = "成功", body = ActivityDetail))
+)]
+pub async fn call_off(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Body(input): Body<CallOffInput>,
+) -> Result<Json<ActivityDetail>, ApiError> {
+    Ok(Json(
+        attendance::call_off(&s.db, &a.actor, id, input).await?,
+    ))
 }
 
 #[utoipa::path(

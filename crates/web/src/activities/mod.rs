@@ -17,6 +17,7 @@ pub(crate) fn pages(t: Table) -> Table {
         POST "/activities/{id}/accept" => pages::accept [Record(Activity)];
         POST "/activities/{id}/attendance" => pages::attendance [Record(Activity)];
         POST "/activities/{id}/confirm" => pages::confirm [Record(Activity)];
+        POST "/activities/{id}/call-off" => pages::call_off [Record(Activity)];
         GET "/activities/{id}/codes" => pages::codes [Record(Activity)];
         GET "/activities/{id}/scan" => pages::scan_form [Record(Activity)];
         POST "/activities/{id}/scan" => pages::scan [Record(Activity)];
@@ -37,6 +38,7 @@ pub(crate) fn api(t: Table) -> Table {
         api::scan [Record(Activity)];
         api::attendance [Record(Activity)];
         api::confirm [Record(Activity)];
+        api::call_off [Record(Activity)];
         api::no_show_policy [Scope];
         api::set_no_show_policy [Scope];
     )

@@ -15,7 +15,7 @@ use jiceng_domain::activities::{Audience, Scan};
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
-use jiceng_ops::activities::attendance::{self, AttendanceInput, ScanInput};
+use jiceng_ops::activities::attendance::{self, AttendanceInput, CallOffInput, ScanInput};
 use jiceng_ops::activities::signup::{self, SignupInput};
 use jiceng_ops::activities::{
     self, Activity, ActivityDetail, ListActivities, ListUpcoming, NewActivityInput, RoleInput,
@@ -245,6 +245,8 @@ struct ActivityPage {
     may_cancel: bool,
     /// Ended and not yet confirmed: the organiser may confirm the hours.
     may_confirm: bool,
+    /// Not yet over: the organiser may call it off.
+    may_call_off: bool,
     /// The activity's day, to prefill the organiser's attendance times.
     day: String,
     error: String,
@@ -298,6 +300,9 @@ async fn activity_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Resp
         may_confirm: d.may_organise
             && a.status == jiceng_domain::activities::ActivityStatus::Published
             && now >= a.ends_at,
+        may_call_off: d.may_organise
+            && a.status == jiceng_domain::activities::ActivityStatus::Published
+            && now < a.ends_at,
         day: clock::local(a.starts_at).format("%Y-%m-%d").to_string(),
         mine,
         roster,
@@ -379,6 +384,25 @@ pub async fn attendance(
         }
         Err(e) => Err(e),
     };
+    act(&s, &v, &headers, id, done).await
+}
+
+pub async fn call_off(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<Values>,
+) -> Response {
+    let done = attendance::call_off(
+        &s.db,
+        &v.actor,
+        id,
+        CallOffInput {
+            reason: value(&f, "reason"),
+        },
+    )
+    .await;
     act(&s, &v, &headers, id, done).await
 }
 
