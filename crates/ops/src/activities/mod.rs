@@ -160,8 +160,15 @@ pub struct ActivityDetail {
     pub mine: Option<Signup>,
     /// Whether the actor may sign up now (a member or resident, before the start).
     pub may_sign_up: bool,
+    /// Whether the actor may cancel their own sign-up now (a place until the cancelling time,
+    /// a place in line until the start).
+    pub may_cancel: bool,
     /// Whether the actor organises it (attendance, hours).
     pub may_organise: bool,
+    /// Ended and not confirmed: the organiser may confirm the hours.
+    pub may_confirm: bool,
+    /// Not yet over: the organiser may call it off.
+    pub may_call_off: bool,
     /// Every sign-up, for those who read the community's records.
     pub roster: Vec<Signup>,
 }
@@ -365,11 +372,20 @@ pub(crate) async fn detail_of(
         }
         other => other,
     };
+    let open = row.status == ActivityStatus::Published;
+    let organises = policy::may_organise(actor, &row).is_ok();
+    let may_cancel = mine.as_ref().is_some_and(|m| {
+        m.checked_in_at.is_none()
+            && (m.state == SignupState::Waiting
+                || (m.state.holds_place()
+                    && rules::may_cancel(row.starts_at, row.cancel_before_minutes, now)))
+    });
     Ok(ActivityDetail {
-        may_sign_up: policy::signs_up(actor)
-            && row.status == ActivityStatus::Published
-            && row.starts_at > now,
-        may_organise: policy::may_organise(actor, &row).is_ok(),
+        may_sign_up: policy::signs_up(actor) && open && row.starts_at > now,
+        may_cancel,
+        may_organise: organises,
+        may_confirm: organises && open && now >= row.ends_at,
+        may_call_off: organises && open && now < row.ends_at,
         activity: row.into(),
         roles,
         mine,

@@ -251,6 +251,9 @@ pub struct RoomDetail {
     /// Bookings from today on, soonest first (the first 100): the booking org is named only
     /// where the actor reaches the booking.
     pub calendar: Vec<Booking>,
+    /// Whether the actor may book it: shared (or theirs), at a desk that books for the orgs
+    /// whose records it writes.
+    pub may_book: bool,
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "room"))]
@@ -273,8 +276,12 @@ pub async fn show(db: &Db, actor: &Actor, id: i64) -> Result<RoomDetail, OpsErro
             }
         })
         .collect();
+    let room = Room::of(r, actor);
     Ok(RoomDetail {
-        room: Room::of(r, actor),
+        may_book: (room.shared || room.keeps)
+            && policy::books(actor)
+            && actor.may_write(actor.scope_path()).is_ok(),
+        room,
         closed_days,
         calendar,
     })

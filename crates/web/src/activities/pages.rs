@@ -241,12 +241,6 @@ struct ActivityPage {
     mine: Option<(String, String)>,
     /// The roster with each sign-up's state, check-in and check-out in words.
     roster: Vec<(jiceng_ops::activities::Signup, String, String, String)>,
-    /// Whether the actor may cancel their sign-up now.
-    may_cancel: bool,
-    /// Ended and not yet confirmed: the organiser may confirm the hours.
-    may_confirm: bool,
-    /// Not yet over: the organiser may call it off.
-    may_call_off: bool,
     /// The activity's day, to prefill the organiser's attendance times.
     day: String,
     error: String,
@@ -264,17 +258,11 @@ async fn activity_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Resp
         Err(e) => return error_page(v.lang, &e),
     };
     let a = &d.activity;
-    let now = clock::now();
     let mine = d.mine.as_ref().map(|m| {
         (
             translate(v.lang, m.state.label()).to_string(),
             m.offer_until.map(at).unwrap_or_default(),
         )
-    });
-    let may_cancel = d.mine.as_ref().is_some_and(|m| {
-        m.state == jiceng_domain::activities::SignupState::Waiting
-            || (m.state.holds_place()
-                && jiceng_domain::activities::may_cancel(a.starts_at, a.cancel_before_minutes, now))
     });
     let roster = d
         .roster
@@ -297,16 +285,9 @@ async fn activity_page(s: &AppState, v: &Viewer, id: i64, error: String) -> Resp
         ),
         status: translate(v.lang, a.status.label()).to_string(),
         audience: translate(v.lang, a.audience.label()).to_string(),
-        may_confirm: d.may_organise
-            && a.status == jiceng_domain::activities::ActivityStatus::Published
-            && now >= a.ends_at,
-        may_call_off: d.may_organise
-            && a.status == jiceng_domain::activities::ActivityStatus::Published
-            && now < a.ends_at,
         day: clock::local(a.starts_at).format("%Y-%m-%d").to_string(),
         mine,
         roster,
-        may_cancel,
         error,
         d,
     })

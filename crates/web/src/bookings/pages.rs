@@ -14,10 +14,10 @@ use jiceng_domain::bookings::Repeat;
 use jiceng_domain::clock;
 use jiceng_domain::msg::translate;
 use jiceng_ops::OpsError;
+use jiceng_ops::bookings::Booking;
 use jiceng_ops::bookings::book::{self, BookingInput, ListBookings, Occurrence};
 use jiceng_ops::bookings::decide::{self, DecisionInput};
 use jiceng_ops::bookings::rooms::{self, ClosureInput, ListRooms, NewRoomInput, Room, RoomDetail};
-use jiceng_ops::bookings::{Booking, policy};
 
 fn at(t: chrono::DateTime<chrono::Utc>) -> String {
     clock::local(t).format("%Y-%m-%d %H:%M").to_string()
@@ -142,7 +142,6 @@ struct RoomPage {
     repeats: Vec<(&'static str, String)>,
     /// The occurrences of the booking asked about, with their conflicts.
     preview: Vec<(Occurrence, String)>,
-    may_book: bool,
     error: String,
 }
 
@@ -167,9 +166,6 @@ async fn room_page(
     let calendar = d.calendar.iter().cloned().map(|b| shown(v, b)).collect();
     render(&RoomPage {
         l: v.layout(d.room.name.clone()),
-        may_book: (d.room.shared || d.room.keeps)
-            && policy::books(&v.actor)
-            && v.actor.may_write(v.actor.scope_path()).is_ok(),
         calendar,
         f,
         repeats: Repeat::CHOICES
