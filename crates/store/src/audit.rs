@@ -95,21 +95,53 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
         let h = hash(Some(&key), &prev, &link);
         rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
     }
-    for chunk in rows.chunks(500) {
-        let sql = format!(
+    if let Tx::Pg(c) = tx {
+        // One statement text whatever the count (arrays), so it is prepared once.
+        let level = |e: &Entry, i: usize| {
+            let l: (Option<i64>, Option<i64>) = e
+                .path
+                .and_then(|p| levels.get(p).copied())
+                .unwrap_or_default();
+            if i == 0 { l.0 } else { l.1 }
+        };
+        sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
+             district_org_id, street_org_id) SELECT s, $2, a, o, t, p, b, f, ph, h, $11, d, st FROM UNNEST($1::BIGINT[], \
+             $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $12::BIGINT[], \
+             $13::BIGINT[]) AS x (s, a, o, t, p, b, f, ph, h, d, st)",
+        )
+        .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(at)
+        .bind(rows.iter().map(|r| r.1.actor).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.1.operation).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.1.target).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.1.path).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.1.before.as_deref()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.1.after.as_deref()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.2.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.3.as_str()).collect::<Vec<_>>())
+        .bind(key.id())
+        .bind(rows.iter().map(|r| level(r.1, 0)).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| level(r.1, 1)).collect::<Vec<_>>())
+        .execute(&mut **c)
+        .await?;
+    } else {
+        for chunk in rows.chunks(500) {
+            let sql = format!(
+                "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
              district_org_id, street_org_id) VALUES {}",
-            crate::values_list(tx.backend(), chunk.len(), 13)
-        );
-        on!(tx, c => {
-            let mut q = sqlx::query(&sql);
-            for (seq, e, p, h) in chunk {
-                let (d, st) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
-                q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
-                    .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+                crate::values_list(tx.backend(), chunk.len(), 13)
+            );
+            on!(tx, c => {
+                let mut q = sqlx::query(&sql);
+                for (seq, e, p, h) in chunk {
+                    let (d, st) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
+                    q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
+                        .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st);
+                }
+                q.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
     }
     on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -92,6 +92,26 @@ macro_rules! on {
 }
 pub(crate) use on;
 
+/// Copies the WAL into the database every quarter second, beside the writers (a passive
+/// checkpoint waits for nobody and nobody waits for it). Left to SQLite, the commit that finds
+/// the WAL over its size does it, and that commit's writer, with every writer queued behind
+/// it, waits out the copy and its sync: a hundred milliseconds on a slow disk.
+fn checkpointer(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !pool.is_closed() {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                log::warn!("WAL checkpoint failed: {e}");
+            }
+        }
+    });
+}
+
 impl Db {
     /// Opens `url` if given (postgres://… or sqlite://…), else the SQLite file in `data_dir`.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Db, StoreError> {
@@ -125,11 +145,15 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory")
+            // The background checkpointer keeps the WAL short; a commit copies it over only
+            // past 40 MB, when writes outrun it.
+            .pragma("wal_autocheckpoint", "10000")
             .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
             .await?;
+        checkpointer(pool.clone());
         Ok(Db::Sqlite(pool, Writer::default()))
     }
 

@@ -305,3 +305,51 @@ pub async fn candidates(tx: &mut Tx) -> Result<Vec<Candidate>, StoreError> {
          WHERE x.status = 'confirmed' ORDER BY 1, 2, 3")
         .fetch_all(c).await)?)
 }
+
+/// Writes several volunteers in one statement, registered `at`: (id, member, resident) of
+/// each, in no order.
+pub async fn insert_many(
+    tx: &mut Tx,
+    rows: &[NewVolunteer<'_>],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, StoreError> {
+    if let Tx::Pg(c) = tx {
+        // One statement text whatever the count (arrays), so it is prepared once.
+        return Ok(sqlx::query_as(
+            "INSERT INTO volunteers (member_id, resident_id, name, phone, community_org_id, org_path, skills, \
+             availability, created_by, created_at) SELECT m, r, n, p, c, o, s, a, b, $10 FROM UNNEST($1::BIGINT[], \
+             $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[]) \
+             AS t (m, r, n, p, c, o, s, a, b) RETURNING id, member_id, resident_id",
+        )
+        .bind(rows.iter().map(|v| v.member_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.resident_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.name).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.phone).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.community_org_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.org_path).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.skills).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.availability).collect::<Vec<_>>())
+        .bind(rows.iter().map(|v| v.by).collect::<Vec<_>>())
+        .bind(at)
+        .fetch_all(&mut **c)
+        .await?);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO volunteers (member_id, resident_id, name, phone, community_org_id, org_path, skills, \
+             availability, created_by, created_at) VALUES {} RETURNING id, member_id, resident_id",
+            crate::values_list(tx.backend(), chunk.len(), 10)
+        );
+        out.extend(on!(tx, c => {
+            let mut q = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>)>(&sql);
+            for v in chunk {
+                q = q.bind(v.member_id).bind(v.resident_id).bind(v.name).bind(v.phone)
+                    .bind(v.community_org_id).bind(v.org_path).bind(v.skills).bind(v.availability)
+                    .bind(v.by).bind(at);
+            }
+            q.fetch_all(c).await
+        })?);
+    }
+    Ok(out)
+}

@@ -60,6 +60,8 @@ pub struct AppState {
     pub files: Arc<PathBuf>,
     /// Writes API intakes in batches.
     pub intake: jiceng_ops::cases::intake::Batcher,
+    /// Writes activity sign-ups in batches.
+    pub signups: jiceng_ops::activities::signup::Desk,
     /// Proxies whose `X-Forwarded-For` names the client (see `client.rs`).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// Where residents' sign-in codes go.
@@ -140,6 +142,7 @@ pub fn router_behind(db: Db, files: PathBuf, deployment: Deployment) -> Router {
         trusted_proxies: Arc::new(deployment.trusted_proxies),
         codes: Arc::new(deployment.codes),
         intake: jiceng_ops::cases::intake::Batcher::spawn(db.clone()),
+        signups: jiceng_ops::activities::signup::Desk::spawn(db.clone()),
         db,
         files: Arc::new(files),
         metrics: Arc::new(metrics::Metrics::default()),

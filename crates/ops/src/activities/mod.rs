@@ -372,6 +372,18 @@ pub(crate) async fn detail_of(
         }
         other => other,
     };
+    Ok(detail(actor, row, roles, mine, roster, now))
+}
+
+/// The detail as the actor sees it, from what was read of it.
+pub(crate) fn detail(
+    actor: &Actor,
+    row: ActivityRow,
+    roles: Vec<ActivityRole>,
+    mine: Option<Signup>,
+    roster: Vec<Signup>,
+    now: DateTime<Utc>,
+) -> ActivityDetail {
     let open = row.status == ActivityStatus::Published;
     let organises = policy::may_organise(actor, &row).is_ok();
     let may_cancel = mine.as_ref().is_some_and(|m| {
@@ -380,7 +392,7 @@ pub(crate) async fn detail_of(
                 || (m.state.holds_place()
                     && rules::may_cancel(row.starts_at, row.cancel_before_minutes, now)))
     });
-    Ok(ActivityDetail {
+    ActivityDetail {
         may_sign_up: policy::signs_up(actor) && open && row.starts_at > now,
         may_cancel,
         may_organise: organises,
@@ -390,7 +402,7 @@ pub(crate) async fn detail_of(
         roles,
         mine,
         roster,
-    })
+    }
 }
 
 /// The roster with each waiting sign-up's place in its role's line.

@@ -21,12 +21,17 @@ pub struct NoShowRule {
 
 /// The policy that holds at `path`.
 pub(crate) async fn at(tx: &mut Tx, path: &str) -> Result<Option<NoShowPolicy>, OpsError> {
-    Ok(store::no_show_policies(tx)
-        .await?
-        .into_iter()
+    Ok(pick(&store::no_show_policies(tx).await?, path))
+}
+
+/// Of the policies (org path, most no-shows, days paused), the one that holds at `path`: the
+/// deepest org naming one.
+pub(crate) fn pick(policies: &[(String, i64, i64)], path: &str) -> Option<NoShowPolicy> {
+    policies
+        .iter()
         .filter(|(at, _, _)| path.starts_with(at.as_str()))
         .max_by_key(|(at, _, _)| at.len())
-        .map(|(_, max, pause_days)| NoShowPolicy { max, pause_days }))
+        .map(|&(_, max, pause_days)| NoShowPolicy { max, pause_days })
 }
 
 /// Setting the policy of a scope: its district or street administrator, or the operator.

@@ -31,18 +31,25 @@ pub(crate) async fn resolve(
     if !signs_up(actor) {
         return Err(missing());
     }
-    let mine = match crate::volunteers::own(tx, actor).await? {
+    let signed_up = match crate::volunteers::own(tx, actor).await? {
         Some(v) => store::signup_of(tx, id, v.id).await?.is_some(),
         None => false,
     };
     let home = home_district(tx, actor).await?;
-    let open =
-        row.status == ActivityStatus::Published && home.is_some() && home == row.district_org_id;
-    if mine || open {
+    if signer_reaches(&row, home, signed_up) {
         Ok((row, Reach::Volunteer))
     } else {
         Err(missing())
     }
+}
+
+/// Whether a member or resident reaches the activity: published in the district they belong
+/// or live in (`home`), or one they signed up for.
+pub(crate) fn signer_reaches(row: &ActivityRow, home: Option<i64>, signed_up: bool) -> bool {
+    signed_up
+        || (row.status == ActivityStatus::Published
+            && home.is_some()
+            && home == row.district_org_id)
 }
 
 /// Organising the activity (its attendance, its hours): the writers of its community.

@@ -96,7 +96,33 @@ pub(crate) async fn own_or_new(
     }
     let skills = long("skills", &input.skills)?;
     let availability = long("availability", &input.availability)?;
-    let (member_id, resident_id, name, phone, community) = match actor.role() {
+    let n = newcomer(tx, actor).await?;
+    let by = actor.audit_name();
+    let id = store::insert(
+        tx,
+        &n.new_row(skills.as_deref(), availability.as_deref(), &by),
+    )
+    .await?;
+    let row = store::by_id(tx, id).await?.expect("just written");
+    audit::append(tx, n.registered(&row, actor, &by).entry()).await?;
+    Ok(row)
+}
+
+/// Whom registering the actor as a volunteer writes: their name, phone and community.
+#[derive(Debug, Clone)]
+pub(crate) struct Newcomer {
+    pub member_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub name: String,
+    pub phone: Option<String>,
+    pub community_org_id: i64,
+    pub community_name: String,
+    pub org_path: String,
+}
+
+/// The actor as a newcomer: a confirmed resident, or a member of a branch under a community.
+pub(crate) async fn newcomer(tx: &mut Tx, actor: &Actor) -> Result<Newcomer, OpsError> {
+    match actor.role() {
         Some(Role::Resident) => {
             let me = crate::residents::own(tx, actor).await?;
             if me.status != jiceng_domain::residents::ResidentStatus::Confirmed {
@@ -104,16 +130,20 @@ pub(crate) async fn own_or_new(
                     "社区确认您的身份后才能登记为志愿者"
                 )));
             }
-            (
-                None,
-                Some(me.id),
-                me.name,
-                Some(me.phone),
-                me.community_org_id,
-            )
+            Ok(Newcomer {
+                member_id: None,
+                resident_id: Some(me.id),
+                name: me.name,
+                phone: Some(me.phone),
+                community_org_id: me.community_org_id,
+                community_name: me.community_name,
+                org_path: me.community_path,
+            })
         }
         _ => {
-            let id = actor.member_id().expect("own() refused non-members");
+            let id = actor
+                .member_id()
+                .ok_or_else(|| OpsError::Forbidden(msg!("仅党员和居民可登记为志愿者")))?;
             let m = jiceng_store::members::by_id(tx, id)
                 .await?
                 .ok_or_else(|| OpsError::internal("the actor's member is gone"))?;
@@ -121,41 +151,89 @@ pub(crate) async fn own_or_new(
             let community = community.ok_or_else(|| {
                 OpsError::Forbidden(msg!("您所在的党组织不属于任何社区，请到社区登记为志愿者"))
             })?;
-            (Some(m.id), None, m.name, m.phone, community)
+            let org = jiceng_store::orgs::by_id(tx, community)
+                .await?
+                .ok_or_else(|| OpsError::internal("a community is gone"))?;
+            Ok(Newcomer {
+                member_id: Some(m.id),
+                resident_id: None,
+                name: m.name,
+                phone: m.phone,
+                community_org_id: org.id,
+                community_name: org.name,
+                org_path: org.path,
+            })
         }
-    };
-    let org = jiceng_store::orgs::by_id(tx, community)
-        .await?
-        .ok_or_else(|| OpsError::internal("a community is gone"))?;
-    let id = store::insert(
-        tx,
-        &NewVolunteer {
-            member_id,
-            resident_id,
-            name: &name,
-            phone: phone.as_deref(),
-            community_org_id: org.id,
-            org_path: &org.path,
-            skills: skills.as_deref(),
-            availability: availability.as_deref(),
-            by: &actor.audit_name(),
-        },
-    )
-    .await?;
-    let row = store::by_id(tx, id).await?.expect("just written");
-    audit::append(
-        tx,
-        audit::Entry {
-            actor: &actor.audit_name(),
-            operation: "volunteer.register",
-            target: &format!("volunteer:{id}"),
-            path: Some(&org.path),
-            before: None,
+    }
+}
+
+impl Newcomer {
+    pub(crate) fn new_row<'a>(
+        &'a self,
+        skills: Option<&'a str>,
+        availability: Option<&'a str>,
+        by: &'a str,
+    ) -> NewVolunteer<'a> {
+        NewVolunteer {
+            member_id: self.member_id,
+            resident_id: self.resident_id,
+            name: &self.name,
+            phone: self.phone.as_deref(),
+            community_org_id: self.community_org_id,
+            org_path: &self.org_path,
+            skills,
+            availability,
+            by,
+        }
+    }
+
+    /// The row written for them at `id` (no skills or availability yet) at `at`.
+    pub(crate) fn row(&self, id: i64, at: chrono::DateTime<chrono::Utc>) -> VolunteerRow {
+        VolunteerRow {
+            id,
+            member_id: self.member_id,
+            resident_id: self.resident_id,
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            community_org_id: self.community_org_id,
+            community_name: self.community_name.clone(),
+            org_path: self.org_path.clone(),
+            skills: None,
+            availability: None,
+            created_at: at,
+        }
+    }
+
+    /// The audit entry of their registration as `row`, by `by`.
+    pub(crate) fn registered(&self, row: &VolunteerRow, actor: &Actor, by: &str) -> Registered {
+        Registered {
+            actor: by.to_string(),
+            target: format!("volunteer:{}", row.id),
+            path: self.org_path.clone(),
             after: serde_json::to_string(&Volunteer::of(row.clone(), actor)).ok(),
-        },
-    )
-    .await?;
-    Ok(row)
+        }
+    }
+}
+
+/// A registration's audit entry, owned until appended.
+pub(crate) struct Registered {
+    actor: String,
+    target: String,
+    path: String,
+    after: Option<String>,
+}
+
+impl Registered {
+    pub(crate) fn entry(&self) -> audit::Entry<'_> {
+        audit::Entry {
+            actor: &self.actor,
+            operation: "volunteer.register",
+            target: &self.target,
+            path: Some(&self.path),
+            before: None,
+            after: self.after.clone(),
+        }
+    }
 }
 
 /// A grid team's volunteer is a volunteer: the member's record if they have one, else a new

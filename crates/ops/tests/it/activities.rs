@@ -462,23 +462,64 @@ async fn a_thousand_signing_up_at_once_never_share_a_place(on: Backend) {
     .unwrap()
     .activity;
     let people = many_members(&t.db, 1000).await;
+    // As `serve` takes them, through the desk that batches; fifty press the button twice.
+    let desk = signup::Desk::spawn(t.db.clone());
     let started = std::time::Instant::now();
     let mut set = tokio::task::JoinSet::new();
-    for who in people {
-        let db = t.db.clone();
-        set.spawn(async move { signup::sign_up(&db, &who, a.id, SignupInput::default()).await });
+    for (i, who) in people.iter().enumerate() {
+        for _ in 0..(1 + usize::from(i % 20 == 0)) {
+            let (desk, who) = (desk.clone(), who.clone());
+            set.spawn(async move {
+                let r = desk.sign_up(&who, a.id, SignupInput::default()).await;
+                (who, r)
+            });
+        }
     }
-    let mut states = Vec::new();
+    let (mut answers, mut twice) = (Vec::new(), 0);
     while let Some(r) = set.join_next().await {
-        states.push(state(&r.unwrap().unwrap()).unwrap());
+        match r.unwrap() {
+            (who, Ok(d)) => answers.push((who, d.mine.unwrap())),
+            (_, Err(e)) => {
+                assert_eq!(field(&e), "activity_id", "{e}");
+                twice += 1;
+            }
+        }
     }
     let took = started.elapsed();
-    assert_eq!(states.len(), 1000, "every one answered");
-    let confirmed = states
+    assert_eq!(
+        (answers.len(), twice),
+        (1000, 50),
+        "every one answered once"
+    );
+    let confirmed = answers
         .iter()
-        .filter(|s| **s == SignupState::Confirmed)
+        .filter(|(_, s)| s.state == SignupState::Confirmed)
         .count();
     assert_eq!(confirmed, 100, "each place given once");
+    let mut lines: Vec<i64> = answers.iter().filter_map(|(_, s)| s.line).collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        (1..=900).collect::<Vec<_>>(),
+        "one place in line each"
+    );
+    for (who, s) in answers.iter().step_by(37) {
+        let read = activities::show(&t.db, who, a.id)
+            .await
+            .unwrap()
+            .mine
+            .unwrap();
+        assert_eq!((read.id, read.state, read.line), (s.id, s.state, s.line));
+    }
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM volunteers WHERE created_by LIKE 'user:%'"
+        )
+        .await,
+        1000,
+        "each registered once"
+    );
     assert_eq!(
         count(
             &t.db,
@@ -543,4 +584,124 @@ async fn an_activity_called_off_cancels_its_sign_ups_and_counts_no_no_show(on: B
         count(&t.db, "SELECT COUNT(*) FROM signups WHERE no_show").await,
         0
     );
+}
+
+#[both]
+async fn one_batch_registers_a_newcomer_once_and_answers_each_sign_up_alone(on: Backend) {
+    let t = city(on).await;
+    let worker = account(&t.db, "worker_c", "community_worker", "C", None).await;
+    let publish = |title: &'static str, places| {
+        let (db, worker) = (t.db.clone(), worker.clone());
+        async move {
+            activities::publish(&db, &worker, activity(title, Duration::days(3), places))
+                .await
+                .unwrap()
+                .activity
+        }
+    };
+    let (first, second) = (publish("清扫楼道", 1).await, publish("敬老探访", 5).await);
+    let (member, _) = member_account(&t.db, "batch_1", 51).await;
+    let (other, _) = member_account(&t.db, "batch_2", 52).await;
+    let (building, _) = buildings(&t.db).await;
+    let resident = confirmed_resident(&t.db, "13900001111", building).await;
+    let registrations = "SELECT COUNT(*) FROM audit_log WHERE operation = 'volunteer.register'";
+    let before = count(&t.db, registrations).await;
+    let desk = signup::Desk::spawn(t.db.clone());
+    // Queued together: the member for both activities, twice for the first; the other member
+    // and the resident for the one place of the first.
+    let asks = [
+        (member.clone(), first.id),
+        (member.clone(), second.id),
+        (member.clone(), first.id),
+        (other.clone(), first.id),
+        (resident.clone(), first.id),
+        (other.clone(), 999_999),
+    ];
+    let answers = futures_join(
+        asks.iter()
+            .map(|(who, id)| desk.sign_up(who, *id, SignupInput::default())),
+    )
+    .await;
+    let states: Vec<Result<SignupState, String>> = answers
+        .iter()
+        .map(|a| match a {
+            Ok(d) => Ok(state(d).unwrap()),
+            Err(e) => Err(field(e).to_string()),
+        })
+        .collect();
+    let confirmed = states
+        .iter()
+        .filter(|s| matches!(s, Ok(SignupState::Confirmed)))
+        .count();
+    assert_eq!(
+        confirmed, 2,
+        "the first's one place and the second's: {states:?}"
+    );
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| matches!(s, Ok(SignupState::Waiting)))
+            .count(),
+        2,
+        "{states:?}"
+    );
+    assert_eq!(
+        states[2],
+        Err("activity_id".into()),
+        "a second sign-up refused"
+    );
+    assert!(
+        matches!(answers[5], Err(OpsError::NotFound { .. })),
+        "an activity that is not there"
+    );
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM volunteers WHERE created_by = 'user:batch_1'"
+        )
+        .await,
+        1,
+        "registered once"
+    );
+    assert_eq!(
+        count(&t.db, registrations).await,
+        before + 3,
+        "three newcomers"
+    );
+    for a in [&first, &second] {
+        counts_add_up(&t.db, a.id).await;
+    }
+    let waiting: Vec<i64> = answers
+        .iter()
+        .filter_map(|a| a.as_ref().ok()?.mine.as_ref()?.line)
+        .collect();
+    assert_eq!(waiting, [1, 2], "the line in the order asked");
+}
+
+/// Polls every future at once, so they queue on the desk together.
+async fn futures_join<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let fs: Vec<_> = fs.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..fs.len()).map(|_| None).collect();
+    let mut fs: Vec<_> = fs.into_iter().map(Some).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, o) in fs.iter_mut().zip(out.iter_mut()) {
+            if let Some(fut) = f {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        *o = Some(v);
+                        *f = None;
+                    }
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|o| o.expect("ready")).collect()
 }

@@ -109,7 +109,7 @@ pub async fn sign_up(
     Path(id): Path<i64>,
     Body(input): Body<SignupInput>,
 ) -> Result<Json<ActivityDetail>, ApiError> {
-    Ok(Json(signup::sign_up(&s.db, &a.actor, id, input).await?))
+    Ok(Json(s.signups.sign_up(&a.actor, id, input).await?))
 }
 
 #[utoipa::path(

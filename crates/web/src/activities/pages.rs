@@ -320,7 +320,11 @@ pub async fn sign_up(
     Form(f): Form<Values>,
 ) -> Response {
     let done = match crate::pages::form::int(&f, "role_id") {
-        Ok(role_id) => signup::sign_up(&s.db, &v.actor, id, SignupInput { role_id }).await,
+        Ok(role_id) => {
+            s.signups
+                .sign_up(&v.actor, id, SignupInput { role_id })
+                .await
+        }
         Err(e) => Err(e),
     };
     act(&s, &v, &headers, id, done).await

@@ -1,122 +1,19 @@
-//! Signing up: a free place of the role is taken by one conditional update, so many signing
-//! up at once never share a place; past the places one waits in line. A place given back
-//! (a cancellation, an offer not confirmed in time) is offered to the first in line, who
-//! confirms it by a deadline; the five-minute sweep passes lapsed offers on.
+//! The line of an activity's role: signing up takes a free place or the end of the line
+//! (`desk.rs`); a place given back (a cancellation, an offer not confirmed in time) is
+//! offered to the first in line, who confirms it by a deadline; the five-minute sweep passes
+//! lapsed offers on.
+
+mod desk;
+
+pub use desk::{Desk, SignupInput, sign_up};
 
 use super::{ActivityDetail, Signup, policy};
 use crate::{Actor, OpsError};
 use chrono::{DateTime, Utc};
-use jiceng_domain::activities::{self as rules, ActivityStatus, Audience, SignupState};
+use jiceng_domain::activities::{self as rules, SignupState};
 use jiceng_domain::{Invalid, clock, msg};
 use jiceng_store::activities::{self as store, ActivityRow, SignupRow};
 use jiceng_store::{Db, Tx, audit};
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct SignupInput {
-    /// The role; may be left out when the activity has one.
-    pub role_id: Option<i64>,
-}
-
-/// Signs the acting member or resident up (registering them as a volunteer if need be): a
-/// place if one is free, else the end of the line.
-#[tracing::instrument(name = "ops", skip_all, fields(use_case = "sign_up"))]
-pub async fn sign_up(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    input: SignupInput,
-) -> Result<ActivityDetail, OpsError> {
-    if !policy::signs_up(actor) {
-        return Err(OpsError::Forbidden(msg!("仅党员和居民可报名志愿活动")));
-    }
-    if actor.read_only() {
-        return Err(OpsError::Forbidden(msg!("只读令牌不能修改数据")));
-    }
-    let mut tx = db.write().await?;
-    let (a, _) = policy::resolve(&mut tx, actor, id).await?;
-    let now = clock::now();
-    if a.status != ActivityStatus::Published || a.starts_at <= now {
-        return Err(Invalid::new("activity_id", id, msg!("活动已开始或已结束，不能再报名")).into());
-    }
-    let roles = store::roles(&mut tx, id).await?;
-    let role = match input.role_id {
-        Some(r) => roles
-            .iter()
-            .find(|x| x.id == r)
-            .ok_or_else(|| Invalid::new("role_id", r, msg!("本活动没有这个岗位")))?,
-        None if roles.len() == 1 => &roles[0],
-        None => return Err(Invalid::new("role_id", "", msg!("请选择岗位")).into()),
-    };
-    let v = crate::volunteers::own_or_new(&mut tx, actor, &Default::default()).await?;
-    match a.audience {
-        Audience::All => {}
-        Audience::Members if v.member_id.is_some() => {}
-        Audience::Members => return Err(OpsError::Forbidden(msg!("本活动仅限党员志愿者报名"))),
-        Audience::Team => {
-            let team = a.team_id.expect("team activities name their team");
-            if !jiceng_store::volunteers::in_team(&mut tx, team, v.id).await? {
-                return Err(OpsError::Forbidden(msg!("本活动仅限本队队员报名")));
-            }
-        }
-    }
-    if let Some(s) = store::signup_of(&mut tx, id, v.id).await?
-        && s.state.live()
-    {
-        return Err(Invalid::new(
-            "activity_id",
-            id,
-            msg!(
-                "您已报名本活动（{state}）",
-                state = jiceng_domain::Label(s.state.label())
-            ),
-        )
-        .into());
-    }
-    if let Some(until) = paused_until(&mut tx, v.id, &v.org_path).await? {
-        return Err(OpsError::Forbidden(msg!(
-            "本季度未到场次数已达上限，报名暂停至 {until}",
-            until = until
-        )));
-    }
-    let state = if store::take_place(&mut tx, role.id).await? {
-        SignupState::Confirmed
-    } else {
-        store::count(&mut tx, role.id, 0, 1).await?;
-        SignupState::Waiting
-    };
-    let sid = store::put_signup(&mut tx, id, role.id, v.id, state).await?;
-    audit::append(
-        &mut tx,
-        audit::Entry {
-            actor: &actor.audit_name(),
-            operation: &format!("signup.{}", state.code()),
-            target: &format!("signup:{sid}"),
-            path: Some(&a.org_path),
-            before: None,
-            after: Some(format!("activity:{id} role:{} volunteer:{}", role.id, v.id)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    // Read back after the commit: the writer's lock is not held for it.
-    super::show(db, actor, id).await
-}
-
-/// Until when sign-up is paused for the volunteer, by the policy for where they serve.
-async fn paused_until(
-    tx: &mut Tx,
-    volunteer: i64,
-    path: &str,
-) -> Result<Option<chrono::NaiveDate>, OpsError> {
-    let Some(p) = super::no_shows::at(tx, path).await? else {
-        return Ok(None);
-    };
-    let today = clock::today();
-    let since = clock::start_of(rules::quarter_start(today));
-    let (count, last) = store::no_shows(tx, volunteer, since).await?;
-    Ok(p.paused_until(count, last.map(|t| clock::local(t).date()), today))
-}
 
 /// The acting volunteer's own sign-up for the activity, live.
 async fn own_signup(tx: &mut Tx, actor: &Actor, a: &ActivityRow) -> Result<SignupRow, OpsError> {

@@ -3,6 +3,8 @@
 //! two writers at once could not both take the last one (the writer's lock serialises them
 //! besides).
 
+pub mod signing;
+
 use crate::db::on;
 use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
