@@ -100,8 +100,11 @@ fn checkpointer(pool: SqlitePool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !pool.is_closed() {
+        loop {
             tick.tick().await;
+            if pool.is_closed() {
+                break;
+            }
             if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
                 .execute(&pool)
                 .await

@@ -112,19 +112,21 @@ async fn answer(
     }
 }
 
-/// Writes a batch in one transaction. When it fails, its sign-ups are written one by one, so
-/// one the database refuses fails alone; a lost database fails them all.
+/// Writes a batch in one transaction. When a row of it breaks a constraint, its sign-ups are
+/// written one by one, so the one the database refuses fails alone; any other failure (a lost
+/// or overloaded database) fails them all at once rather than holding the queue for each.
 async fn write(db: &Db, batch: Vec<Asked>) -> Vec<Result<Written, OpsError>> {
     let n = batch.len();
     match write_all(db, &batch).await {
         Ok(answers) => answers,
-        Err(e) if n == 1 || e.is_unavailable() => {
-            let why = e.to_string();
-            let mut out = vec![Err(e)];
-            out.extend((1..n).map(|_| Err(OpsError::Store(StoreError::Unavailable(why.clone())))));
-            out
-        }
-        Err(_) => {
+        Err(e)
+            if n > 1
+                && matches!(
+                    e,
+                    OpsError::Store(StoreError::Duplicate(_) | StoreError::Referenced(_))
+                ) =>
+        {
+            tracing::warn!(error = %e, n, "a sign-up batch was refused; writing it one by one");
             let mut out = Vec::with_capacity(n);
             for one in batch {
                 out.push(match write_all(db, std::slice::from_ref(&one)).await {
@@ -132,6 +134,13 @@ async fn write(db: &Db, batch: Vec<Asked>) -> Vec<Result<Written, OpsError>> {
                     Err(e) => Err(e),
                 });
             }
+            out
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, n, "a sign-up batch failed");
+            let why = e.to_string();
+            let mut out = vec![Err(e)];
+            out.extend((1..n).map(|_| Err(OpsError::Store(StoreError::Unavailable(why.clone())))));
             out
         }
     }
@@ -262,7 +271,9 @@ async fn place(
         Audience::Members if me.member_id.is_some() => {}
         Audience::Members => return Err(OpsError::Forbidden(msg!("本活动仅限党员志愿者报名"))),
         Audience::Team => {
-            let team = a.team_id.expect("team activities name their team");
+            let team = a
+                .team_id
+                .ok_or_else(|| OpsError::internal("a team's activity names no team"))?;
             let joined = match me.volunteer_id {
                 Some(v) => jiceng_store::volunteers::in_team(tx, team, v).await?,
                 None => false,
@@ -529,7 +540,16 @@ impl Desk {
                     }
                 }
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
-                for (reply, answer) in replies.into_iter().zip(write(&writer, batch).await) {
+                // Written in a task of its own: a panic fails this batch, not the desk.
+                let db = writer.clone();
+                let answers = match tokio::spawn(async move { write(&db, batch).await }).await {
+                    Ok(answers) => answers,
+                    Err(e) => replies
+                        .iter()
+                        .map(|_| Err(OpsError::internal(format!("a sign-up batch failed: {e}"))))
+                        .collect(),
+                };
+                for (reply, answer) in replies.into_iter().zip(answers) {
                     let _ = reply.send(answer);
                 }
             }
