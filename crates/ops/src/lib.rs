@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod activities;
 pub mod assessment;
 pub mod audit;
+mod batching;
 pub mod bookings;
 pub mod cases;
 pub mod cobuilding;

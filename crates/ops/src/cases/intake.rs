@@ -549,14 +549,7 @@ impl Batcher {
     pub fn drawing(db: Db, draw: Draw) -> Batcher {
         let (queue, mut rx) = mpsc::channel::<Waiting>(4 * BATCH);
         tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut items = vec![first];
-                while items.len() < BATCH {
-                    match rx.try_recv() {
-                        Ok(x) => items.push(x),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(items) = crate::batching::next(&mut rx, BATCH).await {
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
                 let results = write(&db, batch, draw).await;
                 for (reply, result) in replies.into_iter().zip(results) {

@@ -36,6 +36,16 @@ struct Asked {
 }
 
 impl Asked {
+    /// A sign-up the actor may ask for (a member or resident, not through a read-only token).
+    fn new(actor: &Actor, activity: i64, input: SignupInput) -> Result<Asked, OpsError> {
+        may_ask(actor)?;
+        Ok(Asked {
+            actor: actor.clone(),
+            activity,
+            role: input.role_id,
+        })
+    }
+
     /// How the batch's reads name the person: a member's id, or a resident's user id.
     fn person(&self) -> Person {
         match (self.actor.role(), &self.actor) {
@@ -84,12 +94,7 @@ pub async fn sign_up(
     id: i64,
     input: SignupInput,
 ) -> Result<ActivityDetail, OpsError> {
-    may_ask(actor)?;
-    let asked = Asked {
-        actor: actor.clone(),
-        activity: id,
-        role: input.role_id,
-    };
+    let asked = Asked::new(actor, id, input)?;
     let done = write(db, vec![asked])
         .await
         .pop()
@@ -531,14 +536,7 @@ impl Desk {
         let (queue, mut rx) = mpsc::channel::<Waiting>(4 * BATCH);
         let writer = db.clone();
         tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut items = vec![first];
-                while items.len() < BATCH {
-                    match rx.try_recv() {
-                        Ok(x) => items.push(x),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(items) = crate::batching::next(&mut rx, BATCH).await {
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
                 // Written in a task of its own: a panic fails this batch, not the desk.
                 let db = writer.clone();
@@ -565,12 +563,7 @@ impl Desk {
         id: i64,
         input: SignupInput,
     ) -> Result<ActivityDetail, OpsError> {
-        may_ask(actor)?;
-        let asked = Asked {
-            actor: actor.clone(),
-            activity: id,
-            role: input.role_id,
-        };
+        let asked = Asked::new(actor, id, input)?;
         let (reply, written) = oneshot::channel();
         let gone = || OpsError::Store(StoreError::Unavailable("sign-up writer stopped".into()));
         self.queue.send((asked, reply)).await.map_err(|_| gone())?;
