@@ -1,10 +1,12 @@
 //! `jiceng bench signup`: signing up for volunteer activities over the current database.
 //! `--people` party members are added to the first community (in bulk) and act as
-//! themselves, through the desk `serve` takes sign-ups with. First, `--clients` of them at a
-//! time sign up for activities of ample places, each sign-up timed: once as newcomers (each
-//! sign-up registers its volunteer), then again as the volunteers they now are. Then all of
-//! them sign up at once for one activity of `--places` places: the time until every one is
-//! answered, and the places given, counted over the rows.
+//! themselves, through the desk `serve` takes sign-ups with. First a warm-up, untimed:
+//! `--clients` other members sign up twice, so the desk's connections have prepared their
+//! statements, as a running server's have. Then `--clients` of the people at a time sign up
+//! for activities of ample places, each sign-up timed: once as newcomers (each sign-up
+//! registers its volunteer), then again as the volunteers they now are. Then all of them sign
+//! up at once for one activity of `--places` places: the time until every one is answered, and
+//! the places given, counted over the rows.
 //! The members, volunteers and activities it adds stay: run it on a database for measuring.
 
 use super::bench::percentile;
@@ -164,8 +166,12 @@ pub async fn run(
     out: &Out,
 ) -> Result<(), OpsError> {
     let (community, people) = people(db, n).await?;
+    let (_, warm) = self::people(db, clients).await?;
     // As `serve` takes them: through the desk that writes sign-ups in batches.
     let desk = signup::Desk::spawn(db.clone());
+    for _ in 0..2 {
+        timed(db, actor, &desk, &community, &warm, clients).await?;
+    }
     let first = timed(db, actor, &desk, &community, &people, clients).await?;
     let again = timed(db, actor, &desk, &community, &people, clients).await?;
     // Everyone at once for the same places.

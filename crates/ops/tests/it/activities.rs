@@ -678,6 +678,66 @@ async fn one_batch_registers_a_newcomer_once_and_answers_each_sign_up_alone(on: 
     assert_eq!(waiting, [1, 2], "the line in the order asked");
 }
 
+#[both]
+async fn a_sign_up_brought_back_keeps_its_id_and_its_turn_in_the_batch(on: Backend) {
+    let t = city(on).await;
+    let worker = account(&t.db, "worker_c", "community_worker", "C", None).await;
+    let a = activities::publish(&t.db, &worker, activity("清扫楼道", Duration::days(3), 1))
+        .await
+        .unwrap()
+        .activity;
+    let (back, _) = member_account(&t.db, "back_1", 61).await;
+    let (taker, _) = member_account(&t.db, "back_2", 62).await;
+    let (fresh, _) = member_account(&t.db, "back_3", 63).await;
+    let (later, _) = member_account(&t.db, "back_4", 64).await;
+    let was = signup::sign_up(&t.db, &back, a.id, SignupInput::default())
+        .await
+        .unwrap()
+        .mine
+        .unwrap()
+        .id;
+    signup::cancel(&t.db, &back, a.id).await.unwrap();
+    let taken = signup::sign_up(&t.db, &taker, a.id, SignupInput::default())
+        .await
+        .unwrap();
+    assert_eq!(state(&taken), Some(SignupState::Confirmed));
+    // One batch: the one who cancelled signing up again, then a newcomer's first sign-up
+    // (written by a statement before the other's, yet behind it in line).
+    let desk = signup::Desk::spawn(t.db.clone());
+    let answers = futures_join(
+        [&back, &fresh]
+            .into_iter()
+            .map(|who| desk.sign_up(who, a.id, SignupInput::default())),
+    )
+    .await;
+    let mine: Vec<_> = answers
+        .into_iter()
+        .map(|d| d.unwrap().mine.unwrap())
+        .collect();
+    assert_eq!(
+        mine.iter().map(|m| (m.state, m.line)).collect::<Vec<_>>(),
+        [
+            (SignupState::Waiting, Some(1)),
+            (SignupState::Waiting, Some(2))
+        ],
+        "the line in the order asked"
+    );
+    assert_eq!(mine[0].id, was, "brought back, not written anew");
+    let last = desk
+        .sign_up(&later, a.id, SignupInput::default())
+        .await
+        .unwrap();
+    assert_eq!(last.mine.unwrap().line, Some(3));
+    let roster = activities::show(&t.db, &worker, a.id).await.unwrap().roster;
+    let line: Vec<(i64, Option<i64>)> = roster
+        .iter()
+        .filter(|s| s.state == SignupState::Waiting)
+        .map(|s| (s.id, s.line))
+        .collect();
+    assert_eq!(line[..2], [(was, Some(1)), (mine[1].id, Some(2))]);
+    counts_add_up(&t.db, a.id).await;
+}
+
 /// Polls every future at once, so they queue on the desk together.
 async fn futures_join<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
     let fs: Vec<_> = fs.map(Box::pin).collect();

@@ -182,47 +182,88 @@ pub async fn no_shows(
     })?)
 }
 
-/// A sign-up to write: (activity, role, volunteer, state).
-pub type NewSignup = (i64, i64, i64, SignupState);
+/// A sign-up to write: (activity, role, volunteer, state, whether the pair has a row already,
+/// a sign-up brought back).
+pub type NewSignup = (i64, i64, i64, SignupState, bool);
 
 /// Writes several sign-ups as [`super::put_signup`] does one, queued in the given order a
 /// microsecond apart (a line orders by the time queued, and a sign-up brought back keeps its
-/// older id): (id, activity, volunteer) of each, in no order.
+/// older id): (id, activity, volunteer) of each, in no order. A pair without a row is inserted
+/// plainly (no conflict to look for); one brought back takes the upsert.
 pub async fn put(tx: &mut Tx, rows: &[NewSignup]) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let mut out = Vec::with_capacity(rows.len());
     let now = clock::now();
+    let mut out = Vec::with_capacity(rows.len());
+    for again in [false, true] {
+        let some: Vec<(usize, &NewSignup)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.4 == again)
+            .collect();
+        if !some.is_empty() {
+            out.extend(put_some(tx, &some, again, now).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Rows of [`put`], each with its place in the batch (its time queued).
+async fn put_some(
+    tx: &mut Tx,
+    rows: &[(usize, &NewSignup)],
+    again: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
     let queued = |i: usize| now + chrono::Duration::microseconds(i as i64);
     let insert = "INSERT INTO signups (activity_id, role_id, volunteer_id, state, queued_at, created_at, updated_at)";
-    let conflict = "ON CONFLICT (activity_id, volunteer_id) DO UPDATE SET role_id = excluded.role_id, state = excluded.state, \
+    let tail = match again {
+        false => "RETURNING id, activity_id, volunteer_id",
+        true => {
+            "ON CONFLICT (activity_id, volunteer_id) DO UPDATE SET role_id = excluded.role_id, state = excluded.state, \
              queued_at = excluded.queued_at, offer_until = NULL, checked_in_at = NULL, checked_out_at = NULL, minutes = NULL, \
-             no_show = FALSE, service_id = NULL, updated_at = excluded.updated_at RETURNING id, activity_id, volunteer_id";
+             no_show = FALSE, service_id = NULL, updated_at = excluded.updated_at RETURNING id, activity_id, volunteer_id"
+        }
+    };
     if let Some(c) = pg(tx) {
         let sql = format!(
             "{insert} SELECT a, r, v, s, q, $6, $6 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], \
-             $5::TIMESTAMPTZ[]) AS t (a, r, v, s, q) {conflict}"
+             $5::TIMESTAMPTZ[]) AS t (a, r, v, s, q) {tail}"
         );
         return Ok(sqlx::query_as(&sql)
-            .bind(rows.iter().map(|x| x.0).collect::<Vec<_>>())
-            .bind(rows.iter().map(|x| x.1).collect::<Vec<_>>())
-            .bind(rows.iter().map(|x| x.2).collect::<Vec<_>>())
-            .bind(rows.iter().map(|x| x.3.code()).collect::<Vec<_>>())
-            .bind((0..rows.len()).map(queued).collect::<Vec<_>>())
+            .bind(rows.iter().map(|(_, x)| x.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|(_, x)| x.1).collect::<Vec<_>>())
+            .bind(rows.iter().map(|(_, x)| x.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|(_, x)| x.3.code()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|(i, _)| queued(*i)).collect::<Vec<_>>())
             .bind(now)
             .fetch_all(c)
             .await?);
     }
-    for (k, chunk) in rows.chunks(500).enumerate() {
+    for chunk in rows.chunks(500) {
         let sql = format!(
-            "{insert} VALUES {} {conflict}",
+            "{insert} VALUES {} {tail}",
             crate::values_list(tx.backend(), chunk.len(), 7)
         );
         out.extend(on!(tx, c => {
             let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
-            for (i, (a, r, v, s)) in chunk.iter().enumerate() {
-                q = q.bind(a).bind(r).bind(v).bind(s.code()).bind(queued(k * 500 + i)).bind(now).bind(now);
+            for (i, (a, r, v, s, _)) in chunk {
+                q = q.bind(a).bind(r).bind(v).bind(s.code()).bind(queued(*i)).bind(now).bind(now);
             }
             q.fetch_all(c).await
         })?);
     }
     Ok(out)
+}
+
+/// Readies `tx` for a batch. On PostgreSQL its statements keep one plan each for the rest of
+/// the transaction: their lists vary in length from batch to batch, so each was planned anew,
+/// and planning cost more than running (the activities' read: 0.55 ms planning, 0.12 ms
+/// running, for a batch of 100). SQLite plans a prepared statement once anyway.
+pub async fn plan_once(tx: &mut Tx) -> Result<(), StoreError> {
+    if let Some(c) = pg(tx) {
+        sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+            .execute(c)
+            .await?;
+    }
+    Ok(())
 }

@@ -95,7 +95,7 @@ pub async fn sign_up(
     input: SignupInput,
 ) -> Result<ActivityDetail, OpsError> {
     let asked = Asked::new(actor, id, input)?;
-    let done = write(db, vec![asked])
+    let done = write(db, db.write().await, vec![asked])
         .await
         .pop()
         .expect("one answer a sign-up")?;
@@ -117,12 +117,21 @@ async fn answer(
     }
 }
 
-/// Writes a batch in one transaction. When a row of it breaks a constraint, its sign-ups are
-/// written one by one, so the one the database refuses fails alone; any other failure (a lost
-/// or overloaded database) fails them all at once rather than holding the queue for each.
-async fn write(db: &Db, batch: Vec<Asked>) -> Vec<Result<Written, OpsError>> {
+/// Writes a batch in `tx`, a transaction begun for it. When a row of it breaks a constraint,
+/// its sign-ups are written one by one, so the one the database refuses fails alone; any other
+/// failure (a lost or overloaded database) fails them all at once rather than holding the queue
+/// for each.
+async fn write(
+    db: &Db,
+    tx: Result<Tx, StoreError>,
+    batch: Vec<Asked>,
+) -> Vec<Result<Written, OpsError>> {
     let n = batch.len();
-    match write_all(db, &batch).await {
+    let tried = match tx {
+        Ok(tx) => write_all(tx, &batch).await,
+        Err(e) => Err(e.into()),
+    };
+    match tried {
         Ok(answers) => answers,
         Err(e)
             if n > 1
@@ -134,7 +143,11 @@ async fn write(db: &Db, batch: Vec<Asked>) -> Vec<Result<Written, OpsError>> {
             tracing::warn!(error = %e, n, "a sign-up batch was refused; writing it one by one");
             let mut out = Vec::with_capacity(n);
             for one in batch {
-                out.push(match write_all(db, std::slice::from_ref(&one)).await {
+                let tried = match db.write().await {
+                    Ok(tx) => write_all(tx, std::slice::from_ref(&one)).await,
+                    Err(e) => Err(e.into()),
+                };
+                out.push(match tried {
                     Ok(mut a) => a.pop().expect("one answer a sign-up"),
                     Err(e) => Err(e),
                 });
@@ -352,8 +365,11 @@ fn newcomer(me: &SignerRow) -> Result<Newcomer, OpsError> {
 }
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write_signups", n = batch.len()))]
-async fn write_all(db: &Db, batch: &[Asked]) -> Result<Vec<Result<Written, OpsError>>, OpsError> {
-    let mut tx = db.write().await?;
+async fn write_all(
+    mut tx: Tx,
+    batch: &[Asked],
+) -> Result<Vec<Result<Written, OpsError>>, OpsError> {
+    signing::plan_once(&mut tx).await?;
     let now = clock::now();
     let mut read = read(&mut tx, batch).await?;
     let mut placed = Vec::with_capacity(batch.len());
@@ -381,7 +397,12 @@ async fn write_all(db: &Db, batch: &[Asked]) -> Result<Vec<Result<Written, OpsEr
         .iter()
         .zip(&placed)
         .zip(&volunteers)
-        .filter_map(|((a, p), v)| p.as_ref().ok().map(|p| (a.activity, p.role, *v, p.state)))
+        .filter_map(|((a, p), v)| {
+            let again = read.states.contains_key(&(a.activity, *v));
+            p.as_ref()
+                .ok()
+                .map(|p| (a.activity, p.role, *v, p.state, again))
+        })
         .collect();
     let ids: HashMap<(i64, i64), i64> = signing::put(&mut tx, &rows)
         .await?
@@ -536,11 +557,16 @@ impl Desk {
         let (queue, mut rx) = mpsc::channel::<Waiting>(4 * BATCH);
         let writer = db.clone();
         tokio::spawn(async move {
-            while let Some(items) = crate::batching::next(&mut rx, BATCH).await {
+            while let Some(first) = rx.recv().await {
+                // The writer's turn is taken first: what queues meanwhile, and while a
+                // burst is still arriving, joins this batch.
+                let tx = writer.write().await;
+                let mut items = vec![first];
+                crate::batching::gather(&mut rx, &mut items, BATCH).await;
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();
                 // Written in a task of its own: a panic fails this batch, not the desk.
                 let db = writer.clone();
-                let answers = match tokio::spawn(async move { write(&db, batch).await }).await {
+                let answers = match tokio::spawn(async move { write(&db, tx, batch).await }).await {
                     Ok(answers) => answers,
                     Err(e) => replies
                         .iter()
