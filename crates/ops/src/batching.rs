@@ -1,6 +1,6 @@
 //! Writers that batch (case intake, activity sign-ups): one task takes whatever queued while
 //! it wrote the last batch, so under load a transaction carries many and when quiet each goes
-//! alone at once.
+//! alone (the sign-up desk after a moment's wait for the rest of a burst, see [`gather`]).
 
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -31,7 +31,7 @@ const LONGEST: Duration = Duration::from_millis(1);
 /// Adds to `items` what queues while a burst is still arriving (see [`QUIET`]), up to `max`
 /// in all: a rush whose requests reach the queue over a few hundred microseconds shares one
 /// transaction instead of its first few going alone and the rest waiting for them. A lone
-/// item waits `QUIET` at most.
+/// item waits about `QUIET` (spinning, with the writer's turn held).
 pub(crate) async fn gather<T>(rx: &mut mpsc::Receiver<T>, items: &mut Vec<T>, max: usize) {
     let start = Instant::now();
     let mut last = start;

@@ -1,8 +1,8 @@
 //! `jiceng bench signup`: signing up for volunteer activities over the current database.
 //! `--people` party members are added to the first community (in bulk) and act as
 //! themselves, through the desk `serve` takes sign-ups with. First a warm-up, untimed:
-//! `--clients` other members sign up twice, so the desk's connections have prepared their
-//! statements, as a running server's have. Then `--clients` of the people at a time sign up
+//! `--clients` other members sign up twice, so the connections the desk wrote on have
+//! prepared its statements, as a running server's have. Then `--clients` of the people at a time sign up
 //! for activities of ample places, each sign-up timed: once as newcomers (each sign-up
 //! registers its volunteer), then again as the volunteers they now are. Then all of them sign
 //! up at once for one activity of `--places` places: the time until every one is answered, and

@@ -689,7 +689,8 @@ async fn a_sign_up_brought_back_keeps_its_id_and_its_turn_in_the_batch(on: Backe
     let (back, _) = member_account(&t.db, "back_1", 61).await;
     let (taker, _) = member_account(&t.db, "back_2", 62).await;
     let (fresh, _) = member_account(&t.db, "back_3", 63).await;
-    let (later, _) = member_account(&t.db, "back_4", 64).await;
+    let (fresh_too, _) = member_account(&t.db, "back_4", 64).await;
+    let (later, _) = member_account(&t.db, "back_5", 65).await;
     let was = signup::sign_up(&t.db, &back, a.id, SignupInput::default())
         .await
         .unwrap()
@@ -701,11 +702,12 @@ async fn a_sign_up_brought_back_keeps_its_id_and_its_turn_in_the_batch(on: Backe
         .await
         .unwrap();
     assert_eq!(state(&taken), Some(SignupState::Confirmed));
-    // One batch: the one who cancelled signing up again, then a newcomer's first sign-up
-    // (written by a statement before the other's, yet behind it in line).
+    // One batch: a newcomer, the one who cancelled signing up again, another newcomer. The
+    // two newcomers are written by one statement and the one brought back by another, yet
+    // the line keeps the order asked (not the statements', nor a tie broken by id).
     let desk = signup::Desk::spawn(t.db.clone());
     let answers = futures_join(
-        [&back, &fresh]
+        [&fresh, &back, &fresh_too]
             .into_iter()
             .map(|who| desk.sign_up(who, a.id, SignupInput::default())),
     )
@@ -718,23 +720,34 @@ async fn a_sign_up_brought_back_keeps_its_id_and_its_turn_in_the_batch(on: Backe
         mine.iter().map(|m| (m.state, m.line)).collect::<Vec<_>>(),
         [
             (SignupState::Waiting, Some(1)),
-            (SignupState::Waiting, Some(2))
+            (SignupState::Waiting, Some(2)),
+            (SignupState::Waiting, Some(3))
         ],
         "the line in the order asked"
     );
-    assert_eq!(mine[0].id, was, "brought back, not written anew");
+    assert_eq!(mine[1].id, was, "brought back, not written anew");
+    let batches = format!(
+        "SELECT COUNT(DISTINCT updated_at) FROM signups WHERE id IN ({}, {}, {})",
+        mine[0].id, mine[1].id, mine[2].id
+    );
+    assert_eq!(count(&t.db, &batches).await, 1, "written by one batch");
     let last = desk
         .sign_up(&later, a.id, SignupInput::default())
         .await
         .unwrap();
-    assert_eq!(last.mine.unwrap().line, Some(3));
+    assert_eq!(last.mine.unwrap().line, Some(4));
     let roster = activities::show(&t.db, &worker, a.id).await.unwrap().roster;
-    let line: Vec<(i64, Option<i64>)> = roster
+    let mut line: Vec<(Option<i64>, i64)> = roster
         .iter()
         .filter(|s| s.state == SignupState::Waiting)
-        .map(|s| (s.id, s.line))
+        .map(|s| (s.line, s.id))
         .collect();
-    assert_eq!(line[..2], [(was, Some(1)), (mine[1].id, Some(2))]);
+    line.sort();
+    assert_eq!(
+        line[..3],
+        [(Some(1), mine[0].id), (Some(2), was), (Some(3), mine[2].id)],
+        "the line as the activity's page reads it"
+    );
     counts_add_up(&t.db, a.id).await;
 }
 

@@ -255,10 +255,11 @@ async fn put_some(
     Ok(out)
 }
 
-/// Readies `tx` for a batch. On PostgreSQL its statements keep one plan each for the rest of
-/// the transaction: their lists vary in length from batch to batch, so each was planned anew,
-/// and planning cost more than running (the activities' read: 0.55 ms planning, 0.12 ms
-/// running, for a batch of 100). SQLite plans a prepared statement once anyway.
+/// Readies `tx` for a batch. On PostgreSQL (12 or later) its statements take the generic plan
+/// kept with each prepared statement on the connection, made once, instead of a plan made
+/// anew for each batch: their lists vary in length, and planning cost more than running (the
+/// activities' read: 0.55 ms planning, 0.12 ms running, for a batch of 100). The setting ends
+/// with the transaction. SQLite plans a prepared statement once anyway.
 pub async fn plan_once(tx: &mut Tx) -> Result<(), StoreError> {
     if let Some(c) = pg(tx) {
         sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")

@@ -1,5 +1,6 @@
 //! Taking sign-ups. One task holds the write side and takes whatever queued while it wrote
-//! the last batch, so a rush shares its transactions instead of queueing one by one on the
+//! the last batch (and, once it holds the writer's turn, what else arrives while a burst is
+//! still coming in), so a rush shares its transactions instead of queueing one by one on the
 //! writer's lock; and a batch is a few statements however many it carries: under that lock it
 //! reads the activities, the people signing up (where they belong, their volunteer records),
 //! their sign-ups and no-shows, each with one statement for the lot, then asks each sign-up
@@ -540,8 +541,8 @@ async fn register(
 type Waiting = (Asked, oneshot::Sender<Result<Written, OpsError>>);
 
 /// Takes sign-ups and writes them in batches as they arrive (see the module's note): under
-/// load a transaction carries many, when quiet each goes alone at once. A sign-up is answered
-/// only after its batch commits.
+/// load a transaction carries many, when quiet each goes alone after about 100 µs (the wait
+/// for the rest of a burst). A sign-up is answered only after its batch commits.
 #[derive(Clone)]
 pub struct Desk {
     db: Db,
