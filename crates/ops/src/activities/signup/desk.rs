@@ -128,11 +128,7 @@ async fn write(
     batch: Vec<Asked>,
 ) -> Vec<Result<Written, OpsError>> {
     let n = batch.len();
-    let tried = match tx {
-        Ok(tx) => write_all(tx, &batch).await,
-        Err(e) => Err(e.into()),
-    };
-    match tried {
+    match write_all(tx, &batch).await {
         Ok(answers) => answers,
         Err(e)
             if n > 1
@@ -144,14 +140,12 @@ async fn write(
             tracing::warn!(error = %e, n, "a sign-up batch was refused; writing it one by one");
             let mut out = Vec::with_capacity(n);
             for one in batch {
-                let tried = match db.write().await {
-                    Ok(tx) => write_all(tx, std::slice::from_ref(&one)).await,
-                    Err(e) => Err(e.into()),
-                };
-                out.push(match tried {
-                    Ok(mut a) => a.pop().expect("one answer a sign-up"),
-                    Err(e) => Err(e),
-                });
+                out.push(
+                    match write_all(db.write().await, std::slice::from_ref(&one)).await {
+                        Ok(mut a) => a.pop().expect("one answer a sign-up"),
+                        Err(e) => Err(e),
+                    },
+                );
             }
             out
         }
@@ -367,9 +361,10 @@ fn newcomer(me: &SignerRow) -> Result<Newcomer, OpsError> {
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write_signups", n = batch.len()))]
 async fn write_all(
-    mut tx: Tx,
+    tx: Result<Tx, StoreError>,
     batch: &[Asked],
 ) -> Result<Vec<Result<Written, OpsError>>, OpsError> {
+    let mut tx = tx?;
     signing::plan_once(&mut tx).await?;
     let now = clock::now();
     let mut read = read(&mut tx, batch).await?;
