@@ -7,7 +7,7 @@ use crate::keyset::{Args, Scope, fetch};
 use crate::{StoreError, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
 use jiceng_domain::audit::{AuditKey, Link, hash};
-use jiceng_domain::clock;
+use jiceng_domain::{OrgLevel, OrgPath, clock};
 
 pub struct Entry<'a> {
     pub actor: &'a str,
@@ -56,32 +56,38 @@ impl EntryRow {
 }
 
 pub async fn append(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
-    let at = clock::now().trunc_subsecs(6);
-    insert_linked(tx, None, at, &e).await
+    append_many(tx, std::slice::from_ref(&e)).await
 }
 
-/// Appends several entries in order, linking them in one step: one head update and one
-/// insert however many there are.
+/// Appends several entries in order, linking them in one step. On PostgreSQL that is two
+/// statements however many there are: the head locked and read with the districts and streets
+/// of the entries' paths, then the entries inserted and the head moved.
 pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
     }
     let key = crate::audit_key::current()?;
     let at = clock::now().trunc_subsecs(6);
-    let n = entries.len() as i64;
-    let (last, mut prev): (i64, String) = on!(tx, c => sqlx::query_as(
-        "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash").bind(n).fetch_one(c).await)?;
-    let mut levels = std::collections::HashMap::new();
-    for e in entries {
-        if let Some(p) = e.path
-            && !levels.contains_key(p)
-        {
-            levels.insert(p, crate::orgs::levels_at(tx, Some(p)).await?);
-        }
-    }
+    let mut orgs: Vec<i64> = entries
+        .iter()
+        .filter_map(|e| e.path)
+        .flat_map(|p| OrgPath(p.to_string()).ids())
+        .collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    let (last, mut prev, levels) = locked_head(tx, &orgs).await?;
+    let level_of = |path: Option<&str>, level: OrgLevel| {
+        let ids = path
+            .map(|p| OrgPath(p.to_string()).ids())
+            .unwrap_or_default();
+        levels
+            .iter()
+            .find(|(id, l)| *l == level && ids.contains(id))
+            .map(|(id, _)| *id)
+    };
     let mut rows = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
-        let seq = last - n + 1 + i as i64;
+        let seq = last + 1 + i as i64;
         let link = Link {
             seq,
             at_micros: at.timestamp_micros(),
@@ -93,67 +99,120 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
             after: e.after.as_deref(),
         };
         let h = hash(Some(&key), &prev, &link);
-        rows.push((seq, e, std::mem::replace(&mut prev, h.clone()), h));
+        let prev_hash = std::mem::replace(&mut prev, h.clone());
+        rows.push(Row {
+            seq,
+            e,
+            prev: prev_hash,
+            hash: h,
+            district: level_of(e.path, OrgLevel::District),
+            street: level_of(e.path, OrgLevel::Street),
+        });
     }
+    let head = (last + rows.len() as i64, prev.as_str());
     if let Tx::Pg(c) = tx {
         // One statement text whatever the count (arrays), so it is prepared once.
-        let level = |e: &Entry, i: usize| {
-            let l: (Option<i64>, Option<i64>) = e
-                .path
-                .and_then(|p| levels.get(p).copied())
-                .unwrap_or_default();
-            if i == 0 { l.0 } else { l.1 }
-        };
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
-             district_org_id, street_org_id) SELECT s, $2, a, o, t, p, b, f, ph, h, $11, d, st FROM UNNEST($1::BIGINT[], \
-             $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $12::BIGINT[], \
-             $13::BIGINT[]) AS x (s, a, o, t, p, b, f, ph, h, d, st)",
+            "WITH x AS (INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, \
+             prev_hash, hash, key_id, district_org_id, street_org_id) SELECT s, $2, a, o, t, p, b, f, ph, h, $11, d, st \
+             FROM UNNEST($1::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], \
+             $9::TEXT[], $10::TEXT[], $12::BIGINT[], $13::BIGINT[]) AS x (s, a, o, t, p, b, f, ph, h, d, st)) \
+             UPDATE audit_head SET seq = $14, last_hash = $15 WHERE id = 1",
         )
-        .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.seq).collect::<Vec<_>>())
         .bind(at)
-        .bind(rows.iter().map(|r| r.1.actor).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.1.operation).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.1.target).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.1.path).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.1.before.as_deref()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.1.after.as_deref()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.2.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.3.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.actor).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.operation).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.target).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.path).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.before.as_deref()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.e.after.as_deref()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.prev.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.hash.as_str()).collect::<Vec<_>>())
         .bind(key.id())
-        .bind(rows.iter().map(|r| level(r.1, 0)).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| level(r.1, 1)).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.district).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.street).collect::<Vec<_>>())
+        .bind(head.0)
+        .bind(head.1)
         .execute(&mut **c)
         .await?;
-    } else {
-        for chunk in rows.chunks(500) {
-            let sql = format!(
-                "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
-             district_org_id, street_org_id) VALUES {}",
-                crate::values_list(tx.backend(), chunk.len(), 13)
-            );
-            on!(tx, c => {
-                let mut q = sqlx::query(&sql);
-                for (seq, e, p, h) in chunk {
-                    let (d, st) = e.path.and_then(|p| levels.get(p).copied()).unwrap_or_default();
-                    q = q.bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(e.path)
-                        .bind(&e.before).bind(&e.after).bind(p).bind(h).bind(key.id()).bind(d).bind(st);
-                }
-                q.execute(c).await.map(|r| r.rows_affected())
-            })?;
-        }
+        return Ok(());
     }
-    on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(c).await.map(|r| r.rows_affected()))?;
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
+             district_org_id, street_org_id) VALUES {}",
+            crate::values_list(tx.backend(), chunk.len(), 13)
+        );
+        on!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q.bind(r.seq).bind(at).bind(r.e.actor).bind(r.e.operation).bind(r.e.target).bind(r.e.path)
+                    .bind(&r.e.before).bind(&r.e.after).bind(&r.prev).bind(&r.hash).bind(key.id())
+                    .bind(r.district).bind(r.street);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    on!(tx, c => sqlx::query("UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(head.0).bind(head.1).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// Links an entry at the head of the chain; `id` set re-links an entry that predates the chain.
-async fn insert_linked(
+/// An entry as it is inserted, linked.
+struct Row<'a> {
+    seq: i64,
+    e: &'a Entry<'a>,
+    prev: String,
+    hash: String,
+    district: Option<i64>,
+    street: Option<i64>,
+}
+
+/// The head of the chain (last sequence number, last hash), locked until the transaction
+/// ends, and which of `orgs` are districts and streets.
+async fn locked_head(
     tx: &mut Tx,
-    id: Option<i64>,
-    at: DateTime<Utc>,
-    e: &Entry<'_>,
-) -> Result<(), StoreError> {
+    orgs: &[i64],
+) -> Result<(i64, String, Vec<(i64, OrgLevel)>), StoreError> {
+    if let Tx::Pg(c) = tx {
+        let (seq, last, districts, streets): (i64, String, Vec<i64>, Vec<i64>) = sqlx::query_as(
+            "SELECT h.seq, h.last_hash, \
+             ARRAY(SELECT o.id FROM orgs o WHERE o.id = ANY($1) AND o.level = 'district'), \
+             ARRAY(SELECT o.id FROM orgs o WHERE o.id = ANY($1) AND o.level = 'street') \
+             FROM audit_head h WHERE h.id = 1 FOR UPDATE OF h",
+        )
+        .bind(orgs)
+        .fetch_one(&mut **c)
+        .await?;
+        let levels = districts
+            .into_iter()
+            .map(|id| (id, OrgLevel::District))
+            .chain(streets.into_iter().map(|id| (id, OrgLevel::Street)))
+            .collect();
+        return Ok((seq, last, levels));
+    }
+    // SQLite has one writer at a time: the head needs no lock.
+    let (seq, last) = head(tx).await?;
+    if orgs.is_empty() {
+        return Ok((seq, last, Vec::new()));
+    }
+    let sql = format!(
+        "SELECT id, level FROM orgs WHERE id IN ({}) AND level IN ('district', 'street')",
+        crate::in_list(1, orgs.len())
+    );
+    let levels = on!(tx, c => {
+        let mut q = sqlx::query_as(&sql);
+        for id in orgs {
+            q = q.bind(id);
+        }
+        q.fetch_all(c).await
+    })?;
+    Ok((seq, last, levels))
+}
+
+/// Links the entry `id`, written before the chain existed, at the head of the chain.
+async fn relink(tx: &mut Tx, id: i64, at: DateTime<Utc>, e: &Entry<'_>) -> Result<(), StoreError> {
     let key = crate::audit_key::current()?;
     let (seq, prev): (i64, String) = on!(tx, c => sqlx::query_as(
         "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash").fetch_one(c).await)?;
@@ -168,21 +227,9 @@ async fn insert_linked(
         after: e.after.as_deref(),
     };
     let h = hash(Some(&key), &prev, &link);
-    match id {
-        None => {
-            let (d, st) = crate::orgs::levels_at(tx, e.path).await?;
-            on!(tx, c => sqlx::query(
-                "INSERT INTO audit_log (seq, at, actor, operation, target, path, before_json, after_json, prev_hash, hash, key_id, \
-                 district_org_id, street_org_id) \
-                 VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9, $11, $12, $13)")
-                .bind(seq).bind(at).bind(e.actor).bind(e.operation).bind(e.target).bind(&e.before).bind(&e.after)
-                .bind(&prev).bind(&h).bind(e.path).bind(key.id()).bind(d).bind(st)
-                .execute(c).await.map(|r| r.rows_affected()))?
-        }
-        Some(id) => on!(tx, c => sqlx::query(
-            "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $6")
-            .bind(seq).bind(at).bind(&prev).bind(&h).bind(key.id()).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
-    };
+    on!(tx, c => sqlx::query(
+        "UPDATE audit_log SET seq = $1, at = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $6")
+        .bind(seq).bind(at).bind(&prev).bind(&h).bind(key.id()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     on!(tx, c => sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&h).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -200,7 +247,7 @@ pub async fn seal_unchained(tx: &mut Tx) -> Result<u64, StoreError> {
             before: r.before_json.clone(),
             after: r.after_json.clone(),
         };
-        insert_linked(tx, Some(r.id), r.at.trunc_subsecs(6), &e).await?;
+        relink(tx, r.id, r.at.trunc_subsecs(6), &e).await?;
     }
     Ok(rows.len() as u64)
 }

@@ -2,7 +2,8 @@
 //! dialect differences are spelled as tokens: `{{id}}` (an auto-numbered primary key),
 //! `{{path}}` (text compared byte-wise, so materialized-path ranges work under any locale)
 //! and `{{bytes}}` (a binary column); `{{ids_after T}}` follows a table rebuilt with its ids;
-//! `{{booking_exclusion}}` is PostgreSQL's constraint keeping bookings apart.
+//! `{{booking_exclusion}}` is PostgreSQL's constraint keeping bookings apart;
+//! `{{signup_role_key}}` its one key for a sign-up's activity and role.
 
 use crate::db::on;
 use crate::{Backend, Db, StoreError};
@@ -270,6 +271,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "bookings",
         sql: include_str!("migrations/0051_bookings.sql"),
     },
+    Migration {
+        version: 52,
+        name: "signup_keys",
+        sql: include_str!("migrations/0052_signup_keys.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -315,8 +321,18 @@ ALTER TABLE bookings ADD CONSTRAINT bookings_apart EXCLUDE USING gist
     WHERE (state IN ('pending', 'approved', 'checked_in'));"
         }
     };
+    // A sign-up's role and activity as one key: its role of its activity.
+    let role_key = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => {
+            "ALTER TABLE signups ADD CONSTRAINT signups_role_of_activity
+    FOREIGN KEY (activity_id, role_id) REFERENCES activity_roles (activity_id, id);
+ALTER TABLE signups DROP CONSTRAINT signups_role_id_fkey, DROP CONSTRAINT signups_activity_id_fkey;"
+        }
+    };
     sql.replace("{{ids_after service_records}}", &rebuilt("service_records"))
         .replace("{{booking_exclusion}}", exclusion)
+        .replace("{{signup_role_key}}", role_key)
         .replace("{{id}}", id)
         .replace("{{path}}", path)
         .replace("{{bytes}}", bytes)

@@ -141,7 +141,7 @@ async fn write(
             let mut out = Vec::with_capacity(n);
             for one in batch {
                 out.push(
-                    match write_all(db.write().await, std::slice::from_ref(&one)).await {
+                    match write_all(db.write_batch().await, std::slice::from_ref(&one)).await {
                         Ok(mut a) => a.pop().expect("one answer a sign-up"),
                         Err(e) => Err(e),
                     },
@@ -365,7 +365,6 @@ async fn write_all(
     batch: &[Asked],
 ) -> Result<Vec<Result<Written, OpsError>>, OpsError> {
     let mut tx = tx?;
-    signing::plan_once(&mut tx).await?;
     let now = clock::now();
     let mut read = read(&mut tx, batch).await?;
     let mut placed = Vec::with_capacity(batch.len());
@@ -556,7 +555,7 @@ impl Desk {
             while let Some(first) = rx.recv().await {
                 // The writer's turn is taken first: what queues meanwhile, and while a
                 // burst is still arriving, joins this batch.
-                let tx = writer.write().await;
+                let tx = writer.write_batch().await;
                 let mut items = vec![first];
                 crate::batching::gather(&mut rx, &mut items, BATCH).await;
                 let (batch, replies): (Vec<_>, Vec<_>) = items.into_iter().unzip();

@@ -1,0 +1,10 @@
+-- Lighter writes for sign-ups, whose batches carry a hundred rows at a time.
+-- A role is looked up with its activity: a sign-up's role must belong to its activity.
+DROP INDEX activity_roles_activity;
+CREATE UNIQUE INDEX activity_roles_activity ON activity_roles (activity_id, id);
+-- On PostgreSQL one key checks both (the role, and through it the activity) where two did,
+-- one check per row fewer; SQLite keeps its two.
+{{signup_role_key}}
+-- Only the carry-over of grid teams' volunteers (migration 50) looked volunteers up by their
+-- grid team; every volunteer written since kept a row in this index for nothing.
+DROP INDEX volunteers_carried;
