@@ -3,7 +3,8 @@
 //! `{{path}}` (text compared byte-wise, so materialized-path ranges work under any locale)
 //! and `{{bytes}}` (a binary column); `{{ids_after T}}` follows a table rebuilt with its ids;
 //! `{{booking_exclusion}}` is PostgreSQL's constraint keeping bookings apart;
-//! `{{signup_role_key}}` its one key for a sign-up's activity and role.
+//! `{{signup_role_key}}` its one key for a sign-up's activity and role;
+//! `{{audit_time_index}}` its block range index on the audit trail's time.
 
 use crate::db::on;
 use crate::{Backend, Db, StoreError};
@@ -330,9 +331,17 @@ ALTER TABLE bookings ADD CONSTRAINT bookings_apart EXCLUDE USING gist
 ALTER TABLE signups DROP CONSTRAINT signups_role_id_fkey, DROP CONSTRAINT signups_activity_id_fkey;"
         }
     };
+    let audit_time = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => {
+            "DROP INDEX audit_log_at;
+CREATE INDEX audit_log_at ON audit_log USING brin (at);"
+        }
+    };
     sql.replace("{{ids_after service_records}}", &rebuilt("service_records"))
         .replace("{{booking_exclusion}}", exclusion)
         .replace("{{signup_role_key}}", role_key)
+        .replace("{{audit_time_index}}", audit_time)
         .replace("{{id}}", id)
         .replace("{{path}}", path)
         .replace("{{bytes}}", bytes)

@@ -8,3 +8,7 @@ CREATE UNIQUE INDEX activity_roles_activity ON activity_roles (activity_id, id);
 -- Only the carry-over of grid teams' volunteers (migration 50) looked volunteers up by their
 -- grid team; every volunteer written since kept a row in this index for nothing.
 DROP INDEX volunteers_carried;
+-- The audit trail's time, which only grows as entries are appended: on PostgreSQL a block
+-- range index finds a period as well and costs next to nothing to keep up on each append
+-- (a batch of sign-ups appends two hundred); SQLite keeps its b-tree.
+{{audit_time_index}}
