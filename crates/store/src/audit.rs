@@ -197,17 +197,21 @@ async fn locked_head(
     if orgs.is_empty() {
         return Ok((seq, last, Vec::new()));
     }
-    let sql = format!(
-        "SELECT id, level FROM orgs WHERE id IN ({}) AND level IN ('district', 'street')",
-        crate::in_list(1, orgs.len())
-    );
-    let levels = on!(tx, c => {
-        let mut q = sqlx::query_as(&sql);
-        for id in orgs {
-            q = q.bind(id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let mut levels = Vec::new();
+    // In lists of at most 500, well inside SQLite's limit on bound values.
+    for chunk in orgs.chunks(500) {
+        let sql = format!(
+            "SELECT id, level FROM orgs WHERE id IN ({}) AND level IN ('district', 'street')",
+            crate::in_list(1, chunk.len())
+        );
+        levels.extend(on!(tx, c => {
+            let mut q = sqlx::query_as::<_, (i64, OrgLevel)>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(c).await
+        })?);
+    }
     Ok((seq, last, levels))
 }
 

@@ -117,7 +117,7 @@ fn checkpointer(pool: SqlitePool) {
 
 /// A connection the pool hands out is checked with a round trip only when it sat idle for a
 /// while (when a restarted server or a dropped link would have closed it); one in steady use
-/// goes straight to its statement, saving a round trip on every request.
+/// goes straight to its statement, a round trip fewer on the request's path.
 async fn ping_if_idle<C: sqlx::Connection>(
     c: &mut C,
     meta: sqlx::pool::PoolConnectionMetadata,
@@ -223,9 +223,8 @@ impl Db {
     /// queue on the busy timeout instead of failing when one upgrades.
     pub async fn write(&self) -> Result<Tx, StoreError> {
         // Writers queue on one transaction-scoped lock on PostgreSQL, as they do on SQLite, so
-        // no writer works from tree paths or counts another is changing. Sent with BEGIN, in
-        // one round trip.
-        self.begin_write("BEGIN; SELECT pg_advisory_xact_lock(7231001)")
+        // no writer works from tree paths or counts another is changing.
+        self.begin_write("SELECT pg_advisory_xact_lock(7231001)")
             .await
     }
 
@@ -233,23 +232,30 @@ impl Db {
     /// PostgreSQL (12 or later) each takes the generic plan kept with its prepared statement
     /// on the connection, made once, instead of a plan made anew for each batch, as planning
     /// cost more than running (the sign-up desk's read of activities: 0.55 ms planning, 0.12 ms
-    /// running, for a batch of 100). The setting ends with the transaction. SQLite plans a
-    /// prepared statement once anyway.
+    /// running, for a batch of 100). The setting ends with the transaction, and goes with the
+    /// lock in one statement. SQLite plans a prepared statement once anyway.
     pub async fn write_batch(&self) -> Result<Tx, StoreError> {
         self.begin_write(
-            "BEGIN; SELECT pg_advisory_xact_lock(7231001); \
-             SET LOCAL plan_cache_mode = force_generic_plan",
+            "SELECT pg_advisory_xact_lock(7231001), \
+             set_config('plan_cache_mode', 'force_generic_plan', true)",
         )
         .await
     }
 
-    async fn begin_write(&self, pg_begin: &'static str) -> Result<Tx, StoreError> {
+    /// `pg_lock` runs inside the begun transaction, not with its BEGIN: a transaction whose
+    /// lock failed or was given up on (a timeout, a request dropped while it waited) is then
+    /// rolled back when dropped, instead of going back to the pool still open.
+    async fn begin_write(&self, pg_lock: &'static str) -> Result<Tx, StoreError> {
         Ok(match self {
             Db::Sqlite(p, w) => {
                 let turn = w.0.clone().lock_owned().await;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
-            Db::Pg(p) => Tx::Pg(p.begin_with(pg_begin).await?),
+            Db::Pg(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query(pg_lock).execute(&mut *tx).await?;
+                Tx::Pg(tx)
+            }
         })
     }
 

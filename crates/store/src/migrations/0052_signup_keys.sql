@@ -1,5 +1,6 @@
 -- Lighter writes for sign-ups, whose batches carry a hundred rows at a time.
--- A role is looked up with its activity: a sign-up's role must belong to its activity.
+-- A role is looked up with its activity (and on PostgreSQL a sign-up's role must belong to
+-- its activity, below; the code checks it on both).
 DROP INDEX activity_roles_activity;
 CREATE UNIQUE INDEX activity_roles_activity ON activity_roles (activity_id, id);
 -- On PostgreSQL one key checks both (the role, and through it the activity) where two did,
