@@ -2,12 +2,13 @@
 //! the last batch (and, once it holds the writer's turn, what else arrives while a burst is
 //! still coming in), so a rush shares its transactions instead of queueing one by one on the
 //! writer's lock; and a batch is a few statements however many it carries: under that lock it
-//! reads the activities, the people signing up (where they belong, their volunteer records),
-//! their sign-ups and no-shows, each with one statement for the lot, then asks each sign-up
-//! the same questions as its actor (does the activity reach them, is it open, which role, a
-//! second sign-up, paused for no-shows), counts the places in order (a free place goes to one
-//! person only; past the places one waits in line), and writes the volunteers it registers,
-//! the roles' counts, the sign-ups and the audit entries.
+//! reads the activities and, on a second connection meanwhile, the people signing up (where
+//! they belong, their volunteer records), then their sign-ups and no-shows, each with one
+//! statement for the lot; then it asks each sign-up the same questions as its actor (does the
+//! activity reach them, is it open, which role, a second sign-up, paused for no-shows), counts
+//! the places in order (a free place goes to one person only; past the places one waits in
+//! line), and writes the volunteers it registers, the roles' counts, the sign-ups and the
+//! audit entries.
 
 use super::super::{ActivityDetail, ActivityRole, Signup, detail, no_shows, policy};
 use crate::volunteers::{Newcomer, Registered};
@@ -128,7 +129,7 @@ async fn write(
     batch: Vec<Asked>,
 ) -> Vec<Result<Written, OpsError>> {
     let n = batch.len();
-    match write_all(tx, &batch).await {
+    match write_all(db, tx, &batch).await {
         Ok(answers) => answers,
         Err(e)
             if n > 1
@@ -141,7 +142,7 @@ async fn write(
             let mut out = Vec::with_capacity(n);
             for one in batch {
                 out.push(
-                    match write_all(db.write_batch().await, std::slice::from_ref(&one)).await {
+                    match write_all(db, db.write_batch().await, std::slice::from_ref(&one)).await {
                         Ok(mut a) => a.pop().expect("one answer a sign-up"),
                         Err(e) => Err(e),
                     },
@@ -174,7 +175,7 @@ struct Read {
     policies: Vec<(String, i64, i64)>,
 }
 
-async fn read(tx: &mut Tx, batch: &[Asked]) -> Result<Read, OpsError> {
+async fn read(db: &Db, tx: &mut Tx, batch: &[Asked]) -> Result<Read, OpsError> {
     let mut ids: Vec<i64> = batch.iter().map(|a| a.activity).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -185,27 +186,40 @@ async fn read(tx: &mut Tx, batch: &[Asked]) -> Result<Read, OpsError> {
             Person::Resident(u) => users.push(u),
         }
     }
+    // Who signs up is read on a connection of its own while the batch's transaction reads
+    // the activities: the writer's turn is held, so no other writer commits in between and
+    // both reads see the same state.
+    let people_read = async {
+        let mut c = db.read().await?;
+        let m = signing::members(&mut c, &members).await?;
+        let r = signing::residents(&mut c, &users).await?;
+        Ok::<_, StoreError>((m, r))
+    };
+    let activities_read = async {
+        let roles = signing::roles_of(tx, &ids).await?;
+        let activities = signing::by_ids(tx, &ids).await?;
+        let policies = store::no_show_policies(tx).await?;
+        Ok::<_, StoreError>((roles, activities, policies))
+    };
+    let ((m, r), (role_rows, activity_rows, policies)) =
+        tokio::try_join!(people_read, activities_read)?;
     let mut people = HashMap::new();
-    for p in signing::members(tx, &members).await? {
+    for p in m {
         people.insert(Person::Member(p.key), p);
     }
-    for p in signing::residents(tx, &users).await? {
+    for p in r {
         people.insert(Person::Resident(p.key), p);
     }
     let volunteers: Vec<i64> = people.values().filter_map(|p| p.volunteer_id).collect();
     let since = clock::start_of(rules::quarter_start(clock::today()));
     let mut roles: HashMap<i64, Vec<RoleRow>> = HashMap::new();
     let mut before = HashMap::new();
-    for r in signing::roles_of(tx, &ids).await? {
+    for r in role_rows {
         before.insert(r.id, (r.taken, r.waiting));
         roles.entry(r.activity_id).or_default().push(r);
     }
     Ok(Read {
-        activities: signing::by_ids(tx, &ids)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect(),
+        activities: activity_rows.into_iter().map(|a| (a.id, a)).collect(),
         roles,
         states: signing::states(tx, &ids, &volunteers)
             .await?
@@ -217,7 +231,7 @@ async fn read(tx: &mut Tx, batch: &[Asked]) -> Result<Read, OpsError> {
             .into_iter()
             .map(|(v, n, last)| (v, (n, last)))
             .collect(),
-        policies: store::no_show_policies(tx).await?,
+        policies,
         counted: HashMap::new(),
         before,
         people,
@@ -361,12 +375,13 @@ fn newcomer(me: &SignerRow) -> Result<Newcomer, OpsError> {
 
 #[tracing::instrument(name = "ops", skip_all, fields(use_case = "write_signups", n = batch.len()))]
 async fn write_all(
+    db: &Db,
     tx: Result<Tx, StoreError>,
     batch: &[Asked],
 ) -> Result<Vec<Result<Written, OpsError>>, OpsError> {
     let mut tx = tx?;
     let now = clock::now();
-    let mut read = read(&mut tx, batch).await?;
+    let mut read = read(db, &mut tx, batch).await?;
     let mut placed = Vec::with_capacity(batch.len());
     for asked in batch {
         let p = place(&mut tx, asked, &mut read, now).await;
