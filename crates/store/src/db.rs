@@ -115,6 +115,33 @@ fn checkpointer(pool: SqlitePool) {
     });
 }
 
+/// A PostgreSQL transaction begun. A connection that died since its last use (not pinged when
+/// handed out, see [`ping_if_idle`]) fails at `BEGIN`, before anything ran, and is closed as
+/// it goes back: the transaction is begun again on the next, until one is alive (after a
+/// server restart every pooled connection may be gone, so up to the pool's size).
+async fn begin_pg(p: &PgPool) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tries = p.options().get_max_connections();
+    loop {
+        match p.begin().await {
+            Err(e) if tries > 0 && gone(&e) => {
+                log::info!("a pooled connection was gone ({e}); beginning on another");
+                tries -= 1;
+            }
+            begun => return begun,
+        }
+    }
+}
+
+/// Whether `e` says the connection itself is lost: the link broke, or the server ended the
+/// session (SQLSTATE class 57P: terminated, shutting down, restarting).
+fn gone(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| c.starts_with("57P")),
+        _ => false,
+    }
+}
+
 /// A connection the pool hands out is checked with a round trip only when it sat idle for a
 /// while (when a restarted server or a dropped link would have closed it); one in steady use
 /// goes straight to its statement, a round trip fewer on the request's path.
@@ -252,7 +279,7 @@ impl Db {
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Db::Pg(p) => {
-                let mut tx = p.begin().await?;
+                let mut tx = begin_pg(p).await?;
                 sqlx::query(pg_lock).execute(&mut *tx).await?;
                 Tx::Pg(tx)
             }
