@@ -76,10 +76,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     orgs.sort_unstable();
     orgs.dedup();
     let (last, mut prev, levels) = locked_head(tx, &orgs).await?;
-    let level_of = |path: Option<&str>, level: OrgLevel| {
-        let ids = path
-            .map(|p| OrgPath(p.to_string()).ids())
-            .unwrap_or_default();
+    let level_of = |ids: &[i64], level: OrgLevel| {
         levels
             .iter()
             .find(|(id, l)| *l == level && ids.contains(id))
@@ -100,13 +97,17 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
         };
         let h = hash(Some(&key), &prev, &link);
         let prev_hash = std::mem::replace(&mut prev, h.clone());
+        let ids = e
+            .path
+            .map(|p| OrgPath(p.to_string()).ids())
+            .unwrap_or_default();
         rows.push(Row {
             seq,
             e,
             prev: prev_hash,
             hash: h,
-            district: level_of(e.path, OrgLevel::District),
-            street: level_of(e.path, OrgLevel::Street),
+            district: level_of(&ids, OrgLevel::District),
+            street: level_of(&ids, OrgLevel::Street),
         });
     }
     let head = (last + rows.len() as i64, prev.as_str());
