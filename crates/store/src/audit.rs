@@ -68,11 +68,17 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     }
     let key = crate::audit_key::current()?;
     let at = clock::now().trunc_subsecs(6);
-    let mut orgs: Vec<i64> = entries
+    // Each entry's path as its org ids, parsed once: the levels are looked up for all of
+    // them together, then picked per entry.
+    let paths: Vec<Vec<i64>> = entries
         .iter()
-        .filter_map(|e| e.path)
-        .flat_map(|p| OrgPath(p.to_string()).ids())
+        .map(|e| {
+            e.path
+                .map(|p| OrgPath(p.to_string()).ids())
+                .unwrap_or_default()
+        })
         .collect();
+    let mut orgs: Vec<i64> = paths.iter().flatten().copied().collect();
     orgs.sort_unstable();
     orgs.dedup();
     let (last, mut prev, levels) = locked_head(tx, &orgs).await?;
@@ -83,7 +89,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
             .map(|(id, _)| *id)
     };
     let mut rows = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
+    for (i, (e, ids)) in entries.iter().zip(&paths).enumerate() {
         let seq = last + 1 + i as i64;
         let link = Link {
             seq,
@@ -97,17 +103,13 @@ pub async fn append_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
         };
         let h = hash(Some(&key), &prev, &link);
         let prev_hash = std::mem::replace(&mut prev, h.clone());
-        let ids = e
-            .path
-            .map(|p| OrgPath(p.to_string()).ids())
-            .unwrap_or_default();
         rows.push(Row {
             seq,
             e,
             prev: prev_hash,
             hash: h,
-            district: level_of(&ids, OrgLevel::District),
-            street: level_of(&ids, OrgLevel::Street),
+            district: level_of(ids, OrgLevel::District),
+            street: level_of(ids, OrgLevel::Street),
         });
     }
     let head = (last + rows.len() as i64, prev.as_str());
